@@ -1,0 +1,75 @@
+# Sanling build.  `make` builds build/sanling; `make check` runs every test;
+# `make demo` loads and serves the demo district.  See README.md.
+#
+#   make SANITIZE=address,undefined   build with sanitizers (into build-san/)
+#   make DEBUG=1                      no optimisation
+
+CC ?= cc
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0
+OPT := -O2
+ifdef DEBUG
+OPT := -O0
+endif
+BUILD := build
+ifdef SANITIZE
+BUILD := build-san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS ?= $(OPT) -g
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+LDLIBS += $(PKG_LIBS) -lcsv -lpthread -lm
+LDFLAGS += $(SANFLAGS)
+
+SRCS := $(shell find src -name '*.c' | sort)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
+GEN_SRCS := $(BUILD)/gen/migrations.c
+OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BUILD)/sanling $(UNIT_BINS)
+
+$(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libsanling.a: $(OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsanling.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsanling.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+deps:
+	sh scripts/deps.sh
+
+check: deps
+	$(MAKE) all
+	sh tests/run
+
+demo: deps
+	$(MAKE) all
+	sh scripts/demo.sh
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all deps check demo clean
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

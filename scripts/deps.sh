@@ -1,0 +1,36 @@
+#!/bin/sh
+# deps.sh: install what the build and the tests need and is missing:
+# Debian packages with apt-get, npm packages from package-lock.json.
+# Safe to run again: it installs nothing that is already there.
+set -eu
+cd "$(dirname "$0")/.."
+
+PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
+libpq-dev libsodium-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
+libcmocka-dev postgresql sqlite3"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+# Node.js may come from elsewhere than Debian (it brings its own npm)
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+if [ -n "$missing" ]; then
+	echo "deps: installing Debian packages:$missing"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# npm packages, pinned by the lock file; reinstalled when the lock changes
+if [ -f package-lock.json ]; then
+	stamp=node_modules/.lock-stamp
+	if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+		echo "deps: npm ci"
+		npm ci --no-audit --no-fund --loglevel=error
+		cp package-lock.json "$stamp"
+	fi
+fi

@@ -1,0 +1,433 @@
+/*
+ * api.c: the front of the API: dispatch by path, sessions and CSRF, login,
+ * logout, the current user, password change, metadata, and the JSON reply
+ * helpers the other api files share.  Entity routes are in api_entity.c,
+ * the administrators' in api_admin.c.
+ */
+#include "api/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api_int.h"
+#include "api/openapi.h"
+#include "base/date.h"
+#include "base/log.h"
+#include "base/validate.h"
+#include "db/db.h"
+#include "http/static.h"
+#include "model/enums.h"
+
+#define SESSION_COOKIE "sanling_session"
+#define CSRF_COOKIE "sanling_csrf"
+#define CSRF_HEADER "X-CSRF-Token"
+
+/* ---- replies ---- */
+
+void reply_json(struct call *c, unsigned status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+
+	json_decref(body);
+	if (!s) {
+		http_problem(c->res, 500, NULL, "JSON 序列化失败", NULL);
+		return;
+	}
+	strbuf_release(&c->res->body);
+	strbuf_addstr(&c->res->body, s);
+	free(s);
+	c->res->status = status;
+	c->res->content_type = "application/json; charset=utf-8";
+}
+
+void reply_problem(struct call *c, unsigned status, const char *detail, const char *field)
+{
+	http_problem(c->res, status, NULL, detail, field);
+}
+
+void reply_model_error(struct call *c, const struct model_error *e)
+{
+	int status = model_status(e->code);
+
+	if (status == 500) {
+		log_error("%s %s: %s", c->req->method, c->req->path, e->msg.buf);
+		reply_problem(c, 500, "服务器内部错误", NULL);
+		return;
+	}
+	reply_problem(c, (unsigned)status, e->msg.buf, e->field);
+}
+
+void reply_no_content(struct call *c)
+{
+	c->res->status = 204;
+	strbuf_release(&c->res->body);
+}
+
+int read_json_object(struct call *c, json_t **out)
+{
+	const char *ct = http_header(c->req, "Content-Type");
+	json_error_t jerr;
+	json_t *j;
+
+	*out = NULL;
+	if (c->req->body_len > c->app->max_json) {
+		reply_problem(c, 413, "请求体过大", NULL);
+		return -1;
+	}
+	if (!ct || strncasecmp(ct, "application/json", 16)) {
+		reply_problem(c, 415, "请求体应为 application/json", NULL);
+		return -1;
+	}
+	if (!utf8_valid(c->req->body, c->req->body_len)) {
+		reply_problem(c, 400, "请求体不是有效的 UTF-8", NULL);
+		return -1;
+	}
+	j = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j) {
+		struct strbuf msg = STRBUF_INIT;
+		strbuf_addf(&msg, "JSON 格式错误（第 %d 行第 %d 列）：%s", jerr.line, jerr.column,
+			    jerr.text);
+		reply_problem(c, 400, msg.buf, NULL);
+		strbuf_release(&msg);
+		return -1;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		reply_problem(c, 400, "请求体应为 JSON 对象", NULL);
+		return -1;
+	}
+	*out = j;
+	return 0;
+}
+
+/* ---- list parameters from the query string ---- */
+
+struct qp {
+	struct http_request *req;
+	const char *skip; /* a parameter of the endpoint, not a list filter */
+	void (*cb)(void *, const char *);
+	void *cbctx;
+};
+
+static const char *qp_get(void *ctx, const char *name)
+{
+	struct qp *q = ctx;
+
+	if (q->skip && !strcmp(name, q->skip))
+		return NULL;
+	return http_query(q->req, name);
+}
+
+static int qp_each_one(void *cls, const char *name, const char *value)
+{
+	struct qp *q = cls;
+
+	if (!q->skip || strcmp(name, q->skip))
+		q->cb(q->cbctx, name);
+	return 0;
+}
+
+static void qp_each(void *ctx, void (*cb)(void *cbctx, const char *name), void *cbctx)
+{
+	struct qp *q = ctx;
+
+	q->cb = cb;
+	q->cbctx = cbctx;
+	http_query_each(q->req, qp_each_one, q);
+}
+
+void call_list_params(struct call *c, struct list_params *p, const char *skip)
+{
+	struct qp *q = http_request_alloc(c->req, sizeof(*q));
+
+	q->req = c->req;
+	q->skip = skip;
+	p->get = qp_get;
+	p->each = qp_each;
+	p->ctx = q;
+}
+
+/* ---- sessions ---- */
+
+static void set_session_cookies(struct call *c, const char *token, const char *csrf, long max_age)
+{
+	unsigned secure = c->app->tls ? HTTP_COOKIE_SECURE : 0;
+
+	http_response_cookie(c->res, SESSION_COOKIE, token, max_age, secure);
+	http_response_cookie(c->res, CSRF_COOKIE, csrf, max_age, secure | HTTP_COOKIE_SCRIPT);
+}
+
+static json_t *me_json(const struct actor *a)
+{
+	return json_pack("{ss ss ss* ss* ss* ss* ss* sb}",
+			 "username", a->username, "role", role_code(a->role),
+			 "role_label", role_label(a->role), "department", a->dept,
+			 "district", a->district, "township", a->township, "grid", a->grid,
+			 "must_change", a->must_change);
+}
+
+static void handle_login(struct call *c)
+{
+	struct strbuf token = STRBUF_INIT, csrf = STRBUF_INIT, err = STRBUF_INIT;
+	json_t *in = NULL, *ju, *jp;
+	int must_change = 0;
+	int64_t locked_until = 0;
+	enum login_result r;
+
+	if (read_json_object(c, &in))
+		return;
+	ju = json_object_get(in, "username");
+	jp = json_object_get(in, "password");
+	if (json_object_size(in) != 2 || !json_is_string(ju) || !json_is_string(jp)) {
+		reply_problem(c, 400, "请求体应为 {\"username\": 字符串, \"password\": 字符串}", NULL);
+		goto cleanup;
+	}
+	if (json_string_length(ju) > 64 || json_string_length(jp) > 256) {
+		reply_problem(c, 422, "用户名或密码过长", NULL);
+		goto cleanup;
+	}
+	r = session_login(c->db, json_string_value(ju), json_string_value(jp), c->req->client_ip,
+			  http_cookie(c->req, SESSION_COOKIE), &token, &csrf, &must_change,
+			  &locked_until, &err);
+	if (r == LOGIN_OK) {
+		struct session s;
+		set_session_cookies(c, token.buf, csrf.buf, -1);
+		if (session_lookup(c->db, token.buf, c->req->client_ip, &s, &err) == SESSION_OK) {
+			json_t *me = me_json(&s.actor);
+			reply_json(c, 200, json_pack("{ss sb so}", "csrf_token", csrf.buf,
+						     "must_change", must_change, "user", me));
+		} else {
+			reply_problem(c, 500, "服务器内部错误", NULL);
+		}
+		session_release(&s);
+	} else if (r == LOGIN_LOCKED) {
+		char at[TIME_ISO_BUFSZ];
+		time_iso_utc(locked_until, at);
+		reply_json(c, 423, json_pack("{ss ss si ss ss}", "type", "about:blank",
+					     "title", "Locked", "status", 423,
+					     "detail", "连续登录失败次数过多，账号已锁定 30 分钟",
+					     "locked_until", at));
+		c->res->content_type = "application/problem+json";
+	} else if (r == LOGIN_BAD) {
+		reply_problem(c, 401, "用户名或密码错误", NULL);
+	} else {
+		log_error("login: %s", err.buf);
+		reply_problem(c, 500, "服务器内部错误", NULL);
+	}
+cleanup:
+	json_decref(in);
+	strbuf_release(&token);
+	strbuf_release(&csrf);
+	strbuf_release(&err);
+}
+
+static void handle_password(struct call *c)
+{
+	struct strbuf err = STRBUF_INIT;
+	json_t *in = NULL, *jo, *jn;
+	int rc;
+
+	if (read_json_object(c, &in))
+		return;
+	jo = json_object_get(in, "old_password");
+	jn = json_object_get(in, "new_password");
+	if (json_object_size(in) != 2 || !json_is_string(jo) || !json_is_string(jn)) {
+		reply_problem(c, 400, "请求体应为 {\"old_password\": 字符串, \"new_password\": 字符串}",
+			      NULL);
+		goto cleanup;
+	}
+	rc = session_change_password(c->db, &c->sess.actor, json_string_value(jo),
+				     json_string_value(jn), c->sess.token_hash, &err);
+	if (rc == 0)
+		reply_no_content(c);
+	else if (rc > 0)
+		reply_problem(c, 422, err.buf, strstr(err.buf, "原密码") ? "old_password" : "new_password");
+	else
+		reply_problem(c, 500, "服务器内部错误", NULL);
+cleanup:
+	json_decref(in);
+	strbuf_release(&err);
+}
+
+static void handle_meta(struct call *c)
+{
+	json_t *ents = json_array(), *roles = json_array();
+	size_t i;
+	int r;
+
+	for (i = 0; entities[i]; i++)
+		if (entity_can_read(entities[i], &c->sess.actor) ||
+		    entity_can_write(entities[i], &c->sess.actor))
+			json_array_append_new(ents, entity_meta(entities[i], &c->sess.actor));
+	for (r = ROLE_OFFICE; r < ROLE_SYSTEM; r++)
+		json_array_append_new(roles, json_pack("{ss ss}", "code", role_code((enum role)r),
+						       "label", role_label((enum role)r)));
+	reply_json(c, 200, json_pack("{so so so so}", "entities", ents, "enums", enums_meta(),
+				     "roles", roles, "me", me_json(&c->sess.actor)));
+}
+
+/* ---- dispatch ---- */
+
+static int is_write_method(const char *m)
+{
+	return strcmp(m, "GET") && strcmp(m, "HEAD");
+}
+
+static void route(struct call *c, const char **seg, int nseg)
+{
+	const char *m = c->req->method;
+	const char *csrf = http_header(c->req, CSRF_HEADER);
+	struct strbuf err = STRBUF_INIT;
+	enum session_state st;
+
+	/* /api/v1/... : seg[0] = "api", seg[1] = "v1" */
+	if (nseg < 3 || strcmp(seg[1], "v1")) {
+		reply_problem(c, 404, "没有这个接口", NULL);
+		return;
+	}
+	seg += 2;
+	nseg -= 2;
+	if (nseg == 1 && !strcmp(seg[0], "openapi.json") && !strcmp(m, "GET")) {
+		c->res->cached = c->app->openapi;
+		c->res->status = 200;
+		return;
+	}
+	if (is_write_method(m) && (!csrf || !*csrf)) {
+		reply_problem(c, 403, "缺少 CSRF 令牌（X-CSRF-Token 请求头）", NULL);
+		return;
+	}
+	if (nseg == 1 && !strcmp(seg[0], "login")) {
+		if (strcmp(m, "POST")) {
+			reply_problem(c, 405, "只接受 POST", NULL);
+			return;
+		}
+		handle_login(c);
+		return;
+	}
+
+	st = session_lookup(c->db, http_cookie(c->req, SESSION_COOKIE), c->req->client_ip,
+			    &c->sess, &err);
+	if (st == SESSION_ERROR) {
+		log_error("session: %s", err.buf);
+		strbuf_release(&err);
+		reply_problem(c, 500, "服务器内部错误", NULL);
+		return;
+	}
+	strbuf_release(&err);
+	if (st != SESSION_OK) {
+		if (st == SESSION_EXPIRED)
+			set_session_cookies(c, "", "", 0);
+		reply_problem(c, 401, st == SESSION_EXPIRED ? "会话已过期，请重新登录" : "请先登录",
+			      NULL);
+		return;
+	}
+	c->authed = 1;
+	c->mc.db = c->db;
+	c->mc.actor = &c->sess.actor;
+	c->mc.keys = &c->app->keys;
+	if (is_write_method(m) && !session_csrf_ok(&c->sess, csrf)) {
+		reply_problem(c, 403, "CSRF 令牌不正确", NULL);
+		return;
+	}
+
+	if (nseg == 1 && !strcmp(seg[0], "logout") && !strcmp(m, "POST")) {
+		if (session_logout(c->db, &c->sess, &err))
+			reply_problem(c, 500, "服务器内部错误", NULL);
+		else
+			reply_no_content(c);
+		set_session_cookies(c, "", "", 0);
+		strbuf_release(&err);
+		return;
+	}
+	if (nseg == 1 && !strcmp(seg[0], "me") && !strcmp(m, "GET")) {
+		reply_json(c, 200, me_json(&c->sess.actor));
+		return;
+	}
+	if (nseg == 1 && !strcmp(seg[0], "password") && !strcmp(m, "POST")) {
+		handle_password(c);
+		return;
+	}
+	if (c->sess.actor.must_change) {
+		reply_problem(c, 403, "请先修改初始密码", NULL);
+		return;
+	}
+	if (nseg == 1 && !strcmp(seg[0], "meta") && !strcmp(m, "GET")) {
+		handle_meta(c);
+		return;
+	}
+	if (api_admin_route(c, seg, nseg))
+		return;
+	if (api_entity_route(c, seg, nseg))
+		return;
+	reply_problem(c, 404, "没有这个接口", NULL);
+}
+
+void api_handle(struct http_request *req, struct http_response *res, void *ctx)
+{
+	struct app *app = ctx;
+	struct call c;
+	const char *seg[8];
+	int nseg;
+
+	if (req->path_len == 14 && !memcmp(req->path, "/api/v1/health", 14) &&
+	    !strcmp(req->method, "GET")) {
+		res->cached = app->health;
+		res->status = 200;
+		return;
+	}
+	if (req->path_len < 5 || memcmp(req->path, "/api/", 5)) {
+		if (app->static_root) {
+			http_static_serve(req, res, app->static_root);
+		} else {
+			http_problem(res, 404, NULL, "没有这个页面", NULL);
+		}
+		return;
+	}
+	nseg = http_path_split(req, seg, 8);
+	if (nseg < 0) {
+		http_problem(res, nseg == -2 ? 404 : 400, NULL,
+			     nseg == -2 ? "没有这个接口" : "路径编码错误", NULL);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.app = app;
+	c.req = req;
+	c.res = res;
+	c.db = db_pool_get(app->pool);
+	route(&c, seg, nseg);
+	db_rollback(c.db); /* nothing may stay open on a pooled connection */
+	db_pool_put(app->pool, c.db);
+	session_release(&c.sess);
+}
+
+int api_init(struct app *app, struct strbuf *err)
+{
+	static const char health[] = "{\"status\":\"ok\"}";
+	json_t *doc;
+	char *s;
+
+	if (!app->max_json)
+		app->max_json = 256 * 1024;
+	app->health = http_cached_new(200, "application/json", health, sizeof(health) - 1,
+				      "no-store", err);
+	if (!app->health)
+		return -1;
+	doc = openapi_document();
+	s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (!s) {
+		strbuf_addstr(err, "cannot build the OpenAPI document");
+		return -1;
+	}
+	app->openapi = http_cached_new(200, "application/json", s, strlen(s), "no-cache", err);
+	free(s);
+	return app->openapi ? 0 : -1;
+}
+
+void api_release(struct app *app)
+{
+	http_cached_free(app->health);
+	http_cached_free(app->openapi);
+	app->health = app->openapi = NULL;
+}

@@ -1,0 +1,41 @@
+/*
+ * api: the HTTP API of Sanling over the HTTP core — routes, sessions and
+ * CSRF, JSON bodies, and the handlers of /api/v1.  Everything below
+ * /api/v1/{entity} is generic over the entity descriptors; the few special
+ * endpoints (login, password, settings, audit) are here too.  Anything not
+ * under /api/ is a file of the web build.
+ *
+ * Not here: what an entity is or how it is stored (model/), sockets and
+ * HTTP framing (http/).
+ */
+#ifndef SANLING_API_H
+#define SANLING_API_H
+
+#include <stddef.h>
+
+#include "base/crypto.h"
+
+struct db_pool;
+struct http_cached;
+struct http_request;
+struct http_response;
+struct strbuf;
+
+struct app {
+	struct db_pool *pool;
+	struct crypto_keys keys;
+	const char *static_root;      /* the web build, or NULL */
+	size_t max_json;              /* largest JSON body */
+	int tls;                      /* cookies get Secure */
+	struct http_cached *health;   /* GET /api/v1/health, built once */
+	struct http_cached *openapi;  /* GET /api/v1/openapi.json, built once */
+};
+
+/* Build the cached responses; 0 or -1 with `err`. */
+int api_init(struct app *app, struct strbuf *err);
+void api_release(struct app *app);
+
+/* The request handler given to http_server_start(); `ctx` is the app. */
+void api_handle(struct http_request *req, struct http_response *res, void *ctx);
+
+#endif

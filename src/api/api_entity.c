@@ -1,0 +1,293 @@
+/*
+ * api_entity.c: the generic endpoints of every entity, /api/v1/{entity}...:
+ * list, create, get, update, retire, history, reveal, import, export and
+ * the import template.  One code path for all entities; what differs is in
+ * their descriptors.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api_int.h"
+#include "io/table.h"
+#include "model/audit.h"
+
+static int parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (!*s || *s == '0' || strlen(s) > 18)
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static void finish(struct call *c, int ret, const struct model_error *e, unsigned status,
+		   json_t *out)
+{
+	if (ret)
+		reply_model_error(c, e);
+	else
+		reply_json(c, status, out);
+}
+
+static int file_format(struct call *c, enum table_format *fmt)
+{
+	const char *f = http_query(c->req, "format");
+
+	if (!f || !strcmp(f, "xlsx")) {
+		*fmt = TABLE_XLSX;
+		return 0;
+	}
+	if (!strcmp(f, "csv")) {
+		*fmt = TABLE_CSV;
+		return 0;
+	}
+	reply_problem(c, 400, "format 应为 csv 或 xlsx", "format");
+	return -1;
+}
+
+/* Content-Disposition with the Chinese file name (RFC 6266 / 5987). */
+static void attachment(struct call *c, const struct entity_desc *ed, const char *suffix,
+		       enum table_format fmt)
+{
+	struct strbuf v = STRBUF_INIT, name = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&name, "%s%s.%s", ed->label, suffix, table_format_ext(fmt));
+	strbuf_addf(&v, "attachment; filename=\"%s%s.%s\"; filename*=UTF-8''", ed->name,
+		    suffix[0] ? "-template" : "", table_format_ext(fmt));
+	for (i = 0; i < name.len; i++) {
+		unsigned char ch = (unsigned char)name.buf[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    ch == '.' || ch == '-' || ch == '_')
+			strbuf_addch(&v, ch);
+		else
+			strbuf_addf(&v, "%%%02X", ch);
+	}
+	http_response_header(c->res, "Content-Disposition", v.buf);
+	strbuf_release(&v);
+	strbuf_release(&name);
+}
+
+static void handle_export(struct call *c, const struct entity_desc *ed, int template_only)
+{
+	struct model_error e;
+	struct table_writer *w = NULL;
+	struct list_params p;
+	enum table_format fmt;
+	size_t rows = 0;
+	int ret;
+
+	model_error_init(&e);
+	if (file_format(c, &fmt))
+		return;
+	if (!entity_can_read(ed, c->mc.actor)) {
+		reply_problem(c, 403, "无权导出", NULL);
+		return;
+	}
+	if (table_writer_open_mem(fmt, ed->label, &w, &e.msg)) {
+		reply_problem(c, 500, "服务器内部错误", NULL);
+		goto cleanup;
+	}
+	if (template_only) {
+		ret = entity_template(ed, w, &e.msg) ? model_fail(&e, MODEL_EDB, NULL, "写文件失败") : 0;
+	} else {
+		call_list_params(c, &p, "format"); /* format= is ours, not a filter */
+		ret = entity_export(&c->mc, ed, &p, w, &rows, &e);
+	}
+	if (ret) {
+		table_writer_free(w);
+		reply_model_error(c, &e);
+		goto cleanup;
+	}
+	strbuf_release(&c->res->body);
+	if (table_writer_close_mem(w, &c->res->body, &e.msg)) {
+		reply_problem(c, 500, "服务器内部错误", NULL);
+		goto cleanup;
+	}
+	c->res->status = 200;
+	c->res->content_type = table_format_mime(fmt);
+	attachment(c, ed, template_only ? "导入模板" : "", fmt);
+cleanup:
+	model_error_release(&e);
+}
+
+static void handle_import(struct call *c, const struct entity_desc *ed)
+{
+	struct model_error e;
+	struct import_report rep;
+	struct table_reader *rd = NULL;
+	enum table_format fmt;
+	const char *kg = http_query(c->req, "keep_good");
+	int ret;
+
+	model_error_init(&e);
+	import_report_init(&rep);
+	if (file_format(c, &fmt))
+		goto cleanup;
+	if (kg && strcmp(kg, "0") && strcmp(kg, "1")) {
+		reply_problem(c, 400, "keep_good 应为 0 或 1", "keep_good");
+		goto cleanup;
+	}
+	if (!entity_can_write(ed, c->mc.actor)) {
+		reply_problem(c, 403, "无权导入", NULL);
+		goto cleanup;
+	}
+	if (!c->req->body_len) {
+		reply_problem(c, 400, "请求体为空：应为要导入的文件", NULL);
+		goto cleanup;
+	}
+	if (table_reader_open_mem(c->req->body, c->req->body_len, fmt, &rd, &e.msg)) {
+		reply_problem(c, 422, e.msg.buf, NULL);
+		goto cleanup;
+	}
+	ret = entity_import(&c->mc, ed, rd, kg && !strcmp(kg, "1"), &rep, &e);
+	if (ret && ret != MODEL_EINVAL) {
+		reply_model_error(c, &e);
+		goto cleanup;
+	}
+	reply_json(c, ret ? 422 : 200,
+		   json_pack("{sI sI sI sI sO ss*}", "rows", (json_int_t)rep.rows,
+			     "created", (json_int_t)rep.created, "updated", (json_int_t)rep.updated,
+			     "failed", (json_int_t)rep.failed, "errors", rep.errors,
+			     "detail", ret ? e.msg.buf : NULL));
+	if (ret)
+		c->res->content_type = "application/problem+json";
+cleanup:
+	table_reader_free(rd);
+	import_report_release(&rep);
+	model_error_release(&e);
+}
+
+/* A JSON body's "secret" input (users' initial password), taken out of it. */
+static char *take_secret(const struct entity_desc *ed, json_t *in, struct call *c, int *bad)
+{
+	json_t *v;
+	char *s;
+
+	*bad = 0;
+	if (!ed->secret_input || !(v = json_object_get(in, ed->secret_input)))
+		return NULL;
+	if (!json_is_string(v)) {
+		reply_problem(c, 422, "password：应为字符串", ed->secret_input);
+		*bad = 1;
+		return NULL;
+	}
+	s = strdup(json_string_value(v));
+	if (!s)
+		abort();
+	json_object_del(in, ed->secret_input);
+	return s;
+}
+
+int api_entity_route(struct call *c, const char **seg, int nseg)
+{
+	const struct entity_desc *ed = entity_find(seg[0]);
+	const char *m = c->req->method;
+	struct model_error e;
+	json_t *in = NULL, *out = NULL;
+	int64_t id = 0;
+	int ret;
+
+	if (!ed || nseg > 3)
+		return 0;
+	if (!entity_can_read(ed, c->mc.actor) && !entity_can_write(ed, c->mc.actor)) {
+		reply_problem(c, 403, "无权访问", NULL);
+		return 1;
+	}
+	model_error_init(&e);
+	if (nseg == 1) {
+		if (!strcmp(m, "GET")) {
+			struct list_params p;
+			call_list_params(c, &p, NULL);
+			ret = entity_list(&c->mc, ed, &p, &out, &e);
+			finish(c, ret, &e, 200, out);
+		} else if (!strcmp(m, "POST")) {
+			char *secret;
+			int bad;
+			if (read_json_object(c, &in))
+				goto done;
+			secret = take_secret(ed, in, c, &bad);
+			if (!bad) {
+				ret = entity_create_secret(&c->mc, ed, in, secret, &out, &e);
+				finish(c, ret, &e, 201, out);
+			}
+			free(secret);
+		} else {
+			reply_problem(c, 405, "不支持的方法", NULL);
+		}
+		goto done;
+	}
+	if (nseg == 2 && (!strcmp(seg[1], "export") || !strcmp(seg[1], "template"))) {
+		if (strcmp(m, "GET"))
+			reply_problem(c, 405, "只接受 GET", NULL);
+		else
+			handle_export(c, ed, !strcmp(seg[1], "template"));
+		goto done;
+	}
+	if (nseg == 2 && !strcmp(seg[1], "import")) {
+		if (strcmp(m, "POST"))
+			reply_problem(c, 405, "只接受 POST", NULL);
+		else
+			handle_import(c, ed);
+		goto done;
+	}
+	if (parse_id(seg[1], &id)) {
+		reply_problem(c, 404, "记录不存在", NULL);
+		goto done;
+	}
+	if (nseg == 2) {
+		if (!strcmp(m, "GET")) {
+			ret = entity_get(&c->mc, ed, id, &out, &e);
+			finish(c, ret, &e, 200, out);
+		} else if (!strcmp(m, "PATCH")) {
+			if (read_json_object(c, &in))
+				goto done;
+			ret = entity_update(&c->mc, ed, id, in, &out, &e);
+			finish(c, ret, &e, 200, out);
+		} else {
+			reply_problem(c, 405, "不支持的方法", NULL);
+		}
+		goto done;
+	}
+	if (!strcmp(seg[2], "history") && !strcmp(m, "GET")) {
+		ret = entity_history(&c->mc, ed, id, &out, &e);
+		finish(c, ret, &e, 200, out);
+	} else if (!strcmp(seg[2], "retire") && !strcmp(m, "POST")) {
+		json_t *mv;
+		if (read_json_object(c, &in))
+			goto done;
+		mv = json_object_get(in, "month");
+		if (json_object_size(in) > (mv ? 1u : 0u) || (mv && !json_is_string(mv))) {
+			reply_problem(c, 400, "请求体应为 {\"month\": \"YYYY-MM\"}", "month");
+			goto done;
+		}
+		ret = entity_retire(&c->mc, ed, id, mv ? json_string_value(mv) : NULL, &out, &e);
+		finish(c, ret, &e, 200, out);
+	} else if (!strcmp(seg[2], "reveal") && !strcmp(m, "POST")) {
+		json_t *f, *r;
+		if (read_json_object(c, &in))
+			goto done;
+		f = json_object_get(in, "field");
+		r = json_object_get(in, "reason");
+		if (json_object_size(in) != 2 || !json_is_string(f) || !json_is_string(r)) {
+			reply_problem(c, 400, "请求体应为 {\"field\": 字符串, \"reason\": 字符串}", NULL);
+			goto done;
+		}
+		ret = entity_reveal(&c->mc, ed, id, json_string_value(f), json_string_value(r),
+				    &out, &e);
+		finish(c, ret, &e, 200, out);
+	} else {
+		reply_problem(c, 404, "没有这个接口", NULL);
+	}
+done:
+	json_decref(in);
+	model_error_release(&e);
+	return 1;
+}

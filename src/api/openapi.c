@@ -1,0 +1,1167 @@
+/*
+ * openapi.c: the OpenAPI 3.1 document of /api/v1, built from the entity
+ * descriptors.  Every entity of entities[] gets its schemas (what the API
+ * returns, what create and update accept, a page of the list, a version of
+ * its history) and its endpoints, with filters, sort keys, the roles that
+ * may read and write it, and the import/export endpoints; a new entity needs
+ * no change here.  The fixed endpoints (session, metadata, settings, audit)
+ * are written out by hand below, from small property tables.
+ *
+ * This file describes; it does not route or validate.  When a handler
+ * changes what it accepts or answers, this file must follow (the unit test
+ * and tests/api/openapi_validate.mjs check the document's shape, not the
+ * handlers' behaviour).
+ */
+#include "api/openapi.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+#include "model/entity.h"
+#include "model/enums.h"
+#include "model/role.h"
+
+#define MONTH_PATTERN "^\\d{4}-(0[1-9]|1[0-2])$"
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* The lengths entity.c enforces when a descriptor gives no `max`. */
+#define TEXT_MAX_DEFAULT 200
+#define CODE_MAX_DEFAULT 64
+
+/* ---- JSON builders: jansson fails only when memory runs out ---- */
+
+static json_t *must(json_t *j)
+{
+	if (!j)
+		abort();
+	return j;
+}
+
+static void put(json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, must(v)))
+		abort();
+}
+
+static void put_str(json_t *o, const char *key, const char *s)
+{
+	put(o, key, json_string(s));
+}
+
+static void push(json_t *a, json_t *v)
+{
+	if (json_array_append_new(a, must(v)))
+		abort();
+}
+
+/* The member `key` of `o`, created as an empty object if absent (borrowed). */
+static json_t *child(json_t *o, const char *key)
+{
+	json_t *c = json_object_get(o, key);
+
+	if (!c) {
+		c = must(json_object());
+		put(o, key, c);
+	}
+	return c;
+}
+
+/* {"$ref": "#/components/<kind>/<name><suffix>"} */
+static json_t *ref(const char *kind, const char *name, const char *suffix)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *j;
+
+	strbuf_addf(&sb, "#/components/%s/%s%s", kind, name, suffix);
+	j = must(json_pack("{ss}", "$ref", sb.buf));
+	strbuf_release(&sb);
+	return j;
+}
+
+/* Start a new clause of a description. */
+static void clause(struct strbuf *sb)
+{
+	if (sb->len)
+		strbuf_addstr(sb, "；");
+}
+
+/* ---- schemas from short type names ---- */
+
+enum prop_flags {
+	P_REQ = 1 << 0,  /* always present */
+	P_NULL = 1 << 1, /* may be null */
+};
+
+struct prop {
+	const char *key;
+	const char *type; /* see type_schema() */
+	const char *title;
+	unsigned flags;
+};
+
+/*
+ * A schema from a short type name: "string", "integer", "number",
+ * "boolean", "object", "date", "date-time", "month", "$Name" (the component
+ * schema Name), "[x" (an array of x) or "{x" (an object whose every value
+ * is x).
+ */
+static json_t *type_schema(const char *t, int nullable)
+{
+	json_t *s;
+
+	if (*t == '[') {
+		s = must(json_pack("{ss so}", "type", "array", "items", type_schema(t + 1, 0)));
+	} else if (*t == '{') {
+		s = must(json_pack("{ss so}", "type", "object",
+				   "additionalProperties", type_schema(t + 1, 0)));
+	} else if (*t == '$') {
+		s = ref("schemas", t + 1, "");
+		if (nullable)
+			return must(json_pack("{s[o{ss}]}", "anyOf", s, "type", "null"));
+		return s;
+	} else if (!strcmp(t, "date") || !strcmp(t, "date-time")) {
+		s = must(json_pack("{ss ss}", "type", "string", "format", t));
+	} else if (!strcmp(t, "month")) {
+		s = must(json_pack("{ss ss}", "type", "string", "pattern", MONTH_PATTERN));
+	} else {
+		s = must(json_pack("{ss}", "type", t));
+	}
+	if (nullable)
+		put(s, "type", json_pack("[s s]", json_string_value(json_object_get(s, "type")),
+					 "null"));
+	return s;
+}
+
+/* An object schema from a property table. */
+static json_t *object_schema(const char *title, const struct prop *p, size_t n)
+{
+	json_t *s = must(json_pack("{ss}", "type", "object"));
+	json_t *props = child(s, "properties"), *req = must(json_array());
+	size_t i;
+
+	if (title)
+		put_str(s, "title", title);
+	for (i = 0; i < n; i++) {
+		json_t *ps = type_schema(p[i].type, (p[i].flags & P_NULL) != 0);
+
+		if (p[i].title)
+			put_str(ps, "title", p[i].title);
+		put(props, p[i].key, ps);
+		if (p[i].flags & P_REQ)
+			push(req, json_string(p[i].key));
+	}
+	if (json_array_size(req))
+		put(s, "required", req);
+	else
+		json_decref(req);
+	return s;
+}
+
+#define OBJECT(title, table) object_schema(title, table, sizeof(table) / sizeof(table[0]))
+
+/* Set keyword `kw` of property `key` of object schema `s`. */
+static void prop_set(json_t *s, const char *key, const char *kw, json_t *v)
+{
+	put(json_object_get(json_object_get(s, "properties"), key), kw, v);
+}
+
+/* A page of a list: `items` is the type of its items array ("[$subjects"). */
+static json_t *page_schema(const char *items)
+{
+	const struct prop page_props[] = {
+		{ "items", items, "本页记录", P_REQ },
+		{ "total", "integer", "符合条件的记录总数", P_REQ },
+		{ "page", "integer", "页码（从 1 起）", P_REQ },
+		{ "page_size", "integer", "每页条数", P_REQ },
+	};
+
+	return OBJECT(NULL, page_props);
+}
+
+/* ---- schemas from field descriptors ---- */
+
+/* Codes and labels of an enumeration into schema `s` and its description. */
+static void enum_schema(json_t *s, const struct enum_desc *en, int set, int nullable,
+			struct strbuf *desc)
+{
+	json_t *codes = must(json_array()), *labels = must(json_object());
+	struct strbuf alt = STRBUF_INIT, pat = STRBUF_INIT;
+	const struct enum_item *it;
+
+	clause(desc);
+	strbuf_addstr(desc, set ? "以 | 分隔的一个或多个值：" : "可选值：");
+	for (it = en->items; it->code; it++) {
+		push(codes, json_string(it->code));
+		put_str(labels, it->code, it->label);
+		strbuf_addf(desc, "%s%s=%s", it == en->items ? "" : "，", it->code, it->label);
+		strbuf_addf(&alt, "%s%s", it == en->items ? "" : "|", it->code);
+	}
+	if (set) {
+		/* codes are identifiers: nothing in them needs escaping */
+		strbuf_addf(&pat, "^(?:%s)(?:\\|(?:%s))*$", alt.buf, alt.buf);
+		put_str(s, "pattern", pat.buf);
+		json_decref(codes);
+	} else {
+		if (nullable)
+			push(codes, json_null());
+		put(s, "enum", codes);
+	}
+	put(s, "x-enum-labels", labels);
+	put_str(s, "x-enum", en->name);
+	strbuf_release(&alt);
+	strbuf_release(&pat);
+}
+
+/* "行政区划的区划代码（层级：乡镇/街道）" for a reference field. */
+static void ref_text(const struct field_desc *fd, struct strbuf *desc)
+{
+	const struct entity_desc *red = entity_find(fd->ref);
+	const struct field_desc *kf, *lf;
+	const char *level;
+
+	clause(desc);
+	if (!red) {
+		strbuf_addf(desc, "%s 的键", fd->ref);
+		return;
+	}
+	kf = entity_field(red, red->key);
+	strbuf_addf(desc, "%s的%s", red->label, kf ? kf->label : red->key);
+	if (!fd->ref_level)
+		return;
+	/* ref_level is the `level` the referenced record must have */
+	lf = entity_field(red, "level");
+	level = lf && lf->enumeration ? enum_label(lf->enumeration, fd->ref_level) : NULL;
+	strbuf_addf(desc, "（层级：%s）", level ? level : fd->ref_level);
+}
+
+static const char *json_type_of(enum field_type t)
+{
+	switch (t) {
+	case FT_INT:
+		return "integer";
+	case FT_REAL:
+		return "number";
+	case FT_BOOL:
+		return "boolean";
+	default:
+		return "string";
+	}
+}
+
+/* The type-specific keywords of field `fd` into `s`, with their description. */
+static void field_constraints(json_t *s, const struct field_desc *fd, int nullable,
+			      struct strbuf *desc)
+{
+	switch (fd->type) {
+	case FT_INT:
+	case FT_REAL:
+		if (fd->min || fd->max) {
+			put(s, "minimum", json_integer(fd->min));
+			put(s, "maximum", json_integer(fd->max));
+		}
+		break;
+	case FT_TEXT:
+		put(s, "maxLength", json_integer(fd->max ? fd->max : TEXT_MAX_DEFAULT));
+		break;
+	case FT_CODE:
+		put(s, "maxLength", json_integer(fd->max ? fd->max : CODE_MAX_DEFAULT));
+		clause(desc);
+		strbuf_addstr(desc, "字母、数字、- _ .");
+		break;
+	case FT_REF:
+		put(s, "maxLength", json_integer(CODE_MAX_DEFAULT));
+		put_str(s, "x-ref", fd->ref);
+		ref_text(fd, desc);
+		break;
+	case FT_DATE:
+		put_str(s, "format", "date");
+		break;
+	case FT_MONTH:
+		put_str(s, "pattern", MONTH_PATTERN);
+		clause(desc);
+		strbuf_addstr(desc, "月份 YYYY-MM");
+		break;
+	case FT_ENUM:
+	case FT_ENUMSET:
+		enum_schema(s, fd->enumeration, fd->type == FT_ENUMSET, nullable, desc);
+		break;
+	case FT_BOOL:
+		break;
+	}
+}
+
+/*
+ * The schema of one field, as the API returns it (`out`) or accepts it.
+ * Fields that are neither required nor the key may be null.  A personal
+ * field is returned masked, so its output schema has no format.
+ */
+static json_t *field_schema(const struct field_desc *fd, int out)
+{
+	int nullable = !(fd->flags & (FF_REQUIRED | FF_KEY));
+	const char *type = json_type_of(fd->type);
+	json_t *s = must(json_object());
+	struct strbuf desc = STRBUF_INIT;
+
+	put(s, "type", nullable ? json_pack("[s s]", type, "null") : json_string(type));
+	put_str(s, "title", fd->label);
+	put_str(s, "x-type", field_type_name(fd->type));
+	if (fd->flags & FF_PERSONAL)
+		put(s, "x-personal", json_true());
+	if (out && (fd->flags & FF_PERSONAL)) {
+		strbuf_addstr(&desc, "掩码显示（个人信息）；原文须说明原因经 reveal 查看，并记入审计");
+	} else {
+		field_constraints(s, fd, nullable, &desc);
+		if (fd->flags & FF_PERSONAL) {
+			clause(&desc);
+			strbuf_addstr(&desc, "个人信息：加密存储，输出时掩码显示");
+		}
+	}
+	if (fd->flags & FF_DERIVED) {
+		clause(&desc);
+		strbuf_addstr(&desc, "系统生成");
+		put(s, "readOnly", json_true());
+	} else if (fd->flags & FF_KEY) {
+		clause(&desc);
+		strbuf_addstr(&desc, "业务键，创建后不可修改");
+	} else if (fd->flags & FF_IMMUTABLE) {
+		clause(&desc);
+		strbuf_addstr(&desc, "创建后不可修改");
+	}
+	if (desc.len)
+		put_str(s, "description", desc.buf);
+	strbuf_release(&desc);
+	return s;
+}
+
+static int has_personal(const struct entity_desc *ed)
+{
+	size_t i;
+
+	for (i = 0; i < ed->nfields; i++)
+		if (ed->fields[i].flags & FF_PERSONAL)
+			return 1;
+	return 0;
+}
+
+/* What the API returns for one record: every field but the hidden ones. */
+static json_t *record_schema(const struct entity_desc *ed)
+{
+	json_t *s = must(json_pack("{ss ss s{s{ss ss sb} s{ss ss sb}} s[ss]}",
+				   "type", "object", "title", ed->label,
+				   "properties",
+				   "id", "type", "integer", "title", "编号", "readOnly", 1,
+				   "rev", "type", "integer", "title", "版本", "readOnly", 1,
+				   "required", "id", "rev"));
+	json_t *props = json_object_get(s, "properties"), *req = json_object_get(s, "required");
+	size_t i;
+
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+
+		if (fd->flags & FF_HIDDEN)
+			continue;
+		put(props, fd->key, field_schema(fd, 1));
+		push(req, json_string(fd->key));
+	}
+	return s;
+}
+
+/* What create (`create`) or update accepts: the fields a caller may give. */
+static json_t *input_schema(const struct entity_desc *ed, int create)
+{
+	json_t *s = must(json_pack("{ss ss sb}", "type", "object", "title", ed->label,
+				   "additionalProperties", 0));
+	json_t *props = child(s, "properties"), *req = must(json_array());
+	size_t i;
+
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+
+		if (fd->flags & (FF_DERIVED | FF_HIDDEN))
+			continue;
+		put(props, fd->key, field_schema(fd, 0));
+		if (create && (fd->flags & FF_REQUIRED))
+			push(req, json_string(fd->key));
+	}
+	if (create && ed->secret_input) {
+		put(props, ed->secret_input,
+		    json_pack("{ss ss ss sb ss}", "type", "string", "title", "初始密码",
+			      "format", "password", "writeOnly", 1,
+			      "description", "须符合密码策略；首次登录须修改"));
+		push(req, json_string(ed->secret_input));
+	}
+	if (!create)
+		put(props, "rev", json_pack("{ss ss ss}", "type", "integer", "title", "版本",
+					    "description", "读取时的 rev；与当前版本不符时 409"));
+	if (create)
+		put_str(s, "description", "未给出的非必填字段为空；null 或空字符串表示清空");
+	else
+		put_str(s, "description",
+			"只给要改的字段；业务键和创建后不可修改的字段只能给原值");
+	if (json_array_size(req))
+		put(s, "required", req);
+	else
+		json_decref(req);
+	return s;
+}
+
+/* One entry of the history of `ed`. */
+static json_t *version_schema(const struct entity_desc *ed)
+{
+	static const struct prop version_props[] = {
+		{ "month", "month", "生效月份", P_REQ },
+		{ "action", "string", "操作", P_REQ },
+		{ "changed_at", "date-time", "操作时间", P_REQ },
+		{ "changed_by", "string", "操作人", P_REQ },
+	};
+
+	return must(json_pack("{ss s[oo]}", "description", "记录的一个版本",
+			      "allOf", ref("schemas", ed->name, ""), OBJECT(NULL, version_props)));
+}
+
+/* ---- operations ---- */
+
+/* Problems an operation may answer, beyond 500 (which all may). */
+enum op_errors {
+	E400 = 1 << 0,
+	E401 = 1 << 1,
+	E403 = 1 << 2,
+	E404 = 1 << 3,
+	E409 = 1 << 4,
+	E413 = 1 << 5,
+	E415 = 1 << 6,
+	E422 = 1 << 7,
+};
+
+static const struct {
+	unsigned bit;
+	const char *status, *name, *description;
+} problems[] = {
+	{ E400, "400", "BadRequest", "请求格式错误：未知的参数或字段、JSON 格式错误" },
+	{ E401, "401", "Unauthorized", "未登录、会话已过期，或用户名或密码错误" },
+	{ E403, "403", "Forbidden", "无权操作、须先修改初始密码，或 CSRF 令牌缺失/不正确" },
+	{ E404, "404", "NotFound", "记录不存在或不在您的管辖范围内" },
+	{ E409, "409", "Conflict", "键重复，或记录已被他人修改（rev 不符）" },
+	{ E413, "413", "TooLarge", "请求体过大" },
+	{ E415, "415", "UnsupportedMediaType", "请求体应为 application/json" },
+	{ E422, "422", "Invalid", "字段值不合规定；field 指出出错的字段" },
+	{ 0, "500", "ServerError", "服务器内部错误" },
+};
+
+enum op_flags {
+	OP_PUBLIC = 1 << 0, /* no session needed */
+	OP_WRITE = 1 << 1,  /* a state-changing method: X-CSRF-Token needed */
+	OP_JSON = 1 << 2,   /* a JSON request body */
+};
+
+/*
+ * Add operation `method` of `path` and return it (borrowed): operationId,
+ * tag, summary, security from `flags` and the problem responses of `errs`
+ * (plus those every session, write or JSON body may meet).
+ */
+static json_t *add_op(json_t *paths, const char *path, const char *method, const char *id,
+		      const char *tag, const char *summary, unsigned flags, unsigned errs)
+{
+	json_t *item = child(paths, path), *op, *responses;
+	size_t i;
+
+	if (strstr(path, "{id}") && !json_object_get(item, "parameters"))
+		put(item, "parameters", json_pack("[o]", ref("parameters", "id", "")));
+	op = must(json_pack("{ss ss s[s] s{}}", "operationId", id, "summary", summary,
+			    "tags", tag, "responses"));
+	if (flags & OP_PUBLIC)
+		put(op, "security", (flags & OP_WRITE) ? json_pack("[{s[]}]", "csrf") : json_array());
+	else if (flags & OP_WRITE)
+		put(op, "security", json_pack("[{s[] s[]}]", "session", "csrf"));
+	if (!(flags & OP_PUBLIC))
+		errs |= E401 | E403;
+	if (flags & OP_WRITE)
+		errs |= E403;
+	if (flags & OP_JSON)
+		errs |= E400 | E413 | E415;
+	responses = json_object_get(op, "responses");
+	for (i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+		if (!problems[i].bit || (errs & problems[i].bit))
+			put(responses, problems[i].status, ref("responses", problems[i].name, ""));
+	put(item, method, op);
+	return op;
+}
+
+/* A response with a JSON body of `schema` (stolen; NULL: no body). */
+static void respond(json_t *op, const char *status, const char *description, json_t *schema)
+{
+	json_t *r = must(json_pack("{ss}", "description", description));
+
+	if (schema)
+		put(r, "content", json_pack("{s{so}}", "application/json", "schema", schema));
+	put(json_object_get(op, "responses"), status, r);
+}
+
+/* A required JSON request body of `schema` (stolen). */
+static void request_json(json_t *op, json_t *schema)
+{
+	put(op, "requestBody", json_pack("{sb s{s{so}}}", "required", 1,
+					 "content", "application/json", "schema", schema));
+}
+
+static void add_param(json_t *op, json_t *param)
+{
+	json_t *a = json_object_get(op, "parameters");
+
+	if (!a) {
+		a = must(json_array());
+		put(op, "parameters", a);
+	}
+	push(a, param);
+}
+
+static json_t *query_param(const char *name, const char *description, json_t *schema)
+{
+	return must(json_pack("{ss ss ss so}", "name", name, "in", "query",
+			      "description", description, "schema", schema));
+}
+
+/* "可查看：创建办公室、信访局……" from the ROLE_BIT()s of `ed` (the command line aside). */
+static void roles_text(struct strbuf *sb, const char *what, const struct entity_desc *ed,
+		       unsigned bits)
+{
+	const struct entity_scope *sc = &ed->scope;
+	int r, n = 0;
+
+	strbuf_addf(sb, "%s：", what);
+	for (r = ROLE_OFFICE; r < ROLE_SYSTEM; r++)
+		if (bits & ROLE_BIT(r))
+			strbuf_addf(sb, "%s%s", n++ ? "、" : "", role_label((enum role)r));
+	if (!n)
+		strbuf_addstr(sb, "仅服务器命令行");
+	else if (sc->district || sc->township || sc->supervisor || sc->grid || sc->subject)
+		strbuf_addstr(sb, "（限其管辖范围）");
+	strbuf_addstr(sb, "。");
+}
+
+/* ---- the endpoints of one entity ---- */
+
+/* The list filters of `ed` (with `paging`: page and page_size too). */
+static void list_params(json_t *op, const struct entity_desc *ed, int paging)
+{
+	struct strbuf sb = STRBUF_INIT, search = STRBUF_INIT;
+	json_t *sorts = must(json_array());
+	size_t i;
+
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+
+		if (fd->flags & FF_SEARCH)
+			strbuf_addf(&search, "%s%s", search.len ? "、" : "", fd->label);
+		if (fd->flags & FF_SORT) {
+			push(sorts, json_string(fd->key));
+			strbuf_setf(&sb, "-%s", fd->key);
+			push(sorts, json_string(sb.buf));
+		}
+		if (fd->flags & FF_FILTER) {
+			strbuf_setf(&sb, "%s等于此值（给空值则查未填写的）%s", fd->label,
+				    (fd->flags & FF_PERSONAL) ? "；按原文精确匹配" : "");
+			add_param(op, query_param(fd->key, sb.buf, json_pack("{ss}", "type", "string")));
+		}
+		if (fd->flags & FF_RANGE) {
+			static const char *const sfx[2] = { "_from", "_to" };
+			static const char *const word[2] = { "不早于", "不晚于" };
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				struct strbuf name = STRBUF_INIT;
+
+				strbuf_addf(&name, "%s%s", fd->key, sfx[k]);
+				strbuf_setf(&sb, "%s%s此值", fd->label, word[k]);
+				add_param(op, query_param(name.buf, sb.buf,
+					type_schema(fd->type == FT_DATE ? "date" :
+						    fd->type == FT_MONTH ? "month" : "string", 0)));
+				strbuf_release(&name);
+			}
+		}
+	}
+	if (search.len) {
+		strbuf_setf(&sb, "在%s中查找子串", search.buf);
+		add_param(op, query_param("q", sb.buf, json_pack("{ss}", "type", "string")));
+	}
+	if (json_array_size(sorts)) {
+		strbuf_setf(&sb, "排序字段，前加 - 为倒序；默认 %s",
+			    ed->default_sort ? ed->default_sort : "id");
+		add_param(op, query_param("sort", sb.buf,
+					  json_pack("{ss sO}", "type", "string", "enum", sorts)));
+	}
+	json_decref(sorts);
+	if (ed->flags & ENT_HISTORY)
+		add_param(op, ref("parameters", "as_of", ""));
+	if (paging) {
+		add_param(op, ref("parameters", "page", ""));
+		add_param(op, ref("parameters", "page_size", ""));
+	}
+	strbuf_release(&sb);
+	strbuf_release(&search);
+}
+
+/* An operation of entity `ed` on /<name><suffix>, with id <name>_<action>. */
+static json_t *entity_op(json_t *paths, const struct entity_desc *ed, const char *suffix,
+			 const char *method, const char *action, const char *summary,
+			 unsigned flags, unsigned errs)
+{
+	struct strbuf path = STRBUF_INIT, id = STRBUF_INIT, sum = STRBUF_INIT;
+	json_t *op;
+
+	strbuf_addf(&path, "/%s%s", ed->name, suffix);
+	strbuf_addf(&id, "%s_%s", ed->name, action);
+	strbuf_addf(&sum, "%s%s", ed->label, summary);
+	op = add_op(paths, path.buf, method, id.buf, ed->label, sum.buf, flags, errs);
+	strbuf_release(&path);
+	strbuf_release(&id);
+	strbuf_release(&sum);
+	return op;
+}
+
+static void describe(json_t *op, const char *text)
+{
+	put_str(op, "description", text);
+}
+
+/* A response carrying a CSV or XLSX file. */
+static json_t *file_response(const char *description)
+{
+	return must(json_pack("{ss s{s{ss s{ss}}} s{s{s{ss}} s{}}}",
+			      "description", description,
+			      "headers", "Content-Disposition",
+			      "description", "attachment，带中文文件名（RFC 6266）",
+			      "schema", "type", "string",
+			      "content", "text/csv", "schema", "type", "string", XLSX_TYPE));
+}
+
+static void entity_paths(json_t *paths, const struct entity_desc *ed)
+{
+	struct strbuf rd = STRBUF_INIT, wr = STRBUF_INIT, sb = STRBUF_INIT;
+	const struct field_desc *rf;
+	json_t *op;
+
+	roles_text(&rd, "可查看", ed, ed->read_roles);
+	roles_text(&wr, "可修改", ed, ed->write_roles);
+
+	op = entity_op(paths, ed, "", "get", "list", "列表", 0, E400 | E422);
+	describe(op, rd.buf);
+	list_params(op, ed, 1);
+	respond(op, "200", "一页记录", ref("schemas", ed->name, "_page"));
+
+	op = entity_op(paths, ed, "", "post", "create", "新建", OP_WRITE | OP_JSON, E409 | E422);
+	describe(op, wr.buf);
+	request_json(op, ref("schemas", ed->name, "_create"));
+	respond(op, "201", "已新建", json_pack("{s[oo]}", "anyOf", ref("schemas", ed->name, ""),
+					       ref("schemas", "Moved", "")));
+
+	op = entity_op(paths, ed, "/{id}", "get", "get", "查看", 0, E404);
+	describe(op, rd.buf);
+	respond(op, "200", "记录（个人信息掩码显示）", ref("schemas", ed->name, ""));
+
+	op = entity_op(paths, ed, "/{id}", "patch", "update", "修改", OP_WRITE | OP_JSON,
+		       E404 | E409 | E422);
+	describe(op, wr.buf);
+	request_json(op, ref("schemas", ed->name, "_update"));
+	respond(op, "200", "修改后的记录", json_pack("{s[oo]}", "anyOf",
+						     ref("schemas", ed->name, ""),
+						     ref("schemas", "Moved", "")));
+
+	if (ed->flags & ENT_RETIRE) {
+		rf = entity_field(ed, ed->retire_field);
+		op = entity_op(paths, ed, "/{id}/retire", "post", "retire", "停用/退出",
+			       OP_WRITE | OP_JSON, E404 | E422);
+		if (rf && rf->type == FT_MONTH)
+			strbuf_setf(&sb, "把“%s”设为 month（缺省为本月）。%s", rf->label, wr.buf);
+		else
+			strbuf_setf(&sb, "把“%s”设为否。%s", rf ? rf->label : ed->retire_field, wr.buf);
+		describe(op, sb.buf);
+		request_json(op, ref("schemas", "RetireRequest", ""));
+		respond(op, "200", "停用后的记录", ref("schemas", ed->name, ""));
+	}
+
+	op = entity_op(paths, ed, "/{id}/history", "get", "history", "历史", 0, E404);
+	if (ed->flags & ENT_HISTORY) {
+		describe(op, "全部版本，从旧到新");
+		respond(op, "200", "版本列表", json_pack("{ss so}", "type", "array", "items",
+							  ref("schemas", ed->name, "_version")));
+	} else {
+		describe(op, "不保留版本的记录：返回其审计记录，从旧到新");
+		respond(op, "200", "审计记录", type_schema("[$AuditTrailEntry", 0));
+	}
+
+	if (has_personal(ed)) {
+		op = entity_op(paths, ed, "/{id}/reveal", "post", "reveal", "查看个人信息原文",
+			       OP_WRITE | OP_JSON, E404 | E422);
+		strbuf_setf(&sb, "须说明原因，记入审计。%s", wr.buf);
+		describe(op, sb.buf);
+		request_json(op, ref("schemas", ed->name, "_reveal"));
+		respond(op, "200", "原文", ref("schemas", "RevealResult", ""));
+	}
+
+	op = entity_op(paths, ed, "/export", "get", "export", "导出", 0, E400 | E422);
+	strbuf_setf(&sb, "按列表的筛选条件导出全部记录：中文列名，枚举为中文，个人信息掩码；记入审计。%s",
+		    rd.buf);
+	describe(op, sb.buf);
+	add_param(op, ref("parameters", "format", ""));
+	list_params(op, ed, 0);
+	put(json_object_get(op, "responses"), "200", file_response("导出的文件"));
+
+	op = entity_op(paths, ed, "/template", "get", "template", "导入模板", 0, E400);
+	describe(op, "空的导入模板：表头为可导入字段的中文名");
+	add_param(op, ref("parameters", "format", ""));
+	put(json_object_get(op, "responses"), "200", file_response("导入模板"));
+
+	op = entity_op(paths, ed, "/import", "post", "import", "导入", OP_WRITE, E400);
+	strbuf_setf(&sb, "请求体为文件本身。表头为字段名或中文名；键已存在的行更新该记录，否则新建。"
+		    "有错误行时：keep_good=1 保存正确的行，否则都不保存（422）。%s", wr.buf);
+	describe(op, sb.buf);
+	add_param(op, ref("parameters", "format", ""));
+	add_param(op, ref("parameters", "keep_good", ""));
+	put(op, "requestBody", json_pack("{sb s{s{s{ss}} s{}}}", "required", 1, "content",
+					 "text/csv", "schema", "type", "string", XLSX_TYPE));
+	respond(op, "200", "已导入", ref("schemas", "ImportReport", ""));
+	put(json_object_get(op, "responses"), "422",
+	    json_pack("{ss s{s{s{s[oo]}}}}", "description",
+		      "有错误行，什么也没保存（errors 列出各行的错误）；或文件无法读取",
+		      "content", "application/problem+json", "schema", "anyOf",
+		      ref("schemas", "ImportReport", ""), ref("schemas", "Problem", "")));
+
+	strbuf_release(&rd);
+	strbuf_release(&wr);
+	strbuf_release(&sb);
+}
+
+/* The schemas of one entity into components/schemas. */
+static void entity_schemas(json_t *schemas, const struct entity_desc *ed)
+{
+	struct strbuf name = STRBUF_INIT;
+	json_t *page;
+
+	put(schemas, ed->name, record_schema(ed));
+	strbuf_setf(&name, "%s_create", ed->name);
+	put(schemas, name.buf, input_schema(ed, 1));
+	strbuf_setf(&name, "%s_update", ed->name);
+	put(schemas, name.buf, input_schema(ed, 0));
+
+	strbuf_setf(&name, "[$%s", ed->name);
+	page = page_schema(name.buf);
+	strbuf_setf(&name, "%s_page", ed->name);
+	put(schemas, name.buf, page);
+
+	if (ed->flags & ENT_HISTORY) {
+		strbuf_setf(&name, "%s_version", ed->name);
+		put(schemas, name.buf, version_schema(ed));
+	}
+	if (has_personal(ed)) {
+		json_t *keys = must(json_array());
+		size_t i;
+
+		for (i = 0; i < ed->nfields; i++)
+			if (ed->fields[i].flags & FF_PERSONAL)
+				push(keys, json_string(ed->fields[i].key));
+		strbuf_setf(&name, "%s_reveal", ed->name);
+		put(schemas, name.buf,
+		    json_pack("{ss sb s{s{ss so ss} s{ss si ss}} s[ss]}", "type", "object",
+			      "additionalProperties", 0, "properties",
+			      "field", "type", "string", "enum", keys, "title", "个人信息字段",
+			      "reason", "type", "string", "minLength", 2, "title", "查看原因",
+			      "required", "field", "reason"));
+	}
+	strbuf_release(&name);
+}
+
+/* ---- the fixed schemas ---- */
+
+static const struct prop problem_props[] = {
+	{ "type", "string", "问题类型（about:blank）", P_REQ },
+	{ "title", "string", "HTTP 状态短语", P_REQ },
+	{ "status", "integer", "HTTP 状态码", P_REQ },
+	{ "detail", "string", "说明（中文，可直接显示给用户）", 0 },
+	{ "field", "string", "出错的字段", 0 },
+	{ "locked_until", "date-time", "锁定至（仅 423）", 0 },
+};
+
+static const struct prop moved_props[] = {
+	{ "id", "integer", "编号", P_REQ },
+};
+
+static const struct prop import_error_props[] = {
+	{ "row", "integer", "行号（表头为第 1 行）", P_REQ },
+	{ "column", "string", "列（中文名）", P_REQ | P_NULL },
+	{ "field", "string", "字段", P_REQ | P_NULL },
+	{ "message", "string", "错误", P_REQ },
+};
+
+static const struct prop import_report_props[] = {
+	{ "rows", "integer", "读到的数据行数", P_REQ },
+	{ "created", "integer", "新建", P_REQ },
+	{ "updated", "integer", "更新", P_REQ },
+	{ "failed", "integer", "出错的行数", P_REQ },
+	{ "errors", "[$ImportError", "各行的错误（至多 1000 条）", P_REQ },
+	{ "detail", "string", "说明（仅 422）", 0 },
+};
+
+static const struct prop trail_props[] = {
+	{ "changed_at", "date-time", "操作时间", P_REQ },
+	{ "changed_by", "string", "操作人", P_REQ },
+	{ "action", "string", "操作", P_REQ },
+	{ "outcome", "string", "结果", P_REQ },
+	{ "detail", "string", "详情", P_REQ },
+};
+
+static const struct prop retire_props[] = {
+	{ "month", "month", "退出/停用月份（缺省为本月）", 0 },
+};
+
+static const struct prop reveal_result_props[] = {
+	{ "id", "integer", "编号", P_REQ },
+	{ "field", "string", "字段", P_REQ },
+	{ "value", "string", "原文", P_REQ | P_NULL },
+};
+
+static const struct prop me_props[] = {
+	{ "username", "string", "用户名", P_REQ },
+	{ "display_name", "string", "姓名", P_NULL },
+	{ "role", "$Role", "角色", P_REQ },
+	{ "role_label", "string", "角色名称", P_REQ },
+	{ "department", "string", "所属单位", P_NULL },
+	{ "district", "string", "区县", P_NULL },
+	{ "township", "string", "乡镇", P_NULL },
+	{ "grid", "string", "网格", P_NULL },
+	{ "subject", "string", "创建主体", P_NULL },
+	{ "must_change", "boolean", "须修改密码", P_REQ },
+	{ "csrf_token", "string", "CSRF 令牌", 0 },
+};
+
+static const struct prop login_props[] = {
+	{ "username", "string", "用户名", P_REQ },
+	{ "password", "string", "密码", P_REQ },
+};
+
+static const struct prop login_result_props[] = {
+	{ "csrf_token", "string", "CSRF 令牌：此后每个 POST/PATCH/PUT/DELETE 放在 X-CSRF-Token 请求头",
+	  P_REQ },
+	{ "must_change", "boolean", "须先修改密码", P_REQ },
+	{ "user", "$Me", "当前用户", P_REQ },
+};
+
+static const struct prop password_change_props[] = {
+	{ "old_password", "string", "原密码", P_REQ },
+	{ "new_password", "string", "新密码", P_REQ },
+};
+
+static const struct prop user_password_props[] = {
+	{ "password", "string", "新密码（下次登录须修改）", P_REQ },
+};
+
+static const struct prop settings_props[] = {
+	{ "password_min_length", "integer", "密码最短长度", P_REQ },
+	{ "password_min_classes", "integer", "密码至少包含的字符类别数（大写、小写、数字、符号）",
+	  P_REQ },
+};
+
+static const struct prop audit_entry_props[] = {
+	{ "seq", "integer", "序号", P_REQ },
+	{ "at", "date-time", "时间（UTC）", P_REQ },
+	{ "username", "string", "用户", P_REQ },
+	{ "action", "string", "操作", P_REQ },
+	{ "object", "string", "对象", P_REQ },
+	{ "outcome", "string", "结果", P_REQ },
+	{ "source", "string", "来源地址", P_REQ },
+	{ "detail", "string", "详情", P_REQ },
+};
+
+static const struct prop audit_verify_props[] = {
+	{ "ok", "boolean", "审计链完好", P_REQ },
+	{ "rows", "integer", "检查的行数", P_REQ },
+	{ "bad_seq", "integer", "第一条校验不通过的序号", 0 },
+	{ "message", "string", "说明", 0 },
+};
+
+static const struct prop enum_item_props[] = {
+	{ "code", "string", "代码", P_REQ },
+	{ "label", "string", "中文名", P_REQ },
+};
+
+static const struct prop field_meta_props[] = {
+	{ "key", "string", "字段名", P_REQ },
+	{ "label", "string", "中文名", P_REQ },
+	{ "type", "string", "类型", P_REQ },
+	{ "required", "boolean", "必填", P_REQ },
+	{ "is_key", "boolean", "业务键", P_REQ },
+	{ "personal", "boolean", "个人信息", P_REQ },
+	{ "readonly", "boolean", "系统生成", P_REQ },
+	{ "immutable", "boolean", "创建后不可修改", P_REQ },
+	{ "filter", "boolean", "可筛选", P_REQ },
+	{ "sort", "boolean", "可排序", P_REQ },
+	{ "list", "boolean", "列表默认列", P_REQ },
+	{ "search", "boolean", "参与 q 查找", P_REQ },
+	{ "range", "boolean", "可按范围筛选", P_REQ },
+	{ "import", "boolean", "导入模板的列", P_REQ },
+	{ "enum", "string", "枚举名（见 enums）", 0 },
+	{ "ref", "string", "引用的实体", 0 },
+	{ "ref_level", "string", "引用记录的层级", 0 },
+	{ "min", "integer", "最小值", 0 },
+	{ "max", "integer", "最大值或最大长度", 0 },
+};
+
+static const struct prop entity_meta_props[] = {
+	{ "name", "string", "实体名（URL 中的名字）", P_REQ },
+	{ "label", "string", "中文名", P_REQ },
+	{ "key", "string", "业务键字段", P_REQ },
+	{ "history", "boolean", "保留历史版本", P_REQ },
+	{ "retire", "boolean", "可停用/退出", P_REQ },
+	{ "can_read", "boolean", "当前用户可查看", P_REQ },
+	{ "can_write", "boolean", "当前用户可修改", P_REQ },
+	{ "default_sort", "string", "默认排序", 0 },
+	{ "fields", "[$FieldMeta", "字段", P_REQ },
+};
+
+static const struct prop meta_props[] = {
+	{ "entities", "[$EntityMeta", "当前用户可访问的实体", P_REQ },
+	{ "enums", "{[$EnumItem", "全部枚举", P_REQ },
+	{ "roles", "[$EnumItem", "角色", P_REQ },
+	{ "me", "$Me", "当前用户", P_REQ },
+};
+
+static const struct prop health_props[] = {
+	{ "status", "string", "状态", P_REQ },
+};
+
+static void fixed_schemas(json_t *schemas)
+{
+	json_t *s, *types;
+	struct strbuf desc = STRBUF_INIT;
+	int t;
+
+	put(schemas, "Problem", OBJECT("问题（RFC 9457）", problem_props));
+	s = OBJECT("已保存，但记录已不在您的管辖范围内：只返回编号", moved_props);
+	put(s, "additionalProperties", json_false());
+	put(schemas, "Moved", s);
+	put(schemas, "ImportError", OBJECT("导入错误", import_error_props));
+	put(schemas, "ImportReport", OBJECT("导入结果", import_report_props));
+	put(schemas, "AuditTrailEntry", OBJECT("审计记录", trail_props));
+	s = OBJECT("停用/退出", retire_props);
+	put(s, "additionalProperties", json_false());
+	put(schemas, "RetireRequest", s);
+	put(schemas, "RevealResult", OBJECT("个人信息原文", reveal_result_props));
+
+	s = must(json_pack("{ss ss}", "type", "string", "title", "角色"));
+	enum_schema(s, &enum_user_role, 0, 0, &desc);
+	put_str(s, "description", desc.buf);
+	put(schemas, "Role", s);
+	put(schemas, "Me", OBJECT("当前用户", me_props));
+
+	s = OBJECT("登录", login_props);
+	put(s, "additionalProperties", json_false());
+	prop_set(s, "username", "maxLength", json_integer(64));
+	prop_set(s, "password", "maxLength", json_integer(256));
+	prop_set(s, "password", "format", json_string("password"));
+	put(schemas, "LoginRequest", s);
+	put(schemas, "LoginResult", OBJECT("登录成功", login_result_props));
+	s = OBJECT("修改密码", password_change_props);
+	put(s, "additionalProperties", json_false());
+	prop_set(s, "old_password", "format", json_string("password"));
+	prop_set(s, "new_password", "format", json_string("password"));
+	put(schemas, "PasswordChange", s);
+	s = OBJECT("重置密码", user_password_props);
+	put(s, "additionalProperties", json_false());
+	prop_set(s, "password", "format", json_string("password"));
+	put(schemas, "UserPassword", s);
+
+	s = OBJECT("密码策略", settings_props);
+	put(s, "additionalProperties", json_false());
+	prop_set(s, "password_min_length", "minimum", json_integer(1));
+	prop_set(s, "password_min_classes", "minimum", json_integer(0));
+	prop_set(s, "password_min_classes", "maximum", json_integer(4));
+	put(schemas, "Settings", s);
+
+	put(schemas, "AuditEntry", OBJECT("审计日志的一行", audit_entry_props));
+	put(schemas, "AuditPage", page_schema("[$AuditEntry"));
+	put(schemas, "AuditVerify", OBJECT("审计链校验结果", audit_verify_props));
+
+	put(schemas, "EnumItem", OBJECT("代码与中文名", enum_item_props));
+	s = OBJECT("字段描述", field_meta_props);
+	types = must(json_array());
+	for (t = FT_TEXT; t <= FT_REF; t++)
+		push(types, json_string(field_type_name((enum field_type)t)));
+	prop_set(s, "type", "enum", types);
+	put(schemas, "FieldMeta", s);
+	put(schemas, "EntityMeta", OBJECT("实体描述", entity_meta_props));
+	put(schemas, "Meta", OBJECT("元数据", meta_props));
+
+	s = OBJECT("健康检查", health_props);
+	prop_set(s, "status", "const", json_string("ok"));
+	put(schemas, "Health", s);
+	strbuf_release(&desc);
+}
+
+static json_t *components(void)
+{
+	json_t *c = must(json_object()), *responses, *p;
+	size_t i;
+
+	fixed_schemas(child(c, "schemas"));
+	responses = child(c, "responses");
+	for (i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+		put(responses, problems[i].name,
+		    json_pack("{ss s{s{so}}}", "description", problems[i].description,
+			      "content", "application/problem+json", "schema",
+			      ref("schemas", "Problem", "")));
+
+	p = child(c, "parameters");
+	put(p, "id", json_pack("{ss ss sb ss s{ss si}}", "name", "id", "in", "path",
+			       "required", 1, "description", "记录编号",
+			       "schema", "type", "integer", "minimum", 1));
+	put(p, "page", json_pack("{ss ss ss s{ss si si}}", "name", "page", "in", "query",
+				 "description", "页码，从 1 起",
+				 "schema", "type", "integer", "minimum", 1, "default", 1));
+	put(p, "page_size", json_pack("{ss ss ss s{ss si si si}}", "name", "page_size",
+				      "in", "query", "description", "每页条数",
+				      "schema", "type", "integer", "minimum", 1, "maximum", 500,
+				      "default", 20));
+	put(p, "as_of", json_pack("{ss ss ss s{ss ss}}", "name", "as_of", "in", "query",
+				  "description", "该月份时的名单（YYYY-MM）",
+				  "schema", "type", "string", "pattern", MONTH_PATTERN));
+	put(p, "format", json_pack("{ss ss ss s{ss s[ss] ss}}", "name", "format", "in", "query",
+				   "description", "文件格式",
+				   "schema", "type", "string", "enum", "csv", "xlsx",
+				   "default", "xlsx"));
+	put(p, "keep_good", json_pack("{ss ss ss s{ss s[ii] si}}", "name", "keep_good",
+				      "in", "query",
+				      "description", "有错误行时：1 保存正确的行，0 什么也不保存",
+				      "schema", "type", "integer", "enum", 0, 1, "default", 0));
+
+	put(c, "securitySchemes",
+	    json_pack("{s{ss ss ss ss} s{ss ss ss ss}}",
+		      "session", "type", "apiKey", "in", "cookie", "name", "sanling_session",
+		      "description", "登录时由 Set-Cookie 设置的会话 Cookie（HttpOnly）",
+		      "csrf", "type", "apiKey", "in", "header", "name", "X-CSRF-Token",
+		      "description", "每个 POST/PATCH/PUT/DELETE 都须带上：登录响应的 csrf_token"
+		      "（亦在 Cookie sanling_csrf 中）；登录请求本身尚无会话，带任意非空值"));
+	return c;
+}
+
+/* ---- the fixed endpoints ---- */
+
+#define TAG_SESSION "会话"
+#define TAG_SYSTEM "系统"
+#define TAG_SETTINGS "安全设置"
+#define TAG_AUDIT "审计"
+
+static void fixed_paths(json_t *paths)
+{
+	const struct entity_desc *users = entity_find("users");
+	json_t *op;
+
+	op = add_op(paths, "/health", "get", "health", TAG_SYSTEM, "健康检查", OP_PUBLIC, 0);
+	respond(op, "200", "服务正常", ref("schemas", "Health", ""));
+
+	op = add_op(paths, "/openapi.json", "get", "openapi", TAG_SYSTEM, "本 API 的 OpenAPI 文档",
+		    OP_PUBLIC, 0);
+	respond(op, "200", "OpenAPI 3.1 文档", json_pack("{ss}", "type", "object"));
+
+	op = add_op(paths, "/login", "post", "login", TAG_SESSION, "登录",
+		    OP_PUBLIC | OP_WRITE | OP_JSON, E401 | E403 | E422);
+	describe(op, "成功时以 Set-Cookie 设置会话 Cookie sanling_session（HttpOnly）与 sanling_csrf");
+	request_json(op, ref("schemas", "LoginRequest", ""));
+	respond(op, "200", "已登录", ref("schemas", "LoginResult", ""));
+	put(json_object_get(json_object_get(op, "responses"), "200"), "headers",
+	    json_pack("{s{ss s{ss}}}", "Set-Cookie", "description",
+		      "sanling_session=…; Path=/; HttpOnly; SameSite=Strict",
+		      "schema", "type", "string"));
+	put(json_object_get(op, "responses"), "423",
+	    json_pack("{ss s{s{so}}}", "description",
+		      "连续登录失败次数过多，账号已锁定；locked_until 为解锁时间",
+		      "content", "application/problem+json", "schema",
+		      ref("schemas", "Problem", "")));
+
+	op = add_op(paths, "/logout", "post", "logout", TAG_SESSION, "退出", OP_WRITE, 0);
+	respond(op, "204", "已退出，会话 Cookie 已清除", NULL);
+
+	op = add_op(paths, "/me", "get", "me", TAG_SESSION, "当前用户", 0, 0);
+	respond(op, "200", "当前用户", ref("schemas", "Me", ""));
+
+	op = add_op(paths, "/password", "post", "change_password", TAG_SESSION, "修改自己的密码",
+		    OP_WRITE | OP_JSON, E422);
+	describe(op, "新密码须符合密码策略；初始密码须先修改才能做别的事");
+	request_json(op, ref("schemas", "PasswordChange", ""));
+	respond(op, "204", "已修改", NULL);
+
+	op = add_op(paths, "/meta", "get", "meta", TAG_SYSTEM, "元数据", 0, 0);
+	describe(op, "实体与字段的描述、枚举、角色与当前用户：浏览器据此画表单和表格");
+	respond(op, "200", "元数据", ref("schemas", "Meta", ""));
+
+	if (users) {
+		op = add_op(paths, "/users/{id}/password", "post", "users_reset_password",
+			    users->label, "重置用户密码", OP_WRITE | OP_JSON, E404 | E422);
+		describe(op, "系统管理员重置；该用户下次登录须修改密码");
+		request_json(op, ref("schemas", "UserPassword", ""));
+		respond(op, "204", "已重置", NULL);
+
+		op = add_op(paths, "/users/{id}/unlock", "post", "users_unlock", users->label,
+			    "解除锁定", OP_WRITE, E404);
+		respond(op, "204", "已解锁", NULL);
+	}
+
+	op = add_op(paths, "/settings", "get", "settings_get", TAG_SETTINGS, "查看密码策略", 0, 0);
+	describe(op, "安全管理员");
+	respond(op, "200", "密码策略", ref("schemas", "Settings", ""));
+	op = add_op(paths, "/settings", "put", "settings_put", TAG_SETTINGS, "修改密码策略",
+		    OP_WRITE | OP_JSON, E422);
+	describe(op, "安全管理员");
+	request_json(op, ref("schemas", "Settings", ""));
+	respond(op, "200", "修改后的密码策略", ref("schemas", "Settings", ""));
+
+	op = add_op(paths, "/audit", "get", "audit_list", TAG_AUDIT, "审计日志", 0, E400 | E422);
+	describe(op, "审计管理员");
+	add_param(op, query_param("user", "用户名", json_pack("{ss}", "type", "string")));
+	add_param(op, query_param("action", "操作", json_pack("{ss}", "type", "string")));
+	add_param(op, query_param("from", "不早于此日", type_schema("date", 0)));
+	add_param(op, query_param("to", "不晚于此日", type_schema("date", 0)));
+	add_param(op, ref("parameters", "page", ""));
+	add_param(op, ref("parameters", "page_size", ""));
+	respond(op, "200", "一页审计日志", ref("schemas", "AuditPage", ""));
+
+	op = add_op(paths, "/audit/verify", "get", "audit_verify", TAG_AUDIT, "校验审计链", 0, 0);
+	describe(op, "审计管理员：逐行校验哈希链，找出被改动、删除或插入的行");
+	respond(op, "200", "校验结果", ref("schemas", "AuditVerify", ""));
+}
+
+/* ---- the document ---- */
+
+json_t *openapi_document(void)
+{
+	json_t *doc, *paths = must(json_object()), *comp = components(), *tags = must(json_array());
+	json_t *schemas = json_object_get(comp, "schemas");
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	push(tags, json_pack("{ss ss}", "name", TAG_SESSION, "description", "登录、退出、当前用户、修改密码"));
+	push(tags, json_pack("{ss ss}", "name", TAG_SYSTEM, "description", "健康检查、元数据、本文档"));
+	for (i = 0; entities[i]; i++) {
+		const struct entity_desc *ed = entities[i];
+
+		strbuf_setf(&sb, "%s：/%s", ed->label, ed->name);
+		push(tags, json_pack("{ss ss}", "name", ed->label, "description", sb.buf));
+		entity_schemas(schemas, ed);
+		entity_paths(paths, ed);
+	}
+	push(tags, json_pack("{ss ss}", "name", TAG_SETTINGS, "description", "密码策略（安全管理员）"));
+	push(tags, json_pack("{ss ss}", "name", TAG_AUDIT, "description", "审计日志（审计管理员）"));
+	fixed_paths(paths);
+
+	doc = must(json_pack("{ss s{ss ss ss} s[{ss ss}] s[{s[]}] so so so}",
+			     "openapi", "3.1.0",
+			     "info", "title", "Sanling 三零创建管理系统 API", "version", "1",
+			     "description",
+			     "所有请求与响应为 JSON（导入导出为 CSV/XLSX 文件）；错误为 "
+			     "application/problem+json。个人信息一律掩码显示。",
+			     "servers", "url", "/api/v1", "description", "本服务器",
+			     "security", "session",
+			     "tags", tags, "paths", paths, "components", comp));
+	strbuf_release(&sb);
+	return doc;
+}

@@ -1,0 +1,281 @@
+/*
+ * date.c: ISO dates, months and UTC timestamps (see date.h).
+ *
+ * The calendar arithmetic counts days from 0001-01-01 with the Gregorian
+ * leap rule and converts back by estimating the year and correcting it; it
+ * does not use mktime()/timegm() (local time zone, time_t range) nor any
+ * table beyond the month lengths.  Not a time-zone or formatting library.
+ */
+#include "base/date.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <time.h>
+
+#define MIN_YEAR 1
+#define MAX_YEAR 9999
+#define SECS_PER_DAY 86400
+
+static const int month_len[12] = {
+	31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+};
+
+int date_is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int date_days_in_month(int y, int m)
+{
+	if (m < 1 || m > 12)
+		return 0;
+	if (m == 2 && date_is_leap(y))
+		return 29;
+	return month_len[m - 1];
+}
+
+/* Days from 0001-01-01 to y-01-01, for y >= 1. */
+static int64_t days_before_year(int64_t y)
+{
+	int64_t p = y - 1;
+
+	return p * 365 + p / 4 - p / 100 + p / 400;
+}
+
+/* Days from 1 January of `y` to the 1st of month `m`. */
+static int days_before_month(int y, int m)
+{
+	int i, n = 0;
+
+	for (i = 1; i < m; i++)
+		n += date_days_in_month(y, i);
+	return n;
+}
+
+/* Parse exactly `n` ASCII digits; -1 if any is not a digit. */
+static int parse_digits(const char *s, int n)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Write `v` as exactly `width` decimal digits (v must fit). */
+static void put_digits(char *out, int v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		out[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+static void format_date(char *out, int y, int m, int d)
+{
+	put_digits(out, y, 4);
+	out[4] = '-';
+	put_digits(out + 5, m, 2);
+	out[7] = '-';
+	put_digits(out + 8, d, 2);
+	out[10] = '\0';
+}
+
+static void format_month(char *out, int y, int m)
+{
+	put_digits(out, y, 4);
+	out[4] = '-';
+	put_digits(out + 5, m, 2);
+	out[7] = '\0';
+}
+
+int month_parse(const char *s, int *y, int *m)
+{
+	int yy, mm;
+
+	if (!s || strlen(s) != 7 || s[4] != '-')
+		return -1;
+	yy = parse_digits(s, 4);
+	mm = parse_digits(s + 5, 2);
+	if (yy < MIN_YEAR || mm < 1 || mm > 12)
+		return -1;
+	if (y)
+		*y = yy;
+	if (m)
+		*m = mm;
+	return 0;
+}
+
+int date_parse(const char *s, int *y, int *m, int *d)
+{
+	int yy, mm, dd;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	yy = parse_digits(s, 4);
+	mm = parse_digits(s + 5, 2);
+	dd = parse_digits(s + 8, 2);
+	if (yy < MIN_YEAR || mm < 1 || mm > 12 || dd < 1 ||
+	    dd > date_days_in_month(yy, mm))
+		return -1;
+	if (y)
+		*y = yy;
+	if (m)
+		*m = mm;
+	if (d)
+		*d = dd;
+	return 0;
+}
+
+int date_valid(const char *s)
+{
+	return date_parse(s, NULL, NULL, NULL) == 0;
+}
+
+int month_valid(const char *s)
+{
+	return month_parse(s, NULL, NULL) == 0;
+}
+
+int64_t time_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t date_days(const char *date)
+{
+	int y, m, d;
+
+	if (date_parse(date, &y, &m, &d))
+		return DATE_DAYS_INVALID;
+	return days_before_year(y) + days_before_month(y, m) + (d - 1) -
+	       days_before_year(1970);
+}
+
+/* Split days since 1970-01-01 into y/m/d; -1 outside 0001..9999. */
+static int civil_from_days(int64_t days, int *y, int *m, int *d)
+{
+	int64_t n, rem, yy;
+	int mm;
+
+	if (days < -days_before_year(1970) ||
+	    days >= days_before_year(MAX_YEAR + 1) - days_before_year(1970))
+		return -1;
+	n = days + days_before_year(1970);	/* days since 0001-01-01 */
+	yy = n * 400 / 146097 + 1;		/* 146097 days per 400 years */
+	while (yy < MAX_YEAR && days_before_year(yy + 1) <= n)
+		yy++;
+	while (yy > MIN_YEAR && days_before_year(yy) > n)
+		yy--;
+	rem = n - days_before_year(yy);
+	for (mm = 1; mm < 12; mm++) {
+		int len = date_days_in_month((int)yy, mm);
+
+		if (rem < len)
+			break;
+		rem -= len;
+	}
+	*y = (int)yy;
+	*m = mm;
+	*d = (int)rem + 1;
+	return 0;
+}
+
+int date_from_days(int64_t days, char out[DATE_BUFSZ])
+{
+	int y, m, d;
+
+	if (civil_from_days(days, &y, &m, &d)) {
+		out[0] = '\0';
+		return -1;
+	}
+	format_date(out, y, m, d);
+	return 0;
+}
+
+int date_add_days(const char *date, int days, char out[DATE_BUFSZ])
+{
+	int64_t base = date_days(date);
+
+	if (base == DATE_DAYS_INVALID) {
+		out[0] = '\0';
+		return -1;
+	}
+	return date_from_days(base + days, out);
+}
+
+int time_iso_utc(int64_t epoch, char out[TIME_ISO_BUFSZ])
+{
+	int64_t days = epoch / SECS_PER_DAY;
+	int64_t secs = epoch % SECS_PER_DAY;
+	int y, m, d;
+
+	if (secs < 0) {
+		secs += SECS_PER_DAY;
+		days--;
+	}
+	if (civil_from_days(days, &y, &m, &d)) {
+		out[0] = '\0';
+		return -1;
+	}
+	format_date(out, y, m, d);
+	out[10] = 'T';
+	put_digits(out + 11, (int)(secs / 3600), 2);
+	out[13] = ':';
+	put_digits(out + 14, (int)(secs / 60 % 60), 2);
+	out[16] = ':';
+	put_digits(out + 17, (int)(secs % 60), 2);
+	out[19] = 'Z';
+	out[20] = '\0';
+	return 0;
+}
+
+void date_today_utc(char out[DATE_BUFSZ])
+{
+	int64_t now = time_now();
+	int64_t days = now / SECS_PER_DAY - (now % SECS_PER_DAY < 0);
+
+	date_from_days(days, out);
+}
+
+void month_now_utc(char out[MONTH_BUFSZ])
+{
+	char today[DATE_BUFSZ];
+
+	date_today_utc(today);
+	month_of_date(today, out);
+}
+
+int month_of_date(const char *date, char out[MONTH_BUFSZ])
+{
+	int y, m;
+
+	if (date_parse(date, &y, &m, NULL)) {
+		out[0] = '\0';
+		return -1;
+	}
+	format_month(out, y, m);
+	return 0;
+}
+
+int month_add(const char *month, int delta, char out[MONTH_BUFSZ])
+{
+	int y, m;
+	int64_t idx;
+
+	if (month_parse(month, &y, &m))
+		goto fail;
+	idx = (int64_t)y * 12 + (m - 1) + delta;
+	if (idx < (int64_t)MIN_YEAR * 12 || idx > (int64_t)MAX_YEAR * 12 + 11)
+		goto fail;
+	format_month(out, (int)(idx / 12), (int)(idx % 12) + 1);
+	return 0;
+fail:
+	out[0] = '\0';
+	return -1;
+}

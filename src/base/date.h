@@ -1,0 +1,108 @@
+/*
+ * date: calendar days ("YYYY-MM-DD"), months ("YYYY-MM") and UTC timestamps
+ * as Sanling stores and compares them.
+ *
+ * Dates and months are plain strings in ISO form so that they sort and
+ * compare with strcmp() and go into SQL as text.  Everything here is in the
+ * proleptic Gregorian calendar, years 0001 to 9999, and in UTC: this file
+ * deliberately knows no time zones, no locales and no "Asia/Shanghai"; a
+ * caller that needs local (UTC+8) wall-clock days adds the offset to the
+ * epoch itself.  Nothing here allocates; nothing keeps state, so every
+ * function is safe to call from any thread.
+ *
+ * Output buffers are fixed-size character arrays; the sizes below include
+ * the terminating NUL.  On error a function that fills a buffer leaves an
+ * empty string in it, so a forgotten check never prints garbage.
+ */
+#ifndef SANLING_DATE_H
+#define SANLING_DATE_H
+
+#include <stdint.h>
+
+#define DATE_BUFSZ 11      /* "2026-11-29" + NUL */
+#define MONTH_BUFSZ 8      /* "2026-11" + NUL */
+#define TIME_ISO_BUFSZ 21  /* "2026-11-29T10:00:00Z" + NUL */
+
+/* What date_days() returns for a string that is not a valid date. */
+#define DATE_DAYS_INVALID INT64_MIN
+
+/* 1 if `y` is a Gregorian leap year, else 0. */
+int date_is_leap(int y);
+
+/* Number of days in month `m` (1..12) of year `y`; 0 if `m` is out of range. */
+int date_days_in_month(int y, int m);
+
+/*
+ * 1 if `s` is exactly "YYYY-MM-DD" (ten characters, ASCII digits, no sign,
+ * no surrounding space) naming a real day between 0001-01-01 and
+ * 9999-12-31: 2024-02-29 is valid, 2024-02-30 and 1900-02-29 are not.
+ * 0 otherwise, including for NULL.
+ */
+int date_valid(const char *s);
+
+/* 1 if `s` is exactly "YYYY-MM" with year 0001..9999 and month 01..12. */
+int month_valid(const char *s);
+
+/*
+ * Split a valid date into its parts.  Returns 0 and fills `y`, `m`, `d`;
+ * returns -1 and leaves them untouched if date_valid(s) is false.  Any of
+ * the out pointers may be NULL.
+ */
+int date_parse(const char *s, int *y, int *m, int *d);
+
+/*
+ * Split a valid month into its parts.  Returns 0 or, for a string that is
+ * not month_valid(), -1 with the out pointers untouched.
+ */
+int month_parse(const char *s, int *y, int *m);
+
+/* Current time in seconds since the epoch (1970-01-01T00:00:00Z). */
+int64_t time_now(void);
+
+/* Today's date in UTC into `out` ("2026-11-29"). */
+void date_today_utc(char out[DATE_BUFSZ]);
+
+/* The current month in UTC into `out` ("2026-11"). */
+void month_now_utc(char out[MONTH_BUFSZ]);
+
+/*
+ * The month a valid date falls in: "2026-11-29" gives "2026-11".
+ * Returns 0, or -1 with `out` empty if `date` is not date_valid().
+ */
+int month_of_date(const char *date, char out[MONTH_BUFSZ]);
+
+/*
+ * The month `delta` months after (or, if negative, before) `month`:
+ * ("2026-11", 2) gives "2027-01", ("2026-01", -1) gives "2025-12".
+ * Returns 0, or -1 with `out` empty if `month` is invalid or the result
+ * falls outside years 0001..9999.
+ */
+int month_add(const char *month, int delta, char out[MONTH_BUFSZ]);
+
+/*
+ * Days from 1970-01-01 to `date` (negative before it), so that deadlines
+ * and overdue checks are plain subtraction.  Returns DATE_DAYS_INVALID if
+ * `date` is not date_valid().
+ */
+int64_t date_days(const char *date);
+
+/*
+ * The inverse of date_days(): write the date `days` days after 1970-01-01.
+ * Returns 0, or -1 with `out` empty if that is outside 0001..9999.
+ */
+int date_from_days(int64_t days, char out[DATE_BUFSZ]);
+
+/*
+ * The date `days` days after (or before, if negative) `date`.  Returns 0,
+ * or -1 with `out` empty if `date` is invalid or the result is outside
+ * 0001..9999.
+ */
+int date_add_days(const char *date, int days, char out[DATE_BUFSZ]);
+
+/*
+ * Format `epoch` (seconds since the epoch) as UTC "2026-11-29T10:00:00Z".
+ * Returns 0, or -1 with `out` empty if the moment is outside 0001..9999.
+ */
+int time_iso_utc(int64_t epoch, char out[TIME_ISO_BUFSZ]);
+
+#endif

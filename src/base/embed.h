@@ -1,0 +1,15 @@
+/*
+ * embed: files compiled into the program by scripts/embed.sh (the SQL
+ * migrations).  Each table ends with an entry whose name is NULL.
+ */
+#ifndef SANLING_EMBED_H
+#define SANLING_EMBED_H
+
+struct embedded_file {
+	const char *name;
+	const char *data;
+};
+
+extern const struct embedded_file migrations[];
+
+#endif

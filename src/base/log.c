@@ -1,0 +1,115 @@
+/*
+ * log.c: leveled one-line messages to stderr with a UTC timestamp (see
+ * log.h).  The level and stream are atomics, so no lock is needed; each
+ * line is built in a local strbuf and written with one fwrite(), which
+ * stdio performs under the stream's lock.  Not a log router: no files, no
+ * rotation, no syslog (run under systemd and journald does all that).
+ */
+#include "base/log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/strbuf.h"
+
+static atomic_int min_level = LOG_LEVEL_INFO;
+static _Atomic(FILE *) log_stream;
+
+static const char *const level_name[] = {
+	"DEBUG", "INFO ", "WARN ", "ERROR"
+};
+
+void log_set_level(enum log_level level)
+{
+	atomic_store(&min_level, (int)level);
+}
+
+enum log_level log_get_level(void)
+{
+	return (enum log_level)atomic_load(&min_level);
+}
+
+void log_set_stream(FILE *fp)
+{
+	atomic_store(&log_stream, fp);
+}
+
+int log_level_parse(const char *s, enum log_level *level)
+{
+	static const char *const names[] = { "debug", "info", "warn", "error" };
+	int i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if (!strcmp(s, names[i])) {
+			*level = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Append "2026-11-29T10:00:00.123Z" for the current time. */
+static void add_timestamp(struct strbuf *sb)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strbuf_addf(sb, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+}
+
+static void log_write(enum log_level level, const char *fmt, va_list ap)
+{
+	struct strbuf msg = STRBUF_INIT, line = STRBUF_INIT;
+	FILE *fp;
+	size_t i;
+	int saved = errno;
+
+	if ((int)level < atomic_load(&min_level))
+		return;
+	strbuf_vaddf(&msg, fmt, ap);
+	add_timestamp(&line);
+	strbuf_addch(&line, ' ');
+	strbuf_addstr(&line, level_name[level]);
+	strbuf_addch(&line, ' ');
+	for (i = 0; i < msg.len; i++) {
+		unsigned char c = (unsigned char)msg.buf[i];
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(&line, "\\x%02x", c);
+		else
+			strbuf_addch(&line, c);
+	}
+	strbuf_addch(&line, '\n');
+	fp = atomic_load(&log_stream);
+	if (!fp)
+		fp = stderr;
+	fwrite(line.buf, 1, line.len, fp);
+	fflush(fp);
+	strbuf_release(&msg);
+	strbuf_release(&line);
+	errno = saved;
+}
+
+#define DEFINE_LOG_FN(name, level)			\
+void name(const char *fmt, ...)				\
+{							\
+	va_list ap;					\
+							\
+	va_start(ap, fmt);				\
+	log_write(level, fmt, ap);			\
+	va_end(ap);					\
+}
+
+DEFINE_LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+DEFINE_LOG_FN(log_info, LOG_LEVEL_INFO)
+DEFINE_LOG_FN(log_warn, LOG_LEVEL_WARN)
+DEFINE_LOG_FN(log_error, LOG_LEVEL_ERROR)

@@ -1,0 +1,57 @@
+/*
+ * log: one-line diagnostics on standard error for operators:
+ *
+ *     2026-11-29T10:00:00.123Z WARN  backup: disk 91% full
+ *
+ * Each line is written with a single call on the stream, so lines from
+ * different threads never interleave; control characters in the message
+ * (a newline smuggled in through a request, say) are written as "\xNN" so a
+ * line is always one entry.  This is not an audit trail (audit rows go to
+ * the database with the change they record) and not a request log.
+ *
+ * Callers must not pass personal data (names, ID numbers, phone numbers,
+ * addresses, passwords, tokens): log record ids, counts and error codes,
+ * and mask anything else with mask.h first.  The logger cannot tell.
+ */
+#ifndef SANLING_LOG_H
+#define SANLING_LOG_H
+
+#include <stdio.h>
+
+enum log_level {
+	LOG_LEVEL_DEBUG = 0,
+	LOG_LEVEL_INFO = 1,
+	LOG_LEVEL_WARN = 2,
+	LOG_LEVEL_ERROR = 3,
+	LOG_LEVEL_NONE = 4	/* log_set_level(LOG_LEVEL_NONE) silences all */
+};
+
+/*
+ * Write only messages at `level` or above (default LOG_LEVEL_INFO).  Safe to
+ * call at any time from any thread.
+ */
+void log_set_level(enum log_level level);
+
+/* The level in force. */
+enum log_level log_get_level(void);
+
+/*
+ * Send log lines to `fp` instead of stderr (NULL restores stderr).  Meant
+ * for start-up and tests; the stream must outlive its use here.
+ */
+void log_set_stream(FILE *fp);
+
+/*
+ * Parse "debug", "info", "warn" or "error" (as in a configuration file or
+ * an environment variable) into `*level`.  Returns 0, or -1 if `s` is none
+ * of these (`*level` untouched).
+ */
+int log_level_parse(const char *s, enum log_level *level);
+
+/* printf-style messages; the newline is added.  errno is preserved. */
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

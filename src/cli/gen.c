@@ -1,0 +1,437 @@
+/*
+ * gen.c: the demo district (see gen.h).  A district in the shape of the
+ * seed report — 20 townships, 475 villages and communities each with its
+ * grid, the departments of the four-level model with the seed's sector
+ * map, and 1,726 enterprises and institutions spread over the sector map's
+ * categories — written as import files in memory and loaded through
+ * entity_import(), so that every generated row is validated like a user's.
+ * Deterministic: the same run gives the same district.
+ */
+#include "cli/gen.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/crypto.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "io/table.h"
+#include "model/audit.h"
+#include "model/entity.h"
+
+#define DISTRICT "411603000000"
+#define NTOWNSHIPS 20
+#define NVILLAGES 475
+#define NCOMMUNITIES 35 /* of the 475: communities, in the towns' seats */
+
+static const char *const township_names[NTOWNSHIPS] = {
+	"城关回族镇", "白楼镇", "临蔡镇", "安岭镇", "朱集镇", "豆门乡", "冯塘乡",
+	"刘振屯乡", "王店乡", "大连乡", "葛店乡", "黄集乡", "齐老乡", "郑集乡",
+	"曹河乡", "四通镇", "新站镇", "鲁台镇", "许湾乡", "刘庄店镇",
+};
+
+static const char *const surnames[] = {
+	"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱",
+	"高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于",
+	"董", "萧", "程", "曹", "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕",
+};
+static const char *const village_suffix[] = {
+	"庄", "楼", "营", "寨", "集", "庙", "湾", "岗", "屯", "店", "桥", "园",
+};
+static const char *const community_words[] = {
+	"东关", "西关", "南关", "北关", "龙湖", "羲皇", "太昊", "书院", "文化", "新华",
+	"人民", "建设", "和平", "光明", "幸福",
+};
+
+/* departments: code, name, roles */
+static const char *const departments[][3] = {
+	{ "SLB", "区“三零”创建办公室", "office" },
+	{ "XFJ", "区信访局", "petition" },
+	{ "YJJ", "区应急管理局", "safety" },
+	{ "GAJ", "区公安局", "police" },
+	{ "JTJ", "区教育体育局", "supervisor" },
+	{ "WJW", "区卫生健康委员会", "supervisor" },
+	{ "SCFZ", "区市场发展中心", "supervisor" },
+	{ "WGLJ", "区文化广电和旅游局", "supervisor" },
+	{ "SWJ", "区商务局", "supervisor" },
+	{ "JTYS", "区交通运输局", "supervisor" },
+	{ "SCJG", "区市场监督管理局", "supervisor" },
+	{ "GXJ", "区工业和信息化局", "supervisor" },
+	{ "ZRZY", "区自然资源局", "supervisor" },
+	{ "KJJ", "区科学技术局", "supervisor" },
+};
+
+/* The seed's sector map, and where the other categories go. */
+static const char *const sector_map[][2] = {
+	{ "school", "JTJ" }, { "kindergarten", "JTJ" }, { "hospital", "WJW" },
+	{ "market", "SCFZ" }, { "scenic_spot", "WGLJ" }, { "entertainment", "WGLJ" },
+	{ "internet_cafe", "WGLJ" }, { "mall", "SWJ" }, { "station", "JTYS" },
+	{ "pharmacy", "SCJG" }, { "restaurant", "SCJG" }, { "factory", "GXJ" },
+	{ "mine", "ZRZY" }, { "research", "KJJ" }, { "airport", "JTYS" }, { "other", "SCJG" },
+};
+
+/* enterprises and institutions per category: 1,726 in all */
+static const struct {
+	const char *category, *kind, *word;
+	int n;
+} ent_plan[] = {
+	{ "school", "institution", "学校", 286 },
+	{ "kindergarten", "enterprise", "幼儿园", 214 },
+	{ "hospital", "institution", "卫生院", 42 },
+	{ "market", "enterprise", "农贸市场", 58 },
+	{ "scenic_spot", "enterprise", "景区", 12 },
+	{ "entertainment", "enterprise", "娱乐城", 74 },
+	{ "internet_cafe", "enterprise", "网吧", 61 },
+	{ "mall", "enterprise", "商场", 33 },
+	{ "station", "enterprise", "客运站", 9 },
+	{ "pharmacy", "enterprise", "大药房", 243 },
+	{ "restaurant", "enterprise", "饭店", 486 },
+	{ "factory", "enterprise", "有限公司", 178 },
+	{ "mine", "enterprise", "砖厂", 4 },
+	{ "research", "institution", "农业科学研究所", 6 },
+	{ "other", "enterprise", "服务中心", 20 },
+};
+
+struct rng {
+	uint64_t s;
+};
+
+static uint32_t rnd(struct rng *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return (uint32_t)(r->s >> 11);
+}
+
+static const char credit_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/* A unified social credit code with a valid check digit (GB 32100-2015). */
+static void credit_code(struct rng *r, int institution, struct strbuf *out)
+{
+	static const int w[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 };
+	char code[19];
+	int i, sum = 0, check;
+
+	memcpy(code, institution ? "12" : "91", 2);
+	memcpy(code + 2, "411603", 6);
+	for (i = 8; i < 17; i++)
+		code[i] = credit_chars[rnd(r) % (i == 16 ? 10 : 31)];
+	for (i = 0; i < 17; i++)
+		sum += (int)(strchr(credit_chars, code[i]) - credit_chars) * w[i];
+	check = 31 - sum % 31;
+	code[17] = credit_chars[check == 31 ? 0 : check];
+	code[18] = '\0';
+	strbuf_addstr(out, code);
+}
+
+static void csv_cell(struct strbuf *csv, const char *s, int last)
+{
+	if (strpbrk(s, ",\"\n")) {
+		strbuf_addch(csv, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				strbuf_addch(csv, '"');
+			strbuf_addch(csv, *s);
+		}
+		strbuf_addch(csv, '"');
+	} else {
+		strbuf_addstr(csv, s);
+	}
+	strbuf_addstr(csv, last ? "\n" : ",");
+}
+
+static int load(struct db *db, const struct crypto_keys *keys, const char *kind,
+		const struct strbuf *csv, struct strbuf *err)
+{
+	struct table_reader *rd = NULL;
+	struct import_report rep;
+	struct model_error e;
+	struct model_ctx mc;
+	struct actor sys;
+	int ret;
+
+	actor_system(&sys);
+	mc.db = db;
+	mc.actor = &sys;
+	mc.keys = keys;
+	model_error_init(&e);
+	import_report_init(&rep);
+	if (table_reader_open_mem(csv->buf, csv->len, TABLE_CSV, &rd, err)) {
+		ret = -1;
+		goto cleanup;
+	}
+	ret = entity_import(&mc, entity_find(kind), rd, 0, &rep, &e);
+	if (ret) {
+		json_t *first = json_array_get(rep.errors, 0);
+		strbuf_addf(err, "%s: %s", kind, e.msg.buf);
+		if (first)
+			strbuf_addf(err, " (row %" JSON_INTEGER_FORMAT ", %s: %s)",
+				    json_integer_value(json_object_get(first, "row")),
+				    json_string_value(json_object_get(first, "column")),
+				    json_string_value(json_object_get(first, "message")));
+		ret = -1;
+	}
+cleanup:
+	table_reader_free(rd);
+	import_report_release(&rep);
+	model_error_release(&e);
+	return ret;
+}
+
+struct place {
+	char name[64];
+	char code[32];
+	char grid[40];
+	int township;
+};
+
+static int gen_places(struct db *db, const struct crypto_keys *keys, struct place *villages,
+		      struct strbuf *err)
+{
+	struct strbuf csv = STRBUF_INIT, name = STRBUF_INIT;
+	struct rng r = { 0x5a4c494e47ULL };
+	int t, v, used[NTOWNSHIPS] = { 0 }, ret;
+
+	strbuf_addstr(&csv, "code,name,level,parent\n");
+	strbuf_addf(&csv, "%s,淮阳区,district,\n", DISTRICT);
+	for (t = 0; t < NTOWNSHIPS; t++)
+		strbuf_addf(&csv, "411603%03d000,%s,township,%s\n", 100 + t, township_names[t],
+			    DISTRICT);
+	for (v = 0; v < NVILLAGES; v++) {
+		/* the seat (城关) takes the communities; the rest spread evenly */
+		int is_comm = v < NCOMMUNITIES;
+		t = is_comm ? (v < 20 ? 0 : v % 4 == 0 ? 15 : v % 4 == 1 ? 16 : v % 4 == 2 ? 2 : 1)
+			    : (v - NCOMMUNITIES) % NTOWNSHIPS;
+		used[t]++;
+		snprintf(villages[v].code, sizeof(villages[v].code), "411603%03d%03d", 100 + t,
+			 used[t]);
+		snprintf(villages[v].grid, sizeof(villages[v].grid), "%s01", villages[v].code);
+		villages[v].township = t;
+		strbuf_reset(&name);
+		if (is_comm)
+			strbuf_addf(&name, "%s%s社区", v < 20 ? "" : township_names[t],
+				    community_words[v % 15]);
+		else
+			strbuf_addf(&name, "%s%s%s", surnames[rnd(&r) % 40],
+				    village_suffix[rnd(&r) % 12], "村");
+		snprintf(villages[v].name, sizeof(villages[v].name), "%s", name.buf);
+		strbuf_addf(&csv, "%s,%s,village,411603%03d000\n", villages[v].code, name.buf,
+			    100 + t);
+	}
+	for (v = 0; v < NVILLAGES; v++)
+		strbuf_addf(&csv, "%s,第%d网格,grid,%s\n", villages[v].grid, v + 1, villages[v].code);
+	ret = load(db, keys, "regions", &csv, err);
+	strbuf_release(&csv);
+	strbuf_release(&name);
+	return ret;
+}
+
+static int gen_departments(struct db *db, const struct crypto_keys *keys, struct strbuf *err)
+{
+	struct strbuf csv = STRBUF_INIT;
+	size_t i;
+	int t, ret;
+
+	strbuf_addstr(&csv, "code,name,roles,region\n");
+	for (i = 0; i < sizeof(departments) / sizeof(departments[0]); i++)
+		strbuf_addf(&csv, "%s,%s,%s,%s\n", departments[i][0], departments[i][1],
+			    departments[i][2], DISTRICT);
+	for (t = 0; t < NTOWNSHIPS; t++)
+		strbuf_addf(&csv, "XZ%03d,%s人民政府,township,411603%03d000\n", 100 + t,
+			    township_names[t], 100 + t);
+	ret = load(db, keys, "departments", &csv, err);
+	strbuf_reset(&csv);
+	strbuf_addstr(&csv, "category,district,department\n");
+	for (i = 0; !ret && i < sizeof(sector_map) / sizeof(sector_map[0]); i++)
+		strbuf_addf(&csv, "%s,%s,%s\n", sector_map[i][0], DISTRICT, sector_map[i][1]);
+	if (!ret)
+		ret = load(db, keys, "sector_map", &csv, err);
+	strbuf_release(&csv);
+	return ret;
+}
+
+static void phone(struct rng *r, struct strbuf *out)
+{
+	static const char *const pre[] = { "138", "139", "135", "137", "150", "151", "158",
+					   "186", "187", "176", "133", "153", "189", "199" };
+	strbuf_addf(out, "%s%08u", pre[rnd(r) % 14], rnd(r) % 100000000u);
+}
+
+static int gen_subjects(struct db *db, const struct crypto_keys *keys,
+			const struct place *villages, struct strbuf *err)
+{
+	struct strbuf csv = STRBUF_INIT, cell = STRBUF_INIT;
+	struct rng r = { 0x7375626a656374ULL };
+	size_t i;
+	int v, k, n = 0, ret;
+
+	strbuf_addstr(&csv, "code,name,kind,category,township,village,grid,supervisor,address,"
+			    "contact_name,contact_phone,credit_code,active_from,active_to\n");
+	for (v = 0; v < NVILLAGES; v++) {
+		const struct place *p = &villages[v];
+		const char *kind = v < NCOMMUNITIES ? "community" : "village";
+		strbuf_addf(&csv, "C%s,%s%s,%s,%s,411603%03d000,%s,%s,,%s,", p->code, p->name,
+			    v < NCOMMUNITIES ? "居民委员会" : "村民委员会", kind, kind,
+			    100 + p->township, p->code, p->grid, township_names[p->township]);
+		strbuf_reset(&cell);
+		strbuf_addf(&cell, "%s%s", surnames[rnd(&r) % 40], v % 3 ? "书记" : "主任");
+		csv_cell(&csv, cell.buf, 0);
+		strbuf_reset(&cell);
+		phone(&r, &cell);
+		csv_cell(&csv, cell.buf, 0);
+		strbuf_addstr(&csv, ",2022-01,\n");
+	}
+	for (i = 0; i < sizeof(ent_plan) / sizeof(ent_plan[0]); i++) {
+		for (k = 0; k < ent_plan[i].n; k++, n++) {
+			const struct place *p = &villages[rnd(&r) % NVILLAGES];
+			strbuf_addf(&csv, "E%05d,", n + 1);
+			strbuf_reset(&cell);
+			strbuf_addf(&cell, "淮阳区%s%s%s%d", township_names[p->township],
+				    surnames[rnd(&r) % 40], ent_plan[i].word, k + 1);
+			csv_cell(&csv, cell.buf, 0);
+			strbuf_addf(&csv, "%s,%s,411603%03d000,%s,%s,,", ent_plan[i].kind,
+				    ent_plan[i].category, 100 + p->township, p->code, p->grid);
+			strbuf_reset(&cell);
+			strbuf_addf(&cell, "%s%s号", township_names[p->township], "人民路");
+			csv_cell(&csv, cell.buf, 0);
+			strbuf_reset(&cell);
+			strbuf_addf(&cell, "%s经理", surnames[rnd(&r) % 40]);
+			csv_cell(&csv, cell.buf, 0);
+			strbuf_reset(&cell);
+			phone(&r, &cell);
+			csv_cell(&csv, cell.buf, 0);
+			strbuf_reset(&cell);
+			credit_code(&r, !strcmp(ent_plan[i].kind, "institution"), &cell);
+			csv_cell(&csv, cell.buf, 0);
+			/* most on the list from the start; some joined in 2023 */
+			strbuf_addf(&csv, "%s,\n", n % 97 == 5 ? "2023-03" : "2022-01");
+		}
+	}
+	/* a few that left the list in 2022: on it in past months only */
+	for (k = 0; k < 12; k++) {
+		const struct place *p = &villages[rnd(&r) % NVILLAGES];
+		strbuf_addf(&csv, "X%03d,淮阳区%s已关停饭店%d,enterprise,restaurant,411603%03d000,%s,%s,,,,,",
+			    k + 1, township_names[p->township], k + 1, 100 + p->township, p->code,
+			    p->grid);
+		strbuf_reset(&cell);
+		credit_code(&r, 0, &cell);
+		strbuf_addf(&csv, "%s,2022-01,2022-%02d\n", cell.buf, 3 + k % 9);
+	}
+	ret = load(db, keys, "subjects", &csv, err);
+	strbuf_release(&csv);
+	strbuf_release(&cell);
+	return ret;
+}
+
+/* demo accounts: username, role, department, grid, subject, display name */
+static const char *const demo_users[][6] = {
+	{ "office", "office", "SLB", NULL, NULL, "区三零办" },
+	{ "petition", "petition", "XFJ", NULL, NULL, "区信访局" },
+	{ "safety", "safety", "YJJ", NULL, NULL, "区应急管理局" },
+	{ "police", "police", "GAJ", NULL, NULL, "区公安局" },
+	{ "education", "supervisor", "JTJ", NULL, NULL, "区教体局" },
+	{ "chengguan", "township", "XZ100", NULL, NULL, "城关回族镇" },
+	{ "baillou", "township", "XZ101", NULL, NULL, "白楼镇" },
+	{ "grid", "grid", "XZ101", "41160310100101", NULL, "网格员" },
+	{ "school", "subject", "JTJ", NULL, "E00001", "学校账号" },
+	{ "sysadmin", "sysadmin", NULL, NULL, NULL, "系统管理员" },
+	{ "secadmin", "secadmin", NULL, NULL, NULL, "安全管理员" },
+	{ "auditadmin", "auditadmin", NULL, NULL, NULL, "审计管理员" },
+};
+
+#define DEMO_PASSWORD "Sanling@2023"
+
+static int gen_users(struct db *db, const struct crypto_keys *keys, int demo_pw, FILE *out,
+		     struct strbuf *err)
+{
+	struct model_error e;
+	struct model_ctx mc;
+	struct actor sys;
+	size_t i;
+	int ret = 0;
+
+	actor_system(&sys);
+	mc.db = db;
+	mc.actor = &sys;
+	mc.keys = keys;
+	model_error_init(&e);
+	fprintf(out, "\n%-12s %-12s %s\n", "用户名", "角色", "初始密码");
+	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
+		struct strbuf pw = STRBUF_INIT;
+		json_t *in = json_pack("{ss ss ss}", "username", demo_users[i][0],
+				       "role", demo_users[i][1], "display_name", demo_users[i][5]);
+		if (demo_users[i][2])
+			json_object_set_new(in, "department", json_string(demo_users[i][2]));
+		if (demo_users[i][3])
+			json_object_set_new(in, "grid", json_string(demo_users[i][3]));
+		if (demo_users[i][4])
+			json_object_set_new(in, "subject", json_string(demo_users[i][4]));
+		if (demo_pw) {
+			strbuf_addstr(&pw, DEMO_PASSWORD);
+		} else {
+			/* random, strong, typed once by the person who receives it */
+			random_token(&pw, 6);
+			strbuf_addstr(&pw, "-Sl9");
+		}
+		ret = entity_create_secret(&mc, entity_find("users"), in, pw.buf, NULL, &e);
+		json_decref(in);
+		if (ret) {
+			strbuf_addf(err, "user %s: %s", demo_users[i][0], e.msg.buf);
+			strbuf_release(&pw);
+			break;
+		}
+		fprintf(out, "%-12s %-12s %s\n", demo_users[i][0], demo_users[i][1], pw.buf);
+		strbuf_release(&pw);
+	}
+	model_error_release(&e);
+	if (!ret && demo_pw) {
+		/* demo mode: no forced change, said in the audit log */
+		if (db_begin(db, err) ||
+		    db_exec(db, "UPDATE users SET must_change = 0", err) ||
+		    audit_append(db, &sys, "users.demo", "users", "ok", "demo passwords: no forced change",
+				 err) ||
+		    db_commit(db, err)) {
+			db_rollback(db);
+			ret = -1;
+		}
+	}
+	return ret ? -1 : 0;
+}
+
+int gen_demo(struct db *db, const struct crypto_keys *keys, int demo_passwords, FILE *out,
+	     struct strbuf *err)
+{
+	struct place *villages = calloc(NVILLAGES, sizeof(*villages));
+	const char *params[] = { DISTRICT };
+	char *exists = NULL;
+	int ret = -1;
+
+	if (!villages)
+		abort();
+	if (db_query_value(db, "SELECT code FROM regions WHERE code = ?", params, 1, &exists, err))
+		goto cleanup;
+	if (exists) {
+		strbuf_addstr(err, "the demo district is already loaded");
+		goto cleanup;
+	}
+	if (gen_places(db, keys, villages, err) || gen_departments(db, keys, err) ||
+	    gen_subjects(db, keys, villages, err) || gen_users(db, keys, demo_passwords, out, err))
+		goto cleanup;
+	{
+		size_t i;
+		int n = 0;
+		for (i = 0; i < sizeof(ent_plan) / sizeof(ent_plan[0]); i++)
+			n += ent_plan[i].n;
+		fprintf(out, "\ndemo district 淮阳区 loaded: %d townships, %d villages and "
+			     "communities, %d enterprises and institutions\n", NTOWNSHIPS, NVILLAGES, n);
+	}
+	ret = 0;
+cleanup:
+	free(exists);
+	free(villages);
+	return ret;
+}

@@ -1,0 +1,632 @@
+/*
+ * db.c: the engine-neutral half of the storage layer (see db.h): opening
+ * by URL, dispatch to sqlite.c or pg.c, the per-connection statement cache,
+ * placeholder numbering for PostgreSQL, db_query_value(), bulk loading and
+ * the connection pool.
+ *
+ * It holds no SQL of the application and no knowledge of either engine's
+ * wire or file format: everything engine-specific is behind `struct db_ops`.
+ */
+#include "db/db_internal.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+
+static int is_pg_url(const char *url)
+{
+	return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
+}
+
+struct db *db_open(const char *url, struct strbuf *err)
+{
+	struct db *db;
+
+	if (!url || !*url) {
+		if (err)
+			strbuf_addstr(err, "no database given");
+		return NULL;
+	}
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		abort();
+	if (is_pg_url(url)) {
+		db->dialect = DB_POSTGRES;
+		db->ops = &db_pg_ops;
+	} else {
+		db->dialect = DB_SQLITE;
+		db->ops = &db_sqlite_ops;
+	}
+	if (db->ops->open(db, url, err) < 0) {
+		db->ops->close(db);
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	db_cache_clear(db);
+	db->ops->close(db);
+	free(db);
+}
+
+enum db_dialect db_dialect(const struct db *db)
+{
+	return db->dialect;
+}
+
+int db_exec(struct db *db, const char *sql, struct strbuf *err)
+{
+	return db->ops->exec(db, sql, err);
+}
+
+/* FNV-1a: the cache only needs a cheap, decent spread. */
+static uint32_t hash_sql(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+struct db_cached *db_cache_find(struct db *db, const char *sql)
+{
+	uint32_t h = hash_sql(sql);
+	struct db_cached *c;
+
+	for (c = db->cache[h % DB_CACHE_BUCKETS]; c; c = c->next)
+		if (c->hash == h && !strcmp(c->sql, sql))
+			return c;
+	return NULL;
+}
+
+struct db_cached *db_cache_add(struct db *db, const char *sql)
+{
+	struct db_cached *c;
+
+	if (db->ncached >= DB_CACHE_MAX)
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		abort();
+	c->sql = strdup(sql);
+	if (!c->sql)
+		abort();
+	c->hash = hash_sql(sql);
+	c->next = db->cache[c->hash % DB_CACHE_BUCKETS];
+	db->cache[c->hash % DB_CACHE_BUCKETS] = c;
+	db->ncached++;
+	return c;
+}
+
+void db_cache_clear(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < DB_CACHE_BUCKETS; i++) {
+		while (db->cache[i]) {
+			struct db_cached *c = db->cache[i];
+
+			db->cache[i] = c->next;
+			db->ops->uncache(db, c);
+			free(c->sql);
+			free(c);
+		}
+	}
+	db->ncached = 0;
+}
+
+int db_sql_number_placeholders(const char *sql, struct strbuf *out)
+{
+	const char *p = sql;
+	int n = 0;
+
+	while (*p) {
+		if (*p == '\'') {
+			/* E'...' strings know backslash escapes. */
+			int backslash = p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+				(p - 1 == sql || !(p[-2] == '_' ||
+				 (p[-2] >= 'a' && p[-2] <= 'z') ||
+				 (p[-2] >= 'A' && p[-2] <= 'Z') ||
+				 (p[-2] >= '0' && p[-2] <= '9')));
+			const char *q = p + 1;
+
+			for (; *q; q++) {
+				if (backslash && *q == '\\' && q[1]) {
+					q++;
+					continue;
+				}
+				if (*q == '\'') {
+					if (q[1] == '\'') {
+						q++;
+						continue;
+					}
+					break;
+				}
+			}
+			if (*q)
+				q++;
+			strbuf_add(out, p, (size_t)(q - p));
+			p = q;
+		} else if (*p == '"') {
+			const char *q = strchr(p + 1, '"');
+
+			q = q ? q + 1 : p + strlen(p);
+			strbuf_add(out, p, (size_t)(q - p));
+			p = q;
+		} else if (p[0] == '-' && p[1] == '-') {
+			const char *q = strchr(p, '\n');
+
+			q = q ? q : p + strlen(p);
+			strbuf_add(out, p, (size_t)(q - p));
+			p = q;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *q = strstr(p + 2, "*/");
+
+			q = q ? q + 2 : p + strlen(p);
+			strbuf_add(out, p, (size_t)(q - p));
+			p = q;
+		} else if (*p == '?') {
+			strbuf_addf(out, "$%d", ++n);
+			p++;
+		} else {
+			strbuf_addch(out, *p);
+			p++;
+		}
+	}
+	return n;
+}
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
+	       struct strbuf *err)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		abort();
+	st->db = db;
+	st->row = -1;
+	if (db->ops->prepare(st, sql, err) < 0) {
+		db->ops->finalize(st);
+		free(st);
+		return DB_ERROR;
+	}
+	*out = st;
+	return 0;
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return st->db->ops->bind_null(st, idx);
+	return st->db->ops->bind_text(st, idx, s, strlen(s));
+}
+
+int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t len)
+{
+	if (!s)
+		return st->db->ops->bind_null(st, idx);
+	return st->db->ops->bind_text(st, idx, s, len);
+}
+
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+	return st->db->ops->bind_int64(st, idx, v);
+}
+
+int db_bind_double(struct db_stmt *st, int idx, double v)
+{
+	return st->db->ops->bind_double(st, idx, v);
+}
+
+int db_bind_null(struct db_stmt *st, int idx)
+{
+	return st->db->ops->bind_null(st, idx);
+}
+
+int db_step(struct db_stmt *st, struct strbuf *err)
+{
+	return st->db->ops->step(st, err);
+}
+
+int db_column_count(struct db_stmt *st)
+{
+	return st->db->ops->column_count(st);
+}
+
+const char *db_column_name(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_name(st, col);
+}
+
+int db_column_is_null(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_is_null(st, col);
+}
+
+const char *db_column_text(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_text(st, col);
+}
+
+int64_t db_column_int64(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_int64(st, col);
+}
+
+double db_column_double(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_double(st, col);
+}
+
+int64_t db_changes(struct db_stmt *st)
+{
+	return st->changes;
+}
+
+void db_reset(struct db_stmt *st)
+{
+	st->changes = 0;
+	st->db->ops->reset(st);
+}
+
+void db_finalize(struct db_stmt *st)
+{
+	if (!st)
+		return;
+	st->db->ops->finalize(st);
+	free(st);
+}
+
+int db_begin(struct db *db, struct strbuf *err)
+{
+	return db->ops->begin(db, err);
+}
+
+int db_commit(struct db *db, struct strbuf *err)
+{
+	return db->ops->commit(db, err);
+}
+
+int db_rollback(struct db *db)
+{
+	if (!db->ops->in_transaction(db))
+		return 0;
+	return db->ops->rollback(db);
+}
+
+int db_in_transaction(const struct db *db)
+{
+	return db->ops->in_transaction(db);
+}
+
+int db_query_value(struct db *db, const char *sql, const char *const *params,
+		   int nparams, char **out, struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	int i, rc;
+
+	*out = NULL;
+	rc = db_prepare(db, sql, &st, err);
+	if (rc < 0)
+		goto cleanup;
+	for (i = 0; i < nparams; i++) {
+		rc = db_bind_text(st, i + 1, params[i]);
+		if (rc < 0) {
+			if (err)
+				strbuf_addf(err, "cannot bind parameter %d", i + 1);
+			goto cleanup;
+		}
+	}
+	rc = db_step(st, err);
+	if (rc < 0)
+		goto cleanup;
+	if (rc == DB_ROW && db_column_count(st) > 0 && !db_column_is_null(st, 0)) {
+		*out = strdup(db_column_text(st, 0));
+		if (!*out)
+			abort();
+	}
+	rc = 0;
+cleanup:
+	db_finalize(st);
+	return rc;
+}
+
+int db_sql_dialectize(enum db_dialect dialect, const char *in,
+		      struct strbuf *out)
+{
+	static const struct {
+		const char *token;
+		const char *sqlite;
+		const char *pg;
+	} tokens[] = {
+		{ "@ID@", "INTEGER PRIMARY KEY AUTOINCREMENT",
+		  "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" },
+		{ "@BLOB@", "BLOB", "BYTEA" },
+		{ "@NOW@", "(CAST(strftime('%s','now') AS INTEGER))",
+		  "(CAST(EXTRACT(EPOCH FROM now()) AS BIGINT))" },
+	};
+	const char *p = in;
+
+	if (dialect != DB_SQLITE && dialect != DB_POSTGRES)
+		return -1;
+	while (*p) {
+		const char *at = strchr(p, '@');
+		size_t i;
+
+		if (!at) {
+			strbuf_addstr(out, p);
+			break;
+		}
+		strbuf_add(out, p, (size_t)(at - p));
+		for (i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+			size_t len = strlen(tokens[i].token);
+
+			if (!strncmp(at, tokens[i].token, len)) {
+				strbuf_addstr(out, dialect == DB_SQLITE ?
+					      tokens[i].sqlite : tokens[i].pg);
+				p = at + len;
+				break;
+			}
+		}
+		if (i == sizeof(tokens) / sizeof(tokens[0])) {
+			strbuf_addch(out, '@');
+			p = at + 1;
+		}
+	}
+	return 0;
+}
+
+/* Bulk loading. */
+
+static int is_identifier(const char *s)
+{
+	const char *p;
+
+	if (!s || !*s || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (p = s; *p; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return 0;
+	return 1;
+}
+
+void db_copy_escape_row(struct strbuf *out, const char *const *values, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const char *p = values[i];
+
+		if (i)
+			strbuf_addch(out, '\t');
+		if (!p) {
+			strbuf_addstr(out, "\\N");
+			continue;
+		}
+		for (; *p; p++) {
+			switch (*p) {
+			case '\\':
+				strbuf_addstr(out, "\\\\");
+				break;
+			case '\t':
+				strbuf_addstr(out, "\\t");
+				break;
+			case '\n':
+				strbuf_addstr(out, "\\n");
+				break;
+			case '\r':
+				strbuf_addstr(out, "\\r");
+				break;
+			default:
+				strbuf_addch(out, *p);
+			}
+		}
+	}
+	strbuf_addch(out, '\n');
+}
+
+int db_bulk_begin(struct db *db, const char *table, const char *const *columns,
+		  int ncolumns, struct db_bulk **out, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct db_bulk *b = NULL;
+	int i, rc = DB_ERROR;
+
+	*out = NULL;
+	if (!db_in_transaction(db)) {
+		if (err)
+			strbuf_addstr(err, "bulk load outside a transaction");
+		goto cleanup;
+	}
+	if (!is_identifier(table) || ncolumns < 1) {
+		if (err)
+			strbuf_addstr(err, "bulk load: bad table name or no columns");
+		goto cleanup;
+	}
+	for (i = 0; i < ncolumns; i++) {
+		if (!is_identifier(columns[i])) {
+			if (err)
+				strbuf_addf(err, "bulk load: bad column name '%s'",
+					    columns[i] ? columns[i] : "(null)");
+			goto cleanup;
+		}
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		abort();
+	b->db = db;
+	b->ncolumns = ncolumns;
+	strbuf_init(&b->buf, 0);
+
+	strbuf_addf(&sql, db->dialect == DB_POSTGRES ? "COPY %s (" :
+		    "INSERT INTO %s (", table);
+	for (i = 0; i < ncolumns; i++)
+		strbuf_addf(&sql, "%s%s", i ? ", " : "", columns[i]);
+	if (db->dialect == DB_POSTGRES) {
+		strbuf_addstr(&sql, ") FROM STDIN");
+		rc = db_pg_bulk_begin(b, sql.buf, err);
+	} else {
+		strbuf_addstr(&sql, ") VALUES (");
+		for (i = 0; i < ncolumns; i++)
+			strbuf_addstr(&sql, i ? ", ?" : "?");
+		strbuf_addch(&sql, ')');
+		rc = db_prepare(db, sql.buf, &b->ins, err);
+	}
+	if (rc < 0) {
+		strbuf_release(&b->buf);
+		free(b);
+		b = NULL;
+		goto cleanup;
+	}
+	*out = b;
+	rc = 0;
+cleanup:
+	strbuf_release(&sql);
+	return rc;
+}
+
+int db_bulk_row(struct db_bulk *b, const char *const *values,
+		struct strbuf *err)
+{
+	int i, rc;
+
+	if (b->failed) {
+		if (err)
+			strbuf_addstr(err, "bulk load already failed");
+		return DB_ERROR;
+	}
+	if (b->db->dialect == DB_POSTGRES) {
+		rc = db_pg_bulk_row(b, values, err);
+		if (rc < 0)
+			b->failed = 1;
+		return rc;
+	}
+	db_reset(b->ins);
+	for (i = 0; i < b->ncolumns; i++)
+		db_bind_text(b->ins, i + 1, values[i]);
+	rc = db_step(b->ins, err);
+	if (rc < 0) {
+		b->failed = 1;
+		return rc;
+	}
+	return 0;
+}
+
+int db_bulk_end(struct db_bulk *b, struct strbuf *err)
+{
+	int rc = 0;
+
+	if (!b)
+		return 0;
+	if (b->db->dialect == DB_POSTGRES)
+		rc = db_pg_bulk_end(b, err);
+	else if (b->failed)
+		rc = DB_ERROR;
+	db_finalize(b->ins);
+	strbuf_release(&b->buf);
+	free(b);
+	return rc;
+}
+
+/* The pool. */
+
+struct db_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int size;
+	int nidle;
+	struct db **all;
+	struct db **idle;
+};
+
+struct db_pool *db_pool_open(const char *url, int size, struct strbuf *err)
+{
+	struct db_pool *pool;
+	int i;
+
+	if (size < 1) {
+		if (err)
+			strbuf_addstr(err, "pool size must be at least 1");
+		return NULL;
+	}
+	pool = calloc(1, sizeof(*pool));
+	if (!pool)
+		abort();
+	pool->all = calloc((size_t)size, sizeof(*pool->all));
+	pool->idle = calloc((size_t)size, sizeof(*pool->idle));
+	if (!pool->all || !pool->idle)
+		abort();
+	for (i = 0; i < size; i++) {
+		pool->all[i] = db_open(url, err);
+		if (!pool->all[i])
+			goto fail;
+		pool->idle[i] = pool->all[i];
+		pool->size = pool->nidle = i + 1;
+	}
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->cond, NULL);
+	return pool;
+fail:
+	for (i = 0; i < pool->size; i++)
+		db_close(pool->all[i]);
+	free(pool->all);
+	free(pool->idle);
+	free(pool);
+	return NULL;
+}
+
+struct db *db_pool_get(struct db_pool *pool)
+{
+	struct db *db;
+
+	pthread_mutex_lock(&pool->lock);
+	while (!pool->nidle)
+		pthread_cond_wait(&pool->cond, &pool->lock);
+	db = pool->idle[--pool->nidle];
+	pthread_mutex_unlock(&pool->lock);
+	/* A failed reconnect is left for the next query to report. */
+	db->ops->revive(db);
+	return db;
+}
+
+void db_pool_put(struct db_pool *pool, struct db *db)
+{
+	if (!db)
+		return;
+	db_rollback(db);
+	pthread_mutex_lock(&pool->lock);
+	assert(pool->nidle < pool->size);
+	pool->idle[pool->nidle++] = db;
+	pthread_cond_signal(&pool->cond);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void db_pool_close(struct db_pool *pool)
+{
+	int i;
+
+	if (!pool)
+		return;
+	assert(pool->nidle == pool->size);
+	for (i = 0; i < pool->size; i++)
+		db_close(pool->all[i]);
+	pthread_cond_destroy(&pool->cond);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool->all);
+	free(pool->idle);
+	free(pool);
+}

@@ -1,0 +1,151 @@
+/*
+ * migrate.c: apply the embedded SQL migrations (the .sql files of
+ * src/db/migrations/, compiled in by scripts/embed.sh) that a database has
+ * not seen yet, each in its own transaction together with its row in
+ * schema_migrations.
+ *
+ * It never rolls a migration back and never edits one: a migration once
+ * shipped is history, and a fix is a new file.
+ */
+#include "db/db_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/embed.h"
+#include "base/strbuf.h"
+
+/* Every process that migrates a PostgreSQL database takes this lock. */
+#define MIGRATE_LOCK "SELECT pg_advisory_xact_lock(73010)"
+
+static const char create_sql[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	"name TEXT PRIMARY KEY, applied_at TEXT)";
+
+/*
+ * Open the migration transaction: the write lock on SQLite, the advisory
+ * lock on PostgreSQL, so that concurrent migrators run one after the other
+ * and each sees what the previous one did.
+ */
+static int begin_locked(struct db *db, struct strbuf *err)
+{
+	int rc = db_begin(db, err);
+
+	if (rc < 0 || db->dialect != DB_POSTGRES)
+		return rc;
+	rc = db_exec(db, MIGRATE_LOCK, err);
+	if (rc < 0)
+		db_rollback(db);
+	return rc;
+}
+
+static void utc_now(char *buf, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Apply `f` unless recorded; in its own transaction. */
+static int apply_one(struct db *db, const struct embedded_file *f,
+		     struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	char *done = NULL;
+	const char *params[2];
+	char now[32];
+	int rc;
+
+	rc = begin_locked(db, err);
+	if (rc < 0)
+		goto cleanup;
+	params[0] = f->name;
+	rc = db_query_value(db, "SELECT name FROM schema_migrations WHERE name = ?",
+			    params, 1, &done, err);
+	if (rc < 0 || done)
+		goto cleanup;
+
+	rc = db_sql_dialectize(db->dialect, f->data, &sql);
+	if (rc < 0) {
+		if (err)
+			strbuf_addstr(err, "unknown dialect");
+		goto cleanup;
+	}
+	rc = db_exec(db, sql.buf, err);
+	if (rc < 0)
+		goto cleanup;
+
+	utc_now(now, sizeof(now));
+	rc = db_prepare(db, "INSERT INTO schema_migrations (name, applied_at) "
+			"VALUES (?, ?)", &st, err);
+	if (rc < 0)
+		goto cleanup;
+	db_bind_text(st, 1, f->name);
+	db_bind_text(st, 2, now);
+	rc = db_step(st, err);
+	if (rc < 0)
+		goto cleanup;
+	db_finalize(st);
+	st = NULL;
+	rc = db_commit(db, err);
+cleanup:
+	db_finalize(st);
+	if (db_in_transaction(db)) {
+		if (rc < 0)
+			db_rollback(db);
+		else
+			rc = db_commit(db, err);
+	}
+	free(done);
+	strbuf_release(&sql);
+	return rc;
+}
+
+int db_migrate_files(struct db *db, const struct embedded_file *files,
+		     struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	int rc;
+
+	if (db_in_transaction(db)) {
+		if (err)
+			strbuf_addstr(err, "migrate: a transaction is already open");
+		return DB_ERROR;
+	}
+	rc = begin_locked(db, err);
+	if (rc < 0)
+		goto cleanup;
+	rc = db_exec(db, create_sql, err);
+	if (rc < 0) {
+		db_rollback(db);
+		goto cleanup;
+	}
+	rc = db_commit(db, err);
+	if (rc < 0) {
+		db_rollback(db);
+		goto cleanup;
+	}
+
+	for (; files && files->name; files++) {
+		strbuf_reset(&why);
+		rc = apply_one(db, files, &why);
+		if (rc < 0) {
+			if (err)
+				strbuf_addf(err, "migration %s: %s", files->name,
+					    why.buf);
+			goto cleanup;
+		}
+	}
+cleanup:
+	strbuf_release(&why);
+	return rc;
+}
+
+int db_migrate(struct db *db, struct strbuf *err)
+{
+	return db_migrate_files(db, migrations, err);
+}

@@ -1,0 +1,990 @@
+/*
+ * server.c: the libmicrohttpd daemon and the request/response plumbing
+ * (see server.h).
+ *
+ * How a request flows: MHD's URI-log callback sees the raw request line
+ * first, so it allocates the per-request state there (one malloc, with the
+ * raw path copied in: MHD decodes its own copy in place later).  The
+ * access handler's first call only checks Content-Length (413 at once when
+ * too large) and returns MHD_YES, which keeps 100-continue and keep-alive
+ * working; the following calls accumulate the body; the last one runs the
+ * application handler and queues the response.  The completion callback
+ * writes the access line and frees the state.
+ *
+ * Not here: routing, sessions, auth, static files (static.c).
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#define DEFAULT_MAX_BODY ((size_t)1 << 20)
+#define DEFAULT_MAX_CONN 1024
+#define DEFAULT_TIMEOUT 60
+#define SCRATCH_CHUNK 4096
+
+static const char *const security_headers[][2] = {
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "Content-Security-Policy",
+	  "default-src 'self'; img-src 'self' data:; "
+	  "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'" },
+};
+static const char hsts_value[] = "max-age=31536000; includeSubDomains";
+
+struct http_cached {
+	unsigned status;
+	size_t len;
+	char *data;
+	struct MHD_Response *plain;	/* for plain HTTP */
+	struct MHD_Response *hsts;	/* the same plus Strict-Transport-Security */
+};
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_config cfg;
+	http_handler_fn handler;
+	void *ctx;
+	unsigned short port;
+	struct strbuf cert, key;
+	struct http_cached *too_large;
+	/* start-up only: MHD messages of the starting thread go to `err` */
+	pthread_t starter;
+	struct strbuf *start_err;
+};
+
+struct scratch_chunk {
+	struct scratch_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct deferred {
+	struct deferred *next;
+	void (*fn)(void *);
+	void *p;
+};
+
+struct request_state {
+	struct http_request req;
+	struct http_response res;
+	struct http_server *srv;
+	struct strbuf body;
+	struct scratch_chunk *chunks;
+	struct deferred *deferred;
+	struct timespec t0;
+	uint64_t bytes;
+	unsigned status;
+	unsigned started : 1;
+	unsigned too_large : 1;
+	char ip[INET6_ADDRSTRLEN];
+	char path[];
+};
+
+#define STATE_OF(r) \
+	((struct request_state *)((char *)(r) - offsetof(struct request_state, req)))
+
+/* ---- logging ---------------------------------------------------------- */
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct http_server *srv = cls;
+	char msg[512];
+	size_t n;
+
+	if (!srv->cfg.error_log &&
+	    !(srv->start_err && pthread_equal(pthread_self(), srv->starter)))
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	if (srv->start_err && pthread_equal(pthread_self(), srv->starter)) {
+		strbuf_addstr(srv->start_err, msg);
+		strbuf_addstr(srv->start_err, "; ");
+	}
+	if (srv->cfg.error_log)
+		srv->cfg.error_log(srv->cfg.error_log_cls, msg);
+}
+
+void http_access_log_stderr(void *cls, const char *method, const char *path,
+			    unsigned status, uint64_t bytes, uint64_t usec)
+{
+	struct strbuf line = STRBUF_INIT;
+	const char *p;
+
+	strbuf_addstr(&line, method);
+	strbuf_addch(&line, ' ');
+	/* the raw path may hold any byte but space: keep the log one line */
+	for (p = path; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(&line, "\\x%02x", c);
+		else
+			strbuf_addch(&line, c);
+	}
+	strbuf_addf(&line, " %u %lluB %lluus\n", status,
+		    (unsigned long long)bytes, (unsigned long long)usec);
+	fputs(line.buf, stderr);
+	strbuf_release(&line);
+}
+
+/* ---- per-request scratch ---------------------------------------------- */
+
+void *http_request_alloc(struct http_request *req, size_t size)
+{
+	struct request_state *st = STATE_OF(req);
+	struct scratch_chunk *c = st->chunks;
+	const size_t align = alignof(max_align_t);
+	void *p;
+
+	size = (size + align - 1) / align * align;
+	if (!size)
+		size = align;
+	if (!c || c->size - c->used < size) {
+		size_t cap = size > SCRATCH_CHUNK ? size : SCRATCH_CHUNK;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			abort();
+		c->used = 0;
+		c->size = cap;
+		if (st->chunks && size > SCRATCH_CHUNK) {
+			/* an outsize block: keep the current chunk in front */
+			c->next = st->chunks->next;
+			st->chunks->next = c;
+		} else {
+			c->next = st->chunks;
+			st->chunks = c;
+		}
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *http_request_strdup(struct http_request *req, const char *s)
+{
+	size_t len;
+	char *p;
+
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	p = http_request_alloc(req, len + 1);
+	memcpy(p, s, len + 1);
+	return p;
+}
+
+void http_request_defer(struct http_request *req, void (*fn)(void *),
+			void *p)
+{
+	struct request_state *st = STATE_OF(req);
+	struct deferred *d = http_request_alloc(req, sizeof(*d));
+
+	d->fn = fn;
+	d->p = p;
+	d->next = st->deferred;
+	st->deferred = d;
+}
+
+/* ---- request state ---------------------------------------------------- */
+
+static void client_ip(struct request_state *st, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	strcpy(st->ip, "-");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return;
+	sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, st->ip, sizeof(st->ip));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12],
+				  st->ip, sizeof(st->ip));
+		else
+			inet_ntop(AF_INET6, &in6->sin6_addr, st->ip,
+				  sizeof(st->ip));
+	}
+}
+
+static struct request_state *state_new(struct http_server *srv,
+				       struct MHD_Connection *conn,
+				       const char *uri)
+{
+	struct request_state *st;
+	const char *p = uri;
+	size_t len;
+
+	if (*p != '/') {
+		/* absolute-form "http://host/path": keep the path */
+		const char *s = strstr(p, "://");
+
+		if (s) {
+			s = strchr(s + 3, '/');
+			p = s ? s : "/";
+		}
+	}
+	len = strcspn(p, "?#");
+	st = malloc(sizeof(*st) + len + 1);
+	if (!st)
+		abort();
+	memset(st, 0, sizeof(*st));
+	memcpy(st->path, p, len);
+	st->path[len] = '\0';
+	st->srv = srv;
+	st->req.path = st->path;
+	st->req.path_len = len;
+	st->req.body = "";
+	st->req.client_ip = st->ip;
+	st->req.tls = srv->cfg.tls;
+	st->req.config = &srv->cfg;
+	st->req.conn = conn;
+	http_response_init(&st->res);
+	strbuf_init(&st->body, 0);
+	client_ip(st, conn);
+	if (srv->cfg.access_log)
+		clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	return st;
+}
+
+static void state_free(struct request_state *st)
+{
+	struct scratch_chunk *c, *next;
+
+	while (st->deferred) {
+		struct deferred *d = st->deferred;
+
+		st->deferred = d->next;
+		d->fn(d->p);
+	}
+	for (c = st->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	http_response_release(&st->res);
+	strbuf_release(&st->body);
+	free(st);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	return state_new(cls, conn, uri);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct request_state *st = *con_cls;
+
+	if (!st)
+		return;
+	*con_cls = NULL;
+	if (srv->cfg.access_log) {
+		struct timespec t1;
+		uint64_t usec;
+
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		usec = (uint64_t)(t1.tv_sec - st->t0.tv_sec) * 1000000 +
+		       (uint64_t)((t1.tv_nsec - st->t0.tv_nsec) / 1000);
+		srv->cfg.access_log(srv->cfg.access_log_cls,
+				    st->req.method ? st->req.method : "-",
+				    st->path, st->status, st->bytes, usec);
+	}
+	state_free(st);
+}
+
+/* ---- responses -------------------------------------------------------- */
+
+static int is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static int is_token(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!is_tchar((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int is_field_value(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+void http_response_init(struct http_response *res)
+{
+	memset(res, 0, sizeof(*res));
+	strbuf_init(&res->body, 0);
+	strbuf_init(&res->hdrs, 0);
+	res->fd = -1;
+}
+
+void http_response_release(struct http_response *res)
+{
+	strbuf_release(&res->body);
+	strbuf_release(&res->hdrs);
+	if (res->fd >= 0)
+		close(res->fd);
+	http_response_init(res);
+}
+
+int http_response_header(struct http_response *res, const char *name,
+			 const char *value)
+{
+	if (!is_token(name) || !is_field_value(value))
+		return -1;
+	strbuf_add(&res->hdrs, name, strlen(name) + 1);
+	strbuf_add(&res->hdrs, value, strlen(value) + 1);
+	return 0;
+}
+
+static int is_cookie_value(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' ||
+		    c == ';' || c == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+int http_response_cookie(struct http_response *res, const char *name,
+			 const char *value, long max_age, unsigned flags)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = -1;
+
+	if (!is_token(name) || !is_cookie_value(value))
+		goto cleanup;
+	strbuf_addf(&sb, "%s=%s; Path=/", name, value);
+	if (max_age >= 0)
+		strbuf_addf(&sb, "; Max-Age=%ld", max_age);
+	if (!(flags & HTTP_COOKIE_SCRIPT))
+		strbuf_addstr(&sb, "; HttpOnly");
+	if (flags & HTTP_COOKIE_SECURE)
+		strbuf_addstr(&sb, "; Secure");
+	strbuf_addstr(&sb, (flags & HTTP_COOKIE_LAX) ? "; SameSite=Lax"
+						     : "; SameSite=Strict");
+	ret = http_response_header(res, "Set-Cookie", sb.buf);
+cleanup:
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int dump_to_strbuf(const char *buf, size_t size, void *data)
+{
+	strbuf_add(data, buf, size);
+	return 0;
+}
+
+static void set_string(json_t *o, const char *key, const char *val)
+{
+	json_t *s;
+
+	if (!val)
+		return;
+	s = json_string(val);	/* NULL when not UTF-8 */
+	if (s)
+		json_object_set_new(o, key, s);
+}
+
+void http_problem(struct http_response *res, unsigned status,
+		  const char *title, const char *detail, const char *field)
+{
+	const char *reason = MHD_get_reason_phrase_for(status);
+	json_t *o = json_object();
+
+	if (!o)
+		abort();
+	if (!reason || !*reason)
+		reason = "Error";
+	set_string(o, "type", "about:blank");
+	set_string(o, "title", title);
+	if (!json_object_get(o, "title"))
+		set_string(o, "title", reason);
+	json_object_set_new(o, "status", json_integer(status));
+	set_string(o, "detail", detail);
+	set_string(o, "field", field);
+
+	res->cached = NULL;
+	if (res->fd >= 0) {
+		close(res->fd);
+		res->fd = -1;
+	}
+	strbuf_reset(&res->body);
+	if (json_dump_callback(o, dump_to_strbuf, &res->body, JSON_COMPACT))
+		abort();
+	json_decref(o);
+	res->status = status;
+	res->content_type = "application/problem+json";
+	res->cache_control = NULL;
+}
+
+static void add_security_headers(struct MHD_Response *r, int tls,
+				 const char *cache_control)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(security_headers) / sizeof(*security_headers);
+	     i++)
+		MHD_add_response_header(r, security_headers[i][0],
+					security_headers[i][1]);
+	if (tls)
+		MHD_add_response_header(r, "Strict-Transport-Security",
+					hsts_value);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+				cache_control ? cache_control : "no-store");
+}
+
+struct http_cached *http_cached_new(unsigned status, const char *content_type,
+				    const void *body, size_t len,
+				    const char *cache_control,
+				    struct strbuf *err)
+{
+	struct http_cached *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		abort();
+	c->status = status;
+	c->len = len;
+	c->data = malloc(len ? len : 1);
+	if (!c->data)
+		abort();
+	if (len)
+		memcpy(c->data, body, len);
+	c->plain = MHD_create_response_from_buffer(len, c->data,
+						   MHD_RESPMEM_PERSISTENT);
+	c->hsts = MHD_create_response_from_buffer(len, c->data,
+						  MHD_RESPMEM_PERSISTENT);
+	if (!c->plain || !c->hsts) {
+		if (err)
+			strbuf_addstr(err, "cannot create cached response");
+		http_cached_free(c);
+		return NULL;
+	}
+	add_security_headers(c->plain, 0, cache_control);
+	add_security_headers(c->hsts, 1, cache_control);
+	if (content_type && http_cached_header(c, "Content-Type",
+					       content_type) < 0) {
+		if (err)
+			strbuf_addstr(err, "bad content type");
+		http_cached_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int http_cached_header(struct http_cached *c, const char *name,
+		       const char *value)
+{
+	if (!is_token(name) || !is_field_value(value))
+		return -1;
+	if (MHD_add_response_header(c->plain, name, value) != MHD_YES ||
+	    MHD_add_response_header(c->hsts, name, value) != MHD_YES)
+		return -1;
+	return 0;
+}
+
+void http_cached_free(struct http_cached *c)
+{
+	if (!c)
+		return;
+	if (c->plain)
+		MHD_destroy_response(c->plain);
+	if (c->hsts)
+		MHD_destroy_response(c->hsts);
+	free(c->data);
+	free(c);
+}
+
+static enum MHD_Result queue_cached(struct request_state *st,
+				    const struct http_cached *c)
+{
+	st->status = c->status;
+	st->bytes = c->len;
+	return MHD_queue_response(st->req.conn, c->status,
+				  st->req.tls ? c->hsts : c->plain);
+}
+
+static enum MHD_Result send_response(struct request_state *st)
+{
+	struct http_response *res = &st->res;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	const char *p, *end;
+
+	if (res->cached)
+		return queue_cached(st, res->cached);
+	if (!res->status || res->status < 100 || res->status > 999)
+		http_problem(res, 500, NULL, "the handler gave no response",
+			     NULL);
+	if (res->fd >= 0) {
+		r = MHD_create_response_from_fd64(res->fd_size, res->fd);
+		if (r)
+			res->fd = -1; /* MHD closes it */
+		st->bytes = res->fd_size;
+	} else if (res->body.len) {
+		size_t len;
+		char *buf = strbuf_detach(&res->body, &len);
+
+		r = MHD_create_response_from_buffer(len, buf,
+						    MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			free(buf);
+		st->bytes = len;
+	} else {
+		r = MHD_create_response_from_buffer(0, (void *)"",
+						    MHD_RESPMEM_PERSISTENT);
+	}
+	if (!r)
+		return MHD_NO;
+	add_security_headers(r, st->req.tls, res->cache_control);
+	if (res->content_type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					res->content_type);
+	p = res->hdrs.buf;
+	end = p + res->hdrs.len;
+	while (p < end) {
+		const char *name = p, *value = p + strlen(p) + 1;
+
+		MHD_add_response_header(r, name, value);
+		p = value + strlen(value) + 1;
+	}
+	st->status = res->status;
+	ret = MHD_queue_response(st->req.conn, res->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ---- the access handler ----------------------------------------------- */
+
+static int parse_length(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct request_state *st = *con_cls;
+
+	if (!st) /* the URI callback always runs first; be safe anyway */
+		*con_cls = st = state_new(srv, conn, url);
+	if (!st->started) {
+		const char *cl;
+		uint64_t n;
+
+		st->started = 1;
+		st->req.method = method;
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && !parse_length(cl, &n)) {
+			if (n > srv->cfg.max_body)
+				/* answer now; MHD then closes the connection
+				 * instead of reading the body */
+				return queue_cached(st, srv->too_large);
+			if (n)
+				strbuf_grow(&st->body, (size_t)n);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+
+		if (!st->too_large) {
+			if (n > srv->cfg.max_body - st->body.len) {
+				st->too_large = 1;
+				strbuf_release(&st->body);
+			} else {
+				strbuf_add(&st->body, upload_data, n);
+			}
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (st->too_large)
+		return queue_cached(st, srv->too_large);
+	st->req.body = st->body.buf;
+	st->req.body_len = st->body.len;
+	srv->handler(&st->req, &st->res, srv->ctx);
+	return send_response(st);
+}
+
+/* ---- accessors -------------------------------------------------------- */
+
+static const char *lookup(const struct http_request *req,
+			  enum MHD_ValueKind kind, const char *name)
+{
+	const char *v = NULL;
+
+	if (MHD_lookup_connection_value_n(req->conn, kind, name, strlen(name),
+					  &v, NULL) != MHD_YES)
+		return NULL;
+	return v ? v : "";
+}
+
+const char *http_query(const struct http_request *req, const char *name)
+{
+	return lookup(req, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(const struct http_request *req, const char *name)
+{
+	return lookup(req, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(const struct http_request *req, const char *name)
+{
+	return lookup(req, MHD_COOKIE_KIND, name);
+}
+
+struct each_ctx {
+	http_each_fn fn;
+	void *cls;
+};
+
+static enum MHD_Result each_arg(void *cls, enum MHD_ValueKind kind,
+				const char *key, const char *value)
+{
+	struct each_ctx *e = cls;
+
+	return e->fn(e->cls, key, value) ? MHD_NO : MHD_YES;
+}
+
+int http_query_each(const struct http_request *req, http_each_fn fn,
+		    void *cls)
+{
+	struct each_ctx e = { fn, cls };
+
+	return MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+					 each_arg, &e);
+}
+
+/* ---- paths ------------------------------------------------------------ */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode into dst (room for len bytes); returns the length or -1. */
+static long decode_into(char *dst, const char *s, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%') {
+			int hi, lo;
+
+			if (i + 2 >= len)
+				return -1;
+			hi = hexval(s[i + 1]);
+			lo = hexval(s[i + 2]);
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				return -1;
+			dst[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (!s[i]) {
+			return -1;
+		} else {
+			dst[o++] = s[i];
+		}
+	}
+	return (long)o;
+}
+
+int http_url_decode(struct strbuf *out, const char *s, size_t len)
+{
+	long n;
+
+	strbuf_grow(out, len);
+	n = decode_into(out->buf + out->len, s, len);
+	if (n < 0) {
+		out->buf[out->len] = '\0';
+		return -1;
+	}
+	strbuf_setlen(out, out->len + (size_t)n);
+	return 0;
+}
+
+int http_path_split(struct http_request *req, const char **segv, size_t max)
+{
+	const char *p = req->path, *end = req->path + req->path_len;
+	size_t n = 0;
+
+	while (p < end) {
+		const char *q;
+		char *seg;
+		long len;
+
+		while (p < end && *p == '/')
+			p++;
+		if (p == end)
+			break;
+		q = memchr(p, '/', (size_t)(end - p));
+		if (!q)
+			q = end;
+		if (n == max)
+			return -2;
+		seg = http_request_alloc(req, (size_t)(q - p) + 1);
+		len = decode_into(seg, p, (size_t)(q - p));
+		if (len < 0)
+			return -1;
+		seg[len] = '\0';
+		segv[n++] = seg;
+		p = q;
+	}
+	return (int)n;
+}
+
+/* ---- the daemon ------------------------------------------------------- */
+
+static int read_pem(struct strbuf *sb, const char *path, const char *what,
+		    struct strbuf *err)
+{
+	if (!path || !*path) {
+		if (err)
+			strbuf_addf(err, "TLS %s file not given", what);
+		return -1;
+	}
+	if (strbuf_read_file(sb, path) < 0) {
+		if (err)
+			strbuf_addf(err, "cannot read TLS %s '%s': %s", what,
+				    path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct http_server *http_server_start(const struct http_config *cfg,
+				      http_handler_fn handler, void *ctx,
+				      struct strbuf *err)
+{
+	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct MHD_OptionItem ops[12];
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	const struct sockaddr *sa;
+	const union MHD_DaemonInfo *di;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_USE_ERROR_LOG;
+	const char *addr;
+	size_t n = 0;
+
+	if (!srv)
+		abort();
+	srv->cfg = *cfg;
+	srv->handler = handler;
+	srv->ctx = ctx;
+	strbuf_init(&srv->cert, 0);
+	strbuf_init(&srv->key, 0);
+	if (!srv->cfg.threads)
+		srv->cfg.threads = 1;
+	if (!srv->cfg.max_connections)
+		srv->cfg.max_connections = DEFAULT_MAX_CONN;
+	if (!srv->cfg.timeout_s)
+		srv->cfg.timeout_s = DEFAULT_TIMEOUT;
+	if (!srv->cfg.max_body)
+		srv->cfg.max_body = DEFAULT_MAX_BODY;
+	addr = srv->cfg.bind_addr ? srv->cfg.bind_addr : "127.0.0.1";
+
+	if (!MHD_is_feature_supported(MHD_FEATURE_EPOLL)) {
+		if (err)
+			strbuf_addstr(err, "libmicrohttpd lacks epoll");
+		goto fail;
+	}
+	memset(&sin, 0, sizeof(sin));
+	memset(&sin6, 0, sizeof(sin6));
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(srv->cfg.port);
+		sa = (const struct sockaddr *)&sin;
+	} else if (inet_pton(AF_INET6, addr, &sin6.sin6_addr) == 1) {
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons(srv->cfg.port);
+		sa = (const struct sockaddr *)&sin6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		if (err)
+			strbuf_addf(err, "bad bind address '%s' (want a "
+				    "numeric IPv4 or IPv6 address)", addr);
+		goto fail;
+	}
+
+	/* the logger must come first to see start-up messages */
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER,
+					    (intptr_t)on_mhd_log, srv };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0,
+					    (void *)sa };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK,
+					    (intptr_t)on_uri, srv };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+					    (intptr_t)on_completed, srv };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+					    srv->cfg.timeout_s, NULL };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+					    srv->cfg.max_connections, NULL };
+	if (srv->cfg.threads > 1)
+		ops[n++] = (struct MHD_OptionItem){
+			MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, NULL };
+	if (srv->cfg.tls) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+			if (err)
+				strbuf_addstr(err, "libmicrohttpd lacks TLS");
+			goto fail;
+		}
+		if (read_pem(&srv->cert, srv->cfg.tls_cert_pem_path,
+			     "certificate", err) < 0 ||
+		    read_pem(&srv->key, srv->cfg.tls_key_pem_path, "key",
+			     err) < 0)
+			goto fail;
+		flags |= MHD_USE_TLS;
+		ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
+						    0, srv->cert.buf };
+		ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
+						    0, srv->key.buf };
+	}
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+
+	{
+		struct http_response res;
+
+		http_response_init(&res);
+		http_problem(&res, 413, NULL, "the request body is too large",
+			     NULL);
+		srv->too_large = http_cached_new(413, res.content_type,
+						 res.body.buf, res.body.len,
+						 NULL, err);
+		http_response_release(&res);
+		if (!srv->too_large)
+			goto fail;
+	}
+
+	srv->starter = pthread_self();
+	srv->start_err = err;
+	srv->daemon = MHD_start_daemon(flags, srv->cfg.port, NULL, NULL,
+				       on_request, srv, MHD_OPTION_ARRAY, ops,
+				       MHD_OPTION_END);
+	srv->start_err = NULL;
+	if (!srv->daemon) {
+		if (err)
+			strbuf_addf(err, "cannot start the HTTP server on "
+				    "%s port %u", addr, srv->cfg.port);
+		goto fail;
+	}
+	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : srv->cfg.port;
+	return srv;
+
+fail:
+	http_cached_free(srv->too_large);
+	strbuf_release(&srv->cert);
+	strbuf_release(&srv->key);
+	free(srv);
+	return NULL;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	MHD_stop_daemon(srv->daemon);
+	http_cached_free(srv->too_large);
+	strbuf_release(&srv->cert);
+	/* the key is a secret: do not leave it in freed memory */
+	if (srv->key.alloc)
+		memset(srv->key.buf, 0, srv->key.alloc);
+	strbuf_release(&srv->key);
+	free(srv);
+}
+
+unsigned short http_server_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+}
+
+int http_server_block_signals(void)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	return pthread_sigmask(SIG_BLOCK, &set, NULL) ? -1 : 0;
+}
+
+int http_server_wait_signal(void)
+{
+	sigset_t set;
+	int sig;
+
+	stop_signals(&set);
+	if (sigwait(&set, &sig))
+		return -1;
+	return sig;
+}

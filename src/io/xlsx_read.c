@@ -1,0 +1,1240 @@
+/*
+ * xlsx_read.c: the XLSX reader of the table layer (see table.h for what it
+ * promises).  libzip opens the archive, from a file or from memory; libxml2's
+ * streaming reader (xmlTextReader) parses each XML part while it is being
+ * inflated, so a worksheet is never held in memory whole.  The parts read:
+ * xl/workbook.xml and its relationships (which worksheet is first, the date
+ * system), xl/styles.xml (which cell formats are dates), xl/sharedStrings.xml
+ * (kept in memory: cells refer to it by index), and the worksheet itself.
+ *
+ * It is not a spreadsheet engine: formulas are not evaluated (their cached
+ * values are read), merged cells are not spread, hidden rows are read like
+ * any other, and only the first worksheet is looked at.
+ */
+#include "io/table.h"
+#include "io/table_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/xmlreader.h>
+#include <zip.h>
+
+#include "base/strbuf.h"
+
+/* What a number in a cell of some format means. */
+enum num_kind {
+	KIND_NUMBER = 0,
+	KIND_DATE,
+	KIND_DATETIME,
+	KIND_TIME,
+};
+
+struct xlsx_in;
+
+/* One XML part of the archive being parsed. */
+struct xml_part {
+	struct xlsx_in *x;
+	char *name;
+	zip_file_t *zf;
+	xmlTextReaderPtr xr;
+	struct strbuf err;  /* the first problem met while reading/parsing */
+};
+
+struct xlsx_in {
+	zip_t *za;
+	size_t inflated;    /* bytes inflated so far, all parts together */
+
+	/* shared strings, back to back, each NUL-terminated */
+	struct strbuf sst;
+	size_t *sst_off;
+	size_t sst_n, sst_alloc;
+
+	/* styles: the kind of each cell format (xf), by index */
+	unsigned char *xf_kind;
+	size_t nxf;
+	int date1904;
+
+	/* the worksheet */
+	struct xml_part sheet;
+	int sheet_open;
+	int in_sheetdata, in_row, in_cell, in_v, in_is, in_t;
+	int rph_depth;
+	size_t cur_row;     /* number of the row being read (1-based) */
+	size_t next_col;    /* the column after the last cell placed */
+	size_t col;         /* the current cell's column */
+	char ctype[12];     /* the current cell's t="" */
+	size_t cstyle;      /* the current cell's s="" */
+	int has_value;
+	struct strbuf text; /* the current cell's raw text */
+	struct strbuf val;  /* the current cell's value as returned */
+	struct table_rowbuf row;
+};
+
+/* ---- reading XML parts from the archive ---- */
+
+static int part_read(void *ctx, char *buf, int len)
+{
+	struct xml_part *p = ctx;
+	zip_int64_t n;
+
+	if (len <= 0)
+		return 0;
+	n = zip_fread(p->zf, buf, (zip_uint64_t)len);
+	if (n < 0) {
+		if (!p->err.len)
+			strbuf_addf(&p->err, "cannot inflate %s: %s", p->name,
+				    zip_file_strerror(p->zf));
+		return -1;
+	}
+	p->x->inflated += (size_t)n;
+	if (p->x->inflated > TABLE_INFLATE_MAX) {
+		if (!p->err.len)
+			strbuf_addf(&p->err, "the workbook inflates to more "
+				    "than %zu MiB; refused",
+				    TABLE_INFLATE_MAX >> 20);
+		return -1;
+	}
+	return (int)n;
+}
+
+#if LIBXML_VERSION >= 21200
+static void part_xml_error(void *ctx, const xmlError *e)
+#else
+static void part_xml_error(void *ctx, xmlErrorPtr e)
+#endif
+{
+	struct xml_part *p = ctx;
+	size_t len;
+
+	if (!e || e->level < XML_ERR_ERROR || p->err.len)
+		return;
+	strbuf_addf(&p->err, "%s is not well-formed XML (line %d): %s",
+		    p->name, e->line, e->message ? e->message : "error");
+	len = p->err.len;
+	while (len && (p->err.buf[len - 1] == '\n' || p->err.buf[len - 1] == ' '))
+		len--;
+	strbuf_setlen(&p->err, len);
+}
+
+static zip_int64_t locate(zip_t *za, const char *name)
+{
+	zip_int64_t idx = zip_name_locate(za, name, 0);
+
+	if (idx < 0)
+		idx = zip_name_locate(za, name, ZIP_FL_NOCASE);
+	return idx;
+}
+
+/*
+ * Open part `name` for parsing.  Returns 1 if opened, 0 if the archive has
+ * no such part, -1 on error.
+ */
+static int part_open(struct xlsx_in *x, struct xml_part *p, const char *name,
+		     struct strbuf *err)
+{
+	zip_int64_t idx;
+	zip_stat_t st;
+
+	memset(p, 0, sizeof(*p));
+	p->x = x;
+	strbuf_init(&p->err, 0);
+	idx = locate(x->za, name);
+	if (idx < 0)
+		return 0;
+	p->name = strdup(name);
+	if (!p->name)
+		abort();
+	zip_stat_init(&st);
+	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &st) == 0 &&
+	    (st.valid & ZIP_STAT_SIZE) && st.size > TABLE_INFLATE_MAX) {
+		strbuf_addf(err, "%s inflates to more than %zu MiB; refused",
+			    name, TABLE_INFLATE_MAX >> 20);
+		return -1;
+	}
+	p->zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
+	if (!p->zf) {
+		strbuf_addf(err, "cannot read %s: %s", name, zip_strerror(x->za));
+		return -1;
+	}
+	p->xr = xmlReaderForIO(part_read, NULL, p, name, NULL,
+			       XML_PARSE_NONET | XML_PARSE_COMPACT);
+	if (!p->xr) {
+		strbuf_addf(err, "cannot parse %s", name);
+		return -1;
+	}
+	xmlTextReaderSetStructuredErrorHandler(p->xr, part_xml_error, p);
+	return 1;
+}
+
+static void part_close(struct xml_part *p)
+{
+	if (p->xr)
+		xmlFreeTextReader(p->xr);
+	if (p->zf)
+		zip_fclose(p->zf);
+	free(p->name);
+	strbuf_release(&p->err);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * Advance to the next node: 1, 0 at the end of the part, -1 on error.
+ * libxml2 parses ahead of the node it hands out, so an error it reports is
+ * acted on only when the reader gives up (or at the end), after the nodes
+ * before it: the row an error names is then the row where it is.
+ */
+static int part_step(struct xml_part *p, struct strbuf *err)
+{
+	int ret = xmlTextReaderRead(p->xr);
+
+	if (ret > 0 &&
+	    xmlTextReaderNodeType(p->xr) == XML_READER_TYPE_DOCUMENT_TYPE) {
+		strbuf_addf(err, "%s has a DOCTYPE, which a workbook never has; "
+			    "refused", p->name);
+		return -1;
+	}
+	if (ret > 0)
+		return 1;
+	if (p->err.len) {
+		strbuf_addbuf(err, &p->err);
+		return -1;
+	}
+	if (ret < 0) {
+		strbuf_addf(err, "%s is not well-formed XML", p->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int is_elem(xmlTextReaderPtr xr, const char *local)
+{
+	const xmlChar *n = xmlTextReaderConstLocalName(xr);
+
+	return n && !strcmp((const char *)n, local);
+}
+
+/* The value of attribute `local` in any namespace (malloc'd) or NULL. */
+static char *attr(xmlTextReaderPtr xr, const char *local)
+{
+	xmlChar *v = xmlTextReaderGetAttribute(xr, BAD_CAST local);
+	char *s;
+
+	if (!v)
+		return NULL;
+	s = strdup((const char *)v);
+	xmlFree(v);
+	if (!s)
+		abort();
+	return s;
+}
+
+static int is_text_node(int type)
+{
+	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+	       type == XML_READER_TYPE_WHITESPACE ||
+	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
+}
+
+/* Parse a decimal index; -1 if `s` is not one. */
+static int parse_index(const char *s, size_t *out)
+{
+	size_t v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (((size_t)-1) - 9) / 10)
+			return -1;
+		v = v * 10 + (size_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* ---- text: OOXML escapes ---- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The code of an "_xHHHH_" escape at s[0..len), or -1. */
+static long escape_at(const char *s, size_t len)
+{
+	long v = 0;
+	int i;
+
+	if (len < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		int h = hexval((unsigned char)s[i]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static void add_utf8(struct strbuf *sb, unsigned long cp)
+{
+	if (cp < 0x80) {
+		strbuf_addch(sb, (int)cp);
+	} else if (cp < 0x800) {
+		strbuf_addch(sb, (int)(0xC0 | (cp >> 6)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		strbuf_addch(sb, (int)(0xE0 | (cp >> 12)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+	} else {
+		strbuf_addch(sb, (int)(0xF0 | (cp >> 18)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3F)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/*
+ * Append `len` bytes of string text to `out`, decoding OOXML's _xHHHH_
+ * escapes (Excel writes control characters that way, and a literal "_x" as
+ * "_x005F_x").  _x0000_ is dropped; a lone surrogate is kept as written.
+ */
+static void decode_text(struct strbuf *out, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		long cp = s[i] == '_' ? escape_at(s + i, len - i) : -1;
+
+		if (cp < 0) {
+			strbuf_addch(out, s[i++]);
+			continue;
+		}
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			long lo = escape_at(s + i + 7, len - i - 7);
+
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				add_utf8(out, 0x10000 + (((unsigned long)cp - 0xD800) << 10) +
+						 ((unsigned long)lo - 0xDC00));
+				i += 14;
+				continue;
+			}
+		}
+		if (cp >= 0xD800 && cp <= 0xDFFF) {
+			strbuf_addch(out, s[i++]);
+			continue;
+		}
+		if (cp)
+			add_utf8(out, (unsigned long)cp);
+		i += 7;
+	}
+}
+
+/* ---- the workbook and its relationships ---- */
+
+/* The value of the first attribute named `local` that has a prefix. */
+static char *prefixed_attr(xmlTextReaderPtr xr, const char *local)
+{
+	char *res = NULL;
+
+	if (xmlTextReaderMoveToFirstAttribute(xr) != 1)
+		return NULL;
+	do {
+		const xmlChar *n = xmlTextReaderConstLocalName(xr);
+		const xmlChar *pfx = xmlTextReaderConstPrefix(xr);
+
+		if (n && pfx && !strcmp((const char *)n, local) &&
+		    strcmp((const char *)pfx, "xmlns")) {
+			const xmlChar *v = xmlTextReaderConstValue(xr);
+
+			res = strdup(v ? (const char *)v : "");
+			if (!res)
+				abort();
+			break;
+		}
+	} while (xmlTextReaderMoveToNextAttribute(xr) == 1);
+	xmlTextReaderMoveToElement(xr);
+	return res;
+}
+
+static int truthy(const char *v)
+{
+	return v && (!strcmp(v, "1") || !strcasecmp(v, "true"));
+}
+
+/* Find the first sheet's relationship id and the date system. */
+static int read_workbook(struct xlsx_in *x, char **rid, struct strbuf *err)
+{
+	struct xml_part p;
+	int ret;
+
+	*rid = NULL;
+	ret = part_open(x, &p, "xl/workbook.xml", err);
+	if (ret <= 0)
+		goto cleanup;
+	while ((ret = part_step(&p, err)) > 0) {
+		if (xmlTextReaderNodeType(p.xr) != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (is_elem(p.xr, "workbookPr")) {
+			char *v = attr(p.xr, "date1904");
+
+			x->date1904 = truthy(v);
+			free(v);
+		} else if (is_elem(p.xr, "sheet")) {
+			*rid = prefixed_attr(p.xr, "id");
+			break;
+		}
+	}
+	if (ret > 0)
+		ret = 0;
+cleanup:
+	part_close(&p);
+	return ret < 0 ? -1 : 0;
+}
+
+static char *resolve_target(const char *target)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (target[0] == '/') {
+		strbuf_addstr(&sb, target + 1);
+	} else {
+		if (!strncmp(target, "./", 2))
+			target += 2;
+		strbuf_addstr(&sb, "xl/");
+		strbuf_addstr(&sb, target);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/*
+ * From xl/_rels/workbook.xml.rels, the parts of the sheet `rid`, the shared
+ * strings and the styles (each malloc'd, NULL if not named there).
+ */
+static int read_rels(struct xlsx_in *x, const char *rid, char **sheet,
+		     char **sst, char **styles, struct strbuf *err)
+{
+	struct xml_part p;
+	int ret;
+
+	ret = part_open(x, &p, "xl/_rels/workbook.xml.rels", err);
+	if (ret <= 0)
+		goto cleanup;
+	while ((ret = part_step(&p, err)) > 0) {
+		char *id, *type, *target, *mode;
+
+		if (xmlTextReaderNodeType(p.xr) != XML_READER_TYPE_ELEMENT ||
+		    !is_elem(p.xr, "Relationship"))
+			continue;
+		id = attr(p.xr, "Id");
+		type = attr(p.xr, "Type");
+		target = attr(p.xr, "Target");
+		mode = attr(p.xr, "TargetMode");
+		if (target && *target && !(mode && !strcasecmp(mode, "External"))) {
+			if (rid && id && !strcmp(id, rid) && !*sheet)
+				*sheet = resolve_target(target);
+			else if (type && ends_with(type, "/sharedStrings") && !*sst)
+				*sst = resolve_target(target);
+			else if (type && ends_with(type, "/styles") && !*styles)
+				*styles = resolve_target(target);
+		}
+		free(id);
+		free(type);
+		free(target);
+		free(mode);
+	}
+	if (ret > 0)
+		ret = 0;
+cleanup:
+	part_close(&p);
+	return ret < 0 ? -1 : 0;
+}
+
+/* ---- styles ---- */
+
+/* Built-in number formats that show dates or times (ECMA-376 18.8.30,
+ * with the zh-CN locale's 27-36 and 50-58). */
+static enum num_kind builtin_kind(size_t id)
+{
+	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 ||
+	    (id >= 50 && id <= 54) || id == 57 || id == 58)
+		return KIND_DATE;
+	if (id == 22)
+		return KIND_DATETIME;
+	if ((id >= 18 && id <= 21) || (id >= 32 && id <= 35) ||
+	    (id >= 45 && id <= 47) || id == 55 || id == 56)
+		return KIND_TIME;
+	return KIND_NUMBER;
+}
+
+/*
+ * What a custom format code shows a number as: look at the first section
+ * only, skip quoted text, escaped and padding characters and bracketed
+ * colours, conditions and locales; y or d means a date, h or s (or [h],
+ * [m], [s]) a time, and m is a month unless h or s is there.
+ */
+static enum num_kind code_kind(const char *code)
+{
+	int y = 0, d = 0, m = 0, t = 0;
+	const char *s;
+
+	if (!strcasecmp(code, "General"))
+		return KIND_NUMBER;
+	for (s = code; *s && *s != ';'; s++) {
+		switch (*s) {
+		case '"':
+			while (s[1] && s[1] != '"')
+				s++;
+			if (s[1])
+				s++;
+			break;
+		case '\\':
+		case '_':
+		case '*':
+			if (s[1])
+				s++;
+			break;
+		case '[': {
+			const char *end = strchr(s, ']');
+			size_t n;
+
+			if (!end)
+				return KIND_NUMBER;
+			n = (size_t)(end - s - 1);
+			if (n && strspn(s + 1, "hHmMsS") == n)
+				t = 1;
+			s = end;
+			break;
+		}
+		case 'y': case 'Y':
+			y = 1;
+			break;
+		case 'd': case 'D':
+			d = 1;
+			break;
+		case 'm': case 'M':
+			m = 1;
+			break;
+		case 'h': case 'H': case 's': case 'S':
+			t = 1;
+			break;
+		case 'a': case 'A':
+			if (!strncasecmp(s, "AM/PM", 5)) {
+				t = 1;
+				s += 4;
+			} else if (!strncasecmp(s, "A/P", 3)) {
+				t = 1;
+				s += 2;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (y || d || (m && !t))
+		return t ? KIND_DATETIME : KIND_DATE;
+	return t ? KIND_TIME : KIND_NUMBER;
+}
+
+struct custom_fmt {
+	size_t id;
+	enum num_kind kind;
+};
+
+#define STYLES_MAX (1 << 20)
+
+static int read_styles(struct xlsx_in *x, const char *name, struct strbuf *err)
+{
+	struct xml_part p;
+	struct custom_fmt *fmts = NULL;
+	size_t nfmts = 0, afmts = 0, axf = 0, i, j;
+	size_t *xf_fmt = NULL;
+	int in_xfs = 0, ret;
+
+	ret = part_open(x, &p, name, err);
+	if (ret <= 0)
+		goto cleanup;
+	while ((ret = part_step(&p, err)) > 0) {
+		int type = xmlTextReaderNodeType(p.xr);
+
+		if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (is_elem(p.xr, "cellXfs"))
+				in_xfs = 0;
+			continue;
+		}
+		if (type != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (is_elem(p.xr, "numFmt") && nfmts < STYLES_MAX) {
+			char *id = attr(p.xr, "numFmtId");
+			char *code = attr(p.xr, "formatCode");
+			size_t v;
+
+			if (code && !parse_index(id, &v)) {
+				if (nfmts == afmts) {
+					afmts = afmts ? afmts * 2 : 16;
+					fmts = realloc(fmts, afmts * sizeof(*fmts));
+					if (!fmts)
+						abort();
+				}
+				fmts[nfmts].id = v;
+				fmts[nfmts].kind = code_kind(code);
+				nfmts++;
+			}
+			free(id);
+			free(code);
+		} else if (is_elem(p.xr, "cellXfs")) {
+			in_xfs = !xmlTextReaderIsEmptyElement(p.xr);
+		} else if (in_xfs && is_elem(p.xr, "xf") && x->nxf < STYLES_MAX) {
+			char *id = attr(p.xr, "numFmtId");
+			size_t v = 0;
+
+			if (parse_index(id, &v) < 0)
+				v = 0;
+			free(id);
+			if (x->nxf == axf) {
+				axf = axf ? axf * 2 : 64;
+				xf_fmt = realloc(xf_fmt, axf * sizeof(*xf_fmt));
+				if (!xf_fmt)
+					abort();
+			}
+			xf_fmt[x->nxf++] = v;
+		}
+	}
+	if (ret < 0)
+		goto cleanup;
+	ret = 0;
+	if (x->nxf) {
+		x->xf_kind = calloc(x->nxf, 1);
+		if (!x->xf_kind)
+			abort();
+	}
+	for (i = 0; i < x->nxf; i++) {
+		enum num_kind k = builtin_kind(xf_fmt[i]);
+
+		/* a custom definition of the same id wins */
+		for (j = 0; j < nfmts; j++)
+			if (fmts[j].id == xf_fmt[i])
+				k = fmts[j].kind;
+		x->xf_kind[i] = (unsigned char)k;
+	}
+cleanup:
+	part_close(&p);
+	free(fmts);
+	free(xf_fmt);
+	return ret < 0 ? -1 : 0;
+}
+
+/* ---- shared strings ---- */
+
+static void sst_push(struct xlsx_in *x, const struct strbuf *raw)
+{
+	if (x->sst_n == x->sst_alloc) {
+		x->sst_alloc = x->sst_alloc ? x->sst_alloc * 2 : 256;
+		x->sst_off = realloc(x->sst_off, x->sst_alloc * sizeof(*x->sst_off));
+		if (!x->sst_off)
+			abort();
+	}
+	x->sst_off[x->sst_n++] = x->sst.len;
+	decode_text(&x->sst, raw->buf, raw->len);
+	strbuf_addch(&x->sst, '\0');
+}
+
+static int read_sst(struct xlsx_in *x, const char *name, struct strbuf *err)
+{
+	struct xml_part p;
+	struct strbuf raw = STRBUF_INIT;
+	int in_si = 0, in_t = 0, rph = 0, ret;
+
+	ret = part_open(x, &p, name, err);
+	if (ret <= 0)
+		goto cleanup;
+	while ((ret = part_step(&p, err)) > 0) {
+		int type = xmlTextReaderNodeType(p.xr);
+
+		if (type == XML_READER_TYPE_ELEMENT) {
+			int empty = xmlTextReaderIsEmptyElement(p.xr);
+
+			if (is_elem(p.xr, "si")) {
+				strbuf_reset(&raw);
+				rph = in_t = 0;
+				if (empty)
+					sst_push(x, &raw);
+				else
+					in_si = 1;
+			} else if (in_si && is_elem(p.xr, "rPh") && !empty) {
+				rph++;
+			} else if (in_si && is_elem(p.xr, "t") && !empty) {
+				in_t = 1;
+			}
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (is_elem(p.xr, "si") && in_si) {
+				sst_push(x, &raw);
+				in_si = 0;
+			} else if (is_elem(p.xr, "rPh") && rph) {
+				rph--;
+			} else if (is_elem(p.xr, "t")) {
+				in_t = 0;
+			}
+		} else if (in_t && !rph && is_text_node(type)) {
+			const xmlChar *v = xmlTextReaderConstValue(p.xr);
+
+			if (v)
+				strbuf_addstr(&raw, (const char *)v);
+			if (raw.len > TABLE_CELL_MAX) {
+				strbuf_addf(err, "shared string %zu is longer than "
+					    "the limit of %d bytes", x->sst_n + 1,
+					    TABLE_CELL_MAX);
+				ret = -1;
+				goto cleanup;
+			}
+		}
+	}
+cleanup:
+	part_close(&p);
+	strbuf_release(&raw);
+	return ret < 0 ? -1 : 0;
+}
+
+/* ---- cell values ---- */
+
+/* Parse a cell reference's column ("C7" -> 2); -1 if malformed. */
+static int parse_ref_col(const char *ref, size_t *col)
+{
+	size_t v = 0, n = 0;
+
+	while ((*ref >= 'A' && *ref <= 'Z') || (*ref >= 'a' && *ref <= 'z')) {
+		int c = *ref >= 'a' ? *ref - 'a' : *ref - 'A';
+
+		if (++n > 3)
+			return -1;
+		v = v * 26 + (size_t)c + 1;
+		ref++;
+	}
+	if (!n || v > 16384)
+		return -1;
+	while (*ref >= '0' && *ref <= '9')
+		ref++;
+	if (*ref)
+		return -1;
+	*col = v - 1;
+	return 0;
+}
+
+/* A serial day number in a date, time or date-time format, as text. */
+static int serial_text(struct xlsx_in *x, const char *v, enum num_kind kind,
+		       struct strbuf *out)
+{
+	char *end;
+	double d;
+	long long days, secs;
+	struct tm tm;
+	time_t t;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (end == v || *end || errno || !isfinite(d) || d < 0 || d >= 2958466)
+		return -1;
+	days = (long long)floor(d);
+	secs = llround((d - (double)days) * 86400.0);
+	if (secs >= 86400) {
+		days++;
+		secs -= 86400;
+	}
+	if (kind == KIND_TIME) {
+		strbuf_addf(out, "%02lld:%02lld:%02lld", secs / 3600,
+			    secs / 60 % 60, secs % 60);
+		return 0;
+	}
+	if (x->date1904) {
+		days += 1462;
+	} else if (days == 0 || days == 60) {
+		/* dates Excel shows that never were */
+		strbuf_addstr(out, days ? "1900-02-29" : "1900-01-00");
+		goto time;
+	} else if (days < 60) {
+		days++; /* before Excel's imaginary 1900-02-29 */
+	}
+	/* serial 25569 is 1970-01-01 */
+	t = (time_t)((days - 25569) * 86400);
+	if (!gmtime_r(&t, &tm))
+		return -1;
+	strbuf_addf(out, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday);
+time:
+	if (kind == KIND_DATETIME)
+		strbuf_addf(out, " %02lld:%02lld:%02lld", secs / 3600,
+			    secs / 60 % 60, secs % 60);
+	return 0;
+}
+
+/* A number as stored, rounded to the 15 digits Excel shows if longer. */
+static void number_text(const char *v, struct strbuf *out)
+{
+	const char *s = v;
+	int digits = 0, leading = 1;
+	char tmp[64];
+	char *end, *e;
+	double d;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	for (; *s && *s != 'e' && *s != 'E'; s++) {
+		if (*s == '.')
+			continue;
+		if (*s < '0' || *s > '9') {
+			strbuf_addstr(out, v); /* not a plain number: as is */
+			return;
+		}
+		if (*s != '0')
+			leading = 0;
+		if (!leading)
+			digits++;
+	}
+	if (digits <= 15) {
+		strbuf_addstr(out, v);
+		return;
+	}
+	errno = 0;
+	d = strtod(v, &end);
+	if (*end || errno || !isfinite(d)) {
+		strbuf_addstr(out, v);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%.15g", d);
+	if ((e = strchr(tmp, 'e')) != NULL)
+		*e = 'E';
+	strbuf_addstr(out, tmp);
+}
+
+static void fail_row(struct xlsx_in *x, struct strbuf *err, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+
+static void fail_row(struct xlsx_in *x, struct strbuf *err, const char *fmt,
+		     ...)
+{
+	va_list ap;
+
+	strbuf_addf(err, "row %zu: ", x->cur_row);
+	va_start(ap, fmt);
+	strbuf_vaddf(err, fmt, ap);
+	va_end(ap);
+}
+
+static int finish_cell(struct xlsx_in *x, struct strbuf *err)
+{
+	const char *t = x->ctype;
+	struct strbuf *val = &x->val;
+	struct strbuf col = STRBUF_INIT;
+	int ret = -1;
+
+	strbuf_reset(val);
+	table_colname(&col, x->col);
+	if (!x->has_value) {
+		/* formatted but empty */
+	} else if (!strcmp(t, "s")) {
+		size_t idx;
+
+		if (!x->text.len)
+			goto done;
+		if (parse_index(x->text.buf, &idx) < 0 || idx >= x->sst_n) {
+			fail_row(x, err, "cell %s%zu refers to shared string "
+				 "'%.20s', which does not exist", col.buf,
+				 x->cur_row, x->text.buf);
+			goto cleanup;
+		}
+		strbuf_addstr(val, x->sst.buf + x->sst_off[idx]);
+	} else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
+		decode_text(val, x->text.buf, x->text.len);
+	} else if (!strcmp(t, "b")) {
+		if (!strcmp(x->text.buf, "1"))
+			strbuf_addstr(val, "TRUE");
+		else if (!strcmp(x->text.buf, "0"))
+			strbuf_addstr(val, "FALSE");
+		else
+			strbuf_addbuf(val, &x->text);
+	} else if (!strcmp(t, "d")) {
+		/* ISO 8601, rare: "2024-03-05T00:00:00" */
+		char *tp = strchr(x->text.buf, 'T');
+
+		if (tp && (!strcmp(tp, "T00:00:00") || !strncmp(tp, "T00:00:00.", 10) ||
+			   !strcmp(tp, "T00:00:00Z")))
+			*tp = '\0';
+		else if (tp)
+			*tp = ' ';
+		strbuf_addstr(val, x->text.buf);
+	} else if (!strcmp(t, "e")) {
+		strbuf_addbuf(val, &x->text);
+	} else if (x->text.len) {
+		enum num_kind k = x->cstyle < x->nxf ? x->xf_kind[x->cstyle]
+						     : KIND_NUMBER;
+
+		if (k == KIND_NUMBER || serial_text(x, x->text.buf, k, val) < 0) {
+			strbuf_reset(val);
+			number_text(x->text.buf, val);
+		}
+	}
+done:
+	if (val->len > TABLE_CELL_MAX) {
+		fail_row(x, err, "cell %s%zu is longer than the limit of %d bytes",
+			 col.buf, x->cur_row, TABLE_CELL_MAX);
+		goto cleanup;
+	}
+	if (x->col >= TABLE_COLS_MAX) {
+		if (val->len) {
+			fail_row(x, err, "cell %s%zu is beyond the limit of %d "
+				 "columns", col.buf, x->cur_row, TABLE_COLS_MAX);
+			goto cleanup;
+		}
+	} else if (val->len) {
+		table_rowbuf_set(&x->row, x->col, val->buf, val->len);
+	}
+	ret = 0;
+cleanup:
+	strbuf_release(&col);
+	return ret;
+}
+
+/* ---- the worksheet stream ---- */
+
+static int start_row(struct xlsx_in *x, xmlTextReaderPtr xr,
+		     struct strbuf *err)
+{
+	char *r = attr(xr, "r");
+	size_t n = x->cur_row + 1;
+	int ret = -1;
+
+	if (r && (parse_index(r, &n) < 0 || n <= x->cur_row ||
+		  n > TABLE_XLSX_ROWS_MAX)) {
+		strbuf_addf(err, "row number '%.20s' after row %zu is invalid "
+			    "or out of order", r, x->cur_row);
+		goto cleanup;
+	}
+	x->cur_row = n;
+	x->next_col = 0;
+	table_rowbuf_reset(&x->row);
+	x->in_row = !xmlTextReaderIsEmptyElement(xr);
+	ret = 0;
+cleanup:
+	free(r);
+	return ret;
+}
+
+static int start_cell(struct xlsx_in *x, xmlTextReaderPtr xr,
+		      struct strbuf *err)
+{
+	char *r = attr(xr, "r");
+	char *t = attr(xr, "t");
+	char *s = attr(xr, "s");
+	size_t col = x->next_col;
+	int ret = -1;
+
+	if (r && parse_ref_col(r, &col) < 0) {
+		fail_row(x, err, "invalid cell reference '%.20s'", r);
+		goto cleanup;
+	}
+	if (col < x->next_col) {
+		fail_row(x, err, "cell '%.20s' is out of order", r ? r : "?");
+		goto cleanup;
+	}
+	x->col = col;
+	x->next_col = col + 1;
+	snprintf(x->ctype, sizeof(x->ctype), "%s", t ? t : "n");
+	if (!s || parse_index(s, &x->cstyle) < 0)
+		x->cstyle = 0;
+	x->has_value = 0;
+	x->in_v = x->in_is = x->in_t = x->rph_depth = 0;
+	strbuf_reset(&x->text);
+	x->in_cell = !xmlTextReaderIsEmptyElement(xr);
+	ret = 0;
+cleanup:
+	free(r);
+	free(t);
+	free(s);
+	return ret;
+}
+
+static int xlsx_next(struct table_reader *r, struct table_row *row,
+		     struct strbuf *err)
+{
+	struct xlsx_in *x = r->impl;
+	xmlTextReaderPtr xr = x->sheet.xr;
+	int ret;
+
+	for (;;) {
+		int type, empty;
+
+		/* no "row N" on XML errors: libxml2 reads ahead, so N
+		 * would be a guess; its message has the line */
+		ret = part_step(&x->sheet, err);
+		if (ret <= 0)
+			break;
+		type = xmlTextReaderNodeType(xr);
+		if (type == XML_READER_TYPE_ELEMENT) {
+			empty = xmlTextReaderIsEmptyElement(xr);
+			if (is_elem(xr, "sheetData")) {
+				x->in_sheetdata = !empty;
+			} else if (!x->in_sheetdata) {
+				continue;
+			} else if (is_elem(xr, "row")) {
+				if (x->in_row) {
+					fail_row(x, err, "a row inside a row");
+					ret = -1;
+					break;
+				}
+				if (start_row(x, xr, err) < 0) {
+					ret = -1;
+					break;
+				}
+			} else if (!x->in_row) {
+				continue;
+			} else if (is_elem(xr, "c")) {
+				if (x->in_cell) {
+					fail_row(x, err, "a cell inside a cell");
+					ret = -1;
+					break;
+				}
+				if (start_cell(x, xr, err) < 0) {
+					ret = -1;
+					break;
+				}
+			} else if (!x->in_cell || empty) {
+				continue;
+			} else if (is_elem(xr, "v")) {
+				x->in_v = 1;
+				x->has_value = 1;
+			} else if (is_elem(xr, "is")) {
+				x->in_is = 1;
+				x->has_value = 1;
+			} else if (is_elem(xr, "rPh")) {
+				x->rph_depth++;
+			} else if (is_elem(xr, "t") && x->in_is) {
+				x->in_t = 1;
+			}
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (is_elem(xr, "sheetData")) {
+				ret = 0;
+				break;
+			}
+			if (!x->in_row)
+				continue;
+			if (is_elem(xr, "row")) {
+				x->in_row = 0;
+				if (table_rowbuf_finish(&x->row, row)) {
+					r->rownum = x->cur_row;
+					return 1;
+				}
+			} else if (!x->in_cell) {
+				continue;
+			} else if (is_elem(xr, "c")) {
+				x->in_cell = 0;
+				if (finish_cell(x, err) < 0) {
+					ret = -1;
+					break;
+				}
+			} else if (is_elem(xr, "v")) {
+				x->in_v = 0;
+			} else if (is_elem(xr, "is")) {
+				x->in_is = 0;
+			} else if (is_elem(xr, "t")) {
+				x->in_t = 0;
+			} else if (is_elem(xr, "rPh") && x->rph_depth) {
+				x->rph_depth--;
+			}
+		} else if (is_text_node(type) &&
+			   (x->in_v || (x->in_t && !x->rph_depth))) {
+			const xmlChar *v = xmlTextReaderConstValue(xr);
+
+			if (v)
+				strbuf_addstr(&x->text, (const char *)v);
+			if (x->text.len > TABLE_CELL_MAX) {
+				struct strbuf col = STRBUF_INIT;
+
+				table_colname(&col, x->col);
+				fail_row(x, err, "cell %s%zu is longer than the "
+					 "limit of %d bytes", col.buf, x->cur_row,
+					 TABLE_CELL_MAX);
+				strbuf_release(&col);
+				ret = -1;
+				break;
+			}
+		}
+	}
+	if (ret < 0)
+		r->rownum = x->cur_row;
+	return ret < 0 ? -1 : 0;
+}
+
+static void xlsx_release(struct table_reader *r)
+{
+	struct xlsx_in *x = r->impl;
+
+	if (!x)
+		return;
+	if (x->sheet_open)
+		part_close(&x->sheet);
+	if (x->za)
+		zip_discard(x->za);
+	strbuf_release(&x->sst);
+	free(x->sst_off);
+	free(x->xf_kind);
+	strbuf_release(&x->text);
+	strbuf_release(&x->val);
+	table_rowbuf_release(&x->row);
+	free(x);
+	r->impl = NULL;
+}
+
+/* ---- opening ---- */
+
+static const char ole_magic[8] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+static const char not_zip_msg[] =
+	"not an XLSX workbook (not a zip archive)";
+static const char ole_msg[] =
+	"not an XLSX workbook: this is an old .xls file or a password-"
+	"protected workbook; save it as .xlsx without a password";
+
+static int open_archive(struct xlsx_in *x, const char *path, const char *data,
+			size_t len, struct strbuf *err)
+{
+	zip_error_t ze;
+	int code = 0;
+
+	if (path) {
+		char head[8];
+		ssize_t n = 0;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			strbuf_addf(err, "cannot open: %s", strerror(errno));
+			return -1;
+		}
+		n = read(fd, head, sizeof(head));
+		close(fd);
+		if (n == (ssize_t)sizeof(head) && !memcmp(head, ole_magic, 8)) {
+			strbuf_addstr(err, ole_msg);
+			return -1;
+		}
+		if (n <= 0) {
+			strbuf_addstr(err, "the file is empty");
+			return -1;
+		}
+		x->za = zip_open(path, ZIP_RDONLY, &code);
+		zip_error_init_with_code(&ze, code);
+	} else {
+		zip_source_t *src;
+
+		if (!len) {
+			strbuf_addstr(err, "the file is empty");
+			return -1;
+		}
+		if (len >= 8 && !memcmp(data, ole_magic, 8)) {
+			strbuf_addstr(err, ole_msg);
+			return -1;
+		}
+		zip_error_init(&ze);
+		src = zip_source_buffer_create(data, len, 0, &ze);
+		if (src) {
+			x->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+			if (!x->za)
+				zip_source_free(src);
+		}
+		code = zip_error_code_zip(&ze);
+	}
+	if (!x->za) {
+		if (code == ZIP_ER_NOZIP)
+			strbuf_addstr(err, not_zip_msg);
+		else
+			strbuf_addf(err, "not a readable XLSX workbook (corrupt "
+				    "zip archive: %s)", zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return -1;
+	}
+	zip_error_fini(&ze);
+	return 0;
+}
+
+int table_xlsx_reader_open(struct table_reader *r, const char *path,
+			   const char *data, size_t len, struct strbuf *err)
+{
+	struct xlsx_in *x = calloc(1, sizeof(*x));
+	char *rid = NULL, *sheet = NULL, *sst = NULL, *styles = NULL;
+	zip_int64_t n;
+	int ret = -1;
+
+	if (!x)
+		abort();
+	strbuf_init(&x->sst, 0);
+	strbuf_init(&x->text, 0);
+	strbuf_init(&x->val, 0);
+	table_rowbuf_init(&x->row);
+	r->impl = x;
+	r->next = xlsx_next;
+	r->release = xlsx_release;
+
+	if (open_archive(x, path, data, len, err) < 0)
+		goto cleanup;
+	n = zip_get_num_entries(x->za, 0);
+	if (n <= 0) {
+		strbuf_addstr(err, "not an XLSX workbook (an empty archive)");
+		goto cleanup;
+	}
+	if (n > TABLE_ZIP_ENTRIES_MAX) {
+		strbuf_addf(err, "the archive has %lld entries, more than the "
+			    "%d allowed", (long long)n, TABLE_ZIP_ENTRIES_MAX);
+		goto cleanup;
+	}
+	if (read_workbook(x, &rid, err) < 0 ||
+	    read_rels(x, rid, &sheet, &sst, &styles, err) < 0)
+		goto cleanup;
+	if (!sheet || locate(x->za, sheet) < 0) {
+		free(sheet);
+		sheet = strdup("xl/worksheets/sheet1.xml");
+		if (!sheet)
+			abort();
+	}
+	if (read_styles(x, styles ? styles : "xl/styles.xml", err) < 0 ||
+	    read_sst(x, sst ? sst : "xl/sharedStrings.xml", err) < 0)
+		goto cleanup;
+	ret = part_open(x, &x->sheet, sheet, err);
+	x->sheet_open = 1;
+	if (ret == 0) {
+		strbuf_addstr(err, locate(x->za, "[Content_Types].xml") < 0
+				   ? "not an XLSX workbook (a zip archive "
+				     "without a workbook)"
+				   : "the workbook has no worksheet");
+		ret = -1;
+	}
+	if (ret < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(rid);
+	free(sheet);
+	free(sst);
+	free(styles);
+	return ret;
+}

@@ -1,0 +1,473 @@
+/*
+ * main.c: the `sanling` command: dispatch to the server and the command-line
+ * tools.  Commands act as the system (no scope limit): whoever runs them on
+ * the server already holds the database.  This file parses arguments and
+ * prints; the work is done in the modules it calls.  die() lives here only.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "base/crypto.h"
+#include "base/log.h"
+#include "base/strbuf.h"
+#include "cli/gen.h"
+#include "db/db.h"
+#include "http/server.h"
+#include "io/table.h"
+#include "model/audit.h"
+#include "model/entity.h"
+#include "model/session.h"
+
+static const char usage[] =
+	"usage: sanling [--db URL] [--key FILE] COMMAND [ARGS]\n"
+	"\n"
+	"  init                          create or migrate the database and the key file\n"
+	"  serve [--port N] [--bind ADDR] [--threads N] [--web DIR] [--access-log]\n"
+	"                                serve the API and the web application\n"
+	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
+	"                                add an account; the password is read from standard input\n"
+	"  user passwd NAME              set a password (from standard input), to be changed at login\n"
+	"  import KIND FILE [--keep-good]  import a list (.csv or .xlsx)\n"
+	"  export KIND FILE              export a list (.csv or .xlsx)\n"
+	"  template KIND FILE            write the empty import template of a list\n"
+	"  audit verify                  check the audit log's hash chain\n"
+	"  gen demo [--demo-passwords]   load the demo district\n"
+	"\n"
+	"The database is --db or $SANLING_DB (a file path for SQLite, postgresql://... for\n"
+	"PostgreSQL; default sanling.db).  The key file protecting personal data is --key or\n"
+	"$SANLING_KEY (default: the SQLite file's path + \".key\", else sanling.key).\n";
+
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sanling: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+struct globals {
+	const char *db_url;
+	const char *key_path;
+	struct strbuf key_default;
+};
+
+static int is_pg(const char *url)
+{
+	return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
+}
+
+static struct db *open_db(const struct globals *g)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db *db = db_open(g->db_url, &err);
+
+	if (!db)
+		die("cannot open %s: %s", is_pg(g->db_url) ? "the PostgreSQL database" : g->db_url,
+		    err.buf);
+	if (db_migrate(db, &err))
+		die("migration failed: %s", err.buf);
+	return db;
+}
+
+static void load_keys(const struct globals *g, struct crypto_keys *keys, int create)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (crypto_keys_load(keys, g->key_path, create, &err))
+		die("%s", err.buf);
+}
+
+static int cmd_init(struct globals *g, int argc, char **argv)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	struct db *db = open_db(g);
+
+	load_keys(g, &keys, 1);
+	db_close(db);
+	crypto_keys_release(&keys);
+	printf("database ready; key file %s\n", g->key_path);
+	return 0;
+}
+
+static int cmd_serve(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' }, { "bind", required_argument, NULL, 'b' },
+		{ "threads", required_argument, NULL, 't' }, { "web", required_argument, NULL, 'w' },
+		{ "access-log", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+	};
+	struct http_config cfg = { 0 };
+	struct app app;
+	struct strbuf err = STRBUF_INIT;
+	struct http_server *srv;
+	struct db *db;
+	int c, threads = 0, port = 8080;
+
+	memset(&app, 0, sizeof(app));
+	cfg.bind_addr = "127.0.0.1";
+	cfg.static_root = "web/dist";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': port = atoi(optarg); break;
+		case 'b': cfg.bind_addr = optarg; break;
+		case 't': threads = atoi(optarg); break;
+		case 'w': cfg.static_root = optarg; break;
+		case 'a': cfg.access_log = http_access_log_stderr; break;
+		default: die("%s", usage);
+		}
+	}
+	if (port < 0 || port > 65535)
+		die("bad port %d", port);
+	if (threads <= 0)
+		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads <= 0)
+		threads = 2;
+	cfg.port = (unsigned short)port;
+	cfg.threads = (unsigned)threads;
+	cfg.max_body = 64 * 1024 * 1024; /* imports; JSON bodies have their own limit */
+	db = open_db(g); /* migrate once before the pool opens */
+	db_close(db);
+	load_keys(g, &app.keys, 1);
+	app.pool = db_pool_open(g->db_url, threads + 1, &err);
+	if (!app.pool)
+		die("cannot open the database pool: %s", err.buf);
+	app.static_root = access(cfg.static_root, R_OK) == 0 ? cfg.static_root : NULL;
+	if (api_init(&app, &err))
+		die("%s", err.buf);
+	http_server_block_signals();
+	srv = http_server_start(&cfg, api_handle, &app, &err);
+	if (!srv)
+		die("cannot start the server: %s", err.buf);
+	printf("sanling: listening on http://%s:%u/\n", cfg.bind_addr, http_server_port(srv));
+	fflush(stdout);
+	http_server_wait_signal();
+	http_server_stop(srv);
+	api_release(&app);
+	db_pool_close(app.pool);
+	crypto_keys_release(&app.keys);
+	return 0;
+}
+
+/* A password from standard input: one line (no echo when it is a terminal). */
+static char *read_password(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct termios old, noecho;
+	int tty = isatty(0);
+	int ch;
+
+	if (tty) {
+		fputs("password: ", stderr);
+		tcgetattr(0, &old);
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSANOW, &noecho);
+	}
+	while ((ch = getchar()) != EOF && ch != '\n')
+		strbuf_addch(&sb, ch);
+	if (tty) {
+		tcsetattr(0, TCSANOW, &old);
+		fputc('\n', stderr);
+	}
+	if (sb.len && sb.buf[sb.len - 1] == '\r')
+		strbuf_setlen(&sb, sb.len - 1);
+	if (!sb.len)
+		die("no password on standard input");
+	return strbuf_detach(&sb, NULL);
+}
+
+static int cmd_user(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' }, { "dept", required_argument, NULL, 'd' },
+		{ "grid", required_argument, NULL, 'g' }, { "subject", required_argument, NULL, 's' },
+		{ "name", required_argument, NULL, 'n' }, { NULL, 0, NULL, 0 },
+	};
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	struct model_error e;
+	struct model_ctx mc;
+	struct actor sys;
+	struct strbuf err = STRBUF_INIT;
+	json_t *in, *out = NULL;
+	const char *sub, *name;
+	char *pw;
+	struct db *db;
+	int c, ret;
+
+	if (argc < 3)
+		die("%s", usage);
+	sub = argv[1];
+	name = argv[2];
+	db = open_db(g);
+	actor_system(&sys);
+	if (!strcmp(sub, "passwd")) {
+		pw = read_password();
+		ret = user_set_password(db, &sys, name, pw, &err);
+		free(pw);
+		if (ret)
+			die("%s", err.buf);
+		printf("password of %s set; it must be changed at next login\n", name);
+		db_close(db);
+		return 0;
+	}
+	if (strcmp(sub, "add"))
+		die("%s", usage);
+	in = json_pack("{ss}", "username", name);
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		const char *key = c == 'r' ? "role" : c == 'd' ? "department" : c == 'g' ? "grid" :
+				  c == 's' ? "subject" : c == 'n' ? "display_name" : NULL;
+		if (!key)
+			die("%s", usage);
+		json_object_set_new(in, key, json_string(optarg));
+	}
+	if (!json_object_get(in, "role"))
+		die("--role is required");
+	load_keys(g, &keys, 1);
+	pw = read_password();
+	mc.db = db;
+	mc.actor = &sys;
+	mc.keys = &keys;
+	model_error_init(&e);
+	ret = entity_create_secret(&mc, entity_find("users"), in, pw, &out, &e);
+	free(pw);
+	json_decref(in);
+	if (ret)
+		die("%s%s%s", e.field ? e.field : "", e.field ? ": " : "", e.msg.buf);
+	printf("user %s added (id %" JSON_INTEGER_FORMAT "); the password must be changed at "
+	       "first login\n", name, json_integer_value(json_object_get(out, "id")));
+	json_decref(out);
+	model_error_release(&e);
+	crypto_keys_release(&keys);
+	db_close(db);
+	return 0;
+}
+
+static const struct entity_desc *kind_arg(const char *kind)
+{
+	const struct entity_desc *ed = entity_find(kind);
+
+	if (!ed)
+		die("unknown list \"%s\"", kind);
+	return ed;
+}
+
+static int cmd_import(struct globals *g, int argc, char **argv)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	struct table_reader *rd = NULL;
+	struct import_report rep;
+	struct model_error e;
+	struct model_ctx mc;
+	struct actor sys;
+	struct strbuf err = STRBUF_INIT;
+	const struct entity_desc *ed;
+	int keep_good = 0, i, ret;
+	struct db *db;
+	size_t k;
+
+	if (argc < 3)
+		die("%s", usage);
+	for (i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--keep-good"))
+			keep_good = 1;
+		else
+			die("unknown option %s", argv[i]);
+	}
+	ed = kind_arg(argv[1]);
+	if (table_reader_open(argv[2], &rd, &err))
+		die("%s", err.buf);
+	db = open_db(g);
+	load_keys(g, &keys, 1);
+	actor_system(&sys);
+	mc.db = db;
+	mc.actor = &sys;
+	mc.keys = &keys;
+	model_error_init(&e);
+	import_report_init(&rep);
+	ret = entity_import(&mc, ed, rd, keep_good, &rep, &e);
+	for (k = 0; k < json_array_size(rep.errors); k++) {
+		json_t *x = json_array_get(rep.errors, k);
+		fprintf(stderr, "%s: row %" JSON_INTEGER_FORMAT ", column %s: %s\n", argv[2],
+			json_integer_value(json_object_get(x, "row")),
+			json_string_value(json_object_get(x, "column")) ?
+				json_string_value(json_object_get(x, "column")) : "-",
+			json_string_value(json_object_get(x, "message")));
+	}
+	if (ret)
+		fprintf(stderr, "sanling: %s\n", e.msg.buf);
+	printf("%zu rows: %zu created, %zu updated, %zu failed\n", rep.rows, rep.created,
+	       rep.updated, rep.failed);
+	table_reader_free(rd);
+	import_report_release(&rep);
+	model_error_release(&e);
+	crypto_keys_release(&keys);
+	db_close(db);
+	return ret ? 1 : 0;
+}
+
+static int cmd_export(struct globals *g, int argc, char **argv, int template_only)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	struct table_writer *w = NULL;
+	struct model_error e;
+	struct model_ctx mc;
+	struct actor sys;
+	struct strbuf err = STRBUF_INIT;
+	const struct entity_desc *ed;
+	size_t rows = 0;
+	struct db *db;
+	int ret;
+
+	if (argc != 3)
+		die("%s", usage);
+	ed = kind_arg(argv[1]);
+	if (table_writer_open(argv[2], ed->label, &w, &err))
+		die("%s", err.buf);
+	model_error_init(&e);
+	if (template_only) {
+		ret = entity_template(ed, w, &err);
+		if (ret || table_writer_close(w, &err))
+			die("%s", err.buf);
+		return 0;
+	}
+	db = open_db(g);
+	load_keys(g, &keys, 1);
+	actor_system(&sys);
+	mc.db = db;
+	mc.actor = &sys;
+	mc.keys = &keys;
+	ret = entity_export(&mc, ed, NULL, w, &rows, &e);
+	if (ret) {
+		table_writer_free(w);
+		unlink(argv[2]);
+		die("%s", e.msg.buf);
+	}
+	if (table_writer_close(w, &err))
+		die("%s", err.buf);
+	printf("%zu rows written to %s\n", rows, argv[2]);
+	model_error_release(&e);
+	crypto_keys_release(&keys);
+	db_close(db);
+	return 0;
+}
+
+static int cmd_audit(struct globals *g, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	int64_t rows = 0, bad = 0;
+	struct db *db;
+	int rc;
+
+	if (argc != 2 || strcmp(argv[1], "verify"))
+		die("%s", usage);
+	db = open_db(g);
+	rc = audit_verify(db, &rows, &bad, &err);
+	db_close(db);
+	if (rc < 0)
+		die("%s", err.buf);
+	if (rc > 0) {
+		fprintf(stderr, "sanling: audit log BROKEN at row %" PRId64 ": %s\n", bad, err.buf);
+		return 2;
+	}
+	printf("audit log intact: %" PRId64 " rows\n", rows);
+	return 0;
+}
+
+static int cmd_gen(struct globals *g, int argc, char **argv)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct db *db;
+	int demo_pw = 0, i, ret;
+
+	if (argc < 2 || strcmp(argv[1], "demo"))
+		die("%s", usage);
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--demo-passwords"))
+			demo_pw = 1;
+		else
+			die("unknown option %s", argv[i]);
+	}
+	db = open_db(g);
+	load_keys(g, &keys, 1);
+	ret = gen_demo(db, &keys, demo_pw, stdout, &err);
+	if (ret)
+		die("gen demo: %s", err.buf);
+	crypto_keys_release(&keys);
+	db_close(db);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct globals g = { 0 };
+	const char *cmd;
+	int i;
+
+	strbuf_init(&g.key_default, 0);
+	g.db_url = getenv("SANLING_DB");
+	g.key_path = getenv("SANLING_KEY");
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--db") && i + 1 < argc)
+			g.db_url = argv[++i];
+		else if (!strcmp(argv[i], "--key") && i + 1 < argc)
+			g.key_path = argv[++i];
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		} else
+			break;
+	}
+	if (i >= argc)
+		die("%s", usage);
+	if (!g.db_url || !*g.db_url)
+		g.db_url = "sanling.db";
+	if (!g.key_path || !*g.key_path) {
+		if (is_pg(g.db_url))
+			strbuf_addstr(&g.key_default, "sanling.key");
+		else
+			strbuf_addf(&g.key_default, "%s.key", g.db_url);
+		g.key_path = g.key_default.buf;
+	}
+	if (crypto_init())
+		die("libsodium failed to initialise");
+	table_global_init();
+	signal(SIGPIPE, SIG_IGN);
+	cmd = argv[i];
+	argc -= i;
+	argv += i;
+	if (!strcmp(cmd, "init"))
+		return cmd_init(&g, argc, argv);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(&g, argc, argv);
+	if (!strcmp(cmd, "user"))
+		return cmd_user(&g, argc, argv);
+	if (!strcmp(cmd, "import"))
+		return cmd_import(&g, argc, argv);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(&g, argc, argv, 0);
+	if (!strcmp(cmd, "template"))
+		return cmd_export(&g, argc, argv, 1);
+	if (!strcmp(cmd, "audit"))
+		return cmd_audit(&g, argc, argv);
+	if (!strcmp(cmd, "gen"))
+		return cmd_gen(&g, argc, argv);
+	die("unknown command \"%s\"\n\n%s", cmd, usage);
+}

@@ -1,0 +1,1522 @@
+/*
+ * entity.c: the generic machinery that reads entity descriptors (see
+ * entity.h): validation, storage, scope, masking, history, audit, lists.
+ * Import and export are in entity_io.c, the metadata in entity_meta.c.
+ *
+ * SQL here is assembled from descriptor names only (static strings compiled
+ * into the program), never from input; every value is a bound parameter.
+ */
+#include "model/entity.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "base/crypto.h"
+#include "base/date.h"
+#include "base/mask.h"
+#include "base/validate.h"
+#include "db/db.h"
+#include "model/audit.h"
+#include "model/entity_int.h"
+
+/* ---- errors ---- */
+
+void model_error_init(struct model_error *e)
+{
+	e->code = 0;
+	e->field = NULL;
+	strbuf_init(&e->msg, 0);
+}
+
+void model_error_release(struct model_error *e)
+{
+	strbuf_release(&e->msg);
+	e->code = 0;
+	e->field = NULL;
+}
+
+int model_fail(struct model_error *e, int code, const char *field, const char *fmt, ...)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&tmp, fmt, ap); /* fmt's arguments may point into e->msg */
+	va_end(ap);
+	strbuf_reset(&e->msg);
+	strbuf_addbuf(&e->msg, &tmp);
+	strbuf_release(&tmp);
+	e->code = code;
+	e->field = field;
+	return code;
+}
+
+int model_status(int code)
+{
+	switch (code) {
+	case MODEL_EINVAL: return 422;
+	case MODEL_EBADREQ: return 400;
+	case MODEL_ENOTFOUND: return 404;
+	case MODEL_EFORBIDDEN: return 403;
+	case MODEL_ECONFLICT: return 409;
+	default: return 500;
+	}
+}
+
+/* ---- descriptors ---- */
+
+const struct entity_desc *entity_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; entities[i]; i++)
+		if (!strcmp(entities[i]->name, name))
+			return entities[i];
+	return NULL;
+}
+
+int entity_field_index(const struct entity_desc *ed, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ed->nfields; i++)
+		if (!strcmp(ed->fields[i].key, key))
+			return (int)i;
+	return -1;
+}
+
+const struct field_desc *entity_field(const struct entity_desc *ed, const char *key)
+{
+	int i = entity_field_index(ed, key);
+
+	return i < 0 ? NULL : &ed->fields[i];
+}
+
+int entity_field_index_any(const struct entity_desc *ed, const char *s)
+{
+	size_t i;
+	int k = entity_field_index(ed, s);
+
+	if (k >= 0)
+		return k;
+	for (i = 0; i < ed->nfields; i++)
+		if (!strcmp(ed->fields[i].label, s))
+			return (int)i;
+	return -1;
+}
+
+const char *enum_lookup(const struct enum_desc *en, const char *s)
+{
+	const struct enum_item *it;
+
+	for (it = en->items; it->code; it++)
+		if (!strcmp(it->code, s))
+			return it->code;
+	for (it = en->items; it->code; it++)
+		if (!strcmp(it->label, s))
+			return it->code;
+	return NULL;
+}
+
+const char *enum_label(const struct enum_desc *en, const char *code)
+{
+	const struct enum_item *it;
+
+	for (it = en->items; it->code; it++)
+		if (!strcmp(it->code, code))
+			return it->label;
+	return code;
+}
+
+/* ---- records ---- */
+
+void record_init(struct record *r, const struct entity_desc *ed)
+{
+	r->ed = ed;
+	r->id = 0;
+	r->rev = 0;
+	r->val = NULL;
+	r->given = NULL;
+	if (ed) {
+		r->val = calloc(ed->nfields, sizeof(*r->val));
+		r->given = calloc(ed->nfields, 1);
+		if (!r->val || !r->given)
+			abort();
+	}
+}
+
+void record_release(struct record *r)
+{
+	size_t i;
+
+	if (r->val && r->ed)
+		for (i = 0; i < r->ed->nfields; i++)
+			free(r->val[i]);
+	free(r->val);
+	free(r->given);
+	r->val = NULL;
+	r->given = NULL;
+}
+
+void record_set(struct record *r, int i, const char *v)
+{
+	char *copy = NULL;
+
+	if (i < 0)
+		abort(); /* a descriptor bug: a hook named a field that does not exist */
+	if (v) {
+		copy = strdup(v);
+		if (!copy)
+			abort();
+	}
+	free(r->val[i]);
+	r->val[i] = copy;
+}
+
+const char *record_get(const struct record *r, const char *key)
+{
+	int i = entity_field_index(r->ed, key);
+
+	return i < 0 ? NULL : r->val[i];
+}
+
+static void record_copy(struct record *dst, const struct record *src)
+{
+	size_t i;
+
+	record_init(dst, src->ed);
+	dst->id = src->id;
+	dst->rev = src->rev;
+	for (i = 0; i < src->ed->nfields; i++)
+		record_set(dst, (int)i, src->val[i]);
+}
+
+/* ---- SQL parameters ---- */
+
+void sqlp_text(struct sqlp *p, const char *s)
+{
+	if (p->n == SQLP_MAX)
+		abort();
+	p->v[p->n].is_int = 0;
+	p->v[p->n].s = s ? strdup(s) : NULL;
+	if (s && !p->v[p->n].s)
+		abort();
+	p->n++;
+}
+
+void sqlp_int(struct sqlp *p, int64_t i)
+{
+	if (p->n == SQLP_MAX)
+		abort();
+	p->v[p->n].is_int = 1;
+	p->v[p->n].s = NULL;
+	p->v[p->n].i = i;
+	p->n++;
+}
+
+void sqlp_bind(const struct sqlp *p, struct db_stmt *st, int first)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		int idx = first + (int)i;
+		if (p->v[i].is_int)
+			db_bind_int64(st, idx, p->v[i].i);
+		else if (p->v[i].s)
+			db_bind_text(st, idx, p->v[i].s);
+		else
+			db_bind_null(st, idx);
+	}
+}
+
+void sqlp_release(struct sqlp *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->v[i].s);
+	p->n = 0;
+}
+
+/* ---- storage columns ---- */
+
+/* Append the stored column list of `ed` (personal fields as _enc), prefixed. */
+void entity_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql)
+{
+	size_t i;
+
+	strbuf_addf(sql, "%s%sid, %s%srev, %s%screated_at, %s%supdated_at",
+		    alias ? alias : "", alias ? "." : "", alias ? alias : "", alias ? "." : "",
+		    alias ? alias : "", alias ? "." : "", alias ? alias : "", alias ? "." : "");
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_addf(sql, ", %s%s%s%s", alias ? alias : "", alias ? "." : "",
+			    ed->fields[i].key,
+			    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
+}
+
+/* Read a row selected with entity_columns() into `r`. */
+void entity_row(struct db_stmt *st, struct record *r, int first)
+{
+	size_t i;
+
+	r->id = db_column_int64(st, first);
+	r->rev = db_column_int64(st, first + 1);
+	for (i = 0; i < r->ed->nfields; i++) {
+		int c = first + 4 + (int)i;
+		record_set(r, (int)i, db_column_is_null(st, c) ? NULL : db_column_text(st, c));
+	}
+}
+
+/* ---- scope ---- */
+
+/*
+ * Append " AND <predicate>" limiting rows of `ed` (table alias `t`) to what
+ * the actor's role reaches.  Returns 0, or -1 when the actor reaches none of
+ * them (the caller answers 404/empty, or 403 for a role that may not read).
+ */
+int scope_where(const struct entity_desc *ed, const struct actor *a, const char *t,
+		struct strbuf *sql, struct sqlp *p)
+{
+	const struct entity_scope *s = &ed->scope;
+	const char *col = NULL, *val = NULL;
+
+	switch (a->role) {
+	case ROLE_SYSTEM:
+	case ROLE_SYSADMIN:
+	case ROLE_SECADMIN:
+	case ROLE_AUDITADMIN:
+		return 0; /* entity_can_read() keeps admins from business data */
+	case ROLE_OFFICE: case ROLE_PETITION: case ROLE_SAFETY: case ROLE_POLICE:
+		col = s->district;
+		val = a->district;
+		break;
+	case ROLE_SUPERVISOR:
+		if (ed->flags & ENT_REFDATA) {
+			col = s->district;
+			val = a->district;
+		} else if (s->supervisor) {
+			col = s->supervisor;
+			val = a->dept;
+		} else if (s->subject && a->dept) {
+			strbuf_addf(sql, " AND %s.%s IN (SELECT code FROM subjects WHERE supervisor = ?)",
+				    t, s->subject);
+			sqlp_text(p, a->dept);
+			return 0;
+		}
+		break;
+	case ROLE_TOWNSHIP:
+		col = (ed->flags & ENT_REFDATA) ? s->district : s->township;
+		val = (ed->flags & ENT_REFDATA) ? a->district : a->township;
+		break;
+	case ROLE_GRID:
+		col = (ed->flags & ENT_REFDATA) ? s->district : s->grid;
+		val = (ed->flags & ENT_REFDATA) ? a->district : a->grid;
+		break;
+	case ROLE_SUBJECT:
+		col = (ed->flags & ENT_REFDATA) ? s->district : s->subject;
+		val = (ed->flags & ENT_REFDATA) ? a->district : a->subject;
+		break;
+	default:
+		break;
+	}
+	if (!col || !val) {
+		strbuf_addstr(sql, " AND 1 = 0");
+		return -1;
+	}
+	strbuf_addf(sql, " AND %s.%s = ?", t, col);
+	sqlp_text(p, val);
+	return 0;
+}
+
+int entity_can_read(const struct entity_desc *ed, const struct actor *a)
+{
+	return a->role > ROLE_NONE && a->role < ROLE__COUNT &&
+	       (ed->read_roles & ROLE_BIT(a->role)) && !a->must_change;
+}
+
+int entity_can_write(const struct entity_desc *ed, const struct actor *a)
+{
+	return a->role > ROLE_NONE && a->role < ROLE__COUNT &&
+	       (ed->write_roles & ROLE_BIT(a->role)) && !a->must_change;
+}
+
+/*
+ * Is record `r` (new state of a write) inside the actor's scope?  Checked
+ * on the row itself so that a township cannot create a subject in another
+ * township, nor move one there.
+ */
+static int scope_check_record(struct db *db, const struct actor *a, const struct record *r)
+{
+	const struct entity_scope *s = &r->ed->scope;
+	const char *col = NULL, *want = NULL;
+
+	switch (a->role) {
+	case ROLE_SYSTEM: case ROLE_SYSADMIN: case ROLE_SECADMIN: case ROLE_AUDITADMIN:
+		return 1;
+	case ROLE_OFFICE: case ROLE_PETITION: case ROLE_SAFETY: case ROLE_POLICE:
+		col = s->district;
+		want = a->district;
+		break;
+	case ROLE_SUPERVISOR:
+		if (r->ed->flags & ENT_REFDATA) {
+			col = s->district;
+			want = a->district;
+		} else if (s->supervisor) {
+			col = s->supervisor;
+			want = a->dept;
+		} else if (s->subject) {
+			const char *params[2] = { record_get(r, s->subject), a->dept };
+			char *v = NULL;
+			int ok;
+			if (!params[0])
+				return 0;
+			if (db_query_value(db, "SELECT 1 FROM subjects WHERE code = ? AND supervisor = ?",
+					   params, 2, &v, NULL))
+				return 0;
+			ok = v != NULL;
+			free(v);
+			return ok;
+		}
+		break;
+	case ROLE_TOWNSHIP:
+		col = (r->ed->flags & ENT_REFDATA) ? s->district : s->township;
+		want = (r->ed->flags & ENT_REFDATA) ? a->district : a->township;
+		break;
+	case ROLE_GRID:
+		col = (r->ed->flags & ENT_REFDATA) ? s->district : s->grid;
+		want = (r->ed->flags & ENT_REFDATA) ? a->district : a->grid;
+		break;
+	case ROLE_SUBJECT:
+		col = (r->ed->flags & ENT_REFDATA) ? s->district : s->subject;
+		want = (r->ed->flags & ENT_REFDATA) ? a->district : a->subject;
+		break;
+	default:
+		break;
+	}
+	if (!col || !want)
+		return 0;
+	return record_get(r, col) && !strcmp(record_get(r, col), want);
+}
+
+/* ---- values ---- */
+
+static int code_chars_ok(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      c == '-' || c == '_' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static int parse_int(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Normalise and validate one value given as text (import cell, or a JSON
+ * value already turned into text).  `in` is trimmed of nothing: callers
+ * trim.  On success `out` holds the stored form.  Errors name the field.
+ */
+int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *out,
+		    struct model_error *e)
+{
+	strbuf_reset(out);
+	if (!utf8_valid(in, strlen(in)))
+		return model_fail(e, MODEL_EINVAL, fd->key, "%s：不是有效的 UTF-8 文本", fd->label);
+	switch (fd->type) {
+	case FT_TEXT: {
+		int64_t max = fd->max ? fd->max : 200;
+		if ((int64_t)utf8_length(in) > max)
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：长度不能超过 %" PRId64 " 个字符",
+					  fd->label, max);
+		strbuf_addstr(out, in);
+		break;
+	}
+	case FT_CODE:
+	case FT_REF: {
+		int64_t max = fd->type == FT_CODE && fd->max ? fd->max : 64;
+		if ((int64_t)strlen(in) > max || !code_chars_ok(in))
+			return model_fail(e, MODEL_EINVAL, fd->key,
+					  "%s：“%s”不是有效的编码（字母、数字、- _ .，不超过 %" PRId64 " 位）",
+					  fd->label, fd->type == FT_REF ? "…" : "…", max);
+		strbuf_addstr(out, in);
+		break;
+	}
+	case FT_INT: {
+		int64_t v;
+		if (parse_int(in, &v))
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为整数", fd->label);
+		if ((fd->min || fd->max) && (v < fd->min || v > fd->max))
+			return model_fail(e, MODEL_EINVAL, fd->key,
+					  "%s：应在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, fd->min, fd->max);
+		strbuf_addf(out, "%" PRId64, v);
+		break;
+	}
+	case FT_REAL: {
+		char *end;
+		double v;
+		errno = 0;
+		v = strtod(in, &end);
+		if (!*in || *end || errno || !isfinite(v))
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为数字", fd->label);
+		if ((fd->min || fd->max) && (v < (double)fd->min || v > (double)fd->max))
+			return model_fail(e, MODEL_EINVAL, fd->key,
+					  "%s：应在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, fd->min, fd->max);
+		strbuf_addf(out, "%.15g", v);
+		break;
+	}
+	case FT_BOOL:
+		if (!strcmp(in, "1") || !strcmp(in, "true") || !strcmp(in, "是"))
+			strbuf_addch(out, '1');
+		else if (!strcmp(in, "0") || !strcmp(in, "false") || !strcmp(in, "否"))
+			strbuf_addch(out, '0');
+		else
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为 1/0 或 是/否", fd->label);
+		break;
+	case FT_DATE:
+		if (!date_valid(in))
+			return model_fail(e, MODEL_EINVAL, fd->key,
+					  "%s：“%s”不是有效日期（YYYY-MM-DD）", fd->label, in);
+		strbuf_addstr(out, in);
+		break;
+	case FT_MONTH:
+		if (!month_valid(in))
+			return model_fail(e, MODEL_EINVAL, fd->key,
+					  "%s：“%s”不是有效月份（YYYY-MM）", fd->label, in);
+		strbuf_addstr(out, in);
+		break;
+	case FT_ENUM: {
+		const char *code = enum_lookup(fd->enumeration, in);
+		if (!code)
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不是可选值", fd->label, in);
+		strbuf_addstr(out, code);
+		break;
+	}
+	case FT_ENUMSET: {
+		const char *p = in;
+		if (!*in)
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：不能为空", fd->label);
+		while (*p) {
+			const char *bar = strchr(p, '|');
+			size_t n = bar ? (size_t)(bar - p) : strlen(p);
+			char *item = strndup(p, n);
+			const char *code;
+			if (!item)
+				abort();
+			code = enum_lookup(fd->enumeration, item);
+			if (!code) {
+				model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不是可选值", fd->label, item);
+				free(item);
+				return MODEL_EINVAL;
+			}
+			free(item);
+			if (out->len)
+				strbuf_addch(out, '|');
+			strbuf_addstr(out, code);
+			p += n;
+			if (*p)
+				p++;
+		}
+		break;
+	}
+	}
+	if (fd->normalize && out->len) {
+		struct strbuf canon = STRBUF_INIT;
+		fd->normalize(out->buf, &canon);
+		strbuf_reset(out);
+		strbuf_addbuf(out, &canon);
+		strbuf_release(&canon);
+	}
+	if (fd->check && !fd->check(out->buf))
+		return model_fail(e, MODEL_EINVAL, fd->key, "%s：%s", fd->label,
+				  fd->check_msg ? fd->check_msg : "格式不正确");
+	return 0;
+}
+
+/* Turn a JSON value into text for field_normalize(), checking its JSON type. */
+static int json_value_text(const struct field_desc *fd, json_t *v, struct strbuf *out,
+			   struct model_error *e)
+{
+	strbuf_reset(out);
+	switch (fd->type) {
+	case FT_INT:
+		if (!json_is_integer(v))
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为整数", fd->label);
+		strbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	case FT_REAL:
+		if (!json_is_number(v))
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为数字", fd->label);
+		strbuf_addf(out, "%.17g", json_number_value(v));
+		return 0;
+	case FT_BOOL:
+		if (!json_is_boolean(v))
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为 true 或 false", fd->label);
+		strbuf_addch(out, json_is_true(v) ? '1' : '0');
+		return 0;
+	default:
+		if (!json_is_string(v))
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为字符串", fd->label);
+		strbuf_add(out, json_string_value(v), json_string_length(v));
+		if (memchr(out->buf, 0, out->len))
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：不能包含 NUL 字符", fd->label);
+		strbuf_trim(out);
+		return 0;
+	}
+}
+
+/* Fill `r` from JSON object `in`; `create` demands required fields. */
+static int record_from_json(struct record *r, json_t *in, int create, int64_t *rev,
+			    struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	struct strbuf text = STRBUF_INIT, norm = STRBUF_INIT;
+	const char *key;
+	json_t *v;
+	int ret = 0;
+
+	if (!json_is_object(in))
+		return model_fail(e, MODEL_EBADREQ, NULL, "请求体应为 JSON 对象");
+	json_object_foreach(in, key, v) {
+		int i;
+		const struct field_desc *fd;
+
+		if (!strcmp(key, "rev") && rev) {
+			if (!json_is_integer(v)) {
+				ret = model_fail(e, MODEL_EINVAL, "rev", "rev：应为整数");
+				goto cleanup;
+			}
+			*rev = json_integer_value(v);
+			continue;
+		}
+		i = entity_field_index(ed, key);
+		if (i < 0) {
+			ret = model_fail(e, MODEL_EBADREQ, NULL, "未知字段“%.64s”", key);
+			goto cleanup;
+		}
+		fd = &ed->fields[i];
+		if (fd->flags & (FF_DERIVED | FF_HIDDEN)) {
+			ret = model_fail(e, MODEL_EINVAL, fd->key, "%s：由系统生成，不能填写", fd->label);
+			goto cleanup;
+		}
+		if (!create && (fd->flags & (FF_KEY | FF_IMMUTABLE))) {
+			/* allowed only when unchanged: checked by the caller against old */
+		}
+		r->given[i] = 1;
+		if (json_is_null(v)) {
+			record_set(r, i, NULL);
+			continue;
+		}
+		ret = json_value_text(fd, v, &text, e);
+		if (ret)
+			goto cleanup;
+		if (!text.len) {
+			record_set(r, i, NULL);
+			continue;
+		}
+		ret = field_normalize(fd, text.buf, &norm, e);
+		if (ret)
+			goto cleanup;
+		record_set(r, i, norm.buf);
+	}
+cleanup:
+	strbuf_release(&text);
+	strbuf_release(&norm);
+	return ret;
+}
+
+/* Required fields present (after merge on update). */
+static int record_check_required(const struct record *r, struct model_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < r->ed->nfields; i++) {
+		const struct field_desc *fd = &r->ed->fields[i];
+		if ((fd->flags & FF_REQUIRED) && !r->val[i])
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：必填", fd->label);
+	}
+	return 0;
+}
+
+/*
+ * References: each non-null FT_REF value must name an existing record (of
+ * the right level) that the actor can see.  Out of scope and missing read
+ * the same, so that an error never tells what exists elsewhere.
+ */
+static int record_check_refs(struct db *db, const struct actor *a, const struct record *r,
+			     struct model_error *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < r->ed->nfields && !ret; i++) {
+		const struct field_desc *fd = &r->ed->fields[i];
+		const struct entity_desc *red;
+		int rc;
+
+		if (fd->type != FT_REF || !r->val[i] || (fd->flags & FF_DERIVED))
+			continue;
+		red = entity_find(fd->ref);
+		strbuf_reset(&sql);
+		sqlp_release(&p);
+		strbuf_addf(&sql, "SELECT 1 FROM %s t WHERE t.%s = ?", red->table, red->key);
+		sqlp_text(&p, r->val[i]);
+		if (fd->ref_level) {
+			strbuf_addstr(&sql, " AND t.level = ?");
+			sqlp_text(&p, fd->ref_level);
+		}
+		if (entity_can_read(red, a) || !(ROLE_BIT(a->role) & ROLES_ADMIN))
+			scope_where(red, a, "t", &sql, &p);
+		if (db_prepare(db, sql.buf, &st, &e->msg)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+			break;
+		}
+		sqlp_bind(&p, st, 1);
+		rc = db_step(st, &e->msg);
+		db_finalize(st);
+		st = NULL;
+		if (rc < 0)
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		else if (rc != DB_ROW)
+			ret = model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不存在%s", fd->label,
+					 r->val[i], fd->ref_level ? "或层级不符" : "");
+	}
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* ---- personal data ---- */
+
+static void normalize_personal(const char *in, struct strbuf *out)
+{
+	strbuf_reset(out);
+	for (; *in; in++) {
+		if (*in == ' ' || *in == '-')
+			continue;
+		strbuf_addch(out, (*in >= 'a' && *in <= 'z') ? *in - 32 : *in);
+	}
+}
+
+void mask_value(const struct field_desc *fd, const char *plain, struct strbuf *out)
+{
+	switch (fd->mask) {
+	case MASK_NAME: mask_name(out, plain); break;
+	case MASK_IDCARD: mask_idcard(out, plain); break;
+	case MASK_PHONE: mask_phone(out, plain); break;
+	default: mask_generic(out, plain); break;
+	}
+}
+
+/* ---- JSON output ---- */
+
+static json_t *value_json(const struct field_desc *fd, const char *v)
+{
+	switch (fd->type) {
+	case FT_INT: return json_integer(strtoll(v, NULL, 10));
+	case FT_REAL: return json_real(strtod(v, NULL));
+	case FT_BOOL: return json_boolean(strcmp(v, "0") != 0);
+	default: return json_string(v);
+	}
+}
+
+json_t *record_json(const struct record *r, const struct crypto_keys *keys)
+{
+	json_t *o = json_object();
+	struct strbuf plain = STRBUF_INIT, masked = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i;
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "rev", json_integer(r->rev));
+	for (i = 0; i < r->ed->nfields; i++) {
+		const struct field_desc *fd = &r->ed->fields[i];
+		const char *v = r->val[i];
+
+		if (fd->flags & FF_HIDDEN)
+			continue;
+		if (!v) {
+			json_object_set_new(o, fd->key, json_null());
+			continue;
+		}
+		if (fd->flags & FF_PERSONAL) {
+			strbuf_reset(&plain);
+			strbuf_reset(&masked);
+			if (keys && !pd_decrypt(keys, v, &plain, &err))
+				mask_value(fd, plain.buf, &masked);
+			else
+				strbuf_addstr(&masked, "***");
+			json_object_set_new(o, fd->key, json_string(masked.buf));
+			continue;
+		}
+		json_object_set_new(o, fd->key, value_json(fd, v));
+	}
+	strbuf_release(&plain);
+	strbuf_release(&masked);
+	strbuf_release(&err);
+	return o;
+}
+
+/* ---- loading ---- */
+
+int entity_lookup(struct db *db, const struct entity_desc *ed, const char *key,
+		  struct record *out, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	int ret = MODEL_EDB, rc;
+
+	if (!out->ed)
+		record_init(out, ed);
+	strbuf_addstr(&sql, "SELECT ");
+	entity_columns(ed, NULL, &sql);
+	strbuf_addf(&sql, " FROM %s WHERE %s = ?", ed->table, ed->key);
+	if (db_prepare(db, sql.buf, &st, err))
+		goto cleanup;
+	db_bind_text(st, 1, key);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		entity_row(st, out, 0);
+		ret = 0;
+	} else if (rc == DB_DONE) {
+		ret = MODEL_ENOTFOUND;
+	}
+cleanup:
+	if (st)
+		db_finalize(st);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* Load record `id` of `ed` if the actor's scope reaches it. */
+static int load_scoped(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
+		       struct record *out, struct model_error *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	int ret, rc;
+
+	record_init(out, ed);
+	strbuf_addstr(&sql, "SELECT ");
+	entity_columns(ed, "t", &sql);
+	strbuf_addf(&sql, " FROM %s t WHERE t.id = ?", ed->table);
+	sqlp_int(&p, id);
+	scope_where(ed, mc->actor, "t", &sql, &p);
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	sqlp_bind(&p, st, 1);
+	rc = db_step(st, &e->msg);
+	if (rc == DB_ROW) {
+		entity_row(st, out, 0);
+		ret = 0;
+	} else if (rc == DB_DONE) {
+		ret = model_fail(e, MODEL_ENOTFOUND, NULL, "%s不存在", ed->label);
+	} else {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+cleanup:
+	if (st)
+		db_finalize(st);
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* ---- writing ---- */
+
+/* Encrypt personal fields of `r` into their stored form (in place). */
+static int encrypt_personal(const struct crypto_keys *keys, struct record *r,
+			    const struct record *old, struct model_error *e)
+{
+	struct strbuf enc = STRBUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < r->ed->nfields; i++) {
+		if (!(r->ed->fields[i].flags & FF_PERSONAL) || !r->val[i])
+			continue;
+		if (old && !r->given[i])
+			continue; /* unchanged: already ciphertext */
+		strbuf_reset(&enc);
+		if (!keys || pd_encrypt(keys, r->val[i], &enc)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "个人信息加密失败（密钥未配置？）");
+			break;
+		}
+		record_set(r, (int)i, enc.buf);
+	}
+	strbuf_release(&enc);
+	return ret;
+}
+
+/* The keyed hash of a personal value, computed from the plain value. */
+void entity_blind_index(const struct crypto_keys *keys, const char *plain, struct strbuf *out)
+{
+	struct strbuf norm = STRBUF_INIT;
+
+	normalize_personal(plain, &norm);
+	strbuf_reset(out);
+	pd_blind_index(keys, norm.buf, out);
+	strbuf_release(&norm);
+}
+
+static int map_db_error(int rc, const struct entity_desc *ed, struct model_error *e)
+{
+	if (rc == DB_ECONSTRAINT)
+		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：已存在相同编码的记录，或引用的记录不存在",
+				  entity_field(ed, ed->key)->label);
+	return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+}
+
+/* Write the history row of `r` (its stored form) for month `month`. */
+static int write_history(struct db *db, const struct actor *a, const struct record *r,
+			 const char *action, const char *month, const char *bidx_cols[],
+			 struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	struct strbuf sql = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	size_t i;
+	int n = 0, rc, ret = 0;
+
+	strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, changed_by",
+		    ed->table);
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		if (fd->flags & FF_PERSONAL)
+			strbuf_addf(&sql, ", %s_enc, %s_idx", fd->key, fd->key);
+		else
+			strbuf_addf(&sql, ", %s", fd->key);
+	}
+	strbuf_addstr(&sql, ") VALUES (?, ?, ?, ?, ?, ?");
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_addstr(&sql, (ed->fields[i].flags & FF_PERSONAL) ? ", ?, ?" : ", ?");
+	strbuf_addch(&sql, ')');
+	if (db_prepare(db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	db_bind_int64(st, ++n, r->id);
+	db_bind_int64(st, ++n, r->rev);
+	db_bind_text(st, ++n, month);
+	db_bind_text(st, ++n, action);
+	db_bind_int64(st, ++n, time_now());
+	db_bind_text(st, ++n, a->username ? a->username : "-");
+	for (i = 0; i < ed->nfields; i++) {
+		if (r->val[i])
+			db_bind_text(st, ++n, r->val[i]);
+		else
+			db_bind_null(st, ++n);
+		if (ed->fields[i].flags & FF_PERSONAL) {
+			if (bidx_cols[i])
+				db_bind_text(st, ++n, bidx_cols[i]);
+			else
+				db_bind_null(st, ++n);
+		}
+	}
+	rc = db_step(st, &e->msg);
+	if (rc < 0)
+		ret = map_db_error(rc, ed, e);
+cleanup:
+	if (st)
+		db_finalize(st);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/*
+ * Store `r` (validated, derived, plain personal values): INSERT when
+ * old == NULL, else UPDATE with rev+1.  Writes history when the entity has
+ * it.  Must run in a transaction.  On success r->id and r->rev are set and
+ * personal values in `r` are ciphertext.
+ */
+int entity_store(const struct model_ctx *mc, struct record *r, const struct record *old,
+		 const char *action, const char *month, struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	struct strbuf sql = STRBUF_INIT;
+	struct strbuf *bidx = NULL;
+	const char **bidx_cols = NULL;
+	struct db_stmt *st = NULL;
+	int64_t now = time_now();
+	size_t i;
+	int n = 0, rc, ret = 0;
+
+	bidx = calloc(ed->nfields, sizeof(*bidx));
+	bidx_cols = calloc(ed->nfields, sizeof(*bidx_cols));
+	if (!bidx || !bidx_cols)
+		abort();
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_init(&bidx[i], 0);
+	/* blind indexes from the plain values, before encryption */
+	for (i = 0; i < ed->nfields; i++) {
+		if (!(ed->fields[i].flags & FF_PERSONAL) || !r->val[i])
+			continue;
+		if (old && !r->given[i])
+			continue;
+		if (!mc->keys) {
+			ret = model_fail(e, MODEL_EDB, NULL, "个人信息加密失败（密钥未配置）");
+			goto cleanup;
+		}
+		entity_blind_index(mc->keys, r->val[i], &bidx[i]);
+		bidx_cols[i] = bidx[i].buf;
+	}
+	ret = encrypt_personal(mc->keys, r, old, e);
+	if (ret)
+		goto cleanup;
+
+	if (!old) {
+		strbuf_addf(&sql, "INSERT INTO %s (rev, created_at, updated_at", ed->table);
+		for (i = 0; i < ed->nfields; i++) {
+			const struct field_desc *fd = &ed->fields[i];
+			if (fd->flags & FF_PERSONAL)
+				strbuf_addf(&sql, ", %s_enc, %s_idx", fd->key, fd->key);
+			else
+				strbuf_addf(&sql, ", %s", fd->key);
+		}
+		strbuf_addstr(&sql, ") VALUES (1, ?, ?");
+		for (i = 0; i < ed->nfields; i++)
+			strbuf_addstr(&sql, (ed->fields[i].flags & FF_PERSONAL) ? ", ?, ?" : ", ?");
+		strbuf_addstr(&sql, ") RETURNING id");
+		r->rev = 1;
+	} else {
+		strbuf_addf(&sql, "UPDATE %s SET rev = rev + 1, updated_at = ?", ed->table);
+		for (i = 0; i < ed->nfields; i++) {
+			const struct field_desc *fd = &ed->fields[i];
+			if (fd->flags & FF_PERSONAL)
+				strbuf_addf(&sql, ", %s_enc = ?, %s_idx = %s", fd->key, fd->key,
+					    (r->given[i] ? "?" : fd->key));
+			else
+				strbuf_addf(&sql, ", %s = ?", fd->key);
+		}
+		strbuf_addstr(&sql, " WHERE id = ? AND rev = ?");
+		r->rev = old->rev + 1;
+		r->id = old->id;
+	}
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	db_bind_int64(st, ++n, now);
+	if (!old)
+		db_bind_int64(st, ++n, now);
+	for (i = 0; i < ed->nfields; i++) {
+		if (r->val[i])
+			db_bind_text(st, ++n, r->val[i]);
+		else
+			db_bind_null(st, ++n);
+		if ((ed->fields[i].flags & FF_PERSONAL) && (!old || r->given[i])) {
+			if (bidx_cols[i])
+				db_bind_text(st, ++n, bidx_cols[i]);
+			else
+				db_bind_null(st, ++n);
+		}
+	}
+	if (old) {
+		db_bind_int64(st, ++n, old->id);
+		db_bind_int64(st, ++n, old->rev);
+	}
+	rc = db_step(st, &e->msg);
+	if (rc < 0) {
+		ret = map_db_error(rc, ed, e);
+		goto cleanup;
+	}
+	if (!old) {
+		if (rc != DB_ROW) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误：未返回新记录编号");
+			goto cleanup;
+		}
+		r->id = db_column_int64(st, 0);
+	} else if (db_changes(st) != 1) {
+		ret = model_fail(e, MODEL_ECONFLICT, NULL, "记录已被他人修改，请刷新后重试");
+		goto cleanup;
+	}
+	db_finalize(st);
+	st = NULL;
+	if (ed->flags & ENT_HISTORY) {
+		char cur[8];
+		if (!month) {
+			month_now_utc(cur);
+			month = (!old && ed->month_from) ? record_get(r, ed->month_from) : cur;
+		}
+		/* unchanged personal columns keep their keyed hash: copy it */
+		if (old) {
+			for (i = 0; i < ed->nfields; i++) {
+				char *v = NULL;
+				const char *params[1];
+				struct strbuf q = STRBUF_INIT;
+				if (!(ed->fields[i].flags & FF_PERSONAL) || r->given[i])
+					continue;
+				strbuf_addf(&q, "SELECT %s_idx FROM %s WHERE id = ?", ed->fields[i].key,
+					    ed->table);
+				strbuf_reset(&bidx[i]);
+				strbuf_addf(&bidx[i], "%" PRId64, r->id);
+				params[0] = bidx[i].buf;
+				rc = db_query_value(mc->db, q.buf, params, 1, &v, &e->msg);
+				strbuf_release(&q);
+				strbuf_reset(&bidx[i]);
+				if (v)
+					strbuf_addstr(&bidx[i], v);
+				bidx_cols[i] = v ? bidx[i].buf : NULL;
+				free(v);
+				if (rc) {
+					ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+					goto cleanup;
+				}
+			}
+		}
+		ret = write_history(mc->db, mc->actor, r, action, month, bidx_cols, e);
+	}
+cleanup:
+	if (st)
+		db_finalize(st);
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_release(&bidx[i]);
+	free(bidx);
+	free(bidx_cols);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* Names of the fields whose values differ (for the audit detail; never values). */
+static void changed_fields(const struct record *r, const struct record *old, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < r->ed->nfields; i++) {
+		const char *a = r->val[i], *b = old ? old->val[i] : NULL;
+		if (r->ed->fields[i].flags & FF_HIDDEN)
+			continue;
+		if ((r->ed->fields[i].flags & FF_PERSONAL) ? r->given[i] && a :
+		    ((a == NULL) != (b == NULL) || (a && strcmp(a, b)))) {
+			if (out->len)
+				strbuf_addch(out, ',');
+			strbuf_addstr(out, r->ed->fields[i].key);
+		}
+	}
+}
+
+static void object_name(const struct record *r, struct strbuf *out)
+{
+	const char *key = record_get(r, r->ed->key);
+
+	strbuf_reset(out);
+	strbuf_addf(out, "%s/%" PRId64 " %s", r->ed->name, r->id, key ? key : "");
+}
+
+/*
+ * Validate `r` for writing by the actor: required, hook, references,
+ * scope.  `old` is the stored record on update.
+ */
+int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
+		    const char *secret, struct model_error *e)
+{
+	struct entity_op op;
+	int ret;
+
+	ret = record_check_required(r, e);
+	if (ret)
+		return ret;
+	if (old) {
+		size_t i;
+		for (i = 0; i < r->ed->nfields; i++) {
+			const struct field_desc *fd = &r->ed->fields[i];
+			if (!(fd->flags & (FF_KEY | FF_IMMUTABLE)) || !r->given[i])
+				continue;
+			if ((r->val[i] == NULL) != (old->val[i] == NULL) ||
+			    (r->val[i] && strcmp(r->val[i], old->val[i])))
+				return model_fail(e, MODEL_EINVAL, fd->key, "%s：创建后不能修改", fd->label);
+		}
+	}
+	if (r->ed->prepare) {
+		memset(&op, 0, sizeof(op));
+		op.db = mc->db;
+		op.actor = mc->actor;
+		op.keys = mc->keys;
+		op.ed = r->ed;
+		op.rec = r;
+		op.old = old;
+		op.secret = secret;
+		op.policy_min_len = 8;
+		op.policy_min_classes = 3;
+		model_policy(mc->db, &op.policy_min_len, &op.policy_min_classes);
+		model_error_init(&op.error);
+		ret = r->ed->prepare(&op);
+		if (ret) {
+			model_fail(e, ret, op.error.field, "%s", op.error.msg.buf);
+			model_error_release(&op.error);
+			return ret;
+		}
+		model_error_release(&op.error);
+	}
+	ret = record_check_refs(mc->db, mc->actor, r, e);
+	if (ret)
+		return ret;
+	if (!scope_check_record(mc->db, mc->actor, r))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
+	return 0;
+}
+
+void model_policy(struct db *db, int *min_len, int *min_classes)
+{
+	char *v = NULL;
+	const char *p1[] = { "password_min_length" }, *p2[] = { "password_min_classes" };
+
+	if (!db_query_value(db, "SELECT value FROM settings WHERE key = ?", p1, 1, &v, NULL) && v)
+		*min_len = atoi(v);
+	free(v);
+	v = NULL;
+	if (!db_query_value(db, "SELECT value FROM settings WHERE key = ?", p2, 1, &v, NULL) && v)
+		*min_classes = atoi(v);
+	free(v);
+}
+
+static int write_common(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
+			json_t *in, const char *secret, json_t **out, struct model_error *e)
+{
+	struct record r, old;
+	struct strbuf detail = STRBUF_INIT, obj = STRBUF_INIT;
+	int64_t rev = -1;
+	int ret;
+	size_t i;
+
+	record_init(&r, ed);
+	record_init(&old, NULL);
+	if (!entity_can_write(ed, mc->actor)) {
+		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", ed->label);
+		goto out;
+	}
+	ret = record_from_json(&r, in, !id, id ? &rev : NULL, e);
+	if (ret)
+		goto out;
+	if (db_begin(mc->db, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto out;
+	}
+	if (id) {
+		ret = load_scoped(mc, ed, id, &old, e);
+		if (ret)
+			goto rollback;
+		if (rev >= 0 && rev != old.rev) {
+			ret = model_fail(e, MODEL_ECONFLICT, "rev", "记录已被他人修改（版本 %" PRId64
+					 "，当前 %" PRId64 "），请刷新后重试", rev, old.rev);
+			goto rollback;
+		}
+		for (i = 0; i < ed->nfields; i++)
+			if (!r.given[i])
+				record_set(&r, (int)i, old.val[i]);
+	}
+	ret = entity_validate(mc, &r, id ? &old : NULL, secret, e);
+	if (ret)
+		goto rollback;
+	changed_fields(&r, id ? &old : NULL, &detail);
+	ret = entity_store(mc, &r, id ? &old : NULL, id ? "update" : "create", NULL, e);
+	if (ret)
+		goto rollback;
+	object_name(&r, &obj);
+	strbuf_addf(&obj, "%s", "");
+	{
+		struct strbuf action = STRBUF_INIT;
+		strbuf_addf(&action, "%s.%s", ed->name, id ? "update" : "create");
+		ret = audit_append(mc->db, mc->actor, action.buf, obj.buf, "ok", detail.buf, &e->msg);
+		strbuf_release(&action);
+	}
+	if (ret) {
+		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
+		goto rollback;
+	}
+	if (db_commit(mc->db, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto rollback;
+	}
+	if (out) {
+		record_release(&old);
+		ret = load_scoped(mc, ed, r.id, &old, e);
+		if (ret) {
+			/* written, but it left the caller's scope (e.g. moved away) */
+			*out = json_pack("{sI}", "id", (json_int_t)r.id);
+			ret = 0;
+		} else {
+			*out = record_json(&old, mc->keys);
+		}
+	}
+	goto out;
+rollback:
+	db_rollback(mc->db);
+out:
+	record_release(&r);
+	record_release(&old);
+	strbuf_release(&detail);
+	strbuf_release(&obj);
+	return ret;
+}
+
+int entity_create(const struct model_ctx *mc, const struct entity_desc *ed,
+		  json_t *in, json_t **out, struct model_error *e)
+{
+	return write_common(mc, ed, 0, in, NULL, out, e);
+}
+
+int entity_create_secret(const struct model_ctx *mc, const struct entity_desc *ed,
+			 json_t *in, const char *secret, json_t **out, struct model_error *e)
+{
+	return write_common(mc, ed, 0, in, secret, out, e);
+}
+
+int entity_update(const struct model_ctx *mc, const struct entity_desc *ed,
+		  int64_t id, json_t *in, json_t **out, struct model_error *e)
+{
+	if (id <= 0)
+		return model_fail(e, MODEL_ENOTFOUND, NULL, "%s不存在", ed->label);
+	return write_common(mc, ed, id, in, NULL, out, e);
+}
+
+int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
+		  int64_t id, const char *month, json_t **out, struct model_error *e)
+{
+	struct record old, r;
+	struct strbuf obj = STRBUF_INIT, action = STRBUF_INIT;
+	char cur[8];
+	int i, ret;
+
+	record_init(&old, NULL);
+	record_init(&r, NULL);
+	if (!(ed->flags & ENT_RETIRE))
+		return model_fail(e, MODEL_EBADREQ, NULL, "%s不能关闭", ed->label);
+	if (!entity_can_write(ed, mc->actor))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", ed->label);
+	if (month && !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	month_now_utc(cur);
+	if (!month)
+		month = cur;
+	if (db_begin(mc->db, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	ret = load_scoped(mc, ed, id, &old, e);
+	if (ret)
+		goto rollback;
+	if (!scope_check_record(mc->db, mc->actor, &old)) {
+		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
+		goto rollback;
+	}
+	record_copy(&r, &old);
+	i = entity_field_index(ed, ed->retire_field);
+	if (ed->fields[i].type == FT_MONTH) {
+		if (ed->month_from && strcmp(month, record_get(&old, ed->month_from)) < 0) {
+			ret = model_fail(e, MODEL_EINVAL, "month", "退出月份早于纳入月份");
+			goto rollback;
+		}
+		record_set(&r, i, month);
+	} else {
+		record_set(&r, i, "0");
+	}
+	ret = entity_store(mc, &r, &old, "retire", month, e);
+	if (ret)
+		goto rollback;
+	object_name(&r, &obj);
+	strbuf_addf(&action, "%s.retire", ed->name);
+	if (audit_append(mc->db, mc->actor, action.buf, obj.buf, "ok", month, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
+		goto rollback;
+	}
+	if (db_commit(mc->db, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto rollback;
+	}
+	if (out)
+		*out = record_json(&r, mc->keys);
+	goto out;
+rollback:
+	db_rollback(mc->db);
+out:
+	record_release(&old);
+	record_release(&r);
+	strbuf_release(&obj);
+	strbuf_release(&action);
+	return ret;
+}
+
+int entity_get(const struct model_ctx *mc, const struct entity_desc *ed,
+	       int64_t id, json_t **out, struct model_error *e)
+{
+	struct record r;
+	int ret;
+
+	if (!entity_can_read(ed, mc->actor))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看%s", ed->label);
+	ret = load_scoped(mc, ed, id, &r, e);
+	if (!ret)
+		*out = record_json(&r, mc->keys);
+	record_release(&r);
+	return ret;
+}
+
+int entity_history(const struct model_ctx *mc, const struct entity_desc *ed,
+		   int64_t id, json_t **out, struct model_error *e)
+{
+	struct record r, h;
+	struct strbuf sql = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	json_t *arr = NULL;
+	size_t i;
+	int ret, rc;
+
+	if (!entity_can_read(ed, mc->actor))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看%s", ed->label);
+	ret = load_scoped(mc, ed, id, &r, e);
+	record_release(&r);
+	if (ret)
+		return ret;
+	if (!(ed->flags & ENT_HISTORY)) {
+		/* entities without versions: their audit trail is their history */
+		return entity_audit_trail(mc, ed, id, out, e);
+	}
+	strbuf_addstr(&sql, "SELECT id, rev, month, action, changed_at, changed_by");
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_addf(&sql, ", %s%s", ed->fields[i].key,
+			    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
+	strbuf_addf(&sql, " FROM %s_history WHERE id = ? ORDER BY rev", ed->table);
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	db_bind_int64(st, 1, id);
+	arr = json_array();
+	record_init(&h, ed);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		json_t *o;
+		char at[32];
+		h.id = db_column_int64(st, 0);
+		h.rev = db_column_int64(st, 1);
+		for (i = 0; i < ed->nfields; i++)
+			record_set(&h, (int)i, db_column_is_null(st, 6 + (int)i) ? NULL :
+				   db_column_text(st, 6 + (int)i));
+		o = record_json(&h, mc->keys);
+		json_object_set_new(o, "month", json_string(db_column_text(st, 2)));
+		json_object_set_new(o, "action", json_string(db_column_text(st, 3)));
+		time_iso_utc(db_column_int64(st, 4), at);
+		json_object_set_new(o, "changed_at", json_string(at));
+		json_object_set_new(o, "changed_by", json_string(db_column_text(st, 5)));
+		json_array_append_new(arr, o);
+	}
+	record_release(&h);
+	if (rc < 0) {
+		json_decref(arr);
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	*out = arr;
+	ret = 0;
+cleanup:
+	if (st)
+		db_finalize(st);
+	strbuf_release(&sql);
+	return ret;
+}
+
+int entity_audit_trail(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
+		       json_t **out, struct model_error *e)
+{
+	struct strbuf pat = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	json_t *arr;
+	int rc, ret = 0;
+
+	strbuf_addf(&pat, "%s/%" PRId64 " %%", ed->name, id);
+	if (db_prepare(mc->db, "SELECT at, username, action, outcome, detail FROM audit "
+		       "WHERE object LIKE ? ORDER BY seq", &st, &e->msg)) {
+		strbuf_release(&pat);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	db_bind_text(st, 1, pat.buf);
+	arr = json_array();
+	while ((rc = db_step(st, &e->msg)) == DB_ROW)
+		json_array_append_new(arr, json_pack("{ss ss ss ss ss}",
+			"changed_at", db_column_text(st, 0), "changed_by", db_column_text(st, 1),
+			"action", db_column_text(st, 2), "outcome", db_column_text(st, 3),
+			"detail", db_column_text(st, 4)));
+	if (rc < 0) {
+		json_decref(arr);
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	} else {
+		*out = arr;
+	}
+	db_finalize(st);
+	strbuf_release(&pat);
+	return ret;
+}
+
+/* ---- reveal ---- */
+
+static void sodium_memzero_strbuf(struct strbuf *sb)
+{
+	if (sb->alloc)
+		sodium_memzero(sb->buf, sb->alloc);
+	strbuf_release(sb);
+}
+
+int entity_reveal(const struct model_ctx *mc, const struct entity_desc *ed,
+		  int64_t id, const char *field, const char *reason,
+		  json_t **out, struct model_error *e)
+{
+	const struct field_desc *fd = field ? entity_field(ed, field) : NULL;
+	struct record r;
+	struct strbuf plain = STRBUF_INIT, obj = STRBUF_INIT, detail = STRBUF_INIT;
+	int i, ret;
+
+	record_init(&r, NULL);
+	if (!fd || !(fd->flags & FF_PERSONAL))
+		return model_fail(e, MODEL_EINVAL, "field", "字段“%.64s”不是个人信息字段",
+				  field ? field : "");
+	if (!reason || utf8_length(reason) < 2 || !utf8_valid(reason, strlen(reason)))
+		return model_fail(e, MODEL_EINVAL, "reason", "请填写查看原因");
+	if (!entity_can_write(ed, mc->actor))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看个人信息");
+	ret = load_scoped(mc, ed, id, &r, e);
+	if (ret)
+		goto cleanup;
+	i = entity_field_index(ed, field);
+	if (r.val[i] && pd_decrypt(mc->keys, r.val[i], &plain, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "解密失败");
+		goto cleanup;
+	}
+	object_name(&r, &obj);
+	strbuf_addf(&detail, "field=%s reason=%.200s", field, reason);
+	if (audit_append(mc->db, mc->actor, "reveal", obj.buf, "ok", detail.buf, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
+		goto cleanup;
+	}
+	*out = json_pack("{sIssss?}", "id", (json_int_t)id, "field", field,
+			 "value", r.val[i] ? plain.buf : NULL);
+cleanup:
+	record_release(&r);
+	sodium_memzero_strbuf(&plain);
+	strbuf_release(&obj);
+	strbuf_release(&detail);
+	return ret;
+}

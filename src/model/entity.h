@@ -1,0 +1,335 @@
+/*
+ * entity: record types described as data, and the one machinery that reads
+ * the descriptions.
+ *
+ * Each record type (regions, subjects, petitions ...) is a static
+ * `struct entity_desc` listing its fields: key, Chinese label, type,
+ * enumeration, flags (required, personal data, key, derived ...), reference
+ * to another entity.  From that one description this module validates input
+ * (JSON or a row of an imported file), stores it (one column per field;
+ * personal fields as ciphertext plus a keyed hash), lists with scope, filters,
+ * sort and pages, masks personal data in every output, keeps the history of
+ * entities that have one, and writes the audit row in the same transaction
+ * as the change.  The API, the importer, the exporter, the OpenAPI document
+ * and the browser's forms all read the same descriptors.
+ *
+ * What is particular to an entity (derived columns, checks across fields, a
+ * workflow) is a hook in its descriptor, never a branch in this file.  This
+ * module knows nothing of HTTP: errors carry a suggested status code, which
+ * the API layer turns into a problem document.
+ */
+#ifndef SANLING_ENTITY_H
+#define SANLING_ENTITY_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/strbuf.h"
+#include "model/role.h"
+
+struct db;
+struct crypto_keys;
+struct table_reader;
+struct table_writer;
+
+enum field_type {
+	FT_TEXT,    /* free text; `max` code points (default 200) */
+	FT_CODE,    /* identifier: letters, digits, - _ . ; `max` length (64) */
+	FT_INT,     /* 64-bit integer in [min, max] */
+	FT_REAL,    /* number in [min, max] */
+	FT_BOOL,    /* stored 0/1; input true/false, 1/0, 是/否 */
+	FT_DATE,    /* YYYY-MM-DD, a real calendar day */
+	FT_MONTH,   /* YYYY-MM */
+	FT_ENUM,    /* one code of `enumeration` (input: code or label) */
+	FT_ENUMSET, /* codes of `enumeration` joined by | */
+	FT_REF,     /* the key of a record of entity `ref` */
+};
+
+enum field_flags {
+	FF_REQUIRED = 1u << 0,  /* must be given on create */
+	FF_KEY = 1u << 1,       /* the business key: unique, fixed at create */
+	FF_PERSONAL = 1u << 2,  /* personal data: encrypted, masked, revealed by audit */
+	FF_DERIVED = 1u << 3,   /* set by the entity's hook; never input */
+	FF_IMMUTABLE = 1u << 4, /* set at create, not changed by update */
+	FF_FILTER = 1u << 5,    /* ?key=value filter on lists */
+	FF_SORT = 1u << 6,      /* ?sort=key */
+	FF_LIST = 1u << 7,      /* a column of the default table */
+	FF_SEARCH = 1u << 8,    /* part of the ?q= substring search */
+	FF_NOIMPORT = 1u << 9,  /* not a column of the import template */
+	FF_RANGE = 1u << 10,    /* ?key_from= / ?key_to= on dates and months */
+	FF_HIDDEN = 1u << 11,   /* stored, never shown nor accepted (a password hash) */
+};
+
+enum field_mask {
+	MASK_GENERIC = 0, /* first and last character */
+	MASK_NAME,        /* 张* */
+	MASK_IDCARD,      /* 110***********123X */
+	MASK_PHONE,       /* 138****1234 */
+};
+
+struct enum_item {
+	const char *code;
+	const char *label;
+};
+
+struct enum_desc {
+	const char *name;             /* "subject_kind" */
+	const struct enum_item *items; /* ends with { NULL, NULL } */
+};
+
+struct field_desc {
+	const char *key;
+	const char *label;
+	enum field_type type;
+	unsigned flags;
+	const struct enum_desc *enumeration; /* FT_ENUM, FT_ENUMSET */
+	const char *ref;       /* FT_REF: entity name */
+	const char *ref_level; /* FT_REF: required `level` of the referenced record */
+	int64_t min, max;      /* numeric range; FT_TEXT/FT_CODE max length */
+	int (*check)(const char *value); /* extra check (credit code, phone ...) */
+	const char *check_msg;           /* message when `check` fails */
+	enum field_mask mask;            /* how a FF_PERSONAL value is masked */
+	/* canonical form before `check` (case, spaces), e.g. credit codes */
+	void (*normalize)(const char *in, struct strbuf *out);
+};
+
+/* Columns that place a row in somebody's scope (NULL when absent). */
+struct entity_scope {
+	const char *district;
+	const char *township;
+	const char *supervisor;
+	const char *grid;
+	const char *subject;
+};
+
+enum entity_flags {
+	ENT_HISTORY = 1u << 0, /* every version kept in <table>_history, by month */
+	ENT_RETIRE = 1u << 1,  /* closed/retired instead of deleted */
+	ENT_REFDATA = 1u << 2, /* reference data: every business role of the district reads it */
+};
+
+struct entity_op;
+
+struct entity_desc {
+	const char *name;  /* URL and CLI name, plural: "subjects" */
+	const char *label; /* 创建主体 */
+	const char *table;
+	const char *key;   /* business key field */
+	const char *key2;  /* second key field when the key is unique only with it */
+	const struct field_desc *fields;
+	size_t nfields;
+	unsigned flags;
+	unsigned read_roles;  /* ROLE_BIT()s that may read (within scope) */
+	unsigned write_roles; /* ROLE_BIT()s that may write (within scope) */
+	struct entity_scope scope;
+	const char *retire_field; /* ENT_RETIRE: "active" (set 0) or a month field (set to the month) */
+	/* ENT_HISTORY: the month fields that put a record on the list (from, to) */
+	const char *month_from, *month_to;
+	const char *default_sort; /* "code" or "-received_on" */
+	/* a secret given on create beside the fields ("password" of users) */
+	const char *secret_input;
+	/*
+	 * Called on create and update after each field is valid on its own:
+	 * derive FF_DERIVED fields, check fields against each other and
+	 * against the actor's scope.  Returns 0 or a negative MODEL_E* with the
+	 * message (and field) in op->error.
+	 */
+	int (*prepare)(struct entity_op *op);
+};
+
+/* A record: one string per field (NULL is SQL NULL), in the descriptor's order. */
+struct record {
+	const struct entity_desc *ed;
+	int64_t id;
+	int64_t rev;
+	char **val;
+	unsigned char *given; /* on input: which fields the caller gave */
+};
+
+enum model_errno {
+	MODEL_EINVAL = -1,    /* 422: a field is wrong */
+	MODEL_EBADREQ = -2,   /* 400: the request itself is malformed */
+	MODEL_ENOTFOUND = -3, /* 404: no such record within your scope */
+	MODEL_EFORBIDDEN = -4,/* 403 */
+	MODEL_ECONFLICT = -5, /* 409: duplicate key, stale revision */
+	MODEL_EDB = -6,       /* 500 */
+};
+
+struct model_error {
+	int code;          /* MODEL_E* */
+	const char *field; /* the field at fault (descriptor key) or NULL */
+	struct strbuf msg; /* what is wrong, for the user (Chinese) */
+};
+void model_error_init(struct model_error *e);
+void model_error_release(struct model_error *e);
+/* Set code, field and message (replacing what was there); returns `code`. */
+int model_fail(struct model_error *e, int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* HTTP status suggested for a MODEL_E* code. */
+int model_status(int code);
+
+/* What a write operation sees, and hooks may read and change. */
+struct entity_op {
+	struct db *db;
+	const struct actor *actor;
+	const struct crypto_keys *keys;
+	const struct entity_desc *ed;
+	struct record *rec;       /* the new state */
+	const struct record *old; /* the old state on update, else NULL */
+	const char *secret;       /* a password given with the request (users) */
+	int policy_min_len, policy_min_classes; /* password policy in force */
+	struct model_error error;
+};
+
+/* ---- descriptors ---- */
+
+/* All entities, NULL-terminated. */
+extern const struct entity_desc *const entities[];
+const struct entity_desc *entity_find(const char *name);
+const struct field_desc *entity_field(const struct entity_desc *ed, const char *key);
+int entity_field_index(const struct entity_desc *ed, const char *key);
+/* Field by key or by Chinese label (import headers). */
+int entity_field_index_any(const struct entity_desc *ed, const char *key_or_label);
+
+/* Enumeration code for `s` given as a code or a label; NULL if neither. */
+const char *enum_lookup(const struct enum_desc *en, const char *s);
+const char *enum_label(const struct enum_desc *en, const char *code);
+
+/* ---- records ---- */
+
+/*
+ * Load the record of `ed` whose key is `key` (and, for entities with key2,
+ * whose key2 is `key2`), without any scope: for hooks that check references.
+ * Returns 0, MODEL_ENOTFOUND, or MODEL_EDB with the message in `err`.
+ */
+int entity_lookup(struct db *db, const struct entity_desc *ed, const char *key,
+		  struct record *out, struct strbuf *err);
+
+/* `ed` may be NULL for a record that a later entity_lookup() fills. */
+void record_init(struct record *r, const struct entity_desc *ed);
+void record_release(struct record *r);
+/* Set field `i` to a copy of `v` (NULL clears). */
+void record_set(struct record *r, int i, const char *v);
+const char *record_get(const struct record *r, const char *key);
+
+/* ---- access ---- */
+
+int entity_can_read(const struct entity_desc *ed, const struct actor *a);
+int entity_can_write(const struct entity_desc *ed, const struct actor *a);
+
+/* Context of every call below. */
+struct model_ctx {
+	struct db *db;
+	const struct actor *actor;
+	const struct crypto_keys *keys;
+};
+
+/*
+ * Create from a JSON object.  Unknown fields, wrong JSON types, derived
+ * fields, invalid values, references outside the caller's scope are
+ * refused.  On success `*out` (if not NULL) receives the stored record as
+ * JSON (personal data masked; caller owns the reference).  The change, its
+ * history row and its audit row are one transaction.
+ */
+int entity_create(const struct model_ctx *mc, const struct entity_desc *ed,
+		  json_t *in, json_t **out, struct model_error *e);
+
+/* The same, with a secret (a user's initial password) for the hook. */
+int entity_create_secret(const struct model_ctx *mc, const struct entity_desc *ed,
+			 json_t *in, const char *secret, json_t **out, struct model_error *e);
+
+/* Update record `id` with the fields of `in` (a partial object).  If `in`
+ * has "rev", it must equal the stored revision (else MODEL_ECONFLICT). */
+int entity_update(const struct model_ctx *mc, const struct entity_desc *ed,
+		  int64_t id, json_t *in, json_t **out, struct model_error *e);
+
+/* Retire (close) record `id` as of `month` (NULL: the current month). */
+int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
+		  int64_t id, const char *month, json_t **out, struct model_error *e);
+
+/* One record within scope, as JSON (masked). */
+int entity_get(const struct model_ctx *mc, const struct entity_desc *ed,
+	       int64_t id, json_t **out, struct model_error *e);
+
+/* The history (versions, oldest first) of record `id` within scope. */
+int entity_history(const struct model_ctx *mc, const struct entity_desc *ed,
+		   int64_t id, json_t **out, struct model_error *e);
+
+/*
+ * List parameters, from a query string or the command line.  `get(ctx,
+ * name)` returns a parameter's value or NULL; `each(ctx, cb, cbctx)` calls
+ * `cb` with every name so that unknown parameters can be refused.
+ */
+struct list_params {
+	const char *(*get)(void *ctx, const char *name);
+	void (*each)(void *ctx, void (*cb)(void *cbctx, const char *name), void *cbctx);
+	void *ctx;
+};
+
+/*
+ * List within scope: { "items": [...], "total": N, "page": P,
+ * "page_size": S }.  Parameters: every FF_FILTER field (exact; personal
+ * fields by keyed hash), key_from/key_to for FF_RANGE fields, q (substring
+ * of FF_SEARCH fields), sort (key or -key of a FF_SORT field), page (from
+ * 1), page_size (1..500, default 20), as_of (YYYY-MM, ENT_HISTORY only: the
+ * list as it stood that month).  Anything else is MODEL_EBADREQ.
+ */
+int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
+		const struct list_params *p, json_t **out, struct model_error *e);
+
+/*
+ * Reveal personal field `field` of record `id` to the caller, who gives a
+ * reason; audited.  The caller must be allowed to write the entity.
+ */
+int entity_reveal(const struct model_ctx *mc, const struct entity_desc *ed,
+		  int64_t id, const char *field, const char *reason,
+		  json_t **out, struct model_error *e);
+
+/* ---- import and export (io of every list) ---- */
+
+struct import_report {
+	size_t rows;      /* data rows read */
+	size_t created;
+	size_t updated;
+	size_t failed;
+	json_t *errors;   /* [{row, column, message}], at most 1000 */
+};
+void import_report_init(struct import_report *r);
+void import_report_release(struct import_report *r);
+
+/*
+ * Import rows from `rd` (header row first: keys or Chinese labels).  A row
+ * whose key exists updates that record; otherwise it creates one.  Each bad
+ * row is reported (row, column, reason).  Without `keep_good`, nothing is
+ * kept if any row is bad.  Returns 0 when the import was applied (fully,
+ * or the good rows with keep_good), MODEL_EINVAL when rows were bad and
+ * nothing was kept, other negatives on failure.
+ */
+int entity_import(const struct model_ctx *mc, const struct entity_desc *ed,
+		  struct table_reader *rd, int keep_good,
+		  struct import_report *rep, struct model_error *e);
+
+/*
+ * Export the list (same parameters as entity_list, all pages) to `w`: a
+ * header of Chinese labels, enumerations as labels, personal data masked.
+ * Audited as one export.  `*rows` receives the number of rows written.
+ */
+int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
+		  const struct list_params *p, struct table_writer *w,
+		  size_t *rows, struct model_error *e);
+
+/* Write the empty import template (header of keys' labels) to `w`. */
+int entity_template(const struct entity_desc *ed, struct table_writer *w,
+		    struct strbuf *err);
+
+/* ---- descriptions for the API ---- */
+
+/* The descriptor of `ed` as JSON, for /api/v1/meta and the browser. */
+json_t *entity_meta(const struct entity_desc *ed, const struct actor *a);
+/* Every enumeration: { name: [{code, label}] }. */
+json_t *enums_meta(void);
+/* "text", "int", ... as in the metadata. */
+const char *field_type_name(enum field_type t);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * entity_int: what the parts of the entity machinery (entity.c,
+ * entity_list.c, entity_io.c, entity_meta.c) share and nobody else uses.
+ */
+#ifndef SANLING_ENTITY_INT_H
+#define SANLING_ENTITY_INT_H
+
+#include "model/entity.h"
+
+struct db_stmt;
+
+/* Bound parameters collected while SQL is assembled. */
+#define SQLP_MAX 64
+struct sqlp {
+	size_t n;
+	struct {
+		int is_int;
+		char *s;
+		int64_t i;
+	} v[SQLP_MAX];
+};
+#define SQLP_INIT { 0 }
+void sqlp_text(struct sqlp *p, const char *s);
+void sqlp_int(struct sqlp *p, int64_t i);
+/* Bind all, the first as parameter `first`. */
+void sqlp_bind(const struct sqlp *p, struct db_stmt *st, int first);
+void sqlp_release(struct sqlp *p);
+
+void entity_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql);
+void entity_row(struct db_stmt *st, struct record *r, int first);
+int scope_where(const struct entity_desc *ed, const struct actor *a, const char *t,
+		struct strbuf *sql, struct sqlp *p);
+int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *out,
+		    struct model_error *e);
+void mask_value(const struct field_desc *fd, const char *plain, struct strbuf *out);
+json_t *record_json(const struct record *r, const struct crypto_keys *keys);
+int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
+		    const char *secret, struct model_error *e);
+int entity_store(const struct model_ctx *mc, struct record *r, const struct record *old,
+		 const char *action, const char *month, struct model_error *e);
+int entity_audit_trail(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
+		       json_t **out, struct model_error *e);
+void model_policy(struct db *db, int *min_len, int *min_classes);
+/* The keyed hash of a personal value as typed by a user. */
+void entity_blind_index(const struct crypto_keys *keys, const char *plain, struct strbuf *out);
+
+/* Build the FROM/WHERE of a list query from its parameters. */
+int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
+	       const struct list_params *p, struct strbuf *from_where, struct sqlp *params,
+	       struct strbuf *order, struct model_error *e);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * entity_list.c: lists of any entity: scope, filters, search, sort, pages,
+ * and the list as it stood in a past month for entities with history.  The
+ * scope predicate is part of the one query, so counts and pages never see
+ * a row outside it.  Not here: writing (entity.c), files (entity_io.c).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "model/entity_int.h"
+
+struct param_check {
+	const struct entity_desc *ed;
+	const char *bad;
+};
+
+static int param_known(const struct entity_desc *ed, const char *name)
+{
+	size_t i, n;
+
+	if (!strcmp(name, "page") || !strcmp(name, "page_size") || !strcmp(name, "sort") ||
+	    !strcmp(name, "q"))
+		return 1;
+	if (!strcmp(name, "as_of"))
+		return (ed->flags & ENT_HISTORY) != 0;
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		n = strlen(fd->key);
+		if ((fd->flags & FF_FILTER) && !strcmp(name, fd->key))
+			return 1;
+		if ((fd->flags & FF_RANGE) && !strncmp(name, fd->key, n) &&
+		    (!strcmp(name + n, "_from") || !strcmp(name + n, "_to")))
+			return 1;
+	}
+	return 0;
+}
+
+static void check_param(void *ctx, const char *name)
+{
+	struct param_check *pc = ctx;
+
+	if (!pc->bad && !param_known(pc->ed, name))
+		pc->bad = name;
+}
+
+static void add_like(struct strbuf *out, const char *q)
+{
+	strbuf_addch(out, '%');
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			strbuf_addch(out, '\\');
+		strbuf_addch(out, *q);
+	}
+	strbuf_addch(out, '%');
+}
+
+int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
+	       const struct list_params *p, struct strbuf *fw, struct sqlp *params,
+	       struct strbuf *order, struct model_error *e)
+{
+	struct param_check pc = { ed, NULL };
+	struct strbuf norm = STRBUF_INIT, tmp = STRBUF_INIT;
+	const char *as_of = p ? p->get(p->ctx, "as_of") : NULL;
+	const char *q = p ? p->get(p->ctx, "q") : NULL;
+	const char *sort = p ? p->get(p->ctx, "sort") : NULL;
+	size_t i;
+	int ret = 0, any_search = 0;
+
+	if (p && p->each)
+		p->each(p->ctx, check_param, &pc);
+	if (pc.bad)
+		return model_fail(e, MODEL_EBADREQ, NULL, "未知的查询参数“%.64s”", pc.bad);
+
+	if (as_of) {
+		if (!month_valid(as_of))
+			return model_fail(e, MODEL_EINVAL, "as_of", "as_of：月份格式应为 YYYY-MM");
+		strbuf_addf(fw, " FROM %s_history t WHERE t.rev = (SELECT MAX(h2.rev) FROM %s_history h2"
+			    " WHERE h2.id = t.id AND h2.month <= ?)", ed->table, ed->table);
+		sqlp_text(params, as_of);
+		if (ed->month_from) {
+			strbuf_addf(fw, " AND t.%s <= ?", ed->month_from);
+			sqlp_text(params, as_of);
+		}
+		if (ed->month_to) {
+			strbuf_addf(fw, " AND (t.%s IS NULL OR t.%s >= ?)", ed->month_to, ed->month_to);
+			sqlp_text(params, as_of);
+		}
+	} else {
+		strbuf_addf(fw, " FROM %s t WHERE 1 = 1", ed->table);
+	}
+	scope_where(ed, mc->actor, "t", fw, params);
+
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		const char *v;
+
+		if (fd->flags & FF_FILTER) {
+			v = p ? p->get(p->ctx, fd->key) : NULL;
+			if (v) {
+				if (!*v) {
+					strbuf_addf(fw, " AND t.%s%s IS NULL", fd->key,
+						    (fd->flags & FF_PERSONAL) ? "_idx" : "");
+				} else if (fd->flags & FF_PERSONAL) {
+					strbuf_reset(&norm);
+					entity_blind_index(mc->keys, v, &norm);
+					strbuf_addf(fw, " AND t.%s_idx = ?", fd->key);
+					sqlp_text(params, norm.buf);
+				} else {
+					ret = field_normalize(fd, v, &norm, e);
+					if (ret)
+						goto cleanup;
+					strbuf_addf(fw, " AND t.%s = ?", fd->key);
+					sqlp_text(params, norm.buf);
+				}
+			}
+		}
+		if (fd->flags & FF_RANGE) {
+			static const char *const sfx[2] = { "_from", "_to" };
+			int k;
+			for (k = 0; k < 2; k++) {
+				strbuf_reset(&tmp);
+				strbuf_addf(&tmp, "%s%s", fd->key, sfx[k]);
+				v = p ? p->get(p->ctx, tmp.buf) : NULL;
+				if (!v)
+					continue;
+				ret = field_normalize(fd, v, &norm, e);
+				if (ret)
+					goto cleanup;
+				strbuf_addf(fw, " AND t.%s %s ?", fd->key, k ? "<=" : ">=");
+				sqlp_text(params, norm.buf);
+			}
+		}
+	}
+	if (q && *q) {
+		strbuf_reset(&tmp);
+		add_like(&tmp, q);
+		strbuf_addstr(fw, " AND (");
+		for (i = 0; i < ed->nfields; i++) {
+			if (!(ed->fields[i].flags & FF_SEARCH))
+				continue;
+			strbuf_addf(fw, "%st.%s LIKE ? ESCAPE '\\'", any_search ? " OR " : "",
+				    ed->fields[i].key);
+			sqlp_text(params, tmp.buf);
+			any_search = 1;
+		}
+		if (!any_search)
+			strbuf_addstr(fw, "1 = 1");
+		strbuf_addch(fw, ')');
+	}
+
+	if (!sort)
+		sort = ed->default_sort ? ed->default_sort : "id";
+	{
+		int desc = sort[0] == '-';
+		const char *key = desc ? sort + 1 : sort;
+		const struct field_desc *fd = entity_field(ed, key);
+
+		if (strcmp(key, "id") && (!fd || !(fd->flags & FF_SORT))) {
+			ret = model_fail(e, MODEL_EBADREQ, "sort", "不能按“%.64s”排序", key);
+			goto cleanup;
+		}
+		strbuf_addf(order, " ORDER BY t.%s %s, t.id %s", key, desc ? "DESC" : "ASC",
+			    desc ? "DESC" : "ASC");
+	}
+cleanup:
+	strbuf_release(&norm);
+	strbuf_release(&tmp);
+	return ret;
+}
+
+static int parse_positive(const char *s, int64_t def, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s) {
+		*out = def;
+		return 0;
+	}
+	v = strtoll(s, &end, 10);
+	if (!*s || *end || v < 1 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
+		const struct list_params *p, json_t **out, struct model_error *e)
+{
+	struct strbuf fw = STRBUF_INIT, order = STRBUF_INIT, sql = STRBUF_INIT;
+	struct sqlp params = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	struct record r;
+	int64_t page, size, total = 0;
+	json_t *items = NULL;
+	int ret, rc;
+	size_t i;
+
+	record_init(&r, ed);
+	if (!entity_can_read(ed, mc->actor)) {
+		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看%s", ed->label);
+		goto cleanup;
+	}
+	if (parse_positive(p ? p->get(p->ctx, "page") : NULL, 1, 1000000000, &page)) {
+		ret = model_fail(e, MODEL_EBADREQ, "page", "page：应为正整数");
+		goto cleanup;
+	}
+	if (parse_positive(p ? p->get(p->ctx, "page_size") : NULL, 20, 500, &size)) {
+		ret = model_fail(e, MODEL_EBADREQ, "page_size", "page_size：应为 1 到 500 之间的整数");
+		goto cleanup;
+	}
+	ret = list_where(mc, ed, p, &fw, &params, &order, e);
+	if (ret)
+		goto cleanup;
+
+	strbuf_addf(&sql, "SELECT COUNT(*)%s", fw.buf);
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg))
+		goto dberr;
+	sqlp_bind(&params, st, 1);
+	if (db_step(st, &e->msg) != DB_ROW)
+		goto dberr;
+	total = db_column_int64(st, 0);
+	db_finalize(st);
+	st = NULL;
+
+	strbuf_reset(&sql);
+	strbuf_addstr(&sql, "SELECT ");
+	if (p && p->get(p->ctx, "as_of")) {
+		strbuf_addstr(&sql, "t.id, t.rev, t.changed_at, t.changed_at");
+		for (i = 0; i < ed->nfields; i++)
+			strbuf_addf(&sql, ", t.%s%s", ed->fields[i].key,
+				    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
+	} else {
+		entity_columns(ed, "t", &sql);
+	}
+	strbuf_addf(&sql, "%s%s LIMIT ? OFFSET ?", fw.buf, order.buf);
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg))
+		goto dberr;
+	sqlp_bind(&params, st, 1);
+	db_bind_int64(st, (int)params.n + 1, size);
+	db_bind_int64(st, (int)params.n + 2, (page - 1) * size);
+	items = json_array();
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		entity_row(st, &r, 0);
+		json_array_append_new(items, record_json(&r, mc->keys));
+	}
+	if (rc < 0)
+		goto dberr;
+	*out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total,
+			 "page", (json_int_t)page, "page_size", (json_int_t)size);
+	items = NULL;
+	ret = 0;
+	goto cleanup;
+dberr:
+	ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+cleanup:
+	if (st)
+		db_finalize(st);
+	json_decref(items);
+	sqlp_release(&params);
+	record_release(&r);
+	strbuf_release(&fw);
+	strbuf_release(&order);
+	strbuf_release(&sql);
+	return ret;
+}

@@ -1,0 +1,73 @@
+/*
+ * enums.c: the enumerations of DOMAIN.md as data.  Nothing here decides
+ * anything; the entity machinery validates against these tables.
+ */
+#include "model/enums.h"
+
+#define E(name, ...) \
+	static const struct enum_item name##_items[] = { __VA_ARGS__, { NULL, NULL } }; \
+	const struct enum_desc enum_##name = { #name, name##_items }
+
+E(region_level, { "district", "区县" }, { "township", "乡镇/街道" },
+  { "village", "村/社区" }, { "grid", "网格" });
+E(dept_role, { "office", "创建办公室" }, { "petition", "信访牵头" },
+  { "safety", "应急牵头" }, { "police", "公安牵头" },
+  { "supervisor", "行业主管" }, { "township", "乡镇" });
+E(user_role, { "office", "创建办公室" }, { "petition", "信访局" },
+  { "safety", "应急管理局" }, { "police", "公安局" },
+  { "supervisor", "行业主管部门" }, { "township", "乡镇/街道" },
+  { "subject", "创建主体" }, { "grid", "网格员" },
+  { "sysadmin", "系统管理员" }, { "secadmin", "安全管理员" },
+  { "auditadmin", "审计管理员" });
+E(subject_kind, { "village", "行政村" }, { "community", "社区" },
+  { "enterprise", "企业" }, { "institution", "事业单位" });
+E(subject_category, { "village", "行政村" }, { "community", "社区" },
+  { "school", "学校" }, { "kindergarten", "幼儿园" }, { "hospital", "医院" },
+  { "market", "市场" }, { "scenic_spot", "景区" }, { "entertainment", "娱乐场所" },
+  { "internet_cafe", "网吧" }, { "mall", "商场" }, { "station", "车站" },
+  { "pharmacy", "药店" }, { "restaurant", "饭店" }, { "factory", "厂矿" },
+  { "mine", "矿山" }, { "research", "科研机构" }, { "airport", "机场" },
+  { "other", "其他" });
+E(petition_channel, { "visit", "来访" }, { "letter", "来信" }, { "phone", "来电" },
+  { "online", "网上" });
+E(petition_level, { "village", "村级" }, { "township", "乡级" }, { "county", "县级" },
+  { "city", "市级" }, { "province", "省级" }, { "national", "进京" });
+E(petition_category, { "land", "土地征收" }, { "labour", "劳动社保" },
+  { "law", "涉法涉诉" }, { "construction", "城乡建设" },
+  { "environment", "生态环境" }, { "civil", "民政" }, { "other", "其他" });
+E(petition_status, { "registered", "登记" }, { "accepted", "受理" },
+  { "assigned", "交办" }, { "handling", "办理中" }, { "replied", "已答复" },
+  { "resolved", "已化解" }, { "closed", "已办结" });
+E(petition_work_kind, { "open_reception", "开门接访" }, { "case_visit", "带案下访" },
+  { "appointment", "约访处访" }, { "home_visit", "登门拜访" },
+  { "law_delivery", "送法上门" }, { "service_delivery", "送服务上门" });
+E(safety_domain, { "gas", "城镇燃气" }, { "hazchem", "危险化学品" },
+  { "road", "道路交通" }, { "construction", "建筑施工" }, { "fire", "消防" },
+  { "other", "其他" });
+E(hazard_level, { "general", "一般隐患" }, { "major", "重大隐患" });
+E(case_kind, { "criminal", "刑事案件" }, { "public_order", "治安案件" });
+E(case_category, { "theft_robbery_fraud", "盗抢骗" },
+  { "porn_gambling_drugs", "黄赌毒" }, { "telecom_fraud", "电信诈骗" },
+  { "elder_fraud", "养老诈骗" }, { "violent", "暴力犯罪" }, { "other", "其他" });
+E(case_status, { "filed", "立案" }, { "solved", "侦破" }, { "prosecuted", "移送起诉" },
+  { "closed", "结案" });
+E(dispute_source, { "grid", "网格排查" }, { "informant", "信息员" },
+  { "petition", "信访转办" }, { "walk_in", "群众来访" }, { "hotline", "热线" });
+E(dispute_category, { "family", "婚姻家庭邻里" }, { "land", "土地山林" },
+  { "labour", "劳动争议" }, { "medical", "医疗" }, { "traffic", "道路交通" },
+  { "property", "物业管理" }, { "finance", "金融" }, { "other", "其他" });
+E(mediation_kind, { "people", "人民调解" }, { "administrative", "行政调解" },
+  { "judicial", "司法调解" });
+E(dispute_status, { "registered", "登记" }, { "mediating", "调解中" },
+  { "success", "调解成功" }, { "failed", "调解失败" }, { "referred", "移交" });
+E(risk_level, { "low", "低" }, { "medium", "中" }, { "high", "高" });
+
+const struct enum_desc *const all_enums[] = {
+	&enum_region_level, &enum_dept_role, &enum_user_role, &enum_subject_kind,
+	&enum_subject_category, &enum_petition_channel, &enum_petition_level,
+	&enum_petition_category, &enum_petition_status, &enum_petition_work_kind,
+	&enum_safety_domain, &enum_hazard_level, &enum_case_kind,
+	&enum_case_category, &enum_case_status, &enum_dispute_source,
+	&enum_dispute_category, &enum_mediation_kind, &enum_dispute_status,
+	&enum_risk_level, NULL
+};

@@ -1,0 +1,494 @@
+/*
+ * session.c: logins, sessions, lockout and passwords (see session.h).
+ * Tokens are compared by their SHA-256 only; passwords by argon2id.
+ */
+#include "model/session.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/crypto.h"
+#include "base/date.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "model/audit.h"
+#include "model/entity_int.h"
+
+static int64_t env_seconds(const char *name, int64_t def)
+{
+	const char *v = getenv(name);
+	long long n;
+
+	if (!v || !*v)
+		return def;
+	n = atoll(v);
+	return n > 0 ? n : def;
+}
+
+int64_t session_idle_seconds(void)
+{
+	return env_seconds("SANLING_SESSION_IDLE", 1800);
+}
+
+int64_t session_max_seconds(void)
+{
+	return env_seconds("SANLING_SESSION_MAX", 43200);
+}
+
+void session_init(struct session *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void session_release(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(s->owned) / sizeof(s->owned[0]); i++)
+		free(s->owned[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+static const char *own(struct session *s, int slot, struct db_stmt *st, int col)
+{
+	if (db_column_is_null(st, col))
+		return NULL;
+	s->owned[slot] = strdup(db_column_text(st, col));
+	if (!s->owned[slot])
+		abort();
+	return s->owned[slot];
+}
+
+static void hash_hex(const char *s, char out[65])
+{
+	struct strbuf h = STRBUF_INIT;
+
+	sha256_hex(s, strlen(s), &h);
+	snprintf(out, 65, "%s", h.buf);
+	strbuf_release(&h);
+}
+
+/* A hash to verify against when the user does not exist, so that timing
+ * does not tell existing names from others. */
+static const char *dummy_hash(void)
+{
+	static char *dummy; /* computed once; only ever read afterwards */
+	static int done;
+
+	if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
+		struct strbuf h = STRBUF_INIT;
+		if (!password_hash("not-a-password-Zz9!", &h)) {
+			char *prev = NULL;
+			char *mine = strbuf_detach(&h, NULL);
+			if (!__atomic_compare_exchange_n(&dummy, &prev, mine, 0, __ATOMIC_ACQ_REL,
+							 __ATOMIC_ACQUIRE))
+				free(mine);
+			__atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+		}
+		strbuf_release(&h);
+	}
+	return __atomic_load_n(&dummy, __ATOMIC_ACQUIRE);
+}
+
+/* Run `sql` with integer parameters (there are `n` of them). */
+static int exec_ints(struct db *db, const char *sql, int n, const int64_t *v, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	for (i = 0; i < n; i++)
+		db_bind_int64(st, i + 1, v[i]);
+	rc = db_step(st, err);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+enum login_result session_login(struct db *db, const char *username, const char *password,
+				const char *source, const char *old_token,
+				struct strbuf *token, struct strbuf *csrf,
+				int *must_change, int64_t *locked_until, struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	int64_t now = time_now(), uid = 0, failed = 0, locked = 0;
+	int found = 0, active = 0, ok, rc;
+	char *hash = NULL;
+	char th[65], ch[65];
+	enum login_result res = LOGIN_ERROR;
+
+	*must_change = 0;
+	*locked_until = 0;
+	if (db_prepare(db, "SELECT id, pw_hash, failed_count, locked_until, must_change, active "
+		       "FROM users WHERE username = ?", &st, err))
+		return LOGIN_ERROR;
+	db_bind_text(st, 1, username);
+	rc = db_step(st, err);
+	if (rc < 0)
+		goto cleanup;
+	if (rc == DB_ROW) {
+		found = 1;
+		uid = db_column_int64(st, 0);
+		hash = strdup(db_column_text(st, 1));
+		failed = db_column_int64(st, 2);
+		locked = db_column_int64(st, 3);
+		*must_change = db_column_int64(st, 4) != 0;
+		active = db_column_int64(st, 5) != 0;
+	}
+	db_finalize(st);
+	st = NULL;
+
+	if (found && locked > now) {
+		*locked_until = locked;
+		audit_append_as(db, username, source, "login", "users", "locked", "", NULL);
+		res = LOGIN_LOCKED;
+		goto cleanup;
+	}
+	ok = password_verify(found ? hash : dummy_hash(), password) == 1;
+	if (!found || !ok || !active) {
+		if (db_begin(db, err))
+			goto cleanup;
+		if (found) {
+			failed++;
+			if (failed >= LOGIN_MAX_FAILURES) {
+				locked = now + LOGIN_LOCK_SECONDS;
+				failed = 0;
+				*locked_until = locked;
+			}
+			int64_t v[3] = { failed, locked, uid };
+			if (exec_ints(db, "UPDATE users SET failed_count = ?, locked_until = ? WHERE id = ?",
+				      3, v, err) < 0)
+				goto fail_tx;
+		}
+		if (audit_append_as(db, username, source, "login", "users",
+				    *locked_until ? "failed-locked" : "failed",
+				    !found ? "unknown user" : !active ? "account closed" : "bad password",
+				    err))
+			goto fail_tx;
+		if (db_commit(db, err))
+			goto fail_tx;
+		res = *locked_until ? LOGIN_LOCKED : LOGIN_BAD;
+		goto cleanup;
+fail_tx:
+		db_rollback(db);
+		goto cleanup;
+	}
+
+	/* success: rotate (drop the presented session), reset failures */
+	random_token(token, 32);
+	random_token(csrf, 16);
+	hash_hex(token->buf, th);
+	hash_hex(csrf->buf, ch);
+	if (db_begin(db, err))
+		goto cleanup;
+	if (old_token && *old_token) {
+		char oh[65];
+		hash_hex(old_token, oh);
+		if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, err))
+			goto fail_ok;
+		db_bind_text(st, 1, oh);
+		if (db_step(st, err) < 0)
+			goto fail_ok;
+		db_finalize(st);
+		st = NULL;
+	}
+	if (db_prepare(db, "INSERT INTO sessions (token_hash, csrf_hash, user_id, created_at, "
+		       "last_seen, source) VALUES (?, ?, ?, ?, ?, ?)", &st, err))
+		goto fail_ok;
+	db_bind_text(st, 1, th);
+	db_bind_text(st, 2, ch);
+	db_bind_int64(st, 3, uid);
+	db_bind_int64(st, 4, now);
+	db_bind_int64(st, 5, now);
+	db_bind_text(st, 6, source ? source : "");
+	if (db_step(st, err) < 0)
+		goto fail_ok;
+	db_finalize(st);
+	st = NULL;
+	if (exec_ints(db, "UPDATE users SET failed_count = 0, locked_until = 0 WHERE id = ?",
+		      1, &uid, err) < 0)
+		goto fail_ok;
+	/* expired sessions of anyone are swept at each login */
+	{
+		int64_t v[2] = { now - session_idle_seconds(), now - session_max_seconds() };
+		if (exec_ints(db, "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?",
+			      2, v, err) < 0)
+			goto fail_ok;
+	}
+	if (audit_append_as(db, username, source, "login", "users", "ok", "", err))
+		goto fail_ok;
+	if (db_commit(db, err))
+		goto fail_ok;
+	res = LOGIN_OK;
+	goto cleanup;
+fail_ok:
+	db_rollback(db);
+	strbuf_reset(token);
+	strbuf_reset(csrf);
+cleanup:
+	if (st)
+		db_finalize(st);
+	free(hash);
+	return res;
+}
+
+enum session_state session_lookup(struct db *db, const char *token, const char *source,
+				  struct session *out, struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	int64_t now = time_now();
+	enum session_state res = SESSION_ERROR;
+	char th[65];
+	int rc;
+
+	session_init(out);
+	if (!token || strlen(token) != 64)
+		return SESSION_NONE;
+	hash_hex(token, th);
+	if (db_prepare(db, "SELECT s.user_id, s.created_at, s.last_seen, s.csrf_hash, u.username, "
+		       "u.role, u.department, u.district, u.township, u.grid, u.subject, "
+		       "u.must_change FROM sessions s JOIN users u ON u.id = s.user_id "
+		       "WHERE s.token_hash = ? AND u.active = 1", &st, err))
+		return SESSION_ERROR;
+	db_bind_text(st, 1, th);
+	rc = db_step(st, err);
+	if (rc < 0)
+		goto cleanup;
+	if (rc != DB_ROW) {
+		res = SESSION_NONE;
+		goto cleanup;
+	}
+	out->actor.user_id = db_column_int64(st, 0);
+	out->created_at = db_column_int64(st, 1);
+	out->last_seen = db_column_int64(st, 2);
+	snprintf(out->csrf_hash, sizeof(out->csrf_hash), "%s", db_column_text(st, 3));
+	snprintf(out->token_hash, sizeof(out->token_hash), "%s", th);
+	out->actor.username = own(out, 0, st, 4);
+	out->actor.role = role_parse(db_column_text(st, 5));
+	out->actor.dept = own(out, 1, st, 6);
+	out->actor.district = own(out, 2, st, 7);
+	out->actor.township = own(out, 3, st, 8);
+	out->actor.grid = own(out, 4, st, 9);
+	out->actor.subject = own(out, 5, st, 10);
+	out->actor.must_change = db_column_int64(st, 11) != 0;
+	out->actor.source = source;
+	db_finalize(st);
+	st = NULL;
+	if (now - out->last_seen > session_idle_seconds() ||
+	    now - out->created_at > session_max_seconds()) {
+		if (!db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, NULL)) {
+			db_bind_text(st, 1, th);
+			db_step(st, NULL);
+		}
+		session_release(out);
+		res = SESSION_EXPIRED;
+		goto cleanup;
+	}
+	/* touch at most every 30 s: reads stay reads */
+	if (now - out->last_seen >= 30) {
+		if (db_prepare(db, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", &st, err))
+			goto cleanup;
+		db_bind_int64(st, 1, now);
+		db_bind_text(st, 2, th);
+		if (db_step(st, err) < 0)
+			goto cleanup;
+		out->last_seen = now;
+	}
+	res = SESSION_OK;
+cleanup:
+	if (st)
+		db_finalize(st);
+	if (res != SESSION_OK && res != SESSION_EXPIRED)
+		session_release(out);
+	return res;
+}
+
+int session_csrf_ok(const struct session *s, const char *csrf)
+{
+	char h[65];
+
+	if (!csrf || !*csrf || strlen(csrf) > 128)
+		return 0;
+	hash_hex(csrf, h);
+	return consttime_equal(h, s->csrf_hash);
+}
+
+int session_logout(struct db *db, const struct session *s, struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	int ret = -1;
+
+	if (db_begin(db, err))
+		return -1;
+	if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, err))
+		goto cleanup;
+	db_bind_text(st, 1, s->token_hash);
+	if (db_step(st, err) < 0)
+		goto cleanup;
+	if (audit_append(db, &s->actor, "logout", "users", "ok", "", err))
+		goto cleanup;
+	if (db_commit(db, err))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	if (st)
+		db_finalize(st);
+	if (ret)
+		db_rollback(db);
+	return ret;
+}
+
+/* Store a new hash for `username`; revoke its sessions but `keep`. */
+static int store_password(struct db *db, const char *username, const char *pw, int must_change,
+			  const char *keep, struct strbuf *err)
+{
+	struct strbuf hash = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	int ret = -1;
+
+	if (password_hash(pw, &hash)) {
+		strbuf_addstr(err, "password hashing failed");
+		goto cleanup;
+	}
+	if (db_prepare(db, "UPDATE users SET pw_hash = ?, must_change = ?, pw_changed_at = ?, "
+		       "failed_count = 0, locked_until = 0, rev = rev + 1 WHERE username = ?", &st, err))
+		goto cleanup;
+	db_bind_text(st, 1, hash.buf);
+	db_bind_int64(st, 2, must_change);
+	db_bind_int64(st, 3, time_now());
+	db_bind_text(st, 4, username);
+	if (db_step(st, err) < 0)
+		goto cleanup;
+	db_finalize(st);
+	st = NULL;
+	if (db_prepare(db, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE "
+		       "username = ?) AND token_hash <> ?", &st, err))
+		goto cleanup;
+	db_bind_text(st, 1, username);
+	db_bind_text(st, 2, keep ? keep : "");
+	if (db_step(st, err) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	if (st)
+		db_finalize(st);
+	strbuf_release(&hash);
+	return ret;
+}
+
+static int policy_ok(struct db *db, const char *pw, struct strbuf *err)
+{
+	int min_len = 8, min_classes = 3;
+
+	model_policy(db, &min_len, &min_classes);
+	return password_policy_check(pw, min_len, min_classes, err) == 0;
+}
+
+int session_change_password(struct db *db, const struct actor *a, const char *old,
+			    const char *new_pw, const char *keep_token_hash, struct strbuf *err)
+{
+	const char *params[] = { a->username };
+	char *hash = NULL;
+	int ret = -1;
+
+	if (db_query_value(db, "SELECT pw_hash FROM users WHERE username = ?", params, 1, &hash, err))
+		return -1;
+	if (!hash || password_verify(hash, old) != 1) {
+		strbuf_addstr(err, "原密码不正确");
+		ret = 1;
+		goto cleanup;
+	}
+	if (!strcmp(old, new_pw)) {
+		strbuf_addstr(err, "新密码不能与原密码相同");
+		ret = 1;
+		goto cleanup;
+	}
+	if (!policy_ok(db, new_pw, err)) {
+		ret = 1;
+		goto cleanup;
+	}
+	if (db_begin(db, err))
+		goto cleanup;
+	if (store_password(db, a->username, new_pw, 0, keep_token_hash, err) ||
+	    audit_append(db, a, "password.change", "users", "ok", "", err) ||
+	    db_commit(db, err)) {
+		db_rollback(db);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	free(hash);
+	return ret;
+}
+
+int user_set_password(struct db *db, const struct actor *a, const char *username,
+		      const char *new_pw, struct strbuf *err)
+{
+	const char *params[] = { username };
+	char *exists = NULL;
+	struct strbuf obj = STRBUF_INIT;
+	int ret = -1;
+
+	if (db_query_value(db, "SELECT role FROM users WHERE username = ?", params, 1, &exists, err))
+		return -1;
+	if (!exists) {
+		strbuf_addstr(err, "用户不存在");
+		return 1;
+	}
+	if (a->role != ROLE_SYSTEM && (ROLE_BIT(role_parse(exists)) & ROLES_ADMIN)) {
+		strbuf_addstr(err, "管理员账号的密码只能在服务器命令行上重置（三员分立）");
+		ret = 1;
+		goto cleanup;
+	}
+	if (!policy_ok(db, new_pw, err)) {
+		ret = 1;
+		goto cleanup;
+	}
+	strbuf_addf(&obj, "users %s", username);
+	if (db_begin(db, err))
+		goto cleanup;
+	if (store_password(db, username, new_pw, 1, NULL, err) ||
+	    audit_append(db, a, "password.reset", obj.buf, "ok", "", err) || db_commit(db, err)) {
+		db_rollback(db);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	free(exists);
+	strbuf_release(&obj);
+	return ret;
+}
+
+int user_unlock(struct db *db, const struct actor *a, const char *username, struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	struct strbuf obj = STRBUF_INIT;
+	int ret = -1;
+
+	strbuf_addf(&obj, "users %s", username);
+	if (db_begin(db, err))
+		return -1;
+	if (db_prepare(db, "UPDATE users SET failed_count = 0, locked_until = 0 WHERE username = ?",
+		       &st, err))
+		goto cleanup;
+	db_bind_text(st, 1, username);
+	if (db_step(st, err) < 0)
+		goto cleanup;
+	if (db_changes(st) != 1) {
+		strbuf_addstr(err, "用户不存在");
+		ret = 1;
+		goto cleanup;
+	}
+	if (audit_append(db, a, "user.unlock", obj.buf, "ok", "", err) || db_commit(db, err))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	if (st)
+		db_finalize(st);
+	if (ret)
+		db_rollback(db);
+	strbuf_release(&obj);
+	return ret;
+}

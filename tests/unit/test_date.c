@@ -1,0 +1,278 @@
+/*
+ * test_date: unit tests of src/base/date.c: strict ISO dates and months,
+ * leap years, day arithmetic over the whole supported range, and the
+ * refusals at its edges.  Not a test of time zones (date.c has none).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <limits.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "base/date.h"
+
+static void test_leap_and_month_length(void **state)
+{
+	assert_true(date_is_leap(2024));
+	assert_true(date_is_leap(2000));
+	assert_false(date_is_leap(1900));
+	assert_false(date_is_leap(2100));
+	assert_false(date_is_leap(2023));
+	assert_int_equal(date_days_in_month(2024, 2), 29);
+	assert_int_equal(date_days_in_month(2023, 2), 28);
+	assert_int_equal(date_days_in_month(1900, 2), 28);
+	assert_int_equal(date_days_in_month(2026, 4), 30);
+	assert_int_equal(date_days_in_month(2026, 12), 31);
+	assert_int_equal(date_days_in_month(2026, 0), 0);
+	assert_int_equal(date_days_in_month(2026, 13), 0);
+}
+
+static void test_date_valid_accepts(void **state)
+{
+	static const char *const ok[] = {
+		"2024-02-29", "2000-02-29", "1970-01-01", "0001-01-01",
+		"9999-12-31", "2026-11-30", "2026-12-31", "2023-02-28",
+		"2026-04-30",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_true(date_valid(ok[i]));
+}
+
+static void test_date_valid_refuses(void **state)
+{
+	static const char *const bad[] = {
+		"2024-02-30", "1900-02-29", "2023-02-29", "2100-02-29",
+		"0000-01-01", "2026-13-01", "2026-00-10", "2026-01-00",
+		"2026-04-31", "2026-01-32", "2026-1-01", "2026-01-1",
+		"2026/01/01", " 2026-01-01", "2026-01-01 ", "2026-01-01T",
+		"+026-01-01", "-026-01-01", "2026-0a-01", "20260101", "",
+		"2026-01", "2026-01-01\n", "１２３４-01-01",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (date_valid(bad[i]))
+			fail_msg("accepted \"%s\"", bad[i]);
+	}
+	assert_false(date_valid(NULL));
+}
+
+static void test_month_valid(void **state)
+{
+	int y = -1, m = -1;
+
+	assert_true(month_valid("2026-11"));
+	assert_true(month_valid("0001-01"));
+	assert_true(month_valid("9999-12"));
+	assert_false(month_valid("2026-13"));
+	assert_false(month_valid("2026-00"));
+	assert_false(month_valid("2026-1"));
+	assert_false(month_valid("0000-01"));
+	assert_false(month_valid("2026-11-01"));
+	assert_false(month_valid("2026_11"));
+	assert_false(month_valid("202611"));
+	assert_false(month_valid(""));
+	assert_false(month_valid(NULL));
+
+	assert_int_equal(month_parse("2026-11", &y, &m), 0);
+	assert_int_equal(y, 2026);
+	assert_int_equal(m, 11);
+	assert_int_equal(month_parse("2026-13", &y, &m), -1);
+	assert_int_equal(y, 2026);
+	assert_int_equal(m, 11);
+}
+
+static void test_date_parse(void **state)
+{
+	int y = 0, m = 0, d = 0;
+
+	assert_int_equal(date_parse("2024-02-29", &y, &m, &d), 0);
+	assert_int_equal(y, 2024);
+	assert_int_equal(m, 2);
+	assert_int_equal(d, 29);
+	assert_int_equal(date_parse("0987-06-05", &y, NULL, &d), 0);
+	assert_int_equal(y, 987);
+	assert_int_equal(d, 5);
+
+	y = m = d = 7;
+	assert_int_equal(date_parse("2024-02-30", &y, &m, &d), -1);
+	assert_int_equal(y, 7);
+	assert_int_equal(m, 7);
+	assert_int_equal(d, 7);
+	assert_int_equal(date_parse(NULL, &y, &m, &d), -1);
+}
+
+static void test_date_days_known(void **state)
+{
+	/* Reference values computed independently (Python datetime). */
+	assert_int_equal(date_days("1970-01-01"), 0);
+	assert_int_equal(date_days("1970-01-02"), 1);
+	assert_int_equal(date_days("1969-12-31"), -1);
+	assert_int_equal(date_days("2000-03-01"), 11017);
+	assert_int_equal(date_days("2024-02-29"), 19782);
+	assert_int_equal(date_days("2026-11-29"), 20786);
+	assert_int_equal(date_days("0001-01-01"), -719162);
+	assert_int_equal(date_days("9999-12-31"), 2932896);
+	assert_true(date_days("2024-02-30") == DATE_DAYS_INVALID);
+	assert_true(date_days(NULL) == DATE_DAYS_INVALID);
+	/* Deadlines are subtraction. */
+	assert_int_equal(date_days("2025-03-01") - date_days("2025-02-01"), 28);
+	assert_int_equal(date_days("2024-03-01") - date_days("2024-02-01"), 29);
+}
+
+/* Every day of 0001..9999 converts both ways, in order, without a gap. */
+static void test_date_roundtrip_whole_range(void **state)
+{
+	char cur[DATE_BUFSZ], prev[DATE_BUFSZ] = "";
+	int64_t n;
+
+	for (n = -719162; n <= 2932896; n++) {
+		assert_int_equal(date_from_days(n, cur), 0);
+		if (!date_valid(cur) || date_days(cur) != n)
+			fail_msg("day %lld gave \"%s\"", (long long)n, cur);
+		if (strcmp(prev, cur) >= 0)
+			fail_msg("\"%s\" does not follow \"%s\"", cur, prev);
+		memcpy(prev, cur, sizeof(cur));
+	}
+	assert_string_equal(prev, "9999-12-31");
+	strcpy(cur, "x");
+	assert_int_equal(date_from_days(2932897, cur), -1);
+	assert_string_equal(cur, "");
+	strcpy(cur, "x");
+	assert_int_equal(date_from_days(-719163, cur), -1);
+	assert_string_equal(cur, "");
+	assert_int_equal(date_from_days(INT64_MAX, cur), -1);
+	assert_int_equal(date_from_days(INT64_MIN, cur), -1);
+}
+
+static void test_date_add_days(void **state)
+{
+	char out[DATE_BUFSZ];
+
+	assert_int_equal(date_add_days("2024-02-28", 1, out), 0);
+	assert_string_equal(out, "2024-02-29");
+	assert_int_equal(date_add_days("2024-02-28", 2, out), 0);
+	assert_string_equal(out, "2024-03-01");
+	assert_int_equal(date_add_days("2023-02-28", 1, out), 0);
+	assert_string_equal(out, "2023-03-01");
+	assert_int_equal(date_add_days("2023-12-31", 1, out), 0);
+	assert_string_equal(out, "2024-01-01");
+	assert_int_equal(date_add_days("2026-03-01", -1, out), 0);
+	assert_string_equal(out, "2026-02-28");
+	assert_int_equal(date_add_days("2026-11-29", 0, out), 0);
+	assert_string_equal(out, "2026-11-29");
+	assert_int_equal(date_add_days("2026-11-29", 30, out), 0);
+	assert_string_equal(out, "2026-12-29");
+
+	assert_int_equal(date_add_days("9999-12-31", 1, out), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(date_add_days("0001-01-01", -1, out), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(date_add_days("2026-02-29", 1, out), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(date_add_days("2026-01-01", INT_MAX, out), -1);
+	assert_int_equal(date_add_days("2026-01-01", INT_MIN, out), -1);
+}
+
+static void test_month_of_date_and_add(void **state)
+{
+	char out[MONTH_BUFSZ];
+
+	assert_int_equal(month_of_date("2026-11-29", out), 0);
+	assert_string_equal(out, "2026-11");
+	assert_int_equal(month_of_date("2026-11-31", out), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(month_of_date("2026-11", out), -1);
+
+	assert_int_equal(month_add("2026-11", 2, out), 0);
+	assert_string_equal(out, "2027-01");
+	assert_int_equal(month_add("2026-01", -1, out), 0);
+	assert_string_equal(out, "2025-12");
+	assert_int_equal(month_add("2026-01", -13, out), 0);
+	assert_string_equal(out, "2024-12");
+	assert_int_equal(month_add("2026-12", 0, out), 0);
+	assert_string_equal(out, "2026-12");
+	assert_int_equal(month_add("2026-12", 12, out), 0);
+	assert_string_equal(out, "2027-12");
+	assert_int_equal(month_add("9999-11", 1, out), 0);
+	assert_string_equal(out, "9999-12");
+
+	assert_int_equal(month_add("9999-12", 1, out), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(month_add("0001-01", -1, out), -1);
+	assert_int_equal(month_add("2026-01", INT_MAX, out), -1);
+	assert_int_equal(month_add("2026-01", INT_MIN, out), -1);
+	assert_int_equal(month_add("2026-13", 1, out), -1);
+	assert_int_equal(month_add(NULL, 1, out), -1);
+}
+
+static void test_time_iso_utc(void **state)
+{
+	char out[TIME_ISO_BUFSZ];
+
+	assert_int_equal(time_iso_utc(0, out), 0);
+	assert_string_equal(out, "1970-01-01T00:00:00Z");
+	assert_int_equal(time_iso_utc(1795946400, out), 0);
+	assert_string_equal(out, "2026-11-29T10:00:00Z");
+	assert_int_equal(time_iso_utc(951868799, out), 0);
+	assert_string_equal(out, "2000-02-29T23:59:59Z");
+	assert_int_equal(time_iso_utc(-1, out), 0);
+	assert_string_equal(out, "1969-12-31T23:59:59Z");
+	assert_int_equal(time_iso_utc(-86400, out), 0);
+	assert_string_equal(out, "1969-12-31T00:00:00Z");
+	assert_int_equal(time_iso_utc(253402300799LL, out), 0);
+	assert_string_equal(out, "9999-12-31T23:59:59Z");
+	assert_int_equal(time_iso_utc(253402300800LL, out), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(time_iso_utc(INT64_MAX, out), -1);
+	assert_int_equal(time_iso_utc(INT64_MIN, out), -1);
+}
+
+static void test_now(void **state)
+{
+	char today[DATE_BUFSZ], month[MONTH_BUFSZ], before[DATE_BUFSZ],
+	     after[DATE_BUFSZ];
+	time_t t0, t1;
+	struct tm tm;
+	int64_t now;
+
+	t0 = time(NULL);
+	gmtime_r(&t0, &tm);
+	strftime(before, sizeof(before), "%Y-%m-%d", &tm);
+	date_today_utc(today);
+	month_now_utc(month);
+	now = time_now();
+	t1 = time(NULL);
+	gmtime_r(&t1, &tm);
+	strftime(after, sizeof(after), "%Y-%m-%d", &tm);
+
+	assert_true(now >= (int64_t)t0 && now <= (int64_t)t1);
+	assert_true(date_valid(today));
+	assert_true(!strcmp(today, before) || !strcmp(today, after));
+	assert_true(month_valid(month));
+	assert_true(!strncmp(month, before, 7) || !strncmp(month, after, 7));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_leap_and_month_length),
+		cmocka_unit_test(test_date_valid_accepts),
+		cmocka_unit_test(test_date_valid_refuses),
+		cmocka_unit_test(test_month_valid),
+		cmocka_unit_test(test_date_parse),
+		cmocka_unit_test(test_date_days_known),
+		cmocka_unit_test(test_date_roundtrip_whole_range),
+		cmocka_unit_test(test_date_add_days),
+		cmocka_unit_test(test_month_of_date_and_add),
+		cmocka_unit_test(test_time_iso_utc),
+		cmocka_unit_test(test_now),
+	};
+
+	return cmocka_run_group_tests_name("date", tests, NULL, NULL);
+}
