@@ -68,8 +68,20 @@ demo: deps
 	$(MAKE) all
 	sh scripts/demo.sh
 
-clean:
-	rm -rf build build-san
+# Fuzz targets (libFuzzer; needs clang): make fuzz, then e.g.
+#   build-fuzz/fuzz_csv -max_total_time=60 build-fuzz/corpus-csv
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+fuzz: $(BUILD)/gen/migrations.c
+	@mkdir -p build-fuzz
+	for f in $(FUZZ_SRCS); do \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+			-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -o build-fuzz/$$(basename $$f .c) \
+			$$f $(FUZZ_LIB_SRCS) $(BUILD)/gen/migrations.c $(LDLIBS) || exit 1; \
+	done
 
-.PHONY: all deps check demo clean
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all deps check demo clean fuzz
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -33,6 +33,7 @@ static const char usage[] =
 	"\n"
 	"  init                          create or migrate the database and the key file\n"
 	"  serve [--port N] [--bind ADDR] [--threads N] [--web DIR] [--access-log]\n"
+	"        [--tls-cert PEM --tls-key PEM]\n"
 	"                                serve the API and the web application\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
 	"                                add an account; the password is read from standard input\n"
@@ -109,7 +110,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' }, { "bind", required_argument, NULL, 'b' },
 		{ "threads", required_argument, NULL, 't' }, { "web", required_argument, NULL, 'w' },
-		{ "access-log", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+		{ "access-log", no_argument, NULL, 'a' }, { "tls-cert", required_argument, NULL, 'c' },
+		{ "tls-key", required_argument, NULL, 'k' }, { NULL, 0, NULL, 0 },
 	};
 	struct http_config cfg = { 0 };
 	struct app app;
@@ -129,11 +131,16 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		case 't': threads = atoi(optarg); break;
 		case 'w': cfg.static_root = optarg; break;
 		case 'a': cfg.access_log = http_access_log_stderr; break;
+		case 'c': cfg.tls_cert_pem_path = optarg; break;
+		case 'k': cfg.tls_key_pem_path = optarg; break;
 		default: die("%s", usage);
 		}
 	}
 	if (port < 0 || port > 65535)
 		die("bad port %d", port);
+	if (!cfg.tls_cert_pem_path != !cfg.tls_key_pem_path)
+		die("--tls-cert and --tls-key go together");
+	cfg.tls = app.tls = cfg.tls_cert_pem_path != NULL;
 	if (threads <= 0)
 		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads <= 0)
@@ -154,7 +161,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	srv = http_server_start(&cfg, api_handle, &app, &err);
 	if (!srv)
 		die("cannot start the server: %s", err.buf);
-	printf("sanling: listening on http://%s:%u/\n", cfg.bind_addr, http_server_port(srv));
+	printf("sanling: listening on %s://%s:%u/\n", cfg.tls ? "https" : "http", cfg.bind_addr,
+	       http_server_port(srv));
 	fflush(stdout);
 	http_server_wait_signal();
 	http_server_stop(srv);
@@ -201,7 +209,7 @@ static int cmd_user(struct globals *g, int argc, char **argv)
 	};
 	struct crypto_keys keys = CRYPTO_KEYS_INIT;
 	struct model_error e;
-	struct model_ctx mc;
+	struct model_ctx mc = { 0 };
 	struct actor sys;
 	struct strbuf err = STRBUF_INIT;
 	json_t *in, *out = NULL;
@@ -274,7 +282,7 @@ static int cmd_import(struct globals *g, int argc, char **argv)
 	struct table_reader *rd = NULL;
 	struct import_report rep;
 	struct model_error e;
-	struct model_ctx mc;
+	struct model_ctx mc = { 0 };
 	struct actor sys;
 	struct strbuf err = STRBUF_INIT;
 	const struct entity_desc *ed;
@@ -327,7 +335,7 @@ static int cmd_export(struct globals *g, int argc, char **argv, int template_onl
 	struct crypto_keys keys = CRYPTO_KEYS_INIT;
 	struct table_writer *w = NULL;
 	struct model_error e;
-	struct model_ctx mc;
+	struct model_ctx mc = { 0 };
 	struct actor sys;
 	struct strbuf err = STRBUF_INIT;
 	const struct entity_desc *ed;

@@ -125,6 +125,7 @@ static void handle_import(struct call *c, const struct entity_desc *ed)
 	struct table_reader *rd = NULL;
 	enum table_format fmt;
 	const char *kg = http_query(c->req, "keep_good");
+	json_t *out;
 	int ret;
 
 	model_error_init(&e);
@@ -152,11 +153,14 @@ static void handle_import(struct call *c, const struct entity_desc *ed)
 		reply_model_error(c, &e);
 		goto cleanup;
 	}
-	reply_json(c, ret ? 422 : 200,
-		   json_pack("{sI sI sI sI sO ss*}", "rows", (json_int_t)rep.rows,
-			     "created", (json_int_t)rep.created, "updated", (json_int_t)rep.updated,
-			     "failed", (json_int_t)rep.failed, "errors", rep.errors,
-			     "detail", ret ? e.msg.buf : NULL));
+	out = json_pack("{sI sI sI sI sO}", "rows", (json_int_t)rep.rows,
+			"created", (json_int_t)rep.created, "updated", (json_int_t)rep.updated,
+			"failed", (json_int_t)rep.failed, "errors", rep.errors);
+	if (ret) /* a problem like every other refusal, the report as its extensions */
+		json_object_update_new(out, json_pack("{ss ss si ss}", "type", "about:blank",
+						      "title", "Unprocessable Content",
+						      "status", 422, "detail", e.msg.buf));
+	reply_json(c, ret ? 422 : 200, out);
 	if (ret)
 		c->res->content_type = "application/problem+json";
 cleanup:

@@ -875,8 +875,8 @@ static const struct prop audit_entry_props[] = {
 
 static const struct prop audit_verify_props[] = {
 	{ "ok", "boolean", "审计链完好", P_REQ },
-	{ "rows", "integer", "检查的行数", P_REQ },
-	{ "bad_seq", "integer", "第一条校验不通过的序号", 0 },
+	{ "rows", "integer", "检查的行数（链完好时）", 0 },
+	{ "bad_seq", "integer", "第一条校验不通过的序号（链断开时）", 0 },
 	{ "message", "string", "说明", 0 },
 };
 
@@ -971,12 +971,17 @@ static void fixed_schemas(json_t *schemas)
 	prop_set(s, "password", "format", json_string("password"));
 	put(schemas, "UserPassword", s);
 
+	/* the ranges api_admin.c accepts */
 	s = OBJECT("密码策略", settings_props);
 	put(s, "additionalProperties", json_false());
-	prop_set(s, "password_min_length", "minimum", json_integer(1));
-	prop_set(s, "password_min_classes", "minimum", json_integer(0));
+	prop_set(s, "password_min_length", "minimum", json_integer(8));
+	prop_set(s, "password_min_length", "maximum", json_integer(64));
+	prop_set(s, "password_min_classes", "minimum", json_integer(1));
 	prop_set(s, "password_min_classes", "maximum", json_integer(4));
-	put(schemas, "Settings", s);
+	put(schemas, "Settings", json_deep_copy(s));
+	json_object_del(s, "required");
+	put_str(s, "description", "只给要改的项");
+	put(schemas, "SettingsUpdate", s);
 
 	put(schemas, "AuditEntry", OBJECT("审计日志的一行", audit_entry_props));
 	put(schemas, "AuditPage", page_schema("[$AuditEntry"));
@@ -1103,27 +1108,30 @@ static void fixed_paths(json_t *paths)
 
 		op = add_op(paths, "/users/{id}/unlock", "post", "users_unlock", users->label,
 			    "解除锁定", OP_WRITE, E404);
+		describe(op, "系统管理员或安全管理员");
 		respond(op, "204", "已解锁", NULL);
 	}
 
 	op = add_op(paths, "/settings", "get", "settings_get", TAG_SETTINGS, "查看密码策略", 0, 0);
-	describe(op, "安全管理员");
+	describe(op, "安全管理员或系统管理员");
 	respond(op, "200", "密码策略", ref("schemas", "Settings", ""));
 	op = add_op(paths, "/settings", "put", "settings_put", TAG_SETTINGS, "修改密码策略",
 		    OP_WRITE | OP_JSON, E422);
 	describe(op, "安全管理员");
-	request_json(op, ref("schemas", "Settings", ""));
+	request_json(op, ref("schemas", "SettingsUpdate", ""));
 	respond(op, "200", "修改后的密码策略", ref("schemas", "Settings", ""));
 
 	op = add_op(paths, "/audit", "get", "audit_list", TAG_AUDIT, "审计日志", 0, E400 | E422);
 	describe(op, "审计管理员");
 	add_param(op, query_param("user", "用户名", json_pack("{ss}", "type", "string")));
 	add_param(op, query_param("action", "操作", json_pack("{ss}", "type", "string")));
-	add_param(op, query_param("from", "不早于此日", type_schema("date", 0)));
-	add_param(op, query_param("to", "不晚于此日", type_schema("date", 0)));
+	add_param(op, query_param("from", "自此日起（含）", type_schema("date", 0)));
+	add_param(op, query_param("to", "到此日为止（不含此日）", type_schema("date", 0)));
 	add_param(op, ref("parameters", "page", ""));
-	add_param(op, ref("parameters", "page_size", ""));
-	respond(op, "200", "一页审计日志", ref("schemas", "AuditPage", ""));
+	add_param(op, query_param("page_size", "每页条数",
+				  json_pack("{ss si si si}", "type", "integer", "minimum", 1,
+					    "maximum", 500, "default", 50)));
+	respond(op, "200", "一页审计日志，新的在前", ref("schemas", "AuditPage", ""));
 
 	op = add_op(paths, "/audit/verify", "get", "audit_verify", TAG_AUDIT, "校验审计链", 0, 0);
 	describe(op, "审计管理员：逐行校验哈希链，找出被改动、删除或插入的行");

@@ -150,7 +150,7 @@ static int load(struct db *db, const struct crypto_keys *keys, const char *kind,
 	struct table_reader *rd = NULL;
 	struct import_report rep;
 	struct model_error e;
-	struct model_ctx mc;
+	struct model_ctx mc = { 0 };
 	struct actor sys;
 	int ret;
 
@@ -349,7 +349,7 @@ static int gen_users(struct db *db, const struct crypto_keys *keys, int demo_pw,
 		     struct strbuf *err)
 {
 	struct model_error e;
-	struct model_ctx mc;
+	struct model_ctx mc = { 0 };
 	struct actor sys;
 	size_t i;
 	int ret = 0;

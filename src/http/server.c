@@ -35,6 +35,7 @@
 #define DEFAULT_MAX_CONN 1024
 #define DEFAULT_TIMEOUT 60
 #define SCRATCH_CHUNK 4096
+#define PREALLOC_MAX ((size_t)64 << 10)
 
 static const char *const security_headers[][2] = {
 	{ "X-Content-Type-Options", "nosniff" },
@@ -103,19 +104,22 @@ struct request_state {
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	struct http_server *srv = cls;
+	/* start_err is only ever touched by the starting thread */
+	struct strbuf *start_err =
+		pthread_equal(pthread_self(), srv->starter) ? srv->start_err
+							    : NULL;
 	char msg[512];
 	size_t n;
 
-	if (!srv->cfg.error_log &&
-	    !(srv->start_err && pthread_equal(pthread_self(), srv->starter)))
+	if (!srv->cfg.error_log && !start_err)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
-	if (srv->start_err && pthread_equal(pthread_self(), srv->starter)) {
-		strbuf_addstr(srv->start_err, msg);
-		strbuf_addstr(srv->start_err, "; ");
+	if (start_err) {
+		strbuf_addstr(start_err, msg);
+		strbuf_addstr(start_err, "; ");
 	}
 	if (srv->cfg.error_log)
 		srv->cfg.error_log(srv->cfg.error_log_cls, msg);
@@ -637,8 +641,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				/* answer now; MHD then closes the connection
 				 * instead of reading the body */
 				return queue_cached(st, srv->too_large);
+			/* room for the declared body, but a client that
+			 * declares much and sends nothing gets little */
 			if (n)
-				strbuf_grow(&st->body, (size_t)n);
+				strbuf_grow(&st->body, n < PREALLOC_MAX ?
+					    (size_t)n : PREALLOC_MAX);
 		}
 		return MHD_YES;
 	}
@@ -666,30 +673,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 /* ---- accessors -------------------------------------------------------- */
 
-static const char *lookup(const struct http_request *req,
-			  enum MHD_ValueKind kind, const char *name)
-{
-	const char *v = NULL;
+struct find_ctx {
+	const char *name;
+	const char *value;
+	int found;
+};
 
-	if (MHD_lookup_connection_value_n(req->conn, kind, name, strlen(name),
-					  &v, NULL) != MHD_YES)
-		return NULL;
-	return v ? v : "";
+static enum MHD_Result find_exact(void *cls, enum MHD_ValueKind kind,
+				  const char *key, const char *value)
+{
+	struct find_ctx *f = cls;
+
+	if (!key || strcmp(key, f->name))
+		return MHD_YES;
+	f->found = 1;
+	f->value = value ? value : "";
+	return MHD_NO;
+}
+
+/* MHD's own lookup ignores case: right for headers only */
+static const char *lookup_exact(const struct http_request *req,
+				enum MHD_ValueKind kind, const char *name)
+{
+	struct find_ctx f = { name, NULL, 0 };
+
+	MHD_get_connection_values(req->conn, kind, find_exact, &f);
+	return f.found ? f.value : NULL;
 }
 
 const char *http_query(const struct http_request *req, const char *name)
 {
-	return lookup(req, MHD_GET_ARGUMENT_KIND, name);
+	return lookup_exact(req, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *http_header(const struct http_request *req, const char *name)
 {
-	return lookup(req, MHD_HEADER_KIND, name);
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *http_cookie(const struct http_request *req, const char *name)
 {
-	return lookup(req, MHD_COOKIE_KIND, name);
+	return lookup_exact(req, MHD_COOKIE_KIND, name);
 }
 
 struct each_ctx {

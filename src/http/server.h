@@ -185,9 +185,9 @@ int http_server_wait_signal(void);
  * returned strings live as long as the request.
  *
  * http_query() gives the url-decoded value of query argument `name`
- * (the first one if repeated, "" for a bare "?name").  http_header() is
- * case-insensitive on the name.  http_cookie() gives a cookie of the
- * Cookie header.
+ * (case-sensitive; the first one if repeated; "" for a bare "?name").
+ * http_header() is case-insensitive on the name.  http_cookie() gives a
+ * cookie of the Cookie header (name case-sensitive).
  */
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_header(const struct http_request *req, const char *name);

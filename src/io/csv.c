@@ -97,15 +97,24 @@ static void fail(struct csv_in *in, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void fail_cell(struct csv_in *in, size_t col, const char *what)
+static void fail_cell(struct csv_in *in, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* As fail(), as "row N, column X: ...". */
+static void fail_cell(struct csv_in *in, size_t col, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (in->failed)
 		return;
 	in->failed = 1;
 	in->err_row = in->records + 1;
 	strbuf_addf(&in->err, "row %zu, column ", in->err_row);
 	table_colname(&in->err, col);
-	strbuf_addf(&in->err, ": %s", what);
+	strbuf_addstr(&in->err, ": ");
+	va_start(ap, fmt);
+	strbuf_vaddf(&in->err, fmt, ap);
+	va_end(ap);
 }
 
 static void on_field(void *s, size_t len, void *data)
@@ -118,8 +127,8 @@ static void on_field(void *s, size_t len, void *data)
 	if (in->failed)
 		return;
 	if (len > TABLE_CELL_MAX) {
-		fail_cell(in, col, "the cell is longer than the limit of "
-			  "131072 bytes");
+		fail_cell(in, col, "the cell is longer than the limit of %d "
+			  "bytes", TABLE_CELL_MAX);
 		return;
 	}
 	if (len && table_utf8_check(s, len, 0, &bad, &why) < 0) {
@@ -189,8 +198,8 @@ static void parse(struct csv_in *in, const char *buf, size_t len)
 			fail(in, "CSV parser: %s", csv_strerror(e));
 	}
 	if (!in->failed && in->parser.entry_pos > TABLE_CELL_MAX)
-		fail(in, "a cell is longer than the limit of 131072 bytes "
-		     "(is a quote left open?)");
+		fail(in, "a cell is longer than the limit of %d bytes (is a "
+		     "quote left open?)", TABLE_CELL_MAX);
 }
 
 /*

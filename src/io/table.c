@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -101,12 +102,17 @@ int table_reader_open(const char *path, struct table_reader **out,
 	struct table_reader *r = NULL;
 	struct strbuf why = STRBUF_INIT;
 	enum table_format fmt;
+	struct stat st;
 	int fd = -1;
 	int ret = -1;
 
 	*out = NULL;
 	if (table_format_from_path(path, &fmt, &why) < 0)
 		goto cleanup;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		strbuf_addstr(&why, "not a regular file");
+		goto cleanup;
+	}
 	r = reader_new();
 	if (fmt == TABLE_CSV) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);

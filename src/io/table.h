@@ -53,11 +53,14 @@
  *    stored with more than 15 significant digits is rounded to 15, as Excel
  *    shows it (0.1+0.2 is stored as 0.30000000000000004 and reads "0.3").
  *    This assumes the C library's numeric locale is "C" (the default);
- *  - a number whose cell style is a date format (built-in formats 14-17,
- *    27-36, 50-58, or a custom format with y, m or d outside quotes) reads
- *    as "YYYY-MM-DD"; with a time part in the format "YYYY-MM-DD HH:MM:SS";
- *    a time-only format (18-21, 45-47, or h/s without a date) "HH:MM:SS".
- *    Both the 1900 and the 1904 date systems are honoured;
+ *  - a number whose cell style is a date format reads as "YYYY-MM-DD",
+ *    with a time part in the format as "YYYY-MM-DD HH:MM:SS", and in a
+ *    time-only format as "HH:MM:SS".  Date formats are the built-in 14-17,
+ *    22 (with time), 27-31, 36, 50-54, 57, 58 (the zh-CN ones) and custom
+ *    formats with y, d or m outside quotes and brackets; time formats the
+ *    built-in 18-21, 32-35, 45-47, 55, 56 and custom formats with h or s.
+ *    Both the 1900 and the 1904 date systems are honoured (Excel's serial
+ *    60 reads "1900-02-29", as Excel shows it);
  *  - cell references (r="C7") place cells, so skipped empty cells become ""
  *    in the right column; a cell or row out of order is an error;
  *  - guards: at most TABLE_ZIP_ENTRIES_MAX entries in the archive and
@@ -90,7 +93,11 @@
  * Every function that can fail returns 0 (or the documented positive value)
  * on success and a negative number on failure, appending a message for a
  * person to `err` when it is not NULL.  Messages about a row start with
- * "row N: ".  Allocation failure aborts (see strbuf.h).
+ * "row N: " or "row N, column X: " (CSV) or "row N: cell XN " (XLSX); an
+ * XLSX whose XML is malformed gets the part and line instead, as libxml2
+ * parses ahead and the row would be a guess (table_reader_rownum() then
+ * gives the last row read).  Messages from table_reader_open() start with
+ * the path.  Allocation failure aborts (see strbuf.h).
  *
  * Threads: readers and writers are independent objects and may be used from
  * different threads at once; one object must not be shared between threads.

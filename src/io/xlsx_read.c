@@ -63,6 +63,9 @@ struct xlsx_in {
 	size_t nxf;
 	int date1904;
 
+	struct xml_part *cur_part; /* the part being parsed, for errors */
+	char *sheet_name;          /* the worksheet's part name */
+
 	/* the worksheet */
 	struct xml_part sheet;
 	int sheet_open;
@@ -125,6 +128,70 @@ static void part_xml_error(void *ctx, xmlErrorPtr e)
 	strbuf_setlen(&p->err, len);
 }
 
+/*
+ * Some libxml2 messages (bad encodings, I/O) bypass a reader's own error
+ * handler and go to the thread's handlers, which print to stderr.  While
+ * this module is at work (opening, table_reader_next()), the thread's
+ * handlers are ours and file the message with the part being parsed; they
+ * are put back afterwards.  libxml2 keeps these handlers per thread.
+ */
+#if LIBXML_VERSION >= 21200
+static void thread_xml_error(void *ctx, const xmlError *e)
+#else
+static void thread_xml_error(void *ctx, xmlErrorPtr e)
+#endif
+{
+	struct xlsx_in *x = ctx;
+
+	if (x->cur_part)
+		part_xml_error(x->cur_part, e);
+}
+
+static void thread_generic_error(void *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void thread_generic_error(void *ctx, const char *fmt, ...)
+{
+	struct xlsx_in *x = ctx;
+	struct xml_part *p = x->cur_part;
+	va_list ap;
+	size_t len;
+
+	if (!p || p->err.len)
+		return;
+	strbuf_addf(&p->err, "%s cannot be parsed: ", p->name);
+	va_start(ap, fmt);
+	strbuf_vaddf(&p->err, fmt, ap);
+	va_end(ap);
+	len = p->err.len;
+	while (len && (p->err.buf[len - 1] == '\n' || p->err.buf[len - 1] == ' '))
+		len--;
+	strbuf_setlen(&p->err, len);
+}
+
+struct err_guard {
+	xmlGenericErrorFunc gfn;
+	void *gctx;
+	xmlStructuredErrorFunc sfn;
+	void *sctx;
+};
+
+static void guard_on(struct err_guard *g, struct xlsx_in *x)
+{
+	g->gfn = xmlGenericError;
+	g->gctx = xmlGenericErrorContext;
+	g->sfn = xmlStructuredError;
+	g->sctx = xmlStructuredErrorContext;
+	xmlSetGenericErrorFunc(x, thread_generic_error);
+	xmlSetStructuredErrorFunc(x, thread_xml_error);
+}
+
+static void guard_off(const struct err_guard *g)
+{
+	xmlSetGenericErrorFunc(g->gctx, g->gfn);
+	xmlSetStructuredErrorFunc(g->sctx, g->sfn);
+}
+
 static zip_int64_t locate(zip_t *za, const char *name)
 {
 	zip_int64_t idx = zip_name_locate(za, name, 0);
@@ -146,6 +213,7 @@ static int part_open(struct xlsx_in *x, struct xml_part *p, const char *name,
 
 	memset(p, 0, sizeof(*p));
 	p->x = x;
+	x->cur_part = p;
 	strbuf_init(&p->err, 0);
 	idx = locate(x->za, name);
 	if (idx < 0)
@@ -177,6 +245,8 @@ static int part_open(struct xlsx_in *x, struct xml_part *p, const char *name,
 
 static void part_close(struct xml_part *p)
 {
+	if (p->x && p->x->cur_part == p)
+		p->x->cur_part = NULL;
 	if (p->xr)
 		xmlFreeTextReader(p->xr);
 	if (p->zf)
@@ -190,7 +260,7 @@ static void part_close(struct xml_part *p)
  * Advance to the next node: 1, 0 at the end of the part, -1 on error.
  * libxml2 parses ahead of the node it hands out, so an error it reports is
  * acted on only when the reader gives up (or at the end), after the nodes
- * before it: the row an error names is then the row where it is.
+ * before it.  Callers hold an err_guard around their loops.
  */
 static int part_step(struct xml_part *p, struct strbuf *err)
 {
@@ -323,7 +393,11 @@ static void decode_text(struct strbuf *out, const char *s, size_t len)
 		long cp = s[i] == '_' ? escape_at(s + i, len - i) : -1;
 
 		if (cp < 0) {
-			strbuf_addch(out, s[i++]);
+			const char *u = memchr(s + i + 1, '_', len - i - 1);
+			size_t run = u ? (size_t)(u - (s + i)) : len - i;
+
+			strbuf_add(out, s + i, run);
+			i += run;
 			continue;
 		}
 		if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -843,15 +917,29 @@ static void fail_row(struct xlsx_in *x, struct strbuf *err, const char *fmt,
 	va_end(ap);
 }
 
+static void fail_cell(struct xlsx_in *x, struct strbuf *err, const char *fmt,
+		      ...) __attribute__((format(printf, 3, 4)));
+
+/* "row N: cell XN <what>" */
+static void fail_cell(struct xlsx_in *x, struct strbuf *err, const char *fmt,
+		      ...)
+{
+	va_list ap;
+
+	strbuf_addf(err, "row %zu: cell ", x->cur_row);
+	table_colname(err, x->col);
+	strbuf_addf(err, "%zu ", x->cur_row);
+	va_start(ap, fmt);
+	strbuf_vaddf(err, fmt, ap);
+	va_end(ap);
+}
+
 static int finish_cell(struct xlsx_in *x, struct strbuf *err)
 {
 	const char *t = x->ctype;
 	struct strbuf *val = &x->val;
-	struct strbuf col = STRBUF_INIT;
-	int ret = -1;
 
 	strbuf_reset(val);
-	table_colname(&col, x->col);
 	if (!x->has_value) {
 		/* formatted but empty */
 	} else if (!strcmp(t, "s")) {
@@ -860,10 +948,9 @@ static int finish_cell(struct xlsx_in *x, struct strbuf *err)
 		if (!x->text.len)
 			goto done;
 		if (parse_index(x->text.buf, &idx) < 0 || idx >= x->sst_n) {
-			fail_row(x, err, "cell %s%zu refers to shared string "
-				 "'%.20s', which does not exist", col.buf,
-				 x->cur_row, x->text.buf);
-			goto cleanup;
+			fail_cell(x, err, "refers to a shared string that does "
+				  "not exist");
+			return -1;
 		}
 		strbuf_addstr(val, x->sst.buf + x->sst_off[idx]);
 	} else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
@@ -898,86 +985,130 @@ static int finish_cell(struct xlsx_in *x, struct strbuf *err)
 	}
 done:
 	if (val->len > TABLE_CELL_MAX) {
-		fail_row(x, err, "cell %s%zu is longer than the limit of %d bytes",
-			 col.buf, x->cur_row, TABLE_CELL_MAX);
-		goto cleanup;
+		fail_cell(x, err, "is longer than the limit of %d bytes",
+				  TABLE_CELL_MAX);
+		return -1;
 	}
 	if (x->col >= TABLE_COLS_MAX) {
 		if (val->len) {
-			fail_row(x, err, "cell %s%zu is beyond the limit of %d "
-				 "columns", col.buf, x->cur_row, TABLE_COLS_MAX);
-			goto cleanup;
+			fail_cell(x, err, "is beyond the limit of %d columns",
+				  TABLE_COLS_MAX);
+			return -1;
 		}
 	} else if (val->len) {
 		table_rowbuf_set(&x->row, x->col, val->buf, val->len);
 	}
-	ret = 0;
-cleanup:
-	strbuf_release(&col);
-	return ret;
+	return 0;
 }
 
 /* ---- the worksheet stream ---- */
 
+/* An attribute wanted from a hot element, copied into a small buffer. */
+struct attr_want {
+	const char *name;
+	char *buf;
+	size_t size;
+	int found;          /* 1 found, 0 absent, -1 too long for buf */
+};
+
+/*
+ * Fetch the unprefixed attributes `want[0..n)` of the current element in
+ * one pass, without allocating (rows and cells are the bulk of a sheet).
+ */
+static void get_attrs(xmlTextReaderPtr xr, struct attr_want *want, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		want[i].found = 0;
+		want[i].buf[0] = '\0';
+	}
+	if (xmlTextReaderMoveToFirstAttribute(xr) != 1)
+		return;
+	do {
+		const xmlChar *name = xmlTextReaderConstLocalName(xr);
+		const xmlChar *v;
+		size_t len;
+
+		if (!name || xmlTextReaderConstPrefix(xr))
+			continue;
+		for (i = 0; i < n; i++)
+			if (!want[i].found && !strcmp((const char *)name,
+						      want[i].name))
+				break;
+		if (i == n)
+			continue;
+		v = xmlTextReaderConstValue(xr);
+		len = v ? strlen((const char *)v) : 0;
+		if (len >= want[i].size) {
+			want[i].found = -1;
+			continue;
+		}
+		memcpy(want[i].buf, v ? (const char *)v : "", len + 1);
+		want[i].found = 1;
+	} while (xmlTextReaderMoveToNextAttribute(xr) == 1);
+	xmlTextReaderMoveToElement(xr);
+}
+
 static int start_row(struct xlsx_in *x, xmlTextReaderPtr xr,
 		     struct strbuf *err)
 {
-	char *r = attr(xr, "r");
+	char r[24];
+	struct attr_want want[] = { { "r", r, sizeof(r), 0 } };
 	size_t n = x->cur_row + 1;
-	int ret = -1;
 
-	if (r && (parse_index(r, &n) < 0 || n <= x->cur_row ||
-		  n > TABLE_XLSX_ROWS_MAX)) {
+	get_attrs(xr, want, 1);
+	if (want[0].found && (want[0].found < 0 || parse_index(r, &n) < 0 ||
+			      n <= x->cur_row || n > TABLE_XLSX_ROWS_MAX)) {
 		strbuf_addf(err, "row number '%.20s' after row %zu is invalid "
-			    "or out of order", r, x->cur_row);
-		goto cleanup;
+			    "or out of order", want[0].found < 0 ? "(long)" : r,
+			    x->cur_row);
+		return -1;
 	}
 	x->cur_row = n;
 	x->next_col = 0;
 	table_rowbuf_reset(&x->row);
 	x->in_row = !xmlTextReaderIsEmptyElement(xr);
-	ret = 0;
-cleanup:
-	free(r);
-	return ret;
+	return 0;
 }
 
 static int start_cell(struct xlsx_in *x, xmlTextReaderPtr xr,
 		      struct strbuf *err)
 {
-	char *r = attr(xr, "r");
-	char *t = attr(xr, "t");
-	char *s = attr(xr, "s");
+	char r[24], t[sizeof(x->ctype)], s[24];
+	struct attr_want want[] = {
+		{ "r", r, sizeof(r), 0 },
+		{ "t", t, sizeof(t), 0 },
+		{ "s", s, sizeof(s), 0 },
+	};
 	size_t col = x->next_col;
-	int ret = -1;
 
-	if (r && parse_ref_col(r, &col) < 0) {
-		fail_row(x, err, "invalid cell reference '%.20s'", r);
-		goto cleanup;
+	get_attrs(xr, want, 3);
+	if (want[0].found && (want[0].found < 0 || parse_ref_col(r, &col) < 0)) {
+		fail_row(x, err, "invalid cell reference '%.20s'",
+			 want[0].found < 0 ? "(long)" : r);
+		return -1;
 	}
 	if (col < x->next_col) {
-		fail_row(x, err, "cell '%.20s' is out of order", r ? r : "?");
-		goto cleanup;
+		fail_row(x, err, "cell '%.20s' is out of order",
+			 want[0].found ? r : "?");
+		return -1;
 	}
 	x->col = col;
 	x->next_col = col + 1;
-	snprintf(x->ctype, sizeof(x->ctype), "%s", t ? t : "n");
-	if (!s || parse_index(s, &x->cstyle) < 0)
+	/* t fits: get_attrs() keeps only values shorter than the buffer */
+	strcpy(x->ctype, want[1].found > 0 ? t : want[1].found ? "?" : "n");
+	if (want[2].found <= 0 || parse_index(s, &x->cstyle) < 0)
 		x->cstyle = 0;
 	x->has_value = 0;
 	x->in_v = x->in_is = x->in_t = x->rph_depth = 0;
 	strbuf_reset(&x->text);
 	x->in_cell = !xmlTextReaderIsEmptyElement(xr);
-	ret = 0;
-cleanup:
-	free(r);
-	free(t);
-	free(s);
-	return ret;
+	return 0;
 }
 
-static int xlsx_next(struct table_reader *r, struct table_row *row,
-		     struct strbuf *err)
+static int next_row(struct table_reader *r, struct table_row *row,
+		    struct strbuf *err)
 {
 	struct xlsx_in *x = r->impl;
 	xmlTextReaderPtr xr = x->sheet.xr;
@@ -1070,13 +1201,8 @@ static int xlsx_next(struct table_reader *r, struct table_row *row,
 			if (v)
 				strbuf_addstr(&x->text, (const char *)v);
 			if (x->text.len > TABLE_CELL_MAX) {
-				struct strbuf col = STRBUF_INIT;
-
-				table_colname(&col, x->col);
-				fail_row(x, err, "cell %s%zu is longer than the "
-					 "limit of %d bytes", col.buf, x->cur_row,
-					 TABLE_CELL_MAX);
-				strbuf_release(&col);
+				fail_cell(x, err, "is longer than the limit of "
+					  "%d bytes", TABLE_CELL_MAX);
 				ret = -1;
 				break;
 			}
@@ -1085,6 +1211,18 @@ static int xlsx_next(struct table_reader *r, struct table_row *row,
 	if (ret < 0)
 		r->rownum = x->cur_row;
 	return ret < 0 ? -1 : 0;
+}
+
+static int xlsx_next(struct table_reader *r, struct table_row *row,
+		     struct strbuf *err)
+{
+	struct err_guard g;
+	int ret;
+
+	guard_on(&g, r->impl);
+	ret = next_row(r, row, err);
+	guard_off(&g);
+	return ret;
 }
 
 static void xlsx_release(struct table_reader *r)
@@ -1100,6 +1238,7 @@ static void xlsx_release(struct table_reader *r)
 	strbuf_release(&x->sst);
 	free(x->sst_off);
 	free(x->xf_kind);
+	free(x->sheet_name);
 	strbuf_release(&x->text);
 	strbuf_release(&x->val);
 	table_rowbuf_release(&x->row);
@@ -1108,6 +1247,35 @@ static void xlsx_release(struct table_reader *r)
 }
 
 /* ---- opening ---- */
+
+/*
+ * Read what the worksheet needs from the other parts, and choose the
+ * worksheet (x->sheet_name).
+ */
+static int read_parts(struct xlsx_in *x, struct strbuf *err)
+{
+	char *rid = NULL, *sst = NULL, *styles = NULL;
+	int ret = -1;
+
+	if (read_workbook(x, &rid, err) < 0 ||
+	    read_rels(x, rid, &x->sheet_name, &sst, &styles, err) < 0)
+		goto cleanup;
+	if (!x->sheet_name || locate(x->za, x->sheet_name) < 0) {
+		free(x->sheet_name);
+		x->sheet_name = strdup("xl/worksheets/sheet1.xml");
+		if (!x->sheet_name)
+			abort();
+	}
+	if (read_styles(x, styles ? styles : "xl/styles.xml", err) < 0 ||
+	    read_sst(x, sst ? sst : "xl/sharedStrings.xml", err) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(rid);
+	free(sst);
+	free(styles);
+	return ret;
+}
 
 static const char ole_magic[8] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
@@ -1181,9 +1349,9 @@ int table_xlsx_reader_open(struct table_reader *r, const char *path,
 			   const char *data, size_t len, struct strbuf *err)
 {
 	struct xlsx_in *x = calloc(1, sizeof(*x));
-	char *rid = NULL, *sheet = NULL, *sst = NULL, *styles = NULL;
+	struct err_guard g;
 	zip_int64_t n;
-	int ret = -1;
+	int ret;
 
 	if (!x)
 		abort();
@@ -1196,45 +1364,30 @@ int table_xlsx_reader_open(struct table_reader *r, const char *path,
 	r->release = xlsx_release;
 
 	if (open_archive(x, path, data, len, err) < 0)
-		goto cleanup;
+		return -1;
 	n = zip_get_num_entries(x->za, 0);
 	if (n <= 0) {
 		strbuf_addstr(err, "not an XLSX workbook (an empty archive)");
-		goto cleanup;
+		return -1;
 	}
 	if (n > TABLE_ZIP_ENTRIES_MAX) {
 		strbuf_addf(err, "the archive has %lld entries, more than the "
 			    "%d allowed", (long long)n, TABLE_ZIP_ENTRIES_MAX);
-		goto cleanup;
+		return -1;
 	}
-	if (read_workbook(x, &rid, err) < 0 ||
-	    read_rels(x, rid, &sheet, &sst, &styles, err) < 0)
-		goto cleanup;
-	if (!sheet || locate(x->za, sheet) < 0) {
-		free(sheet);
-		sheet = strdup("xl/worksheets/sheet1.xml");
-		if (!sheet)
-			abort();
-	}
-	if (read_styles(x, styles ? styles : "xl/styles.xml", err) < 0 ||
-	    read_sst(x, sst ? sst : "xl/sharedStrings.xml", err) < 0)
-		goto cleanup;
-	ret = part_open(x, &x->sheet, sheet, err);
-	x->sheet_open = 1;
+	guard_on(&g, x);
+	ret = read_parts(x, err);
 	if (ret == 0) {
-		strbuf_addstr(err, locate(x->za, "[Content_Types].xml") < 0
-				   ? "not an XLSX workbook (a zip archive "
-				     "without a workbook)"
-				   : "the workbook has no worksheet");
-		ret = -1;
+		x->sheet_open = 1;
+		ret = part_open(x, &x->sheet, x->sheet_name, err);
+		if (ret == 0) {
+			strbuf_addstr(err, locate(x->za, "[Content_Types].xml") < 0
+					   ? "not an XLSX workbook (a zip archive "
+					     "without a workbook)"
+					   : "the workbook has no worksheet");
+			ret = -1;
+		}
 	}
-	if (ret < 0)
-		goto cleanup;
-	ret = 0;
-cleanup:
-	free(rid);
-	free(sheet);
-	free(sst);
-	free(styles);
-	return ret;
+	guard_off(&g);
+	return ret < 0 ? -1 : 0;
 }

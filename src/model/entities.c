@@ -4,7 +4,7 @@
  * columns, checks across fields).  Everything else about them is done by the
  * generic machinery in entity.c.  Event record types live in their own file.
  */
-#include "model/entity.h"
+#include "model/entity_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +29,11 @@ static int fetch_ref(struct entity_op *op, const char *name, const char *code,
 	int ret;
 
 	record_init(out, ed);
-	ret = entity_lookup(op->db, ed, code, out, &op->error.msg);
+	ret = entity_lookup_cached(op->db, op->cache, ed, code, out, &op->error.msg);
 	if (ret == 0)
 		return 0;
 	if (ret == MODEL_ENOTFOUND)
-		return model_fail(&op->error, MODEL_EINVAL, field, "%s“%s”不存在",
-				  entity_field(op->ed, field)->label, code);
+		return ref_missing(&op->error, entity_field(op->ed, field), code);
 	return model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
 }
 
@@ -116,7 +115,7 @@ static const struct entity_desc region_desc = {
 	.flags = ENT_REFDATA | ENT_RETIRE,
 	.read_roles = BIZ | R(SYSADMIN) | R(SECADMIN),
 	.write_roles = R(OFFICE) | R(SYSTEM),
-	.scope = { .district = "district" },
+	.scope = { .district = "district", .township = "township" },
 	.retire_field = "active", .default_sort = "code",
 	.prepare = region_prepare,
 };
@@ -243,25 +242,24 @@ static const struct field_desc subject_fields[] = {
 };
 
 /* The department of township `code` (the one whose region it is, with the township role). */
-static int township_department(struct db *db, const char *township, char **out,
-			       struct strbuf *err)
+static int township_department(struct entity_op *op, const char *township, char **out)
 {
 	const char *params[] = { township };
 
-	return db_query_value(db,
+	return entity_op_query_value(op,
 		"SELECT code FROM departments WHERE region = ? AND active = 1 "
 		"AND (roles LIKE '%township%') ORDER BY code LIMIT 1",
-		params, 1, out, err);
+		params, 1, out);
 }
 
-static int sector_department(struct db *db, const char *district, const char *category,
-			     char **out, struct strbuf *err)
+static int sector_department(struct entity_op *op, const char *district, const char *category,
+			     char **out)
 {
 	const char *params[] = { district, category };
 
-	return db_query_value(db,
+	return entity_op_query_value(op,
 		"SELECT department FROM sector_map WHERE district = ? AND category = ?",
-		params, 2, out, err);
+		params, 2, out);
 }
 
 static int subject_prepare(struct entity_op *op)
@@ -326,10 +324,9 @@ static int subject_prepare(struct entity_op *op)
 	/* The supervisor follows the sector map unless the caller set one. */
 	if (!record_get(op->rec, "supervisor")) {
 		if (is_village_kind)
-			ret = township_department(op->db, township, &dept, &op->error.msg);
+			ret = township_department(op, township, &dept);
 		else
-			ret = sector_department(op->db, record_get(&t, "district"), category,
-						&dept, &op->error.msg);
+			ret = sector_department(op, record_get(&t, "district"), category, &dept);
 		if (ret) {
 			ret = model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
 			goto cleanup;

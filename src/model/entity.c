@@ -25,6 +25,7 @@
 #include "db/db.h"
 #include "model/audit.h"
 #include "model/entity_int.h"
+#include "model/lookup_cache.h"
 
 /* ---- errors ---- */
 
@@ -352,7 +353,8 @@ int entity_can_write(const struct entity_desc *ed, const struct actor *a)
  * on the row itself so that a township cannot create a subject in another
  * township, nor move one there.
  */
-static int scope_check_record(struct db *db, const struct actor *a, const struct record *r)
+int scope_check_record(struct db *db, const struct actor *a, const struct record *r,
+		       int for_ref)
 {
 	const struct entity_scope *s = &r->ed->scope;
 	const char *col = NULL, *want = NULL;
@@ -386,8 +388,15 @@ static int scope_check_record(struct db *db, const struct actor *a, const struct
 		}
 		break;
 	case ROLE_TOWNSHIP:
-		col = (r->ed->flags & ENT_REFDATA) ? s->district : s->township;
-		want = (r->ed->flags & ENT_REFDATA) ? a->district : a->township;
+		/* a township reads the district's reference data, but what it
+		 * writes may only name places of its own township */
+		if ((r->ed->flags & ENT_REFDATA) && !(for_ref && s->township)) {
+			col = s->district;
+			want = a->district;
+		} else {
+			col = s->township;
+			want = a->township;
+		}
 		break;
 	case ROLE_GRID:
 		col = (r->ed->flags & ENT_REFDATA) ? s->district : s->grid;
@@ -659,54 +668,48 @@ static int record_check_required(const struct record *r, struct model_error *e)
 	return 0;
 }
 
+int ref_missing(struct model_error *e, const struct field_desc *fd, const char *value)
+{
+	return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不存在%s", fd->label, value,
+			  fd->ref_level ? "或层级不符" : "");
+}
+
 /*
  * References: each non-null FT_REF value must name an existing record (of
  * the right level) that the actor can see.  Out of scope and missing read
  * the same, so that an error never tells what exists elsewhere.
+ * Administrators, who read no business data, only learn that it exists.
  */
-static int record_check_refs(struct db *db, const struct actor *a, const struct record *r,
+static int record_check_refs(const struct model_ctx *mc, const struct record *r,
 			     struct model_error *e)
 {
-	struct strbuf sql = STRBUF_INIT;
-	struct sqlp p = SQLP_INIT;
-	struct db_stmt *st = NULL;
+	struct record ref;
 	size_t i;
-	int ret = 0;
+	int ret = 0, rc;
 
 	for (i = 0; i < r->ed->nfields && !ret; i++) {
 		const struct field_desc *fd = &r->ed->fields[i];
 		const struct entity_desc *red;
-		int rc;
+		int ok;
 
 		if (fd->type != FT_REF || !r->val[i] || (fd->flags & FF_DERIVED))
 			continue;
 		red = entity_find(fd->ref);
-		strbuf_reset(&sql);
-		sqlp_release(&p);
-		strbuf_addf(&sql, "SELECT 1 FROM %s t WHERE t.%s = ?", red->table, red->key);
-		sqlp_text(&p, r->val[i]);
-		if (fd->ref_level) {
-			strbuf_addstr(&sql, " AND t.level = ?");
-			sqlp_text(&p, fd->ref_level);
+		record_init(&ref, NULL);
+		rc = entity_lookup_cached(mc->db, mc->cache, red, r->val[i], &ref, &e->msg);
+		if (rc == MODEL_EDB) {
+			record_release(&ref);
+			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		}
-		if (entity_can_read(red, a) || !(ROLE_BIT(a->role) & ROLES_ADMIN))
-			scope_where(red, a, "t", &sql, &p);
-		if (db_prepare(db, sql.buf, &st, &e->msg)) {
-			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-			break;
-		}
-		sqlp_bind(&p, st, 1);
-		rc = db_step(st, &e->msg);
-		db_finalize(st);
-		st = NULL;
-		if (rc < 0)
-			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-		else if (rc != DB_ROW)
-			ret = model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不存在%s", fd->label,
-					 r->val[i], fd->ref_level ? "或层级不符" : "");
+		ok = rc == 0;
+		if (ok && fd->ref_level)
+			ok = record_get(&ref, "level") && !strcmp(record_get(&ref, "level"), fd->ref_level);
+		if (ok && !(ROLE_BIT(mc->actor->role) & ROLES_ADMIN))
+			ok = scope_check_record(mc->db, mc->actor, &ref, 1);
+		record_release(&ref);
+		if (!ok)
+			ret = ref_missing(e, fd, r->val[i]);
 	}
-	sqlp_release(&p);
-	strbuf_release(&sql);
 	return ret;
 }
 
@@ -808,6 +811,61 @@ cleanup:
 	if (st)
 		db_finalize(st);
 	strbuf_release(&sql);
+	return ret;
+}
+
+int entity_lookup_cached(struct db *db, struct lookup_cache *cache,
+			 const struct entity_desc *ed, const char *key, struct record *out,
+			 struct strbuf *err)
+{
+	const struct record *hit;
+	size_t i;
+	int ret;
+
+	if (!cache)
+		return entity_lookup(db, ed, key, out, err);
+	if (lookup_cache_record(cache, ed, key, &hit)) {
+		if (!hit)
+			return MODEL_ENOTFOUND;
+		if (!out->ed)
+			record_init(out, ed);
+		out->id = hit->id;
+		out->rev = hit->rev;
+		for (i = 0; i < ed->nfields; i++)
+			record_set(out, (int)i, hit->val[i]);
+		return 0;
+	}
+	ret = entity_lookup(db, ed, key, out, err);
+	if (ret == 0)
+		lookup_cache_put_record(cache, ed, key, out);
+	else if (ret == MODEL_ENOTFOUND)
+		lookup_cache_put_record(cache, ed, key, NULL);
+	return ret;
+}
+
+int entity_op_query_value(struct entity_op *op, const char *sql, const char *const *params,
+			  int nparams, char **out)
+{
+	struct strbuf key = STRBUF_INIT;
+	const char *v;
+	int i, ret;
+
+	*out = NULL;
+	if (op->cache) {
+		strbuf_addstr(&key, sql);
+		for (i = 0; i < nparams; i++)
+			strbuf_addf(&key, "\x1f%s", params[i] ? params[i] : "\x1e");
+		if (lookup_cache_value(op->cache, key.buf, &v)) {
+			strbuf_release(&key);
+			if (v && !(*out = strdup(v)))
+				abort();
+			return 0;
+		}
+	}
+	ret = db_query_value(op->db, sql, params, nparams, out, &op->error.msg);
+	if (!ret && op->cache)
+		lookup_cache_put_value(op->cache, key.buf, *out);
+	strbuf_release(&key);
 	return ret;
 }
 
@@ -1008,9 +1066,10 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		strbuf_addf(&sql, "UPDATE %s SET rev = rev + 1, updated_at = ?", ed->table);
 		for (i = 0; i < ed->nfields; i++) {
 			const struct field_desc *fd = &ed->fields[i];
-			if (fd->flags & FF_PERSONAL)
-				strbuf_addf(&sql, ", %s_enc = ?, %s_idx = %s", fd->key, fd->key,
-					    (r->given[i] ? "?" : fd->key));
+			if ((fd->flags & FF_PERSONAL) && r->given[i])
+				strbuf_addf(&sql, ", %s_enc = ?, %s_idx = ?", fd->key, fd->key);
+			else if (fd->flags & FF_PERSONAL)
+				strbuf_addf(&sql, ", %s_enc = ?", fd->key); /* its index stays */
 			else
 				strbuf_addf(&sql, ", %s = ?", fd->key);
 		}
@@ -1058,7 +1117,10 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	}
 	db_finalize(st);
 	st = NULL;
-	if (ed->flags & ENT_HISTORY) {
+	if (mc->cache)
+		lookup_cache_forget(mc->cache, ed, record_get(r, ed->key));
+	/* a bulk operation writes the history of what it created in one go */
+	if ((ed->flags & ENT_HISTORY) && !(mc->bulk && !old)) {
 		char cur[8];
 		if (!month) {
 			month_now_utc(cur);
@@ -1153,6 +1215,9 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 				return model_fail(e, MODEL_EINVAL, fd->key, "%s：创建后不能修改", fd->label);
 		}
 	}
+	ret = record_check_refs(mc, r, e);
+	if (ret)
+		return ret;
 	if (r->ed->prepare) {
 		memset(&op, 0, sizeof(op));
 		op.db = mc->db;
@@ -1162,9 +1227,11 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 		op.rec = r;
 		op.old = old;
 		op.secret = secret;
+		op.cache = mc->cache;
 		op.policy_min_len = 8;
 		op.policy_min_classes = 3;
-		model_policy(mc->db, &op.policy_min_len, &op.policy_min_classes);
+		if (secret)
+			model_policy(mc->db, &op.policy_min_len, &op.policy_min_classes);
 		model_error_init(&op.error);
 		ret = r->ed->prepare(&op);
 		if (ret) {
@@ -1174,10 +1241,7 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 		}
 		model_error_release(&op.error);
 	}
-	ret = record_check_refs(mc->db, mc->actor, r, e);
-	if (ret)
-		return ret;
-	if (!scope_check_record(mc->db, mc->actor, r))
+	if (!scope_check_record(mc->db, mc->actor, r, 0))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
 	return 0;
 }
@@ -1320,7 +1384,7 @@ int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
 	ret = load_scoped(mc, ed, id, &old, e);
 	if (ret)
 		goto rollback;
-	if (!scope_check_record(mc->db, mc->actor, &old)) {
+	if (!scope_check_record(mc->db, mc->actor, &old, 0)) {
 		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
 		goto rollback;
 	}

@@ -178,6 +178,7 @@ struct entity_op {
 	struct record *rec;       /* the new state */
 	const struct record *old; /* the old state on update, else NULL */
 	const char *secret;       /* a password given with the request (users) */
+	struct lookup_cache *cache; /* NULL, or what this bulk operation has read */
 	int policy_min_len, policy_min_classes; /* password policy in force */
 	struct model_error error;
 };
@@ -218,11 +219,16 @@ const char *record_get(const struct record *r, const char *key);
 int entity_can_read(const struct entity_desc *ed, const struct actor *a);
 int entity_can_write(const struct entity_desc *ed, const struct actor *a);
 
-/* Context of every call below. */
+struct lookup_cache;
+
+/* Context of every call below.  Zero what you do not set. */
 struct model_ctx {
 	struct db *db;
 	const struct actor *actor;
 	const struct crypto_keys *keys;
+	/* set by bulk operations (import): */
+	struct lookup_cache *cache; /* referenced records already read */
+	int bulk;                   /* history of created records written set-wise at the end */
 };
 
 /*

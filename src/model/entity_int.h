@@ -44,6 +44,26 @@ void model_policy(struct db *db, int *min_len, int *min_classes);
 /* The keyed hash of a personal value as typed by a user. */
 void entity_blind_index(const struct crypto_keys *keys, const char *plain, struct strbuf *out);
 
+/*
+ * entity_lookup() through `cache` when not NULL (hooks and reference
+ * checks read the same few records again and again in an import).
+ */
+int entity_lookup_cached(struct db *db, struct lookup_cache *cache,
+			 const struct entity_desc *ed, const char *key, struct record *out,
+			 struct strbuf *err);
+/* db_query_value() memoised in the operation's cache when it has one. */
+int entity_op_query_value(struct entity_op *op, const char *sql, const char *const *params,
+			  int nparams, char **out);
+/* The one message for a reference that is missing, of the wrong level or out of scope. */
+int ref_missing(struct model_error *e, const struct field_desc *fd, const char *value);
+/*
+ * Is record `r` inside the actor's scope (by its scope columns)?  With
+ * `for_ref`, `r` is named by a write: a township may then only name
+ * reference data of its own township where the data has a township column.
+ */
+int scope_check_record(struct db *db, const struct actor *a, const struct record *r,
+		       int for_ref);
+
 /* Build the FROM/WHERE of a list query from its parameters. */
 int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	       const struct list_params *p, struct strbuf *from_where, struct sqlp *params,

@@ -114,7 +114,7 @@ enum login_result session_login(struct db *db, const char *username, const char 
 {
 	struct db_stmt *st = NULL;
 	int64_t now = time_now(), uid = 0, failed = 0, locked = 0;
-	int found = 0, active = 0, ok, rc;
+	int found = 0, active = 0, change = 0, ok, rc;
 	char *hash = NULL;
 	char th[65], ch[65];
 	enum login_result res = LOGIN_ERROR;
@@ -134,7 +134,7 @@ enum login_result session_login(struct db *db, const char *username, const char 
 		hash = strdup(db_column_text(st, 1));
 		failed = db_column_int64(st, 2);
 		locked = db_column_int64(st, 3);
-		*must_change = db_column_int64(st, 4) != 0;
+		change = db_column_int64(st, 4) != 0; /* told only on success */
 		active = db_column_int64(st, 5) != 0;
 	}
 	db_finalize(st);
@@ -221,6 +221,7 @@ fail_tx:
 		goto fail_ok;
 	if (db_commit(db, err))
 		goto fail_ok;
+	*must_change = change;
 	res = LOGIN_OK;
 	goto cleanup;
 fail_ok:

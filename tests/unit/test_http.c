@@ -40,8 +40,7 @@ struct fixture {
 	unsigned short port;
 	struct http_cached *health;
 	pthread_mutex_t log_lock;
-	char last_log[512];
-	int nr_logs;
+	struct strbuf logs;	/* every access line, under log_lock */
 };
 
 static struct fixture fx;
@@ -52,10 +51,19 @@ static void test_access_log(void *cls, const char *method, const char *path,
 	struct fixture *f = cls;
 
 	pthread_mutex_lock(&f->log_lock);
-	snprintf(f->last_log, sizeof(f->last_log), "%s %s %u %llu", method,
-		 path, status, (unsigned long long)bytes);
-	f->nr_logs++;
+	strbuf_addf(&f->logs, "%s %s %u %llu\n", method, path, status,
+		    (unsigned long long)bytes);
 	pthread_mutex_unlock(&f->log_lock);
+}
+
+/* Copy of the access log so far (asserting while holding the lock would
+ * leave it locked on failure, and the server threads stuck). */
+static void copy_logs(struct strbuf *out)
+{
+	strbuf_reset(out);
+	pthread_mutex_lock(&fx.log_lock);
+	strbuf_addbuf(out, &fx.logs);
+	pthread_mutex_unlock(&fx.log_lock);
 }
 
 static void add_str(json_t *o, const char *key, const char *val)
@@ -74,9 +82,11 @@ static void echo(struct http_request *req, struct http_response *res)
 	add_str(o, "q", http_query(req, "q"));
 	add_str(o, "flag", http_query(req, "flag"));
 	add_str(o, "nope", http_query(req, "nope"));
+	add_str(o, "upper", http_query(req, "upper"));
 	add_str(o, "xtest", http_header(req, "x-TEST"));
 	add_str(o, "sid", http_cookie(req, "sid"));
 	add_str(o, "other", http_cookie(req, "other"));
+	add_str(o, "SID", http_cookie(req, "SID"));
 	add_str(o, "ip", req->client_ip);
 	json_object_set_new(o, "tls", json_integer(req->tls));
 	json_object_set_new(o, "body_len", json_integer((json_int_t)req->body_len));
@@ -164,6 +174,7 @@ static int setup(void **state)
 
 	memset(&fx, 0, sizeof(fx));
 	pthread_mutex_init(&fx.log_lock, NULL);
+	strbuf_init(&fx.logs, 0);
 	strcpy(fx.tmp, "/tmp/test_http.XXXXXX");
 	if (!mkdtemp(fx.tmp))
 		return -1;
@@ -217,6 +228,7 @@ static int teardown(void **state)
 	if (system(cmd))
 		return -1;
 	pthread_mutex_destroy(&fx.log_lock);
+	strbuf_release(&fx.logs);
 	return 0;
 }
 
@@ -310,10 +322,18 @@ static void client_consume(struct client *c, size_t n)
 	c->len -= n;
 }
 
-/* Did the server close the connection (EOF, nothing left)? */
+/*
+ * Did the server close the connection (EOF or reset, nothing left)?  A
+ * timeout is not a close.
+ */
 static int client_eof(struct client *c)
 {
-	return c->len == 0 && client_fill(c) == 0;
+	ssize_t n;
+
+	if (c->len)
+		return 0;
+	n = client_fill(c);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
 static void reply_release(struct reply *r)
@@ -539,7 +559,7 @@ static void test_echo(void **state)
 	struct reply r;
 	json_t *j, *segs;
 
-	fetch(&r, "GET", "/t/echo/a%2Fb/c%20d?q=hello%20world%26more&flag",
+	fetch(&r, "GET", "/t/echo/a%2Fb/c%20d?q=hello%20world%26more&flag&UPPER=u",
 	      "X-Test: yes\r\nCookie: sid=abc; other=1\r\n");
 	assert_int_equal(r.status, 200);
 	j = reply_json(&r);
@@ -548,9 +568,12 @@ static void test_echo(void **state)
 	assert_string_equal(jstr(j, "q"), "hello world&more");
 	assert_string_equal(jstr(j, "flag"), "");
 	assert_true(json_is_null(json_object_get(j, "nope")));
+	/* names are case-sensitive (MHD's own lookup is not) */
+	assert_true(json_is_null(json_object_get(j, "upper")));
 	assert_string_equal(jstr(j, "xtest"), "yes");
 	assert_string_equal(jstr(j, "sid"), "abc");
 	assert_string_equal(jstr(j, "other"), "1");
+	assert_true(json_is_null(json_object_get(j, "SID")));
 	assert_string_equal(jstr(j, "ip"), "127.0.0.1");
 	assert_int_equal(json_integer_value(json_object_get(j, "tls")), 0);
 	assert_int_equal(json_integer_value(json_object_get(j, "body_len")), 0);
@@ -783,30 +806,23 @@ static void test_cookie_and_scratch(void **state)
 
 static void test_access_log_line(void **state)
 {
+	struct strbuf logs = STRBUF_INIT;
 	struct reply r;
-	int i, n;
+	int i;
 
-	pthread_mutex_lock(&fx.log_lock);
-	n = fx.nr_logs;
-	pthread_mutex_unlock(&fx.log_lock);
-	fetch(&r, "GET", "/t/echo/x?q=private%20search", NULL);
+	fetch(&r, "GET", "/t/echo/logged?q=private%20search", NULL);
 	reply_release(&r);
 	/* the line is written after the response went out: wait a little */
-	for (i = 0; i < 200; i++) {
-		int done;
-
-		pthread_mutex_lock(&fx.log_lock);
-		done = fx.nr_logs > n;
-		pthread_mutex_unlock(&fx.log_lock);
-		if (done)
+	for (i = 0; i < 400; i++) {
+		copy_logs(&logs);
+		if (strstr(logs.buf, "GET /t/echo/logged "))
 			break;
 		usleep(5000);
 	}
-	pthread_mutex_lock(&fx.log_lock);
-	assert_true(fx.nr_logs > n);
-	assert_int_equal(strncmp(fx.last_log, "GET /t/echo/x 200 ", 18), 0);
-	assert_null(strstr(fx.last_log, "private"));
-	pthread_mutex_unlock(&fx.log_lock);
+	assert_non_null(strstr(logs.buf, "\nGET /t/echo/logged 200 "));
+	assert_null(strstr(logs.buf, "private"));
+	assert_null(strstr(logs.buf, "?"));
+	strbuf_release(&logs);
 }
 
 static void test_malformed(void **state)
@@ -949,7 +965,8 @@ static void test_static_refusals(void **state)
 		"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt",
 		"/assets/..%2f..%2fsecret.txt", "/assets/%2e%2e/../secret.txt",
 		"/a%00b", "/..%5csecret.txt", "/assets\\..\\..\\secret.txt",
-		"/./index.html", "/%zz",
+		"/./index.html", "/%zz", "/assets%2f..%2f..%2fsecret.txt",
+		"/assets%2F%2E%2E%2F%2E%2E%2Fsecret.txt",
 	};
 	size_t i;
 

@@ -184,6 +184,16 @@ static void test_entity_paths(void **state)
 					fail_msg("%s: no filter %s", ed->name, fd->key);
 				assert_true(has_param(entity_op(ed, "/export", "get"), fd->key));
 			}
+			if (fd->flags & FF_RANGE) {
+				struct strbuf n = STRBUF_INIT;
+
+				strbuf_addf(&n, "%s_from", fd->key);
+				assert_true(has_param(list, n.buf));
+				strbuf_reset(&n);
+				strbuf_addf(&n, "%s_to", fd->key);
+				assert_true(has_param(list, n.buf));
+				strbuf_release(&n);
+			}
 		}
 		assert_int_equal(has_param(list, "as_of"), (ed->flags & ENT_HISTORY) != 0);
 		assert_true(has_param(list, "page"));

@@ -543,6 +543,12 @@ static void test_missing_file(void **state)
 	strbuf_reset(&err);
 	assert_true(table_reader_open(p2, &r, &err) < 0);
 	assert_contains(err.buf, "absent.xlsx: cannot open");
+	strbuf_reset(&err);
+	free(p1);
+	p1 = tpath("dir.csv");
+	assert_int_equal(mkdir(p1, 0700), 0);
+	assert_true(table_reader_open(p1, &r, &err) < 0);
+	assert_contains(err.buf, "dir.csv: not a regular file");
 	strbuf_release(&err);
 	free(p1);
 	free(p2);
@@ -896,12 +902,26 @@ static void test_xlsx_malformed(void **state)
 	free(msg);
 	msg = xlsx_error("m6.xlsx", SHEET_HEAD "<sheetData><row r=\"2\"><c r=\"A2\" t=\"s\">"
 			 "<v>9</v></c></row></sheetData></worksheet>", 0);
-	assert_contains(msg, "row 2: cell A2 refers to shared string '9'");
+	assert_contains(msg, "row 2: cell A2 refers to a shared string");
 	free(msg);
 	msg = xlsx_error("m7.xlsx", SHEET_HEAD "<sheetData><row r=\"2\"><c r=\"IW2\" t=\"inlineStr\">"
 			 "<is><t>x</t></is></c></row></sheetData></worksheet>", 0);
 	assert_contains(msg, "beyond the limit of 256 columns");
 	free(msg);
+	{
+		struct strbuf big = STRBUF_INIT;
+		size_t i;
+
+		strbuf_addstr(&big, SHEET_HEAD "<sheetData><row r=\"7\"><c r=\"B7\" "
+			      "t=\"inlineStr\"><is><t>");
+		for (i = 0; i < 140000; i++)
+			strbuf_addch(&big, 'x');
+		strbuf_addstr(&big, "</t></is></c></row></sheetData></worksheet>");
+		msg = xlsx_error("m9.xlsx", big.buf, 0);
+		assert_contains(msg, "row 7: cell B7 is longer than the limit");
+		free(msg);
+		strbuf_release(&big);
+	}
 	msg = xlsx_error("m8.xlsx", SHEET_HEAD "<sheetData><row r=\"1\"><c r=\"A1!\"><v>1</v></c>"
 			 "</row></sheetData></worksheet>", 0);
 	assert_contains(msg, "invalid cell reference");
@@ -993,6 +1013,7 @@ static void test_xlsx_not_a_workbook(void **state)
 struct bomb {
 	const char *head, *unit;
 	zip_uint64_t size, pos;
+	size_t hl, ul;
 };
 
 static zip_int64_t bomb_cb(void *ud, void *data, zip_uint64_t len,
@@ -1006,7 +1027,7 @@ static zip_int64_t bomb_cb(void *ud, void *data, zip_uint64_t len,
 		return 0;
 	case ZIP_SOURCE_READ: {
 		zip_uint64_t i, n = b->size - b->pos;
-		size_t hl = strlen(b->head), ul = strlen(b->unit);
+		size_t hl = b->hl, ul = b->ul;
 		char *out = data;
 
 		if (n > len)
@@ -1067,7 +1088,8 @@ static void test_xlsx_zip_bomb(void **state)
 {
 	char *unit = malloc(8 * 1024 * 1024 + 5);
 	char *path = tpath("bomb.xlsx");
-	struct bomb b = { "<styleSheet>", NULL, TABLE_INFLATE_MAX + 4096, 0 };
+	struct bomb b = { "<styleSheet>", NULL, TABLE_INFLATE_MAX + 4096, 0,
+			  12, 8 * 1024 * 1024 + 4 };
 	int code = 0;
 	zip_t *za;
 	zip_source_t *src;

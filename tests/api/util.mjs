@@ -1,0 +1,189 @@
+// util.mjs: helpers the scope, entity and import/export tests share on top
+// of lib.mjs: a district server with a client per user (logged in once),
+// problem+json assertions, and readers for the CSV and XLSX files the
+// server writes.  Not a test itself, and no mocks: the readers only look at
+// what the real program produced.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, loadDistrict, freshDb } from './lib.mjs';
+
+// A fresh database with the district of lib.mjs (and whatever `extra`
+// does to the store before the server starts), a running server, and
+// `as(username)`: a client logged in as that user (password changed).
+export async function districtServer(extra) {
+  const store = freshDb();
+  let srv;
+  try {
+    loadDistrict(store);
+    if (extra) extra(store);
+    srv = await startServer({ store });
+  } catch (e) {
+    store.cleanup();
+    throw e;
+  }
+  const clients = new Map();
+  return {
+    srv, store,
+    async as(user) {
+      if (!clients.has(user)) clients.set(user, await srv.client().loginReady(user));
+      return clients.get(user);
+    },
+    async stop() { await srv.stop(); store.cleanup(); },
+  };
+}
+
+// Import CSV text `text` of list `kind` through the command line (as the system).
+export function cliImport(store, kind, text, name = kind) {
+  const f = join(store.dir, `${name}-${process.hrtime.bigint()}.csv`);
+  writeFileSync(f, text);
+  const r = store.cli(['import', kind, f]);
+  if (r.status !== 0) throw new Error(`import ${kind}: ${r.stderr}${r.stdout}`);
+  return r;
+}
+
+// Assert that `r` is an RFC 9457 problem with this status, a non-empty
+// detail (matching `detail` when given: RegExp or exact string) and the
+// field at fault (`field: null` asserts there is none).
+export function assertProblem(r, status, { field, detail } = {}) {
+  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
+  assert.match(r.headers.get('content-type') || '', /^application\/problem\+json/, 'problem+json');
+  assert.ok(r.json, 'a JSON body');
+  assert.equal(r.json.status, status);
+  assert.equal(typeof r.json.detail, 'string');
+  assert.ok(r.json.detail.length > 0, 'a detail that says what is wrong');
+  if (detail instanceof RegExp) assert.match(r.json.detail, detail);
+  else if (detail !== undefined) assert.equal(r.json.detail, detail);
+  if (field === null) assert.equal(r.json.field, undefined, `no field expected: ${r.text}`);
+  else if (field !== undefined) assert.equal(r.json.field, field, `field at fault: ${r.text}`);
+  return r.json;
+}
+
+// The sorted codes of a list answer.
+export function codes(r) {
+  assert.equal(r.status, 200, r.text);
+  return r.json.items.map((x) => x.code).sort();
+}
+
+// All items of a list (every page).
+export async function listAll(client, path) {
+  const sep = path.includes('?') ? '&' : '?';
+  const items = [];
+  for (let page = 1; ; page++) {
+    const r = await client.get(`${path}${sep}page_size=500&page=${page}`);
+    assert.equal(r.status, 200, r.text);
+    items.push(...r.json.items);
+    if (items.length >= r.json.total || r.json.items.length === 0) return items;
+  }
+}
+
+// Parse CSV text (RFC 4180, optional UTF-8 BOM) into rows of strings.
+export function parseCsv(text) {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const rows = [];
+  let row = [], cell = '', i = 0, quoted = false;
+  while (i < text.length) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i += 2; continue; }
+      if (ch === '"') { quoted = false; i++; continue; }
+      cell += ch; i++; continue;
+    }
+    if (ch === '"') { quoted = true; i++; continue; }
+    if (ch === ',') { row.push(cell); cell = ''; i++; continue; }
+    if (ch === '\r' && text[i + 1] === '\n') i++;
+    if (ch === '\n' || ch === '\r') { row.push(cell); rows.push(row); row = []; cell = ''; i++; continue; }
+    cell += ch; i++;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+// Write CSV rows (arrays of strings) as text, quoting where needed.
+export function toCsv(rows) {
+  const q = (s) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  return rows.map((r) => r.map((c) => q(String(c ?? ''))).join(',')).join('\r\n') + '\r\n';
+}
+
+// Run a command (no shell); returns { status, stdout, stderr } with Buffers
+// decoded as UTF-8 unless `binary`.
+export function run(cmd, args, { input, binary = false } = {}) {
+  const r = spawnSync(cmd, args, { input, encoding: binary ? 'buffer' : 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return r;
+}
+
+// Convert UTF-8 text to GB18030 bytes with iconv(1) (Node has no GB18030 encoder).
+export function gb18030(text) {
+  const r = run('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: Buffer.from(text, 'utf8'), binary: true });
+  if (r.status !== 0) throw new Error('iconv: ' + r.stderr.toString());
+  return r.stdout;
+}
+
+function xmlText(s) {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(+n)).replace(/&amp;/g, '&');
+}
+
+function colIndex(ref) {
+  const letters = ref.match(/^[A-Z]+/)[0];
+  let n = 0;
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1;
+}
+
+// Read the first worksheet of an XLSX file (Buffer) into rows of strings,
+// through unzip(1).  Asserts it is a real zip with a workbook.
+export function readXlsx(buf) {
+  assert.equal(buf.subarray(0, 2).toString('latin1'), 'PK', 'an XLSX file is a zip archive');
+  const dir = mkdtempSync(join(tmpdir(), 'sanling-xlsx-'));
+  try {
+    const f = join(dir, 'book.xlsx');
+    writeFileSync(f, buf);
+    const list = run('unzip', ['-Z1', f]);
+    assert.equal(list.status, 0, 'unzip can list it: ' + list.stderr);
+    const names = list.stdout.split('\n').filter(Boolean);
+    for (const n of ['[Content_Types].xml', 'xl/workbook.xml']) assert.ok(names.includes(n), `${n} in the archive`);
+    const sheetName = names.filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort()[0];
+    assert.ok(sheetName, 'a worksheet in the archive');
+    const shared = [];
+    if (names.includes('xl/sharedStrings.xml')) {
+      const ss = run('unzip', ['-p', f, 'xl/sharedStrings.xml']).stdout;
+      for (const si of ss.match(/<si>[\s\S]*?<\/si>/g) || []) {
+        shared.push([...si.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => xmlText(m[1])).join(''));
+      }
+    }
+    const sheet = run('unzip', ['-p', f, sheetName]).stdout;
+    const rows = [];
+    for (const rm of sheet.matchAll(/<row\b[^>]*?(?:\/>|>([\s\S]*?)<\/row>)/g)) {
+      const row = [];
+      for (const cm of (rm[1] || '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+        const attrs = cm[1], body = cm[2] || '';
+        const ref = attrs.match(/\br="([A-Z]+)\d+"/);
+        const t = (attrs.match(/\bt="(\w+)"/) || [])[1];
+        let v = '';
+        if (t === 's') v = shared[+(body.match(/<v>(\d+)<\/v>/) || [])[1]] ?? '';
+        else if (t === 'inlineStr') v = [...body.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => xmlText(m[1])).join('');
+        else v = xmlText((body.match(/<v>([\s\S]*?)<\/v>/) || [])[1] ?? '');
+        const at = ref ? colIndex(ref[1]) : row.length;
+        while (row.length < at) row.push('');
+        row[at] = v;
+      }
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Run SQL on the test database directly (sqlite3 or psql), outside the program.
+export function sql(store, statement, backend) {
+  const r = backend === 'postgresql'
+    ? run('psql', [store.db, '-qAtc', statement])
+    : run('sqlite3', [store.db, statement]);
+  if (r.status !== 0) throw new Error(`sql: ${r.stderr}`);
+  return r.stdout.trim();
+}
