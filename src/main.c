@@ -423,6 +423,25 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_export_list(struct globals *g, int argc, char **argv)
+{
+	return cmd_export(g, argc, argv, 0);
+}
+
+static int cmd_template(struct globals *g, int argc, char **argv)
+{
+	return cmd_export(g, argc, argv, 1);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct globals *g, int argc, char **argv);
+} commands[] = {
+	{ "init", cmd_init }, { "serve", cmd_serve }, { "user", cmd_user },
+	{ "import", cmd_import }, { "export", cmd_export_list }, { "template", cmd_template },
+	{ "audit", cmd_audit }, { "gen", cmd_gen }, { NULL, NULL },
+};
+
 int main(int argc, char **argv)
 {
 	struct globals g = { 0 };
@@ -461,21 +480,12 @@ int main(int argc, char **argv)
 	cmd = argv[i];
 	argc -= i;
 	argv += i;
-	if (!strcmp(cmd, "init"))
-		return cmd_init(&g, argc, argv);
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(&g, argc, argv);
-	if (!strcmp(cmd, "user"))
-		return cmd_user(&g, argc, argv);
-	if (!strcmp(cmd, "import"))
-		return cmd_import(&g, argc, argv);
-	if (!strcmp(cmd, "export"))
-		return cmd_export(&g, argc, argv, 0);
-	if (!strcmp(cmd, "template"))
-		return cmd_export(&g, argc, argv, 1);
-	if (!strcmp(cmd, "audit"))
-		return cmd_audit(&g, argc, argv);
-	if (!strcmp(cmd, "gen"))
-		return cmd_gen(&g, argc, argv);
+	for (i = 0; commands[i].name; i++) {
+		if (!strcmp(cmd, commands[i].name)) {
+			int ret = commands[i].fn(&g, argc, argv);
+			strbuf_release(&g.key_default);
+			return ret;
+		}
+	}
 	die("unknown command \"%s\"\n\n%s", cmd, usage);
 }

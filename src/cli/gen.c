@@ -296,7 +296,7 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 			strbuf_addf(&csv, "%s,%s,411603%03d000,%s,%s,,", ent_plan[i].kind,
 				    ent_plan[i].category, 100 + p->township, p->code, p->grid);
 			strbuf_reset(&cell);
-			strbuf_addf(&cell, "%s%s号", township_names[p->township], "人民路");
+			strbuf_addf(&cell, "%s人民路%u号", township_names[p->township], 1 + rnd(&r) % 300);
 			csv_cell(&csv, cell.buf, 0);
 			strbuf_reset(&cell);
 			strbuf_addf(&cell, "%s经理", surnames[rnd(&r) % 40]);
@@ -335,7 +335,7 @@ static const char *const demo_users[][6] = {
 	{ "police", "police", "GAJ", NULL, NULL, "区公安局" },
 	{ "education", "supervisor", "JTJ", NULL, NULL, "区教体局" },
 	{ "chengguan", "township", "XZ100", NULL, NULL, "城关回族镇" },
-	{ "baillou", "township", "XZ101", NULL, NULL, "白楼镇" },
+	{ "bailou", "township", "XZ101", NULL, NULL, "白楼镇" },
 	{ "grid", "grid", "XZ101", "41160310100101", NULL, "网格员" },
 	{ "school", "subject", "JTJ", NULL, "E00001", "学校账号" },
 	{ "sysadmin", "sysadmin", NULL, NULL, NULL, "系统管理员" },

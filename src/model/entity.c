@@ -945,8 +945,9 @@ void entity_blind_index(const struct crypto_keys *keys, const char *plain, struc
 
 static int map_db_error(int rc, const struct entity_desc *ed, struct model_error *e)
 {
+	/* references were checked before: a constraint here is the key */
 	if (rc == DB_ECONSTRAINT)
-		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：已存在相同编码的记录，或引用的记录不存在",
+		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：已存在相同编码的记录",
 				  entity_field(ed, ed->key)->label);
 	return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 }
