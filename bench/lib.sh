@@ -159,7 +159,7 @@ wrk_latency() {
 
 # redact TEXT: TEXT with session tokens replaced by TOKEN.
 redact() {
-	printf '%s' "$1" | sed 's/sanling_session=[0-9a-f]*/sanling_session=TOKEN/g'
+	printf '%s' "$1" | sed 's/sanling_session=[0-9a-f][0-9a-f]*/sanling_session=TOKEN/g'
 }
 
 # proc_mem PID: "RSS HWM" in KiB from /proc/PID/status.

@@ -254,3 +254,15 @@ void credit_code_normalise(const char *in, struct strbuf *out)
 		if (out->buf[i] >= 'a' && out->buf[i] <= 'z')
 			out->buf[i] = (char)(out->buf[i] - 'a' + 'A');
 }
+
+int utf8_prefix(const char *s, size_t max_chars)
+{
+	size_t bytes = 0, n = 0, len = strlen(s);
+
+	while (bytes < len && n < max_chars) {
+		size_t k = utf8_seq_len(s + bytes, len - bytes);
+		bytes += k ? k : 1;
+		n++;
+	}
+	return (int)bytes;
+}

@@ -82,6 +82,13 @@ size_t utf8_seq_len(const char *s, size_t avail);
 size_t utf8_length(const char *s);
 
 /*
+ * The number of bytes of the longest prefix of `s` that holds at most
+ * `max_chars` whole characters (code points), for "%.*s": a cut never falls
+ * inside a character.  Invalid bytes count as one character each.
+ */
+int utf8_prefix(const char *s, size_t max_chars);
+
+/*
  * Put an ID number as typed into canonical form: append `in` to `out`
  * without leading/trailing ASCII white space and with a final 'x' made
  * 'X'.  Does not validate; call idcard_valid() on the result.

@@ -51,7 +51,9 @@ struct csv_in {
 	int started;           /* the BOM check is done */
 	enum csv_encoding enc;
 	iconv_t cd;
-	struct strbuf raw;     /* GB18030: bytes carried over + this chunk */
+	struct strbuf raw;     /* input not yet parsed: while undecided, a
+				  cut tail; with GB18030, a cut character
+				  carried over + this chunk */
 	struct strbuf conv;    /* GB18030: this chunk as UTF-8 */
 	int conv_started;      /* some converted output was produced */
 	int at_eof;

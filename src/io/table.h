@@ -33,11 +33,13 @@
  *  - encoding: UTF-8, with or without a BOM (the BOM is stripped).  If the
  *    bytes are not UTF-8 the file is taken as GB18030 (which includes GBK
  *    and GB2312, what Chinese Excel writes for "CSV") and converted.  The
- *    choice is made on the first 64 KiB chunk that holds a byte >= 0x80
- *    (an all-ASCII start is the same in both and decides nothing); a later
- *    chunk that does not fit the chosen encoding is an error naming the row
- *    (so a file that mixes UTF-8 and GBK is refused, not half-converted).
- *    UTF-16 (Excel's "Unicode text") is refused with a hint.
+ *    choice is made once, on the first 64 KiB chunk that holds a byte
+ *    >= 0x80 (an all-ASCII start is the same in both and decides nothing):
+ *    a BOM means UTF-8; otherwise UTF-8 if the chunk has more valid UTF-8
+ *    multi-byte sequences than bytes that start none, else GB18030.  Bytes
+ *    later on that do not fit the choice are an error naming the row, so a
+ *    file mixing UTF-8 and GBK is refused, not half-converted.  UTF-16
+ *    (Excel's "Unicode text") is refused with a hint.
  *  - a NUL byte, invalid UTF-8, a cell over TABLE_CELL_MAX bytes or a
  *    non-empty cell beyond column TABLE_COLS_MAX is an error naming the row.
  *
@@ -86,7 +88,8 @@
  * temporary file): one worksheet, the first row bold and frozen as a header,
  * column widths from the longest cell (CJK characters count double) within
  * 8..60, every cell a string except in columns marked numeric.  Strings in
- * an XLSX cell are never formulas, so no neutralisation is needed there.
+ * an XLSX cell are never formulas, so no neutralisation is needed there; a
+ * literal "_xHHHH_" in a cell is escaped so that Excel does not decode it.
  *
  * Errors
  * ------

@@ -33,6 +33,7 @@ struct xlsx_out {
 	char *tmpdir;
 	int tmpfd;           /* memory writers: the temporary file, open */
 	int finished;
+	struct strbuf esc;   /* a cell with "_xHHHH_" escaped */
 	size_t ncols;
 	size_t width[TABLE_COLS_MAX];
 };
@@ -90,6 +91,41 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+/*
+ * Excel reads "_xHHHH_" in a string as an escaped character, and a literal
+ * one must be written "_x005F_xHHHH_"; libxlsxwriter does not do that, so
+ * it is done here.  Returns 1 and fills `out` if `s` needed it, else 0.
+ */
+static int escape_literal_x(const char *s, struct strbuf *out)
+{
+	const char *p = s, *hit;
+	int any = 0;
+
+	strbuf_reset(out);
+	while ((hit = strstr(p, "_x")) != NULL) {
+		if (is_hex(hit[2]) && is_hex(hit[3]) && is_hex(hit[4]) &&
+		    is_hex(hit[5]) && hit[6] == '_') {
+			strbuf_add(out, p, (size_t)(hit - p));
+			strbuf_addstr(out, "_x005F");
+			any = 1;
+			p = hit;
+			strbuf_add(out, p, 2);
+			p += 2;
+		} else {
+			strbuf_add(out, p, (size_t)(hit + 2 - p));
+			p = hit + 2;
+		}
+	}
+	strbuf_addstr(out, p);
+	return any;
+}
+
 static int xlsx_row(struct table_writer *w, const char *const *cells,
 		    size_t n, struct strbuf *err)
 {
@@ -125,7 +161,9 @@ static int xlsx_row(struct table_writer *w, const char *const *cells,
 			e = worksheet_write_number(o->ws, rownum, (lxw_col_t)i,
 						   strtod(c, NULL), NULL);
 		else
-			e = worksheet_write_string(o->ws, rownum, (lxw_col_t)i, c,
+			e = worksheet_write_string(o->ws, rownum, (lxw_col_t)i,
+						   escape_literal_x(c, &o->esc)
+						   ? o->esc.buf : c,
 						   rownum ? NULL : o->bold);
 		if (e != LXW_NO_ERROR) {
 			if (err) {
@@ -196,6 +234,7 @@ static void xlsx_out_release(struct table_writer *w)
 		unlink(o->path);
 	free(o->path);
 	free(o->tmpdir);
+	strbuf_release(&o->esc);
 	free(o);
 	w->impl = NULL;
 }
@@ -211,6 +250,7 @@ int table_xlsx_writer_open(struct table_writer *w, const char *path,
 	if (!o)
 		abort();
 	o->tmpfd = -1;
+	strbuf_init(&o->esc, 0);
 	w->impl = o;
 	w->row = xlsx_row;
 	w->finish = xlsx_finish;

@@ -621,7 +621,8 @@ static int record_from_json(struct record *r, json_t *in, int create, int64_t *r
 		}
 		i = entity_field_index(ed, key);
 		if (i < 0) {
-			ret = model_fail(e, MODEL_EBADREQ, NULL, "未知字段“%.64s”", key);
+			ret = model_fail(e, MODEL_EBADREQ, NULL, "未知字段“%.*s”", utf8_prefix(key, 64),
+					 key);
 			goto cleanup;
 		}
 		fd = &ed->fields[i];
@@ -1009,6 +1010,53 @@ cleanup:
 }
 
 /*
+ * The "create" history versions of records of `ed` that have none: those
+ * with id > `first` (or exactly `only_id` when it is not 0), from their
+ * stored rows, in one statement.  Bulk operations write the creations'
+ * history this way instead of row by row.
+ */
+int entity_history_created(const struct model_ctx *mc, const struct entity_desc *ed,
+			   int64_t first, int64_t only_id, struct model_error *e)
+{
+	struct strbuf sql = STRBUF_INIT, cols = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	char month[8];
+	size_t i;
+	int n = 0, ret = 0;
+
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		if (fd->flags & FF_PERSONAL)
+			strbuf_addf(&cols, ", %s_enc, %s_idx", fd->key, fd->key);
+		else
+			strbuf_addf(&cols, ", %s", fd->key);
+	}
+	month_now_utc(month);
+	strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, changed_by%s) "
+		    "SELECT t.id, t.rev, %s%s, 'create', t.created_at, ?%s FROM %s t WHERE %s "
+		    "AND NOT EXISTS (SELECT 1 FROM %s_history h WHERE h.id = t.id)",
+		    ed->table, cols.buf, ed->month_from ? "t." : "?",
+		    ed->month_from ? ed->month_from : "", cols.buf, ed->table,
+		    only_id ? "t.id = ?" : "t.id > ?", ed->table);
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	if (!ed->month_from)
+		db_bind_text(st, ++n, month);
+	db_bind_text(st, ++n, mc->actor->username ? mc->actor->username : "-");
+	db_bind_int64(st, ++n, only_id ? only_id : first);
+	if (db_step(st, &e->msg) < 0)
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+cleanup:
+	if (st)
+		db_finalize(st);
+	strbuf_release(&sql);
+	strbuf_release(&cols);
+	return ret;
+}
+
+/*
  * Store `r` (validated, derived, plain personal values): INSERT when
  * old == NULL, else UPDATE with rev+1.  Writes history when the entity has
  * it.  Must run in a transaction.  On success r->id and r->rev are set and
@@ -1049,6 +1097,12 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	if (ret)
 		goto cleanup;
 
+	/* a bulk operation changing a record it created: its create version first */
+	if (old && mc->bulk && (ed->flags & ENT_HISTORY)) {
+		ret = entity_history_created(mc, ed, 0, old->id, e);
+		if (ret)
+			goto cleanup;
+	}
 	if (!old) {
 		strbuf_addf(&sql, "INSERT INTO %s (rev, created_at, updated_at", ed->table);
 		for (i = 0; i < ed->nfields; i++) {
@@ -1556,8 +1610,8 @@ int entity_reveal(const struct model_ctx *mc, const struct entity_desc *ed,
 
 	record_init(&r, NULL);
 	if (!fd || !(fd->flags & FF_PERSONAL))
-		return model_fail(e, MODEL_EINVAL, "field", "字段“%.64s”不是个人信息字段",
-				  field ? field : "");
+		return model_fail(e, MODEL_EINVAL, "field", "字段“%.*s”不是个人信息字段",
+				  field ? utf8_prefix(field, 64) : 0, field ? field : "");
 	if (!reason || utf8_length(reason) < 2 || !utf8_valid(reason, strlen(reason)))
 		return model_fail(e, MODEL_EINVAL, "reason", "请填写查看原因");
 	if (!entity_can_write(ed, mc->actor))
@@ -1571,7 +1625,7 @@ int entity_reveal(const struct model_ctx *mc, const struct entity_desc *ed,
 		goto cleanup;
 	}
 	object_name(&r, &obj);
-	strbuf_addf(&detail, "field=%s reason=%.200s", field, reason);
+	strbuf_addf(&detail, "field=%s reason=%.*s", field, utf8_prefix(reason, 200), reason);
 	if (audit_append(mc->db, mc->actor, "reveal", obj.buf, "ok", detail.buf, &e->msg)) {
 		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
 		goto cleanup;

@@ -54,6 +54,8 @@ int entity_lookup_cached(struct db *db, struct lookup_cache *cache,
 /* db_query_value() memoised in the operation's cache when it has one. */
 int entity_op_query_value(struct entity_op *op, const char *sql, const char *const *params,
 			  int nparams, char **out);
+int entity_history_created(const struct model_ctx *mc, const struct entity_desc *ed,
+			   int64_t first, int64_t only_id, struct model_error *e);
 /* The one message for a reference that is missing, of the wrong level or out of scope. */
 int ref_missing(struct model_error *e, const struct field_desc *fd, const char *value);
 /*

@@ -246,60 +246,6 @@ cleanup:
 	return ret;
 }
 
-/*
- * The history rows of the records an import created (ids above `first`),
- * in one statement: the same rows row-by-row writes would have made.
- */
-static int history_of_created(const struct model_ctx *mc, const struct entity_desc *ed,
-			      int64_t first, struct model_error *e)
-{
-	struct strbuf sql = STRBUF_INIT, cols = STRBUF_INIT;
-	struct db_stmt *st = NULL;
-	char month[8];
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; i < ed->nfields; i++) {
-		const struct field_desc *fd = &ed->fields[i];
-		if (fd->flags & FF_PERSONAL)
-			strbuf_addf(&cols, ", %s_enc, %s_idx", fd->key, fd->key);
-		else
-			strbuf_addf(&cols, ", %s", fd->key);
-	}
-	month_now_utc(month);
-	strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, changed_by%s) "
-		    "SELECT t.id, t.rev, %s, 'create', t.created_at, ?%s FROM %s t WHERE t.id > ? "
-		    "AND NOT EXISTS (SELECT 1 FROM %s_history h WHERE h.id = t.id)",
-		    ed->table, cols.buf, ed->month_from ? "t." : "?",
-		    cols.buf, ed->table, ed->table);
-	if (ed->month_from) {
-		/* "t." + the field: rebuild with the column name */
-		strbuf_reset(&sql);
-		strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, "
-			    "changed_by%s) SELECT t.id, t.rev, t.%s, 'create', t.created_at, ?%s "
-			    "FROM %s t WHERE t.id > ? AND NOT EXISTS (SELECT 1 FROM %s_history h "
-			    "WHERE h.id = t.id)", ed->table, cols.buf, ed->month_from, cols.buf,
-			    ed->table, ed->table);
-	}
-	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
-		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-		goto cleanup;
-	}
-	i = 1;
-	if (!ed->month_from)
-		db_bind_text(st, (int)i++, month);
-	db_bind_text(st, (int)i++, mc->actor->username ? mc->actor->username : "-");
-	db_bind_int64(st, (int)i, first);
-	if (db_step(st, &e->msg) < 0)
-		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-cleanup:
-	if (st)
-		db_finalize(st);
-	strbuf_release(&sql);
-	strbuf_release(&cols);
-	return ret;
-}
-
 int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		  struct table_reader *rd, int keep_good,
 		  struct import_report *rep, struct model_error *e)
@@ -400,7 +346,7 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		ret = model_fail(e, MODEL_EINVAL, NULL, "%zu 行有错误，未导入任何数据", rep->failed);
 		goto cleanup;
 	}
-	if (ctx.bulk && rep->created && history_of_created(mc, ed, first_id, e)) {
+	if (ctx.bulk && rep->created && entity_history_created(mc, ed, first_id, 0, e)) {
 		ret = e->code;
 		goto cleanup;
 	}

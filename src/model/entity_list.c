@@ -10,6 +10,7 @@
 
 #include "base/date.h"
 #include "base/strbuf.h"
+#include "base/validate.h"
 #include "db/db.h"
 #include "model/entity_int.h"
 
@@ -73,7 +74,8 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	if (p && p->each)
 		p->each(p->ctx, check_param, &pc);
 	if (pc.bad)
-		return model_fail(e, MODEL_EBADREQ, NULL, "未知的查询参数“%.64s”", pc.bad);
+		return model_fail(e, MODEL_EBADREQ, NULL, "未知的查询参数“%.*s”",
+				  utf8_prefix(pc.bad, 64), pc.bad);
 
 	if (as_of) {
 		if (!month_valid(as_of))
@@ -160,7 +162,8 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 		const struct field_desc *fd = entity_field(ed, key);
 
 		if (strcmp(key, "id") && (!fd || !(fd->flags & FF_SORT))) {
-			ret = model_fail(e, MODEL_EBADREQ, "sort", "不能按“%.64s”排序", key);
+			ret = model_fail(e, MODEL_EBADREQ, "sort", "不能按“%.*s”排序",
+					 utf8_prefix(key, 64), key);
 			goto cleanup;
 		}
 		strbuf_addf(order, " ORDER BY t.%s %s, t.id %s", key, desc ? "DESC" : "ASC",
