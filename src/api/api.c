@@ -27,7 +27,8 @@
 
 void reply_json(struct call *c, unsigned status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT);
+	/* 15 digits: money (fen / 100) and coordinates print as written */
+	char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
 
 	json_decref(body);
 	if (!s) {

@@ -241,6 +241,7 @@ static const char *json_type_of(enum field_type t)
 	case FT_INT:
 		return "integer";
 	case FT_REAL:
+	case FT_MONEY:
 		return "number";
 	case FT_BOOL:
 		return "boolean";
@@ -285,6 +286,22 @@ static void field_constraints(json_t *s, const struct field_desc *fd, int nullab
 	case FT_ENUM:
 	case FT_ENUMSET:
 		enum_schema(s, fd->enumeration, fd->type == FT_ENUMSET, nullable, desc);
+		break;
+	case FT_MONEY:
+		if (fd->min || fd->max) {
+			put(s, "minimum", json_integer(fd->min));
+			put(s, "maximum", json_integer(fd->max));
+		}
+		put(s, "multipleOf", json_real(0.01));
+		clause(desc);
+		strbuf_addstr(desc, "金额（元，最多两位小数）");
+		break;
+	case FT_REFSET:
+		put_str(s, "pattern", "^[A-Za-z0-9._-]+(\\|[A-Za-z0-9._-]+)*$");
+		put_str(s, "x-ref", fd->ref);
+		clause(desc);
+		strbuf_addstr(desc, "多个编号以 | 分隔");
+		ref_text(fd, desc);
 		break;
 	case FT_BOOL:
 		break;
@@ -364,6 +381,9 @@ static json_t *record_schema(const struct entity_desc *ed)
 		put(props, fd->key, field_schema(fd, 1));
 		push(req, json_string(fd->key));
 	}
+	if (ed->overdue_sql)
+		put(props, "overdue", json_pack("{ss ss sb}", "type", "boolean", "title", "逾期",
+						"readOnly", 1));
 	return s;
 }
 
@@ -990,7 +1010,7 @@ static void fixed_schemas(json_t *schemas)
 	put(schemas, "EnumItem", OBJECT("代码与中文名", enum_item_props));
 	s = OBJECT("字段描述", field_meta_props);
 	types = must(json_array());
-	for (t = FT_TEXT; t <= FT_REF; t++)
+	for (t = FT_TEXT; t <= FT__LAST; t++)
 		push(types, json_string(field_type_name((enum field_type)t)));
 	prop_set(s, "type", "enum", types);
 	put(schemas, "FieldMeta", s);

@@ -145,6 +145,7 @@ void record_init(struct record *r, const struct entity_desc *ed)
 	r->rev = 0;
 	r->val = NULL;
 	r->given = NULL;
+	r->overdue = -1;
 	if (ed) {
 		r->val = calloc(ed->nfields, sizeof(*r->val));
 		r->given = calloc(ed->nfields, 1);
@@ -262,17 +263,30 @@ void entity_columns(const struct entity_desc *ed, const char *alias, struct strb
 			    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
 }
 
-/* Read a row selected with entity_columns() into `r`. */
+void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, struct sqlp *p)
+{
+	char today[DATE_BUFSZ];
+
+	if (!ed->overdue_sql)
+		return;
+	date_today_utc(today);
+	strbuf_addf(sql, ", CASE WHEN (%s) THEN 1 ELSE 0 END", ed->overdue_sql);
+	sqlp_text(p, today);
+}
+
+/* Read a row selected with entity_columns() (+ entity_overdue_column()) into `r`. */
 void entity_row(struct db_stmt *st, struct record *r, int first)
 {
 	size_t i;
+	int c = first + 4 + (int)r->ed->nfields;
 
 	r->id = db_column_int64(st, first);
 	r->rev = db_column_int64(st, first + 1);
 	for (i = 0; i < r->ed->nfields; i++) {
-		int c = first + 4 + (int)i;
-		record_set(r, (int)i, db_column_is_null(st, c) ? NULL : db_column_text(st, c));
+		int k = first + 4 + (int)i;
+		record_set(r, (int)i, db_column_is_null(st, k) ? NULL : db_column_text(st, k));
 	}
+	r->overdue = r->ed->overdue_sql && db_column_count(st) > c ? db_column_int64(st, c) != 0 : -1;
 }
 
 /* ---- scope ---- */
@@ -442,6 +456,79 @@ static int parse_int(const char *s, int64_t *out)
 	return 0;
 }
 
+/* Yuan as typed ("1234", "1234.5", "-3.25") to fen; -1 when malformed. */
+static int parse_money(const char *s, int64_t *fen)
+{
+	int64_t v = 0;
+	int neg = 0, digits = 0, decimals = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (v > (INT64_MAX - 9) / 10 / 100)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	v *= 100;
+	if (*s == '.') {
+		s++;
+		if (s[0] >= '0' && s[0] <= '9') {
+			v += (s[0] - '0') * 10;
+			decimals++;
+			if (s[1] >= '0' && s[1] <= '9') {
+				v += s[1] - '0';
+				decimals++;
+			}
+			s += decimals;
+		}
+		if (!decimals)
+			return -1;
+	}
+	if (!digits || *s)
+		return -1;
+	*fen = neg ? -v : v;
+	return 0;
+}
+
+/* The stored form of a set of codes ("a|b"), each checked by `one`. */
+static int normalize_set(const struct field_desc *fd, const char *in, struct strbuf *out,
+			 struct model_error *e)
+{
+	const char *p = in;
+
+	if (!*in)
+		return model_fail(e, MODEL_EINVAL, fd->key, "%s：不能为空", fd->label);
+	while (*p) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		char *item = strndup(p, n);
+		const char *code = item;
+
+		if (!item)
+			abort();
+		if (fd->type == FT_ENUMSET)
+			code = enum_lookup(fd->enumeration, item);
+		else if (!*item || strlen(item) > 64 || !code_chars_ok(item))
+			code = NULL;
+		if (!code) {
+			model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不是%s", fd->label, item,
+				   fd->type == FT_ENUMSET ? "可选值" : "有效的编码");
+			free(item);
+			return MODEL_EINVAL;
+		}
+		if (out->len)
+			strbuf_addch(out, '|');
+		strbuf_addstr(out, code);
+		free(item);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
 /*
  * Normalise and validate one value given as text (import cell, or a JSON
  * value already turned into text).  `in` is trimmed of nothing: callers
@@ -522,31 +609,23 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		strbuf_addstr(out, code);
 		break;
 	}
-	case FT_ENUMSET: {
-		const char *p = in;
-		if (!*in)
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：不能为空", fd->label);
-		while (*p) {
-			const char *bar = strchr(p, '|');
-			size_t n = bar ? (size_t)(bar - p) : strlen(p);
-			char *item = strndup(p, n);
-			const char *code;
-			if (!item)
-				abort();
-			code = enum_lookup(fd->enumeration, item);
-			if (!code) {
-				model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不是可选值", fd->label, item);
-				free(item);
-				return MODEL_EINVAL;
-			}
-			free(item);
-			if (out->len)
-				strbuf_addch(out, '|');
-			strbuf_addstr(out, code);
-			p += n;
-			if (*p)
-				p++;
-		}
+	case FT_ENUMSET:
+	case FT_REFSET: {
+		int ret = normalize_set(fd, in, out, e);
+		if (ret)
+			return ret;
+		break;
+	}
+	case FT_MONEY: {
+		int64_t fen;
+		if (parse_money(in, &fen))
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为金额（元，最多两位小数）",
+					  fd->label);
+		if ((fd->min || fd->max) && (fen < fd->min * 100 || fen > fd->max * 100))
+			return model_fail(e, MODEL_EINVAL, fd->key,
+					  "%s：应在 %" PRId64 " 到 %" PRId64 " 元之间", fd->label, fd->min,
+					  fd->max);
+		strbuf_addf(out, "%" PRId64, fen);
 		break;
 	}
 	}
@@ -583,6 +662,16 @@ static int json_value_text(const struct field_desc *fd, json_t *v, struct strbuf
 		if (!json_is_boolean(v))
 			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为 true 或 false", fd->label);
 		strbuf_addch(out, json_is_true(v) ? '1' : '0');
+		return 0;
+	case FT_MONEY:
+		if (json_is_integer(v))
+			strbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		else if (json_is_real(v))
+			strbuf_addf(out, "%.10g", json_real_value(v));
+		else if (json_is_string(v))
+			strbuf_addstr(out, json_string_value(v));
+		else
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为金额（数字）", fd->label);
 		return 0;
 	default:
 		if (!json_is_string(v))
@@ -681,35 +770,56 @@ int ref_missing(struct model_error *e, const struct field_desc *fd, const char *
  * the same, so that an error never tells what exists elsewhere.
  * Administrators, who read no business data, only learn that it exists.
  */
+/* Does `key` name a record of `fd`'s entity that the writer may name? 0, or negative. */
+static int check_one_ref(const struct model_ctx *mc, const struct field_desc *fd, const char *key,
+			 struct model_error *e)
+{
+	const struct entity_desc *red = entity_find(fd->ref);
+	struct record ref;
+	int ok, rc;
+
+	record_init(&ref, NULL);
+	rc = entity_lookup_cached(mc->db, mc->cache, red, key, &ref, &e->msg);
+	if (rc == MODEL_EDB) {
+		record_release(&ref);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	ok = rc == 0;
+	if (ok && fd->ref_level)
+		ok = record_get(&ref, "level") && !strcmp(record_get(&ref, "level"), fd->ref_level);
+	if (ok && !(ROLE_BIT(mc->actor->role) & ROLES_ADMIN))
+		ok = scope_check_record(mc->db, mc->actor, &ref, 1);
+	record_release(&ref);
+	return ok ? 0 : ref_missing(e, fd, key);
+}
+
 static int record_check_refs(const struct model_ctx *mc, const struct record *r,
 			     struct model_error *e)
 {
-	struct record ref;
 	size_t i;
-	int ret = 0, rc;
+	int ret = 0;
 
 	for (i = 0; i < r->ed->nfields && !ret; i++) {
 		const struct field_desc *fd = &r->ed->fields[i];
-		const struct entity_desc *red;
-		int ok;
+		const char *p;
 
-		if (fd->type != FT_REF || !r->val[i] || (fd->flags & FF_DERIVED))
+		if (!r->val[i] || (fd->flags & FF_DERIVED))
 			continue;
-		red = entity_find(fd->ref);
-		record_init(&ref, NULL);
-		rc = entity_lookup_cached(mc->db, mc->cache, red, r->val[i], &ref, &e->msg);
-		if (rc == MODEL_EDB) {
-			record_release(&ref);
-			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		if (fd->type == FT_REF)
+			ret = check_one_ref(mc, fd, r->val[i], e);
+		if (fd->type != FT_REFSET)
+			continue;
+		for (p = r->val[i]; *p && !ret;) {
+			size_t n = strcspn(p, "|");
+			char *item = strndup(p, n);
+			if (!item)
+				abort();
+			ret = check_one_ref(mc, fd, item, e);
+			free(item);
+			p += n;
+			if (*p)
+				p++;
 		}
-		ok = rc == 0;
-		if (ok && fd->ref_level)
-			ok = record_get(&ref, "level") && !strcmp(record_get(&ref, "level"), fd->ref_level);
-		if (ok && !(ROLE_BIT(mc->actor->role) & ROLES_ADMIN))
-			ok = scope_check_record(mc->db, mc->actor, &ref, 1);
-		record_release(&ref);
-		if (!ok)
-			ret = ref_missing(e, fd, r->val[i]);
 	}
 	return ret;
 }
@@ -744,6 +854,7 @@ static json_t *value_json(const struct field_desc *fd, const char *v)
 	case FT_INT: return json_integer(strtoll(v, NULL, 10));
 	case FT_REAL: return json_real(strtod(v, NULL));
 	case FT_BOOL: return json_boolean(strcmp(v, "0") != 0);
+	case FT_MONEY: return json_real((double)strtoll(v, NULL, 10) / 100.0);
 	default: return json_string(v);
 	}
 }
@@ -778,6 +889,8 @@ json_t *record_json(const struct record *r, const struct crypto_keys *keys)
 		}
 		json_object_set_new(o, fd->key, value_json(fd, v));
 	}
+	if (r->overdue >= 0)
+		json_object_set_new(o, "overdue", json_boolean(r->overdue));
 	strbuf_release(&plain);
 	strbuf_release(&masked);
 	strbuf_release(&err);
@@ -882,6 +995,7 @@ static int load_scoped(const struct model_ctx *mc, const struct entity_desc *ed,
 	record_init(out, ed);
 	strbuf_addstr(&sql, "SELECT ");
 	entity_columns(ed, "t", &sql);
+	entity_overdue_column(ed, &sql, &p);
 	strbuf_addf(&sql, " FROM %s t WHERE t.id = ?", ed->table);
 	sqlp_int(&p, id);
 	scope_where(ed, mc->actor, "t", &sql, &p);
@@ -1246,6 +1360,9 @@ static void object_name(const struct record *r, struct strbuf *out)
 	strbuf_addf(out, "%s/%" PRId64 " %s", r->ed->name, r->id, key ? key : "");
 }
 
+static int workflow_check(const struct model_ctx *mc, struct record *r, const struct record *old,
+			  struct model_error *e);
+
 /*
  * Validate `r` for writing by the actor: required, hook, references,
  * scope.  `old` is the stored record on update.
@@ -1270,6 +1387,9 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 				return model_fail(e, MODEL_EINVAL, fd->key, "%s：创建后不能修改", fd->label);
 		}
 	}
+	ret = workflow_check(mc, r, old, e);
+	if (ret)
+		return ret;
 	ret = record_check_refs(mc, r, e);
 	if (ret)
 		return ret;
@@ -1299,6 +1419,54 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 	if (!scope_check_record(mc->db, mc->actor, r, 0))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
 	return 0;
+}
+
+/*
+ * The status of `r` against its entity's workflow: new records start in
+ * the initial status (imports may bring any), changes follow the table and
+ * the role that makes them.
+ */
+static int workflow_check(const struct model_ctx *mc, struct record *r, const struct record *old,
+			  struct model_error *e)
+{
+	const struct workflow *wf = r->ed->workflow;
+	const struct field_desc *fd;
+	const struct transition *t;
+	const char *to, *from;
+	int i, known = 0;
+
+	if (!wf)
+		return 0;
+	i = entity_field_index(r->ed, wf->field);
+	fd = &r->ed->fields[i];
+	to = r->val[i];
+	if (!old) {
+		if (!to)
+			record_set(r, i, wf->initial);
+		else if (strcmp(to, wf->initial) && !mc->bulk && mc->actor->role != ROLE_SYSTEM)
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：新登记的记录应为“%s”",
+					  fd->label, enum_label(fd->enumeration, wf->initial));
+		return 0;
+	}
+	from = old->val[i];
+	if (!to)
+		return model_fail(e, MODEL_EINVAL, fd->key, "%s：必填", fd->label);
+	if (from && !strcmp(from, to))
+		return 0;
+	for (t = wf->transitions; t->from; t++) {
+		if (!from || strcmp(t->from, from) || strcmp(t->to, to))
+			continue;
+		known = 1;
+		if ((t->roles & ROLE_BIT(mc->actor->role)) || mc->actor->role == ROLE_SYSTEM)
+			return 0;
+	}
+	if (known)
+		return model_fail(e, MODEL_EFORBIDDEN, fd->key, "%s：您的角色不能把“%s”改为“%s”",
+				  fd->label, enum_label(fd->enumeration, from),
+				  enum_label(fd->enumeration, to));
+	return model_fail(e, MODEL_EINVAL, fd->key, "%s：不能从“%s”直接改为“%s”", fd->label,
+			  from ? enum_label(fd->enumeration, from) : "（空）",
+			  enum_label(fd->enumeration, to));
 }
 
 void model_policy(struct db *db, int *min_len, int *min_classes)

@@ -44,7 +44,10 @@ enum field_type {
 	FT_ENUM,    /* one code of `enumeration` (input: code or label) */
 	FT_ENUMSET, /* codes of `enumeration` joined by | */
 	FT_REF,     /* the key of a record of entity `ref` */
+	FT_MONEY,   /* yuan with at most 2 decimals, stored as integer fen; [min, max] in yuan */
+	FT_REFSET,  /* keys of records of entity `ref` joined by | */
 };
+#define FT__LAST FT_REFSET
 
 enum field_flags {
 	FF_REQUIRED = 1u << 0,  /* must be given on create */
@@ -111,6 +114,24 @@ enum entity_flags {
 
 struct entity_op;
 
+/* A status change the workflow allows, and who may make it. */
+struct transition {
+	const char *from, *to;
+	unsigned roles; /* ROLE_BIT()s */
+};
+
+/*
+ * A workflow: the status field, the status new records start in, and the
+ * allowed changes (ending with { NULL, NULL, 0 }).  Records created by an
+ * import (a register of past years) may arrive in any status; every change
+ * after that follows the table.
+ */
+struct workflow {
+	const char *field;
+	const char *initial;
+	const struct transition *transitions;
+};
+
 struct entity_desc {
 	const char *name;  /* URL and CLI name, plural: "subjects" */
 	const char *label; /* 创建主体 */
@@ -129,6 +150,12 @@ struct entity_desc {
 	const char *default_sort; /* "code" or "-received_on" */
 	/* a secret given on create beside the fields ("password" of users) */
 	const char *secret_input;
+	const struct workflow *workflow; /* NULL: no status workflow */
+	/*
+	 * When a record is overdue: an SQL predicate on alias `t` with one `?`,
+	 * today's date (YYYY-MM-DD).  Output as "overdue"; ?overdue=1|0 filters.
+	 */
+	const char *overdue_sql;
 	/*
 	 * Called on create and update after each field is valid on its own:
 	 * derive FF_DERIVED fields, check fields against each other and
@@ -145,6 +172,7 @@ struct record {
 	int64_t rev;
 	char **val;
 	unsigned char *given; /* on input: which fields the caller gave */
+	int overdue;          /* 1/0 when read with the entity's overdue_sql, else -1 */
 };
 
 enum model_errno {

@@ -155,7 +155,12 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 			continue;
 		fd = &ed->fields[k];
 		strbuf_reset(&cell);
-		strbuf_addstr(&cell, row->cells[c]);
+		/* our own exports guard formulas with a leading ' : take it off */
+		if (row->cells[c][0] == '\'' && strchr("=+-@\t\r", row->cells[c][1]) &&
+		    row->cells[c][1])
+			strbuf_addstr(&cell, row->cells[c] + 1);
+		else
+			strbuf_addstr(&cell, row->cells[c]);
 		strbuf_trim(&cell);
 		r.given[k] = 1;
 		if (!cell.len)
@@ -425,7 +430,8 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 	for (i = n = 0; i < ed->nfields; i++) {
 		if (!exported(&ed->fields[i]))
 			continue;
-		if (ed->fields[i].type == FT_INT || ed->fields[i].type == FT_REAL)
+		if (ed->fields[i].type == FT_INT || ed->fields[i].type == FT_REAL ||
+		    ed->fields[i].type == FT_MONEY)
 			table_writer_set_numeric(w, n, 1);
 		cells[n++] = ed->fields[i].label;
 	}
@@ -479,6 +485,10 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 					if (*s)
 						s++;
 				}
+			} else if (v && fd->type == FT_MONEY) {
+				long long fen = strtoll(v, NULL, 10);
+				strbuf_addf(&out[i], "%s%lld.%02lld", fen < 0 ? "-" : "",
+					    llabs(fen) / 100, llabs(fen) % 100);
 			} else if (v && fd->type == FT_BOOL) {
 				strbuf_addstr(&out[i], strcmp(v, "0") ? "是" : "否");
 			} else if (v) {

@@ -28,6 +28,8 @@ static int param_known(const struct entity_desc *ed, const char *name)
 		return 1;
 	if (!strcmp(name, "as_of"))
 		return (ed->flags & ENT_HISTORY) != 0;
+	if (!strcmp(name, "overdue"))
+		return ed->overdue_sql != NULL;
 	for (i = 0; i < ed->nfields; i++) {
 		const struct field_desc *fd = &ed->fields[i];
 		n = strlen(fd->key);
@@ -137,6 +139,17 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 			}
 		}
 	}
+	if (ed->overdue_sql && p && p->get(p->ctx, "overdue")) {
+		const char *ov = p->get(p->ctx, "overdue");
+		char today[DATE_BUFSZ];
+		if (strcmp(ov, "1") && strcmp(ov, "0")) {
+			ret = model_fail(e, MODEL_EBADREQ, "overdue", "overdue：应为 1 或 0");
+			goto cleanup;
+		}
+		date_today_utc(today);
+		strbuf_addf(fw, " AND %s(%s)", strcmp(ov, "1") ? "NOT " : "", ed->overdue_sql);
+		sqlp_text(params, today);
+	}
 	if (q && *q) {
 		strbuf_reset(&tmp);
 		add_like(&tmp, q);
@@ -195,7 +208,7 @@ int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
 		const struct list_params *p, json_t **out, struct model_error *e)
 {
 	struct strbuf fw = STRBUF_INIT, order = STRBUF_INIT, sql = STRBUF_INIT;
-	struct sqlp params = SQLP_INIT;
+	struct sqlp params = SQLP_INIT, colp = SQLP_INIT;
 	struct db_stmt *st = NULL;
 	struct record r;
 	int64_t page, size, total = 0;
@@ -240,12 +253,14 @@ int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
 	} else {
 		entity_columns(ed, "t", &sql);
 	}
+	entity_overdue_column(ed, &sql, &colp);
 	strbuf_addf(&sql, "%s%s LIMIT ? OFFSET ?", fw.buf, order.buf);
 	if (db_prepare(mc->db, sql.buf, &st, &e->msg))
 		goto dberr;
-	sqlp_bind(&params, st, 1);
-	db_bind_int64(st, (int)params.n + 1, size);
-	db_bind_int64(st, (int)params.n + 2, (page - 1) * size);
+	sqlp_bind(&colp, st, 1);
+	sqlp_bind(&params, st, 1 + (int)colp.n);
+	db_bind_int64(st, (int)(colp.n + params.n) + 1, size);
+	db_bind_int64(st, (int)(colp.n + params.n) + 2, (page - 1) * size);
 	items = json_array();
 	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
 		entity_row(st, &r, 0);
@@ -265,6 +280,7 @@ cleanup:
 		db_finalize(st);
 	json_decref(items);
 	sqlp_release(&params);
+	sqlp_release(&colp);
 	record_release(&r);
 	strbuf_release(&fw);
 	strbuf_release(&order);

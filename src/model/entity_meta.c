@@ -12,7 +12,7 @@
 static const char *const type_names[] = {
 	[FT_TEXT] = "text", [FT_CODE] = "code", [FT_INT] = "int", [FT_REAL] = "real",
 	[FT_BOOL] = "bool", [FT_DATE] = "date", [FT_MONTH] = "month", [FT_ENUM] = "enum",
-	[FT_ENUMSET] = "enumset", [FT_REF] = "ref",
+	[FT_ENUMSET] = "enumset", [FT_REF] = "ref", [FT_MONEY] = "money", [FT_REFSET] = "refset",
 };
 
 const char *field_type_name(enum field_type t)
@@ -34,6 +34,22 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 	json_object_set_new(o, "can_write", json_boolean(a && entity_can_write(ed, a)));
 	if (ed->default_sort)
 		json_object_set_new(o, "default_sort", json_string(ed->default_sort));
+	json_object_set_new(o, "overdue", json_boolean(ed->overdue_sql != NULL));
+	if (ed->workflow) {
+		const struct transition *t;
+		json_t *tr = json_array();
+		for (t = ed->workflow->transitions; t->from; t++) {
+			json_t *roles = json_array();
+			int r;
+			for (r = ROLE_OFFICE; r < ROLE_SYSTEM; r++)
+				if (t->roles & ROLE_BIT(r))
+					json_array_append_new(roles, json_string(role_code((enum role)r)));
+			json_array_append_new(tr, json_pack("{ss ss so sb}", "from", t->from, "to", t->to,
+				"roles", roles, "mine", a && (t->roles & ROLE_BIT(a->role)) != 0));
+		}
+		json_object_set_new(o, "workflow", json_pack("{ss ss so}", "field", ed->workflow->field,
+			"initial", ed->workflow->initial, "transitions", tr));
+	}
 	for (i = 0; i < ed->nfields; i++) {
 		const struct field_desc *fd = &ed->fields[i];
 		json_t *f;
