@@ -4,6 +4,7 @@
  * columns, checks across fields).  Everything else about them is done by the
  * generic machinery in entity.c.  Event record types live in their own file.
  */
+#include "model/entities.h"
 #include "model/entity_int.h"
 
 #include <stdlib.h>
@@ -109,7 +110,7 @@ cleanup:
 	return ret;
 }
 
-static const struct entity_desc region_desc = {
+const struct entity_desc region_desc = {
 	.name = "regions", .label = "行政区划", .table = "regions", .key = "code",
 	.fields = region_fields, .nfields = NF(region_fields),
 	.flags = ENT_REFDATA | ENT_RETIRE,
@@ -154,7 +155,7 @@ cleanup:
 	return ret;
 }
 
-static const struct entity_desc department_desc = {
+const struct entity_desc department_desc = {
 	.name = "departments", .label = "单位", .table = "departments", .key = "code",
 	.fields = department_fields, .nfields = NF(department_fields),
 	.flags = ENT_REFDATA | ENT_RETIRE,
@@ -197,7 +198,7 @@ cleanup:
 	return ret;
 }
 
-static const struct entity_desc sector_desc = {
+const struct entity_desc sector_desc = {
 	.name = "sector_map", .label = "分系统创建", .table = "sector_map", .key = "category",
 	.key2 = "district",
 	.fields = sector_fields, .nfields = NF(sector_fields),
@@ -352,7 +353,7 @@ cleanup:
 	return ret;
 }
 
-static const struct entity_desc subject_desc = {
+const struct entity_desc subject_desc = {
 	.name = "subjects", .label = "创建主体", .table = "subjects", .key = "code",
 	.fields = subject_fields, .nfields = NF(subject_fields),
 	.flags = ENT_HISTORY | ENT_RETIRE,
@@ -488,7 +489,7 @@ cleanup:
 	return ret;
 }
 
-static const struct entity_desc user_desc = {
+const struct entity_desc user_desc = {
 	.name = "users", .label = "用户", .table = "users", .key = "username",
 	.fields = user_fields, .nfields = NF(user_fields),
 	.flags = ENT_RETIRE,
@@ -499,5 +500,7 @@ static const struct entity_desc user_desc = {
 };
 
 const struct entity_desc *const entities[] = {
-	&region_desc, &department_desc, &sector_desc, &subject_desc, &user_desc, NULL
+	&region_desc, &department_desc, &sector_desc, &subject_desc, &user_desc,
+	&petition_desc, &activity_desc, &letter_desc, &village_record_desc,
+	&inspection_desc, &hazard_desc, &accident_desc, &case_desc, &dispute_desc, NULL
 };

@@ -271,7 +271,15 @@ void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, str
 		return;
 	date_today_utc(today);
 	strbuf_addf(sql, ", CASE WHEN (%s) THEN 1 ELSE 0 END", ed->overdue_sql);
-	sqlp_text(p, today);
+	entity_overdue_params(ed, p, today);
+}
+
+void entity_overdue_params(const struct entity_desc *ed, struct sqlp *p, const char *today)
+{
+	const char *q;
+
+	for (q = ed->overdue_sql; (q = strchr(q, '?')); q++)
+		sqlp_text(p, today);
 }
 
 /* Read a row selected with entity_columns() (+ entity_overdue_column()) into `r`. */

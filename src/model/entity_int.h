@@ -30,6 +30,8 @@ void entity_columns(const struct entity_desc *ed, const char *alias, struct strb
 void entity_row(struct db_stmt *st, struct record *r, int first);
 /* Append the overdue flag column (and its parameter, today) when the entity has one. */
 void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, struct sqlp *p);
+/* Today's date once for every `?` of the entity's overdue predicate. */
+void entity_overdue_params(const struct entity_desc *ed, struct sqlp *p, const char *today);
 int scope_where(const struct entity_desc *ed, const struct actor *a, const char *t,
 		struct strbuf *sql, struct sqlp *p);
 int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *out,

@@ -148,7 +148,7 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 		}
 		date_today_utc(today);
 		strbuf_addf(fw, " AND %s(%s)", strcmp(ov, "1") ? "NOT " : "", ed->overdue_sql);
-		sqlp_text(params, today);
+		entity_overdue_params(ed, params, today);
 	}
 	if (q && *q) {
 		strbuf_reset(&tmp);

@@ -61,6 +61,11 @@ E(mediation_kind, { "people", "人民调解" }, { "administrative", "行政调�
 E(dispute_status, { "registered", "登记" }, { "mediating", "调解中" },
   { "success", "调解成功" }, { "failed", "调解失败" }, { "referred", "移交" });
 E(risk_level, { "low", "低" }, { "medium", "中" }, { "high", "高" });
+E(satisfaction, { "satisfied", "满意" }, { "basic", "基本满意" }, { "unsatisfied", "不满意" });
+E(village_record_kind, { "village_day", "逢六村务日" }, { "mediation_room", "调处室" });
+E(accident_class, { "general", "一般事故" }, { "larger", "较大事故" }, { "major", "重大事故" },
+  { "especially_major", "特别重大事故" });
+E(hazard_state, { "open", "未整改" }, { "rectified", "已整改" }, { "verified", "已验收" });
 
 const struct enum_desc *const all_enums[] = {
 	&enum_region_level, &enum_dept_role, &enum_user_role, &enum_subject_kind,
@@ -69,5 +74,6 @@ const struct enum_desc *const all_enums[] = {
 	&enum_safety_domain, &enum_hazard_level, &enum_case_kind,
 	&enum_case_category, &enum_case_status, &enum_dispute_source,
 	&enum_dispute_category, &enum_mediation_kind, &enum_dispute_status,
-	&enum_risk_level, NULL
+	&enum_risk_level, &enum_satisfaction, &enum_village_record_kind, &enum_accident_class,
+	&enum_hazard_state, NULL
 };

@@ -28,6 +28,10 @@ extern const struct enum_desc enum_dispute_category;
 extern const struct enum_desc enum_mediation_kind;
 extern const struct enum_desc enum_dispute_status;
 extern const struct enum_desc enum_risk_level;
+extern const struct enum_desc enum_satisfaction;
+extern const struct enum_desc enum_village_record_kind;
+extern const struct enum_desc enum_accident_class;
+extern const struct enum_desc enum_hazard_state;
 
 /* Every enumeration, NULL-terminated (for /api/v1/meta). */
 extern const struct enum_desc *const all_enums[];
