@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "assess/assess.h"
+#include "assess/figures.h"
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/strbuf.h"
@@ -43,6 +45,8 @@ static const char usage[] =
 	"  template KIND FILE            write the empty import template of a list\n"
 	"  audit verify                  check the audit log's hash chain\n"
 	"  gen demo [--demo-passwords]   load the demo district\n"
+	"  figures --through YYYY-MM [--json]   the report figures (all districts)\n"
+	"  explain SUBJECT --month YYYY-MM      why a subject complies or not that month\n"
 	"\n"
 	"The database is --db or $SANLING_DB (a file path for SQLite, postgresql://... for\n"
 	"PostgreSQL; default sanling.db).  The key file protecting personal data is --key or\n"
@@ -423,6 +427,96 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/* The figures' keys with their Chinese names, in the report's order. */
+static const char *const figure_labels[][2] = {
+	{ "subjects_total", "创建主体" }, { "villages_total", "村（社区）" },
+	{ "villages_compliant", "村（社区）符合创建标准" }, { "villages_rate", "村（社区）达标率 %" },
+	{ "enterprises_total", "企事业单位" }, { "enterprises_compliant", "企事业单位符合创建标准" },
+	{ "enterprises_rate", "企事业单位达标率 %" },
+	{ "villages_zero_case_monthly_rate", "行政村月均零发案率 %" },
+	{ "enterprises_zero_case_monthly_rate", "企事业月均零发案率 %" },
+	{ "visit_batches", "接待来访（批）" }, { "visit_persons", "接待来访（人次）" },
+	{ "online_petitions", "网上受理投诉（件）" }, { "petition_activities", "下访约访（场次）" },
+	{ "inspections", "检查企业（家次）" }, { "hazards_found", "排查安全隐患（处）" },
+	{ "hazards_rectified", "已整改隐患（处）" }, { "coerced_persons", "采取刑事强制措施（人）" },
+	{ "prosecuted_persons", "移送起诉（人）" }, { "disputes_mediated", "调解案件（件）" },
+	{ "mediation_success_rate", "调解成功率 %" },
+};
+
+static int cmd_figures(struct globals *g, int argc, char **argv)
+{
+	struct model_error e;
+	struct actor sys;
+	const char *through = NULL;
+	json_t *out = NULL;
+	int i, as_json = 0;
+	struct db *db;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--through") && i + 1 < argc)
+			through = argv[++i];
+		else if (!strcmp(argv[i], "--json"))
+			as_json = 1;
+		else
+			die("%s", usage);
+	}
+	if (!through)
+		die("figures: --through YYYY-MM is required");
+	db = open_db(g);
+	actor_system(&sys);
+	model_error_init(&e);
+	if (figures_compute(db, &sys, through, NULL, &out, &e))
+		die("figures: %s", e.msg.buf);
+	if (as_json) {
+		char *s = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_PRESERVE_ORDER);
+		puts(s);
+		free(s);
+	} else {
+		printf("截至 %s 月底\n", through);
+		for (i = 0; i < (int)(sizeof(figure_labels) / sizeof(figure_labels[0])); i++) {
+			json_t *v = json_object_get(out, figure_labels[i][0]);
+			if (json_is_null(v))
+				printf("  %-36s %s\n", figure_labels[i][1], "—");
+			else if (json_is_real(v))
+				printf("  %-36s %.1f\n", figure_labels[i][1], json_real_value(v));
+			else
+				printf("  %-36s %" JSON_INTEGER_FORMAT "\n", figure_labels[i][1],
+				       json_integer_value(v));
+		}
+	}
+	json_decref(out);
+	model_error_release(&e);
+	db_close(db);
+	return 0;
+}
+
+static int cmd_explain(struct globals *g, int argc, char **argv)
+{
+	struct model_error e;
+	struct actor sys;
+	const char *month = NULL;
+	json_t *out = NULL;
+	struct db *db;
+	char *s;
+
+	if (argc == 4 && !strcmp(argv[2], "--month"))
+		month = argv[3];
+	else
+		die("usage: sanling explain SUBJECT --month YYYY-MM");
+	db = open_db(g);
+	actor_system(&sys);
+	model_error_init(&e);
+	if (assess_explain(db, &sys, argv[1], month, &out, &e))
+		die("explain: %s", e.msg.buf);
+	s = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	puts(s);
+	free(s);
+	json_decref(out);
+	model_error_release(&e);
+	db_close(db);
+	return 0;
+}
+
 static int cmd_export_list(struct globals *g, int argc, char **argv)
 {
 	return cmd_export(g, argc, argv, 0);
@@ -439,7 +533,8 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init }, { "serve", cmd_serve }, { "user", cmd_user },
 	{ "import", cmd_import }, { "export", cmd_export_list }, { "template", cmd_template },
-	{ "audit", cmd_audit }, { "gen", cmd_gen }, { NULL, NULL },
+	{ "audit", cmd_audit }, { "gen", cmd_gen }, { "figures", cmd_figures },
+	{ "explain", cmd_explain }, { NULL, NULL },
 };
 
 int main(int argc, char **argv)

@@ -359,6 +359,8 @@ static void route(struct call *c, const char **seg, int nseg)
 	}
 	if (api_admin_route(c, seg, nseg))
 		return;
+	if (api_assess_route(c, seg, nseg))
+		return;
 	if (api_entity_route(c, seg, nseg))
 		return;
 	reply_problem(c, 404, "没有这个接口", NULL);

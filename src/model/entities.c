@@ -356,7 +356,7 @@ cleanup:
 const struct entity_desc subject_desc = {
 	.name = "subjects", .label = "创建主体", .table = "subjects", .key = "code",
 	.fields = subject_fields, .nfields = NF(subject_fields),
-	.flags = ENT_HISTORY | ENT_RETIRE,
+	.flags = ENT_HISTORY | ENT_RETIRE | ENT_ASSESS,
 	.read_roles = BIZ,
 	.write_roles = R(OFFICE) | R(SUPERVISOR) | R(TOWNSHIP) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township", .supervisor = "supervisor",
@@ -499,8 +499,53 @@ const struct entity_desc user_desc = {
 	.prepare = user_prepare,
 };
 
+/* ---- standards: versions of the veto rules per subject kind ---- */
+
+static const struct field_desc standard_fields[] = {
+	{ "code", "版本编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
+	{ "kind", "主体类型", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST,
+	  .enumeration = &enum_subject_kind },
+	{ "effective_from", "起用月份", FT_MONTH, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST },
+	{ "petition_level", "上访否决层级（达到即否决）", FT_ENUM, FF_REQUIRED | FF_LIST,
+	  .enumeration = &enum_petition_level },
+	{ "collective_persons", "集体访人数", FT_INT, FF_REQUIRED | FF_LIST, .min = 2, .max = 10000 },
+	{ "collective_level", "集体访否决层级", FT_ENUM, FF_REQUIRED | FF_LIST,
+	  .enumeration = &enum_petition_level },
+	{ "accident_casualties", "事故否决伤亡人数", FT_INT, FF_REQUIRED | FF_LIST, .min = 1,
+	  .max = 10000 },
+	{ "accident_production_only", "仅生产安全事故否决", FT_BOOL, FF_REQUIRED | FF_LIST },
+	{ "case_criminal", "刑事案件否决", FT_BOOL, FF_REQUIRED | FF_LIST },
+	{ "case_public_order_major", "重大影响治安案件否决", FT_BOOL, FF_REQUIRED | FF_LIST },
+	{ "target", "创建目标（%）", FT_REAL, FF_LIST, .min = 0, .max = 100 },
+	{ "note", "说明", FT_TEXT, 0, .max = 500 },
+	{ "district", "区县", FT_REF, FF_IMMUTABLE | FF_FILTER, .ref = "regions",
+	  .ref_level = "district" },
+};
+
+static int standard_prepare(struct entity_op *op)
+{
+	if (!record_get(op->rec, "district")) {
+		if (!op->actor->district)
+			return model_fail(&op->error, MODEL_EINVAL, "district", "缺少区县");
+		set_field(op, "district", op->actor->district);
+	}
+	return 0;
+}
+
+const struct entity_desc standard_desc = {
+	.name = "standards", .label = "创建标准", .table = "standards", .key = "code",
+	.fields = standard_fields, .nfields = NF(standard_fields),
+	.flags = ENT_REFDATA | ENT_ASSESS,
+	.read_roles = BIZ,
+	.write_roles = R(OFFICE) | R(SYSTEM),
+	.scope = { .district = "district" },
+	.default_sort = "effective_from",
+	.prepare = standard_prepare,
+};
+
 const struct entity_desc *const entities[] = {
 	&region_desc, &department_desc, &sector_desc, &subject_desc, &user_desc,
 	&petition_desc, &activity_desc, &letter_desc, &village_record_desc,
-	&inspection_desc, &hazard_desc, &accident_desc, &case_desc, &dispute_desc, NULL
+	&inspection_desc, &hazard_desc, &accident_desc, &case_desc, &dispute_desc, &standard_desc,
+	NULL
 };

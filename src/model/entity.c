@@ -1132,6 +1132,35 @@ cleanup:
 }
 
 /*
+ * A write that can change the monthly determination of `district` bumps its
+ * version, so that the months computed before are recomputed when read.
+ * In a bulk operation each district is bumped once.
+ */
+static int assess_bump(const struct model_ctx *mc, const char *district)
+{
+	struct db_stmt *st = NULL;
+	const char *seen;
+	int rc;
+
+	if (!district)
+		return 0;
+	if (mc->cache && lookup_cache_value(mc->cache, district, &seen))
+		return 0;
+	if (db_prepare(mc->db, "INSERT INTO assess_versions (district, version) VALUES (?, 1) "
+		       "ON CONFLICT (district) DO UPDATE SET version = assess_versions.version + 1",
+		       &st, NULL))
+		return -1;
+	db_bind_text(st, 1, district);
+	rc = db_step(st, NULL);
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	if (mc->cache)
+		lookup_cache_put_value(mc->cache, district, "1");
+	return 0;
+}
+
+/*
  * The "create" history versions of records of `ed` that have none: those
  * with id > `first` (or exactly `only_id` when it is not 0), from their
  * stored rows, in one statement.  Bulk operations write the creations'
@@ -1296,6 +1325,16 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	st = NULL;
 	if (mc->cache)
 		lookup_cache_forget(mc->cache, ed, record_get(r, ed->key));
+	if (ed->flags & ENT_ASSESS) {
+		ret = assess_bump(mc, record_get(r, "district"));
+		if (!ret && old && record_get(old, "district") &&
+		    strcmp(record_get(old, "district"), record_get(r, "district") ? record_get(r, "district") : ""))
+			ret = assess_bump(mc, record_get(old, "district"));
+		if (ret) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+			goto cleanup;
+		}
+	}
 	/* a bulk operation writes the history of what it created in one go */
 	if ((ed->flags & ENT_HISTORY) && !(mc->bulk && !old)) {
 		char cur[8];

@@ -110,6 +110,7 @@ enum entity_flags {
 	ENT_HISTORY = 1u << 0, /* every version kept in <table>_history, by month */
 	ENT_RETIRE = 1u << 1,  /* closed/retired instead of deleted */
 	ENT_REFDATA = 1u << 2, /* reference data: every business role of the district reads it */
+	ENT_ASSESS = 1u << 3,  /* its changes can change the monthly determination */
 };
 
 struct entity_op;

@@ -247,6 +247,7 @@ static int petition_prepare(struct entity_op *op)
 const struct entity_desc petition_desc = {
 	.name = "petitions", .label = "信访事项", .table = "petitions", .key = "no",
 	.fields = petition_fields, .nfields = NF(petition_fields),
+	.flags = ENT_ASSESS,
 	.read_roles = BIZ,
 	.write_roles = R(PETITION) | R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township", .grid = "grid",
@@ -541,6 +542,7 @@ static int accident_prepare(struct entity_op *op)
 const struct entity_desc accident_desc = {
 	.name = "accidents", .label = "事故", .table = "accidents", .key = "no",
 	.fields = accident_fields, .nfields = NF(accident_fields),
+	.flags = ENT_ASSESS,
 	.read_roles = BIZ,
 	.write_roles = SAFETY_WRITERS,
 	.scope = EVENT_SCOPE,
@@ -597,6 +599,7 @@ static int case_prepare(struct entity_op *op)
 const struct entity_desc case_desc = {
 	.name = "cases", .label = "案件", .table = "cases", .key = "no",
 	.fields = case_fields, .nfields = NF(case_fields),
+	.flags = ENT_ASSESS,
 	.read_roles = BIZ,
 	.write_roles = R(POLICE) | R(SYSTEM),
 	.scope = EVENT_SCOPE,
@@ -679,7 +682,9 @@ const struct entity_desc dispute_desc = {
 	.scope = EVENT_SCOPE,
 	.default_sort = "-found_on",
 	.workflow = &dispute_workflow,
-	.overdue_sql = "t.status IN ('registered', 'mediating') AND t.deadline < ?",
+	/* no deadline, never overdue: NOT (... AND NULL < ?) would drop it from ?overdue=0 */
+	.overdue_sql = "t.status IN ('registered', 'mediating') AND t.deadline IS NOT NULL AND "
+		       "t.deadline < ?",
 	.prepare = dispute_prepare,
 };
 

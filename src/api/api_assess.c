@@ -1,0 +1,225 @@
+/*
+ * api_assess.c: the endpoints of the monthly determination and the report
+ * figures: /figures, /figures/breakdown, /months/{M} (state, results,
+ * certify, overrides, publish, reopen), /explain, /warnings.  Thin: the
+ * work is in src/assess/.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "assess/assess.h"
+#include "assess/figures.h"
+#include "assess/warnings.h"
+
+struct allowed {
+	const char *const *names;
+	const char *bad;
+};
+
+static int check_one(void *cls, const char *name, const char *value)
+{
+	struct allowed *al = cls;
+	size_t i;
+
+	for (i = 0; al->names[i]; i++)
+		if (!strcmp(al->names[i], name))
+			return 0;
+	al->bad = name;
+	return 1;
+}
+
+/* Refuse query parameters not in `names` (NULL-terminated). */
+static int only_params(struct call *c, const char *const *names)
+{
+	struct allowed al = { names, NULL };
+
+	http_query_each(c->req, check_one, &al);
+	if (al.bad) {
+		reply_problem(c, 400, "未知的查询参数", al.bad);
+		return -1;
+	}
+	return 0;
+}
+
+static void done(struct call *c, int ret, struct model_error *e, json_t *out)
+{
+	if (ret)
+		reply_model_error(c, e);
+	else
+		reply_json(c, 200, out);
+}
+
+static const char *body_string(json_t *in, const char *key)
+{
+	json_t *v = json_object_get(in, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* A JSON body with exactly the string fields `keys` (optional ones may be absent). */
+static int body_fields(struct call *c, json_t *in, const char *const *keys)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(in, key, v) {
+		for (i = 0; keys[i]; i++)
+			if (!strcmp(keys[i], key))
+				break;
+		if (!keys[i]) {
+			reply_problem(c, 400, "未知字段", key);
+			return -1;
+		}
+		if (!json_is_string(v)) {
+			reply_problem(c, 422, "应为字符串", key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void month_act(struct call *c, const char *month, const char *act)
+{
+	static const char *const certify_keys[] = { "dimension", NULL };
+	static const char *const override_keys[] = { "subject", "dimension", "result", "reason", NULL };
+	static const char *const publish_keys[] = { NULL };
+	static const char *const reopen_keys[] = { "reason", NULL };
+	struct model_error e;
+	json_t *in = NULL, *out = NULL;
+	int ret = 0;
+
+	model_error_init(&e);
+	if (read_json_object(c, &in))
+		goto cleanup;
+	if (!strcmp(act, "certify")) {
+		if (body_fields(c, in, certify_keys))
+			goto cleanup;
+		ret = assess_certify(c->db, c->mc.actor, month, body_string(in, "dimension"), &e);
+	} else if (!strcmp(act, "overrides")) {
+		if (body_fields(c, in, override_keys))
+			goto cleanup;
+		ret = assess_override(c->db, c->mc.actor, month, body_string(in, "subject"),
+				      body_string(in, "dimension"), body_string(in, "result"),
+				      body_string(in, "reason"), &e);
+	} else if (!strcmp(act, "publish")) {
+		if (body_fields(c, in, publish_keys))
+			goto cleanup;
+		ret = assess_publish(c->db, c->mc.actor, month, &e);
+	} else {
+		if (body_fields(c, in, reopen_keys))
+			goto cleanup;
+		ret = assess_reopen(c->db, c->mc.actor, month, body_string(in, "reason"), &e);
+	}
+	if (!ret)
+		ret = assess_month_json(c->db, c->mc.actor, month, &out, &e);
+	done(c, ret, &e, out);
+cleanup:
+	json_decref(in);
+	model_error_release(&e);
+}
+
+static int int_param(struct call *c, const char *name, int def, int min, int max, int *out)
+{
+	const char *v = http_query(c->req, name);
+	char *end;
+	long n;
+
+	*out = def;
+	if (!v)
+		return 0;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || n < min || n > max) {
+		reply_problem(c, 400, "参数超出范围", name);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+int api_assess_route(struct call *c, const char **seg, int nseg)
+{
+	const char *m = c->req->method;
+	struct model_error e;
+	json_t *out = NULL;
+	int ret;
+
+	model_error_init(&e);
+	if (!strcmp(seg[0], "figures") && nseg <= 2 && !strcmp(m, "GET")) {
+		if (nseg == 1) {
+			static const char *const names[] = { "through", "township", "supervisor", NULL };
+			struct figures_filter f = { http_query(c->req, "township"),
+						    http_query(c->req, "supervisor") };
+			if (!only_params(c, names)) {
+				ret = figures_compute(c->db, c->mc.actor, http_query(c->req, "through"),
+						      &f, &out, &e);
+				done(c, ret, &e, out);
+			}
+		} else if (!strcmp(seg[1], "breakdown")) {
+			static const char *const names[] = { "through", "by", NULL };
+			if (!only_params(c, names)) {
+				ret = figures_breakdown(c->db, c->mc.actor, http_query(c->req, "through"),
+							http_query(c->req, "by"), &out, &e);
+				done(c, ret, &e, out);
+			}
+		} else {
+			reply_problem(c, 404, "没有这个接口", NULL);
+		}
+		goto handled;
+	}
+	if (!strcmp(seg[0], "explain") && nseg == 1 && !strcmp(m, "GET")) {
+		static const char *const names[] = { "subject", "month", NULL };
+		if (!only_params(c, names)) {
+			if (!http_query(c->req, "subject"))
+				reply_problem(c, 400, "缺少 subject", "subject");
+			else {
+				ret = assess_explain(c->db, c->mc.actor, http_query(c->req, "subject"),
+						     http_query(c->req, "month"), &out, &e);
+				done(c, ret, &e, out);
+			}
+		}
+		goto handled;
+	}
+	if (!strcmp(seg[0], "warnings") && nseg == 1 && !strcmp(m, "GET")) {
+		static const char *const names[] = { "month", "limit", NULL };
+		int limit;
+		if (!only_params(c, names) && !int_param(c, "limit", 50, 1, 500, &limit)) {
+			ret = warnings_compute(c->db, c->mc.actor, http_query(c->req, "month"), limit,
+					       &out, &e);
+			done(c, ret, &e, out);
+		}
+		goto handled;
+	}
+	if (!strcmp(seg[0], "months") && nseg >= 2 && nseg <= 3) {
+		const char *month = seg[1];
+		if (nseg == 2 && !strcmp(m, "GET")) {
+			ret = assess_month_json(c->db, c->mc.actor, month, &out, &e);
+			done(c, ret, &e, out);
+		} else if (nseg == 3 && !strcmp(seg[2], "results") && !strcmp(m, "GET")) {
+			static const char *const names[] = { "township", "kind", "fail", "page",
+							     "page_size", NULL };
+			int page, size;
+			if (!only_params(c, names) && !int_param(c, "page", 1, 1, 1000000, &page) &&
+			    !int_param(c, "page_size", 50, 1, 500, &size)) {
+				ret = assess_results_json(c->db, c->mc.actor, month,
+							  http_query(c->req, "township"),
+							  http_query(c->req, "kind"),
+							  http_query(c->req, "fail"), page, size, &out, &e);
+				done(c, ret, &e, out);
+			}
+		} else if (nseg == 3 && !strcmp(m, "POST") &&
+			   (!strcmp(seg[2], "certify") || !strcmp(seg[2], "overrides") ||
+			    !strcmp(seg[2], "publish") || !strcmp(seg[2], "reopen"))) {
+			month_act(c, month, seg[2]);
+		} else {
+			reply_problem(c, 404, "没有这个接口", NULL);
+		}
+		goto handled;
+	}
+	model_error_release(&e);
+	return 0;
+handled:
+	model_error_release(&e);
+	return 1;
+}

@@ -1,0 +1,936 @@
+/*
+ * assess.c: the monthly determination, certification and publication
+ * (see assess.h).  The veto rules are three SQL predicates written once
+ * below and used both to compute the determination set-wise and to explain
+ * it event by event, so the explanation cannot disagree with the result.
+ */
+#include "assess/assess.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/strbuf.h"
+#include "base/validate.h"
+#include "db/db.h"
+#include "model/audit.h"
+#include "model/entities.h"
+#include "model/entity_int.h"
+#include "model/enums.h"
+
+/*
+ * The veto predicates.  Parameters, in order:
+ *   petition: petition_rank, collective_persons, collective_rank
+ *   accident: accident_casualties, accident_production_only
+ *   case:     case_criminal, case_public_order_major
+ */
+#define LEVEL_RANK(col) "(CASE " col " WHEN 'village' THEN 1 WHEN 'township' THEN 2 " \
+	"WHEN 'county' THEN 3 WHEN 'city' THEN 4 WHEN 'province' THEN 5 " \
+	"WHEN 'national' THEN 6 ELSE 0 END)"
+static const char petition_veto[] =
+	"(" LEVEL_RANK("p.level") " >= CAST(? AS BIGINT) OR (p.persons >= CAST(? AS BIGINT) AND "
+	LEVEL_RANK("p.level") " >= CAST(? AS BIGINT)))";
+static const char accident_veto[] =
+	"(a.deaths + a.injuries >= CAST(? AS BIGINT) AND "
+	"(CAST(? AS BIGINT) = 0 OR a.production = 1))";
+static const char case_veto[] =
+	"((CAST(? AS BIGINT) = 1 AND c.kind = 'criminal') OR "
+	"(CAST(? AS BIGINT) = 1 AND c.kind = 'public_order' AND c.major_impact = 1))";
+
+static const char *const dimension_codes[DIM__COUNT] = { "petition", "accident", "case" };
+static const enum role dimension_roles[DIM__COUNT] = { ROLE_PETITION, ROLE_SAFETY, ROLE_POLICE };
+
+const char *assess_dimension_code(enum assess_dimension d)
+{
+	return d < DIM__COUNT ? dimension_codes[d] : NULL;
+}
+
+int assess_dimension_parse(const char *s)
+{
+	int d;
+
+	for (d = 0; s && d < DIM__COUNT; d++)
+		if (!strcmp(s, dimension_codes[d]))
+			return d;
+	return -1;
+}
+
+int petition_level_rank(const char *level)
+{
+	static const char *const ranks[] = { "village", "township", "county", "city", "province",
+					     "national" };
+	int i;
+
+	for (i = 0; level && i < 6; i++)
+		if (!strcmp(level, ranks[i]))
+			return i + 1;
+	return 0;
+}
+
+static void bind_rules(struct db_stmt *st, int *n, const struct assess_rules *r, int dim)
+{
+	if (dim == DIM_PETITION) {
+		db_bind_int64(st, ++*n, r->petition_rank);
+		db_bind_int64(st, ++*n, r->collective_persons);
+		db_bind_int64(st, ++*n, r->collective_rank);
+	} else if (dim == DIM_ACCIDENT) {
+		db_bind_int64(st, ++*n, r->accident_casualties);
+		db_bind_int64(st, ++*n, r->accident_production_only);
+	} else {
+		db_bind_int64(st, ++*n, r->case_criminal);
+		db_bind_int64(st, ++*n, r->case_public_order_major);
+	}
+}
+
+int assess_rules_for(struct db *db, const char *district, const char *kind, const char *month,
+		     struct assess_rules *out, struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	int rc, village = !strcmp(kind, "village") || !strcmp(kind, "community");
+
+	memset(out, 0, sizeof(*out));
+	/* DOMAIN.md's default veto rules */
+	snprintf(out->code, sizeof(out->code), "default");
+	out->petition_rank = petition_level_rank("county");
+	out->collective_persons = 5;
+	out->collective_rank = petition_level_rank("township");
+	out->accident_casualties = 1;
+	out->accident_production_only = 0;
+	out->case_criminal = 1;
+	out->case_public_order_major = 1;
+	out->target = village ? 80.0 : 90.0;
+	if (db_prepare(db, "SELECT code, effective_from, petition_level, collective_persons, "
+		       "collective_level, accident_casualties, accident_production_only, "
+		       "case_criminal, case_public_order_major, target FROM standards "
+		       "WHERE district = ? AND kind = ? AND effective_from <= ? "
+		       "ORDER BY effective_from DESC LIMIT 1", &st, err))
+		return -1;
+	db_bind_text(st, 1, district);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, month);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		snprintf(out->code, sizeof(out->code), "%s", db_column_text(st, 0));
+		snprintf(out->effective_from, sizeof(out->effective_from), "%s", db_column_text(st, 1));
+		out->petition_rank = petition_level_rank(db_column_text(st, 2));
+		out->collective_persons = (int)db_column_int64(st, 3);
+		out->collective_rank = petition_level_rank(db_column_text(st, 4));
+		out->accident_casualties = (int)db_column_int64(st, 5);
+		out->accident_production_only = (int)db_column_int64(st, 6);
+		out->case_criminal = (int)db_column_int64(st, 7);
+		out->case_public_order_major = (int)db_column_int64(st, 8);
+		out->target = db_column_is_null(st, 9) ? -1 : db_column_double(st, 9);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int64_t district_version(struct db *db, const char *district, struct strbuf *err)
+{
+	const char *params[] = { district };
+	char *v = NULL;
+	int64_t n;
+
+	if (db_query_value(db, "SELECT version FROM assess_versions WHERE district = ?", params, 1,
+			   &v, err))
+		return -1;
+	n = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return n;
+}
+
+static int exec_params(struct db *db, const char *sql, const char *const *p, int n,
+		       struct strbuf *err)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	for (i = 0; i < n; i++)
+		db_bind_text(st, i + 1, p[i]);
+	rc = db_step(st, err);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Compute month `month` of `district` into determinations (in a transaction). */
+static int compute_month(struct db *db, const char *district, const char *month, int64_t version,
+			 struct strbuf *err)
+{
+	static const char *const kinds[] = { "village", "community", "enterprise", "institution" };
+	struct strbuf sql = STRBUF_INIT;
+	char start[16], end[16];
+	const char *p2[] = { district, month };
+	size_t k;
+	int d, ret = -1;
+
+	snprintf(start, sizeof(start), "%s-01", month);
+	snprintf(end, sizeof(end), "%s-31", month);
+	if (exec_params(db, "DELETE FROM determinations WHERE district = ? AND month = ?", p2, 2, err))
+		goto cleanup;
+	strbuf_addf(&sql,
+		"INSERT INTO determinations (district, month, subject, kind, township, supervisor, "
+		"grid, standard, petition_fail, accident_fail, case_fail, petition_final, "
+		"accident_final, case_final, fail) "
+		"SELECT x.district, CAST(? AS TEXT), x.code, x.kind, x.township, x.supervisor, x.grid, "
+		"CAST(? AS TEXT), x.pf, x.af, x.cf, x.pf, x.af, x.cf, "
+		"CASE WHEN x.pf + x.af + x.cf > 0 THEN 1 ELSE 0 END FROM ("
+		"SELECT s.district, s.code, s.kind, s.township, s.supervisor, s.grid, "
+		"CASE WHEN EXISTS (SELECT 1 FROM petitions p WHERE p.subject = s.code AND "
+		"p.received_on >= ? AND p.received_on <= ? AND %s) THEN 1 ELSE 0 END AS pf, "
+		"CASE WHEN EXISTS (SELECT 1 FROM accidents a WHERE a.subject = s.code AND "
+		"a.occurred_on >= ? AND a.occurred_on <= ? AND %s) THEN 1 ELSE 0 END AS af, "
+		"CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.subject = s.code AND "
+		"c.occurred_on >= ? AND c.occurred_on <= ? AND %s) THEN 1 ELSE 0 END AS cf "
+		"FROM subjects s WHERE s.district = ? AND s.kind = ? AND s.active_from <= ? AND "
+		"(s.active_to IS NULL OR s.active_to >= ?)) x",
+		petition_veto, accident_veto, case_veto);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		struct assess_rules r;
+		struct db_stmt *st;
+		int n = 0, rc;
+
+		if (assess_rules_for(db, district, kinds[k], month, &r, err))
+			goto cleanup;
+		if (db_prepare(db, sql.buf, &st, err))
+			goto cleanup;
+		db_bind_text(st, ++n, month);
+		db_bind_text(st, ++n, r.code);
+		for (d = 0; d < DIM__COUNT; d++) {
+			db_bind_text(st, ++n, start);
+			db_bind_text(st, ++n, end);
+			bind_rules(st, &n, &r, d);
+		}
+		db_bind_text(st, ++n, district);
+		db_bind_text(st, ++n, kinds[k]);
+		db_bind_text(st, ++n, month);
+		db_bind_text(st, ++n, month);
+		rc = db_step(st, err);
+		db_finalize(st);
+		if (rc < 0)
+			goto cleanup;
+	}
+	/* overrides replace the provisional result of their dimension */
+	for (d = 0; d < DIM__COUNT; d++) {
+		struct strbuf u = STRBUF_INIT;
+		const char *p3[] = { dimension_codes[d], district, month, dimension_codes[d] };
+		int rc;
+
+		strbuf_addf(&u, "UPDATE determinations SET %s_final = (SELECT CASE WHEN o.result = "
+			    "'fail' THEN 1 ELSE 0 END FROM overrides o WHERE o.month = "
+			    "determinations.month AND o.subject = determinations.subject AND "
+			    "o.dimension = ?) WHERE district = ? AND month = ? AND EXISTS (SELECT 1 "
+			    "FROM overrides o WHERE o.month = determinations.month AND o.subject = "
+			    "determinations.subject AND o.dimension = ?)", dimension_codes[d]);
+		rc = exec_params(db, u.buf, p3, 4, err);
+		strbuf_release(&u);
+		if (rc)
+			goto cleanup;
+	}
+	if (exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
+			"accident_final + case_final > 0 THEN 1 ELSE 0 END WHERE district = ? AND "
+			"month = ?", p2, 2, err))
+		goto cleanup;
+	{
+		struct db_stmt *st;
+		int rc;
+		if (db_prepare(db, "INSERT INTO assess_months (district, month, computed_version, "
+			       "computed_at, published) VALUES (?, ?, ?, ?, 0) ON CONFLICT (district, "
+			       "month) DO UPDATE SET computed_version = excluded.computed_version, "
+			       "computed_at = excluded.computed_at", &st, err))
+			goto cleanup;
+		db_bind_text(st, 1, district);
+		db_bind_text(st, 2, month);
+		db_bind_int64(st, 3, version);
+		db_bind_int64(st, 4, time_now());
+		rc = db_step(st, err);
+		db_finalize(st);
+		if (rc < 0)
+			goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* Is `month` of `district` published (1), not (0), or error (-1)? */
+static int month_state(struct db *db, const char *district, const char *month, int64_t *computed,
+		       struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc, published = 0;
+
+	*computed = -1;
+	if (db_prepare(db, "SELECT computed_version, published FROM assess_months WHERE district = ? "
+		       "AND month = ?", &st, err))
+		return -1;
+	db_bind_text(st, 1, district);
+	db_bind_text(st, 2, month);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*computed = db_column_int64(st, 0);
+		published = db_column_int64(st, 1) != 0;
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : published;
+}
+
+int assess_refresh(struct db *db, const char *district, const char *from, const char *to,
+		   struct strbuf *err)
+{
+	char m[8], next[8];
+	int64_t version, computed;
+	int stale = 0, in_tx = 0, ret = -1, pub;
+
+	version = district_version(db, district, err);
+	if (version < 0)
+		return -1;
+	/* a read that finds everything fresh writes nothing */
+	for (snprintf(m, sizeof(m), "%s", from); strcmp(m, to) <= 0; snprintf(m, sizeof(m), "%s", next)) {
+		pub = month_state(db, district, m, &computed, err);
+		if (pub < 0)
+			return -1;
+		if (!pub && computed != version)
+			stale = 1;
+		if (month_add(m, 1, next))
+			return -1;
+	}
+	if (!stale)
+		return 0;
+	if (db_begin(db, err))
+		return -1;
+	in_tx = 1;
+	if (db_dialect(db) == DB_POSTGRES) {
+		/* one refresh of a district at a time */
+		const char *p[] = { district };
+		if (exec_params(db, "SELECT pg_advisory_xact_lock(73011, hashtext(CAST(? AS TEXT)))", p, 1, err))
+			goto cleanup;
+	}
+	version = district_version(db, district, err); /* again, under the write lock */
+	if (version < 0)
+		goto cleanup;
+	for (snprintf(m, sizeof(m), "%s", from); strcmp(m, to) <= 0; snprintf(m, sizeof(m), "%s", next)) {
+		pub = month_state(db, district, m, &computed, err);
+		if (pub < 0)
+			goto cleanup;
+		if (!pub && computed != version && compute_month(db, district, m, version, err))
+			goto cleanup;
+		month_add(m, 1, next);
+	}
+	if (db_commit(db, err))
+		goto cleanup;
+	in_tx = 0;
+	ret = 0;
+cleanup:
+	if (in_tx)
+		db_rollback(db);
+	return ret;
+}
+
+/* ---- districts of an actor ---- */
+
+char **assess_districts(struct db *db, const struct actor *a, struct strbuf *err)
+{
+	struct db_stmt *st;
+	char **out = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (a->role != ROLE_SYSTEM) {
+		out = calloc(2, sizeof(*out));
+		if (!out)
+			abort();
+		if (a->district && !(out[0] = strdup(a->district)))
+			abort();
+		return out;
+	}
+	if (db_prepare(db, "SELECT code FROM regions WHERE level = 'district' ORDER BY code", &st, err))
+		return NULL;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		char **grown = realloc(out, (n + 2) * sizeof(*out));
+		if (!grown)
+			abort();
+		out = grown;
+		if (!(out[n++] = strdup(db_column_text(st, 0))))
+			abort();
+		out[n] = NULL;
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		assess_districts_free(out);
+		return NULL;
+	}
+	if (!out && !(out = calloc(1, sizeof(*out))))
+		abort();
+	return out;
+}
+
+void assess_districts_free(char **d)
+{
+	size_t i;
+
+	for (i = 0; d && d[i]; i++)
+		free(d[i]);
+	free(d);
+}
+
+/* ---- certification and publication ---- */
+
+static int check_month(const struct actor *a, const char *month, struct model_error *e)
+{
+	char now[8];
+
+	if (!month || !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	month_now_utc(now);
+	if (strcmp(month, now) > 0)
+		return model_fail(e, MODEL_EINVAL, "month", "不能认定尚未到来的月份");
+	if (!a->district)
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权办理认定");
+	return 0;
+}
+
+/* Refresh the month, then begin the act's transaction; refuse a published month. */
+static int begin_act(struct db *db, const struct actor *a, const char *month, int need_open,
+		     struct model_error *e)
+{
+	int64_t computed;
+	int pub;
+
+	if (assess_refresh(db, a->district, month, month, &e->msg) || db_begin(db, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	pub = month_state(db, a->district, month, &computed, &e->msg);
+	if (pub < 0) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	if (need_open && pub) {
+		db_rollback(db);
+		return model_fail(e, MODEL_ECONFLICT, "month", "%s 已发布，须先由创建办重新开启", month);
+	}
+	if (!need_open && !pub) {
+		db_rollback(db);
+		return model_fail(e, MODEL_ECONFLICT, "month", "%s 尚未发布", month);
+	}
+	return 0;
+}
+
+static int finish_act(struct db *db, const struct actor *a, const char *action, const char *object,
+		      const char *detail, struct model_error *e)
+{
+	if (audit_append(db, a, action, object, "ok", detail, &e->msg) || db_commit(db, &e->msg)) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	return 0;
+}
+
+static int lead_of(const struct actor *a, const char *dimension, struct model_error *e)
+{
+	int d = assess_dimension_parse(dimension);
+
+	if (d < 0)
+		return model_fail(e, MODEL_EINVAL, "dimension",
+				  "dimension 应为 petition、accident 或 case");
+	if (a->role != dimension_roles[d] && a->role != ROLE_SYSTEM)
+		return model_fail(e, MODEL_EFORBIDDEN, "dimension",
+				  "只有%s可以认定“%s”", role_label(dimension_roles[d]),
+				  d == DIM_PETITION ? "零上访" : d == DIM_ACCIDENT ? "零事故" : "零案件");
+	return d;
+}
+
+int assess_certify(struct db *db, const struct actor *a, const char *month, const char *dimension,
+		   struct model_error *e)
+{
+	struct strbuf obj = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	int ret, d, rc;
+
+	if ((ret = check_month(a, month, e)))
+		return ret;
+	if ((d = lead_of(a, dimension, e)) < 0)
+		return d;
+	if ((ret = begin_act(db, a, month, 1, e)))
+		return ret;
+	if (db_prepare(db, "INSERT INTO certifications (district, month, dimension, department, "
+		       "confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (district, "
+		       "month, dimension) DO UPDATE SET department = excluded.department, "
+		       "confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at",
+		       &st, &e->msg)) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	db_bind_text(st, 1, a->district);
+	db_bind_text(st, 2, month);
+	db_bind_text(st, 3, dimension_codes[d]);
+	if (a->dept)
+		db_bind_text(st, 4, a->dept);
+	else
+		db_bind_null(st, 4);
+	db_bind_text(st, 5, a->username ? a->username : "-");
+	db_bind_int64(st, 6, time_now());
+	rc = db_step(st, &e->msg);
+	db_finalize(st);
+	if (rc < 0) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	strbuf_addf(&obj, "months/%s %s", month, dimension_codes[d]);
+	ret = finish_act(db, a, "assess.certify", obj.buf, "", e);
+	strbuf_release(&obj);
+	return ret;
+}
+
+int assess_override(struct db *db, const struct actor *a, const char *month, const char *subject,
+		    const char *dimension, const char *result, const char *reason,
+		    struct model_error *e)
+{
+	struct strbuf obj = STRBUF_INIT, detail = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	const char *p[2] = { month, subject };
+	char *found = NULL;
+	int ret, d, rc;
+
+	if ((ret = check_month(a, month, e)))
+		return ret;
+	if ((d = lead_of(a, dimension, e)) < 0)
+		return d;
+	if (!result || (strcmp(result, "pass") && strcmp(result, "fail")))
+		return model_fail(e, MODEL_EINVAL, "result", "result 应为 pass（达标）或 fail（不达标）");
+	if (!reason || !utf8_valid(reason, strlen(reason)) || utf8_length(reason) < 4 ||
+	    utf8_length(reason) > 500)
+		return model_fail(e, MODEL_EINVAL, "reason", "须写明理由（4 至 500 字）");
+	if (!subject)
+		return model_fail(e, MODEL_EINVAL, "subject", "缺少创建主体");
+	if ((ret = begin_act(db, a, month, 1, e)))
+		return ret;
+	/* the subject must be on the list that month, in the actor's district */
+	if (db_query_value(db, "SELECT district FROM determinations WHERE month = ? AND subject = ?",
+			   p, 2, &found, &e->msg)) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	if (!found || strcmp(found, a->district)) {
+		free(found);
+		db_rollback(db);
+		return model_fail(e, MODEL_EINVAL, "subject", "创建主体“%s”在 %s 不在创建清单上", subject,
+				  month);
+	}
+	free(found);
+	if (exec_params(db, "DELETE FROM overrides WHERE month = ? AND subject = ? AND dimension = ?",
+			(const char *[]){ month, subject, dimension_codes[d] }, 3, &e->msg) ||
+	    db_prepare(db, "INSERT INTO overrides (district, month, subject, dimension, result, "
+		       "reason, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, &e->msg)) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	db_bind_text(st, 1, a->district);
+	db_bind_text(st, 2, month);
+	db_bind_text(st, 3, subject);
+	db_bind_text(st, 4, dimension_codes[d]);
+	db_bind_text(st, 5, result);
+	db_bind_text(st, 6, reason);
+	db_bind_text(st, 7, a->username ? a->username : "-");
+	db_bind_int64(st, 8, time_now());
+	rc = db_step(st, &e->msg);
+	db_finalize(st);
+	/* the month is recomputed with the override at its next read */
+	if (rc < 0 || exec_params(db, "INSERT INTO assess_versions (district, version) VALUES (?, 1) "
+				  "ON CONFLICT (district) DO UPDATE SET version = "
+				  "assess_versions.version + 1", (const char *[]){ a->district }, 1,
+				  &e->msg)) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	strbuf_addf(&obj, "months/%s %s %s", month, subject, dimension_codes[d]);
+	strbuf_addf(&detail, "result=%s reason=%.*s", result, utf8_prefix(reason, 200), reason);
+	ret = finish_act(db, a, "assess.override", obj.buf, detail.buf, e);
+	strbuf_release(&obj);
+	strbuf_release(&detail);
+	return ret;
+}
+
+int assess_publish(struct db *db, const struct actor *a, const char *month, struct model_error *e)
+{
+	const char *p[] = { a->district ? a->district : "", month };
+	struct strbuf obj = STRBUF_INIT;
+	char *n = NULL;
+	int ret;
+
+	if ((ret = check_month(a, month, e)))
+		return ret;
+	if (a->role != ROLE_OFFICE && a->role != ROLE_SYSTEM)
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "只有创建办可以发布");
+	if ((ret = begin_act(db, a, month, 1, e)))
+		return ret;
+	if (db_query_value(db, "SELECT COUNT(*) FROM certifications WHERE district = ? AND month = ?",
+			   p, 2, &n, &e->msg)) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	if (!n || atoi(n) < DIM__COUNT) {
+		free(n);
+		db_rollback(db);
+		return model_fail(e, MODEL_ECONFLICT, "month",
+				  "信访、应急、公安三家尚未全部确认 %s 的认定结果，不能发布", month);
+	}
+	free(n);
+	{
+		char now[24];
+		snprintf(now, sizeof(now), "%" PRId64, time_now());
+		ret = exec_params(db, "UPDATE assess_months SET published = 1, published_at = "
+				  "CAST(? AS BIGINT), published_by = ? WHERE district = ? AND month = ?",
+				  (const char *[]){ now, a->username ? a->username : "-", a->district,
+						    month }, 4, &e->msg);
+	}
+	if (ret) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	strbuf_addf(&obj, "months/%s", month);
+	ret = finish_act(db, a, "assess.publish", obj.buf, "", e);
+	strbuf_release(&obj);
+	return ret;
+}
+
+int assess_reopen(struct db *db, const struct actor *a, const char *month, const char *reason,
+		  struct model_error *e)
+{
+	struct strbuf obj = STRBUF_INIT, detail = STRBUF_INIT;
+	int ret;
+
+	if ((ret = check_month(a, month, e)))
+		return ret;
+	if (a->role != ROLE_OFFICE && a->role != ROLE_SYSTEM)
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "只有创建办可以重新开启");
+	if (!reason || !utf8_valid(reason, strlen(reason)) || utf8_length(reason) < 4)
+		return model_fail(e, MODEL_EINVAL, "reason", "须写明重新开启的理由（至少 4 字）");
+	if ((ret = begin_act(db, a, month, 0, e)))
+		return ret;
+	/* reopened: the month follows the data again from its next read */
+	if (exec_params(db, "UPDATE assess_months SET published = 0, computed_version = -1 "
+			"WHERE district = ? AND month = ?", (const char *[]){ a->district, month }, 2,
+			&e->msg)) {
+		db_rollback(db);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	strbuf_addf(&obj, "months/%s", month);
+	strbuf_addf(&detail, "reason=%.*s", utf8_prefix(reason, 200), reason);
+	ret = finish_act(db, a, "assess.reopen", obj.buf, detail.buf, e);
+	strbuf_release(&obj);
+	strbuf_release(&detail);
+	return ret;
+}
+
+/* ---- reading ---- */
+
+int assess_month_json(struct db *db, const struct actor *a, const char *month, json_t **out,
+		      struct model_error *e)
+{
+	struct db_stmt *st = NULL;
+	json_t *cert, *o;
+	int64_t computed;
+	int pub, rc, d;
+
+	if (!month || !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (!a->district)
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	if (assess_refresh(db, a->district, month, month, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	pub = month_state(db, a->district, month, &computed, &e->msg);
+	if (pub < 0)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	cert = json_object();
+	for (d = 0; d < DIM__COUNT; d++)
+		json_object_set_new(cert, dimension_codes[d], json_null());
+	if (db_prepare(db, "SELECT dimension, department, confirmed_by, confirmed_at FROM "
+		       "certifications WHERE district = ? AND month = ?", &st, &e->msg)) {
+		json_decref(cert);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	db_bind_text(st, 1, a->district);
+	db_bind_text(st, 2, month);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		char at[TIME_ISO_BUFSZ];
+		time_iso_utc(db_column_int64(st, 3), at);
+		json_object_set_new(cert, db_column_text(st, 0),
+				    json_pack("{ss ss ss}", "department", db_column_text(st, 1),
+					      "by", db_column_text(st, 2), "at", at));
+	}
+	db_finalize(st);
+	o = json_pack("{ss sb so}", "month", month, "published", pub, "certified", cert);
+	if (db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(fail), 0), COALESCE(SUM(petition_final), 0), "
+		       "COALESCE(SUM(accident_final), 0), COALESCE(SUM(case_final), 0) FROM "
+		       "determinations WHERE district = ? AND month = ?", &st, &e->msg) == 0) {
+		db_bind_text(st, 1, a->district);
+		db_bind_text(st, 2, month);
+		if (db_step(st, &e->msg) == DB_ROW)
+			json_object_set_new(o, "counts", json_pack("{sI sI sI sI sI}",
+				"subjects", (json_int_t)db_column_int64(st, 0),
+				"failing", (json_int_t)db_column_int64(st, 1),
+				"petition_failing", (json_int_t)db_column_int64(st, 2),
+				"accident_failing", (json_int_t)db_column_int64(st, 3),
+				"case_failing", (json_int_t)db_column_int64(st, 4)));
+		db_finalize(st);
+	}
+	*out = o;
+	return 0;
+}
+
+int assess_results_json(struct db *db, const struct actor *a, const char *month,
+			const char *township, const char *kind, const char *fail, int page,
+			int page_size, json_t **out, struct model_error *e)
+{
+	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	json_t *items = NULL, *cert;
+	int64_t total = 0, computed;
+	int rc, d, pub, ret = 0;
+
+	if (!month || !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (!entity_can_read(&subject_desc, a) || !a->district)
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	if (kind && !enum_lookup(&enum_subject_kind, kind))
+		return model_fail(e, MODEL_EINVAL, "kind", "主体类型不正确");
+	if (fail && strcmp(fail, "0") && strcmp(fail, "1"))
+		return model_fail(e, MODEL_EBADREQ, "fail", "fail 应为 0 或 1");
+	if (assess_refresh(db, a->district, month, month, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	pub = month_state(db, a->district, month, &computed, &e->msg);
+	cert = json_object();
+	for (d = 0; d < DIM__COUNT; d++) {
+		const char *cp[] = { a->district, month, dimension_codes[d] };
+		char *v = NULL;
+		db_query_value(db, "SELECT confirmed_by FROM certifications WHERE district = ? AND "
+			       "month = ? AND dimension = ?", cp, 3, &v, NULL);
+		json_object_set_new(cert, dimension_codes[d], json_boolean(v != NULL));
+		free(v);
+	}
+	strbuf_addstr(&where, " FROM determinations d JOIN subjects s ON s.code = d.subject "
+			      "WHERE d.district = ? AND d.month = ?");
+	sqlp_text(&p, a->district);
+	sqlp_text(&p, month);
+	scope_where(&subject_desc, a, "s", &where, &p);
+	if (township) {
+		strbuf_addstr(&where, " AND d.township = ?");
+		sqlp_text(&p, township);
+	}
+	if (kind) {
+		strbuf_addstr(&where, " AND d.kind = ?");
+		sqlp_text(&p, enum_lookup(&enum_subject_kind, kind));
+	}
+	if (fail) {
+		strbuf_addstr(&where, " AND d.fail = ?");
+		sqlp_int(&p, atoi(fail));
+	}
+	strbuf_addf(&sql, "SELECT COUNT(*)%s", where.buf);
+	if (db_prepare(db, sql.buf, &st, &e->msg))
+		goto dberr;
+	sqlp_bind(&p, st, 1);
+	if (db_step(st, &e->msg) != DB_ROW)
+		goto dberr;
+	total = db_column_int64(st, 0);
+	db_finalize(st);
+	st = NULL;
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "SELECT d.subject, s.name, d.kind, d.township, d.supervisor, d.standard, "
+		    "d.petition_fail, d.accident_fail, d.case_fail, d.petition_final, "
+		    "d.accident_final, d.case_final, d.fail%s ORDER BY d.fail DESC, d.subject "
+		    "LIMIT ? OFFSET ?", where.buf);
+	if (db_prepare(db, sql.buf, &st, &e->msg))
+		goto dberr;
+	sqlp_bind(&p, st, 1);
+	db_bind_int64(st, (int)p.n + 1, page_size);
+	db_bind_int64(st, (int)p.n + 2, (int64_t)(page - 1) * page_size);
+	items = json_array();
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		json_t *row = json_pack("{ss ss ss ss ss* ss sb}", "subject", db_column_text(st, 0),
+					"name", db_column_text(st, 1), "kind", db_column_text(st, 2),
+					"township", db_column_text(st, 3),
+					"supervisor", db_column_is_null(st, 4) ? NULL : db_column_text(st, 4),
+					"standard", db_column_text(st, 5),
+					"complies", db_column_int64(st, 12) == 0);
+		for (d = 0; d < DIM__COUNT; d++) {
+			int prov = db_column_int64(st, 6 + d) != 0, fin = db_column_int64(st, 9 + d) != 0;
+			json_object_set_new(row, dimension_codes[d], json_pack("{sb sb sb}",
+				"provisional_fail", prov, "fail", fin, "overridden", prov != fin));
+		}
+		json_array_append_new(items, row);
+	}
+	if (rc < 0)
+		goto dberr;
+	*out = json_pack("{ss sb so so sI si si}", "month", month, "published", pub > 0,
+			 "certified", cert, "items", items, "total", (json_int_t)total, "page", page,
+			 "page_size", page_size);
+	cert = items = NULL;
+	goto cleanup;
+dberr:
+	ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+cleanup:
+	if (st)
+		db_finalize(st);
+	json_decref(items);
+	json_decref(cert);
+	sqlp_release(&p);
+	strbuf_release(&where);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* Events of one kind of subject `s` in the month, each with whether it counted. */
+static int explain_events(struct db *db, const char *sql, const struct assess_rules *r, int dim,
+			  const char *subject, const char *start, const char *end, json_t *arr,
+			  struct strbuf *err)
+{
+	struct db_stmt *st;
+	int n = 0, rc, c;
+
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	bind_rules(st, &n, r, dim);
+	db_bind_text(st, ++n, subject);
+	db_bind_text(st, ++n, start);
+	db_bind_text(st, ++n, end);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		json_t *o = json_object();
+		int cols = db_column_count(st);
+		json_object_set_new(o, "counted", json_boolean(db_column_int64(st, 0)));
+		for (c = 1; c < cols; c++)
+			json_object_set_new(o, db_column_name(st, c), db_column_is_null(st, c) ?
+					    json_null() : json_string(db_column_text(st, c)));
+		json_array_append_new(arr, o);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int assess_explain(struct db *db, const struct actor *a, const char *subject, const char *month,
+		   json_t **out, struct model_error *e)
+{
+	struct record s;
+	struct assess_rules r;
+	struct strbuf q = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	char start[16], end[16];
+	json_t *o = NULL, *ev[DIM__COUNT], *ovr;
+	const char *district;
+	int rc, d, ret = 0, on_list = 0;
+
+	record_init(&s, NULL);
+	if (!month || !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (!entity_can_read(&subject_desc, a))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	rc = entity_lookup(db, &subject_desc, subject, &s, &e->msg);
+	if (rc == MODEL_EDB) {
+		record_release(&s);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	if (rc || !scope_check_record(db, a, &s, 0)) {
+		record_release(&s);
+		return model_fail(e, MODEL_ENOTFOUND, NULL, "创建主体不存在");
+	}
+	district = record_get(&s, "district");
+	if (assess_refresh(db, district, month, month, &e->msg) ||
+	    assess_rules_for(db, district, record_get(&s, "kind"), month, &r, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	snprintf(start, sizeof(start), "%s-01", month);
+	snprintf(end, sizeof(end), "%s-31", month);
+	o = json_pack("{ss ss ss ss s{ss ss* si si si si sb sb sb}}", "subject", subject,
+		      "name", record_get(&s, "name"), "kind", record_get(&s, "kind"), "month", month,
+		      "standard", "code", r.code, "effective_from",
+		      r.effective_from[0] ? r.effective_from : NULL,
+		      "petition_rank", r.petition_rank, "collective_persons", r.collective_persons,
+		      "collective_rank", r.collective_rank, "accident_casualties",
+		      r.accident_casualties, "accident_production_only",
+		      r.accident_production_only, "case_criminal", r.case_criminal,
+		      "case_public_order_major", r.case_public_order_major);
+	/* the stored result (provisional and final) */
+	if (db_prepare(db, "SELECT petition_fail, accident_fail, case_fail, petition_final, "
+		       "accident_final, case_final, fail FROM determinations WHERE month = ? AND "
+		       "subject = ?", &st, &e->msg))
+		goto dberr;
+	db_bind_text(st, 1, month);
+	db_bind_text(st, 2, subject);
+	rc = db_step(st, &e->msg);
+	if (rc == DB_ROW) {
+		on_list = 1;
+		json_object_set_new(o, "complies", json_boolean(db_column_int64(st, 6) == 0));
+		for (d = 0; d < DIM__COUNT; d++)
+			json_object_set_new(o, dimension_codes[d], json_pack("{sb sb}",
+				"provisional_fail", db_column_int64(st, d) != 0,
+				"fail", db_column_int64(st, 3 + d) != 0));
+	}
+	db_finalize(st);
+	st = NULL;
+	if (rc < 0)
+		goto dberr;
+	json_object_set_new(o, "on_list", json_boolean(on_list));
+	for (d = 0; d < DIM__COUNT; d++)
+		ev[d] = json_array();
+	strbuf_addf(&q, "SELECT CASE WHEN %s THEN 1 ELSE 0 END, p.no, p.received_on, p.channel, "
+		    "p.level, CAST(p.persons AS TEXT) AS persons, p.status FROM petitions p WHERE "
+		    "p.subject = ? AND p.received_on >= ? AND p.received_on <= ? ORDER BY "
+		    "p.received_on, p.no", petition_veto);
+	rc = explain_events(db, q.buf, &r, DIM_PETITION, subject, start, end, ev[0], &e->msg);
+	strbuf_reset(&q);
+	strbuf_addf(&q, "SELECT CASE WHEN %s THEN 1 ELSE 0 END, a.no, a.occurred_on, a.domain, "
+		    "CAST(a.deaths AS TEXT) AS deaths, CAST(a.injuries AS TEXT) AS injuries, "
+		    "CAST(a.production AS TEXT) AS production, a.class FROM accidents a WHERE "
+		    "a.subject = ? AND a.occurred_on >= ? AND a.occurred_on <= ? ORDER BY "
+		    "a.occurred_on, a.no", accident_veto);
+	if (!rc)
+		rc = explain_events(db, q.buf, &r, DIM_ACCIDENT, subject, start, end, ev[1], &e->msg);
+	strbuf_reset(&q);
+	strbuf_addf(&q, "SELECT CASE WHEN %s THEN 1 ELSE 0 END, c.no, c.occurred_on, c.kind, "
+		    "CAST(c.major_impact AS TEXT) AS major_impact, c.category, c.status FROM cases c "
+		    "WHERE c.subject = ? AND c.occurred_on >= ? AND c.occurred_on <= ? ORDER BY "
+		    "c.occurred_on, c.no", case_veto);
+	if (!rc)
+		rc = explain_events(db, q.buf, &r, DIM_CASE, subject, start, end, ev[2], &e->msg);
+	json_object_set_new(o, "events", json_pack("{so so so}", "petition", ev[0], "accident", ev[1],
+						   "case", ev[2]));
+	if (rc)
+		goto dberr;
+	ovr = json_array();
+	if (db_prepare(db, "SELECT dimension, result, reason, made_by, made_at FROM overrides WHERE "
+		       "month = ? AND subject = ? ORDER BY dimension", &st, &e->msg)) {
+		json_decref(ovr);
+		goto dberr;
+	}
+	db_bind_text(st, 1, month);
+	db_bind_text(st, 2, subject);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		char at[TIME_ISO_BUFSZ];
+		time_iso_utc(db_column_int64(st, 4), at);
+		json_array_append_new(ovr, json_pack("{ss ss ss ss ss}", "dimension",
+			db_column_text(st, 0), "result", db_column_text(st, 1), "reason",
+			db_column_text(st, 2), "by", db_column_text(st, 3), "at", at));
+	}
+	db_finalize(st);
+	st = NULL;
+	json_object_set_new(o, "overrides", ovr);
+	if (rc < 0)
+		goto dberr;
+	*out = o;
+	o = NULL;
+	goto cleanup;
+dberr:
+	ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+cleanup:
+	if (st)
+		db_finalize(st);
+	json_decref(o);
+	record_release(&s);
+	strbuf_release(&q);
+	return ret;
+}

@@ -1,0 +1,105 @@
+/*
+ * assess: the monthly determination (认定) of the creation standard.
+ *
+ * For a month M, every subject on the list in M gets a result per
+ * dimension — petition (零上访), accident (零事故), case (零案件) — by the
+ * rules of the standard version in force in M for its kind, computed
+ * set-wise in SQL into `determinations`.  A month is recomputed whenever it
+ * is read after a write that could change it (assess_versions), until it is
+ * published; lead departments confirm their dimension or override one
+ * subject's result with a reason; the office publishes (locks) and may
+ * reopen.  Every such act is audited.
+ *
+ * Not here: the report figures (figures.h), early warnings (warnings.h),
+ * HTTP (api/api_assess.c).
+ */
+#ifndef SANLING_ASSESS_H
+#define SANLING_ASSESS_H
+
+#include <jansson.h>
+
+struct db;
+struct strbuf;
+struct actor;
+struct model_error;
+
+/* The veto rules in force for one kind in one month. */
+struct assess_rules {
+	char code[40];           /* the standard's version code, or "default" */
+	char effective_from[8];
+	int petition_rank;       /* a petition reaching this level fails (county = 3) */
+	int collective_persons;  /* a collective petition has at least this many persons */
+	int collective_rank;     /* ... and fails from this level (township = 2) */
+	int accident_casualties; /* deaths + injuries that fail */
+	int accident_production_only;
+	int case_criminal;
+	int case_public_order_major;
+	double target;           /* percent, or < 0 when none */
+};
+
+/* Rank of a petition level code: village 1 … national 6; 0 if unknown. */
+int petition_level_rank(const char *level);
+
+/* The rules for `kind` in `month` of `district` (defaults of DOMAIN.md when no version). */
+int assess_rules_for(struct db *db, const char *district, const char *kind, const char *month,
+		     struct assess_rules *out, struct strbuf *err);
+
+/*
+ * Make sure the determinations of months `from`..`to` (YYYY-MM) of
+ * `district` reflect the current data: months never computed, or computed
+ * before the district's last relevant write, are recomputed, except
+ * published ones.  Returns 0 or -1 with `err`.
+ */
+int assess_refresh(struct db *db, const char *district, const char *from, const char *to,
+		   struct strbuf *err);
+
+/* The dimensions and the lead role that certifies each. */
+enum assess_dimension { DIM_PETITION, DIM_ACCIDENT, DIM_CASE, DIM__COUNT };
+const char *assess_dimension_code(enum assess_dimension d);
+int assess_dimension_parse(const char *s); /* -1 when unknown */
+
+/*
+ * Certification and publication, by the actor (errors: model_error with a
+ * status for the API).  `month` YYYY-MM of the actor's district.
+ *   certify:  a lead department confirms its own dimension of the month;
+ *   override: a lead department sets one subject's result of its dimension
+ *             ("pass" or "fail") with a written reason (≥ 4 characters);
+ *   publish:  the office locks the month — every dimension confirmed;
+ *   reopen:   the office unlocks it, with a reason.
+ * Each is audited in the same transaction.
+ */
+int assess_certify(struct db *db, const struct actor *a, const char *month, const char *dimension,
+		   struct model_error *e);
+int assess_override(struct db *db, const struct actor *a, const char *month, const char *subject,
+		    const char *dimension, const char *result, const char *reason,
+		    struct model_error *e);
+int assess_publish(struct db *db, const struct actor *a, const char *month, struct model_error *e);
+int assess_reopen(struct db *db, const struct actor *a, const char *month, const char *reason,
+		  struct model_error *e);
+
+/* The state of a month: computed, certified dimensions, overrides, published. */
+int assess_month_json(struct db *db, const struct actor *a, const char *month, json_t **out,
+		      struct model_error *e);
+
+/*
+ * The month's results within the actor's scope: one row per subject with
+ * provisional and final results per dimension and overall, and whether
+ * each is certified; filters township, kind, fail (1/0), page/page_size.
+ */
+int assess_results_json(struct db *db, const struct actor *a, const char *month,
+			const char *township, const char *kind, const char *fail, int page,
+			int page_size, json_t **out, struct model_error *e);
+
+/*
+ * Explain: for subject `subject` and `month`, the result, the rule version,
+ * every event of the three kinds in that month with whether it counted, and
+ * any override — within the actor's scope.
+ */
+int assess_explain(struct db *db, const struct actor *a, const char *subject, const char *month,
+		   json_t **out, struct model_error *e);
+
+/* Districts the actor's figures cover: its own, or all for the system (NULL-terminated). */
+char **assess_districts(struct db *db, const struct actor *a, struct strbuf *err);
+void assess_districts_free(char **d);
+
+#endif

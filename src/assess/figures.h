@@ -1,0 +1,46 @@
+/*
+ * figures: the report figures of DOMAIN.md for "through month M" (from
+ * January of M's year to the end of M, by each event's own date), within
+ * the caller's scope, optionally for one township or one sector
+ * (supervising department).  The keys are a public contract of the CLI and
+ * the API; every figure is computed from the data at the time asked (the
+ * determinations of the months concerned are refreshed first).
+ *
+ * Not here: the determination itself (assess.h).
+ */
+#ifndef SANLING_FIGURES_H
+#define SANLING_FIGURES_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+struct actor;
+struct model_error;
+
+struct figures_filter {
+	const char *township;   /* region code, or NULL */
+	const char *supervisor; /* department code, or NULL */
+};
+
+/*
+ * The figures through `through` (YYYY-MM) as one JSON object with exactly
+ * the keys of DOMAIN.md; percentages rounded half away from zero to one
+ * decimal, null for a share of an empty set.  Caller owns `*out`.
+ */
+int figures_compute(struct db *db, const struct actor *a, const char *through,
+		    const struct figures_filter *f, json_t **out, struct model_error *e);
+
+/*
+ * The figures broken down `by` "township", "supervisor" or "month" (the
+ * figures through each month of the year), with the targets in force:
+ * { "by", "through", "targets": {villages, enterprises}, "rows": [{key,
+ * label, figures}] }.
+ */
+int figures_breakdown(struct db *db, const struct actor *a, const char *through, const char *by,
+		      json_t **out, struct model_error *e);
+
+/* Percent of num/den, rounded half away from zero, in tenths (857 = 85.7 %). */
+int64_t percent_tenths(int64_t num, int64_t den);
+
+#endif

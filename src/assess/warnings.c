@@ -1,0 +1,163 @@
+/*
+ * warnings.c: early warning (see warnings.h).  One set-wise query counts,
+ * per subject on the list, each kind of risk; the score and the ranking
+ * are a weighted sum of those counts.  The weights say how close each risk
+ * is to failing the month.
+ */
+#include "assess/warnings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "model/entities.h"
+#include "model/entity_int.h"
+
+static const struct {
+	const char *code, *label;
+	int weight;
+} risks[] = {
+	{ "collective_township", "集体访已到乡级", 4 },
+	{ "repeat_petition", "重复信访", 3 },
+	{ "rising_petitions", "信访件数比上月上升", 2 },
+	{ "overdue_dispute", "矛盾纠纷逾期未化解", 3 },
+	{ "overdue_major_hazard", "重大隐患逾期未整改", 5 },
+};
+#define NRISKS (sizeof(risks) / sizeof(risks[0]))
+
+struct warning {
+	char *subject, *name, *township, *kind;
+	int64_t count[NRISKS];
+	int64_t score;
+};
+
+static int by_score(const void *a, const void *b)
+{
+	const struct warning *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return strcmp(x->subject, y->subject);
+}
+
+int warnings_compute(struct db *db, const struct actor *a, const char *month, int limit,
+		     json_t **out, struct model_error *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	struct warning *w = NULL;
+	size_t n = 0, i, k;
+	char cur[8], prev[8], start[16], end[16], pstart[16], pend[16], today[DATE_BUFSZ];
+	json_t *items;
+	int rc, ret = 0;
+
+	if (month && !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (!entity_can_read(&subject_desc, a))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看预警");
+	month_now_utc(cur);
+	if (!month)
+		month = cur;
+	month_add(month, -1, prev);
+	snprintf(start, sizeof(start), "%s-01", month);
+	snprintf(end, sizeof(end), "%s-31", month);
+	snprintf(pstart, sizeof(pstart), "%s-01", prev);
+	snprintf(pend, sizeof(pend), "%s-31", prev);
+	date_today_utc(today);
+
+	strbuf_addstr(&sql,
+		"SELECT s.code, s.name, s.township, s.kind, "
+		"(SELECT COUNT(*) FROM petitions p WHERE p.subject = s.code AND p.received_on >= ? "
+		"AND p.received_on <= ? AND p.persons >= 5 AND p.level = 'township'), "
+		"(SELECT COUNT(*) FROM petitions p WHERE p.subject = s.code AND p.received_on >= ? "
+		"AND p.received_on <= ? AND p.previous IS NOT NULL), "
+		"(SELECT COUNT(*) FROM petitions p WHERE p.subject = s.code AND p.received_on >= ? "
+		"AND p.received_on <= ?), "
+		"(SELECT COUNT(*) FROM petitions p WHERE p.subject = s.code AND p.received_on >= ? "
+		"AND p.received_on <= ?), "
+		"(SELECT COUNT(*) FROM disputes d WHERE d.subject = s.code AND d.status IN "
+		"('registered', 'mediating') AND d.deadline < ?), "
+		"(SELECT COUNT(*) FROM hazards h WHERE h.subject = s.code AND h.level = 'major' AND "
+		"h.rectified_on IS NULL AND h.deadline < ?) "
+		"FROM subjects s WHERE s.active_from <= ? AND (s.active_to IS NULL OR s.active_to >= ?)");
+	sqlp_text(&p, start);
+	sqlp_text(&p, end);
+	sqlp_text(&p, start);
+	sqlp_text(&p, end);
+	sqlp_text(&p, start);
+	sqlp_text(&p, end);
+	sqlp_text(&p, pstart);
+	sqlp_text(&p, pend);
+	sqlp_text(&p, today);
+	sqlp_text(&p, today);
+	sqlp_text(&p, month);
+	sqlp_text(&p, month);
+	scope_where(&subject_desc, a, "s", &sql, &p);
+	if (db_prepare(db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	sqlp_bind(&p, st, 1);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		int64_t c[NRISKS], cur_n = db_column_int64(st, 6), prev_n = db_column_int64(st, 7);
+		int64_t score = 0;
+
+		c[0] = db_column_int64(st, 4);
+		c[1] = db_column_int64(st, 5);
+		c[2] = cur_n > prev_n && cur_n >= 2 ? cur_n - prev_n : 0;
+		c[3] = db_column_int64(st, 8);
+		c[4] = db_column_int64(st, 9);
+		for (k = 0; k < NRISKS; k++)
+			score += c[k] * risks[k].weight;
+		if (!score)
+			continue;
+		w = realloc(w, (n + 1) * sizeof(*w));
+		if (!w)
+			abort();
+		memcpy(w[n].count, c, sizeof(c));
+		w[n].score = score;
+		w[n].subject = strdup(db_column_text(st, 0));
+		w[n].name = strdup(db_column_text(st, 1));
+		w[n].township = strdup(db_column_text(st, 2));
+		w[n].kind = strdup(db_column_text(st, 3));
+		if (!w[n].subject || !w[n].name || !w[n].township || !w[n].kind)
+			abort();
+		n++;
+	}
+	if (rc < 0) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	if (n)
+		qsort(w, n, sizeof(*w), by_score);
+	items = json_array();
+	for (i = 0; i < n && i < (size_t)limit; i++) {
+		json_t *reasons = json_array();
+		for (k = 0; k < NRISKS; k++)
+			if (w[i].count[k])
+				json_array_append_new(reasons, json_pack("{ss ss sI}", "code",
+					risks[k].code, "label", risks[k].label,
+					"count", (json_int_t)w[i].count[k]));
+		json_array_append_new(items, json_pack("{ss ss ss ss sI so}", "subject", w[i].subject,
+			"name", w[i].name, "township", w[i].township, "kind", w[i].kind,
+			"score", (json_int_t)w[i].score, "reasons", reasons));
+	}
+	*out = json_pack("{ss so sI}", "month", month, "items", items, "total", (json_int_t)n);
+cleanup:
+	if (st)
+		db_finalize(st);
+	for (i = 0; i < n; i++) {
+		free(w[i].subject);
+		free(w[i].name);
+		free(w[i].township);
+		free(w[i].kind);
+	}
+	free(w);
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return ret;
+}

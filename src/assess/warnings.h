@@ -1,0 +1,26 @@
+/*
+ * warnings: early warning (预警) — before a month closes, the subjects at
+ * risk of failing it, ranked by a score, each with its reasons: repeated
+ * petitions, petitions rising on the month before, collective petitions
+ * already at township level, disputes past their deadline, major hazards
+ * past their deadline.  Within the caller's scope.  Not a determination:
+ * nothing here decides a result.
+ */
+#ifndef SANLING_WARNINGS_H
+#define SANLING_WARNINGS_H
+
+#include <jansson.h>
+
+struct db;
+struct actor;
+struct model_error;
+
+/*
+ * The warnings of `month` (YYYY-MM; NULL = the current month), at most
+ * `limit`, highest score first: { "month", "items": [{subject, name,
+ * township, kind, score, reasons: [{code, label, count}]}], "total" }.
+ */
+int warnings_compute(struct db *db, const struct actor *a, const char *month, int limit,
+		     json_t **out, struct model_error *e);
+
+#endif
