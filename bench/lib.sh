@@ -168,15 +168,23 @@ proc_mem() {
 		"/proc/$1/status"
 }
 
-# timed OUT CMD...: CMD with GNU time; OUT gets "SECONDS MAXRSS_KIB" and
-# CMD's stdout goes to OUT.stdout, stderr to OUT.stderr.  Fails with CMD.
+# timed OUT CMD...: CMD with GNU time; OUT gets "SECONDS MAXRSS_KIB CPU_SECONDS"
+# (wall, peak resident set, user + system) and CMD's stdout goes to
+# OUT.stdout, stderr to OUT.stderr.  Fails with CMD.
 timed() {
 	local out=$1
 	shift
-	/usr/bin/time -f '%e %M' -o "$out" "$@" >"$out.stdout" 2>"$out.stderr" || {
+	/usr/bin/time -f '%e %M %U %S' -o "$out.raw" "$@" >"$out.stdout" 2>"$out.stderr" || {
 		tail -n 20 "$out.stderr" >&2
 		die "$* failed"
 	}
+	awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$out.raw" >"$out"
+}
+
+# spread LIST: max / min of the numbers in LIST, to two decimals.
+spread() {
+	printf '%s\n' $1 | awk 'NR == 1 || $1 < lo { lo = $1 } NR == 1 || $1 > hi { hi = $1 }
+		END { if (lo > 0) printf "%.2f", hi / lo; else print "0" }'
 }
 
 # port_free PORT: true when nothing listens on TCP PORT (IPv4 or IPv6).

@@ -257,7 +257,8 @@ struct model_ctx {
 	const struct crypto_keys *keys;
 	/* set by bulk operations (import): */
 	struct lookup_cache *cache; /* referenced records already read */
-	int bulk;                   /* history of created records written set-wise at the end */
+	int bulk;                   /* an import: created records may bring any status, and
+				       their history is written set-wise at the end */
 };
 
 /*

@@ -285,10 +285,10 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 	}
 	in_tx = 1;
 	ctx.cache = lookup_cache_new();
+	ctx.bulk = 1; /* historical records may arrive in any status */
 	if (ed->flags & ENT_HISTORY) {
 		struct strbuf q = STRBUF_INIT;
 		char *v = NULL;
-		ctx.bulk = 1;
 		strbuf_addf(&q, "SELECT COALESCE(MAX(id), 0) FROM %s", ed->table);
 		if (db_query_value(mc->db, q.buf, NULL, 0, &v, &e->msg)) {
 			strbuf_release(&q);
@@ -351,7 +351,8 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		ret = model_fail(e, MODEL_EINVAL, NULL, "%zu 行有错误，未导入任何数据", rep->failed);
 		goto cleanup;
 	}
-	if (ctx.bulk && rep->created && entity_history_created(mc, ed, first_id, 0, e)) {
+	if ((ed->flags & ENT_HISTORY) && rep->created &&
+	    entity_history_created(mc, ed, first_id, 0, e)) {
 		ret = e->code;
 		goto cleanup;
 	}

@@ -119,8 +119,10 @@ static int place_event(struct entity_op *op)
 		set(op, "township", record_get(&t, "township"));
 		set(op, "district", record_get(&t, "district"));
 	} else if (op->actor->district) {
-		if (has(op, "township") && entity_field(op->ed, "township")->flags & FF_DERIVED)
-			set(op, "township", NULL);
+		/* district-wide work; a township's own work is its township's */
+		if (has(op, "township"))
+			set(op, "township", (entity_field(op->ed, "township")->flags & FF_DERIVED) ?
+					     NULL : op->actor->township);
 		set(op, "district", op->actor->district);
 	} else {
 		ret = model_fail(&op->error, MODEL_EINVAL, has(op, "subject") ? "subject" : "township",
@@ -364,7 +366,8 @@ const struct entity_desc village_record_desc = {
 	.key = "no",
 	.fields = village_record_fields, .nfields = NF(village_record_fields),
 	.read_roles = BIZ,
-	.write_roles = R(TOWNSHIP) | R(GRID) | R(PETITION) | R(OFFICE) | R(SYSTEM),
+	/* a village matter: the township and the lead departments keep it */
+	.write_roles = R(TOWNSHIP) | R(PETITION) | R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township" },
 	.default_sort = "-held_on",
 	.prepare = village_record_prepare,
