@@ -26,6 +26,7 @@
 #include "db/db.h"
 #include "http/server.h"
 #include "io/table.h"
+#include "jobs/jobs.h"
 #include "model/audit.h"
 #include "model/entity.h"
 #include "model/session.h"
@@ -121,6 +122,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	struct app app;
 	struct strbuf err = STRBUF_INIT;
 	struct http_server *srv;
+	struct jobs *jobs;
 	struct db *db;
 	int c, threads = 0, port = 8080;
 
@@ -155,13 +157,16 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	db = open_db(g); /* migrate once before the pool opens */
 	db_close(db);
 	load_keys(g, &app.keys, 1);
-	app.pool = db_pool_open(g->db_url, threads + 1, &err);
+	app.pool = db_pool_open(g->db_url, threads + 2, &err); /* + the scheduler's */
 	if (!app.pool)
 		die("cannot open the database pool: %s", err.buf);
 	app.static_root = access(cfg.static_root, R_OK) == 0 ? cfg.static_root : NULL;
 	if (api_init(&app, &err))
 		die("%s", err.buf);
 	http_server_block_signals();
+	jobs = jobs_start(app.pool, &err);
+	if (!jobs)
+		die("%s", err.buf);
 	srv = http_server_start(&cfg, api_handle, &app, &err);
 	if (!srv)
 		die("cannot start the server: %s", err.buf);
@@ -170,6 +175,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	fflush(stdout);
 	http_server_wait_signal();
 	http_server_stop(srv);
+	jobs_stop(jobs);
 	api_release(&app);
 	db_pool_close(app.pool);
 	crypto_keys_release(&app.keys);

@@ -191,6 +191,11 @@ int api_assess_route(struct call *c, const char **seg, int nseg)
 		}
 		goto handled;
 	}
+	if (!strcmp(seg[0], "months") && nseg == 1 && !strcmp(m, "GET")) {
+		ret = assess_months_json(c->db, c->mc.actor, &out, &e);
+		done(c, ret, &e, out);
+		goto handled;
+	}
 	if (!strcmp(seg[0], "months") && nseg >= 2 && nseg <= 3) {
 		const char *month = seg[1];
 		if (nseg == 2 && !strcmp(m, "GET")) {

@@ -934,3 +934,46 @@ cleanup:
 	strbuf_release(&q);
 	return ret;
 }
+
+int assess_months_json(struct db *db, const struct actor *a, json_t **out, struct model_error *e)
+{
+	struct db_stmt *st = NULL;
+	json_t *items;
+	int rc, d, mine = -1;
+
+	if (!a->district || !entity_can_read(&subject_desc, a))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	for (d = 0; d < DIM__COUNT; d++)
+		if (a->role == dimension_roles[d])
+			mine = d;
+	if (db_prepare(db, "SELECT m.month, m.published, "
+		       "(SELECT COUNT(*) FROM certifications c WHERE c.district = m.district AND "
+		       "c.month = m.month AND c.dimension = 'petition'), "
+		       "(SELECT COUNT(*) FROM certifications c WHERE c.district = m.district AND "
+		       "c.month = m.month AND c.dimension = 'accident'), "
+		       "(SELECT COUNT(*) FROM certifications c WHERE c.district = m.district AND "
+		       "c.month = m.month AND c.dimension = 'case') "
+		       "FROM assess_months m WHERE m.district = ? ORDER BY m.month DESC LIMIT 36",
+		       &st, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	db_bind_text(st, 1, a->district);
+	items = json_array();
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		int pub = db_column_int64(st, 1) != 0, c[DIM__COUNT], all = 1, awaiting;
+		for (d = 0; d < DIM__COUNT; d++) {
+			c[d] = db_column_int64(st, 2 + d) != 0;
+			all &= c[d];
+		}
+		awaiting = !pub && ((mine >= 0 && !c[mine]) || (a->role == ROLE_OFFICE && all));
+		json_array_append_new(items, json_pack("{ss sb s{sb sb sb} sb}", "month",
+			db_column_text(st, 0), "published", pub, "certified", "petition", c[0],
+			"accident", c[1], "case", c[2], "awaiting_me", awaiting));
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		json_decref(items);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	*out = json_pack("{so}", "items", items);
+	return 0;
+}

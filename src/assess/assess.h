@@ -77,6 +77,15 @@ int assess_publish(struct db *db, const struct actor *a, const char *month, stru
 int assess_reopen(struct db *db, const struct actor *a, const char *month, const char *reason,
 		  struct model_error *e);
 
+/*
+ * The months of the actor's district that have a determination, newest
+ * first (at most 36): { "items": [{month, published, certified: {petition,
+ * accident, case}, awaiting_me}] } — awaiting_me when the actor is the lead
+ * of a dimension not yet confirmed in an unpublished month, or the office
+ * and the month is ready to publish.
+ */
+int assess_months_json(struct db *db, const struct actor *a, json_t **out, struct model_error *e);
+
 /* The state of a month: computed, certified dimensions, overrides, published. */
 int assess_month_json(struct db *db, const struct actor *a, const char *month, json_t **out,
 		      struct model_error *e);

@@ -1,0 +1,111 @@
+/*
+ * jobs.c: the scheduler thread and the month close (see jobs.h).
+ */
+#include "jobs/jobs.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assess/assess.h"
+#include "base/date.h"
+#include "base/log.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "model/role.h"
+
+struct jobs {
+	struct db_pool *pool;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;
+	char closed[8]; /* the last month closed */
+};
+
+int jobs_month_close(struct db *db, const char *month, struct strbuf *err)
+{
+	struct actor sys;
+	char **districts;
+	int i, ret = 0;
+
+	actor_system(&sys);
+	districts = assess_districts(db, &sys, err);
+	if (!districts)
+		return -1;
+	for (i = 0; districts[i] && !ret; i++)
+		ret = assess_refresh(db, districts[i], month, month, err);
+	assess_districts_free(districts);
+	return ret;
+}
+
+static void *run(void *arg)
+{
+	struct jobs *j = arg;
+
+	pthread_mutex_lock(&j->lock);
+	while (!j->stop) {
+		char now[8], prev[8];
+		struct timespec until;
+
+		month_now_utc(now);
+		month_add(now, -1, prev);
+		if (strcmp(j->closed, prev)) {
+			struct strbuf err = STRBUF_INIT;
+			struct db *db;
+
+			pthread_mutex_unlock(&j->lock);
+			db = db_pool_get(j->pool);
+			if (jobs_month_close(db, prev, &err))
+				log_error("month close %s: %s", prev, err.buf);
+			else
+				log_info("month close: %s determined (provisional)", prev);
+			db_rollback(db);
+			db_pool_put(j->pool, db);
+			strbuf_release(&err);
+			pthread_mutex_lock(&j->lock);
+			memcpy(j->closed, prev, sizeof(j->closed));
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 60;
+		while (!j->stop && pthread_cond_timedwait(&j->wake, &j->lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+struct jobs *jobs_start(struct db_pool *pool, struct strbuf *err)
+{
+	struct jobs *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		abort();
+	j->pool = pool;
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->wake, NULL);
+	if (pthread_create(&j->thread, NULL, run, j)) {
+		strbuf_addstr(err, "cannot start the scheduler thread");
+		pthread_mutex_destroy(&j->lock);
+		pthread_cond_destroy(&j->wake);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void jobs_stop(struct jobs *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->stop = 1;
+	pthread_cond_signal(&j->wake);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->thread, NULL);
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->wake);
+	free(j);
+}

@@ -1,0 +1,31 @@
+/*
+ * jobs: the server's scheduler — work that runs by the calendar, not by a
+ * request.  Today one job: the month close.  On start and then every
+ * minute it checks whether a month has ended since it last looked; if so,
+ * it writes the provisional determination of the month just ended for
+ * every district, so that the lead departments find it waiting for their
+ * confirmation (GET /api/v1/months) on the first day of the new month.
+ *
+ * Not a general cron: jobs are functions listed in jobs.c.
+ */
+#ifndef SANLING_JOBS_H
+#define SANLING_JOBS_H
+
+struct db_pool;
+struct db;
+struct strbuf;
+
+struct jobs;
+
+/* Start the scheduler thread on connections of `pool`.  NULL on failure. */
+struct jobs *jobs_start(struct db_pool *pool, struct strbuf *err);
+/* Stop and join it (waits for a running job to finish).  NULL is a no-op. */
+void jobs_stop(struct jobs *j);
+
+/*
+ * The month close itself, for tests and the command line: the
+ * determination of `month` (YYYY-MM) for every district.  0 or -1.
+ */
+int jobs_month_close(struct db *db, const char *month, struct strbuf *err);
+
+#endif
