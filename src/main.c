@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/group_commit.h"
 #include "assess/assess.h"
 #include "assess/figures.h"
 #include "base/crypto.h"
@@ -123,8 +124,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	struct strbuf err = STRBUF_INIT;
 	struct http_server *srv;
 	struct jobs *jobs;
-	struct db *db;
-	int c, threads = 0, port = 8080;
+	struct db *db, *writer;
+	int c, threads = 0, port = 8080, cores;
 
 	memset(&app, 0, sizeof(app));
 	cfg.bind_addr = "127.0.0.1";
@@ -147,19 +148,29 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	if (!cfg.tls_cert_pem_path != !cfg.tls_key_pem_path)
 		die("--tls-cert and --tls-key go together");
 	cfg.tls = app.tls = cfg.tls_cert_pem_path != NULL;
+	/*
+	 * A write waits for its batch's commit and holds its thread meanwhile,
+	 * so there are many more threads than cores; reads need a connection
+	 * only while they run, so the pool is sized by the cores.
+	 */
+	cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (cores <= 0)
+		cores = 2;
 	if (threads <= 0)
-		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (threads <= 0)
-		threads = 2;
+		threads = 8 * cores;
 	cfg.port = (unsigned short)port;
 	cfg.threads = (unsigned)threads;
 	cfg.max_body = 64 * 1024 * 1024; /* imports; JSON bodies have their own limit */
 	db = open_db(g); /* migrate once before the pool opens */
 	db_close(db);
 	load_keys(g, &app.keys, 1);
-	app.pool = db_pool_open(g->db_url, threads + 2, &err); /* + the scheduler's */
+	app.pool = db_pool_open(g->db_url, (threads < 2 * cores ? threads : 2 * cores) + 2, &err);
 	if (!app.pool)
 		die("cannot open the database pool: %s", err.buf);
+	writer = db_open(g->db_url, &err);
+	if (!writer)
+		die("cannot open the writer connection: %s", err.buf);
+	app.writes = group_commit_new(writer, 64);
 	app.static_root = access(cfg.static_root, R_OK) == 0 ? cfg.static_root : NULL;
 	if (api_init(&app, &err))
 		die("%s", err.buf);
@@ -177,6 +188,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	http_server_stop(srv);
 	jobs_stop(jobs);
 	api_release(&app);
+	group_commit_free(app.writes);
+	db_close(writer);
 	db_pool_close(app.pool);
 	crypto_keys_release(&app.keys);
 	return 0;

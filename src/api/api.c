@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "api/api_int.h"
+#include "api/group_commit.h"
 #include "api/openapi.h"
 #include "base/date.h"
 #include "base/log.h"
@@ -270,6 +271,24 @@ static void handle_meta(struct call *c)
 
 /* ---- dispatch ---- */
 
+/* The routes after authentication. */
+static void dispatch(struct call *c, const char **seg, int nseg)
+{
+	const char *m = c->req->method;
+
+	if (nseg == 1 && !strcmp(seg[0], "meta") && !strcmp(m, "GET")) {
+		handle_meta(c);
+		return;
+	}
+	if (api_admin_route(c, seg, nseg))
+		return;
+	if (api_assess_route(c, seg, nseg))
+		return;
+	if (api_entity_route(c, seg, nseg))
+		return;
+	reply_problem(c, 404, "没有这个接口", NULL);
+}
+
 static int is_write_method(const char *m)
 {
 	return strcmp(m, "GET") && strcmp(m, "HEAD");
@@ -353,17 +372,31 @@ static void route(struct call *c, const char **seg, int nseg)
 		reply_problem(c, 403, "请先修改初始密码", NULL);
 		return;
 	}
-	if (nseg == 1 && !strcmp(seg[0], "meta") && !strcmp(m, "GET")) {
-		handle_meta(c);
+	if (!is_write_method(m) || !c->app->writes) {
+		dispatch(c, seg, nseg);
 		return;
 	}
-	if (api_admin_route(c, seg, nseg))
-		return;
-	if (api_assess_route(c, seg, nseg))
-		return;
-	if (api_entity_route(c, seg, nseg))
-		return;
-	reply_problem(c, 404, "没有这个接口", NULL);
+	/* a write: on the writer connection, durable with its batch */
+	{
+		struct db *pooled = c->db;
+		uint64_t batch;
+
+		c->db = c->mc.db = group_commit_enter(c->app->writes, &batch, &err);
+		if (!c->db) {
+			c->db = c->mc.db = pooled;
+			log_error("write batch: %s", err.buf);
+			strbuf_release(&err);
+			reply_problem(c, 503, "服务器繁忙，请稍后重试", NULL);
+			return;
+		}
+		dispatch(c, seg, nseg);
+		if (group_commit_leave(c->app->writes, batch, &err)) {
+			log_error("write batch commit: %s", err.buf);
+			reply_problem(c, 500, "保存失败，请重试", NULL);
+		}
+		strbuf_release(&err);
+		c->db = c->mc.db = pooled;
+	}
 }
 
 void api_handle(struct http_request *req, struct http_response *res, void *ctx)

@@ -16,6 +16,7 @@
 #include "base/crypto.h"
 
 struct db_pool;
+struct group_commit;
 struct http_cached;
 struct http_request;
 struct http_response;
@@ -29,6 +30,7 @@ struct app {
 	int tls;                      /* cookies get Secure */
 	struct http_cached *health;   /* GET /api/v1/health, built once */
 	struct http_cached *openapi;  /* GET /api/v1/openapi.json, built once */
+	struct group_commit *writes;  /* every state-changing request goes through it */
 };
 
 /* Build the cached responses; 0 or -1 with `err`. */

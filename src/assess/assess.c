@@ -380,14 +380,53 @@ void assess_districts_free(char **d)
 
 /* ---- certification and publication ---- */
 
-static int check_month(const struct actor *a, const char *month, struct model_error *e)
+/* Is `month` (valid) after the current month? */
+static int month_future(const char *month)
 {
 	char now[8];
 
+	month_now_utc(now);
+	return strcmp(month, now) > 0;
+}
+
+/*
+ * The length in characters of a written reason without the white space
+ * (ASCII, and the ideographic space U+3000) around it: a reason of blanks
+ * is no reason.
+ */
+static size_t reason_length(const char *reason)
+{
+	static const char ideographic_space[] = "\xe3\x80\x80";
+	const char *b = reason, *end = reason + strlen(reason);
+	size_t n = 0;
+
+	for (;;) {
+		if (b < end && strchr(" \t\r\n\v\f", *b))
+			b++;
+		else if (end - b >= 3 && !memcmp(b, ideographic_space, 3))
+			b += 3;
+		else
+			break;
+	}
+	for (;;) {
+		if (end > b && strchr(" \t\r\n\v\f", end[-1]))
+			end--;
+		else if (end - b >= 3 && !memcmp(end - 3, ideographic_space, 3))
+			end -= 3;
+		else
+			break;
+	}
+	for (; b < end; b++)
+		if ((*b & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static int check_month(const struct actor *a, const char *month, struct model_error *e)
+{
 	if (!month || !month_valid(month))
 		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
-	month_now_utc(now);
-	if (strcmp(month, now) > 0)
+	if (month_future(month))
 		return model_fail(e, MODEL_EINVAL, "month", "不能认定尚未到来的月份");
 	if (!a->district)
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权办理认定");
@@ -501,7 +540,7 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 		return d;
 	if (!result || (strcmp(result, "pass") && strcmp(result, "fail")))
 		return model_fail(e, MODEL_EINVAL, "result", "result 应为 pass（达标）或 fail（不达标）");
-	if (!reason || !utf8_valid(reason, strlen(reason)) || utf8_length(reason) < 4 ||
+	if (!reason || !utf8_valid(reason, strlen(reason)) || reason_length(reason) < 4 ||
 	    utf8_length(reason) > 500)
 		return model_fail(e, MODEL_EINVAL, "reason", "须写明理由（4 至 500 字）");
 	if (!subject)
@@ -607,7 +646,7 @@ int assess_reopen(struct db *db, const struct actor *a, const char *month, const
 		return ret;
 	if (a->role != ROLE_OFFICE && a->role != ROLE_SYSTEM)
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "只有创建办可以重新开启");
-	if (!reason || !utf8_valid(reason, strlen(reason)) || utf8_length(reason) < 4)
+	if (!reason || !utf8_valid(reason, strlen(reason)) || reason_length(reason) < 4)
 		return model_fail(e, MODEL_EINVAL, "reason", "须写明重新开启的理由（至少 4 字）");
 	if ((ret = begin_act(db, a, month, 0, e)))
 		return ret;
@@ -638,6 +677,8 @@ int assess_month_json(struct db *db, const struct actor *a, const char *month, j
 
 	if (!month || !month_valid(month))
 		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (month_future(month))
+		return model_fail(e, MODEL_EINVAL, "month", "%s 尚未到来，没有认定结果", month);
 	if (!a->district)
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
 	if (assess_refresh(db, a->district, month, month, &e->msg))
@@ -695,6 +736,8 @@ int assess_results_json(struct db *db, const struct actor *a, const char *month,
 
 	if (!month || !month_valid(month))
 		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (month_future(month))
+		return model_fail(e, MODEL_EINVAL, "month", "%s 尚未到来，没有认定结果", month);
 	if (!entity_can_read(&subject_desc, a) || !a->district)
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
 	if (kind && !enum_lookup(&enum_subject_kind, kind))
@@ -784,10 +827,14 @@ cleanup:
 	return ret;
 }
 
-/* Events of one kind of subject `s` in the month, each with whether it counted. */
+/*
+ * Events of one kind of subject `s` in the month, each with whether it
+ * counted: by the rules, and only when the subject was on the list that
+ * month (`on_list`; before it joined nothing counts against it).
+ */
 static int explain_events(struct db *db, const char *sql, const struct assess_rules *r, int dim,
-			  const char *subject, const char *start, const char *end, json_t *arr,
-			  struct strbuf *err)
+			  int on_list, const char *subject, const char *start, const char *end,
+			  json_t *arr, struct strbuf *err)
 {
 	struct db_stmt *st;
 	int n = 0, rc, c;
@@ -801,7 +848,7 @@ static int explain_events(struct db *db, const char *sql, const struct assess_ru
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		json_t *o = json_object();
 		int cols = db_column_count(st);
-		json_object_set_new(o, "counted", json_boolean(db_column_int64(st, 0)));
+		json_object_set_new(o, "counted", json_boolean(on_list && db_column_int64(st, 0)));
 		for (c = 1; c < cols; c++)
 			json_object_set_new(o, db_column_name(st, c), db_column_is_null(st, c) ?
 					    json_null() : json_string(db_column_text(st, c)));
@@ -826,6 +873,8 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 	record_init(&s, NULL);
 	if (!month || !month_valid(month))
 		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (month_future(month))
+		return model_fail(e, MODEL_EINVAL, "month", "%s 尚未到来，没有认定结果", month);
 	if (!entity_can_read(&subject_desc, a))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
 	rc = entity_lookup(db, &subject_desc, subject, &s, &e->msg);
@@ -881,7 +930,7 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 		    "p.level, CAST(p.persons AS TEXT) AS persons, p.status FROM petitions p WHERE "
 		    "p.subject = ? AND p.received_on >= ? AND p.received_on <= ? ORDER BY "
 		    "p.received_on, p.no", petition_veto);
-	rc = explain_events(db, q.buf, &r, DIM_PETITION, subject, start, end, ev[0], &e->msg);
+	rc = explain_events(db, q.buf, &r, DIM_PETITION, on_list, subject, start, end, ev[0], &e->msg);
 	strbuf_reset(&q);
 	strbuf_addf(&q, "SELECT CASE WHEN %s THEN 1 ELSE 0 END, a.no, a.occurred_on, a.domain, "
 		    "CAST(a.deaths AS TEXT) AS deaths, CAST(a.injuries AS TEXT) AS injuries, "
@@ -889,14 +938,14 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 		    "a.subject = ? AND a.occurred_on >= ? AND a.occurred_on <= ? ORDER BY "
 		    "a.occurred_on, a.no", accident_veto);
 	if (!rc)
-		rc = explain_events(db, q.buf, &r, DIM_ACCIDENT, subject, start, end, ev[1], &e->msg);
+		rc = explain_events(db, q.buf, &r, DIM_ACCIDENT, on_list, subject, start, end, ev[1], &e->msg);
 	strbuf_reset(&q);
 	strbuf_addf(&q, "SELECT CASE WHEN %s THEN 1 ELSE 0 END, c.no, c.occurred_on, c.kind, "
 		    "CAST(c.major_impact AS TEXT) AS major_impact, c.category, c.status FROM cases c "
 		    "WHERE c.subject = ? AND c.occurred_on >= ? AND c.occurred_on <= ? ORDER BY "
 		    "c.occurred_on, c.no", case_veto);
 	if (!rc)
-		rc = explain_events(db, q.buf, &r, DIM_CASE, subject, start, end, ev[2], &e->msg);
+		rc = explain_events(db, q.buf, &r, DIM_CASE, on_list, subject, start, end, ev[2], &e->msg);
 	json_object_set_new(o, "events", json_pack("{so so so}", "petition", ev[0], "accident", ev[1],
 						   "case", ev[2]));
 	if (rc)

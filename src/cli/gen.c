@@ -2,10 +2,25 @@
  * gen.c: the demo district (see gen.h).  A district in the shape of the
  * seed report — 20 townships, 475 villages and communities each with its
  * grid, the departments of the four-level model with the seed's sector
- * map, and 1,726 enterprises and institutions spread over the sector map's
- * categories — written as import files in memory and loaded through
- * entity_import(), so that every generated row is validated like a user's.
- * Deterministic: the same run gives the same district.
+ * map, 1,726 enterprises and institutions spread over the sector map's
+ * categories — and twenty months of its work, January 2022 to August 2023:
+ * petitions of every channel and level, petition work (四访两送), request
+ * letters, village days and 调处室 records, inspections and hazards,
+ * accidents, cases and disputes.  Everything is written as import files in
+ * memory and loaded through entity_import(), so that every generated row is
+ * validated like a user's.  Deterministic: the same run gives the same
+ * district.
+ *
+ * The events are planned, never the figures.  The plan says which subjects
+ * fail which month and by what event, and how many events of each kind fall
+ * in each month; the figures are whatever the assessment computes from the
+ * events.  Every event outside the plan of failures is one that fails no
+ * one under the default veto rules: a subject's petitions stay at village
+ * level, or at township level with fewer than five persons; its accidents
+ * have no casualties; its cases are public-order cases without major
+ * impact.  Petitions that reached the county, road accidents and criminal
+ * cases that belong to no creation subject carry only their township.  It
+ * is not a simulation of anything: the spreads are plausible, not modelled.
  */
 #include "cli/gen.h"
 
@@ -16,6 +31,7 @@
 #include <string.h>
 
 #include "base/crypto.h"
+#include "base/date.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "io/table.h"
@@ -26,6 +42,9 @@
 #define NTOWNSHIPS 20
 #define NVILLAGES 475
 #define NCOMMUNITIES 35 /* of the 475: communities, in the towns' seats */
+#define NENTERPRISES 1726
+#define NLEFT 12 /* enterprises that left the list in 2022 */
+#define NSUBJECTS (NVILLAGES + NENTERPRISES + NLEFT)
 
 static const char *const township_names[NTOWNSHIPS] = {
 	"城关回族镇", "白楼镇", "临蔡镇", "安岭镇", "朱集镇", "豆门乡", "冯塘乡",
@@ -144,8 +163,12 @@ static void csv_cell(struct strbuf *csv, const char *s, int last)
 	strbuf_addstr(csv, last ? "\n" : ",");
 }
 
-static int load(struct db *db, const struct crypto_keys *keys, const char *kind,
-		const struct strbuf *csv, struct strbuf *err)
+/*
+ * Import `csv` as records of `kind`, as the system acting for `district`
+ * (NULL: for no district in particular).
+ */
+static int load_as(struct db *db, const struct crypto_keys *keys, const char *kind,
+		   const struct strbuf *csv, const char *district, struct strbuf *err)
 {
 	struct table_reader *rd = NULL;
 	struct import_report rep;
@@ -155,6 +178,7 @@ static int load(struct db *db, const struct crypto_keys *keys, const char *kind,
 	int ret;
 
 	actor_system(&sys);
+	sys.district = district;
 	mc.db = db;
 	mc.actor = &sys;
 	mc.keys = keys;
@@ -180,6 +204,12 @@ cleanup:
 	import_report_release(&rep);
 	model_error_release(&e);
 	return ret;
+}
+
+static int load(struct db *db, const struct crypto_keys *keys, const char *kind,
+		const struct strbuf *csv, struct strbuf *err)
+{
+	return load_as(db, keys, kind, csv, NULL, err);
 }
 
 struct place {
@@ -254,6 +284,27 @@ static int gen_departments(struct db *db, const struct crypto_keys *keys, struct
 	return ret;
 }
 
+/*
+ * A creation subject as the event generator needs it.  Months are counted
+ * from January 2022 (0) to August 2023 (19); `to` is -1 while on the list.
+ */
+struct subj {
+	char code[16];
+	char name[96];
+	const char *kind, *category, *supervisor;
+	int village, township, from, to;
+};
+
+static const char *supervisor_of(const char *category)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sector_map) / sizeof(sector_map[0]); i++)
+		if (!strcmp(sector_map[i][0], category))
+			return sector_map[i][1];
+	return "SCJG";
+}
+
 static void phone(struct rng *r, struct strbuf *out)
 {
 	static const char *const pre[] = { "138", "139", "135", "137", "150", "151", "158",
@@ -262,7 +313,7 @@ static void phone(struct rng *r, struct strbuf *out)
 }
 
 static int gen_subjects(struct db *db, const struct crypto_keys *keys,
-			const struct place *villages, struct strbuf *err)
+			const struct place *villages, struct subj *subj, struct strbuf *err)
 {
 	struct strbuf csv = STRBUF_INIT, cell = STRBUF_INIT;
 	struct rng r = { 0x7375626a656374ULL };
@@ -274,6 +325,15 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 	for (v = 0; v < NVILLAGES; v++) {
 		const struct place *p = &villages[v];
 		const char *kind = v < NCOMMUNITIES ? "community" : "village";
+		struct subj *s = &subj[v];
+		snprintf(s->code, sizeof(s->code), "C%s", p->code);
+		snprintf(s->name, sizeof(s->name), "%s", p->name);
+		s->kind = s->category = kind;
+		s->supervisor = NULL;
+		s->village = v;
+		s->township = p->township;
+		s->from = 0;
+		s->to = -1;
 		strbuf_addf(&csv, "C%s,%s%s,%s,%s,411603%03d000,%s,%s,,%s,", p->code, p->name,
 			    v < NCOMMUNITIES ? "居民委员会" : "村民委员会", kind, kind,
 			    100 + p->township, p->code, p->grid, township_names[p->township]);
@@ -287,12 +347,23 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 	}
 	for (i = 0; i < sizeof(ent_plan) / sizeof(ent_plan[0]); i++) {
 		for (k = 0; k < ent_plan[i].n; k++, n++) {
-			const struct place *p = &villages[rnd(&r) % NVILLAGES];
+			int vi = (int)(rnd(&r) % NVILLAGES);
+			const struct place *p = &villages[vi];
+			struct subj *s = &subj[NVILLAGES + n];
 			strbuf_addf(&csv, "E%05d,", n + 1);
 			strbuf_reset(&cell);
 			strbuf_addf(&cell, "淮阳区%s%s%s%d", township_names[p->township],
 				    surnames[rnd(&r) % 40], ent_plan[i].word, k + 1);
 			csv_cell(&csv, cell.buf, 0);
+			snprintf(s->code, sizeof(s->code), "E%05d", n + 1);
+			snprintf(s->name, sizeof(s->name), "%s", cell.buf);
+			s->kind = ent_plan[i].kind;
+			s->category = ent_plan[i].category;
+			s->supervisor = supervisor_of(s->category);
+			s->village = vi;
+			s->township = p->township;
+			s->from = n % 97 == 5 ? 14 : 0;
+			s->to = -1;
 			strbuf_addf(&csv, "%s,%s,411603%03d000,%s,%s,,", ent_plan[i].kind,
 				    ent_plan[i].category, 100 + p->township, p->code, p->grid);
 			strbuf_reset(&cell);
@@ -312,8 +383,20 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 		}
 	}
 	/* a few that left the list in 2022: on it in past months only */
-	for (k = 0; k < 12; k++) {
-		const struct place *p = &villages[rnd(&r) % NVILLAGES];
+	for (k = 0; k < NLEFT; k++) {
+		int vi = (int)(rnd(&r) % NVILLAGES);
+		const struct place *p = &villages[vi];
+		struct subj *s = &subj[NVILLAGES + n + k];
+		snprintf(s->code, sizeof(s->code), "X%03d", k + 1);
+		snprintf(s->name, sizeof(s->name), "淮阳区%s已关停饭店%d", township_names[p->township],
+			 k + 1);
+		s->kind = "enterprise";
+		s->category = "restaurant";
+		s->supervisor = supervisor_of(s->category);
+		s->village = vi;
+		s->township = p->township;
+		s->from = 0;
+		s->to = 2 + k % 9;
 		strbuf_addf(&csv, "X%03d,淮阳区%s已关停饭店%d,enterprise,restaurant,411603%03d000,%s,%s,,,,,",
 			    k + 1, township_names[p->township], k + 1, 100 + p->township, p->code,
 			    p->grid);

@@ -290,18 +290,55 @@ void db_finalize(struct db_stmt *st)
 	free(st);
 }
 
+/* A savepoint statement for nesting level `n`. */
+static int savepoint(struct db *db, const char *verb, int n, struct strbuf *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "%s sl_nest_%d", verb, n);
+	return db_exec(db, sql, err);
+}
+
 int db_begin(struct db *db, struct strbuf *err)
 {
-	return db->ops->begin(db, err);
+	int ret;
+
+	if (db->depth > 0 && db->ops->in_transaction(db)) {
+		ret = savepoint(db, "SAVEPOINT", db->depth, err);
+		if (!ret)
+			db->depth++;
+		return ret;
+	}
+	ret = db->ops->begin(db, err);
+	db->depth = ret ? 0 : 1;
+	return ret;
 }
 
 int db_commit(struct db *db, struct strbuf *err)
 {
-	return db->ops->commit(db, err);
+	int ret;
+
+	if (db->depth > 1) {
+		db->depth--;
+		return savepoint(db, "RELEASE SAVEPOINT", db->depth, err);
+	}
+	ret = db->ops->commit(db, err);
+	db->depth = db->ops->in_transaction(db) ? 1 : 0;
+	return ret;
 }
 
 int db_rollback(struct db *db)
 {
+	int ret;
+
+	if (db->depth > 1) {
+		db->depth--;
+		ret = savepoint(db, "ROLLBACK TO SAVEPOINT", db->depth, NULL);
+		if (!ret)
+			ret = savepoint(db, "RELEASE SAVEPOINT", db->depth, NULL);
+		return ret;
+	}
+	db->depth = 0;
 	if (!db->ops->in_transaction(db))
 		return 0;
 	return db->ops->rollback(db);

@@ -101,6 +101,11 @@ void db_finalize(struct db_stmt *st);
  * (BEGIN IMMEDIATE) so a transaction that reads then writes never fails
  * half-way with SQLITE_BUSY.  db_rollback() is safe to call when no
  * transaction is open.
+ *
+ * They nest: db_begin() inside an open transaction opens a savepoint, and
+ * the matching db_commit() / db_rollback() releases or rolls back just that
+ * savepoint.  So code written as one transaction can run inside a larger
+ * one (the server's group commit) and a failure undoes only its own part.
  */
 int db_begin(struct db *db, struct strbuf *err);
 int db_commit(struct db *db, struct strbuf *err);

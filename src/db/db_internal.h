@@ -45,6 +45,7 @@ struct db {
 	struct db_cached *cache[DB_CACHE_BUCKETS];
 	int ncached;
 	unsigned next_name;
+	int depth;		/* open transactions: 1 the outer one, more are savepoints */
 };
 
 struct db_stmt {
