@@ -1,0 +1,182 @@
+/*
+ * test_group_commit.c: nested transactions (savepoints) in the db layer and
+ * the server's group commit: concurrent writers share batches, a refused
+ * write undoes only itself, and every acknowledged write is in the
+ * database.  On SQLite, and on PostgreSQL when SANLING_TEST_PG is set.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "api/group_commit.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+
+static char url[512];
+
+static struct db *open_fresh(void)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db *db = db_open(url, &err);
+
+	assert_non_null(db);
+	db_exec(db, "DROP TABLE IF EXISTS gc_t", NULL);
+	assert_int_equal(db_exec(db, "CREATE TABLE gc_t (k TEXT PRIMARY KEY, v BIGINT)", &err), 0);
+	strbuf_release(&err);
+	return db;
+}
+
+static int64_t count(struct db *db, const char *where)
+{
+	struct strbuf sql = STRBUF_INIT;
+	char *v = NULL;
+	int64_t n;
+
+	strbuf_addf(&sql, "SELECT COUNT(*) FROM gc_t%s%s", where ? " WHERE " : "", where ? where : "");
+	assert_int_equal(db_query_value(db, sql.buf, NULL, 0, &v, NULL), 0);
+	n = atoll(v);
+	free(v);
+	strbuf_release(&sql);
+	return n;
+}
+
+static void insert(struct db *db, const char *k, int v)
+{
+	const char *p[] = { k };
+	struct db_stmt *st;
+
+	(void)p;
+	assert_int_equal(db_prepare(db, "INSERT INTO gc_t (k, v) VALUES (?, ?)", &st, NULL), 0);
+	db_bind_text(st, 1, k);
+	db_bind_int64(st, 2, v);
+	assert_true(db_step(st, NULL) >= 0);
+	db_finalize(st);
+}
+
+static void test_nesting(void **state)
+{
+	struct db *db = open_fresh();
+
+	assert_int_equal(db_begin(db, NULL), 0);
+	insert(db, "outer", 1);
+	assert_int_equal(db_begin(db, NULL), 0);   /* savepoint */
+	insert(db, "kept", 2);
+	assert_int_equal(db_commit(db, NULL), 0);  /* release */
+	assert_int_equal(db_begin(db, NULL), 0);
+	insert(db, "undone", 3);
+	assert_int_equal(db_rollback(db), 0);      /* only the inner part */
+	assert_true(db_in_transaction(db));
+	assert_int_equal(db_commit(db, NULL), 0);  /* the outer one */
+	assert_false(db_in_transaction(db));
+	assert_int_equal(count(db, NULL), 2);
+	assert_int_equal(count(db, "k = 'undone'"), 0);
+	/* a rollback of the outer transaction undoes everything */
+	assert_int_equal(db_begin(db, NULL), 0);
+	insert(db, "gone", 4);
+	assert_int_equal(db_begin(db, NULL), 0);
+	insert(db, "gone2", 5);
+	assert_int_equal(db_commit(db, NULL), 0);
+	assert_int_equal(db_rollback(db), 0);
+	assert_int_equal(count(db, NULL), 2);
+	db_close(db);
+}
+
+struct writer {
+	struct group_commit *g;
+	int id;
+	int n;
+	int acked;
+};
+
+static void *write_many(void *arg)
+{
+	struct writer *w = arg;
+	int i;
+
+	for (i = 0; i < w->n; i++) {
+		struct strbuf err = STRBUF_INIT;
+		uint64_t batch;
+		struct db *db = group_commit_enter(w->g, &batch, &err);
+		char k[32];
+		int refused = (i % 7) == 3;
+
+		assert_non_null(db);
+		/* the request's own transaction, nested in the batch */
+		assert_int_equal(db_begin(db, NULL), 0);
+		snprintf(k, sizeof(k), "w%d-%d", w->id, i);
+		insert(db, k, i);
+		if (refused)
+			db_rollback(db); /* a refused write undoes only itself */
+		else
+			assert_int_equal(db_commit(db, NULL), 0);
+		assert_int_equal(group_commit_leave(w->g, batch, &err), 0);
+		if (!refused)
+			w->acked++;
+		strbuf_release(&err);
+	}
+	return NULL;
+}
+
+static void test_group_commit(void **state)
+{
+	struct db *db = open_fresh(), *check;
+	struct group_commit *g = group_commit_new(db, 16);
+	struct strbuf err = STRBUF_INIT;
+	pthread_t th[8];
+	struct writer w[8];
+	int i, acked = 0;
+
+	for (i = 0; i < 8; i++) {
+		w[i] = (struct writer){ g, i, 50, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, write_many, &w[i]), 0);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		acked += w[i].acked;
+	}
+	group_commit_free(g);
+	assert_false(db_in_transaction(db));
+	db_close(db);
+	/* what was acknowledged is durable and visible to another connection */
+	check = db_open(url, &err);
+	assert_non_null(check);
+	assert_int_equal(count(check, NULL), acked);
+	assert_int_equal(acked, 8 * (50 - 7));
+	db_close(check);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_group_commit),
+	};
+	char dir[] = "/tmp/sanling-gc.XXXXXX";
+	const char *pg = getenv("SANLING_TEST_PG");
+	int failed;
+
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(url, sizeof(url), "%s/gc.db", dir);
+	failed = cmocka_run_group_tests_name("group_commit/sqlite", tests, NULL, NULL);
+	if (pg && *pg) {
+		snprintf(url, sizeof(url), "%s", pg);
+		failed += cmocka_run_group_tests_name("group_commit/postgresql", tests, NULL, NULL);
+	}
+	{
+		char cmd[600];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd)) {
+			/* nothing to do: a temp dir left behind */
+		}
+	}
+	return failed ? 1 : 0;
+}
