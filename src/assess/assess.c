@@ -650,10 +650,13 @@ int assess_reopen(struct db *db, const struct actor *a, const char *month, const
 		return model_fail(e, MODEL_EINVAL, "reason", "须写明重新开启的理由（至少 4 字）");
 	if ((ret = begin_act(db, a, month, 0, e)))
 		return ret;
-	/* reopened: the month follows the data again from its next read */
+	/* reopened: the month follows the data again from its next read, and
+	 * the lead departments confirm it again before it is published again */
 	if (exec_params(db, "UPDATE assess_months SET published = 0, computed_version = -1 "
 			"WHERE district = ? AND month = ?", (const char *[]){ a->district, month }, 2,
-			&e->msg)) {
+			&e->msg) ||
+	    exec_params(db, "DELETE FROM certifications WHERE district = ? AND month = ?",
+			(const char *[]){ a->district, month }, 2, &e->msg)) {
 		db_rollback(db);
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}

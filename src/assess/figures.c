@@ -162,7 +162,7 @@ int figures_compute(struct db *db, const struct actor *a, const char *through,
 	struct strbuf sql = STRBUF_INIT, *err = &e->msg;
 	struct sqlp p = SQLP_INIT;
 	struct db_stmt *st = NULL;
-	char jan[8], from[16], to[16];
+	char jan[8], from[16], to[16], now[8];
 	char **districts = NULL;
 	int64_t total = 0, vt = 0, vc = 0, et = 0, ec = 0;
 	int64_t vz[12] = { 0 }, vn[12] = { 0 }, ez[12] = { 0 }, en[12] = { 0 };
@@ -172,6 +172,9 @@ int figures_compute(struct db *db, const struct actor *a, const char *through,
 
 	if (!through || !month_valid(through))
 		return model_fail(e, MODEL_EINVAL, "through", "through：月份格式应为 YYYY-MM");
+	month_now_utc(now);
+	if (strcmp(through, now) > 0)
+		return model_fail(e, MODEL_EINVAL, "through", "through：不能是尚未到来的月份");
 	if (!entity_can_read(&subject_desc, a))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看统计数字");
 	snprintf(jan, sizeof(jan), "%.4s-01", through);

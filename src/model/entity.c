@@ -727,9 +727,8 @@ static int record_from_json(struct record *r, json_t *in, int create, int64_t *r
 			ret = model_fail(e, MODEL_EINVAL, fd->key, "%s：由系统生成，不能填写", fd->label);
 			goto cleanup;
 		}
-		if (!create && (fd->flags & (FF_KEY | FF_IMMUTABLE))) {
-			/* allowed only when unchanged: checked by the caller against old */
-		}
+		/* keys and immutable fields may be given on update only unchanged:
+		 * entity_validate() compares them with the stored record */
 		r->given[i] = 1;
 		if (json_is_null(v)) {
 			record_set(r, i, NULL);
@@ -907,8 +906,8 @@ json_t *record_json(const struct record *r, const struct crypto_keys *keys)
 
 /* ---- loading ---- */
 
-int entity_lookup(struct db *db, const struct entity_desc *ed, const char *key,
-		  struct record *out, struct strbuf *err)
+int entity_lookup_key2(struct db *db, const struct entity_desc *ed, const char *key,
+		      const char *key2, struct record *out, struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct db_stmt *st = NULL;
@@ -919,9 +918,17 @@ int entity_lookup(struct db *db, const struct entity_desc *ed, const char *key,
 	strbuf_addstr(&sql, "SELECT ");
 	entity_columns(ed, NULL, &sql);
 	strbuf_addf(&sql, " FROM %s WHERE %s = ?", ed->table, ed->key);
+	if (ed->key2)
+		strbuf_addf(&sql, " AND %s = ?", ed->key2);
 	if (db_prepare(db, sql.buf, &st, err))
 		goto cleanup;
 	db_bind_text(st, 1, key);
+	if (ed->key2) {
+		if (key2)
+			db_bind_text(st, 2, key2);
+		else
+			db_bind_null(st, 2);
+	}
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		entity_row(st, out, 0);
@@ -934,6 +941,12 @@ cleanup:
 		db_finalize(st);
 	strbuf_release(&sql);
 	return ret;
+}
+
+int entity_lookup(struct db *db, const struct entity_desc *ed, const char *key,
+		  struct record *out, struct strbuf *err)
+{
+	return entity_lookup_key2(db, ed, key, NULL, out, err);
 }
 
 int entity_lookup_cached(struct db *db, struct lookup_cache *cache,
@@ -1573,7 +1586,6 @@ static int write_common(const struct model_ctx *mc, const struct entity_desc *ed
 	if (ret)
 		goto rollback;
 	object_name(&r, &obj);
-	strbuf_addf(&obj, "%s", "");
 	{
 		struct strbuf action = STRBUF_INIT;
 		strbuf_addf(&action, "%s.%s", ed->name, id ? "update" : "create");

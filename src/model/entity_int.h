@@ -48,6 +48,9 @@ void model_policy(struct db *db, int *min_len, int *min_classes);
 /* The keyed hash of a personal value as typed by a user. */
 void entity_blind_index(const struct crypto_keys *keys, const char *plain, struct strbuf *out);
 
+/* entity_lookup() for entities whose key is unique only with key2 (NULL: none). */
+int entity_lookup_key2(struct db *db, const struct entity_desc *ed, const char *key,
+		       const char *key2, struct record *out, struct strbuf *err);
 /*
  * entity_lookup() through `cache` when not NULL (hooks and reference
  * checks read the same few records again and again in an import).
@@ -69,6 +72,9 @@ int ref_missing(struct model_error *e, const struct field_desc *fd, const char *
  */
 int scope_check_record(struct db *db, const struct actor *a, const struct record *r,
 		       int for_ref);
+
+/* The columns a list selects (from the history table with ?as_of=), for entity_row(). */
+void list_columns(const struct entity_desc *ed, const struct list_params *p, struct strbuf *sql);
 
 /* Build the FROM/WHERE of a list query from its parameters. */
 int list_where(const struct model_ctx *mc, const struct entity_desc *ed,

@@ -95,44 +95,6 @@ static int map_header(const struct entity_desc *ed, const struct table_row *hdr,
 	return bad ? -1 : 0;
 }
 
-/* Find the stored record with this key (and key2), any scope. */
-static int find_existing(struct db *db, const struct entity_desc *ed, const struct record *r,
-			 struct record *old, struct strbuf *err)
-{
-	struct strbuf sql = STRBUF_INIT;
-	struct db_stmt *st = NULL;
-	int ret = MODEL_EDB, rc;
-
-	record_init(old, ed);
-	strbuf_addstr(&sql, "SELECT ");
-	entity_columns(ed, NULL, &sql);
-	strbuf_addf(&sql, " FROM %s WHERE %s = ?", ed->table, ed->key);
-	if (ed->key2)
-		strbuf_addf(&sql, " AND %s = ?", ed->key2);
-	if (db_prepare(db, sql.buf, &st, err))
-		goto cleanup;
-	db_bind_text(st, 1, record_get(r, ed->key));
-	if (ed->key2) {
-		const char *k2 = record_get(r, ed->key2);
-		if (k2)
-			db_bind_text(st, 2, k2);
-		else
-			db_bind_null(st, 2);
-	}
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		entity_row(st, old, 0);
-		ret = 0;
-	} else if (rc == DB_DONE) {
-		ret = MODEL_ENOTFOUND;
-	}
-cleanup:
-	if (st)
-		db_finalize(st);
-	strbuf_release(&sql);
-	return ret;
-}
-
 /* One data row: parse, validate, store.  Returns 0, MODEL_EINVAL (row bad), or MODEL_EDB. */
 static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 		      const struct table_row *row, const int *map, size_t ncols, size_t rownum,
@@ -186,7 +148,8 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 	}
 	if (ed->key2 && !record_get(&r, ed->key2) && mc->actor->district)
 		record_set(&r, entity_field_index(ed, ed->key2), mc->actor->district);
-	rc = find_existing(mc->db, ed, &r, &old, &e.msg);
+	rc = entity_lookup_key2(mc->db, ed, record_get(&r, ed->key),
+				ed->key2 ? record_get(&r, ed->key2) : NULL, &old, &e.msg);
 	if (rc == MODEL_EDB) {
 		row_error(rep, rownum, NULL, "", "数据库错误");
 		ret = MODEL_EDB;
@@ -441,14 +404,7 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 		goto cleanup;
 	}
 	strbuf_addstr(&sql, "SELECT ");
-	if (p && p->get(p->ctx, "as_of")) {
-		strbuf_addstr(&sql, "t.id, t.rev, t.changed_at, t.changed_at");
-		for (i = 0; i < ed->nfields; i++)
-			strbuf_addf(&sql, ", t.%s%s", ed->fields[i].key,
-				    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
-	} else {
-		entity_columns(ed, "t", &sql);
-	}
+	list_columns(ed, p, &sql);
 	strbuf_addf(&sql, "%s%s", fw.buf, order.buf);
 	if (db_prepare(mc->db, sql.buf, &st, &e->msg))
 		goto dberr;

@@ -188,6 +188,21 @@ cleanup:
 	return ret;
 }
 
+void list_columns(const struct entity_desc *ed, const struct list_params *p, struct strbuf *sql)
+{
+	size_t i;
+
+	if (!p || !p->get(p->ctx, "as_of")) {
+		entity_columns(ed, "t", sql);
+		return;
+	}
+	/* the history table: its change time stands for created/updated */
+	strbuf_addstr(sql, "t.id, t.rev, t.changed_at, t.changed_at");
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_addf(sql, ", t.%s%s", ed->fields[i].key,
+			    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
+}
+
 static int parse_positive(const char *s, int64_t def, int64_t max, int64_t *out)
 {
 	char *end;
@@ -214,7 +229,6 @@ int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
 	int64_t page, size, total = 0;
 	json_t *items = NULL;
 	int ret, rc;
-	size_t i;
 
 	record_init(&r, ed);
 	if (!entity_can_read(ed, mc->actor)) {
@@ -245,14 +259,7 @@ int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
 
 	strbuf_reset(&sql);
 	strbuf_addstr(&sql, "SELECT ");
-	if (p && p->get(p->ctx, "as_of")) {
-		strbuf_addstr(&sql, "t.id, t.rev, t.changed_at, t.changed_at");
-		for (i = 0; i < ed->nfields; i++)
-			strbuf_addf(&sql, ", t.%s%s", ed->fields[i].key,
-				    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
-	} else {
-		entity_columns(ed, "t", &sql);
-	}
+	list_columns(ed, p, &sql);
 	entity_overdue_column(ed, &sql, &colp);
 	strbuf_addf(&sql, "%s%s LIMIT ? OFFSET ?", fw.buf, order.buf);
 	if (db_prepare(mc->db, sql.buf, &st, &e->msg))

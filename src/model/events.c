@@ -284,6 +284,8 @@ static int activity_prepare(struct entity_op *op)
 {
 	int ret = place_event(op);
 
+	if (!get(op, "petitions_handled"))
+		set(op, "petitions_handled", "0");
 	return ret ? ret : not_future(op, "held_on");
 }
 

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertProblem } from './util.mjs';
-import { EAST, WEST, EAST_VILLAGE, EAST_VILLAGE2, WEST_VILLAGE, auditRows } from './events_util.mjs';
+import { EAST, WEST, EAST_VILLAGE, WEST_VILLAGE, auditRows } from './events_util.mjs';
 import {
   withDistrict, importRows, monthResults, verdict, provisional, figures, nextMonth,
 } from './assess_util.mjs';
