@@ -492,7 +492,7 @@ cleanup:
 const struct entity_desc user_desc = {
 	.name = "users", .label = "用户", .table = "users", .key = "username",
 	.fields = user_fields, .nfields = NF(user_fields),
-	.flags = ENT_RETIRE,
+	.flags = ENT_RETIRE | ENT_ACCOUNTS,
 	.read_roles = R(SYSADMIN) | R(SECADMIN) | R(SYSTEM),
 	.write_roles = R(SYSADMIN) | R(SYSTEM),
 	.retire_field = "active", .default_sort = "username", .secret_input = "password",

@@ -9,6 +9,7 @@
 #include "model/entity.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 #include "model/audit.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
+#include "model/session.h"
 
 /* ---- errors ---- */
 
@@ -146,6 +148,7 @@ void record_init(struct record *r, const struct entity_desc *ed)
 	r->val = NULL;
 	r->given = NULL;
 	r->overdue = -1;
+	r->borrowed = 0;
 	if (ed) {
 		r->val = calloc(ed->nfields, sizeof(*r->val));
 		r->given = calloc(ed->nfields, 1);
@@ -158,6 +161,13 @@ void record_release(struct record *r)
 {
 	size_t i;
 
+	if (r->borrowed) {
+		/* a view of a cached record: nothing of it is ours */
+		r->val = NULL;
+		r->given = NULL;
+		r->borrowed = 0;
+		return;
+	}
 	if (r->val && r->ed)
 		for (i = 0; i < r->ed->nfields; i++)
 			free(r->val[i]);
@@ -171,8 +181,8 @@ void record_set(struct record *r, int i, const char *v)
 {
 	char *copy = NULL;
 
-	if (i < 0)
-		abort(); /* a descriptor bug: a hook named a field that does not exist */
+	if (i < 0 || r->borrowed)
+		abort(); /* a descriptor bug, or a change to a borrowed (cached) record */
 	if (v) {
 		copy = strdup(v);
 		if (!copy)
@@ -250,7 +260,25 @@ void sqlp_release(struct sqlp *p)
 /* ---- storage columns ---- */
 
 /* Append the stored column list of `ed` (personal fields as _enc), prefixed. */
-void entity_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql)
+static void build_insert(const struct entity_desc *ed, struct strbuf *sql)
+{
+	size_t i;
+
+	strbuf_addf(sql, "INSERT INTO %s (rev, created_at, updated_at", ed->table);
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		if (fd->flags & FF_PERSONAL)
+			strbuf_addf(sql, ", %s_enc, %s_idx", fd->key, fd->key);
+		else
+			strbuf_addf(sql, ", %s", fd->key);
+	}
+	strbuf_addstr(sql, ") VALUES (1, ?, ?");
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_addstr(sql, (ed->fields[i].flags & FF_PERSONAL) ? ", ?, ?" : ", ?");
+	strbuf_addstr(sql, ") RETURNING id");
+}
+
+static void build_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql)
 {
 	size_t i;
 
@@ -261,6 +289,61 @@ void entity_columns(const struct entity_desc *ed, const char *alias, struct strb
 		strbuf_addf(sql, ", %s%s%s%s", alias ? alias : "", alias ? "." : "",
 			    ed->fields[i].key,
 			    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
+}
+
+/*
+ * The column lists, bare and with alias "t", of every entity: built once
+ * (they depend on the descriptors only), read by every query after.
+ */
+#define MAX_ENTITIES 64
+static char *column_lists[MAX_ENTITIES][2];
+static char *insert_sql[MAX_ENTITIES];
+static pthread_once_t column_lists_once = PTHREAD_ONCE_INIT;
+
+static void build_column_lists(void)
+{
+	size_t i;
+
+	for (i = 0; entities[i] && i < MAX_ENTITIES; i++) {
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+		build_columns(entities[i], NULL, &a);
+		build_columns(entities[i], "t", &b);
+		column_lists[i][0] = strbuf_detach(&a, NULL);
+		column_lists[i][1] = strbuf_detach(&b, NULL);
+		build_insert(entities[i], &a);
+		insert_sql[i] = strbuf_detach(&a, NULL);
+	}
+}
+
+/* The INSERT of a new record of `ed` (built once per entity). */
+static void entity_insert_sql(const struct entity_desc *ed, struct strbuf *sql)
+{
+	size_t i;
+
+	pthread_once(&column_lists_once, build_column_lists);
+	for (i = 0; entities[i] && i < MAX_ENTITIES; i++) {
+		if (entities[i] == ed) {
+			strbuf_addstr(sql, insert_sql[i]);
+			return;
+		}
+	}
+	build_insert(ed, sql);
+}
+
+void entity_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql)
+{
+	size_t i;
+
+	pthread_once(&column_lists_once, build_column_lists);
+	if (!alias || !strcmp(alias, "t")) {
+		for (i = 0; entities[i] && i < MAX_ENTITIES; i++) {
+			if (entities[i] == ed) {
+				strbuf_addstr(sql, column_lists[i][alias ? 1 : 0]);
+				return;
+			}
+		}
+	}
+	build_columns(ed, alias, sql);
 }
 
 void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, struct sqlp *p)
@@ -917,9 +1000,16 @@ int entity_lookup_key2(struct db *db, const struct entity_desc *ed, const char *
 		record_init(out, ed);
 	strbuf_addstr(&sql, "SELECT ");
 	entity_columns(ed, NULL, &sql);
-	strbuf_addf(&sql, " FROM %s WHERE %s = ?", ed->table, ed->key);
-	if (ed->key2)
-		strbuf_addf(&sql, " AND %s = ?", ed->key2);
+	strbuf_addstr(&sql, " FROM ");
+	strbuf_addstr(&sql, ed->table);
+	strbuf_addstr(&sql, " WHERE ");
+	strbuf_addstr(&sql, ed->key);
+	strbuf_addstr(&sql, " = ?");
+	if (ed->key2) {
+		strbuf_addstr(&sql, " AND ");
+		strbuf_addstr(&sql, ed->key2);
+		strbuf_addstr(&sql, " = ?");
+	}
 	if (db_prepare(db, sql.buf, &st, err))
 		goto cleanup;
 	db_bind_text(st, 1, key);
@@ -954,7 +1044,6 @@ int entity_lookup_cached(struct db *db, struct lookup_cache *cache,
 			 struct strbuf *err)
 {
 	const struct record *hit;
-	size_t i;
 	int ret;
 
 	if (!cache)
@@ -962,12 +1051,15 @@ int entity_lookup_cached(struct db *db, struct lookup_cache *cache,
 	if (lookup_cache_record(cache, ed, key, &hit)) {
 		if (!hit)
 			return MODEL_ENOTFOUND;
-		if (!out->ed)
-			record_init(out, ed);
+		/* a view: valid until the cache changes (the next store) */
+		record_release(out);
+		out->ed = ed;
 		out->id = hit->id;
 		out->rev = hit->rev;
-		for (i = 0; i < ed->nfields; i++)
-			record_set(out, (int)i, hit->val[i]);
+		out->val = hit->val;
+		out->given = NULL;
+		out->overdue = -1;
+		out->borrowed = 1;
 		return 0;
 	}
 	ret = entity_lookup(db, ed, key, out, err);
@@ -988,8 +1080,10 @@ int entity_op_query_value(struct entity_op *op, const char *sql, const char *con
 	*out = NULL;
 	if (op->cache) {
 		strbuf_addstr(&key, sql);
-		for (i = 0; i < nparams; i++)
-			strbuf_addf(&key, "\x1f%s", params[i] ? params[i] : "\x1e");
+		for (i = 0; i < nparams; i++) {
+			strbuf_addch(&key, '\x1f');
+			strbuf_addstr(&key, params[i] ? params[i] : "\x1e");
+		}
 		if (lookup_cache_value(op->cache, key.buf, &v)) {
 			strbuf_release(&key);
 			if (v && !(*out = strdup(v)))
@@ -1268,18 +1362,7 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 			goto cleanup;
 	}
 	if (!old) {
-		strbuf_addf(&sql, "INSERT INTO %s (rev, created_at, updated_at", ed->table);
-		for (i = 0; i < ed->nfields; i++) {
-			const struct field_desc *fd = &ed->fields[i];
-			if (fd->flags & FF_PERSONAL)
-				strbuf_addf(&sql, ", %s_enc, %s_idx", fd->key, fd->key);
-			else
-				strbuf_addf(&sql, ", %s", fd->key);
-		}
-		strbuf_addstr(&sql, ") VALUES (1, ?, ?");
-		for (i = 0; i < ed->nfields; i++)
-			strbuf_addstr(&sql, (ed->fields[i].flags & FF_PERSONAL) ? ", ?, ?" : ", ?");
-		strbuf_addstr(&sql, ") RETURNING id");
+		entity_insert_sql(ed, &sql);
 		r->rev = 1;
 	} else {
 		strbuf_addf(&sql, "UPDATE %s SET rev = rev + 1, updated_at = ?", ed->table);
@@ -1338,6 +1421,8 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	st = NULL;
 	if (mc->cache)
 		lookup_cache_forget(mc->cache, ed, record_get(r, ed->key));
+	if (ed->flags & ENT_ACCOUNTS)
+		session_cache_forget_all(); /* a changed or closed account acts no more as before */
 	if (ed->flags & ENT_ASSESS) {
 		ret = assess_bump(mc, record_get(r, "district"));
 		if (!ret && old && record_get(old, "district") &&

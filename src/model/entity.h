@@ -111,6 +111,7 @@ enum entity_flags {
 	ENT_RETIRE = 1u << 1,  /* closed/retired instead of deleted */
 	ENT_REFDATA = 1u << 2, /* reference data: every business role of the district reads it */
 	ENT_ASSESS = 1u << 3,  /* its changes can change the monthly determination */
+	ENT_ACCOUNTS = 1u << 4, /* its changes can end or change sessions (users) */
 };
 
 struct entity_op;
@@ -174,6 +175,7 @@ struct record {
 	char **val;
 	unsigned char *given; /* on input: which fields the caller gave */
 	int overdue;          /* 1/0 when read with the entity's overdue_sql, else -1 */
+	int borrowed;         /* a read-only view of a cached record (lookups in bulk work) */
 };
 
 enum model_errno {

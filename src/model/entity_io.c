@@ -247,6 +247,9 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		goto cleanup;
 	}
 	in_tx = 1;
+	/* a large transaction: keep its pages in memory instead of spilling them */
+	if (db_dialect(mc->db) == DB_SQLITE)
+		db_exec(mc->db, "PRAGMA cache_size = -131072", NULL);
 	ctx.cache = lookup_cache_new();
 	ctx.bulk = 1; /* historical records may arrive in any status */
 	if (ed->flags & ENT_HISTORY) {
@@ -331,6 +334,8 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 cleanup:
 	if (in_tx)
 		db_rollback(mc->db);
+	if (db_dialect(mc->db) == DB_SQLITE)
+		db_exec(mc->db, "PRAGMA cache_size = -2000", NULL);
 	lookup_cache_free(ctx.cache);
 	free(map);
 	strbuf_release(&err);

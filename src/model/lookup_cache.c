@@ -114,7 +114,10 @@ static struct lc_entry *slot_for(struct lookup_cache *c, const char *key, int cr
 
 static void record_key(const struct entity_desc *ed, const char *key, struct strbuf *out)
 {
-	strbuf_addf(out, "E\x1f%s\x1f%s", ed->name, key);
+	strbuf_addstr(out, "E\x1f");
+	strbuf_addstr(out, ed->name);
+	strbuf_addch(out, '\x1f');
+	strbuf_addstr(out, key);
 }
 
 int lookup_cache_record(struct lookup_cache *c, const struct entity_desc *ed, const char *key,
@@ -174,7 +177,8 @@ int lookup_cache_value(struct lookup_cache *c, const char *key, const char **val
 	struct strbuf k = STRBUF_INIT;
 	struct lc_entry *e;
 
-	strbuf_addf(&k, "Q\x1f%s", key);
+	strbuf_addstr(&k, "Q\x1f");
+	strbuf_addstr(&k, key);
 	e = slot_for(c, k.buf, 0);
 	strbuf_release(&k);
 	if (!e || e->kind != 3)
@@ -188,7 +192,8 @@ void lookup_cache_put_value(struct lookup_cache *c, const char *key, const char 
 	struct strbuf k = STRBUF_INIT;
 	struct lc_entry *e;
 
-	strbuf_addf(&k, "Q\x1f%s", key);
+	strbuf_addstr(&k, "Q\x1f");
+	strbuf_addstr(&k, key);
 	e = slot_for(c, k.buf, 1);
 	strbuf_release(&k);
 	if (!e)

@@ -5,6 +5,7 @@
 #include "model/session.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "db/db.h"
 #include "model/audit.h"
 #include "model/entity_int.h"
+
+static void cache_forget(const char *hash);
 
 static int64_t env_seconds(const char *name, int64_t def)
 {
@@ -186,6 +189,7 @@ fail_tx:
 	if (old_token && *old_token) {
 		char oh[65];
 		hash_hex(old_token, oh);
+		cache_forget(oh);
 		if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, err))
 			goto fail_ok;
 		db_bind_text(st, 1, oh);
@@ -235,6 +239,117 @@ cleanup:
 	return res;
 }
 
+/*
+ * Sessions seen in this process in the last CACHE_SECONDS, so that most
+ * requests cost no database read for their session.  A cached session is
+ * used only while it needs no touch of its last-seen time (the database
+ * keeps the idle clock) and has not expired; logout, login rotation,
+ * password changes and changes to accounts forget entries at once; a
+ * revocation made by another server process takes effect within
+ * CACHE_SECONDS.
+ */
+#define CACHE_SLOTS 1024
+#define CACHE_SECONDS 5
+#define TOUCH_SECONDS 30
+
+struct cache_slot {
+	int used;
+	int64_t checked_at;
+	struct session s;
+};
+
+static struct cache_slot cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t slot_of(const char *hash)
+{
+	size_t h = 0;
+	int i;
+
+	for (i = 0; i < 8 && hash[i]; i++)
+		h = h * 16 + (size_t)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+	return h % CACHE_SLOTS;
+}
+
+static char *dup_or_null(const char *s)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		abort();
+	return d;
+}
+
+/* A deep copy: `dst` owns its strings; the source address is not copied. */
+static void session_copy(struct session *dst, const struct session *src)
+{
+	session_init(dst);
+	dst->actor = src->actor;
+	dst->created_at = src->created_at;
+	dst->last_seen = src->last_seen;
+	memcpy(dst->csrf_hash, src->csrf_hash, sizeof(dst->csrf_hash));
+	memcpy(dst->token_hash, src->token_hash, sizeof(dst->token_hash));
+	dst->actor.username = dst->owned[0] = dup_or_null(src->actor.username);
+	dst->actor.dept = dst->owned[1] = dup_or_null(src->actor.dept);
+	dst->actor.district = dst->owned[2] = dup_or_null(src->actor.district);
+	dst->actor.township = dst->owned[3] = dup_or_null(src->actor.township);
+	dst->actor.grid = dst->owned[4] = dup_or_null(src->actor.grid);
+	dst->actor.subject = dst->owned[5] = dup_or_null(src->actor.subject);
+	dst->actor.source = NULL;
+}
+
+static int cache_get(const char *hash, int64_t now, const char *source, struct session *out)
+{
+	struct cache_slot *c = &cache[slot_of(hash)];
+	int64_t touch = session_idle_seconds() < TOUCH_SECONDS ? session_idle_seconds() : TOUCH_SECONDS;
+	int hit = 0;
+
+	pthread_mutex_lock(&cache_lock);
+	if (c->used && !strcmp(c->s.token_hash, hash) && now - c->checked_at < CACHE_SECONDS &&
+	    now - c->s.last_seen < touch && now - c->s.created_at <= session_max_seconds()) {
+		session_copy(out, &c->s);
+		out->actor.source = source;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+static void cache_put(const struct session *s, int64_t now)
+{
+	struct cache_slot *c = &cache[slot_of(s->token_hash)];
+
+	pthread_mutex_lock(&cache_lock);
+	if (c->used)
+		session_release(&c->s);
+	session_copy(&c->s, s);
+	c->checked_at = now;
+	c->used = 1;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* Forget the session of token hash `hash`, or every one (NULL). */
+static void cache_forget(const char *hash)
+{
+	size_t i;
+
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		if (cache[i].used && (!hash || !strcmp(cache[i].s.token_hash, hash))) {
+			session_release(&cache[i].s);
+			cache[i].used = 0;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
+void session_cache_forget_all(void)
+{
+	cache_forget(NULL);
+}
+
 enum session_state session_lookup(struct db *db, const char *token, const char *source,
 				  struct session *out, struct strbuf *err)
 {
@@ -248,6 +363,8 @@ enum session_state session_lookup(struct db *db, const char *token, const char *
 	if (!token || strlen(token) != 64)
 		return SESSION_NONE;
 	hash_hex(token, th);
+	if (cache_get(th, now, source, out))
+		return SESSION_OK;
 	if (db_prepare(db, "SELECT s.user_id, s.created_at, s.last_seen, s.csrf_hash, u.username, "
 		       "u.role, u.department, u.district, u.township, u.grid, u.subject, "
 		       "u.must_change FROM sessions s JOIN users u ON u.id = s.user_id "
@@ -297,6 +414,7 @@ enum session_state session_lookup(struct db *db, const char *token, const char *
 			goto cleanup;
 		out->last_seen = now;
 	}
+	cache_put(out, now);
 	res = SESSION_OK;
 cleanup:
 	if (st)
@@ -332,6 +450,7 @@ int session_logout(struct db *db, const struct session *s, struct strbuf *err)
 		goto cleanup;
 	if (db_commit(db, err))
 		goto cleanup;
+	cache_forget(s->token_hash);
 	ret = 0;
 cleanup:
 	if (st)
@@ -364,6 +483,7 @@ static int store_password(struct db *db, const char *username, const char *pw, i
 		goto cleanup;
 	db_finalize(st);
 	st = NULL;
+	cache_forget(NULL); /* rare: forget everybody's, again after the commit */
 	if (db_prepare(db, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE "
 		       "username = ?) AND token_hash <> ?", &st, err))
 		goto cleanup;
@@ -418,6 +538,7 @@ int session_change_password(struct db *db, const struct actor *a, const char *ol
 		db_rollback(db);
 		goto cleanup;
 	}
+	cache_forget(NULL);
 	ret = 0;
 cleanup:
 	free(hash);
@@ -455,6 +576,7 @@ int user_set_password(struct db *db, const struct actor *a, const char *username
 		db_rollback(db);
 		goto cleanup;
 	}
+	cache_forget(NULL);
 	ret = 0;
 cleanup:
 	free(exists);

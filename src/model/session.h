@@ -83,6 +83,13 @@ int user_set_password(struct db *db, const struct actor *a, const char *username
 		      const char *new_pw, struct strbuf *err);
 int user_unlock(struct db *db, const struct actor *a, const char *username, struct strbuf *err);
 
+/*
+ * Forget every session cached in this process (they are cached for at most
+ * 5 s), so that the next request of each is checked against the database:
+ * for writes that change accounts.
+ */
+void session_cache_forget_all(void);
+
 /* Idle and absolute session lifetimes in seconds in force. */
 int64_t session_idle_seconds(void);
 int64_t session_max_seconds(void);
