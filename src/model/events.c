@@ -124,6 +124,11 @@ static int place_event(struct entity_op *op)
 			set(op, "township", (entity_field(op->ed, "township")->flags & FF_DERIVED) ?
 					     NULL : op->actor->township);
 		set(op, "district", op->actor->district);
+	} else if (!(entity_field(op->ed, "district")->flags & FF_DERIVED) && get(op, "district")) {
+		/* district-wide work entered by the command line, which names its district */
+	} else if (!(entity_field(op->ed, "district")->flags & FF_DERIVED)) {
+		ret = model_fail(&op->error, MODEL_EINVAL, "district", "须填写所属区县");
+		goto cleanup;
 	} else {
 		ret = model_fail(&op->error, MODEL_EINVAL, has(op, "subject") ? "subject" : "township",
 				 "须填写%s", has(op, "subject") ? "创建主体或所属乡镇" : "所属乡镇");
@@ -277,7 +282,7 @@ static const struct field_desc activity_fields[] = {
 	{ "township", "所属乡镇", FT_REF, FF_FILTER | FF_LIST, .ref = "regions",
 	  .ref_level = "township" },
 	{ "summary", "情况摘要", FT_TEXT, FF_SEARCH, .max = 2000 },
-	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+	{ "district", "所属区县", FT_REF, FF_FILTER, .ref = "regions", .ref_level = "district" },
 };
 
 static int activity_prepare(struct entity_op *op)
@@ -308,7 +313,7 @@ static const struct field_desc letter_fields[] = {
 	{ "leader", "区级领导", FT_TEXT, FF_REQUIRED | FF_LIST | FF_SEARCH, .max = 50 },
 	{ "petitions", "所附信访事项", FT_REFSET, FF_LIST, .ref = "petitions" },
 	{ "matters", "提请事项", FT_TEXT, FF_SEARCH, .max = 2000 },
-	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+	{ "district", "所属区县", FT_REF, FF_FILTER, .ref = "regions", .ref_level = "district" },
 };
 
 static int letter_prepare(struct entity_op *op)
