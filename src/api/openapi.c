@@ -1076,6 +1076,141 @@ static json_t *components(void)
 #define TAG_SETTINGS "安全设置"
 #define TAG_AUDIT "审计"
 
+#define TAG_ASSESS "月度认定与统计"
+
+/* The report figures' keys (DOMAIN.md), integers or one-decimal percentages. */
+static const struct {
+	const char *key, *title;
+	int percent;
+} figure_keys[] = {
+	{ "subjects_total", "创建主体（月底在册）", 0 }, { "villages_total", "村（社区）", 0 },
+	{ "villages_compliant", "村（社区）符合创建标准", 0 }, { "villages_rate", "村（社区）达标率", 1 },
+	{ "enterprises_total", "企事业单位", 0 },
+	{ "enterprises_compliant", "企事业单位符合创建标准", 0 },
+	{ "enterprises_rate", "企事业单位达标率", 1 },
+	{ "villages_zero_case_monthly_rate", "行政村月均零发案率", 1 },
+	{ "enterprises_zero_case_monthly_rate", "企事业月均零发案率", 1 },
+	{ "visit_batches", "来访（批）", 0 }, { "visit_persons", "来访（人次）", 0 },
+	{ "online_petitions", "网上受理", 0 }, { "petition_activities", "下访约访（场次）", 0 },
+	{ "inspections", "检查企业（家次）", 0 }, { "hazards_found", "排查隐患", 0 },
+	{ "hazards_rectified", "已整改隐患", 0 }, { "coerced_persons", "刑事强制措施（人）", 0 },
+	{ "prosecuted_persons", "移送起诉（人）", 0 }, { "disputes_mediated", "调解案件", 0 },
+	{ "mediation_success_rate", "调解成功率", 1 },
+};
+
+static json_t *figures_schema(void)
+{
+	json_t *s = json_pack("{ss ss sb}", "type", "object", "title", "报告数字",
+			      "additionalProperties", 0);
+	json_t *props = json_object(), *req = json_array();
+	size_t i;
+
+	for (i = 0; i < sizeof(figure_keys) / sizeof(figure_keys[0]); i++) {
+		json_object_set_new(props, figure_keys[i].key, figure_keys[i].percent ?
+			json_pack("{s[ss] ss ss}", "type", "number", "null", "title", figure_keys[i].title,
+				  "description", "百分比，四舍五入（远离零）到一位小数；空集为 null") :
+			json_pack("{ss ss si}", "type", "integer", "title", figure_keys[i].title,
+				  "minimum", 0));
+		json_array_append_new(req, json_string(figure_keys[i].key));
+	}
+	json_object_set_new(s, "properties", props);
+	json_object_set_new(s, "required", req);
+	return s;
+}
+
+static json_t *month_param(const char *in, int required)
+{
+	return json_pack("{ss ss sb ss s{ss ss}}", "name", strcmp(in, "path") ? "month" : "month",
+			 "in", in, "required", required, "description", "月份 YYYY-MM",
+			 "schema", "type", "string", "pattern", MONTH_PATTERN);
+}
+
+static void assess_paths(json_t *paths)
+{
+	static const char *const acts[][3] = {
+		{ "certify", "牵头单位确认本维度认定结果（dimension: petition|accident|case）",
+		  "{\"dimension\"}" },
+		{ "overrides", "牵头单位改定某主体本维度结果（result: pass|fail），须写明理由",
+		  "{\"subject\",\"dimension\",\"result\",\"reason\"}" },
+		{ "publish", "创建办发布（锁定）该月：三家均已确认", "{}" },
+		{ "reopen", "创建办重新开启该月，须写明理由", "{\"reason\"}" },
+	};
+	json_t *op, *through = query_param("through", "截至月份 YYYY-MM（含）",
+					   json_pack("{ss ss}", "type", "string", "pattern", MONTH_PATTERN));
+	json_t *object = json_pack("{ss}", "type", "object");
+	size_t i;
+
+	json_incref(through); /* used twice: add_param() takes a reference each time */
+	op = add_op(paths, "/figures", "get", "figures", TAG_ASSESS, "报告数字", 0, E400 | E422);
+	describe(op, "自当年 1 月至该月底，按事件自身日期，在调用者范围内；各键见 DOMAIN.md");
+	add_param(op, through);
+	add_param(op, query_param("township", "只看一个乡镇", json_pack("{ss}", "type", "string")));
+	add_param(op, query_param("supervisor", "只看一个行业主管单位",
+				  json_pack("{ss}", "type", "string")));
+	respond(op, "200", "报告数字", figures_schema());
+
+	op = add_op(paths, "/figures/breakdown", "get", "figures_breakdown", TAG_ASSESS,
+		    "按乡镇、行业或月份分列的报告数字", 0, E400 | E422);
+	add_param(op, through);
+	add_param(op, query_param("by", "township、supervisor 或 month",
+				  json_pack("{ss s[sss]}", "type", "string", "enum", "township",
+					    "supervisor", "month")));
+	respond(op, "200", "{by, through, targets, rows: [{key, label, figures}]}", json_deep_copy(object));
+
+	op = add_op(paths, "/months", "get", "months", TAG_ASSESS, "已认定的月份及待确认事项", 0, 0);
+	respond(op, "200", "{items: [{month, published, certified, awaiting_me}]}", json_deep_copy(object));
+
+	op = add_op(paths, "/months/{month}", "get", "month", TAG_ASSESS, "某月认定状态", 0,
+		    E404 | E422);
+	add_param(op, month_param("path", 1));
+	respond(op, "200", "{month, published, certified, counts}", json_deep_copy(object));
+
+	op = add_op(paths, "/months/{month}/results", "get", "month_results", TAG_ASSESS,
+		    "某月各主体认定结果（范围内）", 0, E400 | E422);
+	add_param(op, month_param("path", 1));
+	add_param(op, query_param("township", "乡镇", json_pack("{ss}", "type", "string")));
+	add_param(op, query_param("kind", "主体类型", json_pack("{ss}", "type", "string")));
+	add_param(op, query_param("fail", "1 只看不达标，0 只看达标",
+				  json_pack("{ss s[ss]}", "type", "string", "enum", "0", "1")));
+	add_param(op, ref("parameters", "page", ""));
+	add_param(op, query_param("page_size", "每页条数",
+				  json_pack("{ss si si si}", "type", "integer", "minimum", 1,
+					    "maximum", 500, "default", 50)));
+	respond(op, "200", "{month, published, certified, items, total, page, page_size}",
+		json_deep_copy(object));
+
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		struct strbuf path = STRBUF_INIT, id = STRBUF_INIT, desc = STRBUF_INIT;
+		strbuf_addf(&path, "/months/{month}/%s", acts[i][0]);
+		strbuf_addf(&id, "month_%s", acts[i][0]);
+		strbuf_addf(&desc, "请求体字段：%s；均为字符串", acts[i][2]);
+		op = add_op(paths, path.buf, "post", id.buf, TAG_ASSESS, acts[i][1],
+			    OP_WRITE | OP_JSON, E400 | E404 | E409 | E422);
+		describe(op, desc.buf);
+		add_param(op, month_param("path", 1));
+		request_json(op, json_pack("{ss s{ss}}", "type", "object", "additionalProperties",
+					   "type", "string"));
+		respond(op, "200", "该月认定状态", json_deep_copy(object));
+		strbuf_release(&path);
+		strbuf_release(&id);
+		strbuf_release(&desc);
+	}
+
+	op = add_op(paths, "/explain", "get", "explain", TAG_ASSESS, "说明某主体某月的认定结果", 0,
+		    E400 | E404 | E422);
+	add_param(op, query_param("subject", "主体编码", json_pack("{ss}", "type", "string")));
+	add_param(op, month_param("query", 0));
+	respond(op, "200", "{result, standard, events, overrides}", json_deep_copy(object));
+
+	op = add_op(paths, "/warnings", "get", "warnings", TAG_ASSESS, "预警：本月有风险的主体", 0,
+		    E400 | E422);
+	add_param(op, month_param("query", 0));
+	add_param(op, query_param("limit", "最多条数", json_pack("{ss si si}", "type", "integer",
+								"minimum", 1, "maximum", 500)));
+	respond(op, "200", "{month, items: [{subject, score, reasons}], total}", json_deep_copy(object));
+	json_decref(object);
+}
+
 static void fixed_paths(json_t *paths)
 {
 	const struct entity_desc *users = entity_find("users");
@@ -1156,6 +1291,7 @@ static void fixed_paths(json_t *paths)
 	op = add_op(paths, "/audit/verify", "get", "audit_verify", TAG_AUDIT, "校验审计链", 0, 0);
 	describe(op, "审计管理员：逐行校验哈希链，找出被改动、删除或插入的行");
 	respond(op, "200", "校验结果", ref("schemas", "AuditVerify", ""));
+	assess_paths(paths);
 }
 
 /* ---- the document ---- */
