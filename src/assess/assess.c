@@ -103,7 +103,8 @@ int assess_rules_for(struct db *db, const char *district, const char *kind, cons
 	out->target = village ? 80.0 : 90.0;
 	if (db_prepare(db, "SELECT code, effective_from, petition_level, collective_persons, "
 		       "collective_level, accident_casualties, accident_production_only, "
-		       "case_criminal, case_public_order_major, target FROM standards "
+		       "case_criminal, case_public_order_major, target, checklist, "
+		       "COALESCE(checklist_pass, 0) FROM standards "
 		       "WHERE district = ? AND kind = ? AND effective_from <= ? "
 		       "ORDER BY effective_from DESC LIMIT 1", &st, err))
 		return -1;
@@ -122,6 +123,8 @@ int assess_rules_for(struct db *db, const char *district, const char *kind, cons
 		out->case_criminal = (int)db_column_int64(st, 7);
 		out->case_public_order_major = (int)db_column_int64(st, 8);
 		out->target = db_column_is_null(st, 9) ? -1 : db_column_double(st, 9);
+		out->checklist = (int)db_column_int64(st, 10);
+		out->checklist_pass = (int)db_column_int64(st, 11);
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
@@ -174,11 +177,15 @@ static int compute_month(struct db *db, const char *district, const char *month,
 	strbuf_addf(&sql,
 		"INSERT INTO determinations (district, month, subject, kind, township, supervisor, "
 		"grid, standard, petition_fail, accident_fail, case_fail, petition_final, "
-		"accident_final, case_final, fail) "
+		"accident_final, case_final, checklist_fail, fail) "
 		"SELECT x.district, CAST(? AS TEXT), x.code, x.kind, x.township, x.supervisor, x.grid, "
-		"CAST(? AS TEXT), x.pf, x.af, x.cf, x.pf, x.af, x.cf, "
-		"CASE WHEN x.pf + x.af + x.cf > 0 THEN 1 ELSE 0 END FROM ("
+		"CAST(? AS TEXT), x.pf, x.af, x.cf, x.pf, x.af, x.cf, x.kf, "
+		"CASE WHEN x.pf + x.af + x.cf + x.kf > 0 THEN 1 ELSE 0 END FROM ("
 		"SELECT s.district, s.code, s.kind, s.township, s.supervisor, s.grid, "
+		/* the checklist, when the standard turns it on: a score at the pass mark */
+		"CASE WHEN CAST(? AS BIGINT) = 1 AND NOT EXISTS (SELECT 1 FROM checklists k WHERE "
+		"k.subject = s.code AND k.month = ? AND k.score >= CAST(? AS BIGINT)) THEN 1 ELSE 0 "
+		"END AS kf, "
 		"CASE WHEN EXISTS (SELECT 1 FROM petitions p WHERE p.subject = s.code AND "
 		"p.received_on >= ? AND p.received_on <= ? AND %s) THEN 1 ELSE 0 END AS pf, "
 		"CASE WHEN EXISTS (SELECT 1 FROM accidents a WHERE a.subject = s.code AND "
@@ -199,6 +206,9 @@ static int compute_month(struct db *db, const char *district, const char *month,
 			goto cleanup;
 		db_bind_text(st, ++n, month);
 		db_bind_text(st, ++n, r.code);
+		db_bind_int64(st, ++n, r.checklist);
+		db_bind_text(st, ++n, month);
+		db_bind_int64(st, ++n, r.checklist_pass);
 		for (d = 0; d < DIM__COUNT; d++) {
 			db_bind_text(st, ++n, start);
 			db_bind_text(st, ++n, end);
@@ -231,8 +241,8 @@ static int compute_month(struct db *db, const char *district, const char *month,
 			goto cleanup;
 	}
 	if (exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
-			"accident_final + case_final > 0 THEN 1 ELSE 0 END WHERE district = ? AND "
-			"month = ?", p2, 2, err))
+			"accident_final + case_final + checklist_fail > 0 THEN 1 ELSE 0 END WHERE "
+			"district = ? AND month = ?", p2, 2, err))
 		goto cleanup;
 	{
 		struct db_stmt *st;
@@ -907,9 +917,13 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 		      r.accident_production_only, "case_criminal", r.case_criminal,
 		      "case_public_order_major", r.case_public_order_major);
 	/* the stored result (provisional and final) */
+	json_object_set_new(json_object_get(o, "standard"), "checklist", json_boolean(r.checklist));
+	if (r.checklist)
+		json_object_set_new(json_object_get(o, "standard"), "checklist_pass",
+				    json_integer(r.checklist_pass));
 	if (db_prepare(db, "SELECT petition_fail, accident_fail, case_fail, petition_final, "
-		       "accident_final, case_final, fail FROM determinations WHERE month = ? AND "
-		       "subject = ?", &st, &e->msg))
+		       "accident_final, case_final, fail, checklist_fail FROM determinations WHERE "
+		       "month = ? AND subject = ?", &st, &e->msg))
 		goto dberr;
 	db_bind_text(st, 1, month);
 	db_bind_text(st, 2, subject);
@@ -921,6 +935,7 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 			json_object_set_new(o, dimension_codes[d], json_pack("{sb sb}",
 				"provisional_fail", db_column_int64(st, d) != 0,
 				"fail", db_column_int64(st, 3 + d) != 0));
+		json_object_set_new(o, "checklist_fail", json_boolean(db_column_int64(st, 7) != 0));
 	}
 	db_finalize(st);
 	st = NULL;

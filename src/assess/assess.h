@@ -35,6 +35,8 @@ struct assess_rules {
 	int case_criminal;
 	int case_public_order_major;
 	double target;           /* percent, or < 0 when none */
+	int checklist;           /* the eight-heading checklist counts */
+	int checklist_pass;      /* ... and its mean score must reach this */
 };
 
 /* Rank of a petition level code: village 1 … national 6; 0 if unknown. */

@@ -7,6 +7,7 @@
 #include "model/entities.h"
 #include "model/entity_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -517,6 +518,8 @@ static const struct field_desc standard_fields[] = {
 	{ "case_criminal", "刑事案件否决", FT_BOOL, FF_REQUIRED | FF_LIST },
 	{ "case_public_order_major", "重大影响治安案件否决", FT_BOOL, FF_REQUIRED | FF_LIST },
 	{ "target", "创建目标（%）", FT_REAL, FF_LIST, .min = 0, .max = 100 },
+	{ "checklist", "启用八项标准评分", FT_BOOL, FF_LIST },
+	{ "checklist_pass", "评分合格线", FT_INT, FF_LIST, .min = 0, .max = 100 },
 	{ "note", "说明", FT_TEXT, 0, .max = 500 },
 	{ "district", "区县", FT_REF, FF_IMMUTABLE | FF_FILTER, .ref = "regions",
 	  .ref_level = "district" },
@@ -524,6 +527,10 @@ static const struct field_desc standard_fields[] = {
 
 static int standard_prepare(struct entity_op *op)
 {
+	if (!record_get(op->rec, "checklist"))
+		set_field(op, "checklist", "0");
+	if (!strcmp(record_get(op->rec, "checklist"), "1") && !record_get(op->rec, "checklist_pass"))
+		return model_fail(&op->error, MODEL_EINVAL, "checklist_pass", "启用评分须设合格线");
 	if (!record_get(op->rec, "district")) {
 		if (!op->actor->district)
 			return model_fail(&op->error, MODEL_EINVAL, "district", "缺少区县");
@@ -543,9 +550,72 @@ const struct entity_desc standard_desc = {
 	.prepare = standard_prepare,
 };
 
+/* ---- the eight-heading checklist (八项创建标准评分) ---- */
+
+#define HEADING(key, label) { key, label, FT_INT, FF_REQUIRED | FF_LIST, .min = 0, .max = 100 }
+static const struct field_desc checklist_fields[] = {
+	{ "subject", "创建主体", FT_REF, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST,
+	  .ref = "subjects" },
+	{ "month", "月份", FT_MONTH, FF_REQUIRED | FF_IMMUTABLE | FF_FILTER | FF_SORT | FF_LIST },
+	HEADING("leadership", "组织领导保障有力"),
+	HEADING("prevention", "治安防范严密有效"),
+	HEADING("disputes", "矛盾纠纷妥善化解"),
+	HEADING("key_groups", "重点人群帮教到位"),
+	HEADING("hazards", "安全隐患整治有效"),
+	HEADING("rule_of_law", "法治建设持续深入"),
+	HEADING("services", "公共服务优质高效"),
+	HEADING("satisfaction", "人民群众普遍满意"),
+	{ "score", "平均分", FT_INT, FF_DERIVED | FF_FILTER | FF_SORT | FF_LIST | FF_NOIMPORT },
+	{ "note", "说明", FT_TEXT, 0, .max = 500 },
+	{ "township", "所属乡镇", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+	{ "grid", "网格", FT_REF, FF_DERIVED | FF_NOIMPORT, .ref = "regions" },
+	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+};
+#undef HEADING
+
+static int checklist_prepare(struct entity_op *op)
+{
+	static const char *const headings[] = { "leadership", "prevention", "disputes", "key_groups",
+						"hazards", "rule_of_law", "services", "satisfaction" };
+	struct record s;
+	char buf[24];
+	long sum = 0;
+	size_t i;
+	int ret;
+
+	record_init(&s, NULL);
+	ret = fetch_ref(op, "subjects", record_get(op->rec, "subject"), "subject", &s);
+	if (ret)
+		goto cleanup;
+	set_field(op, "township", record_get(&s, "township"));
+	set_field(op, "grid", record_get(&s, "grid"));
+	set_field(op, "district", record_get(&s, "district"));
+	for (i = 0; i < sizeof(headings) / sizeof(headings[0]); i++)
+		sum += atol(record_get(op->rec, headings[i]));
+	/* the mean of the eight headings, rounded half up */
+	snprintf(buf, sizeof(buf), "%ld", (sum * 2 + 8) / 16);
+	set_field(op, "score", buf);
+cleanup:
+	record_release(&s);
+	return ret;
+}
+
+const struct entity_desc checklist_desc = {
+	.name = "checklists", .label = "创建标准评分", .table = "checklists", .key = "subject",
+	.key2 = "month",
+	.fields = checklist_fields, .nfields = NF(checklist_fields),
+	.flags = ENT_ASSESS,
+	.read_roles = BIZ,
+	.write_roles = R(SUPERVISOR) | R(TOWNSHIP) | R(OFFICE) | R(SYSTEM),
+	.scope = { .district = "district", .township = "township", .grid = "grid",
+		   .subject = "subject" },
+	.default_sort = "-month",
+	.prepare = checklist_prepare,
+};
+
 const struct entity_desc *const entities[] = {
 	&region_desc, &department_desc, &sector_desc, &subject_desc, &user_desc,
 	&petition_desc, &activity_desc, &letter_desc, &village_record_desc,
 	&inspection_desc, &hazard_desc, &accident_desc, &case_desc, &dispute_desc, &standard_desc,
-	NULL
+	&checklist_desc, NULL
 };

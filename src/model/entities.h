@@ -14,7 +14,8 @@
 extern const struct entity_desc region_desc, department_desc, sector_desc, subject_desc,
 	user_desc;
 extern const struct entity_desc petition_desc, activity_desc, letter_desc, village_record_desc,
-	inspection_desc, hazard_desc, accident_desc, case_desc, dispute_desc, standard_desc;
+	inspection_desc, hazard_desc, accident_desc, case_desc, dispute_desc, standard_desc,
+	checklist_desc;
 
 /*
  * The class of an accident (enum accident_class) by the national thresholds
