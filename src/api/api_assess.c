@@ -4,6 +4,7 @@
  * certify, overrides, publish, reopen), /explain, /warnings.  Thin: the
  * work is in src/assess/.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +139,23 @@ static int int_param(struct call *c, const char *name, int def, int min, int max
 	return 0;
 }
 
+/*
+ * The figures' keys are a fixed contract, so which months they take as
+ * provisional (not yet published) is said in a header.
+ */
+static void provisional_header(struct call *c, const char *through)
+{
+	struct strbuf months = STRBUF_INIT, err = STRBUF_INIT;
+	char jan[8];
+
+	snprintf(jan, sizeof(jan), "%.4s-01", through);
+	if (!assess_provisional_months(c->db, c->mc.actor, jan, through, &months, &err))
+		http_response_header(c->res, "X-Sanling-Provisional-Months",
+				     months.len ? months.buf : "none");
+	strbuf_release(&months);
+	strbuf_release(&err);
+}
+
 int api_assess_route(struct call *c, const char **seg, int nseg)
 {
 	const char *m = c->req->method;
@@ -152,9 +170,11 @@ int api_assess_route(struct call *c, const char **seg, int nseg)
 			struct figures_filter f = { http_query(c->req, "township"),
 						    http_query(c->req, "supervisor") };
 			if (!only_params(c, names)) {
-				ret = figures_compute(c->db, c->mc.actor, http_query(c->req, "through"),
-						      &f, &out, &e);
+				const char *through = http_query(c->req, "through");
+				ret = figures_compute(c->db, c->mc.actor, through, &f, &out, &e);
 				done(c, ret, &e, out);
+				if (!ret)
+					provisional_header(c, through);
 			}
 		} else if (!strcmp(seg[1], "breakdown")) {
 			static const char *const names[] = { "through", "by", NULL };

@@ -1044,3 +1044,36 @@ int assess_months_json(struct db *db, const struct actor *a, json_t **out, struc
 	*out = json_pack("{so}", "items", items);
 	return 0;
 }
+
+int assess_provisional_months(struct db *db, const struct actor *a, const char *from,
+			      const char *to, struct strbuf *out, struct strbuf *err)
+{
+	char m[8], next[8];
+	char **districts = assess_districts(db, a, err);
+	int i, ret = 0;
+
+	if (!districts)
+		return -1;
+	for (snprintf(m, sizeof(m), "%s", from); strcmp(m, to) <= 0 && !ret;
+	     snprintf(m, sizeof(m), "%s", next)) {
+		int provisional = !districts[0];
+		for (i = 0; districts[i]; i++) {
+			int64_t computed;
+			int pub = month_state(db, districts[i], m, &computed, err);
+			if (pub < 0) {
+				ret = -1;
+				break;
+			}
+			provisional |= !pub;
+		}
+		if (provisional && !ret) {
+			if (out->len)
+				strbuf_addch(out, ',');
+			strbuf_addstr(out, m);
+		}
+		if (month_add(m, 1, next))
+			break;
+	}
+	assess_districts_free(districts);
+	return ret;
+}

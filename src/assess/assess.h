@@ -109,6 +109,13 @@ int assess_results_json(struct db *db, const struct actor *a, const char *month,
 int assess_explain(struct db *db, const struct actor *a, const char *subject, const char *month,
 		   json_t **out, struct model_error *e);
 
+/*
+ * The months `from`..`to` of the actor's district(s) that are not published
+ * (their figures use provisional results), comma-separated into `out`.
+ */
+int assess_provisional_months(struct db *db, const struct actor *a, const char *from,
+			      const char *to, struct strbuf *out, struct strbuf *err);
+
 /* Districts the actor's figures cover: its own, or all for the system (NULL-terminated). */
 char **assess_districts(struct db *db, const struct actor *a, struct strbuf *err);
 void assess_districts_free(char **d);

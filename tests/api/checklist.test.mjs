@@ -84,3 +84,16 @@ test('refusals: scores out of range, another township\'s subject, a second score
   });
   assertProblem(noPass, 422, { field: 'checklist_pass' });
 });
+
+test('the figures say which months they take as provisional (not yet published)', async () => {
+  let f = await office.get('/api/v1/figures?through=2023-03');
+  assert.equal(f.headers.get('x-sanling-provisional-months'), '2023-01,2023-02,2023-03');
+  for (const [user, dimension] of [['petition', 'petition'], ['safety', 'accident'], ['police', 'case']]) {
+    const r = await (await d.as(user)).post('/api/v1/months/2023-01/certify', { dimension });
+    assert.equal(r.status, 200, r.text);
+  }
+  const p = await office.post('/api/v1/months/2023-01/publish', {});
+  assert.equal(p.status, 200, p.text);
+  f = await office.get('/api/v1/figures?through=2023-03');
+  assert.equal(f.headers.get('x-sanling-provisional-months'), '2023-02,2023-03');
+});
