@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "cli/gen.h"
+#include "cli/gen_scale.h"
 #include "db/db.h"
 #include "http/server.h"
 #include "io/table.h"
@@ -47,6 +48,7 @@ static const char usage[] =
 	"  template KIND FILE            write the empty import template of a list\n"
 	"  audit verify                  check the audit log's hash chain\n"
 	"  gen demo [--demo-passwords]   load the demo district\n"
+	"  gen scale --counties N [--seed S]   N districts of generated data (benchmarks)\n"
 	"  figures --through YYYY-MM [--json]   the report figures (all districts)\n"
 	"  explain SUBJECT --month YYYY-MM      why a subject complies or not that month\n"
 	"\n"
@@ -428,6 +430,25 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 	struct db *db;
 	int demo_pw = 0, i, ret;
 
+	if (argc >= 2 && !strcmp(argv[1], "scale")) {
+		long counties = 0;
+		unsigned long long seed = 1;
+		for (i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--counties") && i + 1 < argc)
+				counties = atol(argv[++i]);
+			else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+				seed = strtoull(argv[++i], NULL, 10);
+			else
+				die("usage: sanling gen scale --counties N [--seed S]");
+		}
+		if (counties < 1 || counties > 5000)
+			die("gen scale: --counties must be 1..5000");
+		db = open_db(g);
+		if (gen_scale(db, (int)counties, seed, stdout, &err))
+			die("gen scale: %s", err.buf);
+		db_close(db);
+		return 0;
+	}
 	if (argc < 2 || strcmp(argv[1], "demo"))
 		die("%s", usage);
 	for (i = 2; i < argc; i++) {
