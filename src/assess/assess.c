@@ -1042,6 +1042,23 @@ int assess_months_json(struct db *db, const struct actor *a, json_t **out, struc
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}
 	*out = json_pack("{so}", "items", items);
+	/* the last month that has events: where a report of this district stands */
+	{
+		const char *p[] = { a->district, a->district, a->district, a->district };
+		char *last = NULL;
+		if (db_query_value(db, "SELECT MAX(d) FROM ("
+				   "SELECT MAX(received_on) AS d FROM petitions WHERE district = ? UNION ALL "
+				   "SELECT MAX(occurred_on) FROM cases WHERE district = ? UNION ALL "
+				   "SELECT MAX(occurred_on) FROM accidents WHERE district = ? UNION ALL "
+				   "SELECT MAX(inspected_on) FROM inspections WHERE district = ?) x",
+				   p, 4, &last, &e->msg)) {
+			json_decref(*out);
+			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		}
+		json_object_set_new(*out, "latest_event_month",
+				    last && strlen(last) >= 7 ? json_stringn(last, 7) : json_null());
+		free(last);
+	}
 	return 0;
 }
 

@@ -82,9 +82,11 @@ int assess_reopen(struct db *db, const struct actor *a, const char *month, const
 /*
  * The months of the actor's district that have a determination, newest
  * first (at most 36): { "items": [{month, published, certified: {petition,
- * accident, case}, awaiting_me}] } — awaiting_me when the actor is the lead
- * of a dimension not yet confirmed in an unpublished month, or the office
- * and the month is ready to publish.
+ * accident, case}, awaiting_me}], "latest_event_month" } — awaiting_me when
+ * the actor is the lead of a dimension not yet confirmed in an unpublished
+ * month, or the office and the month is ready to publish;
+ * latest_event_month the last month with events of the three kinds or
+ * inspections (null when none): where the district's report stands.
  */
 int assess_months_json(struct db *db, const struct actor *a, json_t **out, struct model_error *e);
 

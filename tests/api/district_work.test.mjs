@@ -51,3 +51,17 @@ test('through the API a district-wide record belongs to the writer\'s district',
   assert.equal(t.status, 201, t.text);
   assert.equal(t.json.township, EAST);
 });
+
+test('the months say where the district\'s report stands: the last month with events', async () => {
+  const petition = await d.as('petition');
+  const before = await petition.get('/api/v1/months');
+  assert.equal(before.status, 200, before.text);
+  const p = await petition.post('/api/v1/petitions', {
+    no: 'LM1', received_on: '2023-05-09', channel: 'letter', persons: 1, level: 'village',
+    township: '410000001000', category: 'land',
+  });
+  assert.equal(p.status, 201, p.text);
+  const after = await petition.get('/api/v1/months');
+  assert.equal(after.json.latest_event_month, '2023-05');
+  assert.ok(before.json.latest_event_month === null || before.json.latest_event_month <= '2023-05');
+});
