@@ -33,7 +33,15 @@ OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/sanling $(UNIT_BINS)
+all: $(BUILD)/sanling $(UNIT_BINS) web
+
+# The browser application (Vue 3 + Element Plus + ECharts, built by Vite into
+# web/dist); its npm packages come from web/package-lock.json (make deps).
+WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.js web/package.json web/package-lock.json
+web: web/dist/index.html
+web/dist/index.html: $(WEB_SRCS)
+	cd web && npm run build --silent
 
 $(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -61,6 +69,7 @@ deps:
 	sh scripts/deps.sh
 
 check: deps
+	sh scripts/deps.sh --test
 	$(MAKE) all
 	sh tests/run
 
@@ -83,5 +92,5 @@ fuzz: $(BUILD)/gen/migrations.c
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo clean fuzz
+.PHONY: all deps check demo clean fuzz web
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -25,12 +25,24 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
-# npm packages, pinned by the lock file; reinstalled when the lock changes
-if [ -f package-lock.json ]; then
-	stamp=node_modules/.lock-stamp
-	if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-		echo "deps: npm ci"
-		npm ci --no-audit --no-fund --loglevel=error
-		cp package-lock.json "$stamp"
+# npm packages, pinned by the lock files (the test tools at the top, the
+# browser application in web/); reinstalled when a lock changes
+for dir in . web; do
+	[ -f "$dir/package-lock.json" ] || continue
+	stamp=$dir/node_modules/.lock-stamp
+	if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+		echo "deps: npm ci in $dir"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+		cp "$dir/package-lock.json" "$stamp"
 	fi
+done
+
+# the browser tests drive Debian's chromium (make check only)
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+	echo "deps: installing chromium for the browser tests"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+		chromium fonts-noto-cjk
 fi

@@ -1,0 +1,211 @@
+// lib.mjs: what the browser tests share: a fresh demo database and a real
+// `sanling serve` on a free loopback port serving the web build (web/dist),
+// the command line against that database, Debian's chromium driven by
+// playwright-core (from web/node_modules) with a fresh profile per browser,
+// a watch on the console that fails a test on any error it did not expect,
+// and small helpers for Element Plus's widgets.  No mocks.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.SANLING_BIN || join(ROOT, 'build', 'sanling');
+export const WEB = process.env.SANLING_WEB || join(ROOT, 'web', 'dist');
+export const SHOTS = join(ROOT, 'tests', 'out', 'screenshots');
+export const DEMO_PASSWORD = 'Sanling@2023';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const { chromium } = await import(join(ROOT, 'web', 'node_modules', 'playwright-core', 'index.mjs'));
+
+// A fresh database with the demo district, and `sanling serve` on it.
+export async function startServer() {
+  if (!existsSync(join(WEB, 'index.html'))) throw new Error(`no web build in ${WEB}: run "npm run build --prefix web"`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const dir = mkdtempSync(join(tmpdir(), 'sanling-e2e-'));
+  const db = join(dir, 'e2e.db');
+  const key = join(dir, 'e2e.key');
+  const env = { ...process.env, SANLING_FAST_KDF: '1' };
+  const cli = (args, input) => {
+    const r = spawnSync(BIN, ['--db', db, '--key', key, ...args], { input: input ?? '', encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`sanling ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  cli(['init']);
+  cli(['gen', 'demo', '--demo-passwords']);
+  const proc = spawn(BIN, ['--db', db, '--key', key, 'serve', '--port', '0', '--threads', '2', '--web', WEB],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 20000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^/\s]+)\//);
+      if (m) { clearTimeout(t); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(t); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    url, cli, dir,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// One chromium per test run, with a fresh profile (--user-data-dir).
+let shared = null;
+async function browser() {
+  if (shared) return shared;
+  const profile = mkdtempSync(join(tmpdir(), 'sanling-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    acceptDownloads: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  shared = { ctx, profile };
+  return shared;
+}
+
+export async function closeBrowser() {
+  if (!shared) return;
+  await shared.ctx.close();
+  rmSync(shared.profile, { recursive: true, force: true });
+  shared = null;
+}
+
+// A fresh page with no session (cookies and storage cleared).  `allow`
+// lists the console errors a test expects (Chromium logs every HTTP error
+// answer, e.g. the 404 of an out-of-scope record, as "Failed to load
+// resource … status of 404" with the URL); anything else logged as an
+// error, or thrown, fails the test.
+export async function browse(base, { width = 1366, height = 768, allow = [] } = {}) {
+  const { ctx } = await browser();
+  await ctx.clearCookies();
+  for (const p of ctx.pages()) await p.close();
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width, height });
+  await page.goto(base + '/favicon.svg');
+  await page.evaluate(() => localStorage.clear());
+  page.setDefaultTimeout(25000);
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const where = (m.location() && m.location().url) || '';
+    const line = `${m.text()} @ ${where}`;
+    if (allow.some((re) => re.test(line))) return;
+    errors.push(line);
+  });
+  page.on('pageerror', (e) => errors.push('uncaught: ' + (e.stack || e.message)));
+  return {
+    page,
+    errors,
+    async close() {
+      await page.close();
+    },
+  };
+}
+
+// Log in through the form and land on `to` (straight there, as after
+// following a link while logged out).
+export async function login(page, base, username, { password = DEMO_PASSWORD, to = null } = {}) {
+  await page.goto(base + '/login' + (to ? '?redirect=' + encodeURIComponent(to) : ''));
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('[data-test=login-submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: false });
+}
+
+// Element Plus: choose an option of the select inside form item `field`.
+export async function pickOption(page, field, text, scope = 'body') {
+  await page.locator(`${scope} [data-field="${field}"] .el-select__wrapper`).click();
+  const opt = page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first();
+  await opt.click();
+}
+
+// A remote select: type `query`, then choose the option containing `text`.
+export async function pickRef(page, field, query, text, scope = 'body') {
+  const item = page.locator(`${scope} [data-field="${field}"]`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await item.locator('.el-select__wrapper').click();
+    await item.locator('input').fill(query);
+    const opt = page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first();
+    await opt.waitFor();
+    await opt.click();
+    // the options are replaced as answers arrive: make sure the choice stuck
+    try {
+      await item.locator('.el-select__selected-item').filter({ hasText: text }).first().waitFor({ timeout: 3000 });
+      return;
+    } catch (e) {
+      /* try again */
+    }
+  }
+  throw new Error(`could not choose ${text} in ${field}`);
+}
+
+// A date or month picker: type the value and confirm it.
+export async function typeDate(page, field, value, scope = 'body') {
+  const input = page.locator(`${scope} [data-field="${field}"] input`);
+  await input.click();
+  await input.fill(value);
+  await input.press('Enter');
+  // the panel closes on Enter; leave the field (Escape would close a dialog)
+  await page.locator('.el-picker__popper:visible').waitFor({ state: 'hidden' }).catch(() => {});
+}
+
+// Accept the Element Plus confirm box.
+export async function confirmBox(page) {
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+}
+
+// The entries of a zip file (an XLSX) as {name: Buffer}.
+export function unzip(buf) {
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error('not a zip file');
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out = {};
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory');
+    const method = buf.readUInt16LE(p + 10);
+    const csize = buf.readUInt32LE(p + 20);
+    const nlen = buf.readUInt16LE(p + 28);
+    const xlen = buf.readUInt16LE(p + 30);
+    const clen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
+    const lnlen = buf.readUInt16LE(local + 26);
+    const lxlen = buf.readUInt16LE(local + 28);
+    const data = buf.subarray(local + 30 + lnlen + lxlen, local + 30 + lnlen + lxlen + csize);
+    out[name] = method === 8 ? inflateRawSync(data) : Buffer.from(data);
+    p += 46 + nlen + xlen + clen;
+  }
+  return out;
+}
+
+// The month before the current one (events dated there are in the past, and
+// the month has ended, so it can be confirmed and published).
+export function lastMonth() {
+  const d = new Date();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - 1);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}

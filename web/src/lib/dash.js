@@ -1,0 +1,246 @@
+// dash.js: what the dashboard and the wall screen share: loading a month's
+// figures, breakdowns and warnings, the list behind each figure (so a click
+// on a card or a bar opens the records it counts), and the chart options.
+// It draws nothing itself.
+import { api, qs } from './api.js';
+import { session, onSessionClear } from './session.js';
+import { previousMonth, currentMonth } from './format.js';
+import { t } from './i18n.js';
+
+export function monthEnd(m) {
+  const [y, mo] = m.split('-').map(Number);
+  const d = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return `${m}-${String(d).padStart(2, '0')}`;
+}
+
+export function yearStart(m) {
+  return m.slice(0, 4) + '-01-01';
+}
+
+// The months with a determination (newest first) and the default one.
+export async function loadMonths() {
+  try {
+    const r = await api.get('/months');
+    return r.items || [];
+  } catch (e) {
+    return [];
+  }
+}
+
+export function defaultMonth(months) {
+  if (months && months.length) {
+    // the newest month that has ended, else the newest at all
+    const cur = currentMonth();
+    const ended = months.find((m) => m.month < cur);
+    return (ended || months[0]).month;
+  }
+  return previousMonth(currentMonth());
+}
+
+// The month of the newest event the user can see (the events' lists sort
+// newest first by their date), or null.
+let latestCache = null;
+onSessionClear(() => { latestCache = null; });
+export function latestEventMonth() {
+  if (latestCache) return latestCache;
+  const probes = ['petitions', 'cases', 'accidents', 'disputes']
+    .map((n) => session.byName[n])
+    .filter((d) => d && d.can_read && d.default_sort && d.default_sort.startsWith('-'))
+    .map((d) => {
+      const key = d.default_sort.slice(1);
+      const f = d.fields.find((x) => x.key === key);
+      if (!f || f.type !== 'date') return Promise.resolve(null);
+      return api.get('/' + d.name + qs({ page_size: 1 }))
+        .then((r) => (r.items && r.items[0] && r.items[0][key] ? r.items[0][key].slice(0, 7) : null), () => null);
+    });
+  latestCache = Promise.all(probes).then((ms) => ms.filter(Boolean).sort().pop() || null);
+  return latestCache;
+}
+
+// The month a page opens on: the newest month with data, no later than
+// `limit` ("current": the month under way; "ended": the last month that
+// has ended, for the determination), else the newest determined month.
+export async function openingMonth(limit = 'current', months = null) {
+  const cap = limit === 'ended' ? previousMonth(currentMonth()) : currentMonth();
+  const latest = await latestEventMonth();
+  if (latest) return latest < cap ? latest : cap;
+  return defaultMonth(months);
+}
+
+// Everything the dashboard draws for a month.  Each piece is handed to
+// `onPiece(name, value)` as soon as it arrives, so the page fills in as
+// answers come rather than waiting for the slowest.
+export async function loadDashboard(month, onPiece = () => {}) {
+  const piece = (name, p, fallback) => p.then(
+    (v) => { onPiece(name, v); return v; },
+    (e) => { if (fallback === undefined) throw e; onPiece(name, fallback); return fallback; },
+  );
+  const [figures, town, sector, trend, warnings] = await Promise.all([
+    piece('figures', api.get('/figures' + qs({ through: month }))),
+    piece('town', api.get('/figures/breakdown' + qs({ through: month, by: 'township' })), null),
+    piece('sector', api.get('/figures/breakdown' + qs({ through: month, by: 'supervisor' })), null),
+    piece('trend', api.get('/figures/breakdown' + qs({ through: month, by: 'month' })), null),
+    piece('warnings', api.get('/warnings' + qs({ month, limit: 20 })), { items: [], total: 0 }),
+  ]);
+  return { figures, town, sector, trend, warnings, targets: targetsOf({ town, trend, sector }) };
+}
+
+export function targetsOf(d) {
+  const b = d.town || d.trend || d.sector;
+  return (b && b.targets) || { villages: null, enterprises: null };
+}
+
+const canRead = (e) => !!(session.byName[e] && session.byName[e].can_read);
+
+// The list behind a figure key (a router location), or null.
+export function figureLink(key, month) {
+  const from = yearStart(month);
+  const to = monthEnd(month);
+  switch (key) {
+    case 'subjects_total': return canRead('subjects') ? { path: '/subjects', query: { as_of: month } } : null;
+    case 'villages_total': return canRead('subjects') ? { path: '/subjects', query: { as_of: month, kind: 'village' } } : null;
+    case 'enterprises_total': return canRead('subjects') ? { path: '/subjects', query: { as_of: month, kind: 'enterprise' } } : null;
+    case 'villages_compliant': case 'villages_rate': return { path: '/months/' + month, query: { kind: 'village' } };
+    case 'enterprises_compliant': case 'enterprises_rate': return { path: '/months/' + month, query: { kind: 'enterprise' } };
+    case 'villages_zero_case_monthly_rate': case 'enterprises_zero_case_monthly_rate':
+      return canRead('cases') ? { path: '/cases', query: { occurred_on_from: from, occurred_on_to: to } } : null;
+    case 'visit_batches': case 'visit_persons':
+      return canRead('petitions') ? { path: '/petitions', query: { channel: 'visit', received_on_from: from, received_on_to: to } } : null;
+    case 'online_petitions':
+      return canRead('petitions') ? { path: '/petitions', query: { channel: 'online', received_on_from: from, received_on_to: to } } : null;
+    case 'petition_activities':
+      return canRead('petition_activities') ? { path: '/petition_activities', query: { held_on_from: from, held_on_to: to } } : null;
+    case 'inspections':
+      return canRead('inspections') ? { path: '/inspections', query: { inspected_on_from: from, inspected_on_to: to } } : null;
+    case 'hazards_found':
+      return canRead('hazards') ? { path: '/hazards', query: { found_on_from: from, found_on_to: to } } : null;
+    case 'hazards_rectified':
+      return canRead('hazards') ? { path: '/hazards', query: { found_on_from: from, found_on_to: to, rectified_on_to: to } } : null;
+    case 'coerced_persons': case 'prosecuted_persons':
+      return canRead('cases') ? { path: '/cases', query: { occurred_on_from: from, occurred_on_to: to } } : null;
+    case 'disputes_mediated': case 'mediation_success_rate':
+      return canRead('disputes') ? { path: '/disputes', query: { closed_on_from: from, closed_on_to: to } } : null;
+    default: return null;
+  }
+}
+
+// A breakdown row's compliance over both kinds (for ranking).
+export function overallRate(f) {
+  const tot = (f.villages_total || 0) + (f.enterprises_total || 0);
+  if (!tot) return null;
+  return Math.round((((f.villages_compliant || 0) + (f.enterprises_compliant || 0)) * 1000) / tot) / 10;
+}
+
+export function rankRows(bd) {
+  if (!bd || !bd.rows) return [];
+  return bd.rows
+    .map((r) => ({ key: r.key, label: r.label, f: r.figures, rate: overallRate(r.figures) }))
+    .filter((r) => r.rate !== null)
+    .sort((a, b) => b.rate - a.rate || a.label.localeCompare(b.label, 'zh'));
+}
+
+const PALETTE = { red: '#d4380d', blue: '#1f6fd1', green: '#2f9e44', gold: '#d89614', grey: '#8c8c8c' };
+export { PALETTE };
+
+export function gaugeOption(value, target, name, dark) {
+  const v = value === null || value === undefined ? 0 : value;
+  const color = target !== null && target !== undefined && v < target ? PALETTE.red : PALETTE.green;
+  const text = dark ? '#e6f1ff' : '#1f2d3d';
+  return {
+    animationDuration: 500,
+    series: [{
+      type: 'gauge',
+      startAngle: 210,
+      endAngle: -30,
+      min: 0,
+      max: 100,
+      radius: '92%',
+      progress: { show: true, width: 14, itemStyle: { color } },
+      axisLine: { lineStyle: { width: 14, color: [[1, dark ? 'rgba(255,255,255,0.12)' : '#eef1f5']] } },
+      axisTick: { show: false },
+      splitLine: { show: false },
+      axisLabel: { show: false },
+      pointer: { show: false },
+      anchor: { show: false },
+      title: { show: true, offsetCenter: [0, '62%'], color: dark ? '#9fb3c8' : '#606a78', fontSize: dark ? 18 : 12, lineHeight: dark ? 26 : 17 },
+      detail: {
+        valueAnimation: true,
+        offsetCenter: [0, '-6%'],
+        fontSize: dark ? 40 : 26,
+        fontWeight: 'bold',
+        color: text,
+        formatter: () => (value === null || value === undefined ? '—' : value.toFixed(1) + '%'),
+      },
+      markLine: undefined,
+      data: [{ value: v, name: target !== null && target !== undefined ? `${name}\n${t('dash.target')} ${target}%` : name }],
+    }],
+  };
+}
+
+export function rankOption(rows, targets, dark, opts = {}) {
+  const text = dark ? '#c8d6e5' : '#4a5565';
+  const fs = dark ? 16 : 12;
+  const grid = dark ? 'rgba(255,255,255,0.08)' : '#eef1f5';
+  const list = rows.slice(0, opts.limit || rows.length).reverse();
+  const kinds = opts.kinds || ['villages', 'enterprises'];
+  const o = {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => (v === null || v === undefined ? '—' : v + '%') },
+    legend: { top: 0, textStyle: { color: text, fontSize: fs }, data: [t('dash.byVillage'), t('dash.byEnterprise')] },
+    grid: { left: 8, right: 36, top: dark ? 40 : 30, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', min: 0, max: 100, axisLabel: { color: text, formatter: '{value}%', fontSize: fs }, splitLine: { lineStyle: { color: grid } } },
+    yAxis: { type: 'category', data: list.map((r) => r.label), axisLabel: { color: text, fontSize: dark ? 18 : 12 }, axisTick: { show: false } },
+    series: [
+      {
+        name: t('dash.byVillage'), type: 'bar', barMaxWidth: 12, barGap: '10%', itemStyle: { color: PALETTE.blue, borderRadius: [0, 3, 3, 0] },
+        data: list.map((r) => r.f.villages_rate),
+        markLine: targets.villages != null ? { symbol: 'none', silent: true, lineStyle: { color: PALETTE.blue, type: 'dashed' }, label: { formatter: '{c}%', color: text }, data: [{ xAxis: targets.villages }] } : undefined,
+      },
+      {
+        name: t('dash.byEnterprise'), type: 'bar', barMaxWidth: 12, itemStyle: { color: PALETTE.gold, borderRadius: [0, 3, 3, 0] },
+        data: list.map((r) => r.f.enterprises_rate),
+        markLine: targets.enterprises != null ? { symbol: 'none', silent: true, lineStyle: { color: PALETTE.gold, type: 'dashed' }, label: { formatter: '{c}%', color: text }, data: [{ xAxis: targets.enterprises }] } : undefined,
+      },
+    ],
+  };
+  o.series = o.series.filter((s, i) => kinds.includes(i ? 'enterprises' : 'villages'));
+  o.legend.data = o.series.map((s) => s.name);
+  return o;
+}
+
+// Sectors: the industry departments, ranked by their enterprises (the
+// townships' governments, which supervise villages, have their own ranking).
+export function sectorRows(bd) {
+  if (!bd || !bd.rows) return [];
+  return bd.rows
+    .filter((r) => r.figures.enterprises_total > 0)
+    .map((r) => ({ key: r.key, label: r.label, f: r.figures, rate: r.figures.enterprises_rate }))
+    .filter((r) => r.rate !== null)
+    .sort((a, b) => b.rate - a.rate || a.label.localeCompare(b.label, 'zh'));
+}
+
+export function trendOption(bd, targets, dark) {
+  const text = dark ? '#c8d6e5' : '#4a5565';
+  const fs = dark ? 16 : 12;
+  const grid = dark ? 'rgba(255,255,255,0.08)' : '#eef1f5';
+  const rows = (bd && bd.rows) || [];
+  const months = rows.map((r) => r.label);
+  // the rows are year to date: the bars show each month's own events
+  const inc = (k) => rows.map((r, i) => (r.figures[k] || 0) - (i ? rows[i - 1].figures[k] || 0 : 0));
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, textStyle: { color: text, fontSize: fs } },
+    grid: { left: 8, right: 8, top: dark ? 48 : 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: months, axisLabel: { color: text, fontSize: fs }, axisTick: { show: false } },
+    yAxis: [
+      { type: 'value', min: 0, max: 100, axisLabel: { color: text, formatter: '{value}%', fontSize: fs }, splitLine: { lineStyle: { color: grid } } },
+      { type: 'value', minInterval: 1, axisLabel: { color: text, fontSize: fs }, splitLine: { show: false } },
+    ],
+    series: [
+      { name: t('fig.villages_rate'), type: 'line', smooth: true, symbolSize: 7, itemStyle: { color: PALETTE.blue }, data: rows.map((r) => r.figures.villages_rate) },
+      { name: t('fig.enterprises_rate'), type: 'line', smooth: true, symbolSize: 7, itemStyle: { color: PALETTE.gold }, data: rows.map((r) => r.figures.enterprises_rate) },
+      { name: t('fig.visit_batches'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(212,56,13,0.55)' }, data: inc('visit_batches') },
+      { name: t('fig.hazards_found'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(47,158,68,0.55)' }, data: inc('hazards_found') },
+      { name: t('fig.disputes_mediated'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(140,140,140,0.55)' }, data: inc('disputes_mediated') },
+    ],
+  };
+}

@@ -1,0 +1,40 @@
+// extensions.js: the few things the generic entity pages cannot learn from
+// the metadata because the API documents them as special endpoints: an
+// account is created with an initial password (POST /users with
+// "password"), reset (POST /users/{id}/password) and unlocked (POST
+// /users/{id}/unlock).  Everything else about users is the generic page.
+import { t } from './i18n.js';
+
+export const createExtras = {
+  users: [{ key: 'password', label: '初始密码', type: 'password', required: true, max: 128 }],
+};
+
+// Actions of a detail page beyond edit, workflow and retire.
+// Each: {key, label(), roles, visible(record)?, run(ctx)} where ctx = {id, record, api, prompt}.
+export const detailActions = {
+  users: [
+    {
+      key: 'reset-password',
+      label: () => t('detail.resetPassword'),
+      roles: ['sysadmin'],
+      async run({ id, api, prompt }) {
+        const pw = await prompt(t('detail.resetPassword'), t('detail.newPassword') + '（' + t('detail.resetHint') + '）', 'password');
+        if (!pw) return false;
+        await api.post(`/users/${id}/password`, { password: pw });
+        ElMessage.success(t('detail.passwordReset'));
+        return true;
+      },
+    },
+    {
+      key: 'unlock',
+      label: () => t('detail.unlock'),
+      roles: ['sysadmin', 'secadmin'],
+      visible: (rec) => Number(rec.locked_until) > Date.now() / 1000,
+      async run({ id, api }) {
+        await api.post(`/users/${id}/unlock`, {});
+        ElMessage.success(t('detail.unlocked'));
+        return true;
+      },
+    },
+  ],
+};

@@ -1,0 +1,92 @@
+// format.js: how values of the metadata's field types read in the browser:
+// enumeration labels, booleans, money, and the English fallbacks (a field's
+// key or an enumeration's code, humanised) when the language is English.
+// It formats; it does not fetch (references are lib/refs.js).
+import { session } from './session.js';
+import { lang, t, i18n } from './i18n.js';
+
+export function humanize(key) {
+  if (!key) return '';
+  const s = String(key).replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function entityLabel(descOrName) {
+  const d = typeof descOrName === 'string' ? session.byName[descOrName] : descOrName;
+  const name = typeof descOrName === 'string' ? descOrName : d && d.name;
+  if (lang.value === 'en') {
+    const k = 'entities.' + name;
+    return i18n.global.te(k, 'en') ? t(k) : humanize(name);
+  }
+  return (d && d.label) || name;
+}
+
+export function fieldLabel(f) {
+  if (!f) return '';
+  return lang.value === 'en' ? humanize(f.key) : f.label;
+}
+
+export function enumLabel(enumName, code) {
+  if (code === null || code === undefined || code === '') return '';
+  if (lang.value === 'en') return humanize(code);
+  const m = session.enumMap[enumName];
+  return (m && m[code]) || code;
+}
+
+export function enumOptions(enumName) {
+  return (session.enums[enumName] || []).map((it) => ({ value: it.code, label: lang.value === 'en' ? humanize(it.code) : it.label }));
+}
+
+export function boolLabel(v) {
+  if (v === null || v === undefined || v === '') return '';
+  return v === true || v === 1 || v === '1' ? t('common.yes') : t('common.no');
+}
+
+export function moneyLabel(v) {
+  if (v === null || v === undefined || v === '') return '';
+  const n = Number(v);
+  if (!Number.isFinite(n)) return String(v);
+  return n.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+// The plain text of a value (references as codes: RefLabel resolves names).
+export function plainValue(f, v) {
+  if (v === null || v === undefined || v === '') return '';
+  // an integer "…_until" / "…_at" is a moment in Unix seconds (0: none)
+  if (f.type === 'int' && /(_until|_at)$/.test(f.key)) return Number(v) > 0 ? localTime(new Date(Number(v) * 1000).toISOString()) : '';
+  switch (f.type) {
+    case 'enum': return enumLabel(f.enum, v);
+    case 'enumset': return String(v).split('|').filter(Boolean).map((c) => enumLabel(f.enum, c)).join('、');
+    case 'bool': return boolLabel(v);
+    case 'money': return moneyLabel(v);
+    default: return String(v);
+  }
+}
+
+export function pct(v) {
+  return v === null || v === undefined ? '—' : Number(v).toFixed(1) + '%';
+}
+
+export function num(v) {
+  return v === null || v === undefined ? '—' : Number(v).toLocaleString('zh-CN');
+}
+
+export function currentMonth() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+export function previousMonth(m) {
+  let [y, mo] = (m || currentMonth()).split('-').map(Number);
+  mo -= 1;
+  if (mo === 0) { mo = 12; y -= 1; }
+  return `${y}-${String(mo).padStart(2, '0')}`;
+}
+
+export function localTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -1,0 +1,61 @@
+// menu.js: the left menu, built from the metadata: every entity the user
+// may read, placed in its group (主体清单 / 三类事件 / 基础数据 / 系统管理),
+// plus the pages of the user's role.  An entity the browser has never heard
+// of still appears, under 基础数据 — the menu needs no change for it.
+import { session, isBusiness } from './session.js';
+import { entityLabel } from './format.js';
+import { t } from './i18n.js';
+
+const PLACE = {
+  subjects: ['subjects'],
+  petitions: ['events', 'petitionGroup'],
+  petition_activities: ['events', 'petitionGroup'],
+  request_letters: ['events', 'petitionGroup'],
+  village_records: ['events', 'petitionGroup'],
+  inspections: ['events', 'safetyGroup'],
+  hazards: ['events', 'safetyGroup'],
+  accidents: ['events', 'safetyGroup'],
+  cases: ['events', 'caseGroup'],
+  disputes: ['events', 'disputeGroup'],
+  regions: ['base'],
+  departments: ['base'],
+  sector_map: ['base'],
+  standards: ['base'],
+  users: ['system'],
+};
+
+export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', base: 'Files', system: 'Setting' };
+
+// [{key, label, icon, path?, children?: [{key,label,path}|{group,label,children}]}]
+export function buildMenu() {
+  const out = [];
+  const role = session.me && session.me.role;
+  if (isBusiness()) {
+    out.push({ key: 'dashboard', label: t('menu.dashboard'), icon: 'DataBoard', path: '/dashboard' });
+    out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
+  }
+  const groups = { subjects: [], events: {}, base: [], system: [] };
+  for (const e of session.entities) {
+    if (!e.can_read) continue;
+    const [g, sub] = PLACE[e.name] || ['base'];
+    const item = { key: e.name, label: entityLabel(e), path: '/' + e.name };
+    if (g === 'events') {
+      (groups.events[sub] = groups.events[sub] || []).push(item);
+    } else {
+      groups[g].push(item);
+    }
+  }
+  if (role === 'secadmin') groups.system.push({ key: 'settings', label: t('menu.settings'), path: '/settings' });
+  if (role === 'auditadmin') groups.system.push({ key: 'audit', label: t('menu.audit'), path: '/audit' });
+  if (groups.subjects.length) out.push({ key: 'g-subjects', label: t('menu.subjects'), icon: GROUP_ICON.subjects, children: groups.subjects });
+  const evSubs = ['petitionGroup', 'safetyGroup', 'caseGroup', 'disputeGroup'].filter((s) => groups.events[s]);
+  if (evSubs.length) {
+    out.push({
+      key: 'g-events', label: t('menu.events'), icon: GROUP_ICON.events,
+      children: evSubs.map((s) => ({ group: s, label: t('menu.' + s), children: groups.events[s] })),
+    });
+  }
+  if (groups.base.length) out.push({ key: 'g-base', label: t('menu.base'), icon: GROUP_ICON.base, children: groups.base });
+  if (groups.system.length) out.push({ key: 'g-system', label: t('menu.system'), icon: GROUP_ICON.system, children: groups.system });
+  return out;
+}

@@ -1,0 +1,99 @@
+// session.js: who is logged in and what the server says they may see
+// (GET /api/v1/meta: the entity descriptors, the enumerations, the roles and
+// `me`).  Every menu, form, table and button of the application is built
+// from this; nothing about an entity is written into the browser.  It is not
+// a cache of business data.
+import { reactive } from 'vue';
+import { api, setCsrf } from './api.js';
+
+export const session = reactive({
+  ready: false,      // meta loaded for the current user
+  me: null,          // { username, role, role_label, department, district, township, must_change }
+  entities: [],      // descriptors, in the server's order
+  byName: {},
+  enums: {},         // name → [{code,label}]
+  enumMap: {},       // name → {code: label}
+  roles: [],
+});
+
+export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditadmin'];
+export const LEAD_DIMENSION = { petition: 'petition', safety: 'accident', police: 'case' };
+
+export function isAdmin() {
+  return !!session.me && ADMIN_ROLES.includes(session.me.role);
+}
+
+export function isBusiness() {
+  return !!session.me && !ADMIN_ROLES.includes(session.me.role);
+}
+
+// The dimension this user's department certifies (petition, accident, case) or null.
+export function myDimension() {
+  return (session.me && LEAD_DIMENSION[session.me.role]) || null;
+}
+
+export function applyMeta(meta) {
+  session.me = meta.me;
+  session.entities = meta.entities || [];
+  const by = {};
+  for (const e of session.entities) by[e.name] = e;
+  session.byName = by;
+  session.enums = meta.enums || {};
+  const em = {};
+  for (const [name, list] of Object.entries(session.enums)) {
+    em[name] = {};
+    for (const it of list) em[name][it.code] = it.label;
+  }
+  session.enumMap = em;
+  session.roles = meta.roles || [];
+  session.ready = true;
+}
+
+export async function loadMeta() {
+  const meta = await api.get('/meta');
+  applyMeta(meta);
+  return meta;
+}
+
+const clearHooks = [];
+// Run `fn` whenever the session ends (caches of the user's data go with it).
+export function onSessionClear(fn) {
+  clearHooks.push(fn);
+}
+
+export function clearSession() {
+  for (const fn of clearHooks) fn();
+  session.ready = false;
+  session.me = null;
+  session.entities = [];
+  session.byName = {};
+  setCsrf(null);
+}
+
+export async function login(username, password) {
+  const r = await api.post('/login', { username, password }, { csrf: 'login', quiet401: true });
+  setCsrf(r.csrf_token);
+  return r;
+}
+
+export async function logout() {
+  // forget the user first: nothing still on screen may ask for more
+  clearSession();
+  try {
+    await api.post('/logout', {}, { quiet401: true });
+  } catch (e) {
+    /* the session may already be gone */
+  }
+}
+
+export function entity(name) {
+  return session.byName[name] || null;
+}
+
+// The field that names a record for people (name, display name …), else the key.
+export function titleField(desc) {
+  if (!desc) return null;
+  const prefer = ['name', 'display_name'];
+  for (const k of prefer) if (desc.fields.some((f) => f.key === k)) return k;
+  return desc.key;
+}

@@ -1,0 +1,78 @@
+// router.js: the pages and who may open them.  Pages are lazy chunks.  The
+// guard loads the session (GET /api/v1/meta) once, sends a visitor without
+// one to the login page (and back afterwards), holds a user who must change
+// the password at the login page's second step, and sends a role to the 403
+// page when the page is not for it.  The server checks everything again:
+// this only spares people dead ends.
+import { createRouter, createWebHistory } from 'vue-router';
+import { session, loadMeta, clearSession, isAdmin, isBusiness } from './lib/session.js';
+import { hasSessionCookie, setUnauthorizedHandler } from './lib/api.js';
+
+const Shell = () => import('./layouts/Shell.vue');
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  { path: '/screen', name: 'screen', component: () => import('./views/Screen.vue'), meta: { business: true } },
+  {
+    path: '/',
+    component: Shell,
+    children: [
+      { path: '', name: 'home', component: () => import('./views/Home.vue') },
+      { path: 'dashboard', name: 'dashboard', component: () => import('./views/Dashboard.vue'), meta: { business: true } },
+      { path: 'months/:month?', name: 'months', component: () => import('./views/Months.vue'), meta: { business: true } },
+      { path: 'audit', name: 'audit', component: () => import('./views/Audit.vue'), meta: { roles: ['auditadmin'] } },
+      { path: 'settings', name: 'settings', component: () => import('./views/Settings.vue'), meta: { roles: ['secadmin'] } },
+      { path: 'password', name: 'password', component: () => import('./views/Password.vue') },
+      { path: '403', name: 'forbidden', component: () => import('./views/Forbidden.vue') },
+      { path: '404', name: 'notfound', component: () => import('./views/NotFound.vue') },
+      { path: ':entity', name: 'list', component: () => import('./views/EntityList.vue') },
+      { path: ':entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
+      { path: ':pathMatch(.*)*', component: () => import('./views/NotFound.vue') },
+    ],
+  },
+];
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior(to, from, saved) {
+    return saved || { top: 0 };
+  },
+});
+
+setUnauthorizedHandler(() => {
+  const wasIn = session.ready;
+  clearSession();
+  const cur = router.currentRoute.value;
+  if (cur.name !== 'login') {
+    router.push({ name: 'login', query: { redirect: cur.fullPath, expired: wasIn ? '1' : undefined } });
+  }
+});
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  if (!session.ready) {
+    if (!hasSessionCookie()) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+    try {
+      await loadMeta();
+    } catch (e) {
+      clearSession();
+      return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+    }
+  }
+  if (session.me && session.me.must_change) return { name: 'login', query: { change: '1', redirect: to.fullPath } };
+  if (to.meta.business && !isBusiness()) return { name: 'forbidden' };
+  if (to.meta.roles && !to.meta.roles.includes(session.me.role)) return { name: 'forbidden' };
+  return true;
+});
+
+// Where a role starts.
+export function homeFor() {
+  if (!session.me) return '/login';
+  if (isAdmin()) {
+    if (session.me.role === 'secadmin') return '/settings';
+    if (session.me.role === 'auditadmin') return '/audit';
+    return '/users';
+  }
+  return '/dashboard';
+}
