@@ -89,6 +89,8 @@ test('login: wrong password, lockout, forced password change, logout', async () 
     await page.click('[data-test=change-submit]');
     await page.waitForURL(/\/dashboard/);
     await page.locator('[data-test=user-menu]').getByText('newbie').waitFor();
+    // the dashboard has finished loading: nothing is in flight when the session ends
+    await page.waitForLoadState('networkidle');
 
     await page.click('[data-test=user-menu]');
     await page.locator('[data-test=logout]').click();

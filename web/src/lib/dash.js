@@ -37,23 +37,14 @@ export function defaultMonth(months) {
   return previousMonth(currentMonth());
 }
 
-// The month of the newest event the user can see (the events' lists sort
-// newest first by their date), or null.
+// The last month with events in the user's district (the server says,
+// GET /months: where the district's report stands), or null.
 let latestCache = null;
 onSessionClear(() => { latestCache = null; });
 export function latestEventMonth() {
-  if (latestCache) return latestCache;
-  const probes = ['petitions', 'cases', 'accidents', 'disputes']
-    .map((n) => session.byName[n])
-    .filter((d) => d && d.can_read && d.default_sort && d.default_sort.startsWith('-'))
-    .map((d) => {
-      const key = d.default_sort.slice(1);
-      const f = d.fields.find((x) => x.key === key);
-      if (!f || f.type !== 'date') return Promise.resolve(null);
-      return api.get('/' + d.name + qs({ page_size: 1 }))
-        .then((r) => (r.items && r.items[0] && r.items[0][key] ? r.items[0][key].slice(0, 7) : null), () => null);
-    });
-  latestCache = Promise.all(probes).then((ms) => ms.filter(Boolean).sort().pop() || null);
+  if (!latestCache) {
+    latestCache = api.get('/months').then((r) => r.latest_event_month || null, () => null);
+  }
   return latestCache;
 }
 
