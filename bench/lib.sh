@@ -81,11 +81,17 @@ stop_pid() {
 
 # start_sanling NAME ARGS...: `sanling ARGS... serve --port 0 --threads
 # $THREADS` in the background, its output in $T/NAME.log; waits until it
-# listens.  Sets SRV_PID and SRV_URL (http://127.0.0.1:PORT).
+# listens.  Sets SRV_PID and SRV_URL (http://127.0.0.1:PORT).  With
+# SRV_THREADS set (SRV_THREADS=32 start_sanling ...), that many threads
+# instead; SRV_THREADS=default gives no --threads (the server's default).
 start_sanling() {
-	local name=$1 i=0 port=""
+	local name=$1 i=0 port="" nt=${SRV_THREADS:-$THREADS}
 	shift
-	"$SANLING" "$@" serve --port 0 --threads "$THREADS" >"$T/$name.log" 2>&1 &
+	if [ "$nt" = default ]; then
+		"$SANLING" "$@" serve --port 0 >"$T/$name.log" 2>&1 &
+	else
+		"$SANLING" "$@" serve --port 0 --threads "$nt" >"$T/$name.log" 2>&1 &
+	fi
 	SRV_PID=$!
 	track "$SRV_PID"
 	while [ $i -lt 100 ]; do
@@ -102,18 +108,22 @@ start_sanling() {
 	SRV_URL="http://127.0.0.1:$port"
 }
 
-# login URL: log in as the demo's `office`; sets TOKEN to the session token.
+# login URL [USER]: log in as the demo's USER (default `office`); sets
+# TOKEN to the session token and CSRF to the answer's csrf_token (what
+# writes send back in X-CSRF-Token).
 login() {
-	local hdr=$T/login.hdr
+	local hdr=$T/login.hdr user=${2:-office}
 	TOKEN=""
+	CSRF=""
 	curl -s --max-time 20 -o "$T/login.body" -D "$hdr" -X POST \
 		-H 'X-CSRF-Token: x' -H 'Content-Type: application/json' \
-		-d '{"username":"office","password":"Sanling@2023"}' "$1/api/v1/login" ||
+		-d "{\"username\":\"$user\",\"password\":\"Sanling@2023\"}" "$1/api/v1/login" ||
 		die "login at $1: curl failed"
 	TOKEN=$(tr -d '\r' <"$hdr" | sed -n 's/^[Ss]et-[Cc]ookie: *sanling_session=\([^;]*\).*/\1/p' | head -n 1)
-	if [ -z "$TOKEN" ]; then
+	CSRF=$(sed -n 's/.*"csrf_token": *"\([^"]*\)".*/\1/p' "$T/login.body" | head -n 1)
+	if [ -z "$TOKEN" ] || [ -z "$CSRF" ]; then
 		cat "$hdr" "$T/login.body" >&2
-		die "login at $1: no session cookie"
+		die "login at $1 as $user: no session cookie or csrf_token"
 	fi
 }
 
@@ -159,7 +169,80 @@ wrk_latency() {
 
 # redact TEXT: TEXT with session tokens replaced by TOKEN.
 redact() {
-	printf '%s' "$1" | sed 's/sanling_session=[0-9a-f][0-9a-f]*/sanling_session=TOKEN/g'
+	printf '%s' "$1" | sed -e 's/sanling_session=[0-9a-f][0-9a-f]*/sanling_session=TOKEN/g' \
+		-e 's/X-CSRF-Token: [0-9a-f][0-9a-f]*/X-CSRF-Token: CSRF/g'
+}
+
+# to_ms WRK_TIME: one of wrk's durations ("850.00us", "54.41ms", "1.29s",
+# "2.00m") in milliseconds.
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		f = u == "us" ? 0.001 : u == "ms" ? 1 : u == "s" ? 1000 : u == "m" ? 60000 : -1
+		if (f < 0) print "nan"; else print n * f
+	}'
+}
+
+# wrk_p50 OUT: the median latency (ms) of a `wrk --latency` output.
+wrk_p50() {
+	to_ms "$(awk '$1 == "50%" { print $2; exit }' "$1")"
+}
+
+# ms_timed OUT CMD...: CMD with its stdout in OUT and stderr in OUT.err;
+# sets MS to its wall time in milliseconds (bash's EPOCHREALTIME: the whole
+# process, start-up included, and GNU time's fork around it) and MEM to its
+# peak resident set in KiB.  Fails with CMD.
+ms_timed() {
+	local out=$1 t0 t1
+	shift
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%M' -o "$out.mem" "$@" >"$out" 2>"$out.err" ||
+		{ tail -n 20 "$out.err" >&2; die "$* failed"; }
+	t1=$EPOCHREALTIME
+	MS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
+	MEM=$(tail -n 1 "$out.mem")
+}
+
+# groupby_ms ENGINE DB FROM TO: the baseline of the determination: the bare
+# `SELECT subject, COUNT(*) ... GROUP BY subject` over petitions, accidents
+# and cases dated FROM..TO, in milliseconds (the sum of the three).  sqlite:
+# bench/out/bare_groupby on a fresh connection; pg: psql's \timing, one
+# session.  Sets GB_MS.
+groupby_ms() {
+	local engine=$1 db=$2 from=$3 to=$4
+	if [ "$engine" = sqlite ]; then
+		"$BARE_GROUPBY" "$db" "$from" "$to" >"$T/groupby.out" 2>&1 ||
+			{ cat "$T/groupby.out" >&2; die "bare_groupby $db failed"; }
+		GB_MS=$(awk '$1 == "total" { print $2 }' "$T/groupby.out")
+	else
+		{
+			echo '\timing on'
+			echo '\o /dev/null'
+			echo "SELECT subject, COUNT(*) FROM petitions WHERE received_on BETWEEN '$from' AND '$to' GROUP BY subject;"
+			echo "SELECT subject, COUNT(*) FROM accidents WHERE occurred_on BETWEEN '$from' AND '$to' GROUP BY subject;"
+			echo "SELECT subject, COUNT(*) FROM cases WHERE occurred_on BETWEEN '$from' AND '$to' GROUP BY subject;"
+		} | "$PSQL" -X -q -v ON_ERROR_STOP=1 "$db" >"$T/groupby.out" 2>&1 ||
+			{ cat "$T/groupby.out" >&2; die "psql GROUP BY on $db failed"; }
+		GB_MS=$(awk '$1 == "Time:" { s += $2; n++ } END { if (n == 3) printf "%.3f", s; else print "nan" }' \
+			"$T/groupby.out")
+	fi
+	[ "$GB_MS" != nan ] && [ -n "$GB_MS" ] || { cat "$T/groupby.out" >&2; die "no timing from the GROUP BY baseline"; }
+}
+
+# bump_versions ENGINE DB: what any write of a district does to its
+# determinations, for every district at once: assess_versions + 1, so that
+# the next figures recompute every month of every district (unpublished).
+bump_versions() {
+	local n
+	if [ "$1" = sqlite ]; then
+		n=$(sqlite3 "$2" "UPDATE assess_versions SET version = version + 1; SELECT changes();") ||
+			die "sqlite3 $2: could not bump assess_versions"
+	else
+		n=$("$PSQL" -X -q -t -A -v ON_ERROR_STOP=1 -c "WITH u AS (UPDATE assess_versions SET
+			version = version + 1 RETURNING 1) SELECT COUNT(*) FROM u" "$2") ||
+			die "psql: could not bump assess_versions"
+	fi
+	[ "${n:-0}" -gt 0 ] 2>/dev/null || die "no district in assess_versions to bump ($2)"
 }
 
 # proc_mem PID: "RSS HWM" in KiB from /proc/PID/status.
