@@ -22,6 +22,7 @@
  * cases that belong to no creation subject carry only their township.  It
  * is not a simulation of anything: the spreads are plausible, not modelled.
  */
+#include "cli/demo_shape.h"
 #include "cli/gen.h"
 
 #include <inttypes.h>
@@ -94,26 +95,6 @@ static const char *const sector_map[][2] = {
 };
 
 /* enterprises and institutions per category: 1,726 in all */
-static const struct {
-	const char *category, *kind, *word;
-	int n;
-} ent_plan[] = {
-	{ "school", "institution", "学校", 286 },
-	{ "kindergarten", "enterprise", "幼儿园", 214 },
-	{ "hospital", "institution", "卫生院", 42 },
-	{ "market", "enterprise", "农贸市场", 58 },
-	{ "scenic_spot", "enterprise", "景区", 12 },
-	{ "entertainment", "enterprise", "娱乐城", 74 },
-	{ "internet_cafe", "enterprise", "网吧", 61 },
-	{ "mall", "enterprise", "商场", 33 },
-	{ "station", "enterprise", "客运站", 9 },
-	{ "pharmacy", "enterprise", "大药房", 243 },
-	{ "restaurant", "enterprise", "饭店", 486 },
-	{ "factory", "enterprise", "有限公司", 178 },
-	{ "mine", "enterprise", "砖厂", 4 },
-	{ "research", "institution", "农业科学研究所", 6 },
-	{ "other", "enterprise", "服务中心", 20 },
-};
 
 struct rng {
 	uint64_t s;
@@ -346,27 +327,27 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 		csv_cell(&csv, cell.buf, 0);
 		strbuf_addstr(&csv, ",2022-01,\n");
 	}
-	for (i = 0; i < sizeof(ent_plan) / sizeof(ent_plan[0]); i++) {
-		for (k = 0; k < ent_plan[i].n; k++, n++) {
+	for (i = 0; i < DEMO_NCATEGORIES; i++) {
+		for (k = 0; k < demo_categories[i].n; k++, n++) {
 			int vi = (int)(rnd(&r) % NVILLAGES);
 			const struct place *p = &villages[vi];
 			struct subj *s = &subj[NVILLAGES + n];
 			strbuf_addf(&csv, "E%05d,", n + 1);
 			strbuf_reset(&cell);
 			strbuf_addf(&cell, "淮阳区%s%s%s%d", township_names[p->township],
-				    surnames[rnd(&r) % 40], ent_plan[i].word, k + 1);
+				    surnames[rnd(&r) % 40], demo_categories[i].word, k + 1);
 			csv_cell(&csv, cell.buf, 0);
 			snprintf(s->code, sizeof(s->code), "E%05d", n + 1);
 			snprintf(s->name, sizeof(s->name), "%s", cell.buf);
-			s->kind = ent_plan[i].kind;
-			s->category = ent_plan[i].category;
+			s->kind = demo_categories[i].kind;
+			s->category = demo_categories[i].category;
 			s->supervisor = supervisor_of(s->category);
 			s->village = vi;
 			s->township = p->township;
 			s->from = n % 97 == 5 ? 14 : 0;
 			s->to = -1;
-			strbuf_addf(&csv, "%s,%s,411603%03d000,%s,%s,,", ent_plan[i].kind,
-				    ent_plan[i].category, 100 + p->township, p->code, p->grid);
+			strbuf_addf(&csv, "%s,%s,411603%03d000,%s,%s,,", demo_categories[i].kind,
+				    demo_categories[i].category, 100 + p->township, p->code, p->grid);
 			strbuf_reset(&cell);
 			strbuf_addf(&cell, "%s人民路%u号", township_names[p->township], 1 + rnd(&r) % 300);
 			csv_cell(&csv, cell.buf, 0);
@@ -377,7 +358,7 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 			phone(&r, &cell);
 			csv_cell(&csv, cell.buf, 0);
 			strbuf_reset(&cell);
-			credit_code(&r, !strcmp(ent_plan[i].kind, "institution"), &cell);
+			credit_code(&r, !strcmp(demo_categories[i].kind, "institution"), &cell);
 			csv_cell(&csv, cell.buf, 0);
 			/* most on the list from the start; some joined in 2023 */
 			strbuf_addf(&csv, "%s,\n", n % 97 == 5 ? "2023-03" : "2022-01");
@@ -2044,8 +2025,8 @@ int gen_demo(struct db *db, const struct crypto_keys *keys, int demo_passwords, 
 	{
 		size_t i;
 		int n = 0;
-		for (i = 0; i < sizeof(ent_plan) / sizeof(ent_plan[0]); i++)
-			n += ent_plan[i].n;
+		for (i = 0; i < DEMO_NCATEGORIES; i++)
+			n += demo_categories[i].n;
 		fprintf(out, "\ndemo district 淮阳区 loaded: %d townships, %d villages and "
 			     "communities, %d enterprises and institutions; %d events of 2022-01 to "
 			     "2023-08\n", NTOWNSHIPS, NVILLAGES, n, events);

@@ -16,6 +16,7 @@
  * township level, almost every hazard rectified).  Every event outside the
  * plan of failures fails no one under the default veto rules.
  */
+#include "cli/demo_shape.h"
 #include "cli/gen_scale.h"
 
 #include <inttypes.h>
@@ -194,26 +195,7 @@ enum cat {
 	C_MALL, C_STATION, C_PHARMACY, C_RESTAURANT, C_FACTORY, C_MINE, C_RESEARCH, C_OTHER,
 	C__COUNT
 };
-static const struct {
-	const char *category, *kind, *word;
-	int n;
-} ent_plan[C__COUNT] = {
-	{ "school", "institution", "学校", 286 },
-	{ "kindergarten", "enterprise", "幼儿园", 214 },
-	{ "hospital", "institution", "卫生院", 42 },
-	{ "market", "enterprise", "农贸市场", 58 },
-	{ "scenic_spot", "enterprise", "景区", 12 },
-	{ "entertainment", "enterprise", "娱乐城", 74 },
-	{ "internet_cafe", "enterprise", "网吧", 61 },
-	{ "mall", "enterprise", "商场", 33 },
-	{ "station", "enterprise", "客运站", 9 },
-	{ "pharmacy", "enterprise", "大药房", 243 },
-	{ "restaurant", "enterprise", "饭店", 486 },
-	{ "factory", "enterprise", "有限公司", 178 },
-	{ "mine", "enterprise", "砖厂", 4 },
-	{ "research", "institution", "农业科学研究所", 6 },
-	{ "other", "enterprise", "服务中心", 20 },
-};
+_Static_assert(C__COUNT == DEMO_NCATEGORIES, "the categories are demo_shape.c's, in its order");
 
 /*
  * Events of a full year in a district of average size (2023 has January to
@@ -870,17 +852,17 @@ static void plan_subjects(struct gen *g)
 		s->dept = -1;
 	}
 	for (c = 0; c < C__COUNT; c++) {
-		for (k = 0; k < ent_plan[c].n; k++, n++) {
+		for (k = 0; k < demo_categories[c].n; k++, n++) {
 			struct subj *s = &g->subj[NVILL + n];
 			s->village = any_village(g);
 			s->township = g->vill[s->village].township;
-			s->kind = ent_plan[c].kind;
-			s->category = ent_plan[c].category;
+			s->kind = demo_categories[c].kind;
+			s->category = demo_categories[c].category;
 			s->cat = c;
 			s->dept = sector_dept(s->category);
 			fmt_into(s->code, sizeof(s->code), "E%04d%05d", g->county, n + 1);
 			fmt_into(s->name, sizeof(s->name), "%s%s%s%s%d", g->name,
-				 g->town_name[s->township], PICK(&g->r, surnames), ent_plan[c].word,
+				 g->town_name[s->township], PICK(&g->r, surnames), demo_categories[c].word,
 				 k + 1);
 			/* most on the list from the start; some joined in March 2023 */
 			s->from = n % 97 == 5 ? 14 : 0;
