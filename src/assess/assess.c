@@ -787,14 +787,8 @@ int assess_results_json(struct db *db, const struct actor *a, const char *month,
 		sqlp_int(&p, atoi(fail));
 	}
 	strbuf_addf(&sql, "SELECT COUNT(*)%s", where.buf);
-	if (db_prepare(db, sql.buf, &st, &e->msg))
+	if (sqlp_aggregate(db, sql.buf, &p, &total, 1, &e->msg))
 		goto dberr;
-	sqlp_bind(&p, st, 1);
-	if (db_step(st, &e->msg) != DB_ROW)
-		goto dberr;
-	total = db_column_int64(st, 0);
-	db_finalize(st);
-	st = NULL;
 	strbuf_reset(&sql);
 	strbuf_addf(&sql, "SELECT d.subject, s.name, d.kind, d.township, d.supervisor, d.standard, "
 		    "d.petition_fail, d.accident_fail, d.case_fail, d.petition_final, "

@@ -98,23 +98,6 @@ static void event_where(const struct entity_desc *ed, const struct actor *a,
 	}
 }
 
-/* Run an aggregate query; fill up to `n` integer columns of its one row. */
-static int aggregate(struct db *db, const char *sql, const struct sqlp *p, int64_t *out, int n,
-		     struct strbuf *err)
-{
-	struct db_stmt *st;
-	int i, rc;
-
-	if (db_prepare(db, sql, &st, err))
-		return -1;
-	sqlp_bind(p, st, 1);
-	rc = db_step(st, err);
-	for (i = 0; i < n; i++)
-		out[i] = rc == DB_ROW && !db_column_is_null(st, i) ? db_column_int64(st, i) : 0;
-	db_finalize(st);
-	return rc < 0 ? -1 : 0;
-}
-
 /* SELECT <cols> FROM <table> t WHERE <date> in [from, to] AND <extra> AND scope */
 static int event_aggregate(struct db *db, const struct actor *a, const struct figures_filter *f,
 			   const struct entity_desc *ed, const char *cols, const char *cols_param,
@@ -132,7 +115,7 @@ static int event_aggregate(struct db *db, const struct actor *a, const struct fi
 	sqlp_text(&p, from);
 	sqlp_text(&p, to);
 	event_where(ed, a, f, &sql, &p);
-	ret = aggregate(db, sql.buf, &p, out, n, err);
+	ret = sqlp_aggregate(db, sql.buf, &p, out, n, err);
 	sqlp_release(&p);
 	strbuf_release(&sql);
 	return ret;

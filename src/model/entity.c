@@ -248,6 +248,22 @@ void sqlp_bind(const struct sqlp *p, struct db_stmt *st, int first)
 	}
 }
 
+int sqlp_aggregate(struct db *db, const char *sql, const struct sqlp *p, int64_t *out, int n,
+		   struct strbuf *err)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	sqlp_bind(p, st, 1);
+	rc = db_step(st, err);
+	for (i = 0; i < n; i++)
+		out[i] = rc == DB_ROW && !db_column_is_null(st, i) ? db_column_int64(st, i) : 0;
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 void sqlp_release(struct sqlp *p)
 {
 	size_t i;

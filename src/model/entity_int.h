@@ -25,6 +25,12 @@ void sqlp_int(struct sqlp *p, int64_t i);
 /* Bind all, the first as parameter `first`. */
 void sqlp_bind(const struct sqlp *p, struct db_stmt *st, int first);
 void sqlp_release(struct sqlp *p);
+/*
+ * Run `sql` with parameters `p` and fill `out` with the first `n` integer
+ * columns of its one row (0 for NULL or no row): counts and sums.  0 or -1.
+ */
+int sqlp_aggregate(struct db *db, const char *sql, const struct sqlp *p, int64_t *out, int n,
+		   struct strbuf *err);
 
 void entity_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql);
 void entity_row(struct db_stmt *st, struct record *r, int first);

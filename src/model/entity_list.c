@@ -248,14 +248,8 @@ int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
 		goto cleanup;
 
 	strbuf_addf(&sql, "SELECT COUNT(*)%s", fw.buf);
-	if (db_prepare(mc->db, sql.buf, &st, &e->msg))
+	if (sqlp_aggregate(mc->db, sql.buf, &params, &total, 1, &e->msg))
 		goto dberr;
-	sqlp_bind(&params, st, 1);
-	if (db_step(st, &e->msg) != DB_ROW)
-		goto dberr;
-	total = db_column_int64(st, 0);
-	db_finalize(st);
-	st = NULL;
 
 	strbuf_reset(&sql);
 	strbuf_addstr(&sql, "SELECT ");
