@@ -130,14 +130,15 @@ int assess_rules_for(struct db *db, const char *district, const char *kind, cons
 	return rc < 0 ? -1 : 0;
 }
 
-static int64_t district_version(struct db *db, const char *district, struct strbuf *err)
+int64_t assess_counter(struct db *db, const char *table, const char *district,
+		       struct strbuf *err)
 {
 	const char *params[] = { district };
-	char *v = NULL;
+	char sql[96], *v = NULL;
 	int64_t n;
 
-	if (db_query_value(db, "SELECT version FROM assess_versions WHERE district = ?", params, 1,
-			   &v, err))
+	snprintf(sql, sizeof(sql), "SELECT version FROM %s WHERE district = ?", table);
+	if (db_query_value(db, sql, params, 1, &v, err))
 		return -1;
 	n = v ? strtoll(v, NULL, 10) : 0;
 	free(v);
@@ -267,6 +268,23 @@ cleanup:
 	return ret;
 }
 
+int assess_begin_district(struct db *db, int lock, const char *district, struct strbuf *err)
+{
+	char key[16];
+	const char *p[] = { key, district };
+
+	if (db_begin(db, err))
+		return -1;
+	snprintf(key, sizeof(key), "%d", lock);
+	if (db_dialect(db) == DB_POSTGRES &&
+	    exec_params(db, "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(CAST(? AS TEXT)))",
+			p, 2, err)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
 /* Is `month` of `district` published (1), not (0), or error (-1)? */
 static int month_state(struct db *db, const char *district, const char *month, int64_t *computed,
 		       struct strbuf *err)
@@ -296,7 +314,7 @@ int assess_refresh(struct db *db, const char *district, const char *from, const 
 	int64_t version, computed;
 	int stale = 0, in_tx = 0, ret = -1, pub;
 
-	version = district_version(db, district, err);
+	version = assess_counter(db, "assess_versions", district, err);
 	if (version < 0)
 		return -1;
 	/* a read that finds everything fresh writes nothing */
@@ -311,16 +329,10 @@ int assess_refresh(struct db *db, const char *district, const char *from, const 
 	}
 	if (!stale)
 		return 0;
-	if (db_begin(db, err))
+	if (assess_begin_district(db, 73011, district, err))
 		return -1;
 	in_tx = 1;
-	if (db_dialect(db) == DB_POSTGRES) {
-		/* one refresh of a district at a time */
-		const char *p[] = { district };
-		if (exec_params(db, "SELECT pg_advisory_xact_lock(73011, hashtext(CAST(? AS TEXT)))", p, 1, err))
-			goto cleanup;
-	}
-	version = district_version(db, district, err); /* again, under the write lock */
+	version = assess_counter(db, "assess_versions", district, err); /* again, under the write lock */
 	if (version < 0)
 		goto cleanup;
 	for (snprintf(m, sizeof(m), "%s", from); strcmp(m, to) <= 0; snprintf(m, sizeof(m), "%s", next)) {

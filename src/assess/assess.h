@@ -17,6 +17,7 @@
 #define SANLING_ASSESS_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 struct db;
 struct strbuf;
@@ -54,6 +55,21 @@ int assess_rules_for(struct db *db, const char *district, const char *kind, cons
  */
 int assess_refresh(struct db *db, const char *district, const char *from, const char *to,
 		   struct strbuf *err);
+
+/*
+ * The version counter `table` (assess_versions, figure_versions) of
+ * `district`: 0 when never bumped, -1 on error.
+ */
+int64_t assess_counter(struct db *db, const char *table, const char *district,
+		       struct strbuf *err);
+
+/*
+ * Begin a transaction that writes what is computed of `district`; on
+ * PostgreSQL it also takes the advisory lock `lock` (one per kind of
+ * computation) of the district, so that one connection computes it at a
+ * time.  0, or -1 with `err` and no transaction.
+ */
+int assess_begin_district(struct db *db, int lock, const char *district, struct strbuf *err);
 
 /* The dimensions and the lead role that certifies each. */
 enum assess_dimension { DIM_PETITION, DIM_ACCIDENT, DIM_CASE, DIM__COUNT };

@@ -1256,12 +1256,14 @@ cleanup:
 
 /*
  * A write that can change the monthly determination of `district` bumps its
- * version, so that the months computed before are recomputed when read.
- * In a bulk operation each district is bumped once.
+ * version (assess_versions), so that the months computed before are
+ * recomputed when read; one that only the report figures count bumps
+ * figure_versions.  In a bulk operation each district is bumped once.
  */
-static int assess_bump(const struct model_ctx *mc, const char *district)
+static int version_bump(const struct model_ctx *mc, const char *table, const char *district)
 {
 	struct db_stmt *st = NULL;
+	struct strbuf sql = STRBUF_INIT;
 	const char *seen;
 	int rc;
 
@@ -1269,9 +1271,11 @@ static int assess_bump(const struct model_ctx *mc, const char *district)
 		return 0;
 	if (mc->cache && lookup_cache_value(mc->cache, district, &seen))
 		return 0;
-	if (db_prepare(mc->db, "INSERT INTO assess_versions (district, version) VALUES (?, 1) "
-		       "ON CONFLICT (district) DO UPDATE SET version = assess_versions.version + 1",
-		       &st, NULL))
+	strbuf_addf(&sql, "INSERT INTO %s (district, version) VALUES (?, 1) ON CONFLICT (district) "
+		    "DO UPDATE SET version = %s.version + 1", table, table);
+	rc = db_prepare(mc->db, sql.buf, &st, NULL);
+	strbuf_release(&sql);
+	if (rc)
 		return -1;
 	db_bind_text(st, 1, district);
 	rc = db_step(st, NULL);
@@ -1439,11 +1443,12 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		lookup_cache_forget(mc->cache, ed, record_get(r, ed->key));
 	if (ed->flags & ENT_ACCOUNTS)
 		session_cache_forget_all(); /* a changed or closed account acts no more as before */
-	if (ed->flags & ENT_ASSESS) {
-		ret = assess_bump(mc, record_get(r, "district"));
+	if (ed->flags & (ENT_ASSESS | ENT_FIGURES)) {
+		const char *table = (ed->flags & ENT_ASSESS) ? "assess_versions" : "figure_versions";
+		ret = version_bump(mc, table, record_get(r, "district"));
 		if (!ret && old && record_get(old, "district") &&
 		    strcmp(record_get(old, "district"), record_get(r, "district") ? record_get(r, "district") : ""))
-			ret = assess_bump(mc, record_get(old, "district"));
+			ret = version_bump(mc, table, record_get(old, "district"));
 		if (ret) {
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 			goto cleanup;

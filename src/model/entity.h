@@ -112,6 +112,7 @@ enum entity_flags {
 	ENT_REFDATA = 1u << 2, /* reference data: every business role of the district reads it */
 	ENT_ASSESS = 1u << 3,  /* its changes can change the monthly determination */
 	ENT_ACCOUNTS = 1u << 4, /* its changes can end or change sessions (users) */
+	ENT_FIGURES = 1u << 5, /* the report figures count it (ENT_ASSESS ones count anyway) */
 };
 
 struct entity_op;

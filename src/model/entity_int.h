@@ -10,7 +10,7 @@
 struct db_stmt;
 
 /* Bound parameters collected while SQL is assembled. */
-#define SQLP_MAX 64
+#define SQLP_MAX 128
 struct sqlp {
 	size_t n;
 	struct {

@@ -298,6 +298,7 @@ const struct entity_desc activity_desc = {
 	.name = "petition_activities", .label = "四访两送", .table = "petition_activities",
 	.key = "no",
 	.fields = activity_fields, .nfields = NF(activity_fields),
+	.flags = ENT_FIGURES,
 	.read_roles = BIZ,
 	.write_roles = R(PETITION) | R(OFFICE) | R(TOWNSHIP) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township" },
@@ -416,6 +417,7 @@ static int inspection_prepare(struct entity_op *op)
 const struct entity_desc inspection_desc = {
 	.name = "inspections", .label = "安全检查", .table = "inspections", .key = "no",
 	.fields = inspection_fields, .nfields = NF(inspection_fields),
+	.flags = ENT_FIGURES,
 	.read_roles = BIZ,
 	.write_roles = SAFETY_WRITERS,
 	.scope = EVENT_SCOPE,
@@ -484,6 +486,7 @@ static int hazard_prepare(struct entity_op *op)
 const struct entity_desc hazard_desc = {
 	.name = "hazards", .label = "安全隐患", .table = "hazards", .key = "no",
 	.fields = hazard_fields, .nfields = NF(hazard_fields),
+	.flags = ENT_FIGURES,
 	.read_roles = BIZ,
 	.write_roles = SAFETY_WRITERS,
 	.scope = EVENT_SCOPE,
@@ -687,6 +690,7 @@ static int dispute_prepare(struct entity_op *op)
 const struct entity_desc dispute_desc = {
 	.name = "disputes", .label = "矛盾纠纷", .table = "disputes", .key = "no",
 	.fields = dispute_fields, .nfields = NF(dispute_fields),
+	.flags = ENT_FIGURES,
 	.read_roles = BIZ,
 	.write_roles = DW | R(SYSTEM),
 	.scope = EVENT_SCOPE,

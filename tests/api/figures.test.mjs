@@ -13,7 +13,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DISTRICT_CSV } from './lib.mjs';
 import { districtServer, parseCsv, listAll } from './util.mjs';
-import { EAST, WEST, EAST_VILLAGE, EAST_VILLAGE2, WEST_VILLAGE, EAST_GRID, WEST_GRID } from './events_util.mjs';
+import { EAST, WEST, EAST_VILLAGE, EAST_VILLAGE2, WEST_VILLAGE, EAST_GRID, WEST_GRID, make } from './events_util.mjs';
 import {
   importRows, figures, assertFigureShape, monthRange, percent, meanPercent, prng, COUNT_KEYS, FIGURE_KEYS,
   withDistrict,
@@ -50,16 +50,18 @@ function model(data) {
   const failsIn = (s, m) => fails.get(`${s.code} ${m}`) || { petition: false, accident: false, case: false };
   const failsMonth = (s, m) => { const f = failsIn(s, m); return f.petition || f.accident || f.case; };
 
-  // scope: {} (the district), { township }, { supervisor }
+  // scope: {} (the district), { township }, { supervisor }, { grid }
   return function expected(through, scope = {}) {
     const jan = `${through.slice(0, 4)}-01`;
     const months = monthRange(jan, through);
     const from = `${jan}-01`, to = `${through}-31`;
     const inRange = (date) => date && date >= from && date <= to;
     const subjectIn = (s) => (!scope.township || s.township === scope.township) &&
-      (!scope.supervisor || s.supervisor === scope.supervisor);
+      (!scope.supervisor || s.supervisor === scope.supervisor) && (!scope.grid || s.grid === scope.grid);
+    // an event lies in its subject's sector and grid; one without a subject in none
     const eventIn = (e) => (!scope.township || e.township === scope.township) &&
-      (!scope.supervisor || (e.subject !== null && byCode.get(e.subject).supervisor === scope.supervisor));
+      (!scope.supervisor || (e.subject !== null && byCode.get(e.subject).supervisor === scope.supervisor)) &&
+      (!scope.grid || (e.subject !== null && byCode.get(e.subject).grid === scope.grid));
     const subjects = data.subjects.filter(subjectIn);
 
     // on the list at the end of M; complying in every month on the list from January to M
@@ -138,7 +140,7 @@ function generate(seed) {
     const village = kind === 'village' || kind === 'community';
     return {
       code: col(row, 'code'), kind, township, active_from: col(row, 'active_from'), active_to: col(row, 'active_to') || null,
-      supervisor: village ? TOWNSHIP_DEPT[township] : SECTOR[category] ?? null,
+      supervisor: village ? TOWNSHIP_DEPT[township] : SECTOR[category] ?? null, grid: col(row, 'grid') || null,
     };
   });
   const subjectRows = [];
@@ -157,16 +159,16 @@ function generate(seed) {
     if (i === 2) { active_from = '2023-09'; active_to = null; }     // joins in the last month
     const code = `G${String(i).padStart(2, '0')}`;
     const village = kind === 'village' || kind === 'community';
+    const where = village ? R.pick(VILLAGES[township]) : '';
+    const grid = where && GRIDS[where] && R.chance(0.5) ? GRIDS[where] : null;
     const s = {
       code, kind, township, active_from, active_to,
-      supervisor: village ? TOWNSHIP_DEPT[township] : SECTOR[category] ?? null,
+      supervisor: village ? TOWNSHIP_DEPT[township] : SECTOR[category] ?? null, grid,
     };
     subjects.push(s);
-    const where = village ? R.pick(VILLAGES[township]) : '';
     subjectRows.push({
       code, name: `生成主体${code}`, kind, category, township,
-      village: where, grid: where && GRIDS[where] && R.chance(0.5) ? GRIDS[where] : '',
-      active_from, active_to: active_to ?? '',
+      village: where, grid: grid ?? '', active_from, active_to: active_to ?? '',
     });
   }
   const bySub = new Map(subjects.map((s) => [s.code, s]));
@@ -280,8 +282,8 @@ describe('a generated district', () => {
     for (const s of data.subjects) {
       const got = subs.find((x) => x.code === s.code);
       assert.ok(got, s.code);
-      assert.deepEqual([got.kind, got.township, got.supervisor ?? null, got.active_from, got.active_to ?? null],
-        [s.kind, s.township, s.supervisor, s.active_from, s.active_to], `subject ${s.code}`);
+      assert.deepEqual([got.kind, got.township, got.supervisor ?? null, got.grid ?? null, got.active_from, got.active_to ?? null],
+        [s.kind, s.township, s.supervisor, s.grid, s.active_from, s.active_to], `subject ${s.code}`);
     }
     const counts = { petitions: data.petitions, petition_activities: data.activities, inspections: data.inspections,
       hazards: data.hazards, accidents: data.accidents, cases: data.cases, disputes: data.disputes };
@@ -328,7 +330,7 @@ describe('a generated district', () => {
     assert.ok(txt.stdout.includes(want.villages_rate === null ? '—' : want.villages_rate.toFixed(1)), txt.stdout);
   });
 
-  test('scope: a township user sees its township, the office ?township= the same; a supervisor its sector', async () => {
+  test('scope: a township user sees its township, the office ?township= the same; a supervisor its sector; a grid worker its grid', async () => {
     const office = await d.as('office');
     for (const [user, township] of [['east', EAST], ['west', WEST]]) {
       const c = await d.as(user);
@@ -350,6 +352,20 @@ describe('a generated district', () => {
       assert.deepEqual(await figures(office, m, '&supervisor=SJ'), expected(m, { supervisor: 'SJ' }), `office ?supervisor=SJ through ${m}`);
       assert.deepEqual(await figures(office, m, '&supervisor=DZ'), expected(m, { supervisor: 'DZ' }), `office ?supervisor=DZ through ${m}`);
     }
+    // a grid worker's scope is finer than the stored cells: computed within it, the same figures
+    const grid = await d.as('grid1');
+    for (const m of ['2023-01', '2023-05', '2023-09']) {
+      const want = expected(m, { grid: EAST_GRID });
+      assert.equal(want.petition_activities, 0, 'petition work lies in no grid');
+      if (m === '2023-09') {
+        const work = COUNT_KEYS.filter((k) => want[k] > 0).length;
+        assert.ok(want.subjects_total > 0 && work >= 5, `the east grid has subjects and work: ${JSON.stringify(want)}`);
+      }
+      assert.deepEqual(await figures(grid, m), want, `grid1 through ${m}`);
+    }
+    const gm = await grid.get('/api/v1/figures/breakdown?through=2023-09&by=month');
+    assert.equal(gm.status, 200, gm.text);
+    for (const row of gm.json.rows) assert.deepEqual(row.figures, expected(row.key, { grid: EAST_GRID }), `grid1 through ${row.key}`);
     // a township may not look into the other one
     const east = await d.as('east');
     const r = await east.get(`/api/v1/figures?through=2023-09&township=${WEST}`);
@@ -455,5 +471,47 @@ test('rounding half away from zero: 1/16 = 6.25 % → 6.3, 5/16 = 31.25 % → 31
     assert.deepEqual(none, { ...Object.fromEntries(FIGURE_KEYS.map((k) => [k, 0])),
       subjects_total: 1, enterprises_total: 1, enterprises_compliant: 1, enterprises_rate: 100,
       villages_rate: null, villages_zero_case_monthly_rate: null, enterprises_zero_case_monthly_rate: 100, mediation_success_rate: null });
+  });
+});
+
+// ---- the figures follow every write at once ----
+
+test('figures follow each write at once, also of the work that no determination looks at (inspections, hazards, 四访两送, disputes)', async () => {
+  await withDistrict(async (dd) => {
+    const office = await dd.as('office');
+    const write = async (user, method, path, body, status) => {
+      const r = await (await dd.as(user))[method](path, body);
+      assert.equal(r.status, status, `${user} ${method} ${path}: ${r.text}`);
+      return r.json;
+    };
+    const now = new Date().toISOString().slice(0, 7);
+    // read first, so that the cells of these months exist before the writes
+    const may = await figures(office, '2023-05'), june = await figures(office, '2023-06');
+    const thisMonth = await figures(office, now);
+
+    await write('safety', 'post', '/api/v1/inspections', make.inspections('FV-I', { inspected_on: '2023-05-10' }), 201);
+    assert.equal((await figures(office, '2023-06')).inspections, june.inspections + 1, 'an inspection in May');
+    assert.equal((await figures(office, '2023-05')).inspections, may.inspections + 1);
+
+    const h = await write('safety', 'post', '/api/v1/hazards', make.hazards('FV-H', { found_on: '2023-04-03', deadline: '2023-05-03' }), 201);
+    let f = await figures(office, '2023-06');
+    assert.deepEqual([f.hazards_found, f.hazards_rectified], [june.hazards_found + 1, june.hazards_rectified], 'a hazard found in April');
+    await write('safety', 'patch', `/api/v1/hazards/${h.id}`, { rectified_on: '2023-06-02' }, 200);
+    f = await figures(office, '2023-06');
+    assert.equal(f.hazards_rectified, june.hazards_rectified + 1, 'rectified in June: counted through June');
+    f = await figures(office, '2023-05');
+    assert.deepEqual([f.hazards_found, f.hazards_rectified], [may.hazards_found + 1, may.hazards_rectified], '... not through May');
+
+    await write('petition', 'post', '/api/v1/petition_activities', make.petition_activities('FV-A', { held_on: '2023-02-02' }), 201);
+    assert.equal((await figures(office, '2023-06')).petition_activities, june.petition_activities + 1, '四访两送 in February');
+
+    const x = await write('east', 'post', '/api/v1/disputes', make.disputes('FV-D'), 201);
+    await write('east', 'patch', `/api/v1/disputes/${x.id}`, { status: 'mediating' }, 200);
+    assert.equal((await figures(office, now)).disputes_mediated, thisMonth.disputes_mediated, 'not mediated yet');
+    await write('east', 'patch', `/api/v1/disputes/${x.id}`, { status: 'success' }, 200);
+    f = await figures(office, now);
+    assert.equal(f.disputes_mediated, thisMonth.disputes_mediated + 1, 'mediated successfully today');
+    assert.equal(thisMonth.disputes_mediated, 0, 'nothing else mediated this month');
+    assert.equal(f.mediation_success_rate, 100);
   });
 });

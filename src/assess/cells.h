@@ -1,0 +1,77 @@
+/*
+ * cells: the report figures pre-aggregated by month.
+ *
+ * Every count and sum the figures are made of (figures.h) is kept per
+ * district, month, township and supervising department in figure_cells,
+ * computed set-wise in SQL from the events and the determinations and
+ * computed again when read after a write that changes them (the districts'
+ * assess_versions and figure_versions).  The figures of a year so far are
+ * then a sum over at most twelve months of cells, whatever the size of the
+ * data.  A scope finer than a township or a department (grid workers,
+ * subjects' own accounts) is computed from the same SQL on the fly.
+ *
+ * Not here: the arithmetic of shares and rounding (figures.c).
+ */
+#ifndef SANLING_CELLS_H
+#define SANLING_CELLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct strbuf;
+struct actor;
+struct figures_filter;
+
+enum cell_measure {
+	/* the events, in the month of their date */
+	CM_VISIT_BATCHES,
+	CM_VISIT_PERSONS,
+	CM_ONLINE_PETITIONS,
+	CM_PETITION_ACTIVITIES,
+	CM_INSPECTIONS,
+	CM_HAZARDS_FOUND,
+	CM_HAZARDS_RECTIFIED, /* by month found × month rectified: tally.rectified */
+	CM_COERCED_PERSONS,
+	CM_PROSECUTED_PERSONS,
+	CM_DISPUTES_MEDIATED,
+	CM_DISPUTES_SUCCESS,
+	/* the month's determinations: on the list, and without a failing case */
+	CM_VILLAGES_LISTED,
+	CM_VILLAGES_ZERO_CASE,
+	CM_ENTERPRISES_LISTED,
+	CM_ENTERPRISES_ZERO_CASE,
+	/* on the list at the end of the month, and compliant every month of the year so far */
+	CM_VILLAGES_TOTAL,
+	CM_VILLAGES_COMPLIANT,
+	CM_ENTERPRISES_TOTAL,
+	CM_ENTERPRISES_COMPLIANT,
+	CM__COUNT
+};
+
+/* The cells of one year (index 0 = January) for one key of a breakdown. */
+struct cell_tally {
+	char key[64];                   /* township or department code; "" when not grouped */
+	int64_t n[12][CM__COUNT];
+	int64_t rectified[12][12];      /* hazards found in month i, rectified in month j */
+};
+
+/*
+ * Make the cells of months `jan`..`through` (YYYY-MM, one year) of
+ * `district` reflect the current data; the determinations of those months
+ * must be fresh first (assess_refresh).  0 or -1 with `err`.
+ */
+int cells_refresh(struct db *db, const char *district, const char *jan, const char *through,
+		  struct strbuf *err);
+
+/*
+ * The cells of the year of `through`, up to it, within the actor's scope
+ * and filter `f`, summed per key of `by` ("township", "supervisor", or NULL
+ * for one tally).  *out is a calloc'ed array of *n tallies (free() it).
+ * 0 or -1 with `err`.
+ */
+int cells_read(struct db *db, const struct actor *a, const char *through,
+	       const struct figures_filter *f, const char *by, struct cell_tally **out, size_t *n,
+	       struct strbuf *err);
+
+#endif
