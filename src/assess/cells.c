@@ -1,12 +1,14 @@
 /*
  * cells.c: the report figures pre-aggregated by month (see cells.h).
  *
- * Every measure is one SELECT of the same shape — month, township,
- * supervisor, until_month, measure, n — over the events, the
- * determinations or the list of subjects; their UNION ALL is stored per
- * district (cells_refresh) or, for a scope finer than the cells, summed on
- * the fly within that scope (cells_read).  Both read the same SQL, so the
- * stored and the live figures cannot disagree.
+ * A cell is one row of figure_cells: a district, month, township,
+ * supervisor and until_month, with one column per measure.  Each source —
+ * a kind of event, the month's determinations, the list at the end of the
+ * month — is one SELECT of that shape (the measures of other sources 0);
+ * their UNION ALL, summed per cell, is stored per district
+ * (cells_refresh) or, for a scope finer than the cells, summed on the fly
+ * within that scope (cells_read).  Both read the same SQL, so the stored
+ * and the live figures cannot disagree.
  */
 #include "assess/cells.h"
 
@@ -22,6 +24,7 @@
 #include "model/entities.h"
 #include "model/entity_int.h"
 
+/* The columns of figure_cells, in the order of enum cell_measure. */
 static const char *const measure_codes[CM__COUNT] = {
 	"visit_batches", "visit_persons", "online_petitions", "petition_activities",
 	"inspections", "hazards_found", "hazards_rectified", "coerced_persons",
@@ -30,52 +33,61 @@ static const char *const measure_codes[CM__COUNT] = {
 	"villages_total", "villages_compliant", "enterprises_total", "enterprises_compliant",
 };
 
+/* The township or department of a cell that sums all of them (rollup()). */
+#define ALL "*"
+
 #define VILLAGE "t.kind IN ('village', 'community')"
 #define ENTERPRISE "t.kind NOT IN ('village', 'community')"
+#define NO_CASE "t.case_final = 0"
+#define COMPLIANT "(x.first_fail IS NULL OR x.first_fail > m.month)"
 
-/*
- * Each event counts `value` in the month of its `date`; a measure with an
- * `until` (SQL for a month) counts only from that month on.
- */
-static const struct event_measure {
+struct measure {
 	enum cell_measure m;
-	const struct entity_desc *ed;
-	const char *date, *value, *where, *until;
-} event_measures[] = {
-	{ CM_VISIT_BATCHES, &petition_desc, "received_on", "1", "t.channel = 'visit'", NULL },
-	{ CM_VISIT_PERSONS, &petition_desc, "received_on", "t.persons", "t.channel = 'visit'", NULL },
-	{ CM_ONLINE_PETITIONS, &petition_desc, "received_on", "1", "t.channel = 'online'", NULL },
-	{ CM_PETITION_ACTIVITIES, &activity_desc, "held_on", "1", NULL, NULL },
-	{ CM_INSPECTIONS, &inspection_desc, "inspected_on", "1", NULL, NULL },
-	{ CM_HAZARDS_FOUND, &hazard_desc, "found_on", "1", NULL, NULL },
-	{ CM_HAZARDS_RECTIFIED, &hazard_desc, "found_on", "1", "t.rectified_on IS NOT NULL",
-	  "SUBSTR(t.rectified_on, 1, 7)" },
-	{ CM_COERCED_PERSONS, &case_desc, "occurred_on", "t.coerced", NULL, NULL },
-	{ CM_PROSECUTED_PERSONS, &case_desc, "occurred_on", "t.prosecuted", NULL, NULL },
-	{ CM_DISPUTES_MEDIATED, &dispute_desc, "closed_on", "1",
-	  "t.status IN ('success', 'failed')", NULL },
-	{ CM_DISPUTES_SUCCESS, &dispute_desc, "closed_on", "1", "t.status = 'success'", NULL },
+	const char *value; /* SQL summed over the source's rows */
 };
 
 /*
- * Subjects counted per month: from that month's determinations (`list` 0),
- * or from the list at the end of the month (`list` 1), where x.first_fail
- * is the first month of the year a subject failed.
+ * Each event counts in the month of its `date`; a source with an `until`
+ * (SQL for a month) counts only from that month on.
  */
-static const struct subject_measure {
-	enum cell_measure m;
-	int list;
-	const char *where;
-} subject_measures[] = {
-	{ CM_VILLAGES_LISTED, 0, VILLAGE },
-	{ CM_VILLAGES_ZERO_CASE, 0, VILLAGE " AND t.case_final = 0" },
-	{ CM_ENTERPRISES_LISTED, 0, ENTERPRISE },
-	{ CM_ENTERPRISES_ZERO_CASE, 0, ENTERPRISE " AND t.case_final = 0" },
-	{ CM_VILLAGES_TOTAL, 1, VILLAGE },
-	{ CM_VILLAGES_COMPLIANT, 1, VILLAGE " AND (x.first_fail IS NULL OR x.first_fail > m.month)" },
-	{ CM_ENTERPRISES_TOTAL, 1, ENTERPRISE },
-	{ CM_ENTERPRISES_COMPLIANT, 1,
-	  ENTERPRISE " AND (x.first_fail IS NULL OR x.first_fail > m.month)" },
+static const struct event_source {
+	const struct entity_desc *ed;
+	const char *date, *where, *until;
+	struct measure measures[3];
+} event_sources[] = {
+	{ &petition_desc, "received_on", NULL, NULL,
+	  { { CM_VISIT_BATCHES, "CASE WHEN t.channel = 'visit' THEN 1 ELSE 0 END" },
+	    { CM_VISIT_PERSONS, "CASE WHEN t.channel = 'visit' THEN t.persons ELSE 0 END" },
+	    { CM_ONLINE_PETITIONS, "CASE WHEN t.channel = 'online' THEN 1 ELSE 0 END" } } },
+	{ &activity_desc, "held_on", NULL, NULL, { { CM_PETITION_ACTIVITIES, "1" } } },
+	{ &inspection_desc, "inspected_on", NULL, NULL, { { CM_INSPECTIONS, "1" } } },
+	{ &hazard_desc, "found_on", NULL, NULL, { { CM_HAZARDS_FOUND, "1" } } },
+	{ &hazard_desc, "found_on", "t.rectified_on IS NOT NULL", "SUBSTR(t.rectified_on, 1, 7)",
+	  { { CM_HAZARDS_RECTIFIED, "1" } } },
+	{ &case_desc, "occurred_on", NULL, NULL,
+	  { { CM_COERCED_PERSONS, "t.coerced" }, { CM_PROSECUTED_PERSONS, "t.prosecuted" } } },
+	{ &dispute_desc, "closed_on", "t.status IN ('success', 'failed')", NULL,
+	  { { CM_DISPUTES_MEDIATED, "1" },
+	    { CM_DISPUTES_SUCCESS, "CASE WHEN t.status = 'success' THEN 1 ELSE 0 END" } } },
+};
+
+/* The month's determinations: who is on the list, and who has no failing case. */
+static const struct measure determination_measures[] = {
+	{ CM_VILLAGES_LISTED, "CASE WHEN " VILLAGE " THEN 1 ELSE 0 END" },
+	{ CM_VILLAGES_ZERO_CASE, "CASE WHEN " VILLAGE " AND " NO_CASE " THEN 1 ELSE 0 END" },
+	{ CM_ENTERPRISES_LISTED, "CASE WHEN " ENTERPRISE " THEN 1 ELSE 0 END" },
+	{ CM_ENTERPRISES_ZERO_CASE, "CASE WHEN " ENTERPRISE " AND " NO_CASE " THEN 1 ELSE 0 END" },
+};
+
+/*
+ * The list at the end of each month m, and who complied every month of the
+ * year so far (x.first_fail: the first month of the year a subject failed).
+ */
+static const struct measure list_measures[] = {
+	{ CM_VILLAGES_TOTAL, "CASE WHEN " VILLAGE " THEN 1 ELSE 0 END" },
+	{ CM_VILLAGES_COMPLIANT, "CASE WHEN " VILLAGE " AND " COMPLIANT " THEN 1 ELSE 0 END" },
+	{ CM_ENTERPRISES_TOTAL, "CASE WHEN " ENTERPRISE " THEN 1 ELSE 0 END" },
+	{ CM_ENTERPRISES_COMPLIANT, "CASE WHEN " ENTERPRISE " AND " COMPLIANT " THEN 1 ELSE 0 END" },
 };
 
 /* Where the cells are kept, with the scope columns they are grouped by. */
@@ -83,6 +95,35 @@ static const struct entity_desc cells_desc = {
 	.name = "figure_cells", .table = "figure_cells",
 	.scope = { .district = "district", .township = "township", .supervisor = "supervisor" },
 };
+
+/* ", fmt(code)" for every measure column: fmt has two %s, both the code. */
+static void add_columns(struct strbuf *sql, const char *fmt)
+{
+	int k;
+
+	for (k = 0; k < CM__COUNT; k++) {
+		strbuf_addstr(sql, ", ");
+		strbuf_addf(sql, fmt, measure_codes[k], measure_codes[k]);
+	}
+}
+
+/* The measure columns of one source: the sums of its measures, 0 for the others. */
+static void add_source_columns(struct strbuf *sql, const struct measure *ms, size_t n)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; k < CM__COUNT; k++) {
+		const char *value = NULL;
+		for (i = 0; i < n; i++)
+			if (ms[i].value && (int)ms[i].m == k)
+				value = ms[i].value;
+		if (value)
+			strbuf_addf(sql, ", COALESCE(SUM(%s), 0) AS %s", value, measure_codes[k]);
+		else
+			strbuf_addf(sql, ", 0 AS %s", measure_codes[k]);
+	}
+}
 
 /* Rows of alias `t` (of `ed`) of `district`, or within the actor's scope when it is NULL. */
 static void restrict_rows(const struct entity_desc *ed, const char *t, const char *district,
@@ -96,48 +137,50 @@ static void restrict_rows(const struct entity_desc *ed, const char *t, const cha
 	}
 }
 
-static void event_select(const struct event_measure *em, const char *from, const char *to,
+static void event_select(const struct event_source *es, const char *from, const char *to,
 			 const char *district, const struct actor *a, struct strbuf *sql,
 			 struct sqlp *p)
 {
-	const char *sup = entity_field(em->ed, "subject") ? "COALESCE(s.supervisor, '')" : NULL;
-	const char *town = entity_field(em->ed, "township") ? "COALESCE(t.township, '')" : NULL;
+	const char *sup = entity_field(es->ed, "subject") ? "COALESCE(s.supervisor, '')" : NULL;
+	const char *town = entity_field(es->ed, "township") ? "COALESCE(t.township, '')" : NULL;
 
 	strbuf_addf(sql, "SELECT SUBSTR(t.%s, 1, 7) AS month, %s AS township, %s AS supervisor, "
-		    "%s AS until_month, '%s' AS measure, COALESCE(SUM(%s), 0) AS n FROM %s t%s "
-		    "WHERE t.%s >= ? AND t.%s <= ?", em->date, town ? town : "''", sup ? sup : "''",
-		    em->until ? em->until : "''", measure_codes[em->m], em->value, em->ed->table,
-		    sup ? " LEFT JOIN subjects s ON s.code = t.subject" : "", em->date, em->date);
+		    "%s AS until_month", es->date, town ? town : "''", sup ? sup : "''",
+		    es->until ? es->until : "''");
+	add_source_columns(sql, es->measures, sizeof(es->measures) / sizeof(es->measures[0]));
+	strbuf_addf(sql, " FROM %s t%s WHERE t.%s >= ? AND t.%s <= ?", es->ed->table,
+		    sup ? " LEFT JOIN subjects s ON s.code = t.subject" : "", es->date, es->date);
 	sqlp_text(p, from);
 	sqlp_text(p, to);
-	if (em->where)
-		strbuf_addf(sql, " AND %s", em->where);
-	restrict_rows(em->ed, "t", district, a, sql, p);
+	if (es->where)
+		strbuf_addf(sql, " AND %s", es->where);
+	restrict_rows(es->ed, "t", district, a, sql, p);
 	/* group by the expressions, not their positions: some are constants */
-	strbuf_addf(sql, " GROUP BY SUBSTR(t.%s, 1, 7)", em->date);
+	strbuf_addf(sql, " GROUP BY SUBSTR(t.%s, 1, 7)", es->date);
 	if (town)
 		strbuf_addf(sql, ", %s", town);
 	if (sup)
 		strbuf_addf(sql, ", %s", sup);
-	if (em->until)
-		strbuf_addf(sql, ", %s", em->until);
+	if (es->until)
+		strbuf_addf(sql, ", %s", es->until);
 }
 
-static void subject_select(const struct subject_measure *sm, const char *jan, const char *through,
-			   const char *district, const struct actor *a, struct strbuf *sql,
-			   struct sqlp *p)
+/* The determinations of months jan..through (list 0), or the list at the end of each (list 1). */
+static void subject_select(int list, const char *jan, const char *through, const char *district,
+			   const struct actor *a, struct strbuf *sql, struct sqlp *p)
 {
-	const char *month = sm->list ? "m.month" : "t.month";
+	const char *month = list ? "m.month" : "t.month";
 	char m[8], next[8];
 
 	strbuf_addf(sql, "SELECT %s AS month, t.township AS township, COALESCE(t.supervisor, '') "
-		    "AS supervisor, '' AS until_month, '%s' AS measure, COUNT(*) AS n FROM ",
-		    month, measure_codes[sm->m]);
-	if (!sm->list) {
-		strbuf_addstr(sql, "determinations t");
+		    "AS supervisor, '' AS until_month", month);
+	if (!list) {
+		add_source_columns(sql, determination_measures,
+				   sizeof(determination_measures) / sizeof(determination_measures[0]));
+		strbuf_addstr(sql, " FROM determinations t");
 		if (!district)
 			strbuf_addstr(sql, " JOIN subjects s ON s.code = t.subject");
-		strbuf_addf(sql, " WHERE t.month >= ? AND t.month <= ? AND %s", sm->where);
+		strbuf_addstr(sql, " WHERE t.month >= ? AND t.month <= ?");
 		sqlp_text(p, jan);
 		sqlp_text(p, through);
 		if (district)
@@ -145,36 +188,33 @@ static void subject_select(const struct subject_measure *sm, const char *jan, co
 		else
 			restrict_rows(&subject_desc, "s", NULL, a, sql, p);
 	} else {
+		add_source_columns(sql, list_measures, sizeof(list_measures) / sizeof(list_measures[0]));
 		/* the months, valid YYYY-MM by month_valid(), written into the SQL */
-		strbuf_addstr(sql, "subjects t JOIN (");
+		strbuf_addstr(sql, " FROM subjects t JOIN (");
 		for (snprintf(m, sizeof(m), "%s", jan); strcmp(m, through) <= 0;
 		     snprintf(m, sizeof(m), "%s", next)) {
 			strbuf_addf(sql, "%sSELECT '%s' AS month", strcmp(m, jan) ? " UNION ALL " : "", m);
 			month_add(m, 1, next);
 		}
 		strbuf_addstr(sql, ") m ON t.active_from <= m.month AND (t.active_to IS NULL OR "
-				   "t.active_to >= m.month)");
-		if (strstr(sm->where, "x.")) {
-			strbuf_addstr(sql, " LEFT JOIN (SELECT d.subject, MIN(d.month) AS first_fail "
-					   "FROM determinations d WHERE d.fail = 1 AND d.month >= ? AND "
-					   "d.month <= ?");
-			sqlp_text(p, jan);
-			sqlp_text(p, through);
-			if (district) {
-				strbuf_addstr(sql, " AND d.district = ?");
-				sqlp_text(p, district);
-			}
-			strbuf_addstr(sql, " GROUP BY d.subject) x ON x.subject = t.code");
+				   "t.active_to >= m.month) LEFT JOIN (SELECT d.subject, MIN(d.month) AS "
+				   "first_fail FROM determinations d WHERE d.fail = 1 AND d.month >= ? AND "
+				   "d.month <= ?");
+		sqlp_text(p, jan);
+		sqlp_text(p, through);
+		if (district) {
+			strbuf_addstr(sql, " AND d.district = ?");
+			sqlp_text(p, district);
 		}
-		strbuf_addf(sql, " WHERE %s", sm->where);
+		strbuf_addstr(sql, " GROUP BY d.subject) x ON x.subject = t.code WHERE 1 = 1");
 		restrict_rows(&subject_desc, "t", district, a, sql, p);
 	}
 	strbuf_addf(sql, " GROUP BY %s, t.township, COALESCE(t.supervisor, '')", month);
 }
 
 /*
- * Every measure of months jan..through as one UNION ALL of rows (month,
- * township, supervisor, until_month, measure, n): of `district`, or within
+ * Every source of months jan..through as one UNION ALL of rows (month,
+ * township, supervisor, until_month, measures…): of `district`, or within
  * the actor's scope when it is NULL.
  */
 static void cells_union(const char *jan, const char *through, const char *district,
@@ -185,15 +225,13 @@ static void cells_union(const char *jan, const char *through, const char *distri
 
 	snprintf(from, sizeof(from), "%s-01", jan);
 	snprintf(to, sizeof(to), "%s-31", through);
-	for (i = 0; i < sizeof(event_measures) / sizeof(event_measures[0]); i++) {
-		if (i)
-			strbuf_addstr(sql, " UNION ALL ");
-		event_select(&event_measures[i], from, to, district, a, sql, p);
-	}
-	for (i = 0; i < sizeof(subject_measures) / sizeof(subject_measures[0]); i++) {
+	for (i = 0; i < sizeof(event_sources) / sizeof(event_sources[0]); i++) {
+		event_select(&event_sources[i], from, to, district, a, sql, p);
 		strbuf_addstr(sql, " UNION ALL ");
-		subject_select(&subject_measures[i], jan, through, district, a, sql, p);
 	}
+	subject_select(0, jan, through, district, a, sql, p);
+	strbuf_addstr(sql, " UNION ALL ");
+	subject_select(1, jan, through, district, a, sql, p);
 }
 
 static int run(struct db *db, const char *sql, const struct sqlp *p, struct strbuf *err)
@@ -227,6 +265,45 @@ static int64_t fresh_months(struct db *db, const char *district, const char *jan
 		n = -1;
 	sqlp_release(&p);
 	return n;
+}
+
+/*
+ * The levels of the cells: 0 per township and department, and their sums
+ * over every township (1: township ALL), every department (2: supervisor
+ * ALL) or both (3), so that the figures of a district, a township or a
+ * department read few rows.  ALL is no code of a region or a department.
+ */
+#define LEVEL_TOWNSHIPS 1
+#define LEVEL_DEPARTMENTS 2
+static int rollup(struct db *db, const char *district, const char *jan, const char *through,
+		  struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	int level, ret = 0;
+
+	for (level = 1; !ret && level <= (LEVEL_TOWNSHIPS | LEVEL_DEPARTMENTS); level++) {
+		const char *town = level & LEVEL_TOWNSHIPS ? "'" ALL "'" : "township";
+		const char *dept = level & LEVEL_DEPARTMENTS ? "'" ALL "'" : "supervisor";
+		strbuf_reset(&sql);
+		strbuf_addstr(&sql, "INSERT INTO figure_cells (district, month, township, supervisor, "
+				    "until_month, level");
+		add_columns(&sql, "%s%.0s");
+		strbuf_addf(&sql, ") SELECT district, month, %s, %s, until_month, %d", town, dept, level);
+		add_columns(&sql, "SUM(%s)%.0s");
+		strbuf_addf(&sql, " FROM figure_cells WHERE district = ? AND level = 0 AND month >= ? "
+			    "AND month <= ? GROUP BY district, month, until_month%s%s%s%s",
+			    level & LEVEL_TOWNSHIPS ? "" : ", ", level & LEVEL_TOWNSHIPS ? "" : town,
+			    level & LEVEL_DEPARTMENTS ? "" : ", ", level & LEVEL_DEPARTMENTS ? "" : dept);
+		sqlp_release(&p);
+		sqlp_text(&p, district);
+		sqlp_text(&p, jan);
+		sqlp_text(&p, through);
+		ret = run(db, sql.buf, &p, err);
+	}
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return ret;
 }
 
 int cells_refresh(struct db *db, const char *district, const char *jan, const char *through,
@@ -264,13 +341,18 @@ int cells_refresh(struct db *db, const char *district, const char *jan, const ch
 		err))
 		goto cleanup;
 	sqlp_release(&p);
+	/* the sources' rows of one cell summed into one row */
 	strbuf_addstr(&sql, "INSERT INTO figure_cells (district, month, township, supervisor, "
-			    "until_month, measure, n) SELECT CAST(? AS TEXT), u.month, u.township, "
-			    "u.supervisor, u.until_month, u.measure, u.n FROM (");
+			    "until_month, level");
+	add_columns(&sql, "%s%.0s");
+	strbuf_addstr(&sql, ") SELECT CAST(? AS TEXT), u.month, u.township, u.supervisor, "
+			    "u.until_month, 0");
+	add_columns(&sql, "SUM(u.%s)%.0s");
+	strbuf_addstr(&sql, " FROM (");
 	sqlp_text(&p, district);
 	cells_union(jan, through, district, NULL, &sql, &p);
-	strbuf_addstr(&sql, ") u");
-	if (run(db, sql.buf, &p, err))
+	strbuf_addstr(&sql, ") u GROUP BY u.month, u.township, u.supervisor, u.until_month");
+	if (run(db, sql.buf, &p, err) || rollup(db, district, jan, through, err))
 		goto cleanup;
 	for (snprintf(m, sizeof(m), "%s", jan); strcmp(m, through) <= 0;
 	     snprintf(m, sizeof(m), "%s", next)) {
@@ -294,16 +376,6 @@ cleanup:
 	sqlp_release(&p);
 	strbuf_release(&sql);
 	return ret;
-}
-
-static int measure_parse(const char *code)
-{
-	int i;
-
-	for (i = 0; i < CM__COUNT; i++)
-		if (!strcmp(code, measure_codes[i]))
-			return i;
-	return -1;
 }
 
 /* The tally of `key` in *arr, added when new. */
@@ -344,7 +416,9 @@ int cells_read(struct db *db, const struct actor *a, const char *through,
 	*out = NULL;
 	*n = 0;
 	snprintf(jan, sizeof(jan), "%.4s-01", through);
-	strbuf_addf(&sql, "SELECT c.month, c.until_month, c.measure, %s, SUM(c.n) FROM ", key);
+	strbuf_addf(&sql, "SELECT c.month, c.until_month, %s", key);
+	add_columns(&sql, "SUM(c.%s)%.0s");
+	strbuf_addstr(&sql, " FROM ");
 	if (scope_where(&cells_desc, a, "c", &probe, &probe_p) == 0) {
 		/* the scope is a district, a township or a department: the stored cells */
 		strbuf_addf(&sql, "figure_cells c WHERE c.month >= ? AND c.month <= ?%s", probe.buf);
@@ -352,6 +426,16 @@ int cells_read(struct db *db, const struct actor *a, const char *through,
 		sqlp_text(&p, through);
 		for (size_t i = 0; i < probe_p.n; i++)
 			sqlp_text(&p, probe_p.v[i].s);
+		/*
+		 * the rows of one level: per township where the scope, the filter or
+		 * the breakdown names townships, else their sum; the same for
+		 * departments
+		 */
+		strbuf_addf(&sql, " AND c.level = %d",
+			    (a->role == ROLE_TOWNSHIP || (f && f->township) ||
+			     (by && !strcmp(by, "township")) ? 0 : LEVEL_TOWNSHIPS) |
+			    (a->role == ROLE_SUPERVISOR || (f && f->supervisor) ||
+			     (by && !strcmp(by, "supervisor")) ? 0 : LEVEL_DEPARTMENTS));
 	} else {
 		/* a finer scope: the same cells, computed within it */
 		strbuf_addstr(&sql, "(");
@@ -368,7 +452,7 @@ int cells_read(struct db *db, const struct actor *a, const char *through,
 		strbuf_addstr(&sql, " AND c.supervisor = ?");
 		sqlp_text(&p, f->supervisor);
 	}
-	strbuf_addstr(&sql, " GROUP BY c.month, c.until_month, c.measure");
+	strbuf_addstr(&sql, " GROUP BY c.month, c.until_month");
 	if (by)
 		strbuf_addf(&sql, ", %s", key);
 	if (db_prepare(db, sql.buf, &st, err))
@@ -376,20 +460,21 @@ int cells_read(struct db *db, const struct actor *a, const char *through,
 	sqlp_bind(&p, st, 1);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		const char *month = db_column_text(st, 0), *until = db_column_text(st, 1);
-		int m = measure_parse(db_column_text(st, 2)), i = atoi(month + 5) - 1;
+		int k, i = atoi(month + 5) - 1;
 		struct cell_tally *t;
 
-		if (m < 0 || i < 0 || i > 11)
+		if (i < 0 || i > 11)
 			continue;
-		t = tally_for(&arr, n, &cap, db_column_text(st, 3));
-		if (m == CM_HAZARDS_RECTIFIED) {
-			/* rectified in a later year: never within this one */
+		t = tally_for(&arr, n, &cap, db_column_text(st, 2));
+		if (*until) {
+			/* only hazards wait for a month: rectified in a later year, never in this one */
 			int year = strncmp(until, through, 4), j = year < 0 ? 0 : atoi(until + 5) - 1;
 			if (year <= 0 && j >= 0 && j <= 11)
-				t->rectified[i][j] += db_column_int64(st, 4);
-		} else {
-			t->n[i][m] += db_column_int64(st, 4);
+				t->rectified[i][j] += db_column_int64(st, 3 + CM_HAZARDS_RECTIFIED);
+			continue;
 		}
+		for (k = 0; k < CM__COUNT; k++)
+			t->n[i][k] += db_column_int64(st, 3 + k);
 	}
 	if (rc < 0)
 		goto cleanup;
