@@ -43,6 +43,17 @@ void reply_json(struct call *c, unsigned status, json_t *body)
 	c->res->content_type = "application/json; charset=utf-8";
 }
 
+void reply_json_text(struct call *c, unsigned status, struct strbuf *body)
+{
+	struct strbuf old = c->res->body;
+
+	c->res->body = *body;
+	*body = old;
+	strbuf_reset(body);
+	c->res->status = status;
+	c->res->content_type = "application/json; charset=utf-8";
+}
+
 void reply_problem(struct call *c, unsigned status, const char *detail, const char *field)
 {
 	http_problem(c->res, status, NULL, detail, field);

@@ -248,8 +248,12 @@ int api_entity_route(struct call *c, const char **seg, int nseg)
 	}
 	if (nseg == 2) {
 		if (!strcmp(m, "GET")) {
-			ret = entity_get(&c->mc, ed, id, &out, &e);
-			finish(c, ret, &e, 200, out);
+			struct strbuf text = STRBUF_INIT;
+			if ((ret = entity_get_text(&c->mc, ed, id, &text, &e)))
+				reply_model_error(c, &e);
+			else
+				reply_json_text(c, 200, &text);
+			strbuf_release(&text);
 		} else if (!strcmp(m, "PATCH")) {
 			if (read_json_object(c, &in))
 				goto done;

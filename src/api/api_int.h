@@ -24,6 +24,8 @@ struct call {
 
 /* Reply `body` (reference stolen) as JSON with `status`. */
 void reply_json(struct call *c, unsigned status, json_t *body);
+/* A body already written as JSON text (taken: *body is left empty). */
+void reply_json_text(struct call *c, unsigned status, struct strbuf *body);
 void reply_problem(struct call *c, unsigned status, const char *detail, const char *field);
 void reply_model_error(struct call *c, const struct model_error *e);
 void reply_no_content(struct call *c);

@@ -290,6 +290,9 @@ int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
 /* One record within scope, as JSON (masked). */
 int entity_get(const struct model_ctx *mc, const struct entity_desc *ed,
 	       int64_t id, json_t **out, struct model_error *e);
+/* The same written as compact JSON text into `out` (no JSON tree built: the hot read). */
+int entity_get_text(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
+		    struct strbuf *out, struct model_error *e);
 
 /* The history (versions, oldest first) of record `id` within scope. */
 int entity_history(const struct model_ctx *mc, const struct entity_desc *ed,

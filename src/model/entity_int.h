@@ -10,7 +10,7 @@
 struct db_stmt;
 
 /* Bound parameters collected while SQL is assembled. */
-#define SQLP_MAX 128
+#define SQLP_MAX 64
 struct sqlp {
 	size_t n;
 	struct {
@@ -44,6 +44,9 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		    struct model_error *e);
 void mask_value(const struct field_desc *fd, const char *plain, struct strbuf *out);
 json_t *record_json(const struct record *r, const struct crypto_keys *keys);
+/* The same as JSON text (what json_dumps would write of record_json), appended to `out`. */
+void record_json_write(const struct record *r, const struct crypto_keys *keys,
+		       struct strbuf *out);
 int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
 		    const char *secret, struct model_error *e);
 int entity_store(const struct model_ctx *mc, struct record *r, const struct record *old,

@@ -1544,6 +1544,67 @@ static void test_personal_data(void **state)
  * a length: the cut must fall between characters, or the message is not
  * UTF-8 (jansson refuses it, PostgreSQL refuses to store it).
  */
+/*
+ * The JSON text of a record (entity_get_text, the API's hot read) is the
+ * same JSON as its tree (entity_get): every kind of value, nulls, masked
+ * personal data, reals, money, booleans, the overdue flag and strings with
+ * characters that must be escaped.
+ */
+static void assert_text_same(const struct actor *a, const char *ent, int64_t id)
+{
+	struct model_ctx mc = ctx_of(a);
+	struct strbuf text = STRBUF_INIT;
+	struct model_error e;
+	json_error_t jerr;
+	json_t *tree = NULL, *parsed;
+
+	model_error_init(&e);
+	assert_int_equal(entity_get(&mc, entity_find(ent), id, &tree, &e), 0);
+	assert_int_equal(entity_get_text(&mc, entity_find(ent), id, &text, &e), 0);
+	parsed = json_loads(text.buf, 0, &jerr);
+	if (!parsed)
+		fail_msg("%s %" PRId64 ": not JSON: %s: %s", ent, id, jerr.text, text.buf);
+	if (!json_equal(parsed, tree)) {
+		char *want = json_dumps(tree, JSON_COMPACT);
+		fail_msg("%s %" PRId64 ":\n text %s\n tree %s", ent, id, text.buf, want);
+	}
+	/* and byte for byte what the API wrote of the tree before */
+	{
+		char *dumped = json_dumps(tree, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		assert_string_equal(text.buf, dumped);
+		free(dumped);
+	}
+	json_decref(parsed);
+	json_decref(tree);
+	strbuf_release(&text);
+	model_error_release(&e);
+}
+
+static void test_record_text(void **state)
+{
+	struct actor sys, office = mk_actor(ROLE_OFFICE, "D-OFFICE", NULL, NULL, NULL);
+	int64_t id;
+
+	actor_system(&sys);
+	assert_text_same(&office, "subjects", subject_id("S1")); /* masked name and phone */
+	assert_text_same(&office, "subjects", subject_id("S3")); /* nulls */
+	id = create_ok(&sys, "subjects",
+		       "{\"code\":\"S9\",\"name\":\"引号\\\"反斜杠\\\\换行\\n制表\\t\\u0001/斜杠\","
+		       "\"kind\":\"enterprise\",\"category\":\"restaurant\",\"township\":\"330101001\","
+		       "\"lat\":30.25,\"lon\":120.1234567,\"active_from\":\"2023-01\"}", NULL);
+	assert_text_same(&office, "subjects", id);
+	id = create_ok(&sys, "disputes",
+		       "{\"no\":\"TX-D1\",\"found_on\":\"2023-03-11\",\"source\":\"grid\","
+		       "\"category\":\"family\",\"subject\":\"S1\",\"mediation\":\"people\","
+		       "\"amount\":\"2000.55\"}", NULL);
+	assert_text_same(&office, "disputes", id); /* money, the overdue flag */
+	id = create_ok(&sys, "hazards",
+		       "{\"no\":\"TX-H1\",\"subject\":\"S1\",\"level\":\"major\",\"domain\":\"fire\","
+		       "\"found_on\":\"2023-03-08\",\"deadline\":\"2023-04-08\","
+		       "\"description\":\"消防通道堵塞\"}", NULL);
+	assert_text_same(&office, "hazards", id);
+}
+
 static void test_messages_utf8(void **state)
 {
 	struct actor office = mk_actor(ROLE_OFFICE, "D-OFFICE", NULL, NULL, NULL);
@@ -2747,6 +2808,7 @@ int main(void)
 						teardown_db),
 		cmocka_unit_test_setup_teardown(test_scope_roles, setup_district, teardown_db),
 		cmocka_unit_test_setup_teardown(test_personal_data, setup_district, teardown_db),
+		cmocka_unit_test_setup_teardown(test_record_text, setup_district, teardown_db),
 		cmocka_unit_test_setup_teardown(test_messages_utf8, setup_district, teardown_db),
 		cmocka_unit_test_setup_teardown(test_history, setup_district, teardown_db),
 		cmocka_unit_test_setup_teardown(test_list_params, setup_district, teardown_db),
