@@ -84,6 +84,13 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 		"(SELECT COUNT(*) FROM hazards h WHERE h.subject = s.code AND h.level = 'major' AND "
 		"h.rectified_on IS NULL AND h.deadline < ?) "
 		"FROM subjects s WHERE s.active_from <= ? AND (s.active_to IS NULL OR s.active_to >= ?)");
+	/* only the subjects that any of the risks can touch are counted */
+	strbuf_addf(&sql, " AND s.code IN (SELECT p.subject FROM petitions p WHERE p.received_on >= ? "
+		    "AND p.received_on <= ?%s UNION SELECT d.subject FROM disputes d WHERE d.status IN "
+		    "('registered', 'mediating') AND d.deadline < ?%s UNION SELECT h.subject FROM hazards h "
+		    "WHERE h.level = 'major' AND h.rectified_on IS NULL AND h.deadline < ?%s)",
+		    a->district ? " AND p.district = ?" : "", a->district ? " AND d.district = ?" : "",
+		    a->district ? " AND h.district = ?" : "");
 	sqlp_text(&p, start);
 	sqlp_text(&p, end);
 	sqlp_text(&p, start);
@@ -96,6 +103,16 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 	sqlp_text(&p, today);
 	sqlp_text(&p, month);
 	sqlp_text(&p, month);
+	sqlp_text(&p, pstart);
+	sqlp_text(&p, end);
+	if (a->district)
+		sqlp_text(&p, a->district);
+	sqlp_text(&p, today);
+	if (a->district)
+		sqlp_text(&p, a->district);
+	sqlp_text(&p, today);
+	if (a->district)
+		sqlp_text(&p, a->district);
 	scope_where(&subject_desc, a, "s", &sql, &p);
 	if (db_prepare(db, sql.buf, &st, &e->msg)) {
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");

@@ -18,9 +18,14 @@ export function yearStart(m) {
 }
 
 // The months with a determination (newest first) and the default one.
+// The same answer says where the report stands (latestEventMonth), so a
+// page that asks both waits for one request, not two in a row.
+let latestCache = null;
+onSessionClear(() => { latestCache = null; });
 export async function loadMonths() {
   try {
     const r = await api.get('/months');
+    latestCache = Promise.resolve(r.latest_event_month || null);
     return r.items || [];
   } catch (e) {
     return [];
@@ -39,8 +44,6 @@ export function defaultMonth(months) {
 
 // The last month with events in the user's district (the server says,
 // GET /months: where the district's report stands), or null.
-let latestCache = null;
-onSessionClear(() => { latestCache = null; });
 export function latestEventMonth() {
   if (!latestCache) {
     latestCache = api.get('/months').then((r) => r.latest_event_month || null, () => null);
