@@ -230,20 +230,23 @@ static int compute_month(struct db *db, const char *district, const char *month,
 		const char *p3[] = { dimension_codes[d], district, month, dimension_codes[d] };
 		int rc;
 
+		/* by the month and subject keys: a month has few overrides, not 2,000 probes */
 		strbuf_addf(&u, "UPDATE determinations SET %s_final = (SELECT CASE WHEN o.result = "
 			    "'fail' THEN 1 ELSE 0 END FROM overrides o WHERE o.month = "
 			    "determinations.month AND o.subject = determinations.subject AND "
-			    "o.dimension = ?) WHERE district = ? AND month = ? AND EXISTS (SELECT 1 "
-			    "FROM overrides o WHERE o.month = determinations.month AND o.subject = "
-			    "determinations.subject AND o.dimension = ?)", dimension_codes[d]);
+			    "o.dimension = ?) WHERE district = ? AND month = ? AND subject IN (SELECT "
+			    "o.subject FROM overrides o WHERE o.month = determinations.month AND "
+			    "o.dimension = ?)", dimension_codes[d]);
 		rc = exec_params(db, u.buf, p3, 4, err);
 		strbuf_release(&u);
 		if (rc)
 			goto cleanup;
 	}
+	/* the INSERT set `fail` from the provisional results: only overridden rows change */
 	if (exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
 			"accident_final + case_final + checklist_fail > 0 THEN 1 ELSE 0 END WHERE "
-			"district = ? AND month = ?", p2, 2, err))
+			"district = ? AND month = ? AND subject IN (SELECT o.subject FROM overrides o "
+			"WHERE o.month = determinations.month)", p2, 2, err))
 		goto cleanup;
 	{
 		struct db_stmt *st;
