@@ -1905,15 +1905,23 @@ out:
 	return ret;
 }
 
+/* Record `id` of `ed` within the actor's scope, if the actor may read `ed`. */
+static int load_readable(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
+			 struct record *r, struct model_error *e)
+{
+	if (!entity_can_read(ed, mc->actor)) {
+		record_init(r, ed);
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看%s", ed->label);
+	}
+	return load_scoped(mc, ed, id, r, e);
+}
+
 int entity_get(const struct model_ctx *mc, const struct entity_desc *ed,
 	       int64_t id, json_t **out, struct model_error *e)
 {
 	struct record r;
-	int ret;
+	int ret = load_readable(mc, ed, id, &r, e);
 
-	if (!entity_can_read(ed, mc->actor))
-		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看%s", ed->label);
-	ret = load_scoped(mc, ed, id, &r, e);
 	if (!ret)
 		*out = record_json(&r, mc->keys);
 	record_release(&r);
@@ -1924,11 +1932,8 @@ int entity_get_text(const struct model_ctx *mc, const struct entity_desc *ed, in
 		    struct strbuf *out, struct model_error *e)
 {
 	struct record r;
-	int ret;
+	int ret = load_readable(mc, ed, id, &r, e);
 
-	if (!entity_can_read(ed, mc->actor))
-		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看%s", ed->label);
-	ret = load_scoped(mc, ed, id, &r, e);
 	if (!ret)
 		record_json_write(&r, mc->keys, out);
 	record_release(&r);
