@@ -569,22 +569,17 @@ static int cmd_determine(struct globals *g, int argc, char **argv)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct actor sys;
-	char jan[8], **districts;
+	char jan[8];
 	struct db *db;
-	int i;
 
 	if (argc != 3 || strcmp(argv[1], "--through") || !month_valid(argv[2]))
 		die("usage: sanling determine --through YYYY-MM");
 	snprintf(jan, sizeof(jan), "%.4s-01", argv[2]);
 	db = open_db(g);
 	actor_system(&sys);
-	if (!(districts = assess_districts(db, &sys, &err)))
+	if (assess_refresh_all(db, &sys, jan, argv[2], &err))
 		die("determine: %s", err.buf);
-	for (i = 0; districts[i]; i++)
-		if (assess_refresh(db, districts[i], jan, argv[2], &err))
-			die("determine %s: %s", districts[i], err.buf);
-	printf("%s..%s: %d 个区县\n", jan, argv[2], i);
-	assess_districts_free(districts);
+	printf("%s..%s: 已是最新\n", jan, argv[2]);
 	strbuf_release(&err);
 	db_close(db);
 	return 0;

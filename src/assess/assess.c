@@ -21,23 +21,72 @@
 #include "model/enums.h"
 
 /*
- * The veto predicates.  Parameters, in order:
- *   petition: petition_rank, collective_persons, collective_rank
- *   accident: accident_casualties, accident_production_only
- *   case:     case_criminal, case_public_order_major
+ * The veto predicates, with a %s for each threshold of the rules: written
+ * against a rules row `r` (r.petition_rank, ...) to determine and explain,
+ * and against the loosest thresholds of a district's standards (numbers)
+ * to pass over, before any join, the events no standard can count.
+ * Every predicate is monotone in its thresholds, so the loosest is a bound.
  */
 #define LEVEL_RANK(col) "(CASE " col " WHEN 'village' THEN 1 WHEN 'township' THEN 2 " \
 	"WHEN 'county' THEN 3 WHEN 'city' THEN 4 WHEN 'province' THEN 5 " \
 	"WHEN 'national' THEN 6 ELSE 0 END)"
-static const char petition_veto[] =
-	"(" LEVEL_RANK("p.level") " >= CAST(? AS BIGINT) OR (p.persons >= CAST(? AS BIGINT) AND "
-	LEVEL_RANK("p.level") " >= CAST(? AS BIGINT)))";
-static const char accident_veto[] =
-	"(a.deaths + a.injuries >= CAST(? AS BIGINT) AND "
-	"(CAST(? AS BIGINT) = 0 OR a.production = 1))";
-static const char case_veto[] =
-	"((CAST(? AS BIGINT) = 1 AND c.kind = 'criminal') OR "
-	"(CAST(? AS BIGINT) = 1 AND c.kind = 'public_order' AND c.major_impact = 1))";
+static const struct veto {
+	const char *sql;
+	int first, n; /* its thresholds in rule_columns */
+} vetoes[DIM__COUNT] = {
+	{ "(" LEVEL_RANK("p.level") " >= %s OR (p.persons >= %s AND " LEVEL_RANK("p.level")
+	  " >= %s))", 0, 3 },
+	{ "(a.deaths + a.injuries >= %s AND (%s = 0 OR a.production = 1))", 3, 2 },
+	{ "((%s = 1 AND c.kind = 'criminal') OR (%s = 1 AND c.kind = 'public_order' AND "
+	  "c.major_impact = 1))", 5, 2 },
+};
+
+/* The thresholds, in the order of the predicates' %s; the loosest of those before LOOSE_MAX is the least. */
+static const char *const rule_columns[] = {
+	"petition_rank", "collective_persons", "collective_rank", "accident_casualties",
+	"accident_production_only", "case_criminal", "case_public_order_major",
+};
+#define NRULES 7
+#define LOOSE_MAX 5
+
+static void rule_values(const struct assess_rules *r, int v[NRULES])
+{
+	v[0] = r->petition_rank;
+	v[1] = r->collective_persons;
+	v[2] = r->collective_rank;
+	v[3] = r->accident_casualties;
+	v[4] = r->accident_production_only;
+	v[5] = r->case_criminal;
+	v[6] = r->case_public_order_major;
+}
+
+/* The veto of dimension `d` against the rules row `r`, or against the numbers `lit`. */
+static void veto_sql(struct strbuf *sql, int d, const int *lit)
+{
+	const struct veto *v = &vetoes[d];
+	char t[3][32];
+	int i;
+
+	for (i = 0; i < v->n; i++) {
+		if (lit)
+			snprintf(t[i], sizeof(t[i]), "%d", lit[v->first + i]);
+		else
+			snprintf(t[i], sizeof(t[i]), "r.%s", rule_columns[v->first + i]);
+	}
+	strbuf_addf(sql, v->sql, t[0], t[1], v->n > 2 ? t[2] : "");
+}
+
+/* A rules row (kind, thresholds, checklist, checklist_pass) of `r`, as a SELECT of numbers. */
+static void rules_row_sql(struct strbuf *sql, const char *kind, const struct assess_rules *r)
+{
+	int v[NRULES], i;
+
+	rule_values(r, v);
+	strbuf_addf(sql, "SELECT '%s' AS kind", kind);
+	for (i = 0; i < NRULES; i++)
+		strbuf_addf(sql, ", %d AS %s", v[i], rule_columns[i]);
+	strbuf_addf(sql, ", %d AS checklist, %d AS checklist_pass", r->checklist, r->checklist_pass);
+}
 
 static const char *const dimension_codes[DIM__COUNT] = { "petition", "accident", "case" };
 static const enum role dimension_roles[DIM__COUNT] = { ROLE_PETITION, ROLE_SAFETY, ROLE_POLICE };
@@ -67,21 +116,6 @@ int petition_level_rank(const char *level)
 		if (!strcmp(level, ranks[i]))
 			return i + 1;
 	return 0;
-}
-
-static void bind_rules(struct db_stmt *st, int *n, const struct assess_rules *r, int dim)
-{
-	if (dim == DIM_PETITION) {
-		db_bind_int64(st, ++*n, r->petition_rank);
-		db_bind_int64(st, ++*n, r->collective_persons);
-		db_bind_int64(st, ++*n, r->collective_rank);
-	} else if (dim == DIM_ACCIDENT) {
-		db_bind_int64(st, ++*n, r->accident_casualties);
-		db_bind_int64(st, ++*n, r->accident_production_only);
-	} else {
-		db_bind_int64(st, ++*n, r->case_criminal);
-		db_bind_int64(st, ++*n, r->case_public_order_major);
-	}
 }
 
 int assess_rules_for(struct db *db, const char *district, const char *kind, const char *month,
@@ -160,114 +194,149 @@ static int exec_params(struct db *db, const char *sql, const char *const *p, int
 	return rc < 0 ? -1 : 0;
 }
 
-/* Compute month `month` of `district` into determinations (in a transaction). */
+/* The kinds of subject, each judged by the standard of its own. */
+static const char *const subject_kinds[] = { "village", "community", "enterprise", "institution" };
+#define NKINDS (sizeof(subject_kinds) / sizeof(subject_kinds[0]))
+
+/* Subject `s` is on the list in month ? (bound twice). */
+#define ON_LIST "s.active_from <= ? AND (s.active_to IS NULL OR s.active_to >= ?)"
+
+/* The events of each dimension: table, alias and date column. */
+static const char *const dimension_events[DIM__COUNT][3] = {
+	{ "petitions", "p", "received_on" },
+	{ "accidents", "a", "occurred_on" },
+	{ "cases", "c", "occurred_on" },
+};
+
+/*
+ * Compute month `month` of `district` into determinations (in a
+ * transaction): a row for each subject on the list that an event of the
+ * month or the checklist fails, or that an override touches; the others
+ * comply.  The events are read by district and date, once, and only those
+ * that the loosest standard can count are joined to their subject.
+ */
 static int compute_month(struct db *db, const char *district, const char *month, int64_t version,
 			 struct strbuf *err)
 {
-	static const char *const kinds[] = { "village", "community", "enterprise", "institution" };
-	struct strbuf sql = STRBUF_INIT;
+	struct strbuf sql = STRBUF_INIT, rules = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
 	char start[16], end[16];
 	const char *p2[] = { district, month };
+	int loose[NRULES], v[NRULES], i, d, ret = -1;
+	int64_t overridden = 0;
 	size_t k;
-	int d, ret = -1;
 
 	snprintf(start, sizeof(start), "%s-01", month);
 	snprintf(end, sizeof(end), "%s-31", month);
+	/* the rules of each kind, as a table r, and the loosest of them */
+	strbuf_addch(&rules, '(');
+	for (k = 0; k < NKINDS; k++) {
+		struct assess_rules r;
+		if (assess_rules_for(db, district, subject_kinds[k], month, &r, err))
+			goto cleanup;
+		if (k)
+			strbuf_addstr(&rules, " UNION ALL ");
+		rules_row_sql(&rules, subject_kinds[k], &r);
+		rule_values(&r, v);
+		for (i = 0; i < NRULES; i++)
+			if (!k || (i < LOOSE_MAX ? v[i] < loose[i] : v[i] > loose[i]))
+				loose[i] = v[i];
+	}
+	strbuf_addstr(&rules, ") r");
 	if (exec_params(db, "DELETE FROM determinations WHERE district = ? AND month = ?", p2, 2, err))
 		goto cleanup;
-	strbuf_addf(&sql,
-		"INSERT INTO determinations (district, month, subject, kind, township, supervisor, "
-		"grid, standard, petition_fail, accident_fail, case_fail, petition_final, "
-		"accident_final, case_final, checklist_fail, fail) "
-		"SELECT x.district, CAST(? AS TEXT), x.code, x.kind, x.township, x.supervisor, x.grid, "
-		"CAST(? AS TEXT), x.pf, x.af, x.cf, x.pf, x.af, x.cf, x.kf, "
-		"CASE WHEN x.pf + x.af + x.cf + x.kf > 0 THEN 1 ELSE 0 END FROM ("
-		"SELECT s.district, s.code, s.kind, s.township, s.supervisor, s.grid, "
-		/* the checklist, when the standard turns it on: a score at the pass mark */
-		"CASE WHEN CAST(? AS BIGINT) = 1 AND NOT EXISTS (SELECT 1 FROM checklists k WHERE "
-		"k.subject = s.code AND k.month = ? AND k.score >= CAST(? AS BIGINT)) THEN 1 ELSE 0 "
-		"END AS kf, "
-		"CASE WHEN EXISTS (SELECT 1 FROM petitions p WHERE p.subject = s.code AND "
-		"p.received_on >= ? AND p.received_on <= ? AND %s) THEN 1 ELSE 0 END AS pf, "
-		"CASE WHEN EXISTS (SELECT 1 FROM accidents a WHERE a.subject = s.code AND "
-		"a.occurred_on >= ? AND a.occurred_on <= ? AND %s) THEN 1 ELSE 0 END AS af, "
-		"CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.subject = s.code AND "
-		"c.occurred_on >= ? AND c.occurred_on <= ? AND %s) THEN 1 ELSE 0 END AS cf "
-		"FROM subjects s WHERE s.district = ? AND s.kind = ? AND s.active_from <= ? AND "
-		"(s.active_to IS NULL OR s.active_to >= ?)) x",
-		petition_veto, accident_veto, case_veto);
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		struct assess_rules r;
-		struct db_stmt *st;
-		int n = 0, rc;
-
-		if (assess_rules_for(db, district, kinds[k], month, &r, err))
-			goto cleanup;
-		if (db_prepare(db, sql.buf, &st, err))
-			goto cleanup;
-		db_bind_text(st, ++n, month);
-		db_bind_text(st, ++n, r.code);
-		db_bind_int64(st, ++n, r.checklist);
-		db_bind_text(st, ++n, month);
-		db_bind_int64(st, ++n, r.checklist_pass);
-		for (d = 0; d < DIM__COUNT; d++) {
-			db_bind_text(st, ++n, start);
-			db_bind_text(st, ++n, end);
-			bind_rules(st, &n, &r, d);
-		}
-		db_bind_text(st, ++n, district);
-		db_bind_text(st, ++n, kinds[k]);
-		db_bind_text(st, ++n, month);
-		db_bind_text(st, ++n, month);
-		rc = db_step(st, err);
-		db_finalize(st);
-		if (rc < 0)
-			goto cleanup;
-	}
-	/* overrides replace the provisional result of their dimension */
+	strbuf_addstr(&sql, "INSERT INTO determinations (district, month, subject, petition_fail, "
+			    "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
+			    "case_final, fail) SELECT CAST(? AS TEXT), CAST(? AS TEXT), f.subject, "
+			    "MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), MAX(f.pf), MAX(f.af), "
+			    "MAX(f.cf), 1 FROM (");
+	sqlp_text(&p, district);
+	sqlp_text(&p, month);
 	for (d = 0; d < DIM__COUNT; d++) {
-		struct strbuf u = STRBUF_INIT;
-		const char *p3[] = { dimension_codes[d], district, month, dimension_codes[d] };
-		int rc;
-
-		/* by the month and subject keys: a month has few overrides, not 2,000 probes */
-		strbuf_addf(&u, "UPDATE determinations SET %s_final = (SELECT CASE WHEN o.result = "
-			    "'fail' THEN 1 ELSE 0 END FROM overrides o WHERE o.month = "
-			    "determinations.month AND o.subject = determinations.subject AND "
-			    "o.dimension = ?) WHERE district = ? AND month = ? AND subject IN (SELECT "
-			    "o.subject FROM overrides o WHERE o.month = determinations.month AND "
-			    "o.dimension = ?)", dimension_codes[d]);
-		rc = exec_params(db, u.buf, p3, 4, err);
-		strbuf_release(&u);
-		if (rc)
-			goto cleanup;
+		const char *const *ev = dimension_events[d];
+		/* CROSS JOIN: SQLite keeps this order (events first); PostgreSQL plans freely */
+		strbuf_addf(&sql, "SELECT %s.subject AS subject, %d AS pf, %d AS af, %d AS cf, 0 AS kf "
+			    "FROM %s %s CROSS JOIN subjects s CROSS JOIN %s WHERE %s.district = ? AND "
+			    "%s.%s >= ? AND %s.%s <= ? AND ", ev[1], d == DIM_PETITION,
+			    d == DIM_ACCIDENT, d == DIM_CASE, ev[0], ev[1], rules.buf, ev[1], ev[1],
+			    ev[2], ev[1], ev[2]);
+		veto_sql(&sql, d, loose);
+		strbuf_addf(&sql, " AND s.code = %s.subject AND s.district = ? AND " ON_LIST
+			    " AND r.kind = s.kind AND ", ev[1]);
+		veto_sql(&sql, d, NULL);
+		strbuf_addstr(&sql, " UNION ALL ");
+		sqlp_text(&p, district);
+		sqlp_text(&p, start);
+		sqlp_text(&p, end);
+		sqlp_text(&p, district);
+		sqlp_text(&p, month);
+		sqlp_text(&p, month);
 	}
-	/* the INSERT set `fail` from the provisional results: only overridden rows change */
-	if (exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
-			"accident_final + case_final + checklist_fail > 0 THEN 1 ELSE 0 END WHERE "
-			"district = ? AND month = ? AND subject IN (SELECT o.subject FROM overrides o "
-			"WHERE o.month = determinations.month)", p2, 2, err))
+	/* the checklist, where the standard of the kind turns it on: a score at the pass mark */
+	strbuf_addf(&sql, "SELECT s.code, 0, 0, 0, 1 FROM subjects s CROSS JOIN %s WHERE "
+		    "s.district = ? AND r.kind = s.kind AND r.checklist = 1 AND " ON_LIST " AND "
+		    "NOT EXISTS (SELECT 1 FROM checklists k WHERE k.subject = s.code AND k.month = ? "
+		    "AND k.score >= r.checklist_pass)) f GROUP BY f.subject", rules.buf);
+	sqlp_text(&p, district);
+	sqlp_text(&p, month);
+	sqlp_text(&p, month);
+	sqlp_text(&p, month);
+	if (sqlp_run(db, sql.buf, &p, err))
 		goto cleanup;
-	{
-		struct db_stmt *st;
-		int rc;
-		if (db_prepare(db, "INSERT INTO assess_months (district, month, computed_version, "
-			       "computed_at, published) VALUES (?, ?, ?, ?, 0) ON CONFLICT (district, "
-			       "month) DO UPDATE SET computed_version = excluded.computed_version, "
-			       "computed_at = excluded.computed_at", &st, err))
+	/* overrides replace the provisional result of their dimension: a month has few */
+	sqlp_release(&p);
+	sqlp_text(&p, district);
+	sqlp_text(&p, month);
+	if (sqlp_aggregate(db, "SELECT COUNT(*) FROM overrides WHERE district = ? AND month = ?",
+			   &p, &overridden, 1, err))
+		goto cleanup;
+	if (overridden) {
+		sqlp_release(&p);
+		sqlp_text(&p, district);
+		sqlp_text(&p, month);
+		sqlp_text(&p, month);
+		sqlp_text(&p, month);
+		/* a subject on the list that passed, overridden: a row to override */
+		if (sqlp_run(db, "INSERT INTO determinations (district, month, subject, petition_fail, "
+			     "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
+			     "case_final, fail) SELECT DISTINCT s.district, o.month, s.code, 0, 0, 0, 0, "
+			     "0, 0, 0, 0 FROM overrides o JOIN subjects s ON s.code = o.subject WHERE "
+			     "o.district = ? AND o.month = ? AND " ON_LIST " AND s.district = o.district "
+			     "AND NOT EXISTS (SELECT 1 FROM determinations x WHERE x.month = o.month AND "
+			     "x.subject = o.subject)", &p, err))
 			goto cleanup;
-		db_bind_text(st, 1, district);
-		db_bind_text(st, 2, month);
-		db_bind_int64(st, 3, version);
-		db_bind_int64(st, 4, time_now());
-		rc = db_step(st, err);
-		db_finalize(st);
-		if (rc < 0)
+		for (d = 0; d < DIM__COUNT; d++) {
+			const char *p3[] = { dimension_codes[d], district, month, dimension_codes[d] };
+			strbuf_reset(&sql);
+			strbuf_addf(&sql, "UPDATE determinations SET %s_final = (SELECT CASE WHEN "
+				    "o.result = 'fail' THEN 1 ELSE 0 END FROM overrides o WHERE o.month = "
+				    "determinations.month AND o.subject = determinations.subject AND "
+				    "o.dimension = ?) WHERE district = ? AND month = ? AND subject IN "
+				    "(SELECT o.subject FROM overrides o WHERE o.month = "
+				    "determinations.month AND o.dimension = ?)", dimension_codes[d]);
+			if (exec_params(db, sql.buf, p3, 4, err))
+				goto cleanup;
+		}
+		if (exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
+				"accident_final + case_final + checklist_fail > 0 THEN 1 ELSE 0 END "
+				"WHERE district = ? AND month = ?", p2, 2, err))
 			goto cleanup;
 	}
+	sqlp_release(&p);
+	sqlp_text(&p, district);
+	sqlp_text(&p, month);
+	sqlp_int(&p, version);
+	sqlp_int(&p, time_now());
+	if (sqlp_run(db, "INSERT INTO assess_months (district, month, computed_version, computed_at, "
+		     "published) VALUES (?, ?, ?, ?, 0) ON CONFLICT (district, month) DO UPDATE SET "
+		     "computed_version = excluded.computed_version, computed_at = "
+		     "excluded.computed_at", &p, err))
+		goto cleanup;
 	ret = 0;
 cleanup:
+	sqlp_release(&p);
 	strbuf_release(&sql);
+	strbuf_release(&rules);
 	return ret;
 }
 
@@ -358,23 +427,59 @@ cleanup:
 
 /* ---- districts of an actor ---- */
 
-char **assess_districts(struct db *db, const struct actor *a, struct strbuf *err)
+char **assess_districts(struct db *db, const struct actor *a, enum assess_which which,
+			const char *from, const char *to, struct strbuf *err)
 {
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
 	struct db_stmt *st;
 	char **out = NULL;
 	size_t n = 0;
-	int rc;
+	int rc, y1, m1, y2, m2, months;
 
-	if (a->role != ROLE_SYSTEM) {
-		out = calloc(2, sizeof(*out));
-		if (!out)
-			abort();
-		if (a->district && !(out[0] = strdup(a->district)))
+	if ((a->role != ROLE_SYSTEM && !a->district) ||
+	    (which != DISTRICTS_ALL && (month_parse(from, &y1, &m1) || month_parse(to, &y2, &m2)))) {
+		if (!(out = calloc(1, sizeof(*out))))
 			abort();
 		return out;
 	}
-	if (db_prepare(db, "SELECT code FROM regions WHERE level = 'district' ORDER BY code", &st, err))
+	months = which == DISTRICTS_ALL ? 0 : (y2 * 12 + m2) - (y1 * 12 + m1) + 1;
+	strbuf_addstr(&sql, "SELECT r.code FROM regions r");
+	if (which != DISTRICTS_ALL)
+		strbuf_addstr(&sql, " LEFT JOIN assess_versions av ON av.district = r.code "
+				    "LEFT JOIN figure_versions fv ON fv.district = r.code");
+	strbuf_addstr(&sql, " WHERE r.level = 'district'");
+	if (a->role != ROLE_SYSTEM) {
+		strbuf_addstr(&sql, " AND r.code = ?");
+		sqlp_text(&p, a->district);
+	}
+	/* what assess_refresh and cells_refresh find stale, for every district at once */
+	if (which != DISTRICTS_ALL) {
+		strbuf_addf(&sql, " AND ((SELECT COUNT(*) FROM assess_months m WHERE m.district = r.code "
+			    "AND m.month >= ? AND m.month <= ? AND (m.published = 1 OR "
+			    "m.computed_version = COALESCE(av.version, 0))) < %d", months);
+		sqlp_text(&p, from);
+		sqlp_text(&p, to);
+		if (which == DISTRICTS_STALE_CELLS) {
+			strbuf_addf(&sql, " OR (SELECT COUNT(*) FROM figure_months f WHERE f.district = "
+				    "r.code AND f.month >= ? AND f.month <= ? AND f.assess_version = "
+				    "COALESCE(av.version, 0) AND f.figure_version = COALESCE(fv.version, "
+				    "0)) < %d", months);
+			sqlp_text(&p, from);
+			sqlp_text(&p, to);
+		}
+		strbuf_addch(&sql, ')');
+	}
+	strbuf_addstr(&sql, " ORDER BY r.code");
+	rc = db_prepare(db, sql.buf, &st, err);
+	strbuf_release(&sql);
+	if (rc) {
+		sqlp_release(&p);
 		return NULL;
+	}
+	sqlp_bind(&p, st, 1);
+	if (!(out = calloc(1, sizeof(*out))))
+		abort();
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		char **grown = realloc(out, (n + 2) * sizeof(*out));
 		if (!grown)
@@ -385,13 +490,25 @@ char **assess_districts(struct db *db, const struct actor *a, struct strbuf *err
 		out[n] = NULL;
 	}
 	db_finalize(st);
+	sqlp_release(&p);
 	if (rc < 0) {
 		assess_districts_free(out);
 		return NULL;
 	}
-	if (!out && !(out = calloc(1, sizeof(*out))))
-		abort();
 	return out;
+}
+
+int assess_refresh_all(struct db *db, const struct actor *a, const char *from, const char *to,
+		       struct strbuf *err)
+{
+	char **districts = assess_districts(db, a, DISTRICTS_STALE, from, to, err);
+	int i, ret = districts ? 0 : -1;
+
+	for (i = 0; !ret && districts[i]; i++)
+		if (assess_refresh(db, districts[i], from, to, err))
+			ret = -1;
+	assess_districts_free(districts);
+	return ret;
 }
 
 void assess_districts_free(char **d)
@@ -555,7 +672,7 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 {
 	struct strbuf obj = STRBUF_INIT, detail = STRBUF_INIT;
 	struct db_stmt *st = NULL;
-	const char *p[2] = { month, subject };
+	const char *p[4] = { subject, month, month };
 	char *found = NULL;
 	int ret, d, rc;
 
@@ -573,8 +690,8 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 	if ((ret = begin_act(db, a, month, 1, e)))
 		return ret;
 	/* the subject must be on the list that month, in the actor's district */
-	if (db_query_value(db, "SELECT district FROM determinations WHERE month = ? AND subject = ?",
-			   p, 2, &found, &e->msg)) {
+	if (db_query_value(db, "SELECT s.district FROM subjects s WHERE s.code = ? AND " ON_LIST,
+			   p, 3, &found, &e->msg)) {
 		db_rollback(db);
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}
@@ -733,11 +850,16 @@ int assess_month_json(struct db *db, const struct actor *a, const char *month, j
 	}
 	db_finalize(st);
 	o = json_pack("{ss sb so}", "month", month, "published", pub, "certified", cert);
-	if (db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(fail), 0), COALESCE(SUM(petition_final), 0), "
+	/* the subjects on the list; those without a row complied */
+	if (db_prepare(db, "SELECT (SELECT COUNT(*) FROM subjects s WHERE s.district = ? AND "
+		       ON_LIST "), COALESCE(SUM(fail), 0), COALESCE(SUM(petition_final), 0), "
 		       "COALESCE(SUM(accident_final), 0), COALESCE(SUM(case_final), 0) FROM "
 		       "determinations WHERE district = ? AND month = ?", &st, &e->msg) == 0) {
 		db_bind_text(st, 1, a->district);
 		db_bind_text(st, 2, month);
+		db_bind_text(st, 3, month);
+		db_bind_text(st, 4, a->district);
+		db_bind_text(st, 5, month);
 		if (db_step(st, &e->msg) == DB_ROW)
 			json_object_set_new(o, "counts", json_pack("{sI sI sI sI sI}",
 				"subjects", (json_int_t)db_column_int64(st, 0),
@@ -759,8 +881,10 @@ int assess_results_json(struct db *db, const struct actor *a, const char *month,
 	struct sqlp p = SQLP_INIT;
 	struct db_stmt *st = NULL;
 	json_t *items = NULL, *cert;
+	struct assess_rules rules[NKINDS];
 	int64_t total = 0, computed;
 	int rc, d, pub, ret = 0;
+	size_t k;
 
 	if (!month || !month_valid(month))
 		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
@@ -784,31 +908,38 @@ int assess_results_json(struct db *db, const struct actor *a, const char *month,
 		json_object_set_new(cert, dimension_codes[d], json_boolean(v != NULL));
 		free(v);
 	}
-	strbuf_addstr(&where, " FROM determinations d JOIN subjects s ON s.code = d.subject "
-			      "WHERE d.district = ? AND d.month = ?");
+	/* the subjects on the list, each with its row or none: it complied */
+	for (k = 0; k < NKINDS; k++)
+		if (assess_rules_for(db, a->district, subject_kinds[k], month, &rules[k], &e->msg))
+			goto dberr;
+	strbuf_addstr(&where, " FROM subjects s LEFT JOIN determinations d ON d.month = ? AND "
+			      "d.subject = s.code WHERE s.district = ? AND " ON_LIST);
+	sqlp_text(&p, month);
 	sqlp_text(&p, a->district);
+	sqlp_text(&p, month);
 	sqlp_text(&p, month);
 	scope_where(&subject_desc, a, "s", &where, &p);
 	if (township) {
-		strbuf_addstr(&where, " AND d.township = ?");
+		strbuf_addstr(&where, " AND s.township = ?");
 		sqlp_text(&p, township);
 	}
 	if (kind) {
-		strbuf_addstr(&where, " AND d.kind = ?");
+		strbuf_addstr(&where, " AND s.kind = ?");
 		sqlp_text(&p, enum_lookup(&enum_subject_kind, kind));
 	}
 	if (fail) {
-		strbuf_addstr(&where, " AND d.fail = ?");
+		strbuf_addstr(&where, " AND COALESCE(d.fail, 0) = ?");
 		sqlp_int(&p, atoi(fail));
 	}
 	strbuf_addf(&sql, "SELECT COUNT(*)%s", where.buf);
 	if (sqlp_aggregate(db, sql.buf, &p, &total, 1, &e->msg))
 		goto dberr;
 	strbuf_reset(&sql);
-	strbuf_addf(&sql, "SELECT d.subject, s.name, d.kind, d.township, d.supervisor, d.standard, "
-		    "d.petition_fail, d.accident_fail, d.case_fail, d.petition_final, "
-		    "d.accident_final, d.case_final, d.fail%s ORDER BY d.fail DESC, d.subject "
-		    "LIMIT ? OFFSET ?", where.buf);
+	strbuf_addf(&sql, "SELECT s.code, s.name, s.kind, s.township, s.supervisor, "
+		    "COALESCE(d.petition_fail, 0), COALESCE(d.accident_fail, 0), "
+		    "COALESCE(d.case_fail, 0), COALESCE(d.petition_final, 0), "
+		    "COALESCE(d.accident_final, 0), COALESCE(d.case_final, 0), COALESCE(d.fail, 0)%s "
+		    "ORDER BY COALESCE(d.fail, 0) DESC, s.code LIMIT ? OFFSET ?", where.buf);
 	if (db_prepare(db, sql.buf, &st, &e->msg))
 		goto dberr;
 	sqlp_bind(&p, st, 1);
@@ -816,14 +947,18 @@ int assess_results_json(struct db *db, const struct actor *a, const char *month,
 	db_bind_int64(st, (int)p.n + 2, (int64_t)(page - 1) * page_size);
 	items = json_array();
 	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
-		json_t *row = json_pack("{ss ss ss ss ss* ss sb}", "subject", db_column_text(st, 0),
-					"name", db_column_text(st, 1), "kind", db_column_text(st, 2),
-					"township", db_column_text(st, 3),
-					"supervisor", db_column_is_null(st, 4) ? NULL : db_column_text(st, 4),
-					"standard", db_column_text(st, 5),
-					"complies", db_column_int64(st, 12) == 0);
+		const char *standard = "default";
+		json_t *row;
+		for (k = 0; k < NKINDS; k++)
+			if (!strcmp(db_column_text(st, 2), subject_kinds[k]))
+				standard = rules[k].code;
+		row = json_pack("{ss ss ss ss ss* ss sb}", "subject", db_column_text(st, 0),
+				"name", db_column_text(st, 1), "kind", db_column_text(st, 2),
+				"township", db_column_text(st, 3),
+				"supervisor", db_column_is_null(st, 4) ? NULL : db_column_text(st, 4),
+				"standard", standard, "complies", db_column_int64(st, 11) == 0);
 		for (d = 0; d < DIM__COUNT; d++) {
-			int prov = db_column_int64(st, 6 + d) != 0, fin = db_column_int64(st, 9 + d) != 0;
+			int prov = db_column_int64(st, 5 + d) != 0, fin = db_column_int64(st, 8 + d) != 0;
 			json_object_set_new(row, dimension_codes[d], json_pack("{sb sb sb}",
 				"provisional_fail", prov, "fail", fin, "overridden", prov != fin));
 		}
@@ -854,8 +989,15 @@ cleanup:
  * counted: by the rules, and only when the subject was on the list that
  * month (`on_list`; before it joined nothing counts against it).
  */
-static int explain_events(struct db *db, const char *sql, const struct assess_rules *r, int dim,
-			  int on_list, const char *subject, const char *start, const char *end,
+static const char *const explain_columns[DIM__COUNT] = {
+	"p.no, p.received_on, p.channel, p.level, CAST(p.persons AS TEXT) AS persons, p.status",
+	"a.no, a.occurred_on, a.domain, CAST(a.deaths AS TEXT) AS deaths, CAST(a.injuries AS TEXT) "
+	"AS injuries, CAST(a.production AS TEXT) AS production, a.class",
+	"c.no, c.occurred_on, c.kind, CAST(c.major_impact AS TEXT) AS major_impact, c.category, "
+	"c.status",
+};
+
+static int explain_events(struct db *db, const char *sql, int on_list, const char *subject, const char *start, const char *end,
 			  json_t *arr, struct strbuf *err)
 {
 	struct db_stmt *st;
@@ -863,7 +1005,6 @@ static int explain_events(struct db *db, const char *sql, const struct assess_ru
 
 	if (db_prepare(db, sql, &st, err))
 		return -1;
-	bind_rules(st, &n, r, dim);
 	db_bind_text(st, ++n, subject);
 	db_bind_text(st, ++n, start);
 	db_bind_text(st, ++n, end);
@@ -930,6 +1071,11 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 	if (r.checklist)
 		json_object_set_new(json_object_get(o, "standard"), "checklist_pass",
 				    json_integer(r.checklist_pass));
+	/* on the list by its months; then its row, or none: it complied */
+	{
+		const char *from = record_get(&s, "active_from"), *to = record_get(&s, "active_to");
+		on_list = from && strcmp(from, month) <= 0 && (!to || strcmp(month, to) <= 0);
+	}
 	if (db_prepare(db, "SELECT petition_fail, accident_fail, case_fail, petition_final, "
 		       "accident_final, case_final, fail, checklist_fail FROM determinations WHERE "
 		       "month = ? AND subject = ?", &st, &e->msg))
@@ -937,42 +1083,37 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 	db_bind_text(st, 1, month);
 	db_bind_text(st, 2, subject);
 	rc = db_step(st, &e->msg);
-	if (rc == DB_ROW) {
-		on_list = 1;
-		json_object_set_new(o, "complies", json_boolean(db_column_int64(st, 6) == 0));
+	if (rc >= 0 && on_list) {
+		int row = rc == DB_ROW;
+		json_object_set_new(o, "complies", json_boolean(!row || db_column_int64(st, 6) == 0));
 		for (d = 0; d < DIM__COUNT; d++)
 			json_object_set_new(o, dimension_codes[d], json_pack("{sb sb}",
-				"provisional_fail", db_column_int64(st, d) != 0,
-				"fail", db_column_int64(st, 3 + d) != 0));
-		json_object_set_new(o, "checklist_fail", json_boolean(db_column_int64(st, 7) != 0));
+				"provisional_fail", row && db_column_int64(st, d) != 0,
+				"fail", row && db_column_int64(st, 3 + d) != 0));
+		json_object_set_new(o, "checklist_fail",
+				    json_boolean(row && db_column_int64(st, 7) != 0));
 	}
 	db_finalize(st);
 	st = NULL;
 	if (rc < 0)
 		goto dberr;
+	rc = 0;
 	json_object_set_new(o, "on_list", json_boolean(on_list));
 	for (d = 0; d < DIM__COUNT; d++)
 		ev[d] = json_array();
-	strbuf_addf(&q, "SELECT CASE WHEN %s THEN 1 ELSE 0 END, p.no, p.received_on, p.channel, "
-		    "p.level, CAST(p.persons AS TEXT) AS persons, p.status FROM petitions p WHERE "
-		    "p.subject = ? AND p.received_on >= ? AND p.received_on <= ? ORDER BY "
-		    "p.received_on, p.no", petition_veto);
-	rc = explain_events(db, q.buf, &r, DIM_PETITION, on_list, subject, start, end, ev[0], &e->msg);
-	strbuf_reset(&q);
-	strbuf_addf(&q, "SELECT CASE WHEN %s THEN 1 ELSE 0 END, a.no, a.occurred_on, a.domain, "
-		    "CAST(a.deaths AS TEXT) AS deaths, CAST(a.injuries AS TEXT) AS injuries, "
-		    "CAST(a.production AS TEXT) AS production, a.class FROM accidents a WHERE "
-		    "a.subject = ? AND a.occurred_on >= ? AND a.occurred_on <= ? ORDER BY "
-		    "a.occurred_on, a.no", accident_veto);
-	if (!rc)
-		rc = explain_events(db, q.buf, &r, DIM_ACCIDENT, on_list, subject, start, end, ev[1], &e->msg);
-	strbuf_reset(&q);
-	strbuf_addf(&q, "SELECT CASE WHEN %s THEN 1 ELSE 0 END, c.no, c.occurred_on, c.kind, "
-		    "CAST(c.major_impact AS TEXT) AS major_impact, c.category, c.status FROM cases c "
-		    "WHERE c.subject = ? AND c.occurred_on >= ? AND c.occurred_on <= ? ORDER BY "
-		    "c.occurred_on, c.no", case_veto);
-	if (!rc)
-		rc = explain_events(db, q.buf, &r, DIM_CASE, on_list, subject, start, end, ev[2], &e->msg);
+	for (d = 0; d < DIM__COUNT && !rc; d++) {
+		strbuf_reset(&q);
+		strbuf_addstr(&q, "SELECT CASE WHEN ");
+		veto_sql(&q, d, NULL);
+		strbuf_addf(&q, " THEN 1 ELSE 0 END, %s FROM %s %s CROSS JOIN (", explain_columns[d],
+			    dimension_events[d][0], dimension_events[d][1]);
+		rules_row_sql(&q, "", &r); /* its kind unused */
+		strbuf_addf(&q, ") r WHERE %s.subject = ? AND %s.%s >= ? AND %s.%s <= ? ORDER BY %s.%s, "
+			    "%s.no", dimension_events[d][1], dimension_events[d][1],
+			    dimension_events[d][2], dimension_events[d][1], dimension_events[d][2],
+			    dimension_events[d][1], dimension_events[d][2], dimension_events[d][1]);
+		rc = explain_events(db, q.buf, on_list, subject, start, end, ev[d], &e->msg);
+	}
 	json_object_set_new(o, "events", json_pack("{so so so}", "petition", ev[0], "accident", ev[1],
 						   "case", ev[2]));
 	if (rc)
@@ -1075,24 +1216,27 @@ int assess_provisional_months(struct db *db, const struct actor *a, const char *
 			      const char *to, struct strbuf *out, struct strbuf *err)
 {
 	char m[8], next[8];
-	char **districts = assess_districts(db, a, err);
-	int i, ret = 0;
+	int ret = 0;
 
-	if (!districts)
-		return -1;
 	for (snprintf(m, sizeof(m), "%s", from); strcmp(m, to) <= 0 && !ret;
 	     snprintf(m, sizeof(m), "%s", next)) {
-		int provisional = !districts[0];
-		for (i = 0; districts[i]; i++) {
-			int64_t computed;
-			int pub = month_state(db, districts[i], m, &computed, err);
-			if (pub < 0) {
-				ret = -1;
-				break;
-			}
-			provisional |= !pub;
+		struct sqlp p = SQLP_INIT;
+		int64_t n[2] = { 0, 0 }; /* districts, and those that published m */
+		if (a->role == ROLE_SYSTEM || a->district) {
+			sqlp_text(&p, m);
+			if (a->role != ROLE_SYSTEM)
+				sqlp_text(&p, a->district);
+			ret = sqlp_aggregate(db, a->role == ROLE_SYSTEM ?
+				"SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE "
+				"m.district = r.code AND m.month = ? AND m.published = 1) THEN 1 ELSE 0 "
+				"END) FROM regions r WHERE r.level = 'district'" :
+				"SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE "
+				"m.district = r.code AND m.month = ? AND m.published = 1) THEN 1 ELSE 0 "
+				"END) FROM regions r WHERE r.level = 'district' AND r.code = ?",
+				&p, n, 2, err);
+			sqlp_release(&p);
 		}
-		if (provisional && !ret) {
+		if (!ret && (!n[0] || n[1] < n[0])) {
 			if (out->len)
 				strbuf_addch(out, ',');
 			strbuf_addstr(out, m);
@@ -1100,6 +1244,5 @@ int assess_provisional_months(struct db *db, const struct actor *a, const char *
 		if (month_add(m, 1, next))
 			break;
 	}
-	assess_districts_free(districts);
 	return ret;
 }

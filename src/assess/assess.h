@@ -134,8 +134,20 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 int assess_provisional_months(struct db *db, const struct actor *a, const char *from,
 			      const char *to, struct strbuf *out, struct strbuf *err);
 
-/* Districts the actor's figures cover: its own, or all for the system (NULL-terminated). */
-char **assess_districts(struct db *db, const struct actor *a, struct strbuf *err);
+/*
+ * The districts the actor's figures cover — its own, or all for the system
+ * — or of those, the ones whose determinations (DISTRICTS_STALE), or also
+ * whose figure cells (DISTRICTS_STALE_CELLS), of months from..to are not
+ * fresh: one query however many districts.  NULL-terminated; NULL with
+ * `err` on error.
+ */
+enum assess_which { DISTRICTS_ALL, DISTRICTS_STALE, DISTRICTS_STALE_CELLS };
+char **assess_districts(struct db *db, const struct actor *a, enum assess_which which,
+			const char *from, const char *to, struct strbuf *err);
 void assess_districts_free(char **d);
+
+/* assess_refresh of months from..to of every district the actor covers. */
+int assess_refresh_all(struct db *db, const struct actor *a, const char *from, const char *to,
+		       struct strbuf *err);
 
 #endif

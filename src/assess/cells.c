@@ -3,8 +3,7 @@
  *
  * A cell is one row of figure_cells: a district, month, township,
  * supervisor and until_month, with one column per measure.  Each source —
- * a kind of event, the month's determinations, the list at the end of the
- * month — is one SELECT of that shape (the measures of other sources 0);
+ * a kind of event, the list of the month with its determinations — is one SELECT of that shape (the measures of other sources 0);
  * their UNION ALL, summed per cell, is stored per district
  * (cells_refresh) or, for a scope finer than the cells, summed on the fly
  * within that scope (cells_read).  Both read the same SQL, so the stored
@@ -29,7 +28,7 @@ static const char *const measure_codes[CM__COUNT] = {
 	"visit_batches", "visit_persons", "online_petitions", "petition_activities",
 	"inspections", "hazards_found", "hazards_rectified", "coerced_persons",
 	"prosecuted_persons", "disputes_mediated", "disputes_success",
-	"villages_listed", "villages_zero_case", "enterprises_listed", "enterprises_zero_case",
+	"villages_zero_case", "enterprises_zero_case",
 	"villages_total", "villages_compliant", "enterprises_total", "enterprises_compliant",
 };
 
@@ -38,7 +37,7 @@ static const char *const measure_codes[CM__COUNT] = {
 
 #define VILLAGE "t.kind IN ('village', 'community')"
 #define ENTERPRISE "t.kind NOT IN ('village', 'community')"
-#define NO_CASE "t.case_final = 0"
+#define NO_CASE "COALESCE(d.case_final, 0) = 0"
 #define COMPLIANT "(x.first_fail IS NULL OR x.first_fail > m.month)"
 
 struct measure {
@@ -71,22 +70,18 @@ static const struct event_source {
 	    { CM_DISPUTES_SUCCESS, "CASE WHEN t.status = 'success' THEN 1 ELSE 0 END" } } },
 };
 
-/* The month's determinations: who is on the list, and who has no failing case. */
-static const struct measure determination_measures[] = {
-	{ CM_VILLAGES_LISTED, "CASE WHEN " VILLAGE " THEN 1 ELSE 0 END" },
-	{ CM_VILLAGES_ZERO_CASE, "CASE WHEN " VILLAGE " AND " NO_CASE " THEN 1 ELSE 0 END" },
-	{ CM_ENTERPRISES_LISTED, "CASE WHEN " ENTERPRISE " THEN 1 ELSE 0 END" },
-	{ CM_ENTERPRISES_ZERO_CASE, "CASE WHEN " ENTERPRISE " AND " NO_CASE " THEN 1 ELSE 0 END" },
-};
-
 /*
- * The list at the end of each month m, and who complied every month of the
- * year so far (x.first_fail: the first month of the year a subject failed).
+ * The list of each month m (the subjects on it), who of it had no case
+ * that failed it that month (d: its determination, none when it complied),
+ * and who complied every month of the year so far (x.first_fail: the first
+ * month of the year a subject failed).
  */
 static const struct measure list_measures[] = {
 	{ CM_VILLAGES_TOTAL, "CASE WHEN " VILLAGE " THEN 1 ELSE 0 END" },
+	{ CM_VILLAGES_ZERO_CASE, "CASE WHEN " VILLAGE " AND " NO_CASE " THEN 1 ELSE 0 END" },
 	{ CM_VILLAGES_COMPLIANT, "CASE WHEN " VILLAGE " AND " COMPLIANT " THEN 1 ELSE 0 END" },
 	{ CM_ENTERPRISES_TOTAL, "CASE WHEN " ENTERPRISE " THEN 1 ELSE 0 END" },
+	{ CM_ENTERPRISES_ZERO_CASE, "CASE WHEN " ENTERPRISE " AND " NO_CASE " THEN 1 ELSE 0 END" },
 	{ CM_ENTERPRISES_COMPLIANT, "CASE WHEN " ENTERPRISE " AND " COMPLIANT " THEN 1 ELSE 0 END" },
 };
 
@@ -165,51 +160,35 @@ static void event_select(const struct event_source *es, const char *from, const 
 		strbuf_addf(sql, ", %s", es->until);
 }
 
-/* The determinations of months jan..through (list 0), or the list at the end of each (list 1). */
-static void subject_select(int list, const char *jan, const char *through, const char *district,
-			   const struct actor *a, struct strbuf *sql, struct sqlp *p)
+/* The list of each month jan..through, with its determinations. */
+static void list_select(const char *jan, const char *through, const char *district,
+			const struct actor *a, struct strbuf *sql, struct sqlp *p)
 {
-	const char *month = list ? "m.month" : "t.month";
 	char m[8], next[8];
 
-	strbuf_addf(sql, "SELECT %s AS month, t.township AS township, COALESCE(t.supervisor, '') "
-		    "AS supervisor, '' AS until_month", month);
-	if (!list) {
-		add_source_columns(sql, determination_measures,
-				   sizeof(determination_measures) / sizeof(determination_measures[0]));
-		strbuf_addstr(sql, " FROM determinations t");
-		if (!district)
-			strbuf_addstr(sql, " JOIN subjects s ON s.code = t.subject");
-		strbuf_addstr(sql, " WHERE t.month >= ? AND t.month <= ?");
-		sqlp_text(p, jan);
-		sqlp_text(p, through);
-		if (district)
-			restrict_rows(&subject_desc, "t", district, a, sql, p);
-		else
-			restrict_rows(&subject_desc, "s", NULL, a, sql, p);
-	} else {
-		add_source_columns(sql, list_measures, sizeof(list_measures) / sizeof(list_measures[0]));
-		/* the months, valid YYYY-MM by month_valid(), written into the SQL */
-		strbuf_addstr(sql, " FROM subjects t JOIN (");
-		for (snprintf(m, sizeof(m), "%s", jan); strcmp(m, through) <= 0;
-		     snprintf(m, sizeof(m), "%s", next)) {
-			strbuf_addf(sql, "%sSELECT '%s' AS month", strcmp(m, jan) ? " UNION ALL " : "", m);
-			month_add(m, 1, next);
-		}
-		strbuf_addstr(sql, ") m ON t.active_from <= m.month AND (t.active_to IS NULL OR "
-				   "t.active_to >= m.month) LEFT JOIN (SELECT d.subject, MIN(d.month) AS "
-				   "first_fail FROM determinations d WHERE d.fail = 1 AND d.month >= ? AND "
-				   "d.month <= ?");
-		sqlp_text(p, jan);
-		sqlp_text(p, through);
-		if (district) {
-			strbuf_addstr(sql, " AND d.district = ?");
-			sqlp_text(p, district);
-		}
-		strbuf_addstr(sql, " GROUP BY d.subject) x ON x.subject = t.code WHERE 1 = 1");
-		restrict_rows(&subject_desc, "t", district, a, sql, p);
+	strbuf_addstr(sql, "SELECT m.month AS month, t.township AS township, COALESCE(t.supervisor, "
+			   "'') AS supervisor, '' AS until_month");
+	add_source_columns(sql, list_measures, sizeof(list_measures) / sizeof(list_measures[0]));
+	/* the months, valid YYYY-MM by month_valid(), written into the SQL */
+	strbuf_addstr(sql, " FROM subjects t JOIN (");
+	for (snprintf(m, sizeof(m), "%s", jan); strcmp(m, through) <= 0;
+	     snprintf(m, sizeof(m), "%s", next)) {
+		strbuf_addf(sql, "%sSELECT '%s' AS month", strcmp(m, jan) ? " UNION ALL " : "", m);
+		month_add(m, 1, next);
 	}
-	strbuf_addf(sql, " GROUP BY %s, t.township, COALESCE(t.supervisor, '')", month);
+	strbuf_addstr(sql, ") m ON t.active_from <= m.month AND (t.active_to IS NULL OR "
+			   "t.active_to >= m.month) LEFT JOIN determinations d ON d.month = m.month AND "
+			   "d.subject = t.code LEFT JOIN (SELECT f.subject, MIN(f.month) AS first_fail "
+			   "FROM determinations f WHERE f.fail = 1 AND f.month >= ? AND f.month <= ?");
+	sqlp_text(p, jan);
+	sqlp_text(p, through);
+	if (district) {
+		strbuf_addstr(sql, " AND f.district = ?");
+		sqlp_text(p, district);
+	}
+	strbuf_addstr(sql, " GROUP BY f.subject) x ON x.subject = t.code WHERE 1 = 1");
+	restrict_rows(&subject_desc, "t", district, a, sql, p);
+	strbuf_addstr(sql, " GROUP BY m.month, t.township, COALESCE(t.supervisor, '')");
 }
 
 /*
@@ -229,22 +208,7 @@ static void cells_union(const char *jan, const char *through, const char *distri
 		event_select(&event_sources[i], from, to, district, a, sql, p);
 		strbuf_addstr(sql, " UNION ALL ");
 	}
-	subject_select(0, jan, through, district, a, sql, p);
-	strbuf_addstr(sql, " UNION ALL ");
-	subject_select(1, jan, through, district, a, sql, p);
-}
-
-static int run(struct db *db, const char *sql, const struct sqlp *p, struct strbuf *err)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if (db_prepare(db, sql, &st, err))
-		return -1;
-	sqlp_bind(p, st, 1);
-	rc = db_step(st, err);
-	db_finalize(st);
-	return rc < 0 ? -1 : 0;
+	list_select(jan, through, district, a, sql, p);
 }
 
 /* How many of months jan..through of `district` have cells of versions av and fv? */
@@ -299,7 +263,7 @@ static int rollup(struct db *db, const char *district, const char *jan, const ch
 		sqlp_text(&p, district);
 		sqlp_text(&p, jan);
 		sqlp_text(&p, through);
-		ret = run(db, sql.buf, &p, err);
+		ret = sqlp_run(db, sql.buf, &p, err);
 	}
 	sqlp_release(&p);
 	strbuf_release(&sql);
@@ -335,9 +299,9 @@ int cells_refresh(struct db *db, const char *district, const char *jan, const ch
 	sqlp_text(&p, district);
 	sqlp_text(&p, jan);
 	sqlp_text(&p, through);
-	if (run(db, "DELETE FROM figure_cells WHERE district = ? AND month >= ? AND month <= ?", &p,
+	if (sqlp_run(db, "DELETE FROM figure_cells WHERE district = ? AND month >= ? AND month <= ?", &p,
 		err) ||
-	    run(db, "DELETE FROM figure_months WHERE district = ? AND month >= ? AND month <= ?", &p,
+	    sqlp_run(db, "DELETE FROM figure_months WHERE district = ? AND month >= ? AND month <= ?", &p,
 		err))
 		goto cleanup;
 	sqlp_release(&p);
@@ -352,7 +316,7 @@ int cells_refresh(struct db *db, const char *district, const char *jan, const ch
 	sqlp_text(&p, district);
 	cells_union(jan, through, district, NULL, &sql, &p);
 	strbuf_addstr(&sql, ") u GROUP BY u.month, u.township, u.supervisor, u.until_month");
-	if (run(db, sql.buf, &p, err) || rollup(db, district, jan, through, err))
+	if (sqlp_run(db, sql.buf, &p, err) || rollup(db, district, jan, through, err))
 		goto cleanup;
 	for (snprintf(m, sizeof(m), "%s", jan); strcmp(m, through) <= 0;
 	     snprintf(m, sizeof(m), "%s", next)) {
@@ -361,7 +325,7 @@ int cells_refresh(struct db *db, const char *district, const char *jan, const ch
 		sqlp_text(&p, m);
 		sqlp_int(&p, av);
 		sqlp_int(&p, fv);
-		if (run(db, "INSERT INTO figure_months (district, month, assess_version, "
+		if (sqlp_run(db, "INSERT INTO figure_months (district, month, assess_version, "
 			"figure_version) VALUES (?, ?, ?, ?)", &p, err))
 			goto cleanup;
 		month_add(m, 1, next);

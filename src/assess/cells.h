@@ -36,12 +36,12 @@ enum cell_measure {
 	CM_PROSECUTED_PERSONS,
 	CM_DISPUTES_MEDIATED,
 	CM_DISPUTES_SUCCESS,
-	/* the month's determinations: on the list, and without a failing case */
-	CM_VILLAGES_LISTED,
+	/*
+	 * on the list of the month, without a case that failed it that month,
+	 * and compliant every month of the year so far
+	 */
 	CM_VILLAGES_ZERO_CASE,
-	CM_ENTERPRISES_LISTED,
 	CM_ENTERPRISES_ZERO_CASE,
-	/* on the list at the end of the month, and compliant every month of the year so far */
 	CM_VILLAGES_TOTAL,
 	CM_VILLAGES_COMPLIANT,
 	CM_ENTERPRISES_TOTAL,

@@ -84,7 +84,7 @@ static int64_t mean_share_tenths(const int64_t *a, const int64_t *b, int n)
 static int figures_refresh(struct db *db, const struct actor *a, const char *jan,
 			   const char *through, struct strbuf *err)
 {
-	char **districts = assess_districts(db, a, err);
+	char **districts = assess_districts(db, a, DISTRICTS_STALE_CELLS, jan, through, err);
 	int i, ret = districts ? 0 : -1;
 
 	for (i = 0; !ret && districts[i]; i++)
@@ -110,9 +110,9 @@ static json_t *tally_json(const struct cell_tally *t, int mi)
 		for (j = 0; j <= mi; j++)
 			rectified += t->rectified[i][j];
 		vz[i] = t->n[i][CM_VILLAGES_ZERO_CASE];
-		vn[i] = t->n[i][CM_VILLAGES_LISTED];
+		vn[i] = t->n[i][CM_VILLAGES_TOTAL];
 		ez[i] = t->n[i][CM_ENTERPRISES_ZERO_CASE];
-		en[i] = t->n[i][CM_ENTERPRISES_LISTED];
+		en[i] = t->n[i][CM_ENTERPRISES_TOTAL];
 	}
 	vzr = mean_share_tenths(vz, vn, mi + 1);
 	ezr = mean_share_tenths(ez, en, mi + 1);

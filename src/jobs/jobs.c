@@ -28,17 +28,9 @@ struct jobs {
 int jobs_month_close(struct db *db, const char *month, struct strbuf *err)
 {
 	struct actor sys;
-	char **districts;
-	int i, ret = 0;
 
 	actor_system(&sys);
-	districts = assess_districts(db, &sys, err);
-	if (!districts)
-		return -1;
-	for (i = 0; districts[i] && !ret; i++)
-		ret = assess_refresh(db, districts[i], month, month, err);
-	assess_districts_free(districts);
-	return ret;
+	return assess_refresh_all(db, &sys, month, month, err);
 }
 
 static void *run(void *arg)

@@ -264,6 +264,19 @@ int sqlp_aggregate(struct db *db, const char *sql, const struct sqlp *p, int64_t
 	return rc < 0 ? -1 : 0;
 }
 
+int sqlp_run(struct db *db, const char *sql, const struct sqlp *p, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	sqlp_bind(p, st, 1);
+	rc = db_step(st, err);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 void sqlp_release(struct sqlp *p)
 {
 	size_t i;
@@ -1379,6 +1392,87 @@ static int version_bump(const struct model_ctx *mc, const char *table, const cha
 	return 0;
 }
 
+/* The published months of `district`, each followed by ',' (once per bulk operation). */
+static int published_months(const struct model_ctx *mc, const char *district, struct strbuf *out,
+			    struct model_error *e)
+{
+	struct strbuf key = STRBUF_INIT;
+	struct db_stmt *st;
+	const char *v;
+	int rc;
+
+	strbuf_addf(&key, "published\x1f%s", district);
+	if (mc->cache && lookup_cache_value(mc->cache, key.buf, &v)) {
+		strbuf_addstr(out, v ? v : "");
+		strbuf_release(&key);
+		return 0;
+	}
+	if (db_prepare(mc->db, "SELECT month FROM assess_months WHERE district = ? AND published = 1",
+		       &st, &e->msg)) {
+		strbuf_release(&key);
+		return -1;
+	}
+	db_bind_text(st, 1, district);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW)
+		strbuf_addf(out, "%s,", db_column_text(st, 0));
+	db_finalize(st);
+	if (rc >= 0 && mc->cache)
+		lookup_cache_put_value(mc->cache, key.buf, out->buf);
+	strbuf_release(&key);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Is record `r` (with months month_from..month_to) on the list of `district` in `month`? */
+static int on_list(const struct record *r, const char *district, const char *month)
+{
+	const char *d, *from, *to;
+
+	if (!r || !(d = record_get(r, "district")) || strcmp(d, district))
+		return 0;
+	from = record_get(r, r->ed->month_from);
+	to = record_get(r, r->ed->month_to);
+	return from && strcmp(from, month) <= 0 && (!to || strcmp(month, to) <= 0);
+}
+
+/*
+ * A published month is locked: a write that changes who is on its list (a
+ * subject joining, leaving or changing district in it) is refused until the
+ * office reopens the month.
+ */
+static int list_locked(const struct model_ctx *mc, const struct record *r,
+		       const struct record *old, struct model_error *e)
+{
+	const char *districts[2] = { old ? record_get(old, "district") : NULL,
+				     record_get(r, "district") };
+	struct strbuf months = STRBUF_INIT;
+	int k, ret = 0;
+
+	for (k = 0; k < 2 && !ret; k++) {
+		const char *m;
+		if (!districts[k] || (k == 1 && districts[0] && !strcmp(districts[0], districts[1])))
+			continue;
+		strbuf_reset(&months);
+		if (published_months(mc, districts[k], &months, e)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+			break;
+		}
+		for (m = months.buf; *m; m += 8) {
+			char month[8];
+			snprintf(month, sizeof(month), "%.7s", m);
+			if (on_list(old, districts[k], month) == on_list(r, districts[k], month))
+				continue;
+			ret = model_fail(e, MODEL_EINVAL,
+					 old && !strcmp(record_get(old, r->ed->month_from),
+							record_get(r, r->ed->month_from)) ?
+					 r->ed->month_to : r->ed->month_from,
+					 "%s 的认定已发布，该月的创建清单不能再变；须先由创建办撤销发布", month);
+			break;
+		}
+	}
+	strbuf_release(&months);
+	return ret;
+}
+
 /*
  * The "create" history versions of records of `ed` that have none: those
  * with id > `first` (or exactly `only_id` when it is not 0), from their
@@ -1450,6 +1544,8 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		abort();
 	for (i = 0; i < ed->nfields; i++)
 		strbuf_init(&bidx[i], 0);
+	if (ed->month_from && ed->month_to && (ret = list_locked(mc, r, old, e)))
+		goto cleanup;
 	/* blind indexes from the plain values, before encryption */
 	for (i = 0; i < ed->nfields; i++) {
 		if (!(ed->fields[i].flags & FF_PERSONAL) || !r->val[i])

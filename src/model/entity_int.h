@@ -25,6 +25,8 @@ void sqlp_int(struct sqlp *p, int64_t i);
 /* Bind all, the first as parameter `first`. */
 void sqlp_bind(const struct sqlp *p, struct db_stmt *st, int first);
 void sqlp_release(struct sqlp *p);
+/* Run a statement that returns no rows, with the parameters `p`: 0, or -1 with err. */
+int sqlp_run(struct db *db, const char *sql, const struct sqlp *p, struct strbuf *err);
 /*
  * Run `sql` with parameters `p` and fill `out` with the first `n` integer
  * columns of its one row (0 for NULL or no row): counts and sums.  0 or -1.

@@ -17,6 +17,8 @@ import {
 
 const LEVELS = ['village', 'township', 'county', 'city', 'province', 'national'];
 const RANK = Object.fromEntries(LEVELS.map((l, i) => [l, i + 1]));
+// The month after YYYY-MM `m`.
+const nextMonthOf = (m) => { const [y, mm] = m.split('-').map(Number); return mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`; };
 const PASS = { petition: false, accident: false, case: false, complies: true };
 
 // A subject row for the subjects import: one of each kind in turn, across both townships.
@@ -460,6 +462,25 @@ test('publish needs all three dimensions certified; a published month is locked 
     assert.equal(r.status, 200, r.text);
     importRows(d.store, 'cases', [crimeCase('PC3', 'V1', `${M}-20`)]);
     assert.deepEqual(verdictOf(await monthResults(office, M), 'V1', M), PASS, 'locked again');
+
+    // the list of a published month is locked too: no subject joins or leaves it
+    const listed = await monthResults(office, M);
+    const body = { code: 'LOCK1', name: '补录主体', kind: 'enterprise', category: 'restaurant', township: EAST };
+    assertProblem(await office.post('/api/v1/subjects', { ...body, active_from: M }), 422, { field: 'active_from', detail: new RegExp(M) });
+    assertProblem(await office.post('/api/v1/subjects', { ...body, active_from: '2023-01' }), 422, { field: 'active_from' });
+    const v1 = (await office.get('/api/v1/subjects?code=V1')).json.items[0];
+    assertProblem(await office.post(`/api/v1/subjects/${v1.id}/retire`, { month: '2023-06' }), 422, { field: 'active_to' });
+    assertProblem(await office.patch(`/api/v1/subjects/${v1.id}`, { active_from: '2023-08', rev: v1.rev }), 422, { field: 'active_from' });
+    const moved = await monthResults(office, M);
+    assert.deepEqual([...moved.rows.keys()].sort(), [...listed.rows.keys()].sort(), 'the list of the published month is as it was');
+    assert.equal((await office.get('/api/v1/subjects?code=LOCK1')).json.total, 0);
+    assert.equal((await office.get(`/api/v1/subjects/${v1.id}`)).json.active_to, null);
+    // outside the published month, the list moves as before: joining after it, leaving in it or later
+    let c = await office.post('/api/v1/subjects', { ...body, active_from: nextMonthOf(M) });
+    assert.equal(c.status, 201, c.text);
+    c = await office.post(`/api/v1/subjects/${v1.id}/retire`, { month: M });
+    assert.equal(c.status, 200, c.text);
+    assert.ok((await monthResults(office, M)).rows.has('V1'), 'V1 left after the month: still on its list');
   });
 });
 
