@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "api/group_commit.h"
+#include "db/group_commit.h"
 #include "assess/assess.h"
 #include "assess/figures.h"
 #include "base/crypto.h"
@@ -155,8 +155,10 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	cfg.tls = app.tls = cfg.tls_cert_pem_path != NULL;
 	/*
 	 * A write waits for its batch's commit and holds its thread meanwhile,
-	 * so there are many more threads than cores; reads need a connection
-	 * only while they run, so the pool is sized by the cores.
+	 * so there are many more threads than cores, and a connection for each
+	 * (and two for the scheduler and the command line's like): a request
+	 * holds its connection while its write waits, and a smaller pool would
+	 * cap how many writes can share a batch.
 	 */
 	cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores <= 0)
@@ -169,13 +171,13 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	db = open_db(g); /* migrate once before the pool opens */
 	db_close(db);
 	load_keys(g, &app.keys, 1);
-	app.pool = db_pool_open(g->db_url, (threads < 2 * cores ? threads : 2 * cores) + 2, &err);
+	app.pool = db_pool_open(g->db_url, threads + 2, &err);
 	if (!app.pool)
 		die("cannot open the database pool: %s", err.buf);
 	writer = db_open(g->db_url, &err);
 	if (!writer)
 		die("cannot open the writer connection: %s", err.buf);
-	app.writes = group_commit_new(writer, 64);
+	app.writes = group_commit_new(writer, 64, 500);
 	app.static_root = access(cfg.static_root, R_OK) == 0 ? cfg.static_root : NULL;
 	if (api_init(&app, &err))
 		die("%s", err.buf);

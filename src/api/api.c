@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "api/api_int.h"
-#include "api/group_commit.h"
+#include "db/group_commit.h"
 #include "api/openapi.h"
 #include "base/date.h"
 #include "base/log.h"
@@ -385,6 +385,13 @@ static void route(struct call *c, const char **seg, int nseg)
 	}
 	if (!is_write_method(m) || !c->app->writes) {
 		dispatch(c, seg, nseg);
+		return;
+	}
+	/* a create or update takes the writer for its transaction alone (entity.c) */
+	if (api_entity_writes_alone(seg, nseg, m)) {
+		c->mc.writes = c->app->writes;
+		dispatch(c, seg, nseg);
+		c->mc.writes = NULL;
 		return;
 	}
 	/* a write: on the writer connection, durable with its batch */

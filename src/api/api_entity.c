@@ -190,6 +190,15 @@ static char *take_secret(const struct entity_desc *ed, json_t *in, struct call *
 	return s;
 }
 
+int api_entity_writes_alone(const char **seg, int nseg, const char *method)
+{
+	if (!entity_find(seg[0]))
+		return 0;
+	if (nseg == 1)
+		return !strcmp(method, "POST");
+	return nseg == 2 && !strcmp(method, "PATCH");
+}
+
 int api_entity_route(struct call *c, const char **seg, int nseg)
 {
 	const struct entity_desc *ed = entity_find(seg[0]);

@@ -293,10 +293,19 @@ void db_finalize(struct db_stmt *st)
 /* A savepoint statement for nesting level `n`. */
 static int savepoint(struct db *db, const char *verb, int n, struct strbuf *err)
 {
+	struct db_stmt *st;
 	char sql[64];
+	int rc;
 
 	snprintf(sql, sizeof(sql), "%s sl_nest_%d", verb, n);
-	return db_exec(db, sql, err);
+	if (db->dialect != DB_SQLITE)
+		return db_exec(db, sql, err);
+	/* SQLite: a statement of the cache, not compiled again for every write */
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	rc = db_step(st, err);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int db_begin(struct db *db, struct strbuf *err)

@@ -24,6 +24,7 @@
 #include "base/mask.h"
 #include "base/validate.h"
 #include "db/db.h"
+#include "db/group_commit.h"
 #include "model/audit.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
@@ -1837,13 +1838,15 @@ void model_policy(struct db *db, int *min_len, int *min_classes)
 	free(v);
 }
 
-static int write_common(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
+static int write_common(const struct model_ctx *rmc, const struct entity_desc *ed, int64_t id,
 			json_t *in, const char *secret, json_t **out, struct model_error *e)
 {
+	struct model_ctx wmc = *rmc, *mc = &wmc; /* the write's; rmc reads the answer */
 	struct record r, old;
 	struct strbuf detail = STRBUF_INIT, obj = STRBUF_INIT;
+	uint64_t batch = 0;
 	int64_t rev = -1;
-	int ret;
+	int ret, batched = 0;
 	size_t i;
 
 	record_init(&r, ed);
@@ -1855,6 +1858,13 @@ static int write_common(const struct model_ctx *mc, const struct entity_desc *ed
 	ret = record_from_json(&r, in, !id, id ? &rev : NULL, e);
 	if (ret)
 		goto out;
+	if (rmc->writes) {
+		if (!(wmc.db = group_commit_enter(rmc->writes, &batch, &e->msg))) {
+			ret = model_fail(e, MODEL_EDB, NULL, "服务器繁忙，请稍后重试");
+			goto out;
+		}
+		batched = 1;
+	}
 	if (db_begin(mc->db, &e->msg)) {
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		goto out;
@@ -1894,21 +1904,34 @@ static int write_common(const struct model_ctx *mc, const struct entity_desc *ed
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		goto rollback;
 	}
+	/* answered only once durable with its batch */
+	if (batched) {
+		batched = 0;
+		if (group_commit_leave(rmc->writes, batch, &e->msg)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "保存失败，请重试");
+			goto out;
+		}
+	}
 	if (out) {
 		record_release(&old);
-		ret = load_scoped(mc, ed, r.id, &old, e);
+		ret = load_scoped(rmc, ed, r.id, &old, e);
 		if (ret) {
 			/* written, but it left the caller's scope (e.g. moved away) */
 			*out = json_pack("{sI}", "id", (json_int_t)r.id);
 			ret = 0;
 		} else {
-			*out = record_json(&old, mc->keys);
+			*out = record_json(&old, rmc->keys);
 		}
 	}
 	goto out;
 rollback:
 	db_rollback(mc->db);
 out:
+	if (batched) {
+		struct strbuf err = STRBUF_INIT;
+		group_commit_leave(rmc->writes, batch, &err); /* nothing of this request to wait for */
+		strbuf_release(&err);
+	}
 	record_release(&r);
 	record_release(&old);
 	strbuf_release(&detail);

@@ -252,12 +252,19 @@ int entity_can_read(const struct entity_desc *ed, const struct actor *a);
 int entity_can_write(const struct entity_desc *ed, const struct actor *a);
 
 struct lookup_cache;
+struct group_commit;
 
 /* Context of every call below.  Zero what you do not set. */
 struct model_ctx {
 	struct db *db;
 	const struct actor *actor;
 	const struct crypto_keys *keys;
+	/*
+	 * set by the server for a create or update: the batch of its writer
+	 * connection, taken only for the write's transaction (its JSON is read
+	 * before and its answer built after on `db`, while others write)
+	 */
+	struct group_commit *writes;
 	/* set by bulk operations (import): */
 	struct lookup_cache *cache; /* referenced records already read */
 	int bulk;                   /* an import: created records may bring any status, and

@@ -655,3 +655,40 @@ test('each role lists, reads and exports the events of its scope only; admins no
   const mv = await unchanged(office, 'disputes', async () => (await as('east')).patch(`/api/v1/disputes/${ids['T6-DV1']}`, { subject: 'V3' }));
   assertProblem(mv, 422, { field: 'subject' });
 });
+
+// ---- 7. concurrent writes: each its own answer, refusals undo only themselves ----
+
+test('concurrent creates and updates share batches: every 2xx is stored as answered, every refusal stores nothing', async () => {
+  const pet = await as('petition');
+  const first = await create('petition', 'petitions', make.petitions('T7-BASE'));
+  const bodies = [];
+  for (let i = 0; i < 30; i++) {
+    if (i % 10 === 3) bodies.push({ body: make.petitions(`T7-BAD${i}`, { received_on: '2023-02-30' }), status: 422 });
+    else if (i % 10 === 6) bodies.push({ body: make.petitions(`T7-OUT${i}`, { subject: 'NOSUCH' }), status: 422 });
+    else if (i % 10 === 9) bodies.push({ body: make.petitions('T7-BASE'), status: 409 });
+    else bodies.push({ body: make.petitions(`T7-OK${i}`, { persons: 1 + (i % 4) }), status: 201 });
+  }
+  // all at once, and an update of the first petition among them
+  const [answers, upd] = await Promise.all([
+    Promise.all(bodies.map((b) => pet.post('/api/v1/petitions', b.body))),
+    pet.patch(`/api/v1/petitions/${first.id}`, { status: 'accepted', rev: first.rev }),
+  ]);
+  assert.equal(upd.status, 200, upd.text);
+  assert.equal(upd.json.status, 'accepted');
+  for (let i = 0; i < bodies.length; i++) {
+    const { body, status } = bodies[i];
+    assert.equal(answers[i].status, status, `${body.no}: ${answers[i].text}`);
+    if (status === 201) {
+      const got = await pet.get(`/api/v1/petitions/${answers[i].json.id}`);
+      assert.equal(got.status, 200);
+      assert.deepEqual(got.json, answers[i].json, `${body.no} is stored as answered`);
+      assert.equal(got.json.persons, body.persons);
+    }
+  }
+  const stored = (await listAll(office, '/api/v1/petitions?q=T7-')).map((x) => x.no).sort();
+  const created = bodies.filter((b) => b.status === 201).map((b) => b.body.no);
+  assert.deepEqual(stored, ['T7-BASE', ...created].sort());
+  assert.equal((await pet.get(`/api/v1/petitions/${first.id}`)).json.status, 'accepted');
+  const audited = (await auditRows(auditor, 'petitions.create')).filter((x) => / T7-/.test(x.object) && x.outcome === 'ok');
+  assert.deepEqual(audited.map((x) => x.object.split(' ')[1]).sort(), ['T7-BASE', ...created].sort());
+});

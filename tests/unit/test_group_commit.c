@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "api/group_commit.h"
+#include "db/group_commit.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 
@@ -127,7 +127,7 @@ static void *write_many(void *arg)
 static void test_group_commit(void **state)
 {
 	struct db *db = open_fresh(), *check;
-	struct group_commit *g = group_commit_new(db, 16);
+	struct group_commit *g = group_commit_new(db, 16, 200);
 	struct strbuf err = STRBUF_INIT;
 	pthread_t th[8];
 	struct writer w[8];
@@ -153,11 +153,68 @@ static void test_group_commit(void **state)
 	strbuf_release(&err);
 }
 
+struct one_write {
+	struct group_commit *g;
+	const char *k;
+	uint64_t batch;
+	int delay_ms; /* before it comes */
+};
+
+static void *write_one(void *arg)
+{
+	struct one_write *w = arg;
+	struct strbuf err = STRBUF_INIT;
+	struct db *db;
+
+	usleep((useconds_t)w->delay_ms * 1000);
+	db = group_commit_enter(w->g, &w->batch, &err);
+	assert_non_null(db);
+	insert(db, w->k, 1);
+	assert_int_equal(group_commit_leave(w->g, w->batch, &err), 0);
+	strbuf_release(&err);
+	return NULL;
+}
+
+/*
+ * A lingering batch: a write that comes while the first one waits for
+ * company shares its batch; one that comes after the linger gets its own.
+ * Without a linger, a lone write commits at once.
+ */
+static void test_linger(void **state)
+{
+	struct db *db = open_fresh();
+	struct group_commit *g = group_commit_new(db, 16, 400 * 1000);
+	struct one_write w[3] = { { g, "first", 0, 0 }, { g, "company", 0, 100 },
+				  { g, "late", 0, 900 } };
+	pthread_t th[3];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
+	for (i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	assert_true(w[0].batch == w[1].batch);
+	assert_true(w[2].batch != w[0].batch);
+	group_commit_free(g);
+	g = group_commit_new(db, 16, 0);
+	w[0] = (struct one_write){ g, "alone", 0, 0 };
+	w[1] = (struct one_write){ g, "after", 0, 100 };
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	assert_true(w[0].batch != w[1].batch);
+	group_commit_free(g);
+	assert_int_equal(count(db, NULL), 5);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_group_commit),
+		cmocka_unit_test(test_linger),
 	};
 	char dir[] = "/tmp/sanling-gc.XXXXXX";
 	const char *pg = getenv("SANLING_TEST_PG");

@@ -21,8 +21,14 @@ struct db;
 struct strbuf;
 struct group_commit;
 
-/* `db` (owned by the caller, used only through this from now on). */
-struct group_commit *group_commit_new(struct db *db, int max_batch);
+/*
+ * `db` (owned by the caller, used only through this from now on).  A batch
+ * commits when it holds `max_batch` requests, or when its last request is
+ * done and nobody is waiting — but not before `linger_us` microseconds
+ * since it opened while nobody comes: concurrent requests a moment apart
+ * then share its sync instead of each paying one (0: commit at once).
+ */
+struct group_commit *group_commit_new(struct db *db, int max_batch, long linger_us);
 void group_commit_free(struct group_commit *g);
 
 /*
