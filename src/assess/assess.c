@@ -76,16 +76,34 @@ static void veto_sql(struct strbuf *sql, int d, const int *lit)
 	strbuf_addf(sql, v->sql, t[0], t[1], v->n > 2 ? t[2] : "");
 }
 
-/* A rules row (kind, thresholds, checklist, checklist_pass) of `r`, as a SELECT of numbers. */
-static void rules_row_sql(struct strbuf *sql, const char *kind, const struct assess_rules *r)
+/* The kinds of subject, each judged by the standard of its own. */
+static const char *const subject_kinds[] = { "village", "community", "enterprise", "institution" };
+#define NKINDS (sizeof(subject_kinds) / sizeof(subject_kinds[0]))
+
+/*
+ * "WITH r (district, kind, thresholds…, checklist, checklist_pass) AS
+ * (VALUES …)" (more tables may follow): a table of rules, row k the rules `rules[k]` of kind
+ * subject_kinds[k % NKINDS] in a district given as a parameter (one each,
+ * in order).  VALUES, not a UNION of SELECTs: hundreds of rows are planned
+ * as one scan.
+ */
+static void rules_with(struct strbuf *sql, const struct assess_rules *rules, size_t n)
 {
+	size_t k;
 	int v[NRULES], i;
 
-	rule_values(r, v);
-	strbuf_addf(sql, "SELECT '%s' AS kind", kind);
+	strbuf_addstr(sql, "WITH r (district, kind");
 	for (i = 0; i < NRULES; i++)
-		strbuf_addf(sql, ", %d AS %s", v[i], rule_columns[i]);
-	strbuf_addf(sql, ", %d AS checklist, %d AS checklist_pass", r->checklist, r->checklist_pass);
+		strbuf_addf(sql, ", %s", rule_columns[i]);
+	strbuf_addstr(sql, ", checklist, checklist_pass) AS (VALUES ");
+	for (k = 0; k < n; k++) {
+		rule_values(&rules[k], v);
+		strbuf_addf(sql, "%s(CAST(? AS TEXT), '%s'", k ? ", " : "", subject_kinds[k % NKINDS]);
+		for (i = 0; i < NRULES; i++)
+			strbuf_addf(sql, ", %d", v[i]);
+		strbuf_addf(sql, ", %d, %d)", rules[k].checklist, rules[k].checklist_pass);
+	}
+	strbuf_addch(sql, ')');
 }
 
 static const char *const dimension_codes[DIM__COUNT] = { "petition", "accident", "case" };
@@ -118,14 +136,12 @@ int petition_level_rank(const char *level)
 	return 0;
 }
 
-int assess_rules_for(struct db *db, const char *district, const char *kind, const char *month,
-		     struct assess_rules *out, struct strbuf *err)
+/* DOMAIN.md's default veto rules for subjects of `kind`. */
+static void rules_default(const char *kind, struct assess_rules *out)
 {
-	struct db_stmt *st = NULL;
-	int rc, village = !strcmp(kind, "village") || !strcmp(kind, "community");
+	int village = !strcmp(kind, "village") || !strcmp(kind, "community");
 
 	memset(out, 0, sizeof(*out));
-	/* DOMAIN.md's default veto rules */
 	snprintf(out->code, sizeof(out->code), "default");
 	out->petition_rank = petition_level_rank("county");
 	out->collective_persons = 5;
@@ -135,31 +151,46 @@ int assess_rules_for(struct db *db, const char *district, const char *kind, cons
 	out->case_criminal = 1;
 	out->case_public_order_major = 1;
 	out->target = village ? 80.0 : 90.0;
-	if (db_prepare(db, "SELECT code, effective_from, petition_level, collective_persons, "
-		       "collective_level, accident_casualties, accident_production_only, "
-		       "case_criminal, case_public_order_major, target, checklist, "
-		       "COALESCE(checklist_pass, 0) FROM standards "
-		       "WHERE district = ? AND kind = ? AND effective_from <= ? "
-		       "ORDER BY effective_from DESC LIMIT 1", &st, err))
+}
+
+/* The columns of a standards row, read by rules_row(). */
+#define RULES_COLUMNS "code, effective_from, petition_level, collective_persons, " \
+	"collective_level, accident_casualties, accident_production_only, case_criminal, " \
+	"case_public_order_major, target, checklist, COALESCE(checklist_pass, 0)"
+
+/* The rules of the standards row whose RULES_COLUMNS start at column `c`. */
+static void rules_row(struct db_stmt *st, int c, struct assess_rules *out)
+{
+	snprintf(out->code, sizeof(out->code), "%s", db_column_text(st, c));
+	snprintf(out->effective_from, sizeof(out->effective_from), "%s", db_column_text(st, c + 1));
+	out->petition_rank = petition_level_rank(db_column_text(st, c + 2));
+	out->collective_persons = (int)db_column_int64(st, c + 3);
+	out->collective_rank = petition_level_rank(db_column_text(st, c + 4));
+	out->accident_casualties = (int)db_column_int64(st, c + 5);
+	out->accident_production_only = (int)db_column_int64(st, c + 6);
+	out->case_criminal = (int)db_column_int64(st, c + 7);
+	out->case_public_order_major = (int)db_column_int64(st, c + 8);
+	out->target = db_column_is_null(st, c + 9) ? -1 : db_column_double(st, c + 9);
+	out->checklist = (int)db_column_int64(st, c + 10);
+	out->checklist_pass = (int)db_column_int64(st, c + 11);
+}
+
+int assess_rules_for(struct db *db, const char *district, const char *kind, const char *month,
+		     struct assess_rules *out, struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	rules_default(kind, out);
+	if (db_prepare(db, "SELECT " RULES_COLUMNS " FROM standards WHERE district = ? AND kind = ? "
+		       "AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1", &st, err))
 		return -1;
 	db_bind_text(st, 1, district);
 	db_bind_text(st, 2, kind);
 	db_bind_text(st, 3, month);
 	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		snprintf(out->code, sizeof(out->code), "%s", db_column_text(st, 0));
-		snprintf(out->effective_from, sizeof(out->effective_from), "%s", db_column_text(st, 1));
-		out->petition_rank = petition_level_rank(db_column_text(st, 2));
-		out->collective_persons = (int)db_column_int64(st, 3);
-		out->collective_rank = petition_level_rank(db_column_text(st, 4));
-		out->accident_casualties = (int)db_column_int64(st, 5);
-		out->accident_production_only = (int)db_column_int64(st, 6);
-		out->case_criminal = (int)db_column_int64(st, 7);
-		out->case_public_order_major = (int)db_column_int64(st, 8);
-		out->target = db_column_is_null(st, 9) ? -1 : db_column_double(st, 9);
-		out->checklist = (int)db_column_int64(st, 10);
-		out->checklist_pass = (int)db_column_int64(st, 11);
-	}
+	if (rc == DB_ROW)
+		rules_row(st, 0, out);
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
@@ -194,149 +225,309 @@ static int exec_params(struct db *db, const char *sql, const char *const *p, int
 	return rc < 0 ? -1 : 0;
 }
 
-/* The kinds of subject, each judged by the standard of its own. */
-static const char *const subject_kinds[] = { "village", "community", "enterprise", "institution" };
-#define NKINDS (sizeof(subject_kinds) / sizeof(subject_kinds[0]))
+/* Text parameters bound in order: a statement over many districts needs many. */
+struct params {
+	const char **v;
+	size_t n, cap;
+};
+
+static void param(struct params *p, const char *s)
+{
+	if (p->n == p->cap) {
+		const char **grown;
+		p->cap = p->cap ? 2 * p->cap : 64;
+		if (!(grown = realloc(p->v, p->cap * sizeof(*grown))))
+			abort();
+		p->v = grown;
+	}
+	p->v[p->n++] = s;
+}
+
+/* " (?, ?, …)" for the `n` codes, pushed as parameters. */
+static void param_list(struct strbuf *sql, struct params *p, char *const *codes, size_t n)
+{
+	size_t i;
+
+	strbuf_addstr(sql, " (");
+	for (i = 0; i < n; i++) {
+		strbuf_addstr(sql, i ? ", ?" : "?");
+		param(p, codes[i]);
+	}
+	strbuf_addch(sql, ')');
+}
+
+/* Prepare `sql` with the parameters `p` bound, which are then emptied for the next. */
+static int prepare_params(struct db *db, const char *sql, struct params *p, struct db_stmt **st,
+			  struct strbuf *err)
+{
+	size_t i;
+	int rc = db_prepare(db, sql, st, err);
+
+	for (i = 0; !rc && i < p->n; i++)
+		db_bind_text(*st, (int)i + 1, p->v[i]);
+	p->n = 0;
+	return rc;
+}
+
+static int run_params(struct db *db, const char *sql, struct params *p, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (prepare_params(db, sql, p, &st, err))
+		return -1;
+	rc = db_step(st, err);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int kind_index(const char *kind)
+{
+	size_t k;
+
+	for (k = 0; kind && k < NKINDS; k++)
+		if (!strcmp(kind, subject_kinds[k]))
+			return (int)k;
+	return -1;
+}
 
 /* Subject `s` is on the list in month ? (bound twice). */
 #define ON_LIST "s.active_from <= ? AND (s.active_to IS NULL OR s.active_to >= ?)"
 
-/* The events of each dimension: table, alias and date column. */
-static const char *const dimension_events[DIM__COUNT][3] = {
-	{ "petitions", "p", "received_on" },
-	{ "accidents", "a", "occurred_on" },
-	{ "cases", "c", "occurred_on" },
+/* The events of each dimension: table, alias, date column and the columns its veto reads. */
+static const char *const dimension_events[DIM__COUNT][4] = {
+	{ "petitions", "p", "received_on", "p.level, p.persons" },
+	{ "accidents", "a", "occurred_on", "a.deaths, a.injuries, a.production" },
+	{ "cases", "c", "occurred_on", "c.kind, c.major_impact" },
 };
 
 /*
- * Compute month `month` of `district` into determinations (in a
- * transaction): a row for each subject on the list that an event of the
- * month or the checklist fails, or that an override touches; the others
- * comply.  The events are read by district and date, once, and only those
- * that the loosest standard can count are joined to their subject.
+ * The rules in force in `month` for each kind in each of districts d[0..n)
+ * (rules[i * NKINDS + k]): the latest version of each district's
+ * standards that has taken effect, else DOMAIN.md's defaults.
  */
-static int compute_month(struct db *db, const char *district, const char *month, int64_t version,
-			 struct strbuf *err)
+static int rules_of(struct db *db, char *const *d, size_t n, const char *month,
+		    struct assess_rules *rules, struct strbuf *err)
 {
-	struct strbuf sql = STRBUF_INIT, rules = STRBUF_INIT;
-	struct sqlp p = SQLP_INIT;
-	char start[16], end[16];
-	const char *p2[] = { district, month };
-	int loose[NRULES], v[NRULES], i, d, ret = -1;
-	int64_t overridden = 0;
-	size_t k;
+	struct strbuf sql = STRBUF_INIT;
+	struct params p = { 0 };
+	struct db_stmt *st = NULL;
+	char *seen = calloc(n * NKINDS, 1);
+	size_t i, k;
+	int rc;
 
-	snprintf(start, sizeof(start), "%s-01", month);
-	snprintf(end, sizeof(end), "%s-31", month);
-	/* the rules of each kind, as a table r, and the loosest of them */
-	strbuf_addch(&rules, '(');
-	for (k = 0; k < NKINDS; k++) {
-		struct assess_rules r;
-		if (assess_rules_for(db, district, subject_kinds[k], month, &r, err))
-			goto cleanup;
-		if (k)
-			strbuf_addstr(&rules, " UNION ALL ");
-		rules_row_sql(&rules, subject_kinds[k], &r);
-		rule_values(&r, v);
-		for (i = 0; i < NRULES; i++)
-			if (!k || (i < LOOSE_MAX ? v[i] < loose[i] : v[i] > loose[i]))
-				loose[i] = v[i];
-	}
-	strbuf_addstr(&rules, ") r");
-	if (exec_params(db, "DELETE FROM determinations WHERE district = ? AND month = ?", p2, 2, err))
-		goto cleanup;
-	strbuf_addstr(&sql, "INSERT INTO determinations (district, month, subject, petition_fail, "
-			    "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
-			    "case_final, fail) SELECT CAST(? AS TEXT), CAST(? AS TEXT), f.subject, "
-			    "MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), MAX(f.pf), MAX(f.af), "
-			    "MAX(f.cf), 1 FROM (");
-	sqlp_text(&p, district);
-	sqlp_text(&p, month);
-	for (d = 0; d < DIM__COUNT; d++) {
-		const char *const *ev = dimension_events[d];
-		/* CROSS JOIN: SQLite keeps this order (events first); PostgreSQL plans freely */
-		strbuf_addf(&sql, "SELECT %s.subject AS subject, %d AS pf, %d AS af, %d AS cf, 0 AS kf "
-			    "FROM %s %s CROSS JOIN subjects s CROSS JOIN %s WHERE %s.district = ? AND "
-			    "%s.%s >= ? AND %s.%s <= ? AND ", ev[1], d == DIM_PETITION,
-			    d == DIM_ACCIDENT, d == DIM_CASE, ev[0], ev[1], rules.buf, ev[1], ev[1],
-			    ev[2], ev[1], ev[2]);
-		veto_sql(&sql, d, loose);
-		strbuf_addf(&sql, " AND s.code = %s.subject AND s.district = ? AND " ON_LIST
-			    " AND r.kind = s.kind AND ", ev[1]);
-		veto_sql(&sql, d, NULL);
-		strbuf_addstr(&sql, " UNION ALL ");
-		sqlp_text(&p, district);
-		sqlp_text(&p, start);
-		sqlp_text(&p, end);
-		sqlp_text(&p, district);
-		sqlp_text(&p, month);
-		sqlp_text(&p, month);
-	}
-	/* the checklist, where the standard of the kind turns it on: a score at the pass mark */
-	strbuf_addf(&sql, "SELECT s.code, 0, 0, 0, 1 FROM subjects s CROSS JOIN %s WHERE "
-		    "s.district = ? AND r.kind = s.kind AND r.checklist = 1 AND " ON_LIST " AND "
-		    "NOT EXISTS (SELECT 1 FROM checklists k WHERE k.subject = s.code AND k.month = ? "
-		    "AND k.score >= r.checklist_pass)) f GROUP BY f.subject", rules.buf);
-	sqlp_text(&p, district);
-	sqlp_text(&p, month);
-	sqlp_text(&p, month);
-	sqlp_text(&p, month);
-	if (sqlp_run(db, sql.buf, &p, err))
-		goto cleanup;
-	/* overrides replace the provisional result of their dimension: a month has few */
-	sqlp_release(&p);
-	sqlp_text(&p, district);
-	sqlp_text(&p, month);
-	if (sqlp_aggregate(db, "SELECT COUNT(*) FROM overrides WHERE district = ? AND month = ?",
-			   &p, &overridden, 1, err))
-		goto cleanup;
-	if (overridden) {
-		sqlp_release(&p);
-		sqlp_text(&p, district);
-		sqlp_text(&p, month);
-		sqlp_text(&p, month);
-		sqlp_text(&p, month);
-		/* a subject on the list that passed, overridden: a row to override */
-		if (sqlp_run(db, "INSERT INTO determinations (district, month, subject, petition_fail, "
-			     "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
-			     "case_final, fail) SELECT DISTINCT s.district, o.month, s.code, 0, 0, 0, 0, "
-			     "0, 0, 0, 0 FROM overrides o JOIN subjects s ON s.code = o.subject WHERE "
-			     "o.district = ? AND o.month = ? AND " ON_LIST " AND s.district = o.district "
-			     "AND NOT EXISTS (SELECT 1 FROM determinations x WHERE x.month = o.month AND "
-			     "x.subject = o.subject)", &p, err))
-			goto cleanup;
-		for (d = 0; d < DIM__COUNT; d++) {
-			const char *p3[] = { dimension_codes[d], district, month, dimension_codes[d] };
-			strbuf_reset(&sql);
-			strbuf_addf(&sql, "UPDATE determinations SET %s_final = (SELECT CASE WHEN "
-				    "o.result = 'fail' THEN 1 ELSE 0 END FROM overrides o WHERE o.month = "
-				    "determinations.month AND o.subject = determinations.subject AND "
-				    "o.dimension = ?) WHERE district = ? AND month = ? AND subject IN "
-				    "(SELECT o.subject FROM overrides o WHERE o.month = "
-				    "determinations.month AND o.dimension = ?)", dimension_codes[d]);
-			if (exec_params(db, sql.buf, p3, 4, err))
-				goto cleanup;
+	if (!seen)
+		abort();
+	for (i = 0; i < n; i++)
+		for (k = 0; k < NKINDS; k++)
+			rules_default(subject_kinds[k], &rules[i * NKINDS + k]);
+	strbuf_addstr(&sql, "SELECT district, kind, " RULES_COLUMNS " FROM standards WHERE "
+			    "effective_from <= ? AND district IN");
+	param(&p, month);
+	param_list(&sql, &p, d, n);
+	strbuf_addstr(&sql, " ORDER BY district, kind, effective_from DESC");
+	rc = prepare_params(db, sql.buf, &p, &st, err);
+	while (!rc && (rc = db_step(st, err)) == DB_ROW) {
+		int kk = kind_index(db_column_text(st, 1));
+		rc = 0;
+		for (i = 0; kk >= 0 && i < n; i++) {
+			size_t at = i * NKINDS + (size_t)kk;
+			if (strcmp(d[i], db_column_text(st, 0)) || seen[at])
+				continue;
+			rules_row(st, 2, &rules[at]); /* the first row of each is the latest */
+			seen[at] = 1;
 		}
-		if (exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
-				"accident_final + case_final + checklist_fail > 0 THEN 1 ELSE 0 END "
-				"WHERE district = ? AND month = ?", p2, 2, err))
-			goto cleanup;
 	}
-	sqlp_release(&p);
+	if (st)
+		db_finalize(st);
+	free(seen);
+	free(p.v);
+	strbuf_release(&sql);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Overrides replace the provisional result of their dimension, in month `month` of `district`. */
+static int apply_overrides(struct db *db, const char *district, const char *month,
+			   struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	const char *p2[] = { district, month };
+	int d, ret = -1;
+
 	sqlp_text(&p, district);
 	sqlp_text(&p, month);
-	sqlp_int(&p, version);
-	sqlp_int(&p, time_now());
-	if (sqlp_run(db, "INSERT INTO assess_months (district, month, computed_version, computed_at, "
-		     "published) VALUES (?, ?, ?, ?, 0) ON CONFLICT (district, month) DO UPDATE SET "
-		     "computed_version = excluded.computed_version, computed_at = "
-		     "excluded.computed_at", &p, err))
+	sqlp_text(&p, month);
+	sqlp_text(&p, month);
+	/* a subject on the list that passed, overridden: a row to override */
+	if (sqlp_run(db, "INSERT INTO determinations (district, month, subject, petition_fail, "
+		     "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
+		     "case_final, fail) SELECT DISTINCT s.district, o.month, s.code, 0, 0, 0, 0, 0, 0, "
+		     "0, 0 FROM overrides o JOIN subjects s ON s.code = o.subject WHERE o.district = ? "
+		     "AND o.month = ? AND " ON_LIST " AND s.district = o.district AND NOT EXISTS "
+		     "(SELECT 1 FROM determinations x WHERE x.month = o.month AND x.subject = "
+		     "o.subject)", &p, err))
+		goto cleanup;
+	for (d = 0; d < DIM__COUNT; d++) {
+		const char *p3[] = { dimension_codes[d], district, month, dimension_codes[d] };
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "UPDATE determinations SET %s_final = (SELECT CASE WHEN o.result = "
+			    "'fail' THEN 1 ELSE 0 END FROM overrides o WHERE o.month = "
+			    "determinations.month AND o.subject = determinations.subject AND "
+			    "o.dimension = ?) WHERE district = ? AND month = ? AND subject IN (SELECT "
+			    "o.subject FROM overrides o WHERE o.month = determinations.month AND "
+			    "o.dimension = ?)", dimension_codes[d]);
+		if (exec_params(db, sql.buf, p3, 4, err))
+			goto cleanup;
+	}
+	if (exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
+			"accident_final + case_final + checklist_fail > 0 THEN 1 ELSE 0 END WHERE "
+			"district = ? AND month = ?", p2, 2, err))
 		goto cleanup;
 	ret = 0;
 cleanup:
 	sqlp_release(&p);
 	strbuf_release(&sql);
-	strbuf_release(&rules);
+	return ret;
+}
+
+/*
+ * Compute month `month` of districts d[0..n) into determinations, each
+ * district at version v[i] (in a transaction that holds their locks): a row
+ * for each subject on the list that an event of the month or the checklist
+ * fails, or that an override touches; the others comply.  The month's
+ * events are read once, by district and date, and only those that the
+ * loosest standard can count are joined to their subject and its rules.
+ */
+static int compute_months(struct db *db, char *const *d, const int64_t *v, size_t n,
+			  const char *month, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct params p = { 0 };
+	struct assess_rules *rules = calloc(n * NKINDS, sizeof(*rules));
+	struct db_stmt *st = NULL;
+	char start[16], end[16], **touched = NULL;
+	int loose[NRULES], vals[NRULES], i, dim, rc, ret = -1;
+	size_t k, j, ntouched = 0;
+
+	if (!rules)
+		abort();
+	snprintf(start, sizeof(start), "%s-01", month);
+	snprintf(end, sizeof(end), "%s-31", month);
+	if (rules_of(db, d, n, month, rules, err))
+		goto cleanup;
+	/* the rules of each district and kind, as a table r, and the loosest of them */
+	for (k = 0; k < n * NKINDS; k++) {
+		rule_values(&rules[k], vals);
+		for (i = 0; i < NRULES; i++)
+			if (!k || (i < LOOSE_MAX ? vals[i] < loose[i] : vals[i] > loose[i]))
+				loose[i] = vals[i];
+	}
+	strbuf_addstr(&sql, "DELETE FROM determinations WHERE month = ? AND district IN");
+	param(&p, month);
+	param_list(&sql, &p, d, n);
+	if (run_params(db, sql.buf, &p, err))
+		goto cleanup;
+
+	strbuf_reset(&sql);
+	rules_with(&sql, rules, n * NKINDS);
+	for (k = 0; k < n * NKINDS; k++)
+		param(&p, d[k / NKINDS]);
+	/*
+	 * the events of the month that the loosest rules can count, each with
+	 * the kind of its subject when that is on the list: read apart
+	 * (MATERIALIZED) and the subject looked up per event (a scalar
+	 * subquery), so that no engine probes the events per subject or scans
+	 * every subject — PostgreSQL cannot tell how few events the rules keep
+	 */
+	for (dim = 0; dim < DIM__COUNT; dim++) {
+		const char *const *ev = dimension_events[dim];
+		strbuf_addf(&sql, ", e%d AS MATERIALIZED (SELECT %s.subject, %s.district, %s, (SELECT "
+			    "s.kind FROM subjects s WHERE s.code = %s.subject AND s.district = "
+			    "%s.district AND " ON_LIST ") AS subject_kind FROM %s %s WHERE %s.%s >= ? "
+			    "AND %s.%s <= ? AND ", dim, ev[1], ev[1], ev[3], ev[1], ev[1], ev[0], ev[1],
+			    ev[1], ev[2], ev[1], ev[2]);
+		param(&p, month);
+		param(&p, month);
+		param(&p, start);
+		param(&p, end);
+		veto_sql(&sql, dim, loose);
+		strbuf_addf(&sql, " AND %s.district IN", ev[1]);
+		param_list(&sql, &p, d, n);
+		strbuf_addch(&sql, ')');
+	}
+	strbuf_addstr(&sql, " INSERT INTO determinations (district, month, subject, petition_fail, "
+			    "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
+			    "case_final, fail) SELECT f.district, CAST(? AS TEXT), f.subject, "
+			    "MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), MAX(f.pf), MAX(f.af), "
+			    "MAX(f.cf), 1 FROM (");
+	param(&p, month);
+	/* … then those that the rules of their subject's district and kind count */
+	for (dim = 0; dim < DIM__COUNT; dim++) {
+		const char *const *ev = dimension_events[dim];
+		strbuf_addf(&sql, "SELECT %s.district AS district, %s.subject AS subject, %d AS pf, "
+			    "%d AS af, %d AS cf, 0 AS kf FROM e%d %s CROSS JOIN r WHERE r.district = "
+			    "%s.district AND r.kind = %s.subject_kind AND ", ev[1], ev[1], dim == DIM_PETITION,
+			    dim == DIM_ACCIDENT, dim == DIM_CASE, dim, ev[1], ev[1], ev[1]);
+		veto_sql(&sql, dim, NULL);
+		strbuf_addstr(&sql, " UNION ALL ");
+	}
+	/* the checklist, where the standard of the kind turns it on: a score at the pass mark */
+	strbuf_addstr(&sql, "SELECT s.district, s.code, 0, 0, 0, 1 FROM subjects s CROSS JOIN r "
+		    "WHERE r.checklist = 1 AND r.district = s.district AND r.kind = s.kind AND "
+		    ON_LIST " AND NOT EXISTS (SELECT 1 FROM checklists k WHERE k.subject = s.code AND "
+		    "k.month = ? AND k.score >= r.checklist_pass) AND s.district IN");
+	param(&p, month);
+	param(&p, month);
+	param(&p, month);
+	param_list(&sql, &p, d, n);
+	strbuf_addstr(&sql, ") f GROUP BY f.district, f.subject");
+	if (run_params(db, sql.buf, &p, err))
+		goto cleanup;
+
+	/* the overrides of the districts that have some this month */
+	strbuf_reset(&sql);
+	strbuf_addstr(&sql, "SELECT DISTINCT district FROM overrides WHERE month = ? AND district IN");
+	param(&p, month);
+	param_list(&sql, &p, d, n);
+	rc = prepare_params(db, sql.buf, &p, &st, err);
+	while (!rc && (rc = db_step(st, err)) == DB_ROW) {
+		char **grown = realloc(touched, (ntouched + 1) * sizeof(*touched));
+		if (!grown || !(grown[ntouched] = strdup(db_column_text(st, 0))))
+			abort();
+		touched = grown;
+		ntouched++;
+		rc = 0;
+	}
+	if (st)
+		db_finalize(st);
+	if (rc < 0)
+		goto cleanup;
+	for (j = 0; j < ntouched; j++)
+		if (apply_overrides(db, touched[j], month, err))
+			goto cleanup;
+
+	strbuf_reset(&sql);
+	strbuf_addstr(&sql, "INSERT INTO assess_months (district, month, computed_version, "
+			    "computed_at, published) VALUES ");
+	for (j = 0; j < n; j++) {
+		strbuf_addf(&sql, "%s(?, ?, %" PRId64 ", %" PRId64 ", 0)", j ? ", " : "", v[j],
+			    (int64_t)time_now());
+		param(&p, d[j]);
+		param(&p, month);
+	}
+	strbuf_addstr(&sql, " ON CONFLICT (district, month) DO UPDATE SET computed_version = "
+			    "excluded.computed_version, computed_at = excluded.computed_at");
+	if (run_params(db, sql.buf, &p, err))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	for (j = 0; j < ntouched; j++)
+		free(touched[j]);
+	free(touched);
+	free(rules);
+	free(p.v);
+	strbuf_release(&sql);
 	return ret;
 }
 
@@ -411,7 +602,8 @@ int assess_refresh(struct db *db, const char *district, const char *from, const 
 		pub = month_state(db, district, m, &computed, err);
 		if (pub < 0)
 			goto cleanup;
-		if (!pub && computed != version && compute_month(db, district, m, version, err))
+		if (!pub && computed != version &&
+		    compute_months(db, (char *const[]){ (char *)district }, &version, 1, m, err))
 			goto cleanup;
 		month_add(m, 1, next);
 	}
@@ -498,19 +690,6 @@ char **assess_districts(struct db *db, const struct actor *a, enum assess_which 
 	return out;
 }
 
-int assess_refresh_all(struct db *db, const struct actor *a, const char *from, const char *to,
-		       struct strbuf *err)
-{
-	char **districts = assess_districts(db, a, DISTRICTS_STALE, from, to, err);
-	int i, ret = districts ? 0 : -1;
-
-	for (i = 0; !ret && districts[i]; i++)
-		if (assess_refresh(db, districts[i], from, to, err))
-			ret = -1;
-	assess_districts_free(districts);
-	return ret;
-}
-
 void assess_districts_free(char **d)
 {
 	size_t i;
@@ -518,6 +697,92 @@ void assess_districts_free(char **d)
 	for (i = 0; d && d[i]; i++)
 		free(d[i]);
 	free(d);
+}
+
+/* How many districts one statement of compute_months() takes at most. */
+#define DISTRICTS_PER_STATEMENT 200
+
+int assess_refresh_all(struct db *db, const struct actor *a, const char *from, const char *to,
+		       struct strbuf *err)
+{
+	char **stale = assess_districts(db, a, DISTRICTS_STALE, from, to, err), **codes = NULL;
+	struct strbuf sql = STRBUF_INIT;
+	struct params p = { 0 };
+	struct db_stmt *st = NULL;
+	int64_t *versions = NULL;
+	char m[8], next[8];
+	size_t n = 0, nc, i, j;
+	int rc, ret = -1, in_tx = 0;
+
+	if (!stale)
+		return -1;
+	while (stale[n])
+		n++;
+	if (!n) {
+		ret = 0; /* a read that finds everything fresh writes nothing */
+		goto cleanup;
+	}
+	if (!(codes = calloc(n, sizeof(*codes))) || !(versions = calloc(n, sizeof(*versions))))
+		abort();
+	if (db_begin(db, err))
+		goto cleanup;
+	in_tx = 1;
+	if (db_dialect(db) == DB_POSTGRES) {
+		/* each district's lock (assess_begin_district's), taken in one order */
+		strbuf_addstr(&sql, "SELECT COUNT(pg_advisory_xact_lock(73011, hashtext(x.code))) FROM "
+				    "(SELECT code FROM regions WHERE code IN");
+		param_list(&sql, &p, stale, n);
+		strbuf_addstr(&sql, " ORDER BY code) x");
+		if (run_params(db, sql.buf, &p, err))
+			goto cleanup;
+	}
+	for (snprintf(m, sizeof(m), "%s", from); strcmp(m, to) <= 0; snprintf(m, sizeof(m), "%s", next)) {
+		/* the districts whose month m is stale, and their versions, under the locks */
+		strbuf_reset(&sql);
+		strbuf_addstr(&sql, "SELECT r.code, COALESCE(av.version, 0) FROM regions r LEFT JOIN "
+				    "assess_versions av ON av.district = r.code LEFT JOIN assess_months "
+				    "am ON am.district = r.code AND am.month = ? WHERE (am.district IS "
+				    "NULL OR (am.published = 0 AND am.computed_version <> "
+				    "COALESCE(av.version, 0))) AND r.code IN");
+		param(&p, m);
+		param_list(&sql, &p, stale, n);
+		strbuf_addstr(&sql, " ORDER BY r.code");
+		rc = prepare_params(db, sql.buf, &p, &st, err);
+		nc = 0;
+		while (!rc && (rc = db_step(st, err)) == DB_ROW) {
+			/* codes[] point into stale[], which outlives them */
+			for (j = 0; j < n && strcmp(stale[j], db_column_text(st, 0)); j++)
+				;
+			codes[nc] = stale[j < n ? j : 0];
+			versions[nc++] = db_column_int64(st, 1);
+			rc = 0;
+		}
+		if (st)
+			db_finalize(st);
+		st = NULL;
+		if (rc < 0)
+			goto cleanup;
+		for (i = 0; i < nc; i += DISTRICTS_PER_STATEMENT)
+			if (compute_months(db, codes + i, versions + i,
+					   nc - i < DISTRICTS_PER_STATEMENT ? nc - i : DISTRICTS_PER_STATEMENT,
+					   m, err))
+				goto cleanup;
+		if (month_add(m, 1, next))
+			goto cleanup;
+	}
+	if (db_commit(db, err))
+		goto cleanup;
+	in_tx = 0;
+	ret = 0;
+cleanup:
+	if (in_tx)
+		db_rollback(db);
+	assess_districts_free(stale);
+	free(codes);
+	free(versions);
+	free(p.v);
+	strbuf_release(&sql);
+	return ret;
 }
 
 /* ---- certification and publication ---- */
@@ -984,11 +1249,7 @@ cleanup:
 	return ret;
 }
 
-/*
- * Events of one kind of subject `s` in the month, each with whether it
- * counted: by the rules, and only when the subject was on the list that
- * month (`on_list`; before it joined nothing counts against it).
- */
+/* The columns of each dimension's events that an explanation shows. */
 static const char *const explain_columns[DIM__COUNT] = {
 	"p.no, p.received_on, p.channel, p.level, CAST(p.persons AS TEXT) AS persons, p.status",
 	"a.no, a.occurred_on, a.domain, CAST(a.deaths AS TEXT) AS deaths, CAST(a.injuries AS TEXT) "
@@ -997,14 +1258,21 @@ static const char *const explain_columns[DIM__COUNT] = {
 	"c.status",
 };
 
-static int explain_events(struct db *db, const char *sql, int on_list, const char *subject, const char *start, const char *end,
-			  json_t *arr, struct strbuf *err)
+/*
+ * Events of one kind of subject `s` in the month, each with whether it
+ * counted: by the rules, and only when the subject was on the list that
+ * month (`on_list`; before it joined nothing counts against it).
+ */
+static int explain_events(struct db *db, const char *sql, int on_list, const char *district,
+			  const char *subject, const char *start, const char *end, json_t *arr,
+			  struct strbuf *err)
 {
 	struct db_stmt *st;
 	int n = 0, rc, c;
 
 	if (db_prepare(db, sql, &st, err))
 		return -1;
+	db_bind_text(st, ++n, district);
 	db_bind_text(st, ++n, subject);
 	db_bind_text(st, ++n, start);
 	db_bind_text(st, ++n, end);
@@ -1103,16 +1371,16 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 		ev[d] = json_array();
 	for (d = 0; d < DIM__COUNT && !rc; d++) {
 		strbuf_reset(&q);
-		strbuf_addstr(&q, "SELECT CASE WHEN ");
+		rules_with(&q, &r, 1); /* its kind unused: r is the subject's */
+		strbuf_addstr(&q, " SELECT CASE WHEN ");
 		veto_sql(&q, d, NULL);
-		strbuf_addf(&q, " THEN 1 ELSE 0 END, %s FROM %s %s CROSS JOIN (", explain_columns[d],
-			    dimension_events[d][0], dimension_events[d][1]);
-		rules_row_sql(&q, "", &r); /* its kind unused */
-		strbuf_addf(&q, ") r WHERE %s.subject = ? AND %s.%s >= ? AND %s.%s <= ? ORDER BY %s.%s, "
-			    "%s.no", dimension_events[d][1], dimension_events[d][1],
+		strbuf_addf(&q, " THEN 1 ELSE 0 END, %s FROM %s %s CROSS JOIN r WHERE %s.subject = ? "
+			    "AND %s.%s >= ? AND %s.%s <= ? ORDER BY %s.%s, %s.no", explain_columns[d],
+			    dimension_events[d][0], dimension_events[d][1], dimension_events[d][1],
+			    dimension_events[d][1], dimension_events[d][2], dimension_events[d][1],
 			    dimension_events[d][2], dimension_events[d][1], dimension_events[d][2],
-			    dimension_events[d][1], dimension_events[d][2], dimension_events[d][1]);
-		rc = explain_events(db, q.buf, on_list, subject, start, end, ev[d], &e->msg);
+			    dimension_events[d][1]);
+		rc = explain_events(db, q.buf, on_list, district, subject, start, end, ev[d], &e->msg);
 	}
 	json_object_set_new(o, "events", json_pack("{so so so}", "petition", ev[0], "accident", ev[1],
 						   "case", ev[2]));

@@ -84,12 +84,16 @@ static int64_t mean_share_tenths(const int64_t *a, const int64_t *b, int n)
 static int figures_refresh(struct db *db, const struct actor *a, const char *jan,
 			   const char *through, struct strbuf *err)
 {
-	char **districts = assess_districts(db, a, DISTRICTS_STALE_CELLS, jan, through, err);
-	int i, ret = districts ? 0 : -1;
+	char **districts;
+	int i, ret;
 
+	/* the determinations of every district at once, then the cells of each */
+	if (assess_refresh_all(db, a, jan, through, err))
+		return -1;
+	districts = assess_districts(db, a, DISTRICTS_STALE_CELLS, jan, through, err);
+	ret = districts ? 0 : -1;
 	for (i = 0; !ret && districts[i]; i++)
-		if (assess_refresh(db, districts[i], jan, through, err) ||
-		    cells_refresh(db, districts[i], jan, through, err))
+		if (cells_refresh(db, districts[i], jan, through, err))
 			ret = -1;
 	assess_districts_free(districts);
 	return ret;

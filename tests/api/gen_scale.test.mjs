@@ -234,3 +234,62 @@ test('gen scale refuses districts that are loaded, and writes nothing', () => {
   const bad = c.cli(['gen', 'scale', '--counties', '0']);
   assert.notEqual(bad.status, 0);
 });
+
+// The determination of many districts at once (`sanling determine`, one
+// statement for all of them) judges each subject by the standard of its own
+// district and kind in force that month: the second district's villages
+// fail petitions only from city level (from 2023-01) and its enterprises
+// no criminal case and only production accidents with 2 casualties (from
+// 2022-06); the first district keeps DOMAIN.md's defaults.  Checked against
+// the same rules applied here, event by event, to every month of 2023.
+test('determining every district at once applies each district\'s own standards', () => {
+  const db = b.db, D2 = '410002000000', now = Math.floor(Date.now() / 1000);
+  sql(db, `INSERT INTO standards (code, kind, effective_from, petition_level, collective_persons, collective_level, accident_casualties, accident_production_only, case_criminal, case_public_order_major, district, created_at, updated_at) VALUES
+    ('D2-V', 'village', '2023-01', 'city', 10, 'county', 1, 0, 1, 1, '${D2}', ${now}, ${now}),
+    ('D2-E', 'enterprise', '2022-06', 'county', 5, 'township', 2, 1, 0, 1, '${D2}', ${now}, ${now})`);
+  sql(db, 'UPDATE assess_versions SET version = version + 1');
+  const r = b.cli(['determine', '--through', '2023-08']);
+  assert.equal(r.status, 0, r.stderr);
+
+  const RANK = { village: 1, township: 2, county: 3, city: 4, province: 5, national: 6 };
+  const DEFAULT = { pr: 3, cp: 5, cr: 2, ac: 1, apo: 0, cc: 1, cm: 1 };
+  const rules = (district, kind, month) => {
+    if (district === D2 && kind === 'village' && month >= '2023-01') return { ...DEFAULT, pr: 4, cp: 10, cr: 3 };
+    if (district === D2 && kind === 'enterprise' && month >= '2022-06') return { ...DEFAULT, ac: 2, apo: 1, cc: 0 };
+    return DEFAULT;
+  };
+  const subjects = new Map(sql(db, "SELECT code, district, kind, active_from, COALESCE(active_to, '') FROM subjects")
+    .trim().split('\n').map((l) => l.split('|')).map(([code, district, kind, from, to]) => [code, { district, kind, from, to }]));
+  const expected = new Map(), fails = (s, month, dim) => {
+    const key = `${month}|${s}`;
+    expected.set(key, { ...(expected.get(key) || { p: 0, a: 0, c: 0 }), [dim]: 1 });
+  };
+  let differs = 0;
+  const each = (query, judge) => {
+    for (const line of sql(db, query).trim().split('\n')) {
+      const [subject, date, ...v] = line.split('|');
+      const s = subjects.get(subject), month = date.slice(0, 7);
+      if (!s || s.from > month || (s.to && s.to < month)) continue;
+      const r = rules(s.district, s.kind, month);
+      if (judge(r, v)) fails(subject, month, query.includes('petitions') ? 'p' : query.includes('accidents') ? 'a' : 'c');
+      if (judge(r, v) !== judge(DEFAULT, v)) differs++;
+    }
+  };
+  const range = "BETWEEN '2023-01-01' AND '2023-08-31' AND subject IS NOT NULL";
+  each(`SELECT subject, received_on, level, persons FROM petitions WHERE received_on ${range}`,
+    (r, [level, persons]) => RANK[level] >= r.pr || (Number(persons) >= r.cp && RANK[level] >= r.cr));
+  each(`SELECT subject, occurred_on, deaths + injuries, production FROM accidents WHERE occurred_on ${range}`,
+    (r, [casualties, production]) => Number(casualties) >= r.ac && (r.apo === 0 || production === '1'));
+  each(`SELECT subject, occurred_on, kind, major_impact FROM cases WHERE occurred_on ${range}`,
+    (r, [kind, major]) => (r.cc === 1 && kind === 'criminal') || (r.cm === 1 && kind === 'public_order' && major === '1'));
+  assert.ok(differs > 0, 'the second district\'s standards change some verdicts');
+  assert.ok(expected.size > 100, `${expected.size} failing subject-months`);
+
+  const stored = new Map(sql(db, "SELECT month, subject, petition_fail, accident_fail, case_fail, fail FROM determinations WHERE month BETWEEN '2023-01' AND '2023-08'")
+    .trim().split('\n').map((l) => l.split('|')).map(([m, s, p, a, c, f]) => {
+      assert.equal(f, '1', `${m} ${s}: only failing subjects are stored`);
+      return [`${m}|${s}`, { p: Number(p), a: Number(a), c: Number(c) }];
+    }));
+  assert.equal(stored.size, expected.size);
+  for (const [key, v] of expected) assert.deepEqual(stored.get(key), v, key);
+});
