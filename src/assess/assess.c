@@ -445,8 +445,8 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 		strbuf_addf(&sql, ", e%d AS MATERIALIZED (SELECT %s.subject, %s.district, %s, (SELECT "
 			    "s.kind FROM subjects s WHERE s.code = %s.subject AND s.district = "
 			    "%s.district AND " ON_LIST ") AS subject_kind FROM %s %s WHERE %s.%s >= ? "
-			    "AND %s.%s <= ? AND ", dim, ev[1], ev[1], ev[3], ev[1], ev[1], ev[0], ev[1],
-			    ev[1], ev[2], ev[1], ev[2]);
+			    "AND %s.%s <= ? AND %s.subject IS NOT NULL AND ", dim, ev[1], ev[1], ev[3],
+			    ev[1], ev[1], ev[0], ev[1], ev[1], ev[2], ev[1], ev[2], ev[1]);
 		param(&p, month);
 		param(&p, month);
 		param(&p, start);

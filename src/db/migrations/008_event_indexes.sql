@@ -10,3 +10,9 @@ DROP INDEX accidents_district_date;
 CREATE INDEX accidents_district_date ON accidents(district, occurred_on, deaths, injuries, production, subject);
 DROP INDEX cases_district_date;
 CREATE INDEX cases_district_date ON cases(district, occurred_on, kind, major_impact, subject);
+
+-- The figures of all districts (the system's) read the sums over every
+-- district's townships and departments: their level, by month.
+CREATE INDEX figure_cells_level ON figure_cells(level, month);
+-- … and find the districts among all regions.
+CREATE INDEX regions_level ON regions(level, code);
