@@ -177,7 +177,11 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	writer = db_open(g->db_url, &err);
 	if (!writer)
 		die("cannot open the writer connection: %s", err.buf);
-	app.writes = group_commit_new(writer, 64, 500);
+	/*
+	 * a batch of every thread commits at once: no other request can come
+	 * to join it, so it must not linger for one
+	 */
+	app.writes = group_commit_new(writer, threads < 64 ? threads : 64, 500);
 	app.static_root = access(cfg.static_root, R_OK) == 0 ? cfg.static_root : NULL;
 	if (api_init(&app, &err))
 		die("%s", err.buf);

@@ -116,8 +116,11 @@ int group_commit_leave(struct group_commit *g, uint64_t batch, struct strbuf *er
 	}
 	if (g->committed >= batch) {
 		/* committed meanwhile by another request of the batch */
-	} else if ((g->waiting > 0 || g->busy) && g->in_batch < g->max_batch) {
-		/* others will join this batch; the last of them commits it */
+	} else if (g->busy || (g->waiting > 0 && g->in_batch < g->max_batch)) {
+		/*
+		 * one joined while this one lingered and works on, or others
+		 * wait to join: the last of them commits the batch
+		 */
 		if (!g->busy)
 			pthread_cond_signal(&g->turn);
 		while (g->committed < batch)

@@ -158,6 +158,7 @@ struct one_write {
 	const char *k;
 	uint64_t batch;
 	int delay_ms; /* before it comes */
+	int refused;  /* takes 50 ms over its work, then undoes it */
 };
 
 static void *write_one(void *arg)
@@ -169,7 +170,14 @@ static void *write_one(void *arg)
 	usleep((useconds_t)w->delay_ms * 1000);
 	db = group_commit_enter(w->g, &w->batch, &err);
 	assert_non_null(db);
+	assert_int_equal(db_begin(db, NULL), 0);
 	insert(db, w->k, 1);
+	if (w->refused) {
+		usleep(50 * 1000);
+		assert_int_equal(db_rollback(db), 0);
+	} else {
+		assert_int_equal(db_commit(db, NULL), 0);
+	}
 	assert_int_equal(group_commit_leave(w->g, w->batch, &err), 0);
 	strbuf_release(&err);
 	return NULL;
@@ -178,14 +186,15 @@ static void *write_one(void *arg)
 /*
  * A lingering batch: a write that comes while the first one waits for
  * company shares its batch; one that comes after the linger gets its own.
- * Without a linger, a lone write commits at once.
+ * Without a linger, a lone write commits at once.  A batch that the company
+ * fills commits when the last is done, not before.
  */
 static void test_linger(void **state)
 {
 	struct db *db = open_fresh();
 	struct group_commit *g = group_commit_new(db, 16, 400 * 1000);
-	struct one_write w[3] = { { g, "first", 0, 0 }, { g, "company", 0, 100 },
-				  { g, "late", 0, 900 } };
+	struct one_write w[3] = { { g, "first", 0, 0, 0 }, { g, "company", 0, 100, 0 },
+				  { g, "late", 0, 900, 0 } };
 	pthread_t th[3];
 	int i;
 
@@ -197,15 +206,32 @@ static void test_linger(void **state)
 	assert_true(w[2].batch != w[0].batch);
 	group_commit_free(g);
 	g = group_commit_new(db, 16, 0);
-	w[0] = (struct one_write){ g, "alone", 0, 0 };
-	w[1] = (struct one_write){ g, "after", 0, 100 };
+	w[0] = (struct one_write){ g, "alone", 0, 0, 0 };
+	w[1] = (struct one_write){ g, "after", 0, 100, 0 };
 	for (i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
 	assert_true(w[0].batch != w[1].batch);
 	group_commit_free(g);
-	assert_int_equal(count(db, NULL), 5);
+	/*
+	 * the company fills the batch while the first lingers: the batch
+	 * commits when the company is done, so that its refusal undoes it
+	 */
+	g = group_commit_new(db, 2, 400 * 1000);
+	w[0] = (struct one_write){ g, "full1", 0, 0, 0 };
+	w[1] = (struct one_write){ g, "refused", 0, 100, 1 };
+	w[2] = (struct one_write){ g, "next", 0, 200, 0 };
+	for (i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
+	for (i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	assert_true(w[0].batch == w[1].batch);
+	assert_true(w[2].batch != w[0].batch);
+	group_commit_free(g);
+	assert_false(db_in_transaction(db));
+	assert_int_equal(count(db, "k = 'refused'"), 0);
+	assert_int_equal(count(db, NULL), 7);
 	db_close(db);
 }
 
