@@ -41,7 +41,10 @@ static const struct veto {
 	  "c.major_impact = 1))", 5, 2 },
 };
 
-/* The thresholds, in the order of the predicates' %s; the loosest of those before LOOSE_MAX is the least. */
+/*
+ * The thresholds, in the order of the predicates' %s.  The loosest value of
+ * those before LOOSE_MAX is the least, of the others (switches) the greatest.
+ */
 static const char *const rule_columns[] = {
 	"petition_rank", "collective_persons", "collective_rank", "accident_casualties",
 	"accident_production_only", "case_criminal", "case_public_order_major",
@@ -82,10 +85,10 @@ static const char *const subject_kinds[] = { "village", "community", "enterprise
 
 /*
  * "WITH r (district, kind, thresholds…, checklist, checklist_pass) AS
- * (VALUES …)" (more tables may follow): a table of rules, row k the rules `rules[k]` of kind
- * subject_kinds[k % NKINDS] in a district given as a parameter (one each,
- * in order).  VALUES, not a UNION of SELECTs: hundreds of rows are planned
- * as one scan.
+ * (VALUES …)", to which more tables may follow: a table of rules, row k
+ * the rules `rules[k]` of kind subject_kinds[k % NKINDS] in a district
+ * given as a parameter (one a row, in order).  VALUES, not a UNION of
+ * SELECTs: hundreds of rows are planned as one scan.
  */
 static void rules_with(struct strbuf *sql, const struct assess_rules *rules, size_t n)
 {

@@ -3,8 +3,9 @@
  *
  * A cell is one row of figure_cells: a district, month, township,
  * supervisor and until_month, with one column per measure.  Each source —
- * a kind of event, the list of the month with its determinations — is one SELECT of that shape (the measures of other sources 0);
- * their UNION ALL, summed per cell, is stored per district
+ * a kind of event, the list of the month with its determinations — is one
+ * SELECT of that shape (the measures of other sources 0); their UNION ALL,
+ * summed per cell, is stored per district
  * (cells_refresh) or, for a scope finer than the cells, summed on the fly
  * within that scope (cells_read).  Both read the same SQL, so the stored
  * and the live figures cannot disagree.
