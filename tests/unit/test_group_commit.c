@@ -183,6 +183,20 @@ static void *write_one(void *arg)
 	return NULL;
 }
 
+/* Run the writes w[0..n) through group commit `g`, each on a thread of its own. */
+static void run_writes(struct group_commit *g, struct one_write *w, int n)
+{
+	pthread_t th[4];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		w[i].g = g;
+		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+}
+
 /*
  * A lingering batch: a write that comes while the first one waits for
  * company shares its batch; one that comes after the linger gets its own.
@@ -193,41 +207,28 @@ static void test_linger(void **state)
 {
 	struct db *db = open_fresh();
 	struct group_commit *g = group_commit_new(db, 16, 400 * 1000);
-	struct one_write w[3] = { { g, "first", 0, 0, 0 }, { g, "company", 0, 100, 0 },
-				  { g, "late", 0, 900, 0 } };
-	pthread_t th[3];
-	int i;
-
-	for (i = 0; i < 3; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
-	for (i = 0; i < 3; i++)
-		pthread_join(th[i], NULL);
-	assert_true(w[0].batch == w[1].batch);
-	assert_true(w[2].batch != w[0].batch);
-	group_commit_free(g);
-	g = group_commit_new(db, 16, 0);
-	w[0] = (struct one_write){ g, "alone", 0, 0, 0 };
-	w[1] = (struct one_write){ g, "after", 0, 100, 0 };
-	for (i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
-	for (i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	assert_true(w[0].batch != w[1].batch);
-	group_commit_free(g);
+	struct one_write a[3] = { { .k = "first" }, { .k = "company", .delay_ms = 100 },
+				  { .k = "late", .delay_ms = 900 } };
+	struct one_write b[2] = { { .k = "alone" }, { .k = "after", .delay_ms = 100 } };
 	/*
 	 * the company fills the batch while the first lingers: the batch
 	 * commits when the company is done, so that its refusal undoes it
 	 */
+	struct one_write c[3] = { { .k = "full" }, { .k = "refused", .delay_ms = 100, .refused = 1 },
+				  { .k = "next", .delay_ms = 200 } };
+
+	run_writes(g, a, 3);
+	assert_true(a[0].batch == a[1].batch);
+	assert_true(a[2].batch != a[0].batch);
+	group_commit_free(g);
+	g = group_commit_new(db, 16, 0);
+	run_writes(g, b, 2);
+	assert_true(b[0].batch != b[1].batch);
+	group_commit_free(g);
 	g = group_commit_new(db, 2, 400 * 1000);
-	w[0] = (struct one_write){ g, "full1", 0, 0, 0 };
-	w[1] = (struct one_write){ g, "refused", 0, 100, 1 };
-	w[2] = (struct one_write){ g, "next", 0, 200, 0 };
-	for (i = 0; i < 3; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
-	for (i = 0; i < 3; i++)
-		pthread_join(th[i], NULL);
-	assert_true(w[0].batch == w[1].batch);
-	assert_true(w[2].batch != w[0].batch);
+	run_writes(g, c, 3);
+	assert_true(c[0].batch == c[1].batch);
+	assert_true(c[2].batch != c[0].batch);
 	group_commit_free(g);
 	assert_false(db_in_transaction(db));
 	assert_int_equal(count(db, "k = 'refused'"), 0);
