@@ -156,9 +156,9 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	/*
 	 * A write waits for its batch's commit and holds its thread meanwhile,
 	 * so there are many more threads than cores, and a connection for each
-	 * (and two for the scheduler and the command line's like): a request
-	 * holds its connection while its write waits, and a smaller pool would
-	 * cap how many writes can share a batch.
+	 * (two more for the scheduler): a request holds its connection while
+	 * its write waits, and a smaller pool would cap how many writes can
+	 * share a batch.
 	 */
 	cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores <= 0)
