@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/strbuf.h"
 
@@ -33,6 +34,7 @@ struct db *db_open(const char *url, struct strbuf *err)
 	db = calloc(1, sizeof(*db));
 	if (!db)
 		abort();
+	db->log_fd = -1;
 	if (is_pg_url(url)) {
 		db->dialect = DB_POSTGRES;
 		db->ops = &db_pg_ops;
@@ -358,6 +360,16 @@ int db_in_transaction(const struct db *db)
 	return db->ops->in_transaction(db);
 }
 
+int db_defer_sync(struct db *db, struct strbuf *err)
+{
+	return db->ops->defer_sync ? db->ops->defer_sync(db, err) : 0;
+}
+
+int db_sync(struct db *db, struct strbuf *err)
+{
+	return db->ops->sync ? db->ops->sync(db, err) : 0;
+}
+
 int db_query_value(struct db *db, const char *sql, const char *const *params,
 		   int nparams, char **out, struct strbuf *err)
 {
@@ -590,11 +602,17 @@ int db_bulk_end(struct db_bulk *b, struct strbuf *err)
 
 /* The pool. */
 
+#define POOL_RETRY_S 10 /* after a connection could not be opened */
+
 struct db_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int size;
+	char *url;
+	int max;		/* connections at most */
+	int size;		/* open */
+	int opening;		/* being opened */
 	int nidle;
+	time_t failed_at;	/* the last failure to open one; 0 none */
 	struct db **all;
 	struct db **idle;
 };
@@ -602,7 +620,6 @@ struct db_pool {
 struct db_pool *db_pool_open(const char *url, int size, struct strbuf *err)
 {
 	struct db_pool *pool;
-	int i;
 
 	if (size < 1) {
 		if (err)
@@ -614,35 +631,59 @@ struct db_pool *db_pool_open(const char *url, int size, struct strbuf *err)
 		abort();
 	pool->all = calloc((size_t)size, sizeof(*pool->all));
 	pool->idle = calloc((size_t)size, sizeof(*pool->idle));
-	if (!pool->all || !pool->idle)
+	pool->url = strdup(url);
+	if (!pool->all || !pool->idle || !pool->url)
 		abort();
-	for (i = 0; i < size; i++) {
-		pool->all[i] = db_open(url, err);
-		if (!pool->all[i])
-			goto fail;
-		pool->idle[i] = pool->all[i];
-		pool->size = pool->nidle = i + 1;
+	pool->max = size;
+	/* one now, to know the database is there; the others when needed */
+	pool->all[0] = pool->idle[0] = db_open(url, err);
+	if (!pool->all[0]) {
+		free(pool->all);
+		free(pool->idle);
+		free(pool->url);
+		free(pool);
+		return NULL;
 	}
+	pool->size = pool->nidle = 1;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->cond, NULL);
 	return pool;
-fail:
-	for (i = 0; i < pool->size; i++)
-		db_close(pool->all[i]);
-	free(pool->all);
-	free(pool->idle);
-	free(pool);
-	return NULL;
+}
+
+/*
+ * Under the lock, none idle: open one more when the pool may grow.  A
+ * failure (the server's connection limit, say) makes do with those open
+ * for a while.  Returns the new connection, or NULL.
+ */
+static struct db *pool_grow(struct db_pool *pool)
+{
+	struct db *db;
+	time_t now = time(NULL);
+
+	if (pool->size + pool->opening >= pool->max ||
+	    (pool->failed_at && now - pool->failed_at < POOL_RETRY_S))
+		return NULL;
+	pool->opening++;
+	pthread_mutex_unlock(&pool->lock);
+	db = db_open(pool->url, NULL);
+	pthread_mutex_lock(&pool->lock);
+	pool->opening--;
+	if (db)
+		pool->all[pool->size++] = db;
+	else
+		pool->failed_at = now;
+	return db;
 }
 
 struct db *db_pool_get(struct db_pool *pool)
 {
-	struct db *db;
+	struct db *db = NULL;
 
 	pthread_mutex_lock(&pool->lock);
-	while (!pool->nidle)
+	while (!pool->nidle && !(db = pool_grow(pool)))
 		pthread_cond_wait(&pool->cond, &pool->lock);
-	db = pool->idle[--pool->nidle];
+	if (!db)
+		db = pool->idle[--pool->nidle];
 	pthread_mutex_unlock(&pool->lock);
 	/* A failed reconnect is left for the next query to report. */
 	db->ops->revive(db);
@@ -674,5 +715,6 @@ void db_pool_close(struct db_pool *pool)
 	pthread_mutex_destroy(&pool->lock);
 	free(pool->all);
 	free(pool->idle);
+	free(pool->url);
 	free(pool);
 }

@@ -113,6 +113,18 @@ int db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
 
 /*
+ * Deferred durability, for the server's one writer (group_commit.c): after
+ * db_defer_sync(), a commit of `db` no longer waits for the disk, and
+ * db_sync() makes every commit made so far durable.  A committed write is
+ * visible to other connections from its commit but survives a crash only
+ * from the db_sync() that follows; so whoever acknowledges it waits for that.
+ * SQLite only (the WAL is synced, as synchronous=FULL would at the commit);
+ * on PostgreSQL both do nothing and commits stay durable when they return.
+ */
+int db_defer_sync(struct db *db, struct strbuf *err);
+int db_sync(struct db *db, struct strbuf *err);
+
+/*
  * Convenience: run `sql` with text parameters (NULL = SQL NULL) and return
  * the first column of the first row as a newly allocated string in `*out`
  * (NULL when no row or when the value is SQL NULL); the caller frees it.
@@ -175,9 +187,9 @@ int db_bulk_row(struct db_bulk *b, const char *const *values, struct strbuf *err
 int db_bulk_end(struct db_bulk *b, struct strbuf *err);
 
 /*
- * A fixed set of connections for the server's threads.  db_pool_get()
- * blocks until a connection is free; a PostgreSQL connection found broken
- * is reconnected first.  db_pool_put() rolls back a transaction left open.
+ * Up to `size` connections for the server's threads, opened as they are
+ * first needed (one at once).  db_pool_get() blocks until a connection is
+ * free; a PostgreSQL connection found broken is reconnected first.  db_pool_put() rolls back a transaction left open.
  * All statements of a connection must be finalized before it is put back,
  * and every connection put back before db_pool_close().
  */

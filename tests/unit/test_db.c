@@ -915,6 +915,64 @@ static void *pool_thread(void *arg)
 	return NULL;
 }
 
+struct pool_wait {
+	struct db_pool *pool;
+	struct db *got;
+	int done;
+	pthread_mutex_t lock;
+};
+
+static void *pool_wait_thread(void *arg)
+{
+	struct pool_wait *pw = arg;
+	struct db *db = db_pool_get(pw->pool);
+
+	pthread_mutex_lock(&pw->lock);
+	pw->got = db;
+	pw->done = 1;
+	pthread_mutex_unlock(&pw->lock);
+	return NULL;
+}
+
+/*
+ * The pool opens a connection only when none is free, up to its size; then
+ * a request waits for one put back.
+ */
+static void test_pool_grows(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct pool_wait pw = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct db *a, *b, *c;
+	pthread_t th;
+	int done;
+
+	pw.pool = db_pool_open(g_url, 3, &err);
+	if (!pw.pool)
+		fail_msg("pool: %s", err.buf);
+	a = db_pool_get(pw.pool);
+	db_pool_put(pw.pool, a);
+	assert_ptr_equal(db_pool_get(pw.pool), a); /* the one open, again */
+	b = db_pool_get(pw.pool);                  /* none free: a second one */
+	assert_ptr_not_equal(a, b);
+	c = db_pool_get(pw.pool);
+	assert_ptr_not_equal(c, a);
+	assert_ptr_not_equal(c, b);
+	assert_int_equal(pthread_create(&th, NULL, pool_wait_thread, &pw), 0);
+	usleep(100 * 1000);
+	pthread_mutex_lock(&pw.lock);
+	done = pw.done;
+	pthread_mutex_unlock(&pw.lock);
+	assert_false(done); /* full: it waits */
+	db_pool_put(pw.pool, b);
+	pthread_join(th, NULL);
+	assert_ptr_equal(pw.got, b);
+	db_pool_put(pw.pool, pw.got);
+	db_pool_put(pw.pool, a);
+	db_pool_put(pw.pool, c);
+	db_pool_close(pw.pool);
+	strbuf_release(&err);
+}
+
 static void test_pool(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -1011,6 +1069,7 @@ int main(void)
 		cmocka_unit_test(test_migrations),
 		cmocka_unit_test(test_migrate_concurrent),
 		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_pool_grows),
 	};
 	int failed = 0;
 
