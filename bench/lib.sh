@@ -84,13 +84,15 @@ stop_pid() {
 # listens.  Sets SRV_PID and SRV_URL (http://127.0.0.1:PORT).  With
 # SRV_THREADS set (SRV_THREADS=32 start_sanling ...), that many threads
 # instead; SRV_THREADS=default gives no --threads (the server's default).
+# SRV_WRITE_THREADS=N adds --write-threads N (default: none).
 start_sanling() {
-	local name=$1 i=0 port="" nt=${SRV_THREADS:-$THREADS}
+	local name=$1 i=0 port="" nt=${SRV_THREADS:-$THREADS} wt=()
 	shift
+	[ -n "${SRV_WRITE_THREADS:-}" ] && [ "$SRV_WRITE_THREADS" != default ] && wt=(--write-threads "$SRV_WRITE_THREADS")
 	if [ "$nt" = default ]; then
-		"$SANLING" "$@" serve --port 0 >"$T/$name.log" 2>&1 &
+		"$SANLING" "$@" serve --port 0 "${wt[@]}" >"$T/$name.log" 2>&1 &
 	else
-		"$SANLING" "$@" serve --port 0 --threads "$nt" >"$T/$name.log" 2>&1 &
+		"$SANLING" "$@" serve --port 0 --threads "$nt" "${wt[@]}" >"$T/$name.log" 2>&1 &
 	fi
 	SRV_PID=$!
 	track "$SRV_PID"

@@ -38,7 +38,7 @@ static const char usage[] =
 	"usage: sanling [--db URL] [--key FILE] COMMAND [ARGS]\n"
 	"\n"
 	"  init                          create or migrate the database and the key file\n"
-	"  serve [--port N] [--bind ADDR] [--threads N] [--web DIR] [--access-log]\n"
+	"  serve [--port N] [--bind ADDR] [--threads N] [--write-threads N] [--web DIR] [--access-log]\n"
 	"        [--tls-cert PEM --tls-key PEM]\n"
 	"                                serve the API and the web application\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
@@ -122,7 +122,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' }, { "bind", required_argument, NULL, 'b' },
 		{ "threads", required_argument, NULL, 't' }, { "web", required_argument, NULL, 'w' },
 		{ "access-log", no_argument, NULL, 'a' }, { "tls-cert", required_argument, NULL, 'c' },
-		{ "tls-key", required_argument, NULL, 'k' }, { NULL, 0, NULL, 0 },
+		{ "tls-key", required_argument, NULL, 'k' },
+		{ "write-threads", required_argument, NULL, 'W' }, { NULL, 0, NULL, 0 },
 	};
 	struct http_config cfg = { 0 };
 	struct app app;
@@ -130,7 +131,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	struct http_server *srv;
 	struct jobs *jobs;
 	struct db *db, *writer;
-	int c, threads = 0, port = 8080, cores;
+	int c, threads = 0, write_threads = 32, port = 8080, cores;
 
 	memset(&app, 0, sizeof(app));
 	cfg.bind_addr = "127.0.0.1";
@@ -141,6 +142,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		case 'p': port = atoi(optarg); break;
 		case 'b': cfg.bind_addr = optarg; break;
 		case 't': threads = atoi(optarg); break;
+		case 'W': write_threads = atoi(optarg); break;
 		case 'w': cfg.static_root = optarg; break;
 		case 'a': cfg.access_log = http_access_log_stderr; break;
 		case 'c': cfg.tls_cert_pem_path = optarg; break;
@@ -154,34 +156,42 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		die("--tls-cert and --tls-key go together");
 	cfg.tls = app.tls = cfg.tls_cert_pem_path != NULL;
 	/*
-	 * A write waits for its batch's commit and holds its thread meanwhile,
-	 * so there are many more threads than cores, and a connection for each
-	 * (two more for the scheduler): a request holds its connection while
-	 * its write waits, and a smaller pool would cap how many writes can
-	 * share a batch.
+	 * The epoll threads answer reads; a slow one (an export) holds up the
+	 * other connections of its thread, so there are more threads than
+	 * cores.  Requests that may write go to the write threads: a write
+	 * waits there for its batch to be durable, and as many writes can
+	 * share a batch as there are write threads.  Every request holds a
+	 * connection of the pool, so it has one for each thread of both kinds
+	 * (two more for the scheduler).
 	 */
 	cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores <= 0)
 		cores = 2;
 	if (threads <= 0)
 		threads = 8 * cores;
+	if (write_threads < 1 || write_threads > 1024)
+		die("--write-threads: 1 to 1024");
 	cfg.port = (unsigned short)port;
 	cfg.threads = (unsigned)threads;
+	cfg.write_threads = (unsigned)write_threads;
 	cfg.max_body = 64 * 1024 * 1024; /* imports; JSON bodies have their own limit */
 	db = open_db(g); /* migrate once before the pool opens */
 	db_close(db);
 	load_keys(g, &app.keys, 1);
-	app.pool = db_pool_open(g->db_url, threads + 2, &err);
+	app.pool = db_pool_open(g->db_url, threads + write_threads + 2, &err);
 	if (!app.pool)
 		die("cannot open the database pool: %s", err.buf);
 	writer = db_open(g->db_url, &err);
 	if (!writer)
 		die("cannot open the writer connection: %s", err.buf);
+	/* its commits do not wait for the disk: group commit syncs (group_commit.c) */
+	if (db_defer_sync(writer, &err))
+		die("cannot open the writer connection: %s", err.buf);
 	/*
-	 * a batch of every thread commits at once: no other request can come
-	 * to join it, so it must not linger for one
+	 * a batch of every write thread commits at once: no other request can
+	 * come to join it, so it must not linger for one
 	 */
-	app.writes = group_commit_new(writer, threads < 64 ? threads : 64, 500);
+	app.writes = group_commit_new(writer, write_threads < 64 ? write_threads : 64, 500);
 	app.static_root = access(cfg.static_root, R_OK) == 0 ? cfg.static_root : NULL;
 	if (api_init(&app, &err))
 		die("%s", err.buf);

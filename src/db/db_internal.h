@@ -46,6 +46,7 @@ struct db {
 	int ncached;
 	unsigned next_name;
 	int depth;		/* open transactions: 1 the outer one, more are savepoints */
+	int log_fd;		/* SQLite after db_defer_sync(): the WAL, for db_sync(); else -1 */
 };
 
 struct db_stmt {
@@ -86,6 +87,9 @@ struct db_ops {
 	int (*commit)(struct db *db, struct strbuf *err);
 	int (*rollback)(struct db *db);
 	int (*in_transaction)(const struct db *db);
+	/* db_defer_sync() and db_sync(); NULL: commits are durable already */
+	int (*defer_sync)(struct db *db, struct strbuf *err);
+	int (*sync)(struct db *db, struct strbuf *err);
 	/* Called by the pool before handing the connection out again. */
 	int (*revive)(struct db *db);
 	/* Forget engine state tied to one cache entry (SQLite: finalize). */

@@ -1,10 +1,24 @@
 /*
- * group_commit.c: see group_commit.h.  One mutex and two condition
- * variables: `turn` hands the connection to the next waiting request,
- * `done` wakes the requests of a batch when it has committed, and
- * `arrived` wakes a batch that lingers for company.  The results
- * of the last batches are kept in a small ring so that a request woken late
- * still reads its own batch's outcome.
+ * group_commit.c: see group_commit.h.
+ *
+ * One mutex guards the state.  The connection is held by one thread at a
+ * time (`busy`): a request that entered (group_commit_enter), or a runner,
+ * a thread that runs the queued jobs of group_commit_run() one after the
+ * other with no hand-over between them.  When the holder is done it passes
+ * the connection on: to a request waiting to enter (`turn`), else to the
+ * thread of the first queued job, which becomes the runner — or, when
+ * nobody is left for this batch, it commits.
+ *
+ * The commit does not wait for the disk when the caller deferred the
+ * connection's syncs (db_defer_sync): the connection passes to the next
+ * batch as soon as the commit returns, and durability comes from db_sync(),
+ * run outside the lock by one waiting thread at a time.  A sync covers every
+ * batch committed before it began; while it runs the next batches work and
+ * commit, and the next sync covers them all.
+ *
+ * Every thread that waits for its batch to be durable is a `struct waiter`
+ * on its own stack, in a list, with its own condition variable: it is told
+ * its outcome directly and woken alone.
  */
 #include "db/group_commit.h"
 
@@ -15,43 +29,53 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 
-#define RING 64
+enum { QUEUED = 1, DONE_WORK, DURABLE, FAILED };
+
+struct waiter {
+	struct waiter *next_queued;  /* the queue of jobs not yet run */
+	struct waiter *next_waiting; /* the list of work done, not yet durable */
+	struct group_job *job;       /* NULL: a request that entered */
+	uint64_t batch;
+	int state;
+	pthread_cond_t wake;
+};
 
 struct group_commit {
 	struct db *db;
 	pthread_mutex_t lock;
-	pthread_cond_t turn, done, arrived;
-	int busy;            /* a request is using the connection */
-	int waiting;         /* requests waiting for it */
+	pthread_cond_t turn;    /* requests waiting to enter */
+	pthread_cond_t arrived; /* a lingering holder: somebody came */
+	int busy;            /* the connection is held (by a request, a runner, or a commit) */
+	int entering;        /* requests waiting to enter */
 	int open;            /* a batch transaction is open */
 	int in_batch;        /* requests of the open batch so far */
 	int max_batch;
 	long linger_ns;      /* how long a batch waits for more requests before it commits */
 	struct timespec opened; /* when the open batch was opened */
 	uint64_t batch;      /* the open (or last) batch */
-	uint64_t committed;  /* the last batch finished */
-	unsigned char ok[RING];
+	uint64_t committed;  /* the last batch whose commit has returned */
+	int syncing;         /* a sync is running */
+	struct waiter *queue, **queue_tail;
+	struct waiter *waiting;
 };
 
 struct group_commit *group_commit_new(struct db *db, int max_batch, long linger_us)
 {
 	struct group_commit *g = calloc(1, sizeof(*g));
+	pthread_condattr_t a;
 
 	if (!g)
 		abort();
 	g->db = db;
 	g->max_batch = max_batch > 0 ? max_batch : 64;
 	g->linger_ns = linger_us > 0 ? linger_us * 1000 : 0;
+	g->queue_tail = &g->queue;
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->turn, NULL);
-	pthread_cond_init(&g->done, NULL);
-	{
-		pthread_condattr_t a;
-		pthread_condattr_init(&a);
-		pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-		pthread_cond_init(&g->arrived, &a);
-		pthread_condattr_destroy(&a);
-	}
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->arrived, &a);
+	pthread_condattr_destroy(&a);
 	return g;
 }
 
@@ -61,9 +85,142 @@ void group_commit_free(struct group_commit *g)
 		return;
 	pthread_mutex_destroy(&g->lock);
 	pthread_cond_destroy(&g->turn);
-	pthread_cond_destroy(&g->done);
 	pthread_cond_destroy(&g->arrived);
 	free(g);
+}
+
+/* Under the lock, by the thread taking the connection: join or open the batch. */
+static int join_batch(struct group_commit *g, struct strbuf *err)
+{
+	if (!g->open) {
+		if (db_begin(g->db, err))
+			return -1;
+		g->open = 1;
+		g->in_batch = 0;
+		g->batch++;
+		clock_gettime(CLOCK_MONOTONIC, &g->opened);
+	}
+	g->busy = 1;
+	return 0;
+}
+
+/* Under the lock: the connection is free; wake who takes it next. */
+static void wake_next(struct group_commit *g)
+{
+	if (g->entering > 0)
+		pthread_cond_signal(&g->turn);
+	else if (g->queue)
+		pthread_cond_signal(&g->queue->wake);
+}
+
+/* Under the lock: more requests can join the open batch now. */
+static int company(const struct group_commit *g)
+{
+	return (g->entering > 0 || g->queue) && g->in_batch < g->max_batch;
+}
+
+/* Under the lock: `w`'s work is done in the open batch; it waits for durability. */
+static void add_waiting(struct group_commit *g, struct waiter *w)
+{
+	w->batch = g->batch;
+	w->state = DONE_WORK;
+	w->next_waiting = g->waiting;
+	g->waiting = w;
+}
+
+/*
+ * Under the lock: tell the waiters of batch `only` (or, when 0, of every
+ * batch up to `upto`) their outcome, and wake each.
+ */
+static void settle(struct group_commit *g, uint64_t upto, uint64_t only, int state)
+{
+	struct waiter **w = &g->waiting;
+
+	while (*w) {
+		struct waiter *x = *w;
+
+		if (only ? x->batch == only : x->batch <= upto) {
+			x->state = state;
+			*w = x->next_waiting;
+			pthread_cond_signal(&x->wake);
+		} else {
+			w = &x->next_waiting;
+		}
+	}
+}
+
+/*
+ * Under the lock, by the holder of the connection whose part is done: wait a
+ * moment for company when nobody is coming and the batch has room (until one
+ * comes, or time is up).
+ */
+static void linger(struct group_commit *g)
+{
+	struct timespec until = g->opened;
+
+	if (g->linger_ns <= 0 || g->in_batch >= g->max_batch)
+		return;
+	until.tv_nsec += g->linger_ns;
+	until.tv_sec += until.tv_nsec / 1000000000;
+	until.tv_nsec %= 1000000000;
+	while (!g->entering && !g->queue &&
+	       pthread_cond_timedwait(&g->arrived, &g->lock, &until) == 0)
+		;
+}
+
+/*
+ * Under the lock, by the holder of the connection, nobody else in the batch
+ * to come: commit it (the lock released meanwhile; the connection stays
+ * held), then free the connection.
+ */
+static void commit(struct group_commit *g, struct strbuf *err)
+{
+	uint64_t batch = g->batch;
+	int ok;
+
+	pthread_mutex_unlock(&g->lock);
+	ok = db_commit(g->db, err) == 0;
+	if (!ok)
+		db_rollback(g->db);
+	pthread_mutex_lock(&g->lock);
+	g->open = 0;
+	g->busy = 0;
+	g->committed = batch;
+	if (!ok)
+		settle(g, 0, batch, FAILED);
+	wake_next(g);
+}
+
+/*
+ * Under the lock, for a thread whose work is in a batch: wait until the batch
+ * is durable.  Whoever finds its batch committed and no sync running syncs,
+ * for every batch committed so far, and then wakes a waiter whose batch
+ * committed meanwhile to run the next one.
+ */
+static int wait_durable(struct group_commit *g, struct waiter *me, struct strbuf *err)
+{
+	while (me->state == DONE_WORK) {
+		if (g->committed >= me->batch && !g->syncing) {
+			uint64_t upto = g->committed;
+			struct waiter *w;
+			int ok;
+
+			g->syncing = 1;
+			pthread_mutex_unlock(&g->lock);
+			ok = db_sync(g->db, err) == 0;
+			pthread_mutex_lock(&g->lock);
+			g->syncing = 0;
+			settle(g, upto, 0, ok ? DURABLE : FAILED);
+			for (w = g->waiting; w; w = w->next_waiting)
+				if (w->batch <= g->committed) {
+					pthread_cond_signal(&w->wake);
+					break;
+				}
+		} else {
+			pthread_cond_wait(&me->wake, &g->lock);
+		}
+	}
+	return me->state == DURABLE ? 0 : -1;
 }
 
 struct db *group_commit_enter(struct group_commit *g, uint64_t *batch, struct strbuf *err)
@@ -71,72 +228,114 @@ struct db *group_commit_enter(struct group_commit *g, uint64_t *batch, struct st
 	struct db *db = NULL;
 
 	pthread_mutex_lock(&g->lock);
-	g->waiting++;
+	g->entering++;
 	pthread_cond_broadcast(&g->arrived);
 	while (g->busy)
 		pthread_cond_wait(&g->turn, &g->lock);
-	g->waiting--;
-	if (!g->open) {
-		if (db_begin(g->db, err)) {
-			pthread_cond_signal(&g->turn);
-			goto out;
-		}
-		g->open = 1;
-		g->in_batch = 0;
-		g->batch++;
-		clock_gettime(CLOCK_MONOTONIC, &g->opened);
+	g->entering--;
+	if (join_batch(g, err)) {
+		wake_next(g);
+	} else {
+		g->in_batch++;
+		*batch = g->batch;
+		db = g->db;
 	}
-	g->busy = 1;
-	g->in_batch++;
-	*batch = g->batch;
-	db = g->db;
-out:
 	pthread_mutex_unlock(&g->lock);
 	return db;
 }
 
 int group_commit_leave(struct group_commit *g, uint64_t batch, struct strbuf *err)
 {
-	int ok;
+	struct waiter me = { 0 };
+	int ret;
 
+	pthread_cond_init(&me.wake, NULL);
 	pthread_mutex_lock(&g->lock);
-	g->busy = 0;
-	if (g->linger_ns > 0 && g->waiting == 0 && g->in_batch < g->max_batch) {
-		/*
-		 * nobody waits yet: give the others a moment to join before paying
-		 * the sync (until one comes, another lingerer commits, or time is up)
-		 */
-		struct timespec until = g->opened;
-		until.tv_nsec += g->linger_ns;
-		until.tv_sec += until.tv_nsec / 1000000000;
-		until.tv_nsec %= 1000000000;
-		while (g->waiting == 0 && !g->busy && g->committed < batch &&
-		       pthread_cond_timedwait(&g->arrived, &g->lock, &until) == 0)
-			;
-	}
-	if (g->committed >= batch) {
-		/* committed meanwhile by another request of the batch */
-	} else if (g->busy || (g->waiting > 0 && g->in_batch < g->max_batch)) {
-		/*
-		 * one joined while this one lingered and works on, or others
-		 * wait to join: the last of them commits the batch
-		 */
-		if (!g->busy)
-			pthread_cond_signal(&g->turn);
-		while (g->committed < batch)
-			pthread_cond_wait(&g->done, &g->lock);
+	add_waiting(g, &me);
+	if (!company(g))
+		linger(g);
+	if (company(g)) {
+		g->busy = 0;
+		wake_next(g);
 	} else {
-		ok = db_commit(g->db, err) == 0;
-		if (!ok)
-			db_rollback(g->db);
-		g->open = 0;
-		g->ok[batch % RING] = (unsigned char)ok;
-		g->committed = batch;
-		pthread_cond_broadcast(&g->done);
-		pthread_cond_broadcast(&g->arrived);
-		pthread_cond_signal(&g->turn);
+		commit(g, err);
 	}
-	ok = g->ok[batch % RING];
+	ret = wait_durable(g, &me, err);
 	pthread_mutex_unlock(&g->lock);
-	return ok ? 0 : -1;
+	pthread_cond_destroy(&me.wake);
+	(void)batch;
+	return ret;
+}
+
+/*
+ * Under the lock, by the thread that took the free connection for the queue:
+ * run the queued jobs, each in the batch, until none is left or the batch is
+ * full; then hand over, or commit.
+ */
+static void run_queue(struct group_commit *g, struct strbuf *err)
+{
+	for (;;) {
+		while (g->queue && g->in_batch < g->max_batch) {
+			struct waiter *w = g->queue;
+
+			g->queue = w->next_queued;
+			if (!g->queue)
+				g->queue_tail = &g->queue;
+			g->in_batch++;
+			add_waiting(g, w);
+			w->job->batch = g->batch;
+			pthread_mutex_unlock(&g->lock);
+			w->job->rc = w->job->work(g->db, w->job->arg);
+			pthread_mutex_lock(&g->lock);
+		}
+		if (g->in_batch < g->max_batch && !g->entering) {
+			linger(g);
+			if (g->queue && g->in_batch < g->max_batch)
+				continue;
+		}
+		break;
+	}
+	if (company(g)) {
+		g->busy = 0;
+		wake_next(g);
+	} else {
+		commit(g, err);
+	}
+}
+
+int group_commit_run(struct group_commit *g, struct group_job *job, struct strbuf *err)
+{
+	struct waiter me = { .job = job, .state = QUEUED };
+	int ret;
+
+	pthread_cond_init(&me.wake, NULL);
+	pthread_mutex_lock(&g->lock);
+	*g->queue_tail = &me;
+	g->queue_tail = &me.next_queued;
+	pthread_cond_broadcast(&g->arrived);
+	/* wait until run by another, or first in the queue with the connection free */
+	while (me.state == QUEUED && (g->busy || g->entering || g->queue != &me))
+		pthread_cond_wait(&me.wake, &g->lock);
+	if (me.state == QUEUED) {
+		if (join_batch(g, err)) {
+			/* no batch: every job still queued fails alike */
+			while (g->queue) {
+				struct waiter *w = g->queue;
+
+				g->queue = w->next_queued;
+				w->state = FAILED;
+				pthread_cond_signal(&w->wake);
+			}
+			g->queue_tail = &g->queue;
+			wake_next(g);
+			pthread_mutex_unlock(&g->lock);
+			pthread_cond_destroy(&me.wake);
+			return -1;
+		}
+		run_queue(g, err);
+	}
+	ret = me.state == FAILED ? -1 : wait_durable(g, &me, err);
+	pthread_mutex_unlock(&g->lock);
+	pthread_cond_destroy(&me.wake);
+	return ret;
 }

@@ -10,7 +10,16 @@
  * only once durable, but concurrent writes share one fsync.  Requests run
  * one after the other on the connection; the batch only saves the syncs.
  *
- * Not a queue of closures: the request's own thread runs its work.
+ * Two ways in.  group_commit_run() queues the work as a job: whichever
+ * thread holds the connection runs the queued jobs one after the other, so
+ * that a busy server does not hand the connection from thread to thread
+ * between writes.  group_commit_enter() and _leave() let the request's own
+ * thread hold the connection for work that is not a job.
+ *
+ * When the connection's syncs are deferred (db_defer_sync), a batch's
+ * commit frees the connection at once and the sync that makes it durable
+ * runs outside, covering every batch committed before it: see
+ * group_commit.c.
  */
 #ifndef SANLING_GROUP_COMMIT_H
 #define SANLING_GROUP_COMMIT_H
@@ -44,5 +53,26 @@ struct db *group_commit_enter(struct group_commit *g, uint64_t *batch, struct st
  * commit failed (every request of it must then answer with an error).
  */
 int group_commit_leave(struct group_commit *g, uint64_t batch, struct strbuf *err);
+
+/*
+ * A job: `work` runs on the connection (by whichever thread holds it) inside
+ * the batch, opening its own transaction with db_begin() as any code does;
+ * its return is left in `rc`, and its batch in `batch`.  It must not wait
+ * for other requests: they may be waiting for it.
+ */
+struct group_job {
+	int (*work)(struct db *db, void *arg);
+	void *arg;
+	int rc;
+	uint64_t batch;
+};
+
+/*
+ * Run `job` in a batch and return once the batch is durable: 0, or -1 when
+ * no batch could be opened or its commit or sync failed (then the job's
+ * work, run or not, is not stored; the error in `err` when this thread
+ * was the one that met it).
+ */
+int group_commit_run(struct group_commit *g, struct group_job *job, struct strbuf *err);
 
 #endif

@@ -9,9 +9,14 @@
  */
 #include "db/db_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/strbuf.h"
 
@@ -79,12 +84,24 @@ static int set_wal(struct db *db, sqlite3_stmt **st)
 	return rc;
 }
 
+/*
+ * Before SQLite's first use: no memory statistics, which would take a
+ * process-wide mutex around every allocation of every connection.
+ */
+static void configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int lite_open(struct db *db, const char *path, struct strbuf *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	sqlite3_stmt *st = NULL;
 	const char *mode;
 	int rc;
 
+	pthread_once(&once, configure);
 	rc = sqlite3_open_v2(path, &db->lite,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			     SQLITE_OPEN_NOMUTEX, NULL);
@@ -110,7 +127,7 @@ static int lite_open(struct db *db, const char *path, struct strbuf *err)
 		rc = DB_ERROR;
 		goto cleanup;
 	}
-	rc = lite_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+	rc = lite_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", err);
 cleanup:
 	sqlite3_finalize(st);
 	return rc;
@@ -118,9 +135,68 @@ cleanup:
 
 static void lite_close(struct db *db)
 {
+	if (db->log_fd >= 0)
+		close(db->log_fd);
+	db->log_fd = -1;
 	if (db->lite)
 		sqlite3_close_v2(db->lite);
 	db->lite = NULL;
+}
+
+/*
+ * Commits write the WAL without syncing it (synchronous=NORMAL, which in
+ * WAL mode still syncs the WAL before each checkpoint and the database
+ * after it); lite_sync() syncs the WAL itself, through a descriptor of our
+ * own: fdatasync() flushes the file whatever descriptor wrote it.  The WAL
+ * exists while any connection is open, and it is synced, with its
+ * directory, once here so that a WAL made by this open is found after a crash.
+ */
+static int lite_defer_sync(struct db *db, struct strbuf *err)
+{
+	const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db->lite, "main"));
+	char dir[4096];
+	char *slash;
+	int fd, rc;
+
+	if (!wal || !*wal) {
+		if (err)
+			strbuf_addstr(err, "the database has no WAL file");
+		return DB_ERROR;
+	}
+	if (db->log_fd >= 0)
+		return 0;
+	/* a read first: it opens (or makes) the WAL */
+	rc = lite_exec(db, "SELECT COUNT(*) FROM sqlite_master; PRAGMA synchronous=NORMAL", err);
+	if (rc)
+		return rc;
+	db->log_fd = open(wal, O_RDWR | O_CLOEXEC);
+	snprintf(dir, sizeof(dir), "%s", wal);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	fd = db->log_fd < 0 ? -1 : open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (db->log_fd < 0 || fd < 0 || fdatasync(db->log_fd) || fsync(fd)) {
+		if (err)
+			strbuf_addf(err, "%s: %s", wal, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		lite_exec(db, "PRAGMA synchronous=FULL", NULL);
+		if (db->log_fd >= 0)
+			close(db->log_fd);
+		db->log_fd = -1;
+		return DB_ERROR;
+	}
+	close(fd);
+	return 0;
+}
+
+static int lite_sync(struct db *db, struct strbuf *err)
+{
+	if (db->log_fd < 0 || fdatasync(db->log_fd) == 0)
+		return 0;
+	if (err)
+		strbuf_addf(err, "cannot sync the WAL: %s", strerror(errno));
+	return DB_ERROR;
 }
 
 static int lite_prepare(struct db_stmt *st, const char *sql, struct strbuf *err)
@@ -297,6 +373,8 @@ const struct db_ops db_sqlite_ops = {
 	.commit = lite_commit,
 	.rollback = lite_rollback,
 	.in_transaction = lite_in_transaction,
+	.defer_sync = lite_defer_sync,
+	.sync = lite_sync,
 	.revive = lite_revive,
 	.uncache = lite_uncache,
 };

@@ -11,6 +11,12 @@
  * application handler and queues the response.  The completion callback
  * writes the access line and frees the state.
  *
+ * A request that may write is handed to the write threads instead: the
+ * last call suspends the connection and queues the request; a write thread
+ * runs the handler and resumes the connection; MHD then calls the access
+ * handler once more, which queues the answer.  Only that request's
+ * connection waits meanwhile.
+ *
  * Not here: routing, sessions, auth, static files (static.c).
  */
 #include "http/server.h"
@@ -66,6 +72,13 @@ struct http_server {
 	/* start-up only: MHD messages of the starting thread go to `err` */
 	pthread_t starter;
 	struct strbuf *start_err;
+	/* the write threads and their queue of suspended requests */
+	pthread_t *writers;
+	unsigned nwriters;
+	pthread_mutex_t wlock;
+	pthread_cond_t wcond;
+	struct request_state *whead, **wtail;
+	int wquit;
 };
 
 struct scratch_chunk {
@@ -90,8 +103,10 @@ struct request_state {
 	struct timespec t0;
 	uint64_t bytes;
 	unsigned status;
+	struct request_state *wnext; /* in the write threads' queue */
 	unsigned started : 1;
 	unsigned too_large : 1;
+	unsigned answered : 1;   /* by a write thread: the response is ready */
 	char ip[INET6_ADDRSTRLEN];
 	char path[];
 };
@@ -618,6 +633,95 @@ static int parse_length(const char *s, uint64_t *out)
 	return 0;
 }
 
+/*
+ * Queue `st` for the write threads, its connection suspended until one has
+ * answered it.  0 when they are stopping: then the caller answers it.
+ */
+static int hand_to_writers(struct http_server *srv, struct request_state *st)
+{
+	pthread_mutex_lock(&srv->wlock);
+	if (srv->wquit) {
+		pthread_mutex_unlock(&srv->wlock);
+		return 0;
+	}
+	MHD_suspend_connection(st->req.conn);
+	st->wnext = NULL;
+	*srv->wtail = st;
+	srv->wtail = &st->wnext;
+	pthread_cond_signal(&srv->wcond);
+	pthread_mutex_unlock(&srv->wlock);
+	return 1;
+}
+
+/* A write thread: answer the queued requests until stopped and none is left. */
+static void *write_thread(void *arg)
+{
+	struct http_server *srv = arg;
+
+	pthread_mutex_lock(&srv->wlock);
+	for (;;) {
+		struct request_state *st = srv->whead;
+
+		if (!st) {
+			if (srv->wquit)
+				break;
+			pthread_cond_wait(&srv->wcond, &srv->wlock);
+			continue;
+		}
+		srv->whead = st->wnext;
+		if (!srv->whead)
+			srv->wtail = &srv->whead;
+		pthread_mutex_unlock(&srv->wlock);
+		srv->handler(&st->req, &st->res, srv->ctx);
+		st->answered = 1;
+		MHD_resume_connection(st->req.conn);
+		pthread_mutex_lock(&srv->wlock);
+	}
+	pthread_mutex_unlock(&srv->wlock);
+	return NULL;
+}
+
+/* Start `n` write threads; 0, or -1 (none left running) with `err` set. */
+static int start_writers(struct http_server *srv, unsigned n, struct strbuf *err)
+{
+	pthread_mutex_init(&srv->wlock, NULL);
+	pthread_cond_init(&srv->wcond, NULL);
+	srv->wtail = &srv->whead;
+	if (!n)
+		return 0;
+	srv->writers = calloc(n, sizeof(*srv->writers));
+	if (!srv->writers)
+		abort();
+	for (; srv->nwriters < n; srv->nwriters++) {
+		int rc = pthread_create(&srv->writers[srv->nwriters], NULL, write_thread, srv);
+
+		if (rc) {
+			if (err)
+				strbuf_addf(err, "cannot start the write threads: %s", strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Stop the write threads once every queued request is answered. */
+static void stop_writers(struct http_server *srv)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&srv->wlock);
+	srv->wquit = 1;
+	pthread_cond_broadcast(&srv->wcond);
+	pthread_mutex_unlock(&srv->wlock);
+	for (i = 0; i < srv->nwriters; i++)
+		pthread_join(srv->writers[i], NULL);
+	free(srv->writers);
+	srv->writers = NULL;
+	srv->nwriters = 0;
+	pthread_mutex_destroy(&srv->wlock);
+	pthread_cond_destroy(&srv->wcond);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
@@ -665,8 +769,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	if (st->too_large)
 		return queue_cached(st, srv->too_large);
+	if (st->answered) /* resumed */
+		return send_response(st);
 	st->req.body = st->body.buf;
 	st->req.body_len = st->body.len;
+	if (srv->nwriters && strcmp(method, "GET") && strcmp(method, "HEAD") &&
+	    strcmp(method, "OPTIONS") && hand_to_writers(srv, st))
+		return MHD_YES;
 	srv->handler(&st->req, &st->res, srv->ctx);
 	return send_response(st);
 }
@@ -911,6 +1020,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	if (srv->cfg.threads > 1)
 		ops[n++] = (struct MHD_OptionItem){
 			MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, NULL };
+	if (srv->cfg.write_threads)
+		flags |= MHD_ALLOW_SUSPEND_RESUME;
 	if (srv->cfg.tls) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
 			if (err)
@@ -944,6 +1055,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 			goto fail;
 	}
 
+	if (start_writers(srv, srv->cfg.write_threads, err))
+		goto fail;
 	srv->starter = pthread_self();
 	srv->start_err = err;
 	srv->daemon = MHD_start_daemon(flags, srv->cfg.port, NULL, NULL,
@@ -961,6 +1074,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	return srv;
 
 fail:
+	if (srv->wtail)
+		stop_writers(srv);
 	http_cached_free(srv->too_large);
 	strbuf_release(&srv->cert);
 	strbuf_release(&srv->key);
@@ -972,6 +1087,12 @@ void http_server_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
+	/*
+	 * the write threads first: every request they hold is answered and its
+	 * connection resumed (MHD must not stop with a connection suspended);
+	 * a request that comes meanwhile is answered on its epoll thread
+	 */
+	stop_writers(srv);
 	MHD_stop_daemon(srv->daemon);
 	http_cached_free(srv->too_large);
 	strbuf_release(&srv->cert);

@@ -55,6 +55,14 @@ struct http_config {
 	unsigned short port;
 	/* Worker threads (each with its own epoll set); 0 means 1. */
 	unsigned threads;
+	/*
+	 * Threads that run the handler for requests that may write (any
+	 * method but GET, HEAD and OPTIONS), so that one that waits — for its
+	 * batch to be durable, a password hash, an import — does not hold up
+	 * the other connections of its epoll thread; 0 runs every handler on
+	 * the epoll threads.
+	 */
+	unsigned write_threads;
 	/* Open connections at most, over all threads; 0 means 1024. */
 	unsigned max_connections;
 	/* Idle connection timeout in seconds; 0 means 60. */

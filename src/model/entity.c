@@ -1838,104 +1838,129 @@ void model_policy(struct db *db, int *min_len, int *min_classes)
 	free(v);
 }
 
-static int write_common(const struct model_ctx *rmc, const struct entity_desc *ed, int64_t id,
-			json_t *in, const char *secret, json_t **out, struct model_error *e)
-{
-	struct model_ctx wmc = *rmc, *mc = &wmc; /* the write's; rmc reads the answer */
+/* One create or update, as a transaction of its own (see write_common). */
+struct write {
+	struct model_ctx mc;	/* the write's: its db is the connection it runs on */
+	const struct entity_desc *ed;
+	int64_t id, rev;
+	const char *secret;
 	struct record r, old;
-	struct strbuf detail = STRBUF_INIT, obj = STRBUF_INIT;
-	uint64_t batch = 0;
-	int64_t rev = -1;
-	int ret, batched = 0;
-	size_t i;
+	struct strbuf detail, obj;
+	struct model_error *e;
+	int answer;		/* read the stored record back into `stored` */
+	int in_scope;		/* it is still in the caller's scope */
+	struct record stored;
+};
 
-	record_init(&r, ed);
-	record_init(&old, NULL);
-	if (!entity_can_write(ed, mc->actor)) {
-		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", ed->label);
-		goto out;
-	}
-	ret = record_from_json(&r, in, !id, id ? &rev : NULL, e);
-	if (ret)
-		goto out;
-	if (rmc->writes) {
-		if (!(wmc.db = group_commit_enter(rmc->writes, &batch, &e->msg))) {
-			ret = model_fail(e, MODEL_EDB, NULL, "服务器繁忙，请稍后重试");
-			goto out;
-		}
-		batched = 1;
-	}
-	if (db_begin(mc->db, &e->msg)) {
-		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-		goto out;
-	}
-	if (id) {
-		ret = load_scoped(mc, ed, id, &old, e);
+static int write_txn(struct db *db, void *arg)
+{
+	struct write *w = arg;
+	const struct model_ctx *mc = &w->mc;
+	struct model_error *e = w->e;
+	struct strbuf action = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	w->mc.db = db;
+	if (db_begin(db, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	if (w->id) {
+		ret = load_scoped(mc, w->ed, w->id, &w->old, e);
 		if (ret)
 			goto rollback;
-		if (rev >= 0 && rev != old.rev) {
+		if (w->rev >= 0 && w->rev != w->old.rev) {
 			ret = model_fail(e, MODEL_ECONFLICT, "rev", "记录已被他人修改（版本 %" PRId64
-					 "，当前 %" PRId64 "），请刷新后重试", rev, old.rev);
+					 "，当前 %" PRId64 "），请刷新后重试", w->rev, w->old.rev);
 			goto rollback;
 		}
-		for (i = 0; i < ed->nfields; i++)
-			if (!r.given[i])
-				record_set(&r, (int)i, old.val[i]);
+		for (i = 0; i < w->ed->nfields; i++)
+			if (!w->r.given[i])
+				record_set(&w->r, (int)i, w->old.val[i]);
 	}
-	ret = entity_validate(mc, &r, id ? &old : NULL, secret, e);
+	ret = entity_validate(mc, &w->r, w->id ? &w->old : NULL, w->secret, e);
 	if (ret)
 		goto rollback;
-	changed_fields(&r, id ? &old : NULL, &detail);
-	ret = entity_store(mc, &r, id ? &old : NULL, id ? "update" : "create", NULL, e);
+	changed_fields(&w->r, w->id ? &w->old : NULL, &w->detail);
+	ret = entity_store(mc, &w->r, w->id ? &w->old : NULL, w->id ? "update" : "create", NULL, e);
 	if (ret)
 		goto rollback;
-	object_name(&r, &obj);
-	{
-		struct strbuf action = STRBUF_INIT;
-		strbuf_addf(&action, "%s.%s", ed->name, id ? "update" : "create");
-		ret = audit_append(mc->db, mc->actor, action.buf, obj.buf, "ok", detail.buf, &e->msg);
-		strbuf_release(&action);
-	}
-	if (ret) {
+	object_name(&w->r, &w->obj);
+	strbuf_addf(&action, "%s.%s", w->ed->name, w->id ? "update" : "create");
+	if (audit_append(db, mc->actor, action.buf, w->obj.buf, "ok", w->detail.buf, &e->msg)) {
 		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
 		goto rollback;
 	}
-	if (db_commit(mc->db, &e->msg)) {
+	if (w->answer) {
+		/* the answer, read where its pages are at hand; not found: it left the scope */
+		struct model_error none;
+
+		model_error_init(&none);
+		w->in_scope = load_scoped(mc, w->ed, w->r.id, &w->stored, &none) == 0;
+		if (!w->in_scope && none.code != MODEL_ENOTFOUND) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+			model_error_release(&none);
+			goto rollback;
+		}
+		model_error_release(&none);
+	}
+	if (db_commit(db, &e->msg)) {
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		goto rollback;
 	}
-	/* answered only once durable with its batch */
-	if (batched) {
-		batched = 0;
-		if (group_commit_leave(rmc->writes, batch, &e->msg)) {
+	strbuf_release(&action);
+	return 0;
+rollback:
+	db_rollback(db);
+	strbuf_release(&action);
+	return ret;
+}
+
+/*
+ * A create (id 0) or update: the JSON is read before, and the answer made
+ * after, on the caller's thread; the transaction, which also reads the
+ * stored record back for the answer, runs on the writer connection (in the
+ * server, a job of its group commit, answered once durable).
+ */
+static int write_common(const struct model_ctx *rmc, const struct entity_desc *ed, int64_t id,
+			json_t *in, const char *secret, json_t **out, struct model_error *e)
+{
+	struct write w = { .mc = *rmc, .ed = ed, .id = id, .rev = -1, .secret = secret, .e = e,
+			   .detail = STRBUF_INIT, .obj = STRBUF_INIT, .answer = out != NULL };
+	int ret;
+
+	record_init(&w.r, ed);
+	record_init(&w.old, NULL);
+	record_init(&w.stored, NULL);
+	if (!entity_can_write(ed, rmc->actor)) {
+		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", ed->label);
+		goto out;
+	}
+	ret = record_from_json(&w.r, in, !id, id ? &w.rev : NULL, e);
+	if (ret)
+		goto out;
+	if (rmc->writes) {
+		struct group_job job = { .work = write_txn, .arg = &w };
+
+		if (group_commit_run(rmc->writes, &job, &e->msg)) {
 			ret = model_fail(e, MODEL_EDB, NULL, "保存失败，请重试");
 			goto out;
 		}
+		ret = job.rc;
+	} else {
+		ret = write_txn(rmc->db, &w);
 	}
-	if (out) {
-		record_release(&old);
-		ret = load_scoped(rmc, ed, r.id, &old, e);
-		if (ret) {
-			/* written, but it left the caller's scope (e.g. moved away) */
-			*out = json_pack("{sI}", "id", (json_int_t)r.id);
-			ret = 0;
-		} else {
-			*out = record_json(&old, rmc->keys);
-		}
-	}
-	goto out;
-rollback:
-	db_rollback(mc->db);
+	if (ret || !out)
+		goto out;
+	if (w.in_scope)
+		*out = record_json(&w.stored, rmc->keys);
+	else /* written, but it left the caller's scope (e.g. moved away) */
+		*out = json_pack("{sI}", "id", (json_int_t)w.r.id);
 out:
-	if (batched) {
-		struct strbuf err = STRBUF_INIT;
-		group_commit_leave(rmc->writes, batch, &err); /* nothing of this request to wait for */
-		strbuf_release(&err);
-	}
-	record_release(&r);
-	record_release(&old);
-	strbuf_release(&detail);
-	strbuf_release(&obj);
+	record_release(&w.r);
+	record_release(&w.old);
+	record_release(&w.stored);
+	strbuf_release(&w.detail);
+	strbuf_release(&w.obj);
 	return ret;
 }
 

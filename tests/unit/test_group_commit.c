@@ -124,18 +124,26 @@ static void *write_many(void *arg)
 	return NULL;
 }
 
-static void test_group_commit(void **state)
+static void *write_many_jobs(void *arg);
+
+/*
+ * Eight threads write `rounds` rows each through `g` (with `mixed`, every
+ * other one as jobs); then `g` and `db` are closed, and what was
+ * acknowledged must be durable and visible to another connection.  Returns
+ * how many were acknowledged.
+ */
+static int write_all(struct db *db, struct group_commit *g, int rounds, int mixed)
 {
-	struct db *db = open_fresh(), *check;
-	struct group_commit *g = group_commit_new(db, 16, 200);
 	struct strbuf err = STRBUF_INIT;
+	struct db *check;
 	pthread_t th[8];
 	struct writer w[8];
 	int i, acked = 0;
 
 	for (i = 0; i < 8; i++) {
-		w[i] = (struct writer){ g, i, 50, 0 };
-		assert_int_equal(pthread_create(&th[i], NULL, write_many, &w[i]), 0);
+		w[i] = (struct writer){ g, i, rounds, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, mixed && i % 2 ? write_many_jobs
+						: write_many, &w[i]), 0);
 	}
 	for (i = 0; i < 8; i++) {
 		pthread_join(th[i], NULL);
@@ -144,13 +152,19 @@ static void test_group_commit(void **state)
 	group_commit_free(g);
 	assert_false(db_in_transaction(db));
 	db_close(db);
-	/* what was acknowledged is durable and visible to another connection */
 	check = db_open(url, &err);
 	assert_non_null(check);
 	assert_int_equal(count(check, NULL), acked);
-	assert_int_equal(acked, 8 * (50 - 7));
 	db_close(check);
 	strbuf_release(&err);
+	return acked;
+}
+
+static void test_group_commit(void **state)
+{
+	struct db *db = open_fresh();
+
+	assert_int_equal(write_all(db, group_commit_new(db, 16, 200), 50, 0), 8 * (50 - 7));
 }
 
 struct one_write {
@@ -236,12 +250,208 @@ static void test_linger(void **state)
 	db_close(db);
 }
 
+/* ---- jobs: whichever thread holds the connection runs the queue ---- */
+
+struct job_arg {
+	const char *k;
+	int delay_ms;    /* before it comes */
+	int work_ms;     /* inside its work */
+	int refused;     /* undoes its insert and returns -1 */
+	const char *fk;  /* also inserts a child of this (deferred) parent */
+	pthread_t ran_on;
+	struct group_job job;
+	int ret;         /* of group_commit_run */
+	struct group_commit *g;
+	pthread_t thread;
+};
+
+static int job_work(struct db *db, void *arg)
+{
+	struct job_arg *a = arg;
+
+	a->ran_on = pthread_self();
+	if (db_begin(db, NULL))
+		return -1;
+	insert(db, a->k, 1);
+	if (a->fk) {
+		struct db_stmt *st;
+
+		assert_int_equal(db_prepare(db, "INSERT INTO gc_child (parent) VALUES (?)", &st, NULL), 0);
+		db_bind_text(st, 1, a->fk);
+		assert_true(db_step(st, NULL) >= 0); /* deferred: checked at the batch's commit */
+		db_finalize(st);
+	}
+	if (a->work_ms)
+		usleep((useconds_t)a->work_ms * 1000);
+	if (a->refused) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db, NULL);
+}
+
+static void *run_job(void *arg)
+{
+	struct job_arg *a = arg;
+	struct strbuf err = STRBUF_INIT;
+
+	usleep((useconds_t)a->delay_ms * 1000);
+	a->job = (struct group_job){ .work = job_work, .arg = a };
+	a->ret = group_commit_run(a->g, &a->job, &err);
+	strbuf_release(&err);
+	return NULL;
+}
+
+static void run_jobs(struct group_commit *g, struct job_arg *a, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		a[i].g = g;
+		assert_int_equal(pthread_create(&a[i].thread, NULL, run_job, &a[i]), 0);
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(a[i].thread, NULL);
+}
+
+/*
+ * Jobs that come while one runs wait in the queue, and the thread running
+ * it runs them next, in its batch; a refused job undoes only itself.
+ */
+static void test_jobs(void **state)
+{
+	struct db *db = open_fresh();
+	struct group_commit *g;
+	struct strbuf err = STRBUF_INIT;
+	struct job_arg a[4] = { { .k = "slow", .work_ms = 150 }, { .k = "q1", .delay_ms = 30 },
+				{ .k = "q2", .delay_ms = 60, .refused = 1 }, { .k = "q3", .delay_ms = 90 } };
+	int i;
+
+	assert_int_equal(db_defer_sync(db, &err), 0);
+	g = group_commit_new(db, 16, 0);
+	run_jobs(g, a, 4);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(a[i].ret, 0);
+		assert_true(a[i].job.batch == a[0].job.batch);
+		assert_true(pthread_equal(a[i].ran_on, a[0].thread));
+		assert_int_equal(a[i].job.rc, a[i].refused ? -1 : 0);
+	}
+	group_commit_free(g);
+	db_close(db);
+	/* on another connection: what was acknowledged, and nothing refused */
+	db = db_open(url, &err);
+	assert_non_null(db);
+	assert_int_equal(count(db, NULL), 3);
+	assert_int_equal(count(db, "k = 'q2'"), 0);
+	db_close(db);
+	strbuf_release(&err);
+}
+
+/*
+ * A batch whose commit fails (a deferred foreign key, checked only then)
+ * fails every job of it, stores nothing of it, and the next batch goes on.
+ */
+static void test_commit_fails(void **state)
+{
+	struct db *db = open_fresh();
+	struct group_commit *g;
+	struct strbuf err = STRBUF_INIT;
+	struct job_arg a[3] = { { .k = "orphan", .work_ms = 100, .fk = "nobody" },
+				{ .k = "mate", .delay_ms = 30 }, { .k = "later", .delay_ms = 300 } };
+
+	db_exec(db, "DROP TABLE IF EXISTS gc_child", NULL);
+	db_exec(db, "DROP TABLE IF EXISTS gc_parent", NULL);
+	assert_int_equal(db_exec(db, "CREATE TABLE gc_parent (id TEXT PRIMARY KEY)", &err), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE gc_child (parent TEXT REFERENCES gc_parent (id) "
+				 "DEFERRABLE INITIALLY DEFERRED)", &err), 0);
+	assert_int_equal(db_defer_sync(db, &err), 0);
+	g = group_commit_new(db, 16, 0);
+	run_jobs(g, a, 3);
+	assert_true(a[1].job.batch == a[0].job.batch);
+	assert_int_equal(a[0].ret, -1);
+	assert_int_equal(a[1].ret, -1);
+	assert_int_equal(a[2].ret, 0);
+	assert_true(a[2].job.batch != a[0].job.batch);
+	group_commit_free(g);
+	assert_false(db_in_transaction(db));
+	assert_int_equal(count(db, NULL), 1);
+	assert_int_equal(count(db, "k = 'later'"), 1);
+	db_exec(db, "DROP TABLE gc_child", NULL);
+	db_exec(db, "DROP TABLE gc_parent", NULL);
+	db_close(db);
+	strbuf_release(&err);
+}
+
+/* Jobs and requests that hold the connection themselves, at once. */
+static void *write_many_jobs(void *arg)
+{
+	struct writer *w = arg;
+	int i;
+
+	for (i = 0; i < w->n; i++) {
+		struct job_arg a = { .refused = (i % 5) == 2 };
+		struct strbuf err = STRBUF_INIT;
+		char k[32];
+
+		snprintf(k, sizeof(k), "j%d-%d", w->id, i);
+		a.k = k;
+		a.job = (struct group_job){ .work = job_work, .arg = &a };
+		assert_int_equal(group_commit_run(w->g, &a.job, &err), 0);
+		if (!a.refused)
+			w->acked++;
+		strbuf_release(&err);
+	}
+	return NULL;
+}
+
+static void test_mixed(void **state)
+{
+	struct db *db = open_fresh();
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(db_defer_sync(db, &err), 0);
+	assert_int_equal(write_all(db, group_commit_new(db, 8, 200), 40, 1),
+			 4 * (40 - 6) + 4 * (40 - 8));
+	strbuf_release(&err);
+}
+
+/* Deferred syncs: the writer alone commits without syncing. */
+static void test_defer_sync(void **state)
+{
+	struct db *db = open_fresh(), *other;
+	struct strbuf err = STRBUF_INIT;
+	char *v = NULL;
+
+	assert_int_equal(db_defer_sync(db, &err), 0);
+	assert_int_equal(db_sync(db, &err), 0);
+	other = db_open(url, &err);
+	assert_non_null(other);
+	if (db_dialect(db) == DB_SQLITE) {
+		assert_int_equal(db_query_value(db, "PRAGMA synchronous", NULL, 0, &v, NULL), 0);
+		assert_string_equal(v, "1"); /* NORMAL */
+		free(v);
+		assert_int_equal(db_query_value(other, "PRAGMA synchronous", NULL, 0, &v, NULL), 0);
+		assert_string_equal(v, "2"); /* FULL */
+		free(v);
+	}
+	insert(db, "k", 1);
+	assert_int_equal(db_sync(db, &err), 0);
+	assert_int_equal(count(other, NULL), 1);
+	db_close(other);
+	db_close(db);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_group_commit),
 		cmocka_unit_test(test_linger),
+		cmocka_unit_test(test_jobs),
+		cmocka_unit_test(test_commit_fails),
+		cmocka_unit_test(test_mixed),
+		cmocka_unit_test(test_defer_sync),
 	};
 	char dir[] = "/tmp/sanling-gc.XXXXXX";
 	const char *pg = getenv("SANLING_TEST_PG");
