@@ -127,7 +127,7 @@ static int lite_open(struct db *db, const char *path, struct strbuf *err)
 		rc = DB_ERROR;
 		goto cleanup;
 	}
-	rc = lite_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", err);
+	rc = lite_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
 cleanup:
 	sqlite3_finalize(st);
 	return rc;
@@ -165,8 +165,12 @@ static int lite_defer_sync(struct db *db, struct strbuf *err)
 	}
 	if (db->log_fd >= 0)
 		return 0;
-	/* a read first: it opens (or makes) the WAL */
-	rc = lite_exec(db, "SELECT COUNT(*) FROM sqlite_master; PRAGMA synchronous=NORMAL", err);
+	/*
+	 * a read first: it opens (or makes) the WAL; and the journals of the
+	 * savepoints of every request in memory, not a temp file each
+	 */
+	rc = lite_exec(db, "SELECT COUNT(*) FROM sqlite_master; PRAGMA synchronous=NORMAL; "
+		       "PRAGMA temp_store=MEMORY", err);
 	if (rc)
 		return rc;
 	db->log_fd = open(wal, O_RDWR | O_CLOEXEC);
