@@ -360,6 +360,11 @@ int db_in_transaction(const struct db *db)
 	return db->ops->in_transaction(db);
 }
 
+int64_t db_last_insert_id(const struct db *db)
+{
+	return db->ops->last_insert_id ? db->ops->last_insert_id(db) : 0;
+}
+
 int db_defer_sync(struct db *db, struct strbuf *err)
 {
 	return db->ops->defer_sync ? db->ops->defer_sync(db, err) : 0;

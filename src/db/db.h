@@ -10,7 +10,9 @@
  * the build.
  *
  * Portable SQL rules used by every caller:
- *   - INSERT ... RETURNING id to learn a new row's id;
+ *   - INSERT ... RETURNING id to learn a new row's id (on SQLite, where
+ *     RETURNING first buffers its rows in a temporary table, a hot insert
+ *     leaves it out and reads db_last_insert_id() instead);
  *   - TEXT, BIGINT, DOUBLE PRECISION, no engine-specific types in queries;
  *   - booleans are BIGINT 0/1;
  *   - `db_dialect()` for the rare statement that must differ.
@@ -111,6 +113,9 @@ int db_begin(struct db *db, struct strbuf *err);
 int db_commit(struct db *db, struct strbuf *err);
 int db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
+
+/* SQLite: the id of the connection's last inserted row; PostgreSQL: 0. */
+int64_t db_last_insert_id(const struct db *db);
 
 /*
  * Deferred durability, for the server's one writer (group_commit.c): after

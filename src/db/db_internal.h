@@ -87,6 +87,8 @@ struct db_ops {
 	int (*commit)(struct db *db, struct strbuf *err);
 	int (*rollback)(struct db *db);
 	int (*in_transaction)(const struct db *db);
+	/* NULL: learn ids with RETURNING */
+	int64_t (*last_insert_id)(const struct db *db);
 	/* db_defer_sync() and db_sync(); NULL: commits are durable already */
 	int (*defer_sync)(struct db *db, struct strbuf *err);
 	int (*sync)(struct db *db, struct strbuf *err);

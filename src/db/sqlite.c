@@ -86,11 +86,18 @@ static int set_wal(struct db *db, sqlite3_stmt **st)
 
 /*
  * Before SQLite's first use: no memory statistics, which would take a
- * process-wide mutex around every allocation of every connection.
+ * process-wide mutex around every allocation of every connection; and the
+ * journals of savepoints and statements kept in memory, never spilled to a
+ * temp file (the default spills past 64 KiB, and a journal once spilled
+ * stays a file: every row of an import, a savepoint each, then cost a write
+ * per page).  Such a journal holds the pages its savepoint or statement
+ * changed that were in the database before it began: a row's few, or the
+ * pages a large statement rewrites.
  */
 static void configure(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 }
 
 static int lite_open(struct db *db, const char *path, struct strbuf *err)
@@ -165,12 +172,8 @@ static int lite_defer_sync(struct db *db, struct strbuf *err)
 	}
 	if (db->log_fd >= 0)
 		return 0;
-	/*
-	 * a read first: it opens (or makes) the WAL; and the journals of the
-	 * savepoints of every request in memory, not a temp file each
-	 */
-	rc = lite_exec(db, "SELECT COUNT(*) FROM sqlite_master; PRAGMA synchronous=NORMAL; "
-		       "PRAGMA temp_store=MEMORY", err);
+	/* a read first: it opens (or makes) the WAL */
+	rc = lite_exec(db, "SELECT COUNT(*) FROM sqlite_master; PRAGMA synchronous=NORMAL", err);
 	if (rc)
 		return rc;
 	db->log_fd = open(wal, O_RDWR | O_CLOEXEC);
@@ -192,6 +195,11 @@ static int lite_defer_sync(struct db *db, struct strbuf *err)
 	}
 	close(fd);
 	return 0;
+}
+
+static int64_t lite_last_insert_id(const struct db *db)
+{
+	return (int64_t)sqlite3_last_insert_rowid(db->lite);
 }
 
 static int lite_sync(struct db *db, struct strbuf *err)
@@ -377,6 +385,7 @@ const struct db_ops db_sqlite_ops = {
 	.commit = lite_commit,
 	.rollback = lite_rollback,
 	.in_transaction = lite_in_transaction,
+	.last_insert_id = lite_last_insert_id,
 	.defer_sync = lite_defer_sync,
 	.sync = lite_sync,
 	.revive = lite_revive,

@@ -305,7 +305,7 @@ static void build_insert(const struct entity_desc *ed, struct strbuf *sql)
 	strbuf_addstr(sql, ") VALUES (1, ?, ?");
 	for (i = 0; i < ed->nfields; i++)
 		strbuf_addstr(sql, (ed->fields[i].flags & FF_PERSONAL) ? ", ?, ?" : ", ?");
-	strbuf_addstr(sql, ") RETURNING id");
+	strbuf_addch(sql, ')');
 }
 
 static void build_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql)
@@ -346,18 +346,22 @@ static void build_column_lists(void)
 }
 
 /* The INSERT of a new record of `ed` (built once per entity). */
-static void entity_insert_sql(const struct entity_desc *ed, struct strbuf *sql)
+/* The INSERT of a new record; on PostgreSQL it returns the new id (see db.h). */
+static void entity_insert_sql(const struct entity_desc *ed, enum db_dialect dialect,
+			      struct strbuf *sql)
 {
 	size_t i;
 
 	pthread_once(&column_lists_once, build_column_lists);
-	for (i = 0; entities[i] && i < MAX_ENTITIES; i++) {
-		if (entities[i] == ed) {
-			strbuf_addstr(sql, insert_sql[i]);
-			return;
-		}
-	}
-	build_insert(ed, sql);
+	for (i = 0; entities[i] && i < MAX_ENTITIES; i++)
+		if (entities[i] == ed)
+			break;
+	if (entities[i] && i < MAX_ENTITIES)
+		strbuf_addstr(sql, insert_sql[i]);
+	else
+		build_insert(ed, sql);
+	if (dialect == DB_POSTGRES)
+		strbuf_addstr(sql, " RETURNING id");
 }
 
 void entity_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql)
@@ -1571,7 +1575,7 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 			goto cleanup;
 	}
 	if (!old) {
-		entity_insert_sql(ed, &sql);
+		entity_insert_sql(ed, db_dialect(mc->db), &sql);
 		r->rev = 1;
 	} else {
 		strbuf_addf(&sql, "UPDATE %s SET rev = rev + 1, updated_at = ?", ed->table);
@@ -1617,11 +1621,12 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		goto cleanup;
 	}
 	if (!old) {
-		if (rc != DB_ROW) {
+		r->id = db_dialect(mc->db) == DB_POSTGRES ? (rc == DB_ROW ? db_column_int64(st, 0) : 0)
+							    : db_last_insert_id(mc->db);
+		if (r->id <= 0) {
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误：未返回新记录编号");
 			goto cleanup;
 		}
-		r->id = db_column_int64(st, 0);
 	} else if (db_changes(st) != 1) {
 		ret = model_fail(e, MODEL_ECONFLICT, NULL, "记录已被他人修改，请刷新后重试");
 		goto cleanup;

@@ -280,6 +280,10 @@ static void test_types(void **state)
 	assert_int_equal(db_step(st, &err), DB_ROW);
 	assert_int_equal(db_column_int64(st, 0), 2);
 	db_finalize(st);
+	/* without RETURNING: SQLite tells the new id, PostgreSQL does not */
+	exec_ok(db, "INSERT INTO tdb_types (s) VALUES ('third')");
+	assert_int_equal(db_last_insert_id(db), g_dialect == DB_SQLITE ? 3 : 0);
+	exec_ok(db, "DELETE FROM tdb_types WHERE s = 'third'");
 
 	assert_int_equal(db_prepare(db, "SELECT id, s, i, d, n FROM tdb_types "
 				    "ORDER BY id", &st, &err), 0);
