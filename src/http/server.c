@@ -704,7 +704,10 @@ static int start_writers(struct http_server *srv, unsigned n, struct strbuf *err
 	return 0;
 }
 
-/* Stop the write threads once every queued request is answered. */
+/*
+ * Stop the write threads once every queued request is answered; requests
+ * that come later are answered by their epoll thread (hand_to_writers).
+ */
 static void stop_writers(struct http_server *srv)
 {
 	unsigned i;
@@ -715,9 +718,12 @@ static void stop_writers(struct http_server *srv)
 	pthread_mutex_unlock(&srv->wlock);
 	for (i = 0; i < srv->nwriters; i++)
 		pthread_join(srv->writers[i], NULL);
+}
+
+/* Once MHD is stopped too: nobody uses the queue any more. */
+static void free_writers(struct http_server *srv)
+{
 	free(srv->writers);
-	srv->writers = NULL;
-	srv->nwriters = 0;
 	pthread_mutex_destroy(&srv->wlock);
 	pthread_cond_destroy(&srv->wcond);
 }
@@ -1074,8 +1080,10 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	return srv;
 
 fail:
-	if (srv->wtail)
+	if (srv->wtail) {
 		stop_writers(srv);
+		free_writers(srv);
+	}
 	http_cached_free(srv->too_large);
 	strbuf_release(&srv->cert);
 	strbuf_release(&srv->key);
@@ -1094,6 +1102,7 @@ void http_server_stop(struct http_server *srv)
 	 */
 	stop_writers(srv);
 	MHD_stop_daemon(srv->daemon);
+	free_writers(srv);
 	http_cached_free(srv->too_large);
 	strbuf_release(&srv->cert);
 	/* the key is a secret: do not leave it in freed memory */

@@ -111,6 +111,8 @@ static void echo(struct http_request *req, struct http_response *res)
 	json_decref(o);
 }
 
+static int slow_done; /* /t/slow requests answered by the handler */
+
 static int count_arg(void *cls, const char *name, const char *value)
 {
 	(*(int *)cls)++;
@@ -146,6 +148,11 @@ static void handler(struct http_request *req, struct http_response *res,
 		http_query_each(req, count_arg, &nargs);
 		res->status = 200;
 		strbuf_addf(&res->body, "%s %c %d", b, a[9999], nargs);
+	} else if (!strcmp(req->path, "/t/slow")) {
+		usleep(300 * 1000);
+		__atomic_add_fetch(&slow_done, 1, __ATOMIC_SEQ_CST);
+		res->status = 200;
+		strbuf_addf(&res->body, "slow %s", req->method);
 	} else if (!strcmp(req->path, "/t/none")) {
 		/* gives nothing: the server must answer 500 */
 	} else {
@@ -202,6 +209,7 @@ static int setup(void **state)
 		return -1;
 	cfg.port = 0;
 	cfg.threads = 2;
+	cfg.write_threads = 2; /* every POST of the tests goes through them */
 	cfg.max_body = MAX_BODY;
 	cfg.static_root = fx.root;
 	cfg.access_log = test_access_log;
@@ -1022,6 +1030,61 @@ static void test_stop(void **state)
 	strbuf_release(&err);
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * A request that may write runs on a write thread: a slow POST does not hold
+ * up a GET on another connection of the same (only) epoll thread, and
+ * stopping the server waits for a POST in flight.
+ */
+static void test_write_threads(void **state)
+{
+	struct http_config cfg = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	struct http_server *srv;
+	struct client slow, quick;
+	struct reply r;
+	unsigned short port;
+	int64_t t0;
+	int before;
+
+	cfg.threads = 1;
+	cfg.write_threads = 2;
+	srv = http_server_start(&cfg, handler, &fx, &err);
+	assert_non_null(srv);
+	port = http_server_port(srv);
+	assert_int_equal(client_open(&slow, port), 0);
+	assert_int_equal(client_open(&quick, port), 0);
+	t0 = now_ms();
+	client_sendf(&slow, "POST /t/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+	usleep(50 * 1000);
+	client_sendf(&quick, "GET /t/echo HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(read_reply(&quick, &r, 0), 0);
+	assert_int_equal(r.status, 200);
+	assert_true(now_ms() - t0 < 250); /* not after the slow one */
+	reply_release(&r);
+	assert_int_equal(read_reply(&slow, &r, 0), 0);
+	assert_int_equal(r.status, 200);
+	assert_true(now_ms() - t0 >= 300);
+	assert_memory_equal(r.body.buf, "slow POST", 9);
+	reply_release(&r);
+	/* the same connection again, then a stop while a POST is in flight */
+	before = __atomic_load_n(&slow_done, __ATOMIC_SEQ_CST);
+	client_sendf(&slow, "PATCH /t/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+	usleep(50 * 1000);
+	http_server_stop(srv);
+	assert_int_equal(__atomic_load_n(&slow_done, __ATOMIC_SEQ_CST), before + 1);
+	client_close(&slow);
+	client_close(&quick);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1042,6 +1105,7 @@ int main(void)
 		cmocka_unit_test(test_static_files),
 		cmocka_unit_test(test_static_refusals),
 		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_write_threads),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, setup, teardown);
