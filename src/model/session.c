@@ -110,6 +110,47 @@ static int exec_ints(struct db *db, const char *sql, int n, const int64_t *v, st
 	return rc < 0 ? -1 : 0;
 }
 
+/* The failures counted against `username`, a name that is no account. */
+static int read_name_failures(struct db *db, const char *username, int64_t *failed,
+			      int64_t *locked, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*failed = *locked = 0;
+	if (db_prepare(db, "SELECT failed_count, locked_until FROM login_failures "
+		       "WHERE username = ?", &st, err))
+		return -1;
+	db_bind_text(st, 1, username);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*failed = db_column_int64(st, 0);
+		*locked = db_column_int64(st, 1);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int write_name_failures(struct db *db, const char *username, int64_t failed,
+			       int64_t locked, int64_t now, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(db, "INSERT INTO login_failures (username, failed_count, locked_until, "
+		       "updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
+		       "failed_count = excluded.failed_count, locked_until = excluded.locked_until, "
+		       "updated_at = excluded.updated_at", &st, err))
+		return -1;
+	db_bind_text(st, 1, username);
+	db_bind_int64(st, 2, failed);
+	db_bind_int64(st, 3, locked);
+	db_bind_int64(st, 4, now);
+	rc = db_step(st, err);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 enum login_result session_login(struct db *db, const char *username, const char *password,
 				const char *source, const char *old_token,
 				struct strbuf *token, struct strbuf *csrf,
@@ -142,8 +183,11 @@ enum login_result session_login(struct db *db, const char *username, const char 
 	}
 	db_finalize(st);
 	st = NULL;
+	/* a name that is no account fails and locks alike: its counters elsewhere */
+	if (!found && read_name_failures(db, username, &failed, &locked, err))
+		goto cleanup;
 
-	if (found && locked > now) {
+	if (locked > now) {
 		*locked_until = locked;
 		audit_append_as(db, username, source, "login", "users", "locked", "", NULL);
 		res = LOGIN_LOCKED;
@@ -153,17 +197,19 @@ enum login_result session_login(struct db *db, const char *username, const char 
 	if (!found || !ok || !active) {
 		if (db_begin(db, err))
 			goto cleanup;
+		failed++;
+		if (failed >= LOGIN_MAX_FAILURES) {
+			locked = now + LOGIN_LOCK_SECONDS;
+			failed = 0;
+			*locked_until = locked;
+		}
 		if (found) {
-			failed++;
-			if (failed >= LOGIN_MAX_FAILURES) {
-				locked = now + LOGIN_LOCK_SECONDS;
-				failed = 0;
-				*locked_until = locked;
-			}
 			int64_t v[3] = { failed, locked, uid };
 			if (exec_ints(db, "UPDATE users SET failed_count = ?, locked_until = ? WHERE id = ?",
 				      3, v, err) < 0)
 				goto fail_tx;
+		} else if (write_name_failures(db, username, failed, locked, now, err)) {
+			goto fail_tx;
 		}
 		if (audit_append_as(db, username, source, "login", "users",
 				    *locked_until ? "failed-locked" : "failed",
@@ -214,11 +260,13 @@ fail_tx:
 	if (exec_ints(db, "UPDATE users SET failed_count = 0, locked_until = 0 WHERE id = ?",
 		      1, &uid, err) < 0)
 		goto fail_ok;
-	/* expired sessions of anyone are swept at each login */
+	/* expired sessions of anyone, and stale failures of names, are swept at each login */
 	{
 		int64_t v[2] = { now - session_idle_seconds(), now - session_max_seconds() };
+		int64_t stale = now - LOGIN_LOCK_SECONDS;
 		if (exec_ints(db, "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?",
-			      2, v, err) < 0)
+			      2, v, err) < 0 ||
+		    exec_ints(db, "DELETE FROM login_failures WHERE updated_at < ?", 1, &stale, err) < 0)
 			goto fail_ok;
 	}
 	if (audit_append_as(db, username, source, "login", "users", "ok", "", err))

@@ -77,6 +77,27 @@ test('five failures lock the account for 30 minutes, even with the right passwor
   assert.equal((await c.login('police', PASSWORD)).status, 200);
 });
 
+test('a name that is no account locks alike: a lock does not tell which names are accounts', async () => {
+  const c = srv.client();
+  const answers = [];
+  for (let i = 0; i < 6; i++) answers.push(await c.login('no-such-user', 'Bad-Pass-' + i));
+  assert.deepEqual(answers.map((a) => a.status), [401, 401, 401, 401, 423, 423]);
+  assert.ok(Date.parse(answers[5].json.locked_until) - Date.now() > 25 * 60 * 1000);
+  // the same answer, field for field, as a real account's lock
+  const real = srv.client();
+  for (let i = 0; i < 4; i++) await real.login('edu', 'Bad-Pass-' + i);
+  const locked = await real.login('edu', 'Bad-Pass-5');
+  assert.equal(locked.status, 423);
+  assert.deepEqual(Object.keys(locked.json).sort(), Object.keys(answers[4].json).sort());
+  assert.equal(locked.json.detail, answers[4].json.detail);
+  // nothing of it became an account
+  const sec = await srv.client().loginReady('secadmin');
+  assert.equal((await sec.get('/api/v1/users?username=no-such-user')).json.items.length, 0);
+  // unlock the real one for the tests that follow
+  const id = (await sec.get('/api/v1/users?username=edu')).json.items[0].id;
+  assert.equal((await sec.post(`/api/v1/users/${id}/unlock`, {})).status, 204);
+});
+
 test('state-changing requests need the CSRF header and the right token', async () => {
   const c = await srv.client().loginReady('safety');
   const body = { code: 'CSRF1', name: '无令牌', kind: 'enterprise', category: 'restaurant', township: '410000001000', active_from: '2023-01' };
