@@ -1207,7 +1207,8 @@ static void assess_paths(json_t *paths)
 	add_param(op, month_param("query", 0));
 	add_param(op, query_param("limit", "最多条数", json_pack("{ss si si}", "type", "integer",
 								"minimum", 1, "maximum", 500)));
-	respond(op, "200", "{month, items: [{subject, score, reasons}], total}", json_deep_copy(object));
+	respond(op, "200", "{month, as_of (逾期的判断日：该月最后一天，本月为今天), items: [{subject, score, reasons}], total}",
+		json_deep_copy(object));
 	json_decref(object);
 }
 

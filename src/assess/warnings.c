@@ -28,6 +28,20 @@ static const struct {
 };
 #define NRISKS (sizeof(risks) / sizeof(risks[0]))
 
+/* Overdue as of a day (its three parameters): found by then, past the deadline, still open. */
+#define OVERDUE_DISPUTE \
+	"d.found_on <= ? AND d.deadline < ? AND (d.closed_on IS NULL OR d.closed_on > ?)"
+#define OVERDUE_HAZARD \
+	"h.level = 'major' AND h.found_on <= ? AND h.deadline < ? AND " \
+	"(h.rectified_on IS NULL OR h.rectified_on > ?)"
+
+static void bind_asof(struct sqlp *p, const char *day)
+{
+	sqlp_text(p, day);
+	sqlp_text(p, day);
+	sqlp_text(p, day);
+}
+
 struct warning {
 	char *subject, *name, *township, *kind;
 	int64_t count[NRISKS];
@@ -52,6 +66,8 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 	struct warning *w = NULL;
 	size_t n = 0, i, k;
 	char cur[8], prev[8], start[16], end[16], pstart[16], pend[16], today[DATE_BUFSZ];
+	char asof[DATE_BUFSZ];
+	int y, m;
 	json_t *items;
 	int rc, ret = 0;
 
@@ -68,6 +84,15 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 	snprintf(pstart, sizeof(pstart), "%s-01", prev);
 	snprintf(pend, sizeof(pend), "%s-31", prev);
 	date_today_utc(today);
+	/*
+	 * what is overdue is judged as it stood at the month's last day (today,
+	 * for the month under way): found by then, past its deadline, and not
+	 * yet closed or rectified then
+	 */
+	month_parse(month, &y, &m);
+	snprintf(asof, sizeof(asof), "%s-%02d", month, date_days_in_month(y, m));
+	if (strcmp(asof, today) > 0)
+		memcpy(asof, today, sizeof(asof));
 
 	strbuf_addstr(&sql,
 		"SELECT s.code, s.name, s.township, s.kind, "
@@ -79,16 +104,13 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 		"AND p.received_on <= ?), "
 		"(SELECT COUNT(*) FROM petitions p WHERE p.subject = s.code AND p.received_on >= ? "
 		"AND p.received_on <= ?), "
-		"(SELECT COUNT(*) FROM disputes d WHERE d.subject = s.code AND d.status IN "
-		"('registered', 'mediating') AND d.deadline < ?), "
-		"(SELECT COUNT(*) FROM hazards h WHERE h.subject = s.code AND h.level = 'major' AND "
-		"h.rectified_on IS NULL AND h.deadline < ?) "
+		"(SELECT COUNT(*) FROM disputes d WHERE d.subject = s.code AND " OVERDUE_DISPUTE "), "
+		"(SELECT COUNT(*) FROM hazards h WHERE h.subject = s.code AND " OVERDUE_HAZARD ") "
 		"FROM subjects s WHERE s.active_from <= ? AND (s.active_to IS NULL OR s.active_to >= ?)");
 	/* only the subjects that any of the risks can touch are counted */
 	strbuf_addf(&sql, " AND s.code IN (SELECT p.subject FROM petitions p WHERE p.received_on >= ? "
-		    "AND p.received_on <= ?%s UNION SELECT d.subject FROM disputes d WHERE d.status IN "
-		    "('registered', 'mediating') AND d.deadline < ?%s UNION SELECT h.subject FROM hazards h "
-		    "WHERE h.level = 'major' AND h.rectified_on IS NULL AND h.deadline < ?%s)",
+		    "AND p.received_on <= ?%s UNION SELECT d.subject FROM disputes d WHERE "
+		    OVERDUE_DISPUTE "%s UNION SELECT h.subject FROM hazards h WHERE " OVERDUE_HAZARD "%s)",
 		    a->district ? " AND p.district = ?" : "", a->district ? " AND d.district = ?" : "",
 		    a->district ? " AND h.district = ?" : "");
 	sqlp_text(&p, start);
@@ -99,18 +121,18 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 	sqlp_text(&p, end);
 	sqlp_text(&p, pstart);
 	sqlp_text(&p, pend);
-	sqlp_text(&p, today);
-	sqlp_text(&p, today);
+	bind_asof(&p, asof);
+	bind_asof(&p, asof);
 	sqlp_text(&p, month);
 	sqlp_text(&p, month);
 	sqlp_text(&p, pstart);
 	sqlp_text(&p, end);
 	if (a->district)
 		sqlp_text(&p, a->district);
-	sqlp_text(&p, today);
+	bind_asof(&p, asof);
 	if (a->district)
 		sqlp_text(&p, a->district);
-	sqlp_text(&p, today);
+	bind_asof(&p, asof);
 	if (a->district)
 		sqlp_text(&p, a->district);
 	scope_where(&subject_desc, a, "s", &sql, &p);
@@ -163,7 +185,8 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 			"name", w[i].name, "township", w[i].township, "kind", w[i].kind,
 			"score", (json_int_t)w[i].score, "reasons", reasons));
 	}
-	*out = json_pack("{ss so sI}", "month", month, "items", items, "total", (json_int_t)n);
+	*out = json_pack("{ss ss so sI}", "month", month, "as_of", asof, "items", items, "total",
+			 (json_int_t)n);
 cleanup:
 	if (st)
 		db_finalize(st);

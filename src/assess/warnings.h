@@ -4,7 +4,9 @@
  * petitions, petitions rising on the month before, collective petitions
  * already at township level, disputes past their deadline, major hazards
  * past their deadline.  Within the caller's scope.  Not a determination:
- * nothing here decides a result.
+ * nothing here decides a result.  What is overdue is judged as it stood on
+ * the month's last day (today, for the month under way): found by then, past
+ * its deadline, and not closed (rectified) by then.
  */
 #ifndef SANLING_WARNINGS_H
 #define SANLING_WARNINGS_H
@@ -17,7 +19,8 @@ struct model_error;
 
 /*
  * The warnings of `month` (YYYY-MM; NULL = the current month), at most
- * `limit`, highest score first: { "month", "items": [{subject, name,
+ * `limit`, highest score first: { "month", "as_of" (the day overdue is
+ * judged on), "items": [{subject, name,
  * township, kind, score, reasons: [{code, label, count}]}], "total" }.
  */
 int warnings_compute(struct db *db, const struct actor *a, const char *month, int limit,

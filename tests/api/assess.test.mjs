@@ -617,6 +617,34 @@ test('early warnings: a repeated petition and an overdue major hazard rank above
     // a month before any of it: nothing to warn of
     const quiet = await office.get('/api/v1/warnings?month=2023-02');
     assert.equal(quiet.status, 200, quiet.text);
-    assert.ok(!quiet.json.items.some((x) => x.reasons.some((y) => /repeat|ris/.test(y.code))), 'no petitions in February');
+    assert.deepEqual(quiet.json.items, [], 'nothing in February: the hazards were found in April');
+    assert.equal(quiet.json.as_of, '2023-02-28');
+  });
+});
+
+test('early warnings judge a past month as it stood on its last day: found by then, past the deadline, not yet closed or rectified', async () => {
+  await withDistrict(async (d) => {
+    importRows(d.store, 'hazards', [
+      // rectified in April: overdue in March only
+      { no: 'AH1', subject: 'V1', level: 'major', domain: 'fire', found_on: '2023-03-01', deadline: '2023-03-15', rectified_on: '2023-04-05', description: '四月整改' },
+      // found in May: overdue in May, not before
+      { no: 'AH2', subject: 'V3', level: 'major', domain: 'fire', found_on: '2023-05-01', deadline: '2023-05-10', description: '五月发现' },
+      // due on March's last day itself: not yet overdue in March
+      { no: 'AH3', subject: 'V3', level: 'major', domain: 'gas', found_on: '2023-03-01', deadline: '2023-03-31', rectified_on: '2023-04-02', description: '月末到期' },
+    ]);
+    importRows(d.store, 'disputes', [
+      // closed in April: overdue in March only
+      { no: 'AD1', subject: 'V2', found_on: '2023-03-01', source: 'hotline', category: 'labour', mediation: 'people', status: 'success', closed_on: '2023-04-10', deadline: '2023-03-10' },
+    ]);
+    const office = await d.as('office');
+    const at = async (m) => {
+      const r = await office.get(`/api/v1/warnings?month=${m}`);
+      assert.equal(r.status, 200, r.text);
+      return Object.fromEntries(r.json.items.map((x) => [x.subject, x.reasons.map((y) => `${y.code}:${y.count}`)]));
+    };
+    assert.deepEqual(await at('2023-02'), {});
+    assert.deepEqual(await at('2023-03'), { V1: ['overdue_major_hazard:1'], V2: ['overdue_dispute:1'] });
+    assert.deepEqual(await at('2023-04'), {});
+    assert.deepEqual(await at('2023-05'), { V3: ['overdue_major_hazard:1'] });
   });
 });
