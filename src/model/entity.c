@@ -213,10 +213,19 @@ static void record_copy(struct record *dst, const struct record *src)
 
 /* ---- SQL parameters ---- */
 
+static void sqlp_grow(struct sqlp *p)
+{
+	if (p->n < p->alloc)
+		return;
+	p->alloc = p->alloc ? 2 * p->alloc : 16;
+	p->v = realloc(p->v, p->alloc * sizeof(*p->v));
+	if (!p->v)
+		abort();
+}
+
 void sqlp_text(struct sqlp *p, const char *s)
 {
-	if (p->n == SQLP_MAX)
-		abort();
+	sqlp_grow(p);
 	p->v[p->n].is_int = 0;
 	p->v[p->n].s = s ? strdup(s) : NULL;
 	if (s && !p->v[p->n].s)
@@ -226,8 +235,7 @@ void sqlp_text(struct sqlp *p, const char *s)
 
 void sqlp_int(struct sqlp *p, int64_t i)
 {
-	if (p->n == SQLP_MAX)
-		abort();
+	sqlp_grow(p);
 	p->v[p->n].is_int = 1;
 	p->v[p->n].s = NULL;
 	p->v[p->n].i = i;
@@ -284,7 +292,9 @@ void sqlp_release(struct sqlp *p)
 
 	for (i = 0; i < p->n; i++)
 		free(p->v[i].s);
-	p->n = 0;
+	free(p->v);
+	p->v = NULL;
+	p->n = p->alloc = 0;
 }
 
 /* ---- storage columns ---- */

@@ -9,17 +9,16 @@
 
 struct db_stmt;
 
-/* Bound parameters collected while SQL is assembled. */
-#define SQLP_MAX 64
+/* Bound parameters collected while SQL is assembled (as many as it needs). */
 struct sqlp {
-	size_t n;
-	struct {
+	size_t n, alloc;
+	struct sqlp_value {
 		int is_int;
 		char *s;
 		int64_t i;
-	} v[SQLP_MAX];
+	} *v;
 };
-#define SQLP_INIT { 0 }
+#define SQLP_INIT { 0, 0, NULL }
 void sqlp_text(struct sqlp *p, const char *s);
 void sqlp_int(struct sqlp *p, int64_t i);
 /* Bind all, the first as parameter `first`. */
