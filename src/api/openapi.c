@@ -581,7 +581,9 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 		}
 		if (fd->flags & FF_FILTER) {
 			strbuf_setf(&sb, "%s等于此值（给空值则查未填写的）%s", fd->label,
-				    (fd->flags & FF_PERSONAL) ? "；按原文精确匹配" : "");
+				    (fd->flags & FF_PERSONAL) ? "；按原文精确匹配" :
+				    (fd->flags & FF_KEY) && fd->type == FT_CODE ?
+				    "；逗号分隔的多个编码则为其中任一（最多 100 个）" : "");
 			add_param(op, query_param(fd->key, sb.buf, json_pack("{ss}", "type", "string")));
 		}
 		if (fd->flags & FF_RANGE) {

@@ -61,6 +61,49 @@ static void add_like(struct strbuf *out, const char *q)
 	strbuf_addch(out, '%');
 }
 
+#define KEY_LIST_MAX 100
+
+/*
+ * `?code=A,B,C` on a key of codes (which never hold a comma): any of them,
+ * at most KEY_LIST_MAX — the browser asks for the names of a page's
+ * references in one request.
+ */
+static int key_list(const struct field_desc *fd, const char *v, struct strbuf *fw,
+		    struct sqlp *params, struct model_error *e)
+{
+	struct strbuf item = STRBUF_INIT, norm = STRBUF_INIT;
+	const char *p = v, *comma;
+	int n = 0, ret = 0;
+
+	strbuf_addf(fw, " AND t.%s IN (", fd->key);
+	for (;;) {
+		comma = strchr(p, ',');
+		strbuf_reset(&item);
+		strbuf_add(&item, p, comma ? (size_t)(comma - p) : strlen(p));
+		if (++n > KEY_LIST_MAX) {
+			ret = model_fail(e, MODEL_EINVAL, fd->key, "%s：一次最多 %d 个", fd->label,
+					 KEY_LIST_MAX);
+			break;
+		}
+		if (!item.len) {
+			ret = model_fail(e, MODEL_EINVAL, fd->key, "%s：列表中有空项", fd->label);
+			break;
+		}
+		ret = field_normalize(fd, item.buf, &norm, e);
+		if (ret)
+			break;
+		strbuf_addstr(fw, n > 1 ? ", ?" : "?");
+		sqlp_text(params, norm.buf);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	strbuf_addch(fw, ')');
+	strbuf_release(&item);
+	strbuf_release(&norm);
+	return ret;
+}
+
 int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	       const struct list_params *p, struct strbuf *fw, struct sqlp *params,
 	       struct strbuf *order, struct model_error *e)
@@ -113,6 +156,10 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 					entity_blind_index(mc->keys, v, &norm);
 					strbuf_addf(fw, " AND t.%s_idx = ?", fd->key);
 					sqlp_text(params, norm.buf);
+				} else if ((fd->flags & FF_KEY) && fd->type == FT_CODE && strchr(v, ',')) {
+					ret = key_list(fd, v, fw, params, e);
+					if (ret)
+						goto cleanup;
 				} else {
 					ret = field_normalize(fd, v, &norm, e);
 					if (ret)

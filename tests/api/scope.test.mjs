@@ -65,6 +65,26 @@ test('each business role exports exactly its subjects', async () => {
   }
 });
 
+test('a list of codes asks for any of them, within the scope; bad lists are refused', async () => {
+  const list = async (user, q) => {
+    const r = await (await d.as(user)).get(`/api/v1/subjects?code=${q}&page_size=100`);
+    assert.equal(r.status, 200, r.text);
+    return r.json.items.map((x) => x.code).sort();
+  };
+  assert.deepEqual(await list('office', 'V1,V3,S1'), ['S1', 'V1', 'V3']);
+  assert.deepEqual(await list('office', 'V1,NOPE'), ['V1']);
+  assert.deepEqual(await list('east', 'V1,V3,S1'), ['S1', 'V1'], 'V3 is the other township');
+  assert.deepEqual(await list('office', 'V2'), ['V2'], 'one code as before');
+  // petitions by their numbers too (a key of codes); names are no key
+  assert.equal((await office.get('/api/v1/petitions?no=X1,X2')).status, 200);
+  assertProblem(await office.get('/api/v1/subjects?code=V1,,V2'), 422, { field: 'code' });
+  assertProblem(await office.get('/api/v1/subjects?code=V1,bad%20code'), 422, { field: 'code' });
+  const many = Array.from({ length: 101 }, (_, i) => `C${i}`).join(',');
+  assertProblem(await office.get(`/api/v1/subjects?code=${many}`), 422, { field: 'code' });
+  const hundred = Array.from({ length: 100 }, (_, i) => `C${i}`).join(',');
+  assert.equal((await office.get(`/api/v1/subjects?code=${hundred}`)).status, 200);
+});
+
 test('a subject outside the scope reads exactly like one that does not exist', async () => {
   for (const [user, want] of Object.entries(SCOPE)) {
     const c = await d.as(user);

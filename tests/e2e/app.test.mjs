@@ -197,6 +197,29 @@ test('register a petition, move it through its workflow; the determination and t
   });
 });
 
+test('a list names its references, asking for a page\'s subjects in one request', async () => {
+  await withBrowser({}, async (page) => {
+    await login(page, base, 'petition', { to: '/dashboard' });
+    const asked = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/v1/subjects') asked.push(decodeURIComponent(u.search));
+    });
+    await page.goto(base + '/petitions');
+    const links = page.locator('.el-table__row .ref-link[href^="/subjects/"]');
+    await links.first().waitFor();
+    const n = await links.count();
+    assert.ok(n >= 3, `subjects named on the page: ${n}`);
+    for (let i = 0; i < n; i++) {
+      const a = links.nth(i);
+      // the name shows, the code is in the tooltip
+      assert.notEqual(await a.innerText(), await a.getAttribute('title'));
+    }
+    assert.equal(asked.length, 1, `requests for subjects: ${asked.join(' | ')}`);
+    assert.match(asked[0], /[?&]code=[^&]+,/, 'a list of codes');
+  });
+});
+
 test('the leads confirm and override, the office publishes', async () => {
   // the petition bureau overrides one result with a reason, then confirms
   await withBrowser({}, async (page) => {

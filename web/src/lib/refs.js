@@ -1,8 +1,9 @@
 // refs.js: names for references.  Records refer to each other by code
 // (a township by its region code, a subject by its subject code); people
 // want names.  This resolves a code to {id, label} through the referenced
-// entity's own list (?key=code), once per code, coalescing requests, and
-// preloads the small tables (townships, departments) in one request each.
+// entity's own list, once per code: the codes a page asks for in the same
+// moment go in one request per entity (?key=A,B,C, up to 100), and the small
+// tables (townships, departments) are preloaded in one request each.
 // Only entities the user may read are asked; others show the bare code.
 import { reactive } from 'vue';
 import { api, qs } from './api.js';
@@ -68,6 +69,48 @@ function preload(entity, params) {
   return preloaded.get(tag);
 }
 
+// The codes of `entity` asked for in the same tick, fetched together.
+const batches = new Map();
+const BATCH = 100;
+
+function fetchBatched(entity, code) {
+  let b = batches.get(entity);
+  if (!b) {
+    b = { codes: new Set() };
+    b.done = new Promise((resolve) => { b.resolve = resolve; });
+    batches.set(entity, b);
+    setTimeout(() => flush(entity, b), 0);
+  }
+  b.codes.add(code);
+  return b.done;
+}
+
+async function flush(entity, b) {
+  batches.delete(entity);
+  const d = session.byName[entity];
+  if (!session.ready || !d) {
+    b.resolve();
+    return;
+  }
+  const codes = [...b.codes].filter((c) => !(cache[entity + ':' + c] && cache[entity + ':' + c].state === 'ok'));
+  const parts = [];
+  for (let i = 0; i < codes.length; i += BATCH) parts.push(codes.slice(i, i + BATCH));
+  await Promise.all(parts.map(async (part) => {
+    let state = 'missing';
+    try {
+      const r = await slot(() => api.get('/' + entity + qs({ [d.key]: part.join(','), page_size: part.length })));
+      rememberRecords(entity, r.items);
+    } catch (e) {
+      state = 'error';
+    }
+    for (const c of part) {
+      const k = entity + ':' + c;
+      if (!cache[k] || cache[k].state !== 'ok') cache[k] = { id: null, label: c, code: c, state };
+    }
+  }));
+  b.resolve();
+}
+
 async function fetchOne(entity, code) {
   const d = session.byName[entity];
   if (!session.ready || !d) return;
@@ -76,6 +119,8 @@ async function fetchOne(entity, code) {
   if (entity === 'departments') await preload('departments', {});
   if (cache[k] && cache[k].state === 'ok') return;
   const keyField = d.fields.find((f) => f.key === d.key);
+  // a key of codes takes a list: one request for the page's references
+  if (keyField && keyField.filter && keyField.type === 'code') return fetchBatched(entity, String(code));
   const params = keyField && keyField.filter ? { [d.key]: code, page_size: 1 } : { q: code, page_size: 50 };
   try {
     const r = await slot(() => api.get('/' + entity + qs(params)));
