@@ -355,18 +355,20 @@ static void build_column_lists(void)
 	}
 }
 
-/* The INSERT of a new record of `ed` (built once per entity). */
-/* The INSERT of a new record; on PostgreSQL it returns the new id (see db.h). */
+/*
+ * The INSERT of a new record of `ed` (built once per entity); on PostgreSQL
+ * it returns the new id (see db.h).
+ */
 static void entity_insert_sql(const struct entity_desc *ed, enum db_dialect dialect,
 			      struct strbuf *sql)
 {
 	size_t i;
 
 	pthread_once(&column_lists_once, build_column_lists);
-	for (i = 0; entities[i] && i < MAX_ENTITIES; i++)
+	for (i = 0; i < MAX_ENTITIES && entities[i]; i++)
 		if (entities[i] == ed)
 			break;
-	if (entities[i] && i < MAX_ENTITIES)
+	if (i < MAX_ENTITIES && entities[i])
 		strbuf_addstr(sql, insert_sql[i]);
 	else
 		build_insert(ed, sql);
@@ -1943,6 +1945,7 @@ static int write_common(const struct model_ctx *rmc, const struct entity_desc *e
 			   .detail = STRBUF_INIT, .obj = STRBUF_INIT, .answer = out != NULL };
 	int ret;
 
+	w.mc.writes = NULL; /* the transaction runs on the writer already */
 	record_init(&w.r, ed);
 	record_init(&w.old, NULL);
 	record_init(&w.stored, NULL);

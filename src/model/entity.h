@@ -260,9 +260,9 @@ struct model_ctx {
 	const struct actor *actor;
 	const struct crypto_keys *keys;
 	/*
-	 * set by the server for a create or update: the batch of its writer
-	 * connection, taken only for the write's transaction (its JSON is read
-	 * before and its answer built after on `db`, while others write)
+	 * set by the server for a create or update: its group commit, which runs
+	 * the write's transaction as a job on the writer connection (its JSON is
+	 * read before and its answer built after, on this thread)
 	 */
 	struct group_commit *writes;
 	/* set by bulk operations (import): */
