@@ -228,60 +228,38 @@ static int exec_params(struct db *db, const char *sql, const char *const *p, int
 	return rc < 0 ? -1 : 0;
 }
 
-/* Text parameters bound in order: a statement over many districts needs many. */
-struct params {
-	const char **v;
-	size_t n, cap;
-};
-
-static void param(struct params *p, const char *s)
-{
-	if (p->n == p->cap) {
-		const char **grown;
-		p->cap = p->cap ? 2 * p->cap : 64;
-		if (!(grown = realloc(p->v, p->cap * sizeof(*grown))))
-			abort();
-		p->v = grown;
-	}
-	p->v[p->n++] = s;
-}
-
 /* " (?, ?, …)" for the `n` codes, pushed as parameters. */
-static void param_list(struct strbuf *sql, struct params *p, char *const *codes, size_t n)
+static void param_list(struct strbuf *sql, struct sqlp *p, char *const *codes, size_t n)
 {
 	size_t i;
 
 	strbuf_addstr(sql, " (");
 	for (i = 0; i < n; i++) {
 		strbuf_addstr(sql, i ? ", ?" : "?");
-		param(p, codes[i]);
+		sqlp_text(p, codes[i]);
 	}
 	strbuf_addch(sql, ')');
 }
 
 /* Prepare `sql` with the parameters `p` bound, which are then emptied for the next. */
-static int prepare_params(struct db *db, const char *sql, struct params *p, struct db_stmt **st,
+static int prepare_params(struct db *db, const char *sql, struct sqlp *p, struct db_stmt **st,
 			  struct strbuf *err)
 {
-	size_t i;
 	int rc = db_prepare(db, sql, st, err);
 
-	for (i = 0; !rc && i < p->n; i++)
-		db_bind_text(*st, (int)i + 1, p->v[i]);
-	p->n = 0;
+	if (!rc)
+		sqlp_bind(p, *st, 1);
+	sqlp_release(p);
 	return rc;
 }
 
-static int run_params(struct db *db, const char *sql, struct params *p, struct strbuf *err)
+/* Run `sql` with the parameters `p`, which are then emptied for the next. */
+static int run_params(struct db *db, const char *sql, struct sqlp *p, struct strbuf *err)
 {
-	struct db_stmt *st;
-	int rc;
+	int rc = sqlp_run(db, sql, p, err);
 
-	if (prepare_params(db, sql, p, &st, err))
-		return -1;
-	rc = db_step(st, err);
-	db_finalize(st);
-	return rc < 0 ? -1 : 0;
+	sqlp_release(p);
+	return rc;
 }
 
 static int kind_index(const char *kind)
@@ -313,7 +291,7 @@ static int rules_of(struct db *db, char *const *d, size_t n, const char *month,
 		    struct assess_rules *rules, struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
-	struct params p = { 0 };
+	struct sqlp p = SQLP_INIT;
 	struct db_stmt *st = NULL;
 	char *seen = calloc(n * NKINDS, 1);
 	size_t i, k;
@@ -326,7 +304,7 @@ static int rules_of(struct db *db, char *const *d, size_t n, const char *month,
 			rules_default(subject_kinds[k], &rules[i * NKINDS + k]);
 	strbuf_addstr(&sql, "SELECT district, kind, " RULES_COLUMNS " FROM standards WHERE "
 			    "effective_from <= ? AND district IN");
-	param(&p, month);
+	sqlp_text(&p, month);
 	param_list(&sql, &p, d, n);
 	strbuf_addstr(&sql, " ORDER BY district, kind, effective_from DESC");
 	rc = prepare_params(db, sql.buf, &p, &st, err);
@@ -344,7 +322,7 @@ static int rules_of(struct db *db, char *const *d, size_t n, const char *month,
 	if (st)
 		db_finalize(st);
 	free(seen);
-	free(p.v);
+	sqlp_release(&p);
 	strbuf_release(&sql);
 	return rc < 0 ? -1 : 0;
 }
@@ -406,7 +384,7 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 			  const char *month, struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
-	struct params p = { 0 };
+	struct sqlp p = SQLP_INIT;
 	struct assess_rules *rules = calloc(n * NKINDS, sizeof(*rules));
 	struct db_stmt *st = NULL;
 	char start[16], end[16], **touched = NULL;
@@ -427,7 +405,7 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 				loose[i] = vals[i];
 	}
 	strbuf_addstr(&sql, "DELETE FROM determinations WHERE month = ? AND district IN");
-	param(&p, month);
+	sqlp_text(&p, month);
 	param_list(&sql, &p, d, n);
 	if (run_params(db, sql.buf, &p, err))
 		goto cleanup;
@@ -435,7 +413,7 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 	strbuf_reset(&sql);
 	rules_with(&sql, rules, n * NKINDS);
 	for (k = 0; k < n * NKINDS; k++)
-		param(&p, d[k / NKINDS]);
+		sqlp_text(&p, d[k / NKINDS]);
 	/*
 	 * the events of the month that the loosest rules can count, each with
 	 * the kind of its subject when that is on the list: read apart
@@ -450,10 +428,10 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 			    "%s.district AND " ON_LIST ") AS subject_kind FROM %s %s WHERE %s.%s >= ? "
 			    "AND %s.%s <= ? AND %s.subject IS NOT NULL AND ", dim, ev[1], ev[1], ev[3],
 			    ev[1], ev[1], ev[0], ev[1], ev[1], ev[2], ev[1], ev[2], ev[1]);
-		param(&p, month);
-		param(&p, month);
-		param(&p, start);
-		param(&p, end);
+		sqlp_text(&p, month);
+		sqlp_text(&p, month);
+		sqlp_text(&p, start);
+		sqlp_text(&p, end);
 		veto_sql(&sql, dim, loose);
 		strbuf_addf(&sql, " AND %s.district IN", ev[1]);
 		param_list(&sql, &p, d, n);
@@ -464,7 +442,7 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 			    "case_final, fail) SELECT f.district, CAST(? AS TEXT), f.subject, "
 			    "MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), MAX(f.pf), MAX(f.af), "
 			    "MAX(f.cf), 1 FROM (");
-	param(&p, month);
+	sqlp_text(&p, month);
 	/* … then those that the rules of their subject's district and kind count */
 	for (dim = 0; dim < DIM__COUNT; dim++) {
 		const char *const *ev = dimension_events[dim];
@@ -480,9 +458,9 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 		    "WHERE r.checklist = 1 AND r.district = s.district AND r.kind = s.kind AND "
 		    ON_LIST " AND NOT EXISTS (SELECT 1 FROM checklists k WHERE k.subject = s.code AND "
 		    "k.month = ? AND k.score >= r.checklist_pass) AND s.district IN");
-	param(&p, month);
-	param(&p, month);
-	param(&p, month);
+	sqlp_text(&p, month);
+	sqlp_text(&p, month);
+	sqlp_text(&p, month);
 	param_list(&sql, &p, d, n);
 	strbuf_addstr(&sql, ") f GROUP BY f.district, f.subject");
 	if (run_params(db, sql.buf, &p, err))
@@ -491,7 +469,7 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 	/* the overrides of the districts that have some this month */
 	strbuf_reset(&sql);
 	strbuf_addstr(&sql, "SELECT DISTINCT district FROM overrides WHERE month = ? AND district IN");
-	param(&p, month);
+	sqlp_text(&p, month);
 	param_list(&sql, &p, d, n);
 	rc = prepare_params(db, sql.buf, &p, &st, err);
 	while (!rc && (rc = db_step(st, err)) == DB_ROW) {
@@ -516,8 +494,8 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 	for (j = 0; j < n; j++) {
 		strbuf_addf(&sql, "%s(?, ?, %" PRId64 ", %" PRId64 ", 0)", j ? ", " : "", v[j],
 			    (int64_t)time_now());
-		param(&p, d[j]);
-		param(&p, month);
+		sqlp_text(&p, d[j]);
+		sqlp_text(&p, month);
 	}
 	strbuf_addstr(&sql, " ON CONFLICT (district, month) DO UPDATE SET computed_version = "
 			    "excluded.computed_version, computed_at = excluded.computed_at");
@@ -529,7 +507,7 @@ cleanup:
 		free(touched[j]);
 	free(touched);
 	free(rules);
-	free(p.v);
+	sqlp_release(&p);
 	strbuf_release(&sql);
 	return ret;
 }
@@ -710,7 +688,7 @@ int assess_refresh_all(struct db *db, const struct actor *a, const char *from, c
 {
 	char **stale = assess_districts(db, a, DISTRICTS_STALE, from, to, err), **codes = NULL;
 	struct strbuf sql = STRBUF_INIT;
-	struct params p = { 0 };
+	struct sqlp p = SQLP_INIT;
 	struct db_stmt *st = NULL;
 	int64_t *versions = NULL;
 	char m[8], next[8];
@@ -747,7 +725,7 @@ int assess_refresh_all(struct db *db, const struct actor *a, const char *from, c
 				    "am ON am.district = r.code AND am.month = ? WHERE (am.district IS "
 				    "NULL OR (am.published = 0 AND am.computed_version <> "
 				    "COALESCE(av.version, 0))) AND r.code IN");
-		param(&p, m);
+		sqlp_text(&p, m);
 		param_list(&sql, &p, stale, n);
 		strbuf_addstr(&sql, " ORDER BY r.code");
 		rc = prepare_params(db, sql.buf, &p, &st, err);
@@ -783,7 +761,7 @@ cleanup:
 	assess_districts_free(stale);
 	free(codes);
 	free(versions);
-	free(p.v);
+	sqlp_release(&p);
 	strbuf_release(&sql);
 	return ret;
 }
