@@ -88,6 +88,7 @@ static const struct {
 } settings[] = {
 	{ "password_min_length", 8, 64, 8 },
 	{ "password_min_classes", 1, 4, 3 },
+	{ "personal_lookups_per_minute", 1, 60, 6 },
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 

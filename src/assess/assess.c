@@ -777,39 +777,6 @@ static int month_future(const char *month)
 	return strcmp(month, now) > 0;
 }
 
-/*
- * The length in characters of a written reason without the white space
- * (ASCII, and the ideographic space U+3000) around it: a reason of blanks
- * is no reason.
- */
-static size_t reason_length(const char *reason)
-{
-	static const char ideographic_space[] = "\xe3\x80\x80";
-	const char *b = reason, *end = reason + strlen(reason);
-	size_t n = 0;
-
-	for (;;) {
-		if (b < end && strchr(" \t\r\n\v\f", *b))
-			b++;
-		else if (end - b >= 3 && !memcmp(b, ideographic_space, 3))
-			b += 3;
-		else
-			break;
-	}
-	for (;;) {
-		if (end > b && strchr(" \t\r\n\v\f", end[-1]))
-			end--;
-		else if (end - b >= 3 && !memcmp(end - 3, ideographic_space, 3))
-			end -= 3;
-		else
-			break;
-	}
-	for (; b < end; b++)
-		if ((*b & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static int check_month(const struct actor *a, const char *month, struct model_error *e)
 {
 	if (!month || !month_valid(month))
@@ -928,9 +895,8 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 		return d;
 	if (!result || (strcmp(result, "pass") && strcmp(result, "fail")))
 		return model_fail(e, MODEL_EINVAL, "result", "result 应为 pass（达标）或 fail（不达标）");
-	if (!reason || !utf8_valid(reason, strlen(reason)) || reason_length(reason) < 4 ||
-	    utf8_length(reason) > 500)
-		return model_fail(e, MODEL_EINVAL, "reason", "须写明理由（4 至 500 字）");
+	if (model_reason_check(e, reason))
+		return e->code;
 	if (!subject)
 		return model_fail(e, MODEL_EINVAL, "subject", "缺少创建主体");
 	if ((ret = begin_act(db, a, month, 1, e)))
@@ -1034,8 +1000,8 @@ int assess_reopen(struct db *db, const struct actor *a, const char *month, const
 		return ret;
 	if (a->role != ROLE_OFFICE && a->role != ROLE_SYSTEM)
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "只有创建办可以重新开启");
-	if (!reason || !utf8_valid(reason, strlen(reason)) || reason_length(reason) < 4)
-		return model_fail(e, MODEL_EINVAL, "reason", "须写明重新开启的理由（至少 4 字）");
+	if (model_reason_check(e, reason))
+		return e->code;
 	if ((ret = begin_act(db, a, month, 0, e)))
 		return ret;
 	/* reopened: the month follows the data again from its next read, and

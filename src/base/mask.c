@@ -86,9 +86,14 @@ void mask_name(struct strbuf *out, const char *in)
 
 void mask_idcard(struct strbuf *out, const char *in)
 {
-	if (!in || !*in)
+	size_t len = in ? strlen(in) : 0, n;
+	int valid;
+
+	if (!len)
 		return;
-	mask_quarter(out, in, strlen(in));
+	/* the front is the place of registration and the birth date: never shown */
+	n = count_units(in, len, &valid);
+	mask_keep(out, in, len, 0, min_size(4, n / 4));
 }
 
 void mask_generic(struct strbuf *out, const char *in)

@@ -28,10 +28,11 @@ typedef void (*mask_fn)(struct strbuf *out, const char *in);
 void mask_name(struct strbuf *out, const char *in);
 
 /*
- * An ID number: with n code points, keep the first min(3, n/4) and the
- * last min(4, n/4), star the rest.  An 18-character number keeps 3 and 4
- * ("110***********123X"), a 15-digit one 3 and 3, anything under 4
- * characters is all stars.
+ * An ID number: with n code points, keep the last min(4, n/4) and star the
+ * rest.  Its front — the place of registration and the birth date — is
+ * personal data in itself and never shown: an 18-character number keeps 4
+ * ("**************123X"), a 15-digit one 3, anything under 4 characters is
+ * all stars.
  */
 void mask_idcard(struct strbuf *out, const char *in);
 

@@ -216,6 +216,70 @@ size_t utf8_length(const char *s)
 	return count;
 }
 
+/* The code point of the valid sequence of `n` bytes at `s`. */
+static unsigned long code_point(const unsigned char *s, size_t n)
+{
+	switch (n) {
+	case 1: return s[0];
+	case 2: return ((s[0] & 0x1Ful) << 6) | (s[1] & 0x3F);
+	case 3: return ((s[0] & 0x0Ful) << 12) | ((s[1] & 0x3Ful) << 6) | (s[2] & 0x3F);
+	default:
+		return ((s[0] & 0x07ul) << 18) | ((s[1] & 0x3Ful) << 12) | ((s[2] & 0x3Ful) << 6) |
+		       (s[3] & 0x3F);
+	}
+}
+
+static int is_blank_cp(unsigned long c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 || (c >= 0x2000 && c <= 0x200B) ||
+	       c == 0x3000;
+}
+
+size_t utf8_visible_length(const char *s)
+{
+	size_t len, i = 0, count = 0, n;
+
+	if (!s)
+		return 0;
+	len = strlen(s);
+	while (i < len) {
+		n = utf8_seq_len(s + i, len - i);
+		if (!n) {
+			i++;
+			count++;
+			continue;
+		}
+		if (!is_blank_cp(code_point((const unsigned char *)s + i, n)))
+			count++;
+		i += n;
+	}
+	return count;
+}
+
+static int is_unwanted_control(unsigned long c)
+{
+	if (c < 0x20)
+		return c != '\t' && c != '\n' && c != '\r';
+	return c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E ||
+	       c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+int text_controls_ok(const char *s)
+{
+	size_t len, i = 0, n;
+
+	if (!s)
+		return 0;
+	len = strlen(s);
+	while (i < len) {
+		n = utf8_seq_len(s + i, len - i);
+		if (!n || is_unwanted_control(code_point((const unsigned char *)s + i, n)))
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||

@@ -89,6 +89,23 @@ size_t utf8_length(const char *s);
 int utf8_prefix(const char *s, size_t max_chars);
 
 /*
+ * The number of code points of the valid UTF-8 string `s` that are not
+ * white space (ASCII white space, U+00A0, U+2000..U+200B, U+3000) — how
+ * much was actually written in a reason.  0 for NULL.
+ */
+size_t utf8_visible_length(const char *s);
+
+/*
+ * 1 if the valid UTF-8 string `s` holds no control character that text
+ * typed by a person never needs: C0 controls other than tab, line feed and
+ * carriage return, DEL, the C1 controls U+0080..U+009F, and the
+ * bidirectional formatting characters (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069) that can make a stored name display as
+ * something else.  0 otherwise (and for NULL).
+ */
+int text_controls_ok(const char *s);
+
+/*
  * Put an ID number as typed into canonical form: append `in` to `out`
  * without leading/trailing ASCII white space and with a final 'x' made
  * 'X'.  Does not validate; call idcard_valid() on the result.

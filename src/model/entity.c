@@ -62,6 +62,14 @@ int model_fail(struct model_error *e, int code, const char *field, const char *f
 	return code;
 }
 
+int model_reason_check(struct model_error *e, const char *reason)
+{
+	if (!reason || !utf8_valid(reason, strlen(reason)) || !text_controls_ok(reason) ||
+	    utf8_visible_length(reason) < 4 || utf8_length(reason) > 500)
+		return model_fail(e, MODEL_EINVAL, "reason", "须写明理由（4 至 500 字，空白不计）");
+	return 0;
+}
+
 int model_status(int code)
 {
 	switch (code) {
@@ -70,6 +78,7 @@ int model_status(int code)
 	case MODEL_ENOTFOUND: return 404;
 	case MODEL_EFORBIDDEN: return 403;
 	case MODEL_ECONFLICT: return 409;
+	case MODEL_ELIMIT: return 429;
 	default: return 500;
 	}
 }
@@ -499,6 +508,11 @@ int entity_can_write(const struct entity_desc *ed, const struct actor *a)
 	       (ed->write_roles & ROLE_BIT(a->role)) && !a->must_change;
 }
 
+int entity_can_reveal(const struct entity_desc *ed, const struct actor *a)
+{
+	return entity_can_write(ed, a);
+}
+
 /*
  * Is record `r` (new state of a write) inside the actor's scope?  Checked
  * on the row itself so that a township cannot create a subject in another
@@ -683,6 +697,9 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		if ((int64_t)utf8_length(in) > max)
 			return model_fail(e, MODEL_EINVAL, fd->key, "%s：长度不能超过 %" PRId64 " 个字符",
 					  fd->label, max);
+		if (!text_controls_ok(in))
+			return model_fail(e, MODEL_EINVAL, fd->key,
+					  "%s：含有不允许的控制字符或文字方向控制符", fd->label);
 		strbuf_addstr(out, in);
 		break;
 	}
@@ -1841,18 +1858,22 @@ static int workflow_check(const struct model_ctx *mc, struct record *r, const st
 			  enum_label(fd->enumeration, to));
 }
 
+int model_setting(struct db *db, const char *key, int def)
+{
+	const char *params[] = { key };
+	char *v = NULL;
+	int ret = def;
+
+	if (!db_query_value(db, "SELECT value FROM settings WHERE key = ?", params, 1, &v, NULL) && v)
+		ret = atoi(v);
+	free(v);
+	return ret;
+}
+
 void model_policy(struct db *db, int *min_len, int *min_classes)
 {
-	char *v = NULL;
-	const char *p1[] = { "password_min_length" }, *p2[] = { "password_min_classes" };
-
-	if (!db_query_value(db, "SELECT value FROM settings WHERE key = ?", p1, 1, &v, NULL) && v)
-		*min_len = atoi(v);
-	free(v);
-	v = NULL;
-	if (!db_query_value(db, "SELECT value FROM settings WHERE key = ?", p2, 1, &v, NULL) && v)
-		*min_classes = atoi(v);
-	free(v);
+	*min_len = model_setting(db, "password_min_length", *min_len);
+	*min_classes = model_setting(db, "password_min_classes", *min_classes);
 }
 
 /* One create or update, as a transaction of its own (see write_common). */
@@ -2219,9 +2240,9 @@ int entity_reveal(const struct model_ctx *mc, const struct entity_desc *ed,
 	if (!fd || !(fd->flags & FF_PERSONAL))
 		return model_fail(e, MODEL_EINVAL, "field", "字段“%.*s”不是个人信息字段",
 				  field ? utf8_prefix(field, 64) : 0, field ? field : "");
-	if (!reason || utf8_length(reason) < 2 || !utf8_valid(reason, strlen(reason)))
-		return model_fail(e, MODEL_EINVAL, "reason", "请填写查看原因");
-	if (!entity_can_write(ed, mc->actor))
+	if (model_reason_check(e, reason))
+		return e->code;
+	if (!entity_can_reveal(ed, mc->actor))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看个人信息");
 	ret = load_scoped(mc, ed, id, &r, e);
 	if (ret)

@@ -186,6 +186,7 @@ enum model_errno {
 	MODEL_EFORBIDDEN = -4,/* 403 */
 	MODEL_ECONFLICT = -5, /* 409: duplicate key, stale revision */
 	MODEL_EDB = -6,       /* 500 */
+	MODEL_ELIMIT = -7,    /* 429: too many of these in a short time */
 };
 
 struct model_error {
@@ -195,6 +196,14 @@ struct model_error {
 };
 void model_error_init(struct model_error *e);
 void model_error_release(struct model_error *e);
+/*
+ * A written reason (a reveal, an override, a reopening): valid text of 4 to
+ * 500 characters, not counting white space, with no control characters.
+ * Returns 0, or MODEL_EINVAL with the message on field "reason".
+ */
+int model_reason_check(struct model_error *e, const char *reason);
+/* The security administrator's setting `key` (an integer), or `def` when unset. */
+int model_setting(struct db *db, const char *key, int def);
 /* Set code, field and message (replacing what was there); returns `code`. */
 int model_fail(struct model_error *e, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -250,6 +259,12 @@ const char *record_get(const struct record *r, const char *key);
 
 int entity_can_read(const struct entity_desc *ed, const struct actor *a);
 int entity_can_write(const struct entity_desc *ed, const struct actor *a);
+/*
+ * May the actor see personal data of `ed` in full — reveal a field, or
+ * find records by a personal field's value (which reveals it as surely)?
+ * The roles that keep the records: those that may write them.
+ */
+int entity_can_reveal(const struct entity_desc *ed, const struct actor *a);
 
 struct lookup_cache;
 struct group_commit;

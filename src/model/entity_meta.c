@@ -32,6 +32,7 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 	json_object_set_new(o, "retire", json_boolean(ed->flags & ENT_RETIRE));
 	json_object_set_new(o, "can_read", json_boolean(a && entity_can_read(ed, a)));
 	json_object_set_new(o, "can_write", json_boolean(a && entity_can_write(ed, a)));
+	json_object_set_new(o, "can_reveal", json_boolean(a && entity_can_reveal(ed, a)));
 	if (ed->default_sort)
 		json_object_set_new(o, "default_sort", json_string(ed->default_sort));
 	json_object_set_new(o, "overdue", json_boolean(ed->overdue_sql != NULL));

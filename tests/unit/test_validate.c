@@ -223,6 +223,34 @@ static void test_utf8_valid(void **state)
 	assert_true(utf8_valid(NULL, 0));
 }
 
+/* A reason of blanks or dots is not four characters of reason. */
+static void test_visible_length(void **state)
+{
+	assert_int_equal(utf8_visible_length(NULL), 0);
+	assert_int_equal(utf8_visible_length("  "), 0);
+	assert_int_equal(utf8_visible_length("\t\t"), 0);
+	assert_int_equal(utf8_visible_length("\xe3\x80\x80\xe3\x80\x80"), 0); /* 　　 */
+	assert_int_equal(utf8_visible_length(".."), 2);
+	assert_int_equal(utf8_visible_length(" a b "), 2);
+	assert_int_equal(utf8_visible_length("核查 信访"), 4);
+	assert_int_equal(utf8_visible_length("\xc2\xa0x\xe2\x80\x8b"), 1); /* NBSP, ZWSP */
+}
+
+static void test_text_controls(void **state)
+{
+	assert_true(text_controls_ok(""));
+	assert_true(text_controls_ok("张三\t第一行\r\n第二行"));
+	assert_false(text_controls_ok(NULL));
+	assert_false(text_controls_ok("a\x01b"));
+	assert_false(text_controls_ok("a\x1b[31m"));
+	assert_false(text_controls_ok("a\x7f"));
+	assert_false(text_controls_ok("a\xc2\x85"));             /* NEL, C1 */
+	assert_false(text_controls_ok("abc\xe2\x80\xaegpj.exe")); /* U+202E */
+	assert_false(text_controls_ok("\xe2\x81\xa6x"));          /* U+2066 */
+	assert_false(text_controls_ok("\xe2\x80\x8f"));           /* U+200F */
+	assert_true(text_controls_ok("\xe2\x80\x94"));            /* an em dash is text */
+}
+
 static void test_utf8_seq_len(void **state)
 {
 	assert_int_equal(utf8_seq_len("a", 1), 1);
@@ -261,6 +289,8 @@ int main(void)
 		cmocka_unit_test(test_region_code),
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_utf8_seq_len),
+		cmocka_unit_test(test_visible_length),
+		cmocka_unit_test(test_text_controls),
 		cmocka_unit_test(test_utf8_length),
 	};
 

@@ -46,7 +46,7 @@ export default {
     keepGood: 'Keep the good rows (otherwise nothing is imported when a row is wrong)', startImport: 'Import',
     report: 'Result: {rows} rows, {created} created, {updated} updated, {failed} failed',
     reportNone: 'Nothing imported: some rows are wrong', row: 'Row', column: 'Column', message: 'Reason',
-    noFile: 'Choose a file first', asOf: 'As of month', asOfHint: 'The list as it stood in a month',
+    noFile: 'Choose a file first', asOf: 'As of month', asOfHint: 'The list as it stood in a month', lookupReason: 'Reason for the lookup', lookupReasonHint: 'A lookup by personal data is audited',
     resetColumns: 'Defaults',
   },
   detail: {

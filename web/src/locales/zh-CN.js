@@ -45,7 +45,7 @@ export default {
     keepGood: '保留正确的行（否则有任何错误行时整批不导入）', startImport: '开始导入',
     report: '导入结果：共 {rows} 行，新增 {created}，更新 {updated}，失败 {failed}',
     reportNone: '导入未执行：有错误行，全部未导入', row: '行号', column: '列', message: '错误原因',
-    noFile: '请先选择文件', asOf: '历史月份', asOfHint: '查看某月的清单原貌',
+    noFile: '请先选择文件', asOf: '历史月份', asOfHint: '查看某月的清单原貌', lookupReason: '查询原因', lookupReasonHint: '按个人信息查询将记入审计日志',
     resetColumns: '恢复默认',
   },
   detail: {

