@@ -44,6 +44,8 @@ static const char usage[] =
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
 	"                                add an account; the password is read from standard input\n"
 	"  user passwd NAME              set a password (from standard input), to be changed at login\n"
+	"  user unlock NAME              clear an account's failed logins (administrators too)\n"
+	"  user retire NAME              stop an account (administrators' only here: 三员分立)\n"
 	"  import KIND FILE [--keep-good]  import a list (.csv or .xlsx)\n"
 	"  export KIND FILE              export a list (.csv or .xlsx)\n"
 	"  template KIND FILE            write the empty import template of a list\n"
@@ -275,6 +277,32 @@ static int cmd_user(struct globals *g, int argc, char **argv)
 		if (ret)
 			die("%s", err.buf);
 		printf("password of %s set; it must be changed at next login\n", name);
+		db_close(db);
+		return 0;
+	}
+	if (!strcmp(sub, "unlock")) {
+		ret = user_unlock(db, &sys, name, &err);
+		if (ret)
+			die("%s", err.buf);
+		printf("%s unlocked\n", name);
+		db_close(db);
+		return 0;
+	}
+	if (!strcmp(sub, "retire")) {
+		const struct entity_desc *users = entity_find("users");
+		struct record r;
+		model_error_init(&e);
+		record_init(&r, NULL);
+		mc.db = db;
+		mc.actor = &sys;
+		if (entity_lookup(db, users, name, &r, &e.msg))
+			die("no account \"%s\"", name);
+		ret = entity_retire(&mc, users, r.id, NULL, NULL, &e);
+		record_release(&r);
+		if (ret)
+			die("%s", e.msg.buf);
+		printf("%s retired\n", name);
+		model_error_release(&e);
 		db_close(db);
 		return 0;
 	}

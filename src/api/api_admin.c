@@ -23,23 +23,35 @@ static int is_role(struct call *c, unsigned roles)
 	return 0;
 }
 
-/* The username of user `id_s`, or NULL (reply made). */
+/*
+ * The username of user `id_s`, or NULL (reply made).  An administrator's
+ * account is managed on the server's command line only (三员分立): 403.
+ */
 static char *user_by_id(struct call *c, const char *id_s)
 {
 	const char *params[] = { id_s };
-	char *name = NULL;
+	char *name = NULL, *role = NULL;
 	char *end;
 
 	if (!*id_s || strtoll(id_s, &end, 10) <= 0 || *end) {
 		reply_problem(c, 404, "用户不存在", NULL);
 		return NULL;
 	}
-	if (db_query_value(c->db, "SELECT username FROM users WHERE id = ?", params, 1, &name, NULL)) {
+	if (db_query_value(c->db, "SELECT username FROM users WHERE id = ?", params, 1, &name, NULL) ||
+	    db_query_value(c->db, "SELECT role FROM users WHERE id = ?", params, 1, &role, NULL)) {
 		reply_problem(c, 500, "服务器内部错误", NULL);
+		free(name);
+		free(role);
 		return NULL;
 	}
-	if (!name)
+	if (!name) {
 		reply_problem(c, 404, "用户不存在", NULL);
+	} else if (ROLE_BIT(role_parse(role)) & ROLES_ADMIN) {
+		reply_problem(c, 403, "管理员账号只能在服务器命令行上管理（三员分立）", NULL);
+		free(name);
+		name = NULL;
+	}
+	free(role);
 	return name;
 }
 
@@ -64,7 +76,7 @@ static void user_action(struct call *c, const char *id_s, const char *what)
 			goto cleanup;
 		rc = user_set_password(c->db, c->mc.actor, name, json_string_value(pw), &err);
 	} else {
-		if (!is_role(c, ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SECADMIN)))
+		if (!is_role(c, ROLE_BIT(ROLE_SECADMIN)))
 			return;
 		if (!(name = user_by_id(c, id_s)))
 			goto cleanup;

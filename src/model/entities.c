@@ -373,8 +373,7 @@ static const struct field_desc user_fields[] = {
 	{ "username", "用户名", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
 	  .max = 64 },
 	{ "display_name", "姓名", FT_TEXT, FF_LIST | FF_SEARCH, .max = 50 },
-	{ "role", "角色", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST,
-	  .enumeration = &enum_user_role },
+	{ "role", "角色", FT_ENUM, FF_FILTER | FF_SORT | FF_LIST, .enumeration = &enum_user_role },
 	{ "department", "所属单位", FT_REF, FF_FILTER | FF_LIST, .ref = "departments" },
 	{ "grid", "网格", FT_REF, FF_FILTER, .ref = "regions", .ref_level = "grid" },
 	{ "subject", "创建主体", FT_REF, FF_FILTER, .ref = "subjects" },
@@ -385,6 +384,56 @@ static const struct field_desc user_fields[] = {
 	{ "active", "在用", FT_BOOL, FF_DERIVED | FF_FILTER | FF_LIST | FF_NOIMPORT },
 	{ "pw_hash", "密码", FT_TEXT, FF_DERIVED | FF_HIDDEN | FF_NOIMPORT, .max = 512 },
 };
+
+/*
+ * 三员分立, as 等保 level 3 means it: the system administrator creates,
+ * renames and retires accounts, which start with no role ("none"); the
+ * security administrator grants an account its role and scope; the audit
+ * administrator only reads the audit.  No administrator changes, resets,
+ * retires or unlocks an administrator's account (itself included) — those
+ * are managed on the server's command line — and none can give itself, or
+ * an account it made, a business role.
+ */
+static int user_guard(struct entity_op *op)
+{
+	static const char *const grants[] = { "role", "department", "grid", "subject" };
+	const struct record *old = op->old;
+	enum role actor = op->actor->role;
+	int grant = 0, other = 0;
+	size_t i, k;
+
+	if (actor == ROLE_SYSTEM)
+		return 0;
+	if (old && (ROLE_BIT(role_parse(record_get(old, "role"))) & ROLES_ADMIN))
+		return model_fail(&op->error, MODEL_EFORBIDDEN, NULL,
+				  "管理员账号只能在服务器命令行上管理（三员分立）");
+	for (i = 0; i < op->ed->nfields; i++) {
+		const struct field_desc *fd = &op->ed->fields[i];
+		const char *a = op->rec->val[i], *b = old ? old->val[i] : NULL;
+		int is_grant = 0;
+		if ((fd->flags & FF_HIDDEN) || (fd->flags & FF_DERIVED && strcmp(fd->key, "active")))
+			continue;
+		if (!old && !strcmp(fd->key, "role") && a && !strcmp(a, "none"))
+			continue;
+		if (!((a == NULL) != (b == NULL) || (a && strcmp(a, b))))
+			continue;
+		for (k = 0; k < sizeof(grants) / sizeof(grants[0]); k++)
+			is_grant |= !strcmp(fd->key, grants[k]);
+		if (is_grant)
+			grant = 1;
+		else
+			other = 1;
+	}
+	if (!old && actor != ROLE_SYSADMIN)
+		return model_fail(&op->error, MODEL_EFORBIDDEN, NULL, "账号由系统管理员创建（三员分立）");
+	if (grant && actor != ROLE_SECADMIN)
+		return model_fail(&op->error, MODEL_EFORBIDDEN, "role",
+				  "角色和管辖范围由安全管理员授予（三员分立）");
+	if (other && actor != ROLE_SYSADMIN)
+		return model_fail(&op->error, MODEL_EFORBIDDEN, NULL,
+				  "账号的创建、修改和停用由系统管理员办理（三员分立）");
+	return 0;
+}
 
 static int user_prepare(struct entity_op *op)
 {
@@ -399,6 +448,14 @@ static int user_prepare(struct entity_op *op)
 
 	record_init(&d, NULL);
 	record_init(&r, NULL);
+	if (!role_s) {
+		if (op->old || op->actor->role == ROLE_SYSTEM) {
+			ret = model_fail(&op->error, MODEL_EINVAL, "role", "角色：必填");
+			goto cleanup;
+		}
+		set_field(op, "role", "none");
+		role_s = "none";
+	}
 	if (admin && op->actor->role != ROLE_SYSTEM &&
 	    (!op->old || strcmp(record_get(op->old, "role"), role_s))) {
 		ret = model_fail(&op->error, MODEL_EFORBIDDEN, "role",
@@ -434,8 +491,8 @@ static int user_prepare(struct entity_op *op)
 	}
 	set_field(op, "district", NULL);
 	set_field(op, "township", NULL);
-	if (admin)
-		goto cleanup; /* admins reach no business data: no scope */
+	if (admin || role == ROLE_NONE)
+		goto cleanup; /* admins and accounts without a role reach no business data */
 	if (!dept) {
 		ret = model_fail(&op->error, MODEL_EINVAL, "department", "业务账号必须属于一个单位");
 		goto cleanup;
@@ -495,9 +552,10 @@ const struct entity_desc user_desc = {
 	.fields = user_fields, .nfields = NF(user_fields),
 	.flags = ENT_RETIRE | ENT_ACCOUNTS,
 	.read_roles = R(SYSADMIN) | R(SECADMIN) | R(SYSTEM),
-	.write_roles = R(SYSADMIN) | R(SYSTEM),
+	.write_roles = R(SYSADMIN) | R(SECADMIN) | R(SYSTEM),
 	.retire_field = "active", .default_sort = "username", .secret_input = "password",
 	.prepare = user_prepare,
+	.guard = user_guard,
 };
 
 /* ---- standards: versions of the veto rules per subject kind ---- */

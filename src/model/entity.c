@@ -1507,6 +1507,85 @@ static int list_locked(const struct model_ctx *mc, const struct record *r,
 	return ret;
 }
 
+static int value_differs(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b));
+}
+
+/*
+ * A published month is locked with its events: a write is refused when it
+ * would change what the determination or the figures counted in it — a
+ * record created with a counted date in it, a counted date moved into or
+ * out of it, or another counted field changed while any counted date of the
+ * record lies in it.  Fields nobody counts (a petition's handling, a
+ * hazard's description) stay open, so the work on a record goes on.
+ */
+static int events_locked(const struct model_ctx *mc, const struct record *r,
+			 const struct record *old, struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	const char *districts[2] = { old ? record_get(old, "district") : NULL,
+				     record_get(r, "district") };
+	const char *dates[16];
+	const struct field_desc *date_fd[16];
+	struct strbuf months = STRBUF_INIT;
+	size_t i, n = 0;
+	int others = !old, k, ret = 0;
+
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		int changed = !old || value_differs(r->val[i], old->val[i]);
+		if (!(fd->flags & FF_COUNTED))
+			continue;
+		if (fd->type != FT_DATE) {
+			others |= changed;
+			continue;
+		}
+		if (!changed && old)
+			continue;
+		if (n + 2 <= sizeof(dates) / sizeof(dates[0])) {
+			date_fd[n] = fd, dates[n++] = r->val[i];
+			date_fd[n] = fd, dates[n++] = old ? old->val[i] : NULL;
+		}
+	}
+	if (others) {
+		for (i = 0; i < ed->nfields; i++) {
+			const struct field_desc *fd = &ed->fields[i];
+			if (!(fd->flags & FF_COUNTED) || fd->type != FT_DATE)
+				continue;
+			if (n + 2 <= sizeof(dates) / sizeof(dates[0])) {
+				date_fd[n] = fd, dates[n++] = r->val[i];
+				date_fd[n] = fd, dates[n++] = old ? old->val[i] : NULL;
+			}
+		}
+	}
+	for (k = 0; k < 2 && n && !ret; k++) {
+		if (!districts[k] || (k == 1 && districts[0] && !strcmp(districts[0], districts[1])))
+			continue;
+		strbuf_reset(&months);
+		if (published_months(mc, districts[k], &months, e)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+			break;
+		}
+		for (i = 0; i < n && months.len; i++) {
+			char month[9];
+			if (!dates[i] || strlen(dates[i]) < 7)
+				continue;
+			snprintf(month, sizeof(month), "%.7s,", dates[i]);
+			if (!strstr(months.buf, month))
+				continue;
+			month[7] = '\0';
+			ret = model_fail(e, MODEL_ECONFLICT, date_fd[i]->key,
+					 "%s 的认定已发布，该月的%s不能再登记或修改（%s）；"
+					 "须先由创建办撤销发布（重新开启该月）",
+					 month, ed->label, date_fd[i]->label);
+			break;
+		}
+	}
+	strbuf_release(&months);
+	return ret;
+}
+
 /*
  * The "create" history versions of records of `ed` that have none: those
  * with id > `first` (or exactly `only_id` when it is not 0), from their
@@ -1579,6 +1658,8 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	for (i = 0; i < ed->nfields; i++)
 		strbuf_init(&bidx[i], 0);
 	if (ed->month_from && ed->month_to && (ret = list_locked(mc, r, old, e)))
+		goto cleanup;
+	if ((ed->flags & (ENT_ASSESS | ENT_FIGURES)) && (ret = events_locked(mc, r, old, e)))
 		goto cleanup;
 	/* blind indexes from the plain values, before encryption */
 	for (i = 0; i < ed->nfields; i++) {
@@ -1756,12 +1837,39 @@ static int workflow_check(const struct model_ctx *mc, struct record *r, const st
  * Validate `r` for writing by the actor: required, hook, references,
  * scope.  `old` is the stored record on update.
  */
+int entity_guard(const struct model_ctx *mc, struct record *r, const struct record *old,
+		 struct model_error *e)
+{
+	struct entity_op op;
+	int ret;
+
+	if (!r->ed->guard)
+		return 0;
+	memset(&op, 0, sizeof(op));
+	op.db = mc->db;
+	op.actor = mc->actor;
+	op.keys = mc->keys;
+	op.ed = r->ed;
+	op.rec = r;
+	op.old = old;
+	op.cache = mc->cache;
+	model_error_init(&op.error);
+	ret = r->ed->guard(&op);
+	if (ret)
+		model_fail(e, ret, op.error.field, "%s", op.error.msg.buf);
+	model_error_release(&op.error);
+	return ret;
+}
+
 int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
 		    const char *secret, struct model_error *e)
 {
 	struct entity_op op;
 	int ret;
 
+	ret = entity_guard(mc, r, old, e);
+	if (ret)
+		return ret;
 	ret = record_check_required(r, e);
 	if (ret)
 		return ret;
@@ -2062,6 +2170,9 @@ int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
 	} else {
 		record_set(&r, i, "0");
 	}
+	ret = entity_guard(mc, &r, &old, e);
+	if (ret)
+		goto rollback;
 	ret = entity_store(mc, &r, &old, "retire", month, e);
 	if (ret)
 		goto rollback;

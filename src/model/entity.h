@@ -62,6 +62,12 @@ enum field_flags {
 	FF_NOIMPORT = 1u << 9,  /* not a column of the import template */
 	FF_RANGE = 1u << 10,    /* ?key_from= / ?key_to= on dates and months */
 	FF_HIDDEN = 1u << 11,   /* stored, never shown nor accepted (a password hash) */
+	/*
+	 * The determination or the figures count it: while a date so flagged
+	 * lies in a published month, the record may not be created, nor a
+	 * counted field changed (a counted date places only itself).
+	 */
+	FF_COUNTED = 1u << 12,
 };
 
 enum field_mask {
@@ -166,6 +172,14 @@ struct entity_desc {
 	 * message (and field) in op->error.
 	 */
 	int (*prepare)(struct entity_op *op);
+	/*
+	 * Who may make this change, beyond the roles that may write: called
+	 * with op->old and op->rec (the new state; on a retire, the old one
+	 * retired) before anything else on create, update and retire, and on
+	 * the entity's own actions (a password reset) with op->rec == op->old.
+	 * Returns 0 or MODEL_EFORBIDDEN with the message in op->error.
+	 */
+	int (*guard)(struct entity_op *op);
 };
 
 /* A record: one string per field (NULL is SQL NULL), in the descriptor's order. */
@@ -265,6 +279,13 @@ int entity_can_write(const struct entity_desc *ed, const struct actor *a);
  * The roles that keep the records: those that may write them.
  */
 int entity_can_reveal(const struct entity_desc *ed, const struct actor *a);
+/*
+ * Run the descriptor's guard (if any) on a change of `old` to `r` (NULL
+ * `old`: a creation) by the actor: 0, or its refusal in `e`.
+ */
+struct model_ctx;
+int entity_guard(const struct model_ctx *mc, struct record *r, const struct record *old,
+		 struct model_error *e);
 
 struct lookup_cache;
 struct group_commit;

@@ -18,7 +18,7 @@ E(user_role, { "office", "创建办公室" }, { "petition", "信访局" },
   { "supervisor", "行业主管部门" }, { "township", "乡镇/街道" },
   { "subject", "创建主体" }, { "grid", "网格员" },
   { "sysadmin", "系统管理员" }, { "secadmin", "安全管理员" },
-  { "auditadmin", "审计管理员" });
+  { "auditadmin", "审计管理员" }, { "none", "待授权" });
 E(subject_kind, { "village", "行政村" }, { "community", "社区" },
   { "enterprise", "企业" }, { "institution", "事业单位" });
 E(subject_category, { "village", "行政村" }, { "community", "社区" },

@@ -19,6 +19,8 @@ const char *role_code(enum role r)
 {
 	if (r == ROLE_SYSTEM)
 		return "system";
+	if (r == ROLE_NONE)
+		return "none"; /* an account the security administrator has not granted a role yet */
 	return r > ROLE_NONE && r < ROLE__COUNT ? codes[r] : NULL;
 }
 
@@ -42,7 +44,7 @@ enum role role_parse(const char *s)
 	if (!code)
 		return ROLE_NONE;
 	for (r = ROLE_OFFICE; r < ROLE_SYSTEM; r++)
-		if (!strcmp(codes[r], code))
+		if (codes[r] && !strcmp(codes[r], code))
 			return (enum role)r;
 	return ROLE_NONE;
 }

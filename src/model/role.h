@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 enum role {
-	ROLE_NONE = 0,
+	ROLE_NONE = 0,   /* "none": an account without a role yet, which reaches nothing */
 	ROLE_OFFICE,     /* 区“三零”创建办公室: everything in its district */
 	ROLE_PETITION,   /* 信访局 */
 	ROLE_SAFETY,     /* 应急管理局 */
@@ -34,7 +34,7 @@ enum role {
 			ROLE_BIT(ROLE_SYSTEM))
 #define ROLES_ADMIN (ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SECADMIN) | ROLE_BIT(ROLE_AUDITADMIN))
 
-/* Code ("office") and Chinese label of a role; NULL for an invalid value. */
+/* Code ("office"; "none" for ROLE_NONE) and Chinese label of a role; NULL for an invalid value. */
 const char *role_code(enum role r);
 const char *role_label(enum role r);
 /* Role by code or Chinese label; ROLE_NONE when unknown.  ROLE_SYSTEM has

@@ -392,9 +392,10 @@ test('publish needs all three dimensions certified; a published month is locked 
     res = await monthResults(office, M);
     assert.equal(res.json.published, true);
 
-    // a failing event of the month arrives after publication: the month does not move
-    importRows(d.store, 'cases', [crimeCase('PC1', 'V2', `${M}-15`)]);
-    importRows(d.store, 'accidents', [accident('PA1', 'V3', `${M}-16`, { deaths: 1 })]);
+    // a failing event of the month arriving after publication is refused — by the
+    // command line, the import and the form alike — and the month does not move
+    assert.throws(() => importRows(d.store, 'cases', [crimeCase('PC1', 'V2', `${M}-15`)]), /已发布/);
+    assert.throws(() => importRows(d.store, 'accidents', [accident('PA1', 'V3', `${M}-16`, { deaths: 1 })]), /已发布/);
     res = await monthResults(office, M);
     assert.deepEqual(verdictOf(res, 'V2', M), PASS, 'locked: the new case does not change the published month');
     assert.deepEqual(verdictOf(res, 'V3', M), PASS, 'locked: the new accident neither');
@@ -428,6 +429,8 @@ test('publish needs all three dimensions certified; a published month is locked 
     r = await office.post(`/api/v1/months/${M}/reopen`, { reason: why });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.published, false);
+    importRows(d.store, 'cases', [crimeCase('PC1', 'V2', `${M}-15`)]);
+    importRows(d.store, 'accidents', [accident('PA1', 'V3', `${M}-16`, { deaths: 1 })]);
     res = await monthResults(office, M);
     assert.equal(res.json.published, false);
     assert.deepEqual(verdictOf(res, 'V2', M), { ...PASS, case: true, complies: false }, 'reopened: the new case counts');
@@ -460,8 +463,21 @@ test('publish needs all three dimensions certified; a published month is locked 
     }
     r = await office.post(`/api/v1/months/${M}/publish`, {});
     assert.equal(r.status, 200, r.text);
-    importRows(d.store, 'cases', [crimeCase('PC3', 'V1', `${M}-20`)]);
+    assert.throws(() => importRows(d.store, 'cases', [crimeCase('PC3', 'V1', `${M}-20`)]), /已发布/);
     assert.deepEqual(verdictOf(await monthResults(office, M), 'V1', M), PASS, 'locked again');
+    // the form alike: no new event in the month, no counted field changed, none moved in or out;
+    // what nobody counts (the summary) stays open to the work
+    assertProblem(await police.post('/api/v1/cases', { no: 'PC4', kind: 'criminal', category: 'other',
+      occurred_on: `${M}-21`, subject: 'V1' }), 409, { field: 'occurred_on', detail: new RegExp(M) });
+    const pc1 = (await police.get('/api/v1/cases?no=PC1')).json.items[0];
+    assertProblem(await police.patch(`/api/v1/cases/${pc1.id}`, { rev: pc1.rev, kind: 'public_order' }), 409);
+    assertProblem(await police.patch(`/api/v1/cases/${pc1.id}`, { rev: pc1.rev, occurred_on: '2023-08-03' }), 409);
+    const pc2 = (await police.get('/api/v1/cases?no=PC2')).json.items[0];
+    assertProblem(await police.patch(`/api/v1/cases/${pc2.id}`, { rev: pc2.rev, occurred_on: `${M}-03` }), 409,
+      { field: 'occurred_on' });
+    const note = await police.patch(`/api/v1/cases/${pc1.id}`, { rev: pc1.rev, summary: '补充案情摘要' });
+    assert.equal(note.status, 200, note.text);
+    assert.deepEqual(verdictOf(await monthResults(office, M), 'V1', M), PASS, 'still locked');
 
     // the list of a published month is locked too: no subject joins or leaves it
     const listed = await monthResults(office, M);

@@ -224,10 +224,15 @@ test('the system administrator cannot create administrators, and the others no a
   assert.equal(await snapshot(sys, 'users'), before, 'no account created');
 });
 
-test('the system administrator creates a township account; its password is changed at first login', async () => {
+test('the system administrator creates an account, the security administrator grants it township; its password is changed at first login', async () => {
   const sys = await d.as('sysadmin');
-  const r = await sys.post('/api/v1/users', { username: 'east2', role: 'township', department: 'DZ', password: PASSWORD });
-  assert.equal(r.status, 201, r.text);
+  const made = await sys.post('/api/v1/users', { username: 'east2', display_name: '东镇二', password: PASSWORD });
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.json.role, 'none', 'no role until the security administrator grants one');
+  assert.equal(made.json.township, null);
+  const sec = await d.as('secadmin');
+  const r = await sec.patch(`/api/v1/users/${made.json.id}`, { rev: made.json.rev, role: 'township', department: 'DZ' });
+  assert.equal(r.status, 200, r.text);
   assert.equal(r.json.role, 'township');
   assert.equal(r.json.township, EAST);
   assert.equal(r.json.must_change, true);
@@ -241,7 +246,7 @@ test('the system administrator creates a township account; its password is chang
   const l = await c.get('/api/v1/subjects?page_size=500');
   assert.deepEqual(codes(l).filter((x) => x !== 'EV1'), SCOPE.east);
   // a weak initial password is refused and stores nothing
-  const weak = await sys.post('/api/v1/users', { username: 'east3', role: 'township', department: 'DZ', password: 'short' });
+  const weak = await sys.post('/api/v1/users', { username: 'east3', password: 'short' });
   assertProblem(weak, 422, { field: 'password' });
   assert.equal((await sys.get('/api/v1/users?username=east3')).json.total, 0);
 });

@@ -102,3 +102,77 @@ test('control characters and direction overrides are refused in text, storing no
   const ok = await pet.post('/api/v1/petitions', make.petitions('TR-C', { summary: '第一行\n第二行\t完' }));
   assert.equal(ok.status, 201, ok.text);
 });
+
+// ---- 三员分立 ----
+
+async function userOf(admin, username) {
+  const r = await admin.get(`/api/v1/users?username=${username}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.items.length, 1, username);
+  return r.json.items[0];
+}
+
+test('三员分立: no administrator changes, resets, retires or unlocks another administrator', async () => {
+  const sys = await d.as('sysadmin'), sec = await d.as('secadmin');
+  const before = await sys.get('/api/v1/users?page_size=500');
+  for (const target of ['auditor', 'secadmin', 'sysadmin']) {
+    const u = await userOf(sys, target);
+    for (const [who, c] of [['sysadmin', sys], ['secadmin', sec]]) {
+      assertProblem(await c.patch(`/api/v1/users/${u.id}`, { rev: u.rev, role: 'office', department: 'OFF' }), 403);
+      assertProblem(await c.patch(`/api/v1/users/${u.id}`, { rev: u.rev, display_name: '改名' }), 403);
+      assertProblem(await c.post(`/api/v1/users/${u.id}/password`, { password: 'Reset-Pass-4421' }), 403);
+      assertProblem(await c.post(`/api/v1/users/${u.id}/retire`, {}), 403);
+      assertProblem(await c.post(`/api/v1/users/${u.id}/unlock`, {}), 403, {}, `${who} unlocks ${target}`);
+    }
+  }
+  const after = await sys.get('/api/v1/users?page_size=500');
+  assert.deepEqual(after.json, before.json, 'the refusals changed nothing');
+  // the audit administrator still reads the audit, and only it
+  assert.equal((await auditor.get('/api/v1/audit?page_size=1')).status, 200);
+  assertProblem(await auditor.get('/api/v1/petitions'), 403);
+  // the command line on the server manages administrators
+  const r = d.store.cli(['user', 'unlock', 'auditor']);
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('三员分立: the system administrator creates accounts without a role; only the security administrator grants one', async () => {
+  const sys = await d.as('sysadmin'), sec = await d.as('secadmin');
+  // an account with a business role is not the system administrator's to make
+  assertProblem(await sys.post('/api/v1/users', { username: 'mole', role: 'office', department: 'OFF', password: 'Mole-Pass-7731' }),
+    403, { field: 'role' });
+  assertProblem(await sys.post('/api/v1/users', { username: 'mole', department: 'OFF', password: 'Mole-Pass-7731' }), 403);
+  assertProblem(await sec.post('/api/v1/users', { username: 'mole', password: 'Mole-Pass-7731' }), 403);
+  const made = await sys.post('/api/v1/users', { username: 'mole', display_name: '新同事', password: 'Mole-Pass-7731' });
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.json.role, 'none');
+  // logged in, it reaches nothing
+  const mole = d.srv.client();
+  assert.equal((await mole.login('mole', 'Mole-Pass-7731')).status, 200);
+  assert.equal((await mole.post('/api/v1/password', { old_password: 'Mole-Pass-7731', new_password: 'Mole-Pass-8842' })).status, 204);
+  for (const p of ['/api/v1/petitions', '/api/v1/subjects', '/api/v1/figures?through=2023-08', '/api/v1/users', '/api/v1/audit'])
+    assert.ok([403, 404].includes((await mole.get(p)).status), p);
+  // the system administrator cannot grant it a role, nor a scope
+  let u = await userOf(sys, 'mole');
+  assertProblem(await sys.patch(`/api/v1/users/${u.id}`, { rev: u.rev, role: 'office', department: 'OFF' }), 403, { field: 'role' });
+  assertProblem(await sys.patch(`/api/v1/users/${u.id}`, { rev: u.rev, department: 'OFF' }), 403);
+  // the security administrator grants; it does not rename, reset or retire
+  assertProblem(await sec.patch(`/api/v1/users/${u.id}`, { rev: u.rev, display_name: '改名' }), 403);
+  assertProblem(await sec.post(`/api/v1/users/${u.id}/password`, { password: 'Reset-Pass-4421' }), 403);
+  assertProblem(await sec.post(`/api/v1/users/${u.id}/retire`, {}), 403);
+  assertProblem(await sec.patch(`/api/v1/users/${u.id}`, { rev: u.rev, role: 'auditadmin' }), 403, { field: 'role' });
+  const g = await sec.patch(`/api/v1/users/${u.id}`, { rev: u.rev, role: 'office', department: 'OFF' });
+  assert.equal(g.status, 200, g.text);
+  assert.equal(g.json.role, 'office');
+  // the grant ends the account's sessions' old scope: it now reads
+  const again = d.srv.client();
+  assert.equal((await again.login('mole', 'Mole-Pass-8842')).status, 200);
+  assert.equal((await again.get('/api/v1/subjects')).status, 200);
+  // the system administrator retires it
+  u = await userOf(sys, 'mole');
+  assert.equal((await sys.post(`/api/v1/users/${u.id}/retire`, {})).status, 200);
+  // every act in the audit log
+  const created = await auditRows(auditor, 'users.create');
+  assert.ok(created.some((x) => x.username === 'sysadmin' && x.object.includes('mole')));
+  const updated = await auditRows(auditor, 'users.update');
+  assert.ok(updated.some((x) => x.username === 'secadmin' && x.object.includes('mole')));
+});

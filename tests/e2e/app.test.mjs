@@ -329,18 +329,20 @@ test('administrators: accounts, unlock, policy, audit log; no business pages', a
   await withBrowser({}, async (page) => {
     await login(page, base, 'sysadmin');
     assert.match(page.url(), /\/users/);
-    await page.goto(base + '/users?q=locky');
-    await page.locator('[data-test=entity-table] .el-table__row').getByText('locky').first().click();
-    await page.waitForURL(/\/users\/\d+$/);
-    await page.click('[data-test=action-unlock]');
-    await page.getByText('已解锁').waitFor();
     await shot(page, '50-users');
     await page.goto(base + '/dashboard');
     await page.locator('[data-test=forbidden]').waitFor();
     await shot(page, '51-forbidden');
   });
   await withBrowser({}, async (page) => {
+    // locks are the security administrator's (三员分立)
     await login(page, base, 'secadmin', { to: '/settings' });
+    await page.goto(base + '/users?q=locky');
+    await page.locator('[data-test=entity-table] .el-table__row').getByText('locky').first().click();
+    await page.waitForURL(/\/users\/\d+$/);
+    await page.click('[data-test=action-unlock]');
+    await page.getByText('已解锁').waitFor();
+    await page.goto(base + '/settings');
     await page.locator('[data-test=settings-save]').click();
     await page.getByText('策略已保存').waitFor();
     await shot(page, '52-settings');

@@ -9,6 +9,14 @@ export const createExtras = {
   users: [{ key: 'password', label: '初始密码', type: 'password', required: true, max: 128 }],
 };
 
+// Which fields of a form the signed-in role fills (三员分立 for accounts: the
+// system administrator creates and names an account, the security
+// administrator grants its role and scope; the server refuses the rest).
+const GRANTS = ['role', 'department', 'grid', 'subject'];
+export const formFieldFilter = {
+  users: (f, role) => (role === 'secadmin' ? GRANTS.includes(f.key) : !GRANTS.includes(f.key)),
+};
+
 // Actions of a detail page beyond edit, workflow and retire.
 // Each: {key, label(), roles, visible(record)?, run(ctx)} where ctx = {id, record, api, prompt}.
 export const detailActions = {
@@ -17,6 +25,7 @@ export const detailActions = {
       key: 'reset-password',
       label: () => t('detail.resetPassword'),
       roles: ['sysadmin'],
+      visible: (rec) => !['sysadmin', 'secadmin', 'auditadmin'].includes(rec.role),
       async run({ id, api, prompt }) {
         const pw = await prompt(t('detail.resetPassword'), t('detail.newPassword') + '（' + t('detail.resetHint') + '）', 'password');
         if (!pw) return false;
@@ -28,7 +37,7 @@ export const detailActions = {
     {
       key: 'unlock',
       label: () => t('detail.unlock'),
-      roles: ['sysadmin', 'secadmin'],
+      roles: ['secadmin'],
       visible: (rec) => Number(rec.locked_until) > Date.now() / 1000,
       async run({ id, api }) {
         await api.post(`/users/${id}/unlock`, {});
