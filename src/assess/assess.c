@@ -1062,24 +1062,33 @@ int assess_month_json(struct db *db, const struct actor *a, const char *month, j
 	}
 	db_finalize(st);
 	o = json_pack("{ss sb so}", "month", month, "published", pub, "certified", cert);
-	/* the subjects on the list; those without a row complied */
-	if (db_prepare(db, "SELECT (SELECT COUNT(*) FROM subjects s WHERE s.district = ? AND "
-		       ON_LIST "), COALESCE(SUM(fail), 0), COALESCE(SUM(petition_final), 0), "
-		       "COALESCE(SUM(accident_final), 0), COALESCE(SUM(case_final), 0) FROM "
-		       "determinations WHERE district = ? AND month = ?", &st, &e->msg) == 0) {
-		db_bind_text(st, 1, a->district);
-		db_bind_text(st, 2, month);
-		db_bind_text(st, 3, month);
-		db_bind_text(st, 4, a->district);
-		db_bind_text(st, 5, month);
-		if (db_step(st, &e->msg) == DB_ROW)
-			json_object_set_new(o, "counts", json_pack("{sI sI sI sI sI}",
-				"subjects", (json_int_t)db_column_int64(st, 0),
-				"failing", (json_int_t)db_column_int64(st, 1),
-				"petition_failing", (json_int_t)db_column_int64(st, 2),
-				"accident_failing", (json_int_t)db_column_int64(st, 3),
-				"case_failing", (json_int_t)db_column_int64(st, 4)));
-		db_finalize(st);
+	/* the subjects on the list within the caller's scope; those without a row complied */
+	{
+		struct strbuf sql = STRBUF_INIT;
+		struct sqlp p = SQLP_INIT;
+
+		strbuf_addstr(&sql, "SELECT COUNT(*), COALESCE(SUM(d.fail), 0), "
+			      "COALESCE(SUM(d.petition_final), 0), COALESCE(SUM(d.accident_final), 0), "
+			      "COALESCE(SUM(d.case_final), 0) FROM subjects s LEFT JOIN determinations d "
+			      "ON d.month = ? AND d.subject = s.code WHERE s.district = ? AND " ON_LIST);
+		sqlp_text(&p, month);
+		sqlp_text(&p, a->district);
+		sqlp_text(&p, month);
+		sqlp_text(&p, month);
+		scope_where(&subject_desc, a, "s", &sql, &p);
+		if (db_prepare(db, sql.buf, &st, &e->msg) == 0) {
+			sqlp_bind(&p, st, 1);
+			if (db_step(st, &e->msg) == DB_ROW)
+				json_object_set_new(o, "counts", json_pack("{sI sI sI sI sI}",
+					"subjects", (json_int_t)db_column_int64(st, 0),
+					"failing", (json_int_t)db_column_int64(st, 1),
+					"petition_failing", (json_int_t)db_column_int64(st, 2),
+					"accident_failing", (json_int_t)db_column_int64(st, 3),
+					"case_failing", (json_int_t)db_column_int64(st, 4)));
+			db_finalize(st);
+		}
+		sqlp_release(&p);
+		strbuf_release(&sql);
 	}
 	*out = o;
 	return 0;

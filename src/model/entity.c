@@ -1332,7 +1332,7 @@ static int map_db_error(int rc, const struct entity_desc *ed, struct model_error
 {
 	/* references were checked before: a constraint here is the key */
 	if (rc == DB_ECONSTRAINT)
-		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：已存在相同编码的记录",
+		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：该编码不能使用，请换一个",
 				  entity_field(ed, ed->key)->label);
 	return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 }

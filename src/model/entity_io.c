@@ -173,7 +173,7 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 		sqlp_release(&p);
 		strbuf_release(&sql);
 		if (!visible) {
-			row_error(rep, rownum, entity_field(ed, ed->key), NULL, "编码已被占用");
+			row_error(rep, rownum, entity_field(ed, ed->key), NULL, "该编码不能使用，请换一个");
 			ret = MODEL_EINVAL;
 			goto cleanup;
 		}

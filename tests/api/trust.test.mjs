@@ -176,3 +176,41 @@ test('三员分立: the system administrator creates accounts without a role; on
   const updated = await auditRows(auditor, 'users.update');
   assert.ok(updated.some((x) => x.username === 'secadmin' && x.object.includes('mole')));
 });
+
+test('a month\'s counts are within the caller\'s scope', async () => {
+  const M = '2023-05';
+  const c = await (await d.as('police')).post('/api/v1/cases', make.cases('TR-K1', { occurred_on: `${M}-12`, subject: 'V1' }));
+  assert.equal(c.status, 201, c.text);
+  // expected, from the lists each user may read: the subjects on the list that month,
+  // and V1 (of 东镇, grid 东一网格) failing
+  const expect = { office: ['V1', 'V2', 'V3', 'S1', 'R1'], east: ['V1', 'V2', 'S1'], west: ['V3', 'R1'],
+    grid1: ['V1'], edu: ['S1'], subj: ['S1'] };
+  for (const [user, listed] of Object.entries(expect)) {
+    const u = await d.as(user);
+    const r = await u.get(`/api/v1/months/${M}`);
+    assert.equal(r.status, 200, `${user}: ${r.text}`);
+    const seen = (await u.get(`/api/v1/subjects?as_of=${M}&page_size=500`)).json.items.map((x) => x.code).sort();
+    assert.deepEqual(seen, listed.slice().sort(), `${user} lists its own subjects`);
+    assert.equal(r.json.counts.subjects, listed.length, `${user}: subjects within its scope`);
+    assert.equal(r.json.counts.failing, listed.includes('V1') ? 1 : 0, `${user}: failing within its scope`);
+    assert.equal(r.json.counts.case_failing, listed.includes('V1') ? 1 : 0, `${user}: case failing`);
+  }
+});
+
+test('a township cannot give its subject another township\'s government as supervisor; a used number says only that it cannot be used', async () => {
+  const east = await d.as('east'), west = await d.as('west');
+  const body = { code: 'TR-S1', name: '东镇超市', kind: 'enterprise', category: 'mall', township: '410000001000', active_from: '2023-09' };
+  await unchanged(office, ['subjects'], async () => {
+    const r = await east.post('/api/v1/subjects', { ...body, supervisor: 'XZ' });
+    assertProblem(r, 422, { field: 'supervisor' });
+    assert.match(r.json.detail, /西乡政府/);
+    // V1 is 东镇's: to 西乡 it is a number that cannot be used, not "a record exists"
+    const taken = await west.post('/api/v1/subjects', { ...body, code: 'V1', township: '410000002000' });
+    assertProblem(taken, 409, { field: 'code', detail: /不能使用/ });
+    assert.ok(!/已存在|已被占用/.test(taken.json.detail));
+  });
+  for (const supervisor of ['DZ', 'JT']) {
+    const ok = await east.post('/api/v1/subjects', { ...body, code: `TR-S-${supervisor}`, supervisor });
+    assert.equal(ok.status, 201, ok.text);
+  }
+});
