@@ -825,8 +825,14 @@ static int finish_act(struct db *db, const struct actor *a, const char *action, 
 
 static int lead_of(const struct actor *a, const char *dimension, struct model_error *e)
 {
-	int d = assess_dimension_parse(dimension);
+	int d = assess_dimension_parse(dimension), k, lead = a->role == ROLE_SYSTEM;
 
+	/* who is no lead at all is refused before what it sent is judged */
+	for (k = 0; k < DIM__COUNT; k++)
+		lead |= a->role == dimension_roles[k];
+	if (!lead)
+		return model_fail(e, MODEL_EFORBIDDEN, NULL,
+				  "只有信访、应急、公安牵头部门可以确认或更改认定");
 	if (d < 0)
 		return model_fail(e, MODEL_EINVAL, "dimension",
 				  "dimension 应为 petition、accident 或 case");

@@ -1,0 +1,157 @@
+// matrix.test.mjs: every role against every endpoint and method of the API,
+// generated from the OpenAPI document the server serves (itself generated
+// from the descriptors and the route lists), each cell held against this
+// file's own table of who may do what — written from DOMAIN.md's roles, not
+// read from the server — so that a route without a policy here, a role let
+// in where the table says no, or one shut out where it says yes, fails.
+// Reads, writes, imports, exports, figures, months, reveal and the lookups
+// by personal fields; nothing here may answer 500 or leave a change behind
+// (writes are made with bodies or ids that cannot succeed).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { districtServer } from './util.mjs';
+
+let d, users;
+const ROLE_OF = {
+  office: 'office', petition: 'petition', safety: 'safety', police: 'police', edu: 'supervisor',
+  east: 'township', grid1: 'grid', subj: 'subject', sysadmin: 'sysadmin', secadmin: 'secadmin', auditor: 'auditadmin',
+};
+const BIZ = ['office', 'petition', 'safety', 'police', 'supervisor', 'township', 'grid', 'subject'];
+const LEADS = ['petition', 'safety', 'police'];
+
+// Who reads and who writes each list (DOMAIN.md, "Who uses it").
+const LISTS = {
+  petitions: { read: BIZ, write: ['petition', 'office'] },
+  petition_activities: { read: BIZ, write: ['petition', 'office', 'township'] },
+  request_letters: { read: ['office', ...LEADS], write: ['petition', 'office'] },
+  village_records: { read: BIZ, write: ['township', 'petition', 'office'] },
+  inspections: { read: BIZ, write: ['safety', 'office'] },
+  hazards: { read: BIZ, write: ['safety', 'office'] },
+  accidents: { read: BIZ, write: ['safety', 'office'] },
+  cases: { read: BIZ, write: ['police'] },
+  disputes: { read: BIZ, write: ['township', 'grid', 'petition', 'office'] },
+  regions: { read: [...BIZ, 'sysadmin', 'secadmin'], write: ['office'] },
+  departments: { read: [...BIZ, 'sysadmin', 'secadmin'], write: ['office'] },
+  sector_map: { read: BIZ, write: ['office'] },
+  subjects: { read: BIZ, write: ['office', 'supervisor', 'township'] },
+  // 三员分立: the system administrator creates, the security administrator grants
+  users: { read: ['sysadmin', 'secadmin'], write: ['sysadmin', 'secadmin'], create: ['sysadmin'] },
+  standards: { read: BIZ, write: ['office'] },
+  checklists: { read: BIZ, write: ['supervisor', 'township', 'office'] },
+};
+// Who may reveal a list's personal data (and so look records up by it): its writers.
+const PERSONAL = {
+  petitions: 'petitioner_phone', subjects: 'contact_phone', disputes: 'party_a_phone',
+};
+// The other routes: who is let in.  `null`: every signed-in user.
+const M = '2023-05';
+const ROUTES = {
+  'GET /figures': { q: `?through=${M}`, allow: BIZ },
+  'GET /figures/breakdown': { q: `?through=${M}&by=township`, allow: BIZ },
+  'GET /months': { allow: BIZ },
+  'GET /months/{month}': { allow: BIZ },
+  'GET /months/{month}/results': { allow: BIZ },
+  'POST /months/{month}/certify': { allow: LEADS },
+  'POST /months/{month}/overrides': { allow: LEADS },
+  'POST /months/{month}/publish': { allow: ['office'] },
+  'POST /months/{month}/reopen': { allow: ['office'] },
+  'GET /explain': { q: `?subject=V1&month=${M}`, allow: BIZ },
+  'GET /warnings': { allow: BIZ },
+  'GET /me': { allow: null },
+  'GET /meta': { allow: null },
+  'POST /password': { allow: null },
+  'POST /users/{id}/password': { allow: ['sysadmin'] },
+  'POST /users/{id}/unlock': { allow: ['secadmin'] },
+  'GET /settings': { allow: ['sysadmin', 'secadmin'] },
+  'PUT /settings': { allow: ['secadmin'] },
+  'GET /audit': { allow: ['auditadmin'] },
+  'GET /audit/verify': { allow: ['auditadmin'] },
+};
+// Not in the matrix: the public routes, and logging in and out (their own tests).
+const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);
+
+before(async () => {
+  d = await districtServer();
+  users = {};
+  for (const u of Object.keys(ROLE_OF)) users[u] = await d.as(u);
+});
+after(async () => { await d?.stop(); });
+
+const NOBODY = 999999999;
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+// The request of a cell: path with its parameters filled, and a body that cannot succeed.
+function cell(method, path, list) {
+  let p = path.replace('{month}', M).replace('{id}', String(NOBODY));
+  if (list && path === `/${list}` && method === 'GET') p += '?page_size=1';
+  if (path.endsWith('/export') || path.endsWith('/template')) p += '?format=csv';
+  const route = ROUTES[`${method} ${path}`];
+  if (route?.q) p += route.q;
+  let body;
+  if (method === 'POST' || method === 'PATCH' || method === 'PUT') body = path.endsWith('/reveal')
+    ? { field: PERSONAL[list] || 'x', reason: '核对矩阵测试' } : method === 'PATCH' ? { rev: 1 } : {};
+  return { p, body };
+}
+
+function allowedFor(method, path, list, role) {
+  const r = ROUTES[`${method} ${path}`];
+  if (r || !list) {
+    assert.ok(r, `a policy for ${method} ${path} in matrix.test.mjs`);
+    return r.allow === null || r.allow.includes(role);
+  }
+  const pol = LISTS[list];
+  assert.ok(pol, `a policy for the list ${list} in matrix.test.mjs`);
+  const tail = path.slice(list.length + 1).replace(String(NOBODY), '{id}');
+  if (method === 'GET') return pol.read.includes(role);
+  if (method === 'POST' && tail === '') return (pol.create || pol.write).includes(role);
+  return pol.write.includes(role);
+}
+
+test('every role × every endpoint and method answers as the table says, and never 500', async () => {
+  const doc = (await users.office.get('/api/v1/openapi.json')).json;
+  const lists = new Set(Object.keys(LISTS));
+  const cells = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(ops).filter((m) => METHODS.includes(m)).map((m) => m.toUpperCase())) {
+      if (SKIP.has(`${method} ${path}`)) continue;
+      const list = path.split('/')[1];
+      cells.push({ method, path, list: lists.has(list) ? list : null });
+    }
+  }
+  // every list of the server has a policy here, and every policy a list
+  const served = new Set(cells.filter((c) => c.list).map((c) => c.list));
+  for (const p of Object.keys(doc.paths)) {
+    const l = p.split('/')[1];
+    if (!ROUTES[`GET ${p}`] && !ROUTES[`POST ${p}`] && !ROUTES[`PUT ${p}`] && !SKIP.has(`GET ${p}`) &&
+        !SKIP.has(`POST ${p}`) && !['users', 'months', 'figures', 'audit', 'settings'].includes(l))
+      assert.ok(lists.has(l), `a policy for ${p}`);
+  }
+  for (const l of lists) assert.ok(served.has(l), `the server serves ${l}`);
+  assert.ok(cells.length > 100, `${cells.length} routes`);
+  const wrong = [];
+  let n = 0;
+  for (const c of cells) {
+    const { p, body } = cell(c.method, c.path, c.list);
+    for (const [user, role] of Object.entries(ROLE_OF)) {
+      const allowed = allowedFor(c.method, c.path, c.list, role);
+      const r = await users[user].req(c.method, '/api/v1' + p, body);
+      n++;
+      const ok = r.status !== 500 && (allowed ? ![401, 403].includes(r.status) : r.status === 403);
+      if (!ok) wrong.push(`${c.method} ${p} as ${role}: ${r.status} (expected ${allowed ? 'allowed' : '403'}) ${r.json?.detail ?? ''}`);
+    }
+  }
+  if (process.env.MATRIX_OUT) (await import('node:fs')).writeFileSync(process.env.MATRIX_OUT, wrong.join('\n'));
+  assert.deepEqual(wrong, [], `${wrong.length} of ${n} cells`);
+});
+
+test('lookups by a personal field: the list\'s writers only', async () => {
+  const wrong = [];
+  for (const [list, field] of Object.entries(PERSONAL)) {
+    for (const [user, role] of Object.entries(ROLE_OF)) {
+      const r = await users[user].get(`/api/v1/${list}?${field}=13800138000&reason=${encodeURIComponent('核对矩阵测试')}`);
+      const allowed = LISTS[list].write.includes(role);
+      if (allowed ? r.status !== 200 : r.status !== 403) wrong.push(`${list}.${field} as ${role}: ${r.status}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
