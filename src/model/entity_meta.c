@@ -70,6 +70,8 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 			      "search", (fd->flags & FF_SEARCH) != 0,
 			      "range", (fd->flags & FF_RANGE) != 0,
 			      "import", !(fd->flags & (FF_DERIVED | FF_NOIMPORT)));
+		if (fd->flags & FF_COUNTED)
+			json_object_set_new(f, "counted", json_true());
 		if (fd->enumeration)
 			json_object_set_new(f, "enum", json_string(fd->enumeration->name));
 		if (fd->ref)
