@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
-libcmocka-dev postgresql sqlite3"
+libcmocka-dev postgresql sqlite3 john-data cracklib-runtime"
 
 missing=""
 for p in $PKGS; do
