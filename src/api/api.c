@@ -181,12 +181,12 @@ static json_t *me_json(const struct actor *a)
 			 "must_change", a->must_change);
 }
 
-/* 429 with Retry-After: the source must wait until `retry_at` (epoch). */
+/* 429 with Retry-After: the source must wait until `retry_at` (epoch ms). */
 static void reply_delayed(struct call *c, int64_t retry_at, const char *what)
 {
 	struct strbuf detail = STRBUF_INIT;
 	char secs[24];
-	int64_t wait = retry_at - time_now();
+	int64_t wait = (retry_at - time_now_ms() + 999) / 1000;
 
 	if (wait < 1)
 		wait = 1;

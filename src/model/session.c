@@ -141,12 +141,14 @@ static void source_key(const char *source, char out[INET6_ADDRSTRLEN + 4])
 		 source : "-");
 }
 
-/* The epoch before which `username` is not heard from source `key`
- * (0: it is heard now). */
+/* The time (epoch ms: delays of a second need a finer clock than seconds)
+ * before which `username` is not heard from source `key` (0: it is heard
+ * now). */
 static int throttle_read(struct db *db, const char *username, const char *key, int64_t now,
 			 int64_t *retry_at, struct strbuf *err)
 {
 	struct db_stmt *st;
+	int64_t ms = time_now_ms();
 	int rc;
 
 	*retry_at = 0;
@@ -160,7 +162,7 @@ static int throttle_read(struct db *db, const char *username, const char *key, i
 	if (rc == DB_ROW && !db_column_is_null(st, 0))
 		*retry_at = db_column_int64(st, 0);
 	db_finalize(st);
-	if (*retry_at <= now)
+	if (*retry_at <= ms)
 		*retry_at = 0;
 	return rc < 0 ? -1 : 0;
 }
@@ -174,7 +176,7 @@ static int throttle_mirror(struct db *db, const char *username, struct strbuf *e
 
 	if (db_prepare(db, "UPDATE users SET failed_count = COALESCE((SELECT failed_count FROM "
 		       "login_throttle WHERE username = ? AND source = '*'), 0), locked_until = "
-		       "COALESCE((SELECT MAX(retry_at) FROM login_throttle WHERE username = ?), 0) "
+		       "COALESCE((SELECT MAX(retry_at) FROM login_throttle WHERE username = ?), 0) / 1000 "
 		       "WHERE username = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, username);
@@ -187,7 +189,7 @@ static int throttle_mirror(struct db *db, const char *username, struct strbuf *e
 
 /* Count one failure of `username` from source `key` and from all sources
  * (in the caller's transaction); `retry_at` gets the end of the delay now in
- * force (0: none). */
+ * force (epoch ms; 0: none). */
 static int throttle_fail(struct db *db, const char *username, const char *key, int64_t now,
 			 int64_t *retry_at, struct strbuf *err)
 {
@@ -226,7 +228,7 @@ static int throttle_fail(struct db *db, const char *username, const char *key, i
 			n = db_column_int64(st, 0);
 		db_finalize(st);
 		until = login_delay(n, level[i].free_n, level[i].cap);
-		until = until ? now + until : 0;
+		until = until ? time_now_ms() + until * 1000 : 0;
 		if (db_prepare(db, "UPDATE login_throttle SET retry_at = ? WHERE username = ? AND "
 			       "source = ?", &st, err))
 			goto cleanup;

@@ -40,7 +40,7 @@ struct strbuf;
 enum login_result {
 	LOGIN_OK = 0,
 	LOGIN_BAD = 1,      /* unknown user or wrong password (not told apart) */
-	LOGIN_DELAYED = 2,  /* too many failures: not heard before `retry_at` */
+	LOGIN_DELAYED = 2,  /* too many failures: not heard before `retry_at` (ms) */
 	LOGIN_ERROR = -1,   /* database error */
 };
 
@@ -74,7 +74,8 @@ void session_release(struct session *s);
  * `must_change` receives whether the password must be changed first.
  * A failure is LOGIN_BAD, or LOGIN_DELAYED when it leaves its source (or
  * all) a delay to wait; an attempt during a delay is LOGIN_DELAYED without
- * looking at the password.  `retry_at` receives the epoch the delay ends.
+ * looking at the password.  `retry_at` receives the time the delay ends, in
+ * milliseconds since the epoch.
  */
 enum login_result session_login(struct db *db, const char *username, const char *password,
 				const char *source, const char *old_token,
@@ -99,7 +100,7 @@ int session_logout(struct db *db, const struct session *s, struct strbuf *err);
  * passwords.  Clears must_change.  Other sessions of the user are revoked.
  * A wrong `old` counts as a failed login from the actor's source.  Returns
  * 0; 1 when refused (reason in `err`, for the user); 2 when the source must
- * wait first (a delay, as for logins: `retry_at` says until when); negative
+ * wait first (a delay, as for logins: `retry_at` says until when, in ms); negative
  * on database errors.
  */
 int session_change_password(struct db *db, const struct actor *a, const char *old,

@@ -2380,7 +2380,7 @@ static void test_lockout(void **state)
 	/* the fifth failure from a source makes it wait 1 s */
 	r = session_login(g_db, "lk", "Wrong#Pass1", "x", NULL, &tok, &csrf, &must, &locked, &err);
 	assert_int_equal(r, LOGIN_DELAYED);
-	assert_true(locked >= now + 1 && locked <= time_now() + 1);
+	assert_true(locked >= now * 1000 + 1000 && locked <= time_now_ms() + 1000);
 	/* the right password is not heard meanwhile, and creates no session */
 	locked = 0;
 	r = session_login(g_db, "lk", GOOD_PW, "x", NULL, &tok, &csrf, &must, &locked, &err);
@@ -2392,11 +2392,11 @@ static void test_lockout(void **state)
 				"outcome = 'delayed'"), 1);
 	/* each further failure from there doubles the wait */
 	exec_ok("UPDATE login_throttle SET retry_at = 0");
-	now = time_now();
+	now = time_now_ms();
 	r = session_login(g_db, "lk", "Wrong#Pass1", "x", NULL, &tok, &csrf, &must, &locked, &err);
 	assert_int_equal(r, LOGIN_DELAYED);
-	assert_true(locked >= now + 2 && locked <= time_now() + 2);
-	assert_int_equal(qcount("SELECT locked_until FROM users WHERE username = 'lk'"), locked);
+	assert_true(locked >= now + 2000 && locked <= time_now_ms() + 2000);
+	assert_int_equal(qcount("SELECT locked_until FROM users WHERE username = 'lk'"), locked / 1000);
 	/* another source is heard */
 	r = session_login(g_db, "lk", GOOD_PW, "y", NULL, &tok, &csrf, &must, &locked, &err);
 	assert_int_equal(r, LOGIN_OK);
