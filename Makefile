@@ -69,6 +69,9 @@ $(BUILD)/gen/wordlists.c: $(WORDLISTS) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh wordlists $(WORDLISTS) > $@.tmp && mv $@.tmp $@
 
+/usr/share/john/password.lst /usr/share/dict/cracklib-small:
+	@echo "$@ is missing: make deps installs it (john-data, cracklib-runtime)" >&2; exit 1
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsanling.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsanling.a $(LDFLAGS) $(LDLIBS) -lcmocka
