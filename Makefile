@@ -28,8 +28,12 @@ LDFLAGS += $(SANFLAGS)
 SRCS := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
-GEN_SRCS := $(BUILD)/gen/migrations.c
-OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+# the lists of common passwords and words that new passwords may not be
+# (src/base/pwcheck.c): two from Debian packages (john-data, cracklib-runtime;
+# scripts/deps.sh installs them) and the project's own
+WORDLISTS := /usr/share/john/password.lst /usr/share/dict/cracklib-small src/base/passwords.txt
+GEN_SRCS := $(BUILD)/gen/migrations.c $(BUILD)/gen/wordlists.c
+OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/wordlists.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -53,13 +57,20 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/wordlists.c: $(WORDLISTS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh wordlists $(WORDLISTS) > $@.tmp && mv $@.tmp $@
+
+/usr/share/john/password.lst /usr/share/dict/cracklib-small:
+	@echo "$@ is missing: make deps installs it (john-data, cracklib-runtime)" >&2; exit 1
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsanling.a
 	@mkdir -p $(dir $@)
@@ -81,12 +92,12 @@ demo: deps
 #   build-fuzz/fuzz_csv -max_total_time=60 build-fuzz/corpus-csv
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-fuzz: $(BUILD)/gen/migrations.c
+fuzz: $(GEN_SRCS)
 	@mkdir -p build-fuzz
 	for f in $(FUZZ_SRCS); do \
 		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 			-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -o build-fuzz/$$(basename $$f .c) \
-			$$f $(FUZZ_LIB_SRCS) $(BUILD)/gen/migrations.c $(LDLIBS) || exit 1; \
+			$$f $(FUZZ_LIB_SRCS) $(GEN_SRCS) $(LDLIBS) || exit 1; \
 	done
 
 clean:

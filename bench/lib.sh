@@ -119,7 +119,7 @@ login() {
 	CSRF=""
 	curl -s --max-time 20 -o "$T/login.body" -D "$hdr" -X POST \
 		-H 'X-CSRF-Token: x' -H 'Content-Type: application/json' \
-		-d "{\"username\":\"$user\",\"password\":\"Sanling@2023\"}" "$1/api/v1/login" ||
+		-d "{\"username\":\"$user\",\"password\":\"Demo-Pass-2023\"}" "$1/api/v1/login" ||
 		die "login at $1: curl failed"
 	TOKEN=$(tr -d '\r' <"$hdr" | sed -n 's/^[Ss]et-[Cc]ookie: *sanling_session=\([^;]*\).*/\1/p' | head -n 1)
 	CSRF=$(sed -n 's/.*"csrf_token": *"\([^"]*\)".*/\1/p' "$T/login.body" | head -n 1)

@@ -5,9 +5,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# john-data and cracklib-runtime: their lists of common passwords and words
+# are compiled into the program (Makefile WORDLISTS, src/base/pwcheck.c)
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
-libcmocka-dev postgresql sqlite3"
+libcmocka-dev postgresql sqlite3 john-data cracklib-runtime"
 
 missing=""
 for p in $PKGS; do

@@ -6,6 +6,7 @@
  */
 #include "api/api.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -180,12 +181,31 @@ static json_t *me_json(const struct actor *a)
 			 "must_change", a->must_change);
 }
 
+/* 429 with Retry-After: the source must wait until `retry_at` (epoch ms). */
+static void reply_delayed(struct call *c, int64_t retry_at, const char *what)
+{
+	struct strbuf detail = STRBUF_INIT;
+	char secs[24];
+	int64_t wait = (retry_at - time_now_ms() + 999) / 1000;
+
+	if (wait < 1)
+		wait = 1;
+	snprintf(secs, sizeof(secs), "%lld", (long long)wait);
+	strbuf_addf(&detail, "%s次数过多，请 %lld 秒后再试", what, (long long)wait);
+	reply_json(c, 429, json_pack("{ss ss si ss sI}", "type", "about:blank",
+				     "title", "Too Many Requests", "status", 429,
+				     "detail", detail.buf, "retry_after", (json_int_t)wait));
+	c->res->content_type = "application/problem+json";
+	http_response_header(c->res, "Retry-After", secs);
+	strbuf_release(&detail);
+}
+
 static void handle_login(struct call *c)
 {
 	struct strbuf token = STRBUF_INIT, csrf = STRBUF_INIT, err = STRBUF_INIT;
 	json_t *in = NULL, *ju, *jp;
 	int must_change = 0;
-	int64_t locked_until = 0;
+	int64_t retry_at = 0;
 	enum login_result r;
 
 	if (read_json_object(c, &in))
@@ -202,7 +222,7 @@ static void handle_login(struct call *c)
 	}
 	r = session_login(c->db, json_string_value(ju), json_string_value(jp), c->req->client_ip,
 			  http_cookie(c->req, SESSION_COOKIE), &token, &csrf, &must_change,
-			  &locked_until, &err);
+			  &retry_at, &err);
 	if (r == LOGIN_OK) {
 		struct session s;
 		set_session_cookies(c, token.buf, csrf.buf, -1);
@@ -214,14 +234,8 @@ static void handle_login(struct call *c)
 			reply_problem(c, 500, "服务器内部错误", NULL);
 		}
 		session_release(&s);
-	} else if (r == LOGIN_LOCKED) {
-		char at[TIME_ISO_BUFSZ];
-		time_iso_utc(locked_until, at);
-		reply_json(c, 423, json_pack("{ss ss si ss ss}", "type", "about:blank",
-					     "title", "Locked", "status", 423,
-					     "detail", "连续登录失败次数过多，账号已锁定 30 分钟",
-					     "locked_until", at));
-		c->res->content_type = "application/problem+json";
+	} else if (r == LOGIN_DELAYED) {
+		reply_delayed(c, retry_at, "登录失败");
 	} else if (r == LOGIN_BAD) {
 		reply_problem(c, 401, "用户名或密码错误", NULL);
 	} else {
@@ -239,6 +253,7 @@ static void handle_password(struct call *c)
 {
 	struct strbuf err = STRBUF_INIT;
 	json_t *in = NULL, *jo, *jn;
+	int64_t retry_at = 0;
 	int rc;
 
 	if (read_json_object(c, &in))
@@ -251,9 +266,11 @@ static void handle_password(struct call *c)
 		goto cleanup;
 	}
 	rc = session_change_password(c->db, &c->sess.actor, json_string_value(jo),
-				     json_string_value(jn), c->sess.token_hash, &err);
+				     json_string_value(jn), c->sess.token_hash, &retry_at, &err);
 	if (rc == 0)
 		reply_no_content(c);
+	else if (rc == 2)
+		reply_delayed(c, retry_at, "原密码输错");
 	else if (rc > 0)
 		reply_problem(c, 422, err.buf, strstr(err.buf, "原密码") ? "old_password" : "new_password");
 	else

@@ -411,9 +411,12 @@ static json_t *input_schema(const struct entity_desc *ed, int create)
 			      "description", "须符合密码策略；首次登录须修改"));
 		push(req, json_string(ed->secret_input));
 	}
-	if (!create)
-		put(props, "rev", json_pack("{ss ss ss}", "type", "integer", "title", "版本",
-					    "description", "读取时的 rev；与当前版本不符时 409"));
+	if (!create) {
+		put(props, "rev", json_pack("{ss si ss ss}", "type", "integer", "minimum", 0,
+					    "title", "版本",
+					    "description", "必填：读取时的 rev；缺少时 428，与当前版本不符时 409"));
+		push(req, json_string("rev"));
+	}
 	if (create)
 		put_str(s, "description", "未给出的非必填字段为空；null 或空字符串表示清空");
 	else
@@ -452,6 +455,8 @@ enum op_errors {
 	E413 = 1 << 5,
 	E415 = 1 << 6,
 	E422 = 1 << 7,
+	E428 = 1 << 8,
+	E429 = 1 << 9,
 };
 
 static const struct {
@@ -466,6 +471,9 @@ static const struct {
 	{ E413, "413", "TooLarge", "请求体过大" },
 	{ E415, "415", "UnsupportedMediaType", "请求体应为 application/json" },
 	{ E422, "422", "Invalid", "字段值不合规定；field 指出出错的字段" },
+	{ E428, "428", "PreconditionRequired", "缺少 rev：修改须带上读取时的版本号" },
+	{ E429, "429", "TooManyRequests",
+	  "失败次数过多，此来源须等待 retry_after 秒（Retry-After 响应头）后再试" },
 	{ 0, "500", "ServerError", "服务器内部错误" },
 };
 
@@ -683,7 +691,7 @@ static void entity_paths(json_t *paths, const struct entity_desc *ed)
 	respond(op, "200", "记录（个人信息掩码显示）", ref("schemas", ed->name, ""));
 
 	op = entity_op(paths, ed, "/{id}", "patch", "update", "修改", OP_WRITE | OP_JSON,
-		       E404 | E409 | E422);
+		       E404 | E409 | E422 | E428);
 	describe(op, wr.buf);
 	request_json(op, ref("schemas", ed->name, "_update"));
 	respond(op, "200", "修改后的记录", json_pack("{s[oo]}", "anyOf",
@@ -802,7 +810,7 @@ static const struct prop problem_props[] = {
 	{ "status", "integer", "HTTP 状态码", P_REQ },
 	{ "detail", "string", "说明（中文，可直接显示给用户）", 0 },
 	{ "field", "string", "出错的字段", 0 },
-	{ "locked_until", "date-time", "锁定至（仅 423）", 0 },
+	{ "retry_after", "integer", "须等待的秒数（仅 429）", 0 },
 };
 
 static const struct prop moved_props[] = {
@@ -1227,7 +1235,7 @@ static void fixed_paths(json_t *paths)
 	respond(op, "200", "OpenAPI 3.1 文档", json_pack("{ss}", "type", "object"));
 
 	op = add_op(paths, "/login", "post", "login", TAG_SESSION, "登录",
-		    OP_PUBLIC | OP_WRITE | OP_JSON, E401 | E403 | E422);
+		    OP_PUBLIC | OP_WRITE | OP_JSON, E401 | E403 | E422 | E429);
 	describe(op, "成功时以 Set-Cookie 设置会话 Cookie sanling_session（HttpOnly）与 sanling_csrf");
 	request_json(op, ref("schemas", "LoginRequest", ""));
 	respond(op, "200", "已登录", ref("schemas", "LoginResult", ""));
@@ -1235,11 +1243,6 @@ static void fixed_paths(json_t *paths)
 	    json_pack("{s{ss s{ss}}}", "Set-Cookie", "description",
 		      "sanling_session=…; Path=/; HttpOnly; SameSite=Strict",
 		      "schema", "type", "string"));
-	put(json_object_get(op, "responses"), "423",
-	    json_pack("{ss s{s{so}}}", "description",
-		      "连续登录失败次数过多，账号已锁定；locked_until 为解锁时间",
-		      "content", "application/problem+json", "schema",
-		      ref("schemas", "Problem", "")));
 
 	op = add_op(paths, "/logout", "post", "logout", TAG_SESSION, "退出", OP_WRITE, 0);
 	respond(op, "204", "已退出，会话 Cookie 已清除", NULL);
@@ -1248,8 +1251,9 @@ static void fixed_paths(json_t *paths)
 	respond(op, "200", "当前用户", ref("schemas", "Me", ""));
 
 	op = add_op(paths, "/password", "post", "change_password", TAG_SESSION, "修改自己的密码",
-		    OP_WRITE | OP_JSON, E422);
-	describe(op, "新密码须符合密码策略；初始密码须先修改才能做别的事");
+		    OP_WRITE | OP_JSON, E422 | E429);
+	describe(op, "新密码须符合密码策略，不能是常用密码、不能含用户名、不能与最近 5 次的密码相同；"
+		 "原密码输错与登录失败一并计数；初始密码须先修改才能做别的事");
 	request_json(op, ref("schemas", "PasswordChange", ""));
 	respond(op, "204", "已修改", NULL);
 
@@ -1260,13 +1264,14 @@ static void fixed_paths(json_t *paths)
 	if (users) {
 		op = add_op(paths, "/users/{id}/password", "post", "users_reset_password",
 			    users->label, "重置用户密码", OP_WRITE | OP_JSON, E404 | E422);
-		describe(op, "系统管理员重置；该用户下次登录须修改密码");
+		describe(op, "系统管理员重置（新密码须符合密码策略，不能是常用密码或含用户名），"
+			 "并清除该账号的登录等待；该用户下次登录须修改密码");
 		request_json(op, ref("schemas", "UserPassword", ""));
 		respond(op, "204", "已重置", NULL);
 
 		op = add_op(paths, "/users/{id}/unlock", "post", "users_unlock", users->label,
 			    "解除锁定", OP_WRITE, E404);
-		describe(op, "系统管理员或安全管理员");
+		describe(op, "系统管理员或安全管理员：清除该账号在各来源的登录失败计数与等待");
 		respond(op, "204", "已解锁", NULL);
 	}
 

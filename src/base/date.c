@@ -147,6 +147,14 @@ int64_t time_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t time_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int64_t date_days(const char *date)
 {
 	int y, m, d;

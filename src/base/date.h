@@ -59,6 +59,9 @@ int month_parse(const char *s, int *y, int *m);
 /* Current time in seconds since the epoch (1970-01-01T00:00:00Z). */
 int64_t time_now(void);
 
+/* The same in milliseconds (delays of a second need it). */
+int64_t time_now_ms(void);
+
 /* Today's date in UTC into `out` ("2026-11-29"). */
 void date_today_utc(char out[DATE_BUFSZ]);
 

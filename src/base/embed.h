@@ -1,6 +1,6 @@
 /*
  * embed: files compiled into the program by scripts/embed.sh (the SQL
- * migrations).  Each table ends with an entry whose name is NULL.
+ * migrations, the lists of common passwords).  Each table ends with an entry whose name is NULL.
  */
 #ifndef SANLING_EMBED_H
 #define SANLING_EMBED_H
@@ -11,5 +11,6 @@ struct embedded_file {
 };
 
 extern const struct embedded_file migrations[];
+extern const struct embedded_file wordlists[];
 
 #endif

@@ -1941,7 +1941,7 @@ static const char *const demo_users[][6] = {
 	{ "auditadmin", "auditadmin", NULL, NULL, NULL, "审计管理员" },
 };
 
-#define DEMO_PASSWORD "Sanling@2023"
+#define DEMO_PASSWORD "Demo-Pass-2023"
 
 static int gen_users(struct db *db, const struct crypto_keys *keys, int demo_pw, FILE *out,
 		     struct strbuf *err)

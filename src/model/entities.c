@@ -13,6 +13,7 @@
 
 #include "base/crypto.h"
 #include "base/date.h"
+#include "base/pwcheck.h"
 #include "base/validate.h"
 #include "db/db.h"
 #include "model/enums.h"
@@ -495,8 +496,8 @@ static int user_prepare(struct entity_op *op)
 			ret = model_fail(&op->error, MODEL_EINVAL, "password", "缺少初始密码");
 			goto cleanup;
 		}
-		if (password_policy_check(op->secret, op->policy_min_len, op->policy_min_classes,
-					  &op->error.msg)) {
+		if (password_check(op->secret, record_get(op->rec, "username"), op->policy_min_len,
+				   op->policy_min_classes, &op->error.msg)) {
 			ret = model_fail(&op->error, MODEL_EINVAL, "password", "%s", op->error.msg.buf);
 			goto cleanup;
 		}

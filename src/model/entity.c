@@ -79,6 +79,7 @@ int model_status(int code)
 	case MODEL_EFORBIDDEN: return 403;
 	case MODEL_ECONFLICT: return 409;
 	case MODEL_ELIMIT: return 429;
+	case MODEL_EPRECOND: return 428;
 	default: return 500;
 	}
 }
@@ -855,8 +856,8 @@ static int record_from_json(struct record *r, json_t *in, int create, int64_t *r
 		const struct field_desc *fd;
 
 		if (!strcmp(key, "rev") && rev) {
-			if (!json_is_integer(v)) {
-				ret = model_fail(e, MODEL_EINVAL, "rev", "rev：应为整数");
+			if (!json_is_integer(v) || json_integer_value(v) < 0) {
+				ret = model_fail(e, MODEL_EINVAL, "rev", "rev：应为非负整数");
 				goto cleanup;
 			}
 			*rev = json_integer_value(v);
@@ -2085,6 +2086,12 @@ static int write_common(const struct model_ctx *rmc, const struct entity_desc *e
 	ret = record_from_json(&w.r, in, !id, id ? &w.rev : NULL, e);
 	if (ret)
 		goto out;
+	/* an update names the version it was made from: no silent overwrite */
+	if (id && w.rev < 0) {
+		ret = model_fail(e, MODEL_EPRECOND, "rev",
+				 "缺少 rev：修改记录须带上读取时的版本号 rev，以免覆盖他人的修改");
+		goto out;
+	}
 	if (rmc->writes) {
 		struct group_job job = { .work = write_txn, .arg = &w };
 

@@ -201,6 +201,7 @@ enum model_errno {
 	MODEL_ECONFLICT = -5, /* 409: duplicate key, stale revision */
 	MODEL_EDB = -6,       /* 500 */
 	MODEL_ELIMIT = -7,    /* 429: too many of these in a short time */
+	MODEL_EPRECOND = -8,  /* 428: a condition the request must carry is missing (rev) */
 };
 
 struct model_error {
@@ -321,8 +322,10 @@ int entity_create(const struct model_ctx *mc, const struct entity_desc *ed,
 int entity_create_secret(const struct model_ctx *mc, const struct entity_desc *ed,
 			 json_t *in, const char *secret, json_t **out, struct model_error *e);
 
-/* Update record `id` with the fields of `in` (a partial object).  If `in`
- * has "rev", it must equal the stored revision (else MODEL_ECONFLICT). */
+/* Update record `id` with the fields of `in` (a partial object), which must
+ * have "rev": the revision it was made from (else MODEL_EPRECOND), a
+ * non-negative integer (else MODEL_EINVAL) equal to the stored revision
+ * (else MODEL_ECONFLICT). */
 int entity_update(const struct model_ctx *mc, const struct entity_desc *ed,
 		  int64_t id, json_t *in, json_t **out, struct model_error *e);
 

@@ -1,9 +1,12 @@
 /*
- * session.c: logins, sessions, lockout and passwords (see session.h).
- * Tokens are compared by their SHA-256 only; passwords by argon2id.
+ * session.c: logins, sessions, login delays and passwords with their
+ * history (see session.h).  Tokens are compared by their SHA-256 only;
+ * passwords by argon2id.  Not the rules of what a good password is
+ * (base/pwcheck.c), nor HTTP.
  */
 #include "model/session.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 
 #include "base/crypto.h"
 #include "base/date.h"
+#include "base/pwcheck.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/audit.h"
@@ -110,63 +114,183 @@ static int exec_ints(struct db *db, const char *sql, int n, const int64_t *v, st
 	return rc < 0 ? -1 : 0;
 }
 
-/* The failures counted against `username`, a name that is no account. */
-static int read_name_failures(struct db *db, const char *username, int64_t *failed,
-			      int64_t *locked, struct strbuf *err)
+int64_t login_delay(int64_t failures, int64_t free_n, int64_t cap)
+{
+	int64_t d = 1, n;
+
+	if (failures < free_n)
+		return 0;
+	for (n = failures - free_n; n > 0 && d < cap; n--)
+		d *= 2;
+	return d < cap ? d : cap;
+}
+
+/* The source a failure is counted against: the client address, an IPv6
+ * address by its /64 (one host commonly holds a whole /64). */
+static void source_key(const char *source, char out[INET6_ADDRSTRLEN + 4])
+{
+	struct in6_addr a;
+
+	if (source && strchr(source, ':') && inet_pton(AF_INET6, source, &a) == 1) {
+		memset(a.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a, out, INET6_ADDRSTRLEN);
+		strcat(out, "/64");
+		return;
+	}
+	snprintf(out, INET6_ADDRSTRLEN + 4, "%s", source && *source && strcmp(source, "*") ?
+		 source : "-");
+}
+
+/* The time (epoch ms: delays of a second need a finer clock than seconds)
+ * before which `username` is not heard from source `key` (0: it is heard
+ * now). */
+static int throttle_read(struct db *db, const char *username, const char *key, int64_t now,
+			 int64_t *retry_at, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int64_t ms = time_now_ms();
+	int rc;
+
+	*retry_at = 0;
+	if (db_prepare(db, "SELECT MAX(retry_at) FROM login_throttle WHERE username = ? AND "
+		       "source IN (?, '*') AND updated_at >= ?", &st, err))
+		return -1;
+	db_bind_text(st, 1, username);
+	db_bind_text(st, 2, key);
+	db_bind_int64(st, 3, now - LOGIN_FORGET_SECONDS);
+	rc = db_step(st, err);
+	if (rc == DB_ROW && !db_column_is_null(st, 0))
+		*retry_at = db_column_int64(st, 0);
+	db_finalize(st);
+	if (*retry_at <= ms)
+		*retry_at = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* users.failed_count and locked_until mirror the account's counters (for
+ * the security administrator's list); a name that is no account has no row. */
+static int throttle_mirror(struct db *db, const char *username, struct strbuf *err)
 {
 	struct db_stmt *st;
 	int rc;
 
-	*failed = *locked = 0;
-	if (db_prepare(db, "SELECT failed_count, locked_until FROM login_failures "
+	if (db_prepare(db, "UPDATE users SET failed_count = COALESCE((SELECT failed_count FROM "
+		       "login_throttle WHERE username = ? AND source = '*'), 0), locked_until = "
+		       "COALESCE((SELECT MAX(retry_at) FROM login_throttle WHERE username = ?), 0) / 1000 "
 		       "WHERE username = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, username);
+	db_bind_text(st, 2, username);
+	db_bind_text(st, 3, username);
 	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*failed = db_column_int64(st, 0);
-		*locked = db_column_int64(st, 1);
-	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
 
-static int write_name_failures(struct db *db, const char *username, int64_t failed,
-			       int64_t locked, int64_t now, struct strbuf *err)
+/* Count one failure of `username` from source `key` and from all sources
+ * (in the caller's transaction); `retry_at` gets the end of the delay now in
+ * force (epoch ms; 0: none). */
+static int throttle_fail(struct db *db, const char *username, const char *key, int64_t now,
+			 int64_t *retry_at, struct strbuf *err)
+{
+	static const struct { int all; int64_t free_n, cap; } level[] = {
+		{ 0, LOGIN_SOURCE_FREE, LOGIN_SOURCE_CAP },
+		{ 1, LOGIN_ACCOUNT_FREE, LOGIN_ACCOUNT_CAP },
+	};
+	struct db_stmt *st = NULL;
+	size_t i;
+	int ret = -1;
+
+	*retry_at = 0;
+	for (i = 0; i < sizeof(level) / sizeof(level[0]); i++) {
+		const char *src = level[i].all ? "*" : key;
+		int64_t n = 0, until;
+
+		if (db_prepare(db, "INSERT INTO login_throttle (username, source, failed_count, "
+			       "retry_at, updated_at) VALUES (?, ?, 1, 0, ?) ON CONFLICT (username, "
+			       "source) DO UPDATE SET failed_count = CASE WHEN login_throttle.updated_at "
+			       "< ? THEN 1 ELSE login_throttle.failed_count + 1 END, updated_at = "
+			       "excluded.updated_at", &st, err))
+			goto cleanup;
+		db_bind_text(st, 1, username);
+		db_bind_text(st, 2, src);
+		db_bind_int64(st, 3, now);
+		db_bind_int64(st, 4, now - LOGIN_FORGET_SECONDS);
+		if (db_step(st, err) < 0)
+			goto cleanup;
+		db_finalize(st);
+		if (db_prepare(db, "SELECT failed_count FROM login_throttle WHERE username = ? AND "
+			       "source = ?", &st, err))
+			goto cleanup;
+		db_bind_text(st, 1, username);
+		db_bind_text(st, 2, src);
+		if (db_step(st, err) == DB_ROW)
+			n = db_column_int64(st, 0);
+		db_finalize(st);
+		until = login_delay(n, level[i].free_n, level[i].cap);
+		until = until ? time_now_ms() + until * 1000 : 0;
+		if (db_prepare(db, "UPDATE login_throttle SET retry_at = ? WHERE username = ? AND "
+			       "source = ?", &st, err))
+			goto cleanup;
+		db_bind_int64(st, 1, until);
+		db_bind_text(st, 2, username);
+		db_bind_text(st, 3, src);
+		if (db_step(st, err) < 0)
+			goto cleanup;
+		db_finalize(st);
+		st = NULL;
+		if (until > *retry_at)
+			*retry_at = until;
+	}
+	ret = throttle_mirror(db, username, err);
+cleanup:
+	if (st)
+		db_finalize(st);
+	return ret;
+}
+
+/* Forget the failures of `username` from source `key`, or from all (NULL). */
+static int throttle_clear(struct db *db, const char *username, const char *key,
+			  struct strbuf *err)
 {
 	struct db_stmt *st;
 	int rc;
 
-	if (db_prepare(db, "INSERT INTO login_failures (username, failed_count, locked_until, "
-		       "updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
-		       "failed_count = excluded.failed_count, locked_until = excluded.locked_until, "
-		       "updated_at = excluded.updated_at", &st, err))
+	if (db_prepare(db, key ? "DELETE FROM login_throttle WHERE username = ? AND source = ?" :
+		       "DELETE FROM login_throttle WHERE username = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, username);
-	db_bind_int64(st, 2, failed);
-	db_bind_int64(st, 3, locked);
-	db_bind_int64(st, 4, now);
+	if (key)
+		db_bind_text(st, 2, key);
 	rc = db_step(st, err);
 	db_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return rc < 0 || throttle_mirror(db, username, err) ? -1 : 0;
 }
 
 enum login_result session_login(struct db *db, const char *username, const char *password,
 				const char *source, const char *old_token,
 				struct strbuf *token, struct strbuf *csrf,
-				int *must_change, int64_t *locked_until, struct strbuf *err)
+				int *must_change, int64_t *retry_at, struct strbuf *err)
 {
 	struct db_stmt *st = NULL;
-	int64_t now = time_now(), uid = 0, failed = 0, locked = 0;
+	int64_t now = time_now(), uid = 0;
 	int found = 0, active = 0, change = 0, ok, rc;
 	char *hash = NULL;
-	char th[65], ch[65];
+	char th[65], ch[65], key[INET6_ADDRSTRLEN + 4];
 	enum login_result res = LOGIN_ERROR;
 
 	*must_change = 0;
-	*locked_until = 0;
-	if (db_prepare(db, "SELECT id, pw_hash, failed_count, locked_until, must_change, active "
-		       "FROM users WHERE username = ?", &st, err))
+	*retry_at = 0;
+	source_key(source, key);
+	/* a name that is no account is counted and delayed alike, in the same rows */
+	if (throttle_read(db, username, key, now, retry_at, err))
+		return LOGIN_ERROR;
+	if (*retry_at) {
+		audit_append_as(db, username, source, "login", "users", "delayed", "", NULL);
+		return LOGIN_DELAYED;
+	}
+	if (db_prepare(db, "SELECT id, pw_hash, must_change, active FROM users WHERE username = ?",
+		       &st, err))
 		return LOGIN_ERROR;
 	db_bind_text(st, 1, username);
 	rc = db_step(st, err);
@@ -176,56 +300,33 @@ enum login_result session_login(struct db *db, const char *username, const char 
 		found = 1;
 		uid = db_column_int64(st, 0);
 		hash = strdup(db_column_text(st, 1));
-		failed = db_column_int64(st, 2);
-		locked = db_column_int64(st, 3);
-		change = db_column_int64(st, 4) != 0; /* told only on success */
-		active = db_column_int64(st, 5) != 0;
+		change = db_column_int64(st, 2) != 0; /* told only on success */
+		active = db_column_int64(st, 3) != 0;
 	}
 	db_finalize(st);
 	st = NULL;
-	/* a name that is no account fails and locks alike: its counters elsewhere */
-	if (!found && read_name_failures(db, username, &failed, &locked, err))
-		goto cleanup;
 
-	if (locked > now) {
-		*locked_until = locked;
-		audit_append_as(db, username, source, "login", "users", "locked", "", NULL);
-		res = LOGIN_LOCKED;
-		goto cleanup;
-	}
 	ok = password_verify(found ? hash : dummy_hash(), password) == 1;
 	if (!found || !ok || !active) {
 		if (db_begin(db, err))
 			goto cleanup;
-		failed++;
-		if (failed >= LOGIN_MAX_FAILURES) {
-			locked = now + LOGIN_LOCK_SECONDS;
-			failed = 0;
-			*locked_until = locked;
-		}
-		if (found) {
-			int64_t v[3] = { failed, locked, uid };
-			if (exec_ints(db, "UPDATE users SET failed_count = ?, locked_until = ? WHERE id = ?",
-				      3, v, err) < 0)
-				goto fail_tx;
-		} else if (write_name_failures(db, username, failed, locked, now, err)) {
+		if (throttle_fail(db, username, key, now, retry_at, err))
 			goto fail_tx;
-		}
 		if (audit_append_as(db, username, source, "login", "users",
-				    *locked_until ? "failed-locked" : "failed",
+				    *retry_at ? "failed-delayed" : "failed",
 				    !found ? "unknown user" : !active ? "account closed" : "bad password",
 				    err))
 			goto fail_tx;
 		if (db_commit(db, err))
 			goto fail_tx;
-		res = *locked_until ? LOGIN_LOCKED : LOGIN_BAD;
+		res = *retry_at ? LOGIN_DELAYED : LOGIN_BAD;
 		goto cleanup;
 fail_tx:
 		db_rollback(db);
 		goto cleanup;
 	}
 
-	/* success: rotate (drop the presented session), reset failures */
+	/* success: rotate (drop the presented session), forget this source's failures */
 	random_token(token, 32);
 	random_token(csrf, 16);
 	hash_hex(token->buf, th);
@@ -257,16 +358,15 @@ fail_tx:
 		goto fail_ok;
 	db_finalize(st);
 	st = NULL;
-	if (exec_ints(db, "UPDATE users SET failed_count = 0, locked_until = 0 WHERE id = ?",
-		      1, &uid, err) < 0)
+	if (throttle_clear(db, username, key, err))
 		goto fail_ok;
-	/* expired sessions of anyone, and stale failures of names, are swept at each login */
+	/* expired sessions of anyone, and forgotten failures, are swept at each login */
 	{
 		int64_t v[2] = { now - session_idle_seconds(), now - session_max_seconds() };
-		int64_t stale = now - LOGIN_LOCK_SECONDS;
+		int64_t stale = now - LOGIN_FORGET_SECONDS;
 		if (exec_ints(db, "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?",
 			      2, v, err) < 0 ||
-		    exec_ints(db, "DELETE FROM login_failures WHERE updated_at < ?", 1, &stale, err) < 0)
+		    exec_ints(db, "DELETE FROM login_throttle WHERE updated_at < ?", 1, &stale, err) < 0)
 			goto fail_ok;
 	}
 	if (audit_append_as(db, username, source, "login", "users", "ok", "", err))
@@ -508,24 +608,46 @@ cleanup:
 	return ret;
 }
 
-/* Store a new hash for `username`; revoke its sessions but `keep`. */
+/* Store a new hash for `username`, keeping the one it replaces in the
+ * history (the newest PASSWORD_HISTORY - 1 of them); revoke its sessions
+ * but `keep`. */
 static int store_password(struct db *db, const char *username, const char *pw, int must_change,
 			  const char *keep, struct strbuf *err)
 {
 	struct strbuf hash = STRBUF_INIT;
 	struct db_stmt *st = NULL;
+	int64_t now = time_now();
 	int ret = -1;
 
 	if (password_hash(pw, &hash)) {
 		strbuf_addstr(err, "password hashing failed");
 		goto cleanup;
 	}
+	if (db_prepare(db, "INSERT INTO password_history (user_id, pw_hash, replaced_at) "
+		       "SELECT id, pw_hash, ? FROM users WHERE username = ?", &st, err))
+		goto cleanup;
+	db_bind_int64(st, 1, now);
+	db_bind_text(st, 2, username);
+	if (db_step(st, err) < 0)
+		goto cleanup;
+	db_finalize(st);
+	if (db_prepare(db, "DELETE FROM password_history WHERE user_id = (SELECT id FROM users "
+		       "WHERE username = ?) AND id NOT IN (SELECT h.id FROM password_history h "
+		       "JOIN users u ON u.id = h.user_id WHERE u.username = ? ORDER BY h.id DESC "
+		       "LIMIT ?)", &st, err))
+		goto cleanup;
+	db_bind_text(st, 1, username);
+	db_bind_text(st, 2, username);
+	db_bind_int64(st, 3, PASSWORD_HISTORY - 1);
+	if (db_step(st, err) < 0)
+		goto cleanup;
+	db_finalize(st);
 	if (db_prepare(db, "UPDATE users SET pw_hash = ?, must_change = ?, pw_changed_at = ?, "
-		       "failed_count = 0, locked_until = 0, rev = rev + 1 WHERE username = ?", &st, err))
+		       "rev = rev + 1 WHERE username = ?", &st, err))
 		goto cleanup;
 	db_bind_text(st, 1, hash.buf);
 	db_bind_int64(st, 2, must_change);
-	db_bind_int64(st, 3, time_now());
+	db_bind_int64(st, 3, now);
 	db_bind_text(st, 4, username);
 	if (db_step(st, err) < 0)
 		goto cleanup;
@@ -547,26 +669,67 @@ cleanup:
 	return ret;
 }
 
-static int policy_ok(struct db *db, const char *pw, struct strbuf *err)
+static int policy_ok(struct db *db, const char *username, const char *pw, struct strbuf *err)
 {
 	int min_len = 8, min_classes = 3;
 
 	model_policy(db, &min_len, &min_classes);
-	return password_policy_check(pw, min_len, min_classes, err) == 0;
+	return password_check(pw, username, min_len, min_classes, err) == 0;
+}
+
+/* Is `pw` the current password of `username` or one of the newest
+ * PASSWORD_HISTORY - 1 before it?  1 yes, 0 no, -1 on errors. */
+static int password_reused(struct db *db, const char *username, const char *pw,
+			   struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc, hit = 0;
+
+	if (db_prepare(db, "SELECT pw_hash FROM users WHERE username = ? UNION ALL "
+		       "SELECT pw_hash FROM (SELECT h.pw_hash, h.id FROM password_history h "
+		       "JOIN users u ON u.id = h.user_id WHERE u.username = ? ORDER BY h.id DESC "
+		       "LIMIT ?) recent", &st, err))
+		return -1;
+	db_bind_text(st, 1, username);
+	db_bind_text(st, 2, username);
+	db_bind_int64(st, 3, PASSWORD_HISTORY - 1);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if (!hit && password_verify(db_column_text(st, 0), pw) == 1)
+			hit = 1;
+	db_finalize(st);
+	return rc < 0 ? -1 : hit;
 }
 
 int session_change_password(struct db *db, const struct actor *a, const char *old,
-			    const char *new_pw, const char *keep_token_hash, struct strbuf *err)
+			    const char *new_pw, const char *keep_token_hash, int64_t *retry_at,
+			    struct strbuf *err)
 {
 	const char *params[] = { a->username };
+	char key[INET6_ADDRSTRLEN + 4];
+	int64_t now = time_now();
 	char *hash = NULL;
-	int ret = -1;
+	int ret = -1, reused;
 
+	*retry_at = 0;
+	source_key(a->source, key);
+	if (throttle_read(db, a->username, key, now, retry_at, err))
+		return -1;
+	if (*retry_at)
+		return 2;
 	if (db_query_value(db, "SELECT pw_hash FROM users WHERE username = ?", params, 1, &hash, err))
 		return -1;
 	if (!hash || password_verify(hash, old) != 1) {
+		/* a wrong old password is a guess like a failed login */
+		if (db_begin(db, err))
+			goto cleanup;
+		if (throttle_fail(db, a->username, key, now, retry_at, err) ||
+		    audit_append(db, a, "password.change", "users", "failed", "bad old password", err) ||
+		    db_commit(db, err)) {
+			db_rollback(db);
+			goto cleanup;
+		}
 		strbuf_addstr(err, "原密码不正确");
-		ret = 1;
+		ret = *retry_at ? 2 : 1;
 		goto cleanup;
 	}
 	if (!strcmp(old, new_pw)) {
@@ -574,7 +737,15 @@ int session_change_password(struct db *db, const struct actor *a, const char *ol
 		ret = 1;
 		goto cleanup;
 	}
-	if (!policy_ok(db, new_pw, err)) {
+	if (!policy_ok(db, a->username, new_pw, err)) {
+		ret = 1;
+		goto cleanup;
+	}
+	reused = password_reused(db, a->username, new_pw, err);
+	if (reused < 0)
+		goto cleanup;
+	if (reused) {
+		strbuf_addf(err, "新密码不能与最近 %d 次用过的密码相同", PASSWORD_HISTORY);
 		ret = 1;
 		goto cleanup;
 	}
@@ -612,7 +783,7 @@ int user_set_password(struct db *db, const struct actor *a, const char *username
 		ret = 1;
 		goto cleanup;
 	}
-	if (!policy_ok(db, new_pw, err)) {
+	if (!policy_ok(db, username, new_pw, err)) {
 		ret = 1;
 		goto cleanup;
 	}
@@ -620,6 +791,7 @@ int user_set_password(struct db *db, const struct actor *a, const char *username
 	if (db_begin(db, err))
 		goto cleanup;
 	if (store_password(db, username, new_pw, 1, NULL, err) ||
+	    throttle_clear(db, username, NULL, err) ||
 	    audit_append(db, a, "password.reset", obj.buf, "ok", "", err) || db_commit(db, err)) {
 		db_rollback(db);
 		goto cleanup;
@@ -652,7 +824,8 @@ int user_unlock(struct db *db, const struct actor *a, const char *username, stru
 		ret = 1;
 		goto cleanup;
 	}
-	if (audit_append(db, a, "user.unlock", obj.buf, "ok", "", err) || db_commit(db, err))
+	if (throttle_clear(db, username, NULL, err) ||
+	    audit_append(db, a, "user.unlock", obj.buf, "ok", "", err) || db_commit(db, err))
 		goto cleanup;
 	ret = 0;
 cleanup:

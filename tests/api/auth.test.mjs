@@ -1,4 +1,4 @@
-// auth.test.mjs: login, sessions, CSRF, lockout, password policy and the
+// auth.test.mjs: login, sessions, CSRF, login delays, password policy and the
 // forced change, logout, expiry; the audit rows they leave.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,15 +60,17 @@ test('wrong password and unknown user read the same', async () => {
   assert.equal(a.json.detail, b.json.detail);
 });
 
-test('five failures lock the account for 30 minutes, even with the right password', async () => {
+test('five failures make the source wait, even with the right password; unlock clears it', async () => {
   const c = srv.client();
   for (let i = 0; i < 4; i++) assert.equal((await c.login('police', 'Bad-Pass-' + i)).status, 401);
   const fifth = await c.login('police', 'Bad-Pass-5');
-  assert.equal(fifth.status, 423);
+  assert.equal(fifth.status, 429);
+  assert.equal(fifth.headers.get('retry-after'), '1');
+  assert.equal(fifth.json.retry_after, 1);
   const right = await c.login('police', PASSWORD);
-  assert.equal(right.status, 423);
-  assert.ok(Date.parse(right.json.locked_until) - Date.now() > 25 * 60 * 1000);
-  // the security administrator unlocks it
+  assert.equal(right.status, 429);
+  assert.ok(Number(right.headers.get('retry-after')) >= 1);
+  // the security administrator clears the delays
   const sec = await srv.client().loginReady('secadmin');
   const users = await sec.get('/api/v1/users?username=police');
   assert.equal(users.status, 200);
@@ -77,19 +79,19 @@ test('five failures lock the account for 30 minutes, even with the right passwor
   assert.equal((await c.login('police', PASSWORD)).status, 200);
 });
 
-test('a name that is no account locks alike: a lock does not tell which names are accounts', async () => {
+test('a name that is no account waits alike: a delay does not tell which names are accounts', async () => {
   const c = srv.client();
   const answers = [];
   for (let i = 0; i < 6; i++) answers.push(await c.login('no-such-user', 'Bad-Pass-' + i));
-  assert.deepEqual(answers.map((a) => a.status), [401, 401, 401, 401, 423, 423]);
-  assert.ok(Date.parse(answers[5].json.locked_until) - Date.now() > 25 * 60 * 1000);
-  // the same answer, field for field, as a real account's lock
+  assert.deepEqual(answers.map((a) => a.status), [401, 401, 401, 401, 429, 429]);
+  // the same answer, field for field, as a real account's delay
   const real = srv.client();
   for (let i = 0; i < 4; i++) await real.login('edu', 'Bad-Pass-' + i);
-  const locked = await real.login('edu', 'Bad-Pass-5');
-  assert.equal(locked.status, 423);
-  assert.deepEqual(Object.keys(locked.json).sort(), Object.keys(answers[4].json).sort());
-  assert.equal(locked.json.detail, answers[4].json.detail);
+  const delayed = await real.login('edu', 'Bad-Pass-5');
+  assert.equal(delayed.status, 429);
+  assert.deepEqual(Object.keys(delayed.json).sort(), Object.keys(answers[4].json).sort());
+  assert.equal(delayed.json.detail, answers[4].json.detail);
+  assert.equal(delayed.headers.get('retry-after'), answers[4].headers.get('retry-after'));
   // nothing of it became an account
   const sec = await srv.client().loginReady('secadmin');
   assert.equal((await sec.get('/api/v1/users?username=no-such-user')).json.items.length, 0);

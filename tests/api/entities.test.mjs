@@ -79,7 +79,7 @@ test('unknown fields: 400 naming them', async () => {
   const r = await unchanged(() => office.post('/api/v1/subjects', good({ colour: 'red' })));
   assertProblem(r, 400, { detail: /colour/ });
   const id = await idOf('S1');
-  const p = await unchanged(() => office.patch(`/api/v1/subjects/${id}`, { colour: 'red' }));
+  const p = await unchanged(() => office.update(`/api/v1/subjects/${id}`, { colour: 'red' }));
   assertProblem(p, 400, { detail: /colour/ });
   // derived fields cannot be written either
   const dr = await unchanged(() => office.post('/api/v1/subjects', good({ district: '410000000000' })));
@@ -147,7 +147,7 @@ test('no CSRF header: 403', async () => {
   const r = await unchanged(() => office.post('/api/v1/subjects', good(), { csrf: false }));
   assertProblem(r, 403, { detail: /CSRF/ });
   const id = await idOf('S1');
-  const p = await unchanged(() => office.patch(`/api/v1/subjects/${id}`, { name: '改' }, { csrf: false }));
+  const p = await unchanged(() => office.update(`/api/v1/subjects/${id}`, { name: '改' }, { csrf: false }));
   assertProblem(p, 403, { detail: /CSRF/ });
 });
 
@@ -174,7 +174,7 @@ test('a duplicate code: 409 on the code', async () => {
   assertProblem(r, 409, { field: 'code' });
   // the key cannot be changed on an existing record either
   const id = await idOf('S1');
-  const p = await unchanged(() => office.patch(`/api/v1/subjects/${id}`, { code: 'V1' }));
+  const p = await unchanged(() => office.update(`/api/v1/subjects/${id}`, { code: 'V1' }));
   assert.ok([409, 422].includes(p.status), p.text);
   assertProblem(p, p.status, { field: 'code' });
 });

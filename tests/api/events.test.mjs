@@ -32,7 +32,7 @@ async function create(user, entity, body) {
   return r.json;
 }
 async function patch(user, entity, id, body) {
-  return (await as(user)).patch(`/api/v1/${entity}/${id}`, body);
+  return (await as(user)).update(`/api/v1/${entity}/${id}`, body);
 }
 
 // ---- 1. each list: create by its writer, get, list with filters, refusal, audit ----
@@ -87,7 +87,7 @@ for (const entity of EVENT_LISTS) {
     const other = await as(NOT_WRITER[entity]);
     const refused = await unchanged(office, entity, () => other.post(`/api/v1/${entity}`, make[entity](`T1-X-${entity}`, c.over)));
     assertProblem(refused, 403);
-    const refusedPatch = await unchanged(office, entity, () => other.patch(`/api/v1/${entity}/${made.id}`, { no }));
+    const refusedPatch = await unchanged(office, entity, () => other.update(`/api/v1/${entity}/${made.id}`, { no }));
     assert.ok([403, 404].includes(refusedPatch.status), refusedPatch.text);
     assertProblem(refusedPatch, refusedPatch.status);
     assert.equal(await byNo(office, entity, `T1-X-${entity}`), undefined);
@@ -102,7 +102,7 @@ test('the classic refusals: police creating a petition, a township creating a ca
   assertProblem(await unchanged(office, 'petitions', async () => (await as('police')).post('/api/v1/petitions', make.petitions('T1B-P'))), 403);
   assertProblem(await unchanged(office, 'cases', async () => (await as('east')).post('/api/v1/cases', make.cases('T1B-C'))), 403);
   const c = await create('police', 'cases', make.cases('T1B-C2'));
-  assertProblem(await unchanged(office, 'cases', () => office.patch(`/api/v1/cases/${c.id}`, { status: 'solved' })), 403);
+  assertProblem(await unchanged(office, 'cases', () => office.update(`/api/v1/cases/${c.id}`, { status: 'solved' })), 403);
   // the township reads petitions but has no business with the request letters
   assertProblem(await (await as('east')).get('/api/v1/request_letters'), 403);
   assertProblem(await (await as('edu')).get('/api/v1/request_letters'), 403);
@@ -254,9 +254,9 @@ test('an import over the API brings historical records in any status; changes af
   assert.equal(h1.overdue, false);
   const h2 = await byNo(office, 'petitions', 'T2-H2');
   assert.equal(h2.status, 'closed');
-  const back = await unchanged(office, 'petitions', () => pet.patch(`/api/v1/petitions/${h2.id}`, { status: 'registered' }));
+  const back = await unchanged(office, 'petitions', () => pet.update(`/api/v1/petitions/${h2.id}`, { status: 'registered' }));
   assertProblem(back, 422, { field: 'status' });
-  const on = await pet.patch(`/api/v1/petitions/${h1.id}`, { status: 'closed' });
+  const on = await pet.update(`/api/v1/petitions/${h1.id}`, { status: 'closed' });
   assert.equal(on.status, 200, on.text);
   // cases and disputes too
   const cases = toCsv([['案件编号', '案件类型', '案件类别', '发案日期', '所属主体', '办理状态'],
@@ -651,9 +651,9 @@ test('each role lists, reads and exports the events of its scope only; admins no
     assertProblem(await c.get(`/api/v1/petitions/${ids['T6-PV1']}`), 403);
   }
   // a township writes only in its own township
-  const e = await unchanged(office, 'disputes', async () => (await as('east')).patch(`/api/v1/disputes/${ids['T6-DV3']}`, { status: 'mediating' }));
+  const e = await unchanged(office, 'disputes', async () => (await as('east')).update(`/api/v1/disputes/${ids['T6-DV3']}`, { status: 'mediating' }));
   assertProblem(e, 404);
-  const mv = await unchanged(office, 'disputes', async () => (await as('east')).patch(`/api/v1/disputes/${ids['T6-DV1']}`, { subject: 'V3' }));
+  const mv = await unchanged(office, 'disputes', async () => (await as('east')).update(`/api/v1/disputes/${ids['T6-DV1']}`, { subject: 'V3' }));
   assertProblem(mv, 422, { field: 'subject' });
 });
 

@@ -496,7 +496,7 @@ test('figures follow each write at once, also of the work that no determination 
     const h = await write('safety', 'post', '/api/v1/hazards', make.hazards('FV-H', { found_on: '2023-04-03', deadline: '2023-05-03' }), 201);
     let f = await figures(office, '2023-06');
     assert.deepEqual([f.hazards_found, f.hazards_rectified], [june.hazards_found + 1, june.hazards_rectified], 'a hazard found in April');
-    await write('safety', 'patch', `/api/v1/hazards/${h.id}`, { rectified_on: '2023-06-02' }, 200);
+    await write('safety', 'update', `/api/v1/hazards/${h.id}`, { rectified_on: '2023-06-02' }, 200);
     f = await figures(office, '2023-06');
     assert.equal(f.hazards_rectified, june.hazards_rectified + 1, 'rectified in June: counted through June');
     f = await figures(office, '2023-05');
@@ -506,9 +506,9 @@ test('figures follow each write at once, also of the work that no determination 
     assert.equal((await figures(office, '2023-06')).petition_activities, june.petition_activities + 1, '四访两送 in February');
 
     const x = await write('east', 'post', '/api/v1/disputes', make.disputes('FV-D'), 201);
-    await write('east', 'patch', `/api/v1/disputes/${x.id}`, { status: 'mediating' }, 200);
+    await write('east', 'update', `/api/v1/disputes/${x.id}`, { status: 'mediating' }, 200);
     assert.equal((await figures(office, now)).disputes_mediated, thisMonth.disputes_mediated, 'not mediated yet');
-    await write('east', 'patch', `/api/v1/disputes/${x.id}`, { status: 'success' }, 200);
+    await write('east', 'update', `/api/v1/disputes/${x.id}`, { status: 'success' }, 200);
     f = await figures(office, now);
     assert.equal(f.disputes_mediated, thisMonth.disputes_mediated + 1, 'mediated successfully today');
     assert.equal(thisMonth.disputes_mediated, 0, 'nothing else mediated this month');

@@ -145,9 +145,9 @@ test('a township cannot create a subject in the other township', async () => {
 test("a township cannot change the other township's subject: it reads as missing", async () => {
   const east = await d.as('east');
   const before = await subjectsOf('office');
-  const missing = await east.patch('/api/v1/subjects/999999', { name: '改名' });
+  const missing = await east.update('/api/v1/subjects/999999', { name: '改名' });
   assertProblem(missing, 404);
-  const r = await east.patch(`/api/v1/subjects/${ids.V3}`, { name: '改名' });
+  const r = await east.update(`/api/v1/subjects/${ids.V3}`, { name: '改名' });
   assertProblem(r, 404);
   assert.deepEqual(r.json, missing.json);
   const retire = await east.post(`/api/v1/subjects/${ids.R1}/retire`, { month: '2024-01' });
@@ -160,10 +160,10 @@ test("a township cannot change the other township's subject: it reads as missing
 test('a township cannot move its own subject into the other township', async () => {
   const east = await d.as('east');
   const before = await subjectsOf('office');
-  const r = await east.patch(`/api/v1/subjects/${ids.S1}`, { township: WEST, village: WEST_VILLAGE });
+  const r = await east.update(`/api/v1/subjects/${ids.S1}`, { township: WEST, village: WEST_VILLAGE });
   assert.ok([403, 422].includes(r.status), `refused: ${r.status} ${r.text}`);
   assertProblem(r, r.status);
-  const v = await east.patch(`/api/v1/subjects/${ids.V1}`, { township: WEST, village: WEST_VILLAGE, grid: null });
+  const v = await east.update(`/api/v1/subjects/${ids.V1}`, { township: WEST, village: WEST_VILLAGE, grid: null });
   assert.ok([403, 422].includes(v.status), `refused: ${v.status} ${v.text}`);
   assert.equal(await subjectsOf('office'), before, 'nothing changed');
   const s1 = await east.get(`/api/v1/subjects/${ids.S1}`);
@@ -184,8 +184,8 @@ test("a reference to the other township's village reads like a missing one", asy
   assert.equal(other.json.detail.replace(WEST_VILLAGE, 'X'), missing.json.detail.replace('410000001999', 'X'),
     'the same words for the other township\'s village as for a missing one');
   // the same on a change of an own subject
-  const pm = await east.patch(`/api/v1/subjects/${ids.S1}`, { village: '410000001999' });
-  const po = await east.patch(`/api/v1/subjects/${ids.S1}`, { village: WEST_VILLAGE });
+  const pm = await east.update(`/api/v1/subjects/${ids.S1}`, { village: '410000001999' });
+  const po = await east.update(`/api/v1/subjects/${ids.S1}`, { village: WEST_VILLAGE });
   assertProblem(pm, 422, { field: 'village' });
   assertProblem(po, 422, { field: 'village' });
   assert.equal(po.json.detail.replace(WEST_VILLAGE, 'X'), pm.json.detail.replace('410000001999', 'X'));

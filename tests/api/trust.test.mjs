@@ -138,17 +138,17 @@ test('三员分立: no administrator changes, resets, retires or unlocks another
 test('三员分立: the system administrator creates accounts without a role; only the security administrator grants one', async () => {
   const sys = await d.as('sysadmin'), sec = await d.as('secadmin');
   // an account with a business role is not the system administrator's to make
-  assertProblem(await sys.post('/api/v1/users', { username: 'mole', role: 'office', department: 'OFF', password: 'Mole-Pass-7731' }),
+  assertProblem(await sys.post('/api/v1/users', { username: 'mole', role: 'office', department: 'OFF', password: 'Kite-Pass-7731' }),
     403, { field: 'role' });
-  assertProblem(await sys.post('/api/v1/users', { username: 'mole', department: 'OFF', password: 'Mole-Pass-7731' }), 403);
-  assertProblem(await sec.post('/api/v1/users', { username: 'mole', password: 'Mole-Pass-7731' }), 403);
-  const made = await sys.post('/api/v1/users', { username: 'mole', display_name: '新同事', password: 'Mole-Pass-7731' });
+  assertProblem(await sys.post('/api/v1/users', { username: 'mole', department: 'OFF', password: 'Kite-Pass-7731' }), 403);
+  assertProblem(await sec.post('/api/v1/users', { username: 'mole', password: 'Kite-Pass-7731' }), 403);
+  const made = await sys.post('/api/v1/users', { username: 'mole', display_name: '新同事', password: 'Kite-Pass-7731' });
   assert.equal(made.status, 201, made.text);
   assert.equal(made.json.role, 'none');
   // logged in, it reaches nothing
   const mole = d.srv.client();
-  assert.equal((await mole.login('mole', 'Mole-Pass-7731')).status, 200);
-  assert.equal((await mole.post('/api/v1/password', { old_password: 'Mole-Pass-7731', new_password: 'Mole-Pass-8842' })).status, 204);
+  assert.equal((await mole.login('mole', 'Kite-Pass-7731')).status, 200);
+  assert.equal((await mole.post('/api/v1/password', { old_password: 'Kite-Pass-7731', new_password: 'Kite-Pass-8842' })).status, 204);
   for (const p of ['/api/v1/petitions', '/api/v1/subjects', '/api/v1/figures?through=2023-08', '/api/v1/users', '/api/v1/audit'])
     assert.ok([403, 404].includes((await mole.get(p)).status), p);
   // the system administrator cannot grant it a role, nor a scope
@@ -165,7 +165,7 @@ test('三员分立: the system administrator creates accounts without a role; on
   assert.equal(g.json.role, 'office');
   // the grant ends the account's sessions' old scope: it now reads
   const again = d.srv.client();
-  assert.equal((await again.login('mole', 'Mole-Pass-8842')).status, 200);
+  assert.equal((await again.login('mole', 'Kite-Pass-8842')).status, 200);
   assert.equal((await again.get('/api/v1/subjects')).status, 200);
   // the system administrator retires it
   u = await userOf(sys, 'mole');

@@ -1,6 +1,6 @@
 // app.test.mjs: the browser application, end to end, against a real
 // `sanling serve` on a fresh demo district, in Debian's chromium: logging in
-// (a wrong password, a lockout, the forced password change), creating a
+// (a wrong password, a login delay, the forced password change), creating a
 // subject through the form (with the server's message on the right field),
 // registering a petition and moving it through its workflow, the month's
 // determination and a dashboard figure following it, the explanation,
@@ -54,8 +54,8 @@ async function withBrowser(opts, fn) {
 
 const apiError = (status, path) => new RegExp(`status of ${status}\\b.*@ .*/api/v1/${path}`);
 
-test('login: wrong password, lockout, forced password change, logout', async () => {
-  await withBrowser({ allow: [apiError(401, 'login'), apiError(423, 'login')] }, async (page) => {
+test('login: wrong password, login delay, forced password change, logout', async () => {
+  await withBrowser({ allow: [apiError(401, 'login'), apiError(429, 'login')] }, async (page) => {
     await page.goto(base + '/dashboard');
     await page.waitForURL(/\/login/);
     await shot(page, '01-login');
@@ -72,8 +72,8 @@ test('login: wrong password, lockout, forced password change, logout', async () 
       await page.locator('[data-test=login-submit]:not(.is-loading)').waitFor();
     }
     const locked = page.locator('[data-test=login-error]');
-    await locked.getByText('账号已锁定').waitFor();
-    assert.match(await locked.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/, 'the lockout names its end');
+    await locked.getByText('尝试次数过多').waitFor();
+    assert.match(await locked.innerText(), /请 \d+ 秒后再试/, 'the delay names its length');
     await shot(page, '02-login-locked');
 
     await page.fill('input[name=username]', 'newbie');

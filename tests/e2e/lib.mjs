@@ -15,7 +15,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.SANLING_BIN || join(ROOT, 'build', 'sanling');
 export const WEB = process.env.SANLING_WEB || join(ROOT, 'web', 'dist');
 export const SHOTS = join(ROOT, 'tests', 'out', 'screenshots');
-export const DEMO_PASSWORD = 'Sanling@2023';
+export const DEMO_PASSWORD = 'Demo-Pass-2023';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const { chromium } = await import(join(ROOT, 'web', 'node_modules', 'playwright-core', 'index.mjs'));

@@ -1,7 +1,8 @@
 /*
  * fuzz_validate: libFuzzer target for the text checks of src/base: every
  * validator (validate.h, date.h), every masker (mask.h), the normalisers,
- * the password policy and pd_decrypt() (the one parser in crypto.h).
+ * the password policy and checks (pwcheck.h) and pd_decrypt() (the one
+ * parser in crypto.h).
  * Besides "no crash, no leak, no undefined behaviour" it checks the
  * promises the headers make: a masker's output is valid UTF-8, has one
  * unit per input unit, and keeps no more of the input than its rule
@@ -14,7 +15,8 @@
  *     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
  *     -Isrc $(pkg-config --cflags libsodium) \
  *     tests/fuzz/fuzz_validate.c src/base/strbuf.c src/base/validate.c \
- *     src/base/mask.c src/base/date.c src/base/crypto.c \
+ *     src/base/mask.c src/base/date.c src/base/crypto.c src/base/pwcheck.c \
+ *     build/gen/wordlists.c \
  *     $(pkg-config --libs libsodium) -lpthread -o build/fuzz_validate
  *   mkdir -p build/corpus-validate
  *   ./build/fuzz_validate -max_total_time=30 build/corpus-validate
@@ -26,6 +28,7 @@
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/mask.h"
+#include "base/pwcheck.h"
 #include "base/strbuf.h"
 #include "base/validate.h"
 
@@ -151,6 +154,12 @@ static void fuzz_validators(const char *s)
 	credit_code_valid(n.buf);
 	strbuf_reset(&n);
 	if (password_policy_check(s, 8, 3, &n))
+		CHECK(n.len > 0 && utf8_valid(n.buf, n.len));
+	else
+		CHECK(n.len == 0);
+	strbuf_reset(&n);
+	/* the lists and rules: a message without the password in it */
+	if (password_check(s, len > 4 ? s + len - 4 : "user", 8, 3, &n))
 		CHECK(n.len > 0 && utf8_valid(n.buf, n.len));
 	else
 		CHECK(n.len == 0);

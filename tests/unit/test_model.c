@@ -299,6 +299,28 @@ static int64_t create_ok(const struct actor *a, const char *ent, const char *jso
 	return id;
 }
 
+/* An update names the revision it was made from: the stored one, unless
+ * the test gives its own (or the record is not there: 1). */
+static void with_rev(const char *ent, int64_t id, json_t *in)
+{
+	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT;
+	struct db_stmt *st;
+	int64_t rev = 1;
+
+	if (!json_is_object(in) || json_object_get(in, "rev"))
+		return;
+	strbuf_addf(&sql, "SELECT rev FROM %s WHERE id = ?", entity_find(ent)->table);
+	if (db_prepare(g_db, sql.buf, &st, &err))
+		fail_msg("%s: %s", sql.buf, err.buf);
+	db_bind_int64(st, 1, id);
+	if (db_step(st, &err) == DB_ROW)
+		rev = db_column_int64(st, 0);
+	db_finalize(st);
+	json_object_set_new(in, "rev", json_integer(rev));
+	strbuf_release(&sql);
+	strbuf_release(&err);
+}
+
 static void update_ok(const struct actor *a, const char *ent, int64_t id, const char *json)
 {
 	struct model_ctx mc = ctx_of(a);
@@ -306,6 +328,7 @@ static void update_ok(const struct actor *a, const char *ent, int64_t id, const 
 	json_t *in = J(json), *out = NULL;
 
 	model_error_init(&e);
+	with_rev(ent, id, in);
 	if (entity_update(&mc, entity_find(ent), id, in, &out, &e))
 		fail_msg("update %s/%" PRId64 " %s: %d %s: %s", ent, id, json, e.code,
 			 e.field ? e.field : "-", e.msg.buf);
@@ -345,6 +368,7 @@ static void expect_update_fails(const struct actor *a, const char *ent, int64_t 
 	int ret;
 
 	model_error_init(&e);
+	with_rev(ent, id, in);
 	ret = entity_update(&mc, entity_find(ent), id, in, &out, &e);
 	json_decref(in);
 	if (ret != code)
@@ -1050,6 +1074,24 @@ static void test_validation_refusals(void **state)
 				    MODEL_ECONFLICT, "rev");
 		expect_update_fails(&sys, "subjects", id, J("{\"rev\":\"1\",\"name\":\"改名\"}"),
 				    MODEL_EINVAL, "rev");
+		expect_update_fails(&sys, "subjects", id, J("{\"rev\":-1,\"name\":\"改名\"}"),
+				    MODEL_EINVAL, "rev");
+		/* an update without a revision is refused: it could overwrite unseen changes */
+		{
+			struct model_ctx mc = ctx_of(&sys);
+			struct model_error e;
+			json_t *nr = J("{\"name\":\"改名\"}"), *out = NULL;
+			const char *before = snapshot();
+			model_error_init(&e);
+			assert_int_equal(entity_update(&mc, entity_find("subjects"), id, nr, &out, &e),
+					 MODEL_EPRECOND);
+			assert_int_equal(model_status(e.code), 428);
+			expect_field(&e, "rev");
+			assert_null(out);
+			expect_unchanged(before);
+			json_decref(nr);
+			model_error_release(&e);
+		}
 		expect_update_fails(&sys, "subjects", id, J("{\"name\":null}"), MODEL_EINVAL, "name");
 		expect_update_fails(&sys, "subjects", id, J("{\"active_to\":\"2020-01\"}"),
 				    MODEL_EINVAL, "active_to");
@@ -2133,7 +2175,7 @@ static void test_sessions(void **state)
 	struct strbuf tok2 = STRBUF_INIT, csrf2 = STRBUF_INIT;
 	struct session s;
 	int must = -1;
-	int64_t locked = -1;
+	int64_t locked = -1, retry = 0;
 	enum login_result r;
 
 	actor_system(&sys);
@@ -2165,7 +2207,10 @@ static void test_sessions(void **state)
 	assert_int_equal(tok.len, 64);
 	assert_true(csrf.len >= 32);
 	assert_int_equal(must, 1);
-	assert_int_equal(qcount("SELECT failed_count FROM users WHERE username = 't1'"), 0);
+	/* this source's failure is forgotten; the count of all sources stays */
+	assert_int_equal(qcount("SELECT COUNT(*) FROM login_throttle WHERE username = 't1' AND "
+				"source = '10.0.0.1'"), 0);
+	assert_int_equal(qcount("SELECT failed_count FROM users WHERE username = 't1'"), 1);
 	/* only the token's hash is stored */
 	assert_null(strstr(snapshot(), tok.buf));
 	assert_int_equal(qcount("SELECT COUNT(*) FROM sessions"), 1);
@@ -2204,14 +2249,20 @@ static void test_sessions(void **state)
 	/* change of password: old must match, policy, must_change cleared */
 	strbuf_reset(&err);
 	assert_int_equal(session_change_password(g_db, &s.actor, "Wrong#Pass1", "Another#Pass2",
-						 s.token_hash, &err), 1);
+						 s.token_hash, &retry, &err), 1);
+	assert_int_equal(qcount("SELECT failed_count FROM login_throttle WHERE username = 't1' "
+				"AND source = '*'"), 2);
 	assert_true(err.len > 0);
 	strbuf_reset(&err);
 	assert_int_equal(session_change_password(g_db, &s.actor, GOOD_PW, "short", s.token_hash,
-						 &err), 1);
+						 &retry, &err), 1);
 	assert_true(err.len > 0);
 	assert_int_equal(session_change_password(g_db, &s.actor, GOOD_PW, GOOD_PW, s.token_hash,
-						 &err), 1);
+						 &retry, &err), 1);
+	strbuf_reset(&err);
+	assert_int_equal(session_change_password(g_db, &s.actor, GOOD_PW, "Password1!",
+						 s.token_hash, &retry, &err), 1);
+	assert_non_null(strstr(err.buf, "常见"));
 	assert_int_equal(qcount("SELECT must_change FROM users WHERE username = 't1'"), 1);
 	/* a second session, which the change revokes */
 	r = session_login(g_db, "t1", GOOD_PW, "10.0.0.2", NULL, &tok2, &csrf2, &must, &locked, &err);
@@ -2219,7 +2270,10 @@ static void test_sessions(void **state)
 	assert_int_equal(qcount("SELECT COUNT(*) FROM sessions"), 2);
 	strbuf_reset(&err);
 	assert_int_equal(session_change_password(g_db, &s.actor, GOOD_PW, "Another#Pass2",
-						 s.token_hash, &err), 0);
+						 s.token_hash, &retry, &err), 0);
+	/* the replaced hash is kept, the current one is not duplicated */
+	assert_int_equal(qcount("SELECT COUNT(*) FROM password_history h JOIN users u ON "
+				"u.id = h.user_id WHERE u.username = 't1'"), 1);
 	assert_int_equal(qcount("SELECT must_change FROM users WHERE username = 't1'"), 0);
 	{
 		struct session n;
@@ -2317,30 +2371,68 @@ static void test_lockout(void **state)
 	actor_system(&sys);
 	json_decref(create_user_ok(&sys, "{\"username\":\"lk\",\"role\":\"office\","
 				   "\"department\":\"D-OFFICE\"}", GOOD_PW));
-	for (i = 1; i < LOGIN_MAX_FAILURES; i++) {
+	for (i = 1; i < LOGIN_SOURCE_FREE; i++) {
 		r = session_login(g_db, "lk", "Wrong#Pass1", "x", NULL, &tok, &csrf, &must, &locked, &err);
 		assert_int_equal(r, LOGIN_BAD);
+		assert_int_equal(locked, 0);
 		assert_int_equal(qcount("SELECT failed_count FROM users WHERE username = 'lk'"), i);
 	}
+	/* the fifth failure from a source makes it wait 1 s */
 	r = session_login(g_db, "lk", "Wrong#Pass1", "x", NULL, &tok, &csrf, &must, &locked, &err);
-	assert_int_equal(r, LOGIN_LOCKED);
-	assert_true(locked >= now + LOGIN_LOCK_SECONDS - 5);
-	/* the right password is refused while locked, and creates no session */
+	assert_int_equal(r, LOGIN_DELAYED);
+	assert_true(locked >= now * 1000 + 1000 && locked <= time_now_ms() + 1000);
+	/* the right password is not heard meanwhile, and creates no session */
 	locked = 0;
 	r = session_login(g_db, "lk", GOOD_PW, "x", NULL, &tok, &csrf, &must, &locked, &err);
-	assert_int_equal(r, LOGIN_LOCKED);
-	assert_true(locked > now);
+	assert_int_equal(r, LOGIN_DELAYED);
+	assert_true(locked > 0);
 	assert_int_equal(tok.len, 0);
 	assert_int_equal(qcount("SELECT COUNT(*) FROM sessions"), 0);
 	assert_int_equal(qcount("SELECT COUNT(*) FROM audit WHERE action = 'login' AND "
-				"outcome = 'locked'"), 1);
-	/* unlock by an administrator */
+				"outcome = 'delayed'"), 1);
+	/* each further failure from there doubles the wait */
+	exec_ok("UPDATE login_throttle SET retry_at = 0");
+	now = time_now_ms();
+	r = session_login(g_db, "lk", "Wrong#Pass1", "x", NULL, &tok, &csrf, &must, &locked, &err);
+	assert_int_equal(r, LOGIN_DELAYED);
+	assert_true(locked >= now + 2000 && locked <= time_now_ms() + 2000);
+	assert_int_equal(qcount("SELECT locked_until FROM users WHERE username = 'lk'"), locked / 1000);
+	/* another source is heard */
+	r = session_login(g_db, "lk", GOOD_PW, "y", NULL, &tok, &csrf, &must, &locked, &err);
+	assert_int_equal(r, LOGIN_OK);
+	strbuf_reset(&tok);
+	strbuf_reset(&csrf);
+	/* a name that is no account waits alike */
+	for (i = 0; i < LOGIN_SOURCE_FREE - 1; i++)
+		assert_int_equal(session_login(g_db, "nobody", "Wrong#Pass1", "x", NULL, &tok, &csrf,
+					       &must, &locked, &err), LOGIN_BAD);
+	assert_int_equal(session_login(g_db, "nobody", "Wrong#Pass1", "x", NULL, &tok, &csrf, &must,
+				       &locked, &err), LOGIN_DELAYED);
+	/* failures spread over many sources slow every source past the account's count */
+	exec_ok("UPDATE login_throttle SET failed_count = 49 WHERE username = 'lk' AND source = '*'");
+	r = session_login(g_db, "lk", "Wrong#Pass1", "z1", NULL, &tok, &csrf, &must, &locked, &err);
+	assert_int_equal(r, LOGIN_DELAYED);
+	r = session_login(g_db, "lk", GOOD_PW, "z2", NULL, &tok, &csrf, &must, &locked, &err);
+	assert_int_equal(r, LOGIN_DELAYED);
+	/* an IPv6 source is its /64 */
+	exec_ok("DELETE FROM login_throttle WHERE username = 'lk'");
+	for (i = 0; i < LOGIN_SOURCE_FREE; i++) {
+		char src[64];
+		snprintf(src, sizeof(src), "2001:db8:1:2::%x", i + 1);
+		r = session_login(g_db, "lk", "Wrong#Pass1", src, NULL, &tok, &csrf, &must, &locked, &err);
+	}
+	assert_int_equal(r, LOGIN_DELAYED);
+	assert_int_equal(qcount("SELECT failed_count FROM login_throttle WHERE username = 'lk' AND "
+				"source = '2001:db8:1:2::/64'"), LOGIN_SOURCE_FREE);
+	/* unlock by an administrator clears every delay */
 	{
 		struct actor sec = mk_actor(ROLE_SECADMIN, NULL, NULL, NULL, NULL);
 		assert_int_equal(user_unlock(g_db, &sec, "lk", &err), 0);
 		assert_int_equal(user_unlock(g_db, &sec, "nobody", &err), 1);
 	}
-	r = session_login(g_db, "lk", GOOD_PW, "x", NULL, &tok, &csrf, &must, &locked, &err);
+	assert_int_equal(qcount("SELECT COUNT(*) FROM login_throttle WHERE username = 'lk'"), 0);
+	r = session_login(g_db, "lk", GOOD_PW, "2001:db8:1:2::1", NULL, &tok, &csrf, &must, &locked,
+			  &err);
 	assert_int_equal(r, LOGIN_OK);
 	/* a closed account cannot log in */
 	{

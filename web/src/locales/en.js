@@ -29,10 +29,10 @@ export default {
   login: {
     title: 'Sign in', subtitle: 'Zero petitions · Zero accidents · Zero cases', username: 'Username', password: 'Password',
     submit: 'Sign in', needUser: 'Enter your username', needPassword: 'Enter your password',
-    locked: 'The account is locked until {time}. Try again later or ask the security administrator to unlock it.',
+    delayed: 'Too many attempts: try again in {s} s. Forgotten password? Ask the security administrator.',
     changeTitle: 'Set a new password', changeHint: 'Your password must be changed before you can use the system.',
     oldPassword: 'Current password', newPassword: 'New password', newPassword2: 'Repeat new password',
-    mismatch: 'The new passwords differ', changed: 'Password changed', policy: 'At least 8 characters from 3 of: upper case, lower case, digits, symbols',
+    mismatch: 'The new passwords differ', changed: 'Password changed', policy: 'At least 8 characters from 3 of: upper case, lower case, digits, symbols; not a common password, not containing the user name, none of the last 5',
     sessionExpired: 'Your session has ended; please sign in again',
     footer: 'Zero-Three Creation Office · authorised users only',
   },

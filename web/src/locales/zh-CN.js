@@ -28,10 +28,10 @@ export default {
   login: {
     title: '用户登录', subtitle: '零上访 · 零事故 · 零案件', username: '用户名', password: '密码',
     submit: '登 录', needUser: '请输入用户名', needPassword: '请输入密码',
-    locked: '账号已锁定，请于 {time} 后再试，或联系安全管理员解锁。',
+    delayed: '尝试次数过多，请 {s} 秒后再试；忘记密码请联系安全管理员。',
     changeTitle: '首次登录请修改密码', changeHint: '为保障账号安全，须先设置新密码方可使用系统。',
     oldPassword: '当前密码', newPassword: '新密码', newPassword2: '确认新密码',
-    mismatch: '两次输入的新密码不一致', changed: '密码已修改', policy: '至少 8 位，含大写字母、小写字母、数字、符号中的三类',
+    mismatch: '两次输入的新密码不一致', changed: '密码已修改', policy: '至少 8 位，含大写字母、小写字母、数字、符号中的三类；不能是常用密码或含用户名，不能与最近 5 次的密码相同',
     sessionExpired: '登录已失效，请重新登录',
     footer: '三零创建办公室 · 仅限授权人员使用',
   },
