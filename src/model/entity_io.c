@@ -430,10 +430,10 @@ static int import_store(struct db *db, void *arg)
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 			goto rollback;
 		}
-		if (!op->have_old)
+		if (op->have_old)
+			updated++;
+		else
 			created++;
-		else if (op->prev < 0)
-			updated++; /* (a record stored twice counts once) */
 	}
 	if ((ed->flags & ENT_HISTORY) && created &&
 	    entity_history_created(&ctx, ed, first_id, 0, &re)) {

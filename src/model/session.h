@@ -19,12 +19,22 @@
 
 struct db;
 struct strbuf;
+struct group_commit;
+
+/*
+ * The server's writer: from now on every write of a login, logout, session
+ * touch or password change is a job of its group commit (run in turn with
+ * every other write, answered once durable) instead of a transaction on
+ * the caller's connection.  Called once, before serving; NULL undoes it.
+ */
+void session_use_writer(struct group_commit *g);
 
 enum login_result {
 	LOGIN_OK = 0,
 	LOGIN_BAD = 1,      /* unknown user or wrong password (not told apart) */
 	LOGIN_LOCKED = 2,   /* too many failures; `locked_until` says until when */
 	LOGIN_ERROR = -1,   /* database error */
+	LOGIN_BUSY = -2,    /* the writer could not take the login's write: try again */
 };
 
 #define LOGIN_MAX_FAILURES 5
