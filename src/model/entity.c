@@ -1596,7 +1596,7 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		goto cleanup;
 
 	/* a bulk operation changing a record it created: its create version first */
-	if (old && mc->bulk && (ed->flags & ENT_HISTORY)) {
+	if (old && mc->bulk && (ed->flags & ENT_HISTORY) && old->id > mc->bulk_first_id) {
 		ret = entity_history_created(mc, ed, 0, old->id, e);
 		if (ret)
 			goto cleanup;
