@@ -194,6 +194,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	 * come to join it, so it must not linger for one
 	 */
 	app.writes = group_commit_new(writer, write_threads < 64 ? write_threads : 64, 500);
+	session_use_writer(app.writes); /* logins and sessions write in turn too */
 	app.static_root = access(cfg.static_root, R_OK) == 0 ? cfg.static_root : NULL;
 	if (api_init(&app, &err))
 		die("%s", err.buf);
@@ -211,6 +212,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	http_server_stop(srv);
 	jobs_stop(jobs);
 	api_release(&app);
+	session_use_writer(NULL);
 	group_commit_free(app.writes);
 	db_close(writer);
 	db_pool_close(app.pool);

@@ -238,6 +238,9 @@ static void handle_login(struct call *c)
 		reply_delayed(c, retry_at, "登录失败");
 	} else if (r == LOGIN_BAD) {
 		reply_problem(c, 401, "用户名或密码错误", NULL);
+	} else if (r == LOGIN_BUSY) {
+		log_error("login: %s", err.buf);
+		reply_problem(c, 503, "服务器繁忙，请稍后重试", NULL);
 	} else {
 		log_error("login: %s", err.buf);
 		reply_problem(c, 500, "服务器内部错误", NULL);

@@ -196,6 +196,9 @@ int api_entity_writes_alone(const char **seg, int nseg, const char *method)
 		return 0;
 	if (nseg == 1)
 		return !strcmp(method, "POST");
+	/* an import checks its rows first and takes the writer only to store them */
+	if (nseg == 2 && !strcmp(seg[1], "import"))
+		return !strcmp(method, "POST");
 	return nseg == 2 && !strcmp(method, "PATCH");
 }
 

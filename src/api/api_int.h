@@ -41,7 +41,10 @@ void call_list_params(struct call *c, struct list_params *p, const char *skip);
 
 /* Handlers by area: return 1 when they answered the route, 0 if not theirs. */
 int api_entity_route(struct call *c, const char **seg, int nseg);
-/* Is this a create or update of an entity, whose transaction alone is a job of the writer? */
+/*
+ * Is this a create or update of an entity, whose transaction alone is a job
+ * of the writer, or an import, which takes the writer only to store?
+ */
 int api_entity_writes_alone(const char **seg, int nseg, const char *method);
 int api_admin_route(struct call *c, const char **seg, int nseg);
 int api_assess_route(struct call *c, const char **seg, int nseg);

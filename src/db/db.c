@@ -325,6 +325,20 @@ int db_begin(struct db *db, struct strbuf *err)
 	return ret;
 }
 
+int db_begin_read(struct db *db, struct strbuf *err)
+{
+	int ret;
+
+	if (db->ops->in_transaction(db)) {
+		if (err)
+			strbuf_addstr(err, "a read transaction cannot be nested");
+		return DB_ERROR;
+	}
+	ret = db_exec(db, db->dialect == DB_SQLITE ? "BEGIN DEFERRED" : "BEGIN READ ONLY", err);
+	db->depth = ret ? 0 : 1;
+	return ret;
+}
+
 int db_commit(struct db *db, struct strbuf *err)
 {
 	int ret;

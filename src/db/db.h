@@ -114,6 +114,17 @@ int db_commit(struct db *db, struct strbuf *err);
 int db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
 
+/*
+ * A read transaction, for many reads in a row: one snapshot, and on SQLite
+ * one lock and one look at the WAL instead of one per statement, without
+ * keeping writers out (SQLite: BEGIN DEFERRED, which stays a read as long as
+ * nothing is written; PostgreSQL: BEGIN READ ONLY).  Not nested: fails when
+ * a transaction is open.  End it with db_rollback() (nothing to keep), and
+ * before writing on the same connection: on SQLite a write in it would have
+ * to upgrade a snapshot that another writer may have made stale.
+ */
+int db_begin_read(struct db *db, struct strbuf *err);
+
 /* SQLite: the id of the connection's last inserted row; PostgreSQL: 0. */
 int64_t db_last_insert_id(const struct db *db);
 

@@ -339,3 +339,57 @@ int group_commit_run(struct group_commit *g, struct group_job *job, struct strbu
 	pthread_cond_destroy(&me.wake);
 	return ret;
 }
+
+int group_commit_run_alone(struct group_commit *g, struct group_job *job, struct strbuf *err)
+{
+	struct waiter me = { .job = job };
+	struct waiter *w;
+	int ret, ok = 1;
+
+	pthread_cond_init(&me.wake, NULL);
+	pthread_mutex_lock(&g->lock);
+	g->entering++;
+	pthread_cond_broadcast(&g->arrived);
+	while (g->busy)
+		pthread_cond_wait(&g->turn, &g->lock);
+	g->entering--;
+	g->busy = 1;
+	if (g->open) {
+		/* the batch of those before: commit it now, as its last holder would */
+		uint64_t before = g->batch;
+
+		pthread_mutex_unlock(&g->lock);
+		ok = db_commit(g->db, err) == 0;
+		if (!ok)
+			db_rollback(g->db);
+		pthread_mutex_lock(&g->lock);
+		g->open = 0;
+		g->committed = before;
+		if (!ok)
+			settle(g, 0, before, FAILED);
+		/* one of its waiters syncs it (see wait_durable) */
+		for (w = g->waiting; w; w = w->next_waiting)
+			if (w->batch <= g->committed) {
+				pthread_cond_signal(&w->wake);
+				break;
+			}
+		if (!ok)
+			strbuf_reset(err);
+	}
+	g->batch++;
+	g->in_batch = 1;
+	add_waiting(g, &me);
+	job->batch = g->batch;
+	pthread_mutex_unlock(&g->lock);
+	job->rc = job->work(g->db, job->arg);
+	if (db_in_transaction(g->db)) /* a job must close what it opened */
+		db_rollback(g->db);
+	pthread_mutex_lock(&g->lock);
+	g->committed = me.batch;
+	g->busy = 0;
+	wake_next(g);
+	ret = wait_durable(g, &me, err);
+	pthread_mutex_unlock(&g->lock);
+	pthread_cond_destroy(&me.wake);
+	return ret;
+}

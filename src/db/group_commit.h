@@ -75,4 +75,17 @@ struct group_job {
  */
 int group_commit_run(struct group_commit *g, struct group_job *job, struct strbuf *err);
 
+/*
+ * Run `job` alone, as a transaction of its own rather than a savepoint in a
+ * shared batch: the open batch (others' work) is committed first, then
+ * `work` runs on the connection with no transaction open, so that its own
+ * db_begin()/db_commit() are the real BEGIN and COMMIT; then the
+ * connection passes on.  Returns once that commit is durable, as
+ * group_commit_run() does (a job that rolled back is "durable" too: there
+ * is nothing to sync).  For large writes (an import's rows): a savepoint
+ * over thousands of rows makes SQLite's statement journals cost more with
+ * every row (see entity_io.c), and a failure must not undo anyone else.
+ */
+int group_commit_run_alone(struct group_commit *g, struct group_job *job, struct strbuf *err);
+
 #endif

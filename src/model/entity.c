@@ -1635,6 +1635,21 @@ cleanup:
 }
 
 /*
+ * A key or immutable column that an update leaves as it was is not SET at
+ * all.  Other tables' foreign keys name these columns (a petition's
+ * `previous`, an event's subject ...), and SQLite checks every child table
+ * of a parent whose key column is SET, changed or not: without an index on
+ * the child column, a scan of the child table per updated row.  (Validation
+ * refuses a change to such a column; this only leaves the equal ones out.)
+ */
+static int same_key(const struct field_desc *fd, const char *v, const char *was)
+{
+	if (!(fd->flags & (FF_KEY | FF_IMMUTABLE)) || (fd->flags & FF_PERSONAL))
+		return 0;
+	return v == was || (v && was && !strcmp(v, was));
+}
+
+/*
  * Store `r` (validated, derived, plain personal values): INSERT when
  * old == NULL, else UPDATE with rev+1.  Writes history when the entity has
  * it.  Must run in a transaction.  On success r->id and r->rev are set and
@@ -1680,7 +1695,7 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		goto cleanup;
 
 	/* a bulk operation changing a record it created: its create version first */
-	if (old && mc->bulk && (ed->flags & ENT_HISTORY)) {
+	if (old && mc->bulk && (ed->flags & ENT_HISTORY) && old->id > mc->bulk_first_id) {
 		ret = entity_history_created(mc, ed, 0, old->id, e);
 		if (ret)
 			goto cleanup;
@@ -1692,6 +1707,8 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		strbuf_addf(&sql, "UPDATE %s SET rev = rev + 1, updated_at = ?", ed->table);
 		for (i = 0; i < ed->nfields; i++) {
 			const struct field_desc *fd = &ed->fields[i];
+			if (same_key(fd, r->val[i], old->val[i]))
+				continue; /* see same_key() */
 			if ((fd->flags & FF_PERSONAL) && r->given[i])
 				strbuf_addf(&sql, ", %s_enc = ?, %s_idx = ?", fd->key, fd->key);
 			else if (fd->flags & FF_PERSONAL)
@@ -1711,6 +1728,8 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	if (!old)
 		db_bind_int64(st, ++n, now);
 	for (i = 0; i < ed->nfields; i++) {
+		if (old && same_key(&ed->fields[i], r->val[i], old->val[i]))
+			continue;
 		if (r->val[i])
 			db_bind_text(st, ++n, r->val[i]);
 		else

@@ -306,6 +306,8 @@ struct model_ctx {
 	struct lookup_cache *cache; /* referenced records already read */
 	int bulk;                   /* an import: created records may bring any status, and
 				       their history is written set-wise at the end */
+	int64_t bulk_first_id;      /* records of ids above it were created by this bulk
+				       operation (0: any may have been) */
 };
 
 /*

@@ -18,10 +18,44 @@
 #include "base/pwcheck.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "db/group_commit.h"
 #include "model/audit.h"
 #include "model/entity_int.h"
 
 static void cache_forget(const char *hash);
+
+/*
+ * The server's writer (session_use_writer): every write of this file is a
+ * job of its group commit, so that a login waits its turn behind an import
+ * or a batch like any other write, instead of taking the write lock on a
+ * pooled connection of its own and meeting SQLite's busy timeout ("database
+ * is locked") when the writer holds it longer.  NULL (the command line,
+ * the unit tests): writes run on the connection given.
+ */
+static struct group_commit *writer;
+
+void session_use_writer(struct group_commit *g)
+{
+	writer = g;
+}
+
+/*
+ * Run `work` (a transaction: its own db_begin/db_commit) on the writer and
+ * wait until it is durable, else on `db`.  Returns work's result, or
+ * SESSION_WRITE_BUSY when the writer could not run it.
+ */
+#define SESSION_WRITE_BUSY (-100)
+static int session_write(struct db *db, int (*work)(struct db *, void *), void *arg,
+			 struct strbuf *err)
+{
+	struct group_job job = { .work = work, .arg = arg };
+
+	if (!writer)
+		return work(db, arg);
+	if (group_commit_run(writer, &job, err))
+		return SESSION_WRITE_BUSY;
+	return job.rc;
+}
 
 static int64_t env_seconds(const char *name, int64_t def)
 {
@@ -267,27 +301,129 @@ static int throttle_clear(struct db *db, const char *username, const char *key,
 	return rc < 0 || throttle_mirror(db, username, err) ? -1 : 0;
 }
 
+/* The writes of a login, run as one transaction on the writer (session_write). */
+struct login_write {
+	const char *username, *source, *key, *old_token;
+	int64_t uid, now, retry_at;
+	int found, active;
+	const char *th, *ch;
+	struct strbuf *err;
+};
+
+/* A login refused while its name is delayed from this source: audited alone. */
+static int login_delayed_txn(struct db *db, void *arg)
+{
+	struct login_write *lw = arg;
+
+	if (db_begin(db, lw->err))
+		return -1;
+	if (audit_append_as(db, lw->username, lw->source, "login", "users", "delayed", "", lw->err) ||
+	    db_commit(db, lw->err)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* A failed login: counted from this source and from all (the delays grow), audited. */
+static int login_failed_txn(struct db *db, void *arg)
+{
+	struct login_write *lw = arg;
+
+	if (db_begin(db, lw->err))
+		return -1;
+	if (throttle_fail(db, lw->username, lw->key, lw->now, &lw->retry_at, lw->err) ||
+	    audit_append_as(db, lw->username, lw->source, "login", "users",
+			    lw->retry_at ? "failed-delayed" : "failed",
+			    !lw->found ? "unknown user" : !lw->active ? "account closed" : "bad password",
+			    lw->err) ||
+	    db_commit(db, lw->err)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* A good login: the new session (the presented one dropped), this source's failures forgotten, sweeps. */
+static int login_ok_txn(struct db *db, void *arg)
+{
+	struct login_write *lw = arg;
+	struct db_stmt *st = NULL;
+
+	if (db_begin(db, lw->err))
+		return -1;
+	if (lw->old_token && *lw->old_token) {
+		char oh[65];
+		hash_hex(lw->old_token, oh);
+		cache_forget(oh);
+		if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, lw->err))
+			goto fail;
+		db_bind_text(st, 1, oh);
+		if (db_step(st, lw->err) < 0)
+			goto fail;
+		db_finalize(st);
+		st = NULL;
+	}
+	if (db_prepare(db, "INSERT INTO sessions (token_hash, csrf_hash, user_id, created_at, "
+		       "last_seen, source) VALUES (?, ?, ?, ?, ?, ?)", &st, lw->err))
+		goto fail;
+	db_bind_text(st, 1, lw->th);
+	db_bind_text(st, 2, lw->ch);
+	db_bind_int64(st, 3, lw->uid);
+	db_bind_int64(st, 4, lw->now);
+	db_bind_int64(st, 5, lw->now);
+	db_bind_text(st, 6, lw->source ? lw->source : "");
+	if (db_step(st, lw->err) < 0)
+		goto fail;
+	db_finalize(st);
+	st = NULL;
+	if (throttle_clear(db, lw->username, lw->key, lw->err))
+		goto fail;
+	/* expired sessions of anyone, and forgotten failures, are swept at each login */
+	{
+		int64_t v[2] = { lw->now - session_idle_seconds(), lw->now - session_max_seconds() };
+		int64_t stale = lw->now - LOGIN_FORGET_SECONDS;
+		if (exec_ints(db, "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?",
+			      2, v, lw->err) < 0 ||
+		    exec_ints(db, "DELETE FROM login_throttle WHERE updated_at < ?", 1, &stale,
+			      lw->err) < 0)
+			goto fail;
+	}
+	if (audit_append_as(db, lw->username, lw->source, "login", "users", "ok", "", lw->err))
+		goto fail;
+	if (db_commit(db, lw->err))
+		goto fail;
+	return 0;
+fail:
+	if (st)
+		db_finalize(st);
+	db_rollback(db);
+	return -1;
+}
+
 enum login_result session_login(struct db *db, const char *username, const char *password,
 				const char *source, const char *old_token,
 				struct strbuf *token, struct strbuf *csrf,
 				int *must_change, int64_t *retry_at, struct strbuf *err)
 {
 	struct db_stmt *st = NULL;
-	int64_t now = time_now(), uid = 0;
-	int found = 0, active = 0, change = 0, ok, rc;
+	char key[INET6_ADDRSTRLEN + 4];
+	struct login_write lw = { .username = username, .source = source, .key = key,
+				  .old_token = old_token, .now = time_now(), .err = err };
+	int change = 0, ok, rc;
 	char *hash = NULL;
-	char th[65], ch[65], key[INET6_ADDRSTRLEN + 4];
+	char th[65], ch[65];
 	enum login_result res = LOGIN_ERROR;
 
 	*must_change = 0;
 	*retry_at = 0;
 	source_key(source, key);
 	/* a name that is no account is counted and delayed alike, in the same rows */
-	if (throttle_read(db, username, key, now, retry_at, err))
+	if (throttle_read(db, username, key, lw.now, retry_at, err))
 		return LOGIN_ERROR;
 	if (*retry_at) {
-		audit_append_as(db, username, source, "login", "users", "delayed", "", NULL);
-		return LOGIN_DELAYED;
+		rc = session_write(db, login_delayed_txn, &lw, err);
+		return rc == SESSION_WRITE_BUSY ? LOGIN_BUSY : LOGIN_DELAYED;
 	}
 	if (db_prepare(db, "SELECT id, pw_hash, must_change, active FROM users WHERE username = ?",
 		       &st, err))
@@ -297,32 +433,25 @@ enum login_result session_login(struct db *db, const char *username, const char 
 	if (rc < 0)
 		goto cleanup;
 	if (rc == DB_ROW) {
-		found = 1;
-		uid = db_column_int64(st, 0);
+		lw.found = 1;
+		lw.uid = db_column_int64(st, 0);
 		hash = strdup(db_column_text(st, 1));
 		change = db_column_int64(st, 2) != 0; /* told only on success */
-		active = db_column_int64(st, 3) != 0;
+		lw.active = db_column_int64(st, 3) != 0;
 	}
 	db_finalize(st);
 	st = NULL;
 
-	ok = password_verify(found ? hash : dummy_hash(), password) == 1;
-	if (!found || !ok || !active) {
-		if (db_begin(db, err))
+	/* the password hash is checked before the writer is asked for */
+	ok = password_verify(lw.found ? hash : dummy_hash(), password) == 1;
+	if (!lw.found || !ok || !lw.active) {
+		rc = session_write(db, login_failed_txn, &lw, err);
+		if (rc) {
+			res = rc == SESSION_WRITE_BUSY ? LOGIN_BUSY : LOGIN_ERROR;
 			goto cleanup;
-		if (throttle_fail(db, username, key, now, retry_at, err))
-			goto fail_tx;
-		if (audit_append_as(db, username, source, "login", "users",
-				    *retry_at ? "failed-delayed" : "failed",
-				    !found ? "unknown user" : !active ? "account closed" : "bad password",
-				    err))
-			goto fail_tx;
-		if (db_commit(db, err))
-			goto fail_tx;
-		res = *retry_at ? LOGIN_DELAYED : LOGIN_BAD;
-		goto cleanup;
-fail_tx:
-		db_rollback(db);
+		}
+		*retry_at = lw.retry_at;
+		res = lw.retry_at ? LOGIN_DELAYED : LOGIN_BAD;
 		goto cleanup;
 	}
 
@@ -331,55 +460,17 @@ fail_tx:
 	random_token(csrf, 16);
 	hash_hex(token->buf, th);
 	hash_hex(csrf->buf, ch);
-	if (db_begin(db, err))
+	lw.th = th;
+	lw.ch = ch;
+	rc = session_write(db, login_ok_txn, &lw, err);
+	if (rc) {
+		strbuf_reset(token);
+		strbuf_reset(csrf);
+		res = rc == SESSION_WRITE_BUSY ? LOGIN_BUSY : LOGIN_ERROR;
 		goto cleanup;
-	if (old_token && *old_token) {
-		char oh[65];
-		hash_hex(old_token, oh);
-		cache_forget(oh);
-		if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, err))
-			goto fail_ok;
-		db_bind_text(st, 1, oh);
-		if (db_step(st, err) < 0)
-			goto fail_ok;
-		db_finalize(st);
-		st = NULL;
 	}
-	if (db_prepare(db, "INSERT INTO sessions (token_hash, csrf_hash, user_id, created_at, "
-		       "last_seen, source) VALUES (?, ?, ?, ?, ?, ?)", &st, err))
-		goto fail_ok;
-	db_bind_text(st, 1, th);
-	db_bind_text(st, 2, ch);
-	db_bind_int64(st, 3, uid);
-	db_bind_int64(st, 4, now);
-	db_bind_int64(st, 5, now);
-	db_bind_text(st, 6, source ? source : "");
-	if (db_step(st, err) < 0)
-		goto fail_ok;
-	db_finalize(st);
-	st = NULL;
-	if (throttle_clear(db, username, key, err))
-		goto fail_ok;
-	/* expired sessions of anyone, and forgotten failures, are swept at each login */
-	{
-		int64_t v[2] = { now - session_idle_seconds(), now - session_max_seconds() };
-		int64_t stale = now - LOGIN_FORGET_SECONDS;
-		if (exec_ints(db, "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?",
-			      2, v, err) < 0 ||
-		    exec_ints(db, "DELETE FROM login_throttle WHERE updated_at < ?", 1, &stale, err) < 0)
-			goto fail_ok;
-	}
-	if (audit_append_as(db, username, source, "login", "users", "ok", "", err))
-		goto fail_ok;
-	if (db_commit(db, err))
-		goto fail_ok;
 	*must_change = change;
 	res = LOGIN_OK;
-	goto cleanup;
-fail_ok:
-	db_rollback(db);
-	strbuf_reset(token);
-	strbuf_reset(csrf);
 cleanup:
 	if (st)
 		db_finalize(st);
@@ -498,6 +589,56 @@ void session_cache_forget_all(void)
 	cache_forget(NULL);
 }
 
+/* A session's last-seen time, or its end. */
+struct touch {
+	const char *token_hash;
+	int64_t now;
+	struct strbuf *err;
+};
+
+static int touch_txn(struct db *db, void *arg)
+{
+	struct touch *t = arg;
+	struct db_stmt *st;
+	int rc;
+
+	if (db_begin(db, t->err))
+		return -1;
+	if (db_prepare(db, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", &st, t->err))
+		goto fail;
+	db_bind_int64(st, 1, t->now);
+	db_bind_text(st, 2, t->token_hash);
+	rc = db_step(st, t->err);
+	db_finalize(st);
+	if (rc < 0 || db_commit(db, t->err))
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+static int drop_txn(struct db *db, void *arg)
+{
+	struct touch *t = arg;
+	struct db_stmt *st;
+	int rc;
+
+	if (db_begin(db, t->err))
+		return -1;
+	if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, t->err))
+		goto fail;
+	db_bind_text(st, 1, t->token_hash);
+	rc = db_step(st, t->err);
+	db_finalize(st);
+	if (rc < 0 || db_commit(db, t->err))
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 enum session_state session_lookup(struct db *db, const char *token, const char *source,
 				  struct session *out, struct strbuf *err)
 {
@@ -544,21 +685,18 @@ enum session_state session_lookup(struct db *db, const char *token, const char *
 	st = NULL;
 	if (now - out->last_seen > session_idle_seconds() ||
 	    now - out->created_at > session_max_seconds()) {
-		if (!db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, NULL)) {
-			db_bind_text(st, 1, th);
-			db_step(st, NULL);
-		}
+		struct touch t = { th, 0, NULL };
+
+		session_write(db, drop_txn, &t, NULL); /* swept at the next login otherwise */
 		session_release(out);
 		res = SESSION_EXPIRED;
 		goto cleanup;
 	}
 	/* touch at most every 30 s: reads stay reads */
 	if (now - out->last_seen >= 30) {
-		if (db_prepare(db, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", &st, err))
-			goto cleanup;
-		db_bind_int64(st, 1, now);
-		db_bind_text(st, 2, th);
-		if (db_step(st, err) < 0)
+		struct touch t = { th, now, err };
+
+		if (session_write(db, touch_txn, &t, err))
 			goto cleanup;
 		out->last_seen = now;
 	}
@@ -582,23 +720,28 @@ int session_csrf_ok(const struct session *s, const char *csrf)
 	return consttime_equal(h, s->csrf_hash);
 }
 
-int session_logout(struct db *db, const struct session *s, struct strbuf *err)
+struct logout {
+	const struct session *s;
+	struct strbuf *err;
+};
+
+static int logout_txn(struct db *db, void *arg)
 {
+	struct logout *l = arg;
 	struct db_stmt *st = NULL;
 	int ret = -1;
 
-	if (db_begin(db, err))
+	if (db_begin(db, l->err))
 		return -1;
-	if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, err))
+	if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, l->err))
 		goto cleanup;
-	db_bind_text(st, 1, s->token_hash);
-	if (db_step(st, err) < 0)
+	db_bind_text(st, 1, l->s->token_hash);
+	if (db_step(st, l->err) < 0)
 		goto cleanup;
-	if (audit_append(db, &s->actor, "logout", "users", "ok", "", err))
+	if (audit_append(db, &l->s->actor, "logout", "users", "ok", "", l->err))
 		goto cleanup;
-	if (db_commit(db, err))
+	if (db_commit(db, l->err))
 		goto cleanup;
-	cache_forget(s->token_hash);
 	ret = 0;
 cleanup:
 	if (st)
@@ -608,21 +751,26 @@ cleanup:
 	return ret;
 }
 
+int session_logout(struct db *db, const struct session *s, struct strbuf *err)
+{
+	struct logout l = { s, err };
+
+	if (session_write(db, logout_txn, &l, err))
+		return -1;
+	cache_forget(s->token_hash);
+	return 0;
+}
+
 /* Store a new hash for `username`, keeping the one it replaces in the
  * history (the newest PASSWORD_HISTORY - 1 of them); revoke its sessions
- * but `keep`. */
-static int store_password(struct db *db, const char *username, const char *pw, int must_change,
-			  const char *keep, struct strbuf *err)
+ * but `keep`.  The hash is made before: argon2id is not work for the writer. */
+static int store_password(struct db *db, const char *username, const struct strbuf *hash,
+			  int must_change, const char *keep, struct strbuf *err)
 {
-	struct strbuf hash = STRBUF_INIT;
 	struct db_stmt *st = NULL;
 	int64_t now = time_now();
 	int ret = -1;
 
-	if (password_hash(pw, &hash)) {
-		strbuf_addstr(err, "password hashing failed");
-		goto cleanup;
-	}
 	if (db_prepare(db, "INSERT INTO password_history (user_id, pw_hash, replaced_at) "
 		       "SELECT id, pw_hash, ? FROM users WHERE username = ?", &st, err))
 		goto cleanup;
@@ -645,7 +793,7 @@ static int store_password(struct db *db, const char *username, const char *pw, i
 	if (db_prepare(db, "UPDATE users SET pw_hash = ?, must_change = ?, pw_changed_at = ?, "
 		       "rev = rev + 1 WHERE username = ?", &st, err))
 		goto cleanup;
-	db_bind_text(st, 1, hash.buf);
+	db_bind_text(st, 1, hash->buf);
 	db_bind_int64(st, 2, must_change);
 	db_bind_int64(st, 3, now);
 	db_bind_text(st, 4, username);
@@ -665,7 +813,6 @@ static int store_password(struct db *db, const char *username, const char *pw, i
 cleanup:
 	if (st)
 		db_finalize(st);
-	strbuf_release(&hash);
 	return ret;
 }
 
@@ -700,19 +847,53 @@ static int password_reused(struct db *db, const char *username, const char *pw,
 	return rc < 0 ? -1 : hit;
 }
 
+/* A password change, on the writer: the new hash (made before) stored, the other
+ * sessions revoked; or a wrong old password counted like a failed login.  Audited. */
+struct password_change {
+	const struct actor *a;
+	const char *keep, *key;
+	int64_t now, retry_at;
+	int wrong_old;
+	struct strbuf hash;
+	struct strbuf *err;
+};
+
+static int password_txn(struct db *db, void *arg)
+{
+	struct password_change *pc = arg;
+
+	if (db_begin(db, pc->err))
+		return -1;
+	if (pc->wrong_old ?
+	    throttle_fail(db, pc->a->username, pc->key, pc->now, &pc->retry_at, pc->err) ||
+	    audit_append(db, pc->a, "password.change", "users", "failed", "bad old password",
+			 pc->err) :
+	    store_password(db, pc->a->username, &pc->hash, 0, pc->keep, pc->err) ||
+	    audit_append(db, pc->a, "password.change", "users", "ok", "", pc->err)) {
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db, pc->err)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
 int session_change_password(struct db *db, const struct actor *a, const char *old,
 			    const char *new_pw, const char *keep_token_hash, int64_t *retry_at,
 			    struct strbuf *err)
 {
 	const char *params[] = { a->username };
 	char key[INET6_ADDRSTRLEN + 4];
-	int64_t now = time_now();
+	struct password_change pc = { .a = a, .keep = keep_token_hash, .key = key,
+				      .now = time_now(), .hash = STRBUF_INIT, .err = err };
 	char *hash = NULL;
 	int ret = -1, reused;
 
 	*retry_at = 0;
 	source_key(a->source, key);
-	if (throttle_read(db, a->username, key, now, retry_at, err))
+	if (throttle_read(db, a->username, key, pc.now, retry_at, err))
 		return -1;
 	if (*retry_at)
 		return 2;
@@ -720,14 +901,10 @@ int session_change_password(struct db *db, const struct actor *a, const char *ol
 		return -1;
 	if (!hash || password_verify(hash, old) != 1) {
 		/* a wrong old password is a guess like a failed login */
-		if (db_begin(db, err))
+		pc.wrong_old = 1;
+		if (session_write(db, password_txn, &pc, err))
 			goto cleanup;
-		if (throttle_fail(db, a->username, key, now, retry_at, err) ||
-		    audit_append(db, a, "password.change", "users", "failed", "bad old password", err) ||
-		    db_commit(db, err)) {
-			db_rollback(db);
-			goto cleanup;
-		}
+		*retry_at = pc.retry_at;
 		strbuf_addstr(err, "原密码不正确");
 		ret = *retry_at ? 2 : 1;
 		goto cleanup;
@@ -749,18 +926,17 @@ int session_change_password(struct db *db, const struct actor *a, const char *ol
 		ret = 1;
 		goto cleanup;
 	}
-	if (db_begin(db, err))
-		goto cleanup;
-	if (store_password(db, a->username, new_pw, 0, keep_token_hash, err) ||
-	    audit_append(db, a, "password.change", "users", "ok", "", err) ||
-	    db_commit(db, err)) {
-		db_rollback(db);
+	if (password_hash(new_pw, &pc.hash)) {
+		strbuf_addstr(err, "password hashing failed");
 		goto cleanup;
 	}
+	if (session_write(db, password_txn, &pc, err))
+		goto cleanup;
 	cache_forget(NULL);
 	ret = 0;
 cleanup:
 	free(hash);
+	strbuf_release(&pc.hash);
 	return ret;
 }
 
@@ -769,7 +945,7 @@ int user_set_password(struct db *db, const struct actor *a, const char *username
 {
 	const char *params[] = { username };
 	char *exists = NULL;
-	struct strbuf obj = STRBUF_INIT;
+	struct strbuf obj = STRBUF_INIT, hash = STRBUF_INIT;
 	int ret = -1;
 
 	if (db_query_value(db, "SELECT role FROM users WHERE username = ?", params, 1, &exists, err))
@@ -788,9 +964,13 @@ int user_set_password(struct db *db, const struct actor *a, const char *username
 		goto cleanup;
 	}
 	strbuf_addf(&obj, "users %s", username);
+	if (password_hash(new_pw, &hash)) {
+		strbuf_addstr(err, "password hashing failed");
+		goto cleanup;
+	}
 	if (db_begin(db, err))
 		goto cleanup;
-	if (store_password(db, username, new_pw, 1, NULL, err) ||
+	if (store_password(db, username, &hash, 1, NULL, err) ||
 	    throttle_clear(db, username, NULL, err) ||
 	    audit_append(db, a, "password.reset", obj.buf, "ok", "", err) || db_commit(db, err)) {
 		db_rollback(db);
@@ -801,6 +981,7 @@ int user_set_password(struct db *db, const struct actor *a, const char *username
 cleanup:
 	free(exists);
 	strbuf_release(&obj);
+	strbuf_release(&hash);
 	return ret;
 }
 

@@ -36,12 +36,22 @@
 
 struct db;
 struct strbuf;
+struct group_commit;
+
+/*
+ * The server's writer: from now on every write of a login, logout, session
+ * touch or password change is a job of its group commit (run in turn with
+ * every other write, answered once durable) instead of a transaction on
+ * the caller's connection.  Called once, before serving; NULL undoes it.
+ */
+void session_use_writer(struct group_commit *g);
 
 enum login_result {
 	LOGIN_OK = 0,
 	LOGIN_BAD = 1,      /* unknown user or wrong password (not told apart) */
 	LOGIN_DELAYED = 2,  /* too many failures: not heard before `retry_at` (ms) */
 	LOGIN_ERROR = -1,   /* database error */
+	LOGIN_BUSY = -2,    /* the writer could not take the login's write: try again */
 };
 
 #define LOGIN_SOURCE_FREE 5       /* failures from one source before delays */

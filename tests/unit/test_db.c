@@ -485,6 +485,23 @@ static void test_transactions(void **state)
 		assert_int_equal(db_rollback(db), 0);
 	}
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM tdb_tx"), 1);
+
+	/*
+	 * A read transaction: one snapshot, and it keeps no writer out; it
+	 * does not nest, and db_rollback() ends it.
+	 */
+	assert_int_equal(db_begin_read(db, &err), 0);
+	assert_true(db_in_transaction(db));
+	assert_true(db_begin_read(db, NULL) < 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM tdb_tx"), 1);
+	assert_int_equal(db_begin(other, &err), 0);
+	exec_ok(other, "INSERT INTO tdb_tx VALUES ('c')");
+	assert_int_equal(db_commit(other, &err), 0);
+	if (db_dialect(db) == DB_SQLITE) /* PostgreSQL's default: each statement its own snapshot */
+		assert_int_equal(count(db, "SELECT COUNT(*) FROM tdb_tx"), 1);
+	assert_int_equal(db_rollback(db), 0);
+	assert_false(db_in_transaction(db));
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM tdb_tx"), 2);
 	strbuf_release(&err);
 	db_close(other);
 	db_close(db);

@@ -1,8 +1,8 @@
 /*
  * test_group_commit.c: nested transactions (savepoints) in the db layer and
  * the server's group commit: concurrent writers share batches, a refused
- * write undoes only itself, and every acknowledged write is in the
- * database.  On SQLite, and on PostgreSQL when SANLING_TEST_PG is set.
+ * write undoes only itself, a large write runs alone as a transaction of
+ * its own, and every acknowledged write is in the database.  On SQLite, and on PostgreSQL when SANLING_TEST_PG is set.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -382,6 +382,84 @@ static void test_commit_fails(void **state)
 	strbuf_release(&err);
 }
 
+/* ---- a job alone: a transaction of its own, not a savepoint of a batch ---- */
+
+struct alone_arg {
+	struct job_arg base;
+	int in_tx_at_start; /* a transaction was open when its work began */
+};
+
+static int alone_work(struct db *db, void *arg)
+{
+	struct alone_arg *a = arg;
+
+	a->in_tx_at_start = db_in_transaction(db);
+	return job_work(db, &a->base);
+}
+
+static void *run_alone(void *arg)
+{
+	struct alone_arg *a = arg;
+	struct strbuf err = STRBUF_INIT;
+
+	usleep((useconds_t)a->base.delay_ms * 1000);
+	a->base.job = (struct group_job){ .work = alone_work, .arg = a };
+	a->base.ret = group_commit_run_alone(a->base.g, &a->base.job, &err);
+	strbuf_release(&err);
+	return NULL;
+}
+
+/*
+ * A job run alone waits for the batch being worked in (whose runner runs the
+ * jobs queued meanwhile first), which commits first, durable for its jobs as
+ * usual; it then runs with no transaction open, in a batch of its own.  A
+ * refused lone job undoes only itself.
+ */
+static void test_alone(void **state)
+{
+	struct db *db = open_fresh();
+	struct group_commit *g;
+	struct strbuf err = STRBUF_INIT;
+	struct job_arg a[2] = { { .k = "before", .work_ms = 120 }, { .k = "after", .delay_ms = 60 } };
+	struct alone_arg lone = { .base = { .k = "alone", .delay_ms = 30, .work_ms = 100 } };
+	struct alone_arg refused = { .base = { .k = "no", .refused = 1 } };
+	pthread_t t;
+	int i;
+
+	assert_int_equal(db_defer_sync(db, &err), 0);
+	g = group_commit_new(db, 16, 0);
+	lone.base.g = g;
+	assert_int_equal(pthread_create(&t, NULL, run_alone, &lone), 0);
+	for (i = 0; i < 2; i++) {
+		a[i].g = g;
+		assert_int_equal(pthread_create(&a[i].thread, NULL, run_job, &a[i]), 0);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(a[i].thread, NULL);
+	pthread_join(t, NULL);
+	assert_int_equal(a[0].ret, 0);
+	assert_int_equal(a[1].ret, 0);
+	assert_int_equal(lone.base.ret, 0);
+	assert_int_equal(lone.base.job.rc, 0);
+	assert_false(lone.in_tx_at_start);
+	/* the runner of the batch before takes the queued job first */
+	assert_true(a[0].job.batch < lone.base.job.batch);
+	assert_true(a[1].job.batch != lone.base.job.batch);
+	refused.base.g = g;
+	run_alone(&refused);
+	assert_int_equal(refused.base.ret, 0);
+	assert_int_equal(refused.base.job.rc, -1);
+	group_commit_free(g);
+	assert_false(db_in_transaction(db));
+	db_close(db);
+	db = db_open(url, &err);
+	assert_non_null(db);
+	assert_int_equal(count(db, NULL), 3);
+	assert_int_equal(count(db, "k = 'no'"), 0);
+	db_close(db);
+	strbuf_release(&err);
+}
+
 /* Jobs and requests that hold the connection themselves, at once. */
 static void *write_many_jobs(void *arg)
 {
@@ -450,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_linger),
 		cmocka_unit_test(test_jobs),
 		cmocka_unit_test(test_commit_fails),
+		cmocka_unit_test(test_alone),
 		cmocka_unit_test(test_mixed),
 		cmocka_unit_test(test_defer_sync),
 	};
