@@ -70,6 +70,7 @@ int model_status(int code)
 	case MODEL_ENOTFOUND: return 404;
 	case MODEL_EFORBIDDEN: return 403;
 	case MODEL_ECONFLICT: return 409;
+	case MODEL_ETOOBIG: return 413;
 	default: return 500;
 	}
 }

@@ -5,6 +5,7 @@
  * its row number, column and reason.  Not here: file formats (io/table.c).
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,7 +231,8 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权导入%s", ed->label);
 	rc = table_reader_next(rd, &row, &err);
 	if (rc <= 0) {
-		ret = model_fail(e, MODEL_EINVAL, NULL, "%s", rc < 0 ? err.buf : "文件为空：缺少表头行");
+		ret = model_fail(e, rc == TABLE_ELIMIT ? MODEL_ETOOBIG : MODEL_EINVAL, NULL, "%s",
+				 rc < 0 ? err.buf : "文件为空：缺少表头行");
 		goto cleanup;
 	}
 	ncols = row.ncells;
@@ -247,9 +249,20 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		goto cleanup;
 	}
 	in_tx = 1;
-	/* a large transaction: keep its pages in memory instead of spilling them */
-	if (db_dialect(mc->db) == DB_SQLITE)
-		db_exec(mc->db, "PRAGMA cache_size = -131072", NULL);
+	/*
+	 * a large transaction: keep its pages in memory instead of spilling
+	 * them, as many as the file may fill (4 KiB of cache for each KiB of
+	 * file, 8 to 128 MiB): the cache is per connection, and every write
+	 * thread's connection may be importing at once
+	 */
+	if (db_dialect(mc->db) == DB_SQLITE) {
+		size_t kib = table_reader_size(rd) / 1024 * 4;
+		char pragma[64];
+
+		kib = kib < 8192 ? 8192 : kib > 131072 ? 131072 : kib;
+		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%zu", kib);
+		db_exec(mc->db, pragma, NULL);
+	}
 	ctx.cache = lookup_cache_new();
 	ctx.bulk = 1; /* historical records may arrive in any status */
 	if (ed->flags & ENT_HISTORY) {
@@ -273,6 +286,11 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		rc = table_reader_next(rd, &row, &err);
 		if (rc == 0)
 			break;
+		if (rc == TABLE_ELIMIT) { /* a bomb: nothing of it is kept */
+			rep->created = rep->updated = 0;
+			ret = model_fail(e, MODEL_ETOOBIG, NULL, "%s", err.buf);
+			goto cleanup;
+		}
 		if (rc < 0) {
 			row_error(rep, table_reader_rownum(rd), NULL, "", err.buf);
 			rep->failed++;
