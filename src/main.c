@@ -179,7 +179,14 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	cfg.port = (unsigned short)port;
 	cfg.threads = (unsigned)threads;
 	cfg.write_threads = (unsigned)write_threads;
-	cfg.max_body = 64 * 1024 * 1024; /* imports; JSON bodies have their own limit */
+	/*
+	 * JSON bodies are small (api.c refuses more than 256 KiB); only
+	 * imports bring files.  All the bodies held at once: a few imports'.
+	 */
+	cfg.max_body = 1024 * 1024;
+	cfg.upload_suffix = "/import";
+	cfg.max_upload = 64 * 1024 * 1024;
+	cfg.max_bodies = 256 * 1024 * 1024;
 	db = open_db(g); /* migrate once before the pool opens */
 	db_close(db);
 	load_keys(g, &app.keys, 1);
