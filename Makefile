@@ -2,6 +2,8 @@
 # `make demo` loads and serves the demo district.  See README.md.
 #
 #   make SANITIZE=address,undefined   build with sanitizers (into build-san/)
+#   make check SANITIZE=address,undefined   every test on that build
+#   make fuzz                         the libFuzzer targets (into build-fuzz/)
 #   make DEBUG=1                      no optimisation
 
 CC ?= cc
@@ -68,10 +70,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsanling.a
 deps:
 	sh scripts/deps.sh
 
+# With SANITIZE=..., every test runs on the sanitizer build (build-san/);
+# without, tests/run still runs the API tests once on it (SQLite).
 check: deps
 	sh scripts/deps.sh --test
 	$(MAKE) all
-	sh tests/run
+	BUILD=$(BUILD) sh tests/run
 
 demo: deps
 	$(MAKE) all

@@ -1,13 +1,15 @@
 #!/bin/sh
 # deps.sh: install what the build and the tests need and is missing:
 # Debian packages with apt-get, npm packages from package-lock.json.
+# clang and libclang-rt-dev (libFuzzer's runtime, libclang_rt.fuzzer) build
+# the fuzz targets of tests/fuzz/.
 # Safe to run again: it installs nothing that is already there.
 set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
-libcmocka-dev postgresql sqlite3"
+libcmocka-dev postgresql sqlite3 clang libclang-rt-dev"
 
 missing=""
 for p in $PKGS; do
