@@ -2,6 +2,8 @@
 # `make demo` loads and serves the demo district.  See README.md.
 #
 #   make SANITIZE=address,undefined   build with sanitizers (into build-san/)
+#   make check SANITIZE=address,undefined   every test on that build
+#   make fuzz                         the libFuzzer targets (into build-fuzz/)
 #   make DEBUG=1                      no optimisation
 
 CC ?= cc
@@ -79,29 +81,59 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsanling.a
 deps:
 	sh scripts/deps.sh
 
+# With SANITIZE=..., every test runs on the sanitizer build (build-san/);
+# without, tests/run still runs the API tests once on it (SQLite).
 check: deps
 	sh scripts/deps.sh --test
 	$(MAKE) all
-	sh tests/run
+	BUILD=$(BUILD) sh tests/run
 
 demo: deps
 	$(MAKE) all
 	sh scripts/demo.sh
 
-# Fuzz targets (libFuzzer; needs clang): make fuzz, then e.g.
-#   build-fuzz/fuzz_csv -max_total_time=60 build-fuzz/corpus-csv
+# Fuzz targets (libFuzzer; clang): the library is compiled once into
+# build-fuzz/ with the fuzzer's coverage and ASan + UBSan, each
+# tests/fuzz/fuzz_NAME.c linked against it.  `make fuzz` builds them;
+# tests/run runs each for a while on its seeds (tests/fuzz/corpus/NAME/).
+#   build-fuzz/fuzz_csv -max_total_time=60 tests/fuzz/corpus/csv
+FUZZ := build-fuzz
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter \
+	-Wno-missing-field-initializers -Isrc -I$(FUZZ)/gen $(PKG_CFLAGS) $(FUZZ_SAN)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-fuzz: $(GEN_SRCS)
-	@mkdir -p build-fuzz
-	for f in $(FUZZ_SRCS); do \
-		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-			-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -o build-fuzz/$$(basename $$f .c) \
-			$$f $(FUZZ_LIB_SRCS) $(GEN_SRCS) $(LDLIBS) || exit 1; \
-	done
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ)/%)
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(FUZZ)/obj/%.o) $(FUZZ)/obj/gen/migrations.o \
+	$(FUZZ)/obj/gen/wordlists.o
+
+fuzz: $(FUZZ_BINS)
+
+$(FUZZ)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ)/obj/gen/%.o: $(FUZZ)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ)/gen/wordlists.c: $(WORDLISTS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh wordlists $(WORDLISTS) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ)/libsanling.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixture.c tests/fuzz/fixture.h $(FUZZ)/libsanling.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fixture.c \
+		$(FUZZ)/libsanling.a $(LDLIBS)
 
 clean:
 	rm -rf build build-san build-fuzz
 
 .PHONY: all deps check demo clean fuzz web
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(FUZZ)/obj -name '*.d' 2>/dev/null)

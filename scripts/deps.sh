@@ -1,6 +1,8 @@
 #!/bin/sh
 # deps.sh: install what the build and the tests need and is missing:
 # Debian packages with apt-get, npm packages from package-lock.json.
+# clang and libclang-rt-dev (libFuzzer's runtime, libclang_rt.fuzzer) build
+# the fuzz targets of tests/fuzz/.
 # Safe to run again: it installs nothing that is already there.
 set -eu
 cd "$(dirname "$0")/.."
@@ -9,7 +11,7 @@ cd "$(dirname "$0")/.."
 # are compiled into the program (Makefile WORDLISTS, src/base/pwcheck.c)
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
-libcmocka-dev postgresql sqlite3 john-data cracklib-runtime"
+libcmocka-dev postgresql sqlite3 john-data cracklib-runtime clang libclang-rt-dev"
 
 missing=""
 for p in $PKGS; do

@@ -144,8 +144,9 @@ static void handle_import(struct call *c, const struct entity_desc *ed)
 		reply_problem(c, 400, "请求体为空：应为要导入的文件", NULL);
 		goto cleanup;
 	}
-	if (table_reader_open_mem(c->req->body, c->req->body_len, fmt, &rd, &e.msg)) {
-		reply_problem(c, 422, e.msg.buf, NULL);
+	ret = table_reader_open_mem(c->req->body, c->req->body_len, fmt, &rd, &e.msg);
+	if (ret) { /* a file over the reader's budgets is too large: 413 */
+		reply_problem(c, ret == TABLE_ELIMIT ? 413 : 422, e.msg.buf, NULL);
 		goto cleanup;
 	}
 	ret = entity_import(&c->mc, ed, rd, kg && !strcmp(kg, "1"), &rep, &e);

@@ -743,7 +743,7 @@ static void entity_paths(json_t *paths, const struct entity_desc *ed)
 	add_param(op, ref("parameters", "format", ""));
 	put(json_object_get(op, "responses"), "200", file_response("导入模板"));
 
-	op = entity_op(paths, ed, "/import", "post", "import", "导入", OP_WRITE, E400);
+	op = entity_op(paths, ed, "/import", "post", "import", "导入", OP_WRITE, E400 | E413);
 	strbuf_setf(&sb, "请求体为文件本身。表头为字段名或中文名；键已存在的行更新该记录，否则新建。"
 		    "有错误行时：keep_good=1 保存正确的行，否则都不保存（422）。%s", wr.buf);
 	describe(op, sb.buf);

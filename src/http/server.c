@@ -6,8 +6,10 @@
  * first, so it allocates the per-request state there (one malloc, with the
  * raw path copied in: MHD decodes its own copy in place later).  The
  * access handler's first call only checks Content-Length (413 at once when
- * too large) and returns MHD_YES, which keeps 100-continue and keep-alive
- * working; the following calls accumulate the body; the last one runs the
+ * too large for its path, 503 when the bodies held by all connections
+ * would go over their budget) and returns MHD_YES, which keeps
+ * 100-continue and keep-alive working; the following calls accumulate the
+ * body (counted against the budget as it comes); the last one runs the
  * application handler and queues the response.  The completion callback
  * writes the access line and frees the state.
  *
@@ -27,6 +29,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +71,9 @@ struct http_server {
 	void *ctx;
 	unsigned short port;
 	struct strbuf cert, key;
-	struct http_cached *too_large;
+	struct http_cached *too_large, *busy;
+	/* bytes of request bodies held now (cfg.max_bodies at most) */
+	atomic_size_t bodies;
 	/* start-up only: MHD messages of the starting thread go to `err` */
 	pthread_t starter;
 	struct strbuf *start_err;
@@ -98,6 +103,9 @@ struct request_state {
 	struct http_response res;
 	struct http_server *srv;
 	struct strbuf body;
+	size_t limit;       /* the largest body this request may bring */
+	size_t declared;    /* its Content-Length, if it gave one */
+	size_t charged;     /* counted in srv->bodies for it */
 	struct scratch_chunk *chunks;
 	struct deferred *deferred;
 	struct timespec t0;
@@ -106,6 +114,7 @@ struct request_state {
 	struct request_state *wnext; /* in the write threads' queue */
 	unsigned started : 1;
 	unsigned too_large : 1;
+	unsigned busy : 1;       /* the bodies' budget is spent: 503 */
 	unsigned answered : 1;   /* by a write thread: the response is ready */
 	char ip[INET6_ADDRSTRLEN];
 	char path[];
@@ -291,6 +300,40 @@ static struct request_state *state_new(struct http_server *srv,
 	return st;
 }
 
+/* Does `path` take an upload's larger body (cfg.upload_suffix)? */
+static int is_upload(const struct http_server *srv, const char *path)
+{
+	const char *sfx = srv->cfg.upload_suffix;
+	size_t n, m;
+
+	if (!sfx || !*sfx)
+		return 0;
+	n = strlen(path);
+	m = strlen(sfx);
+	return n >= m && !strcmp(path + n - m, sfx);
+}
+
+/*
+ * Count `n` more bytes of bodies held: 0, or -1 (nothing counted) if that
+ * would pass the budget.
+ */
+static int bodies_charge(struct http_server *srv, size_t n)
+{
+	size_t cur = atomic_load(&srv->bodies);
+
+	do {
+		if (n > srv->cfg.max_bodies || cur > srv->cfg.max_bodies - n)
+			return -1;
+	} while (!atomic_compare_exchange_weak(&srv->bodies, &cur, cur + n));
+	return 0;
+}
+
+static void bodies_uncharge(struct request_state *st)
+{
+	atomic_fetch_sub(&st->srv->bodies, st->charged);
+	st->charged = 0;
+}
+
 static void state_free(struct request_state *st)
 {
 	struct scratch_chunk *c, *next;
@@ -307,6 +350,7 @@ static void state_free(struct request_state *st)
 	}
 	http_response_release(&st->res);
 	strbuf_release(&st->body);
+	bodies_uncharge(st);
 	free(st);
 }
 
@@ -744,15 +788,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 		st->started = 1;
 		st->req.method = method;
+		st->limit = is_upload(srv, st->path) ? srv->cfg.max_upload
+						     : srv->cfg.max_body;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && !parse_length(cl, &n)) {
-			if (n > srv->cfg.max_body)
+			if (n > st->limit)
 				/* answer now; MHD then closes the connection
 				 * instead of reading the body */
 				return queue_cached(st, srv->too_large);
-			/* room for the declared body, but a client that
-			 * declares much and sends nothing gets little */
+			/* the declared body is counted at once... */
+			if (n && bodies_charge(srv, (size_t)n) < 0)
+				return queue_cached(st, srv->busy);
+			st->charged = st->declared = (size_t)n;
+			/* ...but a client that declares much and sends
+			 * nothing gets little room */
 			if (n)
 				strbuf_grow(&st->body, n < PREALLOC_MAX ?
 					    (size_t)n : PREALLOC_MAX);
@@ -762,12 +812,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 
-		if (!st->too_large) {
-			if (n > srv->cfg.max_body - st->body.len) {
+		if (!st->too_large && !st->busy) {
+			if (n > st->limit - st->body.len) {
 				st->too_large = 1;
-				strbuf_release(&st->body);
+			} else if (st->body.len + n > st->charged &&
+				   bodies_charge(srv, st->body.len + n -
+						 st->charged) < 0) {
+				st->busy = 1;
 			} else {
+				if (st->body.len + n > st->charged)
+					st->charged = st->body.len + n;
+				/* sent in earnest: room for all it declared */
+				if (st->declared > st->body.alloc)
+					strbuf_grow(&st->body, st->declared -
+						    st->body.len);
 				strbuf_add(&st->body, upload_data, n);
+			}
+			if (st->too_large || st->busy) {
+				strbuf_release(&st->body);
+				bodies_uncharge(st);
 			}
 		}
 		*upload_data_size = 0;
@@ -775,6 +838,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	if (st->too_large)
 		return queue_cached(st, srv->too_large);
+	if (st->busy)
+		return queue_cached(st, srv->busy);
 	if (st->answered) /* resumed */
 		return send_response(st);
 	st->req.body = st->body.buf;
@@ -985,6 +1050,12 @@ struct http_server *http_server_start(const struct http_config *cfg,
 		srv->cfg.timeout_s = DEFAULT_TIMEOUT;
 	if (!srv->cfg.max_body)
 		srv->cfg.max_body = DEFAULT_MAX_BODY;
+	if (!srv->cfg.upload_suffix || !srv->cfg.max_upload)
+		srv->cfg.max_upload = srv->cfg.max_body;
+	if (!srv->cfg.max_bodies)
+		srv->cfg.max_bodies = 4 * (srv->cfg.max_upload > srv->cfg.max_body
+					   ? srv->cfg.max_upload : srv->cfg.max_body);
+	atomic_init(&srv->bodies, 0);
 	addr = srv->cfg.bind_addr ? srv->cfg.bind_addr : "127.0.0.1";
 
 	if (!MHD_is_feature_supported(MHD_FEATURE_EPOLL)) {
@@ -1051,13 +1122,20 @@ struct http_server *http_server_start(const struct http_config *cfg,
 		struct http_response res;
 
 		http_response_init(&res);
-		http_problem(&res, 413, NULL, "the request body is too large",
-			     NULL);
+		http_problem(&res, 413, NULL, "请求体过大", NULL);
 		srv->too_large = http_cached_new(413, res.content_type,
 						 res.body.buf, res.body.len,
 						 NULL, err);
 		http_response_release(&res);
 		if (!srv->too_large)
+			goto fail;
+		http_response_init(&res);
+		http_problem(&res, 503, NULL, "服务器正忙于接收其他上传，请稍后再试",
+			     NULL);
+		srv->busy = http_cached_new(503, res.content_type, res.body.buf,
+					    res.body.len, NULL, err);
+		http_response_release(&res);
+		if (!srv->busy || http_cached_header(srv->busy, "Retry-After", "5"))
 			goto fail;
 	}
 
@@ -1085,6 +1163,7 @@ fail:
 		free_writers(srv);
 	}
 	http_cached_free(srv->too_large);
+	http_cached_free(srv->busy);
 	strbuf_release(&srv->cert);
 	strbuf_release(&srv->key);
 	free(srv);
@@ -1104,6 +1183,7 @@ void http_server_stop(struct http_server *srv)
 	MHD_stop_daemon(srv->daemon);
 	free_writers(srv);
 	http_cached_free(srv->too_large);
+	http_cached_free(srv->busy);
 	strbuf_release(&srv->cert);
 	/* the key is a secret: do not leave it in freed memory */
 	if (srv->key.alloc)

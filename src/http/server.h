@@ -70,6 +70,20 @@ struct http_config {
 	/* Largest request body accepted (else 413); 0 means 1 MiB. */
 	size_t max_body;
 	/*
+	 * Uploads: a request whose path ends with `upload_suffix` (say
+	 * "/import") may bring up to `max_upload` bytes instead (0 or a NULL
+	 * suffix: no such requests).
+	 */
+	const char *upload_suffix;
+	size_t max_upload;
+	/*
+	 * Bytes of request bodies held in memory at once, all connections
+	 * together (counted as they are received or declared); a request
+	 * whose body would go over is answered 503 with Retry-After instead of
+	 * being read.  0 means four times the largest body accepted.
+	 */
+	size_t max_bodies;
+	/*
 	 * Directory of the web build.  Not used by the server itself; kept
 	 * here so that the handler finds it in req->config (see static.h).
 	 */

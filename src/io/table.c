@@ -126,6 +126,8 @@ int table_reader_open(const char *path, struct table_reader **out,
 		table_global_init();
 		ret = table_xlsx_reader_open(r, path, NULL, 0, &why);
 	}
+	if (stat(path, &st) == 0)
+		r->size = (size_t)st.st_size;
 	if (ret < 0)
 		goto cleanup;
 	*out = r;
@@ -158,6 +160,7 @@ int table_reader_open_mem(const char *data, size_t len, enum table_format fmt,
 		return -1;
 	}
 	r = reader_new();
+	r->size = len;
 	if (fmt == TABLE_CSV) {
 		ret = table_csv_reader_open(r, -1, data, len, err);
 	} else {
@@ -169,7 +172,7 @@ int table_reader_open_mem(const char *data, size_t len, enum table_format fmt,
 			r->release(r);
 		strbuf_release(&r->error);
 		free(r);
-		return -1;
+		return ret == TABLE_ELIMIT ? TABLE_ELIMIT : -1;
 	}
 	*out = r;
 	return 0;
@@ -192,7 +195,7 @@ int table_reader_next(struct table_reader *r, struct table_row *row,
 			r->state = 1;
 			return 0;
 		}
-		r->state = -1;
+		r->state = ret == TABLE_ELIMIT ? TABLE_ELIMIT : -1;
 		if (!r->error.len)
 			strbuf_addstr(&r->error, "read error");
 		row->ncells = 0;
@@ -200,7 +203,22 @@ int table_reader_next(struct table_reader *r, struct table_row *row,
 	}
 	if (err)
 		strbuf_addbuf(err, &r->error);
-	return -1;
+	return r->state;
+}
+
+size_t table_reader_size(const struct table_reader *r)
+{
+	return r->size;
+}
+
+size_t table_budget_of(const struct table_budget *b, size_t len)
+{
+	size_t v = b->base;
+
+	if (len > (b->max - v) / (b->per_byte ? b->per_byte : 1))
+		return b->max;
+	v += b->per_byte * len;
+	return v < b->max ? v : b->max;
 }
 
 size_t table_reader_rownum(const struct table_reader *r)

@@ -65,12 +65,28 @@
  *    60 reads "1900-02-29", as Excel shows it);
  *  - cell references (r="C7") place cells, so skipped empty cells become ""
  *    in the right column; a cell or row out of order is an error;
- *  - guards: at most TABLE_ZIP_ENTRIES_MAX entries in the archive and
- *    TABLE_INFLATE_MAX bytes inflated in all (counted as they are inflated,
- *    not trusted from the archive's directory); XML with a DOCTYPE is
- *    refused (no entities); malformed XML is an error, never a crash.
- *    Old .xls files and password-protected workbooks (both OLE containers)
- *    are refused with a hint.
+ *  - guards: at most TABLE_ZIP_ENTRIES_MAX entries in the archive; XML
+ *    with a DOCTYPE is refused (no entities); malformed XML is an error,
+ *    never a crash.  Old .xls files and password-protected workbooks (both
+ *    OLE containers) are refused with a hint.
+ *  - budgets: a small archive must not cost much CPU or memory however it
+ *    was made (a "zip bomb", or millions of tiny shared strings that
+ *    deflate to nothing).  What a workbook may expand to is bounded by its
+ *    own size in bytes (`len`, the upload) and by a fixed cap, whichever is
+ *    smaller (see TABLE_XLSX_BUDGET below):
+ *      - bytes inflated, all parts together (counted as they are inflated,
+ *        never trusted from the archive's directory; a part whose directory
+ *        entry already says more is refused at once);
+ *      - shared strings: their number and their bytes (the table is the one
+ *        thing held in memory whole);
+ *      - cells (<c> elements) of the worksheet, and the bytes of the values
+ *        handed out in rows (a cell may name a long shared string over and
+ *        over);
+ *    and rows at most TABLE_XLSX_ROWS_MAX, columns at most 16384 (XFD), with
+ *    or without r="" attributes.  Going over a budget is an error that
+ *    says which and returns TABLE_ELIMIT, at open or from
+ *    table_reader_next(): the caller should refuse the whole file (the API
+ *    answers 413), not import the rows before it.
  *
  * Writing
  * -------
@@ -126,7 +142,34 @@ enum table_format {
 #define TABLE_ZIP_ENTRIES_MAX 10000   /* entries in an XLSX archive */
 #define TABLE_INFLATE_MAX ((size_t)512 * 1024 * 1024) /* bytes inflated from
 							 one XLSX, all parts */
-#define TABLE_XLSX_ROWS_MAX 1048576   /* Excel's last row, for writing */
+#define TABLE_XLSX_ROWS_MAX 1048576   /* Excel's last row */
+#define TABLE_XLSX_COLS_MAX 16384     /* Excel's last column, XFD */
+
+/*
+ * The budgets of an XLSX of `len` bytes: each is base + per_byte * len,
+ * but never more than max.  Real workbooks inflate about 10:1 and spend a
+ * few bytes of archive on each cell and each distinct string, so the
+ * per-byte factors leave ample room for them (tests/unit/test_table.c
+ * reads the project's own exports, which hit none of them).
+ */
+struct table_budget {
+	size_t base, per_byte, max;
+};
+#define TABLE_XLSX_BUDGET_INFLATE { (size_t)16 << 20, 100, TABLE_INFLATE_MAX }
+#define TABLE_XLSX_BUDGET_SST_COUNT { 65536, 1, (size_t)4 << 20 }
+#define TABLE_XLSX_BUDGET_SST_BYTES { (size_t)4 << 20, 32, (size_t)128 << 20 }
+#define TABLE_XLSX_BUDGET_CELLS { (size_t)1 << 20, 16, (size_t)64 << 20 }
+#define TABLE_XLSX_BUDGET_OUTPUT { (size_t)16 << 20, 64, (size_t)1 << 30 }
+
+/* What a budget allows for a file of `len` bytes. */
+size_t table_budget_of(const struct table_budget *b, size_t len);
+
+/*
+ * The return value of table_reader_open*() and table_reader_next() when a
+ * file goes over one of the budgets above: refuse it whole (HTTP 413).
+ * Every other failure is -1.
+ */
+#define TABLE_ELIMIT (-2)
 
 /*
  * Initialise the libraries this module uses (libxml2's parser).  Call once
@@ -171,7 +214,8 @@ struct table_row {
  * (see table_format_from_path).  On success returns 0 and sets *out, which
  * the caller frees with table_reader_free().  On failure returns negative,
  * sets *out to NULL and says why in `err` (the file cannot be opened, the
- * extension is unknown, an XLSX is not a zip archive or has no worksheet...).
+ * extension is unknown, an XLSX is not a zip archive or has no worksheet...);
+ * TABLE_ELIMIT when an XLSX goes over a budget already at open.
  */
 int table_reader_open(const char *path, struct table_reader **out,
 		      struct strbuf *err);
@@ -186,8 +230,9 @@ int table_reader_open_mem(const char *data, size_t len, enum table_format fmt,
 
 /*
  * Read the next non-empty row into *row.  Returns 1 for a row, 0 at the end
- * of the table, negative on error ("row N: why" in `err`).  After an error or
- * the end, further calls return the same result without reading.
+ * of the table, negative on error ("row N: why" in `err`; TABLE_ELIMIT for a
+ * budget).  After an error or the end, further calls return the same result
+ * without reading.
  */
 int table_reader_next(struct table_reader *r, struct table_row *row,
 		      struct strbuf *err);
@@ -197,6 +242,13 @@ int table_reader_next(struct table_reader *r, struct table_row *row,
  * table_reader_next(), or of the row where it failed; 0 before the first.
  */
 size_t table_reader_rownum(const struct table_reader *r);
+
+/*
+ * The size in bytes of what the reader reads: the length given to
+ * table_reader_open_mem(), or the file's size.  For sizing what an import
+ * may spend on it.
+ */
+size_t table_reader_size(const struct table_reader *r);
 
 /* Close the file and free everything; NULL is allowed. */
 void table_reader_free(struct table_reader *r);

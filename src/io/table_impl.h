@@ -25,7 +25,8 @@ struct table_reader {
 	void (*release)(struct table_reader *r);
 	void *impl;
 	size_t rownum;      /* set by `next`, see table_reader_rownum() */
-	int state;          /* 0 reading, 1 ended, -1 failed */
+	int state;          /* 0 reading, 1 ended, negative: failed with that */
+	size_t size;        /* see table_reader_size() */
 	struct strbuf error; /* the failure, repeated to later calls */
 };
 

@@ -10,6 +10,12 @@
  * It is not a spreadsheet engine: formulas are not evaluated (their cached
  * values are read), merged cells are not spread, hidden rows are read like
  * any other, and only the first worksheet is looked at.
+ *
+ * What a workbook may cost is bounded by its size (the budgets of table.h):
+ * bytes inflated, shared strings (number and bytes), cells, and the bytes
+ * of the values handed out.  Going over one sets `over`, and the failure
+ * is TABLE_ELIMIT instead of -1; the messages are for the person who
+ * uploaded the file, so they are in Chinese.
  */
 #include "io/table.h"
 #include "io/table_impl.h"
@@ -22,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +59,11 @@ struct xml_part {
 struct xlsx_in {
 	zip_t *za;
 	size_t inflated;    /* bytes inflated so far, all parts together */
+
+	/* the budgets for this archive's size, and what is spent of them */
+	size_t max_inflate, max_sst_n, max_sst_bytes, max_cells, max_output;
+	size_t ncells, output;
+	int over;           /* a budget was exceeded: TABLE_ELIMIT */
 
 	/* shared strings, back to back, each NUL-terminated */
 	struct strbuf sst;
@@ -99,11 +111,12 @@ static int part_read(void *ctx, char *buf, int len)
 		return -1;
 	}
 	p->x->inflated += (size_t)n;
-	if (p->x->inflated > TABLE_INFLATE_MAX) {
+	if (p->x->inflated > p->x->max_inflate) {
+		p->x->over = 1;
 		if (!p->err.len)
-			strbuf_addf(&p->err, "the workbook inflates to more "
-				    "than %zu MiB; refused",
-				    TABLE_INFLATE_MAX >> 20);
+			strbuf_addf(&p->err, "工作簿解压后超过 %zu MiB（对这样大小"
+				    "的文件而言过大，疑为压缩炸弹），拒绝读取",
+				    p->x->max_inflate >> 20);
 		return -1;
 	}
 	return (int)n;
@@ -223,9 +236,11 @@ static int part_open(struct xlsx_in *x, struct xml_part *p, const char *name,
 		abort();
 	zip_stat_init(&st);
 	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &st) == 0 &&
-	    (st.valid & ZIP_STAT_SIZE) && st.size > TABLE_INFLATE_MAX) {
-		strbuf_addf(err, "%s inflates to more than %zu MiB; refused",
-			    name, TABLE_INFLATE_MAX >> 20);
+	    (st.valid & ZIP_STAT_SIZE) && st.size > x->max_inflate) {
+		x->over = 1;
+		strbuf_addf(err, "%s 解压后超过 %zu MiB（对这样大小的文件而言"
+			    "过大，疑为压缩炸弹），拒绝读取", name,
+			    x->max_inflate >> 20);
 		return -1;
 	}
 	p->zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
@@ -723,8 +738,15 @@ cleanup:
 
 /* ---- shared strings ---- */
 
-static void sst_push(struct xlsx_in *x, const struct strbuf *raw)
+static int sst_push(struct xlsx_in *x, const struct strbuf *raw,
+		    struct strbuf *err)
 {
+	if (x->sst_n >= x->max_sst_n) {
+		x->over = 1;
+		strbuf_addf(err, "共享字符串超过 %zu 个（对这样大小的文件而言"
+			    "过多），拒绝读取", x->max_sst_n);
+		return -1;
+	}
 	if (x->sst_n == x->sst_alloc) {
 		x->sst_alloc = x->sst_alloc ? x->sst_alloc * 2 : 256;
 		x->sst_off = realloc(x->sst_off, x->sst_alloc * sizeof(*x->sst_off));
@@ -734,6 +756,13 @@ static void sst_push(struct xlsx_in *x, const struct strbuf *raw)
 	x->sst_off[x->sst_n++] = x->sst.len;
 	decode_text(&x->sst, raw->buf, raw->len);
 	strbuf_addch(&x->sst, '\0');
+	if (x->sst.len > x->max_sst_bytes) {
+		x->over = 1;
+		strbuf_addf(err, "共享字符串共超过 %zu MiB（对这样大小的文件"
+			    "而言过多），拒绝读取", x->max_sst_bytes >> 20);
+		return -1;
+	}
+	return 0;
 }
 
 static int read_sst(struct xlsx_in *x, const char *name, struct strbuf *err)
@@ -754,10 +783,11 @@ static int read_sst(struct xlsx_in *x, const char *name, struct strbuf *err)
 			if (is_elem(p.xr, "si")) {
 				strbuf_reset(&raw);
 				rph = in_t = 0;
-				if (empty)
-					sst_push(x, &raw);
-				else
-					in_si = 1;
+				if (empty && sst_push(x, &raw, err) < 0) {
+					ret = -1;
+					goto cleanup;
+				}
+				in_si = !empty;
 			} else if (in_si && is_elem(p.xr, "rPh") && !empty) {
 				rph++;
 			} else if (in_si && is_elem(p.xr, "t") && !empty) {
@@ -765,7 +795,10 @@ static int read_sst(struct xlsx_in *x, const char *name, struct strbuf *err)
 			}
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
 			if (is_elem(p.xr, "si") && in_si) {
-				sst_push(x, &raw);
+				if (sst_push(x, &raw, err) < 0) {
+					ret = -1;
+					goto cleanup;
+				}
 				in_si = 0;
 			} else if (is_elem(p.xr, "rPh") && rph) {
 				rph--;
@@ -984,6 +1017,13 @@ static int finish_cell(struct xlsx_in *x, struct strbuf *err)
 		}
 	}
 done:
+	x->output += val->len;
+	if (x->output > x->max_output) {
+		x->over = 1;
+		fail_row(x, err, "表格内容共超过 %zu MiB（对这样大小的文件"
+			  "而言过多），拒绝读取", x->max_output >> 20);
+		return -1;
+	}
 	if (val->len > TABLE_CELL_MAX) {
 		fail_cell(x, err, "is longer than the limit of %d bytes",
 				  TABLE_CELL_MAX);
@@ -1058,6 +1098,11 @@ static int start_row(struct xlsx_in *x, xmlTextReaderPtr xr,
 	size_t n = x->cur_row + 1;
 
 	get_attrs(xr, want, 1);
+	if (!want[0].found && n > TABLE_XLSX_ROWS_MAX) {
+		strbuf_addf(err, "工作表超过 %d 行（Excel 的上限），拒绝读取",
+			    TABLE_XLSX_ROWS_MAX);
+		return -1;
+	}
 	if (want[0].found && (want[0].found < 0 || parse_index(r, &n) < 0 ||
 			      n <= x->cur_row || n > TABLE_XLSX_ROWS_MAX)) {
 		strbuf_addf(err, "row number '%.20s' after row %zu is invalid "
@@ -1083,7 +1128,18 @@ static int start_cell(struct xlsx_in *x, xmlTextReaderPtr xr,
 	};
 	size_t col = x->next_col;
 
+	if (++x->ncells > x->max_cells) {
+		x->over = 1;
+		fail_row(x, err, "工作表超过 %zu 个单元格（对这样大小的文件"
+			 "而言过多），拒绝读取", x->max_cells);
+		return -1;
+	}
 	get_attrs(xr, want, 3);
+	if (!want[0].found && col >= TABLE_XLSX_COLS_MAX) {
+		fail_row(x, err, "超过 %d 列（Excel 的上限），拒绝读取",
+			 TABLE_XLSX_COLS_MAX);
+		return -1;
+	}
 	if (want[0].found && (want[0].found < 0 || parse_ref_col(r, &col) < 0)) {
 		fail_row(x, err, "invalid cell reference '%.20s'",
 			 want[0].found < 0 ? "(long)" : r);
@@ -1222,6 +1278,8 @@ static int xlsx_next(struct table_reader *r, struct table_row *row,
 	guard_on(&g, r->impl);
 	ret = next_row(r, row, err);
 	guard_off(&g);
+	if (ret < 0 && ((struct xlsx_in *)r->impl)->over)
+		ret = TABLE_ELIMIT;
 	return ret;
 }
 
@@ -1277,6 +1335,20 @@ cleanup:
 	return ret;
 }
 
+static void set_budgets(struct xlsx_in *x, size_t len)
+{
+	static const struct table_budget inflate = TABLE_XLSX_BUDGET_INFLATE,
+		sst_n = TABLE_XLSX_BUDGET_SST_COUNT,
+		sst_bytes = TABLE_XLSX_BUDGET_SST_BYTES,
+		cells = TABLE_XLSX_BUDGET_CELLS, output = TABLE_XLSX_BUDGET_OUTPUT;
+
+	x->max_inflate = table_budget_of(&inflate, len);
+	x->max_sst_n = table_budget_of(&sst_n, len);
+	x->max_sst_bytes = table_budget_of(&sst_bytes, len);
+	x->max_cells = table_budget_of(&cells, len);
+	x->max_output = table_budget_of(&output, len);
+}
+
 static const char ole_magic[8] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 static const char not_zip_msg[] =
@@ -1285,13 +1357,15 @@ static const char ole_msg[] =
 	"not an XLSX workbook: this is an old .xls file or a password-"
 	"protected workbook; save it as .xlsx without a password";
 
+/* Open the archive; for a path, *len becomes the file's size. */
 static int open_archive(struct xlsx_in *x, const char *path, const char *data,
-			size_t len, struct strbuf *err)
+			size_t *len, struct strbuf *err)
 {
 	zip_error_t ze;
 	int code = 0;
 
 	if (path) {
+		struct stat st;
 		char head[8];
 		ssize_t n = 0;
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1301,6 +1375,8 @@ static int open_archive(struct xlsx_in *x, const char *path, const char *data,
 			return -1;
 		}
 		n = read(fd, head, sizeof(head));
+		if (fstat(fd, &st) == 0)
+			*len = (size_t)st.st_size;
 		close(fd);
 		if (n == (ssize_t)sizeof(head) && !memcmp(head, ole_magic, 8)) {
 			strbuf_addstr(err, ole_msg);
@@ -1315,16 +1391,16 @@ static int open_archive(struct xlsx_in *x, const char *path, const char *data,
 	} else {
 		zip_source_t *src;
 
-		if (!len) {
+		if (!*len) {
 			strbuf_addstr(err, "the file is empty");
 			return -1;
 		}
-		if (len >= 8 && !memcmp(data, ole_magic, 8)) {
+		if (*len >= 8 && !memcmp(data, ole_magic, 8)) {
 			strbuf_addstr(err, ole_msg);
 			return -1;
 		}
 		zip_error_init(&ze);
-		src = zip_source_buffer_create(data, len, 0, &ze);
+		src = zip_source_buffer_create(data, *len, 0, &ze);
 		if (src) {
 			x->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
 			if (!x->za)
@@ -1363,8 +1439,9 @@ int table_xlsx_reader_open(struct table_reader *r, const char *path,
 	r->next = xlsx_next;
 	r->release = xlsx_release;
 
-	if (open_archive(x, path, data, len, err) < 0)
+	if (open_archive(x, path, data, &len, err) < 0)
 		return -1;
+	set_budgets(x, len);
 	n = zip_get_num_entries(x->za, 0);
 	if (n <= 0) {
 		strbuf_addstr(err, "not an XLSX workbook (an empty archive)");
@@ -1389,5 +1466,7 @@ int table_xlsx_reader_open(struct table_reader *r, const char *path,
 		}
 	}
 	guard_off(&g);
+	if (ret < 0 && x->over)
+		return TABLE_ELIMIT;
 	return ret < 0 ? -1 : 0;
 }

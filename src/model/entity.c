@@ -80,6 +80,7 @@ int model_status(int code)
 	case MODEL_ECONFLICT: return 409;
 	case MODEL_ELIMIT: return 429;
 	case MODEL_EPRECOND: return 428;
+	case MODEL_ETOOBIG: return 413;
 	default: return 500;
 	}
 }

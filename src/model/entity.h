@@ -202,6 +202,7 @@ enum model_errno {
 	MODEL_EDB = -6,       /* 500 */
 	MODEL_ELIMIT = -7,    /* 429: too many of these in a short time */
 	MODEL_EPRECOND = -8,  /* 428: a condition the request must carry is missing (rev) */
+	MODEL_ETOOBIG = -9,   /* 413: an upload over a budget (table.h), refused whole */
 };
 
 struct model_error {
@@ -394,7 +395,10 @@ void import_report_release(struct import_report *r);
  * row is reported (row, column, reason).  Without `keep_good`, nothing is
  * kept if any row is bad.  Returns 0 when the import was applied (fully,
  * or the good rows with keep_good), MODEL_EINVAL when rows were bad and
- * nothing was kept, other negatives on failure.
+ * nothing was kept, MODEL_ETOOBIG when the file went over one of the
+ * reader's budgets (nothing is kept then, even with keep_good), other
+ * negatives on failure.  SQLite's page cache for the import's transaction
+ * grows with the file's size (table_reader_size()), up to 128 MiB.
  */
 int entity_import(const struct model_ctx *mc, const struct entity_desc *ed,
 		  struct table_reader *rd, int keep_good,

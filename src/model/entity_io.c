@@ -496,7 +496,8 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权导入%s", ed->label);
 	rc = table_reader_next(rd, &row, &err);
 	if (rc <= 0) {
-		ret = model_fail(e, MODEL_EINVAL, NULL, "%s", rc < 0 ? err.buf : "文件为空：缺少表头行");
+		ret = model_fail(e, rc == TABLE_ELIMIT ? MODEL_ETOOBIG : MODEL_EINVAL, NULL, "%s",
+				 rc < 0 ? err.buf : "文件为空：缺少表头行");
 		goto cleanup;
 	}
 	ncols = row.ncells;
@@ -528,6 +529,11 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		rc = table_reader_next(rd, &row, &err);
 		if (rc == 0)
 			break;
+		if (rc == TABLE_ELIMIT) { /* a bomb: nothing of it is kept */
+			rep->created = rep->updated = 0;
+			ret = model_fail(e, MODEL_ETOOBIG, NULL, "%s", err.buf);
+			goto cleanup;
+		}
 		if (rc < 0) {
 			row_error(rep, table_reader_rownum(rd), NULL, "", err.buf);
 			rep->failed++;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND, freshDb, loadDistrict, snapshot } from './lib.mjs';
-import { districtServer, assertProblem, codes, listAll, parseCsv, toCsv, readXlsx, gb18030, sql } from './util.mjs';
+import { districtServer, assertProblem, codes, listAll, parseCsv, toCsv, readXlsx, gb18030, sql, makeZip } from './util.mjs';
 
 const EAST = '410000001000', WEST = '410000002000', EAST_VILLAGE = '410000001001';
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -244,4 +244,78 @@ test('a row of the audit log changed behind the program is caught, by its number
     assert.match(bad.stderr, /row 3\b/);
     assert.doesNotMatch(bad.stdout, /intact/);
   } finally { store.cleanup(); }
+});
+
+// ---- hostile workbooks: a small upload that would cost much (table.h's budgets) ----
+
+const WB = {
+  '[Content_Types].xml': '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+  'xl/workbook.xml': '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+  'xl/_rels/workbook.xml.rels': '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' +
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+};
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const inlineRow = (cells) => '<row>' + cells.map((v) => `<c t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('') + '</row>';
+const SHEET = (rows) => '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' +
+  rows + '</sheetData></worksheet>';
+const GOOD_ROW = () => inlineRow(['BOMB1', '炸弹前的好行', 'enterprise', 'restaurant', WEST, '410000002001', '', '', '2023-01']);
+
+test('an XLSX of a million tiny shared strings is refused with 413 before it costs memory; nothing changes', async () => {
+  const sst = '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+    '<si><t>a</t></si>'.repeat(1000000) + '</sst>';
+  const file = makeZip({ ...WB, 'xl/worksheets/sheet1.xml': SHEET(inlineRow(HDR) + GOOD_ROW()), 'xl/sharedStrings.xml': sst });
+  assert.ok(file.length < 100 * 1024, `a small file (${file.length} bytes)`);
+  for (const kg of ['0', '1']) {
+    const r = await unchanged(() => office.post(`/api/v1/subjects/import?format=xlsx&keep_good=${kg}`, file, XLSX));
+    assertProblem(r, 413, { detail: /共享字符串超过 \d+ 个.*拒绝读取/ });
+  }
+  assert.equal(await subject('BOMB1'), undefined);
+});
+
+test('a zip bomb is refused with 413 from what the zip directory says, and when it lies, while inflating', async () => {
+  const styles = '<styleSheet>' + ' '.repeat(40 * 1024 * 1024) + '</styleSheet>';
+  const honest = makeZip({ ...WB, 'xl/worksheets/sheet1.xml': SHEET(inlineRow(HDR)), 'xl/styles.xml': styles });
+  assert.ok(honest.length < 200 * 1024);
+  let r = await unchanged(() => office.post('/api/v1/subjects/import?format=xlsx', honest, XLSX));
+  assertProblem(r, 413, { detail: /解压后超过 \d+ MiB.*压缩炸弹/ });
+  // the same archive with every "uncompressed size" patched to say 1000 bytes
+  const liar = Buffer.from(honest);
+  for (let i = 0; i + 30 < liar.length; i++) {
+    if (liar.readUInt32LE(i) === 0x04034b50) liar.writeUInt32LE(1000, i + 22);
+    else if (liar.readUInt32LE(i) === 0x02014b50) liar.writeUInt32LE(1000, i + 24);
+  }
+  r = await unchanged(() => office.post('/api/v1/subjects/import?format=xlsx', liar, XLSX));
+  assert.ok(r.status === 413 || r.status === 422, `refused: ${r.status} ${r.text}`);
+  assert.match(r.json.detail, /解压后超过|inflate|CRC|corrupt|not/i);
+});
+
+test('millions of empty cells after good rows: 413, and even keep_good=1 keeps none of the rows', async () => {
+  const bomb = ('<row>' + '<c/>'.repeat(1000) + '</row>').repeat(3000);
+  const file = makeZip({ ...WB, 'xl/worksheets/sheet1.xml': SHEET(inlineRow(HDR) + GOOD_ROW() + bomb) });
+  const r = await unchanged(() => office.post('/api/v1/subjects/import?format=xlsx&keep_good=1', file, XLSX));
+  assertProblem(r, 413, { detail: /个单元格.*拒绝读取/ });
+  assert.equal(await subject('BOMB1'), undefined, 'the good row before the bomb is not kept');
+  // the same good row alone imports: the refusal was the bomb's
+  const ok = await office.post('/api/v1/subjects/import?format=xlsx', makeZip({ ...WB, 'xl/worksheets/sheet1.xml': SHEET(inlineRow(HDR) + GOOD_ROW()) }), XLSX);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.created, 1);
+});
+
+test('bodies: an import may bring more than 1 MiB, a JSON request may not', async () => {
+  // 1.5 MiB of blank lines after the header: read, no row imported
+  const csv = HDR.join(',') + '\r\n' + '\r\n'.repeat(768 * 1024);
+  const ok = await office.post('/api/v1/subjects/import?format=csv', csv, CSV);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.rows, 0);
+  const json = JSON.stringify({ code: 'BIG1', name: 'x'.repeat(1536 * 1024) });
+  let r;
+  try {
+    r = await unchanged(() => office.post('/api/v1/subjects', json, { headers: { 'content-type': 'application/json' }, raw: true }));
+  } catch (e) {
+    r = null; // the server may close the connection before the client has sent it all
+  }
+  if (r) assertProblem(r, 413);
+  assert.equal(await subject('BIG1'), undefined);
 });

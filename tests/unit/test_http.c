@@ -211,6 +211,9 @@ static int setup(void **state)
 	cfg.threads = 2;
 	cfg.write_threads = 2; /* every POST of the tests goes through them */
 	cfg.max_body = MAX_BODY;
+	cfg.upload_suffix = "/import";
+	cfg.max_upload = 8 * MAX_BODY;
+	cfg.max_bodies = 12 * MAX_BODY;
 	cfg.static_root = fx.root;
 	cfg.access_log = test_access_log;
 	cfg.access_log_cls = &fx;
@@ -758,6 +761,89 @@ static void test_too_large_chunked(void **state)
 	client_close(&c);
 }
 
+/*
+ * Uploads (paths ending in cfg.upload_suffix) may bring larger bodies than
+ * other requests; all the bodies held at once have a budget, beyond which
+ * a request is answered 503 with Retry-After, and which a finished request
+ * gives back.
+ */
+static void test_upload_limits(void **state)
+{
+	struct client a, b;
+	struct reply r;
+	char body[8 * MAX_BODY];
+	json_t *j;
+
+	memset(body, 'u', sizeof(body));
+	assert_int_equal(client_open(&a, fx.port), 0);
+	client_sendf(&a, "POST /t/echo/import HTTP/1.1\r\nHost: x\r\n"
+		     "Content-Length: %d\r\n\r\n", 5 * MAX_BODY);
+	client_send(&a, body, 5 * MAX_BODY);
+	assert_int_equal(read_reply(&a, &r, 0), 0);
+	assert_int_equal(r.status, 200);
+	j = reply_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(j, "body_len")), 5 * MAX_BODY);
+	json_decref(j);
+	reply_release(&r);
+	client_close(&a);
+
+	/* the same body elsewhere is too large, as is a larger upload */
+	assert_int_equal(client_open(&a, fx.port), 0);
+	client_sendf(&a, "POST /t/echo HTTP/1.1\r\nHost: x\r\n"
+		     "Content-Length: %d\r\n\r\n", 5 * MAX_BODY);
+	assert_int_equal(read_reply(&a, &r, 0), 0);
+	assert_problem(&r, 413);
+	reply_release(&r);
+	client_close(&a);
+	assert_int_equal(client_open(&a, fx.port), 0);
+	client_sendf(&a, "POST /t/echo/import HTTP/1.1\r\nHost: x\r\n"
+		     "Content-Length: %d\r\n\r\n", 8 * MAX_BODY + 1);
+	assert_int_equal(read_reply(&a, &r, 0), 0);
+	assert_problem(&r, 413);
+	reply_release(&r);
+	client_close(&a);
+
+	/* one upload on its way holds 8 of the 12 KiB: a second is refused */
+	assert_int_equal(client_open(&a, fx.port), 0);
+	client_sendf(&a, "POST /t/echo/import HTTP/1.1\r\nHost: x\r\n"
+		     "Content-Length: %d\r\n\r\n", 8 * MAX_BODY);
+	client_send(&a, body, 100);
+	usleep(50000);
+	assert_int_equal(client_open(&b, fx.port), 0);
+	client_sendf(&b, "POST /t/echo/import HTTP/1.1\r\nHost: x\r\n"
+		     "Content-Length: %d\r\n\r\n", 6 * MAX_BODY);
+	assert_int_equal(read_reply(&b, &r, 0), 0);
+	assert_problem(&r, 503);
+	assert_non_null(reply_header(&r, "Retry-After"));
+	reply_release(&r);
+	client_close(&b);
+	/* a chunked one too, once it has sent more than is left */
+	assert_int_equal(client_open(&b, fx.port), 0);
+	client_sendf(&b, "POST /t/echo/import HTTP/1.1\r\nHost: x\r\n"
+		     "Transfer-Encoding: chunked\r\n\r\n%x\r\n", 6 * MAX_BODY);
+	client_send(&b, body, 6 * MAX_BODY);
+	client_sendf(&b, "\r\n0\r\n\r\n");
+	assert_int_equal(read_reply(&b, &r, 0), 0);
+	assert_problem(&r, 503);
+	reply_release(&r);
+	client_close(&b);
+	/* the first completes; then there is room again */
+	client_send(&a, body + 100, 8 * MAX_BODY - 100);
+	assert_int_equal(read_reply(&a, &r, 0), 0);
+	assert_int_equal(r.status, 200);
+	reply_release(&r);
+	client_close(&a);
+	usleep(50000); /* the completion callback gives the budget back */
+	assert_int_equal(client_open(&b, fx.port), 0);
+	client_sendf(&b, "POST /t/echo/import HTTP/1.1\r\nHost: x\r\n"
+		     "Content-Length: %d\r\n\r\n", 6 * MAX_BODY);
+	client_send(&b, body, 6 * MAX_BODY);
+	assert_int_equal(read_reply(&b, &r, 0), 0);
+	assert_int_equal(r.status, 200);
+	reply_release(&r);
+	client_close(&b);
+}
+
 static void test_problem(void **state)
 {
 	struct reply r;
@@ -1106,6 +1192,7 @@ int main(void)
 		cmocka_unit_test(test_static_refusals),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_write_threads),
+		cmocka_unit_test(test_upload_limits),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, setup, teardown);

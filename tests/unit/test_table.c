@@ -1081,7 +1081,8 @@ static void put_le32(char *p, uint32_t v)
 }
 
 /*
- * A styles part that inflates to just over the limit: elements with 8 MB of
+ * A styles part that inflates to just over the absolute cap (so over the
+ * budget of any archive's size, here ~1 MB): elements with 8 MB of
  * blanks between them (libxml2 streams through them without growing a
  * node past its own 10 MB limit).  First with honest sizes in the zip
  * directory (refused at open from the directory), then with the sizes
@@ -1112,8 +1113,9 @@ static void test_xlsx_zip_bomb(void **state)
 	assert_int_equal(zip_close(za), 0);
 	free(unit);
 
-	assert_true(table_reader_open(path, &r, &err) < 0);
-	assert_contains(err.buf, "xl/styles.xml inflates to more than 512 MiB");
+	assert_int_equal(table_reader_open(path, &r, &err), TABLE_ELIMIT);
+	assert_contains(err.buf, "xl/styles.xml 解压后超过");
+	assert_contains(err.buf, "疑为压缩炸弹");
 	strbuf_reset(&err);
 
 	assert_int_equal(strbuf_read_file(&zip, path), 0);
@@ -1128,9 +1130,9 @@ static void test_xlsx_zip_bomb(void **state)
 		}
 	}
 	assert_int_equal(patched, 2);
-	assert_true(table_reader_open_mem(zip.buf, zip.len, TABLE_XLSX, &r,
-					  &err) < 0);
-	assert_contains(err.buf, "the workbook inflates to more than 512 MiB");
+	assert_int_equal(table_reader_open_mem(zip.buf, zip.len, TABLE_XLSX, &r,
+					       &err), TABLE_ELIMIT);
+	assert_contains(err.buf, "工作簿解压后超过");
 	free(path);
 	strbuf_release(&err);
 	strbuf_release(&zip);
@@ -1157,6 +1159,208 @@ static void test_xlsx_too_many_entries(void **state)
 	assert_true(table_reader_open(path, &r, &err) < 0);
 	assert_contains(err.buf, "entries");
 	free(path);
+	strbuf_release(&err);
+}
+
+
+/* ---- budgets: small files that would expand a lot ---- */
+
+/* `n` copies of `unit` between `head` and `tail` (malloc'd). */
+static char *repeat(const char *head, const char *unit, size_t n, const char *tail)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, ul = strlen(unit);
+
+	strbuf_addstr(&sb, head);
+	strbuf_grow(&sb, ul * n + strlen(tail));
+	for (i = 0; i < n; i++)
+		strbuf_add(&sb, unit, ul);
+	strbuf_addstr(&sb, tail);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* A workbook (deflated, as Excel writes them) read from memory to the end. */
+static int read_all_mem(const char *sheet, const char *sst, struct strbuf *err,
+			size_t *zip_len)
+{
+	const char *names[] = { "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml" };
+	const char *texts[] = { sheet, sst ? sst : "" };
+	char *path = make_zip("budget.xlsx", sst ? 2 : 1, names, texts);
+	struct strbuf zip = STRBUF_INIT;
+	struct table_reader *r = NULL;
+	struct table_row row;
+	int ret;
+
+	assert_int_equal(strbuf_read_file(&zip, path), 0);
+	*zip_len = zip.len;
+	ret = table_reader_open_mem(zip.buf, zip.len, TABLE_XLSX, &r, err);
+	if (ret == 0) {
+		while ((ret = table_reader_next(r, &row, err)) == 1)
+			;
+		table_reader_free(r);
+	}
+	unlink(path);
+	free(path);
+	strbuf_release(&zip);
+	return ret;
+}
+
+static void test_budget_of(void **state)
+{
+	const struct table_budget b = { 100, 10, 1000 };
+
+	assert_int_equal(table_budget_of(&b, 0), 100);
+	assert_int_equal(table_budget_of(&b, 50), 600);
+	assert_int_equal(table_budget_of(&b, 90), 1000);
+	assert_int_equal(table_budget_of(&b, 1000000), 1000);
+	assert_int_equal(table_budget_of(&b, (size_t)-1), 1000); /* no overflow */
+}
+
+/*
+ * The issue's file: millions of tiny shared strings deflate to almost
+ * nothing; the table would take far more memory than the file.  1 M of
+ * them (17 MB of XML in a ~20 KB archive) are refused at open by count;
+ * 2 M already by the size the zip directory gives the part.
+ */
+static void test_xlsx_budget_sst_count(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *sst = repeat("<sst>", "<si><t>a</t></si>", 1000000, "</sst>");
+	size_t len;
+
+	assert_int_equal(read_all_mem(SHEET_HEAD "<sheetData/></worksheet>", sst, &err, &len),
+			 TABLE_ELIMIT);
+	assert_true(len < 100 * 1024);
+	assert_contains(err.buf, "共享字符串超过");
+	assert_contains(err.buf, "拒绝读取");
+	free(sst);
+	strbuf_reset(&err);
+
+	sst = repeat("<sst>", "<si><t>a</t></si>", 2000000, "</sst>");
+	assert_int_equal(read_all_mem(SHEET_HEAD "<sheetData/></worksheet>", sst, &err, &len),
+			 TABLE_ELIMIT);
+	assert_contains(err.buf, "xl/sharedStrings.xml 解压后超过");
+	free(sst);
+	strbuf_release(&err);
+}
+
+/* Fewer, longer strings: refused by bytes. */
+static void test_xlsx_budget_sst_bytes(void **state)
+{
+	struct strbuf err = STRBUF_INIT, unit = STRBUF_INIT;
+	char *sst;
+	size_t len, i;
+
+	strbuf_addstr(&unit, "<si><t>");
+	for (i = 0; i < 100000; i++)
+		strbuf_addch(&unit, 'a' + (char)(i % 7));
+	strbuf_addstr(&unit, "</t></si>");
+	sst = repeat("<sst>", unit.buf, 150, "</sst>"); /* 15 MB */
+	assert_int_equal(read_all_mem(SHEET_HEAD "<sheetData/></worksheet>", sst, &err, &len),
+			 TABLE_ELIMIT);
+	assert_contains(err.buf, "共享字符串共超过");
+	free(sst);
+	strbuf_release(&unit);
+	strbuf_release(&err);
+}
+
+/* Millions of empty cells: refused while reading, by count. */
+static void test_xlsx_budget_cells(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *row = repeat("<row>", "<c/>", 1000, "</row>");
+	char *sheet = repeat(SHEET_HEAD "<sheetData>", row, 3000, "</sheetData></worksheet>");
+	size_t len;
+
+	assert_int_equal(read_all_mem(sheet, NULL, &err, &len), TABLE_ELIMIT);
+	assert_contains(err.buf, "个单元格");
+	assert_contains(err.buf, "拒绝读取");
+	free(row);
+	free(sheet);
+	strbuf_release(&err);
+}
+
+/* One long shared string named by cell after cell: refused by output. */
+static void test_xlsx_budget_output(void **state)
+{
+	struct strbuf err = STRBUF_INIT, sst = STRBUF_INIT;
+	char *row = repeat("<row>", "<c t=\"s\"><v>0</v></c>", 200, "</row>");
+	char *sheet = repeat(SHEET_HEAD "<sheetData>", row, 100, "</sheetData></worksheet>");
+	size_t len, i;
+
+	strbuf_addstr(&sst, "<sst><si><t>");
+	for (i = 0; i < 100000; i++)
+		strbuf_addch(&sst, 'a' + (char)(i % 7));
+	strbuf_addstr(&sst, "</t></si></sst>");
+	/* 2 GB of cell text from a file of a few hundred KB */
+	assert_int_equal(read_all_mem(sheet, sst.buf, &err, &len), TABLE_ELIMIT);
+	assert_contains(err.buf, "表格内容共超过");
+	free(row);
+	free(sheet);
+	strbuf_release(&sst);
+	strbuf_release(&err);
+}
+
+/* Rows and columns without r="" stop at Excel's limits too. */
+static void test_xlsx_rows_cols_without_refs(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *row = repeat("<row>", "<c/>", 16385, "</row>");
+	char *sheet = repeat(SHEET_HEAD "<sheetData>", row, 1, "</sheetData></worksheet>");
+	size_t len;
+
+	assert_int_equal(read_all_mem(sheet, NULL, &err, &len), -1);
+	assert_contains(err.buf, "超过 16384 列");
+	free(sheet);
+	strbuf_reset(&err);
+	sheet = repeat(SHEET_HEAD "<sheetData>", "<row/>", TABLE_XLSX_ROWS_MAX + 1,
+		       "</sheetData></worksheet>");
+	assert_int_equal(read_all_mem(sheet, NULL, &err, &len), -1);
+	assert_contains(err.buf, "超过 1048576 行");
+	free(row);
+	free(sheet);
+	strbuf_release(&err);
+}
+
+/* Real workbooks stay well within every budget: the project's own export. */
+static void test_xlsx_budget_real_workbook(void **state)
+{
+	const char *cells[8] = { "信访编号", "登记日期", "主要诉求", "人数", "涉及主体",
+				 "信访人姓名", "联系电话", "备注" };
+	struct table_writer *w = NULL;
+	struct table_reader *r = NULL;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	struct table_row row;
+	char no[32], day[16], text[128], phone[16];
+	size_t i, rows = 0;
+	int ret;
+
+	assert_int_equal(table_writer_open_mem(TABLE_XLSX, NULL, &w, &err), 0);
+	assert_int_equal(table_writer_row(w, cells, 8, &err), 0);
+	for (i = 0; i < 20000; i++) {
+		snprintf(no, sizeof(no), "XF%08zu", i);
+		snprintf(day, sizeof(day), "2023-%02zu-%02zu", 1 + i % 12, 1 + i % 28);
+		snprintf(text, sizeof(text), "诉求：第%zu号，同上", i % 50);
+		snprintf(phone, sizeof(phone), "138%08zu", i * 7919 % 100000000);
+		cells[0] = no;
+		cells[1] = day;
+		cells[2] = text;
+		cells[3] = "1";
+		cells[4] = "V1";
+		cells[5] = "张三";
+		cells[6] = phone;
+		cells[7] = i % 3 ? "" : "无";
+		assert_int_equal(table_writer_row(w, cells, 8, &err), 0);
+	}
+	assert_int_equal(table_writer_close_mem(w, &out, &err), 0);
+	assert_int_equal(table_reader_open_mem(out.buf, out.len, TABLE_XLSX, &r, &err), 0);
+	while ((ret = table_reader_next(r, &row, &err)) == 1)
+		rows++;
+	assert_int_equal(ret, 0);
+	assert_int_equal(rows, 20001);
+	assert_int_equal(table_reader_size(r), out.len);
+	table_reader_free(r);
+	strbuf_release(&out);
 	strbuf_release(&err);
 }
 
@@ -1190,6 +1394,13 @@ int main(void)
 		cmocka_unit_test(test_xlsx_not_a_workbook),
 		cmocka_unit_test(test_xlsx_zip_bomb),
 		cmocka_unit_test(test_xlsx_too_many_entries),
+		cmocka_unit_test(test_budget_of),
+		cmocka_unit_test(test_xlsx_budget_sst_count),
+		cmocka_unit_test(test_xlsx_budget_sst_bytes),
+		cmocka_unit_test(test_xlsx_budget_cells),
+		cmocka_unit_test(test_xlsx_budget_output),
+		cmocka_unit_test(test_xlsx_rows_cols_without_refs),
+		cmocka_unit_test(test_xlsx_budget_real_workbook),
 	};
 
 	return cmocka_run_group_tests_name("table", tests, setup, teardown);
