@@ -130,7 +130,8 @@ void api_denial_audit(struct call *c, const char **seg, int nseg)
 
 	if (!c->app->denials || !c->refused)
 		return;
-	if (status != 403 && !(status == 404 && nseg >= 2 && sensitive_404(seg + 2, nseg - 2)))
+	if (status != 403 && !(status == 404 && nseg >= 3 && !strcmp(seg[1], "v1") &&
+			       sensitive_404(seg + 2, nseg - 2)))
 		return;
 	if (c->authed && c->sess.actor.username)
 		strbuf_addf(&key, "u:%s", user);

@@ -434,6 +434,27 @@ static void test_forged_anchor(void **state)
 	strbuf_release(&err);
 }
 
+/* The audit key: derived, stable, apart from the keys it comes from. */
+static void test_audit_key(void **state)
+{
+	unsigned char k1[CRYPTO_KEY_BYTES], k2[CRYPTO_KEY_BYTES];
+	struct crypto_keys none = CRYPTO_KEYS_INIT;
+	struct strbuf m1 = STRBUF_INIT, m2 = STRBUF_INIT;
+
+	assert_int_equal(crypto_audit_key(&g_keys, k1), 0);
+	assert_int_equal(crypto_audit_key(&g_keys, k2), 0);
+	assert_memory_equal(k1, k2, sizeof(k1));
+	assert_memory_not_equal(k1, g_keys.aead, sizeof(k1));
+	assert_memory_not_equal(k1, g_keys.index, sizeof(k1));
+	assert_int_equal(crypto_audit_key(&none, k2), -1);
+	mac_hex(k1, "abc", 3, &m1);
+	mac_hex(k1, "abd", 3, &m2);
+	assert_int_equal(m1.len, 64);
+	assert_string_not_equal(m1.buf, m2.buf);
+	strbuf_release(&m1);
+	strbuf_release(&m2);
+}
+
 /* ---- the switch-over of an old chain (migration 010) ---- */
 
 /* Rows written the old way: plain SHA-256, as before migration 010. */
@@ -629,6 +650,7 @@ int main(void)
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_audit_key),
 	};
 	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT;
 	const char *tmp = getenv("TMPDIR");
