@@ -187,6 +187,23 @@ test('a grid user refused several endpoints leaves one audit row each; the audit
   assert.equal(v.json.ok, true, v.text);
 });
 
+test('a refusal met inside a write\'s own transaction, rolled back, is audited all the same', async () => {
+  const west = await as('west');
+  const office = await as('office');
+  const v1 = (await office.get('/api/v1/subjects?code=V1')).json.items[0];
+  // east's village: out of west's scope, so it reads as missing, from inside the write
+  const p = await west.patch(`/api/v1/subjects/${v1.id}`, { name: '改名', rev: v1.rev });
+  assert.equal(p.status, 404, p.text);
+  const rv = await west.post(`/api/v1/subjects/${v1.id}/reveal`, { field: 'contact_phone', reason: '核实身份' });
+  assert.ok([403, 404].includes(rv.status), rv.text);
+  assert.equal((await office.get(`/api/v1/subjects/${v1.id}`)).json.name, v1.name, 'nothing changed');
+  const rows = await denied(await as('auditor'), 'west');
+  assert.deepEqual(rows.map((x) => [x.object, x.outcome]), [
+    [`PATCH /api/v1/subjects/${v1.id}`, '404'],
+    [`POST /api/v1/subjects/${v1.id}/reveal`, String(rv.status)],
+  ]);
+});
+
 test('a flood of refusals writes a bounded number of rows, then one row of how many were not', async () => {
   const east = await as('east');
   const auditor = await as('auditor');
