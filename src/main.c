@@ -175,6 +175,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		die("bad port %d", port);
 	if (!cfg.tls_cert_pem_path != !cfg.tls_key_pem_path)
 		die("--tls-cert and --tls-key go together");
+	if (jcfg.anchor_dir && access(jcfg.anchor_dir, W_OK))
+		die("--anchor-dir %s: %s", jcfg.anchor_dir, strerror(errno));
 	cfg.tls = app.tls = cfg.tls_cert_pem_path != NULL;
 	/*
 	 * The epoll threads answer reads; a slow one (an export) holds up the
@@ -217,8 +219,6 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	if (api_init(&app, &err))
 		die("%s", err.buf);
 	http_server_block_signals();
-	if (jcfg.anchor_dir && access(jcfg.anchor_dir, W_OK))
-		die("--anchor-dir %s: %s", jcfg.anchor_dir, strerror(errno));
 	jcfg.every_minute = api_denials_flush;
 	jcfg.arg = &app;
 	jobs = jobs_start(app.pool, &jcfg, &err);
@@ -233,6 +233,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	http_server_wait_signal();
 	http_server_stop(srv);
 	jobs_stop(jobs);
+	api_denials_flush_all(&app);
 	api_release(&app);
 	group_commit_free(app.writes);
 	db_close(writer);
@@ -487,6 +488,8 @@ static int cmd_audit(struct globals *g, int argc, char **argv)
 			die("%s", err.buf);
 		if (rc > 0) {
 			fprintf(stderr, "sanling: audit anchor REFUSED: %s\n", err.buf);
+			strbuf_release(&err);
+			db_close(db);
 			return 2;
 		}
 	}
@@ -496,6 +499,7 @@ static int cmd_audit(struct globals *g, int argc, char **argv)
 		die("%s", err.buf);
 	if (rc > 0) {
 		fprintf(stderr, "sanling: audit log BROKEN at row %" PRId64 ": %s\n", bad, err.buf);
+		strbuf_release(&err);
 		return 2;
 	}
 	if (anchor_path)

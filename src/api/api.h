@@ -45,6 +45,8 @@ void api_release(struct app *app);
  * by one.
  */
 void api_denials_flush(void *app);
+/* The same for every window, ended or not: at shutdown, after the last request. */
+void api_denials_flush_all(struct app *app);
 
 /* The request handler given to http_server_start(); `ctx` is the app. */
 void api_handle(struct http_request *req, struct http_response *res, void *ctx);

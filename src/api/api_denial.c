@@ -7,7 +7,7 @@
  * Refusals over the limit are only counted, and one row "denied.dropped"
  * per user and minute says how many were not recorded one by one: at the
  * user's next refusal after that minute, or at the scheduler's next minute
- * (api_denials_flush()).
+ * (api_denials_flush()), or at shutdown (api_denials_flush_all()).
  *
  * Called once per request, after it has been answered and its own
  * transaction (if any) is over, so the row is written even though the
@@ -172,6 +172,12 @@ void api_denials_flush(void *arg)
 
 	if (app->denials)
 		ratelimit_sweep(app->denials, time_now(), flush_one, app);
+}
+
+void api_denials_flush_all(struct app *app)
+{
+	if (app->denials)
+		ratelimit_sweep(app->denials, INT64_MAX / 2, flush_one, app);
 }
 
 struct ratelimit *api_denials_new(void)

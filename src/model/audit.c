@@ -344,8 +344,11 @@ int audit_verify_anchor(struct db *db, const struct audit_anchor *anchor, int64_
 	/* Rows deleted from the end show as a head ahead of the last row. */
 	if (h.seq != n || strcmp(h.hash.buf, last.buf)) {
 		*bad_seq = n + 1;
-		strbuf_addf(err, "审计记录末尾缺失：应有 %" PRId64 " 条，实有 %" PRId64 " 条",
-			    h.seq, n);
+		if (h.seq != n)
+			strbuf_addf(err, "审计记录末尾缺失：应有 %" PRId64 " 条，实有 %" PRId64 " 条",
+				    h.seq, n);
+		else
+			strbuf_addf(err, "审计链头与第 %" PRId64 " 条记录不符：链头被改动", n);
 		ret = 1;
 		goto cleanup;
 	}
