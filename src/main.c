@@ -39,8 +39,9 @@ static const char usage[] =
 	"\n"
 	"  init                          create or migrate the database and the key file\n"
 	"  serve [--port N] [--bind ADDR] [--threads N] [--write-threads N] [--web DIR] [--access-log]\n"
-	"        [--tls-cert PEM --tls-key PEM]\n"
-	"                                serve the API and the web application\n"
+	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR]\n"
+	"                                serve the API and the web application (DIR: the audit\n"
+	"                                chain's daily anchor)\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
 	"                                add an account; the password is read from standard input\n"
 	"  user passwd NAME              set a password (from standard input), to be changed at login\n"
@@ -49,7 +50,9 @@ static const char usage[] =
 	"  import KIND FILE [--keep-good]  import a list (.csv or .xlsx)\n"
 	"  export KIND FILE              export a list (.csv or .xlsx)\n"
 	"  template KIND FILE            write the empty import template of a list\n"
-	"  audit verify                  check the audit log's hash chain\n"
+	"  audit verify [--anchor FILE]  check the audit log's keyed chain (and that it still\n"
+	"                                reaches the head recorded in FILE)\n"
+	"  audit anchor [-o FILE]        write the chain's current head, signed, to FILE (or print it)\n"
 	"  gen demo [--demo-passwords]   load the demo district\n"
 	"  gen scale --counties N [--seed S]   N districts of generated data (benchmarks)\n"
 	"  figures --through YYYY-MM [--json]   the report figures (all districts)\n"
@@ -90,25 +93,40 @@ static int is_pg(const char *url)
 	return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
 }
 
-static struct db *open_db(const struct globals *g)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct db *db = db_open(g->db_url, &err);
-
-	if (!db)
-		die("cannot open %s: %s", is_pg(g->db_url) ? "the PostgreSQL database" : g->db_url,
-		    err.buf);
-	if (db_migrate(db, &err))
-		die("migration failed: %s", err.buf);
-	return db;
-}
-
 static void load_keys(const struct globals *g, struct crypto_keys *keys, int create)
 {
 	struct strbuf err = STRBUF_INIT;
 
 	if (crypto_keys_load(keys, g->key_path, create, &err))
 		die("%s", err.buf);
+}
+
+/*
+ * Open and migrate the database.  The key file is read first (created when
+ * `create_key`), since the audit chain is keyed with it and migration 011
+ * switches an old chain over with it.
+ */
+static struct db *open_db_key(const struct globals *g, int create_key)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct db *db;
+
+	load_keys(g, &keys, create_key);
+	audit_use_keys(&keys);
+	crypto_keys_release(&keys);
+	db = db_open(g->db_url, &err);
+	if (!db)
+		die("cannot open %s: %s", is_pg(g->db_url) ? "the PostgreSQL database" : g->db_url,
+		    err.buf);
+	if (audit_migrate(db, &err))
+		die("migration failed: %s", err.buf);
+	return db;
+}
+
+static struct db *open_db(const struct globals *g)
+{
+	return open_db_key(g, 1);
 }
 
 static int cmd_init(struct globals *g, int argc, char **argv)
@@ -130,9 +148,11 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' }, { "web", required_argument, NULL, 'w' },
 		{ "access-log", no_argument, NULL, 'a' }, { "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
-		{ "write-threads", required_argument, NULL, 'W' }, { NULL, 0, NULL, 0 },
+		{ "write-threads", required_argument, NULL, 'W' },
+		{ "anchor-dir", required_argument, NULL, 'A' }, { NULL, 0, NULL, 0 },
 	};
 	struct http_config cfg = { 0 };
+	struct jobs_config jcfg = { 0 };
 	struct app app;
 	struct strbuf err = STRBUF_INIT;
 	struct http_server *srv;
@@ -154,6 +174,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		case 'a': cfg.access_log = http_access_log_stderr; break;
 		case 'c': cfg.tls_cert_pem_path = optarg; break;
 		case 'k': cfg.tls_key_pem_path = optarg; break;
+		case 'A': jcfg.anchor_dir = optarg; break;
 		default: die("%s", usage);
 		}
 	}
@@ -161,6 +182,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		die("bad port %d", port);
 	if (!cfg.tls_cert_pem_path != !cfg.tls_key_pem_path)
 		die("--tls-cert and --tls-key go together");
+	if (jcfg.anchor_dir && access(jcfg.anchor_dir, W_OK))
+		die("--anchor-dir %s: %s", jcfg.anchor_dir, strerror(errno));
 	cfg.tls = app.tls = cfg.tls_cert_pem_path != NULL;
 	/*
 	 * The epoll threads answer reads; a slow one (an export) holds up the
@@ -211,7 +234,9 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	if (api_init(&app, &err))
 		die("%s", err.buf);
 	http_server_block_signals();
-	jobs = jobs_start(app.pool, &err);
+	jcfg.every_minute = api_denials_flush;
+	jcfg.arg = &app;
+	jobs = jobs_start(app.pool, &jcfg, &err);
 	if (!jobs)
 		die("%s", err.buf);
 	srv = http_server_start(&cfg, api_handle, &app, &err);
@@ -223,6 +248,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	http_server_wait_signal();
 	http_server_stop(srv);
 	jobs_stop(jobs);
+	api_denials_flush_all(&app);
 	api_release(&app);
 	session_use_writer(NULL);
 	group_commit_free(app.writes);
@@ -282,7 +308,7 @@ static int cmd_user(struct globals *g, int argc, char **argv)
 		die("%s", usage);
 	sub = argv[1];
 	name = argv[2];
-	db = open_db(g);
+	db = open_db_key(g, !strcmp(sub, "add"));
 	actor_system(&sys);
 	if (!strcmp(sub, "passwd")) {
 		pw = read_password();
@@ -465,14 +491,51 @@ static int cmd_export(struct globals *g, int argc, char **argv, int template_onl
 static int cmd_audit(struct globals *g, int argc, char **argv)
 {
 	struct strbuf err = STRBUF_INIT;
+	struct audit_anchor anchor;
+	const char *anchor_path = NULL, *out_path = NULL;
 	int64_t rows = 0, bad = 0;
 	struct db *db;
-	int rc;
+	int rc, i;
 
-	if (argc != 2 || strcmp(argv[1], "verify"))
+	if (argc < 2 || (strcmp(argv[1], "verify") && strcmp(argv[1], "anchor")))
 		die("%s", usage);
-	db = open_db(g);
-	rc = audit_verify(db, &rows, &bad, &err);
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[1], "verify") && !strcmp(argv[i], "--anchor") && i + 1 < argc)
+			anchor_path = argv[++i];
+		else if (!strcmp(argv[1], "anchor") && !strcmp(argv[i], "-o") && i + 1 < argc)
+			out_path = argv[++i];
+		else
+			die("%s", usage);
+	}
+	db = open_db_key(g, 0);
+	if (!strcmp(argv[1], "anchor")) {
+		if (audit_anchor_take(db, &anchor, &err))
+			die("%s", err.buf);
+		db_close(db);
+		if (!out_path) {
+			audit_anchor_json(&anchor, &err);
+			fputs(err.buf, stdout);
+		} else {
+			if (audit_anchor_write(&anchor, out_path, &err))
+				die("%s", err.buf);
+			printf("audit anchor: row %" PRId64 " at %s written to %s\n", anchor.seq,
+			       anchor.at, out_path);
+		}
+		strbuf_release(&err);
+		return 0;
+	}
+	if (anchor_path) {
+		rc = audit_anchor_read(anchor_path, &anchor, &err);
+		if (rc < 0)
+			die("%s", err.buf);
+		if (rc > 0) {
+			fprintf(stderr, "sanling: audit anchor REFUSED: %s\n", err.buf);
+			strbuf_release(&err);
+			db_close(db);
+			return 2;
+		}
+	}
+	rc = audit_verify_anchor(db, anchor_path ? &anchor : NULL, &rows, &bad, &err);
 	db_close(db);
 	if (rc < 0)
 		die("%s", err.buf);
@@ -481,8 +544,12 @@ static int cmd_audit(struct globals *g, int argc, char **argv)
 		strbuf_release(&err);
 		return 2;
 	}
+	if (anchor_path)
+		printf("audit log intact: %" PRId64 " rows; reaches the anchor of %s (row %" PRId64
+		       ")\n", rows, anchor.at, anchor.seq);
+	else
+		printf("audit log intact: %" PRId64 " rows\n", rows);
 	strbuf_release(&err);
-	printf("audit log intact: %" PRId64 " rows\n", rows);
 	return 0;
 }
 
@@ -565,7 +632,7 @@ static int cmd_figures(struct globals *g, int argc, char **argv)
 	}
 	if (!through)
 		die("figures: --through YYYY-MM is required");
-	db = open_db(g);
+	db = open_db_key(g, 0);
 	actor_system(&sys);
 	model_error_init(&e);
 	if (figures_compute(db, &sys, through, NULL, &out, &e))
@@ -606,7 +673,7 @@ static int cmd_explain(struct globals *g, int argc, char **argv)
 		month = argv[3];
 	else
 		die("usage: sanling explain SUBJECT --month YYYY-MM");
-	db = open_db(g);
+	db = open_db_key(g, 0);
 	actor_system(&sys);
 	model_error_init(&e);
 	if (assess_explain(db, &sys, argv[1], month, &out, &e))
@@ -635,7 +702,7 @@ static int cmd_determine(struct globals *g, int argc, char **argv)
 	if (argc != 3 || strcmp(argv[1], "--through") || !month_valid(argv[2]))
 		die("usage: sanling determine --through YYYY-MM");
 	snprintf(jan, sizeof(jan), "%.4s-01", argv[2]);
-	db = open_db(g);
+	db = open_db_key(g, 0);
 	actor_system(&sys);
 	if (assess_refresh_all(db, &sys, jan, argv[2], &err))
 		die("determine: %s", err.buf);

@@ -16,6 +16,7 @@
 #include "api/openapi.h"
 #include "base/date.h"
 #include "base/log.h"
+#include "base/ratelimit.h"
 #include "base/validate.h"
 #include "db/db.h"
 #include "http/static.h"
@@ -57,6 +58,15 @@ void reply_json_text(struct call *c, unsigned status, struct strbuf *body)
 
 void reply_problem(struct call *c, unsigned status, const char *detail, const char *field)
 {
+	if (status == 403 || status == 404) {
+		/* kept for the audit of refusals, after the answer (api_denial.c) */
+		size_t n = detail ? strlen(detail) : 0;
+		char *copy = http_request_alloc(c->req, n + 1);
+
+		if (n)
+			memcpy(copy, detail, n);
+		c->refused = copy;
+	}
 	http_problem(c->res, status, NULL, detail, field);
 }
 
@@ -471,6 +481,7 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	c.db = db_pool_get(app->pool);
 	route(&c, seg, nseg);
 	db_rollback(c.db); /* nothing may stay open on a pooled connection */
+	api_denial_audit(&c, seg, nseg);
 	db_pool_put(app->pool, c.db);
 	session_release(&c.sess);
 }
@@ -483,6 +494,8 @@ int api_init(struct app *app, struct strbuf *err)
 
 	if (!app->max_json)
 		app->max_json = 256 * 1024;
+	if (!app->denials)
+		app->denials = api_denials_new();
 	app->health = http_cached_new(200, "application/json", health, sizeof(health) - 1,
 				      "no-store", err);
 	if (!app->health)
@@ -504,4 +517,6 @@ void api_release(struct app *app)
 	http_cached_free(app->health);
 	http_cached_free(app->openapi);
 	app->health = app->openapi = NULL;
+	ratelimit_free(app->denials);
+	app->denials = NULL;
 }

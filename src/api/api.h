@@ -20,6 +20,7 @@ struct group_commit;
 struct http_cached;
 struct http_request;
 struct http_response;
+struct ratelimit;
 struct strbuf;
 
 struct app {
@@ -31,11 +32,21 @@ struct app {
 	struct http_cached *health;   /* GET /api/v1/health, built once */
 	struct http_cached *openapi;  /* GET /api/v1/openapi.json, built once */
 	struct group_commit *writes;  /* every state-changing request goes through it */
+	struct ratelimit *denials;    /* refusals audited per user and minute (api_denial.c) */
 };
 
 /* Build the cached responses; 0 or -1 with `err`. */
 int api_init(struct app *app, struct strbuf *err);
 void api_release(struct app *app);
+
+/*
+ * The scheduler's minute work (jobs_config.every_minute; `app` is the app):
+ * the summaries of refusals that were over the limit and not audited one
+ * by one.
+ */
+void api_denials_flush(void *app);
+/* The same for every window, ended or not: at shutdown, after the last request. */
+void api_denials_flush_all(struct app *app);
 
 /* The request handler given to http_server_start(); `ctx` is the app. */
 void api_handle(struct http_request *req, struct http_response *res, void *ctx);

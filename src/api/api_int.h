@@ -20,6 +20,7 @@ struct call {
 	struct session sess;
 	int authed;
 	struct model_ctx mc;
+	const char *refused;	/* the detail of a 403 or 404 answer (request memory) */
 };
 
 /* Reply `body` (reference stolen) as JSON with `status`. */
@@ -38,6 +39,13 @@ int read_json_object(struct call *c, json_t **out);
 
 /* Query parameters as list parameters for the model, less `skip` (NULL: none). */
 void call_list_params(struct call *c, struct list_params *p, const char *skip);
+
+/*
+ * Audit the refusal the call answered with, if it is one that is audited
+ * (api_denial.c); once per request, after its own transaction.
+ */
+void api_denial_audit(struct call *c, const char **seg, int nseg);
+struct ratelimit *api_denials_new(void);
 
 /* Handlers by area: return 1 when they answered the route, 0 if not theirs. */
 int api_entity_route(struct call *c, const char **seg, int nseg);

@@ -1297,7 +1297,7 @@ static void fixed_paths(json_t *paths)
 	respond(op, "200", "一页审计日志，新的在前", ref("schemas", "AuditPage", ""));
 
 	op = add_op(paths, "/audit/verify", "get", "audit_verify", TAG_AUDIT, "校验审计链", 0, 0);
-	describe(op, "审计管理员：逐行校验哈希链，找出被改动、删除或插入的行");
+	describe(op, "审计管理员：逐行校验审计链（以密钥文件派生的密钥计算 MAC）与链头，找出被改动、删除、插入或重算的行");
 	respond(op, "200", "校验结果", ref("schemas", "AuditVerify", ""));
 	assess_paths(paths);
 }

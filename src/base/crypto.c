@@ -400,6 +400,26 @@ void random_token(struct strbuf *out, size_t nbytes)
 	sodium_memzero(chunk, sizeof(chunk));
 }
 
+int crypto_audit_key(const struct crypto_keys *k, unsigned char out[CRYPTO_KEY_BYTES])
+{
+	static const char ctx[crypto_kdf_CONTEXTBYTES] = { 'S', 'L', 'a', 'u', 'd', 'i', 't', '1' };
+
+	memset(out, 0, CRYPTO_KEY_BYTES);
+	if (!k || !k->loaded || crypto_init())
+		return -1;
+	return crypto_kdf_derive_from_key(out, CRYPTO_KEY_BYTES, 1, ctx, k->aead) ? -1 : 0;
+}
+
+void mac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data, size_t len,
+	     struct strbuf *out)
+{
+	unsigned char h[crypto_auth_BYTES];
+
+	crypto_init();
+	crypto_auth(h, data, len, key);
+	strbuf_addhex(out, h, sizeof(h));
+}
+
 void sha256_hex(const void *data, size_t len, struct strbuf *out)
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

@@ -5,7 +5,9 @@
  *    IETF) of single values, plus a keyed "blind index" (BLAKE2b) so that
  *    an encrypted ID number can still be looked up by equality;
  *  - passwords: argon2id hashes and a strength policy;
- *  - tokens and digests: random hex tokens, SHA-256, constant-time compare.
+ *  - tokens and digests: random hex tokens, SHA-256, constant-time compare;
+ *  - the audit chain's MAC: a subkey derived from the key file, and
+ *    HMAC-SHA-512-256 under it.
  *
  * The keys live in a key file outside the database, so that a copied
  * database (or backup) alone reveals no personal data.  This file is
@@ -126,6 +128,22 @@ int password_needs_rehash(const char *hash);
  * initialised: a server without randomness must not hand out tokens.
  */
 void random_token(struct strbuf *out, size_t nbytes);
+
+/*
+ * Derive the key of the audit chain's MACs from the key file's keys:
+ * crypto_kdf (BLAKE2b) of the first (AEAD) key, subkey 1, context
+ * "SLaudit1".  The key file keeps its format, and the subkey tells nothing
+ * about the key it comes from.  Returns 0, or -1 (`out` zeroed) when the
+ * keys are not loaded.
+ */
+int crypto_audit_key(const struct crypto_keys *k, unsigned char out[CRYPTO_KEY_BYTES]);
+
+/*
+ * Append HMAC-SHA-512-256 of the `len` bytes at `data` under the 32-byte
+ * `key`, as 64 lowercase hex characters.
+ */
+void mac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data, size_t len,
+	     struct strbuf *out);
 
 /* Append the SHA-256 of the `len` bytes at `data` as 64 hex characters. */
 void sha256_hex(const void *data, size_t len, struct strbuf *out);

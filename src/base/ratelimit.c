@@ -1,54 +1,150 @@
 /*
- * ratelimit.c: fixed-window counters per key (see ratelimit.h).  One mutex
- * around a small table: the things it limits are rare and human-paced.
+ * ratelimit.c: fixed windows per key in a small table scanned linearly
+ * (see ratelimit.h).  The table is a few hundred entries at most, so a scan
+ * costs less than the hash of a key would save; it is never allocated
+ * again after ratelimit_new().
  */
 #include "base/ratelimit.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
-int ratelimit_take(struct ratelimit *rl, uint64_t key, int64_t now, int limit)
-{
-	int64_t window = now / rl->seconds;
-	struct ratelimit_slot *s = &rl->slot[key % RATELIMIT_SLOTS];
-	int wait = 0;
+struct entry {
+	char key[96];		/* "" = free */
+	int64_t start;		/* its window: [start, start + window) */
+	int64_t count;		/* hits recorded in it */
+	int64_t dropped;	/* hits over the limit in it */
+};
 
-	pthread_mutex_lock(&rl->lock);
-	if (s->window != window || s->key != key) {
-		if (s->window == window && s->count >= limit) {
-			/* a live key holds the slot at its limit: collide on the safe side */
-			wait = (int)((window + 1) * rl->seconds - now);
-			goto done;
-		}
-		if (s->window != window || !s->count) {
-			s->key = key;
-			s->window = window;
-			s->count = 0;
-		}
-	}
-	if (s->count >= limit) {
-		wait = (int)((window + 1) * rl->seconds - now);
-		goto done;
-	}
-	s->count++;
-done:
-	pthread_mutex_unlock(&rl->lock);
-	return wait;
+struct ratelimit {
+	pthread_mutex_t lock;
+	int per_key, global, window;
+	int64_t global_start, global_count;
+	size_t n;
+	struct entry *e;	/* n entries; the last is "*", the shared one */
+};
+
+struct ratelimit *ratelimit_new(int per_key, int global, int window, size_t max_keys)
+{
+	struct ratelimit *rl = calloc(1, sizeof(*rl));
+
+	if (!rl)
+		abort();
+	if (max_keys < 2)
+		max_keys = 2;
+	rl->per_key = per_key;
+	rl->global = global;
+	rl->window = window > 0 ? window : 60;
+	rl->n = max_keys;
+	rl->e = calloc(max_keys, sizeof(*rl->e));
+	if (!rl->e)
+		abort();
+	strcpy(rl->e[max_keys - 1].key, "*");
+	pthread_mutex_init(&rl->lock, NULL);
+	return rl;
 }
 
-void ratelimit_reset(struct ratelimit *rl)
+void ratelimit_set_per_key(struct ratelimit *rl, int per_key)
 {
 	pthread_mutex_lock(&rl->lock);
-	memset(rl->slot, 0, sizeof(rl->slot));
+	rl->per_key = per_key;
 	pthread_mutex_unlock(&rl->lock);
 }
 
-uint64_t ratelimit_key(const char *s)
+void ratelimit_free(struct ratelimit *rl)
 {
-	uint64_t h = 1469598103934665603ull;
+	if (!rl)
+		return;
+	pthread_mutex_destroy(&rl->lock);
+	free(rl->e);
+	free(rl);
+}
 
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
+/* Hand out the ended window of `e` if it dropped hits; 1 when it did. */
+static int take_dropped(struct ratelimit *rl, struct entry *e, struct ratelimit_dropped *d)
+{
+	if (!e->dropped)
+		return 0;
+	memcpy(d->key, e->key, sizeof(d->key));
+	d->count = e->dropped;
+	d->since = e->start;
+	d->until = e->start + rl->window;
+	e->dropped = 0;
+	return 1;
+}
+
+static struct entry *find(struct ratelimit *rl, const char *key, int64_t now)
+{
+	struct entry *free_e = NULL;
+	size_t i;
+
+	for (i = 0; i + 1 < rl->n; i++) {
+		struct entry *e = &rl->e[i];
+
+		if (!strcmp(e->key, key))
+			return e;
+		/* a free entry, or one idle since its window ended with nothing owed */
+		if (!free_e && (!e->key[0] || (now >= e->start + rl->window && !e->dropped)))
+			free_e = e;
 	}
-	return h;
+	if (!free_e)
+		return &rl->e[rl->n - 1];
+	memset(free_e, 0, sizeof(*free_e));
+	memcpy(free_e->key, key, sizeof(free_e->key) - 1);
+	free_e->start = now;
+	return free_e;
+}
+
+int ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now,
+		  struct ratelimit_dropped *dropped)
+{
+	char k[96];
+	struct entry *e;
+	int ok;
+
+	memset(dropped, 0, sizeof(*dropped));
+	strncpy(k, key, sizeof(k) - 1);
+	k[sizeof(k) - 1] = '\0';
+	pthread_mutex_lock(&rl->lock);
+	e = find(rl, k, now);
+	if (now >= e->start + rl->window) {
+		take_dropped(rl, e, dropped);
+		e->start = now;
+		e->count = 0;
+	}
+	if (now >= rl->global_start + rl->window) {
+		rl->global_start = now;
+		rl->global_count = 0;
+	}
+	ok = e->count < rl->per_key && rl->global_count < rl->global;
+	if (ok) {
+		e->count++;
+		rl->global_count++;
+	} else {
+		e->dropped++;
+	}
+	pthread_mutex_unlock(&rl->lock);
+	return ok;
+}
+
+void ratelimit_sweep(struct ratelimit *rl, int64_t now,
+		     void (*cb)(void *arg, const struct ratelimit_dropped *d), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < rl->n; i++) {
+		struct ratelimit_dropped d;
+		int have = 0;
+
+		pthread_mutex_lock(&rl->lock);
+		if (rl->e[i].key[0] && now >= rl->e[i].start + rl->window) {
+			have = take_dropped(rl, &rl->e[i], &d);
+			if (i + 1 < rl->n)
+				rl->e[i].key[0] = '\0';
+		}
+		pthread_mutex_unlock(&rl->lock);
+		if (have)
+			cb(arg, &d);
+	}
 }

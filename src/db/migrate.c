@@ -4,6 +4,10 @@
  * not seen yet, each in its own transaction together with its row in
  * schema_migrations.
  *
+ * A migration may have a step in C (struct db_migration_hook), run in the
+ * same transaction right after its SQL: the caller supplies it, so that
+ * this layer knows nothing of what it does.
+ *
  * It never rolls a migration back and never edits one: a migration once
  * shipped is history, and a fix is a new file.
  */
@@ -49,9 +53,9 @@ static void utc_now(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Apply `f` unless recorded; in its own transaction. */
+/* Apply `f` unless recorded, with its hook if any; in its own transaction. */
 static int apply_one(struct db *db, const struct embedded_file *f,
-		     struct strbuf *err)
+		     const struct db_migration_hook *hooks, struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct db_stmt *st = NULL;
@@ -78,6 +82,13 @@ static int apply_one(struct db *db, const struct embedded_file *f,
 	rc = db_exec(db, sql.buf, err);
 	if (rc < 0)
 		goto cleanup;
+	for (; hooks && hooks->name; hooks++) {
+		if (strcmp(hooks->name, f->name))
+			continue;
+		rc = hooks->run(db, hooks->arg, err);
+		if (rc < 0)
+			goto cleanup;
+	}
 
 	utc_now(now, sizeof(now));
 	rc = db_prepare(db, "INSERT INTO schema_migrations (name, applied_at) "
@@ -105,8 +116,8 @@ cleanup:
 	return rc;
 }
 
-int db_migrate_files(struct db *db, const struct embedded_file *files,
-		     struct strbuf *err)
+int db_migrate_hooked(struct db *db, const struct embedded_file *files,
+		      const struct db_migration_hook *hooks, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
 	int rc;
@@ -130,9 +141,11 @@ int db_migrate_files(struct db *db, const struct embedded_file *files,
 		goto cleanup;
 	}
 
-	for (; files && files->name; files++) {
+	if (!files)
+		files = migrations;
+	for (; files->name; files++) {
 		strbuf_reset(&why);
-		rc = apply_one(db, files, &why);
+		rc = apply_one(db, files, hooks, &why);
 		if (rc < 0) {
 			if (err)
 				strbuf_addf(err, "migration %s: %s", files->name,
@@ -145,7 +158,13 @@ cleanup:
 	return rc;
 }
 
+int db_migrate_files(struct db *db, const struct embedded_file *files,
+		     struct strbuf *err)
+{
+	return db_migrate_hooked(db, files, NULL, err);
+}
+
 int db_migrate(struct db *db, struct strbuf *err)
 {
-	return db_migrate_files(db, migrations, err);
+	return db_migrate_hooked(db, migrations, NULL, err);
 }

@@ -1,5 +1,6 @@
 /*
- * jobs.c: the scheduler thread and the month close (see jobs.h).
+ * jobs.c: the scheduler thread, the month close and the daily audit anchor
+ * (see jobs.h).
  */
 #include "jobs/jobs.h"
 
@@ -8,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "assess/assess.h"
 #include "base/date.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "model/audit.h"
 #include "model/role.h"
 
 struct jobs {
@@ -23,6 +26,8 @@ struct jobs {
 	pthread_cond_t wake;
 	int stop;
 	char closed[8]; /* the last month closed */
+	char anchored[DATE_BUFSZ]; /* the last day anchored */
+	struct jobs_config cfg;
 };
 
 int jobs_month_close(struct db *db, const char *month, struct strbuf *err)
@@ -31,6 +36,43 @@ int jobs_month_close(struct db *db, const char *month, struct strbuf *err)
 
 	actor_system(&sys);
 	return assess_refresh_all(db, &sys, month, month, err);
+}
+
+int jobs_audit_anchor(struct db *db, const char *dir, const char *date, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct audit_anchor a;
+	int ret = -1;
+
+	strbuf_addf(&path, "%s/audit-anchor-%s.json", dir, date);
+	if (access(path.buf, F_OK) == 0) {
+		ret = 0;
+		goto cleanup;
+	}
+	if (audit_anchor_take(db, &a, err) || audit_anchor_write(&a, path.buf, err))
+		goto cleanup;
+	ret = 1;
+cleanup:
+	strbuf_release(&path);
+	return ret;
+}
+
+/* The day's anchor, if due; called without the lock. */
+static void anchor_due(struct jobs *j, const char *today)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db *db = db_pool_get(j->pool);
+	int rc = jobs_audit_anchor(db, j->cfg.anchor_dir, today, &err);
+
+	if (rc < 0)
+		log_error("audit anchor %s: %s", today, err.buf);
+	else if (rc > 0)
+		log_info("audit anchor: %s/audit-anchor-%s.json written", j->cfg.anchor_dir, today);
+	db_rollback(db);
+	db_pool_put(j->pool, db);
+	strbuf_release(&err);
+	if (rc >= 0)
+		memcpy(j->anchored, today, sizeof(j->anchored));
 }
 
 static void *run(void *arg)
@@ -60,6 +102,21 @@ static void *run(void *arg)
 			pthread_mutex_lock(&j->lock);
 			memcpy(j->closed, prev, sizeof(j->closed));
 		}
+		if (j->cfg.anchor_dir) {
+			char today[DATE_BUFSZ];
+
+			date_today_utc(today);
+			if (strcmp(j->anchored, today)) {
+				pthread_mutex_unlock(&j->lock);
+				anchor_due(j, today);
+				pthread_mutex_lock(&j->lock);
+			}
+		}
+		if (j->cfg.every_minute) {
+			pthread_mutex_unlock(&j->lock);
+			j->cfg.every_minute(j->cfg.arg);
+			pthread_mutex_lock(&j->lock);
+		}
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 60;
 		while (!j->stop && pthread_cond_timedwait(&j->wake, &j->lock, &until) != ETIMEDOUT)
@@ -69,13 +126,16 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct jobs *jobs_start(struct db_pool *pool, struct strbuf *err)
+struct jobs *jobs_start(struct db_pool *pool, const struct jobs_config *cfg,
+			struct strbuf *err)
 {
 	struct jobs *j = calloc(1, sizeof(*j));
 
 	if (!j)
 		abort();
 	j->pool = pool;
+	if (cfg)
+		j->cfg = *cfg;
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->wake, NULL);
 	if (pthread_create(&j->thread, NULL, run, j)) {

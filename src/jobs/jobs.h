@@ -17,8 +17,18 @@ struct strbuf;
 
 struct jobs;
 
-/* Start the scheduler thread on connections of `pool`.  NULL on failure. */
-struct jobs *jobs_start(struct db_pool *pool, struct strbuf *err);
+struct jobs_config {
+	const char *anchor_dir;		/* the daily audit anchors; NULL: none */
+	void (*every_minute)(void *arg);	/* NULL: none */
+	void *arg;
+};
+
+/*
+ * Start the scheduler thread on connections of `pool`, with `cfg` (may be
+ * NULL; its strings must outlive the scheduler).  NULL on failure.
+ */
+struct jobs *jobs_start(struct db_pool *pool, const struct jobs_config *cfg,
+			struct strbuf *err);
 /* Stop and join it (waits for a running job to finish).  NULL is a no-op. */
 void jobs_stop(struct jobs *j);
 
@@ -27,5 +37,12 @@ void jobs_stop(struct jobs *j);
  * determination of `month` (YYYY-MM) for every district.  0 or -1.
  */
 int jobs_month_close(struct db *db, const char *month, struct strbuf *err);
+
+/*
+ * The anchor of `date` (YYYY-MM-DD): the current head of the audit chain
+ * written to `dir`/audit-anchor-`date`.json unless that file exists.
+ * Returns 1 when written, 0 when it was there already, -1 with `err`.
+ */
+int jobs_audit_anchor(struct db *db, const char *dir, const char *date, struct strbuf *err);
 
 #endif

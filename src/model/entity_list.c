@@ -5,6 +5,7 @@
  * a row outside it.  Not here: writing (entity.c), files (entity_io.c).
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,14 @@
  * audited, and at most `personal_lookups_per_minute` (a setting of the
  * security administrator's, 6 unless set) a minute for each user.
  */
-static struct ratelimit personal_filters = RATELIMIT_INIT(60);
+static struct ratelimit *personal_filters;
+static pthread_once_t personal_filters_once = PTHREAD_ONCE_INIT;
+
+static void personal_filters_init(void)
+{
+	/* a minute's window per user; 512 users at once before they share a count */
+	personal_filters = ratelimit_new(6, 1 << 30, 60, 512);
+}
 
 struct param_check {
 	const struct entity_desc *ed;
@@ -129,7 +137,8 @@ static int personal_filter_check(const struct model_ctx *mc, const struct entity
 	struct strbuf fields = STRBUF_INIT, detail = STRBUF_INIT, action = STRBUF_INIT;
 	const char *reason = p ? p->get(p->ctx, "reason") : NULL;
 	size_t i;
-	int limit, wait, ret = 0;
+	struct ratelimit_dropped dropped;
+	int limit, ret = 0;
 
 	for (i = 0; p && i < ed->nfields; i++) {
 		const struct field_desc *fd = &ed->fields[i];
@@ -149,12 +158,15 @@ static int personal_filter_check(const struct model_ctx *mc, const struct entity
 	if ((ret = model_reason_check(e, reason)))
 		goto cleanup;
 	limit = model_setting(mc->db, "personal_lookups_per_minute", 6);
-	wait = ratelimit_take(&personal_filters, (uint64_t)mc->actor->user_id, time_now(), limit);
-	if (wait) {
+	pthread_once(&personal_filters_once, personal_filters_init);
+	ratelimit_set_per_key(personal_filters, limit);
+	strbuf_addf(&detail, "%" PRId64, mc->actor->user_id);
+	if (!ratelimit_hit(personal_filters, detail.buf, time_now(), &dropped)) {
 		ret = model_fail(e, MODEL_ELIMIT, NULL,
-				 "按个人信息查询过于频繁（每分钟最多 %d 次），请 %d 秒后再试", limit, wait);
+				 "按个人信息查询过于频繁（每分钟最多 %d 次），请稍后再试", limit);
 		goto cleanup;
 	}
+	strbuf_reset(&detail);
 	strbuf_addf(&detail, "filter=%s reason=%.*s", fields.buf, utf8_prefix(reason, 200), reason);
 	strbuf_addf(&action, "%s.reveal_filter", ed->name);
 	if (audit_append(mc->db, mc->actor, action.buf, ed->name, "ok", detail.buf, &e->msg))

@@ -46,10 +46,10 @@ export function freshDb() {
   return { db, key, dir, cli, cleanup: () => { drop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
-// Start `sanling serve` on a fresh (or given) database.
-export async function startServer({ env = {}, store } = {}) {
+// Start `sanling serve` on a fresh (or given) database; `args`: more options of serve.
+export async function startServer({ env = {}, store, args = [] } = {}) {
   const s = store || freshDb();
-  const proc = spawn(BIN, ['--db', s.db, '--key', s.key, 'serve', '--port', '0', '--threads', '2', '--web', join(s.dir, 'no-web')],
+  const proc = spawn(BIN, ['--db', s.db, '--key', s.key, 'serve', '--port', '0', '--threads', '2', '--web', join(s.dir, 'no-web'), ...args],
     { env: { ...process.env, SANLING_FAST_KDF: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });

@@ -793,7 +793,7 @@ static void open_fresh(void)
 	g_db = db_open(url, &err);
 	if (!g_db)
 		fail_msg("db_open %s: %s", url, err.buf);
-	if (db_migrate(g_db, &err))
+	if (audit_migrate(g_db, &err))
 		fail_msg("db_migrate: %s", err.buf);
 	strbuf_release(&err);
 }
@@ -2935,6 +2935,7 @@ int main(void)
 		fprintf(stderr, "keys: %s\n", err.buf);
 		return 1;
 	}
+	audit_use_keys(&g_keys);
 	failed += cmocka_run_group_tests_name("model/sqlite", tests, sqlite_group_setup, NULL);
 	g_pg_base = getenv("SANLING_TEST_PG");
 	if (g_pg_base && *g_pg_base) {

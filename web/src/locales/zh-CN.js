@@ -100,7 +100,7 @@ export default {
     noMonths: '还没有可认定的月份', publishedLocked: '本月已发布，结果已锁定',
   },
   audit: {
-    title: '审计日志', user: '用户', action: '操作', from: '开始日期', to: '结束日期', verify: '校验哈希链',
+    title: '审计日志', user: '用户', action: '操作', from: '开始日期', to: '结束日期', verify: '校验审计链',
     verifyOk: '审计链完整：共 {rows} 条记录，未发现篡改', verifyBad: '审计链校验失败：{detail}', seq: '序号', at: '时间',
     object: '对象', outcome: '结果', source: '来源地址', detailCol: '详情',
   },

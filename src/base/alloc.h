@@ -1,0 +1,55 @@
+/*
+ * alloc: memory for the whole program, and what happens when there is none.
+ *
+ * xmalloc() and its kin never return NULL.  When the C library has no
+ * memory to give, the allocator marks the calling thread as "in trouble",
+ * releases a reserve set aside at start (ALLOC_RESERVE bytes) and tries
+ * again; only when that fails too does it abort, as the last resort.  A
+ * thread in trouble finishes what it is doing on the reserve, but commits
+ * nothing (db_commit() refuses) and its request is answered 503: the work
+ * that met the shortage is undone, and the server goes on.  After the
+ * request the reserve is set aside again.  This is the "memory reserve"
+ * of long-running servers, in place of checking every allocation's result
+ * along every path (which git and redis do not do either: they die).
+ *
+ * For tests, the N-th allocation of a thread can be made to fail on
+ * purpose (alloc_fault_arm()): it takes the same path as a real failure —
+ * trouble, then the retry, which succeeds — so that a loop over N = 1, 2,
+ * … walks every allocation of a request, as SQLite's test_malloc does.
+ *
+ * jansson and SQLite allocate through these functions too (alloc_init()).
+ * libmicrohttpd, libpq and libsodium allocate for themselves.
+ */
+#ifndef SANLING_ALLOC_H
+#define SANLING_ALLOC_H
+
+#include <stddef.h>
+
+#define ALLOC_RESERVE (16u << 20)
+
+/* Set the reserve aside and route jansson's allocations here.  Once, at start. */
+void alloc_init(void);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * Did an allocation of this thread fail (really, or on purpose) since the
+ * last alloc_trouble_clear()?  Clearing also sets the reserve aside again
+ * if it was spent.
+ */
+int alloc_trouble(void);
+void alloc_trouble_clear(void);
+
+/*
+ * Tests: make the `n`-th allocation (1 = the next) of the calling thread
+ * fail; 0 disarms.  Returns how many allocations the thread made since the
+ * last arming (whether or not the fault was reached), so a loop knows when
+ * N has passed the end of the path.
+ */
+long alloc_fault_arm(long n);
+
+#endif

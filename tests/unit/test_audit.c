@@ -1,0 +1,688 @@
+/*
+ * test_audit: the keyed audit chain (src/model/audit.c) on SQLite and, when
+ * SANLING_TEST_PG names a server, PostgreSQL: a clean chain verifies with
+ * and without an anchor; each tamper the probe made is caught — rows
+ * deleted from the end with the head moved back, rows deleted and the chain
+ * recomputed the old way (plain SHA-256), an edited row — and so are a head
+ * put back from an old copy (by an anchor) and a forged anchor.  The
+ * switch-over of an old, unkeyed chain (migration 011) is tested from a
+ * database migrated to 009 with rows written the old way.  Also the rate
+ * limit of refusals (src/base/ratelimit.c).
+ *
+ * Not here: the other callers of the audit (test_model), the API's audit of
+ * refusals (tests/api/audit.test.mjs).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/crypto.h"
+#include "base/embed.h"
+#include "base/ratelimit.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "model/audit.h"
+
+static enum db_dialect g_dialect;
+static char g_dir[256];
+static const char *g_pg_base;
+static struct db *g_pg_admin;
+static char g_schemas[64][64];
+static int g_nschemas, g_seq;
+static struct crypto_keys g_keys = CRYPTO_KEYS_INIT;
+static struct db *g_db;
+
+static void exec_ok(const char *sql)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (db_exec(g_db, sql, &err) < 0)
+		fail_msg("exec '%s': %s", sql, err.buf);
+	strbuf_release(&err);
+}
+
+static int64_t qint(const char *sql)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *v = NULL;
+	int64_t n;
+
+	if (db_query_value(g_db, sql, NULL, 0, &v, &err) < 0 || !v)
+		fail_msg("query '%s': %s", sql, err.buf);
+	n = strtoll(v, NULL, 10);
+	free(v);
+	strbuf_release(&err);
+	return n;
+}
+
+static char *qtext(const char *sql)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *v = NULL;
+
+	if (db_query_value(g_db, sql, NULL, 0, &v, &err) < 0)
+		fail_msg("query '%s': %s", sql, err.buf);
+	strbuf_release(&err);
+	return v;
+}
+
+/* A fresh database: migrated by audit_migrate(), or only up to 009 when `old`. */
+static void open_fresh(int old)
+{
+	struct strbuf err = STRBUF_INIT;
+	char url[1024];
+
+	g_seq++;
+	if (g_dialect == DB_SQLITE) {
+		snprintf(url, sizeof(url), "%s/a%d.db", g_dir, g_seq);
+	} else {
+		char sql[128];
+
+		assert_true(g_nschemas < 64);
+		snprintf(g_schemas[g_nschemas], sizeof(g_schemas[0]), "taudit_%ld_%d",
+			 (long)getpid(), g_seq);
+		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", g_schemas[g_nschemas]);
+		if (db_exec(g_pg_admin, sql, &err) < 0)
+			fail_msg("%s: %s", sql, err.buf);
+		snprintf(url, sizeof(url), "%s%coptions=-csearch_path%%3D%s", g_pg_base,
+			 strchr(g_pg_base, '?') ? '&' : '?', g_schemas[g_nschemas]);
+		g_nschemas++;
+	}
+	g_db = db_open(url, &err);
+	if (!g_db)
+		fail_msg("db_open %s: %s", url, err.buf);
+	if (old) {
+		struct embedded_file upto[64];
+		int n = 0;
+
+		while (migrations[n].name && strcmp(migrations[n].name, "011_audit_keyed.sql")) {
+			assert_true(n < 63);
+			upto[n] = migrations[n];
+			n++;
+		}
+		upto[n].name = NULL;
+		if (db_migrate_files(g_db, upto, &err))
+			fail_msg("migrate to 009: %s", err.buf);
+	} else if (audit_migrate(g_db, &err)) {
+		fail_msg("audit_migrate: %s", err.buf);
+	}
+	strbuf_release(&err);
+}
+
+static int setup(void **state)
+{
+	open_fresh(0);
+	return 0;
+}
+
+static int setup_old(void **state)
+{
+	open_fresh(1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	if (g_db)
+		db_close(g_db);
+	g_db = NULL;
+	return 0;
+}
+
+static void append(const char *user, const char *action, const char *object)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (audit_append_as(g_db, user, "10.0.0.1", action, object, "ok", "d", &err))
+		fail_msg("audit_append: %s", err.buf);
+	strbuf_release(&err);
+}
+
+/* Ten rows, three of them reveals (rows 3, 6, 9). */
+static void ten_rows(void)
+{
+	int i;
+
+	for (i = 1; i <= 10; i++)
+		append(i % 3 ? "office" : "grid1", i % 3 ? "subjects.update" : "reveal",
+		       "subjects/1 S1");
+}
+
+/* audit_verify_anchor(): its return; `bad` the row named. */
+static int verify(const struct audit_anchor *a, int64_t *bad)
+{
+	struct strbuf err = STRBUF_INIT;
+	int64_t rows = -1, b = -1;
+	int rc = audit_verify_anchor(g_db, a, &rows, &b, &err);
+
+	if (rc < 0)
+		fail_msg("audit_verify: %s", err.buf);
+	if (rc > 0 && !err.len)
+		fail_msg("a broken chain without a message");
+	if (bad)
+		*bad = b;
+	strbuf_release(&err);
+	return rc;
+}
+
+static void take(struct audit_anchor *a)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (audit_anchor_take(g_db, a, &err))
+		fail_msg("audit_anchor_take: %s", err.buf);
+	strbuf_release(&err);
+}
+
+/*
+ * What the probe did: read every row but those of `skip_action`, write them
+ * back numbered anew and linked by plain SHA-256 as before migration 011,
+ * and move the head onto the last.  With `downgrade` also claim that the
+ * whole chain is old (keyed_from past the end, no head MAC).
+ */
+static void rewrite_sha(const char *skip_action, int downgrade)
+{
+	struct strbuf err = STRBUF_INIT, prev = STRBUF_INIT, in = STRBUF_INIT, sql = STRBUF_INIT;
+	struct db_stmt *st = NULL, *ins = NULL;
+	char **rows[256];
+	int n = 0, i, c, rc;
+
+	if (db_prepare(g_db, "SELECT at, username, action, object, outcome, source, detail "
+		       "FROM audit ORDER BY seq", &st, &err))
+		fail_msg("%s", err.buf);
+	while ((rc = db_step(st, &err)) == DB_ROW) {
+		if (skip_action && !strcmp(db_column_text(st, 2), skip_action))
+			continue;
+		assert_true(n < 256);
+		rows[n] = calloc(7, sizeof(char *));
+		for (c = 0; c < 7; c++)
+			rows[n][c] = strdup(db_column_text(st, c));
+		n++;
+	}
+	assert_true(rc >= 0);
+	db_finalize(st);
+	exec_ok("DELETE FROM audit");
+	strbuf_addstr(&prev, "0000000000000000000000000000000000000000000000000000000000000000");
+	for (i = 0; i < n; i++) {
+		struct strbuf hash = STRBUF_INIT;
+
+		strbuf_reset(&in);
+		strbuf_addf(&in, "%s\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", prev.buf,
+			    i + 1, rows[i][0], rows[i][1], rows[i][2], rows[i][3], rows[i][4],
+			    rows[i][5], rows[i][6]);
+		sha256_hex(in.buf, in.len, &hash);
+		if (db_prepare(g_db, "INSERT INTO audit (seq, at, username, action, object, outcome, "
+			       "source, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			       &ins, &err))
+			fail_msg("%s", err.buf);
+		db_bind_int64(ins, 1, i + 1);
+		for (c = 0; c < 7; c++)
+			db_bind_text(ins, c + 2, rows[i][c]);
+		db_bind_text(ins, 9, prev.buf);
+		db_bind_text(ins, 10, hash.buf);
+		if (db_step(ins, &err) < 0)
+			fail_msg("%s", err.buf);
+		db_finalize(ins);
+		strbuf_reset(&prev);
+		strbuf_addbuf(&prev, &hash);
+		strbuf_release(&hash);
+		for (c = 0; c < 7; c++)
+			free(rows[i][c]);
+		free(rows[i]);
+	}
+	strbuf_addf(&sql, "UPDATE audit_head SET seq = %d, hash = '%s'%s", n, prev.buf,
+		    downgrade ? ", keyed_from = seq + 1, mac = NULL" : "");
+	exec_ok(sql.buf);
+	if (downgrade) {
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "UPDATE audit_head SET keyed_from = %d", n + 1);
+		exec_ok(sql.buf);
+	}
+	strbuf_release(&err);
+	strbuf_release(&prev);
+	strbuf_release(&in);
+	strbuf_release(&sql);
+}
+
+/* ---- a clean chain ---- */
+
+static void test_clean(void **state)
+{
+	struct audit_anchor a, b;
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	int64_t bad;
+
+	assert_int_equal(verify(NULL, &bad), 0);	/* empty, head MACed at migration */
+	ten_rows();
+	assert_int_equal(verify(NULL, &bad), 0);
+	assert_int_equal(qint("SELECT keyed_from FROM audit_head"), 1);
+	take(&a);
+	assert_int_equal(a.seq, 10);
+	assert_int_equal(verify(&a, &bad), 0);
+	/* the chain goes on past its anchor */
+	append("office", "subjects.update", "subjects/2 S2");
+	assert_int_equal(verify(&a, &bad), 0);
+	/* through a file and back */
+	strbuf_addf(&path, "%s/anchor-%d.json", g_dir, g_seq);
+	assert_int_equal(audit_anchor_write(&a, path.buf, &err), 0);
+	assert_int_equal(audit_anchor_read(path.buf, &b, &err), 0);
+	assert_int_equal(b.seq, a.seq);
+	assert_string_equal(b.hash, a.hash);
+	assert_string_equal(b.at, a.at);
+	assert_int_equal(verify(&b, &bad), 0);
+	strbuf_release(&path);
+	strbuf_release(&err);
+}
+
+/* ---- the probe's tampers ---- */
+
+static void test_delete_last_move_head(void **state)
+{
+	struct audit_anchor a;
+	int64_t bad;
+
+	ten_rows();
+	take(&a);
+	exec_ok("DELETE FROM audit WHERE seq > 7");
+	exec_ok("UPDATE audit_head SET seq = 7, hash = (SELECT hash FROM audit WHERE seq = 7)");
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_int_equal(bad, 8);
+	assert_int_equal(verify(&a, &bad), 1);
+	/* and no new row may be chained onto the moved head */
+	{
+		struct strbuf err = STRBUF_INIT;
+
+		assert_true(audit_append_as(g_db, "x", "", "test", "", "ok", "", &err) < 0);
+		assert_non_null(strstr(err.buf, "链头"));
+		strbuf_release(&err);
+	}
+	assert_int_equal(qint("SELECT COUNT(*) FROM audit"), 7);
+}
+
+/* A head put back from an old copy of the database: only an anchor tells. */
+static void test_old_head_replayed(void **state)
+{
+	struct audit_anchor a;
+	char *hash, *mac;
+	struct strbuf sql = STRBUF_INIT;
+	int64_t bad;
+
+	ten_rows();
+	hash = qtext("SELECT hash FROM audit_head");
+	mac = qtext("SELECT mac FROM audit_head");
+	append("office", "subjects.update", "subjects/2 S2");
+	append("grid1", "reveal", "subjects/2 S2");
+	take(&a);
+	exec_ok("DELETE FROM audit WHERE seq > 10");
+	strbuf_addf(&sql, "UPDATE audit_head SET seq = 10, hash = '%s', mac = '%s'", hash, mac);
+	exec_ok(sql.buf);
+	assert_int_equal(verify(NULL, &bad), 0);	/* consistent with itself ... */
+	assert_int_equal(verify(&a, &bad), 1);		/* ... but short of the anchor */
+	assert_int_equal(bad, 11);
+	free(hash);
+	free(mac);
+	strbuf_release(&sql);
+}
+
+static void test_reveals_deleted_sha_recomputed(void **state)
+{
+	struct audit_anchor a;
+	int64_t bad;
+
+	ten_rows();
+	take(&a);
+	rewrite_sha("reveal", 0);
+	assert_int_equal(qint("SELECT COUNT(*) FROM audit"), 7);
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_int_equal(bad, 1);
+	assert_int_equal(verify(&a, &bad), 1);
+}
+
+/* The same, claiming moreover that the whole chain predates the keys. */
+static void test_reveals_deleted_downgraded(void **state)
+{
+	struct audit_anchor a;
+	int64_t bad;
+
+	ten_rows();
+	take(&a);
+	rewrite_sha("reveal", 1);
+	assert_int_equal(qint("SELECT keyed_from FROM audit_head"), 8);
+	assert_int_equal(verify(NULL, &bad), 1);	/* no head MAC */
+	exec_ok("UPDATE audit_head SET mac = 'ab'");
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_int_equal(verify(&a, &bad), 1);
+}
+
+static void test_edit_row(void **state)
+{
+	struct audit_anchor a;
+	int64_t bad;
+
+	ten_rows();
+	take(&a);
+	exec_ok("UPDATE audit SET username = 'mallory' WHERE seq = 4");
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_int_equal(bad, 4);
+	assert_int_equal(verify(&a, &bad), 1);
+	exec_ok("UPDATE audit SET username = 'office' WHERE seq = 4");
+	assert_int_equal(verify(&a, &bad), 0);
+	/* a row slipped in at the end, the head not moved */
+	exec_ok("INSERT INTO audit (seq, at, username, action, object, outcome, source, detail, "
+		"prev_hash, hash) SELECT 11, at, username, action, object, outcome, source, detail, "
+		"hash, hash FROM audit WHERE seq = 10");
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_int_equal(bad, 11);
+}
+
+/* Another key file: nothing verifies, nothing is appended. */
+static void test_other_key(void **state)
+{
+	struct crypto_keys other = CRYPTO_KEYS_INIT;
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	int64_t bad;
+
+	ten_rows();
+	strbuf_addf(&path, "%s/other-%d.key", g_dir, g_seq);
+	assert_int_equal(crypto_keys_load(&other, path.buf, 1, &err), 0);
+	audit_use_keys(&other);
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_true(audit_append_as(g_db, "x", "", "test", "", "ok", "", &err) < 0);
+	audit_use_keys(NULL);
+	strbuf_reset(&err);
+	assert_true(audit_append_as(g_db, "x", "", "test", "", "ok", "", &err) < 0);
+	audit_use_keys(&g_keys);
+	assert_int_equal(verify(NULL, &bad), 0);
+	crypto_keys_release(&other);
+	strbuf_release(&path);
+	strbuf_release(&err);
+}
+
+static void test_forged_anchor(void **state)
+{
+	struct audit_anchor a, b;
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	FILE *f;
+
+	ten_rows();
+	take(&a);
+	a.seq = 9;	/* "the chain only ever reached row 9" */
+	strbuf_addf(&path, "%s/forged-%d.json", g_dir, g_seq);
+	f = fopen(path.buf, "w");
+	assert_non_null(f);
+	strbuf_reset(&err);
+	audit_anchor_json(&a, &err);
+	fputs(err.buf, f);
+	fclose(f);
+	strbuf_reset(&err);
+	assert_int_equal(audit_anchor_read(path.buf, &b, &err), 1);
+	strbuf_reset(&err);
+	f = fopen(path.buf, "w");
+	fputs("{\"seq\": 1}", f);
+	fclose(f);
+	assert_int_equal(audit_anchor_read(path.buf, &b, &err), -1);
+	strbuf_release(&path);
+	strbuf_release(&err);
+}
+
+/* The audit key: derived, stable, apart from the keys it comes from. */
+static void test_audit_key(void **state)
+{
+	unsigned char k1[CRYPTO_KEY_BYTES], k2[CRYPTO_KEY_BYTES];
+	struct crypto_keys none = CRYPTO_KEYS_INIT;
+	struct strbuf m1 = STRBUF_INIT, m2 = STRBUF_INIT;
+
+	assert_int_equal(crypto_audit_key(&g_keys, k1), 0);
+	assert_int_equal(crypto_audit_key(&g_keys, k2), 0);
+	assert_memory_equal(k1, k2, sizeof(k1));
+	assert_memory_not_equal(k1, g_keys.aead, sizeof(k1));
+	assert_memory_not_equal(k1, g_keys.index, sizeof(k1));
+	assert_int_equal(crypto_audit_key(&none, k2), -1);
+	mac_hex(k1, "abc", 3, &m1);
+	mac_hex(k1, "abd", 3, &m2);
+	assert_int_equal(m1.len, 64);
+	assert_string_not_equal(m1.buf, m2.buf);
+	strbuf_release(&m1);
+	strbuf_release(&m2);
+}
+
+/* ---- the switch-over of an old chain (migration 011) ---- */
+
+/* Rows written the old way: plain SHA-256, as before migration 011. */
+static void old_rows(int n)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int i;
+
+	for (i = 1; i <= n; i++) {
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "INSERT INTO audit (seq, at, username, action, object, outcome, "
+			    "source, detail, prev_hash, hash) VALUES (%d, '2026-01-0%dT00:00:00Z', "
+			    "'office', '%s', 'subjects/1 S1', 'ok', '', 'd', 'x', 'x')", i, i % 9 + 1,
+			    i % 3 ? "subjects.update" : "reveal");
+		exec_ok(sql.buf);
+	}
+	rewrite_sha(NULL, 0);	/* links them, and the head, by SHA-256 */
+	strbuf_release(&sql);
+}
+
+static void migrate_now(void)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (audit_migrate(g_db, &err))
+		fail_msg("audit_migrate: %s", err.buf);
+	strbuf_release(&err);
+}
+
+static void test_switch_over(void **state)
+{
+	struct audit_anchor a;
+	char *outcome;
+	int64_t bad;
+
+	old_rows(6);
+	migrate_now();
+	assert_int_equal(qint("SELECT keyed_from FROM audit_head"), 7);
+	assert_int_equal(qint("SELECT COUNT(*) FROM audit"), 7);
+	outcome = qtext("SELECT outcome FROM audit WHERE seq = 7 AND action = 'audit.keyed'");
+	assert_non_null(outcome);
+	assert_string_equal(outcome, "ok");
+	free(outcome);
+	assert_int_equal(verify(NULL, &bad), 0);
+	append("office", "subjects.update", "subjects/1 S1");
+	take(&a);
+	assert_int_equal(verify(&a, &bad), 0);
+	/* migrating again does nothing */
+	migrate_now();
+	assert_int_equal(qint("SELECT COUNT(*) FROM audit"), 8);
+	/* an old row edited: caught where it is */
+	exec_ok("UPDATE audit SET detail = 'e' WHERE seq = 2");
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_int_equal(bad, 2);
+	/* the old part recomputed without the reveals: caught at the first keyed row */
+	exec_ok("UPDATE audit SET detail = 'd' WHERE seq = 2");
+	assert_int_equal(verify(NULL, &bad), 0);
+	exec_ok("DELETE FROM audit WHERE seq > 6");
+	rewrite_sha("reveal", 0);
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_int_equal(verify(&a, &bad), 1);
+}
+
+/* An old chain already broken stays broken: the switch-over does not bless it. */
+static void test_switch_over_broken(void **state)
+{
+	char *outcome;
+	int64_t bad;
+
+	old_rows(5);
+	exec_ok("UPDATE audit SET username = 'mallory' WHERE seq = 3");
+	migrate_now();
+	outcome = qtext("SELECT outcome FROM audit WHERE action = 'audit.keyed'");
+	assert_non_null(outcome);
+	assert_string_equal(outcome, "broken");
+	free(outcome);
+	assert_int_equal(verify(NULL, &bad), 1);
+	assert_int_equal(bad, 3);
+}
+
+/* ---- the rate limit of refusals ---- */
+
+static int64_t g_swept;
+
+static void count_swept(void *arg, const struct ratelimit_dropped *d)
+{
+	assert_string_equal(d->key, (const char *)arg);
+	g_swept += d->count;
+}
+
+static void test_ratelimit(void **state)
+{
+	struct ratelimit *rl = ratelimit_new(3, 5, 60, 4);
+	struct ratelimit_dropped d;
+	int i, ok = 0;
+
+	for (i = 0; i < 10; i++) {
+		ok += ratelimit_hit(rl, "u:a", 1000, &d);
+		assert_int_equal(d.count, 0);
+	}
+	assert_int_equal(ok, 3);
+	/* the global limit: 5 a window in all */
+	ok = 0;
+	for (i = 0; i < 5; i++)
+		ok += ratelimit_hit(rl, "u:b", 1010, &d);
+	assert_int_equal(ok, 2);
+	/* the next window of a: the 7 not recorded are handed back, once */
+	assert_int_equal(ratelimit_hit(rl, "u:a", 1060, &d), 1);
+	assert_int_equal(d.count, 7);
+	assert_string_equal(d.key, "u:a");
+	assert_int_equal(d.since, 1000);
+	assert_int_equal(d.until, 1060);
+	assert_int_equal(ratelimit_hit(rl, "u:a", 1061, &d), 1);
+	assert_int_equal(d.count, 0);
+	/* b's are swept once its window is over */
+	g_swept = 0;
+	ratelimit_sweep(rl, 1069, count_swept, "u:b");
+	assert_int_equal(g_swept, 0);
+	ratelimit_sweep(rl, 1070, count_swept, "u:b");
+	assert_int_equal(g_swept, 3);
+	ratelimit_sweep(rl, 1200, count_swept, "u:b");
+	assert_int_equal(g_swept, 3);
+	/* more keys than the table: they share "*" */
+	ratelimit_hit(rl, "u:c", 2000, &d);
+	ratelimit_hit(rl, "u:d", 2000, &d);
+	ratelimit_hit(rl, "u:e", 2000, &d);
+	ok = 0;
+	for (i = 0; i < 5; i++)
+		ok += ratelimit_hit(rl, "u:f", 2000, &d);
+	assert_int_equal(ok, 2);	/* the global limit left two */
+	ratelimit_free(rl);
+}
+
+/* ---- the groups ---- */
+
+static int sqlite_group_setup(void **state)
+{
+	g_dialect = DB_SQLITE;
+	return 0;
+}
+
+static int pg_group_setup(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	g_dialect = DB_POSTGRES;
+	g_pg_admin = db_open(g_pg_base, &err);
+	if (!g_pg_admin) {
+		fprintf(stderr, "cannot open %s: %s\n", g_pg_base, err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	strbuf_release(&err);
+	return 0;
+}
+
+static int pg_group_teardown(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	char sql[128];
+	int i, ret = 0;
+
+	for (i = 0; i < g_nschemas; i++) {
+		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", g_schemas[i]);
+		if (db_exec(g_pg_admin, sql, &err) < 0)
+			ret = -1;
+	}
+	g_nschemas = 0;
+	db_close(g_pg_admin);
+	g_pg_admin = NULL;
+	strbuf_release(&err);
+	return ret;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_clean, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_last_move_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_head_replayed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reveals_deleted_sha_recomputed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reveals_deleted_downgraded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_anchor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_switch_over, setup_old, teardown),
+		cmocka_unit_test_setup_teardown(test_switch_over_broken, setup_old, teardown),
+	};
+	const struct CMUnitTest plain[] = {
+		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_audit_key),
+	};
+	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT;
+	const char *tmp = getenv("TMPDIR");
+	int failed = 0;
+
+	snprintf(g_dir, sizeof(g_dir), "%s/test_audit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(g_dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	strbuf_addf(&path, "%s/keys", g_dir);
+	if (crypto_keys_load(&g_keys, path.buf, 1, &err)) {
+		fprintf(stderr, "keys: %s\n", err.buf);
+		return 1;
+	}
+	audit_use_keys(&g_keys);
+	failed += cmocka_run_group_tests_name("ratelimit", plain, NULL, NULL);
+	failed += cmocka_run_group_tests_name("audit/sqlite", tests, sqlite_group_setup, NULL);
+	g_pg_base = getenv("SANLING_TEST_PG");
+	if (g_pg_base && *g_pg_base) {
+		failed += cmocka_run_group_tests_name("audit/postgresql", tests, pg_group_setup,
+						      pg_group_teardown);
+	} else {
+		printf("[  SKIPPED ] audit/postgresql: %zu tests skipped; set "
+		       "SANLING_TEST_PG=postgresql://... to run them\n",
+		       sizeof(tests) / sizeof(tests[0]));
+		fflush(stdout);
+	}
+	audit_use_keys(NULL);
+	crypto_keys_release(&g_keys);
+	nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	strbuf_release(&err);
+	strbuf_release(&path);
+	return failed ? 1 : 0;
+}
