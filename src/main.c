@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "base/alloc.h"
 #include "db/group_commit.h"
 #include "assess/assess.h"
 #include "assess/figures.h"
@@ -738,6 +739,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int i;
 
+	alloc_init();
 	strbuf_init(&g.key_default, 0);
 	g.db_url = getenv("SANLING_DB");
 	g.key_path = getenv("SANLING_KEY");

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "api/api_int.h"
+#include "base/alloc.h"
 #include "db/group_commit.h"
 #include "api/openapi.h"
 #include "base/date.h"
@@ -447,12 +448,30 @@ static void route(struct call *c, const char **seg, int nseg)
 	}
 }
 
+/*
+ * Tests only (the server started with SANLING_TEST_FAULTS=1): the request
+ * header X-Sanling-Fault: N makes the N-th allocation of the request fail,
+ * as a shortage would (base/alloc.h); the answer says whether it was reached.
+ */
+static long fault_of(const struct app *app, const struct http_request *req)
+{
+	const char *v = app->test_faults ? http_header(req, "X-Sanling-Fault") : NULL;
+	char *end;
+	long n;
+
+	if (!v)
+		return 0;
+	n = strtol(v, &end, 10);
+	return *end || n < 1 ? 0 : n;
+}
+
 void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 {
 	struct app *app = ctx;
 	struct call c;
 	const char *seg[8];
-	int nseg;
+	long fault;
+	int nseg, reached;
 
 	if (req->path_len == 14 && !memcmp(req->path, "/api/v1/health", 14) &&
 	    !strcmp(req->method, "GET")) {
@@ -478,12 +497,33 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	c.app = app;
 	c.req = req;
 	c.res = res;
+	alloc_trouble_clear();
+	fault = fault_of(app, req);
+	if (fault)
+		alloc_fault_arm(fault);
 	c.db = db_pool_get(app->pool);
 	route(&c, seg, nseg);
 	db_rollback(c.db); /* nothing may stay open on a pooled connection */
 	api_denial_audit(&c, seg, nseg);
 	db_pool_put(app->pool, c.db);
 	session_release(&c.sess);
+	reached = fault && alloc_fault_arm(0) >= fault;
+	/*
+	 * The request met a shortage of memory.  Its answer is whole (the
+	 * reserve paid for it) but what it wrote after the shortage was not
+	 * kept (db_commit): 503, unless its work was committed before it — a
+	 * save that is done is not answered as undone.
+	 */
+	if (alloc_trouble() && !alloc_committed()) {
+		if (!fault)
+			log_error("%s %s: out of memory, answered 503", req->method, req->path);
+		strbuf_reset(&res->hdrs); /* no file name, no cookie of what was not done */
+		http_problem(res, 503, NULL, "服务器内存不足，本次操作未执行，请稍后重试", NULL);
+		http_response_header(res, "Retry-After", "5");
+	}
+	alloc_trouble_clear();
+	if (fault)
+		http_response_header(res, "X-Sanling-Fault-Reached", reached ? "1" : "0");
 }
 
 int api_init(struct app *app, struct strbuf *err)
@@ -494,6 +534,7 @@ int api_init(struct app *app, struct strbuf *err)
 
 	if (!app->max_json)
 		app->max_json = 256 * 1024;
+	app->test_faults = getenv("SANLING_TEST_FAULTS") && !strcmp(getenv("SANLING_TEST_FAULTS"), "1");
 	if (!app->denials)
 		app->denials = api_denials_new();
 	app->health = http_cached_new(200, "application/json", health, sizeof(health) - 1,

@@ -33,6 +33,7 @@ struct app {
 	struct http_cached *openapi;  /* GET /api/v1/openapi.json, built once */
 	struct group_commit *writes;  /* every state-changing request goes through it */
 	struct ratelimit *denials;    /* refusals audited per user and minute (api_denial.c) */
+	int test_faults;              /* SANLING_TEST_FAULTS=1: honour X-Sanling-Fault (tests) */
 };
 
 /* Build the cached responses; 0 or -1 with `err`. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/alloc.h"
 #include "api/api_int.h"
 #include "io/table.h"
 #include "model/audit.h"
@@ -184,9 +185,7 @@ static char *take_secret(const struct entity_desc *ed, json_t *in, struct call *
 		*bad = 1;
 		return NULL;
 	}
-	s = strdup(json_string_value(v));
-	if (!s)
-		abort();
+	s = xstrdup(json_string_value(v));
 	json_object_del(in, ed->secret_input);
 	return s;
 }

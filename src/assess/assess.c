@@ -4,6 +4,7 @@
  * below and used both to compute the determination set-wise and to explain
  * it event by event, so the explanation cannot disagree with the result.
  */
+#include "base/alloc.h"
 #include "assess/assess.h"
 
 #include <inttypes.h>
@@ -293,12 +294,10 @@ static int rules_of(struct db *db, char *const *d, size_t n, const char *month,
 	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
 	struct db_stmt *st = NULL;
-	char *seen = calloc(n * NKINDS, 1);
+	char *seen = xcalloc(n * NKINDS, 1);
 	size_t i, k;
 	int rc;
 
-	if (!seen)
-		abort();
 	for (i = 0; i < n; i++)
 		for (k = 0; k < NKINDS; k++)
 			rules_default(subject_kinds[k], &rules[i * NKINDS + k]);
@@ -385,7 +384,7 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
-	struct assess_rules *rules = calloc(n * NKINDS, sizeof(*rules));
+	struct assess_rules *rules = xcalloc(n * NKINDS, sizeof(*rules));
 	struct db_stmt *st = NULL;
 	char start[16], end[16], **touched = NULL;
 	int loose[NRULES], vals[NRULES], i, dim, rc, ret = -1;
@@ -473,9 +472,8 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 	param_list(&sql, &p, d, n);
 	rc = prepare_params(db, sql.buf, &p, &st, err);
 	while (!rc && (rc = db_step(st, err)) == DB_ROW) {
-		char **grown = realloc(touched, (ntouched + 1) * sizeof(*touched));
-		if (!grown || !(grown[ntouched] = strdup(db_column_text(st, 0))))
-			abort();
+		char **grown = xrealloc(touched, (ntouched + 1) * sizeof(*touched));
+		grown[ntouched] = xstrdup(db_column_text(st, 0));
 		touched = grown;
 		ntouched++;
 		rc = 0;
@@ -612,8 +610,7 @@ char **assess_districts(struct db *db, const struct actor *a, enum assess_which 
 
 	if ((a->role != ROLE_SYSTEM && !a->district) ||
 	    (which != DISTRICTS_ALL && (month_parse(from, &y1, &m1) || month_parse(to, &y2, &m2)))) {
-		if (!(out = calloc(1, sizeof(*out))))
-			abort();
+		out = xcalloc(1, sizeof(*out));
 		return out;
 	}
 	months = which == DISTRICTS_ALL ? 0 : (y2 * 12 + m2) - (y1 * 12 + m1) + 1;
@@ -651,14 +648,11 @@ char **assess_districts(struct db *db, const struct actor *a, enum assess_which 
 		return NULL;
 	}
 	sqlp_bind(&p, st, 1);
-	if (!(out = calloc(1, sizeof(*out))))
-		abort();
+	out = xcalloc(1, sizeof(*out));
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		char **grown = realloc(out, (n + 2) * sizeof(*out));
-		if (!grown)
-			abort();
+		char **grown = xrealloc(out, (n + 2) * sizeof(*out));
 		out = grown;
-		if (!(out[n++] = strdup(db_column_text(st, 0))))
+		if (!(out[n++] = xstrdup(db_column_text(st, 0))))
 			abort();
 		out[n] = NULL;
 	}
@@ -703,8 +697,8 @@ int assess_refresh_all(struct db *db, const struct actor *a, const char *from, c
 		ret = 0; /* a read that finds everything fresh writes nothing */
 		goto cleanup;
 	}
-	if (!(codes = calloc(n, sizeof(*codes))) || !(versions = calloc(n, sizeof(*versions))))
-		abort();
+	codes = xcalloc(n, sizeof(*codes));
+	versions = xcalloc(n, sizeof(*versions));
 	if (db_begin(db, err))
 		goto cleanup;
 	in_tx = 1;

@@ -10,6 +10,7 @@
  * within that scope (cells_read).  Both read the same SQL, so the stored
  * and the live figures cannot disagree.
  */
+#include "base/alloc.h"
 #include "assess/cells.h"
 
 #include <stdio.h>
@@ -355,9 +356,7 @@ static struct cell_tally *tally_for(struct cell_tally **arr, size_t *n, size_t *
 	if (*n == *cap) {
 		struct cell_tally *grown;
 		*cap = *cap ? 2 * *cap : 4;
-		grown = realloc(*arr, *cap * sizeof(**arr));
-		if (!grown)
-			abort();
+		grown = xrealloc(*arr, *cap * sizeof(**arr));
 		*arr = grown;
 	}
 	memset(&(*arr)[*n], 0, sizeof(**arr));

@@ -4,6 +4,7 @@
  * are a weighted sum of those counts.  The weights say how close each risk
  * is to failing the month.
  */
+#include "base/alloc.h"
 #include "assess/warnings.h"
 
 #include <stdio.h>
@@ -154,17 +155,13 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 			score += c[k] * risks[k].weight;
 		if (!score)
 			continue;
-		w = realloc(w, (n + 1) * sizeof(*w));
-		if (!w)
-			abort();
+		w = xrealloc(w, (n + 1) * sizeof(*w));
 		memcpy(w[n].count, c, sizeof(c));
 		w[n].score = score;
-		w[n].subject = strdup(db_column_text(st, 0));
-		w[n].name = strdup(db_column_text(st, 1));
-		w[n].township = strdup(db_column_text(st, 2));
-		w[n].kind = strdup(db_column_text(st, 3));
-		if (!w[n].subject || !w[n].name || !w[n].township || !w[n].kind)
-			abort();
+		w[n].subject = xstrdup(db_column_text(st, 0));
+		w[n].name = xstrdup(db_column_text(st, 1));
+		w[n].township = xstrdup(db_column_text(st, 2));
+		w[n].kind = xstrdup(db_column_text(st, 3));
 		n++;
 	}
 	if (rc < 0) {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static _Thread_local int trouble;
+static _Thread_local int trouble, committed;
 static _Thread_local long fault_at;  /* the allocation that fails on purpose; 0: none */
 static _Thread_local long fault_count;
 
@@ -139,7 +139,17 @@ void alloc_trouble_clear(void)
 {
 	if (trouble)
 		reserve_set_aside();
-	trouble = 0;
+	trouble = committed = 0;
+}
+
+void alloc_note_commit(void)
+{
+	committed = 1;
+}
+
+int alloc_committed(void)
+{
+	return committed;
 }
 
 long alloc_fault_arm(long n)

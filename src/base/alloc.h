@@ -45,6 +45,15 @@ int alloc_trouble(void);
 void alloc_trouble_clear(void);
 
 /*
+ * db_commit() notes each transaction it committed on this thread (which it
+ * does only before any trouble); alloc_committed() says whether one was
+ * since the last alloc_trouble_clear() — whether work that met a shortage
+ * afterwards had already been kept.
+ */
+void alloc_note_commit(void);
+int alloc_committed(void);
+
+/*
  * Tests: make the `n`-th allocation (1 = the next) of the calling thread
  * fail; 0 disarms.  Returns how many allocations the thread made since the
  * last arming (whether or not the fault was reached), so a loop knows when

@@ -4,6 +4,7 @@
  * static variable: the only static state is the once-flag of crypto_init().
  * Not a place for policy about which fields are encrypted (the model says).
  */
+#include "base/alloc.h"
 #include "base/crypto.h"
 
 #include <errno.h>
@@ -76,11 +77,9 @@ void crypto_keys_release(struct crypto_keys *k)
 /* fsync the directory holding `path`, so that a new link survives a crash. */
 static void sync_parent_dir(const char *path)
 {
-	char *copy = strdup(path);
+	char *copy = xstrdup(path);
 	int fd;
 
-	if (!copy)
-		abort();
 	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
@@ -232,9 +231,7 @@ int pd_encrypt(const struct crypto_keys *k, const char *plain,
 		goto cleanup;
 	plen = strlen(plain);
 	blen = PD_NONCE + plen + PD_TAG;
-	bin = malloc(blen);
-	if (!bin)
-		abort();
+	bin = xmalloc(blen);
 	randombytes_buf(bin, PD_NONCE);
 	if (crypto_aead_xchacha20poly1305_ietf_encrypt(bin + PD_NONCE, &clen,
 			(const unsigned char *)plain, plen, NULL, 0, NULL,
@@ -269,9 +266,7 @@ int pd_decrypt(const struct crypto_keys *k, const char *enc,
 	}
 	enc += PD_PREFIX_LEN;
 	elen = strlen(enc);
-	bin = malloc(elen + 1);
-	if (!bin)
-		abort();
+	bin = xmalloc(elen + 1);
 	if (sodium_base642bin(bin, elen + 1, enc, elen, NULL, &bin_len, NULL,
 			      B64_VARIANT)) {
 		add_err(err, "encrypted value is not valid base64url");
@@ -282,9 +277,7 @@ int pd_decrypt(const struct crypto_keys *k, const char *enc,
 		goto cleanup;
 	}
 	plain_cap = bin_len - PD_NONCE - PD_TAG + 1;
-	plain = malloc(plain_cap);
-	if (!plain)
-		abort();
+	plain = xmalloc(plain_cap);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL,
 			bin + PD_NONCE, bin_len - PD_NONCE, NULL, 0, bin,
 			k->aead)) {

@@ -6,6 +6,7 @@
  * ASCII letters are folded; other bytes are compared as they are.  Not a
  * strength estimator: it refuses what guessers try first, nothing more.
  */
+#include "base/alloc.h"
 #include "base/pwcheck.h"
 
 #include <pthread.h>
@@ -46,9 +47,7 @@ static void words_load(void)
 
 	for (f = wordlists; f->name; f++)
 		total += strlen(f->data) + 1;
-	word_text = malloc(total + 1);
-	if (!word_text)
-		abort();
+	word_text = xmalloc(total + 1);
 	p = word_text;
 	for (f = wordlists; f->name; f++) {
 		const char *s = f->data;
@@ -60,9 +59,7 @@ static void words_load(void)
 			if (len && s[0] != '#') {
 				if (n == cap) {
 					cap = cap ? cap * 2 : 65536;
-					words = realloc(words, cap * sizeof(*words));
-					if (!words)
-						abort();
+					words = xrealloc(words, cap * sizeof(*words));
 				}
 				words[n++] = p;
 				for (i = 0; i < len; i++)

@@ -4,6 +4,7 @@
  * costs less than the hash of a key would save; it is never allocated
  * again after ratelimit_new().
  */
+#include "base/alloc.h"
 #include "base/ratelimit.h"
 
 #include <pthread.h>
@@ -27,19 +28,15 @@ struct ratelimit {
 
 struct ratelimit *ratelimit_new(int per_key, int global, int window, size_t max_keys)
 {
-	struct ratelimit *rl = calloc(1, sizeof(*rl));
+	struct ratelimit *rl = xcalloc(1, sizeof(*rl));
 
-	if (!rl)
-		abort();
 	if (max_keys < 2)
 		max_keys = 2;
 	rl->per_key = per_key;
 	rl->global = global;
 	rl->window = window > 0 ? window : 60;
 	rl->n = max_keys;
-	rl->e = calloc(max_keys, sizeof(*rl->e));
-	if (!rl->e)
-		abort();
+	rl->e = xcalloc(max_keys, sizeof(*rl->e));
 	strcpy(rl->e[max_keys - 1].key, "*");
 	pthread_mutex_init(&rl->lock, NULL);
 	return rl;

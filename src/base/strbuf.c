@@ -2,6 +2,7 @@
  * strbuf.c: the growable string (see strbuf.h).  Not a formatter of JSON,
  * HTML or SQL: escaping lives with the builders that need it.
  */
+#include "base/alloc.h"
 #include "base/strbuf.h"
 
 #include <ctype.h>
@@ -53,9 +54,7 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
 		return;
 	if (!sb->alloc) {
 		size_t cap = want < 64 ? 64 : want;
-		nb = malloc(cap);
-		if (!nb)
-			abort();
+		nb = xmalloc(cap);
 		memcpy(nb, sb->buf, sb->len);
 		nb[sb->len] = '\0';
 		sb->buf = nb;
@@ -66,9 +65,7 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
 		size_t cap = sb->alloc * 3 / 2;
 		if (cap < want)
 			cap = want;
-		nb = realloc(sb->buf, cap);
-		if (!nb)
-			abort();
+		nb = xrealloc(sb->buf, cap);
 		sb->buf = nb;
 		sb->alloc = cap;
 	}

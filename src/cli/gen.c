@@ -22,6 +22,7 @@
  * cases that belong to no creation subject carry only their township.  It
  * is not a simulation of anything: the spreads are plausible, not modelled.
  */
+#include "base/alloc.h"
 #include "cli/demo_shape.h"
 #include "cli/gen.h"
 
@@ -489,9 +490,7 @@ static void *grow(void *p, int n, int *cap, size_t size)
 	if (n < *cap)
 		return p;
 	*cap = *cap ? 2 * *cap : 256;
-	p = realloc(p, (size_t)*cap * size);
-	if (!p)
-		abort();
+	p = xrealloc(p, (size_t)*cap * size);
 	return p;
 }
 
@@ -1192,9 +1191,7 @@ static int gen_activities(struct demo *d, struct strbuf *err)
 	strbuf_addstr(&csv, "no,held_on,kind,leader,place,petitions_handled,township,summary\n");
 	for (yi = 0; yi < 2; yi++) {
 		const struct year_plan *y = &years[yi];
-		int *days = calloc((size_t)y->activities, sizeof(*days)), n = 0;
-		if (!days)
-			abort();
+		int *days = xcalloc((size_t)y->activities, sizeof(*days)), n = 0;
 		spread(y->activities, y, per);
 		for (m = 0; m < y->n; m++)
 			for (k = 0; k < per[m]; k++)
@@ -1386,10 +1383,8 @@ static int gen_inspections(struct demo *d, struct strbuf *err)
 			    "verified_on,description,evidence\n");
 	for (yi = 0; yi < 2; yi++) {
 		const struct year_plan *y = &years[yi];
-		struct insp *v = calloc((size_t)y->inspections, sizeof(*v));
+		struct insp *v = xcalloc((size_t)y->inspections, sizeof(*v));
 		int n = 0, need = y->hazards, nh = 0;
-		if (!v)
-			abort();
 		spread(y->inspections, y, per);
 		for (m = 0; m < y->n; m++) {
 			for (k = 0; k < per[m]; k++) {
@@ -1638,10 +1633,8 @@ static void case_summary(struct demo *d, const struct kase *c, struct strbuf *cs
  */
 static void case_persons(struct demo *d, struct kase *v, int n, const struct year_plan *y)
 {
-	int *idx = calloc((size_t)n + 1, sizeof(*idx)), ni = 0, i, solved = 0, left, cut;
+	int *idx = xcalloc((size_t)n + 1, sizeof(*idx)), ni = 0, i, solved = 0, left, cut;
 
-	if (!idx)
-		abort();
 	for (i = 0; i < n; i++)
 		if (v[i].criminal && v[i].day >= d->mstart[y->first] &&
 		    v[i].day < d->mstart[y->first + y->n])
@@ -1815,11 +1808,9 @@ static int gen_disputes(struct demo *d, struct strbuf *err)
 		int total = y->disputes_success + y->disputes_failed + y->disputes_referred +
 			    y->disputes_open + y->disputes_carried;
 		int ystart = d->mstart[y->first], yend = d->mstart[y->first + y->n] - 1;
-		int *found = calloc((size_t)total, sizeof(*found)), *closed = calloc((size_t)total,
+		int *found = xcalloc((size_t)total, sizeof(*found)), *closed = xcalloc((size_t)total,
 										  sizeof(*closed));
-		const char **status = calloc((size_t)total, sizeof(*status));
-		if (!found || !closed || !status)
-			abort();
+		const char **status = xcalloc((size_t)total, sizeof(*status));
 		for (k = 0; k < total; k++) {
 			int dur = urange(&d->r, 1, 25);
 			if (k < y->disputes_success + y->disputes_failed + y->disputes_referred) {
@@ -2003,8 +1994,8 @@ static int gen_users(struct db *db, const struct crypto_keys *keys, int demo_pw,
 int gen_demo(struct db *db, const struct crypto_keys *keys, int demo_passwords, FILE *out,
 	     struct strbuf *err)
 {
-	struct place *villages = calloc(NVILLAGES, sizeof(*villages));
-	struct subj *subj = calloc(NSUBJECTS, sizeof(*subj));
+	struct place *villages = xcalloc(NVILLAGES, sizeof(*villages));
+	struct subj *subj = xcalloc(NSUBJECTS, sizeof(*subj));
 	const char *params[] = { DISTRICT };
 	char *exists = NULL;
 	int ret = -1, events = 0;

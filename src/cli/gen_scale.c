@@ -16,6 +16,7 @@
  * township level, almost every hazard rectified).  Every event outside the
  * plan of failures fails no one under the default veto rules.
  */
+#include "base/alloc.h"
 #include "cli/demo_shape.h"
 #include "cli/gen_scale.h"
 
@@ -486,9 +487,7 @@ static void *grow(void *p, int n, int *cap, size_t size)
 	if (n < *cap)
 		return p;
 	*cap = *cap ? 2 * *cap : 1024;
-	p = realloc(p, (size_t)*cap * size);
-	if (!p)
-		abort();
+	p = xrealloc(p, (size_t)*cap * size);
 	return p;
 }
 
@@ -1947,9 +1946,7 @@ int gen_scale(struct db *db, int counties, uint64_t seed, FILE *out, struct strb
 		strbuf_addstr(err, "the number of counties must be 1 to 9998");
 		return -1;
 	}
-	g = calloc(1, sizeof(*g));
-	if (!g)
-		abort();
+	g = xcalloc(1, sizeof(*g));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	g->db = db;
 	g->out = out;

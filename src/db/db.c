@@ -7,6 +7,7 @@
  * It holds no SQL of the application and no knowledge of either engine's
  * wire or file format: everything engine-specific is behind `struct db_ops`.
  */
+#include "base/alloc.h"
 #include "db/db_internal.h"
 
 #include <assert.h>
@@ -31,9 +32,7 @@ struct db *db_open(const char *url, struct strbuf *err)
 			strbuf_addstr(err, "no database given");
 		return NULL;
 	}
-	db = calloc(1, sizeof(*db));
-	if (!db)
-		abort();
+	db = xcalloc(1, sizeof(*db));
 	db->log_fd = -1;
 	if (is_pg_url(url)) {
 		db->dialect = DB_POSTGRES;
@@ -98,12 +97,8 @@ struct db_cached *db_cache_add(struct db *db, const char *sql)
 
 	if (db->ncached >= DB_CACHE_MAX)
 		return NULL;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		abort();
-	c->sql = strdup(sql);
-	if (!c->sql)
-		abort();
+	c = xcalloc(1, sizeof(*c));
+	c->sql = xstrdup(sql);
 	c->hash = hash_sql(sql);
 	c->next = db->cache[c->hash % DB_CACHE_BUCKETS];
 	db->cache[c->hash % DB_CACHE_BUCKETS] = c;
@@ -195,9 +190,7 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
 	struct db_stmt *st;
 
 	*out = NULL;
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		abort();
+	st = xcalloc(1, sizeof(*st));
 	st->db = db;
 	st->row = -1;
 	if (db->ops->prepare(st, sql, err) < 0) {
@@ -347,8 +340,16 @@ int db_commit(struct db *db, struct strbuf *err)
 		db->depth--;
 		return savepoint(db, "RELEASE SAVEPOINT", db->depth, err);
 	}
+	/* work that met a shortage of memory is not kept (base/alloc.h): the caller rolls back */
+	if (alloc_trouble()) {
+		if (err)
+			strbuf_addstr(err, "out of memory: the transaction was not committed");
+		return -1;
+	}
 	ret = db->ops->commit(db, err);
 	db->depth = db->ops->in_transaction(db) ? 1 : 0;
+	if (!ret)
+		alloc_note_commit();
 	return ret;
 }
 
@@ -411,9 +412,7 @@ int db_query_value(struct db *db, const char *sql, const char *const *params,
 	if (rc < 0)
 		goto cleanup;
 	if (rc == DB_ROW && db_column_count(st) > 0 && !db_column_is_null(st, 0)) {
-		*out = strdup(db_column_text(st, 0));
-		if (!*out)
-			abort();
+		*out = xstrdup(db_column_text(st, 0));
 	}
 	rc = 0;
 cleanup:
@@ -542,9 +541,7 @@ int db_bulk_begin(struct db *db, const char *table, const char *const *columns,
 			goto cleanup;
 		}
 	}
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		abort();
+	b = xcalloc(1, sizeof(*b));
 	b->db = db;
 	b->ncolumns = ncolumns;
 	strbuf_init(&b->buf, 0);
@@ -645,14 +642,10 @@ struct db_pool *db_pool_open(const char *url, int size, struct strbuf *err)
 			strbuf_addstr(err, "pool size must be at least 1");
 		return NULL;
 	}
-	pool = calloc(1, sizeof(*pool));
-	if (!pool)
-		abort();
-	pool->all = calloc((size_t)size, sizeof(*pool->all));
-	pool->idle = calloc((size_t)size, sizeof(*pool->idle));
-	pool->url = strdup(url);
-	if (!pool->all || !pool->idle || !pool->url)
-		abort();
+	pool = xcalloc(1, sizeof(*pool));
+	pool->all = xcalloc((size_t)size, sizeof(*pool->all));
+	pool->idle = xcalloc((size_t)size, sizeof(*pool->idle));
+	pool->url = xstrdup(url);
 	pool->max = size;
 	/* one now, to know the database is there; the others when needed */
 	pool->all[0] = pool->idle[0] = db_open(url, err);

@@ -108,6 +108,9 @@ void db_finalize(struct db_stmt *st);
  * the matching db_commit() / db_rollback() releases or rolls back just that
  * savepoint.  So code written as one transaction can run inside a larger
  * one (the server's group commit) and a failure undoes only its own part.
+ * The outermost db_commit() fails on a thread that met a shortage of
+ * memory since its work began (alloc_trouble(), base/alloc.h): such work is
+ * rolled back, never kept.
  */
 int db_begin(struct db *db, struct strbuf *err);
 int db_commit(struct db *db, struct strbuf *err);

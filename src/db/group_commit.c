@@ -20,6 +20,7 @@
  * on its own stack, in a list, with its own condition variable: it is told
  * its outcome directly and woken alone.
  */
+#include "base/alloc.h"
 #include "db/group_commit.h"
 
 #include <pthread.h>
@@ -61,11 +62,9 @@ struct group_commit {
 
 struct group_commit *group_commit_new(struct db *db, int max_batch, long linger_us)
 {
-	struct group_commit *g = calloc(1, sizeof(*g));
+	struct group_commit *g = xcalloc(1, sizeof(*g));
 	pthread_condattr_t a;
 
-	if (!g)
-		abort();
 	g->db = db;
 	g->max_batch = max_batch > 0 ? max_batch : 64;
 	g->linger_ns = linger_us > 0 ? linger_us * 1000 : 0;

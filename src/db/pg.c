@@ -9,6 +9,7 @@
  * SQL beyond finding placeholders.  Errors are reported with the server's
  * primary message only, on one line.
  */
+#include "base/alloc.h"
 #include "db/db_internal.h"
 
 #include <inttypes.h>
@@ -151,9 +152,7 @@ static int pg_prepare(struct db_stmt *st, const char *sql, struct strbuf *err)
 	st->cached = c;
 alloc:
 	if (st->nparams) {
-		st->values = calloc((size_t)st->nparams, sizeof(*st->values));
-		if (!st->values)
-			abort();
+		st->values = xcalloc((size_t)st->nparams, sizeof(*st->values));
 	}
 cleanup:
 	PQclear(res);
@@ -174,10 +173,8 @@ static int set_value(struct db_stmt *st, int idx, char *v)
 
 static int pg_bind_text(struct db_stmt *st, int idx, const char *s, size_t len)
 {
-	char *v = malloc(len + 1);
+	char *v = xmalloc(len + 1);
 
-	if (!v)
-		abort();
 	memcpy(v, s, len);
 	v[len] = '\0';
 	return set_value(st, idx, v);

@@ -21,6 +21,7 @@
  *
  * Not here: routing, sessions, auth, static files (static.c).
  */
+#include "base/alloc.h"
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -187,9 +188,7 @@ void *http_request_alloc(struct http_request *req, size_t size)
 	if (!c || c->size - c->used < size) {
 		size_t cap = size > SCRATCH_CHUNK ? size : SCRATCH_CHUNK;
 
-		c = malloc(sizeof(*c) + cap);
-		if (!c)
-			abort();
+		c = xmalloc(sizeof(*c) + cap);
 		c->used = 0;
 		c->size = cap;
 		if (st->chunks && size > SCRATCH_CHUNK) {
@@ -278,9 +277,7 @@ static struct request_state *state_new(struct http_server *srv,
 		}
 	}
 	len = strcspn(p, "?#");
-	st = malloc(sizeof(*st) + len + 1);
-	if (!st)
-		abort();
+	st = xmalloc(sizeof(*st) + len + 1);
 	memset(st, 0, sizeof(*st));
 	memcpy(st->path, p, len);
 	st->path[len] = '\0';
@@ -543,15 +540,11 @@ struct http_cached *http_cached_new(unsigned status, const char *content_type,
 				    const char *cache_control,
 				    struct strbuf *err)
 {
-	struct http_cached *c = calloc(1, sizeof(*c));
+	struct http_cached *c = xcalloc(1, sizeof(*c));
 
-	if (!c)
-		abort();
 	c->status = status;
 	c->len = len;
-	c->data = malloc(len ? len : 1);
-	if (!c->data)
-		abort();
+	c->data = xmalloc(len ? len : 1);
 	if (len)
 		memcpy(c->data, body, len);
 	c->plain = MHD_create_response_from_buffer(len, c->data,
@@ -733,9 +726,7 @@ static int start_writers(struct http_server *srv, unsigned n, struct strbuf *err
 	srv->wtail = &srv->whead;
 	if (!n)
 		return 0;
-	srv->writers = calloc(n, sizeof(*srv->writers));
-	if (!srv->writers)
-		abort();
+	srv->writers = xcalloc(n, sizeof(*srv->writers));
 	for (; srv->nwriters < n; srv->nwriters++) {
 		int rc = pthread_create(&srv->writers[srv->nwriters], NULL, write_thread, srv);
 
@@ -1024,7 +1015,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
 				      http_handler_fn handler, void *ctx,
 				      struct strbuf *err)
 {
-	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	struct MHD_OptionItem ops[12];
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;

@@ -14,6 +14,7 @@
  * and libcsv's own buffer at most one cell, which is capped, so memory stays
  * bounded whatever the file size.
  */
+#include "base/alloc.h"
 #include "io/table.h"
 #include "io/table_impl.h"
 
@@ -387,9 +388,7 @@ static void pop(struct csv_in *in, struct table_row *row, size_t *rownum)
 	if (q.ncells > in->ptrs_alloc) {
 		free(in->ptrs);
 		in->ptrs_alloc = q.ncells < 16 ? 16 : q.ncells;
-		in->ptrs = malloc(in->ptrs_alloc * sizeof(*in->ptrs));
-		if (!in->ptrs)
-			abort();
+		in->ptrs = xmalloc(in->ptrs_alloc * sizeof(*in->ptrs));
 	}
 	p = in->queue.buf + in->qpos;
 	for (i = 0; i < q.ncells; i++) {
@@ -451,10 +450,8 @@ static void csv_release(struct table_reader *r)
 int table_csv_reader_open(struct table_reader *r, int fd, const char *data,
 			  size_t len, struct strbuf *err)
 {
-	struct csv_in *in = calloc(1, sizeof(*in));
+	struct csv_in *in = xcalloc(1, sizeof(*in));
 
-	if (!in)
-		abort();
 	in->fd = fd;
 	in->mem = data;
 	in->memlen = len;
@@ -468,9 +465,7 @@ int table_csv_reader_open(struct table_reader *r, int fd, const char *data,
 	r->next = csv_next;
 	r->release = csv_release;
 	if (fd >= 0) {
-		in->chunk = malloc(CSV_CHUNK);
-		if (!in->chunk)
-			abort();
+		in->chunk = xmalloc(CSV_CHUNK);
 	}
 	if (csv_init(&in->parser, CSV_STRICT | CSV_STRICT_FINI |
 			     CSV_REPALL_NL) != 0) {
@@ -630,10 +625,8 @@ static void csv_out_release(struct table_writer *w)
 int table_csv_writer_open(struct table_writer *w, const char *path,
 			  struct strbuf *err)
 {
-	struct csv_out *o = calloc(1, sizeof(*o));
+	struct csv_out *o = xcalloc(1, sizeof(*o));
 
-	if (!o)
-		abort();
 	strbuf_init(&o->buf, 0);
 	w->impl = o;
 	w->row = csv_row;
@@ -647,9 +640,7 @@ int table_csv_writer_open(struct table_writer *w, const char *path,
 					    strerror(errno));
 			return -1;
 		}
-		o->path = strdup(path);
-		if (!o->path)
-			abort();
+		o->path = xstrdup(path);
 	}
 	strbuf_addstr(&o->buf, "\xEF\xBB\xBF");
 	return 0;

@@ -6,6 +6,7 @@
  *
  * It parses nothing itself: csv.c, xlsx_read.c and xlsx_write.c do.
  */
+#include "base/alloc.h"
 #include "io/table.h"
 #include "io/table_impl.h"
 
@@ -88,10 +89,8 @@ const char *table_format_mime(enum table_format fmt)
 
 static struct table_reader *reader_new(void)
 {
-	struct table_reader *r = calloc(1, sizeof(*r));
+	struct table_reader *r = xcalloc(1, sizeof(*r));
 
-	if (!r)
-		abort();
 	strbuf_init(&r->error, 0);
 	return r;
 }
@@ -240,10 +239,8 @@ void table_reader_free(struct table_reader *r)
 
 static struct table_writer *writer_new(enum table_format fmt, int to_mem)
 {
-	struct table_writer *w = calloc(1, sizeof(*w));
+	struct table_writer *w = xcalloc(1, sizeof(*w));
 
-	if (!w)
-		abort();
 	w->fmt = fmt;
 	w->to_mem = to_mem;
 	return w;
@@ -398,9 +395,7 @@ static void rowbuf_push(struct table_rowbuf *rb, const char *s, size_t len)
 {
 	if (rb->ncells == rb->alloc) {
 		rb->alloc = rb->alloc ? rb->alloc * 2 : 16;
-		rb->off = realloc(rb->off, rb->alloc * sizeof(*rb->off));
-		if (!rb->off)
-			abort();
+		rb->off = xrealloc(rb->off, rb->alloc * sizeof(*rb->off));
 	}
 	rb->off[rb->ncells++] = rb->data.len;
 	strbuf_add(&rb->data, s, len);
@@ -424,9 +419,7 @@ int table_rowbuf_finish(struct table_rowbuf *rb, struct table_row *row)
 	if (n > rb->ptrs_alloc) {
 		rb->ptrs_alloc = n < 16 ? 16 : n;
 		free(rb->ptrs);
-		rb->ptrs = malloc(rb->ptrs_alloc * sizeof(*rb->ptrs));
-		if (!rb->ptrs)
-			abort();
+		rb->ptrs = xmalloc(rb->ptrs_alloc * sizeof(*rb->ptrs));
 	}
 	for (i = 0; i < n; i++)
 		rb->ptrs[i] = rb->data.buf + rb->off[i];

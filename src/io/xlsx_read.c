@@ -17,6 +17,7 @@
  * is TABLE_ELIMIT instead of -1; the messages are for the person who
  * uploaded the file, so they are in Chinese.
  */
+#include "base/alloc.h"
 #include "io/table.h"
 #include "io/table_impl.h"
 
@@ -231,9 +232,7 @@ static int part_open(struct xlsx_in *x, struct xml_part *p, const char *name,
 	idx = locate(x->za, name);
 	if (idx < 0)
 		return 0;
-	p->name = strdup(name);
-	if (!p->name)
-		abort();
+	p->name = xstrdup(name);
 	zip_stat_init(&st);
 	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &st) == 0 &&
 	    (st.valid & ZIP_STAT_SIZE) && st.size > x->max_inflate) {
@@ -315,10 +314,8 @@ static char *attr(xmlTextReaderPtr xr, const char *local)
 
 	if (!v)
 		return NULL;
-	s = strdup((const char *)v);
+	s = xstrdup((const char *)v);
 	xmlFree(v);
-	if (!s)
-		abort();
 	return s;
 }
 
@@ -452,9 +449,7 @@ static char *prefixed_attr(xmlTextReaderPtr xr, const char *local)
 		    strcmp((const char *)pfx, "xmlns")) {
 			const xmlChar *v = xmlTextReaderConstValue(xr);
 
-			res = strdup(v ? (const char *)v : "");
-			if (!res)
-				abort();
+			res = xstrdup(v ? (const char *)v : "");
 			break;
 		}
 	} while (xmlTextReaderMoveToNextAttribute(xr) == 1);
@@ -684,9 +679,7 @@ static int read_styles(struct xlsx_in *x, const char *name, struct strbuf *err)
 			if (code && !parse_index(id, &v)) {
 				if (nfmts == afmts) {
 					afmts = afmts ? afmts * 2 : 16;
-					fmts = realloc(fmts, afmts * sizeof(*fmts));
-					if (!fmts)
-						abort();
+					fmts = xrealloc(fmts, afmts * sizeof(*fmts));
 				}
 				fmts[nfmts].id = v;
 				fmts[nfmts].kind = code_kind(code);
@@ -705,9 +698,7 @@ static int read_styles(struct xlsx_in *x, const char *name, struct strbuf *err)
 			free(id);
 			if (x->nxf == axf) {
 				axf = axf ? axf * 2 : 64;
-				xf_fmt = realloc(xf_fmt, axf * sizeof(*xf_fmt));
-				if (!xf_fmt)
-					abort();
+				xf_fmt = xrealloc(xf_fmt, axf * sizeof(*xf_fmt));
 			}
 			xf_fmt[x->nxf++] = v;
 		}
@@ -716,9 +707,7 @@ static int read_styles(struct xlsx_in *x, const char *name, struct strbuf *err)
 		goto cleanup;
 	ret = 0;
 	if (x->nxf) {
-		x->xf_kind = calloc(x->nxf, 1);
-		if (!x->xf_kind)
-			abort();
+		x->xf_kind = xcalloc(x->nxf, 1);
 	}
 	for (i = 0; i < x->nxf; i++) {
 		enum num_kind k = builtin_kind(xf_fmt[i]);
@@ -749,9 +738,7 @@ static int sst_push(struct xlsx_in *x, const struct strbuf *raw,
 	}
 	if (x->sst_n == x->sst_alloc) {
 		x->sst_alloc = x->sst_alloc ? x->sst_alloc * 2 : 256;
-		x->sst_off = realloc(x->sst_off, x->sst_alloc * sizeof(*x->sst_off));
-		if (!x->sst_off)
-			abort();
+		x->sst_off = xrealloc(x->sst_off, x->sst_alloc * sizeof(*x->sst_off));
 	}
 	x->sst_off[x->sst_n++] = x->sst.len;
 	decode_text(&x->sst, raw->buf, raw->len);
@@ -1320,9 +1307,7 @@ static int read_parts(struct xlsx_in *x, struct strbuf *err)
 		goto cleanup;
 	if (!x->sheet_name || locate(x->za, x->sheet_name) < 0) {
 		free(x->sheet_name);
-		x->sheet_name = strdup("xl/worksheets/sheet1.xml");
-		if (!x->sheet_name)
-			abort();
+		x->sheet_name = xstrdup("xl/worksheets/sheet1.xml");
 	}
 	if (read_styles(x, styles ? styles : "xl/styles.xml", err) < 0 ||
 	    read_sst(x, sst ? sst : "xl/sharedStrings.xml", err) < 0)
@@ -1424,7 +1409,7 @@ static int open_archive(struct xlsx_in *x, const char *path, const char *data,
 int table_xlsx_reader_open(struct table_reader *r, const char *path,
 			   const char *data, size_t len, struct strbuf *err)
 {
-	struct xlsx_in *x = calloc(1, sizeof(*x));
+	struct xlsx_in *x = xcalloc(1, sizeof(*x));
 	struct err_guard g;
 	zip_int64_t n;
 	int ret;

@@ -8,6 +8,7 @@
  * It is not a report writer: no formulas, merged cells, charts or styles
  * beyond a bold, frozen header.  The reports have their own module.
  */
+#include "base/alloc.h"
 #include "io/table.h"
 #include "io/table_impl.h"
 
@@ -242,7 +243,7 @@ static void xlsx_out_release(struct table_writer *w)
 int table_xlsx_writer_open(struct table_writer *w, const char *path,
 			   const char *sheet_name, struct strbuf *err)
 {
-	struct xlsx_out *o = calloc(1, sizeof(*o));
+	struct xlsx_out *o = xcalloc(1, sizeof(*o));
 	lxw_workbook_options opts;
 	const char *tmpdir = getenv("TMPDIR");
 	lxw_error e;
@@ -257,9 +258,7 @@ int table_xlsx_writer_open(struct table_writer *w, const char *path,
 	w->release = xlsx_out_release;
 	if (!tmpdir || !*tmpdir)
 		tmpdir = "/tmp";
-	o->tmpdir = strdup(tmpdir);
-	if (!o->tmpdir)
-		abort();
+	o->tmpdir = xstrdup(tmpdir);
 	if (!sheet_name)
 		sheet_name = "Sheet1";
 
@@ -274,9 +273,7 @@ int table_xlsx_writer_open(struct table_writer *w, const char *path,
 			return -1;
 		}
 		close(fd);
-		o->path = strdup(path);
-		if (!o->path)
-			abort();
+		o->path = xstrdup(path);
 	} else {
 		struct strbuf tmpl = STRBUF_INIT;
 

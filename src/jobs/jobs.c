@@ -2,6 +2,7 @@
  * jobs.c: the scheduler thread, the month close and the daily audit anchor
  * (see jobs.h).
  */
+#include "base/alloc.h"
 #include "jobs/jobs.h"
 
 #include <errno.h>
@@ -117,6 +118,7 @@ static void *run(void *arg)
 			j->cfg.every_minute(j->cfg.arg);
 			pthread_mutex_lock(&j->lock);
 		}
+		alloc_trouble_clear(); /* what met a shortage was not committed; the next minute tries again */
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 60;
 		while (!j->stop && pthread_cond_timedwait(&j->wake, &j->lock, &until) != ETIMEDOUT)
@@ -129,10 +131,8 @@ static void *run(void *arg)
 struct jobs *jobs_start(struct db_pool *pool, const struct jobs_config *cfg,
 			struct strbuf *err)
 {
-	struct jobs *j = calloc(1, sizeof(*j));
+	struct jobs *j = xcalloc(1, sizeof(*j));
 
-	if (!j)
-		abort();
 	j->pool = pool;
 	if (cfg)
 		j->cfg = *cfg;

@@ -6,6 +6,7 @@
  * SQL here is assembled from descriptor names only (static strings compiled
  * into the program), never from input; every value is a bound parameter.
  */
+#include "base/alloc.h"
 #include "model/entity.h"
 
 #include <errno.h>
@@ -162,10 +163,8 @@ void record_init(struct record *r, const struct entity_desc *ed)
 	r->overdue = -1;
 	r->borrowed = 0;
 	if (ed) {
-		r->val = calloc(ed->nfields, sizeof(*r->val));
-		r->given = calloc(ed->nfields, 1);
-		if (!r->val || !r->given)
-			abort();
+		r->val = xcalloc(ed->nfields, sizeof(*r->val));
+		r->given = xcalloc(ed->nfields, 1);
 	}
 }
 
@@ -196,9 +195,7 @@ void record_set(struct record *r, int i, const char *v)
 	if (i < 0 || r->borrowed)
 		abort(); /* a descriptor bug, or a change to a borrowed (cached) record */
 	if (v) {
-		copy = strdup(v);
-		if (!copy)
-			abort();
+		copy = xstrdup(v);
 	}
 	free(r->val[i]);
 	r->val[i] = copy;
@@ -229,18 +226,14 @@ static void sqlp_grow(struct sqlp *p)
 	if (p->n < p->alloc)
 		return;
 	p->alloc = p->alloc ? 2 * p->alloc : 16;
-	p->v = realloc(p->v, p->alloc * sizeof(*p->v));
-	if (!p->v)
-		abort();
+	p->v = xrealloc(p->v, p->alloc * sizeof(*p->v));
 }
 
 void sqlp_text(struct sqlp *p, const char *s)
 {
 	sqlp_grow(p);
 	p->v[p->n].is_int = 0;
-	p->v[p->n].s = s ? strdup(s) : NULL;
-	if (s && !p->v[p->n].s)
-		abort();
+	p->v[p->n].s = s ? xstrdup(s) : NULL;
 	p->n++;
 }
 
@@ -656,11 +649,9 @@ static int normalize_set(const struct field_desc *fd, const char *in, struct str
 	while (*p) {
 		const char *bar = strchr(p, '|');
 		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		char *item = strndup(p, n);
+		char *item = xstrndup(p, n);
 		const char *code = item;
 
-		if (!item)
-			abort();
 		if (fd->type == FT_ENUMSET)
 			code = enum_lookup(fd->enumeration, item);
 		else if (!*item || strlen(item) > 64 || !code_chars_ok(item))
@@ -966,9 +957,7 @@ static int record_check_refs(const struct model_ctx *mc, const struct record *r,
 			continue;
 		for (p = r->val[i]; *p && !ret;) {
 			size_t n = strcspn(p, "|");
-			char *item = strndup(p, n);
-			if (!item)
-				abort();
+			char *item = xstrndup(p, n);
 			ret = check_one_ref(mc, fd, item, e);
 			free(item);
 			p += n;
@@ -1243,8 +1232,8 @@ int entity_op_query_value(struct entity_op *op, const char *sql, const char *con
 		}
 		if (lookup_cache_value(op->cache, key.buf, &v)) {
 			strbuf_release(&key);
-			if (v && !(*out = strdup(v)))
-				abort();
+			if (v)
+				*out = xstrdup(v);
 			return 0;
 		}
 	}
@@ -1668,10 +1657,8 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	size_t i;
 	int n = 0, rc, ret = 0;
 
-	bidx = calloc(ed->nfields, sizeof(*bidx));
-	bidx_cols = calloc(ed->nfields, sizeof(*bidx_cols));
-	if (!bidx || !bidx_cols)
-		abort();
+	bidx = xcalloc(ed->nfields, sizeof(*bidx));
+	bidx_cols = xcalloc(ed->nfields, sizeof(*bidx_cols));
 	for (i = 0; i < ed->nfields; i++)
 		strbuf_init(&bidx[i], 0);
 	if (ed->month_from && ed->month_to && (ret = list_locked(mc, r, old, e)))

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/alloc.h"
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/log.h"
@@ -58,12 +59,10 @@ static int is_masked(const char *s)
 static int map_header(const struct entity_desc *ed, const struct table_row *hdr, int *map,
 		      struct import_report *rep)
 {
-	unsigned char *seen = calloc(ed->nfields, 1);
+	unsigned char *seen = xcalloc(ed->nfields, 1);
 	size_t c, i;
 	int bad = 0;
 
-	if (!seen)
-		abort();
 	for (c = 0; c < hdr->ncells; c++) {
 		const char *name = hdr->cells[c];
 		int k;
@@ -304,9 +303,7 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 	/* checked: an op, seen by the rows after it */
 	if (pl->n == pl->alloc) {
 		pl->alloc = pl->alloc ? 2 * pl->alloc : 64;
-		pl->ops = realloc(pl->ops, pl->alloc * sizeof(*pl->ops));
-		if (!pl->ops)
-			abort();
+		pl->ops = xrealloc(pl->ops, pl->alloc * sizeof(*pl->ops));
 	}
 	{
 		struct import_op *op = &pl->ops[pl->n];
@@ -501,9 +498,7 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		goto cleanup;
 	}
 	ncols = row.ncells;
-	map = calloc(ncols ? ncols : 1, sizeof(*map));
-	if (!map)
-		abort();
+	map = xcalloc(ncols ? ncols : 1, sizeof(*map));
 	if (map_header(ed, &row, map, rep)) {
 		rep->failed = 1;
 		ret = model_fail(e, MODEL_EINVAL, NULL, "表头有误，未导入任何数据");
@@ -603,12 +598,10 @@ static int exported(const struct field_desc *fd)
 
 int entity_template(const struct entity_desc *ed, struct table_writer *w, struct strbuf *err)
 {
-	const char **cells = calloc(ed->nfields, sizeof(*cells));
+	const char **cells = xcalloc(ed->nfields, sizeof(*cells));
 	size_t i, n = 0;
 	int ret;
 
-	if (!cells)
-		abort();
 	for (i = 0; i < ed->nfields; i++)
 		if (importable(&ed->fields[i]))
 			cells[n++] = ed->fields[i].label;
@@ -633,10 +626,8 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 
 	*rows = 0;
 	record_init(&r, ed);
-	out = calloc(ed->nfields, sizeof(*out));
-	cells = calloc(ed->nfields, sizeof(*cells));
-	if (!out || !cells)
-		abort();
+	out = xcalloc(ed->nfields, sizeof(*out));
+	cells = xcalloc(ed->nfields, sizeof(*cells));
 	for (i = 0; i < ed->nfields; i++)
 		strbuf_init(&out[i], 0);
 	if (!entity_can_read(ed, mc->actor)) {
@@ -686,9 +677,7 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 				while (*s) {
 					const char *bar = strchr(s, '|');
 					size_t len = bar ? (size_t)(bar - s) : strlen(s);
-					char *item = strndup(s, len);
-					if (!item)
-						abort();
+					char *item = xstrndup(s, len);
 					if (out[i].len)
 						strbuf_addch(&out[i], '|');
 					strbuf_addstr(&out[i], enum_label(fd->enumeration, item));

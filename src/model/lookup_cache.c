@@ -3,6 +3,7 @@
  * or strings (see lookup_cache.h).  Not a general container: it only grows,
  * forgets by marking, and is freed whole.
  */
+#include "base/alloc.h"
 #include "model/lookup_cache.h"
 
 #include <stdlib.h>
@@ -22,14 +23,10 @@ struct lookup_cache {
 
 struct lookup_cache *lookup_cache_new(void)
 {
-	struct lookup_cache *c = calloc(1, sizeof(*c));
+	struct lookup_cache *c = xcalloc(1, sizeof(*c));
 
-	if (!c)
-		abort();
 	c->cap = 1024;
-	c->slots = calloc(c->cap, sizeof(*c->slots));
-	if (!c->slots)
-		abort();
+	c->slots = xcalloc(c->cap, sizeof(*c->slots));
 	return c;
 }
 
@@ -83,9 +80,7 @@ static void grow(struct lookup_cache *c)
 	size_t oldcap = c->cap, i;
 
 	c->cap *= 2;
-	c->slots = calloc(c->cap, sizeof(*c->slots));
-	if (!c->slots)
-		abort();
+	c->slots = xcalloc(c->cap, sizeof(*c->slots));
 	for (i = 0; i < oldcap; i++)
 		if (old[i].key)
 			*find(c, old[i].key) = old[i];
@@ -105,9 +100,7 @@ static struct lc_entry *slot_for(struct lookup_cache *c, const char *key, int cr
 		grow(c);
 		e = find(c, key);
 	}
-	e->key = strdup(key);
-	if (!e->key)
-		abort();
+	e->key = xstrdup(key);
 	c->used++;
 	return e;
 }
@@ -199,8 +192,6 @@ void lookup_cache_put_value(struct lookup_cache *c, const char *key, const char 
 	if (!e)
 		return;
 	entry_clear(e);
-	e->value = value ? strdup(value) : NULL;
-	if (value && !e->value)
-		abort();
+	e->value = value ? xstrdup(value) : NULL;
 	e->kind = 3;
 }

@@ -4,6 +4,7 @@
  * passwords by argon2id.  Not the rules of what a good password is
  * (base/pwcheck.c), nor HTTP.
  */
+#include "base/alloc.h"
 #include "model/session.h"
 
 #include <arpa/inet.h>
@@ -96,9 +97,7 @@ static const char *own(struct session *s, int slot, struct db_stmt *st, int col)
 {
 	if (db_column_is_null(st, col))
 		return NULL;
-	s->owned[slot] = strdup(db_column_text(st, col));
-	if (!s->owned[slot])
-		abort();
+	s->owned[slot] = xstrdup(db_column_text(st, col));
 	return s->owned[slot];
 }
 
@@ -435,7 +434,7 @@ enum login_result session_login(struct db *db, const char *username, const char 
 	if (rc == DB_ROW) {
 		lw.found = 1;
 		lw.uid = db_column_int64(st, 0);
-		hash = strdup(db_column_text(st, 1));
+		hash = xstrdup(db_column_text(st, 1));
 		change = db_column_int64(st, 2) != 0; /* told only on success */
 		lw.active = db_column_int64(st, 3) != 0;
 	}
@@ -516,8 +515,7 @@ static char *dup_or_null(const char *s)
 
 	if (!s)
 		return NULL;
-	if (!(d = strdup(s)))
-		abort();
+	d = xstrdup(s);
 	return d;
 }
 
