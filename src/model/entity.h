@@ -260,9 +260,10 @@ struct model_ctx {
 	const struct actor *actor;
 	const struct crypto_keys *keys;
 	/*
-	 * set by the server for a create or update: its group commit, which runs
-	 * the write's transaction as a job on the writer connection (its JSON is
-	 * read before and its answer built after, on this thread)
+	 * set by the server for a create, an update or an import: its group
+	 * commit, which runs the write's transaction as a job on the writer
+	 * connection (its JSON is read before and its answer built after, on
+	 * this thread; an import's rows are checked before, on `db`)
 	 */
 	struct group_commit *writes;
 	/* set by bulk operations (import): */
