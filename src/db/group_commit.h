@@ -10,11 +10,13 @@
  * only once durable, but concurrent writes share one fsync.  Requests run
  * one after the other on the connection; the batch only saves the syncs.
  *
- * Two ways in.  group_commit_run() queues the work as a job: whichever
+ * Three ways in.  group_commit_run() queues the work as a job: whichever
  * thread holds the connection runs the queued jobs one after the other, so
  * that a busy server does not hand the connection from thread to thread
  * between writes.  group_commit_enter() and _leave() let the request's own
  * thread hold the connection for work that is not a job.
+ * group_commit_run_alone() runs a large job (an import's rows) as a
+ * transaction of its own between two batches.
  *
  * When the connection's syncs are deferred (db_defer_sync), a batch's
  * commit frees the connection at once and the sync that makes it durable

@@ -298,9 +298,10 @@ struct model_ctx {
 	const struct actor *actor;
 	const struct crypto_keys *keys;
 	/*
-	 * set by the server for a create or update: its group commit, which runs
-	 * the write's transaction as a job on the writer connection (its JSON is
-	 * read before and its answer built after, on this thread)
+	 * set by the server for a create, an update or an import: its group
+	 * commit, which runs the write's transaction as a job on the writer
+	 * connection (its JSON is read before and its answer built after, on
+	 * this thread; an import's rows are checked before, on `db`)
 	 */
 	struct group_commit *writes;
 	/* set by bulk operations (import): */
@@ -393,7 +394,11 @@ void import_report_release(struct import_report *r);
  * Import rows from `rd` (header row first: keys or Chinese labels).  A row
  * whose key exists updates that record; otherwise it creates one.  Each bad
  * row is reported (row, column, reason).  Without `keep_good`, nothing is
- * kept if any row is bad.  Returns 0 when the import was applied (fully,
+ * kept if any row is bad.  Every row is checked first, on mc->db, writing
+ * nothing; then all are stored in one transaction: with mc->writes, a job
+ * of the server's writer run alone, else on mc->db (see entity_io.c).  A
+ * row whose record changed or key was taken between the two is bad too.
+ * Returns 0 when the import was applied (fully,
  * or the good rows with keep_good), MODEL_EINVAL when rows were bad and
  * nothing was kept, MODEL_ETOOBIG when the file went over one of the
  * reader's budgets (nothing is kept then, even with keep_good), other

@@ -50,35 +50,39 @@ async function importCsv(text) {
   return office.post('/api/v1/subjects/import?format=csv', text, CSV);
 }
 
-// Per-row milliseconds of creating `n` rows of `entity`, then of updating
-// them (the best of three).
-async function perRow(entity, prefix, n) {
+// The cost per row (ms) of an update import of `n` and of 4n rows of
+// `entity`, and of the create imports before them.  The updates of both
+// sizes alternate, three rounds, the best of each kept, so that a busier
+// moment of a shared machine weighs on both sizes alike.
+async function shape(t, entity, prefix, n) {
   const [client, csv] = entity === 'subjects' ? [office, subjectsCsv] : [petition, petitionsCsv];
   const post = (text) => client.post(`/api/v1/${entity}/import?format=csv`, text, CSV);
-  const c = await timed(() => post(csv(prefix, n, '新建')));
-  assert.equal(c.r.status, 200, c.r.text);
-  assert.equal(c.r.json.created, n);
-  let best = Infinity;
-  for (const name of ['更新甲', '更新乙', '更新丙']) {
-    const u = await timed(() => post(csv(prefix, n, name)));
-    assert.equal(u.r.status, 200, u.r.text);
-    assert.equal(u.r.json.updated, n);
-    best = Math.min(best, u.ms);
+  const sizes = [[prefix + 'A', n], [prefix + 'B', 4 * n]];
+  const create = [], update = [Infinity, Infinity];
+  for (const [p, rows] of sizes) {
+    const c = await timed(() => post(csv(p, rows, '新建')));
+    assert.equal(c.r.status, 200, c.r.text);
+    assert.equal(c.r.json.created, rows);
+    create.push(c.ms / rows);
   }
-  return { create: c.ms / n, update: best / n };
-}
-
-// An update import's cost per row, at `n` and 4n rows, against a create's.
-async function shape(t, entity, prefix, n) {
-  const small = await perRow(entity, prefix + 'A', n);
-  const large = await perRow(entity, prefix + 'B', 4 * n);
-  const msg = `${entity}, per row (ms): ${n} rows create ${small.create.toFixed(3)} update ${small.update.toFixed(3)}; ` +
-    `${4 * n} rows create ${large.create.toFixed(3)} update ${large.update.toFixed(3)}`;
+  for (const name of ['更新甲', '更新乙', '更新丙']) {
+    for (const [k, [p, rows]] of sizes.entries()) {
+      const u = await timed(() => post(csv(p, rows, name)));
+      assert.equal(u.r.status, 200, u.r.text);
+      assert.equal(u.r.json.updated, rows);
+      update[k] = Math.min(update[k], u.ms / rows);
+    }
+  }
+  const msg = `${entity}, per row (ms): ${n} rows create ${create[0].toFixed(3)} update ${update[0].toFixed(3)}; ` +
+    `${4 * n} rows create ${create[1].toFixed(3)} update ${update[1].toFixed(3)}`;
   t.diagnostic(msg);
-  // a cost per row that grew with the rows would be about 4× here
-  assert.ok(large.update < 2 * small.update + 0.05, 'update cost per row grows with the rows: ' + msg);
+  // a cost per row that grew with the rows would be about 4× here (the store
+  // before this design: 2.5× for petitions on SQLite); PostgreSQL, never
+  // quadratic but slower and noisier per row, has more room
+  const growth = BACKEND === 'postgresql' ? 2.5 : 2;
+  assert.ok(update[1] < growth * update[0] + 0.05, 'update cost per row grows with the rows: ' + msg);
   // and an update is not many times a create
-  assert.ok(large.update < 4 * large.create + 0.05, 'an update costs far more than a create: ' + msg);
+  assert.ok(update[1] < 4 * create[1] + 0.05, 'an update costs far more than a create: ' + msg);
 }
 
 test('an update import of petitions costs per row about what a create does, and no more for 4× the rows', async (t) => {
