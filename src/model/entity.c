@@ -1845,6 +1845,21 @@ static int workflow_check(const struct model_ctx *mc, struct record *r, const st
  * Validate `r` for writing by the actor: required, hook, references,
  * scope.  `old` is the stored record on update.
  */
+/* The hooks' view of a write of `r` (from `old`) by the context's actor. */
+static void op_init(struct entity_op *op, const struct model_ctx *mc, struct record *r,
+		    const struct record *old)
+{
+	memset(op, 0, sizeof(*op));
+	op->db = mc->db;
+	op->actor = mc->actor;
+	op->keys = mc->keys;
+	op->ed = r->ed;
+	op->rec = r;
+	op->old = old;
+	op->cache = mc->cache;
+	model_error_init(&op->error);
+}
+
 int entity_guard(const struct model_ctx *mc, struct record *r, const struct record *old,
 		 struct model_error *e)
 {
@@ -1853,15 +1868,7 @@ int entity_guard(const struct model_ctx *mc, struct record *r, const struct reco
 
 	if (!r->ed->guard)
 		return 0;
-	memset(&op, 0, sizeof(op));
-	op.db = mc->db;
-	op.actor = mc->actor;
-	op.keys = mc->keys;
-	op.ed = r->ed;
-	op.rec = r;
-	op.old = old;
-	op.cache = mc->cache;
-	model_error_init(&op.error);
+	op_init(&op, mc, r, old);
 	ret = r->ed->guard(&op);
 	if (ret)
 		model_fail(e, ret, op.error.field, "%s", op.error.msg.buf);
@@ -1899,20 +1906,12 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 	if (ret)
 		return ret;
 	if (r->ed->prepare) {
-		memset(&op, 0, sizeof(op));
-		op.db = mc->db;
-		op.actor = mc->actor;
-		op.keys = mc->keys;
-		op.ed = r->ed;
-		op.rec = r;
-		op.old = old;
+		op_init(&op, mc, r, old);
 		op.secret = secret;
-		op.cache = mc->cache;
 		op.policy_min_len = 8;
 		op.policy_min_classes = 3;
 		if (secret)
 			model_policy(mc->db, &op.policy_min_len, &op.policy_min_classes);
-		model_error_init(&op.error);
 		ret = r->ed->prepare(&op);
 		if (ret) {
 			model_fail(e, ret, op.error.field, "%s", op.error.msg.buf);

@@ -587,7 +587,7 @@ void session_cache_forget_all(void)
 	cache_forget(NULL);
 }
 
-/* A session's last-seen time, or its end. */
+/* A session's last-seen time (`now`), or its end (`now` 0). */
 struct touch {
 	const char *token_hash;
 	int64_t now;
@@ -602,31 +602,12 @@ static int touch_txn(struct db *db, void *arg)
 
 	if (db_begin(db, t->err))
 		return -1;
-	if (db_prepare(db, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", &st, t->err))
+	if (db_prepare(db, t->now ? "UPDATE sessions SET last_seen = ? WHERE token_hash = ?" :
+		       "DELETE FROM sessions WHERE token_hash = ?", &st, t->err))
 		goto fail;
-	db_bind_int64(st, 1, t->now);
-	db_bind_text(st, 2, t->token_hash);
-	rc = db_step(st, t->err);
-	db_finalize(st);
-	if (rc < 0 || db_commit(db, t->err))
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return -1;
-}
-
-static int drop_txn(struct db *db, void *arg)
-{
-	struct touch *t = arg;
-	struct db_stmt *st;
-	int rc;
-
-	if (db_begin(db, t->err))
-		return -1;
-	if (db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, t->err))
-		goto fail;
-	db_bind_text(st, 1, t->token_hash);
+	if (t->now)
+		db_bind_int64(st, 1, t->now);
+	db_bind_text(st, t->now ? 2 : 1, t->token_hash);
 	rc = db_step(st, t->err);
 	db_finalize(st);
 	if (rc < 0 || db_commit(db, t->err))
@@ -685,7 +666,7 @@ enum session_state session_lookup(struct db *db, const char *token, const char *
 	    now - out->created_at > session_max_seconds()) {
 		struct touch t = { th, 0, NULL };
 
-		session_write(db, drop_txn, &t, NULL); /* swept at the next login otherwise */
+		session_write(db, touch_txn, &t, NULL); /* swept at the next login otherwise */
 		session_release(out);
 		res = SESSION_EXPIRED;
 		goto cleanup;

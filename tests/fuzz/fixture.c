@@ -12,6 +12,7 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "io/table.h"
+#include "model/audit.h"
 
 static struct db *g_db;
 static struct crypto_keys g_keys = CRYPTO_KEYS_INIT;
@@ -100,8 +101,9 @@ void fuzz_fixture_open(void)
 	setenv("SANLING_FAST_KDF", "1", 1);
 	table_global_init();
 	g_keys.loaded = 1; /* all-zero keys encrypt as well as any */
+	audit_use_keys(&g_keys); /* the audit chain is keyed with them */
 	g_db = db_open(":memory:", &err);
-	if (!g_db || db_migrate(g_db, &err)) {
+	if (!g_db || audit_migrate(g_db, &err)) {
 		fprintf(stderr, "fixture: %s\n", err.buf);
 		abort();
 	}
