@@ -142,7 +142,7 @@ static void fuzz_validators(const char *s)
 	if (idcard_valid(s))
 		CHECK(len == 18);
 	if (phone_valid(s))
-		CHECK(len >= 10 && len <= 19);
+		CHECK(len >= 10 && len <= 20); /* 0 + 3 + - + 8 + - + 6 */
 	if (region_code_valid(s))
 		CHECK(len >= 1 && len <= 12);
 	idcard_normalise(s, &n);
