@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/alloc.h"
 #include "api/api_int.h"
+#include "base/alloc.h"
 #include "io/table.h"
 #include "model/audit.h"
 

@@ -4,7 +4,6 @@
  * below and used both to compute the determination set-wise and to explain
  * it event by event, so the explanation cannot disagree with the result.
  */
-#include "base/alloc.h"
 #include "assess/assess.h"
 
 #include <inttypes.h>
@@ -12,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/strbuf.h"
 #include "base/validate.h"

@@ -10,7 +10,6 @@
  * within that scope (cells_read).  Both read the same SQL, so the stored
  * and the live figures cannot disagree.
  */
-#include "base/alloc.h"
 #include "assess/cells.h"
 
 #include <stdio.h>
@@ -19,6 +18,7 @@
 
 #include "assess/assess.h"
 #include "assess/figures.h"
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/strbuf.h"
 #include "db/db.h"

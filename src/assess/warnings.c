@@ -4,13 +4,13 @@
  * are a weighted sum of those counts.  The weights say how close each risk
  * is to failing the month.
  */
-#include "base/alloc.h"
 #include "assess/warnings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/strbuf.h"
 #include "db/db.h"

@@ -4,7 +4,6 @@
  * static variable: the only static state is the once-flag of crypto_init().
  * Not a place for policy about which fields are encrypted (the model says).
  */
-#include "base/alloc.h"
 #include "base/crypto.h"
 
 #include <errno.h>
@@ -20,6 +19,7 @@
 
 #include <sodium.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 #include "base/validate.h"
 

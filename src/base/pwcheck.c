@@ -6,13 +6,13 @@
  * ASCII letters are folded; other bytes are compared as they are.  Not a
  * strength estimator: it refuses what guessers try first, nothing more.
  */
-#include "base/alloc.h"
 #include "base/pwcheck.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/crypto.h"
 #include "base/embed.h"
 #include "base/strbuf.h"

@@ -4,12 +4,13 @@
  * costs less than the hash of a key would save; it is never allocated
  * again after ratelimit_new().
  */
-#include "base/alloc.h"
 #include "base/ratelimit.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/alloc.h"
 
 struct entry {
 	char key[96];		/* "" = free */

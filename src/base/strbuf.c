@@ -2,7 +2,6 @@
  * strbuf.c: the growable string (see strbuf.h).  Not a formatter of JSON,
  * HTML or SQL: escaping lives with the builders that need it.
  */
-#include "base/alloc.h"
 #include "base/strbuf.h"
 
 #include <ctype.h>
@@ -12,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "base/alloc.h"
 
 char strbuf_slopbuf[1];
 

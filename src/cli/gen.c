@@ -22,7 +22,6 @@
  * cases that belong to no creation subject carry only their township.  It
  * is not a simulation of anything: the spreads are plausible, not modelled.
  */
-#include "base/alloc.h"
 #include "cli/demo_shape.h"
 #include "cli/gen.h"
 
@@ -33,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/strbuf.h"

@@ -16,7 +16,6 @@
  * township level, almost every hazard rectified).  Every event outside the
  * plan of failures fails no one under the default veto rules.
  */
-#include "base/alloc.h"
 #include "cli/demo_shape.h"
 #include "cli/gen_scale.h"
 
@@ -27,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/strbuf.h"
 #include "db/db.h"

@@ -7,7 +7,6 @@
  * It holds no SQL of the application and no knowledge of either engine's
  * wire or file format: everything engine-specific is behind `struct db_ops`.
  */
-#include "base/alloc.h"
 #include "db/db_internal.h"
 
 #include <assert.h>
@@ -16,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 
 static int is_pg_url(const char *url)

@@ -20,13 +20,13 @@
  * on its own stack, in a list, with its own condition variable: it is told
  * its outcome directly and woken alone.
  */
-#include "base/alloc.h"
 #include "db/group_commit.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 

@@ -9,7 +9,6 @@
  * SQL beyond finding placeholders.  Errors are reported with the server's
  * primary message only, on one line.
  */
-#include "base/alloc.h"
 #include "db/db_internal.h"
 
 #include <inttypes.h>
@@ -17,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 
 /* Where the COPY data is flushed to the server. */

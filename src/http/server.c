@@ -21,7 +21,6 @@
  *
  * Not here: routing, sessions, auth, static files (static.c).
  */
-#include "base/alloc.h"
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -40,6 +39,8 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+
+#include "base/alloc.h"
 
 #define DEFAULT_MAX_BODY ((size_t)1 << 20)
 #define DEFAULT_MAX_CONN 1024

@@ -14,7 +14,6 @@
  * and libcsv's own buffer at most one cell, which is capped, so memory stays
  * bounded whatever the file size.
  */
-#include "base/alloc.h"
 #include "io/table.h"
 #include "io/table_impl.h"
 
@@ -28,6 +27,7 @@
 
 #include <csv.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 
 #define CSV_CHUNK (64 * 1024)

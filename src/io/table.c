@@ -6,8 +6,8 @@
  *
  * It parses nothing itself: csv.c, xlsx_read.c and xlsx_write.c do.
  */
-#include "base/alloc.h"
 #include "io/table.h"
+#include "base/alloc.h"
 #include "io/table_impl.h"
 
 #include <errno.h>

@@ -17,7 +17,6 @@
  * is TABLE_ELIMIT instead of -1; the messages are for the person who
  * uploaded the file, so they are in Chinese.
  */
-#include "base/alloc.h"
 #include "io/table.h"
 #include "io/table_impl.h"
 
@@ -36,6 +35,7 @@
 #include <libxml/xmlreader.h>
 #include <zip.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 
 /* What a number in a cell of some format means. */

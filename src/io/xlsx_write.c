@@ -8,7 +8,6 @@
  * It is not a report writer: no formulas, merged cells, charts or styles
  * beyond a bold, frozen header.  The reports have their own module.
  */
-#include "base/alloc.h"
 #include "io/table.h"
 #include "io/table_impl.h"
 
@@ -20,6 +19,7 @@
 
 #include <xlsxwriter.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 
 #define WIDTH_MIN 8

@@ -2,7 +2,6 @@
  * jobs.c: the scheduler thread, the month close and the daily audit anchor
  * (see jobs.h).
  */
-#include "base/alloc.h"
 #include "jobs/jobs.h"
 
 #include <errno.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "assess/assess.h"
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/log.h"
 #include "base/strbuf.h"

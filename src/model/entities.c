@@ -438,7 +438,7 @@ static int user_guard(struct entity_op *op)
 			continue;
 		if (!old && !strcmp(fd->key, "role") && a && !strcmp(a, "none"))
 			continue;
-		if (!((a == NULL) != (b == NULL) || (a && strcmp(a, b))))
+		if (!record_values_differ(a, b))
 			continue;
 		for (k = 0; k < sizeof(grants) / sizeof(grants[0]); k++)
 			is_grant |= !strcmp(fd->key, grants[k]);
@@ -527,7 +527,7 @@ static int user_prepare(struct entity_op *op)
 	switch (role) {
 	case ROLE_OFFICE: case ROLE_PETITION: case ROLE_SAFETY: case ROLE_POLICE:
 	case ROLE_SUPERVISOR: case ROLE_TOWNSHIP:
-		if (!strstr(record_get(&d, "roles"), role_s)) {
+		if (!enumset_has(record_get(&d, "roles"), role_s)) {
 			ret = model_fail(&op->error, MODEL_EINVAL, "role",
 					 "单位“%s”没有“%s”职能", dept, role_label(role));
 			goto cleanup;

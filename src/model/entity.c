@@ -6,7 +6,6 @@
  * SQL here is assembled from descriptor names only (static strings compiled
  * into the program), never from input; every value is a bound parameter.
  */
-#include "base/alloc.h"
 #include "model/entity.h"
 
 #include <errno.h>
@@ -20,6 +19,7 @@
 
 #include <sodium.h>
 
+#include "base/alloc.h"
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/mask.h"
@@ -1498,7 +1498,7 @@ static int list_locked(const struct model_ctx *mc, const struct record *r,
 	return ret;
 }
 
-static int value_differs(const char *a, const char *b)
+int record_values_differ(const char *a, const char *b)
 {
 	return (a == NULL) != (b == NULL) || (a && strcmp(a, b));
 }
@@ -1525,7 +1525,7 @@ static int events_locked(const struct model_ctx *mc, const struct record *r,
 
 	for (i = 0; i < ed->nfields; i++) {
 		const struct field_desc *fd = &ed->fields[i];
-		int changed = !old || value_differs(r->val[i], old->val[i]);
+		int changed = !old || record_values_differ(r->val[i], old->val[i]);
 		if (!(fd->flags & FF_COUNTED))
 			continue;
 		if (fd->type != FT_DATE) {
@@ -1636,7 +1636,7 @@ static int same_key(const struct field_desc *fd, const char *v, const char *was)
 {
 	if (!(fd->flags & (FF_KEY | FF_IMMUTABLE)) || (fd->flags & FF_PERSONAL))
 		return 0;
-	return v == was || (v && was && !strcmp(v, was));
+	return !record_values_differ(v, was);
 }
 
 /*
@@ -1822,7 +1822,7 @@ static void changed_fields(const struct record *r, const struct record *old, str
 		if (r->ed->fields[i].flags & FF_HIDDEN)
 			continue;
 		if ((r->ed->fields[i].flags & FF_PERSONAL) ? r->given[i] && a :
-		    ((a == NULL) != (b == NULL) || (a && strcmp(a, b)))) {
+		    record_values_differ(a, b)) {
 			if (out->len)
 				strbuf_addch(out, ',');
 			strbuf_addstr(out, r->ed->fields[i].key);
@@ -1894,8 +1894,7 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 			const struct field_desc *fd = &r->ed->fields[i];
 			if (!(fd->flags & (FF_KEY | FF_IMMUTABLE)) || !r->given[i])
 				continue;
-			if ((r->val[i] == NULL) != (old->val[i] == NULL) ||
-			    (r->val[i] && strcmp(r->val[i], old->val[i])))
+			if (record_values_differ(r->val[i], old->val[i]))
 				return model_fail(e, MODEL_EINVAL, fd->key, "%s：创建后不能修改", fd->label);
 		}
 	}

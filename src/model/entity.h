@@ -264,6 +264,9 @@ const char *enum_label(const struct enum_desc *en, const char *code);
 int entity_lookup(struct db *db, const struct entity_desc *ed, const char *key,
 		  struct record *out, struct strbuf *err);
 
+/* Do two field values (NULL is SQL NULL) differ? */
+int record_values_differ(const char *a, const char *b);
+
 /* `ed` may be NULL for a record that a later entity_lookup() fills. */
 void record_init(struct record *r, const struct entity_desc *ed);
 void record_release(struct record *r);

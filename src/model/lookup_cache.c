@@ -3,11 +3,12 @@
  * or strings (see lookup_cache.h).  Not a general container: it only grows,
  * forgets by marking, and is freed whole.
  */
-#include "base/alloc.h"
 #include "model/lookup_cache.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/alloc.h"
 
 struct lc_entry {
 	char *key;     /* "E\x1f<entity>\x1f<key>" or "Q\x1f<query key>"; NULL = empty */

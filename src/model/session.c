@@ -4,7 +4,6 @@
  * passwords by argon2id.  Not the rules of what a good password is
  * (base/pwcheck.c), nor HTTP.
  */
-#include "base/alloc.h"
 #include "model/session.h"
 
 #include <arpa/inet.h>
@@ -14,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/pwcheck.h"
