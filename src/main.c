@@ -40,9 +40,10 @@ static const char usage[] =
 	"\n"
 	"  init                          create or migrate the database and the key file\n"
 	"  serve [--port N] [--bind ADDR] [--threads N] [--write-threads N] [--web DIR] [--access-log]\n"
-	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR]\n"
+	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR] [--import-max-rows N]\n"
 	"                                serve the API and the web application (DIR: the audit\n"
-	"                                chain's daily anchor)\n"
+	"                                chain's daily anchor; N: the most rows of one import,\n"
+	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any)\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
 	"                                add an account; the password is read from standard input\n"
 	"  user passwd NAME              set a password (from standard input), to be changed at login\n"
@@ -150,7 +151,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		{ "access-log", no_argument, NULL, 'a' }, { "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ "write-threads", required_argument, NULL, 'W' },
-		{ "anchor-dir", required_argument, NULL, 'A' }, { NULL, 0, NULL, 0 },
+		{ "anchor-dir", required_argument, NULL, 'A' },
+		{ "import-max-rows", required_argument, NULL, 'I' }, { NULL, 0, NULL, 0 },
 	};
 	struct http_config cfg = { 0 };
 	struct jobs_config jcfg = { 0 };
@@ -160,6 +162,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	struct jobs *jobs;
 	struct db *db, *writer;
 	int c, threads = 0, write_threads = 32, port = 8080, cores;
+	long max_rows = -1;
 
 	memset(&app, 0, sizeof(app));
 	cfg.bind_addr = "127.0.0.1";
@@ -176,6 +179,13 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		case 'c': cfg.tls_cert_pem_path = optarg; break;
 		case 'k': cfg.tls_key_pem_path = optarg; break;
 		case 'A': jcfg.anchor_dir = optarg; break;
+		case 'I': {
+			char *end;
+			max_rows = strtol(optarg, &end, 10);
+			if (*end || end == optarg || max_rows < 0 || max_rows > 100000000)
+				die("--import-max-rows: 0 (any) to 100000000");
+			break;
+		}
 		default: die("%s", usage);
 		}
 	}
@@ -214,6 +224,14 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	cfg.max_upload = 64 * 1024 * 1024;
 	cfg.max_bodies = 256 * 1024 * 1024;
 	db = open_db(g); /* migrate once before the pool opens */
+	/*
+	 * An import stores its rows in one transaction on the writer: the cap
+	 * keeps what a login or a save may wait behind it near a second (rows
+	 * an engine stores in about that time; bench/RESULTS.md, 9).
+	 */
+	if (max_rows < 0)
+		max_rows = db_dialect(db) == DB_POSTGRES ? 3000 : 10000;
+	app.import_max_rows = (size_t)max_rows;
 	db_close(db);
 	load_keys(g, &app.keys, 1);
 	app.pool = db_pool_open(g->db_url, threads + write_threads + 2, &err);

@@ -388,6 +388,7 @@ static void route(struct call *c, const char **seg, int nseg)
 	c->mc.db = c->db;
 	c->mc.actor = &c->sess.actor;
 	c->mc.keys = &c->app->keys;
+	c->mc.import_max_rows = c->app->import_max_rows;
 	if (is_write_method(m) && !session_csrf_ok(&c->sess, csrf)) {
 		reply_problem(c, 403, "CSRF 令牌不正确", NULL);
 		return;

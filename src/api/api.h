@@ -32,6 +32,7 @@ struct app {
 	struct http_cached *health;   /* GET /api/v1/health, built once */
 	struct http_cached *openapi;  /* GET /api/v1/openapi.json, built once */
 	struct group_commit *writes;  /* every state-changing request goes through it */
+	size_t import_max_rows;       /* the most rows of one import (0: any) */
 	struct ratelimit *denials;    /* refusals audited per user and minute (api_denial.c) */
 	int test_faults;              /* SANLING_TEST_FAULTS=1: honour X-Sanling-Fault (tests) */
 };

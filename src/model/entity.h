@@ -307,6 +307,12 @@ struct model_ctx {
 	 * this thread; an import's rows are checked before, on `db`)
 	 */
 	struct group_commit *writes;
+	/*
+	 * set by the server: the most rows one import may bring (0: any).  An
+	 * import is one transaction on the writer, which nobody else can use
+	 * meanwhile: the cap keeps that wait short (`serve --import-max-rows`).
+	 */
+	size_t import_max_rows;
 	/* set by bulk operations (import): */
 	struct lookup_cache *cache; /* referenced records already read */
 	int bulk;                   /* an import: created records may bring any status, and

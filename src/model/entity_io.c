@@ -540,6 +540,13 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		if (empty)
 			continue;
 		rownum = table_reader_rownum(rd);
+		if (mc->import_max_rows && rep->rows >= mc->import_max_rows) {
+			rep->created = rep->updated = 0;
+			ret = model_fail(e, MODEL_ETOOBIG, NULL,
+					 "一次最多导入 %zu 行：请把文件分成几个，分别导入",
+					 mc->import_max_rows);
+			goto cleanup;
+		}
 		rep->rows++;
 		rc = import_row(mc, ed, &row, map, ncols, rownum, rep, &pl);
 		if (rc == MODEL_EDB) {

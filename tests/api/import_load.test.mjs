@@ -165,3 +165,27 @@ test('the same with keep_good: the good rows are stored, the bad one reported', 
   const s = await office.get(`/api/v1/subjects?code=LF00499`);
   assert.equal(s.json.items[0].name, '留存499');
 });
+
+// An import is one transaction on the writer: the server takes at most
+// `--import-max-rows` rows in one file, so that nobody waits long behind it.
+test('a file over the rows one import may bring is refused whole, and one at the cap is stored', async () => {
+  const small = await districtServer(undefined, ['--import-max-rows', '20']);
+  try {
+    const o = await small.as('office');
+    const over = await o.post('/api/v1/subjects/import?format=csv', subjectsCsv('LM', 21, '超限'), CSV);
+    assert.equal(over.status, 413, over.text);
+    assert.match(over.json.detail, /一次最多导入 20 行/);
+    const none = await o.get(`/api/v1/subjects?q=${encodeURIComponent('超限')}`);
+    assert.equal(none.json.total, 0, 'nothing of the refused file is stored');
+    // the header and blank rows do not count
+    const at = await o.post('/api/v1/subjects/import?format=csv', subjectsCsv('LM', 20, '满额') + '\n,,,,,,,,\n', CSV);
+    assert.equal(at.status, 200, at.text);
+    assert.equal(at.json.created, 20);
+  } finally {
+    await small.stop();
+  }
+  // a cap that is not a number does not start a server
+  const bad = d.store.cli(['serve', '--port', '0', '--import-max-rows', '多']);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--import-max-rows/);
+});

@@ -14,13 +14,13 @@ import { startServer, loadDistrict, freshDb } from './lib.mjs';
 // A fresh database with the district of lib.mjs (and whatever `extra`
 // does to the store before the server starts), a running server, and
 // `as(username)`: a client logged in as that user (password changed).
-export async function districtServer(extra) {
+export async function districtServer(extra, args = []) {
   const store = freshDb();
   let srv;
   try {
     loadDistrict(store);
     if (extra) extra(store);
-    srv = await startServer({ store });
+    srv = await startServer({ store, args });
   } catch (e) {
     store.cleanup();
     throw e;
