@@ -758,6 +758,9 @@ int main(int argc, char **argv)
 	int i;
 
 	alloc_init();
+	/* what writes mean to the determination and to sessions (entity.h) */
+	assess_observe_writes();
+	session_observe_writes();
 	strbuf_init(&g.key_default, 0);
 	g.db_url = getenv("SANLING_DB");
 	g.key_path = getenv("SANLING_KEY");

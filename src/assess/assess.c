@@ -18,7 +18,8 @@
 #include "db/db.h"
 #include "model/audit.h"
 #include "model/entities.h"
-#include "model/entity_int.h"
+#include "db/sqlp.h"
+#include "model/scope.h"
 #include "model/enums.h"
 
 /*

@@ -150,4 +150,11 @@ void assess_districts_free(char **d);
 int assess_refresh_all(struct db *db, const struct actor *a, const char *from, const char *to,
 		       struct strbuf *err);
 
+/*
+ * Register the determination's write observer (freshness.c): a published
+ * month's locks checked before every write, and the district's versions
+ * bumped after.  Every program that writes records calls it at start-up.
+ */
+void assess_observe_writes(void);
+
 #endif

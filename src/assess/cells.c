@@ -23,7 +23,8 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/entities.h"
-#include "model/entity_int.h"
+#include "db/sqlp.h"
+#include "model/scope.h"
 
 /* The columns of figure_cells, in the order of enum cell_measure. */
 static const char *const measure_codes[CM__COUNT] = {
@@ -87,10 +88,9 @@ static const struct measure list_measures[] = {
 	{ CM_ENTERPRISES_COMPLIANT, "CASE WHEN " ENTERPRISE " AND " COMPLIANT " THEN 1 ELSE 0 END" },
 };
 
-/* Where the cells are kept, with the scope columns they are grouped by. */
-static const struct entity_desc cells_desc = {
-	.name = "figure_cells", .table = "figure_cells",
-	.scope = { .district = "district", .township = "township", .supervisor = "supervisor" },
+/* The scope columns the cells are grouped by. */
+static const struct entity_scope cells_scope = {
+	.district = "district", .township = "township", .supervisor = "supervisor",
 };
 
 /* ", fmt(code)" for every measure column: fmt has two %s, both the code. */
@@ -383,7 +383,7 @@ int cells_read(struct db *db, const struct actor *a, const char *through,
 	strbuf_addf(&sql, "SELECT c.month, c.until_month, %s", key);
 	add_columns(&sql, "SUM(c.%s)%.0s");
 	strbuf_addstr(&sql, " FROM ");
-	if (scope_where(&cells_desc, a, "c", &probe, &probe_p) == 0) {
+	if (scope_where_columns(&cells_scope, a, "c", &probe, &probe_p) == 0) {
 		/* the scope is a district, a township or a department: the stored cells */
 		strbuf_addf(&sql, "figure_cells c WHERE c.month >= ? AND c.month <= ?%s", probe.buf);
 		sqlp_text(&p, jan);

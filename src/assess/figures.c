@@ -17,7 +17,8 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/entities.h"
-#include "model/entity_int.h"
+#include "db/sqlp.h"
+#include "model/scope.h"
 
 int64_t percent_tenths(int64_t num, int64_t den)
 {

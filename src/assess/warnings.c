@@ -15,7 +15,8 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/entities.h"
-#include "model/entity_int.h"
+#include "db/sqlp.h"
+#include "model/scope.h"
 
 static const struct {
 	const char *code, *label;

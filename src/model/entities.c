@@ -129,6 +129,7 @@ cleanup:
 
 const struct entity_desc region_desc = {
 	.name = "regions", .label = "行政区划", .table = "regions", .key = "code",
+	.level = "level",
 	.fields = region_fields, .nfields = NF(region_fields),
 	.flags = ENT_REFDATA | ENT_RETIRE,
 	.read_roles = BIZ | R(SYSADMIN) | R(SECADMIN),

@@ -26,6 +26,8 @@
 #include <stdint.h>
 
 #include "base/strbuf.h"
+#include "model/enums.h"
+#include "model/errors.h"
 #include "model/role.h"
 
 struct db;
@@ -77,16 +79,6 @@ enum field_mask {
 	MASK_PHONE,       /* 138****1234 */
 };
 
-struct enum_item {
-	const char *code;
-	const char *label;
-};
-
-struct enum_desc {
-	const char *name;             /* "subject_kind" */
-	const struct enum_item *items; /* ends with { NULL, NULL } */
-};
-
 struct field_desc {
 	const char *key;
 	const char *label;
@@ -94,7 +86,7 @@ struct field_desc {
 	unsigned flags;
 	const struct enum_desc *enumeration; /* FT_ENUM, FT_ENUMSET */
 	const char *ref;       /* FT_REF: entity name */
-	const char *ref_level; /* FT_REF: required `level` of the referenced record */
+	const char *ref_level; /* FT_REF: the referenced record's level (its entity's `level` field) */
 	int64_t min, max;      /* numeric range; FT_TEXT/FT_CODE max length */
 	int (*check)(const char *value); /* extra check (credit code, phone ...) */
 	const char *check_msg;           /* message when `check` fails */
@@ -157,6 +149,8 @@ struct entity_desc {
 	/* ENT_HISTORY: the month fields that put a record on the list (from, to) */
 	const char *month_from, *month_to;
 	const char *default_sort; /* "code" or "-received_on" */
+	/* the field that a reference's `ref_level` is matched against ("level" of regions) */
+	const char *level;
 	/* a secret given on create beside the fields ("password" of users) */
 	const char *secret_input;
 	const struct workflow *workflow; /* NULL: no status workflow */
@@ -193,38 +187,9 @@ struct record {
 	int borrowed;         /* a read-only view of a cached record (lookups in bulk work) */
 };
 
-enum model_errno {
-	MODEL_EINVAL = -1,    /* 422: a field is wrong */
-	MODEL_EBADREQ = -2,   /* 400: the request itself is malformed */
-	MODEL_ENOTFOUND = -3, /* 404: no such record within your scope */
-	MODEL_EFORBIDDEN = -4,/* 403 */
-	MODEL_ECONFLICT = -5, /* 409: duplicate key, stale revision */
-	MODEL_EDB = -6,       /* 500 */
-	MODEL_ELIMIT = -7,    /* 429: too many of these in a short time */
-	MODEL_EPRECOND = -8,  /* 428: a condition the request must carry is missing (rev) */
-	MODEL_ETOOBIG = -9,   /* 413: an upload over a budget (table.h), refused whole */
-};
 
-struct model_error {
-	int code;          /* MODEL_E* */
-	const char *field; /* the field at fault (descriptor key) or NULL */
-	struct strbuf msg; /* what is wrong, for the user (Chinese) */
-};
-void model_error_init(struct model_error *e);
-void model_error_release(struct model_error *e);
-/*
- * A written reason (a reveal, an override, a reopening): valid text of 4 to
- * 500 characters, not counting white space, with no control characters.
- * Returns 0, or MODEL_EINVAL with the message on field "reason".
- */
-int model_reason_check(struct model_error *e, const char *reason);
 /* The security administrator's setting `key` (an integer), or `def` when unset. */
 int model_setting(struct db *db, const char *key, int def);
-/* Set code, field and message (replacing what was there); returns `code`. */
-int model_fail(struct model_error *e, int code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-/* HTTP status suggested for a MODEL_E* code. */
-int model_status(int code);
 
 /* What a write operation sees, and hooks may read and change. */
 struct entity_op {
@@ -249,10 +214,6 @@ const struct field_desc *entity_field(const struct entity_desc *ed, const char *
 int entity_field_index(const struct entity_desc *ed, const char *key);
 /* Field by key or by Chinese label (import headers). */
 int entity_field_index_any(const struct entity_desc *ed, const char *key_or_label);
-
-/* Enumeration code for `s` given as a code or a label; NULL if neither. */
-const char *enum_lookup(const struct enum_desc *en, const char *s);
-const char *enum_label(const struct enum_desc *en, const char *code);
 
 /* ---- records ---- */
 
@@ -386,6 +347,33 @@ int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
 int entity_reveal(const struct model_ctx *mc, const struct entity_desc *ed,
 		  int64_t id, const char *field, const char *reason,
 		  json_t **out, struct model_error *e);
+
+/* ---- write observers ---- */
+
+/*
+ * What another part of the program must do when a record is written, so
+ * that the write path need not know it: keep its own tables fresh (the
+ * determination's versions), refuse a change its state forbids (a published
+ * month's lock), forget a cache (sessions).  Each is called for every record
+ * stored — created, updated, retired, imported — in the write's transaction,
+ * `old` NULL on a creation, with the write's context (mc->cache: the bulk
+ * operation's, for work done once per operation).
+ */
+struct write_observer {
+	const char *name;
+	/* before the row is written: 0, or a refusal (MODEL_E*) in `e` */
+	int (*check)(const struct model_ctx *mc, const struct record *r,
+		     const struct record *old, struct model_error *e);
+	/* once it is written, in the same transaction: 0, or MODEL_EDB in `e` */
+	int (*stored)(const struct model_ctx *mc, const struct record *r,
+		      const struct record *old, struct model_error *e);
+};
+
+/*
+ * Register `o` (static, for the program's life), in start-up code before
+ * any thread writes; registering one twice registers it once.
+ */
+void model_observe(const struct write_observer *o);
 
 /* ---- import and export (io of every list) ---- */
 

@@ -16,10 +16,12 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "db/group_commit.h"
+#include "db/sqlp.h"
 #include "io/table.h"
 #include "model/audit.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
+#include "model/scope.h"
 
 #define IMPORT_ERRORS_MAX 1000
 

@@ -14,8 +14,10 @@
 #include "base/strbuf.h"
 #include "base/validate.h"
 #include "db/db.h"
+#include "db/sqlp.h"
 #include "model/audit.h"
 #include "model/entity_int.h"
+#include "model/scope.h"
 
 /*
  * Finding records by a personal field's value reveals that value as surely

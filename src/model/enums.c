@@ -1,8 +1,11 @@
 /*
- * enums.c: the enumerations of DOMAIN.md as data.  Nothing here decides
- * anything; the entity machinery validates against these tables.
+ * enums.c: the enumerations of DOMAIN.md as data, and their lookups by code
+ * or label.  Nothing here decides anything; the entity machinery validates
+ * against these tables.
  */
 #include "model/enums.h"
+
+#include <string.h>
 
 #define E(name, ...) \
 	static const struct enum_item name##_items[] = { __VA_ARGS__, { NULL, NULL } }; \
@@ -77,3 +80,26 @@ const struct enum_desc *const all_enums[] = {
 	&enum_risk_level, &enum_satisfaction, &enum_village_record_kind, &enum_accident_class,
 	&enum_hazard_state, NULL
 };
+
+const char *enum_lookup(const struct enum_desc *en, const char *s)
+{
+	const struct enum_item *it;
+
+	for (it = en->items; it->code; it++)
+		if (!strcmp(it->code, s))
+			return it->code;
+	for (it = en->items; it->code; it++)
+		if (!strcmp(it->label, s))
+			return it->code;
+	return NULL;
+}
+
+const char *enum_label(const struct enum_desc *en, const char *code)
+{
+	const struct enum_item *it;
+
+	for (it = en->items; it->code; it++)
+		if (!strcmp(it->code, code))
+			return it->label;
+	return code;
+}

@@ -1,12 +1,24 @@
 /*
  * enums: the enumerations of DOMAIN.md, codes and Chinese labels.  The codes
  * are the API's and the templates' values; the labels are shown in the
- * browser and accepted on import.  Data only.
+ * browser and accepted on import: the tables, and the two lookups.
  */
 #ifndef SANLING_ENUMS_H
 #define SANLING_ENUMS_H
 
-#include "model/entity.h"
+struct enum_item {
+	const char *code;
+	const char *label;
+};
+
+struct enum_desc {
+	const char *name;             /* "subject_kind" */
+	const struct enum_item *items; /* ends with { NULL, NULL } */
+};
+
+/* Enumeration code for `s` given as a code or a label; NULL if neither. */
+const char *enum_lookup(const struct enum_desc *en, const char *s);
+const char *enum_label(const struct enum_desc *en, const char *code);
 
 extern const struct enum_desc enum_region_level;
 extern const struct enum_desc enum_dept_role;

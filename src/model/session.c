@@ -587,6 +587,25 @@ void session_cache_forget_all(void)
 	cache_forget(NULL);
 }
 
+/* A changed or closed account acts no more as before: its sessions read anew. */
+static int forget_on_write(const struct model_ctx *mc, const struct record *r,
+			   const struct record *old, struct model_error *e)
+{
+	(void)mc, (void)old, (void)e;
+	if (r->ed->flags & ENT_ACCOUNTS)
+		session_cache_forget_all();
+	return 0;
+}
+
+static const struct write_observer session_observer = {
+	.name = "sessions", .stored = forget_on_write,
+};
+
+void session_observe_writes(void)
+{
+	model_observe(&session_observer);
+}
+
 /* A session's last-seen time (`now`), or its end (`now` 0). */
 struct touch {
 	const char *token_hash;

@@ -134,6 +134,12 @@ int user_unlock(struct db *db, const struct actor *a, const char *username, stru
  * for writes that change accounts.
  */
 void session_cache_forget_all(void);
+/*
+ * Register the sessions' write observer: a write of an account (ENT_ACCOUNTS)
+ * forgets the cached sessions.  Every program that writes records calls it
+ * at start-up.
+ */
+void session_observe_writes(void);
 
 /* Idle and absolute session lifetimes in seconds in force. */
 int64_t session_idle_seconds(void);

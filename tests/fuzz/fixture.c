@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assess/assess.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "io/table.h"
 #include "model/audit.h"
+#include "model/session.h"
 
 static struct db *g_db;
 static struct crypto_keys g_keys = CRYPTO_KEYS_INIT;
@@ -102,6 +104,8 @@ void fuzz_fixture_open(void)
 	table_global_init();
 	g_keys.loaded = 1; /* all-zero keys encrypt as well as any */
 	audit_use_keys(&g_keys); /* the audit chain is keyed with them */
+	assess_observe_writes();
+	session_observe_writes();
 	g_db = db_open(":memory:", &err);
 	if (!g_db || audit_migrate(g_db, &err)) {
 		fprintf(stderr, "fixture: %s\n", err.buf);

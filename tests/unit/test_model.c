@@ -27,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "assess/assess.h"
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/strbuf.h"
@@ -2942,6 +2943,8 @@ int main(void)
 		return 1;
 	}
 	audit_use_keys(&g_keys);
+	assess_observe_writes();
+	session_observe_writes();
 	failed += cmocka_run_group_tests_name("model/sqlite", tests, sqlite_group_setup, NULL);
 	g_pg_base = getenv("SANLING_TEST_PG");
 	if (g_pg_base && *g_pg_base) {

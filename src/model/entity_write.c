@@ -1,0 +1,761 @@
+/*
+ * entity_write.c: the write path of every entity: a create, an update or a
+ * retirement checked (guard, required fields, workflow, references, the
+ * descriptor's hook, scope), stored (personal data encrypted and hashed,
+ * optimistic concurrency by rev, history), and audited, in one transaction
+ * run on the server's writer (see model_ctx.writes).
+ *
+ * What other parts of the program must do on a write — keep their own
+ * tables fresh, refuse a change their state forbids, forget a cache — they
+ * register as write observers at start-up (model_observe()); this file calls
+ * them and knows nothing of what they do.
+ *
+ * SQL here is assembled from descriptor names only, never from input;
+ * every value is a bound parameter.
+ */
+#include "model/entity.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/crypto.h"
+#include "base/date.h"
+#include "db/db.h"
+#include "db/group_commit.h"
+#include "model/audit.h"
+#include "model/entity_int.h"
+#include "model/lookup_cache.h"
+#include "model/scope.h"
+
+/* ---- write observers ---- */
+
+#define MAX_OBSERVERS 8
+static const struct write_observer *observers[MAX_OBSERVERS];
+static size_t nobservers;
+
+void model_observe(const struct write_observer *o)
+{
+	size_t i;
+
+	for (i = 0; i < nobservers; i++)
+		if (observers[i] == o)
+			return;
+	if (nobservers == MAX_OBSERVERS)
+		abort(); /* a programming error: raise MAX_OBSERVERS */
+	observers[nobservers++] = o;
+}
+
+/* Every observer's check of a write of `r` (from `old`): the first refusal. */
+static int observers_check(const struct model_ctx *mc, const struct record *r,
+			   const struct record *old, struct model_error *e)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < nobservers; i++)
+		if (observers[i]->check && (ret = observers[i]->check(mc, r, old, e)))
+			return ret;
+	return 0;
+}
+
+/* Every observer's work once `r` is stored, in the write's transaction. */
+static int observers_stored(const struct model_ctx *mc, const struct record *r,
+			    const struct record *old, struct model_error *e)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < nobservers; i++)
+		if (observers[i]->stored && (ret = observers[i]->stored(mc, r, old, e)))
+			return ret;
+	return 0;
+}
+
+/* ---- storing ---- */
+
+/* Encrypt personal fields of `r` into their stored form (in place). */
+static int encrypt_personal(const struct crypto_keys *keys, struct record *r,
+			    const struct record *old, struct model_error *e)
+{
+	struct strbuf enc = STRBUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < r->ed->nfields; i++) {
+		if (!(r->ed->fields[i].flags & FF_PERSONAL) || !r->val[i])
+			continue;
+		if (old && !r->given[i])
+			continue; /* unchanged: already ciphertext */
+		strbuf_reset(&enc);
+		if (!keys || pd_encrypt(keys, r->val[i], &enc)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "个人信息加密失败（密钥未配置？）");
+			break;
+		}
+		record_set(r, (int)i, enc.buf);
+	}
+	strbuf_release(&enc);
+	return ret;
+}
+
+static int map_db_error(int rc, const struct entity_desc *ed, struct model_error *e)
+{
+	/* references were checked before: a constraint here is the key */
+	if (rc == DB_ECONSTRAINT)
+		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：该编码不能使用，请换一个",
+				  entity_field(ed, ed->key)->label);
+	return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+}
+
+/* Write the history row of `r` (its stored form) for month `month`. */
+static int write_history(struct db *db, const struct actor *a, const struct record *r,
+			 const char *action, const char *month, const char *bidx_cols[],
+			 struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	struct strbuf sql = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	size_t i;
+	int n = 0, rc, ret = 0;
+
+	strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, changed_by",
+		    ed->table);
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		if (fd->flags & FF_PERSONAL)
+			strbuf_addf(&sql, ", %s_enc, %s_idx", fd->key, fd->key);
+		else
+			strbuf_addf(&sql, ", %s", fd->key);
+	}
+	strbuf_addstr(&sql, ") VALUES (?, ?, ?, ?, ?, ?");
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_addstr(&sql, (ed->fields[i].flags & FF_PERSONAL) ? ", ?, ?" : ", ?");
+	strbuf_addch(&sql, ')');
+	if (db_prepare(db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	db_bind_int64(st, ++n, r->id);
+	db_bind_int64(st, ++n, r->rev);
+	db_bind_text(st, ++n, month);
+	db_bind_text(st, ++n, action);
+	db_bind_int64(st, ++n, time_now());
+	db_bind_text(st, ++n, a->username ? a->username : "-");
+	for (i = 0; i < ed->nfields; i++) {
+		if (r->val[i])
+			db_bind_text(st, ++n, r->val[i]);
+		else
+			db_bind_null(st, ++n);
+		if (ed->fields[i].flags & FF_PERSONAL) {
+			if (bidx_cols[i])
+				db_bind_text(st, ++n, bidx_cols[i]);
+			else
+				db_bind_null(st, ++n);
+		}
+	}
+	rc = db_step(st, &e->msg);
+	if (rc < 0)
+		ret = map_db_error(rc, ed, e);
+cleanup:
+	if (st)
+		db_finalize(st);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/*
+ * The "create" history versions of records of `ed` that have none: those
+ * with id > `first` (or exactly `only_id` when it is not 0), from their
+ * stored rows, in one statement.  Bulk operations write the creations'
+ * history this way instead of row by row.
+ */
+int entity_history_created(const struct model_ctx *mc, const struct entity_desc *ed,
+			   int64_t first, int64_t only_id, struct model_error *e)
+{
+	struct strbuf sql = STRBUF_INIT, cols = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	char month[8];
+	size_t i;
+	int n = 0, ret = 0;
+
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		if (fd->flags & FF_PERSONAL)
+			strbuf_addf(&cols, ", %s_enc, %s_idx", fd->key, fd->key);
+		else
+			strbuf_addf(&cols, ", %s", fd->key);
+	}
+	month_now_utc(month);
+	strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, changed_by%s) "
+		    "SELECT t.id, t.rev, %s%s, 'create', t.created_at, ?%s FROM %s t WHERE %s "
+		    "AND NOT EXISTS (SELECT 1 FROM %s_history h WHERE h.id = t.id)",
+		    ed->table, cols.buf, ed->month_from ? "t." : "?",
+		    ed->month_from ? ed->month_from : "", cols.buf, ed->table,
+		    only_id ? "t.id = ?" : "t.id > ?", ed->table);
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	if (!ed->month_from)
+		db_bind_text(st, ++n, month);
+	db_bind_text(st, ++n, mc->actor->username ? mc->actor->username : "-");
+	db_bind_int64(st, ++n, only_id ? only_id : first);
+	if (db_step(st, &e->msg) < 0)
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+cleanup:
+	if (st)
+		db_finalize(st);
+	strbuf_release(&sql);
+	strbuf_release(&cols);
+	return ret;
+}
+
+/*
+ * A key or immutable column that an update leaves as it was is not SET at
+ * all.  Other tables' foreign keys name these columns (a petition's
+ * `previous`, an event's subject ...), and SQLite checks every child table
+ * of a parent whose key column is SET, changed or not: without an index on
+ * the child column, a scan of the child table per updated row.  (Validation
+ * refuses a change to such a column; this only leaves the equal ones out.)
+ */
+static int same_key(const struct field_desc *fd, const char *v, const char *was)
+{
+	if (!(fd->flags & (FF_KEY | FF_IMMUTABLE)) || (fd->flags & FF_PERSONAL))
+		return 0;
+	return !record_values_differ(v, was);
+}
+
+/*
+ * Store `r` (validated, derived, plain personal values): INSERT when
+ * old == NULL, else UPDATE with rev+1.  Writes history when the entity has
+ * it.  Must run in a transaction.  On success r->id and r->rev are set and
+ * personal values in `r` are ciphertext.
+ */
+int entity_store(const struct model_ctx *mc, struct record *r, const struct record *old,
+		 const char *action, const char *month, struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	struct strbuf sql = STRBUF_INIT;
+	struct strbuf *bidx = NULL;
+	const char **bidx_cols = NULL;
+	struct db_stmt *st = NULL;
+	int64_t now = time_now();
+	size_t i;
+	int n = 0, rc, ret = 0;
+
+	bidx = xcalloc(ed->nfields, sizeof(*bidx));
+	bidx_cols = xcalloc(ed->nfields, sizeof(*bidx_cols));
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_init(&bidx[i], 0);
+	if ((ret = observers_check(mc, r, old, e)))
+		goto cleanup;
+	/* blind indexes from the plain values, before encryption */
+	for (i = 0; i < ed->nfields; i++) {
+		if (!(ed->fields[i].flags & FF_PERSONAL) || !r->val[i])
+			continue;
+		if (old && !r->given[i])
+			continue;
+		if (!mc->keys) {
+			ret = model_fail(e, MODEL_EDB, NULL, "个人信息加密失败（密钥未配置）");
+			goto cleanup;
+		}
+		entity_blind_index(mc->keys, r->val[i], &bidx[i]);
+		bidx_cols[i] = bidx[i].buf;
+	}
+	ret = encrypt_personal(mc->keys, r, old, e);
+	if (ret)
+		goto cleanup;
+
+	/* a bulk operation changing a record it created: its create version first */
+	if (old && mc->bulk && (ed->flags & ENT_HISTORY) && old->id > mc->bulk_first_id) {
+		ret = entity_history_created(mc, ed, 0, old->id, e);
+		if (ret)
+			goto cleanup;
+	}
+	if (!old) {
+		entity_insert_sql(ed, db_dialect(mc->db), &sql);
+		r->rev = 1;
+	} else {
+		strbuf_addf(&sql, "UPDATE %s SET rev = rev + 1, updated_at = ?", ed->table);
+		for (i = 0; i < ed->nfields; i++) {
+			const struct field_desc *fd = &ed->fields[i];
+			if (same_key(fd, r->val[i], old->val[i]))
+				continue; /* see same_key() */
+			if ((fd->flags & FF_PERSONAL) && r->given[i])
+				strbuf_addf(&sql, ", %s_enc = ?, %s_idx = ?", fd->key, fd->key);
+			else if (fd->flags & FF_PERSONAL)
+				strbuf_addf(&sql, ", %s_enc = ?", fd->key); /* its index stays */
+			else
+				strbuf_addf(&sql, ", %s = ?", fd->key);
+		}
+		strbuf_addstr(&sql, " WHERE id = ? AND rev = ?");
+		r->rev = old->rev + 1;
+		r->id = old->id;
+	}
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	db_bind_int64(st, ++n, now);
+	if (!old)
+		db_bind_int64(st, ++n, now);
+	for (i = 0; i < ed->nfields; i++) {
+		if (old && same_key(&ed->fields[i], r->val[i], old->val[i]))
+			continue;
+		if (r->val[i])
+			db_bind_text(st, ++n, r->val[i]);
+		else
+			db_bind_null(st, ++n);
+		if ((ed->fields[i].flags & FF_PERSONAL) && (!old || r->given[i])) {
+			if (bidx_cols[i])
+				db_bind_text(st, ++n, bidx_cols[i]);
+			else
+				db_bind_null(st, ++n);
+		}
+	}
+	if (old) {
+		db_bind_int64(st, ++n, old->id);
+		db_bind_int64(st, ++n, old->rev);
+	}
+	rc = db_step(st, &e->msg);
+	if (rc < 0) {
+		ret = map_db_error(rc, ed, e);
+		goto cleanup;
+	}
+	if (!old) {
+		r->id = db_dialect(mc->db) == DB_POSTGRES ? (rc == DB_ROW ? db_column_int64(st, 0) : 0)
+							    : db_last_insert_id(mc->db);
+		if (r->id <= 0) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误：未返回新记录编号");
+			goto cleanup;
+		}
+	} else if (db_changes(st) != 1) {
+		ret = model_fail(e, MODEL_ECONFLICT, NULL, "记录已被他人修改，请刷新后重试");
+		goto cleanup;
+	}
+	db_finalize(st);
+	st = NULL;
+	if (mc->cache)
+		lookup_cache_forget(mc->cache, ed, record_get(r, ed->key));
+	if ((ret = observers_stored(mc, r, old, e)))
+		goto cleanup;
+	/* a bulk operation writes the history of what it created in one go */
+	if ((ed->flags & ENT_HISTORY) && !(mc->bulk && !old)) {
+		char cur[8];
+		if (!month) {
+			month_now_utc(cur);
+			month = (!old && ed->month_from) ? record_get(r, ed->month_from) : cur;
+		}
+		/* unchanged personal columns keep their keyed hash: copy it */
+		if (old) {
+			for (i = 0; i < ed->nfields; i++) {
+				char *v = NULL;
+				const char *params[1];
+				struct strbuf q = STRBUF_INIT;
+				if (!(ed->fields[i].flags & FF_PERSONAL) || r->given[i])
+					continue;
+				strbuf_addf(&q, "SELECT %s_idx FROM %s WHERE id = ?", ed->fields[i].key,
+					    ed->table);
+				strbuf_reset(&bidx[i]);
+				strbuf_addf(&bidx[i], "%" PRId64, r->id);
+				params[0] = bidx[i].buf;
+				rc = db_query_value(mc->db, q.buf, params, 1, &v, &e->msg);
+				strbuf_release(&q);
+				strbuf_reset(&bidx[i]);
+				if (v)
+					strbuf_addstr(&bidx[i], v);
+				bidx_cols[i] = v ? bidx[i].buf : NULL;
+				free(v);
+				if (rc) {
+					ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+					goto cleanup;
+				}
+			}
+		}
+		ret = write_history(mc->db, mc->actor, r, action, month, bidx_cols, e);
+	}
+cleanup:
+	if (st)
+		db_finalize(st);
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_release(&bidx[i]);
+	free(bidx);
+	free(bidx_cols);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* Names of the fields whose values differ (for the audit detail; never values). */
+static void changed_fields(const struct record *r, const struct record *old, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < r->ed->nfields; i++) {
+		const char *a = r->val[i], *b = old ? old->val[i] : NULL;
+		if (r->ed->fields[i].flags & FF_HIDDEN)
+			continue;
+		if ((r->ed->fields[i].flags & FF_PERSONAL) ? r->given[i] && a :
+		    record_values_differ(a, b)) {
+			if (out->len)
+				strbuf_addch(out, ',');
+			strbuf_addstr(out, r->ed->fields[i].key);
+		}
+	}
+}
+
+static int workflow_check(const struct model_ctx *mc, struct record *r, const struct record *old,
+			  struct model_error *e);
+
+/*
+ * Validate `r` for writing by the actor: required, hook, references,
+ * scope.  `old` is the stored record on update.
+ */
+/* The hooks' view of a write of `r` (from `old`) by the context's actor. */
+static void op_init(struct entity_op *op, const struct model_ctx *mc, struct record *r,
+		    const struct record *old)
+{
+	memset(op, 0, sizeof(*op));
+	op->db = mc->db;
+	op->actor = mc->actor;
+	op->keys = mc->keys;
+	op->ed = r->ed;
+	op->rec = r;
+	op->old = old;
+	op->cache = mc->cache;
+	model_error_init(&op->error);
+}
+
+int entity_guard(const struct model_ctx *mc, struct record *r, const struct record *old,
+		 struct model_error *e)
+{
+	struct entity_op op;
+	int ret;
+
+	if (!r->ed->guard)
+		return 0;
+	op_init(&op, mc, r, old);
+	ret = r->ed->guard(&op);
+	if (ret)
+		model_fail(e, ret, op.error.field, "%s", op.error.msg.buf);
+	model_error_release(&op.error);
+	return ret;
+}
+
+int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
+		    const char *secret, struct model_error *e)
+{
+	struct entity_op op;
+	int ret;
+
+	ret = entity_guard(mc, r, old, e);
+	if (ret)
+		return ret;
+	ret = record_check_required(r, e);
+	if (ret)
+		return ret;
+	if (old) {
+		size_t i;
+		for (i = 0; i < r->ed->nfields; i++) {
+			const struct field_desc *fd = &r->ed->fields[i];
+			if (!(fd->flags & (FF_KEY | FF_IMMUTABLE)) || !r->given[i])
+				continue;
+			if (record_values_differ(r->val[i], old->val[i]))
+				return model_fail(e, MODEL_EINVAL, fd->key, "%s：创建后不能修改", fd->label);
+		}
+	}
+	ret = workflow_check(mc, r, old, e);
+	if (ret)
+		return ret;
+	ret = record_check_refs(mc, r, e);
+	if (ret)
+		return ret;
+	if (r->ed->prepare) {
+		op_init(&op, mc, r, old);
+		op.secret = secret;
+		op.policy_min_len = 8;
+		op.policy_min_classes = 3;
+		if (secret)
+			model_policy(mc->db, &op.policy_min_len, &op.policy_min_classes);
+		ret = r->ed->prepare(&op);
+		if (ret) {
+			model_fail(e, ret, op.error.field, "%s", op.error.msg.buf);
+			model_error_release(&op.error);
+			return ret;
+		}
+		model_error_release(&op.error);
+	}
+	if (!scope_check_record(mc->db, mc->actor, r, 0))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
+	return 0;
+}
+
+/*
+ * The status of `r` against its entity's workflow: new records start in
+ * the initial status (imports may bring any), changes follow the table and
+ * the role that makes them.
+ */
+static int workflow_check(const struct model_ctx *mc, struct record *r, const struct record *old,
+			  struct model_error *e)
+{
+	const struct workflow *wf = r->ed->workflow;
+	const struct field_desc *fd;
+	const struct transition *t;
+	const char *to, *from;
+	int i, known = 0;
+
+	if (!wf)
+		return 0;
+	i = entity_field_index(r->ed, wf->field);
+	fd = &r->ed->fields[i];
+	to = r->val[i];
+	if (!old) {
+		if (!to)
+			record_set(r, i, wf->initial);
+		else if (strcmp(to, wf->initial) && !mc->bulk && mc->actor->role != ROLE_SYSTEM)
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：新登记的记录应为“%s”",
+					  fd->label, enum_label(fd->enumeration, wf->initial));
+		return 0;
+	}
+	from = old->val[i];
+	if (!to)
+		return model_fail(e, MODEL_EINVAL, fd->key, "%s：必填", fd->label);
+	if (from && !strcmp(from, to))
+		return 0;
+	for (t = wf->transitions; t->from; t++) {
+		if (!from || strcmp(t->from, from) || strcmp(t->to, to))
+			continue;
+		known = 1;
+		if ((t->roles & ROLE_BIT(mc->actor->role)) || mc->actor->role == ROLE_SYSTEM)
+			return 0;
+	}
+	if (known)
+		return model_fail(e, MODEL_EFORBIDDEN, fd->key, "%s：您的角色不能把“%s”改为“%s”",
+				  fd->label, enum_label(fd->enumeration, from),
+				  enum_label(fd->enumeration, to));
+	return model_fail(e, MODEL_EINVAL, fd->key, "%s：不能从“%s”直接改为“%s”", fd->label,
+			  from ? enum_label(fd->enumeration, from) : "（空）",
+			  enum_label(fd->enumeration, to));
+}
+
+/* One create or update, as a transaction of its own (see write_common). */
+struct write {
+	struct model_ctx mc;	/* the write's: its db is the connection it runs on */
+	const struct entity_desc *ed;
+	int64_t id, rev;
+	const char *secret;
+	struct record r, old;
+	struct strbuf detail, obj;
+	struct model_error *e;
+	int answer;		/* read the stored record back into `stored` */
+	int in_scope;		/* it is still in the caller's scope */
+	struct record stored;
+};
+
+static int write_txn(struct db *db, void *arg)
+{
+	struct write *w = arg;
+	const struct model_ctx *mc = &w->mc;
+	struct model_error *e = w->e;
+	struct strbuf action = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	w->mc.db = db;
+	if (db_begin(db, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	if (w->id) {
+		ret = load_scoped(mc, w->ed, w->id, &w->old, e);
+		if (ret)
+			goto rollback;
+		if (w->rev >= 0 && w->rev != w->old.rev) {
+			ret = model_fail(e, MODEL_ECONFLICT, "rev", "记录已被他人修改（版本 %" PRId64
+					 "，当前 %" PRId64 "），请刷新后重试", w->rev, w->old.rev);
+			goto rollback;
+		}
+		for (i = 0; i < w->ed->nfields; i++)
+			if (!w->r.given[i])
+				record_set(&w->r, (int)i, w->old.val[i]);
+	}
+	ret = entity_validate(mc, &w->r, w->id ? &w->old : NULL, w->secret, e);
+	if (ret)
+		goto rollback;
+	changed_fields(&w->r, w->id ? &w->old : NULL, &w->detail);
+	ret = entity_store(mc, &w->r, w->id ? &w->old : NULL, w->id ? "update" : "create", NULL, e);
+	if (ret)
+		goto rollback;
+	record_object_name(&w->r, &w->obj);
+	strbuf_addf(&action, "%s.%s", w->ed->name, w->id ? "update" : "create");
+	if (audit_append(db, mc->actor, action.buf, w->obj.buf, "ok", w->detail.buf, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
+		goto rollback;
+	}
+	if (w->answer) {
+		/* the answer, read where its pages are at hand; not found: it left the scope */
+		struct model_error none;
+
+		model_error_init(&none);
+		w->in_scope = load_scoped(mc, w->ed, w->r.id, &w->stored, &none) == 0;
+		if (!w->in_scope && none.code != MODEL_ENOTFOUND) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+			model_error_release(&none);
+			goto rollback;
+		}
+		model_error_release(&none);
+	}
+	if (db_commit(db, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto rollback;
+	}
+	strbuf_release(&action);
+	return 0;
+rollback:
+	db_rollback(db);
+	strbuf_release(&action);
+	return ret;
+}
+
+/*
+ * A create (id 0) or update: the JSON is read before, and the answer made
+ * after, on the caller's thread; the transaction, which also reads the
+ * stored record back for the answer, runs on the writer connection (in the
+ * server, a job of its group commit, answered once durable).
+ */
+static int write_common(const struct model_ctx *rmc, const struct entity_desc *ed, int64_t id,
+			json_t *in, const char *secret, json_t **out, struct model_error *e)
+{
+	struct write w = { .mc = *rmc, .ed = ed, .id = id, .rev = -1, .secret = secret, .e = e,
+			   .detail = STRBUF_INIT, .obj = STRBUF_INIT, .answer = out != NULL };
+	int ret;
+
+	w.mc.writes = NULL; /* the transaction runs on the writer already */
+	record_init(&w.r, ed);
+	record_init(&w.old, NULL);
+	record_init(&w.stored, NULL);
+	if (!entity_can_write(ed, rmc->actor)) {
+		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", ed->label);
+		goto out;
+	}
+	ret = record_from_json(&w.r, in, !id, id ? &w.rev : NULL, e);
+	if (ret)
+		goto out;
+	/* an update names the version it was made from: no silent overwrite */
+	if (id && w.rev < 0) {
+		ret = model_fail(e, MODEL_EPRECOND, "rev",
+				 "缺少 rev：修改记录须带上读取时的版本号 rev，以免覆盖他人的修改");
+		goto out;
+	}
+	if (rmc->writes) {
+		struct group_job job = { .work = write_txn, .arg = &w };
+
+		if (group_commit_run(rmc->writes, &job, &e->msg)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "保存失败，请重试");
+			goto out;
+		}
+		ret = job.rc;
+	} else {
+		ret = write_txn(rmc->db, &w);
+	}
+	if (ret || !out)
+		goto out;
+	if (w.in_scope)
+		*out = record_json(&w.stored, rmc->keys);
+	else /* written, but it left the caller's scope (e.g. moved away) */
+		*out = json_pack("{sI}", "id", (json_int_t)w.r.id);
+out:
+	record_release(&w.r);
+	record_release(&w.old);
+	record_release(&w.stored);
+	strbuf_release(&w.detail);
+	strbuf_release(&w.obj);
+	return ret;
+}
+
+int entity_create(const struct model_ctx *mc, const struct entity_desc *ed,
+		  json_t *in, json_t **out, struct model_error *e)
+{
+	return write_common(mc, ed, 0, in, NULL, out, e);
+}
+
+int entity_create_secret(const struct model_ctx *mc, const struct entity_desc *ed,
+			 json_t *in, const char *secret, json_t **out, struct model_error *e)
+{
+	return write_common(mc, ed, 0, in, secret, out, e);
+}
+
+int entity_update(const struct model_ctx *mc, const struct entity_desc *ed,
+		  int64_t id, json_t *in, json_t **out, struct model_error *e)
+{
+	if (id <= 0)
+		return model_fail(e, MODEL_ENOTFOUND, NULL, "%s不存在", ed->label);
+	return write_common(mc, ed, id, in, NULL, out, e);
+}
+
+int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
+		  int64_t id, const char *month, json_t **out, struct model_error *e)
+{
+	struct record old, r;
+	struct strbuf obj = STRBUF_INIT, action = STRBUF_INIT;
+	char cur[8];
+	int i, ret;
+
+	record_init(&old, NULL);
+	record_init(&r, NULL);
+	if (!(ed->flags & ENT_RETIRE))
+		return model_fail(e, MODEL_EBADREQ, NULL, "%s不能关闭", ed->label);
+	if (!entity_can_write(ed, mc->actor))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", ed->label);
+	if (month && !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	month_now_utc(cur);
+	if (!month)
+		month = cur;
+	if (db_begin(mc->db, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	ret = load_scoped(mc, ed, id, &old, e);
+	if (ret)
+		goto rollback;
+	if (!scope_check_record(mc->db, mc->actor, &old, 0)) {
+		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
+		goto rollback;
+	}
+	record_copy(&r, &old);
+	i = entity_field_index(ed, ed->retire_field);
+	if (ed->fields[i].type == FT_MONTH) {
+		if (ed->month_from && strcmp(month, record_get(&old, ed->month_from)) < 0) {
+			ret = model_fail(e, MODEL_EINVAL, "month", "退出月份早于纳入月份");
+			goto rollback;
+		}
+		record_set(&r, i, month);
+	} else {
+		record_set(&r, i, "0");
+	}
+	ret = entity_guard(mc, &r, &old, e);
+	if (ret)
+		goto rollback;
+	ret = entity_store(mc, &r, &old, "retire", month, e);
+	if (ret)
+		goto rollback;
+	record_object_name(&r, &obj);
+	strbuf_addf(&action, "%s.retire", ed->name);
+	if (audit_append(mc->db, mc->actor, action.buf, obj.buf, "ok", month, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
+		goto rollback;
+	}
+	if (db_commit(mc->db, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto rollback;
+	}
+	if (out)
+		*out = record_json(&r, mc->keys);
+	goto out;
+rollback:
+	db_rollback(mc->db);
+out:
+	record_release(&old);
+	record_release(&r);
+	strbuf_release(&obj);
+	strbuf_release(&action);
+	return ret;
+}

@@ -1,0 +1,37 @@
+/*
+ * scope: who reaches which rows (scope.c).  Every list, count and figure
+ * restricts its rows with scope_where(); every write checks its record with
+ * scope_check_record().  Which roles may read or write an entity at all is
+ * entity_can_read()/_write() (entity.h).
+ */
+#ifndef SANLING_SCOPE_H
+#define SANLING_SCOPE_H
+
+#include "model/entity.h"
+
+struct sqlp;
+
+/*
+ * Append " AND <predicate>" limiting rows of `ed` (table alias `t`) to what
+ * the actor's role reaches.  Returns 0, or -1 when the actor reaches none of
+ * them (the caller answers 404/empty, or 403 for a role that may not read).
+ */
+int scope_where(const struct entity_desc *ed, const struct actor *a, const char *t,
+		struct strbuf *sql, struct sqlp *p);
+
+/*
+ * The same for rows that are not an entity's (pre-aggregated figure cells),
+ * placed by the scope columns `s` (its `subject` must be NULL).
+ */
+int scope_where_columns(const struct entity_scope *s, const struct actor *a, const char *t,
+			struct strbuf *sql, struct sqlp *p);
+
+/*
+ * Is record `r` inside the actor's scope (by its scope columns)?  With
+ * `for_ref`, `r` is named by a write: a township may then only name
+ * reference data of its own township where the data has a township column.
+ */
+int scope_check_record(struct db *db, const struct actor *a, const struct record *r,
+		       int for_ref);
+
+#endif
