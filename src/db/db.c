@@ -7,7 +7,7 @@
  * It holds no SQL of the application and no knowledge of either engine's
  * wire or file format: everything engine-specific is behind `struct db_ops`.
  */
-#include "db/db_internal.h"
+#include "db/db_int.h"
 
 #include <assert.h>
 #include <pthread.h>

@@ -11,7 +11,7 @@
  * It never rolls a migration back and never edits one: a migration once
  * shipped is history, and a fix is a new file.
  */
-#include "db/db_internal.h"
+#include "db/db_int.h"
 
 #include <stdlib.h>
 #include <string.h>

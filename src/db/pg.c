@@ -9,7 +9,7 @@
  * SQL beyond finding placeholders.  Errors are reported with the server's
  * primary message only, on one line.
  */
-#include "db/db_internal.h"
+#include "db/db_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * This file does not interpret SQL and does not open anything but plain
  * file paths (no URI filenames, no attached databases).
  */
-#include "db/db_internal.h"
+#include "db/db_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

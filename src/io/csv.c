@@ -15,7 +15,7 @@
  * bounded whatever the file size.
  */
 #include "io/table.h"
-#include "io/table_impl.h"
+#include "io/table_int.h"
 
 #include <errno.h>
 #include <iconv.h>

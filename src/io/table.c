@@ -8,7 +8,7 @@
  */
 #include "io/table.h"
 #include "base/alloc.h"
-#include "io/table_impl.h"
+#include "io/table_int.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -18,7 +18,7 @@
  * uploaded the file, so they are in Chinese.
  */
 #include "io/table.h"
-#include "io/table_impl.h"
+#include "io/table_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
  * beyond a bold, frozen header.  The reports have their own module.
  */
 #include "io/table.h"
-#include "io/table_impl.h"
+#include "io/table_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -26,7 +26,7 @@
 
 #include "base/strbuf.h"
 #include "io/table.h"
-#include "io/table_impl.h"
+#include "io/table_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -35,7 +35,7 @@
 
 #include "base/strbuf.h"
 #include "io/table.h"
-#include "io/table_impl.h"
+#include "io/table_int.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -24,7 +24,7 @@
 #include "base/embed.h"
 #include "base/strbuf.h"
 #include "db/db.h"
-#include "db/db_internal.h"
+#include "db/db_int.h"
 
 /* The engine under test: a SQLite path or a PostgreSQL URL. */
 static char g_url[1024];

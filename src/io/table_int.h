@@ -1,11 +1,11 @@
 /*
- * table_impl: what the CSV and XLSX halves of the table layer share with
+ * table_int: what the CSV and XLSX halves of the table layer share with
  * table.c and with each other.  Private to src/io/table*.c, csv.c and
  * xlsx_*.c; callers use table.h only.  Not an extension point: the two
  * formats are listed here by name.
  */
-#ifndef SANLING_IO_TABLE_IMPL_H
-#define SANLING_IO_TABLE_IMPL_H
+#ifndef SANLING_IO_TABLE_INT_H
+#define SANLING_IO_TABLE_INT_H
 
 #include <stddef.h>
 

@@ -1,13 +1,13 @@
 /*
- * db_internal.h: what db.c, sqlite.c, pg.c and migrate.c share behind the
+ * db_int.h: what db.c, sqlite.c, pg.c and migrate.c share behind the
  * public interface of db.h: the connection and statement structures, the
  * table of engine operations, and the per-connection statement cache.
  *
  * Nothing outside src/db/ (apart from its unit test) includes this file.  It
  * is not a second public API: callers use db.h only.
  */
-#ifndef SANLING_DB_INTERNAL_H
-#define SANLING_DB_INTERNAL_H
+#ifndef SANLING_DB_INT_H
+#define SANLING_DB_INT_H
 
 #include <stdint.h>
 
