@@ -259,6 +259,14 @@ void month_now_utc(char out[MONTH_BUFSZ])
 	month_of_date(today, out);
 }
 
+int month_is_future(const char *month)
+{
+	char now[MONTH_BUFSZ];
+
+	month_now_utc(now);
+	return strcmp(month, now) > 0;
+}
+
 int month_of_date(const char *date, char out[MONTH_BUFSZ])
 {
 	int y, m;

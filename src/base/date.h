@@ -68,6 +68,9 @@ void date_today_utc(char out[DATE_BUFSZ]);
 /* The current month in UTC into `out` ("2026-11"). */
 void month_now_utc(char out[MONTH_BUFSZ]);
 
+/* Is `month` (YYYY-MM) after the current month (UTC)? */
+int month_is_future(const char *month);
+
 /*
  * The month a valid date falls in: "2026-11-29" gives "2026-11".
  * Returns 0, or -1 with `out` empty if `date` is not date_valid().

@@ -186,23 +186,18 @@ static void op_key(const struct entity_desc *ed, const struct record *r, struct 
 }
 
 /*
- * One data row: parse and check it into a new op of `pl`.  Returns 0,
- * MODEL_EINVAL (the row is bad: reported) or MODEL_EDB.
+ * The cells of `row` into `r` (columns mapped to fields by `map`), each
+ * normalised; a masked personal value (from an export) is marked given 2:
+ * keep the stored one.  Returns 0, or MODEL_EINVAL with each bad cell reported.
  */
-static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
-		      const struct table_row *row, const int *map, size_t ncols, size_t rownum,
-		      struct import_report *rep, struct import_plan *pl)
+static int row_cells(const struct entity_desc *ed, const struct table_row *row, const int *map,
+		     size_t ncols, size_t rownum, struct import_report *rep, struct record *r)
 {
-	struct record r, old;
-	struct strbuf cell = STRBUF_INIT, norm = STRBUF_INIT, key = STRBUF_INIT;
+	struct strbuf cell = STRBUF_INIT, norm = STRBUF_INIT;
 	struct model_error e;
-	const char *staged;
-	long prev = -1;
-	int have_old = 0, ret = 0, rc;
-	size_t c, i;
+	size_t c;
+	int ret = 0;
 
-	record_init(&r, ed);
-	record_init(&old, NULL);
 	model_error_init(&e);
 	for (c = 0; c < ncols && c < row->ncells; c++) {
 		const struct field_desc *fd;
@@ -219,11 +214,11 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 		else
 			strbuf_addstr(&cell, row->cells[c]);
 		strbuf_trim(&cell);
-		r.given[k] = 1;
+		r->given[k] = 1;
 		if (!cell.len)
 			continue;
 		if ((fd->flags & FF_PERSONAL) && is_masked(cell.buf)) {
-			r.given[k] = 2; /* masked in an export: keep the stored value */
+			r->given[k] = 2; /* masked in an export: keep the stored value */
 			continue;
 		}
 		if (field_normalize(fd, cell.buf, &norm, &e)) {
@@ -231,9 +226,83 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 			ret = MODEL_EINVAL;
 			continue;
 		}
-		record_set(&r, k, norm.buf);
+		record_set(r, k, norm.buf);
 	}
-	if (ret)
+	model_error_release(&e);
+	strbuf_release(&cell);
+	strbuf_release(&norm);
+	return ret;
+}
+
+/* May the importer see stored record `id`?  (Updating one it cannot is refused like a clash.) */
+static int visible_to(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id)
+{
+	struct sqlp p = SQLP_INIT;
+	struct strbuf sql = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	int visible = 0;
+
+	strbuf_addf(&sql, "SELECT 1 FROM %s t WHERE t.id = ?", ed->table);
+	sqlp_int(&p, id);
+	scope_where(ed, mc->actor, "t", &sql, &p);
+	if (!db_prepare(mc->db, sql.buf, &st, NULL)) {
+		sqlp_bind(&p, st, 1);
+		visible = db_step(st, NULL) == DB_ROW;
+		db_finalize(st);
+	}
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return visible;
+}
+
+/* A checked row becomes an op of `pl` (taking `r` and `old`), seen by the rows after it. */
+static void plan_add(const struct model_ctx *mc, struct import_plan *pl, const char *key,
+		     struct record *r, struct record *old, size_t rownum, long prev, int have_old)
+{
+	const struct entity_desc *ed = r->ed;
+	struct import_op *op;
+	char idx[32];
+
+	if (pl->n == pl->alloc) {
+		pl->alloc = pl->alloc ? 2 * pl->alloc : 64;
+		pl->ops = xrealloc(pl->ops, pl->alloc * sizeof(*pl->ops));
+	}
+	op = &pl->ops[pl->n];
+	op->r = *r;
+	op->old = *old;
+	op->rownum = rownum;
+	op->prev = prev;
+	op->have_old = have_old;
+	op->failed = 0;
+	record_init(r, NULL);
+	record_init(old, NULL);
+	snprintf(idx, sizeof(idx), "%zu", pl->n);
+	lookup_cache_put_value(pl->keys, key, idx);
+	if (!ed->key2)
+		lookup_cache_put_record(mc->cache, ed, record_get(&op->r, ed->key), &op->r);
+	pl->n++;
+}
+
+/*
+ * One data row: parse and check it into a new op of `pl`.  Returns 0,
+ * MODEL_EINVAL (the row is bad: reported) or MODEL_EDB.
+ */
+static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
+		      const struct table_row *row, const int *map, size_t ncols, size_t rownum,
+		      struct import_report *rep, struct import_plan *pl)
+{
+	struct record r, old;
+	struct strbuf key = STRBUF_INIT;
+	struct model_error e;
+	const char *staged;
+	long prev = -1;
+	int have_old = 0, ret, rc;
+	size_t i;
+
+	record_init(&r, ed);
+	record_init(&old, NULL);
+	model_error_init(&e);
+	if ((ret = row_cells(ed, row, map, ncols, rownum, rep, &r)))
 		goto cleanup;
 	if (!record_get(&r, ed->key)) {
 		const struct field_desc *kf = entity_field(ed, ed->key);
@@ -258,28 +327,10 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 		ret = MODEL_EDB;
 		goto cleanup;
 	}
-	if (rc == 0 && prev < 0) {
-		struct sqlp p = SQLP_INIT;
-		struct strbuf sql = STRBUF_INIT;
-		struct db_stmt *st = NULL;
-		int visible = 0;
-
-		/* Updating a record the importer cannot see is refused like a clash. */
-		strbuf_addf(&sql, "SELECT 1 FROM %s t WHERE t.id = ?", ed->table);
-		sqlp_int(&p, old.id);
-		scope_where(ed, mc->actor, "t", &sql, &p);
-		if (!db_prepare(mc->db, sql.buf, &st, &e.msg)) {
-			sqlp_bind(&p, st, 1);
-			visible = db_step(st, &e.msg) == DB_ROW;
-			db_finalize(st);
-		}
-		sqlp_release(&p);
-		strbuf_release(&sql);
-		if (!visible) {
-			row_error(rep, rownum, entity_field(ed, ed->key), NULL, "该编码不能使用，请换一个");
-			ret = MODEL_EINVAL;
-			goto cleanup;
-		}
+	if (rc == 0 && prev < 0 && !visible_to(mc, ed, old.id)) {
+		row_error(rep, rownum, entity_field(ed, ed->key), NULL, "该编码不能使用，请换一个");
+		ret = MODEL_EINVAL;
+		goto cleanup;
 	}
 	if (rc == 0) {
 		have_old = 1;
@@ -302,37 +353,67 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 		ret = e.code == MODEL_EDB ? MODEL_EDB : MODEL_EINVAL;
 		goto cleanup;
 	}
-	/* checked: an op, seen by the rows after it */
-	if (pl->n == pl->alloc) {
-		pl->alloc = pl->alloc ? 2 * pl->alloc : 64;
-		pl->ops = xrealloc(pl->ops, pl->alloc * sizeof(*pl->ops));
-	}
-	{
-		struct import_op *op = &pl->ops[pl->n];
-		char idx[32];
-
-		op->r = r;
-		op->old = old;
-		op->rownum = rownum;
-		op->prev = prev;
-		op->have_old = have_old;
-		op->failed = 0;
-		record_init(&r, NULL);
-		record_init(&old, NULL);
-		snprintf(idx, sizeof(idx), "%zu", pl->n);
-		lookup_cache_put_value(pl->keys, key.buf, idx);
-		if (!ed->key2)
-			lookup_cache_put_record(mc->cache, ed, record_get(&op->r, ed->key), &op->r);
-		pl->n++;
-	}
+	plan_add(mc, pl, key.buf, &r, &old, rownum, prev, have_old);
 cleanup:
 	record_release(&r);
 	record_release(&old);
 	model_error_release(&e);
-	strbuf_release(&cell);
-	strbuf_release(&norm);
 	strbuf_release(&key);
 	return ret;
+}
+
+/*
+ * Store op `i` of the plan (in the import's transaction; with keep_good, in
+ * a savepoint of its own).  Returns 0 when stored; 1 when its row failed,
+ * reported, and the import goes on (keep_good); a negative MODEL_E* when the
+ * import fails (the message in pl->e), op->failed saying whether the row was
+ * at fault.
+ */
+static int store_op(struct db *db, struct import_plan *pl, const struct model_ctx *ctx,
+		    size_t i, struct model_error *re)
+{
+	const struct entity_desc *ed = pl->ed;
+	struct import_op *op = &pl->ops[i];
+	struct model_error *e = pl->e;
+	size_t k;
+	int rc;
+
+	if (op->prev >= 0) {
+		const struct import_op *p = &pl->ops[op->prev];
+
+		if (p->failed) {
+			row_error(pl->rep, op->rownum, entity_field(ed, ed->key), NULL,
+				  "同一编码的前一行未能导入");
+			op->failed = 1;
+			return 1;
+		}
+		/* the earlier row as stored: its id, rev and ciphertexts */
+		record_copy_into(&op->old, &p->r);
+		for (k = 0; k < ed->nfields; k++)
+			if ((ed->fields[k].flags & FF_PERSONAL) && !op->r.given[k])
+				record_set(&op->r, (int)k, p->r.val[k]);
+	}
+	if (pl->keep_good && db_exec(db, "SAVEPOINT import_row", &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	rc = entity_store(ctx, &op->r, op->have_old ? &op->old : NULL,
+			  op->have_old ? "update" : "create", NULL, re);
+	if (!rc) {
+		if (pl->keep_good && db_exec(db, "RELEASE SAVEPOINT import_row", &e->msg))
+			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		return 0;
+	}
+	row_error(pl->rep, op->rownum, re->field ? entity_field(ed, re->field) : NULL, "",
+		  rc == MODEL_EDB ? "数据库错误" : re->msg.buf);
+	op->failed = 1;
+	if (rc == MODEL_EDB)
+		return model_fail(e, MODEL_EDB, NULL, "%s", re->msg.buf);
+	if (!pl->keep_good)
+		return model_fail(e, MODEL_EINVAL, NULL, "第 %zu 行未能保存（%s），未导入任何数据",
+				  op->rownum, re->msg.buf);
+	if (db_exec(db, "ROLLBACK TO SAVEPOINT import_row", &e->msg) ||
+	    db_exec(db, "RELEASE SAVEPOINT import_row", &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	return 1;
 }
 
 /*
@@ -349,7 +430,7 @@ static int import_store(struct db *db, void *arg)
 	struct model_error *e = pl->e, re;
 	struct strbuf detail = STRBUF_INIT, action = STRBUF_INIT;
 	int64_t first_id = 0;
-	size_t i, k, created = 0, updated = 0, failed = 0;
+	size_t i, created = 0, updated = 0, failed = 0;
 	int ret = 0, big = 0;
 
 	ctx.db = db;
@@ -381,58 +462,16 @@ static int import_store(struct db *db, void *arg)
 		ctx.bulk_first_id = first_id; /* the records before have their history */
 	}
 	for (i = 0; i < pl->n; i++) {
-		struct import_op *op = &pl->ops[i];
-		int rc;
+		int rc = store_op(db, pl, &ctx, i, &re);
 
-		if (op->prev >= 0) {
-			const struct import_op *p = &pl->ops[op->prev];
-
-			if (p->failed) {
-				row_error(rep, op->rownum, entity_field(ed, ed->key), NULL,
-					  "同一编码的前一行未能导入");
-				op->failed = 1;
-				failed++;
-				continue;
-			}
-			/* the earlier row as stored: its id, rev and ciphertexts */
-			record_copy_into(&op->old, &p->r);
-			for (k = 0; k < ed->nfields; k++)
-				if ((ed->fields[k].flags & FF_PERSONAL) && !op->r.given[k])
-					record_set(&op->r, (int)k, p->r.val[k]);
-		}
-		if (pl->keep_good && db_exec(db, "SAVEPOINT import_row", &e->msg)) {
-			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		if (rc < 0) {
+			ret = rc;
+			failed += pl->ops[i].failed;
 			goto rollback;
 		}
-		rc = entity_store(&ctx, &op->r, op->have_old ? &op->old : NULL,
-				  op->have_old ? "update" : "create", NULL, &re);
-		if (rc) {
-			row_error(rep, op->rownum, re.field ? entity_field(ed, re.field) : NULL, "",
-				  rc == MODEL_EDB ? "数据库错误" : re.msg.buf);
-			if (!pl->keep_good || rc == MODEL_EDB) {
-				if (rc == MODEL_EDB)
-					ret = model_fail(e, MODEL_EDB, NULL, "%s", re.msg.buf);
-				else
-					ret = model_fail(e, MODEL_EINVAL, NULL,
-							 "第 %zu 行未能保存（%s），未导入任何数据",
-							 op->rownum, re.msg.buf);
-				failed++;
-				goto rollback;
-			}
-			if (db_exec(db, "ROLLBACK TO SAVEPOINT import_row", &e->msg) ||
-			    db_exec(db, "RELEASE SAVEPOINT import_row", &e->msg)) {
-				ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-				goto rollback;
-			}
-			op->failed = 1;
+		if (rc)
 			failed++;
-			continue;
-		}
-		if (pl->keep_good && db_exec(db, "RELEASE SAVEPOINT import_row", &e->msg)) {
-			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-			goto rollback;
-		}
-		if (op->have_old)
+		else if (pl->ops[i].have_old)
 			updated++;
 		else
 			created++;

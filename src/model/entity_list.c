@@ -127,6 +127,87 @@ static int key_list(const struct field_desc *fd, const char *v, struct strbuf *f
 	return ret;
 }
 
+/* The WHERE terms of the fields' filters (?key=) and ranges (?key_from=, ?key_to=). */
+static int field_filters(const struct model_ctx *mc, const struct entity_desc *ed,
+			 const struct list_params *p, struct strbuf *fw, struct sqlp *params,
+			 struct model_error *e)
+{
+	struct strbuf norm = STRBUF_INIT, tmp = STRBUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		const char *v;
+
+		if (fd->flags & FF_FILTER) {
+			v = p ? p->get(p->ctx, fd->key) : NULL;
+			if (v) {
+				if (!*v) {
+					strbuf_addf(fw, " AND t.%s%s IS NULL", fd->key,
+						    (fd->flags & FF_PERSONAL) ? "_idx" : "");
+				} else if (fd->flags & FF_PERSONAL) {
+					strbuf_reset(&norm);
+					entity_blind_index(mc->keys, v, &norm);
+					strbuf_addf(fw, " AND t.%s_idx = ?", fd->key);
+					sqlp_text(params, norm.buf);
+				} else if ((fd->flags & FF_KEY) && fd->type == FT_CODE && strchr(v, ',')) {
+					ret = key_list(fd, v, fw, params, e);
+					if (ret)
+						goto cleanup;
+				} else {
+					ret = field_normalize(fd, v, &norm, e);
+					if (ret)
+						goto cleanup;
+					strbuf_addf(fw, " AND t.%s = ?", fd->key);
+					sqlp_text(params, norm.buf);
+				}
+			}
+		}
+		if (fd->flags & FF_RANGE) {
+			static const char *const sfx[2] = { "_from", "_to" };
+			int k;
+			for (k = 0; k < 2; k++) {
+				strbuf_reset(&tmp);
+				strbuf_addf(&tmp, "%s%s", fd->key, sfx[k]);
+				v = p ? p->get(p->ctx, tmp.buf) : NULL;
+				if (!v)
+					continue;
+				ret = field_normalize(fd, v, &norm, e);
+				if (ret)
+					goto cleanup;
+				strbuf_addf(fw, " AND t.%s %s ?", fd->key, k ? "<=" : ">=");
+				sqlp_text(params, norm.buf);
+			}
+		}
+	}
+cleanup:
+	strbuf_release(&norm);
+	strbuf_release(&tmp);
+	return ret;
+}
+
+/* ORDER BY `sort` (a FF_SORT field or id, "-" first: descending; NULL: the default). */
+static int list_order(const struct entity_desc *ed, const char *sort, struct strbuf *order,
+		      struct model_error *e)
+{
+	int desc;
+	const char *key;
+	const struct field_desc *fd;
+
+	if (!sort)
+		sort = ed->default_sort ? ed->default_sort : "id";
+	desc = sort[0] == '-';
+	key = desc ? sort + 1 : sort;
+	fd = entity_field(ed, key);
+	if (strcmp(key, "id") && (!fd || !(fd->flags & FF_SORT)))
+		return model_fail(e, MODEL_EBADREQ, "sort", "不能按“%.*s”排序",
+				  utf8_prefix(key, 64), key);
+	strbuf_addf(order, " ORDER BY t.%s %s, t.id %s", key, desc ? "DESC" : "ASC",
+		    desc ? "DESC" : "ASC");
+	return 0;
+}
+
 /*
  * The personal fields given as filters with a value (not the empty "has
  * none" filter), comma-separated in `fields`: allowed, with a reason,
@@ -185,7 +266,7 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	       struct strbuf *order, struct model_error *e)
 {
 	struct param_check pc = { ed, NULL };
-	struct strbuf norm = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf tmp = STRBUF_INIT;
 	const char *as_of = p ? p->get(p->ctx, "as_of") : NULL;
 	const char *q = p ? p->get(p->ctx, "q") : NULL;
 	const char *sort = p ? p->get(p->ctx, "sort") : NULL;
@@ -217,51 +298,9 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	}
 	scope_where(ed, mc->actor, "t", fw, params);
 
-	for (i = 0; i < ed->nfields; i++) {
-		const struct field_desc *fd = &ed->fields[i];
-		const char *v;
-
-		if (fd->flags & FF_FILTER) {
-			v = p ? p->get(p->ctx, fd->key) : NULL;
-			if (v) {
-				if (!*v) {
-					strbuf_addf(fw, " AND t.%s%s IS NULL", fd->key,
-						    (fd->flags & FF_PERSONAL) ? "_idx" : "");
-				} else if (fd->flags & FF_PERSONAL) {
-					strbuf_reset(&norm);
-					entity_blind_index(mc->keys, v, &norm);
-					strbuf_addf(fw, " AND t.%s_idx = ?", fd->key);
-					sqlp_text(params, norm.buf);
-				} else if ((fd->flags & FF_KEY) && fd->type == FT_CODE && strchr(v, ',')) {
-					ret = key_list(fd, v, fw, params, e);
-					if (ret)
-						goto cleanup;
-				} else {
-					ret = field_normalize(fd, v, &norm, e);
-					if (ret)
-						goto cleanup;
-					strbuf_addf(fw, " AND t.%s = ?", fd->key);
-					sqlp_text(params, norm.buf);
-				}
-			}
-		}
-		if (fd->flags & FF_RANGE) {
-			static const char *const sfx[2] = { "_from", "_to" };
-			int k;
-			for (k = 0; k < 2; k++) {
-				strbuf_reset(&tmp);
-				strbuf_addf(&tmp, "%s%s", fd->key, sfx[k]);
-				v = p ? p->get(p->ctx, tmp.buf) : NULL;
-				if (!v)
-					continue;
-				ret = field_normalize(fd, v, &norm, e);
-				if (ret)
-					goto cleanup;
-				strbuf_addf(fw, " AND t.%s %s ?", fd->key, k ? "<=" : ">=");
-				sqlp_text(params, norm.buf);
-			}
-		}
-	}
+	ret = field_filters(mc, ed, p, fw, params, e);
+	if (ret)
+		goto cleanup;
 	if (ed->overdue_sql && p && p->get(p->ctx, "overdue")) {
 		const char *ov = p->get(p->ctx, "overdue");
 		char today[DATE_BUFSZ];
@@ -290,25 +329,12 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 		strbuf_addch(fw, ')');
 	}
 
-	if (!sort)
-		sort = ed->default_sort ? ed->default_sort : "id";
-	{
-		int desc = sort[0] == '-';
-		const char *key = desc ? sort + 1 : sort;
-		const struct field_desc *fd = entity_field(ed, key);
-
-		if (strcmp(key, "id") && (!fd || !(fd->flags & FF_SORT))) {
-			ret = model_fail(e, MODEL_EBADREQ, "sort", "不能按“%.*s”排序",
-					 utf8_prefix(key, 64), key);
-			goto cleanup;
-		}
-		strbuf_addf(order, " ORDER BY t.%s %s, t.id %s", key, desc ? "DESC" : "ASC",
-			    desc ? "DESC" : "ASC");
-	}
+	ret = list_order(ed, sort, order, e);
+	if (ret)
+		goto cleanup;
 	/* last, so that a malformed query is refused before it counts or is audited */
 	ret = personal_filter_check(mc, ed, p, e);
 cleanup:
-	strbuf_release(&norm);
 	strbuf_release(&tmp);
 	return ret;
 }

@@ -228,52 +228,21 @@ static int same_key(const struct field_desc *fd, const char *v, const char *was)
 }
 
 /*
- * Store `r` (validated, derived, plain personal values): INSERT when
- * old == NULL, else UPDATE with rev+1.  Writes history when the entity has
- * it.  Must run in a transaction.  On success r->id and r->rev are set and
- * personal values in `r` are ciphertext.
+ * The INSERT (old == NULL) or UPDATE of `r`'s row, its values bound from
+ * `r` (personal ones already ciphertext) and `bidx` (their keyed hashes).
+ * Sets r->id and r->rev.  An UPDATE names the revision it was made from:
+ * no row changed means another write came between (MODEL_ECONFLICT).
  */
-int entity_store(const struct model_ctx *mc, struct record *r, const struct record *old,
-		 const char *action, const char *month, struct model_error *e)
+static int write_row(const struct model_ctx *mc, struct record *r, const struct record *old,
+		     const char *const *bidx, struct model_error *e)
 {
 	const struct entity_desc *ed = r->ed;
 	struct strbuf sql = STRBUF_INIT;
-	struct strbuf *bidx = NULL;
-	const char **bidx_cols = NULL;
 	struct db_stmt *st = NULL;
 	int64_t now = time_now();
 	size_t i;
 	int n = 0, rc, ret = 0;
 
-	bidx = xcalloc(ed->nfields, sizeof(*bidx));
-	bidx_cols = xcalloc(ed->nfields, sizeof(*bidx_cols));
-	for (i = 0; i < ed->nfields; i++)
-		strbuf_init(&bidx[i], 0);
-	if ((ret = observers_check(mc, r, old, e)))
-		goto cleanup;
-	/* blind indexes from the plain values, before encryption */
-	for (i = 0; i < ed->nfields; i++) {
-		if (!(ed->fields[i].flags & FF_PERSONAL) || !r->val[i])
-			continue;
-		if (old && !r->given[i])
-			continue;
-		if (!mc->keys) {
-			ret = model_fail(e, MODEL_EDB, NULL, "个人信息加密失败（密钥未配置）");
-			goto cleanup;
-		}
-		entity_blind_index(mc->keys, r->val[i], &bidx[i]);
-		bidx_cols[i] = bidx[i].buf;
-	}
-	ret = encrypt_personal(mc->keys, r, old, e);
-	if (ret)
-		goto cleanup;
-
-	/* a bulk operation changing a record it created: its create version first */
-	if (old && mc->bulk && (ed->flags & ENT_HISTORY) && old->id > mc->bulk_first_id) {
-		ret = entity_history_created(mc, ed, 0, old->id, e);
-		if (ret)
-			goto cleanup;
-	}
 	if (!old) {
 		entity_insert_sql(ed, db_dialect(mc->db), &sql);
 		r->rev = 1;
@@ -295,9 +264,10 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		r->id = old->id;
 	}
 	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
-		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-		goto cleanup;
+		strbuf_release(&sql);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}
+	strbuf_release(&sql);
 	db_bind_int64(st, ++n, now);
 	if (!old)
 		db_bind_int64(st, ++n, now);
@@ -309,8 +279,8 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		else
 			db_bind_null(st, ++n);
 		if ((ed->fields[i].flags & FF_PERSONAL) && (!old || r->given[i])) {
-			if (bidx_cols[i])
-				db_bind_text(st, ++n, bidx_cols[i]);
+			if (bidx[i])
+				db_bind_text(st, ++n, bidx[i]);
 			else
 				db_bind_null(st, ++n);
 		}
@@ -322,68 +292,112 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	rc = db_step(st, &e->msg);
 	if (rc < 0) {
 		ret = map_db_error(rc, ed, e);
-		goto cleanup;
-	}
-	if (!old) {
+	} else if (!old) {
 		r->id = db_dialect(mc->db) == DB_POSTGRES ? (rc == DB_ROW ? db_column_int64(st, 0) : 0)
 							    : db_last_insert_id(mc->db);
-		if (r->id <= 0) {
+		if (r->id <= 0)
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误：未返回新记录编号");
-			goto cleanup;
-		}
 	} else if (db_changes(st) != 1) {
 		ret = model_fail(e, MODEL_ECONFLICT, NULL, "记录已被他人修改，请刷新后重试");
-		goto cleanup;
 	}
 	db_finalize(st);
-	st = NULL;
+	return ret;
+}
+
+/*
+ * The history version of stored `r` for `month` (NULL: its list month on a
+ * creation, else the current month).  Unchanged personal columns keep their
+ * keyed hash: it is read from the row into `bidx` (`keep`: their buffers).
+ */
+static int write_version(const struct model_ctx *mc, const struct record *r,
+			 const struct record *old, const char *action, const char *month,
+			 const char **bidx, struct strbuf *keep, struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	char cur[8];
+	size_t i;
+
+	if (!month) {
+		month_now_utc(cur);
+		month = (!old && ed->month_from) ? record_get(r, ed->month_from) : cur;
+	}
+	for (i = 0; old && i < ed->nfields; i++) {
+		struct strbuf q = STRBUF_INIT, id = STRBUF_INIT;
+		const char *params[1];
+		char *v = NULL;
+		int rc;
+
+		if (!(ed->fields[i].flags & FF_PERSONAL) || r->given[i])
+			continue;
+		strbuf_addf(&q, "SELECT %s_idx FROM %s WHERE id = ?", ed->fields[i].key, ed->table);
+		strbuf_addf(&id, "%" PRId64, r->id);
+		params[0] = id.buf;
+		rc = db_query_value(mc->db, q.buf, params, 1, &v, &e->msg);
+		strbuf_release(&q);
+		strbuf_release(&id);
+		strbuf_reset(&keep[i]);
+		if (v)
+			strbuf_addstr(&keep[i], v);
+		bidx[i] = v ? keep[i].buf : NULL;
+		free(v);
+		if (rc)
+			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	return write_history(mc->db, mc->actor, r, action, month, bidx, e);
+}
+
+/*
+ * Store `r` (validated, derived, plain personal values): INSERT when
+ * old == NULL, else UPDATE with rev+1.  Writes history when the entity has
+ * it.  Must run in a transaction.  On success r->id and r->rev are set and
+ * personal values in `r` are ciphertext.
+ */
+int entity_store(const struct model_ctx *mc, struct record *r, const struct record *old,
+		 const char *action, const char *month, struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	struct strbuf *keep = xcalloc(ed->nfields, sizeof(*keep));
+	const char **bidx = xcalloc(ed->nfields, sizeof(*bidx));
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_init(&keep[i], 0);
+	if ((ret = observers_check(mc, r, old, e)))
+		goto cleanup;
+	/* blind indexes from the plain values, before encryption */
+	for (i = 0; i < ed->nfields; i++) {
+		if (!(ed->fields[i].flags & FF_PERSONAL) || !r->val[i])
+			continue;
+		if (old && !r->given[i])
+			continue;
+		if (!mc->keys) {
+			ret = model_fail(e, MODEL_EDB, NULL, "个人信息加密失败（密钥未配置）");
+			goto cleanup;
+		}
+		entity_blind_index(mc->keys, r->val[i], &keep[i]);
+		bidx[i] = keep[i].buf;
+	}
+	if ((ret = encrypt_personal(mc->keys, r, old, e)))
+		goto cleanup;
+	/* a bulk operation changing a record it created: its create version first */
+	if (old && mc->bulk && (ed->flags & ENT_HISTORY) && old->id > mc->bulk_first_id &&
+	    (ret = entity_history_created(mc, ed, 0, old->id, e)))
+		goto cleanup;
+	if ((ret = write_row(mc, r, old, bidx, e)))
+		goto cleanup;
 	if (mc->cache)
 		lookup_cache_forget(mc->cache, ed, record_get(r, ed->key));
 	if ((ret = observers_stored(mc, r, old, e)))
 		goto cleanup;
 	/* a bulk operation writes the history of what it created in one go */
-	if ((ed->flags & ENT_HISTORY) && !(mc->bulk && !old)) {
-		char cur[8];
-		if (!month) {
-			month_now_utc(cur);
-			month = (!old && ed->month_from) ? record_get(r, ed->month_from) : cur;
-		}
-		/* unchanged personal columns keep their keyed hash: copy it */
-		if (old) {
-			for (i = 0; i < ed->nfields; i++) {
-				char *v = NULL;
-				const char *params[1];
-				struct strbuf q = STRBUF_INIT;
-				if (!(ed->fields[i].flags & FF_PERSONAL) || r->given[i])
-					continue;
-				strbuf_addf(&q, "SELECT %s_idx FROM %s WHERE id = ?", ed->fields[i].key,
-					    ed->table);
-				strbuf_reset(&bidx[i]);
-				strbuf_addf(&bidx[i], "%" PRId64, r->id);
-				params[0] = bidx[i].buf;
-				rc = db_query_value(mc->db, q.buf, params, 1, &v, &e->msg);
-				strbuf_release(&q);
-				strbuf_reset(&bidx[i]);
-				if (v)
-					strbuf_addstr(&bidx[i], v);
-				bidx_cols[i] = v ? bidx[i].buf : NULL;
-				free(v);
-				if (rc) {
-					ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-					goto cleanup;
-				}
-			}
-		}
-		ret = write_history(mc->db, mc->actor, r, action, month, bidx_cols, e);
-	}
+	if ((ed->flags & ENT_HISTORY) && !(mc->bulk && !old))
+		ret = write_version(mc, r, old, action, month, bidx, keep, e);
 cleanup:
-	if (st)
-		db_finalize(st);
 	for (i = 0; i < ed->nfields; i++)
-		strbuf_release(&bidx[i]);
+		strbuf_release(&keep[i]);
+	free(keep);
 	free(bidx);
-	free(bidx_cols);
-	strbuf_release(&sql);
 	return ret;
 }
 

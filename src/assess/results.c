@@ -1,0 +1,474 @@
+/*
+ * results.c: the determination as read (see assess.h): a month's state and
+ * counts, its results by subject, the explanation of one subject's result
+ * event by event (from the same veto predicates as the computation:
+ * assess_int.h), the months there are, and which are provisional.  All
+ * within the actor's scope.
+ */
+#include "assess/assess.h"
+
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/date.h"
+#include "base/strbuf.h"
+#include "base/validate.h"
+#include "db/db.h"
+#include "model/audit.h"
+#include "model/entities.h"
+#include "db/sqlp.h"
+#include "model/scope.h"
+#include "model/enums.h"
+
+#include "assess/assess_int.h"
+
+int assess_month_json(struct db *db, const struct actor *a, const char *month, json_t **out,
+		      struct model_error *e)
+{
+	struct db_stmt *st = NULL;
+	json_t *cert, *o;
+	int64_t computed;
+	int pub, rc, d;
+
+	if (!month || !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (month_is_future(month))
+		return model_fail(e, MODEL_EINVAL, "month", "%s 尚未到来，没有认定结果", month);
+	if (!a->district)
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	if (assess_refresh(db, a->district, month, month, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	pub = month_state(db, a->district, month, &computed, &e->msg);
+	if (pub < 0)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	cert = json_object();
+	for (d = 0; d < DIM__COUNT; d++)
+		json_object_set_new(cert, dimension_codes[d], json_null());
+	if (db_prepare(db, "SELECT dimension, department, confirmed_by, confirmed_at FROM "
+		       "certifications WHERE district = ? AND month = ?", &st, &e->msg)) {
+		json_decref(cert);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	db_bind_text(st, 1, a->district);
+	db_bind_text(st, 2, month);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		char at[TIME_ISO_BUFSZ];
+		time_iso_utc(db_column_int64(st, 3), at);
+		json_object_set_new(cert, db_column_text(st, 0),
+				    json_pack("{ss ss ss}", "department", db_column_text(st, 1),
+					      "by", db_column_text(st, 2), "at", at));
+	}
+	db_finalize(st);
+	o = json_pack("{ss sb so}", "month", month, "published", pub, "certified", cert);
+	/* the subjects on the list within the caller's scope; those without a row complied */
+	{
+		struct strbuf sql = STRBUF_INIT;
+		struct sqlp p = SQLP_INIT;
+
+		strbuf_addstr(&sql, "SELECT COUNT(*), COALESCE(SUM(d.fail), 0), "
+			      "COALESCE(SUM(d.petition_final), 0), COALESCE(SUM(d.accident_final), 0), "
+			      "COALESCE(SUM(d.case_final), 0) FROM subjects s LEFT JOIN determinations d "
+			      "ON d.month = ? AND d.subject = s.code WHERE s.district = ? AND " ON_LIST);
+		sqlp_text(&p, month);
+		sqlp_text(&p, a->district);
+		sqlp_text(&p, month);
+		sqlp_text(&p, month);
+		scope_where(&subject_desc, a, "s", &sql, &p);
+		if (db_prepare(db, sql.buf, &st, &e->msg) == 0) {
+			sqlp_bind(&p, st, 1);
+			if (db_step(st, &e->msg) == DB_ROW)
+				json_object_set_new(o, "counts", json_pack("{sI sI sI sI sI}",
+					"subjects", (json_int_t)db_column_int64(st, 0),
+					"failing", (json_int_t)db_column_int64(st, 1),
+					"petition_failing", (json_int_t)db_column_int64(st, 2),
+					"accident_failing", (json_int_t)db_column_int64(st, 3),
+					"case_failing", (json_int_t)db_column_int64(st, 4)));
+			db_finalize(st);
+		}
+		sqlp_release(&p);
+		strbuf_release(&sql);
+	}
+	*out = o;
+	return 0;
+}
+
+int assess_results_json(struct db *db, const struct actor *a, const char *month,
+			const char *township, const char *kind, const char *fail, int page,
+			int page_size, json_t **out, struct model_error *e)
+{
+	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	json_t *items = NULL, *cert;
+	struct assess_rules rules[NKINDS];
+	int64_t total = 0, computed;
+	int rc, d, pub, ret = 0;
+	size_t k;
+
+	if (!month || !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (month_is_future(month))
+		return model_fail(e, MODEL_EINVAL, "month", "%s 尚未到来，没有认定结果", month);
+	if (!entity_can_read(&subject_desc, a) || !a->district)
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	if (kind && !enum_lookup(&enum_subject_kind, kind))
+		return model_fail(e, MODEL_EINVAL, "kind", "主体类型不正确");
+	if (fail && strcmp(fail, "0") && strcmp(fail, "1"))
+		return model_fail(e, MODEL_EBADREQ, "fail", "fail 应为 0 或 1");
+	if (assess_refresh(db, a->district, month, month, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	pub = month_state(db, a->district, month, &computed, &e->msg);
+	cert = json_object();
+	for (d = 0; d < DIM__COUNT; d++) {
+		const char *cp[] = { a->district, month, dimension_codes[d] };
+		char *v = NULL;
+		db_query_value(db, "SELECT confirmed_by FROM certifications WHERE district = ? AND "
+			       "month = ? AND dimension = ?", cp, 3, &v, NULL);
+		json_object_set_new(cert, dimension_codes[d], json_boolean(v != NULL));
+		free(v);
+	}
+	/* the subjects on the list, each with its row or none: it complied */
+	for (k = 0; k < NKINDS; k++)
+		if (assess_rules_for(db, a->district, subject_kinds[k], month, &rules[k], &e->msg))
+			goto dberr;
+	strbuf_addstr(&where, " FROM subjects s LEFT JOIN determinations d ON d.month = ? AND "
+			      "d.subject = s.code WHERE s.district = ? AND " ON_LIST);
+	sqlp_text(&p, month);
+	sqlp_text(&p, a->district);
+	sqlp_text(&p, month);
+	sqlp_text(&p, month);
+	scope_where(&subject_desc, a, "s", &where, &p);
+	if (township) {
+		strbuf_addstr(&where, " AND s.township = ?");
+		sqlp_text(&p, township);
+	}
+	if (kind) {
+		strbuf_addstr(&where, " AND s.kind = ?");
+		sqlp_text(&p, enum_lookup(&enum_subject_kind, kind));
+	}
+	if (fail) {
+		strbuf_addstr(&where, " AND COALESCE(d.fail, 0) = ?");
+		sqlp_int(&p, atoi(fail));
+	}
+	strbuf_addf(&sql, "SELECT COUNT(*)%s", where.buf);
+	if (sqlp_aggregate(db, sql.buf, &p, &total, 1, &e->msg))
+		goto dberr;
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "SELECT s.code, s.name, s.kind, s.township, s.supervisor, "
+		    "COALESCE(d.petition_fail, 0), COALESCE(d.accident_fail, 0), "
+		    "COALESCE(d.case_fail, 0), COALESCE(d.petition_final, 0), "
+		    "COALESCE(d.accident_final, 0), COALESCE(d.case_final, 0), COALESCE(d.fail, 0)%s "
+		    "ORDER BY COALESCE(d.fail, 0) DESC, s.code LIMIT ? OFFSET ?", where.buf);
+	if (db_prepare(db, sql.buf, &st, &e->msg))
+		goto dberr;
+	sqlp_bind(&p, st, 1);
+	db_bind_int64(st, (int)p.n + 1, page_size);
+	db_bind_int64(st, (int)p.n + 2, (int64_t)(page - 1) * page_size);
+	items = json_array();
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		const char *standard = "default";
+		json_t *row;
+		for (k = 0; k < NKINDS; k++)
+			if (!strcmp(db_column_text(st, 2), subject_kinds[k]))
+				standard = rules[k].code;
+		row = json_pack("{ss ss ss ss ss* ss sb}", "subject", db_column_text(st, 0),
+				"name", db_column_text(st, 1), "kind", db_column_text(st, 2),
+				"township", db_column_text(st, 3),
+				"supervisor", db_column_is_null(st, 4) ? NULL : db_column_text(st, 4),
+				"standard", standard, "complies", db_column_int64(st, 11) == 0);
+		for (d = 0; d < DIM__COUNT; d++) {
+			int prov = db_column_int64(st, 5 + d) != 0, fin = db_column_int64(st, 8 + d) != 0;
+			json_object_set_new(row, dimension_codes[d], json_pack("{sb sb sb}",
+				"provisional_fail", prov, "fail", fin, "overridden", prov != fin));
+		}
+		json_array_append_new(items, row);
+	}
+	if (rc < 0)
+		goto dberr;
+	*out = json_pack("{ss sb so so sI si si}", "month", month, "published", pub > 0,
+			 "certified", cert, "items", items, "total", (json_int_t)total, "page", page,
+			 "page_size", page_size);
+	cert = items = NULL;
+	goto cleanup;
+dberr:
+	ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+cleanup:
+	if (st)
+		db_finalize(st);
+	json_decref(items);
+	json_decref(cert);
+	sqlp_release(&p);
+	strbuf_release(&where);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* The columns of each dimension's events that an explanation shows. */
+static const char *const explain_columns[DIM__COUNT] = {
+	"p.no, p.received_on, p.channel, p.level, CAST(p.persons AS TEXT) AS persons, p.status",
+	"a.no, a.occurred_on, a.domain, CAST(a.deaths AS TEXT) AS deaths, CAST(a.injuries AS TEXT) "
+	"AS injuries, CAST(a.production AS TEXT) AS production, a.class",
+	"c.no, c.occurred_on, c.kind, CAST(c.major_impact AS TEXT) AS major_impact, c.category, "
+	"c.status",
+};
+
+/*
+ * Events of one kind of subject `s` in the month, each with whether it
+ * counted: by the rules, and only when the subject was on the list that
+ * month (`on_list`; before it joined nothing counts against it).
+ */
+static int explain_events(struct db *db, const char *sql, int on_list, const char *district,
+			  const char *subject, const char *start, const char *end, json_t *arr,
+			  struct strbuf *err)
+{
+	struct db_stmt *st;
+	int n = 0, rc, c;
+
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	db_bind_text(st, ++n, district);
+	db_bind_text(st, ++n, subject);
+	db_bind_text(st, ++n, start);
+	db_bind_text(st, ++n, end);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		json_t *o = json_object();
+		int cols = db_column_count(st);
+		json_object_set_new(o, "counted", json_boolean(on_list && db_column_int64(st, 0)));
+		for (c = 1; c < cols; c++)
+			json_object_set_new(o, db_column_name(st, c), db_column_is_null(st, c) ?
+					    json_null() : json_string(db_column_text(st, c)));
+		json_array_append_new(arr, o);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int assess_explain(struct db *db, const struct actor *a, const char *subject, const char *month,
+		   json_t **out, struct model_error *e)
+{
+	struct record s;
+	struct assess_rules r;
+	struct strbuf q = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	char start[16], end[16];
+	json_t *o = NULL, *ev[DIM__COUNT], *ovr;
+	const char *district;
+	int rc, d, ret = 0, on_list = 0;
+
+	record_init(&s, NULL);
+	if (!month || !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (month_is_future(month))
+		return model_fail(e, MODEL_EINVAL, "month", "%s 尚未到来，没有认定结果", month);
+	if (!entity_can_read(&subject_desc, a))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	rc = entity_lookup(db, &subject_desc, subject, &s, &e->msg);
+	if (rc == MODEL_EDB) {
+		record_release(&s);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	if (rc || !scope_check_record(db, a, &s, 0)) {
+		record_release(&s);
+		return model_fail(e, MODEL_ENOTFOUND, NULL, "创建主体不存在");
+	}
+	district = record_get(&s, "district");
+	if (assess_refresh(db, district, month, month, &e->msg) ||
+	    assess_rules_for(db, district, record_get(&s, "kind"), month, &r, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	snprintf(start, sizeof(start), "%s-01", month);
+	snprintf(end, sizeof(end), "%s-31", month);
+	o = json_pack("{ss ss ss ss s{ss ss* si si si si sb sb sb}}", "subject", subject,
+		      "name", record_get(&s, "name"), "kind", record_get(&s, "kind"), "month", month,
+		      "standard", "code", r.code, "effective_from",
+		      r.effective_from[0] ? r.effective_from : NULL,
+		      "petition_rank", r.petition_rank, "collective_persons", r.collective_persons,
+		      "collective_rank", r.collective_rank, "accident_casualties",
+		      r.accident_casualties, "accident_production_only",
+		      r.accident_production_only, "case_criminal", r.case_criminal,
+		      "case_public_order_major", r.case_public_order_major);
+	/* the stored result (provisional and final) */
+	json_object_set_new(json_object_get(o, "standard"), "checklist", json_boolean(r.checklist));
+	if (r.checklist)
+		json_object_set_new(json_object_get(o, "standard"), "checklist_pass",
+				    json_integer(r.checklist_pass));
+	/* on the list by its months; then its row, or none: it complied */
+	{
+		const char *from = record_get(&s, "active_from"), *to = record_get(&s, "active_to");
+		on_list = from && strcmp(from, month) <= 0 && (!to || strcmp(month, to) <= 0);
+	}
+	if (db_prepare(db, "SELECT petition_fail, accident_fail, case_fail, petition_final, "
+		       "accident_final, case_final, fail, checklist_fail FROM determinations WHERE "
+		       "month = ? AND subject = ?", &st, &e->msg))
+		goto dberr;
+	db_bind_text(st, 1, month);
+	db_bind_text(st, 2, subject);
+	rc = db_step(st, &e->msg);
+	if (rc >= 0 && on_list) {
+		int row = rc == DB_ROW;
+		json_object_set_new(o, "complies", json_boolean(!row || db_column_int64(st, 6) == 0));
+		for (d = 0; d < DIM__COUNT; d++)
+			json_object_set_new(o, dimension_codes[d], json_pack("{sb sb}",
+				"provisional_fail", row && db_column_int64(st, d) != 0,
+				"fail", row && db_column_int64(st, 3 + d) != 0));
+		json_object_set_new(o, "checklist_fail",
+				    json_boolean(row && db_column_int64(st, 7) != 0));
+	}
+	db_finalize(st);
+	st = NULL;
+	if (rc < 0)
+		goto dberr;
+	rc = 0;
+	json_object_set_new(o, "on_list", json_boolean(on_list));
+	for (d = 0; d < DIM__COUNT; d++)
+		ev[d] = json_array();
+	for (d = 0; d < DIM__COUNT && !rc; d++) {
+		strbuf_reset(&q);
+		rules_with(&q, &r, 1); /* its kind unused: r is the subject's */
+		strbuf_addstr(&q, " SELECT CASE WHEN ");
+		veto_sql(&q, d, NULL);
+		strbuf_addf(&q, " THEN 1 ELSE 0 END, %s FROM %s %s CROSS JOIN r WHERE %s.subject = ? "
+			    "AND %s.%s >= ? AND %s.%s <= ? ORDER BY %s.%s, %s.no", explain_columns[d],
+			    dimension_events[d][0], dimension_events[d][1], dimension_events[d][1],
+			    dimension_events[d][1], dimension_events[d][2], dimension_events[d][1],
+			    dimension_events[d][2], dimension_events[d][1], dimension_events[d][2],
+			    dimension_events[d][1]);
+		rc = explain_events(db, q.buf, on_list, district, subject, start, end, ev[d], &e->msg);
+	}
+	json_object_set_new(o, "events", json_pack("{so so so}", "petition", ev[0], "accident", ev[1],
+						   "case", ev[2]));
+	if (rc)
+		goto dberr;
+	ovr = json_array();
+	if (db_prepare(db, "SELECT dimension, result, reason, made_by, made_at FROM overrides WHERE "
+		       "month = ? AND subject = ? ORDER BY dimension", &st, &e->msg)) {
+		json_decref(ovr);
+		goto dberr;
+	}
+	db_bind_text(st, 1, month);
+	db_bind_text(st, 2, subject);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		char at[TIME_ISO_BUFSZ];
+		time_iso_utc(db_column_int64(st, 4), at);
+		json_array_append_new(ovr, json_pack("{ss ss ss ss ss}", "dimension",
+			db_column_text(st, 0), "result", db_column_text(st, 1), "reason",
+			db_column_text(st, 2), "by", db_column_text(st, 3), "at", at));
+	}
+	db_finalize(st);
+	st = NULL;
+	json_object_set_new(o, "overrides", ovr);
+	if (rc < 0)
+		goto dberr;
+	*out = o;
+	o = NULL;
+	goto cleanup;
+dberr:
+	ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+cleanup:
+	if (st)
+		db_finalize(st);
+	json_decref(o);
+	record_release(&s);
+	strbuf_release(&q);
+	return ret;
+}
+
+int assess_months_json(struct db *db, const struct actor *a, json_t **out, struct model_error *e)
+{
+	struct db_stmt *st = NULL;
+	json_t *items;
+	int rc, d, mine = -1;
+
+	if (!a->district || !entity_can_read(&subject_desc, a))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	for (d = 0; d < DIM__COUNT; d++)
+		if (a->role == dimension_roles[d])
+			mine = d;
+	if (db_prepare(db, "SELECT m.month, m.published, "
+		       "(SELECT COUNT(*) FROM certifications c WHERE c.district = m.district AND "
+		       "c.month = m.month AND c.dimension = 'petition'), "
+		       "(SELECT COUNT(*) FROM certifications c WHERE c.district = m.district AND "
+		       "c.month = m.month AND c.dimension = 'accident'), "
+		       "(SELECT COUNT(*) FROM certifications c WHERE c.district = m.district AND "
+		       "c.month = m.month AND c.dimension = 'case') "
+		       "FROM assess_months m WHERE m.district = ? ORDER BY m.month DESC LIMIT 36",
+		       &st, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	db_bind_text(st, 1, a->district);
+	items = json_array();
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		int pub = db_column_int64(st, 1) != 0, c[DIM__COUNT], all = 1, awaiting;
+		for (d = 0; d < DIM__COUNT; d++) {
+			c[d] = db_column_int64(st, 2 + d) != 0;
+			all &= c[d];
+		}
+		awaiting = !pub && ((mine >= 0 && !c[mine]) || (a->role == ROLE_OFFICE && all));
+		json_array_append_new(items, json_pack("{ss sb s{sb sb sb} sb}", "month",
+			db_column_text(st, 0), "published", pub, "certified", "petition", c[0],
+			"accident", c[1], "case", c[2], "awaiting_me", awaiting));
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		json_decref(items);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	*out = json_pack("{so}", "items", items);
+	/* the last month that has events: where a report of this district stands */
+	{
+		const char *p[] = { a->district, a->district, a->district, a->district };
+		char *last = NULL;
+		if (db_query_value(db, "SELECT MAX(d) FROM ("
+				   "SELECT MAX(received_on) AS d FROM petitions WHERE district = ? UNION ALL "
+				   "SELECT MAX(occurred_on) FROM cases WHERE district = ? UNION ALL "
+				   "SELECT MAX(occurred_on) FROM accidents WHERE district = ? UNION ALL "
+				   "SELECT MAX(inspected_on) FROM inspections WHERE district = ?) x",
+				   p, 4, &last, &e->msg)) {
+			json_decref(*out);
+			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		}
+		json_object_set_new(*out, "latest_event_month",
+				    last && strlen(last) >= 7 ? json_stringn(last, 7) : json_null());
+		free(last);
+	}
+	return 0;
+}
+
+int assess_provisional_months(struct db *db, const struct actor *a, const char *from,
+			      const char *to, struct strbuf *out, struct strbuf *err)
+{
+	char m[8], next[8];
+	int ret = 0;
+
+	for (snprintf(m, sizeof(m), "%s", from); strcmp(m, to) <= 0 && !ret;
+	     snprintf(m, sizeof(m), "%s", next)) {
+		struct sqlp p = SQLP_INIT;
+		int64_t n[2] = { 0, 0 }; /* districts, and those that published m */
+		if (a->role == ROLE_SYSTEM || a->district) {
+			sqlp_text(&p, m);
+			if (a->role != ROLE_SYSTEM)
+				sqlp_text(&p, a->district);
+			ret = sqlp_aggregate(db, a->role == ROLE_SYSTEM ?
+				"SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE "
+				"m.district = r.code AND m.month = ? AND m.published = 1) THEN 1 ELSE 0 "
+				"END) FROM regions r WHERE r.level = 'district'" :
+				"SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE "
+				"m.district = r.code AND m.month = ? AND m.published = 1) THEN 1 ELSE 0 "
+				"END) FROM regions r WHERE r.level = 'district' AND r.code = ?",
+				&p, n, 2, err);
+			sqlp_release(&p);
+		}
+		if (!ret && (!n[0] || n[1] < n[0])) {
+			if (out->len)
+				strbuf_addch(out, ',');
+			strbuf_addstr(out, m);
+		}
+		if (month_add(m, 1, next))
+			break;
+	}
+	return ret;
+}
