@@ -6,6 +6,8 @@
  * xl/workbook.xml and its relationships (which worksheet is first, the date
  * system), xl/styles.xml (which cell formats are dates), xl/sharedStrings.xml
  * (kept in memory: cells refer to it by index), and the worksheet itself.
+ * Reading one part as a stream, with libxml2's errors caught, is
+ * xlsx_part.c's.
  *
  * It is not a spreadsheet engine: formulas are not evaluated (their cached
  * values are read), merged cells are not spread, hidden rows are read like
@@ -19,6 +21,7 @@
  */
 #include "io/table.h"
 #include "io/table_int.h"
+#include "io/xlsx_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,400 +40,6 @@
 
 #include "base/alloc.h"
 #include "base/strbuf.h"
-
-/* What a number in a cell of some format means. */
-enum num_kind {
-	KIND_NUMBER = 0,
-	KIND_DATE,
-	KIND_DATETIME,
-	KIND_TIME,
-};
-
-struct xlsx_in;
-
-/* One XML part of the archive being parsed. */
-struct xml_part {
-	struct xlsx_in *x;
-	char *name;
-	zip_file_t *zf;
-	xmlTextReaderPtr xr;
-	struct strbuf err;  /* the first problem met while reading/parsing */
-};
-
-struct xlsx_in {
-	zip_t *za;
-	size_t inflated;    /* bytes inflated so far, all parts together */
-
-	/* the budgets for this archive's size, and what is spent of them */
-	size_t max_inflate, max_sst_n, max_sst_bytes, max_cells, max_output;
-	size_t ncells, output;
-	int over;           /* a budget was exceeded: TABLE_ELIMIT */
-
-	/* shared strings, back to back, each NUL-terminated */
-	struct strbuf sst;
-	size_t *sst_off;
-	size_t sst_n, sst_alloc;
-
-	/* styles: the kind of each cell format (xf), by index */
-	unsigned char *xf_kind;
-	size_t nxf;
-	int date1904;
-
-	struct xml_part *cur_part; /* the part being parsed, for errors */
-	char *sheet_name;          /* the worksheet's part name */
-
-	/* the worksheet */
-	struct xml_part sheet;
-	int sheet_open;
-	int in_sheetdata, in_row, in_cell, in_v, in_is, in_t;
-	int rph_depth;
-	size_t cur_row;     /* number of the row being read (1-based) */
-	size_t next_col;    /* the column after the last cell placed */
-	size_t col;         /* the current cell's column */
-	char ctype[12];     /* the current cell's t="" */
-	size_t cstyle;      /* the current cell's s="" */
-	int has_value;
-	struct strbuf text; /* the current cell's raw text */
-	struct strbuf val;  /* the current cell's value as returned */
-	struct table_rowbuf row;
-};
-
-/* ---- reading XML parts from the archive ---- */
-
-static int part_read(void *ctx, char *buf, int len)
-{
-	struct xml_part *p = ctx;
-	zip_int64_t n;
-
-	if (len <= 0)
-		return 0;
-	n = zip_fread(p->zf, buf, (zip_uint64_t)len);
-	if (n < 0) {
-		if (!p->err.len)
-			strbuf_addf(&p->err, "cannot inflate %s: %s", p->name,
-				    zip_file_strerror(p->zf));
-		return -1;
-	}
-	p->x->inflated += (size_t)n;
-	if (p->x->inflated > p->x->max_inflate) {
-		p->x->over = 1;
-		if (!p->err.len)
-			strbuf_addf(&p->err, "工作簿解压后超过 %zu MiB（对这样大小"
-				    "的文件而言过大，疑为压缩炸弹），拒绝读取",
-				    p->x->max_inflate >> 20);
-		return -1;
-	}
-	return (int)n;
-}
-
-#if LIBXML_VERSION >= 21200
-static void part_xml_error(void *ctx, const xmlError *e)
-#else
-static void part_xml_error(void *ctx, xmlErrorPtr e)
-#endif
-{
-	struct xml_part *p = ctx;
-	size_t len;
-
-	if (!e || e->level < XML_ERR_ERROR || p->err.len)
-		return;
-	strbuf_addf(&p->err, "%s is not well-formed XML (line %d): %s",
-		    p->name, e->line, e->message ? e->message : "error");
-	len = p->err.len;
-	while (len && (p->err.buf[len - 1] == '\n' || p->err.buf[len - 1] == ' '))
-		len--;
-	strbuf_setlen(&p->err, len);
-}
-
-/*
- * Some libxml2 messages (bad encodings, I/O) bypass a reader's own error
- * handler and go to the thread's handlers, which print to stderr.  While
- * this module is at work (opening, table_reader_next()), the thread's
- * handlers are ours and file the message with the part being parsed; they
- * are put back afterwards.  libxml2 keeps these handlers per thread.
- */
-#if LIBXML_VERSION >= 21200
-static void thread_xml_error(void *ctx, const xmlError *e)
-#else
-static void thread_xml_error(void *ctx, xmlErrorPtr e)
-#endif
-{
-	struct xlsx_in *x = ctx;
-
-	if (x->cur_part)
-		part_xml_error(x->cur_part, e);
-}
-
-static void thread_generic_error(void *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void thread_generic_error(void *ctx, const char *fmt, ...)
-{
-	struct xlsx_in *x = ctx;
-	struct xml_part *p = x->cur_part;
-	va_list ap;
-	size_t len;
-
-	if (!p || p->err.len)
-		return;
-	strbuf_addf(&p->err, "%s cannot be parsed: ", p->name);
-	va_start(ap, fmt);
-	strbuf_vaddf(&p->err, fmt, ap);
-	va_end(ap);
-	len = p->err.len;
-	while (len && (p->err.buf[len - 1] == '\n' || p->err.buf[len - 1] == ' '))
-		len--;
-	strbuf_setlen(&p->err, len);
-}
-
-struct err_guard {
-	xmlGenericErrorFunc gfn;
-	void *gctx;
-	xmlStructuredErrorFunc sfn;
-	void *sctx;
-};
-
-static void guard_on(struct err_guard *g, struct xlsx_in *x)
-{
-	g->gfn = xmlGenericError;
-	g->gctx = xmlGenericErrorContext;
-	g->sfn = xmlStructuredError;
-	g->sctx = xmlStructuredErrorContext;
-	xmlSetGenericErrorFunc(x, thread_generic_error);
-	xmlSetStructuredErrorFunc(x, thread_xml_error);
-}
-
-static void guard_off(const struct err_guard *g)
-{
-	xmlSetGenericErrorFunc(g->gctx, g->gfn);
-	xmlSetStructuredErrorFunc(g->sctx, g->sfn);
-}
-
-static zip_int64_t locate(zip_t *za, const char *name)
-{
-	zip_int64_t idx = zip_name_locate(za, name, 0);
-
-	if (idx < 0)
-		idx = zip_name_locate(za, name, ZIP_FL_NOCASE);
-	return idx;
-}
-
-/*
- * Open part `name` for parsing.  Returns 1 if opened, 0 if the archive has
- * no such part, -1 on error.
- */
-static int part_open(struct xlsx_in *x, struct xml_part *p, const char *name,
-		     struct strbuf *err)
-{
-	zip_int64_t idx;
-	zip_stat_t st;
-
-	memset(p, 0, sizeof(*p));
-	p->x = x;
-	x->cur_part = p;
-	strbuf_init(&p->err, 0);
-	idx = locate(x->za, name);
-	if (idx < 0)
-		return 0;
-	p->name = xstrdup(name);
-	zip_stat_init(&st);
-	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &st) == 0 &&
-	    (st.valid & ZIP_STAT_SIZE) && st.size > x->max_inflate) {
-		x->over = 1;
-		strbuf_addf(err, "%s 解压后超过 %zu MiB（对这样大小的文件而言"
-			    "过大，疑为压缩炸弹），拒绝读取", name,
-			    x->max_inflate >> 20);
-		return -1;
-	}
-	p->zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
-	if (!p->zf) {
-		strbuf_addf(err, "cannot read %s: %s", name, zip_strerror(x->za));
-		return -1;
-	}
-	p->xr = xmlReaderForIO(part_read, NULL, p, name, NULL,
-			       XML_PARSE_NONET | XML_PARSE_COMPACT);
-	if (!p->xr) {
-		strbuf_addf(err, "cannot parse %s", name);
-		return -1;
-	}
-	xmlTextReaderSetStructuredErrorHandler(p->xr, part_xml_error, p);
-	return 1;
-}
-
-static void part_close(struct xml_part *p)
-{
-	if (p->x && p->x->cur_part == p)
-		p->x->cur_part = NULL;
-	if (p->xr)
-		xmlFreeTextReader(p->xr);
-	if (p->zf)
-		zip_fclose(p->zf);
-	free(p->name);
-	strbuf_release(&p->err);
-	memset(p, 0, sizeof(*p));
-}
-
-/*
- * Advance to the next node: 1, 0 at the end of the part, -1 on error.
- * libxml2 parses ahead of the node it hands out, so an error it reports is
- * acted on only when the reader gives up (or at the end), after the nodes
- * before it.  Callers hold an err_guard around their loops.
- */
-static int part_step(struct xml_part *p, struct strbuf *err)
-{
-	int ret = xmlTextReaderRead(p->xr);
-
-	if (ret > 0 &&
-	    xmlTextReaderNodeType(p->xr) == XML_READER_TYPE_DOCUMENT_TYPE) {
-		strbuf_addf(err, "%s has a DOCTYPE, which a workbook never has; "
-			    "refused", p->name);
-		return -1;
-	}
-	if (ret > 0)
-		return 1;
-	if (p->err.len) {
-		strbuf_addbuf(err, &p->err);
-		return -1;
-	}
-	if (ret < 0) {
-		strbuf_addf(err, "%s is not well-formed XML", p->name);
-		return -1;
-	}
-	return 0;
-}
-
-static int is_elem(xmlTextReaderPtr xr, const char *local)
-{
-	const xmlChar *n = xmlTextReaderConstLocalName(xr);
-
-	return n && !strcmp((const char *)n, local);
-}
-
-/* The value of attribute `local` in any namespace (malloc'd) or NULL. */
-static char *attr(xmlTextReaderPtr xr, const char *local)
-{
-	xmlChar *v = xmlTextReaderGetAttribute(xr, BAD_CAST local);
-	char *s;
-
-	if (!v)
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
-static int is_text_node(int type)
-{
-	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-	       type == XML_READER_TYPE_WHITESPACE ||
-	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
-}
-
-/* Parse a decimal index; -1 if `s` is not one. */
-static int parse_index(const char *s, size_t *out)
-{
-	size_t v = 0;
-
-	if (!s || !*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (((size_t)-1) - 9) / 10)
-			return -1;
-		v = v * 10 + (size_t)(*s - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* ---- text: OOXML escapes ---- */
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The code of an "_xHHHH_" escape at s[0..len), or -1. */
-static long escape_at(const char *s, size_t len)
-{
-	long v = 0;
-	int i;
-
-	if (len < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_')
-		return -1;
-	for (i = 2; i < 6; i++) {
-		int h = hexval((unsigned char)s[i]);
-
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-static void add_utf8(struct strbuf *sb, unsigned long cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(sb, (int)cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(sb, (int)(0xC0 | (cp >> 6)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		strbuf_addch(sb, (int)(0xE0 | (cp >> 12)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
-	} else {
-		strbuf_addch(sb, (int)(0xF0 | (cp >> 18)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3F)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
-	}
-}
-
-/*
- * Append `len` bytes of string text to `out`, decoding OOXML's _xHHHH_
- * escapes (Excel writes control characters that way, and a literal "_x" as
- * "_x005F_x").  _x0000_ is dropped; a lone surrogate is kept as written.
- */
-static void decode_text(struct strbuf *out, const char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		long cp = s[i] == '_' ? escape_at(s + i, len - i) : -1;
-
-		if (cp < 0) {
-			const char *u = memchr(s + i + 1, '_', len - i - 1);
-			size_t run = u ? (size_t)(u - (s + i)) : len - i;
-
-			strbuf_add(out, s + i, run);
-			i += run;
-			continue;
-		}
-		if (cp >= 0xD800 && cp <= 0xDBFF) {
-			long lo = escape_at(s + i + 7, len - i - 7);
-
-			if (lo >= 0xDC00 && lo <= 0xDFFF) {
-				add_utf8(out, 0x10000 + (((unsigned long)cp - 0xD800) << 10) +
-						 ((unsigned long)lo - 0xDC00));
-				i += 14;
-				continue;
-			}
-		}
-		if (cp >= 0xD800 && cp <= 0xDFFF) {
-			strbuf_addch(out, s[i++]);
-			continue;
-		}
-		if (cp)
-			add_utf8(out, (unsigned long)cp);
-		i += 7;
-	}
-}
 
 /* ---- the workbook and its relationships ---- */
 
@@ -469,18 +78,18 @@ static int read_workbook(struct xlsx_in *x, char **rid, struct strbuf *err)
 	int ret;
 
 	*rid = NULL;
-	ret = part_open(x, &p, "xl/workbook.xml", err);
+	ret = xp_open(x, &p, "xl/workbook.xml", err);
 	if (ret <= 0)
 		goto cleanup;
-	while ((ret = part_step(&p, err)) > 0) {
+	while ((ret = xp_step(&p, err)) > 0) {
 		if (xmlTextReaderNodeType(p.xr) != XML_READER_TYPE_ELEMENT)
 			continue;
-		if (is_elem(p.xr, "workbookPr")) {
-			char *v = attr(p.xr, "date1904");
+		if (xp_is_elem(p.xr, "workbookPr")) {
+			char *v = xp_attr(p.xr, "date1904");
 
 			x->date1904 = truthy(v);
 			free(v);
-		} else if (is_elem(p.xr, "sheet")) {
+		} else if (xp_is_elem(p.xr, "sheet")) {
 			*rid = prefixed_attr(p.xr, "id");
 			break;
 		}
@@ -488,7 +97,7 @@ static int read_workbook(struct xlsx_in *x, char **rid, struct strbuf *err)
 	if (ret > 0)
 		ret = 0;
 cleanup:
-	part_close(&p);
+	xp_close(&p);
 	return ret < 0 ? -1 : 0;
 }
 
@@ -524,19 +133,19 @@ static int read_rels(struct xlsx_in *x, const char *rid, char **sheet,
 	struct xml_part p;
 	int ret;
 
-	ret = part_open(x, &p, "xl/_rels/workbook.xml.rels", err);
+	ret = xp_open(x, &p, "xl/_rels/workbook.xml.rels", err);
 	if (ret <= 0)
 		goto cleanup;
-	while ((ret = part_step(&p, err)) > 0) {
+	while ((ret = xp_step(&p, err)) > 0) {
 		char *id, *type, *target, *mode;
 
 		if (xmlTextReaderNodeType(p.xr) != XML_READER_TYPE_ELEMENT ||
-		    !is_elem(p.xr, "Relationship"))
+		    !xp_is_elem(p.xr, "Relationship"))
 			continue;
-		id = attr(p.xr, "Id");
-		type = attr(p.xr, "Type");
-		target = attr(p.xr, "Target");
-		mode = attr(p.xr, "TargetMode");
+		id = xp_attr(p.xr, "Id");
+		type = xp_attr(p.xr, "Type");
+		target = xp_attr(p.xr, "Target");
+		mode = xp_attr(p.xr, "TargetMode");
 		if (target && *target && !(mode && !strcasecmp(mode, "External"))) {
 			if (rid && id && !strcmp(id, rid) && !*sheet)
 				*sheet = resolve_target(target);
@@ -553,7 +162,7 @@ static int read_rels(struct xlsx_in *x, const char *rid, char **sheet,
 	if (ret > 0)
 		ret = 0;
 cleanup:
-	part_close(&p);
+	xp_close(&p);
 	return ret < 0 ? -1 : 0;
 }
 
@@ -658,25 +267,25 @@ static int read_styles(struct xlsx_in *x, const char *name, struct strbuf *err)
 	size_t *xf_fmt = NULL;
 	int in_xfs = 0, ret;
 
-	ret = part_open(x, &p, name, err);
+	ret = xp_open(x, &p, name, err);
 	if (ret <= 0)
 		goto cleanup;
-	while ((ret = part_step(&p, err)) > 0) {
+	while ((ret = xp_step(&p, err)) > 0) {
 		int type = xmlTextReaderNodeType(p.xr);
 
 		if (type == XML_READER_TYPE_END_ELEMENT) {
-			if (is_elem(p.xr, "cellXfs"))
+			if (xp_is_elem(p.xr, "cellXfs"))
 				in_xfs = 0;
 			continue;
 		}
 		if (type != XML_READER_TYPE_ELEMENT)
 			continue;
-		if (is_elem(p.xr, "numFmt") && nfmts < STYLES_MAX) {
-			char *id = attr(p.xr, "numFmtId");
-			char *code = attr(p.xr, "formatCode");
+		if (xp_is_elem(p.xr, "numFmt") && nfmts < STYLES_MAX) {
+			char *id = xp_attr(p.xr, "numFmtId");
+			char *code = xp_attr(p.xr, "formatCode");
 			size_t v;
 
-			if (code && !parse_index(id, &v)) {
+			if (code && !xp_parse_index(id, &v)) {
 				if (nfmts == afmts) {
 					afmts = afmts ? afmts * 2 : 16;
 					fmts = xrealloc(fmts, afmts * sizeof(*fmts));
@@ -687,13 +296,13 @@ static int read_styles(struct xlsx_in *x, const char *name, struct strbuf *err)
 			}
 			free(id);
 			free(code);
-		} else if (is_elem(p.xr, "cellXfs")) {
+		} else if (xp_is_elem(p.xr, "cellXfs")) {
 			in_xfs = !xmlTextReaderIsEmptyElement(p.xr);
-		} else if (in_xfs && is_elem(p.xr, "xf") && x->nxf < STYLES_MAX) {
-			char *id = attr(p.xr, "numFmtId");
+		} else if (in_xfs && xp_is_elem(p.xr, "xf") && x->nxf < STYLES_MAX) {
+			char *id = xp_attr(p.xr, "numFmtId");
 			size_t v = 0;
 
-			if (parse_index(id, &v) < 0)
+			if (xp_parse_index(id, &v) < 0)
 				v = 0;
 			free(id);
 			if (x->nxf == axf) {
@@ -719,7 +328,7 @@ static int read_styles(struct xlsx_in *x, const char *name, struct strbuf *err)
 		x->xf_kind[i] = (unsigned char)k;
 	}
 cleanup:
-	part_close(&p);
+	xp_close(&p);
 	free(fmts);
 	free(xf_fmt);
 	return ret < 0 ? -1 : 0;
@@ -741,7 +350,7 @@ static int sst_push(struct xlsx_in *x, const struct strbuf *raw,
 		x->sst_off = xrealloc(x->sst_off, x->sst_alloc * sizeof(*x->sst_off));
 	}
 	x->sst_off[x->sst_n++] = x->sst.len;
-	decode_text(&x->sst, raw->buf, raw->len);
+	xp_decode_text(&x->sst, raw->buf, raw->len);
 	strbuf_addch(&x->sst, '\0');
 	if (x->sst.len > x->max_sst_bytes) {
 		x->over = 1;
@@ -758,16 +367,16 @@ static int read_sst(struct xlsx_in *x, const char *name, struct strbuf *err)
 	struct strbuf raw = STRBUF_INIT;
 	int in_si = 0, in_t = 0, rph = 0, ret;
 
-	ret = part_open(x, &p, name, err);
+	ret = xp_open(x, &p, name, err);
 	if (ret <= 0)
 		goto cleanup;
-	while ((ret = part_step(&p, err)) > 0) {
+	while ((ret = xp_step(&p, err)) > 0) {
 		int type = xmlTextReaderNodeType(p.xr);
 
 		if (type == XML_READER_TYPE_ELEMENT) {
 			int empty = xmlTextReaderIsEmptyElement(p.xr);
 
-			if (is_elem(p.xr, "si")) {
+			if (xp_is_elem(p.xr, "si")) {
 				strbuf_reset(&raw);
 				rph = in_t = 0;
 				if (empty && sst_push(x, &raw, err) < 0) {
@@ -775,24 +384,24 @@ static int read_sst(struct xlsx_in *x, const char *name, struct strbuf *err)
 					goto cleanup;
 				}
 				in_si = !empty;
-			} else if (in_si && is_elem(p.xr, "rPh") && !empty) {
+			} else if (in_si && xp_is_elem(p.xr, "rPh") && !empty) {
 				rph++;
-			} else if (in_si && is_elem(p.xr, "t") && !empty) {
+			} else if (in_si && xp_is_elem(p.xr, "t") && !empty) {
 				in_t = 1;
 			}
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
-			if (is_elem(p.xr, "si") && in_si) {
+			if (xp_is_elem(p.xr, "si") && in_si) {
 				if (sst_push(x, &raw, err) < 0) {
 					ret = -1;
 					goto cleanup;
 				}
 				in_si = 0;
-			} else if (is_elem(p.xr, "rPh") && rph) {
+			} else if (xp_is_elem(p.xr, "rPh") && rph) {
 				rph--;
-			} else if (is_elem(p.xr, "t")) {
+			} else if (xp_is_elem(p.xr, "t")) {
 				in_t = 0;
 			}
-		} else if (in_t && !rph && is_text_node(type)) {
+		} else if (in_t && !rph && xp_is_text_node(type)) {
 			const xmlChar *v = xmlTextReaderConstValue(p.xr);
 
 			if (v)
@@ -807,7 +416,7 @@ static int read_sst(struct xlsx_in *x, const char *name, struct strbuf *err)
 		}
 	}
 cleanup:
-	part_close(&p);
+	xp_close(&p);
 	strbuf_release(&raw);
 	return ret < 0 ? -1 : 0;
 }
@@ -967,14 +576,14 @@ static int finish_cell(struct xlsx_in *x, struct strbuf *err)
 
 		if (!x->text.len)
 			goto done;
-		if (parse_index(x->text.buf, &idx) < 0 || idx >= x->sst_n) {
+		if (xp_parse_index(x->text.buf, &idx) < 0 || idx >= x->sst_n) {
 			fail_cell(x, err, "refers to a shared string that does "
 				  "not exist");
 			return -1;
 		}
 		strbuf_addstr(val, x->sst.buf + x->sst_off[idx]);
 	} else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
-		decode_text(val, x->text.buf, x->text.len);
+		xp_decode_text(val, x->text.buf, x->text.len);
 	} else if (!strcmp(t, "b")) {
 		if (!strcmp(x->text.buf, "1"))
 			strbuf_addstr(val, "TRUE");
@@ -1090,7 +699,7 @@ static int start_row(struct xlsx_in *x, xmlTextReaderPtr xr,
 			    TABLE_XLSX_ROWS_MAX);
 		return -1;
 	}
-	if (want[0].found && (want[0].found < 0 || parse_index(r, &n) < 0 ||
+	if (want[0].found && (want[0].found < 0 || xp_parse_index(r, &n) < 0 ||
 			      n <= x->cur_row || n > TABLE_XLSX_ROWS_MAX)) {
 		strbuf_addf(err, "row number '%.20s' after row %zu is invalid "
 			    "or out of order", want[0].found < 0 ? "(long)" : r,
@@ -1141,7 +750,7 @@ static int start_cell(struct xlsx_in *x, xmlTextReaderPtr xr,
 	x->next_col = col + 1;
 	/* t fits: get_attrs() keeps only values shorter than the buffer */
 	strcpy(x->ctype, want[1].found > 0 ? t : want[1].found ? "?" : "n");
-	if (want[2].found <= 0 || parse_index(s, &x->cstyle) < 0)
+	if (want[2].found <= 0 || xp_parse_index(s, &x->cstyle) < 0)
 		x->cstyle = 0;
 	x->has_value = 0;
 	x->in_v = x->in_is = x->in_t = x->rph_depth = 0;
@@ -1162,17 +771,17 @@ static int next_row(struct table_reader *r, struct table_row *row,
 
 		/* no "row N" on XML errors: libxml2 reads ahead, so N
 		 * would be a guess; its message has the line */
-		ret = part_step(&x->sheet, err);
+		ret = xp_step(&x->sheet, err);
 		if (ret <= 0)
 			break;
 		type = xmlTextReaderNodeType(xr);
 		if (type == XML_READER_TYPE_ELEMENT) {
 			empty = xmlTextReaderIsEmptyElement(xr);
-			if (is_elem(xr, "sheetData")) {
+			if (xp_is_elem(xr, "sheetData")) {
 				x->in_sheetdata = !empty;
 			} else if (!x->in_sheetdata) {
 				continue;
-			} else if (is_elem(xr, "row")) {
+			} else if (xp_is_elem(xr, "row")) {
 				if (x->in_row) {
 					fail_row(x, err, "a row inside a row");
 					ret = -1;
@@ -1184,7 +793,7 @@ static int next_row(struct table_reader *r, struct table_row *row,
 				}
 			} else if (!x->in_row) {
 				continue;
-			} else if (is_elem(xr, "c")) {
+			} else if (xp_is_elem(xr, "c")) {
 				if (x->in_cell) {
 					fail_row(x, err, "a cell inside a cell");
 					ret = -1;
@@ -1196,25 +805,25 @@ static int next_row(struct table_reader *r, struct table_row *row,
 				}
 			} else if (!x->in_cell || empty) {
 				continue;
-			} else if (is_elem(xr, "v")) {
+			} else if (xp_is_elem(xr, "v")) {
 				x->in_v = 1;
 				x->has_value = 1;
-			} else if (is_elem(xr, "is")) {
+			} else if (xp_is_elem(xr, "is")) {
 				x->in_is = 1;
 				x->has_value = 1;
-			} else if (is_elem(xr, "rPh")) {
+			} else if (xp_is_elem(xr, "rPh")) {
 				x->rph_depth++;
-			} else if (is_elem(xr, "t") && x->in_is) {
+			} else if (xp_is_elem(xr, "t") && x->in_is) {
 				x->in_t = 1;
 			}
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
-			if (is_elem(xr, "sheetData")) {
+			if (xp_is_elem(xr, "sheetData")) {
 				ret = 0;
 				break;
 			}
 			if (!x->in_row)
 				continue;
-			if (is_elem(xr, "row")) {
+			if (xp_is_elem(xr, "row")) {
 				x->in_row = 0;
 				if (table_rowbuf_finish(&x->row, row)) {
 					r->rownum = x->cur_row;
@@ -1222,22 +831,22 @@ static int next_row(struct table_reader *r, struct table_row *row,
 				}
 			} else if (!x->in_cell) {
 				continue;
-			} else if (is_elem(xr, "c")) {
+			} else if (xp_is_elem(xr, "c")) {
 				x->in_cell = 0;
 				if (finish_cell(x, err) < 0) {
 					ret = -1;
 					break;
 				}
-			} else if (is_elem(xr, "v")) {
+			} else if (xp_is_elem(xr, "v")) {
 				x->in_v = 0;
-			} else if (is_elem(xr, "is")) {
+			} else if (xp_is_elem(xr, "is")) {
 				x->in_is = 0;
-			} else if (is_elem(xr, "t")) {
+			} else if (xp_is_elem(xr, "t")) {
 				x->in_t = 0;
-			} else if (is_elem(xr, "rPh") && x->rph_depth) {
+			} else if (xp_is_elem(xr, "rPh") && x->rph_depth) {
 				x->rph_depth--;
 			}
-		} else if (is_text_node(type) &&
+		} else if (xp_is_text_node(type) &&
 			   (x->in_v || (x->in_t && !x->rph_depth))) {
 			const xmlChar *v = xmlTextReaderConstValue(xr);
 
@@ -1262,9 +871,9 @@ static int xlsx_next(struct table_reader *r, struct table_row *row,
 	struct err_guard g;
 	int ret;
 
-	guard_on(&g, r->impl);
+	xp_guard_on(&g, r->impl);
 	ret = next_row(r, row, err);
-	guard_off(&g);
+	xp_guard_off(&g);
 	if (ret < 0 && ((struct xlsx_in *)r->impl)->over)
 		ret = TABLE_ELIMIT;
 	return ret;
@@ -1277,7 +886,7 @@ static void xlsx_release(struct table_reader *r)
 	if (!x)
 		return;
 	if (x->sheet_open)
-		part_close(&x->sheet);
+		xp_close(&x->sheet);
 	if (x->za)
 		zip_discard(x->za);
 	strbuf_release(&x->sst);
@@ -1305,7 +914,7 @@ static int read_parts(struct xlsx_in *x, struct strbuf *err)
 	if (read_workbook(x, &rid, err) < 0 ||
 	    read_rels(x, rid, &x->sheet_name, &sst, &styles, err) < 0)
 		goto cleanup;
-	if (!x->sheet_name || locate(x->za, x->sheet_name) < 0) {
+	if (!x->sheet_name || xp_locate(x->za, x->sheet_name) < 0) {
 		free(x->sheet_name);
 		x->sheet_name = xstrdup("xl/worksheets/sheet1.xml");
 	}
@@ -1437,20 +1046,20 @@ int table_xlsx_reader_open(struct table_reader *r, const char *path,
 			    "%d allowed", (long long)n, TABLE_ZIP_ENTRIES_MAX);
 		return -1;
 	}
-	guard_on(&g, x);
+	xp_guard_on(&g, x);
 	ret = read_parts(x, err);
 	if (ret == 0) {
 		x->sheet_open = 1;
-		ret = part_open(x, &x->sheet, x->sheet_name, err);
+		ret = xp_open(x, &x->sheet, x->sheet_name, err);
 		if (ret == 0) {
-			strbuf_addstr(err, locate(x->za, "[Content_Types].xml") < 0
+			strbuf_addstr(err, xp_locate(x->za, "[Content_Types].xml") < 0
 					   ? "not an XLSX workbook (a zip archive "
 					     "without a workbook)"
 					   : "the workbook has no worksheet");
 			ret = -1;
 		}
 	}
-	guard_off(&g);
+	xp_guard_off(&g);
 	if (ret < 0 && x->over)
 		return TABLE_ELIMIT;
 	return ret < 0 ? -1 : 0;
