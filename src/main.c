@@ -617,6 +617,20 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The spaces that take UTF-8 text `s` to `cols` columns and one more, a
+ * Chinese character taking two (at least one space).
+ */
+static int pad_to(const char *s, int cols)
+{
+	int w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w += (unsigned char)*s >= 0xe0 ? 2 : 1;
+	return w < cols ? cols - w + 1 : 1;
+}
+
 static int cmd_figures(struct globals *g, int argc, char **argv)
 {
 	struct model_error e;
@@ -651,18 +665,18 @@ static int cmd_figures(struct globals *g, int argc, char **argv)
 		for (i = 0; i < FIG__COUNT; i++) {
 			json_t *v = json_object_get(out, figure_keys[i].key);
 			char title[160];
-			figure_key_title(&figure_keys[i], title, sizeof(title));
 			if (!v)
 				continue;
+			figure_key_title(&figure_keys[i], title, sizeof(title));
+			printf("  %s%*s", title, pad_to(title, 32), "");
 			if (json_is_null(v))
-				printf("  %-36s %s\n", title, "—");
+				printf("%s\n", "—");
 			else if (figure_keys[i].unit == FU_PERCENT)
-				printf("  %-36s %.1f\n", title, json_number_value(v));
+				printf("%.1f\n", json_number_value(v));
 			else if (json_is_real(v))
-				printf("  %-36s %.2f\n", title, json_real_value(v));
+				printf("%.2f\n", json_real_value(v));
 			else
-				printf("  %-36s %" JSON_INTEGER_FORMAT "\n", title,
-				       json_integer_value(v));
+				printf("%" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
 		}
 	}
 	json_decref(out);

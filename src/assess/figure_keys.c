@@ -55,7 +55,7 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 		"当年 1 月至该月，各月在清单上的企事业单位中当月没有案件致其认定不达标的所占百分比的平均",
 		.determination = "enterprise" },
 	[FIG_VISIT_BATCHES] = {
-		"visit_batches", "接待来访批次", FU_COUNT, "批",
+		"visit_batches", "接待来访", FU_COUNT, "批",
 		YEAR "登记、信访形式为来访的信访事项",
 		{ "petitions", { "channel=visit&" RANGE("received_on") } } },
 	[FIG_VISIT_PERSONS] = {
@@ -178,13 +178,20 @@ json_t *figure_keys_json(void)
 	return arr;
 }
 
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && !strcmp(s + n - m, tail);
+}
+
 const char *figure_key_title(const struct figure_key *fk, char *buf, size_t size)
 {
 	if (fk->unit == FU_PERCENT)
 		snprintf(buf, size, "%s %%", fk->label);
 	else if (fk->unit == FU_YUAN)
 		snprintf(buf, size, "%s（元）", fk->label);
-	else if (fk->measure)
+	else if (fk->measure && !ends_with(fk->label, fk->measure))
 		snprintf(buf, size, "%s（%s）", fk->label, fk->measure);
 	else
 		snprintf(buf, size, "%s", fk->label);

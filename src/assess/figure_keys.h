@@ -95,7 +95,8 @@ json_t *figure_keys_json(void);
 
 /*
  * The name the command line prints for a figure: its label with the
- * measure word in brackets, or " %" after a percentage.  Writes at most
+ * measure word in brackets (unless the label ends with it: 接待来访人次),
+ * or " %" after a percentage.  Writes at most
  * `size` bytes into `buf` and returns it.
  */
 const char *figure_key_title(const struct figure_key *fk, char *buf, size_t size);
