@@ -1163,7 +1163,7 @@ static void assess_paths(json_t *paths)
 
 	json_incref(through); /* used twice: add_param() takes a reference each time */
 	op = add_op(paths, "/figures", "get", "figures", TAG_ASSESS, "报告数字", 0, E400 | E422);
-	describe(op, "自当年 1 月至该月底，按事件自身日期，在调用者范围内；各键见 DOMAIN.md");
+	describe(op, "自当年 1 月至该月底，按事件自身日期，在调用者范围内；各键的中文名、单位与口径见 /meta 的 figures");
 	add_param(op, through);
 	add_param(op, query_param("township", "只看一个乡镇", json_pack("{ss}", "type", "string")));
 	add_param(op, query_param("supervisor", "只看一个行业主管单位",
