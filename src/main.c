@@ -20,6 +20,7 @@
 #include "base/alloc.h"
 #include "db/group_commit.h"
 #include "assess/assess.h"
+#include "assess/figure_keys.h"
 #include "assess/figures.h"
 #include "base/crypto.h"
 #include "base/date.h"
@@ -616,21 +617,19 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
-/* The figures' keys with their Chinese names, in the report's order. */
-static const char *const figure_labels[][2] = {
-	{ "subjects_total", "创建主体" }, { "villages_total", "村（社区）" },
-	{ "villages_compliant", "村（社区）符合创建标准" }, { "villages_rate", "村（社区）达标率 %" },
-	{ "enterprises_total", "企事业单位" }, { "enterprises_compliant", "企事业单位符合创建标准" },
-	{ "enterprises_rate", "企事业单位达标率 %" },
-	{ "villages_zero_case_monthly_rate", "行政村月均零发案率 %" },
-	{ "enterprises_zero_case_monthly_rate", "企事业月均零发案率 %" },
-	{ "visit_batches", "接待来访（批）" }, { "visit_persons", "接待来访（人次）" },
-	{ "online_petitions", "网上受理投诉（件）" }, { "petition_activities", "下访约访（场次）" },
-	{ "inspections", "检查企业（家次）" }, { "hazards_found", "排查安全隐患（处）" },
-	{ "hazards_rectified", "已整改隐患（处）" }, { "coerced_persons", "采取刑事强制措施（人）" },
-	{ "prosecuted_persons", "移送起诉（人）" }, { "disputes_mediated", "调解案件（件）" },
-	{ "mediation_success_rate", "调解成功率 %" },
-};
+/*
+ * The spaces that take UTF-8 text `s` to `cols` columns and one more, a
+ * Chinese character taking two (at least one space).
+ */
+static int pad_to(const char *s, int cols)
+{
+	int w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w += (unsigned char)*s >= 0xe0 ? 2 : 1;
+	return w < cols ? cols - w + 1 : 1;
+}
 
 static int cmd_figures(struct globals *g, int argc, char **argv)
 {
@@ -662,15 +661,22 @@ static int cmd_figures(struct globals *g, int argc, char **argv)
 		free(s);
 	} else {
 		printf("截至 %s 月底\n", through);
-		for (i = 0; i < (int)(sizeof(figure_labels) / sizeof(figure_labels[0])); i++) {
-			json_t *v = json_object_get(out, figure_labels[i][0]);
+		/* the figures' names and units from their table (assess/figure_keys.h) */
+		for (i = 0; i < FIG__COUNT; i++) {
+			json_t *v = json_object_get(out, figure_keys[i].key);
+			char title[160];
+			if (!v)
+				continue;
+			figure_key_title(&figure_keys[i], title, sizeof(title));
+			printf("  %s%*s", title, pad_to(title, 32), "");
 			if (json_is_null(v))
-				printf("  %-36s %s\n", figure_labels[i][1], "—");
+				printf("%s\n", "—");
+			else if (figure_keys[i].unit == FU_PERCENT)
+				printf("%.1f\n", json_number_value(v));
 			else if (json_is_real(v))
-				printf("  %-36s %.1f\n", figure_labels[i][1], json_real_value(v));
+				printf("%.2f\n", json_real_value(v));
 			else
-				printf("  %-36s %" JSON_INTEGER_FORMAT "\n", figure_labels[i][1],
-				       json_integer_value(v));
+				printf("%" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
 		}
 	}
 	json_decref(out);

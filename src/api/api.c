@@ -15,6 +15,7 @@
 #include "base/alloc.h"
 #include "db/group_commit.h"
 #include "api/openapi.h"
+#include "assess/figure_keys.h"
 #include "base/date.h"
 #include "base/log.h"
 #include "base/ratelimit.h"
@@ -307,8 +308,9 @@ static void handle_meta(struct call *c)
 	for (r = ROLE_OFFICE; r < ROLE_SYSTEM; r++)
 		json_array_append_new(roles, json_pack("{ss ss}", "code", role_code((enum role)r),
 						       "label", role_label((enum role)r)));
-	reply_json(c, 200, json_pack("{so so so so}", "entities", ents, "enums", enums_meta(),
-				     "roles", roles, "me", me_json(&c->sess.actor)));
+	reply_json(c, 200, json_pack("{so so so so so}", "entities", ents, "enums", enums_meta(),
+				     "roles", roles, "me", me_json(&c->sess.actor),
+				     "figures", figure_keys_json()));
 }
 
 /* ---- dispatch ---- */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assess/figure_keys.h"
 #include "base/strbuf.h"
 #include "model/entity.h"
 #include "model/enums.h"
@@ -954,6 +955,26 @@ static const struct prop meta_props[] = {
 	{ "enums", "{[$EnumItem", "全部枚举", P_REQ },
 	{ "roles", "[$EnumItem", "角色", P_REQ },
 	{ "me", "$Me", "当前用户", P_REQ },
+	{ "figures", "[$FigureMeta", "报告数字的键、中文名、单位与口径", P_REQ },
+};
+
+/* A row of the figures' table in /meta (figure_keys_json()). */
+static const struct prop figure_list_props[] = {
+	{ "entity", "string", "列表（实体名）", P_REQ },
+	{ "queries", "[{string", "查询参数：{from} 为当年 1 月 1 日，{to} 为该月最后一天，{month} 为该月；"
+	  "各查询的记录合计即该数字", P_REQ },
+	{ "sum", "string", "求和的字段；null 为记录数", P_REQ | P_NULL },
+};
+
+static const struct prop figure_meta_props[] = {
+	{ "key", "string", "键", P_REQ },
+	{ "label", "string", "中文名", P_REQ },
+	{ "unit", "string", "单位（count、percent、yuan）", P_REQ },
+	{ "measure", "string", "量词", P_REQ | P_NULL },
+	{ "counts", "string", "统计口径", P_REQ },
+	{ "list", "$FigureList", "所统计记录的列表查询（比率为分子）；无则 null", P_REQ | P_NULL },
+	{ "share_of", "string", "比率的分母（键）", P_REQ | P_NULL },
+	{ "determination", "string", "来自月度认定的数字：主体类型", P_REQ | P_NULL },
 };
 
 static const struct prop health_props[] = {
@@ -1026,6 +1047,8 @@ static void fixed_schemas(json_t *schemas)
 	put(schemas, "FieldMeta", s);
 	put(schemas, "EntityMeta", OBJECT("实体描述", entity_meta_props));
 	put(schemas, "Meta", OBJECT("元数据", meta_props));
+	put(schemas, "FigureList", OBJECT("列表查询", figure_list_props));
+	put(schemas, "FigureMeta", OBJECT("报告数字的键", figure_meta_props));
 
 	s = OBJECT("健康检查", health_props);
 	prop_set(s, "status", "const", json_string("ok"));
@@ -1088,40 +1111,28 @@ static json_t *components(void)
 
 #define TAG_ASSESS "月度认定与统计"
 
-/* The report figures' keys (DOMAIN.md), integers or one-decimal percentages. */
-static const struct {
-	const char *key, *title;
-	int percent;
-} figure_keys[] = {
-	{ "subjects_total", "创建主体（月底在册）", 0 }, { "villages_total", "村（社区）", 0 },
-	{ "villages_compliant", "村（社区）符合创建标准", 0 }, { "villages_rate", "村（社区）达标率", 1 },
-	{ "enterprises_total", "企事业单位", 0 },
-	{ "enterprises_compliant", "企事业单位符合创建标准", 0 },
-	{ "enterprises_rate", "企事业单位达标率", 1 },
-	{ "villages_zero_case_monthly_rate", "行政村月均零发案率", 1 },
-	{ "enterprises_zero_case_monthly_rate", "企事业月均零发案率", 1 },
-	{ "visit_batches", "来访（批）", 0 }, { "visit_persons", "来访（人次）", 0 },
-	{ "online_petitions", "网上受理", 0 }, { "petition_activities", "下访约访（场次）", 0 },
-	{ "inspections", "检查企业（家次）", 0 }, { "hazards_found", "排查隐患", 0 },
-	{ "hazards_rectified", "已整改隐患", 0 }, { "coerced_persons", "刑事强制措施（人）", 0 },
-	{ "prosecuted_persons", "移送起诉（人）", 0 }, { "disputes_mediated", "调解案件", 0 },
-	{ "mediation_success_rate", "调解成功率", 1 },
-};
-
+/* The figures' object: one property per row of their table (assess/figure_keys.h). */
 static json_t *figures_schema(void)
 {
 	json_t *s = json_pack("{ss ss sb}", "type", "object", "title", "报告数字",
 			      "additionalProperties", 0);
 	json_t *props = json_object(), *req = json_array();
+	char title[160];
 	size_t i;
 
-	for (i = 0; i < sizeof(figure_keys) / sizeof(figure_keys[0]); i++) {
-		json_object_set_new(props, figure_keys[i].key, figure_keys[i].percent ?
-			json_pack("{s[ss] ss ss}", "type", "number", "null", "title", figure_keys[i].title,
-				  "description", "百分比，四舍五入（远离零）到一位小数；空集为 null") :
-			json_pack("{ss ss si}", "type", "integer", "title", figure_keys[i].title,
-				  "minimum", 0));
-		json_array_append_new(req, json_string(figure_keys[i].key));
+	for (i = 0; i < FIG__COUNT; i++) {
+		const struct figure_key *fk = &figure_keys[i];
+		json_t *p;
+		figure_key_title(fk, title, sizeof(title));
+		if (fk->unit == FU_PERCENT)
+			p = json_pack("{s[ss] ss ss+}", "type", "number", "null", "title", title,
+				      "description", fk->counts,
+				      "；百分比，四舍五入（远离零）到一位小数；空集为 null");
+		else
+			p = json_pack("{ss ss ss si}", "type", fk->unit == FU_YUAN ? "number" : "integer",
+				      "title", title, "description", fk->counts, "minimum", 0);
+		json_object_set_new(props, fk->key, p);
+		json_array_append_new(req, json_string(fk->key));
 	}
 	json_object_set_new(s, "properties", props);
 	json_object_set_new(s, "required", req);
@@ -1152,7 +1163,7 @@ static void assess_paths(json_t *paths)
 
 	json_incref(through); /* used twice: add_param() takes a reference each time */
 	op = add_op(paths, "/figures", "get", "figures", TAG_ASSESS, "报告数字", 0, E400 | E422);
-	describe(op, "自当年 1 月至该月底，按事件自身日期，在调用者范围内；各键见 DOMAIN.md");
+	describe(op, "自当年 1 月至该月底，按事件自身日期，在调用者范围内；各键的中文名、单位与口径见 /meta 的 figures");
 	add_param(op, through);
 	add_param(op, query_param("township", "只看一个乡镇", json_pack("{ss}", "type", "string")));
 	add_param(op, query_param("supervisor", "只看一个行业主管单位",

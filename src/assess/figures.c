@@ -13,6 +13,7 @@
 
 #include "assess/assess.h"
 #include "assess/cells.h"
+#include "assess/figure_keys.h"
 #include "base/date.h"
 #include "base/strbuf.h"
 #include "db/db.h"
@@ -100,13 +101,19 @@ static int figures_refresh(struct db *db, const struct actor *a, const char *jan
 	return ret;
 }
 
-/* The figures through month `mi` (0 = January) of the year of tally `t`. */
+/* The integer figure `id`. */
+#define COUNT(id, n) (v[id] = json_integer(n))
+
+/*
+ * The figures through month `mi` (0 = January) of the year of tally `t`,
+ * with the keys of figure_keys.h in its order.
+ */
 static json_t *tally_json(const struct cell_tally *t, int mi)
 {
 	const int64_t *last = t->n[mi];
 	int64_t sum[CM__COUNT] = { 0 }, vz[12], vn[12], ez[12], en[12], rectified = 0;
 	int64_t vzr, ezr;
-	json_t *out = json_object();
+	json_t *out = json_object(), *v[FIG__COUNT] = { NULL };
 	int i, j, k;
 
 	for (i = 0; i <= mi; i++) {
@@ -121,33 +128,32 @@ static json_t *tally_json(const struct cell_tally *t, int mi)
 	}
 	vzr = mean_share_tenths(vz, vn, mi + 1);
 	ezr = mean_share_tenths(ez, en, mi + 1);
-	json_object_set_new(out, "subjects_total",
-			    json_integer(last[CM_VILLAGES_TOTAL] + last[CM_ENTERPRISES_TOTAL]));
-	json_object_set_new(out, "villages_total", json_integer(last[CM_VILLAGES_TOTAL]));
-	json_object_set_new(out, "villages_compliant", json_integer(last[CM_VILLAGES_COMPLIANT]));
-	json_object_set_new(out, "villages_rate",
-			    rate_json(last[CM_VILLAGES_COMPLIANT], last[CM_VILLAGES_TOTAL]));
-	json_object_set_new(out, "enterprises_total", json_integer(last[CM_ENTERPRISES_TOTAL]));
-	json_object_set_new(out, "enterprises_compliant",
-			    json_integer(last[CM_ENTERPRISES_COMPLIANT]));
-	json_object_set_new(out, "enterprises_rate",
-			    rate_json(last[CM_ENTERPRISES_COMPLIANT], last[CM_ENTERPRISES_TOTAL]));
-	json_object_set_new(out, "villages_zero_case_monthly_rate",
-			    vzr < 0 ? json_null() : json_real((double)vzr / 10.0));
-	json_object_set_new(out, "enterprises_zero_case_monthly_rate",
-			    ezr < 0 ? json_null() : json_real((double)ezr / 10.0));
-	json_object_set_new(out, "visit_batches", json_integer(sum[CM_VISIT_BATCHES]));
-	json_object_set_new(out, "visit_persons", json_integer(sum[CM_VISIT_PERSONS]));
-	json_object_set_new(out, "online_petitions", json_integer(sum[CM_ONLINE_PETITIONS]));
-	json_object_set_new(out, "petition_activities", json_integer(sum[CM_PETITION_ACTIVITIES]));
-	json_object_set_new(out, "inspections", json_integer(sum[CM_INSPECTIONS]));
-	json_object_set_new(out, "hazards_found", json_integer(sum[CM_HAZARDS_FOUND]));
-	json_object_set_new(out, "hazards_rectified", json_integer(rectified));
-	json_object_set_new(out, "coerced_persons", json_integer(sum[CM_COERCED_PERSONS]));
-	json_object_set_new(out, "prosecuted_persons", json_integer(sum[CM_PROSECUTED_PERSONS]));
-	json_object_set_new(out, "disputes_mediated", json_integer(sum[CM_DISPUTES_MEDIATED]));
-	json_object_set_new(out, "mediation_success_rate",
-			    rate_json(sum[CM_DISPUTES_SUCCESS], sum[CM_DISPUTES_MEDIATED]));
+	COUNT(FIG_SUBJECTS_TOTAL, last[CM_VILLAGES_TOTAL] + last[CM_ENTERPRISES_TOTAL]);
+	COUNT(FIG_VILLAGES_TOTAL, last[CM_VILLAGES_TOTAL]);
+	COUNT(FIG_VILLAGES_COMPLIANT, last[CM_VILLAGES_COMPLIANT]);
+	v[FIG_VILLAGES_RATE] = rate_json(last[CM_VILLAGES_COMPLIANT], last[CM_VILLAGES_TOTAL]);
+	COUNT(FIG_ENTERPRISES_TOTAL, last[CM_ENTERPRISES_TOTAL]);
+	COUNT(FIG_ENTERPRISES_COMPLIANT, last[CM_ENTERPRISES_COMPLIANT]);
+	v[FIG_ENTERPRISES_RATE] = rate_json(last[CM_ENTERPRISES_COMPLIANT],
+					    last[CM_ENTERPRISES_TOTAL]);
+	v[FIG_VILLAGES_ZERO_CASE_MONTHLY_RATE] = vzr < 0 ? json_null() : json_real((double)vzr / 10.0);
+	v[FIG_ENTERPRISES_ZERO_CASE_MONTHLY_RATE] =
+		ezr < 0 ? json_null() : json_real((double)ezr / 10.0);
+	COUNT(FIG_VISIT_BATCHES, sum[CM_VISIT_BATCHES]);
+	COUNT(FIG_VISIT_PERSONS, sum[CM_VISIT_PERSONS]);
+	COUNT(FIG_ONLINE_PETITIONS, sum[CM_ONLINE_PETITIONS]);
+	COUNT(FIG_PETITION_ACTIVITIES, sum[CM_PETITION_ACTIVITIES]);
+	COUNT(FIG_INSPECTIONS, sum[CM_INSPECTIONS]);
+	COUNT(FIG_HAZARDS_FOUND, sum[CM_HAZARDS_FOUND]);
+	COUNT(FIG_HAZARDS_RECTIFIED, rectified);
+	COUNT(FIG_COERCED_PERSONS, sum[CM_COERCED_PERSONS]);
+	COUNT(FIG_PROSECUTED_PERSONS, sum[CM_PROSECUTED_PERSONS]);
+	COUNT(FIG_DISPUTES_MEDIATED, sum[CM_DISPUTES_MEDIATED]);
+	v[FIG_MEDIATION_SUCCESS_RATE] = rate_json(sum[CM_DISPUTES_SUCCESS], sum[CM_DISPUTES_MEDIATED]);
+	/* in the table's order; a figure computed elsewhere is not set here */
+	for (i = 0; i < FIG__COUNT; i++)
+		if (v[i])
+			json_object_set_new(out, figure_keys[i].key, v[i]);
 	return out;
 }
 

@@ -3,7 +3,8 @@
  * January of M's year to the end of M, by each event's own date), within
  * the caller's scope, optionally for one township or one sector
  * (supervising department).  The keys are a public contract of the CLI and
- * the API; every figure is computed from the data at the time asked (the
+ * the API, declared once with their labels and units in figure_keys.h;
+ * every figure is computed from the data at the time asked (the
  * determinations of the months concerned are refreshed first).
  *
  * Not here: the determination itself (assess.h).
@@ -25,8 +26,9 @@ struct figures_filter {
 
 /*
  * The figures through `through` (YYYY-MM) as one JSON object with exactly
- * the keys of DOMAIN.md; percentages rounded half away from zero to one
- * decimal, null for a share of an empty set.  Caller owns `*out`.
+ * the keys of figure_keys.h, in its order; percentages rounded half away
+ * from zero to one decimal, null for a share of an empty set.  Caller owns
+ * `*out`.
  */
 int figures_compute(struct db *db, const struct actor *a, const char *through,
 		    const struct figures_filter *f, json_t **out, struct model_error *e);

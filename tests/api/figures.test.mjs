@@ -330,6 +330,57 @@ describe('a generated district', () => {
     assert.ok(txt.stdout.includes(want.villages_rate === null ? '—' : want.villages_rate.toFixed(1)), txt.stdout);
   });
 
+  test('the figures\' table in /meta: every key of /figures, labelled in Chinese, with a unit; each list query returns what its figure counts', async () => {
+    const lastDay = (m) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const fill = (params, m) => Object.fromEntries(Object.entries(params).map(([k, v]) =>
+      [k, v.replaceAll('{from}', `${m.slice(0, 4)}-01-01`).replaceAll('{to}', lastDay(m)).replaceAll('{month}', m)]));
+    for (const user of ['office', 'east', 'edu', 'grid1']) {
+      const c = await d.as(user);
+      const meta = await c.get('/api/v1/meta');
+      assert.equal(meta.status, 200, meta.text);
+      const table = meta.json.figures;
+      assert.ok(Array.isArray(table) && table.length > 0, 'meta has the figures\' table');
+      assert.equal(new Set(table.map((r) => r.key)).size, table.length, 'each key once');
+      for (const r of table) {
+        assert.match(r.label, /^[\u4e00-\u9fff（）]+$/, `${r.key}: a Chinese label`);
+        assert.ok(['count', 'percent', 'yuan'].includes(r.unit), `${r.key}: a unit`);
+        assert.ok(r.counts && /[\u4e00-\u9fff]/.test(r.counts), `${r.key}: what it counts`);
+        if (r.unit === 'count') assert.ok(r.measure, `${r.key}: a measure word`);
+        if (r.share_of) assert.ok(table.some((x) => x.key === r.share_of), `${r.key}: a share of a figure`);
+        // a count of records is a list or the determination's
+        if (r.unit === 'count') assert.ok(r.list || r.determination, `${r.key}: where its records are`);
+      }
+      const readable = (e) => meta.json.entities.some((x) => x.name === e && x.can_read);
+      for (const m of ['2023-01', '2023-05', '2023-09']) {
+        const f = await figures(c, m);
+        assert.deepEqual(table.map((r) => r.key).filter((k) => k in f), Object.keys(f),
+          `${user}: every key of /figures is in the table, in its order`);
+        let checked = 0;
+        for (const r of table) {
+          if (!r.list || !(r.key in f) || !readable(r.list.entity)) continue;
+          let value = 0;
+          for (const q of r.list.queries) {
+            const path = `/api/v1/${r.list.entity}?${new URLSearchParams(fill(q, m))}`;
+            if (r.list.sum) {
+              for (const x of await listAll(c, path)) value += Number(x[r.list.sum]);
+            } else {
+              const res = await c.get(`${path}&page_size=1`);
+              assert.equal(res.status, 200, `${r.key}: ${path}: ${res.text}`);
+              value += res.json.total;
+            }
+          }
+          const got = r.unit === 'percent' ? percent(value, f[r.share_of]) : value;
+          assert.equal(got, f[r.key], `${user} through ${m}: ${r.key} from its list ${JSON.stringify(r.list)}`);
+          checked++;
+        }
+        if (user === 'office') {
+          assert.ok(checked >= 14, `the office checks most figures by their lists: ${checked}`);
+          assert.ok(COUNT_KEYS.every((k) => table.find((r) => r.key === k).list || table.find((r) => r.key === k).determination));
+        }
+      }
+    }
+  });
+
   test('scope: a township user sees its township, the office ?township= the same; a supervisor its sector; a grid worker its grid', async () => {
     const office = await d.as('office');
     for (const [user, township] of [['east', EAST], ['west', WEST]]) {

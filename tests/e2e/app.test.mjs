@@ -395,3 +395,38 @@ test('the wall screen, English, and a phone', async () => {
     await shot(page, '63-phone-dashboard');
   });
 });
+
+test('the figures\' names and lists come from /meta; the pages follow the window\'s width', async () => {
+  await withBrowser({}, async (page) => {
+    await login(page, base, 'office', { to: `/dashboard?month=${M}` });
+    const meta = await page.evaluate(() => fetch('/api/v1/meta').then((r) => r.json()));
+    const row = (k) => meta.figures.find((x) => x.key === k);
+    // every card and tile says the table's label
+    for (const k of ['villages_rate', 'villages_zero_case_monthly_rate']) {
+      await page.locator(`[data-test=card-${k}] .kpi-label`).getByText(row(k).label, { exact: true }).waitFor();
+    }
+    for (const k of ['visit_batches', 'hazards_rectified', 'mediation_success_rate']) {
+      assert.equal((await page.locator(`[data-test=ev-${k}] .mini-label`).innerText()).trim(), row(k).label);
+    }
+    assert.equal(row('villages_zero_case_monthly_rate').label, '村（社区）月均零发案率');
+    // a tile opens its figure's list query
+    await page.locator('[data-test=ev-visit_batches] .mini-value').filter({ hasText: /\d/ }).waitFor();
+    await page.click('[data-test=ev-visit_batches]');
+    await page.waitForURL(/\/petitions\?/);
+    const q = new URL(page.url()).searchParams;
+    assert.equal(q.get('channel'), row('visit_batches').list.queries[0].channel);
+    assert.equal(q.get('received_on_from'), `${M.slice(0, 4)}-01-01`);
+    await page.locator('[data-test=entity-table]').waitFor();
+  });
+  await withBrowser({}, async (page) => {
+    // the audit log's filters: inline on a wide window, stacked on a narrow one, as the window changes
+    await login(page, base, 'auditadmin', { to: '/audit' });
+    const inline = () => page.locator('.filter-form').evaluate((el) => el.classList.contains('el-form--inline'));
+    await page.locator('[data-test=audit-table]').waitFor();
+    assert.equal(await inline(), true, 'wide: inline');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => !document.querySelector('.filter-form').classList.contains('el-form--inline'));
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.waitForFunction(() => document.querySelector('.filter-form').classList.contains('el-form--inline'));
+  });
+});

@@ -1,10 +1,11 @@
 // dash.js: what the dashboard and the wall screen share: loading a month's
 // figures, breakdowns and warnings, the list behind each figure (so a click
 // on a card or a bar opens the records it counts), and the chart options.
-// It draws nothing itself.
+// The figures' names and lists come from /meta (session.figureByKey), none
+// is written here.  It draws nothing itself.
 import { api, qs } from './api.js';
 import { session, onSessionClear } from './session.js';
-import { previousMonth, currentMonth } from './format.js';
+import { previousMonth, currentMonth, figureLabel } from './format.js';
 import { t } from './i18n.js';
 
 export function monthEnd(m) {
@@ -86,36 +87,23 @@ export function targetsOf(d) {
 
 const canRead = (e) => !!(session.byName[e] && session.byName[e].can_read);
 
-// The list behind a figure key (a router location), or null.
+// The list behind a figure key (a router location), or null: the list query
+// of /meta's figures table (its parameters with the month's dates; of several
+// queries, the parameters they share: every record counted is on the page),
+// else the month's determination of the figure's kind of subjects.
 export function figureLink(key, month) {
-  const from = yearStart(month);
-  const to = monthEnd(month);
-  switch (key) {
-    case 'subjects_total': return canRead('subjects') ? { path: '/subjects', query: { as_of: month } } : null;
-    case 'villages_total': return canRead('subjects') ? { path: '/subjects', query: { as_of: month, kind: 'village' } } : null;
-    case 'enterprises_total': return canRead('subjects') ? { path: '/subjects', query: { as_of: month, kind: 'enterprise' } } : null;
-    case 'villages_compliant': case 'villages_rate': return { path: '/months/' + month, query: { kind: 'village' } };
-    case 'enterprises_compliant': case 'enterprises_rate': return { path: '/months/' + month, query: { kind: 'enterprise' } };
-    case 'villages_zero_case_monthly_rate': case 'enterprises_zero_case_monthly_rate':
-      return canRead('cases') ? { path: '/cases', query: { occurred_on_from: from, occurred_on_to: to } } : null;
-    case 'visit_batches': case 'visit_persons':
-      return canRead('petitions') ? { path: '/petitions', query: { channel: 'visit', received_on_from: from, received_on_to: to } } : null;
-    case 'online_petitions':
-      return canRead('petitions') ? { path: '/petitions', query: { channel: 'online', received_on_from: from, received_on_to: to } } : null;
-    case 'petition_activities':
-      return canRead('petition_activities') ? { path: '/petition_activities', query: { held_on_from: from, held_on_to: to } } : null;
-    case 'inspections':
-      return canRead('inspections') ? { path: '/inspections', query: { inspected_on_from: from, inspected_on_to: to } } : null;
-    case 'hazards_found':
-      return canRead('hazards') ? { path: '/hazards', query: { found_on_from: from, found_on_to: to } } : null;
-    case 'hazards_rectified':
-      return canRead('hazards') ? { path: '/hazards', query: { found_on_from: from, found_on_to: to, rectified_on_to: to } } : null;
-    case 'coerced_persons': case 'prosecuted_persons':
-      return canRead('cases') ? { path: '/cases', query: { occurred_on_from: from, occurred_on_to: to } } : null;
-    case 'disputes_mediated': case 'mediation_success_rate':
-      return canRead('disputes') ? { path: '/disputes', query: { closed_on_from: from, closed_on_to: to } } : null;
-    default: return null;
+  const f = session.figureByKey[key];
+  if (!f) return null;
+  if (f.list && f.list.queries.length) {
+    if (!canRead(f.list.entity)) return null;
+    const fill = (v) => v.replaceAll('{from}', yearStart(month)).replaceAll('{to}', monthEnd(month)).replaceAll('{month}', month);
+    const [first, ...rest] = f.list.queries;
+    const query = {};
+    for (const [k, v] of Object.entries(first)) if (rest.every((q) => q[k] === v)) query[k] = fill(v);
+    return { path: '/' + f.list.entity, query };
   }
+  if (f.determination) return { path: '/months/' + month, query: { kind: f.determination } };
+  return null;
 }
 
 // A breakdown row's compliance over both kinds (for ranking).
@@ -179,18 +167,18 @@ export function rankOption(rows, targets, dark, opts = {}) {
   const kinds = opts.kinds || ['villages', 'enterprises'];
   const o = {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => (v === null || v === undefined ? '—' : v + '%') },
-    legend: { top: 0, textStyle: { color: text, fontSize: fs }, data: [t('dash.byVillage'), t('dash.byEnterprise')] },
+    legend: { top: 0, textStyle: { color: text, fontSize: fs }, data: [figureLabel('villages_rate'), figureLabel('enterprises_rate')] },
     grid: { left: 8, right: 36, top: dark ? 40 : 30, bottom: 8, containLabel: true },
     xAxis: { type: 'value', min: 0, max: 100, axisLabel: { color: text, formatter: '{value}%', fontSize: fs }, splitLine: { lineStyle: { color: grid } } },
     yAxis: { type: 'category', data: list.map((r) => r.label), axisLabel: { color: text, fontSize: dark ? 18 : 12 }, axisTick: { show: false } },
     series: [
       {
-        name: t('dash.byVillage'), type: 'bar', barMaxWidth: 12, barGap: '10%', itemStyle: { color: PALETTE.blue, borderRadius: [0, 3, 3, 0] },
+        name: figureLabel('villages_rate'), type: 'bar', barMaxWidth: 12, barGap: '10%', itemStyle: { color: PALETTE.blue, borderRadius: [0, 3, 3, 0] },
         data: list.map((r) => r.f.villages_rate),
         markLine: targets.villages != null ? { symbol: 'none', silent: true, lineStyle: { color: PALETTE.blue, type: 'dashed' }, label: { formatter: '{c}%', color: text }, data: [{ xAxis: targets.villages }] } : undefined,
       },
       {
-        name: t('dash.byEnterprise'), type: 'bar', barMaxWidth: 12, itemStyle: { color: PALETTE.gold, borderRadius: [0, 3, 3, 0] },
+        name: figureLabel('enterprises_rate'), type: 'bar', barMaxWidth: 12, itemStyle: { color: PALETTE.gold, borderRadius: [0, 3, 3, 0] },
         data: list.map((r) => r.f.enterprises_rate),
         markLine: targets.enterprises != null ? { symbol: 'none', silent: true, lineStyle: { color: PALETTE.gold, type: 'dashed' }, label: { formatter: '{c}%', color: text }, data: [{ xAxis: targets.enterprises }] } : undefined,
       },
@@ -230,11 +218,11 @@ export function trendOption(bd, targets, dark) {
       { type: 'value', minInterval: 1, axisLabel: { color: text, fontSize: fs }, splitLine: { show: false } },
     ],
     series: [
-      { name: t('fig.villages_rate'), type: 'line', smooth: true, symbolSize: 7, itemStyle: { color: PALETTE.blue }, data: rows.map((r) => r.figures.villages_rate) },
-      { name: t('fig.enterprises_rate'), type: 'line', smooth: true, symbolSize: 7, itemStyle: { color: PALETTE.gold }, data: rows.map((r) => r.figures.enterprises_rate) },
-      { name: t('fig.visit_batches'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(212,56,13,0.55)' }, data: inc('visit_batches') },
-      { name: t('fig.hazards_found'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(47,158,68,0.55)' }, data: inc('hazards_found') },
-      { name: t('fig.disputes_mediated'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(140,140,140,0.55)' }, data: inc('disputes_mediated') },
+      { name: figureLabel('villages_rate'), type: 'line', smooth: true, symbolSize: 7, itemStyle: { color: PALETTE.blue }, data: rows.map((r) => r.figures.villages_rate) },
+      { name: figureLabel('enterprises_rate'), type: 'line', smooth: true, symbolSize: 7, itemStyle: { color: PALETTE.gold }, data: rows.map((r) => r.figures.enterprises_rate) },
+      { name: figureLabel('visit_batches'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(212,56,13,0.55)' }, data: inc('visit_batches') },
+      { name: figureLabel('hazards_found'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(47,158,68,0.55)' }, data: inc('hazards_found') },
+      { name: figureLabel('disputes_mediated'), type: 'bar', yAxisIndex: 1, barMaxWidth: 14, itemStyle: { color: 'rgba(140,140,140,0.55)' }, data: inc('disputes_mediated') },
     ],
   };
 }

@@ -1,6 +1,7 @@
 // format.js: how values of the metadata's field types read in the browser:
-// enumeration labels, booleans, money, and the English fallbacks (a field's
-// key or an enumeration's code, humanised) when the language is English.
+// enumeration labels, booleans, money, the report figures by their unit,
+// and the English fallbacks (a field's, an enumeration's or a figure's key
+// or code, humanised) when the language is English.
 // It formats; it does not fetch (references are lib/refs.js).
 import { session } from './session.js';
 import { lang, t, i18n } from './i18n.js';
@@ -69,6 +70,23 @@ export function pct(v) {
 
 export function num(v) {
   return v === null || v === undefined ? '—' : Number(v).toLocaleString('zh-CN');
+}
+
+// A report figure's name (its Chinese label from /meta's figures table).
+export function figureLabel(key) {
+  const f = session.figureByKey[key];
+  if (lang.value === 'en' || !f) return humanize(key);
+  return f.label;
+}
+
+// A report figure's value as its unit reads: a percentage, yuan or a count.
+export function figureValue(key, v) {
+  const f = session.figureByKey[key];
+  switch (f && f.unit) {
+    case 'percent': return pct(v);
+    case 'yuan': return v === null || v === undefined ? '—' : moneyLabel(v);
+    default: return num(v);
+  }
 }
 
 export function currentMonth() {

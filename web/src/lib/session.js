@@ -1,6 +1,6 @@
 // session.js: who is logged in and what the server says they may see
-// (GET /api/v1/meta: the entity descriptors, the enumerations, the roles and
-// `me`).  Every menu, form, table and button of the application is built
+// (GET /api/v1/meta: the entity descriptors, the enumerations, the roles,
+// `me`, and the report figures' keys with their labels, units and lists).  Every menu, form, table and button of the application is built
 // from this; nothing about an entity is written into the browser.  It is not
 // a cache of business data.
 import { reactive } from 'vue';
@@ -14,6 +14,8 @@ export const session = reactive({
   enums: {},         // name → [{code,label}]
   enumMap: {},       // name → {code: label}
   roles: [],
+  figures: [],       // the figures' table: [{key, label, unit, measure, counts, list, share_of, determination}]
+  figureByKey: {},
 });
 
 export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditadmin'];
@@ -46,6 +48,8 @@ export function applyMeta(meta) {
   }
   session.enumMap = em;
   session.roles = meta.roles || [];
+  session.figures = meta.figures || [];
+  session.figureByKey = Object.fromEntries(session.figures.map((f) => [f.key, f]));
   session.ready = true;
 }
 
@@ -67,6 +71,8 @@ export function clearSession() {
   session.me = null;
   session.entities = [];
   session.byName = {};
+  session.figures = [];
+  session.figureByKey = {};
   setCsrf(null);
 }
 
