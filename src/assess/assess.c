@@ -373,47 +373,24 @@ cleanup:
 }
 
 /*
- * Compute month `month` of districts d[0..n) into determinations, each
- * district at version v[i] (in a transaction that holds their locks): a row
- * for each subject on the list that an event of the month or the checklist
- * fails, or that an override touches; the others comply.  The month's
- * events are read once, by district and date, and only those that the
- * loosest standard can count are joined to their subject and its rules.
+ * The INSERT of the month's failing subjects of districts d[0..n) into
+ * determinations, with its parameters: the rules of each district and kind
+ * as a table r, the month's events that the loosest rules `loose` can count
+ * (each with the kind of its subject when that is on the list), those that
+ * the rules of their subject's district and kind count, and the checklist.
  */
-static int compute_months(struct db *db, char *const *d, const int64_t *v, size_t n,
-			  const char *month, struct strbuf *err)
+static void failing_sql(struct strbuf *sql, struct sqlp *p, char *const *d, size_t n,
+			const char *month, const struct assess_rules *rules, const int *loose)
 {
-	struct strbuf sql = STRBUF_INIT;
-	struct sqlp p = SQLP_INIT;
-	struct assess_rules *rules = xcalloc(n * NKINDS, sizeof(*rules));
-	struct db_stmt *st = NULL;
-	char start[16], end[16], **touched = NULL;
-	int loose[NRULES], vals[NRULES], i, dim, rc, ret = -1;
-	size_t k, j, ntouched = 0;
+	char start[16], end[16];
+	size_t k;
+	int dim;
 
-	if (!rules)
-		abort();
 	snprintf(start, sizeof(start), "%s-01", month);
 	snprintf(end, sizeof(end), "%s-31", month);
-	if (rules_of(db, d, n, month, rules, err))
-		goto cleanup;
-	/* the rules of each district and kind, as a table r, and the loosest of them */
-	for (k = 0; k < n * NKINDS; k++) {
-		rule_values(&rules[k], vals);
-		for (i = 0; i < NRULES; i++)
-			if (!k || (i < LOOSE_MAX ? vals[i] < loose[i] : vals[i] > loose[i]))
-				loose[i] = vals[i];
-	}
-	strbuf_addstr(&sql, "DELETE FROM determinations WHERE month = ? AND district IN");
-	sqlp_text(&p, month);
-	param_list(&sql, &p, d, n);
-	if (run_params(db, sql.buf, &p, err))
-		goto cleanup;
-
-	strbuf_reset(&sql);
-	rules_with(&sql, rules, n * NKINDS);
+	rules_with(sql, rules, n * NKINDS);
 	for (k = 0; k < n * NKINDS; k++)
-		sqlp_text(&p, d[k / NKINDS]);
+		sqlp_text(p, d[k / NKINDS]);
 	/*
 	 * the events of the month that the loosest rules can count, each with
 	 * the kind of its subject when that is on the list: read apart
@@ -423,51 +400,59 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 	 */
 	for (dim = 0; dim < DIM__COUNT; dim++) {
 		const char *const *ev = dimension_events[dim];
-		strbuf_addf(&sql, ", e%d AS MATERIALIZED (SELECT %s.subject, %s.district, %s, (SELECT "
+		strbuf_addf(sql, ", e%d AS MATERIALIZED (SELECT %s.subject, %s.district, %s, (SELECT "
 			    "s.kind FROM subjects s WHERE s.code = %s.subject AND s.district = "
 			    "%s.district AND " ON_LIST ") AS subject_kind FROM %s %s WHERE %s.%s >= ? "
 			    "AND %s.%s <= ? AND %s.subject IS NOT NULL AND ", dim, ev[1], ev[1], ev[3],
 			    ev[1], ev[1], ev[0], ev[1], ev[1], ev[2], ev[1], ev[2], ev[1]);
-		sqlp_text(&p, month);
-		sqlp_text(&p, month);
-		sqlp_text(&p, start);
-		sqlp_text(&p, end);
-		veto_sql(&sql, dim, loose);
-		strbuf_addf(&sql, " AND %s.district IN", ev[1]);
-		param_list(&sql, &p, d, n);
-		strbuf_addch(&sql, ')');
+		sqlp_text(p, month);
+		sqlp_text(p, month);
+		sqlp_text(p, start);
+		sqlp_text(p, end);
+		veto_sql(sql, dim, loose);
+		strbuf_addf(sql, " AND %s.district IN", ev[1]);
+		param_list(sql, p, d, n);
+		strbuf_addch(sql, ')');
 	}
-	strbuf_addstr(&sql, " INSERT INTO determinations (district, month, subject, petition_fail, "
-			    "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
-			    "case_final, fail) SELECT f.district, CAST(? AS TEXT), f.subject, "
-			    "MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), MAX(f.pf), MAX(f.af), "
-			    "MAX(f.cf), 1 FROM (");
-	sqlp_text(&p, month);
+	strbuf_addstr(sql, " INSERT INTO determinations (district, month, subject, petition_fail, "
+			   "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
+			   "case_final, fail) SELECT f.district, CAST(? AS TEXT), f.subject, "
+			   "MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), MAX(f.pf), MAX(f.af), "
+			   "MAX(f.cf), 1 FROM (");
+	sqlp_text(p, month);
 	/* … then those that the rules of their subject's district and kind count */
 	for (dim = 0; dim < DIM__COUNT; dim++) {
 		const char *const *ev = dimension_events[dim];
-		strbuf_addf(&sql, "SELECT %s.district AS district, %s.subject AS subject, %d AS pf, "
+		strbuf_addf(sql, "SELECT %s.district AS district, %s.subject AS subject, %d AS pf, "
 			    "%d AS af, %d AS cf, 0 AS kf FROM e%d %s CROSS JOIN r WHERE r.district = "
 			    "%s.district AND r.kind = %s.subject_kind AND ", ev[1], ev[1], dim == DIM_PETITION,
 			    dim == DIM_ACCIDENT, dim == DIM_CASE, dim, ev[1], ev[1], ev[1]);
-		veto_sql(&sql, dim, NULL);
-		strbuf_addstr(&sql, " UNION ALL ");
+		veto_sql(sql, dim, NULL);
+		strbuf_addstr(sql, " UNION ALL ");
 	}
 	/* the checklist, where the standard of the kind turns it on: a score at the pass mark */
-	strbuf_addstr(&sql, "SELECT s.district, s.code, 0, 0, 0, 1 FROM subjects s CROSS JOIN r "
-		    "WHERE r.checklist = 1 AND r.district = s.district AND r.kind = s.kind AND "
-		    ON_LIST " AND NOT EXISTS (SELECT 1 FROM checklists k WHERE k.subject = s.code AND "
-		    "k.month = ? AND k.score >= r.checklist_pass) AND s.district IN");
-	sqlp_text(&p, month);
-	sqlp_text(&p, month);
-	sqlp_text(&p, month);
-	param_list(&sql, &p, d, n);
-	strbuf_addstr(&sql, ") f GROUP BY f.district, f.subject");
-	if (run_params(db, sql.buf, &p, err))
-		goto cleanup;
+	strbuf_addstr(sql, "SELECT s.district, s.code, 0, 0, 0, 1 FROM subjects s CROSS JOIN r "
+		      "WHERE r.checklist = 1 AND r.district = s.district AND r.kind = s.kind AND "
+		      ON_LIST " AND NOT EXISTS (SELECT 1 FROM checklists k WHERE k.subject = s.code AND "
+		      "k.month = ? AND k.score >= r.checklist_pass) AND s.district IN");
+	sqlp_text(p, month);
+	sqlp_text(p, month);
+	sqlp_text(p, month);
+	param_list(sql, p, d, n);
+	strbuf_addstr(sql, ") f GROUP BY f.district, f.subject");
+}
 
-	/* the overrides of the districts that have some this month */
-	strbuf_reset(&sql);
+/* The overrides of the month, in those of districts d[0..n) that have some. */
+static int overrides_of(struct db *db, char *const *d, size_t n, const char *month,
+			struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	char **touched = NULL;
+	size_t j, ntouched = 0;
+	int rc;
+
 	strbuf_addstr(&sql, "SELECT DISTINCT district FROM overrides WHERE month = ? AND district IN");
 	sqlp_text(&p, month);
 	param_list(&sql, &p, d, n);
@@ -481,11 +466,52 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 	}
 	if (st)
 		db_finalize(st);
-	if (rc < 0)
-		goto cleanup;
-	for (j = 0; j < ntouched; j++)
+	for (j = 0; rc >= 0 && j < ntouched; j++)
 		if (apply_overrides(db, touched[j], month, err))
-			goto cleanup;
+			rc = -1;
+	for (j = 0; j < ntouched; j++)
+		free(touched[j]);
+	free(touched);
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Compute month `month` of districts d[0..n) into determinations, each
+ * district at version v[i] (in a transaction that holds their locks): a row
+ * for each subject on the list that an event of the month or the checklist
+ * fails, or that an override touches; the others comply.  The month's
+ * events are read once, by district and date, and only those that the
+ * loosest standard can count are joined to their subject and its rules.
+ */
+static int compute_months(struct db *db, char *const *d, const int64_t *v, size_t n,
+			  const char *month, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct assess_rules *rules = xcalloc(n * NKINDS, sizeof(*rules));
+	int loose[NRULES], vals[NRULES], i, ret = -1;
+	size_t k, j;
+
+	if (rules_of(db, d, n, month, rules, err))
+		goto cleanup;
+	/* the loosest of the rules of each district and kind */
+	for (k = 0; k < n * NKINDS; k++) {
+		rule_values(&rules[k], vals);
+		for (i = 0; i < NRULES; i++)
+			if (!k || (i < LOOSE_MAX ? vals[i] < loose[i] : vals[i] > loose[i]))
+				loose[i] = vals[i];
+	}
+	strbuf_addstr(&sql, "DELETE FROM determinations WHERE month = ? AND district IN");
+	sqlp_text(&p, month);
+	param_list(&sql, &p, d, n);
+	if (run_params(db, sql.buf, &p, err))
+		goto cleanup;
+	strbuf_reset(&sql);
+	failing_sql(&sql, &p, d, n, month, rules, loose);
+	if (run_params(db, sql.buf, &p, err) || overrides_of(db, d, n, month, err))
+		goto cleanup;
 
 	strbuf_reset(&sql);
 	strbuf_addstr(&sql, "INSERT INTO assess_months (district, month, computed_version, "
@@ -502,9 +528,6 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 		goto cleanup;
 	ret = 0;
 cleanup:
-	for (j = 0; j < ntouched; j++)
-		free(touched[j]);
-	free(touched);
 	free(rules);
 	sqlp_release(&p);
 	strbuf_release(&sql);

@@ -247,13 +247,67 @@ static int explain_events(struct db *db, const char *sql, int on_list, const cha
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * The stored result of `subject` in `month` into `o` when it was on the
+ * list: whether it complies, each dimension provisional and final, the
+ * checklist (no row: it complied).
+ */
+static int explain_result(struct db *db, const char *month, const char *subject, int on_list,
+			  json_t *o, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc, d, row;
+
+	if (db_prepare(db, "SELECT petition_fail, accident_fail, case_fail, petition_final, "
+		       "accident_final, case_final, fail, checklist_fail FROM determinations WHERE "
+		       "month = ? AND subject = ?", &st, err))
+		return -1;
+	db_bind_text(st, 1, month);
+	db_bind_text(st, 2, subject);
+	rc = db_step(st, err);
+	row = rc == DB_ROW;
+	if (rc >= 0 && on_list) {
+		json_object_set_new(o, "complies", json_boolean(!row || db_column_int64(st, 6) == 0));
+		for (d = 0; d < DIM__COUNT; d++)
+			json_object_set_new(o, dimension_codes[d], json_pack("{sb sb}",
+				"provisional_fail", row && db_column_int64(st, d) != 0,
+				"fail", row && db_column_int64(st, 3 + d) != 0));
+		json_object_set_new(o, "checklist_fail",
+				    json_boolean(row && db_column_int64(st, 7) != 0));
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The overrides of `subject` in `month`, appended to `arr`. */
+static int explain_overrides(struct db *db, const char *month, const char *subject, json_t *arr,
+			     struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(db, "SELECT dimension, result, reason, made_by, made_at FROM overrides WHERE "
+		       "month = ? AND subject = ? ORDER BY dimension", &st, err))
+		return -1;
+	db_bind_text(st, 1, month);
+	db_bind_text(st, 2, subject);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		char at[TIME_ISO_BUFSZ];
+		time_iso_utc(db_column_int64(st, 4), at);
+		json_array_append_new(arr, json_pack("{ss ss ss ss ss}", "dimension",
+			db_column_text(st, 0), "result", db_column_text(st, 1), "reason",
+			db_column_text(st, 2), "by", db_column_text(st, 3), "at", at));
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int assess_explain(struct db *db, const struct actor *a, const char *subject, const char *month,
 		   json_t **out, struct model_error *e)
 {
 	struct record s;
 	struct assess_rules r;
 	struct strbuf q = STRBUF_INIT;
-	struct db_stmt *st = NULL;
 	char start[16], end[16];
 	json_t *o = NULL, *ev[DIM__COUNT], *ovr;
 	const char *district;
@@ -302,26 +356,7 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 		const char *from = record_get(&s, "active_from"), *to = record_get(&s, "active_to");
 		on_list = from && strcmp(from, month) <= 0 && (!to || strcmp(month, to) <= 0);
 	}
-	if (db_prepare(db, "SELECT petition_fail, accident_fail, case_fail, petition_final, "
-		       "accident_final, case_final, fail, checklist_fail FROM determinations WHERE "
-		       "month = ? AND subject = ?", &st, &e->msg))
-		goto dberr;
-	db_bind_text(st, 1, month);
-	db_bind_text(st, 2, subject);
-	rc = db_step(st, &e->msg);
-	if (rc >= 0 && on_list) {
-		int row = rc == DB_ROW;
-		json_object_set_new(o, "complies", json_boolean(!row || db_column_int64(st, 6) == 0));
-		for (d = 0; d < DIM__COUNT; d++)
-			json_object_set_new(o, dimension_codes[d], json_pack("{sb sb}",
-				"provisional_fail", row && db_column_int64(st, d) != 0,
-				"fail", row && db_column_int64(st, 3 + d) != 0));
-		json_object_set_new(o, "checklist_fail",
-				    json_boolean(row && db_column_int64(st, 7) != 0));
-	}
-	db_finalize(st);
-	st = NULL;
-	if (rc < 0)
+	if (explain_result(db, month, subject, on_list, o, &e->msg))
 		goto dberr;
 	rc = 0;
 	json_object_set_new(o, "on_list", json_boolean(on_list));
@@ -345,24 +380,8 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 	if (rc)
 		goto dberr;
 	ovr = json_array();
-	if (db_prepare(db, "SELECT dimension, result, reason, made_by, made_at FROM overrides WHERE "
-		       "month = ? AND subject = ? ORDER BY dimension", &st, &e->msg)) {
-		json_decref(ovr);
-		goto dberr;
-	}
-	db_bind_text(st, 1, month);
-	db_bind_text(st, 2, subject);
-	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
-		char at[TIME_ISO_BUFSZ];
-		time_iso_utc(db_column_int64(st, 4), at);
-		json_array_append_new(ovr, json_pack("{ss ss ss ss ss}", "dimension",
-			db_column_text(st, 0), "result", db_column_text(st, 1), "reason",
-			db_column_text(st, 2), "by", db_column_text(st, 3), "at", at));
-	}
-	db_finalize(st);
-	st = NULL;
 	json_object_set_new(o, "overrides", ovr);
-	if (rc < 0)
+	if (explain_overrides(db, month, subject, ovr, &e->msg))
 		goto dberr;
 	*out = o;
 	o = NULL;
@@ -370,8 +389,6 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 dberr:
 	ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 cleanup:
-	if (st)
-		db_finalize(st);
 	json_decref(o);
 	record_release(&s);
 	strbuf_release(&q);
