@@ -5,6 +5,7 @@
  * shares and their rounding) is done here, exactly, in integers.
  */
 #include "assess/figures.h"
+#include "assess/figures_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -27,12 +28,12 @@ int64_t percent_tenths(int64_t num, int64_t den)
 	return (2000 * num + den) / (2 * den);
 }
 
-static json_t *rate_json(int64_t num, int64_t den)
+json_t *rate_json(int64_t num, int64_t den)
 {
 	return den ? json_real((double)percent_tenths(num, den) / 10.0) : json_null();
 }
 
-static __int128 gcd128(__int128 a, __int128 b)
+__int128 gcd128(__int128 a, __int128 b)
 {
 	while (b) {
 		__int128 t = a % b;
@@ -47,7 +48,7 @@ static __int128 gcd128(__int128 a, __int128 b)
  * a percentage in tenths, exactly: the sum is kept as a reduced fraction.
  * Returns -1 when no month has a denominator.
  */
-static int64_t mean_share_tenths(const int64_t *a, const int64_t *b, int n)
+int64_t mean_share_tenths(const int64_t *a, const int64_t *b, int n)
 {
 	__int128 P = 0, Q = 1, limit = (__int128)1 << 100;
 	long double approx = 0;
