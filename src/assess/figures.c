@@ -18,14 +18,16 @@
 #include "base/date.h"
 #include "base/strbuf.h"
 #include "db/db.h"
-#include "model/entities.h"
 #include "db/sqlp.h"
+#include "model/entities.h"
 #include "model/scope.h"
 
 int64_t percent_tenths(int64_t num, int64_t den)
 {
-	/* round(1000 * num / den) half up, for num, den >= 0 */
-	return (2000 * num + den) / (2 * den);
+	/* round(1000 * num / den) half up, for num >= 0, den > 0 (0 otherwise), in 128 bits */
+	if (den <= 0 || num < 0)
+		return 0;
+	return (int64_t)((2000 * (__int128)num + den) / (2 * (__int128)den));
 }
 
 json_t *rate_json(int64_t num, int64_t den)

@@ -59,44 +59,22 @@ static int by_score(const void *a, const void *b)
 	return strcmp(x->subject, y->subject);
 }
 
-int warnings_compute(struct db *db, const struct actor *a, const char *month, int limit,
-		     json_t **out, struct model_error *e)
+/*
+ * The query of the risks of each subject on the list in `month` (the
+ * previous month for the rise) that any of them touches, overdue judged as
+ * of `asof`, with its parameters (the actor's scope added by the caller).
+ */
+static void warnings_sql(struct strbuf *sql, struct sqlp *p, const struct actor *a,
+			 const char *month, const char *asof)
 {
-	struct strbuf sql = STRBUF_INIT;
-	struct sqlp p = SQLP_INIT;
-	struct db_stmt *st = NULL;
-	struct warning *w = NULL;
-	size_t n = 0, i, k;
-	char cur[8], prev[8], start[16], end[16], pstart[16], pend[16], today[DATE_BUFSZ];
-	char asof[DATE_BUFSZ];
-	int y, m;
-	json_t *items;
-	int rc, ret = 0;
+	char prev[8], start[16], end[16], pstart[16], pend[16];
 
-	if (month && !month_valid(month))
-		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
-	if (!entity_can_read(&subject_desc, a))
-		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看预警");
-	month_now_utc(cur);
-	if (!month)
-		month = cur;
 	month_add(month, -1, prev);
 	snprintf(start, sizeof(start), "%s-01", month);
 	snprintf(end, sizeof(end), "%s-31", month);
 	snprintf(pstart, sizeof(pstart), "%s-01", prev);
 	snprintf(pend, sizeof(pend), "%s-31", prev);
-	date_today_utc(today);
-	/*
-	 * what is overdue is judged as it stood at the month's last day (today,
-	 * for the month under way): found by then, past its deadline, and not
-	 * yet closed or rectified then
-	 */
-	month_parse(month, &y, &m);
-	snprintf(asof, sizeof(asof), "%s-%02d", month, date_days_in_month(y, m));
-	if (strcmp(asof, today) > 0)
-		memcpy(asof, today, sizeof(asof));
-
-	strbuf_addstr(&sql,
+	strbuf_addstr(sql,
 		"SELECT s.code, s.name, s.township, s.kind, "
 		"(SELECT COUNT(*) FROM petitions p WHERE p.subject = s.code AND p.received_on >= ? "
 		"AND p.received_on <= ? AND p.persons >= 5 AND p.level = 'township'), "
@@ -110,33 +88,89 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 		"(SELECT COUNT(*) FROM hazards h WHERE h.subject = s.code AND " OVERDUE_HAZARD ") "
 		"FROM subjects s WHERE s.active_from <= ? AND (s.active_to IS NULL OR s.active_to >= ?)");
 	/* only the subjects that any of the risks can touch are counted */
-	strbuf_addf(&sql, " AND s.code IN (SELECT p.subject FROM petitions p WHERE p.received_on >= ? "
+	strbuf_addf(sql, " AND s.code IN (SELECT p.subject FROM petitions p WHERE p.received_on >= ? "
 		    "AND p.received_on <= ?%s UNION SELECT d.subject FROM disputes d WHERE "
 		    OVERDUE_DISPUTE "%s UNION SELECT h.subject FROM hazards h WHERE " OVERDUE_HAZARD "%s)",
 		    a->district ? " AND p.district = ?" : "", a->district ? " AND d.district = ?" : "",
 		    a->district ? " AND h.district = ?" : "");
-	sqlp_text(&p, start);
-	sqlp_text(&p, end);
-	sqlp_text(&p, start);
-	sqlp_text(&p, end);
-	sqlp_text(&p, start);
-	sqlp_text(&p, end);
-	sqlp_text(&p, pstart);
-	sqlp_text(&p, pend);
-	bind_asof(&p, asof);
-	bind_asof(&p, asof);
-	sqlp_text(&p, month);
-	sqlp_text(&p, month);
-	sqlp_text(&p, pstart);
-	sqlp_text(&p, end);
+	sqlp_text(p, start);
+	sqlp_text(p, end);
+	sqlp_text(p, start);
+	sqlp_text(p, end);
+	sqlp_text(p, start);
+	sqlp_text(p, end);
+	sqlp_text(p, pstart);
+	sqlp_text(p, pend);
+	bind_asof(p, asof);
+	bind_asof(p, asof);
+	sqlp_text(p, month);
+	sqlp_text(p, month);
+	sqlp_text(p, pstart);
+	sqlp_text(p, end);
 	if (a->district)
-		sqlp_text(&p, a->district);
-	bind_asof(&p, asof);
+		sqlp_text(p, a->district);
+	bind_asof(p, asof);
 	if (a->district)
-		sqlp_text(&p, a->district);
-	bind_asof(&p, asof);
+		sqlp_text(p, a->district);
+	bind_asof(p, asof);
 	if (a->district)
-		sqlp_text(&p, a->district);
+		sqlp_text(p, a->district);
+}
+
+/* The JSON of the first `limit` (negative: all) of the `n` ranked warnings. */
+static json_t *warnings_json(const struct warning *w, size_t n, int limit, const char *month,
+			     const char *asof)
+{
+	json_t *items = json_array();
+	size_t i, k;
+
+	for (i = 0; i < n && i < (size_t)limit; i++) {
+		json_t *reasons = json_array();
+		for (k = 0; k < NRISKS; k++)
+			if (w[i].count[k])
+				json_array_append_new(reasons, json_pack("{ss ss sI}", "code",
+					risks[k].code, "label", risks[k].label,
+					"count", (json_int_t)w[i].count[k]));
+		json_array_append_new(items, json_pack("{ss ss ss ss sI so}", "subject", w[i].subject,
+			"name", w[i].name, "township", w[i].township, "kind", w[i].kind,
+			"score", (json_int_t)w[i].score, "reasons", reasons));
+	}
+	return json_pack("{ss ss so sI}", "month", month, "as_of", asof, "items", items, "total",
+			 (json_int_t)n);
+}
+
+int warnings_compute(struct db *db, const struct actor *a, const char *month, int limit,
+		     json_t **out, struct model_error *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	struct warning *w = NULL;
+	size_t n = 0, i, k;
+	char cur[8], today[DATE_BUFSZ];
+	char asof[DATE_BUFSZ];
+	int y, m;
+	int rc, ret = 0;
+
+	if (month && !month_valid(month))
+		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
+	if (!entity_can_read(&subject_desc, a))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看预警");
+	month_now_utc(cur);
+	if (!month)
+		month = cur;
+	date_today_utc(today);
+	/*
+	 * what is overdue is judged as it stood at the month's last day (today,
+	 * for the month under way): found by then, past its deadline, and not
+	 * yet closed or rectified then
+	 */
+	month_parse(month, &y, &m);
+	snprintf(asof, sizeof(asof), "%s-%02d", month, date_days_in_month(y, m));
+	if (strcmp(asof, today) > 0)
+		memcpy(asof, today, sizeof(asof));
+
+	warnings_sql(&sql, &p, a, month, asof);
 	scope_where(&subject_desc, a, "s", &sql, &p);
 	if (db_prepare(db, sql.buf, &st, &e->msg)) {
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
@@ -171,20 +205,7 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 	}
 	if (n)
 		qsort(w, n, sizeof(*w), by_score);
-	items = json_array();
-	for (i = 0; i < n && i < (size_t)limit; i++) {
-		json_t *reasons = json_array();
-		for (k = 0; k < NRISKS; k++)
-			if (w[i].count[k])
-				json_array_append_new(reasons, json_pack("{ss ss sI}", "code",
-					risks[k].code, "label", risks[k].label,
-					"count", (json_int_t)w[i].count[k]));
-		json_array_append_new(items, json_pack("{ss ss ss ss sI so}", "subject", w[i].subject,
-			"name", w[i].name, "township", w[i].township, "kind", w[i].kind,
-			"score", (json_int_t)w[i].score, "reasons", reasons));
-	}
-	*out = json_pack("{ss ss so sI}", "month", month, "as_of", asof, "items", items, "total",
-			 (json_int_t)n);
+	*out = warnings_json(w, n, limit, month, asof);
 cleanup:
 	if (st)
 		db_finalize(st);

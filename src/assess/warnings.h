@@ -19,7 +19,7 @@ struct model_error;
 
 /*
  * The warnings of `month` (YYYY-MM; NULL = the current month), at most
- * `limit`, highest score first: { "month", "as_of" (the day overdue is
+ * `limit` (negative: all), highest score first: { "month", "as_of" (the day overdue is
  * judged on), "items": [{subject, name,
  * township, kind, score, reasons: [{code, label, count}]}], "total" }.
  */

@@ -35,6 +35,10 @@ int jobs_month_close(struct db *db, const char *month, struct strbuf *err)
 {
 	struct actor sys;
 
+	if (!month || !month_valid(month)) {
+		strbuf_addf(err, "month close: not a month: %s", month ? month : "(none)");
+		return -1;
+	}
 	actor_system(&sys);
 	return assess_refresh_all(db, &sys, month, month, err);
 }
