@@ -1012,6 +1012,72 @@ static int read_pem(struct strbuf *sb, const char *path, const char *what,
 	return 0;
 }
 
+/* The configuration's zeros as their defaults. */
+static void config_defaults(struct http_config *cfg)
+{
+	if (!cfg->threads)
+		cfg->threads = 1;
+	if (!cfg->max_connections)
+		cfg->max_connections = DEFAULT_MAX_CONN;
+	if (!cfg->timeout_s)
+		cfg->timeout_s = DEFAULT_TIMEOUT;
+	if (!cfg->max_body)
+		cfg->max_body = DEFAULT_MAX_BODY;
+	if (!cfg->upload_suffix || !cfg->max_upload)
+		cfg->max_upload = cfg->max_body;
+	if (!cfg->max_bodies)
+		cfg->max_bodies = 4 * (cfg->max_upload > cfg->max_body ? cfg->max_upload
+								    : cfg->max_body);
+}
+
+/*
+ * The socket address of numeric IPv4 or IPv6 address `addr` and `port`,
+ * in `sin` or `sin6` (IPv6 adds MHD_USE_IPv6 to *flags); NULL with `err`.
+ */
+static const struct sockaddr *bind_address(const char *addr, unsigned short port,
+					   struct sockaddr_in *sin, struct sockaddr_in6 *sin6,
+					   unsigned *flags, struct strbuf *err)
+{
+	memset(sin, 0, sizeof(*sin));
+	memset(sin6, 0, sizeof(*sin6));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		return (const struct sockaddr *)sin;
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		*flags |= MHD_USE_IPv6;
+		return (const struct sockaddr *)sin6;
+	}
+	if (err)
+		strbuf_addf(err, "bad bind address '%s' (want a numeric IPv4 or IPv6 address)",
+			    addr);
+	return NULL;
+}
+
+/* The answers made before a request is read: 413 (too large) and 503 (uploads' budget spent). */
+static int canned_answers(struct http_server *srv, struct strbuf *err)
+{
+	struct http_response res;
+
+	http_response_init(&res);
+	http_problem(&res, 413, NULL, "请求体过大", NULL);
+	srv->too_large = http_cached_new(413, res.content_type, res.body.buf, res.body.len,
+					 NULL, err);
+	http_response_release(&res);
+	if (!srv->too_large)
+		return -1;
+	http_response_init(&res);
+	http_problem(&res, 503, NULL, "服务器正忙于接收其他上传，请稍后再试", NULL);
+	srv->busy = http_cached_new(503, res.content_type, res.body.buf, res.body.len, NULL, err);
+	http_response_release(&res);
+	if (!srv->busy || http_cached_header(srv->busy, "Retry-After", "5"))
+		return -1;
+	return 0;
+}
+
 struct http_server *http_server_start(const struct http_config *cfg,
 				      http_handler_fn handler, void *ctx,
 				      struct strbuf *err)
@@ -1027,26 +1093,12 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	const char *addr;
 	size_t n = 0;
 
-	if (!srv)
-		abort();
 	srv->cfg = *cfg;
 	srv->handler = handler;
 	srv->ctx = ctx;
 	strbuf_init(&srv->cert, 0);
 	strbuf_init(&srv->key, 0);
-	if (!srv->cfg.threads)
-		srv->cfg.threads = 1;
-	if (!srv->cfg.max_connections)
-		srv->cfg.max_connections = DEFAULT_MAX_CONN;
-	if (!srv->cfg.timeout_s)
-		srv->cfg.timeout_s = DEFAULT_TIMEOUT;
-	if (!srv->cfg.max_body)
-		srv->cfg.max_body = DEFAULT_MAX_BODY;
-	if (!srv->cfg.upload_suffix || !srv->cfg.max_upload)
-		srv->cfg.max_upload = srv->cfg.max_body;
-	if (!srv->cfg.max_bodies)
-		srv->cfg.max_bodies = 4 * (srv->cfg.max_upload > srv->cfg.max_body
-					   ? srv->cfg.max_upload : srv->cfg.max_body);
+	config_defaults(&srv->cfg);
 	atomic_init(&srv->bodies, 0);
 	addr = srv->cfg.bind_addr ? srv->cfg.bind_addr : "127.0.0.1";
 
@@ -1055,23 +1107,9 @@ struct http_server *http_server_start(const struct http_config *cfg,
 			strbuf_addstr(err, "libmicrohttpd lacks epoll");
 		goto fail;
 	}
-	memset(&sin, 0, sizeof(sin));
-	memset(&sin6, 0, sizeof(sin6));
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons(srv->cfg.port);
-		sa = (const struct sockaddr *)&sin;
-	} else if (inet_pton(AF_INET6, addr, &sin6.sin6_addr) == 1) {
-		sin6.sin6_family = AF_INET6;
-		sin6.sin6_port = htons(srv->cfg.port);
-		sa = (const struct sockaddr *)&sin6;
-		flags |= MHD_USE_IPv6;
-	} else {
-		if (err)
-			strbuf_addf(err, "bad bind address '%s' (want a "
-				    "numeric IPv4 or IPv6 address)", addr);
+	sa = bind_address(addr, srv->cfg.port, &sin, &sin6, &flags, err);
+	if (!sa)
 		goto fail;
-	}
 
 	/* the logger must come first to see start-up messages */
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER,
@@ -1110,26 +1148,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	}
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 
-	{
-		struct http_response res;
-
-		http_response_init(&res);
-		http_problem(&res, 413, NULL, "请求体过大", NULL);
-		srv->too_large = http_cached_new(413, res.content_type,
-						 res.body.buf, res.body.len,
-						 NULL, err);
-		http_response_release(&res);
-		if (!srv->too_large)
-			goto fail;
-		http_response_init(&res);
-		http_problem(&res, 503, NULL, "服务器正忙于接收其他上传，请稍后再试",
-			     NULL);
-		srv->busy = http_cached_new(503, res.content_type, res.body.buf,
-					    res.body.len, NULL, err);
-		http_response_release(&res);
-		if (!srv->busy || http_cached_header(srv->busy, "Retry-After", "5"))
-			goto fail;
-	}
+	if (canned_answers(srv, err))
+		goto fail;
 
 	if (start_writers(srv, srv->cfg.write_threads, err))
 		goto fail;

@@ -137,6 +137,41 @@ static int problem(struct http_response *res, unsigned status,
 	return -1;
 }
 
+/*
+ * The segments of the request's path into `segv`, or -1 with the answer
+ * made: 405 for a method other than GET and HEAD, 400 for a path that tries
+ * to leave the root, 404 for hidden files and the API's paths.
+ */
+static int static_path(struct http_request *req, struct http_response *res,
+		       const char *segv[MAX_SEGMENTS])
+{
+	int nseg, i;
+
+	if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
+		problem(res, 405, "only GET and HEAD here");
+		http_response_header(res, "Allow", "GET, HEAD");
+		return -1;
+	}
+	if (req->path[0] != '/' || memchr(req->path, '\\', req->path_len))
+		return problem(res, 400, "bad path");
+	nseg = http_path_split(req, segv, MAX_SEGMENTS);
+	if (nseg == -2)
+		return problem(res, 404, NULL);
+	if (nseg < 0)
+		return problem(res, 400, "bad escape in path");
+	for (i = 0; i < nseg; i++) {
+		const char *s = segv[i];
+
+		if (!strcmp(s, ".") || !strcmp(s, "..") || strchr(s, '/') || strchr(s, '\\'))
+			return problem(res, 400, "bad path");
+		if (s[0] == '.' || strlen(s) > NAME_MAX)
+			return problem(res, 404, NULL);
+	}
+	if (nseg && !strcmp(segv[0], "api"))
+		return problem(res, 404, NULL);
+	return nseg;
+}
+
 int http_static_serve(struct http_request *req, struct http_response *res,
 		      const char *root)
 {
@@ -148,41 +183,9 @@ int http_static_serve(struct http_request *req, struct http_response *res,
 	int rootfd = -1, dirfd = -1, fd = -1, gz = 0, ret = -1;
 	int nseg, i, fallback, is_index;
 
-	if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
-		problem(res, 405, "only GET and HEAD here");
-		http_response_header(res, "Allow", "GET, HEAD");
+	nseg = static_path(req, res, segv);
+	if (nseg < 0)
 		goto cleanup;
-	}
-	if (req->path[0] != '/' || memchr(req->path, '\\', req->path_len)) {
-		problem(res, 400, "bad path");
-		goto cleanup;
-	}
-	nseg = http_path_split(req, segv, MAX_SEGMENTS);
-	if (nseg == -2) {
-		problem(res, 404, NULL);
-		goto cleanup;
-	}
-	if (nseg < 0) {
-		problem(res, 400, "bad escape in path");
-		goto cleanup;
-	}
-	for (i = 0; i < nseg; i++) {
-		const char *s = segv[i];
-
-		if (!strcmp(s, ".") || !strcmp(s, "..") || strchr(s, '/') ||
-		    strchr(s, '\\')) {
-			problem(res, 400, "bad path");
-			goto cleanup;
-		}
-		if (s[0] == '.' || strlen(s) > NAME_MAX) {
-			problem(res, 404, NULL);
-			goto cleanup;
-		}
-	}
-	if (nseg && !strcmp(segv[0], "api")) {
-		problem(res, 404, NULL);
-		goto cleanup;
-	}
 
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
