@@ -996,3 +996,28 @@ cleanup:
 	strbuf_release(&obj);
 	return ret;
 }
+
+int user_by_id(struct db *db, const char *id, char **name, enum role *role, struct strbuf *err)
+{
+	const char *params[] = { id };
+	char *role_code = NULL;
+	char *end;
+
+	*name = NULL;
+	if (!*id || strtoll(id, &end, 10) <= 0 || *end)
+		return 1;
+	if (db_query_value(db, "SELECT username FROM users WHERE id = ?", params, 1, name, err) ||
+	    db_query_value(db, "SELECT role FROM users WHERE id = ?", params, 1, &role_code, err)) {
+		free(*name);
+		free(role_code);
+		*name = NULL;
+		return -1;
+	}
+	if (!*name) {
+		free(role_code);
+		return 1;
+	}
+	*role = role_parse(role_code);
+	free(role_code);
+	return 0;
+}
