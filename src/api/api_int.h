@@ -1,6 +1,7 @@
 /*
  * api_int: what the files of src/api/ share: the per-request call, JSON
- * replies and problems, reading JSON bodies.  Not used outside src/api/.
+ * replies and problems, reading JSON bodies, and the handlers and checks
+ * that the route table (routes.c) names.  Not used outside src/api/.
  */
 #ifndef SANLING_API_INT_H
 #define SANLING_API_INT_H
