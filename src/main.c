@@ -221,7 +221,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	 * imports bring files.  All the bodies held at once: a few imports'.
 	 */
 	cfg.max_body = 1024 * 1024;
-	cfg.upload_suffix = "/import";
+	cfg.upload_suffix = API_UPLOAD_SUFFIX;
 	cfg.max_upload = 64 * 1024 * 1024;
 	cfg.max_bodies = 256 * 1024 * 1024;
 	db = open_db(g); /* migrate once before the pool opens */

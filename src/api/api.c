@@ -1,8 +1,11 @@
 /*
- * api.c: the front of the API: dispatch by path, sessions and CSRF, login,
- * logout, the current user, password change, metadata, and the JSON reply
- * helpers the other api files share.  Entity routes are in api_entity.c,
- * the administrators' in api_admin.c.
+ * api.c: the front of the API: dispatch by the route table (routes.c),
+ * sessions and CSRF, the rule of the initial password, the writer; the
+ * handlers of login, logout, the current user, password change and
+ * metadata, the answers of the fallback routes (404, 405), and the JSON
+ * reply helpers the other api files share.  Entity routes are in
+ * api_entity.c, the administrators' in api_admin.c, the monthly
+ * determination's in api_assess.c.
  */
 #include "api/api.h"
 
@@ -212,7 +215,7 @@ static void reply_delayed(struct call *c, int64_t retry_at, const char *what)
 	strbuf_release(&detail);
 }
 
-static void handle_login(struct call *c)
+void api_login(struct call *c)
 {
 	struct strbuf token = STRBUF_INIT, csrf = STRBUF_INIT, err = STRBUF_INIT;
 	json_t *in = NULL, *ju, *jp;
@@ -264,7 +267,7 @@ cleanup:
 	strbuf_release(&err);
 }
 
-static void handle_password(struct call *c)
+void api_password(struct call *c)
 {
 	struct strbuf err = STRBUF_INIT;
 	json_t *in = NULL, *jo, *jn;
@@ -295,7 +298,7 @@ cleanup:
 	strbuf_release(&err);
 }
 
-static void handle_meta(struct call *c)
+void api_meta(struct call *c)
 {
 	json_t *ents = json_array(), *roles = json_array();
 	size_t i;
@@ -313,62 +316,99 @@ static void handle_meta(struct call *c)
 				     "figures", figure_keys_json()));
 }
 
-/* ---- dispatch ---- */
-
-/* The routes after authentication. */
-static void dispatch(struct call *c, const char **seg, int nseg)
+void api_logout(struct call *c)
 {
-	const char *m = c->req->method;
+	struct strbuf err = STRBUF_INIT;
 
-	if (nseg == 1 && !strcmp(seg[0], "meta") && !strcmp(m, "GET")) {
-		handle_meta(c);
-		return;
-	}
-	if (api_admin_route(c, seg, nseg))
-		return;
-	if (api_assess_route(c, seg, nseg))
-		return;
-	if (api_entity_route(c, seg, nseg))
-		return;
+	if (session_logout(c->db, &c->sess, &err))
+		reply_problem(c, 500, "服务器内部错误", NULL);
+	else
+		reply_no_content(c);
+	set_session_cookies(c, "", "", 0);
+	strbuf_release(&err);
+}
+
+void api_me(struct call *c)
+{
+	reply_json(c, 200, me_json(&c->sess.actor));
+}
+
+/* Answered by api_handle() before a path is split; here for the table's sake. */
+void api_health(struct call *c)
+{
+	c->res->cached = c->app->health;
+	c->res->status = 200;
+}
+
+void api_openapi(struct call *c)
+{
+	c->res->cached = c->app->openapi;
+	c->res->status = 200;
+}
+
+void api_no_route(struct call *c)
+{
 	reply_problem(c, 404, "没有这个接口", NULL);
 }
 
-static int is_write_method(const char *m)
+void api_not_supported(struct call *c)
 {
-	return strcmp(m, "GET") && strcmp(m, "HEAD");
+	reply_problem(c, 405, "不支持的方法", NULL);
 }
 
-static void route(struct call *c, const char **seg, int nseg)
+void api_only_get(struct call *c)
 {
-	const char *m = c->req->method;
-	const char *csrf = http_header(c->req, CSRF_HEADER);
+	reply_problem(c, 405, "只接受 GET", NULL);
+}
+
+void api_only_post(struct call *c)
+{
+	reply_problem(c, 405, "只接受 POST", NULL);
+}
+
+/* ---- dispatch ---- */
+
+/* Run the handler of route `r` on the connection its flags ask for. */
+static void run(struct call *c, const struct route *r)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db *pooled = c->db;
+	uint64_t batch;
+
+	if (!c->app->writes || !(r->flags & (R_ALONE | R_WRITER))) {
+		r->handle(c);
+		return;
+	}
+	/* a create, update or import queues its transaction on the writer itself (entity.c) */
+	if (r->flags & R_ALONE) {
+		c->mc.writes = c->app->writes;
+		r->handle(c);
+		c->mc.writes = NULL;
+		return;
+	}
+	/* another write: on the writer connection, durable with its batch */
+	c->db = c->mc.db = group_commit_enter(c->app->writes, &batch, &err);
+	if (!c->db) {
+		c->db = c->mc.db = pooled;
+		log_error("write batch: %s", err.buf);
+		strbuf_release(&err);
+		reply_problem(c, 503, "服务器繁忙，请稍后重试", NULL);
+		return;
+	}
+	r->handle(c);
+	if (group_commit_leave(c->app->writes, batch, &err)) {
+		log_error("write batch commit: %s", err.buf);
+		reply_problem(c, 500, "保存失败，请重试", NULL);
+	}
+	strbuf_release(&err);
+	c->db = c->mc.db = pooled;
+}
+
+/* The session of the request into c->sess; 0, or -1 with the answer made. */
+static int authenticate(struct call *c)
+{
 	struct strbuf err = STRBUF_INIT;
 	enum session_state st;
-
-	/* /api/v1/... : seg[0] = "api", seg[1] = "v1" */
-	if (nseg < 3 || strcmp(seg[1], "v1")) {
-		reply_problem(c, 404, "没有这个接口", NULL);
-		return;
-	}
-	seg += 2;
-	nseg -= 2;
-	if (nseg == 1 && !strcmp(seg[0], "openapi.json") && !strcmp(m, "GET")) {
-		c->res->cached = c->app->openapi;
-		c->res->status = 200;
-		return;
-	}
-	if (is_write_method(m) && (!csrf || !*csrf)) {
-		reply_problem(c, 403, "缺少 CSRF 令牌（X-CSRF-Token 请求头）", NULL);
-		return;
-	}
-	if (nseg == 1 && !strcmp(seg[0], "login")) {
-		if (strcmp(m, "POST")) {
-			reply_problem(c, 405, "只接受 POST", NULL);
-			return;
-		}
-		handle_login(c);
-		return;
-	}
 
 	st = session_lookup(c->db, http_cookie(c->req, SESSION_COOKIE), c->req->client_ip,
 			    &c->sess, &err);
@@ -376,7 +416,7 @@ static void route(struct call *c, const char **seg, int nseg)
 		log_error("session: %s", err.buf);
 		strbuf_release(&err);
 		reply_problem(c, 500, "服务器内部错误", NULL);
-		return;
+		return -1;
 	}
 	strbuf_release(&err);
 	if (st != SESSION_OK) {
@@ -384,71 +424,62 @@ static void route(struct call *c, const char **seg, int nseg)
 			set_session_cookies(c, "", "", 0);
 		reply_problem(c, 401, st == SESSION_EXPIRED ? "会话已过期，请重新登录" : "请先登录",
 			      NULL);
-		return;
+		return -1;
 	}
 	c->authed = 1;
 	c->mc.db = c->db;
 	c->mc.actor = &c->sess.actor;
 	c->mc.keys = &c->app->keys;
 	c->mc.import_max_rows = c->app->import_max_rows;
-	if (is_write_method(m) && !session_csrf_ok(&c->sess, csrf)) {
+	return 0;
+}
+
+/*
+ * A request below /api/v1, by the route table (routes.c): CSRF for every
+ * write, the public routes, the session, the initial password, the route's
+ * own role rule and check, then its handler.
+ */
+static void route(struct call *c, const char **seg, int nseg)
+{
+	const char *m = c->req->method;
+	const char *csrf = http_header(c->req, CSRF_HEADER);
+	const struct route *r;
+
+	/* /api/v1/... : seg[0] = "api", seg[1] = "v1" */
+	if (nseg < 3 || strcmp(seg[1], "v1")) {
+		reply_problem(c, 404, "没有这个接口", NULL);
+		return;
+	}
+	r = route_find(seg + 2, nseg - 2, m, &c->args);
+	if (route_is_write(m) && (!csrf || !*csrf)) {
+		reply_problem(c, 403, "缺少 CSRF 令牌（X-CSRF-Token 请求头）", NULL);
+		return;
+	}
+	if (r && (r->flags & R_PUBLIC)) {
+		r->handle(c);
+		return;
+	}
+	if (authenticate(c))
+		return;
+	if (route_is_write(m) && !session_csrf_ok(&c->sess, csrf)) {
 		reply_problem(c, 403, "CSRF 令牌不正确", NULL);
 		return;
 	}
-
-	if (nseg == 1 && !strcmp(seg[0], "logout") && !strcmp(m, "POST")) {
-		if (session_logout(c->db, &c->sess, &err))
-			reply_problem(c, 500, "服务器内部错误", NULL);
-		else
-			reply_no_content(c);
-		set_session_cookies(c, "", "", 0);
-		strbuf_release(&err);
-		return;
-	}
-	if (nseg == 1 && !strcmp(seg[0], "me") && !strcmp(m, "GET")) {
-		reply_json(c, 200, me_json(&c->sess.actor));
-		return;
-	}
-	if (nseg == 1 && !strcmp(seg[0], "password") && !strcmp(m, "POST")) {
-		handle_password(c);
-		return;
-	}
-	if (c->sess.actor.must_change) {
+	if (c->sess.actor.must_change && !(r && (r->flags & R_BEFORE_CHANGE))) {
 		reply_problem(c, 403, "请先修改初始密码", NULL);
 		return;
 	}
-	if (!is_write_method(m) || !c->app->writes) {
-		dispatch(c, seg, nseg);
+	if (!r) {
+		reply_problem(c, 404, "没有这个接口", NULL);
 		return;
 	}
-	/* a create or update takes the writer for its transaction alone (entity.c) */
-	if (api_entity_writes_alone(seg, nseg, m)) {
-		c->mc.writes = c->app->writes;
-		dispatch(c, seg, nseg);
-		c->mc.writes = NULL;
+	if (r->roles && !(ROLE_BIT(c->sess.actor.role) & r->roles)) {
+		reply_problem(c, 403, "无权执行此操作", NULL);
 		return;
 	}
-	/* a write: on the writer connection, durable with its batch */
-	{
-		struct db *pooled = c->db;
-		uint64_t batch;
-
-		c->db = c->mc.db = group_commit_enter(c->app->writes, &batch, &err);
-		if (!c->db) {
-			c->db = c->mc.db = pooled;
-			log_error("write batch: %s", err.buf);
-			strbuf_release(&err);
-			reply_problem(c, 503, "服务器繁忙，请稍后重试", NULL);
-			return;
-		}
-		dispatch(c, seg, nseg);
-		if (group_commit_leave(c->app->writes, batch, &err)) {
-			log_error("write batch commit: %s", err.buf);
-			reply_problem(c, 500, "保存失败，请重试", NULL);
-		}
-		strbuf_release(&err);
-		c->db = c->mc.db = pooled;
-	}
+	if (r->check && r->check(c))
+		return;
+	run(c, r);
 }
 
 /*

@@ -23,6 +23,12 @@ struct http_response;
 struct ratelimit;
 struct strbuf;
 
+/*
+ * The end of the path of an upload (an entity's import: the route flagged
+ * R_UPLOAD), which the HTTP server lets bring a larger body.
+ */
+#define API_UPLOAD_SUFFIX "/import"
+
 struct app {
 	struct db_pool *pool;
 	struct crypto_keys keys;

@@ -2,7 +2,8 @@
  * api_assess.c: the endpoints of the monthly determination and the report
  * figures: /figures, /figures/breakdown, /months/{M} (state, results,
  * certify, overrides, publish, reopen), /explain, /warnings.  Thin: the
- * work is in src/assess/.
+ * work, and who may do it, is in src/assess/; which handler answers which
+ * path is the route table's (routes.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,95 +157,134 @@ static void provisional_header(struct call *c, const char *through)
 	strbuf_release(&err);
 }
 
-int api_assess_route(struct call *c, const char **seg, int nseg)
+void api_figures(struct call *c)
 {
-	const char *m = c->req->method;
+	static const char *const names[] = { "through", "township", "supervisor", NULL };
+	struct figures_filter f = { http_query(c->req, "township"), http_query(c->req, "supervisor") };
+	const char *through = http_query(c->req, "through");
+	struct model_error e;
+	json_t *out = NULL;
+	int ret;
+
+	if (only_params(c, names))
+		return;
+	model_error_init(&e);
+	ret = figures_compute(c->db, c->mc.actor, through, &f, &out, &e);
+	done(c, ret, &e, out);
+	if (!ret)
+		provisional_header(c, through);
+	model_error_release(&e);
+}
+
+void api_figures_breakdown(struct call *c)
+{
+	static const char *const names[] = { "through", "by", NULL };
+	struct model_error e;
+	json_t *out = NULL;
+	int ret;
+
+	if (only_params(c, names))
+		return;
+	model_error_init(&e);
+	ret = figures_breakdown(c->db, c->mc.actor, http_query(c->req, "through"),
+				http_query(c->req, "by"), &out, &e);
+	done(c, ret, &e, out);
+	model_error_release(&e);
+}
+
+void api_explain(struct call *c)
+{
+	static const char *const names[] = { "subject", "month", NULL };
+	struct model_error e;
+	json_t *out = NULL;
+	int ret;
+
+	if (only_params(c, names))
+		return;
+	if (!http_query(c->req, "subject")) {
+		reply_problem(c, 400, "缺少 subject", "subject");
+		return;
+	}
+	model_error_init(&e);
+	ret = assess_explain(c->db, c->mc.actor, http_query(c->req, "subject"),
+			     http_query(c->req, "month"), &out, &e);
+	done(c, ret, &e, out);
+	model_error_release(&e);
+}
+
+void api_warnings(struct call *c)
+{
+	static const char *const names[] = { "month", "limit", NULL };
+	struct model_error e;
+	json_t *out = NULL;
+	int limit, ret;
+
+	if (only_params(c, names) || int_param(c, "limit", 50, 1, 500, &limit))
+		return;
+	model_error_init(&e);
+	ret = warnings_compute(c->db, c->mc.actor, http_query(c->req, "month"), limit, &out, &e);
+	done(c, ret, &e, out);
+	model_error_release(&e);
+}
+
+void api_months(struct call *c)
+{
 	struct model_error e;
 	json_t *out = NULL;
 	int ret;
 
 	model_error_init(&e);
-	if (!strcmp(seg[0], "figures") && nseg <= 2 && !strcmp(m, "GET")) {
-		if (nseg == 1) {
-			static const char *const names[] = { "through", "township", "supervisor", NULL };
-			struct figures_filter f = { http_query(c->req, "township"),
-						    http_query(c->req, "supervisor") };
-			if (!only_params(c, names)) {
-				const char *through = http_query(c->req, "through");
-				ret = figures_compute(c->db, c->mc.actor, through, &f, &out, &e);
-				done(c, ret, &e, out);
-				if (!ret)
-					provisional_header(c, through);
-			}
-		} else if (!strcmp(seg[1], "breakdown")) {
-			static const char *const names[] = { "through", "by", NULL };
-			if (!only_params(c, names)) {
-				ret = figures_breakdown(c->db, c->mc.actor, http_query(c->req, "through"),
-							http_query(c->req, "by"), &out, &e);
-				done(c, ret, &e, out);
-			}
-		} else {
-			reply_problem(c, 404, "没有这个接口", NULL);
-		}
-		goto handled;
-	}
-	if (!strcmp(seg[0], "explain") && nseg == 1 && !strcmp(m, "GET")) {
-		static const char *const names[] = { "subject", "month", NULL };
-		if (!only_params(c, names)) {
-			if (!http_query(c->req, "subject"))
-				reply_problem(c, 400, "缺少 subject", "subject");
-			else {
-				ret = assess_explain(c->db, c->mc.actor, http_query(c->req, "subject"),
-						     http_query(c->req, "month"), &out, &e);
-				done(c, ret, &e, out);
-			}
-		}
-		goto handled;
-	}
-	if (!strcmp(seg[0], "warnings") && nseg == 1 && !strcmp(m, "GET")) {
-		static const char *const names[] = { "month", "limit", NULL };
-		int limit;
-		if (!only_params(c, names) && !int_param(c, "limit", 50, 1, 500, &limit)) {
-			ret = warnings_compute(c->db, c->mc.actor, http_query(c->req, "month"), limit,
-					       &out, &e);
-			done(c, ret, &e, out);
-		}
-		goto handled;
-	}
-	if (!strcmp(seg[0], "months") && nseg == 1 && !strcmp(m, "GET")) {
-		ret = assess_months_json(c->db, c->mc.actor, &out, &e);
-		done(c, ret, &e, out);
-		goto handled;
-	}
-	if (!strcmp(seg[0], "months") && nseg >= 2 && nseg <= 3) {
-		const char *month = seg[1];
-		if (nseg == 2 && !strcmp(m, "GET")) {
-			ret = assess_month_json(c->db, c->mc.actor, month, &out, &e);
-			done(c, ret, &e, out);
-		} else if (nseg == 3 && !strcmp(seg[2], "results") && !strcmp(m, "GET")) {
-			static const char *const names[] = { "township", "kind", "fail", "page",
-							     "page_size", NULL };
-			int page, size;
-			if (!only_params(c, names) && !int_param(c, "page", 1, 1, 1000000, &page) &&
-			    !int_param(c, "page_size", 50, 1, 500, &size)) {
-				ret = assess_results_json(c->db, c->mc.actor, month,
-							  http_query(c->req, "township"),
-							  http_query(c->req, "kind"),
-							  http_query(c->req, "fail"), page, size, &out, &e);
-				done(c, ret, &e, out);
-			}
-		} else if (nseg == 3 && !strcmp(m, "POST") &&
-			   (!strcmp(seg[2], "certify") || !strcmp(seg[2], "overrides") ||
-			    !strcmp(seg[2], "publish") || !strcmp(seg[2], "reopen"))) {
-			month_act(c, month, seg[2]);
-		} else {
-			reply_problem(c, 404, "没有这个接口", NULL);
-		}
-		goto handled;
-	}
+	ret = assess_months_json(c->db, c->mc.actor, &out, &e);
+	done(c, ret, &e, out);
 	model_error_release(&e);
-	return 0;
-handled:
+}
+
+void api_month(struct call *c)
+{
+	struct model_error e;
+	json_t *out = NULL;
+	int ret;
+
+	model_error_init(&e);
+	ret = assess_month_json(c->db, c->mc.actor, c->args.month, &out, &e);
+	done(c, ret, &e, out);
 	model_error_release(&e);
-	return 1;
+}
+
+void api_month_results(struct call *c)
+{
+	static const char *const names[] = { "township", "kind", "fail", "page", "page_size", NULL };
+	struct model_error e;
+	json_t *out = NULL;
+	int page, size, ret;
+
+	if (only_params(c, names) || int_param(c, "page", 1, 1, 1000000, &page) ||
+	    int_param(c, "page_size", 50, 1, 500, &size))
+		return;
+	model_error_init(&e);
+	ret = assess_results_json(c->db, c->mc.actor, c->args.month, http_query(c->req, "township"),
+				  http_query(c->req, "kind"), http_query(c->req, "fail"), page, size,
+				  &out, &e);
+	done(c, ret, &e, out);
+	model_error_release(&e);
+}
+
+void api_month_certify(struct call *c)
+{
+	month_act(c, c->args.month, "certify");
+}
+
+void api_month_overrides(struct call *c)
+{
+	month_act(c, c->args.month, "overrides");
+}
+
+void api_month_publish(struct call *c)
+{
+	month_act(c, c->args.month, "publish");
+}
+
+void api_month_reopen(struct call *c)
+{
+	month_act(c, c->args.month, "reopen");
 }

@@ -1,8 +1,10 @@
 /*
  * api_entity.c: the generic endpoints of every entity, /api/v1/{entity}...:
  * list, create, get, update, retire, history, reveal, import, export and
- * the import template.  One code path for all entities; what differs is in
- * their descriptors.
+ * the import template, and the two checks of their routes (the entity
+ * within reach of the role, the record's id).  One code path for all
+ * entities; what differs is in their descriptors.  Which handler answers
+ * which path and method is the route table's (routes.c).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -190,124 +192,157 @@ static char *take_secret(const struct entity_desc *ed, json_t *in, struct call *
 	return s;
 }
 
-int api_entity_writes_alone(const char **seg, int nseg, const char *method)
+int api_entity_access(struct call *c)
 {
-	if (!entity_find(seg[0]))
-		return 0;
-	if (nseg == 1)
-		return !strcmp(method, "POST");
-	/* an import checks its rows first and takes the writer only to store them */
-	if (nseg == 2 && !strcmp(seg[1], "import"))
-		return !strcmp(method, "POST");
-	return nseg == 2 && !strcmp(method, "PATCH");
-}
+	const struct entity_desc *ed = c->args.ed;
 
-int api_entity_route(struct call *c, const char **seg, int nseg)
-{
-	const struct entity_desc *ed = entity_find(seg[0]);
-	const char *m = c->req->method;
-	struct model_error e;
-	json_t *in = NULL, *out = NULL;
-	int64_t id = 0;
-	int ret;
-
-	if (!ed || nseg > 3)
-		return 0;
 	if (!entity_can_read(ed, c->mc.actor) && !entity_can_write(ed, c->mc.actor)) {
 		reply_problem(c, 403, "无权访问", NULL);
-		return 1;
+		return -1;
 	}
-	model_error_init(&e);
-	if (nseg == 1) {
-		if (!strcmp(m, "GET")) {
-			struct list_params p;
-			call_list_params(c, &p, NULL);
-			ret = entity_list(&c->mc, ed, &p, &out, &e);
-			finish(c, ret, &e, 200, out);
-		} else if (!strcmp(m, "POST")) {
-			char *secret;
-			int bad;
-			if (read_json_object(c, &in))
-				goto done;
-			secret = take_secret(ed, in, c, &bad);
-			if (!bad) {
-				ret = entity_create_secret(&c->mc, ed, in, secret, &out, &e);
-				finish(c, ret, &e, 201, out);
-			}
-			free(secret);
-		} else {
-			reply_problem(c, 405, "不支持的方法", NULL);
-		}
-		goto done;
-	}
-	if (nseg == 2 && (!strcmp(seg[1], "export") || !strcmp(seg[1], "template"))) {
-		if (strcmp(m, "GET"))
-			reply_problem(c, 405, "只接受 GET", NULL);
-		else
-			handle_export(c, ed, !strcmp(seg[1], "template"));
-		goto done;
-	}
-	if (nseg == 2 && !strcmp(seg[1], "import")) {
-		if (strcmp(m, "POST"))
-			reply_problem(c, 405, "只接受 POST", NULL);
-		else
-			handle_import(c, ed);
-		goto done;
-	}
-	if (parse_id(seg[1], &id)) {
+	return 0;
+}
+
+int api_entity_record(struct call *c)
+{
+	if (api_entity_access(c))
+		return -1;
+	if (parse_id(c->args.id, &c->id)) {
 		reply_problem(c, 404, "记录不存在", NULL);
-		goto done;
+		return -1;
 	}
-	if (nseg == 2) {
-		if (!strcmp(m, "GET")) {
-			struct strbuf text = STRBUF_INIT;
-			if ((ret = entity_get_text(&c->mc, ed, id, &text, &e)))
-				reply_model_error(c, &e);
-			else
-				reply_json_text(c, 200, &text);
-			strbuf_release(&text);
-		} else if (!strcmp(m, "PATCH")) {
-			if (read_json_object(c, &in))
-				goto done;
-			ret = entity_update(&c->mc, ed, id, in, &out, &e);
-			finish(c, ret, &e, 200, out);
-		} else {
-			reply_problem(c, 405, "不支持的方法", NULL);
-		}
-		goto done;
+	return 0;
+}
+
+void api_entity_list(struct call *c)
+{
+	struct model_error e;
+	struct list_params p;
+	json_t *out = NULL;
+	int ret;
+
+	model_error_init(&e);
+	call_list_params(c, &p, NULL);
+	ret = entity_list(&c->mc, c->args.ed, &p, &out, &e);
+	finish(c, ret, &e, 200, out);
+	model_error_release(&e);
+}
+
+void api_entity_create(struct call *c)
+{
+	struct model_error e;
+	json_t *in = NULL, *out = NULL;
+	char *secret;
+	int bad, ret;
+
+	if (read_json_object(c, &in))
+		return;
+	model_error_init(&e);
+	secret = take_secret(c->args.ed, in, c, &bad);
+	if (!bad) {
+		ret = entity_create_secret(&c->mc, c->args.ed, in, secret, &out, &e);
+		finish(c, ret, &e, 201, out);
 	}
-	if (!strcmp(seg[2], "history") && !strcmp(m, "GET")) {
-		ret = entity_history(&c->mc, ed, id, &out, &e);
-		finish(c, ret, &e, 200, out);
-	} else if (!strcmp(seg[2], "retire") && !strcmp(m, "POST")) {
-		json_t *mv;
-		if (read_json_object(c, &in))
-			goto done;
-		mv = json_object_get(in, "month");
-		if (json_object_size(in) > (mv ? 1u : 0u) || (mv && !json_is_string(mv))) {
-			reply_problem(c, 400, "请求体应为 {\"month\": \"YYYY-MM\"}", "month");
-			goto done;
-		}
-		ret = entity_retire(&c->mc, ed, id, mv ? json_string_value(mv) : NULL, &out, &e);
-		finish(c, ret, &e, 200, out);
-	} else if (!strcmp(seg[2], "reveal") && !strcmp(m, "POST")) {
-		json_t *f, *r;
-		if (read_json_object(c, &in))
-			goto done;
-		f = json_object_get(in, "field");
-		r = json_object_get(in, "reason");
-		if (json_object_size(in) != 2 || !json_is_string(f) || !json_is_string(r)) {
-			reply_problem(c, 400, "请求体应为 {\"field\": 字符串, \"reason\": 字符串}", NULL);
-			goto done;
-		}
-		ret = entity_reveal(&c->mc, ed, id, json_string_value(f), json_string_value(r),
-				    &out, &e);
-		finish(c, ret, &e, 200, out);
-	} else {
-		reply_problem(c, 404, "没有这个接口", NULL);
-	}
-done:
+	free(secret);
 	json_decref(in);
 	model_error_release(&e);
-	return 1;
+}
+
+void api_entity_get(struct call *c)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct model_error e;
+
+	model_error_init(&e);
+	if (entity_get_text(&c->mc, c->args.ed, c->id, &text, &e))
+		reply_model_error(c, &e);
+	else
+		reply_json_text(c, 200, &text);
+	strbuf_release(&text);
+	model_error_release(&e);
+}
+
+void api_entity_update(struct call *c)
+{
+	struct model_error e;
+	json_t *in = NULL, *out = NULL;
+	int ret;
+
+	if (read_json_object(c, &in))
+		return;
+	model_error_init(&e);
+	ret = entity_update(&c->mc, c->args.ed, c->id, in, &out, &e);
+	finish(c, ret, &e, 200, out);
+	json_decref(in);
+	model_error_release(&e);
+}
+
+void api_entity_history(struct call *c)
+{
+	struct model_error e;
+	json_t *out = NULL;
+	int ret;
+
+	model_error_init(&e);
+	ret = entity_history(&c->mc, c->args.ed, c->id, &out, &e);
+	finish(c, ret, &e, 200, out);
+	model_error_release(&e);
+}
+
+void api_entity_retire(struct call *c)
+{
+	struct model_error e;
+	json_t *in = NULL, *out = NULL, *mv;
+	int ret;
+
+	if (read_json_object(c, &in))
+		return;
+	model_error_init(&e);
+	mv = json_object_get(in, "month");
+	if (json_object_size(in) > (mv ? 1u : 0u) || (mv && !json_is_string(mv))) {
+		reply_problem(c, 400, "请求体应为 {\"month\": \"YYYY-MM\"}", "month");
+	} else {
+		ret = entity_retire(&c->mc, c->args.ed, c->id, mv ? json_string_value(mv) : NULL,
+				    &out, &e);
+		finish(c, ret, &e, 200, out);
+	}
+	json_decref(in);
+	model_error_release(&e);
+}
+
+void api_entity_reveal(struct call *c)
+{
+	struct model_error e;
+	json_t *in = NULL, *out = NULL, *f, *r;
+	int ret;
+
+	if (read_json_object(c, &in))
+		return;
+	model_error_init(&e);
+	f = json_object_get(in, "field");
+	r = json_object_get(in, "reason");
+	if (json_object_size(in) != 2 || !json_is_string(f) || !json_is_string(r)) {
+		reply_problem(c, 400, "请求体应为 {\"field\": 字符串, \"reason\": 字符串}", NULL);
+	} else {
+		ret = entity_reveal(&c->mc, c->args.ed, c->id, json_string_value(f),
+				    json_string_value(r), &out, &e);
+		finish(c, ret, &e, 200, out);
+	}
+	json_decref(in);
+	model_error_release(&e);
+}
+
+void api_entity_export(struct call *c)
+{
+	handle_export(c, c->args.ed, 0);
+}
+
+void api_entity_template(struct call *c)
+{
+	handle_export(c, c->args.ed, 1);
+}
+
+void api_entity_import(struct call *c)
+{
+	handle_import(c, c->args.ed);
 }

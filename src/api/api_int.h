@@ -1,6 +1,7 @@
 /*
  * api_int: what the files of src/api/ share: the per-request call, JSON
- * replies and problems, reading JSON bodies.  Not used outside src/api/.
+ * replies and problems, reading JSON bodies, and the handlers and checks
+ * that the route table (routes.c) names.  Not used outside src/api/.
  */
 #ifndef SANLING_API_INT_H
 #define SANLING_API_INT_H
@@ -8,6 +9,7 @@
 #include <jansson.h>
 
 #include "api/api.h"
+#include "api/routes.h"
 #include "http/server.h"
 #include "model/entity.h"
 #include "model/session.h"
@@ -21,6 +23,8 @@ struct call {
 	int authed;
 	struct model_ctx mc;
 	const char *refused;	/* the detail of a 403 or 404 answer (request memory) */
+	struct route_args args;	/* what the route's pattern took from the path */
+	int64_t id;		/* {id} of an entity's record, once api_entity_record() took it */
 };
 
 /* Reply `body` (reference stolen) as JSON with `status`. */
@@ -47,14 +51,56 @@ void call_list_params(struct call *c, struct list_params *p, const char *skip);
 void api_denial_audit(struct call *c, const char **seg, int nseg);
 struct ratelimit *api_denials_new(void);
 
-/* Handlers by area: return 1 when they answered the route, 0 if not theirs. */
-int api_entity_route(struct call *c, const char **seg, int nseg);
 /*
- * Is this a create or update of an entity, whose transaction alone is a job
- * of the writer, or an import, which takes the writer only to store?
+ * The handlers of the route table (routes.c), by file.  Each answers its
+ * request; the route's role rule and check have been applied before.
  */
-int api_entity_writes_alone(const char **seg, int nseg, const char *method);
-int api_admin_route(struct call *c, const char **seg, int nseg);
-int api_assess_route(struct call *c, const char **seg, int nseg);
+/* api.c: the session, the system, and the fallbacks' answers */
+void api_health(struct call *c);
+void api_openapi(struct call *c);
+void api_login(struct call *c);
+void api_logout(struct call *c);
+void api_me(struct call *c);
+void api_password(struct call *c);
+void api_meta(struct call *c);
+void api_no_route(struct call *c);	/* 404 没有这个接口 */
+void api_not_supported(struct call *c);	/* 405 不支持的方法 */
+void api_only_get(struct call *c);	/* 405 只接受 GET */
+void api_only_post(struct call *c);	/* 405 只接受 POST */
+
+/* api_entity.c: /{entity}... */
+int api_entity_access(struct call *c);	/* check: 403 when the role can neither read nor write */
+int api_entity_record(struct call *c);	/* check: that, then c->id from {id} (else 404) */
+void api_entity_list(struct call *c);
+void api_entity_create(struct call *c);
+void api_entity_get(struct call *c);
+void api_entity_update(struct call *c);
+void api_entity_retire(struct call *c);
+void api_entity_history(struct call *c);
+void api_entity_reveal(struct call *c);
+void api_entity_export(struct call *c);
+void api_entity_template(struct call *c);
+void api_entity_import(struct call *c);
+
+/* api_admin.c: the three administrators' */
+void api_user_password(struct call *c);
+void api_user_unlock(struct call *c);
+void api_settings_get(struct call *c);
+void api_settings_put(struct call *c);
+void api_audit_list(struct call *c);
+void api_audit_verify(struct call *c);
+
+/* api_assess.c: the monthly determination and the figures */
+void api_figures(struct call *c);
+void api_figures_breakdown(struct call *c);
+void api_months(struct call *c);
+void api_month(struct call *c);
+void api_month_results(struct call *c);
+void api_month_certify(struct call *c);
+void api_month_overrides(struct call *c);
+void api_month_publish(struct call *c);
+void api_month_reopen(struct call *c);
+void api_explain(struct call *c);
+void api_warnings(struct call *c);
 
 #endif

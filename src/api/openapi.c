@@ -4,8 +4,12 @@
  * returns, what create and update accept, a page of the list, a version of
  * its history) and its endpoints, with filters, sort keys, the roles that
  * may read and write it, and the import/export endpoints; a new entity needs
- * no change here.  The fixed endpoints (session, metadata, settings, audit)
- * are written out by hand below, from small property tables.
+ * no change here.  Which operations there are, their ids, summaries,
+ * parameters and answers come from the route table (routes.c): the rows of
+ * {entity} once per entity, the others once; what a row's columns cannot
+ * say is one of the openapi_*() builders below that the row names.  The
+ * fixed schemas (session, metadata, settings, audit) are written from small
+ * property tables, the settings' from their own table (model/settings.c).
  *
  * This file describes; it does not route or validate.  When a handler
  * changes what it accepts or answers, this file must follow (the unit test
@@ -17,11 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/routes.h"
 #include "assess/figure_keys.h"
 #include "base/strbuf.h"
 #include "model/entity.h"
 #include "model/enums.h"
 #include "model/role.h"
+#include "model/settings.h"
 
 #define MONTH_PATTERN "^\\d{4}-(0[1-9]|1[0-2])$"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -446,20 +452,6 @@ static json_t *version_schema(const struct entity_desc *ed)
 
 /* ---- operations ---- */
 
-/* Problems an operation may answer, beyond 500 (which all may). */
-enum op_errors {
-	E400 = 1 << 0,
-	E401 = 1 << 1,
-	E403 = 1 << 2,
-	E404 = 1 << 3,
-	E409 = 1 << 4,
-	E413 = 1 << 5,
-	E415 = 1 << 6,
-	E422 = 1 << 7,
-	E428 = 1 << 8,
-	E429 = 1 << 9,
-};
-
 static const struct {
 	unsigned bit;
 	const char *status, *name, *description;
@@ -633,24 +625,6 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 	strbuf_release(&search);
 }
 
-/* An operation of entity `ed` on /<name><suffix>, with id <name>_<action>. */
-static json_t *entity_op(json_t *paths, const struct entity_desc *ed, const char *suffix,
-			 const char *method, const char *action, const char *summary,
-			 unsigned flags, unsigned errs)
-{
-	struct strbuf path = STRBUF_INIT, id = STRBUF_INIT, sum = STRBUF_INIT;
-	json_t *op;
-
-	strbuf_addf(&path, "/%s%s", ed->name, suffix);
-	strbuf_addf(&id, "%s_%s", ed->name, action);
-	strbuf_addf(&sum, "%s%s", ed->label, summary);
-	op = add_op(paths, path.buf, method, id.buf, ed->label, sum.buf, flags, errs);
-	strbuf_release(&path);
-	strbuf_release(&id);
-	strbuf_release(&sum);
-	return op;
-}
-
 static void describe(json_t *op, const char *text)
 {
 	put_str(op, "description", text);
@@ -667,52 +641,80 @@ static json_t *file_response(const char *description)
 			      "content", "text/csv", "schema", "type", "string", XLSX_TYPE));
 }
 
-static void entity_paths(json_t *paths, const struct entity_desc *ed)
+/* "可查看：…" or "可修改：…" of `ed` into `sb`. */
+static void readers(struct strbuf *sb, const struct entity_desc *ed)
 {
-	struct strbuf rd = STRBUF_INIT, wr = STRBUF_INIT, sb = STRBUF_INIT;
-	const struct field_desc *rf;
-	json_t *op;
+	roles_text(sb, "可查看", ed, ed->read_roles);
+}
 
-	roles_text(&rd, "可查看", ed, ed->read_roles);
-	roles_text(&wr, "可修改", ed, ed->write_roles);
+static void writers(struct strbuf *sb, const struct entity_desc *ed)
+{
+	roles_text(sb, "可修改", ed, ed->write_roles);
+}
 
-	op = entity_op(paths, ed, "", "get", "list", "列表", 0, E400 | E422);
-	describe(op, rd.buf);
+/* Describe `op` with `prefix` (may be "") and the roles of `who` (readers, writers). */
+static void describe_roles(json_t *op, const char *prefix, const struct entity_desc *ed,
+			   void (*who)(struct strbuf *, const struct entity_desc *))
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, prefix);
+	who(&sb, ed);
+	describe(op, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* What create or update answers: the record, or its id alone when it left the scope. */
+static json_t *record_or_moved(const struct entity_desc *ed)
+{
+	return json_pack("{s[oo]}", "anyOf", ref("schemas", ed->name, ""),
+			 ref("schemas", "Moved", ""));
+}
+
+void openapi_entity_list(json_t *op, const struct entity_desc *ed)
+{
+	describe_roles(op, "", ed, readers);
 	list_params(op, ed, 1);
 	respond(op, "200", "一页记录", ref("schemas", ed->name, "_page"));
+}
 
-	op = entity_op(paths, ed, "", "post", "create", "新建", OP_WRITE | OP_JSON, E409 | E422);
-	describe(op, wr.buf);
+void openapi_entity_create(json_t *op, const struct entity_desc *ed)
+{
+	describe_roles(op, "", ed, writers);
 	request_json(op, ref("schemas", ed->name, "_create"));
-	respond(op, "201", "已新建", json_pack("{s[oo]}", "anyOf", ref("schemas", ed->name, ""),
-					       ref("schemas", "Moved", "")));
+	respond(op, "201", "已新建", record_or_moved(ed));
+}
 
-	op = entity_op(paths, ed, "/{id}", "get", "get", "查看", 0, E404);
-	describe(op, rd.buf);
+void openapi_entity_get(json_t *op, const struct entity_desc *ed)
+{
+	describe_roles(op, "", ed, readers);
 	respond(op, "200", "记录（个人信息掩码显示）", ref("schemas", ed->name, ""));
+}
 
-	op = entity_op(paths, ed, "/{id}", "patch", "update", "修改", OP_WRITE | OP_JSON,
-		       E404 | E409 | E422 | E428);
-	describe(op, wr.buf);
+void openapi_entity_update(json_t *op, const struct entity_desc *ed)
+{
+	describe_roles(op, "", ed, writers);
 	request_json(op, ref("schemas", ed->name, "_update"));
-	respond(op, "200", "修改后的记录", json_pack("{s[oo]}", "anyOf",
-						     ref("schemas", ed->name, ""),
-						     ref("schemas", "Moved", "")));
+	respond(op, "200", "修改后的记录", record_or_moved(ed));
+}
 
-	if (ed->flags & ENT_RETIRE) {
-		rf = entity_field(ed, ed->retire_field);
-		op = entity_op(paths, ed, "/{id}/retire", "post", "retire", "停用/退出",
-			       OP_WRITE | OP_JSON, E404 | E422);
-		if (rf && rf->type == FT_MONTH)
-			strbuf_setf(&sb, "把“%s”设为 month（缺省为本月）。%s", rf->label, wr.buf);
-		else
-			strbuf_setf(&sb, "把“%s”设为否。%s", rf ? rf->label : ed->retire_field, wr.buf);
-		describe(op, sb.buf);
-		request_json(op, ref("schemas", "RetireRequest", ""));
-		respond(op, "200", "停用后的记录", ref("schemas", ed->name, ""));
-	}
+void openapi_entity_retire(json_t *op, const struct entity_desc *ed)
+{
+	const struct field_desc *rf = entity_field(ed, ed->retire_field);
+	struct strbuf sb = STRBUF_INIT;
 
-	op = entity_op(paths, ed, "/{id}/history", "get", "history", "历史", 0, E404);
+	if (rf && rf->type == FT_MONTH)
+		strbuf_addf(&sb, "把“%s”设为 month（缺省为本月）。", rf->label);
+	else
+		strbuf_addf(&sb, "把“%s”设为否。", rf ? rf->label : ed->retire_field);
+	describe_roles(op, sb.buf, ed, writers);
+	request_json(op, ref("schemas", "RetireRequest", ""));
+	respond(op, "200", "停用后的记录", ref("schemas", ed->name, ""));
+	strbuf_release(&sb);
+}
+
+void openapi_entity_history(json_t *op, const struct entity_desc *ed)
+{
 	if (ed->flags & ENT_HISTORY) {
 		describe(op, "全部版本，从旧到新");
 		respond(op, "200", "版本列表", json_pack("{ss so}", "type", "array", "items",
@@ -721,33 +723,35 @@ static void entity_paths(json_t *paths, const struct entity_desc *ed)
 		describe(op, "不保留版本的记录：返回其审计记录，从旧到新");
 		respond(op, "200", "审计记录", type_schema("[$AuditTrailEntry", 0));
 	}
+}
 
-	if (has_personal(ed)) {
-		op = entity_op(paths, ed, "/{id}/reveal", "post", "reveal", "查看个人信息原文",
-			       OP_WRITE | OP_JSON, E404 | E422);
-		strbuf_setf(&sb, "须说明原因，记入审计。%s", wr.buf);
-		describe(op, sb.buf);
-		request_json(op, ref("schemas", ed->name, "_reveal"));
-		respond(op, "200", "原文", ref("schemas", "RevealResult", ""));
-	}
+void openapi_entity_reveal(json_t *op, const struct entity_desc *ed)
+{
+	describe_roles(op, "须说明原因，记入审计。", ed, writers);
+	request_json(op, ref("schemas", ed->name, "_reveal"));
+	respond(op, "200", "原文", ref("schemas", "RevealResult", ""));
+}
 
-	op = entity_op(paths, ed, "/export", "get", "export", "导出", 0, E400 | E422);
-	strbuf_setf(&sb, "按列表的筛选条件导出全部记录：中文列名，枚举为中文，个人信息掩码；记入审计。%s",
-		    rd.buf);
-	describe(op, sb.buf);
+void openapi_entity_export(json_t *op, const struct entity_desc *ed)
+{
+	describe_roles(op, "按列表的筛选条件导出全部记录：中文列名，枚举为中文，个人信息掩码；记入审计。",
+		       ed, readers);
 	add_param(op, ref("parameters", "format", ""));
 	list_params(op, ed, 0);
 	put(json_object_get(op, "responses"), "200", file_response("导出的文件"));
+}
 
-	op = entity_op(paths, ed, "/template", "get", "template", "导入模板", 0, E400);
+void openapi_entity_template(json_t *op, const struct entity_desc *ed)
+{
 	describe(op, "空的导入模板：表头为可导入字段的中文名");
 	add_param(op, ref("parameters", "format", ""));
 	put(json_object_get(op, "responses"), "200", file_response("导入模板"));
+}
 
-	op = entity_op(paths, ed, "/import", "post", "import", "导入", OP_WRITE, E400 | E413);
-	strbuf_setf(&sb, "请求体为文件本身。表头为字段名或中文名；键已存在的行更新该记录，否则新建。"
-		    "有错误行时：keep_good=1 保存正确的行，否则都不保存（422）。%s", wr.buf);
-	describe(op, sb.buf);
+void openapi_entity_import(json_t *op, const struct entity_desc *ed)
+{
+	describe_roles(op, "请求体为文件本身。表头为字段名或中文名；键已存在的行更新该记录，否则新建。"
+		       "有错误行时：keep_good=1 保存正确的行，否则都不保存（422）。", ed, writers);
 	add_param(op, ref("parameters", "format", ""));
 	add_param(op, ref("parameters", "keep_good", ""));
 	put(op, "requestBody", json_pack("{sb s{s{s{ss}} s{}}}", "required", 1, "content",
@@ -758,10 +762,6 @@ static void entity_paths(json_t *paths, const struct entity_desc *ed)
 		      "有错误行，什么也没保存（errors 列出各行的错误）；或文件无法读取",
 		      "content", "application/problem+json", "schema", "anyOf",
 		      ref("schemas", "ImportReport", ""), ref("schemas", "Problem", "")));
-
-	strbuf_release(&rd);
-	strbuf_release(&wr);
-	strbuf_release(&sb);
 }
 
 /* The schemas of one entity into components/schemas. */
@@ -887,11 +887,24 @@ static const struct prop user_password_props[] = {
 	{ "password", "string", "新密码（下次登录须修改）", P_REQ },
 };
 
-static const struct prop settings_props[] = {
-	{ "password_min_length", "integer", "密码最短长度", P_REQ },
-	{ "password_min_classes", "integer", "密码至少包含的字符类别数（大写、小写、数字、符号）",
-	  P_REQ },
-};
+/* The settings, their titles and ranges from the one table (model/settings.c). */
+static json_t *settings_schema(void)
+{
+	struct prop props[16];
+	json_t *s;
+	size_t n;
+
+	for (n = 0; settings_table[n].key && n < sizeof(props) / sizeof(props[0]); n++)
+		props[n] = (struct prop){ settings_table[n].key, "integer", settings_table[n].label,
+					  P_REQ };
+	s = object_schema("密码策略", props, n);
+	put(s, "additionalProperties", json_false());
+	for (n = 0; settings_table[n].key && n < sizeof(props) / sizeof(props[0]); n++) {
+		prop_set(s, settings_table[n].key, "minimum", json_integer(settings_table[n].min));
+		prop_set(s, settings_table[n].key, "maximum", json_integer(settings_table[n].max));
+	}
+	return s;
+}
 
 static const struct prop audit_entry_props[] = {
 	{ "seq", "integer", "序号", P_REQ },
@@ -1022,14 +1035,8 @@ static void fixed_schemas(json_t *schemas)
 	prop_set(s, "password", "format", json_string("password"));
 	put(schemas, "UserPassword", s);
 
-	/* the ranges api_admin.c accepts */
-	s = OBJECT("密码策略", settings_props);
-	put(s, "additionalProperties", json_false());
-	prop_set(s, "password_min_length", "minimum", json_integer(8));
-	prop_set(s, "password_min_length", "maximum", json_integer(64));
-	prop_set(s, "password_min_classes", "minimum", json_integer(1));
-	prop_set(s, "password_min_classes", "maximum", json_integer(4));
-	put(schemas, "Settings", json_deep_copy(s));
+	put(schemas, "Settings", settings_schema());
+	s = settings_schema();
 	json_object_del(s, "required");
 	put_str(s, "description", "只给要改的项");
 	put(schemas, "SettingsUpdate", s);
@@ -1102,14 +1109,7 @@ static json_t *components(void)
 	return c;
 }
 
-/* ---- the fixed endpoints ---- */
-
-#define TAG_SESSION "会话"
-#define TAG_SYSTEM "系统"
-#define TAG_SETTINGS "安全设置"
-#define TAG_AUDIT "审计"
-
-#define TAG_ASSESS "月度认定与统计"
+/* ---- the special parts of fixed endpoints ---- */
 
 /* The figures' object: one property per row of their table (assess/figure_keys.h). */
 static json_t *figures_schema(void)
@@ -1139,178 +1139,126 @@ static json_t *figures_schema(void)
 	return s;
 }
 
-static json_t *month_param(const char *in, int required)
+void openapi_figures(json_t *op, const struct entity_desc *ed)
 {
-	return json_pack("{ss ss sb ss s{ss ss}}", "name", strcmp(in, "path") ? "month" : "month",
-			 "in", in, "required", required, "description", "月份 YYYY-MM",
-			 "schema", "type", "string", "pattern", MONTH_PATTERN);
-}
-
-static void assess_paths(json_t *paths)
-{
-	static const char *const acts[][3] = {
-		{ "certify", "牵头单位确认本维度认定结果（dimension: petition|accident|case）",
-		  "{\"dimension\"}" },
-		{ "overrides", "牵头单位改定某主体本维度结果（result: pass|fail），须写明理由",
-		  "{\"subject\",\"dimension\",\"result\",\"reason\"}" },
-		{ "publish", "创建办发布（锁定）该月：三家均已确认", "{}" },
-		{ "reopen", "创建办重新开启该月，须写明理由", "{\"reason\"}" },
-	};
-	json_t *op, *through = query_param("through", "截至月份 YYYY-MM（含）",
-					   json_pack("{ss ss}", "type", "string", "pattern", MONTH_PATTERN));
-	json_t *object = json_pack("{ss}", "type", "object");
-	size_t i;
-
-	json_incref(through); /* used twice: add_param() takes a reference each time */
-	op = add_op(paths, "/figures", "get", "figures", TAG_ASSESS, "报告数字", 0, E400 | E422);
-	describe(op, "自当年 1 月至该月底，按事件自身日期，在调用者范围内；各键的中文名、单位与口径见 /meta 的 figures");
-	add_param(op, through);
-	add_param(op, query_param("township", "只看一个乡镇", json_pack("{ss}", "type", "string")));
-	add_param(op, query_param("supervisor", "只看一个行业主管单位",
-				  json_pack("{ss}", "type", "string")));
 	respond(op, "200", "报告数字", figures_schema());
-
-	op = add_op(paths, "/figures/breakdown", "get", "figures_breakdown", TAG_ASSESS,
-		    "按乡镇、行业或月份分列的报告数字", 0, E400 | E422);
-	add_param(op, through);
-	add_param(op, query_param("by", "township、supervisor 或 month",
-				  json_pack("{ss s[sss]}", "type", "string", "enum", "township",
-					    "supervisor", "month")));
-	respond(op, "200", "{by, through, targets, rows: [{key, label, figures}]}", json_deep_copy(object));
-
-	op = add_op(paths, "/months", "get", "months", TAG_ASSESS, "已认定的月份及待确认事项", 0, 0);
-	respond(op, "200", "{items: [{month, published, certified, awaiting_me}]}", json_deep_copy(object));
-
-	op = add_op(paths, "/months/{month}", "get", "month", TAG_ASSESS, "某月认定状态", 0,
-		    E404 | E422);
-	add_param(op, month_param("path", 1));
-	respond(op, "200", "{month, published, certified, counts}", json_deep_copy(object));
-
-	op = add_op(paths, "/months/{month}/results", "get", "month_results", TAG_ASSESS,
-		    "某月各主体认定结果（范围内）", 0, E400 | E422);
-	add_param(op, month_param("path", 1));
-	add_param(op, query_param("township", "乡镇", json_pack("{ss}", "type", "string")));
-	add_param(op, query_param("kind", "主体类型", json_pack("{ss}", "type", "string")));
-	add_param(op, query_param("fail", "1 只看不达标，0 只看达标",
-				  json_pack("{ss s[ss]}", "type", "string", "enum", "0", "1")));
-	add_param(op, ref("parameters", "page", ""));
-	add_param(op, query_param("page_size", "每页条数",
-				  json_pack("{ss si si si}", "type", "integer", "minimum", 1,
-					    "maximum", 500, "default", 50)));
-	respond(op, "200", "{month, published, certified, items, total, page, page_size}",
-		json_deep_copy(object));
-
-	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
-		struct strbuf path = STRBUF_INIT, id = STRBUF_INIT, desc = STRBUF_INIT;
-		strbuf_addf(&path, "/months/{month}/%s", acts[i][0]);
-		strbuf_addf(&id, "month_%s", acts[i][0]);
-		strbuf_addf(&desc, "请求体字段：%s；均为字符串", acts[i][2]);
-		op = add_op(paths, path.buf, "post", id.buf, TAG_ASSESS, acts[i][1],
-			    OP_WRITE | OP_JSON, E400 | E404 | E409 | E422);
-		describe(op, desc.buf);
-		add_param(op, month_param("path", 1));
-		request_json(op, json_pack("{ss s{ss}}", "type", "object", "additionalProperties",
-					   "type", "string"));
-		respond(op, "200", "该月认定状态", json_deep_copy(object));
-		strbuf_release(&path);
-		strbuf_release(&id);
-		strbuf_release(&desc);
-	}
-
-	op = add_op(paths, "/explain", "get", "explain", TAG_ASSESS, "说明某主体某月的认定结果", 0,
-		    E400 | E404 | E422);
-	add_param(op, query_param("subject", "主体编码", json_pack("{ss}", "type", "string")));
-	add_param(op, month_param("query", 0));
-	respond(op, "200", "{result, standard, events, overrides}", json_deep_copy(object));
-
-	op = add_op(paths, "/warnings", "get", "warnings", TAG_ASSESS, "预警：本月有风险的主体", 0,
-		    E400 | E422);
-	add_param(op, month_param("query", 0));
-	add_param(op, query_param("limit", "最多条数", json_pack("{ss si si}", "type", "integer",
-								"minimum", 1, "maximum", 500)));
-	respond(op, "200", "{month, as_of (逾期的判断日：该月最后一天，本月为今天), items: [{subject, score, reasons}], total}",
-		json_deep_copy(object));
-	json_decref(object);
 }
 
-static void fixed_paths(json_t *paths)
+void openapi_login_cookie(json_t *op, const struct entity_desc *ed)
 {
-	const struct entity_desc *users = entity_find("users");
-	json_t *op;
-
-	op = add_op(paths, "/health", "get", "health", TAG_SYSTEM, "健康检查", OP_PUBLIC, 0);
-	respond(op, "200", "服务正常", ref("schemas", "Health", ""));
-
-	op = add_op(paths, "/openapi.json", "get", "openapi", TAG_SYSTEM, "本 API 的 OpenAPI 文档",
-		    OP_PUBLIC, 0);
-	respond(op, "200", "OpenAPI 3.1 文档", json_pack("{ss}", "type", "object"));
-
-	op = add_op(paths, "/login", "post", "login", TAG_SESSION, "登录",
-		    OP_PUBLIC | OP_WRITE | OP_JSON, E401 | E403 | E422 | E429);
-	describe(op, "成功时以 Set-Cookie 设置会话 Cookie sanling_session（HttpOnly）与 sanling_csrf");
-	request_json(op, ref("schemas", "LoginRequest", ""));
-	respond(op, "200", "已登录", ref("schemas", "LoginResult", ""));
 	put(json_object_get(json_object_get(op, "responses"), "200"), "headers",
 	    json_pack("{s{ss s{ss}}}", "Set-Cookie", "description",
 		      "sanling_session=…; Path=/; HttpOnly; SameSite=Strict",
 		      "schema", "type", "string"));
+}
 
-	op = add_op(paths, "/logout", "post", "logout", TAG_SESSION, "退出", OP_WRITE, 0);
-	respond(op, "204", "已退出，会话 Cookie 已清除", NULL);
+/* ---- the operations of the route table ---- */
 
-	op = add_op(paths, "/me", "get", "me", TAG_SESSION, "当前用户", 0, 0);
-	respond(op, "200", "当前用户", ref("schemas", "Me", ""));
+/* A schema as routes.h writes it: JSON text, or a short type name. */
+static json_t *spec_schema(const char *spec)
+{
+	json_error_t jerr;
 
-	op = add_op(paths, "/password", "post", "change_password", TAG_SESSION, "修改自己的密码",
-		    OP_WRITE | OP_JSON, E422 | E429);
-	describe(op, "新密码须符合密码策略，不能是常用密码、不能含用户名、不能与最近 5 次的密码相同；"
-		 "原密码输错与登录失败一并计数；初始密码须先修改才能做别的事");
-	request_json(op, ref("schemas", "PasswordChange", ""));
-	respond(op, "204", "已修改", NULL);
+	if (spec[0] == '{' && spec[1] == '"')
+		return must(json_loads(spec, JSON_REJECT_DUPLICATES, &jerr));
+	return type_schema(spec, 0);
+}
 
-	op = add_op(paths, "/meta", "get", "meta", TAG_SYSTEM, "元数据", 0, 0);
-	describe(op, "实体与字段的描述、枚举、角色与当前用户：浏览器据此画表单和表格");
-	respond(op, "200", "元数据", ref("schemas", "Meta", ""));
+static json_t *route_param(const struct route_param *p)
+{
+	json_t *j;
 
-	if (users) {
-		op = add_op(paths, "/users/{id}/password", "post", "users_reset_password",
-			    users->label, "重置用户密码", OP_WRITE | OP_JSON, E404 | E422);
-		describe(op, "系统管理员重置（新密码须符合密码策略，不能是常用密码或含用户名），"
-			 "并清除该账号的登录等待；该用户下次登录须修改密码");
-		request_json(op, ref("schemas", "UserPassword", ""));
-		respond(op, "204", "已重置", NULL);
+	if (p->schema[0] == '@')
+		return ref("parameters", p->schema + 1, "");
+	j = must(json_pack("{ss ss}", "name", p->name, "in", "query"));
+	if (p->required != P_UNSAID)
+		put(j, "required", json_boolean(p->required == P_REQUIRED));
+	put_str(j, "description", p->description);
+	put(j, "schema", spec_schema(p->schema));
+	return j;
+}
 
-		op = add_op(paths, "/users/{id}/unlock", "post", "users_unlock", users->label,
-			    "解除锁定", OP_WRITE, E404);
-		describe(op, "系统管理员或安全管理员：清除该账号在各来源的登录失败计数与等待");
-		respond(op, "204", "已解锁", NULL);
+/* The parts of operation `op` that the row's columns say, then its doc hook. */
+static void route_doc(json_t *op, const struct route *r, const struct entity_desc *ed)
+{
+	const struct route_param *p;
+
+	if (r->description)
+		describe(op, r->description);
+	if (strstr(r->path, "{month}"))
+		add_param(op, json_pack("{ss ss sb ss s{ss ss}}", "name", "month", "in", "path",
+					"required", 1, "description", "月份 YYYY-MM",
+					"schema", "type", "string", "pattern", MONTH_PATTERN));
+	for (p = r->params; p && p->schema; p++)
+		add_param(op, route_param(p));
+	if (r->request)
+		request_json(op, spec_schema(r->request));
+	if (r->status)
+		respond(op, r->status, r->response,
+			r->response_schema ? spec_schema(r->response_schema) : NULL);
+	if (r->doc)
+		r->doc(op, ed);
+}
+
+static unsigned op_flags(const struct route *r)
+{
+	return ((r->flags & R_PUBLIC) ? OP_PUBLIC : 0) | (route_is_write(r->method) ? OP_WRITE : 0) |
+	       ((r->flags & R_JSON) ? OP_JSON : 0);
+}
+
+/* "GET" as "get" (methods are short). */
+static void method_name(const char *m, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; m[i] && i + 1 < size; i++)
+		out[i] = (char)(m[i] >= 'A' && m[i] <= 'Z' ? m[i] - 'A' + 'a' : m[i]);
+	out[i] = 0;
+}
+
+/* The routes of entity `ed`: /{entity}... as /<name>..., tagged with its label. */
+static void entity_paths(json_t *paths, const struct entity_desc *ed)
+{
+	struct strbuf path = STRBUF_INIT, id = STRBUF_INIT, sum = STRBUF_INIT;
+	const struct route *r;
+	char method[8];
+
+	for (r = api_routes; r->method; r++) {
+		if (!strcmp(r->method, "*") || !route_per_entity(r) || (r->shown && !r->shown(ed)))
+			continue;
+		strbuf_setf(&path, "/%s%s", ed->name, r->path + strlen("/{entity}"));
+		strbuf_setf(&id, "%s_%s", ed->name, r->op);
+		strbuf_setf(&sum, "%s%s", ed->label, r->summary);
+		method_name(r->method, method, sizeof(method));
+		route_doc(add_op(paths, path.buf, method, id.buf, ed->label, sum.buf, op_flags(r),
+				 r->errors), r, ed);
 	}
+	strbuf_release(&path);
+	strbuf_release(&id);
+	strbuf_release(&sum);
+}
 
-	op = add_op(paths, "/settings", "get", "settings_get", TAG_SETTINGS, "查看密码策略", 0, 0);
-	describe(op, "安全管理员或系统管理员");
-	respond(op, "200", "密码策略", ref("schemas", "Settings", ""));
-	op = add_op(paths, "/settings", "put", "settings_put", TAG_SETTINGS, "修改密码策略",
-		    OP_WRITE | OP_JSON, E422);
-	describe(op, "安全管理员");
-	request_json(op, ref("schemas", "SettingsUpdate", ""));
-	respond(op, "200", "修改后的密码策略", ref("schemas", "Settings", ""));
+/* The routes that are not an entity's. */
+static void fixed_paths(json_t *paths)
+{
+	const struct route *r;
+	char method[8];
 
-	op = add_op(paths, "/audit", "get", "audit_list", TAG_AUDIT, "审计日志", 0, E400 | E422);
-	describe(op, "审计管理员");
-	add_param(op, query_param("user", "用户名", json_pack("{ss}", "type", "string")));
-	add_param(op, query_param("action", "操作", json_pack("{ss}", "type", "string")));
-	add_param(op, query_param("from", "自此日起（含）", type_schema("date", 0)));
-	add_param(op, query_param("to", "到此日为止（不含此日）", type_schema("date", 0)));
-	add_param(op, ref("parameters", "page", ""));
-	add_param(op, query_param("page_size", "每页条数",
-				  json_pack("{ss si si si}", "type", "integer", "minimum", 1,
-					    "maximum", 500, "default", 50)));
-	respond(op, "200", "一页审计日志，新的在前", ref("schemas", "AuditPage", ""));
+	for (r = api_routes; r->method; r++) {
+		const char *tag = r->tag;
 
-	op = add_op(paths, "/audit/verify", "get", "audit_verify", TAG_AUDIT, "校验审计链", 0, 0);
-	describe(op, "审计管理员：逐行校验审计链（以密钥文件派生的密钥计算 MAC）与链头，找出被改动、删除、插入或重算的行");
-	respond(op, "200", "校验结果", ref("schemas", "AuditVerify", ""));
-	assess_paths(paths);
+		if (!strcmp(r->method, "*") || route_per_entity(r))
+			continue;
+		if (tag[0] == '@') { /* the label of an entity, when there is that entity */
+			const struct entity_desc *ed = entity_find(tag + 1);
+			if (!ed)
+				continue;
+			tag = ed->label;
+		}
+		method_name(r->method, method, sizeof(method));
+		route_doc(add_op(paths, r->path, method, r->op, tag, r->summary, op_flags(r),
+				 r->errors), r, NULL);
+	}
 }
 
 /* ---- the document ---- */

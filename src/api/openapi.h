@@ -19,6 +19,8 @@
 
 #include <jansson.h>
 
+struct entity_desc;
+
 /*
  * Build the whole document as a JSON object.  The caller owns the returned
  * reference (json_decref() it).  The document depends only on the compiled
@@ -26,5 +28,24 @@
  * returns NULL: running out of memory aborts, as strbuf does.
  */
 json_t *openapi_document(void);
+
+/*
+ * For the route table (routes.h): what the columns of a row cannot say,
+ * added to operation `op` last.  The entity rows' (`ed` their entity): the
+ * description with the roles that may read or write, the list's filters,
+ * the schemas named after the entity.  The others get ed = NULL.
+ */
+void openapi_login_cookie(json_t *op, const struct entity_desc *ed);
+void openapi_figures(json_t *op, const struct entity_desc *ed);
+void openapi_entity_list(json_t *op, const struct entity_desc *ed);
+void openapi_entity_create(json_t *op, const struct entity_desc *ed);
+void openapi_entity_get(json_t *op, const struct entity_desc *ed);
+void openapi_entity_update(json_t *op, const struct entity_desc *ed);
+void openapi_entity_retire(json_t *op, const struct entity_desc *ed);
+void openapi_entity_history(json_t *op, const struct entity_desc *ed);
+void openapi_entity_reveal(json_t *op, const struct entity_desc *ed);
+void openapi_entity_export(json_t *op, const struct entity_desc *ed);
+void openapi_entity_template(json_t *op, const struct entity_desc *ed);
+void openapi_entity_import(json_t *op, const struct entity_desc *ed);
 
 #endif

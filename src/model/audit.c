@@ -6,7 +6,9 @@
  *
  * The audit key is the one process-wide secret kept here (set once at
  * start-up by audit_use_keys(), read-only after): the many callers of
- * audit_append() pass a connection, not keys.  Not here: what is audited.
+ * audit_append() pass a connection, not keys.  Reading the log a page at a
+ * time (audit_list(), for the audit administrator) is here too.  Not here:
+ * what is audited.
  */
 #include "model/audit.h"
 
@@ -569,5 +571,84 @@ int audit_anchor_read(const char *path, struct audit_anchor *a, struct strbuf *e
 cleanup:
 	json_decref(j);
 	strbuf_release(&m);
+	return ret;
+}
+
+/* ---- reading the log ---- */
+
+/* The WHERE clause of `q` into `where`, its values into `params`; returns how many. */
+static int list_where(const struct audit_query *q, struct strbuf *where, const char **params)
+{
+	int n = 0;
+
+	strbuf_addstr(where, " FROM audit WHERE 1 = 1");
+	if (q->user) {
+		strbuf_addstr(where, " AND username = ?");
+		params[n++] = q->user;
+	}
+	if (q->action) {
+		strbuf_addstr(where, " AND action = ?");
+		params[n++] = q->action;
+	}
+	if (q->from) {
+		strbuf_addstr(where, " AND at >= ?");
+		params[n++] = q->from;
+	}
+	if (q->to) {
+		strbuf_addstr(where, " AND at < ?");
+		params[n++] = q->to; /* compared as text: "2026-11-29" < "2026-11-29T..." */
+	}
+	return n;
+}
+
+int audit_list(struct db *db, const struct audit_query *q, json_t **out, struct strbuf *err)
+{
+	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
+	const char *params[4];
+	struct db_stmt *st = NULL;
+	json_t *items = NULL;
+	int64_t total;
+	int n, i, rc, ret = -1;
+
+	*out = NULL;
+	n = list_where(q, &where, params);
+	strbuf_addf(&sql, "SELECT COUNT(*)%s", where.buf);
+	if (db_prepare(db, sql.buf, &st, err))
+		goto cleanup;
+	for (i = 0; i < n; i++)
+		db_bind_text(st, i + 1, params[i]);
+	if (db_step(st, err) != DB_ROW)
+		goto cleanup;
+	total = db_column_int64(st, 0);
+	db_finalize(st);
+	st = NULL;
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "SELECT seq, at, username, action, object, outcome, source, detail%s "
+		    "ORDER BY seq DESC LIMIT ? OFFSET ?", where.buf);
+	if (db_prepare(db, sql.buf, &st, err))
+		goto cleanup;
+	for (i = 0; i < n; i++)
+		db_bind_text(st, i + 1, params[i]);
+	db_bind_int64(st, n + 1, q->page_size);
+	db_bind_int64(st, n + 2, (q->page - 1) * q->page_size);
+	items = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(items, json_pack("{sI ss ss ss ss ss ss ss}",
+			"seq", (json_int_t)db_column_int64(st, 0), "at", db_column_text(st, 1),
+			"username", db_column_text(st, 2), "action", db_column_text(st, 3),
+			"object", db_column_text(st, 4), "outcome", db_column_text(st, 5),
+			"source", db_column_text(st, 6), "detail", db_column_text(st, 7)));
+	if (rc < 0)
+		goto cleanup;
+	*out = json_pack("{so sI si si}", "items", items, "total", (json_int_t)total,
+			 "page", (int)q->page, "page_size", (int)q->page_size);
+	items = NULL;
+	ret = 0;
+cleanup:
+	json_decref(items);
+	if (st)
+		db_finalize(st);
+	strbuf_release(&where);
+	strbuf_release(&sql);
 	return ret;
 }

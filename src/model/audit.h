@@ -27,6 +27,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct db;
 struct strbuf;
 struct actor;
@@ -72,6 +74,23 @@ int audit_append_as(struct db *db, const char *username, const char *source,
  * description in `err`, negative on a database error or without the key.
  */
 int audit_verify(struct db *db, int64_t *rows, int64_t *bad_seq, struct strbuf *err);
+
+/* Which rows audit_list() shows: NULL members are not filters. */
+struct audit_query {
+	const char *user;	/* the username, exactly */
+	const char *action;	/* the action, exactly */
+	const char *from, *to;	/* dates YYYY-MM-DD: from that day, before that day */
+	int64_t page, page_size; /* from 1; 1 to 500 */
+};
+
+/*
+ * One page of the log, newest first, as a JSON object {items: [{seq, at,
+ * username, action, object, outcome, source, detail}], total, page,
+ * page_size} into *out (the caller owns it).  The query's dates must be
+ * valid and its page in range (the caller checks).  Returns 0, or
+ * negative with `err` on a database error.
+ */
+int audit_list(struct db *db, const struct audit_query *q, json_t **out, struct strbuf *err);
 
 /* The head of the chain at a time, with a MAC over it all. */
 struct audit_anchor {

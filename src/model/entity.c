@@ -179,24 +179,6 @@ cleanup:
 	return ret;
 }
 
-int model_setting(struct db *db, const char *key, int def)
-{
-	const char *params[] = { key };
-	char *v = NULL;
-	int ret = def;
-
-	if (!db_query_value(db, "SELECT value FROM settings WHERE key = ?", params, 1, &v, NULL) && v)
-		ret = atoi(v);
-	free(v);
-	return ret;
-}
-
-void model_policy(struct db *db, int *min_len, int *min_classes)
-{
-	*min_len = model_setting(db, "password_min_length", *min_len);
-	*min_classes = model_setting(db, "password_min_classes", *min_classes);
-}
-
 /* Record `id` of `ed` within the actor's scope, if the actor may read `ed`. */
 static int load_readable(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
 			 struct record *r, struct model_error *e)

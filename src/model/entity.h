@@ -188,9 +188,6 @@ struct record {
 };
 
 
-/* The security administrator's setting `key` (an integer), or `def` when unset. */
-int model_setting(struct db *db, const char *key, int def);
-
 /* What a write operation sees, and hooks may read and change. */
 struct entity_op {
 	struct db *db;

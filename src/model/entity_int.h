@@ -57,7 +57,6 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		 const char *action, const char *month, struct model_error *e);
 int entity_audit_trail(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
 		       json_t **out, struct model_error *e);
-void model_policy(struct db *db, int *min_len, int *min_classes);
 
 /* ---- reading (entity.c) ---- */
 

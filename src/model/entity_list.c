@@ -18,6 +18,7 @@
 #include "model/audit.h"
 #include "model/entity_int.h"
 #include "model/scope.h"
+#include "model/settings.h"
 
 /*
  * Finding records by a personal field's value reveals that value as surely
@@ -240,7 +241,7 @@ static int personal_filter_check(const struct model_ctx *mc, const struct entity
 	}
 	if ((ret = model_reason_check(e, reason)))
 		goto cleanup;
-	limit = model_setting(mc->db, "personal_lookups_per_minute", 6);
+	limit = settings_get_int(mc->db, "personal_lookups_per_minute");
 	pthread_once(&personal_filters_once, personal_filters_init);
 	ratelimit_set_per_key(personal_filters, limit);
 	strbuf_addf(&detail, "%" PRId64, mc->actor->user_id);

@@ -29,6 +29,7 @@
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
 #include "model/scope.h"
+#include "model/settings.h"
 
 /* ---- write observers ---- */
 
@@ -488,10 +489,9 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 	if (r->ed->prepare) {
 		op_init(&op, mc, r, old);
 		op.secret = secret;
-		op.policy_min_len = 8;
-		op.policy_min_classes = 3;
 		if (secret)
-			model_policy(mc->db, &op.policy_min_len, &op.policy_min_classes);
+			settings_password_policy(mc->db, &op.policy_min_len,
+						 &op.policy_min_classes);
 		ret = r->ed->prepare(&op);
 		if (ret) {
 			model_fail(e, ret, op.error.field, "%s", op.error.msg.buf);

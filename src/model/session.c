@@ -21,7 +21,8 @@
 #include "db/db.h"
 #include "db/group_commit.h"
 #include "model/audit.h"
-#include "model/entity_int.h"
+#include "model/entity.h"
+#include "model/settings.h"
 
 static void cache_forget(const char *hash);
 
@@ -816,9 +817,9 @@ cleanup:
 
 static int policy_ok(struct db *db, const char *username, const char *pw, struct strbuf *err)
 {
-	int min_len = 8, min_classes = 3;
+	int min_len, min_classes;
 
-	model_policy(db, &min_len, &min_classes);
+	settings_password_policy(db, &min_len, &min_classes);
 	return password_check(pw, username, min_len, min_classes, err) == 0;
 }
 
@@ -1014,4 +1015,29 @@ cleanup:
 		db_rollback(db);
 	strbuf_release(&obj);
 	return ret;
+}
+
+int user_by_id(struct db *db, const char *id, char **name, enum role *role, struct strbuf *err)
+{
+	const char *params[] = { id };
+	char *role_code = NULL;
+	char *end;
+
+	*name = NULL;
+	if (!*id || strtoll(id, &end, 10) <= 0 || *end)
+		return 1;
+	if (db_query_value(db, "SELECT username FROM users WHERE id = ?", params, 1, name, err) ||
+	    db_query_value(db, "SELECT role FROM users WHERE id = ?", params, 1, &role_code, err)) {
+		free(*name);
+		free(role_code);
+		*name = NULL;
+		return -1;
+	}
+	if (!*name) {
+		free(role_code);
+		return 1;
+	}
+	*role = role_parse(role_code);
+	free(role_code);
+	return 0;
 }

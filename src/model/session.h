@@ -129,6 +129,14 @@ int user_set_password(struct db *db, const struct actor *a, const char *username
 int user_unlock(struct db *db, const struct actor *a, const char *username, struct strbuf *err);
 
 /*
+ * The username and role of the account whose id is `id` (decimal text, as
+ * in a URL).  Returns 0 with *name (the caller frees it) and *role, 1 when
+ * there is no such account (or `id` is no id), -1 with `err` on a database
+ * error.
+ */
+int user_by_id(struct db *db, const char *id, char **name, enum role *role, struct strbuf *err);
+
+/*
  * Forget every session cached in this process (they are cached for at most
  * 5 s), so that the next request of each is checked against the database:
  * for writes that change accounts.

@@ -7,7 +7,9 @@
  * put back from an old copy (by an anchor) and a forged anchor.  The
  * switch-over of an old, unkeyed chain (migration 011) is tested from a
  * database migrated to 009 with rows written the old way.  Also the rate
- * limit of refusals (src/base/ratelimit.c).
+ * limit of refusals (src/base/ratelimit.c).  Also the reading of the log a
+ * page at a time (audit_list()) and the settings (src/model/settings.c),
+ * whose changes are audited.
  *
  * Not here: the other callers of the audit (test_model), the API's audit of
  * refusals (tests/api/audit.test.mjs).
@@ -31,6 +33,9 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/audit.h"
+#include "model/entity.h"
+#include "model/role.h"
+#include "model/settings.h"
 
 static enum db_dialect g_dialect;
 static char g_dir[256];
@@ -545,6 +550,97 @@ static void count_swept(void *arg, const struct ratelimit_dropped *d)
 	g_swept += d->count;
 }
 
+/* audit_list(): filters, newest first, pages and the total. */
+static void test_audit_list(void **state)
+{
+	struct audit_query q = { .page = 1, .page_size = 2 };
+	struct strbuf err = STRBUF_INIT;
+	json_t *out = NULL, *items;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		append("alice", "list.a", "x");
+	for (i = 0; i < 3; i++)
+		append("bob", "list.b", "y");
+	q.user = "bob";
+	assert_int_equal(audit_list(g_db, &q, &out, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 3);
+	items = json_object_get(out, "items");
+	assert_int_equal(json_array_size(items), 2);
+	assert_true(json_integer_value(json_object_get(json_array_get(items, 0), "seq")) >
+		    json_integer_value(json_object_get(json_array_get(items, 1), "seq")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "action")),
+			    "list.b");
+	json_decref(out);
+	q.page = 2;
+	assert_int_equal(audit_list(g_db, &q, &out, &err), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	assert_int_equal(json_integer_value(json_object_get(out, "page")), 2);
+	json_decref(out);
+	q = (struct audit_query){ .action = "list.a", .from = "2000-01-01", .to = "2000-01-02",
+				  .page = 1, .page_size = 50 };
+	assert_int_equal(audit_list(g_db, &q, &out, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 0);
+	json_decref(out);
+	strbuf_release(&err);
+}
+
+/* The settings: defaults from the one table, a change audited, a bad one refused whole. */
+static void test_settings(void **state)
+{
+	struct actor a = { .user_id = 1, .username = "sec", .role = ROLE_SECADMIN, .source = "t" };
+	const struct setting_desc *s;
+	struct model_error e;
+	json_t *in, *out = NULL;
+
+	model_error_init(&e);
+	for (s = settings_table; s->key; s++) {
+		assert_true(s->min <= s->def && s->def <= s->max);
+		assert_int_equal(settings_get_int(g_db, s->key), s->def);
+	}
+	assert_non_null(setting_find("password_min_length"));
+	assert_non_null(setting_find("password_min_classes"));
+	assert_non_null(setting_find("personal_lookups_per_minute"));
+	assert_null(setting_find("nope"));
+
+	in = json_pack("{si si}", "password_min_length", 12, "personal_lookups_per_minute", 3);
+	assert_int_equal(settings_put(g_db, &a, in, &e), 0);
+	json_decref(in);
+	assert_int_equal(settings_get_int(g_db, "password_min_length"), 12);
+	assert_int_equal(settings_get_int(g_db, "personal_lookups_per_minute"), 3);
+	assert_int_equal(qint("SELECT COUNT(*) FROM audit WHERE action = 'settings.update' AND "
+			      "detail = 'password_min_length=12 personal_lookups_per_minute=3'"), 1);
+
+	/* a good key beside a bad one: nothing changes */
+	in = json_pack("{si si}", "password_min_classes", 2, "password_min_length", 65);
+	assert_int_equal(settings_put(g_db, &a, in, &e), MODEL_EINVAL);
+	assert_string_equal(e.field, "password_min_length");
+	json_decref(in);
+	in = json_pack("{si si}", "password_min_classes", 2, "nope", 1);
+	assert_int_equal(settings_put(g_db, &a, in, &e), MODEL_EBADREQ);
+	assert_string_equal(e.field, "nope");
+	json_decref(in);
+	in = json_pack("{ss}", "password_min_classes", "2");
+	assert_int_equal(settings_put(g_db, &a, in, &e), MODEL_EINVAL);
+	json_decref(in);
+	assert_int_equal(settings_get_int(g_db, "password_min_classes"), 3);
+	assert_int_equal(settings_get_int(g_db, "password_min_length"), 12);
+
+	assert_int_equal(settings_json(g_db, &out, &e), 0);
+	assert_int_equal(json_object_size(out), 3);
+	assert_int_equal(json_integer_value(json_object_get(out, "password_min_length")), 12);
+	assert_int_equal(json_integer_value(json_object_get(out, "password_min_classes")), 3);
+	json_decref(out);
+	{
+		struct strbuf err = STRBUF_INIT;
+		int64_t rows = 0, bad = 0;
+
+		assert_int_equal(audit_verify(g_db, &rows, &bad, &err), 0);
+		strbuf_release(&err);
+	}
+	model_error_release(&e);
+}
+
 static void test_ratelimit(void **state)
 {
 	struct ratelimit *rl = ratelimit_new(3, 5, 60, 4);
@@ -647,6 +743,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forged_anchor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_switch_over, setup_old, teardown),
 		cmocka_unit_test_setup_teardown(test_switch_over_broken, setup_old, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_ratelimit),

@@ -1,0 +1,347 @@
+/*
+ * routes.c: the route table of /api/v1 and the matching of a request to
+ * its row (see routes.h).  The rows are in the order the OpenAPI document
+ * lists them: the session and system, the administrators', the monthly
+ * determination, then the routes of every entity.  Matching does not
+ * depend on the order.
+ */
+#include "api/routes.h"
+
+#include <string.h>
+
+#include "api/api_int.h"
+#include "api/openapi.h"
+#include "model/entity.h"
+#include "model/role.h"
+
+#define MONTH_ACT(act, summary_, fields)						\
+	{ .method = "POST", .path = "/months/{month}/" #act, .handle = api_month_##act,	\
+	  .flags = R_WRITER | R_JSON, .op = "month_" #act, .tag = TAG_ASSESS,		\
+	  .summary = summary_, .description = "请求体字段：" fields "；均为字符串",	\
+	  .errors = E400 | E404 | E409 | E422, .request = "{string",			\
+	  .status = "200", .response = "该月认定状态", .response_schema = "object" }
+
+/* A fallback: what other methods of `path` answer. */
+#define FALLBACK(path_, handle_, flags_, roles_, check_)				\
+	{ .method = "*", .path = path_, .handle = handle_, .flags = flags_, .roles = roles_,	\
+	  .check = check_ }
+
+#define PAGE_SIZE_50 "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 500, \"default\": 50}"
+
+static const struct route_param audit_params[] = {
+	{ "user", "用户名", "string" },
+	{ "action", "操作", "string" },
+	{ "from", "自此日起（含）", "date" },
+	{ "to", "到此日为止（不含此日）", "date" },
+	{ .schema = "@page" },
+	{ "page_size", "每页条数", PAGE_SIZE_50 },
+	{ NULL },
+};
+
+static const struct route_param figures_params[] = {
+	{ "through", "截至月份 YYYY-MM（含）", "month" },
+	{ "township", "只看一个乡镇", "string" },
+	{ "supervisor", "只看一个行业主管单位", "string" },
+	{ NULL },
+};
+
+static const struct route_param breakdown_params[] = {
+	{ "through", "截至月份 YYYY-MM（含）", "month" },
+	{ "by", "township、supervisor 或 month",
+	  "{\"type\": \"string\", \"enum\": [\"township\", \"supervisor\", \"month\"]}" },
+	{ NULL },
+};
+
+static const struct route_param results_params[] = {
+	{ "township", "乡镇", "string" },
+	{ "kind", "主体类型", "string" },
+	{ "fail", "1 只看不达标，0 只看达标", "{\"type\": \"string\", \"enum\": [\"0\", \"1\"]}" },
+	{ .schema = "@page" },
+	{ "page_size", "每页条数", PAGE_SIZE_50 },
+	{ NULL },
+};
+
+static const struct route_param explain_params[] = {
+	{ "subject", "主体编码", "string" },
+	{ "month", "月份 YYYY-MM", "month", P_OPTIONAL },
+	{ NULL },
+};
+
+static const struct route_param warnings_params[] = {
+	{ "month", "月份 YYYY-MM", "month", P_OPTIONAL },
+	{ "limit", "最多条数", "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 500}" },
+	{ NULL },
+};
+
+static int has_retire(const struct entity_desc *ed)
+{
+	return (ed->flags & ENT_RETIRE) != 0;
+}
+
+static int has_personal(const struct entity_desc *ed)
+{
+	size_t i;
+
+	for (i = 0; i < ed->nfields; i++)
+		if (ed->fields[i].flags & FF_PERSONAL)
+			return 1;
+	return 0;
+}
+
+const struct route api_routes[] = {
+	/* ---- the session and the system ---- */
+	{ .method = "GET", .path = "/health", .handle = api_health, .flags = R_PUBLIC,
+	  .op = "health", .tag = TAG_SYSTEM, .summary = "健康检查",
+	  .status = "200", .response = "服务正常", .response_schema = "$Health" },
+	{ .method = "GET", .path = "/openapi.json", .handle = api_openapi, .flags = R_PUBLIC,
+	  .op = "openapi", .tag = TAG_SYSTEM, .summary = "本 API 的 OpenAPI 文档",
+	  .status = "200", .response = "OpenAPI 3.1 文档", .response_schema = "object" },
+	{ .method = "POST", .path = "/login", .handle = api_login, .flags = R_PUBLIC | R_JSON,
+	  .op = "login", .tag = TAG_SESSION, .summary = "登录",
+	  .description = "成功时以 Set-Cookie 设置会话 Cookie sanling_session（HttpOnly）与 sanling_csrf",
+	  .errors = E401 | E403 | E422 | E429, .request = "$LoginRequest",
+	  .status = "200", .response = "已登录", .response_schema = "$LoginResult",
+	  .doc = openapi_login_cookie },
+	FALLBACK("/login", api_only_post, R_PUBLIC, 0, NULL),
+	{ .method = "POST", .path = "/logout", .handle = api_logout, .flags = R_BEFORE_CHANGE,
+	  .op = "logout", .tag = TAG_SESSION, .summary = "退出",
+	  .status = "204", .response = "已退出，会话 Cookie 已清除" },
+	{ .method = "GET", .path = "/me", .handle = api_me, .flags = R_BEFORE_CHANGE,
+	  .op = "me", .tag = TAG_SESSION, .summary = "当前用户",
+	  .status = "200", .response = "当前用户", .response_schema = "$Me" },
+	{ .method = "POST", .path = "/password", .handle = api_password,
+	  .flags = R_BEFORE_CHANGE | R_JSON,
+	  .op = "change_password", .tag = TAG_SESSION, .summary = "修改自己的密码",
+	  .description = "新密码须符合密码策略，不能是常用密码、不能含用户名、不能与最近 5 次的密码相同；"
+			 "原密码输错与登录失败一并计数；初始密码须先修改才能做别的事",
+	  .errors = E422 | E429, .request = "$PasswordChange", .status = "204", .response = "已修改" },
+	{ .method = "GET", .path = "/meta", .handle = api_meta,
+	  .op = "meta", .tag = TAG_SYSTEM, .summary = "元数据",
+	  .description = "实体与字段的描述、枚举、角色与当前用户：浏览器据此画表单和表格",
+	  .status = "200", .response = "元数据", .response_schema = "$Meta" },
+
+	/* ---- the administrators (三员分立) ---- */
+	{ .method = "POST", .path = "/users/{id}/password", .handle = api_user_password,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_SYSADMIN),
+	  .op = "users_reset_password", .tag = "@users", .summary = "重置用户密码",
+	  .description = "系统管理员重置（新密码须符合密码策略，不能是常用密码或含用户名），"
+			 "并清除该账号的登录等待；该用户下次登录须修改密码",
+	  .errors = E404 | E422, .request = "$UserPassword", .status = "204", .response = "已重置" },
+	{ .method = "POST", .path = "/users/{id}/unlock", .handle = api_user_unlock,
+	  .flags = R_WRITER, .roles = ROLE_BIT(ROLE_SECADMIN),
+	  .op = "users_unlock", .tag = "@users", .summary = "解除锁定",
+	  .description = "安全管理员：清除该账号在各来源的登录失败计数与等待",
+	  .errors = E404, .status = "204", .response = "已解锁" },
+	{ .method = "GET", .path = "/settings", .handle = api_settings_get,
+	  .roles = ROLE_BIT(ROLE_SECADMIN) | ROLE_BIT(ROLE_SYSADMIN),
+	  .op = "settings_get", .tag = TAG_SETTINGS, .summary = "查看密码策略",
+	  .description = "安全管理员或系统管理员",
+	  .status = "200", .response = "密码策略", .response_schema = "$Settings" },
+	{ .method = "PUT", .path = "/settings", .handle = api_settings_put,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_SECADMIN),
+	  .op = "settings_put", .tag = TAG_SETTINGS, .summary = "修改密码策略",
+	  .description = "安全管理员", .errors = E422, .request = "$SettingsUpdate",
+	  .status = "200", .response = "修改后的密码策略", .response_schema = "$Settings" },
+	FALLBACK("/settings", api_not_supported, 0, 0, NULL),
+	{ .method = "GET", .path = "/audit", .handle = api_audit_list,
+	  .roles = ROLE_BIT(ROLE_AUDITADMIN),
+	  .op = "audit_list", .tag = TAG_AUDIT, .summary = "审计日志", .description = "审计管理员",
+	  .errors = E400 | E422, .params = audit_params,
+	  .status = "200", .response = "一页审计日志，新的在前", .response_schema = "$AuditPage" },
+	{ .method = "GET", .path = "/audit/verify", .handle = api_audit_verify,
+	  .roles = ROLE_BIT(ROLE_AUDITADMIN),
+	  .op = "audit_verify", .tag = TAG_AUDIT, .summary = "校验审计链",
+	  .description = "审计管理员：逐行校验审计链（以密钥文件派生的密钥计算 MAC）与链头，"
+			 "找出被改动、删除、插入或重算的行",
+	  .status = "200", .response = "校验结果", .response_schema = "$AuditVerify" },
+	/* anything else below /audit: the audit administrator's rule first, then 404 */
+	FALLBACK("/audit/**", api_no_route, 0, ROLE_BIT(ROLE_AUDITADMIN), NULL),
+
+	/* ---- the monthly determination and the figures: assess/ checks the roles ---- */
+	{ .method = "GET", .path = "/figures", .handle = api_figures,
+	  .op = "figures", .tag = TAG_ASSESS, .summary = "报告数字",
+	  .description = "自当年 1 月至该月底，按事件自身日期，在调用者范围内；各键的中文名、单位与口径见 /meta 的 figures",
+	  .errors = E400 | E422, .params = figures_params, .doc = openapi_figures },
+	{ .method = "GET", .path = "/figures/breakdown", .handle = api_figures_breakdown,
+	  .op = "figures_breakdown", .tag = TAG_ASSESS, .summary = "按乡镇、行业或月份分列的报告数字",
+	  .errors = E400 | E422, .params = breakdown_params,
+	  .status = "200", .response = "{by, through, targets, rows: [{key, label, figures}]}",
+	  .response_schema = "object" },
+	{ .method = "GET", .path = "/months", .handle = api_months,
+	  .op = "months", .tag = TAG_ASSESS, .summary = "已认定的月份及待确认事项",
+	  .status = "200", .response = "{items: [{month, published, certified, awaiting_me}]}",
+	  .response_schema = "object" },
+	{ .method = "GET", .path = "/months/{month}", .handle = api_month,
+	  .op = "month", .tag = TAG_ASSESS, .summary = "某月认定状态", .errors = E404 | E422,
+	  .status = "200", .response = "{month, published, certified, counts}",
+	  .response_schema = "object" },
+	{ .method = "GET", .path = "/months/{month}/results", .handle = api_month_results,
+	  .op = "month_results", .tag = TAG_ASSESS, .summary = "某月各主体认定结果（范围内）",
+	  .errors = E400 | E422, .params = results_params,
+	  .status = "200", .response = "{month, published, certified, items, total, page, page_size}",
+	  .response_schema = "object" },
+	MONTH_ACT(certify, "牵头单位确认本维度认定结果（dimension: petition|accident|case）",
+		  "{\"dimension\"}"),
+	MONTH_ACT(overrides, "牵头单位改定某主体本维度结果（result: pass|fail），须写明理由",
+		  "{\"subject\",\"dimension\",\"result\",\"reason\"}"),
+	MONTH_ACT(publish, "创建办发布（锁定）该月：三家均已确认", "{}"),
+	MONTH_ACT(reopen, "创建办重新开启该月，须写明理由", "{\"reason\"}"),
+	{ .method = "GET", .path = "/explain", .handle = api_explain,
+	  .op = "explain", .tag = TAG_ASSESS, .summary = "说明某主体某月的认定结果",
+	  .errors = E400 | E404 | E422, .params = explain_params,
+	  .status = "200", .response = "{result, standard, events, overrides}",
+	  .response_schema = "object" },
+	{ .method = "GET", .path = "/warnings", .handle = api_warnings,
+	  .op = "warnings", .tag = TAG_ASSESS, .summary = "预警：本月有风险的主体",
+	  .errors = E400 | E422, .params = warnings_params,
+	  .status = "200",
+	  .response = "{month, as_of (逾期的判断日：该月最后一天，本月为今天), items: [{subject, score, reasons}], total}",
+	  .response_schema = "object" },
+
+	/*
+	 * ---- every entity: who may read and write is its descriptor's ----
+	 * api_entity_access: 403 to a role that may neither read nor write it;
+	 * api_entity_record: that, and 404 for an {id} that is no record's.
+	 */
+	{ .method = "GET", .path = "/{entity}", .handle = api_entity_list,
+	  .check = api_entity_access, .op = "list", .summary = "列表", .errors = E400 | E422,
+	  .doc = openapi_entity_list },
+	{ .method = "POST", .path = "/{entity}", .handle = api_entity_create,
+	  .flags = R_ALONE | R_JSON, .check = api_entity_access,
+	  .op = "create", .summary = "新建", .errors = E409 | E422, .doc = openapi_entity_create },
+	FALLBACK("/{entity}", api_not_supported, 0, 0, api_entity_access),
+	{ .method = "GET", .path = "/{entity}/{id}", .handle = api_entity_get,
+	  .check = api_entity_record, .op = "get", .summary = "查看", .errors = E404,
+	  .doc = openapi_entity_get },
+	{ .method = "PATCH", .path = "/{entity}/{id}", .handle = api_entity_update,
+	  .flags = R_ALONE | R_JSON, .check = api_entity_record,
+	  .op = "update", .summary = "修改", .errors = E404 | E409 | E422 | E428,
+	  .doc = openapi_entity_update },
+	FALLBACK("/{entity}/{id}", api_not_supported, 0, 0, api_entity_record),
+	/* answered for every entity (the model refuses); documented where it can work */
+	{ .method = "POST", .path = "/{entity}/{id}/retire", .handle = api_entity_retire,
+	  .flags = R_WRITER | R_JSON, .check = api_entity_record,
+	  .op = "retire", .summary = "停用/退出", .errors = E404 | E422,
+	  .doc = openapi_entity_retire, .shown = has_retire },
+	{ .method = "GET", .path = "/{entity}/{id}/history", .handle = api_entity_history,
+	  .check = api_entity_record, .op = "history", .summary = "历史", .errors = E404,
+	  .doc = openapi_entity_history },
+	{ .method = "POST", .path = "/{entity}/{id}/reveal", .handle = api_entity_reveal,
+	  .flags = R_WRITER | R_JSON, .check = api_entity_record,
+	  .op = "reveal", .summary = "查看个人信息原文", .errors = E404 | E422,
+	  .doc = openapi_entity_reveal, .shown = has_personal },
+	FALLBACK("/{entity}/{id}/*", api_no_route, 0, 0, api_entity_record),
+	{ .method = "GET", .path = "/{entity}/export", .handle = api_entity_export,
+	  .check = api_entity_access, .op = "export", .summary = "导出", .errors = E400 | E422,
+	  .doc = openapi_entity_export },
+	FALLBACK("/{entity}/export", api_only_get, 0, 0, api_entity_access),
+	{ .method = "GET", .path = "/{entity}/template", .handle = api_entity_template,
+	  .check = api_entity_access, .op = "template", .summary = "导入模板", .errors = E400,
+	  .doc = openapi_entity_template },
+	FALLBACK("/{entity}/template", api_only_get, 0, 0, api_entity_access),
+	{ .method = "POST", .path = "/{entity}/import", .handle = api_entity_import,
+	  .flags = R_ALONE | R_UPLOAD, .check = api_entity_access,
+	  .op = "import", .summary = "导入", .errors = E400 | E413, .doc = openapi_entity_import },
+	FALLBACK("/{entity}/import", api_only_post, 0, 0, api_entity_access),
+
+	{ .method = NULL },
+};
+
+/* ---- matching ---- */
+
+enum { RANK_REST, RANK_ANY, RANK_PARAM, RANK_LITERAL };
+
+/*
+ * Does pattern `p` match the path?  Fills rank[i], how closely segment i
+ * was matched, and the parameters into `args` (when not NULL).
+ */
+static int match(const char *p, const char **seg, int nseg, int *rank, struct route_args *args)
+{
+	int i = 0;
+
+	while (*p == '/') {
+		const char *s = ++p, *end = strchrnul(s, '/');
+		size_t len = (size_t)(end - s);
+
+		p = end;
+		if (len == 2 && !memcmp(s, "**", 2)) {
+			for (; i < nseg; i++)
+				rank[i] = RANK_REST;
+			return 1;
+		}
+		if (i == nseg)
+			return 0;
+		if (len == 1 && *s == '*') {
+			rank[i] = RANK_ANY;
+		} else if (*s == '{') {
+			rank[i] = RANK_PARAM;
+			if (len == 8 && !memcmp(s, "{entity}", 8)) {
+				const struct entity_desc *ed = entity_find(seg[i]);
+				if (!ed)
+					return 0;
+				if (args)
+					args->ed = ed;
+			} else if (args && len == 4 && !memcmp(s, "{id}", 4)) {
+				args->id = seg[i];
+			} else if (args && len == 7 && !memcmp(s, "{month}", 7)) {
+				args->month = seg[i];
+			}
+		} else if (strlen(seg[i]) == len && !memcmp(s, seg[i], len)) {
+			rank[i] = RANK_LITERAL;
+		} else {
+			return 0;
+		}
+		i++;
+	}
+	return i == nseg;
+}
+
+/* Is `a` (method exact or not) a closer match than `b`? */
+static int closer(const int *a, int a_exact, const int *b, int b_exact, int nseg)
+{
+	int i;
+
+	for (i = 0; i < nseg; i++)
+		if (a[i] != b[i])
+			return a[i] > b[i];
+	return a_exact && !b_exact;
+}
+
+#define MAX_SEGMENTS 8
+
+const struct route *route_find(const char **seg, int nseg, const char *method,
+			       struct route_args *args)
+{
+	const struct route *r, *best = NULL;
+	int rank[MAX_SEGMENTS], best_rank[MAX_SEGMENTS], best_exact = 0;
+
+	memset(args, 0, sizeof(*args));
+	if (nseg < 0 || nseg > MAX_SEGMENTS)
+		return NULL;
+	for (r = api_routes; r->method; r++) {
+		int exact = !strcmp(r->method, method);
+
+		if (!exact && strcmp(r->method, "*"))
+			continue;
+		if (!match(r->path, seg, nseg, rank, NULL))
+			continue;
+		if (!best || closer(rank, exact, best_rank, best_exact, nseg)) {
+			best = r;
+			best_exact = exact;
+			memcpy(best_rank, rank, sizeof(rank));
+		}
+	}
+	if (best)
+		match(best->path, seg, nseg, rank, args);
+	return best;
+}
+
+int route_is_write(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD");
+}
+
+int route_per_entity(const struct route *r)
+{
+	return strstr(r->path, "{entity}") != NULL;
+}

@@ -1,0 +1,150 @@
+/*
+ * settings.c: the table of settings with their ranges and defaults, and
+ * reading and changing them (see settings.h).  The SQL is two statements
+ * on the table `settings`; a change is one transaction with its audit row.
+ */
+#include "model/settings.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/log.h"
+#include "base/strbuf.h"
+#include "db/db.h"
+#include "model/audit.h"
+#include "model/entity.h"
+
+const struct setting_desc settings_table[] = {
+	{ "password_min_length", "密码最短长度", 8, 64, 8 },
+	{ "password_min_classes", "密码至少包含的字符类别数（大写、小写、数字、符号）", 1, 4, 3 },
+	{ "personal_lookups_per_minute", "每人每分钟按个人信息精确查找的次数上限", 1, 60, 6 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+#define SQL_GET "SELECT value FROM settings WHERE key = ?"
+#define SQL_DELETE "DELETE FROM settings WHERE key = ?"
+#define SQL_INSERT "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+
+const struct setting_desc *setting_find(const char *key)
+{
+	const struct setting_desc *s;
+
+	for (s = settings_table; s->key; s++)
+		if (!strcmp(s->key, key))
+			return s;
+	return NULL;
+}
+
+static int stored_or_default(struct db *db, const struct setting_desc *s)
+{
+	const char *params[] = { s->key };
+	char *v = NULL;
+	int ret = s->def;
+
+	if (!db_query_value(db, SQL_GET, params, 1, &v, NULL) && v)
+		ret = atoi(v);
+	free(v);
+	return ret;
+}
+
+int settings_get_int(struct db *db, const char *key)
+{
+	const struct setting_desc *s = setting_find(key);
+
+	if (!s) {
+		log_error("settings: no setting %s", key);
+		return 0;
+	}
+	return stored_or_default(db, s);
+}
+
+void settings_password_policy(struct db *db, int *min_len, int *min_classes)
+{
+	*min_len = settings_get_int(db, "password_min_length");
+	*min_classes = settings_get_int(db, "password_min_classes");
+}
+
+int settings_json(struct db *db, json_t **out, struct model_error *e)
+{
+	const struct setting_desc *s;
+	json_t *o = json_object();
+
+	for (s = settings_table; s->key; s++)
+		json_object_set_new(o, s->key, json_integer(stored_or_default(db, s)));
+	*out = o;
+	return 0;
+}
+
+/* Every key known and every value an integer in its range, before anything is written. */
+static int check_all(json_t *in, struct model_error *e)
+{
+	const struct setting_desc *s;
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(in, key, v) {
+		if (!(s = setting_find(key)))
+			return model_fail(e, MODEL_EBADREQ, key, "未知的设置项");
+		if (!json_is_integer(v) || json_integer_value(v) < s->min ||
+		    json_integer_value(v) > s->max)
+			return model_fail(e, MODEL_EINVAL, s->key, "%s：应为 %d 到 %d 之间的整数",
+					  key, s->min, s->max);
+	}
+	return 0;
+}
+
+static int store_one(struct db *db, const char *key, const char *val, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(db, SQL_DELETE, &st, err))
+		return -1;
+	db_bind_text(st, 1, key);
+	rc = db_step(st, err);
+	db_finalize(st);
+	if (rc < 0 || db_prepare(db, SQL_INSERT, &st, err))
+		return -1;
+	db_bind_text(st, 1, key);
+	db_bind_text(st, 2, val);
+	db_bind_int64(st, 3, time_now());
+	rc = db_step(st, err);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_error *e)
+{
+	struct strbuf err = STRBUF_INIT, detail = STRBUF_INIT;
+	const char *key;
+	json_t *v;
+	int ret;
+
+	if ((ret = check_all(in, e)))
+		return ret;
+	if (db_begin(db, &err))
+		goto dberr;
+	json_object_foreach(in, key, v) {
+		char val[32];
+
+		snprintf(val, sizeof(val), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		if (store_one(db, key, val, &err))
+			goto dberr;
+		strbuf_addf(&detail, "%s%s=%s", detail.len ? " " : "", key, val);
+	}
+	if (audit_append(db, a, "settings.update", "settings", "ok", detail.buf, &err) ||
+	    db_commit(db, &err))
+		goto dberr;
+	ret = 0;
+	goto cleanup;
+dberr:
+	db_rollback(db);
+	ret = model_fail(e, MODEL_EDB, NULL, "settings: %s", err.buf);
+cleanup:
+	strbuf_release(&err);
+	strbuf_release(&detail);
+	return ret;
+}

@@ -1,0 +1,66 @@
+/*
+ * settings: the numbers an administrator may set while the server runs —
+ * the password policy and how often one user may look records up by a
+ * personal field — as one table of keys with their range and default,
+ * stored in the table `settings` (one row per key that was ever set).
+ *
+ * The table below is the only place a default lives: readers ask
+ * settings_get_int() and get the stored value or that default, the API
+ * shows and changes them through settings_json() and settings_put(), and
+ * the OpenAPI document describes them from settings_table[].
+ *
+ * Not here: who may read or change them (the API's route table: the
+ * security administrator changes, the system administrator reads too).
+ */
+#ifndef SANLING_SETTINGS_H
+#define SANLING_SETTINGS_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct actor;
+struct db;
+struct model_error;
+
+struct setting_desc {
+	const char *key;	/* as stored and in JSON */
+	const char *label;	/* Chinese, for messages and the OpenAPI document */
+	int min, max;		/* the range settings_put() accepts */
+	int def;		/* when never set */
+};
+
+/* Every setting, in the order they are shown; ends with a NULL key. */
+extern const struct setting_desc settings_table[];
+
+/* The setting called `key`, or NULL. */
+const struct setting_desc *setting_find(const char *key);
+
+/*
+ * The value of setting `key`: the stored one, or its default when it was
+ * never set or cannot be read.  `key` must be in settings_table[] (a key
+ * that is not is a bug: 0, and an error in the log).
+ */
+int settings_get_int(struct db *db, const char *key);
+
+/* The password policy: settings_get_int() of its two keys. */
+void settings_password_policy(struct db *db, int *min_len, int *min_classes);
+
+/*
+ * Every setting as a JSON object {key: value} into *out (the caller owns
+ * it).  Returns 0; a value that cannot be read is shown as its default.
+ */
+int settings_json(struct db *db, json_t **out, struct model_error *e);
+
+/*
+ * Change the settings given in the JSON object `in` ({key: integer}), in
+ * one transaction with one audit row "settings.update" naming each key and
+ * its new value.  All or nothing: an unknown key is MODEL_EBADREQ, a value
+ * that is not an integer within its range MODEL_EINVAL (the key as the
+ * field: e->field points into `in` or the table, so keep `in` until the
+ * error has been reported), a database error MODEL_EDB.  Returns 0 or the
+ * MODEL_E* code with `e` filled.  The caller checks the actor's role.
+ */
+int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_error *e);
+
+#endif
