@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -144,7 +145,15 @@ static int cmd_init(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_serve(struct globals *g, int argc, char **argv)
+/* What `serve` was asked for: its options, checked, with the defaults filled in. */
+struct serve_opts {
+	struct http_config http;
+	struct jobs_config jobs;
+	int threads, write_threads;
+	size_t import_max_rows; /* SIZE_MAX: the engine's default */
+};
+
+static void serve_options(int argc, char **argv, struct serve_opts *o)
 {
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' }, { "bind", required_argument, NULL, 'b' },
@@ -155,48 +164,46 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		{ "anchor-dir", required_argument, NULL, 'A' },
 		{ "import-max-rows", required_argument, NULL, 'I' }, { NULL, 0, NULL, 0 },
 	};
-	struct http_config cfg = { 0 };
-	struct jobs_config jcfg = { 0 };
-	struct app app;
-	struct strbuf err = STRBUF_INIT;
-	struct http_server *srv;
-	struct jobs *jobs;
-	struct db *db, *writer;
-	int c, threads = 0, write_threads = 32, port = 8080, cores;
-	long max_rows = -1;
+	struct http_config *cfg = &o->http;
+	int c, port = 8080, cores;
+	long max_rows;
+	char *end;
 
-	memset(&app, 0, sizeof(app));
-	cfg.bind_addr = "127.0.0.1";
-	cfg.static_root = "web/dist";
+	memset(o, 0, sizeof(*o));
+	o->write_threads = 32;
+	o->import_max_rows = SIZE_MAX;
+	cfg->bind_addr = "127.0.0.1";
+	cfg->static_root = "web/dist";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': port = atoi(optarg); break;
-		case 'b': cfg.bind_addr = optarg; break;
-		case 't': threads = atoi(optarg); break;
-		case 'W': write_threads = atoi(optarg); break;
-		case 'w': cfg.static_root = optarg; break;
-		case 'a': cfg.access_log = http_access_log_stderr; break;
-		case 'c': cfg.tls_cert_pem_path = optarg; break;
-		case 'k': cfg.tls_key_pem_path = optarg; break;
-		case 'A': jcfg.anchor_dir = optarg; break;
-		case 'I': {
-			char *end;
+		case 'b': cfg->bind_addr = optarg; break;
+		case 't': o->threads = atoi(optarg); break;
+		case 'W': o->write_threads = atoi(optarg); break;
+		case 'w': cfg->static_root = optarg; break;
+		case 'a': cfg->access_log = http_access_log_stderr; break;
+		case 'c': cfg->tls_cert_pem_path = optarg; break;
+		case 'k': cfg->tls_key_pem_path = optarg; break;
+		case 'A': o->jobs.anchor_dir = optarg; break;
+		case 'I':
 			max_rows = strtol(optarg, &end, 10);
 			if (*end || end == optarg || max_rows < 0 || max_rows > 100000000)
 				die("--import-max-rows: 0 (any) to 100000000");
+			o->import_max_rows = (size_t)max_rows;
 			break;
-		}
 		default: die("%s", usage);
 		}
 	}
 	if (port < 0 || port > 65535)
 		die("bad port %d", port);
-	if (!cfg.tls_cert_pem_path != !cfg.tls_key_pem_path)
+	if (!cfg->tls_cert_pem_path != !cfg->tls_key_pem_path)
 		die("--tls-cert and --tls-key go together");
-	if (jcfg.anchor_dir && access(jcfg.anchor_dir, W_OK))
-		die("--anchor-dir %s: %s", jcfg.anchor_dir, strerror(errno));
-	cfg.tls = app.tls = cfg.tls_cert_pem_path != NULL;
+	if (o->jobs.anchor_dir && access(o->jobs.anchor_dir, W_OK))
+		die("--anchor-dir %s: %s", o->jobs.anchor_dir, strerror(errno));
+	if (o->write_threads < 1 || o->write_threads > 1024)
+		die("--write-threads: 1 to 1024");
+	cfg->tls = cfg->tls_cert_pem_path != NULL;
 	/*
 	 * The epoll threads answer reads; a slow one (an export) holds up the
 	 * other connections of its thread, so there are more threads than
@@ -209,33 +216,44 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores <= 0)
 		cores = 2;
-	if (threads <= 0)
-		threads = 8 * cores;
-	if (write_threads < 1 || write_threads > 1024)
-		die("--write-threads: 1 to 1024");
-	cfg.port = (unsigned short)port;
-	cfg.threads = (unsigned)threads;
-	cfg.write_threads = (unsigned)write_threads;
+	if (o->threads <= 0)
+		o->threads = 8 * cores;
+	cfg->port = (unsigned short)port;
+	cfg->threads = (unsigned)o->threads;
+	cfg->write_threads = (unsigned)o->write_threads;
 	/*
 	 * JSON bodies are small (api.c refuses more than 256 KiB); only
 	 * imports bring files.  All the bodies held at once: a few imports'.
 	 */
-	cfg.max_body = 1024 * 1024;
-	cfg.upload_suffix = API_UPLOAD_SUFFIX;
-	cfg.max_upload = 64 * 1024 * 1024;
-	cfg.max_bodies = 256 * 1024 * 1024;
+	cfg->max_body = 1024 * 1024;
+	cfg->upload_suffix = API_UPLOAD_SUFFIX;
+	cfg->max_upload = 64 * 1024 * 1024;
+	cfg->max_bodies = 256 * 1024 * 1024;
+}
+
+static int cmd_serve(struct globals *g, int argc, char **argv)
+{
+	struct serve_opts o;
+	struct app app;
+	struct strbuf err = STRBUF_INIT;
+	struct http_server *srv;
+	struct jobs *jobs;
+	struct db *db, *writer;
+
+	serve_options(argc, argv, &o);
+	memset(&app, 0, sizeof(app));
+	app.tls = o.http.tls;
 	db = open_db(g); /* migrate once before the pool opens */
 	/*
 	 * An import stores its rows in one transaction on the writer: the cap
 	 * keeps what a login or a save may wait behind it near a second (rows
 	 * an engine stores in about that time; bench/RESULTS.md, 9).
 	 */
-	if (max_rows < 0)
-		max_rows = db_dialect(db) == DB_POSTGRES ? 3000 : 10000;
-	app.import_max_rows = (size_t)max_rows;
+	app.import_max_rows = o.import_max_rows != SIZE_MAX ? o.import_max_rows
+			      : db_dialect(db) == DB_POSTGRES ? 3000 : 10000;
 	db_close(db);
 	load_keys(g, &app.keys, 1);
-	app.pool = db_pool_open(g->db_url, threads + write_threads + 2, &err);
+	app.pool = db_pool_open(g->db_url, o.threads + o.write_threads + 2, &err);
 	if (!app.pool)
 		die("cannot open the database pool: %s", err.buf);
 	writer = db_open(g->db_url, &err);
@@ -248,22 +266,22 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	 * a batch of every write thread commits at once: no other request can
 	 * come to join it, so it must not linger for one
 	 */
-	app.writes = group_commit_new(writer, write_threads < 64 ? write_threads : 64, 500);
+	app.writes = group_commit_new(writer, o.write_threads < 64 ? o.write_threads : 64, 500);
 	session_use_writer(app.writes); /* logins and sessions write in turn too */
-	app.static_root = access(cfg.static_root, R_OK) == 0 ? cfg.static_root : NULL;
+	app.static_root = access(o.http.static_root, R_OK) == 0 ? o.http.static_root : NULL;
 	if (api_init(&app, &err))
 		die("%s", err.buf);
 	http_server_block_signals();
-	jcfg.every_minute = api_denials_flush;
-	jcfg.arg = &app;
-	jobs = jobs_start(app.pool, &jcfg, &err);
+	o.jobs.every_minute = api_denials_flush;
+	o.jobs.arg = &app;
+	jobs = jobs_start(app.pool, &o.jobs, &err);
 	if (!jobs)
 		die("%s", err.buf);
-	srv = http_server_start(&cfg, api_handle, &app, &err);
+	srv = http_server_start(&o.http, api_handle, &app, &err);
 	if (!srv)
 		die("cannot start the server: %s", err.buf);
-	printf("sanling: listening on %s://%s:%u/\n", cfg.tls ? "https" : "http", cfg.bind_addr,
-	       http_server_port(srv));
+	printf("sanling: listening on %s://%s:%u/\n", o.http.tls ? "https" : "http",
+	       o.http.bind_addr, http_server_port(srv));
 	fflush(stdout);
 	http_server_wait_signal();
 	http_server_stop(srv);
