@@ -24,6 +24,7 @@
  */
 #include "cli/demo_shape.h"
 #include "cli/gen.h"
+#include "cli/sample.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -97,36 +98,12 @@ static const char *const sector_map[][2] = {
 
 /* enterprises and institutions per category: 1,726 in all */
 
-struct rng {
-	uint64_t s;
-};
-
-static uint32_t rnd(struct rng *r)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return (uint32_t)(r->s >> 11);
-}
-
-static const char credit_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-
-/* A unified social credit code with a valid check digit (GB 32100-2015). */
+/* A unified social credit code of the district (GB 32100-2015). */
 static void credit_code(struct rng *r, int institution, struct strbuf *out)
 {
-	static const int w[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 };
-	char code[19];
-	int i, sum = 0, check;
+	char code[CREDIT_CODE_BUFSZ];
 
-	memcpy(code, institution ? "12" : "91", 2);
-	memcpy(code + 2, "411603", 6);
-	for (i = 8; i < 17; i++)
-		code[i] = credit_chars[rnd(r) % (i == 16 ? 10 : 31)];
-	for (i = 0; i < 17; i++)
-		sum += (int)(strchr(credit_chars, code[i]) - credit_chars) * w[i];
-	check = 31 - sum % 31;
-	code[17] = credit_chars[check == 31 ? 0 : check];
-	code[18] = '\0';
+	sample_credit_code(r, institution, "411603", code);
 	strbuf_addstr(out, code);
 }
 
@@ -206,7 +183,7 @@ static int gen_places(struct db *db, const struct crypto_keys *keys, struct plac
 		      struct strbuf *err)
 {
 	struct strbuf csv = STRBUF_INIT, name = STRBUF_INIT;
-	struct rng r = { 0x5a4c494e47ULL };
+	struct rng r = { 0x5a4c494e47ULL, RNG_XORSHIFT };
 	int t, v, used[NTOWNSHIPS] = { 0 }, ret;
 
 	strbuf_addstr(&csv, "code,name,level,parent\n");
@@ -229,8 +206,8 @@ static int gen_places(struct db *db, const struct crypto_keys *keys, struct plac
 			strbuf_addf(&name, "%s%s社区", v < 20 ? "" : township_names[t],
 				    community_words[v % 15]);
 		else
-			strbuf_addf(&name, "%s%s%s", surnames[rnd(&r) % 40],
-				    village_suffix[rnd(&r) % 12], "村");
+			strbuf_addf(&name, "%s%s%s", surnames[sample_below(&r, 40)],
+				    village_suffix[sample_below(&r, 12)], "村");
 		snprintf(villages[v].name, sizeof(villages[v].name), "%s", name.buf);
 		strbuf_addf(&csv, "%s,%s,village,411603%03d000\n", villages[v].code, name.buf,
 			    100 + t);
@@ -292,14 +269,14 @@ static void phone(struct rng *r, struct strbuf *out)
 {
 	static const char *const pre[] = { "138", "139", "135", "137", "150", "151", "158",
 					   "186", "187", "176", "133", "153", "189", "199" };
-	strbuf_addf(out, "%s%08u", pre[rnd(r) % 14], rnd(r) % 100000000u);
+	strbuf_addf(out, "%s%08d", pre[sample_below(r, 14)], sample_below(r, 100000000));
 }
 
 static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 			const struct place *villages, struct subj *subj, struct strbuf *err)
 {
 	struct strbuf csv = STRBUF_INIT, cell = STRBUF_INIT;
-	struct rng r = { 0x7375626a656374ULL };
+	struct rng r = { 0x7375626a656374ULL, RNG_XORSHIFT };
 	size_t i;
 	int v, k, n = 0, ret;
 
@@ -321,7 +298,7 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 			    v < NCOMMUNITIES ? "居民委员会" : "村民委员会", kind, kind,
 			    100 + p->township, p->code, p->grid, township_names[p->township]);
 		strbuf_reset(&cell);
-		strbuf_addf(&cell, "%s%s", surnames[rnd(&r) % 40], v % 3 ? "书记" : "主任");
+		strbuf_addf(&cell, "%s%s", surnames[sample_below(&r, 40)], v % 3 ? "书记" : "主任");
 		csv_cell(&csv, cell.buf, 0);
 		strbuf_reset(&cell);
 		phone(&r, &cell);
@@ -330,13 +307,13 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 	}
 	for (i = 0; i < DEMO_NCATEGORIES; i++) {
 		for (k = 0; k < demo_categories[i].n; k++, n++) {
-			int vi = (int)(rnd(&r) % NVILLAGES);
+			int vi = sample_below(&r, NVILLAGES);
 			const struct place *p = &villages[vi];
 			struct subj *s = &subj[NVILLAGES + n];
 			strbuf_addf(&csv, "E%05d,", n + 1);
 			strbuf_reset(&cell);
 			strbuf_addf(&cell, "淮阳区%s%s%s%d", township_names[p->township],
-				    surnames[rnd(&r) % 40], demo_categories[i].word, k + 1);
+				    surnames[sample_below(&r, 40)], demo_categories[i].word, k + 1);
 			csv_cell(&csv, cell.buf, 0);
 			snprintf(s->code, sizeof(s->code), "E%05d", n + 1);
 			snprintf(s->name, sizeof(s->name), "%s", cell.buf);
@@ -350,10 +327,10 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 			strbuf_addf(&csv, "%s,%s,411603%03d000,%s,%s,,", demo_categories[i].kind,
 				    demo_categories[i].category, 100 + p->township, p->code, p->grid);
 			strbuf_reset(&cell);
-			strbuf_addf(&cell, "%s人民路%u号", township_names[p->township], 1 + rnd(&r) % 300);
+			strbuf_addf(&cell, "%s人民路%d号", township_names[p->township], 1 + sample_below(&r, 300));
 			csv_cell(&csv, cell.buf, 0);
 			strbuf_reset(&cell);
-			strbuf_addf(&cell, "%s经理", surnames[rnd(&r) % 40]);
+			strbuf_addf(&cell, "%s经理", surnames[sample_below(&r, 40)]);
 			csv_cell(&csv, cell.buf, 0);
 			strbuf_reset(&cell);
 			phone(&r, &cell);
@@ -367,7 +344,7 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 	}
 	/* a few that left the list in 2022: on it in past months only */
 	for (k = 0; k < NLEFT; k++) {
-		int vi = (int)(rnd(&r) % NVILLAGES);
+		int vi = sample_below(&r, NVILLAGES);
 		const struct place *p = &villages[vi];
 		struct subj *s = &subj[NVILLAGES + n + k];
 		snprintf(s->code, sizeof(s->code), "X%03d", k + 1);
@@ -485,60 +462,6 @@ static int load_events(struct demo *d, const char *kind, const struct strbuf *cs
 	return load_as(d->db, d->keys, kind, csv, DISTRICT, err);
 }
 
-static void *grow(void *p, int n, int *cap, size_t size)
-{
-	if (n < *cap)
-		return p;
-	*cap = *cap ? 2 * *cap : 256;
-	p = xrealloc(p, (size_t)*cap * size);
-	return p;
-}
-
-/* A new zeroed element at the end of array `a` of `n` elements, `cap` allocated. */
-#define NEXT(a, n, cap) \
-	((a) = grow((a), (n), &(cap), sizeof(*(a))), memset(&(a)[(n)], 0, sizeof(*(a))), &(a)[(n)++])
-
-static int urange(struct rng *r, int lo, int hi)
-{
-	return lo + (int)(rnd(r) % (uint32_t)(hi - lo + 1));
-}
-
-/* 1 with probability pct percent */
-static int chance(struct rng *r, int pct)
-{
-	return (int)(rnd(r) % 100) < pct;
-}
-
-static const char *pick(struct rng *r, const char *const *v, size_t n)
-{
-	return v[rnd(r) % n];
-}
-#define PICK(r, arr) pick((r), (arr), sizeof(arr) / sizeof((arr)[0]))
-
-/* Index into `w` (n weights) drawn in proportion to the weights. */
-static int weighted(struct rng *r, const int *w, int n)
-{
-	int i, sum = 0, x;
-
-	for (i = 0; i < n; i++)
-		sum += w[i];
-	x = (int)(rnd(r) % (uint32_t)sum);
-	for (i = 0; i < n - 1 && x >= w[i]; i++)
-		x -= w[i];
-	return i;
-}
-
-static void shuffle(struct rng *r, int *v, int n)
-{
-	int i;
-
-	for (i = n - 1; i > 0; i--) {
-		int j = (int)(rnd(r) % (uint32_t)(i + 1)), t = v[i];
-		v[i] = v[j];
-		v[j] = t;
-	}
-}
-
 /* Split `total` over the months of `y` in proportion to the season (largest remainder). */
 static void spread(int total, const struct year_plan *y, int *out)
 {
@@ -601,7 +524,7 @@ static int month_of_day(const struct demo *d, int day)
 
 static int day_in(struct demo *d, int m)
 {
-	return urange(&d->r, d->mstart[m], d->mstart[m + 1] - 1);
+	return sample_between(&d->r, d->mstart[m], d->mstart[m + 1] - 1);
 }
 
 static int min_int(int a, int b)
@@ -621,13 +544,13 @@ static int is_village(const struct subj *s)
 
 static int any_village(struct demo *d)
 {
-	return (int)(rnd(&d->r) % NVILLAGES);
+	return sample_below(&d->r, NVILLAGES);
 }
 
 static int any_enterprise(struct demo *d, int m)
 {
 	for (;;) {
-		int s = NVILLAGES + (int)(rnd(&d->r) % (NSUBJECTS - NVILLAGES));
+		int s = NVILLAGES + sample_below(&d->r, NSUBJECTS - NVILLAGES);
 		if (on_list(&d->subj[s], m))
 			return s;
 	}
@@ -659,7 +582,7 @@ static void township_code(int t, struct strbuf *csv)
 
 static void person(struct rng *r, struct strbuf *out)
 {
-	strbuf_addf(out, "%s%s", surnames[rnd(r) % 40], given_names[rnd(r) % 30]);
+	strbuf_addf(out, "%s%s", surnames[sample_below(r, 40)], given_names[sample_below(r, 30)]);
 }
 
 /* A resident identity number of the district with a valid check digit (GB 11643). */
@@ -669,8 +592,8 @@ static void idcard(struct rng *r, struct strbuf *out)
 	char s[40];
 	int i, sum = 0;
 
-	snprintf(s, sizeof(s), "411626%04d%02d%02d%03d", urange(r, 1945, 1999), urange(r, 1, 12),
-		 urange(r, 1, 28), urange(r, 0, 999));
+	snprintf(s, sizeof(s), "411626%04d%02d%02d%03d", sample_between(r, 1945, 1999), sample_between(r, 1, 12),
+		 sample_between(r, 1, 28), sample_between(r, 0, 999));
 	for (i = 0; i < 17; i++)
 		sum += (s[i] - '0') * w[i];
 	strbuf_add(out, s, 17);
@@ -744,7 +667,7 @@ static void fail_add(struct fails *f, int s, int m, enum why why)
 
 	if (m < 0)
 		return;
-	x = NEXT(f->v, f->n, f->cap);
+	x = SAMPLE_APPEND(f->v, f->n, f->cap);
 	x->s = s;
 	x->m = m;
 	x->why = why;
@@ -762,7 +685,7 @@ static int balanced_month(struct demo *d, const struct subj *s, const struct fai
 		if (best < 0 || load[m] < load[best]) {
 			best = m;
 			ties = 1;
-		} else if (load[m] == load[best] && rnd(&d->r) % (uint32_t)++ties == 0) {
+		} else if (load[m] == load[best] && sample_below(&d->r, ++ties) == 0) {
 			best = m;
 		}
 	}
@@ -776,7 +699,7 @@ static int random_month(struct demo *d, const struct subj *s, const struct fail_
 	int tries;
 
 	for (tries = 0; tries < 200; tries++) {
-		int m = fp->first + (int)(rnd(&d->r) % (uint32_t)fp->n);
+		int m = fp->first + sample_below(&d->r, fp->n);
 		if (on_list(s, m))
 			return m;
 	}
@@ -809,15 +732,15 @@ static void plan_enterprises(struct demo *d, const struct fail_plan *fp, const i
 			m = balanced_month(d, sj, fp, load, used);
 			if (m < 0)
 				continue;
-			fail_add(f, s, m, chance(&d->r, 15) ? W_MAJOR : W_CRIMINAL);
+			fail_add(f, s, m, sample_chance(&d->r, 15) ? W_MAJOR : W_CRIMINAL);
 			used |= 1u << m;
-			if (chance(&d->r, 20))
+			if (sample_chance(&d->r, 20))
 				fail_add(f, s, balanced_month(d, sj, fp, load, used), W_CRIMINAL);
 		} else {
 			m = random_month(d, sj, fp);
 			if (m < 0)
 				continue;
-			fail_add(f, s, m, why == W_PETITION && chance(&d->r, 50) ? W_COLLECTIVE : why);
+			fail_add(f, s, m, why == W_PETITION && sample_chance(&d->r, 50) ? W_COLLECTIVE : why);
 		}
 		taken[s] = 1;
 		got++;
@@ -839,34 +762,34 @@ static void plan_year(struct demo *d, const struct fail_plan *fp, struct fails *
 
 	for (i = 0; i < NVILLAGES; i++)
 		order[i] = i;
-	shuffle(&d->r, order, NVILLAGES);
+	sample_shuffle(&d->r, order, NVILLAGES);
 	for (i = 0; i < fp->v_case + fp->v_petition + fp->v_accident; i++) {
 		const struct subj *s = &d->subj[order[i]];
 		if (i < fp->v_case) {
-			int months = 1 + chance(&d->r, 35) + chance(&d->r, 10);
+			int months = 1 + sample_chance(&d->r, 35) + sample_chance(&d->r, 10);
 			unsigned used = 0;
 			for (k = 0; k < months; k++) {
 				int m = balanced_month(d, s, fp, vload, used);
 				if (m < 0)
 					break;
 				used |= 1u << m;
-				fail_add(f, order[i], m, chance(&d->r, 12) ? W_MAJOR : W_CRIMINAL);
+				fail_add(f, order[i], m, sample_chance(&d->r, 12) ? W_MAJOR : W_CRIMINAL);
 			}
 			if (i < fp->v_case_and_petition)
 				fail_add(f, order[i], random_month(d, s, fp),
-					 chance(&d->r, 35) ? W_COLLECTIVE : W_PETITION);
+					 sample_chance(&d->r, 35) ? W_COLLECTIVE : W_PETITION);
 		} else if (i < fp->v_case + fp->v_petition) {
-			int months = 1 + chance(&d->r, 25);
+			int months = 1 + sample_chance(&d->r, 25);
 			for (k = 0; k < months; k++)
 				fail_add(f, order[i], random_month(d, s, fp),
-					 chance(&d->r, 40) ? W_COLLECTIVE : W_PETITION);
+					 sample_chance(&d->r, 40) ? W_COLLECTIVE : W_PETITION);
 		} else {
 			fail_add(f, order[i], random_month(d, s, fp), W_ACCIDENT);
 		}
 	}
 	for (i = 0; i < NSUBJECTS - NVILLAGES; i++)
 		eorder[i] = NVILLAGES + i;
-	shuffle(&d->r, eorder, NSUBJECTS - NVILLAGES);
+	sample_shuffle(&d->r, eorder, NSUBJECTS - NVILLAGES);
 	plan_enterprises(d, fp, eorder, taken, case_pool, fp->e_case, W_CRIMINAL, eload, f);
 	plan_enterprises(d, fp, eorder, taken, accident_pool, fp->e_accident, W_ACCIDENT, eload, f);
 	plan_enterprises(d, fp, eorder, taken, petition_pool, fp->e_petition, W_PETITION, eload, f);
@@ -916,14 +839,14 @@ static const char *petition_category_for(struct demo *d, int s)
 {
 	int enterprise = s >= 0 && !is_village(&d->subj[s]);
 
-	return petition_categories[weighted(&d->r, enterprise ? enterprise_category_weights :
+	return petition_categories[sample_weighted(&d->r, enterprise ? enterprise_category_weights :
 						 village_category_weights, 7)];
 }
 
 static struct pet *pet_new(struct demo *d, int *cap, int day, const char *channel, int persons,
 			   const char *level, int s, int township)
 {
-	struct pet *p = NEXT(d->pets, d->npets, *cap);
+	struct pet *p = SAMPLE_APPEND(d->pets, d->npets, *cap);
 
 	p->day = day;
 	p->seq = d->npets;
@@ -951,14 +874,14 @@ static void planned_petitions(struct demo *d, const struct fails *f, int *cap, i
 		int day = day_in(d, x->m);
 		struct pet *p;
 		if (x->why == W_PETITION) {
-			p = pet_new(d, cap, day, PICK(&d->r, channels), urange(&d->r, 1, 3),
-				    PICK(&d->r, high), x->s, 0);
+			p = pet_new(d, cap, day, SAMPLE_PICK(&d->r, channels), sample_between(&d->r, 1, 3),
+				    SAMPLE_PICK(&d->r, high), x->s, 0);
 		} else if (x->why == W_COLLECTIVE) {
-			p = pet_new(d, cap, day, "visit", urange(&d->r, 6, 45),
-				    chance(&d->r, 55) ? "township" : "county", x->s, 0);
+			p = pet_new(d, cap, day, "visit", sample_between(&d->r, 6, 45),
+				    sample_chance(&d->r, 55) ? "township" : "county", x->s, 0);
 			if (!is_village(&d->subj[x->s]))
 				p->category = "labour";
-			else if (chance(&d->r, 60))
+			else if (sample_chance(&d->r, 60))
 				p->category = "land";
 		} else {
 			continue;
@@ -993,37 +916,37 @@ static void filler_petitions(struct demo *d, const struct year_plan *y, int *cap
 	for (m = 0; m < y->n; m++) {
 		int mi = y->first + m;
 		for (k = 0; k < per[m]; k++) {
-			int day = day_in(d, mi), roll = (int)(rnd(&d->r) % 100);
+			int day = day_in(d, mi), roll = sample_below(&d->r, 100);
 			int persons = 1;
 			struct pet *p;
-			if (persons_total && chance(&d->r, collective_pct))
-				persons = urange(&d->r, 5, 56);
+			if (persons_total && sample_chance(&d->r, collective_pct))
+				persons = sample_between(&d->r, 5, 56);
 			else if (persons_total || !strcmp(channel, "letter"))
 				persons = roll < 60 ? 1 : roll < 85 ? 2 : roll < 95 ? 3 : 4;
-			roll = (int)(rnd(&d->r) % 100);
+			roll = sample_below(&d->r, 100);
 			if (persons >= 5) {
 				if (roll < 55)
 					p = pet_new(d, cap, day, channel, persons, "county", -1,
-						    urange(&d->r, 0, NTOWNSHIPS - 1));
+						    sample_between(&d->r, 0, NTOWNSHIPS - 1));
 				else if (roll < 85)
 					p = pet_new(d, cap, day, channel, persons, "village",
 						    any_village(d), 0);
 				else
 					p = pet_new(d, cap, day, channel, persons, "township", -1,
-						    urange(&d->r, 0, NTOWNSHIPS - 1));
+						    sample_between(&d->r, 0, NTOWNSHIPS - 1));
 			} else if (roll < 40) {
 				p = pet_new(d, cap, day, channel, persons, "county", -1,
-					    urange(&d->r, 0, NTOWNSHIPS - 1));
+					    sample_between(&d->r, 0, NTOWNSHIPS - 1));
 			} else if (roll < 48) {
 				p = pet_new(d, cap, day, channel, persons,
-					    chance(&d->r, 75) ? "city" : "province", -1,
-					    urange(&d->r, 0, NTOWNSHIPS - 1));
+					    sample_chance(&d->r, 75) ? "city" : "province", -1,
+					    sample_between(&d->r, 0, NTOWNSHIPS - 1));
 			} else if (roll < 78) {
 				p = pet_new(d, cap, day, channel, persons, "township",
-					    chance(&d->r, 80) ? any_village(d) : any_enterprise(d, mi), 0);
+					    sample_chance(&d->r, 80) ? any_village(d) : any_enterprise(d, mi), 0);
 			} else {
 				p = pet_new(d, cap, day, channel, persons, "village",
-					    chance(&d->r, 85) ? any_village(d) : any_enterprise(d, mi), 0);
+					    sample_chance(&d->r, 85) ? any_village(d) : any_enterprise(d, mi), 0);
 			}
 			sum += p->persons;
 		}
@@ -1031,7 +954,7 @@ static void filler_petitions(struct demo *d, const struct year_plan *y, int *cap
 	/* bring the persons of collective visits to the planned total (bounded: a plan
 	 * that cannot be met shows in the figures, not as a hang) */
 	for (k = 0; persons_total && sum != persons_total && k < 100 * 1000 * 1000; k++) {
-		struct pet *p = &d->pets[first + (int)(rnd(&d->r) % (uint32_t)n)];
+		struct pet *p = &d->pets[first + sample_below(&d->r, n)];
 		if (sum < persons_total && p->persons >= 5 && p->persons < 300) {
 			p->persons++;
 			sum++;
@@ -1055,10 +978,10 @@ static void petition_outcome(struct demo *d, int day, struct strbuf *csv)
 	static const char *const sat[] = { "satisfied", "satisfied", "satisfied", "satisfied",
 					   "satisfied", "satisfied", "satisfied", "basic", "basic",
 					   "unsatisfied" };
-	int age = d->last - day, accepted = min_int(day + urange(&d->r, 0, 4), d->last);
-	int replied = min_int(accepted + urange(&d->r, 5, 40), d->last);
-	int resolved = min_int(replied + urange(&d->r, 0, 10), d->last);
-	int roll = (int)(rnd(&d->r) % 100);
+	int age = d->last - day, accepted = min_int(day + sample_between(&d->r, 0, 4), d->last);
+	int replied = min_int(accepted + sample_between(&d->r, 5, 40), d->last);
+	int resolved = min_int(replied + sample_between(&d->r, 0, 10), d->last);
+	int roll = sample_below(&d->r, 100);
 	const char *status;
 
 	if (age > 60)
@@ -1084,7 +1007,7 @@ static void petition_outcome(struct demo *d, int day, struct strbuf *csv)
 	add_day(csv, d, strcmp(status, "accepted") && strcmp(status, "assigned") &&
 			strcmp(status, "handling") ? replied : -1, 0);
 	strbuf_addf(csv, "%s,", !strcmp(status, "resolved") || !strcmp(status, "closed") ?
-				 PICK(&d->r, sat) : "");
+				 SAMPLE_PICK(&d->r, sat) : "");
 }
 
 static int gen_petitions(struct demo *d, const struct fails *f, struct strbuf *err)
@@ -1133,7 +1056,7 @@ static int gen_petitions(struct demo *d, const struct fails *f, struct strbuf *e
 				    d->villages[village_in(d, p->township)].name);
 		{
 			struct strbuf text = STRBUF_INIT;
-			strbuf_addf(&text, petition_texts[category_index(p->category)][rnd(&d->r) % 4],
+			strbuf_addf(&text, petition_texts[category_index(p->category)][sample_below(&d->r, 4)],
 				    place.buf);
 			if (p->persons >= 5)
 				strbuf_addf(&text, "（集体访，%d人）", p->persons);
@@ -1151,11 +1074,11 @@ static int gen_petitions(struct demo *d, const struct fails *f, struct strbuf *e
 		person(&d->r, &place);
 		csv_cell(&csv, place.buf, 0);
 		strbuf_reset(&place);
-		if (!strcmp(p->channel, "visit") || chance(&d->r, 30))
+		if (!strcmp(p->channel, "visit") || sample_chance(&d->r, 30))
 			idcard(&d->r, &place);
 		strbuf_addf(&csv, "%s,", place.buf);
 		strbuf_reset(&place);
-		if (strcmp(p->channel, "letter") || chance(&d->r, 50))
+		if (strcmp(p->channel, "letter") || sample_chance(&d->r, 50))
 			phone(&d->r, &place);
 		strbuf_addf(&csv, "%s\n", place.buf);
 	}
@@ -1198,21 +1121,21 @@ static int gen_activities(struct demo *d, struct strbuf *err)
 				days[n++] = day_in(d, y->first + m);
 		qsort(days, (size_t)n, sizeof(*days), int_cmp);
 		for (k = 0; k < n; k++) {
-			int kind = weighted(&d->r, kind_weights, 6), v = any_village(d);
-			int t = d->villages[v].township, district_level = kind < 3 && chance(&d->r, 70);
+			int kind = sample_weighted(&d->r, kind_weights, 6), v = any_village(d);
+			int t = d->villages[v].township, district_level = kind < 3 && sample_chance(&d->r, 70);
 			strbuf_addf(&csv, "SF%d-%04d,", y->year, k + 1);
 			add_day(&csv, d, days[k], 0);
 			strbuf_addf(&csv, "%s,", kinds[kind]);
 			if (district_level)
-				csv_cell(&csv, PICK(&d->r, district_leaders), 0);
+				csv_cell(&csv, SAMPLE_PICK(&d->r, district_leaders), 0);
 			else
-				cellf(&csv, 0, "%s%s", surnames[rnd(&d->r) % 40],
+				cellf(&csv, 0, "%s%s", surnames[sample_below(&d->r, 40)],
 				      strstr(township_names[t], "乡") ? "乡长" : "镇长");
 			if (kind == 2 && district_level)
 				csv_cell(&csv, "区信访局接待大厅", 0);
 			else
 				cellf(&csv, 0, "%s%s村委会", township_names[t], d->villages[v].name);
-			strbuf_addf(&csv, "%d,", kind >= 4 ? 0 : urange(&d->r, 1, 6));
+			strbuf_addf(&csv, "%d,", kind >= 4 ? 0 : sample_between(&d->r, 1, 6));
 			if (kind == 2 && district_level)
 				strbuf_addstr(&csv, ",");
 			else
@@ -1235,8 +1158,8 @@ static int gen_letters(struct demo *d, struct strbuf *err)
 	strbuf_addstr(&csv, "no,sent_on,leader,petitions,matters\n");
 	for (m = 0; m < NMONTHS; m++) {
 		for (half = 0; half < 2; half++) {
-			int day = d->mstart[m] + (half ? 14 : 0) + urange(&d->r, 0, 2), k = 0;
-			int want = urange(&d->r, 1, 3);
+			int day = d->mstart[m] + (half ? 14 : 0) + sample_between(&d->r, 0, 2), k = 0;
+			int want = sample_between(&d->r, 1, 3);
 			strbuf_addf(&csv, "TQH%d-%03d,", 2022 + m / 12, m % 12 * 2 + half + 1);
 			add_day(&csv, d, day, 0);
 			csv_cell(&csv, district_leaders[(m * 2 + half) % 6], 0);
@@ -1285,14 +1208,14 @@ static int gen_village_records(struct demo *d, struct strbuf *err)
 			int mi = y->first + m;
 			for (k = 0; k < dper[m] + rper[m]; k++) {
 				int room = k >= dper[m], v = any_village(d), matters;
-				int day = room ? day_in(d, mi) : d->mstart[mi] + 5 + 10 * urange(&d->r, 0, 2);
+				int day = room ? day_in(d, mi) : d->mstart[mi] + 5 + 10 * sample_between(&d->r, 0, 2);
 				strbuf_addf(&csv, "CW%d-%05d,", y->year, ++n);
 				add_day(&csv, d, day, 0);
-				matters = room ? urange(&d->r, 1, 2) : urange(&d->r, 0, 8);
+				matters = room ? sample_between(&d->r, 1, 2) : sample_between(&d->r, 0, 8);
 				strbuf_addf(&csv, "%s,%s,%d,%d,%d,", room ? "mediation_room" : "village_day",
-					    d->villages[v].code, room ? urange(&d->r, 3, 8) : urange(&d->r, 8, 60),
-					    matters, matters - (matters && chance(&d->r, 10)));
-				csv_cell(&csv, room ? PICK(&d->r, room_texts) : PICK(&d->r, day_texts), 1);
+					    d->villages[v].code, room ? sample_between(&d->r, 3, 8) : sample_between(&d->r, 8, 60),
+					    matters, matters - (matters && sample_chance(&d->r, 10)));
+				csv_cell(&csv, room ? SAMPLE_PICK(&d->r, room_texts) : SAMPLE_PICK(&d->r, day_texts), 1);
 			}
 		}
 	}
@@ -1306,7 +1229,7 @@ static int gen_village_records(struct demo *d, struct strbuf *err)
 /* The safety domain an inspection of a subject of `category` looks at. */
 static const char *domain_for(struct rng *r, const char *category)
 {
-	int x = (int)(rnd(r) % 100);
+	int x = sample_below(r, 100);
 
 	if (!strcmp(category, "restaurant"))
 		return x < 60 ? "gas" : "fire";
@@ -1345,16 +1268,16 @@ static const char *hazard_text(struct rng *r, const char *domain)
 					     "设备防护罩缺失" };
 
 	if (!strcmp(domain, "gas"))
-		return PICK(r, gas);
+		return SAMPLE_PICK(r, gas);
 	if (!strcmp(domain, "fire"))
-		return PICK(r, fire);
+		return SAMPLE_PICK(r, fire);
 	if (!strcmp(domain, "hazchem"))
-		return PICK(r, hazchem);
+		return SAMPLE_PICK(r, hazchem);
 	if (!strcmp(domain, "road"))
-		return PICK(r, road);
+		return SAMPLE_PICK(r, road);
 	if (!strcmp(domain, "construction"))
-		return PICK(r, construction);
-	return PICK(r, other);
+		return SAMPLE_PICK(r, construction);
+	return SAMPLE_PICK(r, other);
 }
 
 struct insp {
@@ -1397,7 +1320,7 @@ static int gen_inspections(struct demo *d, struct strbuf *err)
 		qsort(v, (size_t)n, sizeof(*v), insp_cmp);
 		/* exactly `hazards` of them find one (selection sampling) */
 		for (k = 0; k < n; k++) {
-			if ((int)(rnd(&d->r) % (uint32_t)(n - k)) < need) {
+			if (sample_below(&d->r, n - k) < need) {
 				v[k].hazard = 1;
 				need--;
 			}
@@ -1406,18 +1329,18 @@ static int gen_inspections(struct demo *d, struct strbuf *err)
 			const struct subj *s = &d->subj[v[k].s];
 			strbuf_addf(&ins, "JC%d-%06d,", y->year, k + 1);
 			add_day(&ins, d, v[k].day, 0);
-			strbuf_addf(&ins, "%s,%s,%s,", s->code, chance(&d->r, 40) ? "YJJ" : s->supervisor,
+			strbuf_addf(&ins, "%s,%s,%s,", s->code, sample_chance(&d->r, 40) ? "YJJ" : s->supervisor,
 				    v[k].domain);
-			cellf(&ins, 0, "%s%s、%s%s", surnames[rnd(&d->r) % 40],
-			      given_names[rnd(&d->r) % 30], surnames[rnd(&d->r) % 40],
-			      given_names[rnd(&d->r) % 30]);
+			cellf(&ins, 0, "%s%s、%s%s", surnames[sample_below(&d->r, 40)],
+			      given_names[sample_below(&d->r, 30)], surnames[sample_below(&d->r, 40)],
+			      given_names[sample_below(&d->r, 30)]);
 			csv_cell(&ins, v[k].hazard ? "发现隐患1处，已当场下达整改通知书" :
 				 "未发现明显隐患，现场进行安全提示", 1);
 			if (v[k].hazard) {
-				int major = chance(&d->r, 2) && v[k].day < d->last - 45;
-				int found = v[k].day, deadline = found + (major ? 60 : urange(&d->r, 7, 20));
-				int rectified = min_int(found + urange(&d->r, 1, major ? 45 : 7), d->last);
-				int verified = rectified + urange(&d->r, 0, 5);
+				int major = sample_chance(&d->r, 2) && v[k].day < d->last - 45;
+				int found = v[k].day, deadline = found + (major ? 60 : sample_between(&d->r, 7, 20));
+				int rectified = min_int(found + sample_between(&d->r, 1, major ? 45 : 7), d->last);
+				int verified = rectified + sample_between(&d->r, 0, 5);
 				strbuf_addf(&haz, "YH%d-%05d,JC%d-%06d,%s,%s,%s,", y->year, ++nh, y->year,
 					    k + 1, s->code, major ? "major" : "general", v[k].domain);
 				add_day(&haz, d, found, 0);
@@ -1455,7 +1378,7 @@ static int acc_cmp(const void *a, const void *b)
 
 static const char *accident_domain_at(struct rng *r, const struct subj *s)
 {
-	int x = (int)(rnd(r) % 100);
+	int x = sample_below(r, 100);
 
 	if (is_village(s))
 		return x < 35 ? "fire" : x < 65 ? "construction" : x < 80 ? "gas" : "other";
@@ -1510,41 +1433,41 @@ static int gen_accidents(struct demo *d, const struct fails *f, struct strbuf *e
 		struct acc *a;
 		if (f->v[i].why != W_ACCIDENT)
 			continue;
-		a = NEXT(v, n, cap);
+		a = SAMPLE_APPEND(v, n, cap);
 		a->day = day_in(d, f->v[i].m);
 		a->s = f->v[i].s;
 		a->township = d->subj[a->s].township;
 		a->domain = accident_domain_at(&d->r, &d->subj[a->s]);
-		a->deaths = chance(&d->r, 15);
-		a->injuries = urange(&d->r, a->deaths ? 0 : 1, 3);
-		a->serious = a->injuries ? urange(&d->r, 0, a->injuries) : 0;
+		a->deaths = sample_chance(&d->r, 15);
+		a->injuries = sample_between(&d->r, a->deaths ? 0 : 1, 3);
+		a->serious = a->injuries ? sample_between(&d->r, 0, a->injuries) : 0;
 		a->production = strcmp(a->domain, "fire") && strcmp(a->domain, "gas") ? 1 :
-				chance(&d->r, 50);
-		a->loss = urange(&d->r, 2, 60) * 1000;
+				sample_chance(&d->r, 50);
+		a->loss = sample_between(&d->r, 2, 60) * 1000;
 	}
 	for (yi = 0; yi < 2; yi++) {
 		const struct year_plan *y = &years[yi];
 		for (k = 0; k < y->road_accidents + y->minor_accidents; k++) {
-			int m = y->first + (int)(rnd(&d->r) % (uint32_t)y->n);
-			struct acc *a = NEXT(v, n, cap);
+			int m = y->first + sample_below(&d->r, y->n);
+			struct acc *a = SAMPLE_APPEND(v, n, cap);
 			a->day = day_in(d, m);
 			if (k < y->road_accidents) {
 				/* on the roads: nobody's creation subject */
 				a->s = -1;
-				a->township = urange(&d->r, 0, NTOWNSHIPS - 1);
+				a->township = sample_between(&d->r, 0, NTOWNSHIPS - 1);
 				a->domain = "road";
-				a->deaths = chance(&d->r, 30) ? urange(&d->r, 1, 2) : 0;
-				a->injuries = urange(&d->r, a->deaths ? 0 : 1, 4);
-				a->serious = a->injuries ? urange(&d->r, 0, 1) : 0;
-				a->production = chance(&d->r, 20);
-				a->loss = urange(&d->r, 5, 120) * 1000;
+				a->deaths = sample_chance(&d->r, 30) ? sample_between(&d->r, 1, 2) : 0;
+				a->injuries = sample_between(&d->r, a->deaths ? 0 : 1, 4);
+				a->serious = a->injuries ? sample_between(&d->r, 0, 1) : 0;
+				a->production = sample_chance(&d->r, 20);
+				a->loss = sample_between(&d->r, 5, 120) * 1000;
 			} else {
 				/* at a subject, without casualties */
-				a->s = chance(&d->r, 50) ? any_village(d) : any_enterprise(d, m);
+				a->s = sample_chance(&d->r, 50) ? any_village(d) : any_enterprise(d, m);
 				a->township = d->subj[a->s].township;
 				a->domain = accident_domain_at(&d->r, &d->subj[a->s]);
-				a->production = chance(&d->r, 40);
-				a->loss = urange(&d->r, 1, 30) * 1000;
+				a->production = sample_chance(&d->r, 40);
+				a->loss = sample_between(&d->r, 1, 30) * 1000;
 			}
 		}
 	}
@@ -1593,7 +1516,7 @@ static const char *case_category(struct rng *r, int criminal)
 	static const int crim_w[] = { 38, 10, 26, 6, 10, 10 };
 	static const int po_w[] = { 35, 25, 0, 0, 25, 15 };
 
-	return cats[weighted(r, criminal ? crim_w : po_w, 6)];
+	return cats[sample_weighted(r, criminal ? crim_w : po_w, 6)];
 }
 
 static void case_summary(struct demo *d, const struct kase *c, struct strbuf *csv)
@@ -1605,16 +1528,16 @@ static void case_summary(struct demo *d, const struct kase *c, struct strbuf *cs
 	if (!strcmp(cat, "theft_robbery_fraud"))
 		strbuf_addf(&t, c->criminal ? "%s发生一起入户盗窃案，被盗现金及物品价值约%d元" :
 				  "%s发生一起小额盗窃，涉案价值约%d元", where,
-			    c->criminal ? urange(&d->r, 3, 60) * 1000 : urange(&d->r, 2, 9) * 100);
+			    c->criminal ? sample_between(&d->r, 3, 60) * 1000 : sample_between(&d->r, 2, 9) * 100);
 	else if (!strcmp(cat, "porn_gambling_drugs"))
 		strbuf_addf(&t, c->criminal ? "%s查获一起开设赌场案" :
 				  c->major ? "%s发生聚众赌博，参赌人员众多，社会影响恶劣" :
 					     "%s查处一起赌博违法行为", where);
 	else if (!strcmp(cat, "telecom_fraud"))
-		strbuf_addf(&t, "%s一群众被冒充客服诈骗人民币%d元", where, urange(&d->r, 3, 200) * 1000);
+		strbuf_addf(&t, "%s一群众被冒充客服诈骗人民币%d元", where, sample_between(&d->r, 3, 200) * 1000);
 	else if (!strcmp(cat, "elder_fraud"))
 		strbuf_addf(&t, "%s有人以销售保健品为名骗取老年人钱财%d元", where,
-			    urange(&d->r, 5, 80) * 1000);
+			    sample_between(&d->r, 5, 80) * 1000);
 	else if (!strcmp(cat, "violent"))
 		strbuf_addf(&t, c->criminal ? "%s因琐事引发故意伤害案，一人受伤" :
 				  c->major ? "%s发生聚众斗殴，造成恶劣社会影响" :
@@ -1641,11 +1564,11 @@ static void case_persons(struct demo *d, struct kase *v, int n, const struct yea
 			idx[ni++] = i;
 	/* a creation subject's case is solved more often than the rest */
 	for (i = 0; i < ni && solved < y->solved; i++)
-		if (v[idx[i]].s >= 0 && chance(&d->r, 75)) {
+		if (v[idx[i]].s >= 0 && sample_chance(&d->r, 75)) {
 			v[idx[i]].coerced = 1;
 			solved++;
 		}
-	shuffle(&d->r, idx, ni);
+	sample_shuffle(&d->r, idx, ni);
 	for (i = 0; i < ni && solved < y->solved; i++)
 		if (!v[idx[i]].coerced) {
 			v[idx[i]].coerced = 1;
@@ -1661,14 +1584,14 @@ static void case_persons(struct demo *d, struct kase *v, int n, const struct yea
 	for (i = 0; i < ni && left > 0; i++) {
 		struct kase *c = &v[idx[i]];
 		if ((!strcmp(c->category, "telecom_fraud") || !strcmp(c->category, "porn_gambling_drugs")) &&
-		    chance(&d->r, 25)) {
-			int extra = min_int(urange(&d->r, 2, 9), left);
+		    sample_chance(&d->r, 25)) {
+			int extra = min_int(sample_between(&d->r, 2, 9), left);
 			c->coerced += extra;
 			left -= extra;
 		}
 	}
 	while (ni && left > 0) {
-		v[idx[rnd(&d->r) % (uint32_t)ni]].coerced++;
+		v[idx[sample_below(&d->r, ni)]].coerced++;
 		left--;
 	}
 	for (i = 0; i < ni; i++)
@@ -1682,7 +1605,7 @@ static void case_persons(struct demo *d, struct kase *v, int n, const struct yea
 		left -= take;
 	}
 	for (i = 0; ni && left > 0 && i < 100 * 1000 * 1000; i++) {
-		struct kase *c = &v[idx[rnd(&d->r) % (uint32_t)ni]];
+		struct kase *c = &v[idx[sample_below(&d->r, ni)]];
 		if (c->prosecuted > 0) {
 			c->prosecuted--;
 			left--;
@@ -1701,7 +1624,7 @@ static int gen_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 		struct kase *c;
 		if (f->v[i].why != W_CRIMINAL && f->v[i].why != W_MAJOR)
 			continue;
-		c = NEXT(v, n, cap);
+		c = SAMPLE_APPEND(v, n, cap);
 		c->day = day_in(d, f->v[i].m);
 		c->seq = n;
 		c->s = f->v[i].s;
@@ -1709,7 +1632,7 @@ static int gen_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 		c->criminal = f->v[i].why == W_CRIMINAL;
 		c->major = !c->criminal;
 		c->category = c->criminal ? case_category(&d->r, 1) :
-			      chance(&d->r, 50) ? "violent" : "porn_gambling_drugs";
+			      sample_chance(&d->r, 50) ? "violent" : "porn_gambling_drugs";
 	}
 	for (yi = 0; yi < 2; yi++) {
 		const struct year_plan *y = &years[yi];
@@ -1722,11 +1645,11 @@ static int gen_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 		spread(y->criminal - planned, y, per);
 		for (m = 0; m < y->n; m++)
 			for (k = 0; k < per[m]; k++) {
-				struct kase *c = NEXT(v, n, cap);
+				struct kase *c = SAMPLE_APPEND(v, n, cap);
 				c->day = day_in(d, y->first + m);
 				c->seq = n;
 				c->s = -1;
-				c->township = urange(&d->r, 0, NTOWNSHIPS - 1);
+				c->township = sample_between(&d->r, 0, NTOWNSHIPS - 1);
 				c->criminal = 1;
 				c->category = case_category(&d->r, 1);
 			}
@@ -1734,13 +1657,13 @@ static int gen_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 		spread(y->public_order, y, per);
 		for (m = 0; m < y->n; m++)
 			for (k = 0; k < per[m]; k++) {
-				struct kase *c = NEXT(v, n, cap);
-				int mi = y->first + m, roll = (int)(rnd(&d->r) % 100);
+				struct kase *c = SAMPLE_APPEND(v, n, cap);
+				int mi = y->first + m, roll = sample_below(&d->r, 100);
 				c->day = day_in(d, mi);
 				c->seq = n;
 				c->s = roll < 30 ? any_village(d) : roll < 45 ? any_enterprise(d, mi) : -1;
 				c->township = c->s >= 0 ? d->subj[c->s].township :
-					      urange(&d->r, 0, NTOWNSHIPS - 1);
+					      sample_between(&d->r, 0, NTOWNSHIPS - 1);
 				c->category = case_category(&d->r, 0);
 			}
 	}
@@ -1812,24 +1735,24 @@ static int gen_disputes(struct demo *d, struct strbuf *err)
 										  sizeof(*closed));
 		const char **status = xcalloc((size_t)total, sizeof(*status));
 		for (k = 0; k < total; k++) {
-			int dur = urange(&d->r, 1, 25);
+			int dur = sample_between(&d->r, 1, 25);
 			if (k < y->disputes_success + y->disputes_failed + y->disputes_referred) {
 				/* closed within the year */
 				status[k] = k < y->disputes_success ? "success" :
 					    k < y->disputes_success + y->disputes_failed ? "failed" :
 											   "referred";
-				closed[k] = urange(&d->r, ystart + dur, yend);
+				closed[k] = sample_between(&d->r, ystart + dur, yend);
 				found[k] = closed[k] - dur;
 			} else if (k < total - y->disputes_carried) {
 				/* still open at the demo's today */
-				status[k] = chance(&d->r, 40) ? "registered" : "mediating";
-				found[k] = urange(&d->r, yend - 40, yend);
+				status[k] = sample_chance(&d->r, 40) ? "registered" : "mediating";
+				found[k] = sample_between(&d->r, yend - 40, yend);
 				closed[k] = -1;
 			} else {
 				/* found at the year's end, settled early the next */
 				status[k] = "success";
-				found[k] = urange(&d->r, yend - 20, yend);
-				closed[k] = yend + urange(&d->r, 5, 25);
+				found[k] = sample_between(&d->r, yend - 20, yend);
+				closed[k] = yend + sample_between(&d->r, 5, 25);
 			}
 		}
 		/* in the order found */
@@ -1847,24 +1770,24 @@ static int gen_disputes(struct demo *d, struct strbuf *err)
 			status[j] = st;
 		}
 		for (k = 0; k < total; k++) {
-			int cat = weighted(&d->r, cat_w, 8), s;
+			int cat = sample_weighted(&d->r, cat_w, 8), s;
 			int m = month_of_day(d, found[k]);
 			if (cat == 3)
 				s = any_of_category(d, m, "hospital");
 			else if (cat == 2)
-				s = any_of_category(d, m, chance(&d->r, 60) ? "factory" : "restaurant");
+				s = any_of_category(d, m, sample_chance(&d->r, 60) ? "factory" : "restaurant");
 			else
 				s = any_village(d);
 			if (cat == 5)
-				s = (int)(rnd(&d->r) % NCOMMUNITIES); /* property: a community */
+				s = sample_below(&d->r, NCOMMUNITIES); /* property: a community */
 			strbuf_addf(&csv, "JF%d-%04d,", y->year, ++n);
 			add_day(&csv, d, found[k], 0);
-			strbuf_addf(&csv, "%s,%s,%s,,,", sources[weighted(&d->r, source_w, 5)], cats[cat],
+			strbuf_addf(&csv, "%s,%s,%s,,,", sources[sample_weighted(&d->r, source_w, 5)], cats[cat],
 				    d->subj[s].code);
-			strbuf_addf(&csv, "%s,%s,", kinds[weighted(&d->r, kind_w, 3)], status[k]);
+			strbuf_addf(&csv, "%s,%s,", kinds[sample_weighted(&d->r, kind_w, 3)], status[k]);
 			add_day(&csv, d, closed[k], 0);
-			strbuf_addf(&csv, "%d,%s,", cat == 0 ? 0 : urange(&d->r, 1, 200) * 500,
-				    chance(&d->r, 70) ? "low" : chance(&d->r, 80) ? "medium" : "high");
+			strbuf_addf(&csv, "%d,%s,", cat == 0 ? 0 : sample_between(&d->r, 1, 200) * 500,
+				    sample_chance(&d->r, 70) ? "low" : sample_chance(&d->r, 80) ? "medium" : "high");
 			add_day(&csv, d, found[k] + 30, 0);
 			strbuf_reset(&cell);
 			person(&d->r, &cell);
@@ -1903,7 +1826,7 @@ static int gen_events(struct db *db, const struct crypto_keys *keys, const struc
 	d.keys = keys;
 	d.villages = villages;
 	d.subj = subj;
-	d.r.s = 0x6576656e7473ULL;
+	rng_init(&d.r, RNG_XORSHIFT, 0x6576656e7473ULL);
 	demo_calendar(&d);
 	plan_year(&d, &fail_plans[0], &f);
 	plan_year(&d, &fail_plans[1], &f);

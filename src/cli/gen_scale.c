@@ -18,6 +18,7 @@
  */
 #include "cli/demo_shape.h"
 #include "cli/gen_scale.h"
+#include "cli/sample.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -28,10 +29,12 @@
 
 #include "base/alloc.h"
 #include "base/date.h"
+#include "assess/assess.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/audit.h"
 #include "model/entities.h"
+#include "model/stored.h"
 #include "model/role.h"
 
 #define NTOWN 20
@@ -45,72 +48,11 @@
 #define DEMO_COUNTY 1603
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- the random stream: splitmix64 ---- */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* 0 .. n-1 */
-static int below(struct rng *r, int n)
-{
-	return (int)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
-
-static int between(struct rng *r, int lo, int hi)
-{
-	return lo + below(r, hi - lo + 1);
-}
-
-static int chance(struct rng *r, int pct)
-{
-	return below(r, 100) < pct;
-}
-
-static int weighted(struct rng *r, const int *w, int n)
-{
-	int i, sum = 0, x;
-
-	for (i = 0; i < n; i++)
-		sum += w[i];
-	x = below(r, sum);
-	for (i = 0; i < n - 1 && x >= w[i]; i++)
-		x -= w[i];
-	return i;
-}
-
-#define PICK(r, a) ((a)[below((r), (int)NF(a))])
-
 static int min_int(int a, int b)
 {
 	return a < b ? a : b;
 }
 
-/*
- * Note: the order in which a function's arguments are evaluated is
- * unspecified in C, so no call below takes two draws of the random stream
- * in its arguments (the content would depend on the compiler): draws go
- * into variables first, in statements of their own.
- */
-
-/* Two draws from `a` then `b` into `out` as "%s%s%s" with `tail`. */
-static void draw2(struct rng *r, const char *const *a, int na, const char *const *b, int nb,
-		  const char *tail, char *out, size_t size)
-{
-	const char *x = a[below(r, na)];
-	const char *y = b[below(r, nb)];
-
-	snprintf(out, size, "%s%s%s", x, y, tail);
-}
 /*
  * snprintf() by way of a copy: `dst` may be a field of the struct that the
  * arguments come from (which snprintf's restrict forbids in principle).
@@ -131,9 +73,6 @@ static void fmt_into(char *dst, size_t size, const char *fmt, ...)
 	memcpy(dst, tmp, n);
 	dst[n] = '\0';
 }
-
-#define DRAW2(r, a, b, tail, out, size) \
-	draw2((r), (a), (int)NF(a), (b), (int)NF(b), (tail), (out), (size))
 
 /* ---- the shape of a district ---- */
 
@@ -277,85 +216,43 @@ static const char *const leaders[] = { "县长", "常务副县长", "副县长",
 enum table {
 	T_REGIONS, T_DEPARTMENTS, T_SECTOR_MAP, T_SUBJECTS, T_HISTORY, T_PETITIONS, T_ACTIVITIES,
 	T_LETTERS, T_VILLAGE_RECORDS, T_INSPECTIONS, T_HAZARDS, T_ACCIDENTS, T_CASES, T_DISPUTES,
-	T_VERSIONS, T__COUNT
+	T_STALE, T__COUNT
 };
 
-#define TAIL "created_at", "updated_at", "rev"
-static const char *const regions_cols[] = { "code", "name", "level", "parent", "district",
-					    "township", "active", TAIL };
-static const char *const departments_cols[] = { "code", "name", "roles", "region", "district",
-						"active", TAIL };
-static const char *const sector_cols[] = { "district", "category", "department", TAIL };
-static const char *const subjects_cols[] = { "code", "name", "kind", "category", "township",
-					     "village", "grid", "supervisor", "address",
-					     "contact_name", "credit_code", "active_from",
-					     "active_to", "district", TAIL };
-static const char *const petitions_cols[] = {
-	"no", "received_on", "channel", "persons", "level", "subject", "township", "category",
-	"summary", "status", "resolved_on", "handling_dept", "accepted_on", "replied_on",
-	"satisfaction", "previous", "collective", "repeat", "accept_due", "reply_due", "grid",
-	"district", TAIL };
-static const char *const activities_cols[] = { "no", "held_on", "kind", "leader", "place",
-					       "petitions_handled", "township", "summary",
-					       "district", TAIL };
-static const char *const letters_cols[] = { "no", "sent_on", "leader", "petitions", "matters",
-					    "district", TAIL };
-static const char *const village_records_cols[] = { "no", "held_on", "kind", "village",
-						    "participants", "matters", "resolved",
-						    "summary", "township", "district", TAIL };
-static const char *const inspections_cols[] = { "no", "inspected_on", "subject", "department",
-						"domain", "inspector", "findings", "township",
-						"grid", "district", TAIL };
-static const char *const hazards_cols[] = { "no", "inspection", "subject", "level", "domain",
-					    "found_on", "deadline", "rectified_on", "verified_on",
-					    "description", "evidence", "state", "township", "grid",
-					    "district", TAIL };
-static const char *const accidents_cols[] = { "no", "occurred_on", "subject", "township",
-					      "domain", "deaths", "injuries", "direct_loss",
-					      "production", "summary", "serious_injuries", "class",
-					      "grid", "district", TAIL };
-static const char *const cases_cols[] = { "no", "kind", "major_impact", "category",
-					  "occurred_on", "subject", "township", "status",
-					  "coerced", "prosecuted", "summary", "grid", "district",
-					  TAIL };
-static const char *const disputes_cols[] = { "no", "found_on", "source", "category", "subject",
-					     "township", "grid", "mediation", "status",
-					     "closed_on", "amount", "risk", "deadline", "mediator",
-					     "summary", "district", TAIL };
-static const char *const versions_cols[] = { "district", "version" };
-
+/*
+ * Each table's columns are its descriptor's stored columns
+ * (stored_columns_init()), so that a field added to an entity is loaded
+ * too.  The subjects' history is written from their rows, and the
+ * determinations are marked stale by the assess layer, once a district.
+ */
 static const struct {
 	const char *name;
-	const char *const *cols;
-	int ncols;
+	const struct entity_desc *ed; /* NULL: not a bulk load */
 	int event; /* counted as a subject or event row for the rate */
 } tables[T__COUNT] = {
-#define T(name, cols, ev) { name, cols, (int)NF(cols), ev }
-	T("regions", regions_cols, 0),
-	T("departments", departments_cols, 0),
-	T("sector_map", sector_cols, 0),
-	T("subjects", subjects_cols, 1),
-	{ "subjects_history", NULL, 0, 0 },
-	T("petitions", petitions_cols, 1),
-	T("petition_activities", activities_cols, 1),
-	T("request_letters", letters_cols, 1),
-	T("village_records", village_records_cols, 1),
-	T("inspections", inspections_cols, 1),
-	T("hazards", hazards_cols, 1),
-	T("accidents", accidents_cols, 1),
-	T("cases", cases_cols, 1),
-	T("disputes", disputes_cols, 1),
-	T("assess_versions", versions_cols, 0),
-#undef T
+	{ "regions", &region_desc, 0 },
+	{ "departments", &department_desc, 0 },
+	{ "sector_map", &sector_desc, 0 },
+	{ "subjects", &subject_desc, 1 },
+	{ "subjects_history", NULL, 0 },
+	{ "petitions", &petition_desc, 1 },
+	{ "petition_activities", &activity_desc, 1 },
+	{ "request_letters", &letter_desc, 1 },
+	{ "village_records", &village_record_desc, 1 },
+	{ "inspections", &inspection_desc, 1 },
+	{ "hazards", &hazard_desc, 1 },
+	{ "accidents", &accident_desc, 1 },
+	{ "cases", &case_desc, 1 },
+	{ "disputes", &dispute_desc, 1 },
+	{ "districts marked stale", NULL, 0 },
 };
 
 /* ---- one row's values ---- */
 
-#define ROW_MAXCOLS 32
 #define ROW_BUFSZ 4096
 
 struct row {
-	const char *v[ROW_MAXCOLS];
+	const char *v[STORED_MAX_COLUMNS];
 	char buf[ROW_BUFSZ];
 	size_t used;
 	int overflow;
@@ -435,9 +332,6 @@ struct kase {
 	int day, ord, s, township, criminal, major, category, coerced, prosecuted;
 };
 
-/* A growable array of `T`: `v`, `n`, `cap`. */
-#define VEC(T) struct { T *v; int n, cap; }
-
 struct gen {
 	struct db *db;
 	FILE *out;
@@ -465,13 +359,14 @@ struct gen {
 	struct rng r;
 	struct village vill[NVILL];
 	struct subj subj[NSUBJ];
-	VEC(struct fail) fails;
-	VEC(struct pet) pets;
-	VEC(struct insp) insps;
-	VEC(struct acc) accs;
-	VEC(struct kase) kases;
+	SAMPLE_VEC(struct fail) fails;
+	SAMPLE_VEC(struct pet) pets;
+	SAMPLE_VEC(struct insp) insps;
+	SAMPLE_VEC(struct acc) accs;
+	SAMPLE_VEC(struct kase) kases;
 
 	/* loading */
+	struct stored_columns cols[T__COUNT]; /* of the bulk loads */
 	struct row row;
 	struct db_bulk *bulk;
 	enum table table;
@@ -481,20 +376,6 @@ struct gen {
 	double secs[T__COUNT];
 	struct timespec t_table;
 };
-
-static void *grow(void *p, int n, int *cap, size_t size)
-{
-	if (n < *cap)
-		return p;
-	*cap = *cap ? 2 * *cap : 1024;
-	p = xrealloc(p, (size_t)*cap * size);
-	return p;
-}
-
-/* A new zeroed element at the end of vector `vec`. */
-#define PUSH(vec) \
-	((vec).v = grow((vec).v, (vec).n, &(vec).cap, sizeof(*(vec).v)), \
-	 memset(&(vec).v[(vec).n], 0, sizeof(*(vec).v)), &(vec).v[(vec).n++])
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -524,7 +405,7 @@ static void calendar(struct gen *g)
 
 static int day_in(struct gen *g, int m)
 {
-	return between(&g->r, g->mstart[m], g->mstart[m + 1] - 1);
+	return sample_between(&g->r, g->mstart[m], g->mstart[m + 1] - 1);
 }
 
 static int year_of_day(const struct gen *g, int day)
@@ -554,13 +435,13 @@ static int on_list(const struct subj *s, int m)
 
 static int any_village(struct gen *g)
 {
-	return below(&g->r, NVILL);
+	return sample_below(&g->r, NVILL);
 }
 
 static int any_enterprise(struct gen *g, int m)
 {
 	for (;;) {
-		int s = NVILL + below(&g->r, NENT + NLEFT);
+		int s = NVILL + sample_below(&g->r, NENT + NLEFT);
 		if (on_list(&g->subj[s], m))
 			return s;
 	}
@@ -599,23 +480,12 @@ static const char *town_code(struct gen *g, int t)
 	return g->town[t];
 }
 
-/* A unified social credit code of the district with its check character (GB 32100). */
+/* A unified social credit code of the district, kept in the row. */
 static const char *credit_code(struct gen *g, int institution)
 {
-	static const char chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-	static const int w[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 };
-	char code[19];
-	int i, sum = 0, check;
+	char code[CREDIT_CODE_BUFSZ];
 
-	memcpy(code, institution ? "12" : "91", 2);
-	memcpy(code + 2, g->prefix, 6);
-	for (i = 8; i < 17; i++)
-		code[i] = chars[below(&g->r, i == 16 ? 10 : 31)];
-	for (i = 0; i < 17; i++)
-		sum += (int)(strchr(chars, code[i]) - chars) * w[i];
-	check = 31 - sum % 31;
-	code[17] = chars[check == 31 ? 0 : check];
-	code[18] = '\0';
+	sample_credit_code(&g->r, institution, g->prefix, code);
 	return rowf(&g->row, "%s", code);
 }
 
@@ -626,20 +496,17 @@ static int load_begin(struct gen *g, enum table t, struct strbuf *err)
 	g->table = t;
 	g->col_next = 0;
 	clock_gettime(CLOCK_MONOTONIC, &g->t_table);
-	return db_bulk_begin(g->db, tables[t].name, tables[t].cols, tables[t].ncols, &g->bulk,
+	return db_bulk_begin(g->db, tables[t].ed->table, g->cols[t].name, g->cols[t].n, &g->bulk,
 			     err) ? -1 : 0;
 }
 
 /* Send the row built in g->row (the common tail filled here) and start the next. */
 static int load_row(struct gen *g, struct strbuf *err)
 {
-	int n = tables[g->table].ncols;
-
-	if (g->table != T_VERSIONS) {
-		g->row.v[n - 3] = g->epoch;
-		g->row.v[n - 2] = g->epoch;
-		g->row.v[n - 1] = "1";
-	}
+	/* rev, created_at, updated_at: the first three (stored.h) */
+	g->row.v[0] = "1";
+	g->row.v[1] = g->epoch;
+	g->row.v[2] = g->epoch;
 	if (g->row.overflow) {
 		strbuf_addf(err, "%s: a generated row is too long", tables[g->table].name);
 		return -1;
@@ -676,18 +543,19 @@ static int load_end(struct gen *g, struct strbuf *err)
  */
 static int col(struct gen *g, const char *key)
 {
-	int n = tables[g->table].ncols, i, k;
+	const struct stored_columns *c = &g->cols[g->table];
+	int n = c->n, i, k;
 
 	for (k = 0; k < n; k++) {
 		i = (g->col_next + k) % n;
-		if (!strcmp(tables[g->table].cols[i], key)) {
+		if (!strcmp(c->name[i], key)) {
 			g->col_next = i + 1;
 			return i;
 		}
 	}
 	/* a column name misspelt in this file: load_row() refuses the row */
 	g->row.unknown = key;
-	return ROW_MAXCOLS - 1;
+	return STORED_MAX_COLUMNS - 1;
 }
 
 #define SET(g, key, val) ((g)->row.v[col((g), (key))] = (val))
@@ -698,12 +566,12 @@ static void plan_places(struct gen *g)
 {
 	int t, v, used[NTOWN] = { 0 };
 
-	DRAW2(&g->r, syllables, syllables, "县", g->name, sizeof(g->name));
+	SAMPLE_NAME(&g->r, syllables, syllables, "县", g->name, sizeof(g->name));
 	for (t = 0; t < NTOWN; t++) {
 		if (t == 0)
 			fmt_into(g->town_name[t], sizeof(g->town_name[t]), "城关镇");
 		else
-			DRAW2(&g->r, syllables, syllables, t < 8 ? "镇" : "乡", g->town_name[t],
+			SAMPLE_NAME(&g->r, syllables, syllables, t < 8 ? "镇" : "乡", g->town_name[t],
 			      sizeof(g->town_name[t]));
 		fmt_into(g->town_dept[t], sizeof(g->town_dept[t]), "%04d-XZ%03d", g->county, 100 + t);
 		fmt_into(g->town[t], sizeof(g->town[t]), "%s%03d000", g->prefix, 100 + t);
@@ -723,7 +591,7 @@ static void plan_places(struct gen *g)
 			fmt_into(p->name, sizeof(p->name), "%s%s社区", g->town_name[t],
 				 community_words[v % NF(community_words)]);
 		else
-			DRAW2(&g->r, surnames, village_suffix, "村", p->name, sizeof(p->name));
+			SAMPLE_NAME(&g->r, surnames, village_suffix, "村", p->name, sizeof(p->name));
 	}
 }
 
@@ -861,7 +729,7 @@ static void plan_subjects(struct gen *g)
 			s->dept = sector_dept(s->category);
 			fmt_into(s->code, sizeof(s->code), "E%04d%05d", g->county, n + 1);
 			fmt_into(s->name, sizeof(s->name), "%s%s%s%s%d", g->name,
-				 g->town_name[s->township], PICK(&g->r, surnames), demo_categories[c].word,
+				 g->town_name[s->township], SAMPLE_PICK(&g->r, surnames), demo_categories[c].word,
 				 k + 1);
 			/* most on the list from the start; some joined in March 2023 */
 			s->from = n % 97 == 5 ? 14 : 0;
@@ -888,40 +756,15 @@ static void plan_subjects(struct gen *g)
 /* The "create" version of each subject of the district, from its stored row. */
 static int load_history(struct gen *g, struct strbuf *err)
 {
-	struct strbuf sql = STRBUF_INIT, cols = STRBUF_INIT;
-	struct db_stmt *st = NULL;
 	struct timespec t0;
-	size_t i;
-	int ret = -1;
+	int64_t n;
+	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < subject_desc.nfields; i++) {
-		const struct field_desc *fd = &subject_desc.fields[i];
-		if (fd->flags & FF_PERSONAL)
-			strbuf_addf(&cols, ", %s_enc, %s_idx", fd->key, fd->key);
-		else
-			strbuf_addf(&cols, ", %s", fd->key);
-	}
-	strbuf_addf(&sql, "INSERT INTO subjects_history (id, rev, month, action, changed_at, "
-		    "changed_by%s) SELECT id, rev, active_from, 'create', created_at, ?%s "
-		    "FROM subjects WHERE district = ? ORDER BY id", cols.buf, cols.buf);
-	if (db_prepare(g->db, sql.buf, &st, err))
-		goto cleanup;
-	db_bind_text(st, 1, g->sys.username);
-	db_bind_text(st, 2, g->code);
-	if (db_step(st, err) < 0)
-		goto cleanup;
-	g->rows[T_HISTORY] += db_changes(st);
-	g->district_rows += db_changes(st);
-	ret = 0;
-cleanup:
-	if (st)
-		db_finalize(st);
+	ret = stored_history_created(g->db, &subject_desc, g->code, g->sys.username, &n, err);
+	g->rows[T_HISTORY] += n;
+	g->district_rows += n;
 	g->secs[T_HISTORY] += seconds_since(&t0);
-	strbuf_release(&sql);
-	strbuf_release(&cols);
-	if (ret)
-		strbuf_addstr(err, " (writing subjects_history)");
 	return ret;
 }
 
@@ -944,13 +787,13 @@ static int load_subjects(struct gen *g, struct strbuf *err)
 		SET(g, "grid", v->grid);
 		SET(g, "supervisor", supervisor_code(g, s));
 		if (enterprise) {
-			const char *road = PICK(&g->r, roads);
-			int no = between(&g->r, 1, 300);
+			const char *road = SAMPLE_PICK(&g->r, roads);
+			int no = sample_between(&g->r, 1, 300);
 			SET(g, "address", rowf(&g->row, "%s%s路%d号", g->town_name[s->township], road, no));
 		} else {
 			SET(g, "address", rowf(&g->row, "%s%s", g->town_name[s->township], v->name));
 		}
-		SET(g, "contact_name", rowf(&g->row, "%s%s", PICK(&g->r, surnames),
+		SET(g, "contact_name", rowf(&g->row, "%s%s", SAMPLE_PICK(&g->r, surnames),
 					    enterprise ? "经理" : i % 3 ? "书记" : "主任"));
 		if (enterprise)
 			SET(g, "credit_code", credit_code(g, !strcmp(s->kind, "institution")));
@@ -970,27 +813,16 @@ static int load_subjects(struct gen *g, struct strbuf *err)
 
 static void fail_add(struct gen *g, int s, int m, enum why why)
 {
-	struct fail *f = PUSH(g->fails);
+	struct fail *f = SAMPLE_PUSH(g->fails);
 
 	f->s = s;
 	f->m = m;
 	f->why = why;
 }
 
-static void shuffle(struct rng *r, int *v, int n)
-{
-	int i;
-
-	for (i = n - 1; i > 0; i--) {
-		int j = below(r, i + 1), t = v[i];
-		v[i] = v[j];
-		v[j] = t;
-	}
-}
-
 static int vary(struct gen *g, int n)
 {
-	return n * between(&g->r, 80, 120) / 100;
+	return n * sample_between(&g->r, 80, 120) / 100;
 }
 
 static void plan_fails(struct gen *g)
@@ -1010,45 +842,45 @@ static void plan_fails(struct gen *g)
 		int va = vary(g, fail_plan[y][2]);
 		for (i = 0; i < NVILL; i++)
 			order[i] = i;
-		shuffle(&g->r, order, NVILL);
+		sample_shuffle(&g->r, order, NVILL);
 		for (i = 0; i < vc + vp + va; i++) {
 			int s = order[i];
 			if (i < vc) {
 				unsigned used = 0;
-				int n = 1 + chance(&g->r, 35);
-				n += chance(&g->r, 10);
+				int n = 1 + sample_chance(&g->r, 35);
+				n += sample_chance(&g->r, 10);
 				for (k = 0; k < n; k++) {
-					int m = first + below(&g->r, months);
+					int m = first + sample_below(&g->r, months);
 					if (used >> m & 1)
 						continue;
 					used |= 1u << m;
-					fail_add(g, s, m, chance(&g->r, 12) ? W_MAJOR : W_CRIMINAL);
+					fail_add(g, s, m, sample_chance(&g->r, 12) ? W_MAJOR : W_CRIMINAL);
 				}
 				if (i < 9) {
-					int m = first + below(&g->r, months);
-					fail_add(g, s, m, chance(&g->r, 35) ? W_COLLECTIVE : W_PETITION);
+					int m = first + sample_below(&g->r, months);
+					fail_add(g, s, m, sample_chance(&g->r, 35) ? W_COLLECTIVE : W_PETITION);
 				}
 			} else if (i < vc + vp) {
-				int n = 1 + chance(&g->r, 25);
+				int n = 1 + sample_chance(&g->r, 25);
 				for (k = 0; k < n; k++) {
-					int m = first + below(&g->r, months);
-					fail_add(g, s, m, chance(&g->r, 40) ? W_COLLECTIVE : W_PETITION);
+					int m = first + sample_below(&g->r, months);
+					fail_add(g, s, m, sample_chance(&g->r, 40) ? W_COLLECTIVE : W_PETITION);
 				}
 			} else {
-				fail_add(g, s, first + below(&g->r, months), W_ACCIDENT);
+				fail_add(g, s, first + sample_below(&g->r, months), W_ACCIDENT);
 			}
 		}
 		for (i = vary(g, fail_plan[y][3]); i > 0; i--) {
-			int m = first + below(&g->r, months), e = enterprise_of(g, m, case_pool);
-			fail_add(g, e, m, chance(&g->r, 15) ? W_MAJOR : W_CRIMINAL);
+			int m = first + sample_below(&g->r, months), e = enterprise_of(g, m, case_pool);
+			fail_add(g, e, m, sample_chance(&g->r, 15) ? W_MAJOR : W_CRIMINAL);
 		}
 		for (i = vary(g, fail_plan[y][4]); i > 0; i--) {
-			int m = first + below(&g->r, months);
+			int m = first + sample_below(&g->r, months);
 			fail_add(g, enterprise_of(g, m, accident_pool), m, W_ACCIDENT);
 		}
 		for (i = vary(g, fail_plan[y][5]); i > 0; i--) {
-			int m = first + below(&g->r, months), e = enterprise_of(g, m, petition_pool);
-			fail_add(g, e, m, chance(&g->r, 50) ? W_COLLECTIVE : W_PETITION);
+			int m = first + sample_below(&g->r, months), e = enterprise_of(g, m, petition_pool);
+			fail_add(g, e, m, sample_chance(&g->r, 50) ? W_COLLECTIVE : W_PETITION);
 		}
 	}
 }
@@ -1072,7 +904,7 @@ BY_DAY(kase_cmp, struct kase)
 static struct pet *pet_new(struct gen *g, int day, int channel, int persons, int level, int s,
 			   int township)
 {
-	struct pet *p = PUSH(g->pets);
+	struct pet *p = SAMPLE_PUSH(g->pets);
 	int enterprise = s >= 0 && g->subj[s].cat >= 0;
 
 	p->day = day;
@@ -1082,7 +914,7 @@ static struct pet *pet_new(struct gen *g, int day, int channel, int persons, int
 	p->level = level;
 	p->s = s;
 	p->township = s >= 0 ? g->subj[s].township : township;
-	p->category = weighted(&g->r, enterprise ? enterprise_petition_w : village_petition_w, 7);
+	p->category = sample_weighted(&g->r, enterprise ? enterprise_petition_w : village_petition_w, 7);
 	p->prev = -1;
 	return p;
 }
@@ -1090,14 +922,14 @@ static struct pet *pet_new(struct gen *g, int day, int channel, int persons, int
 /* A petition that fails no one: see the file's comment. */
 static void filler_petition(struct gen *g, int m, int channel)
 {
-	int day = day_in(g, m), roll = below(&g->r, 100), persons = 1;
-	int town = below(&g->r, NTOWN);
+	int day = day_in(g, m), roll = sample_below(&g->r, 100), persons = 1;
+	int town = sample_below(&g->r, NTOWN);
 
-	if (channel == CH_VISIT && chance(&g->r, rate.collective_pct))
-		persons = between(&g->r, 5, 56);
+	if (channel == CH_VISIT && sample_chance(&g->r, rate.collective_pct))
+		persons = sample_between(&g->r, 5, 56);
 	else if (channel == CH_VISIT || channel == CH_LETTER)
 		persons = roll < 60 ? 1 : roll < 85 ? 2 : roll < 95 ? 3 : 4;
-	roll = below(&g->r, 100);
+	roll = sample_below(&g->r, 100);
 	if (persons >= 5) {
 		if (roll < 55)
 			pet_new(g, day, channel, persons, L_COUNTY, -1, town);
@@ -1112,10 +944,10 @@ static void filler_petition(struct gen *g, int m, int channel)
 						  L_NATIONAL, -1, town);
 	} else if (roll < 65) {
 		pet_new(g, day, channel, persons, L_TOWNSHIP,
-			chance(&g->r, 80) ? any_village(g) : any_enterprise(g, m), 0);
+			sample_chance(&g->r, 80) ? any_village(g) : any_enterprise(g, m), 0);
 	} else {
 		pet_new(g, day, channel, persons, L_VILLAGE,
-			chance(&g->r, 85) ? any_village(g) : any_enterprise(g, m), 0);
+			sample_chance(&g->r, 85) ? any_village(g) : any_enterprise(g, m), 0);
 	}
 }
 
@@ -1136,16 +968,16 @@ static void plan_petitions(struct gen *g)
 		if (f->why == W_PETITION) {
 			/* one that reached the county or higher */
 			day = day_in(g, f->m);
-			channel = below(&g->r, 4);
-			persons = between(&g->r, 1, 3);
-			level = between(&g->r, L_COUNTY, L_NATIONAL);
+			channel = sample_below(&g->r, 4);
+			persons = sample_between(&g->r, 1, 3);
+			level = sample_between(&g->r, L_COUNTY, L_NATIONAL);
 			pet_new(g, day, channel, persons, level, f->s, 0);
 		} else if (f->why == W_COLLECTIVE) {
 			/* a collective visit to the township or higher */
 			struct pet *p;
 			day = day_in(g, f->m);
-			persons = between(&g->r, 6, 45);
-			level = chance(&g->r, 55) ? L_TOWNSHIP : L_COUNTY;
+			persons = sample_between(&g->r, 6, 45);
+			level = sample_chance(&g->r, 55) ? L_TOWNSHIP : L_COUNTY;
 			p = pet_new(g, day, CH_VISIT, persons, level, f->s, 0);
 			if (g->subj[f->s].cat >= 0)
 				p->category = 1; /* labour */
@@ -1161,8 +993,8 @@ static void plan_petitions(struct gen *g)
 		}
 		p->seq = ++seq;
 		/* a few come back on a matter already petitioned */
-		if (i > 0 && chance(&g->r, 4))
-			p->prev = i - 1 - below(&g->r, min_int(i, 400));
+		if (i > 0 && sample_chance(&g->r, 4))
+			p->prev = i - 1 - sample_below(&g->r, min_int(i, 400));
 	}
 }
 
@@ -1183,10 +1015,11 @@ static int load_petitions(struct gen *g, struct strbuf *err)
 	for (i = 0; i < g->pets.n; i++) {
 		const struct pet *p = &g->pets.v[i];
 		const struct subj *s = p->s >= 0 ? &g->subj[p->s] : NULL;
-		int age = g->last - p->day, roll = below(&g->r, 100);
-		int accepted = min_int(p->day + between(&g->r, 0, 4), g->last);
-		int replied = min_int(accepted + between(&g->r, 5, 40), g->last);
-		int resolved = min_int(replied + between(&g->r, 0, 10), g->last);
+		int age = g->last - p->day, roll = sample_below(&g->r, 100);
+		int accepted = min_int(p->day + sample_between(&g->r, 0, 4), g->last);
+		int replied = min_int(accepted + sample_between(&g->r, 5, 40), g->last);
+		int resolved = min_int(replied + sample_between(&g->r, 0, 10), g->last);
+		struct petition_derived derived;
 		const char *status;
 		SET(g, "no", pet_no(g, p));
 		SET(g, "received_on", g->day[p->day]);
@@ -1222,7 +1055,7 @@ static int load_petitions(struct gen *g, struct strbuf *err)
 			if (!strcmp(status, "resolved") || (done && roll < 50))
 				SET(g, "resolved_on", g->day[resolved]);
 			if (done)
-				SET(g, "satisfaction", PICK(&g->r, sat));
+				SET(g, "satisfaction", SAMPLE_PICK(&g->r, sat));
 		}
 		if (p->level > L_TOWNSHIP)
 			SET(g, "handling_dept", g->dept_code[D_PETITION]);
@@ -1230,10 +1063,11 @@ static int load_petitions(struct gen *g, struct strbuf *err)
 			SET(g, "handling_dept", s ? supervisor_code(g, s) : g->town_dept[p->township]);
 		if (p->prev >= 0)
 			SET(g, "previous", pet_no(g, &g->pets.v[p->prev]));
-		SET(g, "collective", p->persons >= 5 ? "1" : "0");
-		SET(g, "repeat", p->prev >= 0 ? "1" : "0");
-		SET(g, "accept_due", g->day[p->day + 15]);
-		SET(g, "reply_due", g->day[p->day + 60]);
+		petition_derive(g->day[p->day], p->persons, p->prev >= 0, &derived);
+		SET(g, "collective", derived.collective);
+		SET(g, "repeat", derived.repeat);
+		SET(g, "accept_due", rowf(&g->row, "%s", derived.accept_due));
+		SET(g, "reply_due", rowf(&g->row, "%s", derived.reply_due));
 		SET(g, "district", g->code);
 		if (load_row(g, err)) {
 			load_end(g, NULL);
@@ -1267,8 +1101,8 @@ static int load_activities(struct gen *g, struct strbuf *err)
 			days[k] = day_in(g, m);
 		qsort(days, (size_t)n, sizeof(*days), int_cmp);
 		for (k = 0; k < n; k++) {
-			int kind = weighted(&g->r, activity_kind_w, 6), v = any_village(g);
-			int t = g->vill[v].township, county_level = kind < 3 && chance(&g->r, 70);
+			int kind = sample_weighted(&g->r, activity_kind_w, 6), v = any_village(g);
+			int t = g->vill[v].township, county_level = kind < 3 && sample_chance(&g->r, 70);
 			int y = year_of_day(g, days[k]);
 			if (y != year) {
 				year = y;
@@ -1278,9 +1112,9 @@ static int load_activities(struct gen *g, struct strbuf *err)
 			SET(g, "held_on", g->day[days[k]]);
 			SET(g, "kind", activity_kinds[kind]);
 			if (county_level)
-				DRAW2(&g->r, surnames, leaders, "", head, sizeof(head));
+				SAMPLE_NAME(&g->r, surnames, leaders, "", head, sizeof(head));
 			else
-				snprintf(head, sizeof(head), "%s%s", PICK(&g->r, surnames),
+				snprintf(head, sizeof(head), "%s%s", SAMPLE_PICK(&g->r, surnames),
 					 t < 8 ? "镇长" : "乡长");
 			SET(g, "leader", rowf(&g->row, "%s", head));
 			if (kind == 2 && county_level) {
@@ -1289,7 +1123,7 @@ static int load_activities(struct gen *g, struct strbuf *err)
 				SET(g, "place", rowf(&g->row, "%s%s", g->town_name[t], g->vill[v].name));
 				SET(g, "township", town_code(g, t));
 			}
-			SET(g, "petitions_handled", rowint(&g->row, kind >= 4 ? 0 : between(&g->r, 1, 6)));
+			SET(g, "petitions_handled", rowint(&g->row, kind >= 4 ? 0 : sample_between(&g->r, 1, 6)));
 			SET(g, "summary", activity_texts[kind]);
 			SET(g, "district", g->code);
 			if (load_row(g, err))
@@ -1306,9 +1140,9 @@ static int load_activities(struct gen *g, struct strbuf *err)
 		int half;
 		for (half = 0; half < 2; half++) {
 			struct strbuf nos = STRBUF_INIT;
-			int day = g->mstart[m] + (half ? 14 : 0) + between(&g->r, 0, 2), i, got = 0;
-			int want = between(&g->r, 1, 3);
-			const char *leader = rowf(&g->row, "%s%s", PICK(&g->r, surnames),
+			int day = g->mstart[m] + (half ? 14 : 0) + sample_between(&g->r, 0, 2), i, got = 0;
+			int want = sample_between(&g->r, 1, 3);
+			const char *leader = rowf(&g->row, "%s%s", SAMPLE_PICK(&g->r, surnames),
 						  leaders[(2 * m + half) % NF(leaders)]);
 			for (i = 0; i < g->pets.n && g->pets.v[i].day < day; i++)
 				;
@@ -1348,23 +1182,23 @@ static int load_activities(struct gen *g, struct strbuf *err)
 			n = min_int(nd + nr, (int)NF(days));
 			/* day * 2 + 1 marks a 调处室 record */
 			for (k = 0; k < n; k++)
-				days[k] = k < nd ? 2 * (g->mstart[m] + 5 + 10 * below(&g->r, 3)) :
+				days[k] = k < nd ? 2 * (g->mstart[m] + 5 + 10 * sample_below(&g->r, 3)) :
 						   2 * day_in(g, m) + 1;
 			qsort(days, (size_t)n, sizeof(*days), int_cmp);
 			if (m == 0 || m == 12)
 				seq = 0;
 			for (k = 0; k < n; k++) {
 				int room = days[k] & 1, v = any_village(g);
-				int matters = room ? between(&g->r, 1, 2) : between(&g->r, 0, 8);
+				int matters = room ? sample_between(&g->r, 1, 2) : sample_between(&g->r, 0, 8);
 				SET(g, "no", rowf(&g->row, "CW%04d-%d-%05d", g->county, 2022 + m / 12,
 						  ++seq));
 				SET(g, "held_on", g->day[days[k] / 2]);
 				SET(g, "kind", room ? "mediation_room" : "village_day");
 				SET(g, "village", g->vill[v].code);
-				SET(g, "participants", rowint(&g->row, room ? between(&g->r, 3, 8) :
-								     between(&g->r, 8, 60)));
+				SET(g, "participants", rowint(&g->row, room ? sample_between(&g->r, 3, 8) :
+								     sample_between(&g->r, 8, 60)));
 				SET(g, "matters", rowint(&g->row, matters));
-				SET(g, "resolved", rowint(&g->row, matters - (matters && chance(&g->r, 10))));
+				SET(g, "resolved", rowint(&g->row, matters - (matters && sample_chance(&g->r, 10))));
 				SET(g, "summary", room ? "调处室调解邻里纠纷" : "逢六村务日，村两委集中办公，受理群众诉求");
 				SET(g, "township", town_code(g, g->vill[v].township));
 				SET(g, "district", g->code);
@@ -1384,7 +1218,7 @@ fail:
 /* The safety domain an inspection of an enterprise of category `c` looks at. */
 static int domain_for(struct rng *r, int c)
 {
-	int x = below(r, 100);
+	int x = sample_below(r, 100);
 
 	switch (c) {
 	case C_RESTAURANT: return x < 60 ? DM_GAS : DM_FIRE;
@@ -1407,12 +1241,12 @@ static void plan_inspections(struct gen *g)
 	g->insps.n = 0;
 	for (m = 0; m < NMONTHS; m++) {
 		for (k = monthly(g, m, rate.inspections, &carry); k > 0; k--) {
-			struct insp *x = PUSH(g->insps);
+			struct insp *x = SAMPLE_PUSH(g->insps);
 			x->day = day_in(g, m);
 			x->ord = g->insps.n;
 			x->s = any_enterprise(g, m);
 			x->domain = domain_for(&g->r, g->subj[x->s].cat);
-			x->hazard = chance(&g->r, rate.hazard_pct);
+			x->hazard = sample_chance(&g->r, rate.hazard_pct);
 		}
 	}
 	qsort(g->insps.v, (size_t)g->insps.n, sizeof(*g->insps.v), insp_cmp);
@@ -1443,10 +1277,10 @@ static int load_inspections(struct gen *g, struct strbuf *err)
 				  x->seq));
 		SET(g, "inspected_on", g->day[x->day]);
 		SET(g, "subject", s->code);
-		SET(g, "department", chance(&g->r, 40) ? g->dept_code[D_SAFETY] : supervisor_code(g, s));
+		SET(g, "department", sample_chance(&g->r, 40) ? g->dept_code[D_SAFETY] : supervisor_code(g, s));
 		SET(g, "domain", domains[x->domain]);
-		DRAW2(&g->r, surnames, given, "、", one, sizeof(one));
-		DRAW2(&g->r, surnames, given, "", two, sizeof(two));
+		SAMPLE_NAME(&g->r, surnames, given, "、", one, sizeof(one));
+		SAMPLE_NAME(&g->r, surnames, given, "", two, sizeof(two));
 		SET(g, "inspector", rowf(&g->row, "%s%s", one, two));
 		SET(g, "findings", x->hazard ? "发现隐患1处，已当场下达整改通知书" :
 					       "未发现明显隐患，现场进行安全提示");
@@ -1465,6 +1299,7 @@ static int load_inspections(struct gen *g, struct strbuf *err)
 		const struct insp *x = &g->insps.v[i];
 		const struct subj *s = &g->subj[x->s];
 		int y = year_of_day(g, x->day), found = x->day, deadline, rectified, verified;
+		const char *rectified_on, *verified_on;
 		int major;
 		if (y != year) {
 			year = y;
@@ -1472,12 +1307,12 @@ static int load_inspections(struct gen *g, struct strbuf *err)
 		}
 		if (!x->hazard)
 			continue;
-		major = chance(&g->r, 2) && found < g->last - 45;
-		deadline = found + (major ? 60 : between(&g->r, 7, 20));
-		rectified = min_int(found + between(&g->r, 1, major ? 45 : 7), g->last);
-		verified = rectified + between(&g->r, 0, 5);
+		major = sample_chance(&g->r, 2) && found < g->last - 45;
+		deadline = found + (major ? 60 : sample_between(&g->r, 7, 20));
+		rectified = min_int(found + sample_between(&g->r, 1, major ? 45 : 7), g->last);
+		verified = rectified + sample_between(&g->r, 0, 5);
 		/* most are rectified; some of the last month's are still open */
-		if (found > g->last - 30 && chance(&g->r, 30))
+		if (found > g->last - 30 && sample_chance(&g->r, 30))
 			rectified = verified = -1;
 		SET(g, "no", rowf(&g->row, "YH%04d-%d-%05d", g->county, y, ++seq));
 		SET(g, "inspection", rowf(&g->row, "JC%04d-%d-%06d", g->county, y, x->seq));
@@ -1486,15 +1321,14 @@ static int load_inspections(struct gen *g, struct strbuf *err)
 		SET(g, "domain", domains[x->domain]);
 		SET(g, "found_on", g->day[found]);
 		SET(g, "deadline", g->day[deadline]);
-		if (rectified >= 0)
-			SET(g, "rectified_on", g->day[rectified]);
-		if (rectified >= 0 && verified <= g->last)
-			SET(g, "verified_on", g->day[verified]);
+		rectified_on = rectified >= 0 ? g->day[rectified] : NULL;
+		verified_on = rectified >= 0 && verified <= g->last ? g->day[verified] : NULL;
+		SET(g, "rectified_on", rectified_on);
+		SET(g, "verified_on", verified_on);
 		SET(g, "description", hazard_texts[x->domain]);
 		if (rectified >= 0)
 			SET(g, "evidence", "整改前后照片及整改报告已存档");
-		SET(g, "state", rectified < 0 ? "open" : verified <= g->last ? "verified" :
-										     "rectified");
+		SET(g, "state", hazard_state(rectified_on, verified_on));
 		SET(g, "township", town_code(g, s->township));
 		SET(g, "grid", g->vill[s->village].grid);
 		SET(g, "district", g->code);
@@ -1510,7 +1344,7 @@ static int load_inspections(struct gen *g, struct strbuf *err)
 
 static int accident_domain_at(struct rng *r, const struct subj *s)
 {
-	int x = below(r, 100);
+	int x = sample_below(r, 100);
 
 	switch (s->cat) {
 	case -1: return x < 35 ? DM_FIRE : x < 65 ? DM_CONSTRUCTION : x < 80 ? DM_GAS : DM_OTHER;
@@ -1533,43 +1367,43 @@ static void plan_accidents(struct gen *g)
 		struct acc *a;
 		if (f->why != W_ACCIDENT)
 			continue;
-		a = PUSH(g->accs);
+		a = SAMPLE_PUSH(g->accs);
 		a->day = day_in(g, f->m);
 		a->ord = g->accs.n;
 		a->s = f->s;
 		a->township = g->subj[f->s].township;
 		a->domain = accident_domain_at(&g->r, &g->subj[f->s]);
-		a->deaths = chance(&g->r, 15);
-		a->injuries = between(&g->r, a->deaths ? 0 : 1, 3);
-		a->serious = a->injuries ? between(&g->r, 0, a->injuries) : 0;
-		a->production = a->domain != DM_FIRE && a->domain != DM_GAS ? 1 : chance(&g->r, 50);
-		a->loss_fen = (int64_t)between(&g->r, 2, 60) * 100000;
+		a->deaths = sample_chance(&g->r, 15);
+		a->injuries = sample_between(&g->r, a->deaths ? 0 : 1, 3);
+		a->serious = a->injuries ? sample_between(&g->r, 0, a->injuries) : 0;
+		a->production = a->domain != DM_FIRE && a->domain != DM_GAS ? 1 : sample_chance(&g->r, 50);
+		a->loss_fen = (int64_t)sample_between(&g->r, 2, 60) * 100000;
 	}
 	for (m = 0; m < NMONTHS; m++) {
 		for (k = monthly(g, m, rate.road_accidents, &cr); k > 0; k--) {
 			/* on the roads: nobody's creation subject */
-			struct acc *a = PUSH(g->accs);
+			struct acc *a = SAMPLE_PUSH(g->accs);
 			a->day = day_in(g, m);
 			a->ord = g->accs.n;
 			a->s = -1;
-			a->township = below(&g->r, NTOWN);
+			a->township = sample_below(&g->r, NTOWN);
 			a->domain = DM_ROAD;
-			a->deaths = chance(&g->r, 30) ? between(&g->r, 1, 2) : 0;
-			a->injuries = between(&g->r, a->deaths ? 0 : 1, 4);
-			a->serious = a->injuries ? between(&g->r, 0, 1) : 0;
-			a->production = chance(&g->r, 20);
-			a->loss_fen = (int64_t)between(&g->r, 5, 120) * 100000;
+			a->deaths = sample_chance(&g->r, 30) ? sample_between(&g->r, 1, 2) : 0;
+			a->injuries = sample_between(&g->r, a->deaths ? 0 : 1, 4);
+			a->serious = a->injuries ? sample_between(&g->r, 0, 1) : 0;
+			a->production = sample_chance(&g->r, 20);
+			a->loss_fen = (int64_t)sample_between(&g->r, 5, 120) * 100000;
 		}
 		for (k = monthly(g, m, rate.minor_accidents, &cm); k > 0; k--) {
 			/* at a subject, without casualties */
-			struct acc *a = PUSH(g->accs);
+			struct acc *a = SAMPLE_PUSH(g->accs);
 			a->day = day_in(g, m);
 			a->ord = g->accs.n;
-			a->s = chance(&g->r, 50) ? any_village(g) : any_enterprise(g, m);
+			a->s = sample_chance(&g->r, 50) ? any_village(g) : any_enterprise(g, m);
 			a->township = g->subj[a->s].township;
 			a->domain = accident_domain_at(&g->r, &g->subj[a->s]);
-			a->production = chance(&g->r, 40);
-			a->loss_fen = (int64_t)between(&g->r, 1, 30) * 100000;
+			a->production = sample_chance(&g->r, 40);
+			a->loss_fen = (int64_t)sample_between(&g->r, 1, 30) * 100000;
 		}
 	}
 	qsort(g->accs.v, (size_t)g->accs.n, sizeof(*g->accs.v), acc_cmp);
@@ -1630,50 +1464,50 @@ static void plan_cases(struct gen *g)
 		struct kase *c;
 		if (f->why != W_CRIMINAL && f->why != W_MAJOR)
 			continue;
-		c = PUSH(g->kases);
+		c = SAMPLE_PUSH(g->kases);
 		c->day = day_in(g, f->m);
 		c->ord = g->kases.n;
 		c->s = f->s;
 		c->township = g->subj[f->s].township;
 		c->criminal = f->why == W_CRIMINAL;
 		c->major = !c->criminal;
-		c->category = c->criminal ? weighted(&g->r, criminal_w, 6) : chance(&g->r, 50) ? 4 : 1;
+		c->category = c->criminal ? sample_weighted(&g->r, criminal_w, 6) : sample_chance(&g->r, 50) ? 4 : 1;
 	}
 	for (m = 0; m < NMONTHS; m++) {
 		/* criminal cases that belong to no creation subject */
 		for (k = monthly(g, m, rate.criminal, &cc); k > 0; k--) {
-			struct kase *c = PUSH(g->kases);
+			struct kase *c = SAMPLE_PUSH(g->kases);
 			c->day = day_in(g, m);
 			c->ord = g->kases.n;
 			c->s = -1;
-			c->township = below(&g->r, NTOWN);
+			c->township = sample_below(&g->r, NTOWN);
 			c->criminal = 1;
-			c->category = weighted(&g->r, criminal_w, 6);
+			c->category = sample_weighted(&g->r, criminal_w, 6);
 		}
 		/* public-order cases without major impact, at a subject or not */
 		for (k = monthly(g, m, rate.public_order, &cp); k > 0; k--) {
-			struct kase *c = PUSH(g->kases);
-			int roll = below(&g->r, 100);
+			struct kase *c = SAMPLE_PUSH(g->kases);
+			int roll = sample_below(&g->r, 100);
 			c->day = day_in(g, m);
 			c->ord = g->kases.n;
 			c->s = roll < 30 ? any_village(g) : roll < 45 ? any_enterprise(g, m) : -1;
-			c->township = c->s >= 0 ? g->subj[c->s].township : below(&g->r, NTOWN);
-			c->category = weighted(&g->r, public_order_w, 6);
+			c->township = c->s >= 0 ? g->subj[c->s].township : sample_below(&g->r, NTOWN);
+			c->category = sample_weighted(&g->r, public_order_w, 6);
 		}
 	}
 	qsort(g->kases.v, (size_t)g->kases.n, sizeof(*g->kases.v), kase_cmp);
 	/* about half the criminal cases solved; fraud rings and gambling dens take several */
 	for (i = 0; i < g->kases.n; i++) {
 		struct kase *c = &g->kases.v[i];
-		if (!c->criminal || !chance(&g->r, 52))
+		if (!c->criminal || !sample_chance(&g->r, 52))
 			continue;
-		c->coerced = 1 + (chance(&g->r, 15) ? between(&g->r, 1, 3) : 0);
-		if ((c->category == 1 || c->category == 2) && chance(&g->r, 10))
-			c->coerced += between(&g->r, 2, 8);
+		c->coerced = 1 + (sample_chance(&g->r, 15) ? sample_between(&g->r, 1, 3) : 0);
+		if ((c->category == 1 || c->category == 2) && sample_chance(&g->r, 10))
+			c->coerced += sample_between(&g->r, 2, 8);
 		if (c->day >= g->last - 35)
 			c->prosecuted = 0;
 		else
-			c->prosecuted = c->coerced - (chance(&g->r, 20) ? 1 : 0);
+			c->prosecuted = c->coerced - (sample_chance(&g->r, 20) ? 1 : 0);
 	}
 }
 
@@ -1749,29 +1583,29 @@ static int load_disputes(struct gen *g, struct strbuf *err)
 		if (m == 0 || m == 12)
 			seq = 0;
 		for (k = 0; k < n; k++) {
-			int found = days[k], cat = weighted(&g->r, dispute_category_w, 8), s = -1;
-			int t, closed = -1, roll = below(&g->r, 100);
+			int found = days[k], cat = sample_weighted(&g->r, dispute_category_w, 8), s = -1;
+			int t, closed = -1, roll = sample_below(&g->r, 100);
 			const char *status;
 			if (cat == DC_MEDICAL)
 				s = enterprise_of(g, m, hospital);
 			else if (cat == DC_LABOUR)
 				s = enterprise_of(g, m, employers);
 			else if (cat == DC_PROPERTY)
-				s = below(&g->r, NCOMM);
-			else if (chance(&g->r, 80))
+				s = sample_below(&g->r, NCOMM);
+			else if (sample_chance(&g->r, 80))
 				s = any_village(g);
-			t = s >= 0 ? g->subj[s].township : below(&g->r, NTOWN);
+			t = s >= 0 ? g->subj[s].township : sample_below(&g->r, NTOWN);
 			if (found > g->last - 40 && roll < 60) {
 				/* still open at the end */
 				status = roll < 25 ? "registered" : "mediating";
 			} else {
-				roll = below(&g->r, 100);
+				roll = sample_below(&g->r, 100);
 				status = roll < 96 ? "success" : roll < 98 ? "failed" : "referred";
-				closed = min_int(found + between(&g->r, 1, 25), g->last);
+				closed = min_int(found + sample_between(&g->r, 1, 25), g->last);
 			}
 			SET(g, "no", rowf(&g->row, "JF%04d-%d-%04d", g->county, 2022 + m / 12, ++seq));
 			SET(g, "found_on", g->day[found]);
-			SET(g, "source", sources[weighted(&g->r, source_w, 5)]);
+			SET(g, "source", sources[sample_weighted(&g->r, source_w, 5)]);
 			SET(g, "category", dispute_categories[cat]);
 			if (s >= 0) {
 				SET(g, "subject", g->subj[s].code);
@@ -1780,15 +1614,15 @@ static int load_disputes(struct gen *g, struct strbuf *err)
 				SET(g, "grid", g->vill[village_in(g, t)].grid);
 			}
 			SET(g, "township", town_code(g, t));
-			SET(g, "mediation", kinds[weighted(&g->r, kind_w, 3)]);
+			SET(g, "mediation", kinds[sample_weighted(&g->r, kind_w, 3)]);
 			SET(g, "status", status);
 			if (closed >= 0)
 				SET(g, "closed_on", g->day[closed]);
 			SET(g, "amount", rowint(&g->row, cat == DC_FAMILY ? 0 :
-						(int64_t)between(&g->r, 1, 200) * 50000));
-			SET(g, "risk", chance(&g->r, 70) ? "low" : chance(&g->r, 80) ? "medium" : "high");
+						(int64_t)sample_between(&g->r, 1, 200) * 50000));
+			SET(g, "risk", sample_chance(&g->r, 70) ? "low" : sample_chance(&g->r, 80) ? "medium" : "high");
 			SET(g, "deadline", g->day[found + 30]);
-			DRAW2(&g->r, surnames, given, "（人民调解员）", mediator, sizeof(mediator));
+			SAMPLE_NAME(&g->r, surnames, given, "（人民调解员）", mediator, sizeof(mediator));
 			SET(g, "mediator", rowf(&g->row, "%s", mediator));
 			SET(g, "summary", rowf(&g->row, "%s%s", s >= 0 ? g->subj[s].name : g->town_name[t],
 					       dispute_texts[cat]));
@@ -1804,21 +1638,12 @@ static int load_disputes(struct gen *g, struct strbuf *err)
 
 /* ---- one district ---- */
 
-static int load_version(struct gen *g, struct strbuf *err)
+/* The district's determinations are to be computed (all of them: it is new). */
+static int mark_stale(struct gen *g, struct strbuf *err)
 {
-	struct db_stmt *st = NULL;
-	int rc;
-
-	if (db_prepare(g->db, "INSERT INTO assess_versions (district, version) VALUES (?, 1) "
-		       "ON CONFLICT (district) DO UPDATE SET version = assess_versions.version + 1",
-		       &st, err))
+	if (assess_mark_stale(g->db, g->code, err))
 		return -1;
-	db_bind_text(st, 1, g->code);
-	rc = db_step(st, err);
-	db_finalize(st);
-	if (rc < 0)
-		return -1;
-	g->rows[T_VERSIONS]++;
+	g->rows[T_STALE]++;
 	g->district_rows++;
 	return 0;
 }
@@ -1835,9 +1660,9 @@ static void district_init(struct gen *g, int i)
 	fmt_into(g->prefix, sizeof(g->prefix), "41%04d", g->county);
 	fmt_into(g->code, sizeof(g->code), "%s000000", g->prefix);
 	/* each district its own stream: district i is the same whatever N is */
-	g->r.s = g->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(g->county + 1));
+	rng_init(&g->r, RNG_SPLITMIX, g->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(g->county + 1)));
 	rng_next(&g->r);
-	g->factor = between(&g->r, 850, 1150);
+	g->factor = sample_between(&g->r, 850, 1150);
 }
 
 static int gen_district(struct gen *g, int i, int total, const char *audit_detail,
@@ -1864,7 +1689,7 @@ static int gen_district(struct gen *g, int i, int total, const char *audit_detai
 	if (load_places(g, err) || load_departments(g, err) || load_subjects(g, err) ||
 	    load_history(g, err) || load_petitions(g, err) || load_activities(g, err) ||
 	    load_inspections(g, err) || load_accidents(g, err) || load_cases(g, err) ||
-	    load_disputes(g, err) || load_version(g, err))
+	    load_disputes(g, err) || mark_stale(g, err))
 		goto cleanup;
 	if (db_commit(g->db, err))
 		goto cleanup;
@@ -1955,6 +1780,9 @@ int gen_scale(struct db *db, int counties, uint64_t seed, FILE *out, struct strb
 	/* created_at and updated_at: a moment of 2023-09-01 (UTC) chosen by the seed */
 	snprintf(g->epoch, sizeof(g->epoch), "%" PRId64, (int64_t)1693526400 + (int64_t)(seed % 86400));
 	calendar(g);
+	for (i = 0; i < T__COUNT; i++)
+		if (tables[i].ed && stored_columns_init(&g->cols[i], tables[i].ed, err))
+			goto cleanup;
 	if (check_absent(g, counties, err))
 		goto cleanup;
 	strbuf_addf(&detail, "counties=%d seed=%" PRIu64 " districts=41%04d000000..41%04d000000",

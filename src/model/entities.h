@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "base/date.h"
+
 #include "model/entity.h"
 
 extern const struct entity_desc region_desc, department_desc, sector_desc, subject_desc,
@@ -16,6 +18,22 @@ extern const struct entity_desc region_desc, department_desc, sector_desc, subje
 extern const struct entity_desc petition_desc, activity_desc, letter_desc, village_record_desc,
 	inspection_desc, hazard_desc, accident_desc, case_desc, dispute_desc, standard_desc,
 	checklist_desc;
+
+/*
+ * What a petition's hook derives from what was given: whether it is
+ * collective (five or more persons), whether it is a repeat (it names a
+ * previous petition), and the dates by which it must be accepted (15 days
+ * after it was received) and answered (60).  `received_on` is YYYY-MM-DD.
+ */
+struct petition_derived {
+	const char *collective, *repeat; /* "1" or "0" */
+	char accept_due[DATE_BUFSZ], reply_due[DATE_BUFSZ];
+};
+void petition_derive(const char *received_on, int64_t persons, int has_previous,
+		     struct petition_derived *out);
+
+/* A hazard's state from its dates (NULL when not given): open, rectified or verified. */
+const char *hazard_state(const char *rectified_on, const char *verified_on);
 
 /*
  * The class of an accident (enum accident_class) by the national thresholds
