@@ -25,7 +25,7 @@
 #include "base/date.h"
 #include "base/log.h"
 #include "base/strbuf.h"
-#include "cli/gen.h"
+#include "cli/demo_data.h"
 #include "cli/gen_scale.h"
 #include "db/db.h"
 #include "http/server.h"
@@ -608,7 +608,7 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 	}
 	db = open_db(g);
 	load_keys(g, &keys, 1);
-	ret = gen_demo(db, &keys, demo_pw, stdout, &err);
+	ret = demo_data_load(db, &keys, demo_pw, stdout, &err);
 	if (ret)
 		die("gen demo: %s", err.buf);
 	crypto_keys_release(&keys);
