@@ -26,7 +26,7 @@
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "cli/demo_data.h"
-#include "cli/gen_scale.h"
+#include "cli/bench_data.h"
 #include "db/db.h"
 #include "http/server.h"
 #include "io/table.h"
@@ -593,7 +593,7 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 		if (counties < 1 || counties > 5000)
 			die("gen scale: --counties must be 1..5000");
 		db = open_db(g);
-		if (gen_scale(db, (int)counties, seed, stdout, &err))
+		if (bench_data_load(db, (int)counties, seed, stdout, &err))
 			die("gen scale: %s", err.buf);
 		db_close(db);
 		return 0;

@@ -269,7 +269,8 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 			    v < NCOMMUNITIES ? "居民委员会" : "村民委员会", kind, kind,
 			    100 + p->township, p->code, p->grid, demo_township_names[p->township]);
 		strbuf_reset(&cell);
-		strbuf_addf(&cell, "%s%s", demo_surnames[sample_below(&r, 40)], v % 3 ? "书记" : "主任");
+		strbuf_addf(&cell, "%s%s", demo_surnames[sample_below(&r, 40)],
+			    v % 3 ? "书记" : "主任");
 		demo_csv_cell(&csv, cell.buf, 0);
 		strbuf_reset(&cell);
 		demo_phone(&r, &cell);
@@ -284,7 +285,8 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 			strbuf_addf(&csv, "E%05d,", n + 1);
 			strbuf_reset(&cell);
 			strbuf_addf(&cell, "淮阳区%s%s%s%d", demo_township_names[p->township],
-				    demo_surnames[sample_below(&r, 40)], demo_categories[i].word, k + 1);
+				    demo_surnames[sample_below(&r, 40)], demo_categories[i].word,
+				    k + 1);
 			demo_csv_cell(&csv, cell.buf, 0);
 			snprintf(s->code, sizeof(s->code), "E%05d", n + 1);
 			snprintf(s->name, sizeof(s->name), "%s", cell.buf);
@@ -296,9 +298,11 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 			s->from = n % 97 == 5 ? 14 : 0;
 			s->to = -1;
 			strbuf_addf(&csv, "%s,%s,411603%03d000,%s,%s,,", demo_categories[i].kind,
-				    demo_categories[i].category, 100 + p->township, p->code, p->grid);
+				    demo_categories[i].category, 100 + p->township, p->code,
+				    p->grid);
 			strbuf_reset(&cell);
-			strbuf_addf(&cell, "%s人民路%d号", demo_township_names[p->township], 1 + sample_below(&r, 300));
+			strbuf_addf(&cell, "%s人民路%d号", demo_township_names[p->township],
+				    1 + sample_below(&r, 300));
 			demo_csv_cell(&csv, cell.buf, 0);
 			strbuf_reset(&cell);
 			strbuf_addf(&cell, "%s经理", demo_surnames[sample_below(&r, 40)]);
@@ -328,9 +332,11 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 		s->township = p->township;
 		s->from = 0;
 		s->to = 2 + k % 9;
-		strbuf_addf(&csv, "X%03d,淮阳区%s已关停饭店%d,enterprise,restaurant,411603%03d000,%s,%s,,,,,",
-			    k + 1, demo_township_names[p->township], k + 1, 100 + p->township, p->code,
-			    p->grid);
+		strbuf_addf(
+			&csv,
+			"X%03d,淮阳区%s已关停饭店%d,enterprise,restaurant,411603%03d000,%s,%s,,,,,",
+			k + 1, demo_township_names[p->township], k + 1, 100 + p->township, p->code,
+			p->grid);
 		strbuf_reset(&cell);
 		credit_code(&r, 0, &cell);
 		strbuf_addf(&csv, "%s,2022-01,2022-%02d\n", cell.buf, 3 + k % 9);
@@ -404,10 +410,9 @@ static int gen_users(struct db *db, const struct crypto_keys *keys, int demo_pw,
 	model_error_release(&e);
 	if (!ret && demo_pw) {
 		/* demo mode: no forced change, said in the audit log */
-		if (db_begin(db, err) ||
-		    db_exec(db, "UPDATE users SET must_change = 0", err) ||
-		    audit_append(db, &sys, "users.demo", "users", "ok", "demo passwords: no forced change",
-				 err) ||
+		if (db_begin(db, err) || db_exec(db, "UPDATE users SET must_change = 0", err) ||
+		    audit_append(db, &sys, "users.demo", "users", "ok",
+				 "demo passwords: no forced change", err) ||
 		    db_commit(db, err)) {
 			db_rollback(db);
 			ret = -1;
@@ -443,9 +448,11 @@ int demo_data_load(struct db *db, const struct crypto_keys *keys, int demo_passw
 		int n = 0;
 		for (i = 0; i < DEMO_NCATEGORIES; i++)
 			n += demo_categories[i].n;
-		fprintf(out, "\ndemo district 淮阳区 loaded: %d townships, %d villages and "
-			     "communities, %d enterprises and institutions; %d events of 2022-01 to "
-			     "2023-08\n", NTOWNSHIPS, NVILLAGES, n, events);
+		fprintf(out,
+			"\ndemo district 淮阳区 loaded: %d townships, %d villages and "
+			"communities, %d enterprises and institutions; %d events of 2022-01 to "
+			"2023-08\n",
+			NTOWNSHIPS, NVILLAGES, n, events);
 	}
 	ret = 0;
 cleanup:

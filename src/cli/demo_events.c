@@ -181,7 +181,8 @@ void demo_township_code(int t, struct strbuf *csv)
 
 void demo_person(struct rng *r, struct strbuf *out)
 {
-	strbuf_addf(out, "%s%s", demo_surnames[sample_below(r, 40)], demo_given_names[sample_below(r, 30)]);
+	strbuf_addf(out, "%s%s", demo_surnames[sample_below(r, 40)],
+		    demo_given_names[sample_below(r, 30)]);
 }
 
 /* A resident identity number of the district with a valid check digit (GB 11643). */
@@ -191,8 +192,8 @@ static void idcard(struct rng *r, struct strbuf *out)
 	char s[40];
 	int i, sum = 0;
 
-	snprintf(s, sizeof(s), "411626%04d%02d%02d%03d", sample_between(r, 1945, 1999), sample_between(r, 1, 12),
-		 sample_between(r, 1, 28), sample_between(r, 0, 999));
+	snprintf(s, sizeof(s), "411626%04d%02d%02d%03d", sample_between(r, 1945, 1999),
+		 sample_between(r, 1, 12), sample_between(r, 1, 28), sample_between(r, 0, 999));
 	for (i = 0; i < 17; i++)
 		sum += (s[i] - '0') * w[i];
 	strbuf_add(out, s, 17);
@@ -318,7 +319,9 @@ static void plan_enterprises(struct demo *d, const struct fail_plan *fp, const i
 			m = random_month(d, sj, fp);
 			if (m < 0)
 				continue;
-			fail_add(f, s, m, why == W_PETITION && sample_chance(&d->r, 50) ? W_COLLECTIVE : why);
+			fail_add(f, s, m,
+				 why == W_PETITION && sample_chance(&d->r, 50) ? W_COLLECTIVE :
+										 why);
 		}
 		taken[s] = 1;
 		got++;
@@ -351,7 +354,8 @@ static void plan_year(struct demo *d, const struct fail_plan *fp, struct fails *
 				if (m < 0)
 					break;
 				used |= 1u << m;
-				fail_add(f, order[i], m, sample_chance(&d->r, 12) ? W_MAJOR : W_CRIMINAL);
+				fail_add(f, order[i], m,
+					 sample_chance(&d->r, 12) ? W_MAJOR : W_CRIMINAL);
 			}
 			if (i < fp->v_case_and_petition)
 				fail_add(f, order[i], random_month(d, s, fp),
@@ -441,10 +445,10 @@ static struct pet *pet_new(struct demo *d, int *cap, int day, const char *channe
 static void planned_petitions(struct demo *d, const struct fails *f, int *cap, int *visits,
 			      int *persons, int *online)
 {
-	static const char *const high[] = { "county", "county", "county", "county", "county", "city",
-					    "city", "city", "province", "national" };
-	static const char *const channels[] = { "visit", "visit", "visit", "visit", "letter", "letter",
-						"phone", "online", "online", "online" };
+	static const char *const high[] = {"county", "county", "county", "county",   "county",
+					   "city",   "city",   "city",   "province", "national"};
+	static const char *const channels[] = {"visit",  "visit", "visit",  "visit",  "letter",
+					       "letter", "phone", "online", "online", "online"};
 	int i;
 
 	for (i = 0; i < f->n; i++) {
@@ -452,8 +456,8 @@ static void planned_petitions(struct demo *d, const struct fails *f, int *cap, i
 		int day = demo_day_in(d, x->m);
 		struct pet *p;
 		if (x->why == W_PETITION) {
-			p = pet_new(d, cap, day, SAMPLE_PICK(&d->r, channels), sample_between(&d->r, 1, 3),
-				    SAMPLE_PICK(&d->r, high), x->s, 0);
+			p = pet_new(d, cap, day, SAMPLE_PICK(&d->r, channels),
+				    sample_between(&d->r, 1, 3), SAMPLE_PICK(&d->r, high), x->s, 0);
 		} else if (x->why == W_COLLECTIVE) {
 			p = pet_new(d, cap, day, "visit", sample_between(&d->r, 6, 45),
 				    sample_chance(&d->r, 55) ? "township" : "county", x->s, 0);
@@ -521,10 +525,14 @@ static void filler_petitions(struct demo *d, const struct year_plan *y, int *cap
 					    sample_between(&d->r, 0, NTOWNSHIPS - 1));
 			} else if (roll < 78) {
 				p = pet_new(d, cap, day, channel, persons, "township",
-					    sample_chance(&d->r, 80) ? demo_any_village(d) : demo_any_enterprise(d, mi), 0);
+					    sample_chance(&d->r, 80) ? demo_any_village(d) :
+								       demo_any_enterprise(d, mi),
+					    0);
 			} else {
 				p = pet_new(d, cap, day, channel, persons, "village",
-					    sample_chance(&d->r, 85) ? demo_any_village(d) : demo_any_enterprise(d, mi), 0);
+					    sample_chance(&d->r, 85) ? demo_any_village(d) :
+								       demo_any_enterprise(d, mi),
+					    0);
 			}
 			sum += p->persons;
 		}
@@ -536,7 +544,8 @@ static void filler_petitions(struct demo *d, const struct year_plan *y, int *cap
 		if (sum < persons_total && p->persons >= 5 && p->persons < 300) {
 			p->persons++;
 			sum++;
-		} else if (sum > persons_total && (p->persons > 5 || (p->persons > 1 && p->persons < 5))) {
+		} else if (sum > persons_total &&
+			   (p->persons > 5 || (p->persons > 1 && p->persons < 5))) {
 			p->persons--;
 			sum--;
 		}
@@ -579,8 +588,11 @@ static void petition_outcome(struct demo *d, int day, struct strbuf *csv)
 		strbuf_addstr(csv, ",,,,");
 		return;
 	}
-	demo_add_day(csv, d, !strcmp(status, "resolved") || (!strcmp(status, "closed") && roll < 50) ?
-			resolved : -1, 0);
+	demo_add_day(csv, d,
+		     !strcmp(status, "resolved") || (!strcmp(status, "closed") && roll < 50) ?
+			     resolved :
+			     -1,
+		     0);
 	demo_add_day(csv, d, accepted, 0);
 	demo_add_day(csv, d, strcmp(status, "accepted") && strcmp(status, "assigned") &&
 			strcmp(status, "handling") ? replied : -1, 0);
@@ -609,9 +621,10 @@ static int gen_petitions(struct demo *d, const struct fails *f, struct strbuf *e
 		filler_petitions(d, y, &cap, "phone", y->phones, 0);
 	}
 	qsort(d->pets, (size_t)d->npets, sizeof(*d->pets), pet_cmp);
-	strbuf_addstr(&csv, "no,received_on,channel,persons,level,subject,township,category,summary,"
-			    "status,resolved_on,accepted_on,replied_on,satisfaction,handling_dept,"
-			    "petitioner_name,petitioner_id,petitioner_phone\n");
+	strbuf_addstr(&csv,
+		      "no,received_on,channel,persons,level,subject,township,category,summary,"
+		      "status,resolved_on,accepted_on,replied_on,satisfaction,handling_dept,"
+		      "petitioner_name,petitioner_id,petitioner_phone\n");
 	for (i = 0; i < d->npets; i++) {
 		struct pet *p = &d->pets[i];
 		const struct subj *s = p->s >= 0 ? &d->subj[p->s] : NULL;
@@ -623,7 +636,8 @@ static int gen_petitions(struct demo *d, const struct fails *f, struct strbuf *e
 		snprintf(p->no, sizeof(p->no), "XF%d-%05d", y, ++seq);
 		strbuf_addf(&csv, "%s,", p->no);
 		demo_add_day(&csv, d, p->day, 0);
-		strbuf_addf(&csv, "%s,%d,%s,%s,", p->channel, p->persons, p->level, s ? s->code : "");
+		strbuf_addf(&csv, "%s,%d,%s,%s,", p->channel, p->persons, p->level,
+			    s ? s->code : "");
 		demo_township_code(p->township, &csv);
 		strbuf_addf(&csv, "%s,", p->category);
 		strbuf_reset(&place);
@@ -634,8 +648,10 @@ static int gen_petitions(struct demo *d, const struct fails *f, struct strbuf *e
 				    d->villages[demo_village_in(d, p->township)].name);
 		{
 			struct strbuf text = STRBUF_INIT;
-			strbuf_addf(&text, petition_texts[category_index(p->category)][sample_below(&d->r, 4)],
-				    place.buf);
+			strbuf_addf(
+				&text,
+				petition_texts[category_index(p->category)][sample_below(&d->r, 4)],
+				place.buf);
 			if (p->persons >= 5)
 				strbuf_addf(&text, "（集体访，%d人）", p->persons);
 			demo_csv_cell(&csv, text.buf, 0);
@@ -700,7 +716,8 @@ static int gen_activities(struct demo *d, struct strbuf *err)
 		qsort(days, (size_t)n, sizeof(*days), int_cmp);
 		for (k = 0; k < n; k++) {
 			int kind = sample_weighted(&d->r, kind_weights, 6), v = demo_any_village(d);
-			int t = d->villages[v].township, district_level = kind < 3 && sample_chance(&d->r, 70);
+			int t = d->villages[v].township,
+			    district_level = kind < 3 && sample_chance(&d->r, 70);
 			strbuf_addf(&csv, "SF%d-%04d,", y->year, k + 1);
 			demo_add_day(&csv, d, days[k], 0);
 			strbuf_addf(&csv, "%s,", kinds[kind]);
@@ -712,7 +729,8 @@ static int gen_activities(struct demo *d, struct strbuf *err)
 			if (kind == 2 && district_level)
 				demo_csv_cell(&csv, "区信访局接待大厅", 0);
 			else
-				demo_cellf(&csv, 0, "%s%s村委会", demo_township_names[t], d->villages[v].name);
+				demo_cellf(&csv, 0, "%s%s村委会", demo_township_names[t],
+					   d->villages[v].name);
 			strbuf_addf(&csv, "%d,", kind >= 4 ? 0 : sample_between(&d->r, 1, 6));
 			if (kind == 2 && district_level)
 				strbuf_addstr(&csv, ",");
@@ -736,7 +754,8 @@ static int gen_letters(struct demo *d, struct strbuf *err)
 	strbuf_addstr(&csv, "no,sent_on,leader,petitions,matters\n");
 	for (m = 0; m < NMONTHS; m++) {
 		for (half = 0; half < 2; half++) {
-			int day = d->mstart[m] + (half ? 14 : 0) + sample_between(&d->r, 0, 2), k = 0;
+			int day = d->mstart[m] + (half ? 14 : 0) + sample_between(&d->r, 0, 2),
+			    k = 0;
 			int want = sample_between(&d->r, 1, 3);
 			strbuf_addf(&csv, "TQH%d-%03d,", 2022 + m / 12, m % 12 * 2 + half + 1);
 			demo_add_day(&csv, d, day, 0);
@@ -786,14 +805,24 @@ static int gen_village_records(struct demo *d, struct strbuf *err)
 			int mi = y->first + m;
 			for (k = 0; k < dper[m] + rper[m]; k++) {
 				int room = k >= dper[m], v = demo_any_village(d), matters;
-				int day = room ? demo_day_in(d, mi) : d->mstart[mi] + 5 + 10 * sample_between(&d->r, 0, 2);
+				int day =
+					room ? demo_day_in(d, mi) :
+					       d->mstart[mi] + 5 + 10 * sample_between(&d->r, 0, 2);
 				strbuf_addf(&csv, "CW%d-%05d,", y->year, ++n);
 				demo_add_day(&csv, d, day, 0);
-				matters = room ? sample_between(&d->r, 1, 2) : sample_between(&d->r, 0, 8);
-				strbuf_addf(&csv, "%s,%s,%d,%d,%d,", room ? "mediation_room" : "village_day",
-					    d->villages[v].code, room ? sample_between(&d->r, 3, 8) : sample_between(&d->r, 8, 60),
-					    matters, matters - (matters && sample_chance(&d->r, 10)));
-				demo_csv_cell(&csv, room ? SAMPLE_PICK(&d->r, room_texts) : SAMPLE_PICK(&d->r, day_texts), 1);
+				matters = room ? sample_between(&d->r, 1, 2) :
+						 sample_between(&d->r, 0, 8);
+				strbuf_addf(&csv, "%s,%s,%d,%d,%d,",
+					    room ? "mediation_room" : "village_day",
+					    d->villages[v].code,
+					    room ? sample_between(&d->r, 3, 8) :
+						   sample_between(&d->r, 8, 60),
+					    matters,
+					    matters - (matters && sample_chance(&d->r, 10)));
+				demo_csv_cell(&csv,
+					      room ? SAMPLE_PICK(&d->r, room_texts) :
+						     SAMPLE_PICK(&d->r, day_texts),
+					      1);
 			}
 		}
 	}
@@ -819,8 +848,11 @@ int demo_events(struct db *db, const struct crypto_keys *keys, const struct plac
 	plan_year(&d, &fail_plans[0], &f);
 	plan_year(&d, &fail_plans[1], &f);
 	ret = gen_petitions(&d, &f, err) || gen_activities(&d, err) || gen_letters(&d, err) ||
-	      gen_village_records(&d, err) || demo_inspections(&d, err) ||
-	      demo_accidents(&d, &f, err) || demo_cases(&d, &f, err) || demo_disputes(&d, err) ? -1 : 0;
+			      gen_village_records(&d, err) || demo_inspections(&d, err) ||
+			      demo_accidents(&d, &f, err) || demo_cases(&d, &f, err) ||
+			      demo_disputes(&d, err) ?
+		      -1 :
+		      0;
 	*rows = d.rows;
 	free(d.pets);
 	free(f.v);

@@ -122,20 +122,24 @@ int demo_inspections(struct demo *d, struct strbuf *err)
 			const struct subj *s = &d->subj[v[k].s];
 			strbuf_addf(&ins, "JC%d-%06d,", y->year, k + 1);
 			demo_add_day(&ins, d, v[k].day, 0);
-			strbuf_addf(&ins, "%s,%s,%s,", s->code, sample_chance(&d->r, 40) ? "YJJ" : s->supervisor,
-				    v[k].domain);
+			strbuf_addf(&ins, "%s,%s,%s,", s->code,
+				    sample_chance(&d->r, 40) ? "YJJ" : s->supervisor, v[k].domain);
 			demo_cellf(&ins, 0, "%s%s、%s%s", demo_surnames[sample_below(&d->r, 40)],
-			      demo_given_names[sample_below(&d->r, 30)], demo_surnames[sample_below(&d->r, 40)],
-			      demo_given_names[sample_below(&d->r, 30)]);
+				   demo_given_names[sample_below(&d->r, 30)],
+				   demo_surnames[sample_below(&d->r, 40)],
+				   demo_given_names[sample_below(&d->r, 30)]);
 			demo_csv_cell(&ins, v[k].hazard ? "发现隐患1处，已当场下达整改通知书" :
 				 "未发现明显隐患，现场进行安全提示", 1);
 			if (v[k].hazard) {
 				int major = sample_chance(&d->r, 2) && v[k].day < d->last - 45;
-				int found = v[k].day, deadline = found + (major ? 60 : sample_between(&d->r, 7, 20));
-				int rectified = min_int(found + sample_between(&d->r, 1, major ? 45 : 7), d->last);
+				int found = v[k].day,
+				    deadline = found + (major ? 60 : sample_between(&d->r, 7, 20));
+				int rectified = min_int(
+					found + sample_between(&d->r, 1, major ? 45 : 7), d->last);
 				int verified = rectified + sample_between(&d->r, 0, 5);
-				strbuf_addf(&haz, "YH%d-%05d,JC%d-%06d,%s,%s,%s,", y->year, ++nh, y->year,
-					    k + 1, s->code, major ? "major" : "general", v[k].domain);
+				strbuf_addf(&haz, "YH%d-%05d,JC%d-%06d,%s,%s,%s,", y->year, ++nh,
+					    y->year, k + 1, s->code, major ? "major" : "general",
+					    v[k].domain);
 				demo_add_day(&haz, d, found, 0);
 				demo_add_day(&haz, d, deadline, 0);
 				demo_add_day(&haz, d, rectified, 0);
@@ -249,14 +253,16 @@ int demo_accidents(struct demo *d, const struct fails *f, struct strbuf *err)
 				a->s = -1;
 				a->township = sample_between(&d->r, 0, NTOWNSHIPS - 1);
 				a->domain = "road";
-				a->deaths = sample_chance(&d->r, 30) ? sample_between(&d->r, 1, 2) : 0;
+				a->deaths =
+					sample_chance(&d->r, 30) ? sample_between(&d->r, 1, 2) : 0;
 				a->injuries = sample_between(&d->r, a->deaths ? 0 : 1, 4);
 				a->serious = a->injuries ? sample_between(&d->r, 0, 1) : 0;
 				a->production = sample_chance(&d->r, 20);
 				a->loss = sample_between(&d->r, 5, 120) * 1000;
 			} else {
 				/* at a subject, without casualties */
-				a->s = sample_chance(&d->r, 50) ? demo_any_village(d) : demo_any_enterprise(d, m);
+				a->s = sample_chance(&d->r, 50) ? demo_any_village(d) :
+								  demo_any_enterprise(d, m);
 				a->township = d->subj[a->s].township;
 				a->domain = accident_domain_at(&d->r, &d->subj[a->s]);
 				a->production = sample_chance(&d->r, 40);
@@ -265,8 +271,9 @@ int demo_accidents(struct demo *d, const struct fails *f, struct strbuf *err)
 		}
 	}
 	qsort(v, (size_t)n, sizeof(*v), acc_cmp);
-	strbuf_addstr(&csv, "no,occurred_on,subject,township,domain,deaths,injuries,serious_injuries,"
-			    "direct_loss,production,summary\n");
+	strbuf_addstr(&csv,
+		      "no,occurred_on,subject,township,domain,deaths,injuries,serious_injuries,"
+		      "direct_loss,production,summary\n");
 	for (i = 0; i < n; i++) {
 		const struct acc *a = &v[i];
 		int y = demo_month_of_day(d, a->day) < 12 ? 2022 : 2023;
@@ -319,9 +326,12 @@ static void case_summary(struct demo *d, const struct kase *c, struct strbuf *cs
 	struct strbuf t = STRBUF_INIT;
 
 	if (!strcmp(cat, "theft_robbery_fraud"))
-		strbuf_addf(&t, c->criminal ? "%s发生一起入户盗窃案，被盗现金及物品价值约%d元" :
-				  "%s发生一起小额盗窃，涉案价值约%d元", where,
-			    c->criminal ? sample_between(&d->r, 3, 60) * 1000 : sample_between(&d->r, 2, 9) * 100);
+		strbuf_addf(&t,
+			    c->criminal ? "%s发生一起入户盗窃案，被盗现金及物品价值约%d元" :
+					  "%s发生一起小额盗窃，涉案价值约%d元",
+			    where,
+			    c->criminal ? sample_between(&d->r, 3, 60) * 1000 :
+					  sample_between(&d->r, 2, 9) * 100);
 	else if (!strcmp(cat, "porn_gambling_drugs"))
 		strbuf_addf(&t, c->criminal ? "%s查获一起开设赌场案" :
 				  c->major ? "%s发生聚众赌博，参赌人员众多，社会影响恶劣" :
@@ -376,7 +386,8 @@ static void case_persons(struct demo *d, struct kase *v, int n, const struct yea
 	/* a few gangs (fraud rings, gambling dens) take several persons */
 	for (i = 0; i < ni && left > 0; i++) {
 		struct kase *c = &v[idx[i]];
-		if ((!strcmp(c->category, "telecom_fraud") || !strcmp(c->category, "porn_gambling_drugs")) &&
+		if ((!strcmp(c->category, "telecom_fraud") ||
+		     !strcmp(c->category, "porn_gambling_drugs")) &&
 		    sample_chance(&d->r, 25)) {
 			int extra = min_int(sample_between(&d->r, 2, 9), left);
 			c->coerced += extra;
@@ -454,7 +465,9 @@ int demo_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 				int mi = y->first + m, roll = sample_below(&d->r, 100);
 				c->day = demo_day_in(d, mi);
 				c->seq = n;
-				c->s = roll < 30 ? demo_any_village(d) : roll < 45 ? demo_any_enterprise(d, mi) : -1;
+				c->s = roll < 30 ? demo_any_village(d) :
+				       roll < 45 ? demo_any_enterprise(d, mi) :
+						   -1;
 				c->township = c->s >= 0 ? d->subj[c->s].township :
 					      sample_between(&d->r, 0, NTOWNSHIPS - 1);
 				c->category = case_category(&d->r, 0);
@@ -500,7 +513,8 @@ int demo_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 
 int demo_disputes(struct demo *d, struct strbuf *err)
 {
-	static const char *const sources[] = { "grid", "informant", "petition", "walk_in", "hotline" };
+	static const char *const sources[] = {"grid", "informant", "petition", "walk_in",
+					      "hotline"};
 	static const int source_w[] = { 40, 20, 10, 20, 10 };
 	static const char *const cats[] = { "family", "land", "labour", "medical", "traffic",
 					    "property", "finance", "other" };
@@ -524,16 +538,17 @@ int demo_disputes(struct demo *d, struct strbuf *err)
 		int total = y->disputes_success + y->disputes_failed + y->disputes_referred +
 			    y->disputes_open + y->disputes_carried;
 		int ystart = d->mstart[y->first], yend = d->mstart[y->first + y->n] - 1;
-		int *found = xcalloc((size_t)total, sizeof(*found)), *closed = xcalloc((size_t)total,
-										  sizeof(*closed));
+		int *found = xcalloc((size_t)total, sizeof(*found)),
+		    *closed = xcalloc((size_t)total, sizeof(*closed));
 		const char **status = xcalloc((size_t)total, sizeof(*status));
 		for (k = 0; k < total; k++) {
 			int dur = sample_between(&d->r, 1, 25);
 			if (k < y->disputes_success + y->disputes_failed + y->disputes_referred) {
 				/* closed within the year */
 				status[k] = k < y->disputes_success ? "success" :
-					    k < y->disputes_success + y->disputes_failed ? "failed" :
-											   "referred";
+					    k < y->disputes_success + y->disputes_failed ?
+								      "failed" :
+								      "referred";
 				closed[k] = sample_between(&d->r, ystart + dur, yend);
 				found[k] = closed[k] - dur;
 			} else if (k < total - y->disputes_carried) {
@@ -568,19 +583,25 @@ int demo_disputes(struct demo *d, struct strbuf *err)
 			if (cat == 3)
 				s = demo_any_of_category(d, m, "hospital");
 			else if (cat == 2)
-				s = demo_any_of_category(d, m, sample_chance(&d->r, 60) ? "factory" : "restaurant");
+				s = demo_any_of_category(
+					d, m, sample_chance(&d->r, 60) ? "factory" : "restaurant");
 			else
 				s = demo_any_village(d);
 			if (cat == 5)
 				s = sample_below(&d->r, NCOMMUNITIES); /* property: a community */
 			strbuf_addf(&csv, "JF%d-%04d,", y->year, ++n);
 			demo_add_day(&csv, d, found[k], 0);
-			strbuf_addf(&csv, "%s,%s,%s,,,", sources[sample_weighted(&d->r, source_w, 5)], cats[cat],
+			strbuf_addf(&csv, "%s,%s,%s,,,",
+				    sources[sample_weighted(&d->r, source_w, 5)], cats[cat],
 				    d->subj[s].code);
-			strbuf_addf(&csv, "%s,%s,", kinds[sample_weighted(&d->r, kind_w, 3)], status[k]);
+			strbuf_addf(&csv, "%s,%s,", kinds[sample_weighted(&d->r, kind_w, 3)],
+				    status[k]);
 			demo_add_day(&csv, d, closed[k], 0);
-			strbuf_addf(&csv, "%d,%s,", cat == 0 ? 0 : sample_between(&d->r, 1, 200) * 500,
-				    sample_chance(&d->r, 70) ? "low" : sample_chance(&d->r, 80) ? "medium" : "high");
+			strbuf_addf(&csv, "%d,%s,",
+				    cat == 0 ? 0 : sample_between(&d->r, 1, 200) * 500,
+				    sample_chance(&d->r, 70) ? "low" :
+				    sample_chance(&d->r, 80) ? "medium" :
+							       "high");
 			demo_add_day(&csv, d, found[k] + 30, 0);
 			strbuf_reset(&cell);
 			demo_person(&d->r, &cell);

@@ -1,7 +1,9 @@
 /*
  * entities: the descriptors of every record type, for the list `entities[]`
- * (entity.h) and for code that names one directly.  Data only; each is
- * defined beside its hooks (entities.c: places, units, subjects, accounts;
+ * (entity.h) and for code that names one directly, and the derivations
+ * of their hooks that a writer outside the write path needs too (the
+ * benchmarks' bulk generator), so that both derive alike.  Each is defined
+ * beside its hooks (entities.c: places, units, subjects, accounts;
  * events.c: the events and the work around them).
  */
 #ifndef SANLING_ENTITIES_H

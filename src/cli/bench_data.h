@@ -1,19 +1,20 @@
 /*
- * gen_scale: data at every scale — N districts of the demo district's shape
+ * bench_data: the benchmarks' data (`sanling gen scale`) at every scale — N districts of the demo district's shape
  * and ratios (about 2,200 subjects and 40,000 events a year each),
  * deterministic by seed, streamed into the database by the bulk path (one
  * prepared statement per table on SQLite, COPY on PostgreSQL) for the
  * benchmarks.  No personal data is generated, so the same seed gives the
  * same database content.
  *
- * Not the demo (gen.c): the demo goes through the importer so that every
+ * Not the demo (demo_data.h): the demo goes through the importer so that every
  * row is validated and its figures are planned to be the seed report's;
  * this generator writes rows directly, in the form the validators would
- * have stored them (derived columns filled, dates in order, references
- * existing), as fast as the engine takes them.
+ * have stored them (derived columns filled by the hooks' own functions,
+ * dates in order, references existing), into the columns the descriptors
+ * name, as fast as the engine takes them.
  */
-#ifndef SANLING_GEN_SCALE_H
-#define SANLING_GEN_SCALE_H
+#ifndef SANLING_BENCH_DATA_H
+#define SANLING_BENCH_DATA_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -32,8 +33,8 @@ struct strbuf;
  * districts never collide with each other or with the demo.  Each district
  * is one transaction: its places, departments, sector map, 2,213 subjects
  * (2,201 on the list in 2023-08) with their "create" history versions, its
- * events, and its assess_versions row, so that determinations are computed
- * on the first read.  The first district's transaction also holds the one
+ * events, and its mark as stale (assess_mark_stale()), so that its
+ * determinations are computed on the first read.  The first district's transaction also holds the one
  * audit row of the run (action "gen.scale"), the only row whose content
  * depends on the clock; created_at and updated_at are a fixed moment
  * derived from the seed.
@@ -48,6 +49,7 @@ struct strbuf;
  * table, seconds, rows per second) go to `out`.  Returns 0 or -1 with the
  * reason in `err`.
  */
-int gen_scale(struct db *db, int counties, uint64_t seed, FILE *out, struct strbuf *err);
+int bench_data_load(struct db *db, int counties, uint64_t seed, FILE *out,
+		    struct strbuf *err);
 
 #endif
