@@ -899,12 +899,13 @@ int bench_load_cases(struct gen *g, struct strbuf *err)
 
 int bench_load_disputes(struct gen *g, struct strbuf *err)
 {
-	static const char *const sources[] = {"grid", "informant", "petition", "walk_in",
-					      "hotline"};
+	static const char *const sources[] = { "grid", "informant", "petition", "walk_in",
+					       "hotline" };
 	static const int source_w[] = { 40, 20, 10, 20, 10 };
 	static const char *const kinds[] = { "people", "administrative", "judicial" };
 	static const int kind_w[] = { 75, 18, 7 };
-	static const int hospital[] = {C_HOSPITAL, -1}, employers[] = {C_FACTORY, C_RESTAURANT, -1};
+	static const int hospital[] = { C_HOSPITAL, -1 },
+			 employers[] = { C_FACTORY, C_RESTAURANT, -1 };
 	int64_t carry = 0;
 	int days[100];
 	char mediator[96];

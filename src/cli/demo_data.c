@@ -332,11 +332,9 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 		s->township = p->township;
 		s->from = 0;
 		s->to = 2 + k % 9;
-		strbuf_addf(
-			&csv,
-			"X%03d,淮阳区%s已关停饭店%d,enterprise,restaurant,411603%03d000,%s,%s,,,,,",
-			k + 1, demo_township_names[p->township], k + 1, 100 + p->township, p->code,
-			p->grid);
+		strbuf_addf(&csv, "X%03d,淮阳区%s已关停饭店%d,enterprise,restaurant,"
+			    "411603%03d000,%s,%s,,,,,", k + 1, demo_township_names[p->township], k + 1,
+			    100 + p->township, p->code, p->grid);
 		strbuf_reset(&cell);
 		credit_code(&r, 0, &cell);
 		strbuf_addf(&csv, "%s,2022-01,2022-%02d\n", cell.buf, 3 + k % 9);
@@ -410,9 +408,10 @@ static int gen_users(struct db *db, const struct crypto_keys *keys, int demo_pw,
 	model_error_release(&e);
 	if (!ret && demo_pw) {
 		/* demo mode: no forced change, said in the audit log */
-		if (db_begin(db, err) || db_exec(db, "UPDATE users SET must_change = 0", err) ||
-		    audit_append(db, &sys, "users.demo", "users", "ok",
-				 "demo passwords: no forced change", err) ||
+		if (db_begin(db, err) ||
+		    db_exec(db, "UPDATE users SET must_change = 0", err) ||
+		    audit_append(db, &sys, "users.demo", "users", "ok", "demo passwords: no forced change",
+				 err) ||
 		    db_commit(db, err)) {
 			db_rollback(db);
 			ret = -1;
@@ -448,11 +447,9 @@ int demo_data_load(struct db *db, const struct crypto_keys *keys, int demo_passw
 		int n = 0;
 		for (i = 0; i < DEMO_NCATEGORIES; i++)
 			n += demo_categories[i].n;
-		fprintf(out,
-			"\ndemo district 淮阳区 loaded: %d townships, %d villages and "
-			"communities, %d enterprises and institutions; %d events of 2022-01 to "
-			"2023-08\n",
-			NTOWNSHIPS, NVILLAGES, n, events);
+		fprintf(out, "\ndemo district 淮阳区 loaded: %d townships, %d villages and "
+			     "communities, %d enterprises and institutions; %d events of 2022-01 to "
+			     "2023-08\n", NTOWNSHIPS, NVILLAGES, n, events);
 	}
 	ret = 0;
 cleanup:

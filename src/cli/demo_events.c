@@ -445,10 +445,10 @@ static struct pet *pet_new(struct demo *d, int *cap, int day, const char *channe
 static void planned_petitions(struct demo *d, const struct fails *f, int *cap, int *visits,
 			      int *persons, int *online)
 {
-	static const char *const high[] = {"county", "county", "county", "county",   "county",
-					   "city",   "city",   "city",   "province", "national"};
-	static const char *const channels[] = {"visit",  "visit", "visit",  "visit",  "letter",
-					       "letter", "phone", "online", "online", "online"};
+	static const char *const high[] = { "county", "county", "county", "county", "county", "city",
+					    "city", "city", "province", "national" };
+	static const char *const channels[] = { "visit", "visit", "visit", "visit", "letter", "letter",
+						"phone", "online", "online", "online" };
 	int i;
 
 	for (i = 0; i < f->n; i++) {
@@ -588,11 +588,8 @@ static void petition_outcome(struct demo *d, int day, struct strbuf *csv)
 		strbuf_addstr(csv, ",,,,");
 		return;
 	}
-	demo_add_day(csv, d,
-		     !strcmp(status, "resolved") || (!strcmp(status, "closed") && roll < 50) ?
-			     resolved :
-			     -1,
-		     0);
+	demo_add_day(csv, d, !strcmp(status, "resolved") ||
+			     (!strcmp(status, "closed") && roll < 50) ? resolved : -1, 0);
 	demo_add_day(csv, d, accepted, 0);
 	demo_add_day(csv, d, strcmp(status, "accepted") && strcmp(status, "assigned") &&
 			strcmp(status, "handling") ? replied : -1, 0);
@@ -621,10 +618,9 @@ static int gen_petitions(struct demo *d, const struct fails *f, struct strbuf *e
 		filler_petitions(d, y, &cap, "phone", y->phones, 0);
 	}
 	qsort(d->pets, (size_t)d->npets, sizeof(*d->pets), pet_cmp);
-	strbuf_addstr(&csv,
-		      "no,received_on,channel,persons,level,subject,township,category,summary,"
-		      "status,resolved_on,accepted_on,replied_on,satisfaction,handling_dept,"
-		      "petitioner_name,petitioner_id,petitioner_phone\n");
+	strbuf_addstr(&csv, "no,received_on,channel,persons,level,subject,township,category,summary,"
+			    "status,resolved_on,accepted_on,replied_on,satisfaction,handling_dept,"
+			    "petitioner_name,petitioner_id,petitioner_phone\n");
 	for (i = 0; i < d->npets; i++) {
 		struct pet *p = &d->pets[i];
 		const struct subj *s = p->s >= 0 ? &d->subj[p->s] : NULL;
@@ -648,10 +644,8 @@ static int gen_petitions(struct demo *d, const struct fails *f, struct strbuf *e
 				    d->villages[demo_village_in(d, p->township)].name);
 		{
 			struct strbuf text = STRBUF_INIT;
-			strbuf_addf(
-				&text,
-				petition_texts[category_index(p->category)][sample_below(&d->r, 4)],
-				place.buf);
+			const char *const *texts = petition_texts[category_index(p->category)];
+			strbuf_addf(&text, texts[sample_below(&d->r, 4)], place.buf);
 			if (p->persons >= 5)
 				strbuf_addf(&text, "（集体访，%d人）", p->persons);
 			demo_csv_cell(&csv, text.buf, 0);
@@ -847,12 +841,11 @@ int demo_events(struct db *db, const struct crypto_keys *keys, const struct plac
 	demo_calendar(&d);
 	plan_year(&d, &fail_plans[0], &f);
 	plan_year(&d, &fail_plans[1], &f);
-	ret = gen_petitions(&d, &f, err) || gen_activities(&d, err) || gen_letters(&d, err) ||
-			      gen_village_records(&d, err) || demo_inspections(&d, err) ||
-			      demo_accidents(&d, &f, err) || demo_cases(&d, &f, err) ||
-			      demo_disputes(&d, err) ?
-		      -1 :
-		      0;
+	ret = 0;
+	if (gen_petitions(&d, &f, err) || gen_activities(&d, err) || gen_letters(&d, err) ||
+	    gen_village_records(&d, err) || demo_inspections(&d, err) ||
+	    demo_accidents(&d, &f, err) || demo_cases(&d, &f, err) || demo_disputes(&d, err))
+		ret = -1;
 	*rows = d.rows;
 	free(d.pets);
 	free(f.v);

@@ -134,8 +134,9 @@ int demo_inspections(struct demo *d, struct strbuf *err)
 				int major = sample_chance(&d->r, 2) && v[k].day < d->last - 45;
 				int found = v[k].day,
 				    deadline = found + (major ? 60 : sample_between(&d->r, 7, 20));
-				int rectified = min_int(
-					found + sample_between(&d->r, 1, major ? 45 : 7), d->last);
+				int rectified =
+					min_int(found + sample_between(&d->r, 1, major ? 45 : 7),
+						d->last);
 				int verified = rectified + sample_between(&d->r, 0, 5);
 				strbuf_addf(&haz, "YH%d-%05d,JC%d-%06d,%s,%s,%s,", y->year, ++nh,
 					    y->year, k + 1, s->code, major ? "major" : "general",
@@ -513,8 +514,8 @@ int demo_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 
 int demo_disputes(struct demo *d, struct strbuf *err)
 {
-	static const char *const sources[] = {"grid", "informant", "petition", "walk_in",
-					      "hotline"};
+	static const char *const sources[] = { "grid", "informant", "petition", "walk_in",
+					       "hotline" };
 	static const int source_w[] = { 40, 20, 10, 20, 10 };
 	static const char *const cats[] = { "family", "land", "labour", "medical", "traffic",
 					    "property", "finance", "other" };
@@ -583,8 +584,9 @@ int demo_disputes(struct demo *d, struct strbuf *err)
 			if (cat == 3)
 				s = demo_any_of_category(d, m, "hospital");
 			else if (cat == 2)
-				s = demo_any_of_category(
-					d, m, sample_chance(&d->r, 60) ? "factory" : "restaurant");
+				s = demo_any_of_category(d, m,
+							 sample_chance(&d->r, 60) ? "factory" :
+										    "restaurant");
 			else
 				s = demo_any_village(d);
 			if (cat == 5)
