@@ -190,17 +190,13 @@ static double seconds_since(const struct timespec *t0)
 
 static void calendar(struct gen *g)
 {
-	int64_t day0 = date_days("2022-01-01");
 	int m, d;
 
-	g->mstart[0] = 0;
-	for (m = 0; m < NMONTHS; m++) {
-		g->mstart[m + 1] = g->mstart[m] + date_days_in_month(2022 + m / 12, m % 12 + 1);
+	sample_calendar_init(&g->cal);
+	for (m = 0; m < NMONTHS; m++)
 		month_add("2022-01", m, g->month[m]);
-	}
-	g->last = g->mstart[NMONTHS] - 1;
 	for (d = 0; d < NDAYS; d++)
-		date_from_days(day0 + d, g->day[d]);
+		date_from_days(g->cal.day0 + d, g->day[d]);
 	g->season_sum = 0;
 	for (m = 0; m < 12; m++)
 		g->season_sum += season[m];
@@ -208,12 +204,12 @@ static void calendar(struct gen *g)
 
 int bench_day_in(struct gen *g, int m)
 {
-	return sample_between(&g->r, g->mstart[m], g->mstart[m + 1] - 1);
+	return sample_day_in(&g->r, &g->cal, m);
 }
 
 int bench_year_of_day(const struct gen *g, int day)
 {
-	return day < g->mstart[12] ? 2022 : 2023;
+	return day < g->cal.mstart[12] ? 2022 : 2023;
 }
 
 /*

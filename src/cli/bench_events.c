@@ -306,10 +306,10 @@ int bench_load_petitions(struct gen *g, struct strbuf *err)
 	for (i = 0; i < g->pets.n; i++) {
 		const struct pet *p = &g->pets.v[i];
 		const struct subj *s = p->s >= 0 ? &g->subj[p->s] : NULL;
-		int age = g->last - p->day, roll = sample_below(&g->r, 100);
-		int accepted = min_int(p->day + sample_between(&g->r, 0, 4), g->last);
-		int replied = min_int(accepted + sample_between(&g->r, 5, 40), g->last);
-		int resolved = min_int(replied + sample_between(&g->r, 0, 10), g->last);
+		int age = g->cal.last - p->day, roll = sample_below(&g->r, 100);
+		int accepted = min_int(p->day + sample_between(&g->r, 0, 4), g->cal.last);
+		int replied = min_int(accepted + sample_between(&g->r, 5, 40), g->cal.last);
+		int resolved = min_int(replied + sample_between(&g->r, 0, 10), g->cal.last);
 		struct petition_derived derived;
 		const char *status;
 		SET(g, "no", pet_no(g, p));
@@ -332,7 +332,7 @@ int bench_load_petitions(struct gen *g, struct strbuf *err)
 			status = "registered";
 		else if (roll < 12 || age < 8)
 			status = "accepted";
-		else if (roll < 45 || replied == g->last)
+		else if (roll < 45 || replied == g->cal.last)
 			status = roll < 25 ? "assigned" : "handling";
 		else if (roll < 70)
 			status = "replied";
@@ -446,8 +446,8 @@ static int load_letters(struct gen *g, struct strbuf *err)
 		int half;
 		for (half = 0; half < 2; half++) {
 			struct strbuf nos = STRBUF_INIT;
-			int day = g->mstart[m] + (half ? 14 : 0) + sample_between(&g->r, 0, 2), i,
-			    got = 0;
+			int day = g->cal.mstart[m] + (half ? 14 : 0) + sample_between(&g->r, 0, 2);
+			int i, got = 0;
 			int want = sample_between(&g->r, 1, 3);
 			const char *leader =
 				bench_rowf(&g->row, "%s%s", SAMPLE_PICK(&g->r, bench_surnames),
@@ -498,8 +498,9 @@ static int load_village_records(struct gen *g, struct strbuf *err)
 		n = min_int(nd + nr, (int)NF(days));
 		/* day * 2 + 1 marks a 调处室 record */
 		for (k = 0; k < n; k++)
-			days[k] = k < nd ? 2 * (g->mstart[m] + 5 + 10 * sample_below(&g->r, 3)) :
-					   2 * bench_day_in(g, m) + 1;
+			days[k] = k < nd ?
+				2 * (g->cal.mstart[m] + 5 + 10 * sample_below(&g->r, 3)) :
+				2 * bench_day_in(g, m) + 1;
 		qsort(days, (size_t)n, sizeof(*days), int_cmp);
 		if (m == 0 || m == 12)
 			seq = 0;
@@ -633,12 +634,12 @@ int bench_load_inspections(struct gen *g, struct strbuf *err)
 		}
 		if (!x->hazard)
 			continue;
-		major = sample_chance(&g->r, 2) && found < g->last - 45;
+		major = sample_chance(&g->r, 2) && found < g->cal.last - 45;
 		deadline = found + (major ? 60 : sample_between(&g->r, 7, 20));
-		rectified = min_int(found + sample_between(&g->r, 1, major ? 45 : 7), g->last);
+		rectified = min_int(found + sample_between(&g->r, 1, major ? 45 : 7), g->cal.last);
 		verified = rectified + sample_between(&g->r, 0, 5);
 		/* most are rectified; some of the last month's are still open */
-		if (found > g->last - 30 && sample_chance(&g->r, 30))
+		if (found > g->cal.last - 30 && sample_chance(&g->r, 30))
 			rectified = verified = -1;
 		SET(g, "no", bench_rowf(&g->row, "YH%04d-%d-%05d", g->county, y, ++seq));
 		SET(g, "inspection", bench_rowf(&g->row, "JC%04d-%d-%06d", g->county, y, x->seq));
@@ -648,7 +649,7 @@ int bench_load_inspections(struct gen *g, struct strbuf *err)
 		SET(g, "found_on", g->day[found]);
 		SET(g, "deadline", g->day[deadline]);
 		rectified_on = rectified >= 0 ? g->day[rectified] : NULL;
-		verified_on = rectified >= 0 && verified <= g->last ? g->day[verified] : NULL;
+		verified_on = rectified >= 0 && verified <= g->cal.last ? g->day[verified] : NULL;
 		SET(g, "rectified_on", rectified_on);
 		SET(g, "verified_on", verified_on);
 		SET(g, "description", hazard_texts[x->domain]);
@@ -838,7 +839,7 @@ void bench_plan_cases(struct gen *g)
 		c->coerced = 1 + (sample_chance(&g->r, 15) ? sample_between(&g->r, 1, 3) : 0);
 		if ((c->category == 1 || c->category == 2) && sample_chance(&g->r, 10))
 			c->coerced += sample_between(&g->r, 2, 8);
-		if (c->day >= g->last - 35)
+		if (c->day >= g->cal.last - 35)
 			c->prosecuted = 0;
 		else
 			c->prosecuted = c->coerced - (sample_chance(&g->r, 20) ? 1 : 0);
@@ -854,7 +855,7 @@ int bench_load_cases(struct gen *g, struct strbuf *err)
 	for (i = 0; i < g->kases.n; i++) {
 		const struct kase *c = &g->kases.v[i];
 		const struct subj *s = c->s >= 0 ? &g->subj[c->s] : NULL;
-		int y = bench_year_of_day(g, c->day), age = g->last - c->day;
+		int y = bench_year_of_day(g, c->day), age = g->cal.last - c->day;
 		const char *status;
 		if (y != year) {
 			year = y;
@@ -934,13 +935,13 @@ int bench_load_disputes(struct gen *g, struct strbuf *err)
 			else if (sample_chance(&g->r, 80))
 				s = bench_any_village(g);
 			t = s >= 0 ? g->subj[s].township : sample_below(&g->r, NTOWN);
-			if (found > g->last - 40 && roll < 60) {
+			if (found > g->cal.last - 40 && roll < 60) {
 				/* still open at the end */
 				status = roll < 25 ? "registered" : "mediating";
 			} else {
 				roll = sample_below(&g->r, 100);
 				status = roll < 96 ? "success" : roll < 98 ? "failed" : "referred";
-				closed = min_int(found + sample_between(&g->r, 1, 25), g->last);
+				closed = min_int(found + sample_between(&g->r, 1, 25), g->cal.last);
 			}
 			SET(g, "no",
 			    bench_rowf(&g->row, "JF%04d-%d-%04d", g->county, 2022 + m / 12, ++seq));

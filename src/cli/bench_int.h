@@ -27,7 +27,7 @@ struct strbuf;
 #define NENT 1726
 #define NLEFT 12  /* enterprises that left the list in 2022 */
 #define NSUBJ (NVILL + NENT + NLEFT)
-#define NMONTHS 20 /* 2022-01 .. 2023-08 */
+#define NMONTHS SAMPLE_MONTHS /* 2022-01 .. 2023-08 */
 #define NDAYS 700  /* day strings: the 608 days and room for due dates after them */
 #define DEMO_COUNTY 1603
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
@@ -108,8 +108,7 @@ struct gen {
 	struct actor sys;
 
 	/* the calendar */
-	int mstart[NMONTHS + 1];
-	int last;
+	struct sample_calendar cal;
 	char day[NDAYS][DATE_BUFSZ];
 	char month[NMONTHS][MONTH_BUFSZ];
 	int64_t season_sum;

@@ -95,20 +95,9 @@ void demo_spread(int total, const struct year_plan *y, int *out)
 	}
 }
 
-static void demo_calendar(struct demo *d)
-{
-	int m;
-
-	d->day0 = date_days("2022-01-01");
-	d->mstart[0] = 0;
-	for (m = 0; m < NMONTHS; m++)
-		d->mstart[m + 1] = d->mstart[m] + date_days_in_month(2022 + m / 12, m % 12 + 1);
-	d->last = d->mstart[NMONTHS] - 1;
-}
-
 static void day_str(const struct demo *d, int day, char out[DATE_BUFSZ])
 {
-	date_from_days(d->day0 + day, out);
+	date_from_days(d->cal.day0 + day, out);
 }
 
 void demo_add_day(struct strbuf *csv, const struct demo *d, int day, int last)
@@ -124,16 +113,12 @@ void demo_add_day(struct strbuf *csv, const struct demo *d, int day, int last)
 
 int demo_month_of_day(const struct demo *d, int day)
 {
-	int m = 0;
-
-	while (m < NMONTHS - 1 && day >= d->mstart[m + 1])
-		m++;
-	return m;
+	return sample_month_of_day(&d->cal, day);
 }
 
 int demo_day_in(struct demo *d, int m)
 {
-	return sample_between(&d->r, d->mstart[m], d->mstart[m + 1] - 1);
+	return sample_day_in(&d->r, &d->cal, m);
 }
 
 int demo_is_village(const struct subj *s)
@@ -565,9 +550,10 @@ static void petition_outcome(struct demo *d, int day, struct strbuf *csv)
 	static const char *const sat[] = { "satisfied", "satisfied", "satisfied", "satisfied",
 					   "satisfied", "satisfied", "satisfied", "basic", "basic",
 					   "unsatisfied" };
-	int age = d->last - day, accepted = min_int(day + sample_between(&d->r, 0, 4), d->last);
-	int replied = min_int(accepted + sample_between(&d->r, 5, 40), d->last);
-	int resolved = min_int(replied + sample_between(&d->r, 0, 10), d->last);
+	int age = d->cal.last - day;
+	int accepted = min_int(day + sample_between(&d->r, 0, 4), d->cal.last);
+	int replied = min_int(accepted + sample_between(&d->r, 5, 40), d->cal.last);
+	int resolved = min_int(replied + sample_between(&d->r, 0, 10), d->cal.last);
 	int roll = sample_below(&d->r, 100);
 	const char *status;
 
@@ -577,7 +563,7 @@ static void petition_outcome(struct demo *d, int day, struct strbuf *csv)
 		status = "registered";
 	else if (roll < 12 || age < 8)
 		status = "accepted";
-	else if (roll < 45 || replied == d->last)
+	else if (roll < 45 || replied == d->cal.last)
 		status = roll < 25 ? "assigned" : "handling";
 	else if (roll < 70)
 		status = "replied";
@@ -748,7 +734,7 @@ static int gen_letters(struct demo *d, struct strbuf *err)
 	strbuf_addstr(&csv, "no,sent_on,leader,petitions,matters\n");
 	for (m = 0; m < NMONTHS; m++) {
 		for (half = 0; half < 2; half++) {
-			int day = d->mstart[m] + (half ? 14 : 0) + sample_between(&d->r, 0, 2),
+			int day = d->cal.mstart[m] + (half ? 14 : 0) + sample_between(&d->r, 0, 2),
 			    k = 0;
 			int want = sample_between(&d->r, 1, 3);
 			strbuf_addf(&csv, "TQH%d-%03d,", 2022 + m / 12, m % 12 * 2 + half + 1);
@@ -799,9 +785,8 @@ static int gen_village_records(struct demo *d, struct strbuf *err)
 			int mi = y->first + m;
 			for (k = 0; k < dper[m] + rper[m]; k++) {
 				int room = k >= dper[m], v = demo_any_village(d), matters;
-				int day =
-					room ? demo_day_in(d, mi) :
-					       d->mstart[mi] + 5 + 10 * sample_between(&d->r, 0, 2);
+				int day = room ? demo_day_in(d, mi) :
+					d->cal.mstart[mi] + 5 + 10 * sample_between(&d->r, 0, 2);
 				strbuf_addf(&csv, "CW%d-%05d,", y->year, ++n);
 				demo_add_day(&csv, d, day, 0);
 				matters = room ? sample_between(&d->r, 1, 2) :
@@ -838,7 +823,7 @@ int demo_events(struct db *db, const struct crypto_keys *keys, const struct plac
 	d.villages = villages;
 	d.subj = subj;
 	rng_init(&d.r, RNG_XORSHIFT, 0x6576656e7473ULL);
-	demo_calendar(&d);
+	sample_calendar_init(&d.cal);
 	plan_year(&d, &fail_plans[0], &f);
 	plan_year(&d, &fail_plans[1], &f);
 	ret = 0;

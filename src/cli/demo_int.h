@@ -43,7 +43,7 @@ struct subj {
 	int village, township, from, to;
 };
 
-#define NMONTHS 20 /* 2022-01 .. 2023-08 */
+#define NMONTHS SAMPLE_MONTHS /* 2022-01 .. 2023-08 */
 
 /* What the demo's calendar and subjects are, and its random stream. */
 struct demo {
@@ -51,9 +51,7 @@ struct demo {
 	const struct crypto_keys *keys;
 	const struct place *villages;
 	struct subj *subj;
-	int64_t day0;		 /* 2022-01-01 in days */
-	int mstart[NMONTHS + 1]; /* first day of each month, from day0; [NMONTHS]: one past */
-	int last;		 /* 2023-08-31, the demo's today */
+	struct sample_calendar cal; /* 2023-08-31 (cal.last) is the demo's today */
 	struct rng r;
 	/* the petitions, kept for the request letters */
 	struct pet *pets;

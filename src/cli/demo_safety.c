@@ -131,12 +131,12 @@ int demo_inspections(struct demo *d, struct strbuf *err)
 			demo_csv_cell(&ins, v[k].hazard ? "发现隐患1处，已当场下达整改通知书" :
 				 "未发现明显隐患，现场进行安全提示", 1);
 			if (v[k].hazard) {
-				int major = sample_chance(&d->r, 2) && v[k].day < d->last - 45;
+				int major = sample_chance(&d->r, 2) && v[k].day < d->cal.last - 45;
 				int found = v[k].day,
 				    deadline = found + (major ? 60 : sample_between(&d->r, 7, 20));
 				int rectified =
 					min_int(found + sample_between(&d->r, 1, major ? 45 : 7),
-						d->last);
+						d->cal.last);
 				int verified = rectified + sample_between(&d->r, 0, 5);
 				strbuf_addf(&haz, "YH%d-%05d,JC%d-%06d,%s,%s,%s,", y->year, ++nh,
 					    y->year, k + 1, s->code, major ? "major" : "general",
@@ -144,7 +144,7 @@ int demo_inspections(struct demo *d, struct strbuf *err)
 				demo_add_day(&haz, d, found, 0);
 				demo_add_day(&haz, d, deadline, 0);
 				demo_add_day(&haz, d, rectified, 0);
-				demo_add_day(&haz, d, verified <= d->last ? verified : -1, 0);
+				demo_add_day(&haz, d, verified <= d->cal.last ? verified : -1, 0);
 				demo_csv_cell(&haz, hazard_text(&d->r, v[k].domain), 0);
 				demo_csv_cell(&haz, "整改前后照片及整改报告已存档", 1);
 			}
@@ -363,8 +363,8 @@ static void case_persons(struct demo *d, struct kase *v, int n, const struct yea
 	int *idx = xcalloc((size_t)n + 1, sizeof(*idx)), ni = 0, i, solved = 0, left, cut;
 
 	for (i = 0; i < n; i++)
-		if (v[i].criminal && v[i].day >= d->mstart[y->first] &&
-		    v[i].day < d->mstart[y->first + y->n])
+		if (v[i].criminal && v[i].day >= d->cal.mstart[y->first] &&
+		    v[i].day < d->cal.mstart[y->first + y->n])
 			idx[ni++] = i;
 	/* a creation subject's case is solved more often than the rest */
 	for (i = 0; i < ni && solved < y->solved; i++)
@@ -380,8 +380,8 @@ static void case_persons(struct demo *d, struct kase *v, int n, const struct yea
 		}
 	ni = 0;
 	for (i = 0; i < n; i++)
-		if (v[i].coerced && v[i].day >= d->mstart[y->first] &&
-		    v[i].day < d->mstart[y->first + y->n])
+		if (v[i].coerced && v[i].day >= d->cal.mstart[y->first] &&
+		    v[i].day < d->cal.mstart[y->first + y->n])
 			idx[ni++] = i; /* in date order */
 	left = y->coerced - solved;
 	/* a few gangs (fraud rings, gambling dens) take several persons */
@@ -403,7 +403,7 @@ static void case_persons(struct demo *d, struct kase *v, int n, const struct yea
 		v[idx[i]].prosecuted = v[idx[i]].coerced;
 	/* not yet referred: the last five weeks' cases, then a person here and there */
 	left = y->coerced - y->prosecuted;
-	cut = d->mstart[y->first + y->n] - 35;
+	cut = d->cal.mstart[y->first + y->n] - 35;
 	for (i = ni - 1; i >= 0 && left > 0 && v[idx[i]].day >= cut; i--) {
 		int take = min_int(v[idx[i]].prosecuted, left);
 		v[idx[i]].prosecuted -= take;
@@ -443,8 +443,8 @@ int demo_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 		const struct year_plan *y = &demo_years[yi];
 		int planned = 0, per[12], m;
 		for (i = 0; i < n; i++)
-			if (v[i].criminal && v[i].day >= d->mstart[y->first] &&
-			    v[i].day < d->mstart[y->first + y->n])
+			if (v[i].criminal && v[i].day >= d->cal.mstart[y->first] &&
+			    v[i].day < d->cal.mstart[y->first + y->n])
 				planned++;
 		/* criminal cases not tied to a creation subject */
 		demo_spread(y->criminal - planned, y, per);
@@ -481,7 +481,7 @@ int demo_cases(struct demo *d, const struct fails *f, struct strbuf *err)
 			  "coerced,prosecuted,summary\n");
 	for (i = 0; i < n; i++) {
 		const struct kase *c = &v[i];
-		int y = demo_month_of_day(d, c->day) < 12 ? 2022 : 2023, age = d->last - c->day;
+		int y = demo_month_of_day(d, c->day) < 12 ? 2022 : 2023, age = d->cal.last - c->day;
 		const char *status;
 		if (y != year) {
 			year = y;
@@ -538,7 +538,7 @@ int demo_disputes(struct demo *d, struct strbuf *err)
 		const struct year_plan *y = &demo_years[yi];
 		int total = y->disputes_success + y->disputes_failed + y->disputes_referred +
 			    y->disputes_open + y->disputes_carried;
-		int ystart = d->mstart[y->first], yend = d->mstart[y->first + y->n] - 1;
+		int ystart = d->cal.mstart[y->first], yend = d->cal.mstart[y->first + y->n] - 1;
 		int *found = xcalloc((size_t)total, sizeof(*found)),
 		    *closed = xcalloc((size_t)total, sizeof(*closed));
 		const char **status = xcalloc((size_t)total, sizeof(*status));

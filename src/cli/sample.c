@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/date.h"
 
 void rng_init(struct rng *r, enum rng_kind kind, uint64_t seed)
 {
@@ -106,6 +107,31 @@ void sample_credit_code(struct rng *r, int institution, const char *region6,
 	check = 31 - sum % 31;
 	out[17] = chars[check == 31 ? 0 : check];
 	out[18] = '\0';
+}
+
+void sample_calendar_init(struct sample_calendar *c)
+{
+	int m;
+
+	c->day0 = date_days("2022-01-01");
+	c->mstart[0] = 0;
+	for (m = 0; m < SAMPLE_MONTHS; m++)
+		c->mstart[m + 1] = c->mstart[m] + date_days_in_month(2022 + m / 12, m % 12 + 1);
+	c->last = c->mstart[SAMPLE_MONTHS] - 1;
+}
+
+int sample_day_in(struct rng *r, const struct sample_calendar *c, int m)
+{
+	return sample_between(r, c->mstart[m], c->mstart[m + 1] - 1);
+}
+
+int sample_month_of_day(const struct sample_calendar *c, int day)
+{
+	int m = 0;
+
+	while (m < SAMPLE_MONTHS - 1 && day >= c->mstart[m + 1])
+		m++;
+	return m;
 }
 
 void *sample_grow(void *p, int n, int *cap, size_t size)

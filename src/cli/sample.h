@@ -1,8 +1,9 @@
 /*
  * sample: what the data generators (demo_data.c, bench_data.c) draw at
  * random — a seeded stream, numbers below a bound, ranges, chances, picks
- * from a list, weighted choices, shuffles, two-part names, credit codes —
- * and the growable arrays they plan their records into.  Deterministic:
+ * from a list, weighted choices, shuffles, days of the period they cover,
+ * two-part names, credit codes — and the growable arrays they plan their
+ * records into.  Deterministic:
  * the same seed gives the same draws on every platform.
  *
  * Two streams.  The demo's is xorshift64 reduced modulo the bound: its
@@ -58,6 +59,23 @@ void sample_name(struct rng *r, const char *const *a, size_t na, const char *con
 #define SAMPLE_NAME(r, a, b, tail, out, size) \
 	sample_name((r), (a), sizeof(a) / sizeof((a)[0]), (b), sizeof(b) / sizeof((b)[0]), \
 		    (tail), (out), (size))
+
+/*
+ * The generators' period: the twenty months of January 2022 to August
+ * 2023.  Days are counted from 2022-01-01 (day 0), months from January
+ * 2022 (month 0); the last day is the generators' today.
+ */
+#define SAMPLE_MONTHS 20
+struct sample_calendar {
+	int64_t day0;                  /* 2022-01-01 in days (date.h) */
+	int mstart[SAMPLE_MONTHS + 1]; /* first day of each month; [SAMPLE_MONTHS]: one past */
+	int last;                      /* 2023-08-31 */
+};
+void sample_calendar_init(struct sample_calendar *c);
+/* A day of month `m`, every day alike. */
+int sample_day_in(struct rng *r, const struct sample_calendar *c, int m);
+/* The month of day `day` (the last month for a day after it). */
+int sample_month_of_day(const struct sample_calendar *c, int day);
 
 /*
  * A unified social credit code (GB 32100-2015) of the region whose 6-digit
