@@ -188,8 +188,12 @@ static int gen_places(struct db *db, const struct crypto_keys *keys, struct plac
 			strbuf_addf(&name, "%s%s社区", v < 20 ? "" : demo_township_names[t],
 				    community_words[v % 15]);
 		else
-			strbuf_addf(&name, "%s%s%s", demo_surnames[sample_below(&r, 40)],
-				    village_suffix[sample_below(&r, 12)], "村");
+		{
+			/* the suffix is drawn first: see demo_int.h */
+			const char *suffix = village_suffix[sample_below(&r, 12)];
+			const char *surname = demo_surnames[sample_below(&r, 40)];
+			strbuf_addf(&name, "%s%s村", surname, suffix);
+		}
 		snprintf(villages[v].name, sizeof(villages[v].name), "%s", name.buf);
 		strbuf_addf(&csv, "%s,%s,village,411603%03d000\n", villages[v].code, name.buf,
 			    100 + t);
@@ -240,7 +244,10 @@ void demo_phone(struct rng *r, struct strbuf *out)
 {
 	static const char *const pre[] = { "138", "139", "135", "137", "150", "151", "158",
 					   "186", "187", "176", "133", "153", "189", "199" };
-	strbuf_addf(out, "%s%08d", pre[sample_below(r, 14)], sample_below(r, 100000000));
+	int number = sample_below(r, 100000000); /* drawn first: see demo_int.h */
+	const char *prefix = pre[sample_below(r, 14)];
+
+	strbuf_addf(out, "%s%08d", prefix, number);
 }
 
 static int gen_subjects(struct db *db, const struct crypto_keys *keys,

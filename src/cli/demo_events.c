@@ -166,8 +166,10 @@ void demo_township_code(int t, struct strbuf *csv)
 
 void demo_person(struct rng *r, struct strbuf *out)
 {
-	strbuf_addf(out, "%s%s", demo_surnames[sample_below(r, 40)],
-		    demo_given_names[sample_below(r, 30)]);
+	const char *given = demo_given_names[sample_below(r, 30)]; /* first: see demo_int.h */
+	const char *surname = demo_surnames[sample_below(r, 40)];
+
+	strbuf_addf(out, "%s%s", surname, given);
 }
 
 /* A resident identity number of the district with a valid check digit (GB 11643). */
@@ -177,8 +179,11 @@ static void idcard(struct rng *r, struct strbuf *out)
 	char s[40];
 	int i, sum = 0;
 
-	snprintf(s, sizeof(s), "411626%04d%02d%02d%03d", sample_between(r, 1945, 1999),
-		 sample_between(r, 1, 12), sample_between(r, 1, 28), sample_between(r, 0, 999));
+	/* drawn from the last part to the first: see demo_int.h */
+	int serial = sample_between(r, 0, 999), day = sample_between(r, 1, 28);
+	int month = sample_between(r, 1, 12), year = sample_between(r, 1945, 1999);
+
+	snprintf(s, sizeof(s), "411626%04d%02d%02d%03d", year, month, day, serial);
 	for (i = 0; i < 17; i++)
 		sum += (s[i] - '0') * w[i];
 	strbuf_add(out, s, 17);
@@ -332,7 +337,8 @@ static void plan_year(struct demo *d, const struct fail_plan *fp, struct fails *
 	for (i = 0; i < fp->v_case + fp->v_petition + fp->v_accident; i++) {
 		const struct subj *s = &d->subj[order[i]];
 		if (i < fp->v_case) {
-			int months = 1 + sample_chance(&d->r, 35) + sample_chance(&d->r, 10);
+			int months = 1 + sample_chance(&d->r, 35); /* one draw a statement */
+			months += sample_chance(&d->r, 10);
 			unsigned used = 0;
 			for (k = 0; k < months; k++) {
 				int m = balanced_month(d, s, fp, vload, used);
@@ -342,14 +348,16 @@ static void plan_year(struct demo *d, const struct fail_plan *fp, struct fails *
 				fail_add(f, order[i], m,
 					 sample_chance(&d->r, 12) ? W_MAJOR : W_CRIMINAL);
 			}
-			if (i < fp->v_case_and_petition)
-				fail_add(f, order[i], random_month(d, s, fp),
-					 sample_chance(&d->r, 35) ? W_COLLECTIVE : W_PETITION);
+			if (i < fp->v_case_and_petition) {
+				enum why why = sample_chance(&d->r, 35) ? W_COLLECTIVE : W_PETITION;
+				fail_add(f, order[i], random_month(d, s, fp), why);
+			}
 		} else if (i < fp->v_case + fp->v_petition) {
 			int months = 1 + sample_chance(&d->r, 25);
-			for (k = 0; k < months; k++)
-				fail_add(f, order[i], random_month(d, s, fp),
-					 sample_chance(&d->r, 40) ? W_COLLECTIVE : W_PETITION);
+			for (k = 0; k < months; k++) {
+				enum why why = sample_chance(&d->r, 40) ? W_COLLECTIVE : W_PETITION;
+				fail_add(f, order[i], random_month(d, s, fp), why);
+			}
 		} else {
 			fail_add(f, order[i], random_month(d, s, fp), W_ACCIDENT);
 		}
@@ -441,11 +449,14 @@ static void planned_petitions(struct demo *d, const struct fails *f, int *cap, i
 		int day = demo_day_in(d, x->m);
 		struct pet *p;
 		if (x->why == W_PETITION) {
-			p = pet_new(d, cap, day, SAMPLE_PICK(&d->r, channels),
-				    sample_between(&d->r, 1, 3), SAMPLE_PICK(&d->r, high), x->s, 0);
+			const char *level = SAMPLE_PICK(&d->r, high);
+			int n = sample_between(&d->r, 1, 3);
+			const char *channel = SAMPLE_PICK(&d->r, channels);
+			p = pet_new(d, cap, day, channel, n, level, x->s, 0);
 		} else if (x->why == W_COLLECTIVE) {
-			p = pet_new(d, cap, day, "visit", sample_between(&d->r, 6, 45),
-				    sample_chance(&d->r, 55) ? "township" : "county", x->s, 0);
+			const char *level = sample_chance(&d->r, 55) ? "township" : "county";
+			int n = sample_between(&d->r, 6, 45); /* after the level: see demo_int.h */
+			p = pet_new(d, cap, day, "visit", n, level, x->s, 0);
 			if (!demo_is_village(&d->subj[x->s]))
 				p->category = "labour";
 			else if (sample_chance(&d->r, 60))
@@ -505,9 +516,9 @@ static void filler_petitions(struct demo *d, const struct year_plan *y, int *cap
 				p = pet_new(d, cap, day, channel, persons, "county", -1,
 					    sample_between(&d->r, 0, NTOWNSHIPS - 1));
 			} else if (roll < 48) {
-				p = pet_new(d, cap, day, channel, persons,
-					    sample_chance(&d->r, 75) ? "city" : "province", -1,
-					    sample_between(&d->r, 0, NTOWNSHIPS - 1));
+				int t = sample_between(&d->r, 0, NTOWNSHIPS - 1);
+				const char *level = sample_chance(&d->r, 75) ? "city" : "province";
+				p = pet_new(d, cap, day, channel, persons, level, -1, t);
 			} else if (roll < 78) {
 				p = pet_new(d, cap, day, channel, persons, "township",
 					    sample_chance(&d->r, 80) ? demo_any_village(d) :
@@ -791,13 +802,11 @@ static int gen_village_records(struct demo *d, struct strbuf *err)
 				demo_add_day(&csv, d, day, 0);
 				matters = room ? sample_between(&d->r, 1, 2) :
 						 sample_between(&d->r, 0, 8);
-				strbuf_addf(&csv, "%s,%s,%d,%d,%d,",
-					    room ? "mediation_room" : "village_day",
-					    d->villages[v].code,
-					    room ? sample_between(&d->r, 3, 8) :
-						   sample_between(&d->r, 8, 60),
-					    matters,
-					    matters - (matters && sample_chance(&d->r, 10)));
+				int resolved = matters - (matters && sample_chance(&d->r, 10));
+				int participants = room ? sample_between(&d->r, 3, 8) :
+							  sample_between(&d->r, 8, 60);
+				strbuf_addf(&csv, "%s,%s,%d,%d,%d,", room ? "mediation_room" : "village_day",
+					    d->villages[v].code, participants, matters, resolved);
 				demo_csv_cell(&csv,
 					      room ? SAMPLE_PICK(&d->r, room_texts) :
 						     SAMPLE_PICK(&d->r, day_texts),

@@ -5,6 +5,14 @@
  * failures, petitions and petition work) and demo_safety.c (inspections,
  * hazards, accidents, cases, disputes).
  */
+/*
+ * The demo was planned on one stream of draws (sample.h) in the order in
+ * which GCC happened to evaluate the arguments of a call — the last
+ * first.  C leaves that order unspecified (clang takes the first first),
+ * so no call here makes two draws in its arguments: they are made in
+ * statements of their own, in that same order, where a comment says "see
+ * demo_int.h", and the demo is the same whatever the compiler.
+ */
 #ifndef SANLING_DEMO_INT_H
 #define SANLING_DEMO_INT_H
 

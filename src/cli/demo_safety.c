@@ -124,10 +124,12 @@ int demo_inspections(struct demo *d, struct strbuf *err)
 			demo_add_day(&ins, d, v[k].day, 0);
 			strbuf_addf(&ins, "%s,%s,%s,", s->code,
 				    sample_chance(&d->r, 40) ? "YJJ" : s->supervisor, v[k].domain);
-			demo_cellf(&ins, 0, "%s%s、%s%s", demo_surnames[sample_below(&d->r, 40)],
-				   demo_given_names[sample_below(&d->r, 30)],
-				   demo_surnames[sample_below(&d->r, 40)],
-				   demo_given_names[sample_below(&d->r, 30)]);
+			struct strbuf one = STRBUF_INIT, two = STRBUF_INIT;
+			demo_person(&d->r, &two); /* the second first: see demo_int.h */
+			demo_person(&d->r, &one);
+			demo_cellf(&ins, 0, "%s、%s", one.buf, two.buf);
+			strbuf_release(&one);
+			strbuf_release(&two);
 			demo_csv_cell(&ins, v[k].hazard ? "发现隐患1处，已当场下达整改通知书" :
 				 "未发现明显隐患，现场进行安全提示", 1);
 			if (v[k].hazard) {
@@ -580,6 +582,7 @@ int demo_disputes(struct demo *d, struct strbuf *err)
 		}
 		for (k = 0; k < total; k++) {
 			int cat = sample_weighted(&d->r, cat_w, 8), s;
+			const char *risk;
 			int m = demo_month_of_day(d, found[k]);
 			if (cat == 3)
 				s = demo_any_of_category(d, m, "hospital");
@@ -599,11 +602,10 @@ int demo_disputes(struct demo *d, struct strbuf *err)
 			strbuf_addf(&csv, "%s,%s,", kinds[sample_weighted(&d->r, kind_w, 3)],
 				    status[k]);
 			demo_add_day(&csv, d, closed[k], 0);
-			strbuf_addf(&csv, "%d,%s,",
-				    cat == 0 ? 0 : sample_between(&d->r, 1, 200) * 500,
-				    sample_chance(&d->r, 70) ? "low" :
-				    sample_chance(&d->r, 80) ? "medium" :
-							       "high");
+			risk = sample_chance(&d->r, 70) ? "low" : sample_chance(&d->r, 80) ? "medium" :
+											  "high";
+			strbuf_addf(&csv, "%d,%s,", cat == 0 ? 0 : sample_between(&d->r, 1, 200) * 500,
+				    risk);
 			demo_add_day(&csv, d, found[k] + 30, 0);
 			strbuf_reset(&cell);
 			demo_person(&d->r, &cell);
