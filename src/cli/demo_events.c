@@ -805,8 +805,9 @@ static int gen_village_records(struct demo *d, struct strbuf *err)
 				int resolved = matters - (matters && sample_chance(&d->r, 10));
 				int participants = room ? sample_between(&d->r, 3, 8) :
 							  sample_between(&d->r, 8, 60);
-				strbuf_addf(&csv, "%s,%s,%d,%d,%d,", room ? "mediation_room" : "village_day",
-					    d->villages[v].code, participants, matters, resolved);
+				strbuf_addf(&csv, "%s,%s,%d,%d,%d,",
+					    room ? "mediation_room" : "village_day", d->villages[v].code,
+					    participants, matters, resolved);
 				demo_csv_cell(&csv,
 					      room ? SAMPLE_PICK(&d->r, room_texts) :
 						     SAMPLE_PICK(&d->r, day_texts),

@@ -602,10 +602,10 @@ int demo_disputes(struct demo *d, struct strbuf *err)
 			strbuf_addf(&csv, "%s,%s,", kinds[sample_weighted(&d->r, kind_w, 3)],
 				    status[k]);
 			demo_add_day(&csv, d, closed[k], 0);
-			risk = sample_chance(&d->r, 70) ? "low" : sample_chance(&d->r, 80) ? "medium" :
-											  "high";
-			strbuf_addf(&csv, "%d,%s,", cat == 0 ? 0 : sample_between(&d->r, 1, 200) * 500,
-				    risk);
+			risk = sample_chance(&d->r, 70) ? "low" :
+			       sample_chance(&d->r, 80) ? "medium" : "high";
+			strbuf_addf(&csv, "%d,%s,",
+				    cat == 0 ? 0 : sample_between(&d->r, 1, 200) * 500, risk);
 			demo_add_day(&csv, d, found[k] + 30, 0);
 			strbuf_reset(&cell);
 			demo_person(&d->r, &cell);
