@@ -34,10 +34,10 @@ struct strbuf;
  * is one transaction: its places, departments, sector map, 2,213 subjects
  * (2,201 on the list in 2023-08) with their "create" history versions, its
  * events, and its mark as stale (assess_mark_stale()), so that its
- * determinations are computed on the first read.  The first district's transaction also holds the one
- * audit row of the run (action "gen.scale"), the only row whose content
- * depends on the clock; created_at and updated_at are a fixed moment
- * derived from the seed.
+ * determinations are computed on the first read.  The first district's
+ * transaction also holds the one audit row of the run (action
+ * "gen.scale"), the only row whose content depends on the clock;
+ * created_at and updated_at are a fixed moment derived from the seed.
  *
  * Same seed, same counties, fresh database: the same rows, byte for byte,
  * on the same engine.  Districts are generated independently (each from
