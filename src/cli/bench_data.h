@@ -1,17 +1,17 @@
 /*
- * bench_data: the benchmarks' data (`sanling gen scale`) at every scale — N districts of the demo district's shape
- * and ratios (about 2,200 subjects and 40,000 events a year each),
- * deterministic by seed, streamed into the database by the bulk path (one
- * prepared statement per table on SQLite, COPY on PostgreSQL) for the
- * benchmarks.  No personal data is generated, so the same seed gives the
- * same database content.
+ * bench_data: the benchmarks' data (`sanling gen scale`) at every scale —
+ * N districts of the demo district's shape and ratios (about 2,200
+ * subjects and 40,000 events a year each), deterministic by seed, streamed
+ * into the database by the bulk path (one prepared statement per table on
+ * SQLite, COPY on PostgreSQL).  No personal data is generated, so the same
+ * seed gives the same database content.
  *
- * Not the demo (demo_data.h): the demo goes through the importer so that every
- * row is validated and its figures are planned to be the seed report's;
- * this generator writes rows directly, in the form the validators would
- * have stored them (derived columns filled by the hooks' own functions,
- * dates in order, references existing), into the columns the descriptors
- * name, as fast as the engine takes them.
+ * Not the demo (demo_data.h): the demo goes through the importer so that
+ * every row is validated and its figures are planned to be the seed
+ * report's; this generator writes rows directly, in the form the
+ * validators would have stored them (derived columns filled by the hooks'
+ * own functions, dates in order, references existing), into the columns
+ * the descriptors name, as fast as the engine takes them.
  */
 #ifndef SANLING_BENCH_DATA_H
 #define SANLING_BENCH_DATA_H
