@@ -10,8 +10,9 @@
 # The input is the demo's list of subjects with their townships (the 475
 # C<village code> villages and communities and the enterprises and
 # institutions E00001..E01726 still on the list), one "code,township" a
-# line: the enterprises' townships are drawn by gen.c's own generator, so
-# they are read from the demo database rather than guessed here.
+# line: the enterprises' townships are drawn by the demo's own generator
+# (src/cli/demo_data.c), so they are read from the demo database rather
+# than guessed here.
 #
 # Every row passes the importer's checks against a freshly loaded demo
 # district: a new number (prefix, default "BP", and 7 digits; the demo's are

@@ -16,10 +16,11 @@
 # doubles).
 #
 # Not a copy of the demo's own generator: the village codes follow the same
-# rule as src/cli/gen.c (35 communities in the towns' seats, then villages
-# spread over the 20 townships in turn, numbered 001.. per township, each
-# with one grid <village>01), but the names and numbers are this file's own.
-# If gen.c changes that rule, the 1,000-row check in bench/run fails loudly.
+# rule as src/cli/demo_data.c (35 communities in the towns' seats, then
+# villages spread over the 20 townships in turn, numbered 001.. per
+# township, each with one grid <village>01), but the names and numbers are
+# this file's own.  If demo_data.c changes that rule, the 1,000-row check
+# in bench/run fails loudly.
 
 function rnd(m) {
 	seed = (seed * 16807) % 2147483647

@@ -27,8 +27,8 @@
 #include "base/date.h"
 #include "base/log.h"
 #include "base/strbuf.h"
-#include "cli/gen.h"
-#include "cli/gen_scale.h"
+#include "cli/demo_data.h"
+#include "cli/bench_data.h"
 #include "db/db.h"
 #include "http/server.h"
 #include "io/table.h"
@@ -612,7 +612,7 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 		if (counties < 1 || counties > 5000)
 			die("gen scale: --counties must be 1..5000");
 		db = open_db(g);
-		if (gen_scale(db, (int)counties, seed, stdout, &err))
+		if (bench_data_load(db, (int)counties, seed, stdout, &err))
 			die("gen scale: %s", err.buf);
 		db_close(db);
 		return 0;
@@ -627,7 +627,7 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 	}
 	db = open_db(g);
 	load_keys(g, &keys, 1);
-	ret = gen_demo(db, &keys, demo_pw, stdout, &err);
+	ret = demo_data_load(db, &keys, demo_pw, stdout, &err);
 	if (ret)
 		die("gen demo: %s", err.buf);
 	crypto_keys_release(&keys);

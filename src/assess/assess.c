@@ -231,6 +231,13 @@ int exec_params(struct db *db, const char *sql, const char *const *p, int n,
 	return rc < 0 ? -1 : 0;
 }
 
+int assess_mark_stale(struct db *db, const char *district, struct strbuf *err)
+{
+	return exec_params(db, "INSERT INTO assess_versions (district, version) VALUES (?, 1) "
+			   "ON CONFLICT (district) DO UPDATE SET version = assess_versions.version + 1",
+			   (const char *[]){ district }, 1, err);
+}
+
 /* " (?, ?, …)" for the `n` codes, pushed as parameters. */
 static void param_list(struct strbuf *sql, struct sqlp *p, char *const *codes, size_t n)
 {

@@ -64,6 +64,15 @@ int64_t assess_counter(struct db *db, const char *table, const char *district,
 		       struct strbuf *err);
 
 /*
+ * Mark the determinations of `district` stale: its counter moves on, so
+ * that every month not published is computed again at its next read (and
+ * a district never marked gets its counter).  For writers outside the
+ * entity write path, which bumps it itself: an override, a bulk load.  In
+ * the caller's transaction.  0, or -1 with `err`.
+ */
+int assess_mark_stale(struct db *db, const char *district, struct strbuf *err);
+
+/*
  * Begin a transaction that writes what is computed of `district`; on
  * PostgreSQL it also takes the advisory lock `lock` (one per kind of
  * computation) of the district, so that one connection computes it at a

@@ -186,10 +186,7 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 	rc = db_step(st, &e->msg);
 	db_finalize(st);
 	/* the month is recomputed with the override at its next read */
-	if (rc < 0 || exec_params(db, "INSERT INTO assess_versions (district, version) VALUES (?, 1) "
-				  "ON CONFLICT (district) DO UPDATE SET version = "
-				  "assess_versions.version + 1", (const char *[]){ a->district }, 1,
-				  &e->msg)) {
+	if (rc < 0 || assess_mark_stale(db, a->district, &e->msg)) {
 		db_rollback(db);
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}

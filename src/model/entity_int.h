@@ -18,6 +18,8 @@ struct sqlp;
 void record_copy(struct record *dst, const struct record *src);
 /* "subjects/12 V1": how the audit names record `r`. */
 void record_object_name(const struct record *r, struct strbuf *out);
+/* ", col" for each stored column of `ed`'s fields, in order (a personal one: _enc, _idx). */
+void entity_stored_columns(const struct entity_desc *ed, struct strbuf *sql);
 /* The INSERT of a new row of `ed` (its id returned on PostgreSQL). */
 void entity_insert_sql(const struct entity_desc *ed, enum db_dialect dialect, struct strbuf *sql);
 void entity_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql);

@@ -123,13 +123,7 @@ static int write_history(struct db *db, const struct actor *a, const struct reco
 
 	strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, changed_by",
 		    ed->table);
-	for (i = 0; i < ed->nfields; i++) {
-		const struct field_desc *fd = &ed->fields[i];
-		if (fd->flags & FF_PERSONAL)
-			strbuf_addf(&sql, ", %s_enc, %s_idx", fd->key, fd->key);
-		else
-			strbuf_addf(&sql, ", %s", fd->key);
-	}
+	entity_stored_columns(ed, &sql);
 	strbuf_addstr(&sql, ") VALUES (?, ?, ?, ?, ?, ?");
 	for (i = 0; i < ed->nfields; i++)
 		strbuf_addstr(&sql, (ed->fields[i].flags & FF_PERSONAL) ? ", ?, ?" : ", ?");
@@ -178,16 +172,9 @@ int entity_history_created(const struct model_ctx *mc, const struct entity_desc 
 	struct strbuf sql = STRBUF_INIT, cols = STRBUF_INIT;
 	struct db_stmt *st = NULL;
 	char month[8];
-	size_t i;
 	int n = 0, ret = 0;
 
-	for (i = 0; i < ed->nfields; i++) {
-		const struct field_desc *fd = &ed->fields[i];
-		if (fd->flags & FF_PERSONAL)
-			strbuf_addf(&cols, ", %s_enc, %s_idx", fd->key, fd->key);
-		else
-			strbuf_addf(&cols, ", %s", fd->key);
-	}
+	entity_stored_columns(ed, &cols);
 	month_now_utc(month);
 	strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, changed_by%s) "
 		    "SELECT t.id, t.rev, %s%s, 'create', t.created_at, ?%s FROM %s t WHERE %s "

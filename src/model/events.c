@@ -223,9 +223,18 @@ static const struct field_desc petition_fields[] = {
 	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 };
 
+void petition_derive(const char *received_on, int64_t persons, int has_previous,
+		     struct petition_derived *out)
+{
+	out->collective = persons >= 5 ? "1" : "0";
+	out->repeat = has_previous ? "1" : "0";
+	date_add_days(received_on, 15, out->accept_due);
+	date_add_days(received_on, 60, out->reply_due);
+}
+
 static int petition_prepare(struct entity_op *op)
 {
-	char due[DATE_BUFSZ];
+	struct petition_derived d;
 	const char *received = get(op, "received_on");
 	int ret;
 
@@ -242,12 +251,11 @@ static int petition_prepare(struct entity_op *op)
 	    (ret = not_future(op, "accepted_on")) || (ret = not_future(op, "replied_on")) ||
 	    (ret = not_future(op, "resolved_on")))
 		return ret;
-	set(op, "collective", atoll(get(op, "persons")) >= 5 ? "1" : "0");
-	set(op, "repeat", get(op, "previous") ? "1" : "0");
-	date_add_days(received, 15, due);
-	set(op, "accept_due", due);
-	date_add_days(received, 60, due);
-	set(op, "reply_due", due);
+	petition_derive(received, atoll(get(op, "persons")), get(op, "previous") != NULL, &d);
+	set(op, "collective", d.collective);
+	set(op, "repeat", d.repeat);
+	set(op, "accept_due", d.accept_due);
+	set(op, "reply_due", d.reply_due);
 	return 0;
 }
 
@@ -448,6 +456,11 @@ static const struct field_desc hazard_fields[] = {
 	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 };
 
+const char *hazard_state(const char *rectified_on, const char *verified_on)
+{
+	return verified_on ? "verified" : rectified_on ? "rectified" : "open";
+}
+
 static int hazard_prepare(struct entity_op *op)
 {
 	int ret = place_event(op);
@@ -478,8 +491,7 @@ static int hazard_prepare(struct entity_op *op)
 		if (ret)
 			return ret;
 	}
-	set(op, "state", get(op, "verified_on") ? "verified" : get(op, "rectified_on") ? "rectified"
-										   : "open");
+	set(op, "state", hazard_state(get(op, "rectified_on"), get(op, "verified_on")));
 	return 0;
 }
 

@@ -139,11 +139,11 @@ void record_object_name(const struct record *r, struct strbuf *out)
 }
 
 /* Append the stored column list of `ed` (personal fields as _enc), prefixed. */
-static void build_insert(const struct entity_desc *ed, struct strbuf *sql)
+/* ", col" for each stored column of `ed`'s fields, in order (a personal one: _enc, _idx). */
+void entity_stored_columns(const struct entity_desc *ed, struct strbuf *sql)
 {
 	size_t i;
 
-	strbuf_addf(sql, "INSERT INTO %s (rev, created_at, updated_at", ed->table);
 	for (i = 0; i < ed->nfields; i++) {
 		const struct field_desc *fd = &ed->fields[i];
 		if (fd->flags & FF_PERSONAL)
@@ -151,6 +151,14 @@ static void build_insert(const struct entity_desc *ed, struct strbuf *sql)
 		else
 			strbuf_addf(sql, ", %s", fd->key);
 	}
+}
+
+static void build_insert(const struct entity_desc *ed, struct strbuf *sql)
+{
+	size_t i;
+
+	strbuf_addf(sql, "INSERT INTO %s (rev, created_at, updated_at", ed->table);
+	entity_stored_columns(ed, sql);
 	strbuf_addstr(sql, ") VALUES (1, ?, ?");
 	for (i = 0; i < ed->nfields; i++)
 		strbuf_addstr(sql, (ed->fields[i].flags & FF_PERSONAL) ? ", ?, ?" : ", ?");
