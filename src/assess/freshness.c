@@ -107,6 +107,27 @@ static int on_list(const struct record *r, const char *district, const char *mon
 }
 
 /*
+ * The districts a write of `r` (from `old`) touches — the old one, then the
+ * new one when it differs; NULL for none — and the published months of each
+ * (published_months()).  0, or MODEL_EDB in `e`.
+ */
+static int published_both(const struct model_ctx *mc, const struct record *r,
+			  const struct record *old, const char *dist[2], struct strbuf months[2],
+			  struct model_error *e)
+{
+	int k;
+
+	dist[0] = district_of(old);
+	dist[1] = district_of(r);
+	if (dist[0] && dist[1] && !strcmp(dist[0], dist[1]))
+		dist[1] = NULL;
+	for (k = 0; k < 2; k++)
+		if (dist[k] && published_months(mc, dist[k], &months[k], e))
+			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	return 0;
+}
+
+/*
  * A published month is locked: a write that changes who is on its list (a
  * subject joining, leaving or changing district in it) is refused until the
  * office reopens the month.
@@ -114,34 +135,44 @@ static int on_list(const struct record *r, const char *district, const char *mon
 static int list_locked(const struct model_ctx *mc, const struct record *r,
 		       const struct record *old, struct model_error *e)
 {
-	const char *districts[2] = { district_of(old), district_of(r) };
-	struct strbuf months = STRBUF_INIT;
-	int k, ret = 0;
+	struct strbuf months[2] = { STRBUF_INIT, STRBUF_INIT };
+	const char *dist[2], *m;
+	int k, ret;
 
+	ret = published_both(mc, r, old, dist, months, e);
 	for (k = 0; k < 2 && !ret; k++) {
-		const char *m;
-		if (!districts[k] || (k == 1 && districts[0] && !strcmp(districts[0], districts[1])))
-			continue;
-		strbuf_reset(&months);
-		if (published_months(mc, districts[k], &months, e)) {
-			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-			break;
-		}
-		for (m = months.buf; *m; m += 8) {
+		for (m = dist[k] ? months[k].buf : ""; *m && !ret; m += 8) {
 			char month[8];
 			snprintf(month, sizeof(month), "%.7s", m);
-			if (on_list(old, districts[k], month) == on_list(r, districts[k], month))
+			if (on_list(old, dist[k], month) == on_list(r, dist[k], month))
 				continue;
 			ret = model_fail(e, MODEL_EINVAL,
 					 old && !strcmp(record_get(old, r->ed->month_from),
 							record_get(r, r->ed->month_from)) ?
 					 r->ed->month_to : r->ed->month_from,
 					 "%s 的认定已发布，该月的创建清单不能再变；须先由创建办撤销发布", month);
-			break;
 		}
 	}
-	strbuf_release(&months);
+	strbuf_release(&months[0]);
+	strbuf_release(&months[1]);
 	return ret;
+}
+
+/* Is counted date `date` (of field `fd`) in one of `months` ("YYYY-MM," each)?  The refusal. */
+static int date_locked(const struct entity_desc *ed, const struct field_desc *fd,
+		       const char *date, const char *months, struct model_error *e)
+{
+	char month[9];
+
+	if (!date || strlen(date) < 7)
+		return 0;
+	snprintf(month, sizeof(month), "%.7s,", date);
+	if (!strstr(months, month))
+		return 0;
+	month[7] = '\0';
+	return model_fail(e, MODEL_ECONFLICT, fd->key,
+			  "%s 的认定已发布，该月的%s不能再登记或修改（%s）；"
+			  "须先由创建办撤销发布（重新开启该月）", month, ed->label, fd->label);
 }
 
 /*
@@ -156,64 +187,30 @@ static int events_locked(const struct model_ctx *mc, const struct record *r,
 			 const struct record *old, struct model_error *e)
 {
 	const struct entity_desc *ed = r->ed;
-	const char *districts[2] = { district_of(old), district_of(r) };
-	const char *dates[16];
-	const struct field_desc *date_fd[16];
-	struct strbuf months = STRBUF_INIT;
-	size_t i, n = 0;
-	int others = !old, k, ret = 0;
+	struct strbuf months[2] = { STRBUF_INIT, STRBUF_INIT };
+	const char *dist[2];
+	int others = !old, k, ret;
+	size_t i;
 
-	for (i = 0; i < ed->nfields; i++) {
-		const struct field_desc *fd = &ed->fields[i];
-		int changed = !old || record_values_differ(r->val[i], old->val[i]);
-		if (!(fd->flags & FF_COUNTED))
-			continue;
-		if (fd->type != FT_DATE) {
-			others |= changed;
-			continue;
-		}
-		if (!changed && old)
-			continue;
-		if (n + 2 <= sizeof(dates) / sizeof(dates[0])) {
-			date_fd[n] = fd, dates[n++] = r->val[i];
-			date_fd[n] = fd, dates[n++] = old ? old->val[i] : NULL;
-		}
-	}
-	if (others) {
-		for (i = 0; i < ed->nfields; i++) {
+	/* a counted field other than a date changed: every counted date matters */
+	for (i = 0; i < ed->nfields && !others; i++)
+		others = (ed->fields[i].flags & FF_COUNTED) && ed->fields[i].type != FT_DATE &&
+			 record_values_differ(r->val[i], old->val[i]);
+	ret = published_both(mc, r, old, dist, months, e);
+	for (k = 0; k < 2 && !ret; k++) {
+		for (i = 0; dist[k] && months[k].len && i < ed->nfields && !ret; i++) {
 			const struct field_desc *fd = &ed->fields[i];
 			if (!(fd->flags & FF_COUNTED) || fd->type != FT_DATE)
 				continue;
-			if (n + 2 <= sizeof(dates) / sizeof(dates[0])) {
-				date_fd[n] = fd, dates[n++] = r->val[i];
-				date_fd[n] = fd, dates[n++] = old ? old->val[i] : NULL;
-			}
+			if (!others && !record_values_differ(r->val[i], old->val[i]))
+				continue;
+			ret = date_locked(ed, fd, r->val[i], months[k].buf, e);
+			if (!ret && old)
+				ret = date_locked(ed, fd, old->val[i], months[k].buf, e);
 		}
 	}
-	for (k = 0; k < 2 && n && !ret; k++) {
-		if (!districts[k] || (k == 1 && districts[0] && !strcmp(districts[0], districts[1])))
-			continue;
-		strbuf_reset(&months);
-		if (published_months(mc, districts[k], &months, e)) {
-			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-			break;
-		}
-		for (i = 0; i < n && months.len; i++) {
-			char month[9];
-			if (!dates[i] || strlen(dates[i]) < 7)
-				continue;
-			snprintf(month, sizeof(month), "%.7s,", dates[i]);
-			if (!strstr(months.buf, month))
-				continue;
-			month[7] = '\0';
-			ret = model_fail(e, MODEL_ECONFLICT, date_fd[i]->key,
-					 "%s 的认定已发布，该月的%s不能再登记或修改（%s）；"
-					 "须先由创建办撤销发布（重新开启该月）",
-					 month, ed->label, date_fd[i]->label);
-			break;
-		}
-	}
-	strbuf_release(&months);
+	strbuf_release(&months[0]);
+	strbuf_release(&months[1]);
 	return ret;
 }
 
