@@ -335,7 +335,6 @@ static int cmd_user(struct globals *g, int argc, char **argv)
 	struct model_error e;
 	struct model_ctx mc = { 0 };
 	struct actor sys;
-	struct strbuf err = STRBUF_INIT;
 	json_t *in, *out = NULL;
 	const char *sub, *name;
 	char *pw;
@@ -350,18 +349,20 @@ static int cmd_user(struct globals *g, int argc, char **argv)
 	actor_system(&sys);
 	if (!strcmp(sub, "passwd")) {
 		pw = read_password();
-		ret = user_set_password(db, &sys, name, pw, &err);
+		model_error_init(&e);
+		ret = user_set_password(db, &sys, name, pw, &e);
 		free(pw);
 		if (ret)
-			die("%s", err.buf);
+			die("%s", e.msg.buf);
 		printf("password of %s set; it must be changed at next login\n", name);
 		db_close(db);
 		return 0;
 	}
 	if (!strcmp(sub, "unlock")) {
-		ret = user_unlock(db, &sys, name, &err);
+		model_error_init(&e);
+		ret = user_unlock(db, &sys, name, &e);
 		if (ret)
-			die("%s", err.buf);
+			die("%s", e.msg.buf);
 		printf("%s unlocked\n", name);
 		db_close(db);
 		return 0;

@@ -269,7 +269,7 @@ cleanup:
 
 void api_password(struct call *c)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct model_error e;
 	json_t *in = NULL, *jo, *jn;
 	int64_t retry_at = 0;
 	int rc;
@@ -283,19 +283,18 @@ void api_password(struct call *c)
 			      NULL);
 		goto cleanup;
 	}
+	model_error_init(&e);
 	rc = session_change_password(c->db, &c->sess.actor, json_string_value(jo),
-				     json_string_value(jn), c->sess.token_hash, &retry_at, &err);
+				     json_string_value(jn), c->sess.token_hash, &retry_at, &e);
 	if (rc == 0)
 		reply_no_content(c);
-	else if (rc == 2)
+	else if (rc == MODEL_ELIMIT)
 		reply_delayed(c, retry_at, "原密码输错");
-	else if (rc > 0)
-		reply_problem(c, 422, err.buf, strstr(err.buf, "原密码") ? "old_password" : "new_password");
 	else
-		reply_problem(c, 500, "服务器内部错误", NULL);
+		reply_model_error(c, &e);
+	model_error_release(&e);
 cleanup:
 	json_decref(in);
-	strbuf_release(&err);
 }
 
 void api_meta(struct call *c)

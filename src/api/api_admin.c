@@ -44,44 +44,44 @@ static char *target_user(struct call *c)
 	return name;
 }
 
-static void user_done(struct call *c, int rc, const struct strbuf *err)
+static void user_done(struct call *c, int rc, const struct model_error *e)
 {
 	if (rc == 0)
 		reply_no_content(c);
-	else if (rc > 0)
-		reply_problem(c, 422, err->buf, "password");
 	else
-		reply_problem(c, 500, "服务器内部错误", NULL);
+		reply_model_error(c, e);
 }
 
 void api_user_password(struct call *c)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct model_error e;
 	json_t *in = NULL, *pw;
 	char *name = NULL;
 
 	if (read_json_object(c, &in))
 		return;
+	model_error_init(&e);
 	pw = json_object_get(in, "password");
 	if (json_object_size(in) != 1 || !json_is_string(pw))
 		reply_problem(c, 400, "请求体应为 {\"password\": 字符串}", "password");
 	else if ((name = target_user(c)))
-		user_done(c, user_set_password(c->db, c->mc.actor, name, json_string_value(pw), &err),
-			  &err);
+		user_done(c, user_set_password(c->db, c->mc.actor, name, json_string_value(pw), &e),
+			  &e);
 	free(name);
 	json_decref(in);
-	strbuf_release(&err);
+	model_error_release(&e);
 }
 
 void api_user_unlock(struct call *c)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct model_error e;
 	char *name = target_user(c);
 
+	model_error_init(&e);
 	if (name)
-		user_done(c, user_unlock(c->db, c->mc.actor, name, &err), &err);
+		user_done(c, user_unlock(c->db, c->mc.actor, name, &e), &e);
 	free(name);
-	strbuf_release(&err);
+	model_error_release(&e);
 }
 
 void api_settings_get(struct call *c)

@@ -881,56 +881,59 @@ static int password_txn(struct db *db, void *arg)
 
 int session_change_password(struct db *db, const struct actor *a, const char *old,
 			    const char *new_pw, const char *keep_token_hash, int64_t *retry_at,
-			    struct strbuf *err)
+			    struct model_error *e)
 {
 	const char *params[] = { a->username };
 	char key[INET6_ADDRSTRLEN + 4];
 	struct password_change pc = { .a = a, .keep = keep_token_hash, .key = key,
-				      .now = time_now(), .hash = STRBUF_INIT, .err = err };
+				      .now = time_now(), .hash = STRBUF_INIT, .err = &e->msg };
 	char *hash = NULL;
-	int ret = -1, reused;
+	int ret = MODEL_EDB, reused;
 
 	*retry_at = 0;
 	source_key(a->source, key);
-	if (throttle_read(db, a->username, key, pc.now, retry_at, err))
-		return -1;
+	if (throttle_read(db, a->username, key, pc.now, retry_at, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
 	if (*retry_at)
-		return 2;
-	if (db_query_value(db, "SELECT pw_hash FROM users WHERE username = ?", params, 1, &hash, err))
-		return -1;
+		return model_fail(e, MODEL_ELIMIT, "old_password", "原密码输错次数过多，请稍后再试");
+	if (db_query_value(db, "SELECT pw_hash FROM users WHERE username = ?", params, 1, &hash,
+			   &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
 	if (!hash || password_verify(hash, old) != 1) {
 		/* a wrong old password is a guess like a failed login */
 		pc.wrong_old = 1;
-		if (session_write(db, password_txn, &pc, err))
+		if (session_write(db, password_txn, &pc, &e->msg)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
 			goto cleanup;
+		}
 		*retry_at = pc.retry_at;
-		strbuf_addstr(err, "原密码不正确");
-		ret = *retry_at ? 2 : 1;
+		ret = model_fail(e, *retry_at ? MODEL_ELIMIT : MODEL_EINVAL, "old_password",
+				 "原密码不正确");
 		goto cleanup;
 	}
 	if (!strcmp(old, new_pw)) {
-		strbuf_addstr(err, "新密码不能与原密码相同");
-		ret = 1;
+		ret = model_fail(e, MODEL_EINVAL, "new_password", "新密码不能与原密码相同");
 		goto cleanup;
 	}
-	if (!policy_ok(db, a->username, new_pw, err)) {
-		ret = 1;
+	if (!policy_ok(db, a->username, new_pw, &e->msg)) {
+		ret = model_fail(e, MODEL_EINVAL, "new_password", "%s", e->msg.buf);
 		goto cleanup;
 	}
-	reused = password_reused(db, a->username, new_pw, err);
-	if (reused < 0)
-		goto cleanup;
+	reused = password_reused(db, a->username, new_pw, &e->msg);
 	if (reused) {
-		strbuf_addf(err, "新密码不能与最近 %d 次用过的密码相同", PASSWORD_HISTORY);
-		ret = 1;
+		ret = reused < 0 ? model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf)
+				 : model_fail(e, MODEL_EINVAL, "new_password",
+					      "新密码不能与最近 %d 次用过的密码相同", PASSWORD_HISTORY);
 		goto cleanup;
 	}
 	if (password_hash(new_pw, &pc.hash)) {
-		strbuf_addstr(err, "password hashing failed");
+		ret = model_fail(e, MODEL_EDB, NULL, "password hashing failed");
 		goto cleanup;
 	}
-	if (session_write(db, password_txn, &pc, err))
+	if (session_write(db, password_txn, &pc, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
 		goto cleanup;
+	}
 	cache_forget(NULL);
 	ret = 0;
 cleanup:
@@ -940,39 +943,38 @@ cleanup:
 }
 
 int user_set_password(struct db *db, const struct actor *a, const char *username,
-		      const char *new_pw, struct strbuf *err)
+		      const char *new_pw, struct model_error *e)
 {
 	const char *params[] = { username };
 	char *exists = NULL;
 	struct strbuf obj = STRBUF_INIT, hash = STRBUF_INIT;
-	int ret = -1;
+	int ret = MODEL_EDB;
 
-	if (db_query_value(db, "SELECT role FROM users WHERE username = ?", params, 1, &exists, err))
-		return -1;
-	if (!exists) {
-		strbuf_addstr(err, "用户不存在");
-		return 1;
-	}
+	if (db_query_value(db, "SELECT role FROM users WHERE username = ?", params, 1, &exists,
+			   &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
+	if (!exists)
+		return model_fail(e, MODEL_ENOTFOUND, NULL, "用户不存在");
 	if (a->role != ROLE_SYSTEM && (ROLE_BIT(role_parse(exists)) & ROLES_ADMIN)) {
-		strbuf_addstr(err, "管理员账号的密码只能在服务器命令行上重置（三员分立）");
-		ret = 1;
+		ret = model_fail(e, MODEL_EFORBIDDEN, NULL,
+				 "管理员账号的密码只能在服务器命令行上重置（三员分立）");
 		goto cleanup;
 	}
-	if (!policy_ok(db, username, new_pw, err)) {
-		ret = 1;
+	if (!policy_ok(db, username, new_pw, &e->msg)) {
+		ret = model_fail(e, MODEL_EINVAL, "password", "%s", e->msg.buf);
 		goto cleanup;
 	}
 	strbuf_addf(&obj, "users %s", username);
 	if (password_hash(new_pw, &hash)) {
-		strbuf_addstr(err, "password hashing failed");
+		ret = model_fail(e, MODEL_EDB, NULL, "password hashing failed");
 		goto cleanup;
 	}
-	if (db_begin(db, err))
-		goto cleanup;
-	if (store_password(db, username, &hash, 1, NULL, err) ||
-	    throttle_clear(db, username, NULL, err) ||
-	    audit_append(db, a, "password.reset", obj.buf, "ok", "", err) || db_commit(db, err)) {
+	if (db_begin(db, &e->msg) || store_password(db, username, &hash, 1, NULL, &e->msg) ||
+	    throttle_clear(db, username, NULL, &e->msg) ||
+	    audit_append(db, a, "password.reset", obj.buf, "ok", "", &e->msg) ||
+	    db_commit(db, &e->msg)) {
 		db_rollback(db);
+		ret = model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
 		goto cleanup;
 	}
 	cache_forget(NULL);
@@ -984,33 +986,37 @@ cleanup:
 	return ret;
 }
 
-int user_unlock(struct db *db, const struct actor *a, const char *username, struct strbuf *err)
+int user_unlock(struct db *db, const struct actor *a, const char *username,
+		struct model_error *e)
 {
 	struct db_stmt *st = NULL;
 	struct strbuf obj = STRBUF_INIT;
-	int ret = -1;
+	int ret = MODEL_EDB;
 
 	strbuf_addf(&obj, "users %s", username);
-	if (db_begin(db, err))
-		return -1;
+	if (db_begin(db, &e->msg)) {
+		strbuf_release(&obj);
+		return model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
+	}
 	if (db_prepare(db, "UPDATE users SET failed_count = 0, locked_until = 0 WHERE username = ?",
-		       &st, err))
+		       &st, &e->msg))
 		goto cleanup;
 	db_bind_text(st, 1, username);
-	if (db_step(st, err) < 0)
+	if (db_step(st, &e->msg) < 0)
 		goto cleanup;
 	if (db_changes(st) != 1) {
-		strbuf_addstr(err, "用户不存在");
-		ret = 1;
+		ret = model_fail(e, MODEL_ENOTFOUND, NULL, "用户不存在");
 		goto cleanup;
 	}
-	if (throttle_clear(db, username, NULL, err) ||
-	    audit_append(db, a, "user.unlock", obj.buf, "ok", "", err) || db_commit(db, err))
+	if (throttle_clear(db, username, NULL, &e->msg) ||
+	    audit_append(db, a, "user.unlock", obj.buf, "ok", "", &e->msg) || db_commit(db, &e->msg))
 		goto cleanup;
 	ret = 0;
 cleanup:
 	if (st)
 		db_finalize(st);
+	if (ret == MODEL_EDB)
+		model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
 	if (ret)
 		db_rollback(db);
 	strbuf_release(&obj);

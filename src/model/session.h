@@ -36,6 +36,7 @@
 
 struct db;
 struct strbuf;
+struct model_error;
 struct group_commit;
 
 /*
@@ -109,24 +110,28 @@ int session_logout(struct db *db, const struct session *s, struct strbuf *err);
  * password_check() and be none of the account's last PASSWORD_HISTORY
  * passwords.  Clears must_change.  Other sessions of the user are revoked.
  * A wrong `old` counts as a failed login from the actor's source.  Returns
- * 0; 1 when refused (reason in `err`, for the user); 2 when the source must
- * wait first (a delay, as for logins: `retry_at` says until when, in ms); negative
- * on database errors.
+ * 0; MODEL_EINVAL when refused (the field, old_password or new_password,
+ * and the reason for the user in `e`); MODEL_ELIMIT when the source must
+ * wait first (a delay, as for logins: `retry_at` says until when, in ms);
+ * MODEL_EDB on database errors.
  */
 int session_change_password(struct db *db, const struct actor *a, const char *old,
 			    const char *new_pw, const char *keep_token_hash, int64_t *retry_at,
-			    struct strbuf *err);
+			    struct model_error *e);
 
 /*
  * An administrator sets user `username`'s password (which must then be
  * changed at next login; it must pass password_check() but is not compared
  * with the account's history, which would tell the administrator whether a
  * guess was once the user's password), clearing the account's login delays;
- * or clears them alone (unlock).  Audited.
+ * or clears them alone (unlock).  Audited.  0, MODEL_ENOTFOUND (no such
+ * user), MODEL_EFORBIDDEN (an administrator's account, but from the command
+ * line), MODEL_EINVAL (the password), MODEL_EDB.
  */
 int user_set_password(struct db *db, const struct actor *a, const char *username,
-		      const char *new_pw, struct strbuf *err);
-int user_unlock(struct db *db, const struct actor *a, const char *username, struct strbuf *err);
+		      const char *new_pw, struct model_error *e);
+int user_unlock(struct db *db, const struct actor *a, const char *username,
+		struct model_error *e);
 
 /*
  * The username and role of the account whose id is `id` (decimal text, as

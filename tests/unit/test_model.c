@@ -2184,7 +2184,9 @@ static void test_sessions(void **state)
 	int must = -1;
 	int64_t locked = -1, retry = 0;
 	enum login_result r;
+	struct model_error pe;
 
+	model_error_init(&pe);
 	actor_system(&sys);
 	json_decref(create_user_ok(&sys, "{\"username\":\"t1\",\"role\":\"township\","
 				   "\"department\":\"D-T1\"}", GOOD_PW));
@@ -2254,30 +2256,28 @@ static void test_sessions(void **state)
 	}
 
 	/* change of password: old must match, policy, must_change cleared */
-	strbuf_reset(&err);
 	assert_int_equal(session_change_password(g_db, &s.actor, "Wrong#Pass1", "Another#Pass2",
-						 s.token_hash, &retry, &err), 1);
+						 s.token_hash, &retry, &pe), MODEL_EINVAL);
+	assert_string_equal(pe.field, "old_password");
 	assert_int_equal(qcount("SELECT failed_count FROM login_throttle WHERE username = 't1' "
 				"AND source = '*'"), 2);
-	assert_true(err.len > 0);
-	strbuf_reset(&err);
+	assert_true(pe.msg.len > 0);
 	assert_int_equal(session_change_password(g_db, &s.actor, GOOD_PW, "short", s.token_hash,
-						 &retry, &err), 1);
-	assert_true(err.len > 0);
+						 &retry, &pe), MODEL_EINVAL);
+	assert_string_equal(pe.field, "new_password");
+	assert_true(pe.msg.len > 0);
 	assert_int_equal(session_change_password(g_db, &s.actor, GOOD_PW, GOOD_PW, s.token_hash,
-						 &retry, &err), 1);
-	strbuf_reset(&err);
+						 &retry, &pe), MODEL_EINVAL);
 	assert_int_equal(session_change_password(g_db, &s.actor, GOOD_PW, "Password1!",
-						 s.token_hash, &retry, &err), 1);
-	assert_non_null(strstr(err.buf, "常见"));
+						 s.token_hash, &retry, &pe), MODEL_EINVAL);
+	assert_non_null(strstr(pe.msg.buf, "常见"));
 	assert_int_equal(qcount("SELECT must_change FROM users WHERE username = 't1'"), 1);
 	/* a second session, which the change revokes */
 	r = session_login(g_db, "t1", GOOD_PW, "10.0.0.2", NULL, &tok2, &csrf2, &must, &locked, &err);
 	assert_int_equal(r, LOGIN_OK);
 	assert_int_equal(qcount("SELECT COUNT(*) FROM sessions"), 2);
-	strbuf_reset(&err);
 	assert_int_equal(session_change_password(g_db, &s.actor, GOOD_PW, "Another#Pass2",
-						 s.token_hash, &retry, &err), 0);
+						 s.token_hash, &retry, &pe), 0);
 	/* the replaced hash is kept, the current one is not duplicated */
 	assert_int_equal(qcount("SELECT COUNT(*) FROM password_history h JOIN users u ON "
 				"u.id = h.user_id WHERE u.username = 't1'"), 1);
@@ -2345,13 +2345,14 @@ static void test_sessions(void **state)
 		struct actor sa = mk_actor(ROLE_SYSADMIN, NULL, NULL, NULL, NULL);
 		json_decref(create_user_ok(&sys, "{\"username\":\"sec9\",\"role\":\"secadmin\"}",
 					   GOOD_PW));
-		strbuf_reset(&err);
-		assert_int_equal(user_set_password(g_db, &sa, "sec9", "Reset#Pass3", &err), 1);
-		assert_int_equal(user_set_password(g_db, &sys, "sec9", "Reset#Pass3", &err), 0);
-		assert_int_equal(user_set_password(g_db, &sa, "nobody", "Reset#Pass3", &err), 1);
-		strbuf_reset(&err);
-		assert_int_equal(user_set_password(g_db, &sa, "t1", "weak", &err), 1);
-		assert_int_equal(user_set_password(g_db, &sa, "t1", "Reset#Pass3", &err), 0);
+		assert_int_equal(user_set_password(g_db, &sa, "sec9", "Reset#Pass3", &pe),
+				 MODEL_EFORBIDDEN);
+		assert_int_equal(user_set_password(g_db, &sys, "sec9", "Reset#Pass3", &pe), 0);
+		assert_int_equal(user_set_password(g_db, &sa, "nobody", "Reset#Pass3", &pe),
+				 MODEL_ENOTFOUND);
+		assert_int_equal(user_set_password(g_db, &sa, "t1", "weak", &pe), MODEL_EINVAL);
+		assert_string_equal(pe.field, "password");
+		assert_int_equal(user_set_password(g_db, &sa, "t1", "Reset#Pass3", &pe), 0);
 		assert_int_equal(qcount("SELECT must_change FROM users WHERE username = 't1'"), 1);
 		assert_int_equal(qcount("SELECT COUNT(*) FROM sessions"), 0);
 	}
@@ -2365,6 +2366,7 @@ static void test_sessions(void **state)
 	strbuf_release(&tok2);
 	strbuf_release(&csrf2);
 	strbuf_release(&err);
+	model_error_release(&pe);
 }
 
 static void test_lockout(void **state)
@@ -2434,8 +2436,12 @@ static void test_lockout(void **state)
 	/* unlock by an administrator clears every delay */
 	{
 		struct actor sec = mk_actor(ROLE_SECADMIN, NULL, NULL, NULL, NULL);
-		assert_int_equal(user_unlock(g_db, &sec, "lk", &err), 0);
-		assert_int_equal(user_unlock(g_db, &sec, "nobody", &err), 1);
+		struct model_error ue;
+
+		model_error_init(&ue);
+		assert_int_equal(user_unlock(g_db, &sec, "lk", &ue), 0);
+		assert_int_equal(user_unlock(g_db, &sec, "nobody", &ue), MODEL_ENOTFOUND);
+		model_error_release(&ue);
 	}
 	assert_int_equal(qcount("SELECT COUNT(*) FROM login_throttle WHERE username = 'lk'"), 0);
 	r = session_login(g_db, "lk", GOOD_PW, "2001:db8:1:2::1", NULL, &tok, &csrf, &must, &locked,
