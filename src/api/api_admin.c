@@ -25,22 +25,19 @@
  */
 static char *target_user(struct call *c)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct model_error e;
 	enum role role = ROLE_NONE;
 	char *name = NULL;
-	int rc = user_by_id(c->db, c->args.id, &name, &role, &err);
 
-	if (rc < 0) {
-		log_error("%s %s: %s", c->req->method, c->req->path, err.buf);
-		reply_problem(c, 500, "服务器内部错误", NULL);
-	} else if (rc > 0) {
-		reply_problem(c, 404, "用户不存在", NULL);
+	model_error_init(&e);
+	if (user_by_id(c->db, c->args.id, &name, &role, &e)) {
+		reply_model_error(c, &e);
 	} else if (ROLE_BIT(role) & ROLES_ADMIN) {
 		reply_problem(c, 403, "管理员账号只能在服务器命令行上管理（三员分立）", NULL);
 		free(name);
 		name = NULL;
 	}
-	strbuf_release(&err);
+	model_error_release(&e);
 	return name;
 }
 

@@ -1023,27 +1023,26 @@ cleanup:
 	return ret;
 }
 
-int user_by_id(struct db *db, const char *id, char **name, enum role *role, struct strbuf *err)
+int user_by_id(struct db *db, const char *id, char **name, enum role *role,
+	       struct model_error *e)
 {
-	const char *params[] = { id };
-	char *role_code = NULL;
+	struct db_stmt *st;
 	char *end;
+	int rc;
 
 	*name = NULL;
 	if (!*id || strtoll(id, &end, 10) <= 0 || *end)
-		return 1;
-	if (db_query_value(db, "SELECT username FROM users WHERE id = ?", params, 1, name, err) ||
-	    db_query_value(db, "SELECT role FROM users WHERE id = ?", params, 1, &role_code, err)) {
-		free(*name);
-		free(role_code);
-		*name = NULL;
-		return -1;
+		return model_fail(e, MODEL_ENOTFOUND, NULL, "用户不存在");
+	if (db_prepare(db, "SELECT username, role FROM users WHERE id = ?", &st, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
+	db_bind_text(st, 1, id);
+	rc = db_step(st, &e->msg);
+	if (rc == DB_ROW) {
+		*name = xstrdup(db_column_text(st, 0));
+		*role = role_parse(db_column_text(st, 1));
 	}
-	if (!*name) {
-		free(role_code);
-		return 1;
-	}
-	*role = role_parse(role_code);
-	free(role_code);
-	return 0;
+	db_finalize(st);
+	if (rc < 0)
+		return model_fail(e, MODEL_EDB, NULL, "%s", e->msg.buf);
+	return *name ? 0 : model_fail(e, MODEL_ENOTFOUND, NULL, "用户不存在");
 }

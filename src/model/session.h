@@ -135,11 +135,12 @@ int user_unlock(struct db *db, const struct actor *a, const char *username,
 
 /*
  * The username and role of the account whose id is `id` (decimal text, as
- * in a URL).  Returns 0 with *name (the caller frees it) and *role, 1 when
- * there is no such account (or `id` is no id), -1 with `err` on a database
- * error.
+ * in a URL).  Returns 0 with *name (the caller frees it) and *role,
+ * MODEL_ENOTFOUND when there is no such account (or `id` is no id),
+ * MODEL_EDB.
  */
-int user_by_id(struct db *db, const char *id, char **name, enum role *role, struct strbuf *err);
+int user_by_id(struct db *db, const char *id, char **name, enum role *role,
+	       struct model_error *e);
 
 /*
  * Forget every session cached in this process (they are cached for at most
