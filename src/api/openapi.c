@@ -17,6 +17,7 @@
  * handlers' behaviour).
  */
 #include "api/openapi.h"
+#include "api/openapi_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,6 @@
 #include "model/role.h"
 #include "model/settings.h"
 
-#define MONTH_PATTERN "^\\d{4}-(0[1-9]|1[0-2])$"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* The lengths entity.c enforces when a descriptor gives no `max`. */
@@ -38,50 +38,50 @@
 
 /* ---- JSON builders: jansson fails only when memory runs out ---- */
 
-static json_t *must(json_t *j)
+json_t *oa_must(json_t *j)
 {
 	if (!j)
 		abort();
 	return j;
 }
 
-static void put(json_t *o, const char *key, json_t *v)
+void oa_put(json_t *o, const char *key, json_t *v)
 {
-	if (json_object_set_new(o, key, must(v)))
+	if (json_object_set_new(o, key, oa_must(v)))
 		abort();
 }
 
-static void put_str(json_t *o, const char *key, const char *s)
+void oa_put_str(json_t *o, const char *key, const char *s)
 {
-	put(o, key, json_string(s));
+	oa_put(o, key, json_string(s));
 }
 
-static void push(json_t *a, json_t *v)
+void oa_push(json_t *a, json_t *v)
 {
-	if (json_array_append_new(a, must(v)))
+	if (json_array_append_new(a, oa_must(v)))
 		abort();
 }
 
 /* The member `key` of `o`, created as an empty object if absent (borrowed). */
-static json_t *child(json_t *o, const char *key)
+json_t *oa_child(json_t *o, const char *key)
 {
 	json_t *c = json_object_get(o, key);
 
 	if (!c) {
-		c = must(json_object());
-		put(o, key, c);
+		c = oa_must(json_object());
+		oa_put(o, key, c);
 	}
 	return c;
 }
 
 /* {"$ref": "#/components/<kind>/<name><suffix>"} */
-static json_t *ref(const char *kind, const char *name, const char *suffix)
+json_t *oa_ref(const char *kind, const char *name, const char *suffix)
 {
 	struct strbuf sb = STRBUF_INIT;
 	json_t *j;
 
 	strbuf_addf(&sb, "#/components/%s/%s%s", kind, name, suffix);
-	j = must(json_pack("{ss}", "$ref", sb.buf));
+	j = oa_must(json_pack("{ss}", "$ref", sb.buf));
 	strbuf_release(&sb);
 	return j;
 }
@@ -95,18 +95,6 @@ static void clause(struct strbuf *sb)
 
 /* ---- schemas from short type names ---- */
 
-enum prop_flags {
-	P_REQ = 1 << 0,  /* always present */
-	P_NULL = 1 << 1, /* may be null */
-};
-
-struct prop {
-	const char *key;
-	const char *type; /* see type_schema() */
-	const char *title;
-	unsigned flags;
-};
-
 /*
  * A schema from a short type name: "string", "integer", "number",
  * "boolean", "object", "date", "date-time", "month", "$Name" (the component
@@ -118,63 +106,62 @@ static json_t *type_schema(const char *t, int nullable)
 	json_t *s;
 
 	if (*t == '[') {
-		s = must(json_pack("{ss so}", "type", "array", "items", type_schema(t + 1, 0)));
+		s = oa_must(json_pack("{ss so}", "type", "array", "items", type_schema(t + 1, 0)));
 	} else if (*t == '{') {
-		s = must(json_pack("{ss so}", "type", "object",
+		s = oa_must(json_pack("{ss so}", "type", "object",
 				   "additionalProperties", type_schema(t + 1, 0)));
 	} else if (*t == '$') {
-		s = ref("schemas", t + 1, "");
+		s = oa_ref("schemas", t + 1, "");
 		if (nullable)
-			return must(json_pack("{s[o{ss}]}", "anyOf", s, "type", "null"));
+			return oa_must(json_pack("{s[o{ss}]}", "anyOf", s, "type", "null"));
 		return s;
 	} else if (!strcmp(t, "date") || !strcmp(t, "date-time")) {
-		s = must(json_pack("{ss ss}", "type", "string", "format", t));
+		s = oa_must(json_pack("{ss ss}", "type", "string", "format", t));
 	} else if (!strcmp(t, "month")) {
-		s = must(json_pack("{ss ss}", "type", "string", "pattern", MONTH_PATTERN));
+		s = oa_must(json_pack("{ss ss}", "type", "string", "pattern", MONTH_PATTERN));
 	} else {
-		s = must(json_pack("{ss}", "type", t));
+		s = oa_must(json_pack("{ss}", "type", t));
 	}
 	if (nullable)
-		put(s, "type", json_pack("[s s]", json_string_value(json_object_get(s, "type")),
+		oa_put(s, "type", json_pack("[s s]", json_string_value(json_object_get(s, "type")),
 					 "null"));
 	return s;
 }
 
 /* An object schema from a property table. */
-static json_t *object_schema(const char *title, const struct prop *p, size_t n)
+json_t *oa_object_schema(const char *title, const struct prop *p, size_t n)
 {
-	json_t *s = must(json_pack("{ss}", "type", "object"));
-	json_t *props = child(s, "properties"), *req = must(json_array());
+	json_t *s = oa_must(json_pack("{ss}", "type", "object"));
+	json_t *props = oa_child(s, "properties"), *req = oa_must(json_array());
 	size_t i;
 
 	if (title)
-		put_str(s, "title", title);
+		oa_put_str(s, "title", title);
 	for (i = 0; i < n; i++) {
 		json_t *ps = type_schema(p[i].type, (p[i].flags & P_NULL) != 0);
 
 		if (p[i].title)
-			put_str(ps, "title", p[i].title);
-		put(props, p[i].key, ps);
+			oa_put_str(ps, "title", p[i].title);
+		oa_put(props, p[i].key, ps);
 		if (p[i].flags & P_REQ)
-			push(req, json_string(p[i].key));
+			oa_push(req, json_string(p[i].key));
 	}
 	if (json_array_size(req))
-		put(s, "required", req);
+		oa_put(s, "required", req);
 	else
 		json_decref(req);
 	return s;
 }
 
-#define OBJECT(title, table) object_schema(title, table, sizeof(table) / sizeof(table[0]))
 
 /* Set keyword `kw` of property `key` of object schema `s`. */
-static void prop_set(json_t *s, const char *key, const char *kw, json_t *v)
+void oa_prop_set(json_t *s, const char *key, const char *kw, json_t *v)
 {
-	put(json_object_get(json_object_get(s, "properties"), key), kw, v);
+	oa_put(json_object_get(json_object_get(s, "properties"), key), kw, v);
 }
 
 /* A page of a list: `items` is the type of its items array ("[$subjects"). */
-static json_t *page_schema(const char *items)
+json_t *oa_page_schema(const char *items)
 {
 	const struct prop page_props[] = {
 		{ "items", items, "本页记录", P_REQ },
@@ -189,33 +176,33 @@ static json_t *page_schema(const char *items)
 /* ---- schemas from field descriptors ---- */
 
 /* Codes and labels of an enumeration into schema `s` and its description. */
-static void enum_schema(json_t *s, const struct enum_desc *en, int set, int nullable,
+void oa_enum_schema(json_t *s, const struct enum_desc *en, int set, int nullable,
 			struct strbuf *desc)
 {
-	json_t *codes = must(json_array()), *labels = must(json_object());
+	json_t *codes = oa_must(json_array()), *labels = oa_must(json_object());
 	struct strbuf alt = STRBUF_INIT, pat = STRBUF_INIT;
 	const struct enum_item *it;
 
 	clause(desc);
 	strbuf_addstr(desc, set ? "以 | 分隔的一个或多个值：" : "可选值：");
 	for (it = en->items; it->code; it++) {
-		push(codes, json_string(it->code));
-		put_str(labels, it->code, it->label);
+		oa_push(codes, json_string(it->code));
+		oa_put_str(labels, it->code, it->label);
 		strbuf_addf(desc, "%s%s=%s", it == en->items ? "" : "，", it->code, it->label);
 		strbuf_addf(&alt, "%s%s", it == en->items ? "" : "|", it->code);
 	}
 	if (set) {
 		/* codes are identifiers: nothing in them needs escaping */
 		strbuf_addf(&pat, "^(?:%s)(?:\\|(?:%s))*$", alt.buf, alt.buf);
-		put_str(s, "pattern", pat.buf);
+		oa_put_str(s, "pattern", pat.buf);
 		json_decref(codes);
 	} else {
 		if (nullable)
-			push(codes, json_null());
-		put(s, "enum", codes);
+			oa_push(codes, json_null());
+		oa_put(s, "enum", codes);
 	}
-	put(s, "x-enum-labels", labels);
-	put_str(s, "x-enum", en->name);
+	oa_put(s, "x-enum-labels", labels);
+	oa_put_str(s, "x-enum", en->name);
 	strbuf_release(&alt);
 	strbuf_release(&pat);
 }
@@ -265,47 +252,47 @@ static void field_constraints(json_t *s, const struct field_desc *fd, int nullab
 	case FT_INT:
 	case FT_REAL:
 		if (fd->min || fd->max) {
-			put(s, "minimum", json_integer(fd->min));
-			put(s, "maximum", json_integer(fd->max));
+			oa_put(s, "minimum", json_integer(fd->min));
+			oa_put(s, "maximum", json_integer(fd->max));
 		}
 		break;
 	case FT_TEXT:
-		put(s, "maxLength", json_integer(fd->max ? fd->max : TEXT_MAX_DEFAULT));
+		oa_put(s, "maxLength", json_integer(fd->max ? fd->max : TEXT_MAX_DEFAULT));
 		break;
 	case FT_CODE:
-		put(s, "maxLength", json_integer(fd->max ? fd->max : CODE_MAX_DEFAULT));
+		oa_put(s, "maxLength", json_integer(fd->max ? fd->max : CODE_MAX_DEFAULT));
 		clause(desc);
 		strbuf_addstr(desc, "字母、数字、- _ .");
 		break;
 	case FT_REF:
-		put(s, "maxLength", json_integer(CODE_MAX_DEFAULT));
-		put_str(s, "x-ref", fd->ref);
+		oa_put(s, "maxLength", json_integer(CODE_MAX_DEFAULT));
+		oa_put_str(s, "x-ref", fd->ref);
 		ref_text(fd, desc);
 		break;
 	case FT_DATE:
-		put_str(s, "format", "date");
+		oa_put_str(s, "format", "date");
 		break;
 	case FT_MONTH:
-		put_str(s, "pattern", MONTH_PATTERN);
+		oa_put_str(s, "pattern", MONTH_PATTERN);
 		clause(desc);
 		strbuf_addstr(desc, "月份 YYYY-MM");
 		break;
 	case FT_ENUM:
 	case FT_ENUMSET:
-		enum_schema(s, fd->enumeration, fd->type == FT_ENUMSET, nullable, desc);
+		oa_enum_schema(s, fd->enumeration, fd->type == FT_ENUMSET, nullable, desc);
 		break;
 	case FT_MONEY:
 		if (fd->min || fd->max) {
-			put(s, "minimum", json_integer(fd->min));
-			put(s, "maximum", json_integer(fd->max));
+			oa_put(s, "minimum", json_integer(fd->min));
+			oa_put(s, "maximum", json_integer(fd->max));
 		}
-		put(s, "multipleOf", json_real(0.01));
+		oa_put(s, "multipleOf", json_real(0.01));
 		clause(desc);
 		strbuf_addstr(desc, "金额（元，最多两位小数）");
 		break;
 	case FT_REFSET:
-		put_str(s, "pattern", "^[A-Za-z0-9._-]+(\\|[A-Za-z0-9._-]+)*$");
-		put_str(s, "x-ref", fd->ref);
+		oa_put_str(s, "pattern", "^[A-Za-z0-9._-]+(\\|[A-Za-z0-9._-]+)*$");
+		oa_put_str(s, "x-ref", fd->ref);
 		clause(desc);
 		strbuf_addstr(desc, "多个编号以 | 分隔");
 		ref_text(fd, desc);
@@ -324,14 +311,14 @@ static json_t *field_schema(const struct field_desc *fd, int out)
 {
 	int nullable = !(fd->flags & (FF_REQUIRED | FF_KEY));
 	const char *type = json_type_of(fd->type);
-	json_t *s = must(json_object());
+	json_t *s = oa_must(json_object());
 	struct strbuf desc = STRBUF_INIT;
 
-	put(s, "type", nullable ? json_pack("[s s]", type, "null") : json_string(type));
-	put_str(s, "title", fd->label);
-	put_str(s, "x-type", field_type_name(fd->type));
+	oa_put(s, "type", nullable ? json_pack("[s s]", type, "null") : json_string(type));
+	oa_put_str(s, "title", fd->label);
+	oa_put_str(s, "x-type", field_type_name(fd->type));
 	if (fd->flags & FF_PERSONAL)
-		put(s, "x-personal", json_true());
+		oa_put(s, "x-personal", json_true());
 	if (out && (fd->flags & FF_PERSONAL)) {
 		strbuf_addstr(&desc, "掩码显示（个人信息）；原文须说明原因经 reveal 查看，并记入审计");
 	} else {
@@ -344,7 +331,7 @@ static json_t *field_schema(const struct field_desc *fd, int out)
 	if (fd->flags & FF_DERIVED) {
 		clause(&desc);
 		strbuf_addstr(&desc, "系统生成");
-		put(s, "readOnly", json_true());
+		oa_put(s, "readOnly", json_true());
 	} else if (fd->flags & FF_KEY) {
 		clause(&desc);
 		strbuf_addstr(&desc, "业务键，创建后不可修改");
@@ -353,7 +340,7 @@ static json_t *field_schema(const struct field_desc *fd, int out)
 		strbuf_addstr(&desc, "创建后不可修改");
 	}
 	if (desc.len)
-		put_str(s, "description", desc.buf);
+		oa_put_str(s, "description", desc.buf);
 	strbuf_release(&desc);
 	return s;
 }
@@ -371,7 +358,7 @@ static int has_personal(const struct entity_desc *ed)
 /* What the API returns for one record: every field but the hidden ones. */
 static json_t *record_schema(const struct entity_desc *ed)
 {
-	json_t *s = must(json_pack("{ss ss s{s{ss ss sb} s{ss ss sb}} s[ss]}",
+	json_t *s = oa_must(json_pack("{ss ss s{s{ss ss sb} s{ss ss sb}} s[ss]}",
 				   "type", "object", "title", ed->label,
 				   "properties",
 				   "id", "type", "integer", "title", "编号", "readOnly", 1,
@@ -385,11 +372,11 @@ static json_t *record_schema(const struct entity_desc *ed)
 
 		if (fd->flags & FF_HIDDEN)
 			continue;
-		put(props, fd->key, field_schema(fd, 1));
-		push(req, json_string(fd->key));
+		oa_put(props, fd->key, field_schema(fd, 1));
+		oa_push(req, json_string(fd->key));
 	}
 	if (ed->overdue_sql)
-		put(props, "overdue", json_pack("{ss ss sb}", "type", "boolean", "title", "逾期",
+		oa_put(props, "overdue", json_pack("{ss ss sb}", "type", "boolean", "title", "逾期",
 						"readOnly", 1));
 	return s;
 }
@@ -397,9 +384,9 @@ static json_t *record_schema(const struct entity_desc *ed)
 /* What create (`create`) or update accepts: the fields a caller may give. */
 static json_t *input_schema(const struct entity_desc *ed, int create)
 {
-	json_t *s = must(json_pack("{ss ss sb}", "type", "object", "title", ed->label,
+	json_t *s = oa_must(json_pack("{ss ss sb}", "type", "object", "title", ed->label,
 				   "additionalProperties", 0));
-	json_t *props = child(s, "properties"), *req = must(json_array());
+	json_t *props = oa_child(s, "properties"), *req = oa_must(json_array());
 	size_t i;
 
 	for (i = 0; i < ed->nfields; i++) {
@@ -407,30 +394,30 @@ static json_t *input_schema(const struct entity_desc *ed, int create)
 
 		if (fd->flags & (FF_DERIVED | FF_HIDDEN))
 			continue;
-		put(props, fd->key, field_schema(fd, 0));
+		oa_put(props, fd->key, field_schema(fd, 0));
 		if (create && (fd->flags & FF_REQUIRED))
-			push(req, json_string(fd->key));
+			oa_push(req, json_string(fd->key));
 	}
 	if (create && ed->secret_input) {
-		put(props, ed->secret_input,
+		oa_put(props, ed->secret_input,
 		    json_pack("{ss ss ss sb ss}", "type", "string", "title", "初始密码",
 			      "format", "password", "writeOnly", 1,
 			      "description", "须符合密码策略；首次登录须修改"));
-		push(req, json_string(ed->secret_input));
+		oa_push(req, json_string(ed->secret_input));
 	}
 	if (!create) {
-		put(props, "rev", json_pack("{ss si ss ss}", "type", "integer", "minimum", 0,
+		oa_put(props, "rev", json_pack("{ss si ss ss}", "type", "integer", "minimum", 0,
 					    "title", "版本",
 					    "description", "必填：读取时的 rev；缺少时 428，与当前版本不符时 409"));
-		push(req, json_string("rev"));
+		oa_push(req, json_string("rev"));
 	}
 	if (create)
-		put_str(s, "description", "未给出的非必填字段为空；null 或空字符串表示清空");
+		oa_put_str(s, "description", "未给出的非必填字段为空；null 或空字符串表示清空");
 	else
-		put_str(s, "description",
+		oa_put_str(s, "description",
 			"只给要改的字段；业务键和创建后不可修改的字段只能给原值");
 	if (json_array_size(req))
-		put(s, "required", req);
+		oa_put(s, "required", req);
 	else
 		json_decref(req);
 	return s;
@@ -446,29 +433,11 @@ static json_t *version_schema(const struct entity_desc *ed)
 		{ "changed_by", "string", "操作人", P_REQ },
 	};
 
-	return must(json_pack("{ss s[oo]}", "description", "记录的一个版本",
-			      "allOf", ref("schemas", ed->name, ""), OBJECT(NULL, version_props)));
+	return oa_must(json_pack("{ss s[oo]}", "description", "记录的一个版本",
+			      "allOf", oa_ref("schemas", ed->name, ""), OBJECT(NULL, version_props)));
 }
 
 /* ---- operations ---- */
-
-static const struct {
-	unsigned bit;
-	const char *status, *name, *description;
-} problems[] = {
-	{ E400, "400", "BadRequest", "请求格式错误：未知的参数或字段、JSON 格式错误" },
-	{ E401, "401", "Unauthorized", "未登录、会话已过期，或用户名或密码错误" },
-	{ E403, "403", "Forbidden", "无权操作、须先修改初始密码，或 CSRF 令牌缺失/不正确" },
-	{ E404, "404", "NotFound", "记录不存在或不在您的管辖范围内" },
-	{ E409, "409", "Conflict", "键重复，或记录已被他人修改（rev 不符）" },
-	{ E413, "413", "TooLarge", "请求体过大" },
-	{ E415, "415", "UnsupportedMediaType", "请求体应为 application/json" },
-	{ E422, "422", "Invalid", "字段值不合规定；field 指出出错的字段" },
-	{ E428, "428", "PreconditionRequired", "缺少 rev：修改须带上读取时的版本号" },
-	{ E429, "429", "TooManyRequests",
-	  "失败次数过多，此来源须等待 retry_after 秒（Retry-After 响应头）后再试" },
-	{ 0, "500", "ServerError", "服务器内部错误" },
-};
 
 enum op_flags {
 	OP_PUBLIC = 1 << 0, /* no session needed */
@@ -484,17 +453,17 @@ enum op_flags {
 static json_t *add_op(json_t *paths, const char *path, const char *method, const char *id,
 		      const char *tag, const char *summary, unsigned flags, unsigned errs)
 {
-	json_t *item = child(paths, path), *op, *responses;
+	json_t *item = oa_child(paths, path), *op, *responses;
 	size_t i;
 
 	if (strstr(path, "{id}") && !json_object_get(item, "parameters"))
-		put(item, "parameters", json_pack("[o]", ref("parameters", "id", "")));
-	op = must(json_pack("{ss ss s[s] s{}}", "operationId", id, "summary", summary,
+		oa_put(item, "parameters", json_pack("[o]", oa_ref("parameters", "id", "")));
+	op = oa_must(json_pack("{ss ss s[s] s{}}", "operationId", id, "summary", summary,
 			    "tags", tag, "responses"));
 	if (flags & OP_PUBLIC)
-		put(op, "security", (flags & OP_WRITE) ? json_pack("[{s[]}]", "csrf") : json_array());
+		oa_put(op, "security", (flags & OP_WRITE) ? json_pack("[{s[]}]", "csrf") : json_array());
 	else if (flags & OP_WRITE)
-		put(op, "security", json_pack("[{s[] s[]}]", "session", "csrf"));
+		oa_put(op, "security", json_pack("[{s[] s[]}]", "session", "csrf"));
 	if (!(flags & OP_PUBLIC))
 		errs |= E401 | E403;
 	if (flags & OP_WRITE)
@@ -502,27 +471,28 @@ static json_t *add_op(json_t *paths, const char *path, const char *method, const
 	if (flags & OP_JSON)
 		errs |= E400 | E413 | E415;
 	responses = json_object_get(op, "responses");
-	for (i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
-		if (!problems[i].bit || (errs & problems[i].bit))
-			put(responses, problems[i].status, ref("responses", problems[i].name, ""));
-	put(item, method, op);
+	for (i = 0; i < oa_nproblems; i++)
+		if (!oa_problems[i].bit || (errs & oa_problems[i].bit))
+			oa_put(responses, oa_problems[i].status,
+			       oa_ref("responses", oa_problems[i].name, ""));
+	oa_put(item, method, op);
 	return op;
 }
 
 /* A response with a JSON body of `schema` (stolen; NULL: no body). */
 static void respond(json_t *op, const char *status, const char *description, json_t *schema)
 {
-	json_t *r = must(json_pack("{ss}", "description", description));
+	json_t *r = oa_must(json_pack("{ss}", "description", description));
 
 	if (schema)
-		put(r, "content", json_pack("{s{so}}", "application/json", "schema", schema));
-	put(json_object_get(op, "responses"), status, r);
+		oa_put(r, "content", json_pack("{s{so}}", "application/json", "schema", schema));
+	oa_put(json_object_get(op, "responses"), status, r);
 }
 
 /* A required JSON request body of `schema` (stolen). */
 static void request_json(json_t *op, json_t *schema)
 {
-	put(op, "requestBody", json_pack("{sb s{s{so}}}", "required", 1,
+	oa_put(op, "requestBody", json_pack("{sb s{s{so}}}", "required", 1,
 					 "content", "application/json", "schema", schema));
 }
 
@@ -531,15 +501,15 @@ static void add_param(json_t *op, json_t *param)
 	json_t *a = json_object_get(op, "parameters");
 
 	if (!a) {
-		a = must(json_array());
-		put(op, "parameters", a);
+		a = oa_must(json_array());
+		oa_put(op, "parameters", a);
 	}
-	push(a, param);
+	oa_push(a, param);
 }
 
 static json_t *query_param(const char *name, const char *description, json_t *schema)
 {
-	return must(json_pack("{ss ss ss so}", "name", name, "in", "query",
+	return oa_must(json_pack("{ss ss ss so}", "name", name, "in", "query",
 			      "description", description, "schema", schema));
 }
 
@@ -567,7 +537,7 @@ static void roles_text(struct strbuf *sb, const char *what, const struct entity_
 static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 {
 	struct strbuf sb = STRBUF_INIT, search = STRBUF_INIT;
-	json_t *sorts = must(json_array());
+	json_t *sorts = oa_must(json_array());
 	size_t i;
 
 	for (i = 0; i < ed->nfields; i++) {
@@ -576,9 +546,9 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 		if (fd->flags & FF_SEARCH)
 			strbuf_addf(&search, "%s%s", search.len ? "、" : "", fd->label);
 		if (fd->flags & FF_SORT) {
-			push(sorts, json_string(fd->key));
+			oa_push(sorts, json_string(fd->key));
 			strbuf_setf(&sb, "-%s", fd->key);
-			push(sorts, json_string(sb.buf));
+			oa_push(sorts, json_string(sb.buf));
 		}
 		if (fd->flags & FF_FILTER) {
 			strbuf_setf(&sb, "%s等于此值（给空值则查未填写的）%s", fd->label,
@@ -616,10 +586,10 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 	}
 	json_decref(sorts);
 	if (ed->flags & ENT_HISTORY)
-		add_param(op, ref("parameters", "as_of", ""));
+		add_param(op, oa_ref("parameters", "as_of", ""));
 	if (paging) {
-		add_param(op, ref("parameters", "page", ""));
-		add_param(op, ref("parameters", "page_size", ""));
+		add_param(op, oa_ref("parameters", "page", ""));
+		add_param(op, oa_ref("parameters", "page_size", ""));
 	}
 	strbuf_release(&sb);
 	strbuf_release(&search);
@@ -627,13 +597,13 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 
 static void describe(json_t *op, const char *text)
 {
-	put_str(op, "description", text);
+	oa_put_str(op, "description", text);
 }
 
 /* A response carrying a CSV or XLSX file. */
 static json_t *file_response(const char *description)
 {
-	return must(json_pack("{ss s{s{ss s{ss}}} s{s{s{ss}} s{}}}",
+	return oa_must(json_pack("{ss s{s{ss s{ss}}} s{s{s{ss}} s{}}}",
 			      "description", description,
 			      "headers", "Content-Disposition",
 			      "description", "attachment，带中文文件名（RFC 6266）",
@@ -667,34 +637,34 @@ static void describe_roles(json_t *op, const char *prefix, const struct entity_d
 /* What create or update answers: the record, or its id alone when it left the scope. */
 static json_t *record_or_moved(const struct entity_desc *ed)
 {
-	return json_pack("{s[oo]}", "anyOf", ref("schemas", ed->name, ""),
-			 ref("schemas", "Moved", ""));
+	return json_pack("{s[oo]}", "anyOf", oa_ref("schemas", ed->name, ""),
+			 oa_ref("schemas", "Moved", ""));
 }
 
 void openapi_entity_list(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "", ed, readers);
 	list_params(op, ed, 1);
-	respond(op, "200", "一页记录", ref("schemas", ed->name, "_page"));
+	respond(op, "200", "一页记录", oa_ref("schemas", ed->name, "_page"));
 }
 
 void openapi_entity_create(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "", ed, writers);
-	request_json(op, ref("schemas", ed->name, "_create"));
+	request_json(op, oa_ref("schemas", ed->name, "_create"));
 	respond(op, "201", "已新建", record_or_moved(ed));
 }
 
 void openapi_entity_get(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "", ed, readers);
-	respond(op, "200", "记录（个人信息掩码显示）", ref("schemas", ed->name, ""));
+	respond(op, "200", "记录（个人信息掩码显示）", oa_ref("schemas", ed->name, ""));
 }
 
 void openapi_entity_update(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "", ed, writers);
-	request_json(op, ref("schemas", ed->name, "_update"));
+	request_json(op, oa_ref("schemas", ed->name, "_update"));
 	respond(op, "200", "修改后的记录", record_or_moved(ed));
 }
 
@@ -708,8 +678,8 @@ void openapi_entity_retire(json_t *op, const struct entity_desc *ed)
 	else
 		strbuf_addf(&sb, "把“%s”设为否。", rf ? rf->label : ed->retire_field);
 	describe_roles(op, sb.buf, ed, writers);
-	request_json(op, ref("schemas", "RetireRequest", ""));
-	respond(op, "200", "停用后的记录", ref("schemas", ed->name, ""));
+	request_json(op, oa_ref("schemas", "RetireRequest", ""));
+	respond(op, "200", "停用后的记录", oa_ref("schemas", ed->name, ""));
 	strbuf_release(&sb);
 }
 
@@ -718,7 +688,7 @@ void openapi_entity_history(json_t *op, const struct entity_desc *ed)
 	if (ed->flags & ENT_HISTORY) {
 		describe(op, "全部版本，从旧到新");
 		respond(op, "200", "版本列表", json_pack("{ss so}", "type", "array", "items",
-							  ref("schemas", ed->name, "_version")));
+							  oa_ref("schemas", ed->name, "_version")));
 	} else {
 		describe(op, "不保留版本的记录：返回其审计记录，从旧到新");
 		respond(op, "200", "审计记录", type_schema("[$AuditTrailEntry", 0));
@@ -728,40 +698,40 @@ void openapi_entity_history(json_t *op, const struct entity_desc *ed)
 void openapi_entity_reveal(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "须说明原因，记入审计。", ed, writers);
-	request_json(op, ref("schemas", ed->name, "_reveal"));
-	respond(op, "200", "原文", ref("schemas", "RevealResult", ""));
+	request_json(op, oa_ref("schemas", ed->name, "_reveal"));
+	respond(op, "200", "原文", oa_ref("schemas", "RevealResult", ""));
 }
 
 void openapi_entity_export(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "按列表的筛选条件导出全部记录：中文列名，枚举为中文，个人信息掩码；记入审计。",
 		       ed, readers);
-	add_param(op, ref("parameters", "format", ""));
+	add_param(op, oa_ref("parameters", "format", ""));
 	list_params(op, ed, 0);
-	put(json_object_get(op, "responses"), "200", file_response("导出的文件"));
+	oa_put(json_object_get(op, "responses"), "200", file_response("导出的文件"));
 }
 
 void openapi_entity_template(json_t *op, const struct entity_desc *ed)
 {
 	describe(op, "空的导入模板：表头为可导入字段的中文名");
-	add_param(op, ref("parameters", "format", ""));
-	put(json_object_get(op, "responses"), "200", file_response("导入模板"));
+	add_param(op, oa_ref("parameters", "format", ""));
+	oa_put(json_object_get(op, "responses"), "200", file_response("导入模板"));
 }
 
 void openapi_entity_import(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "请求体为文件本身。表头为字段名或中文名；键已存在的行更新该记录，否则新建。"
 		       "有错误行时：keep_good=1 保存正确的行，否则都不保存（422）。", ed, writers);
-	add_param(op, ref("parameters", "format", ""));
-	add_param(op, ref("parameters", "keep_good", ""));
-	put(op, "requestBody", json_pack("{sb s{s{s{ss}} s{}}}", "required", 1, "content",
+	add_param(op, oa_ref("parameters", "format", ""));
+	add_param(op, oa_ref("parameters", "keep_good", ""));
+	oa_put(op, "requestBody", json_pack("{sb s{s{s{ss}} s{}}}", "required", 1, "content",
 					 "text/csv", "schema", "type", "string", XLSX_TYPE));
-	respond(op, "200", "已导入", ref("schemas", "ImportReport", ""));
-	put(json_object_get(op, "responses"), "422",
+	respond(op, "200", "已导入", oa_ref("schemas", "ImportReport", ""));
+	oa_put(json_object_get(op, "responses"), "422",
 	    json_pack("{ss s{s{s{s[oo]}}}}", "description",
 		      "有错误行，什么也没保存（errors 列出各行的错误）；或文件无法读取",
 		      "content", "application/problem+json", "schema", "anyOf",
-		      ref("schemas", "ImportReport", ""), ref("schemas", "Problem", "")));
+		      oa_ref("schemas", "ImportReport", ""), oa_ref("schemas", "Problem", "")));
 }
 
 /* The schemas of one entity into components/schemas. */
@@ -770,30 +740,30 @@ static void entity_schemas(json_t *schemas, const struct entity_desc *ed)
 	struct strbuf name = STRBUF_INIT;
 	json_t *page;
 
-	put(schemas, ed->name, record_schema(ed));
+	oa_put(schemas, ed->name, record_schema(ed));
 	strbuf_setf(&name, "%s_create", ed->name);
-	put(schemas, name.buf, input_schema(ed, 1));
+	oa_put(schemas, name.buf, input_schema(ed, 1));
 	strbuf_setf(&name, "%s_update", ed->name);
-	put(schemas, name.buf, input_schema(ed, 0));
+	oa_put(schemas, name.buf, input_schema(ed, 0));
 
 	strbuf_setf(&name, "[$%s", ed->name);
-	page = page_schema(name.buf);
+	page = oa_page_schema(name.buf);
 	strbuf_setf(&name, "%s_page", ed->name);
-	put(schemas, name.buf, page);
+	oa_put(schemas, name.buf, page);
 
 	if (ed->flags & ENT_HISTORY) {
 		strbuf_setf(&name, "%s_version", ed->name);
-		put(schemas, name.buf, version_schema(ed));
+		oa_put(schemas, name.buf, version_schema(ed));
 	}
 	if (has_personal(ed)) {
-		json_t *keys = must(json_array());
+		json_t *keys = oa_must(json_array());
 		size_t i;
 
 		for (i = 0; i < ed->nfields; i++)
 			if (ed->fields[i].flags & FF_PERSONAL)
-				push(keys, json_string(ed->fields[i].key));
+				oa_push(keys, json_string(ed->fields[i].key));
 		strbuf_setf(&name, "%s_reveal", ed->name);
-		put(schemas, name.buf,
+		oa_put(schemas, name.buf,
 		    json_pack("{ss sb s{s{ss so ss} s{ss si ss}} s[ss]}", "type", "object",
 			      "additionalProperties", 0, "properties",
 			      "field", "type", "string", "enum", keys, "title", "个人信息字段",
@@ -803,350 +773,17 @@ static void entity_schemas(json_t *schemas, const struct entity_desc *ed)
 	strbuf_release(&name);
 }
 
-/* ---- the fixed schemas ---- */
-
-static const struct prop problem_props[] = {
-	{ "type", "string", "问题类型（about:blank）", P_REQ },
-	{ "title", "string", "HTTP 状态短语", P_REQ },
-	{ "status", "integer", "HTTP 状态码", P_REQ },
-	{ "detail", "string", "说明（中文，可直接显示给用户）", 0 },
-	{ "field", "string", "出错的字段", 0 },
-	{ "retry_after", "integer", "须等待的秒数（仅 429）", 0 },
-};
-
-static const struct prop moved_props[] = {
-	{ "id", "integer", "编号", P_REQ },
-};
-
-static const struct prop import_error_props[] = {
-	{ "row", "integer", "行号（表头为第 1 行）", P_REQ },
-	{ "column", "string", "列（中文名）", P_REQ | P_NULL },
-	{ "field", "string", "字段", P_REQ | P_NULL },
-	{ "message", "string", "错误", P_REQ },
-};
-
-static const struct prop import_report_props[] = {
-	{ "rows", "integer", "读到的数据行数", P_REQ },
-	{ "created", "integer", "新建", P_REQ },
-	{ "updated", "integer", "更新", P_REQ },
-	{ "failed", "integer", "出错的行数", P_REQ },
-	{ "errors", "[$ImportError", "各行的错误（至多 1000 条）", P_REQ },
-	{ "detail", "string", "说明（仅 422）", 0 },
-};
-
-static const struct prop trail_props[] = {
-	{ "changed_at", "date-time", "操作时间", P_REQ },
-	{ "changed_by", "string", "操作人", P_REQ },
-	{ "action", "string", "操作", P_REQ },
-	{ "outcome", "string", "结果", P_REQ },
-	{ "detail", "string", "详情", P_REQ },
-};
-
-static const struct prop retire_props[] = {
-	{ "month", "month", "退出/停用月份（缺省为本月）", 0 },
-};
-
-static const struct prop reveal_result_props[] = {
-	{ "id", "integer", "编号", P_REQ },
-	{ "field", "string", "字段", P_REQ },
-	{ "value", "string", "原文", P_REQ | P_NULL },
-};
-
-static const struct prop me_props[] = {
-	{ "username", "string", "用户名", P_REQ },
-	{ "display_name", "string", "姓名", P_NULL },
-	{ "role", "$Role", "角色", P_REQ },
-	{ "role_label", "string", "角色名称", P_REQ },
-	{ "department", "string", "所属单位", P_NULL },
-	{ "district", "string", "区县", P_NULL },
-	{ "township", "string", "乡镇", P_NULL },
-	{ "grid", "string", "网格", P_NULL },
-	{ "subject", "string", "创建主体", P_NULL },
-	{ "must_change", "boolean", "须修改密码", P_REQ },
-	{ "csrf_token", "string", "CSRF 令牌", 0 },
-};
-
-static const struct prop login_props[] = {
-	{ "username", "string", "用户名", P_REQ },
-	{ "password", "string", "密码", P_REQ },
-};
-
-static const struct prop login_result_props[] = {
-	{ "csrf_token", "string", "CSRF 令牌：此后每个 POST/PATCH/PUT/DELETE 放在 X-CSRF-Token 请求头",
-	  P_REQ },
-	{ "must_change", "boolean", "须先修改密码", P_REQ },
-	{ "user", "$Me", "当前用户", P_REQ },
-};
-
-static const struct prop password_change_props[] = {
-	{ "old_password", "string", "原密码", P_REQ },
-	{ "new_password", "string", "新密码", P_REQ },
-};
-
-static const struct prop user_password_props[] = {
-	{ "password", "string", "新密码（下次登录须修改）", P_REQ },
-};
-
-/* The settings, their titles and ranges from the one table (model/settings.c). */
-static json_t *settings_schema(void)
-{
-	struct prop props[16];
-	json_t *s;
-	size_t n;
-
-	for (n = 0; settings_table[n].key && n < sizeof(props) / sizeof(props[0]); n++)
-		props[n] = (struct prop){ settings_table[n].key, "integer", settings_table[n].label,
-					  P_REQ };
-	s = object_schema("密码策略", props, n);
-	put(s, "additionalProperties", json_false());
-	for (n = 0; settings_table[n].key && n < sizeof(props) / sizeof(props[0]); n++) {
-		prop_set(s, settings_table[n].key, "minimum", json_integer(settings_table[n].min));
-		prop_set(s, settings_table[n].key, "maximum", json_integer(settings_table[n].max));
-	}
-	return s;
-}
-
-static const struct prop audit_entry_props[] = {
-	{ "seq", "integer", "序号", P_REQ },
-	{ "at", "date-time", "时间（UTC）", P_REQ },
-	{ "username", "string", "用户", P_REQ },
-	{ "action", "string", "操作", P_REQ },
-	{ "object", "string", "对象", P_REQ },
-	{ "outcome", "string", "结果", P_REQ },
-	{ "source", "string", "来源地址", P_REQ },
-	{ "detail", "string", "详情", P_REQ },
-};
-
-static const struct prop audit_verify_props[] = {
-	{ "ok", "boolean", "审计链完好", P_REQ },
-	{ "rows", "integer", "检查的行数（链完好时）", 0 },
-	{ "bad_seq", "integer", "第一条校验不通过的序号（链断开时）", 0 },
-	{ "message", "string", "说明", 0 },
-};
-
-static const struct prop enum_item_props[] = {
-	{ "code", "string", "代码", P_REQ },
-	{ "label", "string", "中文名", P_REQ },
-};
-
-static const struct prop field_meta_props[] = {
-	{ "key", "string", "字段名", P_REQ },
-	{ "label", "string", "中文名", P_REQ },
-	{ "type", "string", "类型", P_REQ },
-	{ "required", "boolean", "必填", P_REQ },
-	{ "is_key", "boolean", "业务键", P_REQ },
-	{ "personal", "boolean", "个人信息", P_REQ },
-	{ "readonly", "boolean", "系统生成", P_REQ },
-	{ "immutable", "boolean", "创建后不可修改", P_REQ },
-	{ "filter", "boolean", "可筛选", P_REQ },
-	{ "sort", "boolean", "可排序", P_REQ },
-	{ "list", "boolean", "列表默认列", P_REQ },
-	{ "search", "boolean", "参与 q 查找", P_REQ },
-	{ "range", "boolean", "可按范围筛选", P_REQ },
-	{ "import", "boolean", "导入模板的列", P_REQ },
-	{ "enum", "string", "枚举名（见 enums）", 0 },
-	{ "ref", "string", "引用的实体", 0 },
-	{ "ref_level", "string", "引用记录的层级", 0 },
-	{ "min", "integer", "最小值", 0 },
-	{ "max", "integer", "最大值或最大长度", 0 },
-};
-
-static const struct prop entity_meta_props[] = {
-	{ "name", "string", "实体名（URL 中的名字）", P_REQ },
-	{ "label", "string", "中文名", P_REQ },
-	{ "key", "string", "业务键字段", P_REQ },
-	{ "history", "boolean", "保留历史版本", P_REQ },
-	{ "retire", "boolean", "可停用/退出", P_REQ },
-	{ "can_read", "boolean", "当前用户可查看", P_REQ },
-	{ "can_write", "boolean", "当前用户可修改", P_REQ },
-	{ "default_sort", "string", "默认排序", 0 },
-	{ "fields", "[$FieldMeta", "字段", P_REQ },
-};
-
-static const struct prop meta_props[] = {
-	{ "entities", "[$EntityMeta", "当前用户可访问的实体", P_REQ },
-	{ "enums", "{[$EnumItem", "全部枚举", P_REQ },
-	{ "roles", "[$EnumItem", "角色", P_REQ },
-	{ "me", "$Me", "当前用户", P_REQ },
-	{ "figures", "[$FigureMeta", "报告数字的键、中文名、单位与口径", P_REQ },
-};
-
-/* A row of the figures' table in /meta (figure_keys_json()). */
-static const struct prop figure_list_props[] = {
-	{ "entity", "string", "列表（实体名）", P_REQ },
-	{ "queries", "[{string", "查询参数：{from} 为当年 1 月 1 日，{to} 为该月最后一天，{month} 为该月；"
-	  "各查询的记录合计即该数字", P_REQ },
-	{ "sum", "string", "求和的字段；null 为记录数", P_REQ | P_NULL },
-};
-
-static const struct prop figure_meta_props[] = {
-	{ "key", "string", "键", P_REQ },
-	{ "label", "string", "中文名", P_REQ },
-	{ "unit", "string", "单位（count、percent、yuan）", P_REQ },
-	{ "measure", "string", "量词", P_REQ | P_NULL },
-	{ "counts", "string", "统计口径", P_REQ },
-	{ "list", "$FigureList", "所统计记录的列表查询（比率为分子）；无则 null", P_REQ | P_NULL },
-	{ "share_of", "string", "比率的分母（键）", P_REQ | P_NULL },
-	{ "determination", "string", "来自月度认定的数字：主体类型", P_REQ | P_NULL },
-};
-
-static const struct prop health_props[] = {
-	{ "status", "string", "状态", P_REQ },
-};
-
-static void fixed_schemas(json_t *schemas)
-{
-	json_t *s, *types;
-	struct strbuf desc = STRBUF_INIT;
-	int t;
-
-	put(schemas, "Problem", OBJECT("问题（RFC 9457）", problem_props));
-	s = OBJECT("已保存，但记录已不在您的管辖范围内：只返回编号", moved_props);
-	put(s, "additionalProperties", json_false());
-	put(schemas, "Moved", s);
-	put(schemas, "ImportError", OBJECT("导入错误", import_error_props));
-	put(schemas, "ImportReport", OBJECT("导入结果", import_report_props));
-	put(schemas, "AuditTrailEntry", OBJECT("审计记录", trail_props));
-	s = OBJECT("停用/退出", retire_props);
-	put(s, "additionalProperties", json_false());
-	put(schemas, "RetireRequest", s);
-	put(schemas, "RevealResult", OBJECT("个人信息原文", reveal_result_props));
-
-	s = must(json_pack("{ss ss}", "type", "string", "title", "角色"));
-	enum_schema(s, &enum_user_role, 0, 0, &desc);
-	put_str(s, "description", desc.buf);
-	put(schemas, "Role", s);
-	put(schemas, "Me", OBJECT("当前用户", me_props));
-
-	s = OBJECT("登录", login_props);
-	put(s, "additionalProperties", json_false());
-	prop_set(s, "username", "maxLength", json_integer(64));
-	prop_set(s, "password", "maxLength", json_integer(256));
-	prop_set(s, "password", "format", json_string("password"));
-	put(schemas, "LoginRequest", s);
-	put(schemas, "LoginResult", OBJECT("登录成功", login_result_props));
-	s = OBJECT("修改密码", password_change_props);
-	put(s, "additionalProperties", json_false());
-	prop_set(s, "old_password", "format", json_string("password"));
-	prop_set(s, "new_password", "format", json_string("password"));
-	put(schemas, "PasswordChange", s);
-	s = OBJECT("重置密码", user_password_props);
-	put(s, "additionalProperties", json_false());
-	prop_set(s, "password", "format", json_string("password"));
-	put(schemas, "UserPassword", s);
-
-	put(schemas, "Settings", settings_schema());
-	s = settings_schema();
-	json_object_del(s, "required");
-	put_str(s, "description", "只给要改的项");
-	put(schemas, "SettingsUpdate", s);
-
-	put(schemas, "AuditEntry", OBJECT("审计日志的一行", audit_entry_props));
-	put(schemas, "AuditPage", page_schema("[$AuditEntry"));
-	put(schemas, "AuditVerify", OBJECT("审计链校验结果", audit_verify_props));
-
-	put(schemas, "EnumItem", OBJECT("代码与中文名", enum_item_props));
-	s = OBJECT("字段描述", field_meta_props);
-	types = must(json_array());
-	for (t = FT_TEXT; t <= FT__LAST; t++)
-		push(types, json_string(field_type_name((enum field_type)t)));
-	prop_set(s, "type", "enum", types);
-	put(schemas, "FieldMeta", s);
-	put(schemas, "EntityMeta", OBJECT("实体描述", entity_meta_props));
-	put(schemas, "Meta", OBJECT("元数据", meta_props));
-	put(schemas, "FigureList", OBJECT("列表查询", figure_list_props));
-	put(schemas, "FigureMeta", OBJECT("报告数字的键", figure_meta_props));
-
-	s = OBJECT("健康检查", health_props);
-	prop_set(s, "status", "const", json_string("ok"));
-	put(schemas, "Health", s);
-	strbuf_release(&desc);
-}
-
-static json_t *components(void)
-{
-	json_t *c = must(json_object()), *responses, *p;
-	size_t i;
-
-	fixed_schemas(child(c, "schemas"));
-	responses = child(c, "responses");
-	for (i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
-		put(responses, problems[i].name,
-		    json_pack("{ss s{s{so}}}", "description", problems[i].description,
-			      "content", "application/problem+json", "schema",
-			      ref("schemas", "Problem", "")));
-
-	p = child(c, "parameters");
-	put(p, "id", json_pack("{ss ss sb ss s{ss si}}", "name", "id", "in", "path",
-			       "required", 1, "description", "记录编号",
-			       "schema", "type", "integer", "minimum", 1));
-	put(p, "page", json_pack("{ss ss ss s{ss si si}}", "name", "page", "in", "query",
-				 "description", "页码，从 1 起",
-				 "schema", "type", "integer", "minimum", 1, "default", 1));
-	put(p, "page_size", json_pack("{ss ss ss s{ss si si si}}", "name", "page_size",
-				      "in", "query", "description", "每页条数",
-				      "schema", "type", "integer", "minimum", 1, "maximum", 500,
-				      "default", 20));
-	put(p, "as_of", json_pack("{ss ss ss s{ss ss}}", "name", "as_of", "in", "query",
-				  "description", "该月份时的名单（YYYY-MM）",
-				  "schema", "type", "string", "pattern", MONTH_PATTERN));
-	put(p, "format", json_pack("{ss ss ss s{ss s[ss] ss}}", "name", "format", "in", "query",
-				   "description", "文件格式",
-				   "schema", "type", "string", "enum", "csv", "xlsx",
-				   "default", "xlsx"));
-	put(p, "keep_good", json_pack("{ss ss ss s{ss s[ii] si}}", "name", "keep_good",
-				      "in", "query",
-				      "description", "有错误行时：1 保存正确的行，0 什么也不保存",
-				      "schema", "type", "integer", "enum", 0, 1, "default", 0));
-
-	put(c, "securitySchemes",
-	    json_pack("{s{ss ss ss ss} s{ss ss ss ss}}",
-		      "session", "type", "apiKey", "in", "cookie", "name", "sanling_session",
-		      "description", "登录时由 Set-Cookie 设置的会话 Cookie（HttpOnly）",
-		      "csrf", "type", "apiKey", "in", "header", "name", "X-CSRF-Token",
-		      "description", "每个 POST/PATCH/PUT/DELETE 都须带上：登录响应的 csrf_token"
-		      "（亦在 Cookie sanling_csrf 中）；登录请求本身尚无会话，带任意非空值"));
-	return c;
-}
-
 /* ---- the special parts of fixed endpoints ---- */
 
-/* The figures' object: one property per row of their table (assess/figure_keys.h). */
-static json_t *figures_schema(void)
-{
-	json_t *s = json_pack("{ss ss sb}", "type", "object", "title", "报告数字",
-			      "additionalProperties", 0);
-	json_t *props = json_object(), *req = json_array();
-	char title[160];
-	size_t i;
-
-	for (i = 0; i < FIG__COUNT; i++) {
-		const struct figure_key *fk = &figure_keys[i];
-		json_t *p;
-		figure_key_title(fk, title, sizeof(title));
-		if (fk->unit == FU_PERCENT)
-			p = json_pack("{s[ss] ss ss+}", "type", "number", "null", "title", title,
-				      "description", fk->counts,
-				      "；百分比，四舍五入（远离零）到一位小数；空集为 null");
-		else
-			p = json_pack("{ss ss ss si}", "type", fk->unit == FU_YUAN ? "number" : "integer",
-				      "title", title, "description", fk->counts, "minimum", 0);
-		json_object_set_new(props, fk->key, p);
-		json_array_append_new(req, json_string(fk->key));
-	}
-	json_object_set_new(s, "properties", props);
-	json_object_set_new(s, "required", req);
-	return s;
-}
 
 void openapi_figures(json_t *op, const struct entity_desc *ed)
 {
-	respond(op, "200", "报告数字", figures_schema());
+	respond(op, "200", "报告数字", openapi_figures_schema());
 }
 
 void openapi_login_cookie(json_t *op, const struct entity_desc *ed)
 {
-	put(json_object_get(json_object_get(op, "responses"), "200"), "headers",
+	oa_put(json_object_get(json_object_get(op, "responses"), "200"), "headers",
 	    json_pack("{s{ss s{ss}}}", "Set-Cookie", "description",
 		      "sanling_session=…; Path=/; HttpOnly; SameSite=Strict",
 		      "schema", "type", "string"));
@@ -1160,7 +797,7 @@ static json_t *spec_schema(const char *spec)
 	json_error_t jerr;
 
 	if (spec[0] == '{' && spec[1] == '"')
-		return must(json_loads(spec, JSON_REJECT_DUPLICATES, &jerr));
+		return oa_must(json_loads(spec, JSON_REJECT_DUPLICATES, &jerr));
 	return type_schema(spec, 0);
 }
 
@@ -1169,12 +806,12 @@ static json_t *route_param(const struct route_param *p)
 	json_t *j;
 
 	if (p->schema[0] == '@')
-		return ref("parameters", p->schema + 1, "");
-	j = must(json_pack("{ss ss}", "name", p->name, "in", "query"));
+		return oa_ref("parameters", p->schema + 1, "");
+	j = oa_must(json_pack("{ss ss}", "name", p->name, "in", "query"));
 	if (p->required != P_UNSAID)
-		put(j, "required", json_boolean(p->required == P_REQUIRED));
-	put_str(j, "description", p->description);
-	put(j, "schema", spec_schema(p->schema));
+		oa_put(j, "required", json_boolean(p->required == P_REQUIRED));
+	oa_put_str(j, "description", p->description);
+	oa_put(j, "schema", spec_schema(p->schema));
 	return j;
 }
 
@@ -1265,26 +902,26 @@ static void fixed_paths(json_t *paths)
 
 json_t *openapi_document(void)
 {
-	json_t *doc, *paths = must(json_object()), *comp = components(), *tags = must(json_array());
+	json_t *doc, *paths = oa_must(json_object()), *comp = openapi_components(), *tags = oa_must(json_array());
 	json_t *schemas = json_object_get(comp, "schemas");
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
-	push(tags, json_pack("{ss ss}", "name", TAG_SESSION, "description", "登录、退出、当前用户、修改密码"));
-	push(tags, json_pack("{ss ss}", "name", TAG_SYSTEM, "description", "健康检查、元数据、本文档"));
+	oa_push(tags, json_pack("{ss ss}", "name", TAG_SESSION, "description", "登录、退出、当前用户、修改密码"));
+	oa_push(tags, json_pack("{ss ss}", "name", TAG_SYSTEM, "description", "健康检查、元数据、本文档"));
 	for (i = 0; entities[i]; i++) {
 		const struct entity_desc *ed = entities[i];
 
 		strbuf_setf(&sb, "%s：/%s", ed->label, ed->name);
-		push(tags, json_pack("{ss ss}", "name", ed->label, "description", sb.buf));
+		oa_push(tags, json_pack("{ss ss}", "name", ed->label, "description", sb.buf));
 		entity_schemas(schemas, ed);
 		entity_paths(paths, ed);
 	}
-	push(tags, json_pack("{ss ss}", "name", TAG_SETTINGS, "description", "密码策略（安全管理员）"));
-	push(tags, json_pack("{ss ss}", "name", TAG_AUDIT, "description", "审计日志（审计管理员）"));
+	oa_push(tags, json_pack("{ss ss}", "name", TAG_SETTINGS, "description", "安全设置：密码策略、按个人信息查找的次数（安全管理员）"));
+	oa_push(tags, json_pack("{ss ss}", "name", TAG_AUDIT, "description", "审计日志（审计管理员）"));
 	fixed_paths(paths);
 
-	doc = must(json_pack("{ss s{ss ss ss} s[{ss ss}] s[{s[]}] so so so}",
+	doc = oa_must(json_pack("{ss s{ss ss ss} s[{ss ss}] s[{s[]}] so so so}",
 			     "openapi", "3.1.0",
 			     "info", "title", "Sanling 三零创建管理系统 API", "version", "1",
 			     "description",
