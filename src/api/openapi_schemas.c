@@ -127,7 +127,7 @@ static json_t *settings_schema(void)
 	for (n = 0; settings_table[n].key && n < sizeof(props) / sizeof(props[0]); n++)
 		props[n] = (struct prop){ settings_table[n].key, "integer", settings_table[n].label,
 					  P_REQ };
-	s = oa_object_schema("安全设置", props, n);
+	s = oa_object_schema("安全策略", props, n);
 	oa_put(s, "additionalProperties", json_false());
 	for (n = 0; settings_table[n].key && n < sizeof(props) / sizeof(props[0]); n++) {
 		oa_prop_set(s, settings_table[n].key, "minimum", json_integer(settings_table[n].min));
