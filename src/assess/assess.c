@@ -231,11 +231,22 @@ int exec_params(struct db *db, const char *sql, const char *const *p, int n,
 	return rc < 0 ? -1 : 0;
 }
 
+int assess_version_bump(struct db *db, const char *table, const char *district,
+			struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&sql, "INSERT INTO %s (district, version) VALUES (?, 1) ON CONFLICT (district) "
+		    "DO UPDATE SET version = %s.version + 1", table, table);
+	rc = exec_params(db, sql.buf, (const char *[]){ district }, 1, err);
+	strbuf_release(&sql);
+	return rc;
+}
+
 int assess_mark_stale(struct db *db, const char *district, struct strbuf *err)
 {
-	return exec_params(db, "INSERT INTO assess_versions (district, version) VALUES (?, 1) "
-			   "ON CONFLICT (district) DO UPDATE SET version = assess_versions.version + 1",
-			   (const char *[]){ district }, 1, err);
+	return assess_version_bump(db, "assess_versions", district, err);
 }
 
 /* " (?, ?, …)" for the `n` codes, pushed as parameters. */

@@ -67,7 +67,7 @@ int64_t assess_counter(struct db *db, const char *table, const char *district,
  * Mark the determinations of `district` stale: its counter moves on, so
  * that every month not published is computed again at its next read (and
  * a district never marked gets its counter).  For writers outside the
- * entity write path, which bumps it itself: an override, a bulk load.  In
+ * entity write path, whose observer (freshness.c) bumps it: an override, a bulk load.  In
  * the caller's transaction.  0, or -1 with `err`.
  */
 int assess_mark_stale(struct db *db, const char *district, struct strbuf *err);

@@ -38,6 +38,13 @@ void veto_sql(struct strbuf *sql, int d, const int *lit);
 void rules_with(struct strbuf *sql, const struct assess_rules *rules, size_t n);
 /* Run `sql` with `n` text parameters `p`: 0, or -1 with `err`. */
 int exec_params(struct db *db, const char *sql, const char *const *p, int n, struct strbuf *err);
+/*
+ * Move the counter of `district` in `table` (assess_versions: what the
+ * determination reads; figure_versions: what only the figures count) on.
+ * In the caller's transaction.  0, or -1 with `err`.
+ */
+int assess_version_bump(struct db *db, const char *table, const char *district,
+			struct strbuf *err);
 /* Is `month` of `district` published (1), not (0), or error (-1)? */
 int month_state(struct db *db, const char *district, const char *month, int64_t *computed,
 		struct strbuf *err);

@@ -16,6 +16,7 @@
  * column.
  */
 #include "assess/assess.h"
+#include "assess/assess_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,25 +40,11 @@ static const char *district_of(const struct record *r)
  */
 static int version_bump(const struct model_ctx *mc, const char *table, const char *district)
 {
-	struct db_stmt *st = NULL;
-	struct strbuf sql = STRBUF_INIT;
 	const char *seen;
-	int rc;
 
-	if (!district)
+	if (!district || (mc->cache && lookup_cache_value(mc->cache, district, &seen)))
 		return 0;
-	if (mc->cache && lookup_cache_value(mc->cache, district, &seen))
-		return 0;
-	strbuf_addf(&sql, "INSERT INTO %s (district, version) VALUES (?, 1) ON CONFLICT (district) "
-		    "DO UPDATE SET version = %s.version + 1", table, table);
-	rc = db_prepare(mc->db, sql.buf, &st, NULL);
-	strbuf_release(&sql);
-	if (rc)
-		return -1;
-	db_bind_text(st, 1, district);
-	rc = db_step(st, NULL);
-	db_finalize(st);
-	if (rc < 0)
+	if (assess_version_bump(mc->db, table, district, NULL))
 		return -1;
 	if (mc->cache)
 		lookup_cache_put_value(mc->cache, district, "1");
