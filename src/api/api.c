@@ -378,7 +378,7 @@ static void run(struct call *c, const struct route *r)
 		r->handle(c);
 		return;
 	}
-	/* a create, update or import queues its transaction on the writer itself (entity.c) */
+	/* a create, update or import queues its transaction on the writer itself (entity_write.c) */
 	if (r->flags & R_ALONE) {
 		c->mc.writes = c->app->writes;
 		r->handle(c);

@@ -32,7 +32,7 @@
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-/* The lengths entity.c enforces when a descriptor gives no `max`. */
+/* The lengths field.c enforces when a descriptor gives no `max`. */
 #define TEXT_MAX_DEFAULT 200
 #define CODE_MAX_DEFAULT 64
 

@@ -1,8 +1,8 @@
 /*
  * demo_shape: the shape of the seed's district that every generator shares
  * — how many enterprises and institutions of each category, of which kind,
- * and the word their names end in.  The demo district (gen.c) and the
- * districts of `gen scale` (gen_scale.c) are both built to it.  Data only.
+ * and the word their names end in.  The demo district (demo_data.c) and the
+ * districts of `gen scale` (bench_data.c) are both built to it.  Data only.
  */
 #ifndef SANLING_DEMO_SHAPE_H
 #define SANLING_DEMO_SHAPE_H

@@ -2,7 +2,8 @@
  * entities.c: the descriptors of the places, units, creation subjects and
  * accounts, with the hooks that are truly particular to each (derived
  * columns, checks across fields).  Everything else about them is done by the
- * generic machinery in entity.c.  Event record types live in their own file.
+ * generic machinery (record.c, field.c, entity_write.c …).  Event record types
+ * live in their own file.
  */
 #include "model/entities.h"
 #include "model/entity_int.h"

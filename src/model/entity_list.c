@@ -2,7 +2,7 @@
  * entity_list.c: lists of any entity: scope, filters, search, sort, pages,
  * and the list as it stood in a past month for entities with history.  The
  * scope predicate is part of the one query, so counts and pages never see
- * a row outside it.  Not here: writing (entity.c), files (entity_io.c).
+ * a row outside it.  Not here: writing (entity_write.c), files (entity_io.c).
  */
 #include <inttypes.h>
 #include <pthread.h>

@@ -6,7 +6,7 @@
  * event stands (district, township, grid from its subject), derived fields
  * (due dates, accident class, hazard state), checks across fields and the
  * dates a status change sets.  Storage, scope, masking, workflows, import
- * and export are the generic machinery's (entity.c).
+ * and export are the generic machinery's (record.c, field.c, entity_write.c …).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * stored.c: an entity's stored columns and the first versions of its
- * history, for bulk loads (see stored.h).  The column list is the one
- * entity.c's build_insert() writes (static there).
+ * history, for bulk loads (see stored.h).  The columns are the write path's
+ * (entity_stored_columns(), record.c), in the same order.
  */
 #include "model/stored.h"
 

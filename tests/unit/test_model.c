@@ -1703,7 +1703,7 @@ static void test_messages_utf8(void **state)
 	model_error_release(&e);
 	if (bugs.len) {
 		/*
-		 * BUG (entity.c record_from_json, entity_reveal; entity_list.c
+		 * BUG (field.c record_from_json, entity.c entity_reveal; entity_list.c
 		 * list_where): "%.64s" / "%.200s" cut bytes, not characters.
 		 */
 		const char *msg = keep(strbuf_detach(&bugs, NULL));
