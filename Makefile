@@ -38,6 +38,9 @@ GEN_SRCS := $(BUILD)/gen/migrations.c $(BUILD)/gen/wordlists.c
 OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/wordlists.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# what the unit tests share (tests/unit/engines.c: a fresh database on either
+# engine), linked into each; not a test of its own (tests/run runs test_*)
+UNIT_FIXTURE := $(BUILD)/obj/tests/unit/engines.o
 
 all: $(BUILD)/sanling $(UNIT_BINS) web
 
@@ -74,9 +77,12 @@ $(BUILD)/gen/wordlists.c: $(WORDLISTS) scripts/embed.sh
 /usr/share/john/password.lst /usr/share/dict/cracklib-small:
 	@echo "$@ is missing: make deps installs it (john-data, cracklib-runtime)" >&2; exit 1
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsanling.a
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(BUILD)/libsanling.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsanling.a $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $< $(UNIT_FIXTURE) $(BUILD)/libsanling.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+# named here, so that make keeps it (not an intermediate file of the rule above)
+$(UNIT_BINS): $(UNIT_FIXTURE)
 
 deps:
 	sh scripts/deps.sh
@@ -136,4 +142,4 @@ clean:
 	rm -rf build build-san build-fuzz
 
 .PHONY: all deps check demo clean fuzz web
--include $(shell find $(BUILD)/obj $(FUZZ)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tests $(FUZZ)/obj -name '*.d' 2>/dev/null)

@@ -19,13 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/crypto.h"
 #include "base/embed.h"
@@ -37,14 +34,9 @@
 #include "model/role.h"
 #include "model/settings.h"
 
-static enum db_dialect g_dialect;
-static char g_dir[256];
-static const char *g_pg_base;
-static struct db *g_pg_admin;
-static char g_schemas[64][64];
-static int g_nschemas, g_seq;
-static struct crypto_keys g_keys = CRYPTO_KEYS_INIT;
-static struct db *g_db;
+#include "engines.h"
+
+static struct db *g_db;            /* the database of the running test */
 
 static void exec_ok(const char *sql)
 {
@@ -80,58 +72,29 @@ static char *qtext(const char *sql)
 	return v;
 }
 
-/* A fresh database: migrated by audit_migrate(), or only up to 009 when `old`. */
-static void open_fresh(int old)
-{
-	struct strbuf err = STRBUF_INIT;
-	char url[1024];
-
-	g_seq++;
-	if (g_dialect == DB_SQLITE) {
-		snprintf(url, sizeof(url), "%s/a%d.db", g_dir, g_seq);
-	} else {
-		char sql[128];
-
-		assert_true(g_nschemas < 64);
-		snprintf(g_schemas[g_nschemas], sizeof(g_schemas[0]), "taudit_%ld_%d",
-			 (long)getpid(), g_seq);
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", g_schemas[g_nschemas]);
-		if (db_exec(g_pg_admin, sql, &err) < 0)
-			fail_msg("%s: %s", sql, err.buf);
-		snprintf(url, sizeof(url), "%s%coptions=-csearch_path%%3D%s", g_pg_base,
-			 strchr(g_pg_base, '?') ? '&' : '?', g_schemas[g_nschemas]);
-		g_nschemas++;
-	}
-	g_db = db_open(url, &err);
-	if (!g_db)
-		fail_msg("db_open %s: %s", url, err.buf);
-	if (old) {
-		struct embedded_file upto[64];
-		int n = 0;
-
-		while (migrations[n].name && strcmp(migrations[n].name, "011_audit_keyed.sql")) {
-			assert_true(n < 63);
-			upto[n] = migrations[n];
-			n++;
-		}
-		upto[n].name = NULL;
-		if (db_migrate_files(g_db, upto, &err))
-			fail_msg("migrate to 009: %s", err.buf);
-	} else if (audit_migrate(g_db, &err)) {
-		fail_msg("audit_migrate: %s", err.buf);
-	}
-	strbuf_release(&err);
-}
-
 static int setup(void **state)
 {
-	open_fresh(0);
+	g_db = engines_open();
 	return 0;
 }
 
+/* A fresh database migrated only up to 009: the chain as it was before its key. */
 static int setup_old(void **state)
 {
-	open_fresh(1);
+	struct strbuf err = STRBUF_INIT;
+	struct embedded_file upto[64];
+	int n = 0;
+
+	g_db = engines_open_empty();
+	while (migrations[n].name && strcmp(migrations[n].name, "011_audit_keyed.sql")) {
+		assert_true(n < 63);
+		upto[n] = migrations[n];
+		n++;
+	}
+	upto[n].name = NULL;
+	if (db_migrate_files(g_db, upto, &err))
+		fail_msg("migrate to 009: %s", err.buf);
+	strbuf_release(&err);
 	return 0;
 }
 
@@ -277,7 +240,7 @@ static void test_clean(void **state)
 	append("office", "subjects.update", "subjects/2 S2");
 	assert_int_equal(verify(&a, &bad), 0);
 	/* through a file and back */
-	strbuf_addf(&path, "%s/anchor-%d.json", g_dir, g_seq);
+	strbuf_addf(&path, "%s/anchor-%d.json", engines_dir(), engines_seq());
 	assert_int_equal(audit_anchor_write(&a, path.buf, &err), 0);
 	assert_int_equal(audit_anchor_read(path.buf, &b, &err), 0);
 	assert_int_equal(b.seq, a.seq);
@@ -397,7 +360,7 @@ static void test_other_key(void **state)
 	int64_t bad;
 
 	ten_rows();
-	strbuf_addf(&path, "%s/other-%d.key", g_dir, g_seq);
+	strbuf_addf(&path, "%s/other-%d.key", engines_dir(), engines_seq());
 	assert_int_equal(crypto_keys_load(&other, path.buf, 1, &err), 0);
 	audit_use_keys(&other);
 	assert_int_equal(verify(NULL, &bad), 1);
@@ -405,7 +368,7 @@ static void test_other_key(void **state)
 	audit_use_keys(NULL);
 	strbuf_reset(&err);
 	assert_true(audit_append_as(g_db, "x", "", "test", "", "ok", "", &err) < 0);
-	audit_use_keys(&g_keys);
+	audit_use_keys(engines_keys());
 	assert_int_equal(verify(NULL, &bad), 0);
 	crypto_keys_release(&other);
 	strbuf_release(&path);
@@ -421,7 +384,7 @@ static void test_forged_anchor(void **state)
 	ten_rows();
 	take(&a);
 	a.seq = 9;	/* "the chain only ever reached row 9" */
-	strbuf_addf(&path, "%s/forged-%d.json", g_dir, g_seq);
+	strbuf_addf(&path, "%s/forged-%d.json", engines_dir(), engines_seq());
 	f = fopen(path.buf, "w");
 	assert_non_null(f);
 	strbuf_reset(&err);
@@ -446,11 +409,11 @@ static void test_audit_key(void **state)
 	struct crypto_keys none = CRYPTO_KEYS_INIT;
 	struct strbuf m1 = STRBUF_INIT, m2 = STRBUF_INIT;
 
-	assert_int_equal(crypto_audit_key(&g_keys, k1), 0);
-	assert_int_equal(crypto_audit_key(&g_keys, k2), 0);
+	assert_int_equal(crypto_audit_key(engines_keys(), k1), 0);
+	assert_int_equal(crypto_audit_key(engines_keys(), k2), 0);
 	assert_memory_equal(k1, k2, sizeof(k1));
-	assert_memory_not_equal(k1, g_keys.aead, sizeof(k1));
-	assert_memory_not_equal(k1, g_keys.index, sizeof(k1));
+	assert_memory_not_equal(k1, engines_keys()->aead, sizeof(k1));
+	assert_memory_not_equal(k1, engines_keys()->index, sizeof(k1));
 	assert_int_equal(crypto_audit_key(&none, k2), -1);
 	mac_hex(k1, "abc", 3, &m1);
 	mac_hex(k1, "abd", 3, &m2);
@@ -684,52 +647,6 @@ static void test_ratelimit(void **state)
 	ratelimit_free(rl);
 }
 
-/* ---- the groups ---- */
-
-static int sqlite_group_setup(void **state)
-{
-	g_dialect = DB_SQLITE;
-	return 0;
-}
-
-static int pg_group_setup(void **state)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	g_dialect = DB_POSTGRES;
-	g_pg_admin = db_open(g_pg_base, &err);
-	if (!g_pg_admin) {
-		fprintf(stderr, "cannot open %s: %s\n", g_pg_base, err.buf);
-		strbuf_release(&err);
-		return -1;
-	}
-	strbuf_release(&err);
-	return 0;
-}
-
-static int pg_group_teardown(void **state)
-{
-	struct strbuf err = STRBUF_INIT;
-	char sql[128];
-	int i, ret = 0;
-
-	for (i = 0; i < g_nschemas; i++) {
-		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", g_schemas[i]);
-		if (db_exec(g_pg_admin, sql, &err) < 0)
-			ret = -1;
-	}
-	g_nschemas = 0;
-	db_close(g_pg_admin);
-	g_pg_admin = NULL;
-	strbuf_release(&err);
-	return ret;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -750,37 +667,12 @@ int main(void)
 		cmocka_unit_test(test_ratelimit),
 		cmocka_unit_test(test_audit_key),
 	};
-	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT;
-	const char *tmp = getenv("TMPDIR");
-	int failed = 0;
+	int failed;
 
-	snprintf(g_dir, sizeof(g_dir), "%s/test_audit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(g_dir)) {
-		perror("mkdtemp");
+	if (engines_init("audit"))
 		return 1;
-	}
-	strbuf_addf(&path, "%s/keys", g_dir);
-	if (crypto_keys_load(&g_keys, path.buf, 1, &err)) {
-		fprintf(stderr, "keys: %s\n", err.buf);
-		return 1;
-	}
-	audit_use_keys(&g_keys);
-	failed += cmocka_run_group_tests_name("ratelimit", plain, NULL, NULL);
-	failed += cmocka_run_group_tests_name("audit/sqlite", tests, sqlite_group_setup, NULL);
-	g_pg_base = getenv("SANLING_TEST_PG");
-	if (g_pg_base && *g_pg_base) {
-		failed += cmocka_run_group_tests_name("audit/postgresql", tests, pg_group_setup,
-						      pg_group_teardown);
-	} else {
-		printf("[  SKIPPED ] audit/postgresql: %zu tests skipped; set "
-		       "SANLING_TEST_PG=postgresql://... to run them\n",
-		       sizeof(tests) / sizeof(tests[0]));
-		fflush(stdout);
-	}
-	audit_use_keys(NULL);
-	crypto_keys_release(&g_keys);
-	nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	strbuf_release(&err);
-	strbuf_release(&path);
+	failed = cmocka_run_group_tests_name("ratelimit", plain, NULL, NULL);
+	failed += ENGINES_RUN(tests);
+	engines_end();
 	return failed ? 1 : 0;
 }

@@ -17,13 +17,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -39,16 +36,10 @@
 #include "model/role.h"
 #include "model/session.h"
 
-/* ---- the fixture: one fresh, migrated database per test ---- */
+#include "engines.h"
 
-static enum db_dialect g_dialect;
-static char g_dir[256];            /* temporary directory: key file, SQLite files, exports */
-static const char *g_pg_base;      /* SANLING_TEST_PG */
-static struct db *g_pg_admin;      /* PostgreSQL: creates and drops the schemas */
-static char g_schemas[64][64];
-static int g_nschemas;
-static int g_seq;
-static struct crypto_keys g_keys = CRYPTO_KEYS_INIT;
+/* ---- the fixture: one fresh, migrated database per test (engines.h) ---- */
+
 static struct db *g_db;            /* the database of the running test */
 
 /* Strings the helpers return, freed when the test ends. */
@@ -253,7 +244,7 @@ static struct model_ctx ctx_of(const struct actor *a)
 	memset(&mc, 0, sizeof(mc));
 	mc.db = g_db;
 	mc.actor = a;
-	mc.keys = &g_keys;
+	mc.keys = engines_keys();
 	return mc;
 }
 
@@ -770,44 +761,15 @@ static void load_district(void)
 		  "\"township\":\"330102001\",\"active_from\":\"2023-01\"}", NULL);
 }
 
-static void open_fresh(void)
-{
-	struct strbuf err = STRBUF_INIT;
-	char url[1024];
-
-	g_seq++;
-	if (g_dialect == DB_SQLITE) {
-		snprintf(url, sizeof(url), "%s/m%d.db", g_dir, g_seq);
-	} else {
-		char sql[128];
-
-		assert_true(g_nschemas < 64);
-		snprintf(g_schemas[g_nschemas], sizeof(g_schemas[0]), "tmodel_%ld_%d",
-			 (long)getpid(), g_seq);
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", g_schemas[g_nschemas]);
-		if (db_exec(g_pg_admin, sql, &err) < 0)
-			fail_msg("%s: %s", sql, err.buf);
-		snprintf(url, sizeof(url), "%s%coptions=-csearch_path%%3D%s", g_pg_base,
-			 strchr(g_pg_base, '?') ? '&' : '?', g_schemas[g_nschemas]);
-		g_nschemas++;
-	}
-	g_db = db_open(url, &err);
-	if (!g_db)
-		fail_msg("db_open %s: %s", url, err.buf);
-	if (audit_migrate(g_db, &err))
-		fail_msg("db_migrate: %s", err.buf);
-	strbuf_release(&err);
-}
-
 static int setup_empty(void **state)
 {
-	open_fresh();
+	g_db = engines_open();
 	return 0;
 }
 
 static int setup_district(void **state)
 {
-	open_fresh();
+	g_db = engines_open();
 	load_district();
 	/* the tests look up by personal fields more often than a user may (a minute's limit) */
 	exec_ok("INSERT INTO settings (key, value, updated_at) VALUES "
@@ -822,50 +784,6 @@ static int teardown_db(void **state)
 	g_db = NULL;
 	keep_free_all();
 	return 0;
-}
-
-static int sqlite_group_setup(void **state)
-{
-	g_dialect = DB_SQLITE;
-	return 0;
-}
-
-static int pg_group_setup(void **state)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	g_dialect = DB_POSTGRES;
-	g_pg_admin = db_open(g_pg_base, &err);
-	if (!g_pg_admin) {
-		fprintf(stderr, "cannot open %s: %s\n", g_pg_base, err.buf);
-		strbuf_release(&err);
-		return -1;
-	}
-	strbuf_release(&err);
-	return 0;
-}
-
-static int pg_group_teardown(void **state)
-{
-	struct strbuf err = STRBUF_INIT;
-	char sql[128];
-	int i, ret = 0;
-
-	for (i = 0; i < g_nschemas; i++) {
-		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", g_schemas[i]);
-		if (db_exec(g_pg_admin, sql, &err) < 0)
-			ret = -1;
-	}
-	g_nschemas = 0;
-	db_close(g_pg_admin);
-	g_pg_admin = NULL;
-	strbuf_release(&err);
-	return ret;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
 }
 
 /* ---- 1. descriptors agree with the schema ---- */
@@ -935,7 +853,7 @@ static void check_no_stray_columns(const struct entity_desc *ed, const char *tab
 	struct db_stmt *st = NULL;
 	int n = 0, rc;
 
-	if (db_prepare(g_db, g_dialect == DB_SQLITE ?
+	if (db_prepare(g_db, db_dialect(g_db) == DB_SQLITE ?
 		       "SELECT name FROM pragma_table_info(?)" :
 		       "SELECT column_name FROM information_schema.columns "
 		       "WHERE table_schema = current_schema() AND table_name = ?", &st, &err))
@@ -2810,7 +2728,7 @@ static void test_export_xlsx(void **state)
 	int rc;
 
 	model_error_init(&e);
-	strbuf_addf(&path, "%s/export-%d.xlsx", g_dir, g_seq);
+	strbuf_addf(&path, "%s/export-%d.xlsx", engines_dir(), engines_seq());
 	assert_int_equal(table_writer_open(path.buf, "创建主体", &w, &err), 0);
 	if (entity_export(&mc, ed, NULL, w, &rows, &e))
 		fail_msg("export: %s", e.msg.buf);
@@ -2931,41 +2849,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sessions, setup_district, teardown_db),
 		cmocka_unit_test_setup_teardown(test_lockout, setup_district, teardown_db),
 	};
-	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT;
-	const char *tmp = getenv("TMPDIR");
-	int failed = 0;
+	int failed;
 
 	/* passwords are hashed at libsodium's minimum cost: tests only */
 	setenv("SANLING_FAST_KDF", "1", 1);
 	table_global_init();
-	snprintf(g_dir, sizeof(g_dir), "%s/test_model.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(g_dir)) {
-		perror("mkdtemp");
+	if (engines_init("model"))
 		return 1;
-	}
-	strbuf_addf(&path, "%s/keys", g_dir);
-	if (crypto_keys_load(&g_keys, path.buf, 1, &err)) {
-		fprintf(stderr, "keys: %s\n", err.buf);
-		return 1;
-	}
-	audit_use_keys(&g_keys);
 	assess_observe_writes();
 	session_observe_writes();
-	failed += cmocka_run_group_tests_name("model/sqlite", tests, sqlite_group_setup, NULL);
-	g_pg_base = getenv("SANLING_TEST_PG");
-	if (g_pg_base && *g_pg_base) {
-		failed += cmocka_run_group_tests_name("model/postgresql", tests, pg_group_setup,
-						      pg_group_teardown);
-	} else {
-		printf("[  SKIPPED ] model/postgresql: %zu tests skipped; set "
-		       "SANLING_TEST_PG=postgresql://... to run them "
-		       "(sh scripts/pgtmp.sh start DIR prints one)\n",
-		       sizeof(tests) / sizeof(tests[0]));
-		fflush(stdout);
-	}
-	crypto_keys_release(&g_keys);
-	nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	strbuf_release(&err);
-	strbuf_release(&path);
+	failed = ENGINES_RUN(tests);
+	engines_end();
 	return failed ? 1 : 0;
 }

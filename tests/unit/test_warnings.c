@@ -21,13 +21,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -40,46 +37,11 @@
 #include "model/entity.h"
 #include "model/role.h"
 
-/* ---- the fixture: one fresh, migrated database per test ---- */
+#include "engines.h"
 
-static enum db_dialect g_dialect;
-static char g_dir[256];
-static const char *g_pg_base;
-static struct db *g_pg_admin;
-static char g_schemas[64][64];
-static int g_nschemas;
-static int g_seq;
-static struct crypto_keys g_keys = CRYPTO_KEYS_INIT;
-static struct db *g_db;
+/* ---- the fixture: one fresh, migrated database per test (engines.h) ---- */
 
-static void open_fresh(void)
-{
-	struct strbuf err = STRBUF_INIT;
-	char url[1024];
-
-	g_seq++;
-	if (g_dialect == DB_SQLITE) {
-		snprintf(url, sizeof(url), "%s/w%d.db", g_dir, g_seq);
-	} else {
-		char sql[128];
-
-		assert_true(g_nschemas < 64);
-		snprintf(g_schemas[g_nschemas], sizeof(g_schemas[0]), "twarn_%ld_%d",
-			 (long)getpid(), g_seq);
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", g_schemas[g_nschemas]);
-		if (db_exec(g_pg_admin, sql, &err) < 0)
-			fail_msg("%s: %s", sql, err.buf);
-		snprintf(url, sizeof(url), "%s%coptions=-csearch_path%%3D%s", g_pg_base,
-			 strchr(g_pg_base, '?') ? '&' : '?', g_schemas[g_nschemas]);
-		g_nschemas++;
-	}
-	g_db = db_open(url, &err);
-	if (!g_db)
-		fail_msg("db_open %s: %s", url, err.buf);
-	if (audit_migrate(g_db, &err))
-		fail_msg("db_migrate: %s", err.buf);
-	strbuf_release(&err);
-}
+static struct db *g_db;            /* the database of the running test */
 
 static void exec_ok(const char *sql)
 {
@@ -103,7 +65,7 @@ static void create_ok(const char *ent, json_t *in)
 	memset(&mc, 0, sizeof(mc));
 	mc.db = g_db;
 	mc.actor = &sys;
-	mc.keys = &g_keys;
+	mc.keys = engines_keys();
 	model_error_init(&e);
 	if (entity_create(&mc, entity_find(ent), in, &out, &e))
 		fail_msg("create %s %s: %d %s: %s", ent, text, e.code, e.field ? e.field : "-",
@@ -442,7 +404,7 @@ static void expect_warnings(const struct actor *a, struct reach r, int limit)
 
 static int setup_district(void **state)
 {
-	open_fresh();
+	g_db = engines_open();
 	load_district();
 	return 0;
 }
@@ -524,52 +486,6 @@ static void test_refusals(void **state)
 	model_error_release(&e);
 }
 
-/* ---- the groups ---- */
-
-static int sqlite_group_setup(void **state)
-{
-	g_dialect = DB_SQLITE;
-	return 0;
-}
-
-static int pg_group_setup(void **state)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	g_dialect = DB_POSTGRES;
-	g_pg_admin = db_open(g_pg_base, &err);
-	if (!g_pg_admin) {
-		fprintf(stderr, "cannot open %s: %s\n", g_pg_base, err.buf);
-		strbuf_release(&err);
-		return -1;
-	}
-	strbuf_release(&err);
-	return 0;
-}
-
-static int pg_group_teardown(void **state)
-{
-	struct strbuf err = STRBUF_INIT;
-	char sql[128];
-	int i, ret = 0;
-
-	for (i = 0; i < g_nschemas; i++) {
-		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", g_schemas[i]);
-		if (db_exec(g_pg_admin, sql, &err) < 0)
-			ret = -1;
-	}
-	g_nschemas = 0;
-	db_close(g_pg_admin);
-	g_pg_admin = NULL;
-	strbuf_release(&err);
-	return ret;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,38 +493,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scope, setup_district, teardown_db),
 		cmocka_unit_test_setup_teardown(test_refusals, setup_district, teardown_db),
 	};
-	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT;
-	const char *tmp = getenv("TMPDIR");
-	int failed = 0;
+	int failed;
 
-	snprintf(g_dir, sizeof(g_dir), "%s/test_warnings.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(g_dir)) {
-		perror("mkdtemp");
+	if (engines_init("warnings"))
 		return 1;
-	}
-	strbuf_addf(&path, "%s/keys", g_dir);
-	if (crypto_keys_load(&g_keys, path.buf, 1, &err)) {
-		fprintf(stderr, "keys: %s\n", err.buf);
-		return 1;
-	}
-	audit_use_keys(&g_keys);
 	/* as the server does: a write bumps its district's version, a published month is locked */
 	assess_observe_writes();
-	failed += cmocka_run_group_tests_name("warnings/sqlite", tests, sqlite_group_setup, NULL);
-	g_pg_base = getenv("SANLING_TEST_PG");
-	if (g_pg_base && *g_pg_base) {
-		failed += cmocka_run_group_tests_name("warnings/postgresql", tests, pg_group_setup,
-						      pg_group_teardown);
-	} else {
-		printf("[  SKIPPED ] warnings/postgresql: %zu tests skipped; set "
-		       "SANLING_TEST_PG=postgresql://... to run them "
-		       "(sh scripts/pgtmp.sh start DIR prints one)\n",
-		       sizeof(tests) / sizeof(tests[0]));
-		fflush(stdout);
-	}
-	crypto_keys_release(&g_keys);
-	nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	strbuf_release(&err);
-	strbuf_release(&path);
+	failed = ENGINES_RUN(tests);
+	engines_end();
 	return failed ? 1 : 0;
 }
