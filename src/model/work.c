@@ -78,17 +78,22 @@ static int not_before(struct entity_op *op, const char *later, const char *earli
 	return 0;
 }
 
-/* Is the status one of `list` (codes joined by |)? */
-static int status_in(struct entity_op *op, const char *list)
+/* Is `item` one of `list` (words joined by |)? */
+static int in_list(const char *list, const char *item)
 {
-	const char *s = get(op, "status");
-	size_t n = s ? strlen(s) : 0;
+	size_t n = item ? strlen(item) : 0;
 	const char *p;
 
-	for (p = list; s && (p = strstr(p, s)); p += n)
+	for (p = list; n && (p = strstr(p, item)); p += n)
 		if ((p == list || p[-1] == '|') && (p[n] == '|' || !p[n]))
 			return 1;
 	return 0;
+}
+
+/* Is the status one of `list` (codes joined by |)? */
+static int status_in(struct entity_op *op, const char *list)
+{
+	return in_list(list, get(op, "status"));
 }
 
 /*
@@ -208,11 +213,9 @@ static int owner_guard(struct entity_op *op, const char *progress)
 				  "由%s报告进展，配合单位只能查看", label(op, op->ed->scope.owner));
 	for (i = 0; i < op->ed->nfields; i++) {
 		const struct field_desc *fd = &op->ed->fields[i];
-		const char *p = strstr(progress, fd->key);
-		size_t n = strlen(fd->key);
-		if (p && (p == progress || p[-1] == '|') && (p[n] == '|' || !p[n]))
+		if (in_list(progress, fd->key) || (fd->flags & FF_DERIVED))
 			continue;
-		if (!(fd->flags & FF_DERIVED) && record_values_differ(op->rec->val[i], op->old->val[i]))
+		if (record_values_differ(op->rec->val[i], op->old->val[i]))
 			return model_fail(&op->error, MODEL_EFORBIDDEN, fd->key,
 					  "%s：只有创建办公室可以修改，责任单位只报告进展", fd->label);
 	}
