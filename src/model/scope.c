@@ -36,7 +36,11 @@ static int by_owner(const struct entity_scope *s, int refdata, enum role r)
 	       (r == ROLE_SUPERVISOR || r == ROLE_PETITION || r == ROLE_SAFETY || r == ROLE_POLICE);
 }
 
-/* " AND (t.owner = ? OR '|' || t.owners || '|' LIKE ?)" for department `dept`. */
+/*
+ * " AND (t.owner = ? OR <'|DEPT|' in '|' || t.owners || '|'>)" for department
+ * `dept`.  Not LIKE: SQLite's is blind to case and `_` (a code's character)
+ * is its wildcard; replace() matches exactly on both engines.
+ */
 static int owner_rows(const struct entity_scope *s, const char *dept, const char *t,
 		      struct strbuf *sql, struct sqlp *p)
 {
@@ -52,10 +56,9 @@ static int owner_rows(const struct entity_scope *s, const char *dept, const char
 		sqlp_text(p, dept);
 	}
 	if (s->owners) {
-		/* codes are letters, digits and - _ . : no LIKE wildcard to escape */
-		strbuf_addf(&like, "%%|%s|%%", dept);
-		strbuf_addf(sql, "%s'|' || %s.\"%s\" || '|' LIKE ?", s->owner ? " OR " : "", t,
-			    s->owners);
+		strbuf_addf(&like, "|%s|", dept);
+		strbuf_addf(sql, "%sreplace('|' || %s.\"%s\" || '|', ?, '') <> '|' || %s.\"%s\" || '|'",
+			    s->owner ? " OR " : "", t, s->owners, t, s->owners);
 		sqlp_text(p, like.buf);
 	}
 	strbuf_addch(sql, ')');

@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { districtServer, assertProblem, listAll, toCsv, parseCsv, cliImport } from './util.mjs';
+import { PASSWORD } from './lib.mjs';
 import { EAST, WEST, EAST_VILLAGE, DISTRICT, CSV_BODY, unchanged, byNo, nos, assertStampedToday, today, addDays } from './events_util.mjs';
 
 let d, office;
@@ -111,6 +112,21 @@ test('tasks and problems: a department sees what it owns or co-owns, a township 
     for (const entity of WORK) assertProblem(await (await as(user)).get(`/api/v1/${entity}`), 403);
   }
   assertProblem(await (await as('subj')).get('/api/v1/tasks'), 403);
+});
+
+test('a co-owner is matched exactly: not by a code that differs in case or stands for a wildcard', async () => {
+  for (const code of ['S_', 'sj']) {
+    const r = await office.post('/api/v1/departments', { code, name: `测试单位${code}`, roles: 'supervisor', region: DISTRICT });
+    assert.equal(r.status, 201, r.text);
+    const u = d.store.cli(['user', 'add', `dept-${code}`, '--role', 'supervisor', '--dept', code], PASSWORD + '\n');
+    assert.equal(u.status, 0, u.stderr);
+  }
+  await create('office', 'tasks', make.tasks('EX-A', { owner: 'JT', co_owners: 'SJ' }));
+  await create('office', 'tasks', make.tasks('EX-B', { owner: 'JT', co_owners: 'YJ|S_' }));
+  assert.deepEqual(await seen('dept-S_', 'tasks', 'EX-'), ['EX-B']);
+  assert.deepEqual(await seen('dept-sj', 'tasks', 'EX-'), []);
+  const a = await byNo(office, 'tasks', 'EX-A');
+  assertProblem(await (await as('dept-S_')).get(`/api/v1/tasks/${a.id}`), 404);
 });
 
 test('meetings and supervision checks are district-wide for the district\'s units; only the office writes them', async () => {
