@@ -20,6 +20,8 @@ extern const struct entity_desc region_desc, department_desc, sector_desc, subje
 extern const struct entity_desc petition_desc, activity_desc, letter_desc, village_record_desc,
 	inspection_desc, hazard_desc, accident_desc, case_desc, dispute_desc, standard_desc,
 	checklist_desc;
+/* work.c: the office's work lists */
+extern const struct entity_desc task_desc, check_desc, problem_desc, meeting_desc;
 
 /*
  * What a petition's hook derives from what was given: whether it is

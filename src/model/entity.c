@@ -236,7 +236,7 @@ int entity_history(const struct model_ctx *mc, const struct entity_desc *ed,
 	}
 	strbuf_addstr(&sql, "SELECT id, rev, month, action, changed_at, changed_by");
 	for (i = 0; i < ed->nfields; i++)
-		strbuf_addf(&sql, ", %s%s", ed->fields[i].key,
+		strbuf_addf(&sql, ", \"%s%s\"", ed->fields[i].key,
 			    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
 	strbuf_addf(&sql, " FROM %s_history WHERE id = ? ORDER BY rev", ed->table);
 	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {

@@ -102,6 +102,15 @@ struct entity_scope {
 	const char *supervisor;
 	const char *grid;
 	const char *subject;
+	/*
+	 * Work owned by departments (tasks, problems): the department that
+	 * owns the row (a FT_REF column) and those that co-own it (a FT_REFSET
+	 * column, codes joined by |).  When either is set, a department role
+	 * (supervisor or lead) reaches the rows it owns or co-owns, instead of
+	 * its sector's (supervisor) or the whole district (lead).
+	 */
+	const char *owner;
+	const char *owners;
 };
 
 enum entity_flags {

@@ -99,7 +99,7 @@ static int key_list(const struct field_desc *fd, const char *v, struct strbuf *f
 	const char *p = v, *comma;
 	int n = 0, ret = 0;
 
-	strbuf_addf(fw, " AND t.%s IN (", fd->key);
+	strbuf_addf(fw, " AND t.\"%s\" IN (", fd->key);
 	for (;;) {
 		comma = strchr(p, ',');
 		strbuf_reset(&item);
@@ -145,7 +145,7 @@ static int field_filters(const struct model_ctx *mc, const struct entity_desc *e
 			v = p ? p->get(p->ctx, fd->key) : NULL;
 			if (v) {
 				if (!*v) {
-					strbuf_addf(fw, " AND t.%s%s IS NULL", fd->key,
+					strbuf_addf(fw, " AND t.\"%s%s\" IS NULL", fd->key,
 						    (fd->flags & FF_PERSONAL) ? "_idx" : "");
 				} else if (fd->flags & FF_PERSONAL) {
 					strbuf_reset(&norm);
@@ -160,7 +160,7 @@ static int field_filters(const struct model_ctx *mc, const struct entity_desc *e
 					ret = field_normalize(fd, v, &norm, e);
 					if (ret)
 						goto cleanup;
-					strbuf_addf(fw, " AND t.%s = ?", fd->key);
+					strbuf_addf(fw, " AND t.\"%s\" = ?", fd->key);
 					sqlp_text(params, norm.buf);
 				}
 			}
@@ -177,7 +177,7 @@ static int field_filters(const struct model_ctx *mc, const struct entity_desc *e
 				ret = field_normalize(fd, v, &norm, e);
 				if (ret)
 					goto cleanup;
-				strbuf_addf(fw, " AND t.%s %s ?", fd->key, k ? "<=" : ">=");
+				strbuf_addf(fw, " AND t.\"%s\" %s ?", fd->key, k ? "<=" : ">=");
 				sqlp_text(params, norm.buf);
 			}
 		}
@@ -204,7 +204,7 @@ static int list_order(const struct entity_desc *ed, const char *sort, struct str
 	if (strcmp(key, "id") && (!fd || !(fd->flags & FF_SORT)))
 		return model_fail(e, MODEL_EBADREQ, "sort", "不能按“%.*s”排序",
 				  utf8_prefix(key, 64), key);
-	strbuf_addf(order, " ORDER BY t.%s %s, t.id %s", key, desc ? "DESC" : "ASC",
+	strbuf_addf(order, " ORDER BY t.\"%s\" %s, t.id %s", key, desc ? "DESC" : "ASC",
 		    desc ? "DESC" : "ASC");
 	return 0;
 }
@@ -351,7 +351,7 @@ void list_columns(const struct entity_desc *ed, const struct list_params *p, str
 	/* the history table: its change time stands for created/updated */
 	strbuf_addstr(sql, "t.id, t.rev, t.changed_at, t.changed_at");
 	for (i = 0; i < ed->nfields; i++)
-		strbuf_addf(sql, ", t.%s%s", ed->fields[i].key,
+		strbuf_addf(sql, ", t.\"%s%s\"", ed->fields[i].key,
 			    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
 }
 

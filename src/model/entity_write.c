@@ -245,7 +245,7 @@ static int write_row(const struct model_ctx *mc, struct record *r, const struct 
 			else if (fd->flags & FF_PERSONAL)
 				strbuf_addf(&sql, ", %s_enc = ?", fd->key); /* its index stays */
 			else
-				strbuf_addf(&sql, ", %s = ?", fd->key);
+				strbuf_addf(&sql, ", \"%s\" = ?", fd->key);
 		}
 		strbuf_addstr(&sql, " WHERE id = ? AND rev = ?");
 		r->rev = old->rev + 1;

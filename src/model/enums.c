@@ -69,6 +69,17 @@ E(village_record_kind, { "village_day", "逢六村务日" }, { "mediation_room",
 E(accident_class, { "general", "一般事故" }, { "larger", "较大事故" }, { "major", "重大事故" },
   { "especially_major", "特别重大事故" });
 E(hazard_state, { "open", "未整改" }, { "rectified", "已整改" }, { "verified", "已验收" });
+E(task_source, { "meeting", "会议决定" }, { "standard", "创建标准" }, { "superior", "上级交办" },
+  { "supervision", "督导发现" }, { "campaign", "专项行动" }, { "other", "其他" });
+E(task_status, { "assigned", "已交办" }, { "in_progress", "推进中" }, { "done", "已完成" },
+  { "verified", "已核销" }, { "cancelled", "已撤销" });
+E(check_kind, { "routine", "常规督导" }, { "special", "专项督导" }, { "joint", "联合督导" },
+  { "unannounced", "暗访" });
+E(problem_source, { "supervision", "督导检查" }, { "determination", "认定未达标" },
+  { "hazard", "重大隐患逾期" }, { "petition", "信访" }, { "other", "其他" });
+E(problem_level, { "general", "一般" }, { "major", "重大疑难" });
+E(problem_status, { "open", "待整改" }, { "rectifying", "整改中" }, { "rectified", "已整改" },
+  { "verified", "已销号" }, { "escalated", "提请协调" });
 
 const struct enum_desc *const all_enums[] = {
 	&enum_region_level, &enum_dept_role, &enum_user_role, &enum_subject_kind,
@@ -78,7 +89,8 @@ const struct enum_desc *const all_enums[] = {
 	&enum_case_category, &enum_case_status, &enum_dispute_source,
 	&enum_dispute_category, &enum_mediation_kind, &enum_dispute_status,
 	&enum_risk_level, &enum_satisfaction, &enum_village_record_kind, &enum_accident_class,
-	&enum_hazard_state, NULL
+	&enum_hazard_state, &enum_task_source, &enum_task_status, &enum_check_kind,
+	&enum_problem_source, &enum_problem_level, &enum_problem_status, NULL
 };
 
 const char *enum_lookup(const struct enum_desc *en, const char *s)

@@ -44,6 +44,12 @@ extern const struct enum_desc enum_satisfaction;
 extern const struct enum_desc enum_village_record_kind;
 extern const struct enum_desc enum_accident_class;
 extern const struct enum_desc enum_hazard_state;
+extern const struct enum_desc enum_task_source;
+extern const struct enum_desc enum_task_status;
+extern const struct enum_desc enum_check_kind;
+extern const struct enum_desc enum_problem_source;
+extern const struct enum_desc enum_problem_level;
+extern const struct enum_desc enum_problem_status;
 
 /* Every enumeration, NULL-terminated (for /api/v1/meta). */
 extern const struct enum_desc *const all_enums[];

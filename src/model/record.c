@@ -149,7 +149,7 @@ void entity_stored_columns(const struct entity_desc *ed, struct strbuf *sql)
 		if (fd->flags & FF_PERSONAL)
 			strbuf_addf(sql, ", %s_enc, %s_idx", fd->key, fd->key);
 		else
-			strbuf_addf(sql, ", %s", fd->key);
+			strbuf_addf(sql, ", \"%s\"", fd->key);
 	}
 }
 
@@ -173,7 +173,7 @@ static void build_columns(const struct entity_desc *ed, const char *alias, struc
 		    alias ? alias : "", alias ? "." : "", alias ? alias : "", alias ? "." : "",
 		    alias ? alias : "", alias ? "." : "", alias ? alias : "", alias ? "." : "");
 	for (i = 0; i < ed->nfields; i++)
-		strbuf_addf(sql, ", %s%s%s%s", alias ? alias : "", alias ? "." : "",
+		strbuf_addf(sql, ", %s%s\"%s%s\"", alias ? alias : "", alias ? "." : "",
 			    ed->fields[i].key,
 			    (ed->fields[i].flags & FF_PERSONAL) ? "_enc" : "");
 }

@@ -3,7 +3,9 @@
  * scope columns (the descriptor's `scope`: district, township, supervisor,
  * grid, subject) hold its own district, township, department, grid or
  * subject: as an SQL predicate for lists (scope_where) and as a check of
- * one record for writes (scope_check_record).
+ * one record for writes (scope_check_record).  Work owned by departments
+ * (the scope's owner and owners columns) is reached by the department that
+ * owns or co-owns it.
  */
 #include "model/scope.h"
 
@@ -27,6 +29,64 @@ static const struct entity_desc *scope_ref(const struct entity_desc *ed, const c
 	return fd && !strcmp(col, ed->key) ? ed : NULL;
 }
 
+/* Does scope `s` place rows by the departments that own them, for role `r`? */
+static int by_owner(const struct entity_scope *s, int refdata, enum role r)
+{
+	return !refdata && (s->owner || s->owners) &&
+	       (r == ROLE_SUPERVISOR || r == ROLE_PETITION || r == ROLE_SAFETY || r == ROLE_POLICE);
+}
+
+/*
+ * " AND (t.owner = ? OR <'|DEPT|' in '|' || t.owners || '|'>)" for department
+ * `dept`.  Not LIKE: SQLite's is blind to case and `_` (a code's character)
+ * is its wildcard; replace() matches exactly on both engines.
+ */
+static int owner_rows(const struct entity_scope *s, const char *dept, const char *t,
+		      struct strbuf *sql, struct sqlp *p)
+{
+	struct strbuf like = STRBUF_INIT;
+
+	if (!dept) {
+		strbuf_addstr(sql, " AND 1 = 0");
+		return -1;
+	}
+	strbuf_addstr(sql, " AND (");
+	if (s->owner) {
+		strbuf_addf(sql, "%s.\"%s\" = ?", t, s->owner);
+		sqlp_text(p, dept);
+	}
+	if (s->owners) {
+		strbuf_addf(&like, "|%s|", dept);
+		strbuf_addf(sql, "%sreplace('|' || %s.\"%s\" || '|', ?, '') <> '|' || %s.\"%s\" || '|'",
+			    s->owner ? " OR " : "", t, s->owners, t, s->owners);
+		sqlp_text(p, like.buf);
+	}
+	strbuf_addch(sql, ')');
+	strbuf_release(&like);
+	return 0;
+}
+
+/* Is department `dept` the owner of `r`, or among its co-owners? */
+static int owns_record(const struct record *r, const char *dept)
+{
+	const struct entity_scope *s = &r->ed->scope;
+	const char *v, *p;
+	size_t n;
+
+	if (!dept)
+		return 0;
+	if (s->owner && (v = record_get(r, s->owner)) && !strcmp(v, dept))
+		return 1;
+	if (!s->owners || !(v = record_get(r, s->owners)))
+		return 0;
+	n = strlen(dept);
+	for (p = v; *p; p++) {
+		if ((p == v || p[-1] == '|') && !strncmp(p, dept, n) && (p[n] == '|' || !p[n]))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The predicate of scope_where() for rows placed by the scope columns `s`
  * (of `ed`, or of no entity when it is NULL; `refdata`: every business role
@@ -38,6 +98,8 @@ static int scope_rows(const struct entity_desc *ed, const struct entity_scope *s
 	const struct entity_desc *via;
 	const char *col = NULL, *val = NULL;
 
+	if (by_owner(s, refdata, a->role))
+		return owner_rows(s, a->dept, t, sql, p);
 	switch (a->role) {
 	case ROLE_SYSTEM:
 	case ROLE_SYSADMIN:
@@ -128,6 +190,8 @@ int scope_check_record(struct db *db, const struct actor *a, const struct record
 	const struct entity_scope *s = &r->ed->scope;
 	const char *col = NULL, *want = NULL;
 
+	if (by_owner(s, (r->ed->flags & ENT_REFDATA) != 0, a->role))
+		return owns_record(r, a->dept);
 	switch (a->role) {
 	case ROLE_SYSTEM: case ROLE_SYSADMIN: case ROLE_SECADMIN: case ROLE_AUDITADMIN:
 		return 1;

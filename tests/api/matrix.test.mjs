@@ -18,6 +18,7 @@ const ROLE_OF = {
 };
 const BIZ = ['office', 'petition', 'safety', 'police', 'supervisor', 'township', 'grid', 'subject'];
 const LEADS = ['petition', 'safety', 'police'];
+const WORK_UNITS = ['office', ...LEADS, 'supervisor', 'township'];
 
 // Who reads and who writes each list (DOMAIN.md, "Who uses it").
 const LISTS = {
@@ -38,6 +39,11 @@ const LISTS = {
   users: { read: ['sysadmin', 'secadmin'], write: ['sysadmin', 'secadmin'], create: ['sysadmin'] },
   standards: { read: BIZ, write: ['office'] },
   checklists: { read: BIZ, write: ['supervisor', 'township', 'office'] },
+  // the work lists: the office registers; owners (departments, townships) report progress
+  tasks: { read: WORK_UNITS, write: WORK_UNITS, create: ['office'] },
+  problems: { read: [...WORK_UNITS, 'subject'], write: WORK_UNITS, create: ['office'] },
+  supervision_checks: { read: WORK_UNITS, write: ['office'] },
+  meetings: { read: WORK_UNITS, write: ['office'] },
 };
 // Who may reveal a list's personal data (and so look records up by it): its writers.
 const PERSONAL = {

@@ -833,8 +833,8 @@ static void check_columns_prepare(const struct entity_desc *ed, const char *tabl
 		const struct field_desc *fd = &ed->fields[i];
 		if (fd->flags & FF_PERSONAL)
 			strbuf_addf(&sql, ", %s_enc, %s_idx", fd->key, fd->key);
-		else
-			strbuf_addf(&sql, ", %s", fd->key);
+		else /* quoted as the machinery does: a key may be an SQL word (check) */
+			strbuf_addf(&sql, ", \"%s\"", fd->key);
 	}
 	strbuf_addf(&sql, " FROM %s LIMIT 0", table);
 	if (db_prepare(g_db, sql.buf, &st, &err))

@@ -1,5 +1,5 @@
 // menu.js: the left menu, built from the metadata: every entity the user
-// may read, placed in its group (主体清单 / 三类事件 / 基础数据 / 系统管理),
+// may read, placed in its group (主体清单 / 三类事件 / 工作清单 / 基础数据 / 系统管理),
 // plus the pages of the user's role.  An entity the browser has never heard
 // of still appears, under 基础数据 — the menu needs no change for it.
 import { session, isBusiness } from './session.js';
@@ -17,6 +17,10 @@ const PLACE = {
   accidents: ['events', 'safetyGroup'],
   cases: ['events', 'caseGroup'],
   disputes: ['events', 'disputeGroup'],
+  tasks: ['work'],
+  problems: ['work'],
+  supervision_checks: ['work'],
+  meetings: ['work'],
   regions: ['base'],
   departments: ['base'],
   sector_map: ['base'],
@@ -24,7 +28,7 @@ const PLACE = {
   users: ['system'],
 };
 
-export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', base: 'Files', system: 'Setting' };
+export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', work: 'Tickets', base: 'Files', system: 'Setting' };
 
 // [{key, label, icon, path?, children?: [{key,label,path}|{group,label,children}]}]
 export function buildMenu() {
@@ -34,7 +38,7 @@ export function buildMenu() {
     out.push({ key: 'dashboard', label: t('menu.dashboard'), icon: 'DataBoard', path: '/dashboard' });
     out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
   }
-  const groups = { subjects: [], events: {}, base: [], system: [] };
+  const groups = { subjects: [], events: {}, work: [], base: [], system: [] };
   for (const e of session.entities) {
     if (!e.can_read) continue;
     const [g, sub] = PLACE[e.name] || ['base'];
@@ -55,6 +59,7 @@ export function buildMenu() {
       children: evSubs.map((s) => ({ group: s, label: t('menu.' + s), children: groups.events[s] })),
     });
   }
+  if (groups.work.length) out.push({ key: 'g-work', label: t('menu.work'), icon: GROUP_ICON.work, children: groups.work });
   if (groups.base.length) out.push({ key: 'g-base', label: t('menu.base'), icon: GROUP_ICON.base, children: groups.base });
   if (groups.system.length) out.push({ key: 'g-system', label: t('menu.system'), icon: GROUP_ICON.system, children: groups.system });
   return out;

@@ -19,6 +19,7 @@ export default {
   menu: {
     dashboard: 'Dashboard', months: 'Monthly determination', screen: 'Wall screen', subjects: 'Subjects',
     events: 'Events', petitionGroup: 'Petitions', safetyGroup: 'Safety', caseGroup: 'Cases', disputeGroup: 'Disputes',
+    work: 'Work lists',
     base: 'Reference data', system: 'Administration', settings: 'Security policy', audit: 'Audit log', other: 'Other',
     collapse: 'Collapse menu', expand: 'Expand menu',
   },

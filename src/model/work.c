@@ -1,0 +1,439 @@
+/*
+ * work.c: the descriptors of the office's work lists (DOMAIN.md, "The work
+ * cycle") — tasks (任务清单), supervision checks (督导检查), problems (问题清单)
+ * and coordination meetings (联席会议) — with the hooks particular to them:
+ * where a row stands (district from its township or subject, else from its
+ * department), the dates that must agree (due after assigned, deadline
+ * after found, done and rectified dates of finished work), and the guard
+ * that lets a department or township that owns a task or problem report
+ * its progress (status, done or rectified date) and nothing else; the
+ * office registers, changes and verifies.  Storage, scope (owner and
+ * co-owners: scope.c), workflows, import and export are the generic
+ * machinery's (entity.c).
+ */
+#include <string.h>
+
+#include "base/date.h"
+#include "model/entity_int.h"
+#include "model/entities.h"
+#include "model/enums.h"
+
+#define NF(a) (sizeof(a) / sizeof((a)[0]))
+#define R(r) ROLE_BIT(ROLE_##r)
+/* the office, and the units that own work and report on it */
+#define OWNERS (R(OFFICE) | ROLES_LEAD | R(SUPERVISOR) | R(TOWNSHIP))
+/* meetings and checks: the district's business units read them all */
+#define UNITS (OWNERS | R(SYSTEM))
+
+/* ---- shared hook helpers ---- */
+
+static const char *get(struct entity_op *op, const char *key)
+{
+	return record_get(op->rec, key);
+}
+
+static void set(struct entity_op *op, const char *key, const char *v)
+{
+	record_set(op->rec, entity_field_index(op->ed, key), v);
+}
+
+static const char *label(struct entity_op *op, const char *key)
+{
+	return entity_field(op->ed, key)->label;
+}
+
+static int fetch(struct entity_op *op, const char *entity, const char *key, const char *field,
+		 struct record *out)
+{
+	int ret = entity_lookup_cached(op->db, op->cache, entity_find(entity), key, out,
+				       &op->error.msg);
+
+	if (ret == MODEL_ENOTFOUND)
+		return ref_missing(&op->error, entity_field(op->ed, field), key);
+	if (ret)
+		return model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
+	return 0;
+}
+
+/* Date field `key`, when given, is not after today. */
+static int not_future(struct entity_op *op, const char *key)
+{
+	char today[DATE_BUFSZ];
+	const char *v = get(op, key);
+
+	date_today_utc(today);
+	if (v && strcmp(v, today) > 0)
+		return model_fail(&op->error, MODEL_EINVAL, key, "%s：不能晚于今天", label(op, key));
+	return 0;
+}
+
+/* Date field `later`, when given, is not before date field `earlier`. */
+static int not_before(struct entity_op *op, const char *later, const char *earlier)
+{
+	const char *a = get(op, later), *b = get(op, earlier);
+
+	if (a && b && strcmp(a, b) < 0)
+		return model_fail(&op->error, MODEL_EINVAL, later, "%s不能早于%s", label(op, later),
+				  label(op, earlier));
+	return 0;
+}
+
+/* Is `item` one of `list` (words joined by |)? */
+static int in_list(const char *list, const char *item)
+{
+	size_t n = item ? strlen(item) : 0;
+	const char *p;
+
+	for (p = list; n && (p = strstr(p, item)); p += n)
+		if ((p == list || p[-1] == '|') && (p[n] == '|' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* Is the status one of `list` (codes joined by |)? */
+static int status_in(struct entity_op *op, const char *list)
+{
+	return in_list(list, get(op, "status"));
+}
+
+/*
+ * The finished-work date `key` (done_on, rectified_on): required in the
+ * statuses `finished`, refused in the others; not before `from`, not in
+ * the future.
+ */
+static int finished_date(struct entity_op *op, const char *key, const char *finished,
+			 const char *from)
+{
+	int ret;
+
+	if (status_in(op, finished) && !get(op, key))
+		return model_fail(&op->error, MODEL_EINVAL, key, "%s：状态为“%s”时必填", label(op, key),
+				  enum_label(entity_field(op->ed, "status")->enumeration,
+					     get(op, "status")));
+	if (!status_in(op, finished) && get(op, key))
+		return model_fail(&op->error, MODEL_EINVAL, key, "%s：尚未完成，不应填写",
+				  label(op, key));
+	if ((ret = not_before(op, key, from)) || (ret = not_future(op, key)))
+		return ret;
+	return 0;
+}
+
+/*
+ * The verification date: stamped today when the status moves to verified
+ * without one; refused before it; not before the finished date.
+ */
+static int verified_date(struct entity_op *op, const char *finished_key)
+{
+	char today[DATE_BUFSZ];
+	int ret;
+
+	if (status_in(op, "verified") && !get(op, "verified_on") && op->old) {
+		date_today_utc(today);
+		set(op, "verified_on", today);
+	}
+	if (status_in(op, "verified") && !get(op, "verified_on"))
+		return model_fail(&op->error, MODEL_EINVAL, "verified_on", "%s：已核销的记录必填",
+				  label(op, "verified_on"));
+	if (!status_in(op, "verified") && get(op, "verified_on"))
+		return model_fail(&op->error, MODEL_EINVAL, "verified_on", "%s：尚未核销，不应填写",
+				  label(op, "verified_on"));
+	if ((ret = not_before(op, "verified_on", finished_key)) ||
+	    (ret = not_future(op, "verified_on")))
+		return ret;
+	return 0;
+}
+
+/*
+ * Where a row of work stands.  With a subject: its township (a township
+ * given too must agree) and district.  Else the township's district, else
+ * the district of department field `dept` (of a REFSET: its first code),
+ * else the writer's own district.
+ */
+static int place_work(struct entity_op *op, const char *dept)
+{
+	const char *subject = entity_field(op->ed, "subject") ? get(op, "subject") : NULL;
+	const char *township = entity_field(op->ed, "township") ? get(op, "township") : NULL;
+	const char *unit = dept ? get(op, dept) : NULL;
+	char first[65];
+	struct record r;
+	int ret = 0;
+
+	record_init(&r, NULL);
+	if (subject) {
+		ret = fetch(op, "subjects", subject, "subject", &r);
+		if (!ret && township && strcmp(township, record_get(&r, "township")))
+			ret = model_fail(&op->error, MODEL_EINVAL, "township",
+					 "%s与创建主体所在乡镇不一致", label(op, "township"));
+		if (!ret) {
+			set(op, "township", record_get(&r, "township"));
+			set(op, "district", record_get(&r, "district"));
+		}
+	} else if (township) {
+		ret = fetch(op, "regions", township, "township", &r);
+		if (!ret)
+			set(op, "district", record_get(&r, "district"));
+	} else if (unit) {
+		size_t n = strcspn(unit, "|");
+		if (n >= sizeof(first))
+			n = sizeof(first) - 1;
+		memcpy(first, unit, n);
+		first[n] = '\0';
+		ret = fetch(op, "departments", first, dept, &r);
+		if (!ret)
+			set(op, "district", record_get(&r, "district"));
+	} else if (op->actor->district) {
+		set(op, "district", op->actor->district);
+	} else {
+		ret = model_fail(&op->error, MODEL_EINVAL, dept ? dept : "district", "须填写%s",
+				 dept ? label(op, dept) : "所属区县");
+	}
+	record_release(&r);
+	return ret;
+}
+
+/*
+ * Who may change a task or a problem: the office anything; the department
+ * that owns it, or the township it lies in, only the progress fields
+ * `progress` (keys joined by |); co-owners only read; nobody but the
+ * office registers one.
+ */
+static int owner_guard(struct entity_op *op, const char *progress)
+{
+	size_t i;
+
+	if (op->actor->role == ROLE_OFFICE || op->actor->role == ROLE_SYSTEM)
+		return 0;
+	if (!op->old)
+		return model_fail(&op->error, MODEL_EFORBIDDEN, NULL, "%s由创建办公室登记",
+				  op->ed->label);
+	/* a co-owning department reads the row; its owner reports */
+	if (op->actor->role != ROLE_TOWNSHIP && op->ed->scope.owner &&
+	    record_values_differ(record_get(op->old, op->ed->scope.owner), op->actor->dept))
+		return model_fail(&op->error, MODEL_EFORBIDDEN, op->ed->scope.owner,
+				  "由%s报告进展，配合单位只能查看", label(op, op->ed->scope.owner));
+	for (i = 0; i < op->ed->nfields; i++) {
+		const struct field_desc *fd = &op->ed->fields[i];
+		if (in_list(progress, fd->key) || (fd->flags & FF_DERIVED))
+			continue;
+		if (record_values_differ(op->rec->val[i], op->old->val[i]))
+			return model_fail(&op->error, MODEL_EFORBIDDEN, fd->key,
+					  "%s：只有创建办公室可以修改，责任单位只报告进展", fd->label);
+	}
+	return 0;
+}
+
+#define DISTRICT_FIELD \
+	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" }
+
+/* ---- tasks (任务清单) ---- */
+
+/* the owner reports; the office verifies, cancels and sends back */
+static const struct transition task_transitions[] = {
+	{ "assigned", "in_progress", OWNERS },
+	{ "assigned", "done", OWNERS },
+	{ "in_progress", "done", OWNERS },
+	{ "done", "verified", R(OFFICE) },
+	{ "done", "in_progress", R(OFFICE) },
+	{ "assigned", "cancelled", R(OFFICE) },
+	{ "in_progress", "cancelled", R(OFFICE) },
+	{ NULL, NULL, 0 },
+};
+static const struct workflow task_workflow = { "status", "assigned", task_transitions };
+
+static const struct field_desc task_fields[] = {
+	{ "no", "任务编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	  .max = 32 },
+	{ "title", "任务名称", FT_TEXT, FF_REQUIRED | FF_LIST | FF_SEARCH, .max = 200 },
+	{ "source", "任务来源", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
+	  .enumeration = &enum_task_source },
+	{ "meeting", "会议编号", FT_REF, FF_FILTER, .ref = "meetings" },
+	{ "owner", "牵头单位", FT_REF, FF_REQUIRED | FF_FILTER | FF_LIST, .ref = "departments" },
+	{ "co_owners", "配合单位", FT_REFSET, FF_LIST, .ref = "departments" },
+	{ "township", "所属乡镇", FT_REF, FF_FILTER | FF_LIST, .ref = "regions",
+	  .ref_level = "township" },
+	{ "assigned_on", "交办日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "due_on", "完成时限", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "status", "办理状态", FT_ENUM, FF_FILTER | FF_SORT | FF_LIST,
+	  .enumeration = &enum_task_status },
+	{ "done_on", "完成日期", FT_DATE, FF_FILTER | FF_SORT | FF_RANGE },
+	{ "verified_on", "核销日期", FT_DATE, FF_FILTER | FF_RANGE },
+	DISTRICT_FIELD,
+};
+
+static int task_prepare(struct entity_op *op)
+{
+	int ret = place_work(op, "owner");
+
+	if (ret || (ret = not_future(op, "assigned_on")) ||
+	    (ret = not_before(op, "due_on", "assigned_on")) ||
+	    (ret = finished_date(op, "done_on", "done|verified", "assigned_on")))
+		return ret;
+	return verified_date(op, "done_on");
+}
+
+static int task_guard(struct entity_op *op)
+{
+	return owner_guard(op, "status|done_on");
+}
+
+const struct entity_desc task_desc = {
+	.name = "tasks", .label = "任务清单", .table = "tasks", .key = "no",
+	.fields = task_fields, .nfields = NF(task_fields),
+	.read_roles = UNITS,
+	.write_roles = UNITS,
+	.scope = { .district = "district", .township = "township", .owner = "owner",
+		   .owners = "co_owners" },
+	.default_sort = "-assigned_on",
+	.workflow = &task_workflow,
+	.overdue_sql = "t.status IN ('assigned', 'in_progress') AND t.due_on < ?",
+	.prepare = task_prepare,
+	.guard = task_guard,
+};
+
+/* ---- supervision checks (督导检查) ---- */
+
+static const struct field_desc check_fields[] = {
+	{ "no", "督导编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	  .max = 32 },
+	{ "checked_on", "督导日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "kind", "督导类型", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
+	  .enumeration = &enum_check_kind },
+	{ "lead", "牵头单位", FT_REF, FF_REQUIRED | FF_FILTER | FF_LIST, .ref = "departments" },
+	{ "participants", "参加单位", FT_REFSET, FF_LIST, .ref = "departments" },
+	{ "summary", "督导情况", FT_TEXT, FF_SEARCH, .max = 4000 },
+	DISTRICT_FIELD,
+};
+
+static int check_prepare(struct entity_op *op)
+{
+	int ret = place_work(op, "lead");
+
+	return ret ? ret : not_future(op, "checked_on");
+}
+
+const struct entity_desc check_desc = {
+	.name = "supervision_checks", .label = "督导检查", .table = "supervision_checks",
+	.key = "no",
+	.fields = check_fields, .nfields = NF(check_fields),
+	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
+	.read_roles = UNITS,
+	.write_roles = R(OFFICE) | R(SYSTEM),
+	.scope = { .district = "district" },
+	.default_sort = "-checked_on",
+	.prepare = check_prepare,
+};
+
+/* ---- problems (问题清单) ---- */
+
+/* the owner rectifies and may ask for coordination; the office verifies and sends back */
+static const struct transition problem_transitions[] = {
+	{ "open", "rectifying", OWNERS },
+	{ "open", "rectified", OWNERS },
+	{ "rectifying", "rectified", OWNERS },
+	{ "open", "escalated", OWNERS },
+	{ "rectifying", "escalated", OWNERS },
+	{ "escalated", "rectifying", R(OFFICE) },
+	{ "rectified", "verified", R(OFFICE) },
+	{ "rectified", "rectifying", R(OFFICE) },
+	{ NULL, NULL, 0 },
+};
+static const struct workflow problem_workflow = { "status", "open", problem_transitions };
+
+static const struct field_desc problem_fields[] = {
+	{ "no", "问题编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	  .max = 32 },
+	{ "found_on", "发现日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "source", "问题来源", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
+	  .enumeration = &enum_problem_source },
+	{ "check", "督导编号", FT_REF, FF_FILTER, .ref = "supervision_checks" },
+	{ "department", "责任单位", FT_REF, FF_FILTER | FF_LIST, .ref = "departments" },
+	{ "township", "所属乡镇", FT_REF, FF_FILTER | FF_LIST, .ref = "regions",
+	  .ref_level = "township" },
+	{ "subject", "涉及主体", FT_REF, FF_FILTER | FF_LIST, .ref = "subjects" },
+	{ "description", "问题描述", FT_TEXT, FF_REQUIRED | FF_SEARCH, .max = 2000 },
+	{ "level", "问题等级", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
+	  .enumeration = &enum_problem_level },
+	{ "deadline", "整改期限", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "status", "整改状态", FT_ENUM, FF_FILTER | FF_SORT | FF_LIST,
+	  .enumeration = &enum_problem_status },
+	{ "rectified_on", "整改完成日期", FT_DATE, FF_FILTER | FF_SORT | FF_RANGE },
+	{ "verified_on", "销号日期", FT_DATE, FF_FILTER | FF_RANGE },
+	DISTRICT_FIELD,
+};
+
+static int problem_prepare(struct entity_op *op)
+{
+	int ret = place_work(op, "department");
+
+	if (ret || (ret = not_future(op, "found_on")) ||
+	    (ret = not_before(op, "deadline", "found_on")) ||
+	    (ret = finished_date(op, "rectified_on", "rectified|verified", "found_on")))
+		return ret;
+	if (get(op, "check")) {
+		struct record c;
+		record_init(&c, NULL);
+		ret = fetch(op, "supervision_checks", get(op, "check"), "check", &c);
+		if (!ret && strcmp(get(op, "found_on"), record_get(&c, "checked_on")) < 0)
+			ret = model_fail(&op->error, MODEL_EINVAL, "found_on", "发现日期不能早于督导日期");
+		record_release(&c);
+		if (ret)
+			return ret;
+	}
+	return verified_date(op, "rectified_on");
+}
+
+static int problem_guard(struct entity_op *op)
+{
+	return owner_guard(op, "status|rectified_on");
+}
+
+const struct entity_desc problem_desc = {
+	.name = "problems", .label = "问题清单", .table = "problems", .key = "no",
+	.fields = problem_fields, .nfields = NF(problem_fields),
+	.read_roles = UNITS | R(SUBJECT),
+	.write_roles = UNITS,
+	.scope = { .district = "district", .township = "township", .subject = "subject",
+		   .owner = "department" },
+	.default_sort = "-found_on",
+	.workflow = &problem_workflow,
+	.overdue_sql = "t.status IN ('open', 'rectifying', 'escalated') AND t.deadline < ?",
+	.prepare = problem_prepare,
+	.guard = problem_guard,
+};
+
+/* ---- coordination meetings (联席会议, 一月一协调) ---- */
+
+static const struct field_desc meeting_fields[] = {
+	{ "no", "会议编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	  .max = 32 },
+	{ "held_on", "会议日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "month", "所属月份", FT_MONTH, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "chair", "主持人", FT_TEXT, FF_LIST | FF_SEARCH, .max = 100 },
+	{ "attendees", "参会单位", FT_REFSET, FF_LIST, .ref = "departments" },
+	{ "decisions", "议定事项", FT_TEXT, FF_SEARCH, .max = 4000 },
+	DISTRICT_FIELD,
+};
+
+static int meeting_prepare(struct entity_op *op)
+{
+	int ret = place_work(op, "attendees");
+
+	if (ret || (ret = not_future(op, "held_on")))
+		return ret;
+	/* the coordination of month M is held in M or after it */
+	if (strncmp(get(op, "month"), get(op, "held_on"), 7) > 0)
+		return model_fail(&op->error, MODEL_EINVAL, "month", "%s不能晚于会议日期所在月份",
+				  label(op, "month"));
+	return 0;
+}
+
+const struct entity_desc meeting_desc = {
+	.name = "meetings", .label = "联席会议", .table = "meetings", .key = "no",
+	.fields = meeting_fields, .nfields = NF(meeting_fields),
+	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
+	.read_roles = UNITS,
+	.write_roles = R(OFFICE) | R(SYSTEM),
+	.scope = { .district = "district" },
+	.default_sort = "-held_on",
+	.prepare = meeting_prepare,
+};
