@@ -142,13 +142,15 @@ struct import_plan {
 	const struct entity_desc *ed;
 	struct import_op *ops;
 	size_t n, alloc;
-	struct lookup_cache *keys; /* each op's key: its index */
+	/* each op's key: its index; NULL when streaming (each op stored at once) */
+	struct lookup_cache *keys;
 	int keep_good;
 	struct import_report *rep;
 	struct model_error *e;
 };
 
-static void plan_release(struct import_plan *pl)
+/* Drop the plan's ops (their array kept for the next). */
+static void plan_clear(struct import_plan *pl)
 {
 	size_t i;
 
@@ -156,6 +158,12 @@ static void plan_release(struct import_plan *pl)
 		record_release(&pl->ops[i].r);
 		record_release(&pl->ops[i].old);
 	}
+	pl->n = 0;
+}
+
+static void plan_release(struct import_plan *pl)
+{
+	plan_clear(pl);
 	free(pl->ops);
 	lookup_cache_free(pl->keys);
 	pl->keys = NULL;
@@ -276,10 +284,13 @@ static void plan_add(const struct model_ctx *mc, struct import_plan *pl, const c
 	op->failed = 0;
 	record_init(r, NULL);
 	record_init(old, NULL);
-	snprintf(idx, sizeof(idx), "%zu", pl->n);
-	lookup_cache_put_value(pl->keys, key, idx);
-	if (!ed->key2)
-		lookup_cache_put_record(mc->cache, ed, record_get(&op->r, ed->key), &op->r);
+	/* later rows see this one: in the plan, or (streaming) stored before they are checked */
+	if (pl->keys) {
+		snprintf(idx, sizeof(idx), "%zu", pl->n);
+		lookup_cache_put_value(pl->keys, key, idx);
+		if (!ed->key2)
+			lookup_cache_put_record(mc->cache, ed, record_get(&op->r, ed->key), &op->r);
+	}
 	pl->n++;
 }
 
@@ -313,7 +324,7 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 	if (ed->key2 && !record_get(&r, ed->key2) && mc->actor->district)
 		record_set(&r, entity_field_index(ed, ed->key2), mc->actor->district);
 	op_key(ed, &r, &key);
-	if (lookup_cache_value(pl->keys, key.buf, &staged) && staged) {
+	if (pl->keys && lookup_cache_value(pl->keys, key.buf, &staged) && staged) {
 		/* an earlier row of this file: this one updates its result */
 		prev = strtol(staged, NULL, 10);
 		record_copy_into(&old, &pl->ops[prev].r);
@@ -416,95 +427,127 @@ static int store_op(struct db *db, struct import_plan *pl, const struct model_ct
 	return 1;
 }
 
+/* One import's store: its context (a cache of its own), counts and transaction. */
+struct import_run {
+	struct model_ctx ctx;
+	struct model_error re;
+	int64_t first_id;
+	size_t created, updated, failed;
+	int big;
+};
+
 /*
- * Step 2 (a job on the writer, or the command line's connection): store
- * every op in one transaction.  Returns 0, MODEL_EINVAL (a row failed and
- * nothing is stored: reported), or MODEL_EDB.
+ * Open the store's transaction on `db` (`many`: a large import, whose pages
+ * SQLite keeps in memory instead of spilling them).  0, or MODEL_EDB in
+ * pl->e; run_finish() ends it either way.
+ */
+static int run_begin(struct db *db, struct import_plan *pl, struct import_run *run, int many)
+{
+	const struct entity_desc *ed = pl->ed;
+	struct model_error *e = pl->e;
+	struct strbuf q = STRBUF_INIT;
+	char *v = NULL;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	run->ctx = *pl->mc;
+	run->ctx.db = db;
+	run->ctx.writes = NULL;
+	run->ctx.cache = lookup_cache_new(); /* published months, districts bumped: read anew */
+	run->ctx.bulk = 1; /* historical records may arrive in any status */
+	model_error_init(&run->re);
+	if (db_begin(db, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	if (db_dialect(db) == DB_SQLITE && many) {
+		db_exec(db, "PRAGMA cache_size = -131072", NULL);
+		run->big = 1;
+	}
+	if (!(ed->flags & ENT_HISTORY))
+		return 0;
+	strbuf_addf(&q, "SELECT COALESCE(MAX(id), 0) FROM %s", ed->table);
+	rc = db_query_value(db, q.buf, NULL, 0, &v, &e->msg);
+	strbuf_release(&q);
+	if (rc)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	run->first_id = v ? strtoll(v, NULL, 10) : 0;
+	run->ctx.bulk_first_id = run->first_id; /* the records before have their history */
+	free(v);
+	return 0;
+}
+
+/* Store op `i` and count it: store_op()'s answer. */
+static int run_op(struct db *db, struct import_plan *pl, struct import_run *run, size_t i)
+{
+	int rc = store_op(db, pl, &run->ctx, i, &run->re);
+
+	if (rc < 0)
+		run->failed += pl->ops[i].failed;
+	else if (rc)
+		run->failed++;
+	else if (pl->ops[i].have_old)
+		run->updated++;
+	else
+		run->created++;
+	return rc;
+}
+
+/*
+ * End the store: with `ret` 0, the creations' history set-wise, one audit
+ * row and the commit; else (or when those fail) the rollback.  Returns 0
+ * or the failure (in pl->e); the report gets the counts.
+ */
+static int run_finish(struct db *db, struct import_plan *pl, struct import_run *run, int ret)
+{
+	const struct entity_desc *ed = pl->ed;
+	struct import_report *rep = pl->rep;
+	struct model_error *e = pl->e;
+	struct strbuf detail = STRBUF_INIT, action = STRBUF_INIT;
+
+	if (!ret && (ed->flags & ENT_HISTORY) && run->created &&
+	    entity_history_created(&run->ctx, ed, run->first_id, 0, &run->re))
+		ret = model_fail(e, run->re.code, NULL, "%s", run->re.msg.buf);
+	rep->failed += run->failed;
+	if (!ret) {
+		strbuf_addf(&detail, "rows=%zu created=%zu updated=%zu failed=%zu", rep->rows,
+			    run->created, run->updated, rep->failed);
+		strbuf_addf(&action, "%s.import", ed->name);
+		if (audit_append(db, run->ctx.actor, action.buf, ed->name, "ok", detail.buf,
+				 &e->msg) || db_commit(db, &e->msg))
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	if (ret) {
+		db_rollback(db);
+	} else {
+		rep->created = run->created;
+		rep->updated = run->updated;
+	}
+	if (run->big)
+		db_exec(db, "PRAGMA cache_size = -2000", NULL);
+	lookup_cache_free(run->ctx.cache);
+	model_error_release(&run->re);
+	strbuf_release(&detail);
+	strbuf_release(&action);
+	return ret;
+}
+
+/*
+ * Step 2 of the server's import (a job on the writer, run alone): store
+ * every checked op in one transaction.  Returns 0, MODEL_EINVAL (a row
+ * failed and nothing is stored: reported), or MODEL_EDB.
  */
 static int import_store(struct db *db, void *arg)
 {
 	struct import_plan *pl = arg;
-	const struct entity_desc *ed = pl->ed;
-	struct import_report *rep = pl->rep;
-	struct model_ctx ctx = *pl->mc;
-	struct model_error *e = pl->e, re;
-	struct strbuf detail = STRBUF_INIT, action = STRBUF_INIT;
-	int64_t first_id = 0;
-	size_t i, created = 0, updated = 0, failed = 0;
-	int ret = 0, big = 0;
+	struct import_run run;
+	size_t i;
+	int ret = run_begin(db, pl, &run, pl->n > 1000);
 
-	ctx.db = db;
-	ctx.writes = NULL;
-	ctx.cache = lookup_cache_new(); /* published months, districts bumped: read anew */
-	ctx.bulk = 1; /* historical records may arrive in any status */
-	model_error_init(&re);
-	if (db_begin(db, &e->msg)) {
-		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-		goto out;
-	}
-	/* a large transaction: keep its pages in memory instead of spilling them */
-	if (db_dialect(db) == DB_SQLITE && pl->n > 1000) {
-		db_exec(db, "PRAGMA cache_size = -131072", NULL);
-		big = 1;
-	}
-	if (ed->flags & ENT_HISTORY) {
-		struct strbuf q = STRBUF_INIT;
-		char *v = NULL;
-		strbuf_addf(&q, "SELECT COALESCE(MAX(id), 0) FROM %s", ed->table);
-		if (db_query_value(db, q.buf, NULL, 0, &v, &e->msg)) {
-			strbuf_release(&q);
-			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-			goto rollback;
-		}
-		first_id = v ? strtoll(v, NULL, 10) : 0;
-		free(v);
-		strbuf_release(&q);
-		ctx.bulk_first_id = first_id; /* the records before have their history */
-	}
-	for (i = 0; i < pl->n; i++) {
-		int rc = store_op(db, pl, &ctx, i, &re);
-
-		if (rc < 0) {
+	for (i = 0; !ret && i < pl->n; i++) {
+		int rc = run_op(db, pl, &run, i);
+		if (rc < 0)
 			ret = rc;
-			failed += pl->ops[i].failed;
-			goto rollback;
-		}
-		if (rc)
-			failed++;
-		else if (pl->ops[i].have_old)
-			updated++;
-		else
-			created++;
 	}
-	if ((ed->flags & ENT_HISTORY) && created &&
-	    entity_history_created(&ctx, ed, first_id, 0, &re)) {
-		ret = model_fail(e, re.code, NULL, "%s", re.msg.buf);
-		goto rollback;
-	}
-	rep->failed += failed;
-	strbuf_addf(&detail, "rows=%zu created=%zu updated=%zu failed=%zu", rep->rows,
-		    created, updated, rep->failed);
-	strbuf_addf(&action, "%s.import", ed->name);
-	if (audit_append(db, ctx.actor, action.buf, ed->name, "ok", detail.buf, &e->msg) ||
-	    db_commit(db, &e->msg)) {
-		rep->failed -= failed;
-		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-		goto rollback;
-	}
-	rep->created = created;
-	rep->updated = updated;
-	goto out;
-rollback:
-	rep->failed += failed;
-	db_rollback(db);
-out:
-	if (big)
-		db_exec(db, "PRAGMA cache_size = -2000", NULL);
-	lookup_cache_free(ctx.cache);
-	model_error_release(&re);
-	strbuf_release(&detail);
-	strbuf_release(&action);
-	return ret;
+	return run_finish(db, pl, &run, ret);
 }
 
 static long long ms_since(const struct timespec *t0)
@@ -515,6 +558,87 @@ static long long ms_since(const struct timespec *t0)
 	return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+/*
+ * The command line's import (no writer to share): one transaction from the
+ * first row to the last, each row stored as soon as it is checked, so that
+ * what it holds does not grow with the file.  A later row of the same key
+ * finds the earlier one stored.  Once a row fails (without keep_good) the
+ * rest are only checked, for the report, and nothing is kept.
+ */
+static int stream_row(struct import_plan *pl, struct import_run *run, int *storing)
+{
+	int rc = 0;
+
+	if (*storing && pl->n) {
+		rc = run_op(pl->mc->db, pl, run, 0);
+		if (rc < 0)
+			*storing = 0;
+	}
+	plan_clear(pl); /* the op is stored (or dropped): nothing of it is kept */
+	return rc < 0 ? rc : 0;
+}
+
+/* Read, check and (streaming) store the data rows of `rd`; what entity_import() returns. */
+static int import_rows(struct model_ctx *mc, struct table_reader *rd, const int *map,
+		       size_t ncols, struct import_plan *pl, struct import_run *run)
+{
+	struct import_report *rep = pl->rep;
+	struct model_error *e = pl->e;
+	struct table_row row;
+	struct strbuf err = STRBUF_INIT;
+	int rc, ret = 0, storing = run != NULL;
+	size_t i;
+
+	for (;;) {
+		size_t rownum;
+		int empty = 1;
+
+		strbuf_reset(&err);
+		rc = table_reader_next(rd, &row, &err);
+		if (rc == 0)
+			break;
+		if (rc == TABLE_ELIMIT) { /* a bomb: nothing of it is kept */
+			rep->created = rep->updated = 0;
+			ret = model_fail(e, MODEL_ETOOBIG, NULL, "%s", err.buf);
+			break;
+		}
+		if (rc < 0) {
+			row_error(rep, table_reader_rownum(rd), NULL, "", err.buf);
+			rep->failed++;
+			break; /* the file itself is broken past this point */
+		}
+		for (i = 0; i < row.ncells; i++)
+			if (row.cells[i][0] && strspn(row.cells[i], " \t") != strlen(row.cells[i]))
+				empty = 0;
+		if (empty)
+			continue;
+		rownum = table_reader_rownum(rd);
+		if (mc->import_max_rows && rep->rows >= mc->import_max_rows) {
+			rep->created = rep->updated = 0;
+			ret = model_fail(e, MODEL_ETOOBIG, NULL,
+					 "一次最多导入 %zu 行：请把文件分成几个，分别导入",
+					 mc->import_max_rows);
+			break;
+		}
+		rep->rows++;
+		rc = import_row(mc, pl->ed, &row, map, ncols, rownum, rep, pl);
+		if (rc == MODEL_EDB) {
+			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+			break;
+		}
+		if (rc) {
+			rep->failed++;
+			storing &= pl->keep_good;
+		}
+		if (run && (ret = stream_row(pl, run, &storing)))
+			break;
+	}
+	strbuf_release(&err);
+	if (!ret && rep->failed && !pl->keep_good)
+		ret = model_fail(e, MODEL_EINVAL, NULL, "%zu 行有错误，未导入任何数据", rep->failed);
+	return ret;
+}
+
 int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		  struct table_reader *rd, int keep_good,
 		  struct import_report *rep, struct model_error *e)
@@ -522,11 +646,12 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 	struct timespec t0, t1;
 	struct model_ctx ctx = *mc_in, *mc = &ctx;
 	struct import_plan pl = { .mc = mc_in, .ed = ed, .keep_good = keep_good, .rep = rep, .e = e };
+	struct import_run run;
 	struct table_row row;
 	struct strbuf err = STRBUF_INIT;
 	int *map = NULL;
-	size_t ncols = 0, i;
-	int rc, ret = 0, reading = 0;
+	size_t ncols = 0;
+	int rc, ret = 0, reading = 0, streaming = !mc_in->writes;
 
 	ctx.cache = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -545,6 +670,23 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		ret = model_fail(e, MODEL_EINVAL, NULL, "表头有误，未导入任何数据");
 		goto cleanup;
 	}
+	ctx.cache = lookup_cache_new();
+	ctx.bulk = 1; /* historical records may arrive in any status */
+	ctx.writes = NULL;
+	if (streaming) {
+		/*
+		 * the command line: check and store row by row, in one
+		 * transaction, the check reading through the store's cache
+		 * (which forgets each record as it is written)
+		 */
+		lookup_cache_free(ctx.cache);
+		ret = run_begin(mc->db, &pl, &run, table_reader_size(rd) > 256 * 1024);
+		ctx.cache = run.ctx.cache;
+		ret = ret ? ret : import_rows(mc, rd, map, ncols, &pl, &run);
+		ret = run_finish(mc->db, &pl, &run, ret);
+		ctx.cache = NULL;
+		goto done;
+	}
 	/* step 1: check every row, on the caller's connection, writing nothing */
 	if (!db_in_transaction(mc->db)) {
 		if (db_begin_read(mc->db, &e->msg)) {
@@ -553,61 +695,15 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		}
 		reading = 1;
 	}
-	ctx.cache = lookup_cache_new();
-	ctx.bulk = 1; /* historical records may arrive in any status */
-	ctx.writes = NULL;
 	pl.keys = lookup_cache_new();
-	for (;;) {
-		size_t rownum;
-		int empty = 1;
-
-		strbuf_reset(&err);
-		rc = table_reader_next(rd, &row, &err);
-		if (rc == 0)
-			break;
-		if (rc == TABLE_ELIMIT) { /* a bomb: nothing of it is kept */
-			rep->created = rep->updated = 0;
-			ret = model_fail(e, MODEL_ETOOBIG, NULL, "%s", err.buf);
-			goto cleanup;
-		}
-		if (rc < 0) {
-			row_error(rep, table_reader_rownum(rd), NULL, "", err.buf);
-			rep->failed++;
-			break; /* the file itself is broken past this point */
-		}
-		for (i = 0; i < row.ncells; i++)
-			if (row.cells[i][0] && strspn(row.cells[i], " \t") != strlen(row.cells[i]))
-				empty = 0;
-		if (empty)
-			continue;
-		rownum = table_reader_rownum(rd);
-		if (mc->import_max_rows && rep->rows >= mc->import_max_rows) {
-			rep->created = rep->updated = 0;
-			ret = model_fail(e, MODEL_ETOOBIG, NULL,
-					 "一次最多导入 %zu 行：请把文件分成几个，分别导入",
-					 mc->import_max_rows);
-			goto cleanup;
-		}
-		rep->rows++;
-		rc = import_row(mc, ed, &row, map, ncols, rownum, rep, &pl);
-		if (rc == MODEL_EDB) {
-			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-			goto cleanup;
-		}
-		if (rc)
-			rep->failed++;
-	}
-	if (rep->failed && !keep_good) {
-		ret = model_fail(e, MODEL_EINVAL, NULL, "%zu 行有错误，未导入任何数据", rep->failed);
+	ret = import_rows(mc, rd, map, ncols, &pl, NULL);
+	if (ret)
 		goto cleanup;
-	}
-	/* step 2: store, in one transaction of its own */
-	if (reading) {
-		db_rollback(mc->db);
-		reading = 0;
-	}
+	/* step 2: store, in one transaction of its own, on the writer alone */
+	db_rollback(mc->db);
+	reading = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (mc_in->writes) {
+	{
 		struct group_job job = { .work = import_store, .arg = &pl };
 
 		if (group_commit_run_alone(mc_in->writes, &job, &err)) {
@@ -619,9 +715,8 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		/* how long the writer was another's: what others waited at most */
 		log_info("%s import: %zu rows checked in %lld ms, stored in %lld ms", ed->name,
 			 rep->rows, ms_since(&t0) - ms_since(&t1), ms_since(&t1));
-	} else {
-		ret = import_store(mc_in->db, &pl);
 	}
+done:
 	if (ret && !keep_good) {
 		rep->created = rep->updated = 0;
 		if (!rep->failed)
