@@ -260,12 +260,41 @@ static const struct field_desc task_fields[] = {
 	DISTRICT_FIELD,
 };
 
+/*
+ * The record this one came from (field `field`, a record of `entity`): the
+ * record's source must say so (`source`), and its `date` may not precede
+ * that record's `date_key` (a task before its meeting, a problem before its
+ * check).
+ */
+static int came_from(struct entity_op *op, const char *field, const char *entity,
+		     const char *date_key, const char *source, const char *date)
+{
+	struct record from;
+	int ret;
+
+	if (!get(op, field))
+		return 0;
+	if (!get(op, "source") || strcmp(get(op, "source"), source))
+		return model_fail(&op->error, MODEL_EINVAL, "source", "填写了%s的，%s应为“%s”",
+				  label(op, field), label(op, "source"),
+				  enum_label(entity_field(op->ed, "source")->enumeration, source));
+	record_init(&from, NULL);
+	ret = fetch(op, entity, get(op, field), field, &from);
+	if (!ret && get(op, date) && record_get(&from, date_key) &&
+	    strcmp(get(op, date), record_get(&from, date_key)) < 0)
+		ret = model_fail(&op->error, MODEL_EINVAL, date, "%s不能早于%s的日期（%s）",
+				 label(op, date), label(op, field), record_get(&from, date_key));
+	record_release(&from);
+	return ret;
+}
+
 static int task_prepare(struct entity_op *op)
 {
 	int ret = place_work(op, "owner");
 
 	if (ret || (ret = not_future(op, "assigned_on")) ||
 	    (ret = not_before(op, "due_on", "assigned_on")) ||
+	    (ret = came_from(op, "meeting", "meetings", "held_on", "meeting", "assigned_on")) ||
 	    (ret = finished_date(op, "done_on", "done|verified", "assigned_on")))
 		return ret;
 	return verified_date(op, "done_on");
@@ -367,18 +396,10 @@ static int problem_prepare(struct entity_op *op)
 
 	if (ret || (ret = not_future(op, "found_on")) ||
 	    (ret = not_before(op, "deadline", "found_on")) ||
+	    (ret = came_from(op, "check", "supervision_checks", "checked_on", "supervision",
+			     "found_on")) ||
 	    (ret = finished_date(op, "rectified_on", "rectified|verified", "found_on")))
 		return ret;
-	if (get(op, "check")) {
-		struct record c;
-		record_init(&c, NULL);
-		ret = fetch(op, "supervision_checks", get(op, "check"), "check", &c);
-		if (!ret && strcmp(get(op, "found_on"), record_get(&c, "checked_on")) < 0)
-			ret = model_fail(&op->error, MODEL_EINVAL, "found_on", "发现日期不能早于督导日期");
-		record_release(&c);
-		if (ret)
-			return ret;
-	}
 	return verified_date(op, "rectified_on");
 }
 

@@ -200,7 +200,14 @@ test('a problem: its department rectifies and may ask for coordination, the offi
 
 test('every refusal names its field and stores nothing', async () => {
   const t = await create('office', 'tasks', make.tasks('RF-T'));
+  await create('office', 'meetings', make.meetings('RF-M')); // held 2023-03-28
+  await create('office', 'supervision_checks', make.supervision_checks('RF-C')); // 2023-03-15
   const cases = [
+    // what an item came from: its source says so, and it does not come before it
+    ['tasks', () => office.post('/api/v1/tasks', make.tasks('RF-T8', { source: 'meeting', meeting: 'RF-M', assigned_on: '2023-03-27' })), 422, 'assigned_on'],
+    ['tasks', () => office.post('/api/v1/tasks', make.tasks('RF-T9', { source: 'standard', meeting: 'RF-M' })), 422, 'source'],
+    ['problems', () => office.post('/api/v1/problems', make.problems('RF-P4', { source: 'petition', check: 'RF-C' })), 422, 'source'],
+    ['problems', () => office.post('/api/v1/problems', make.problems('RF-P5', { check: 'RF-C', found_on: '2023-03-14', deadline: '2023-04-15' })), 422, 'found_on'],
     // a transition not allowed from the current status
     ['tasks', () => office.update(`/api/v1/tasks/${t.id}`, { status: 'verified' }), 422, 'status'],
     ['tasks', () => office.update(`/api/v1/tasks/${t.id}`, { status: 'done' }), 422, 'done_on'],
