@@ -98,6 +98,43 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 		"mediation_success_rate", "调解成功率", FU_PERCENT, NULL,
 		YEAR "办结的调解案件中调解成功的所占百分比",
 		{ "disputes", { "status=success&" RANGE("closed_on") } }, .share_of = "disputes_mediated" },
+	/* the work figures: dates decide, not statuses; cancelled tasks count in none */
+	[FIG_TASKS_ASSIGNED] = {
+		"tasks_assigned", "交办任务", FU_COUNT, "项",
+		YEAR "交办的任务（已撤销的不计）",
+		{ "tasks", { "status=assigned&" RANGE("assigned_on"), "status=in_progress&" RANGE("assigned_on"),
+			     "status=done&" RANGE("assigned_on"), "status=verified&" RANGE("assigned_on") } } },
+	[FIG_TASKS_DONE] = {
+		"tasks_done", "完成任务", FU_COUNT, "项",
+		YEAR "交办的任务中，完成日期在该月底以前的（已完成或已核销）",
+		{ "tasks", { RANGE("assigned_on") "&done_on_to={to}" } } },
+	[FIG_TASKS_OVERDUE] = {
+		"tasks_overdue", "逾期任务", FU_COUNT, "项",
+		YEAR "交办的任务中，完成时限在该月底以前、到该月底仍未完成的（已撤销的不计）",
+		{ "tasks", { "status=assigned&due_on_to={to}&" RANGE("assigned_on"),
+			     "status=in_progress&due_on_to={to}&" RANGE("assigned_on"),
+			     "done_on_from={next}&due_on_to={to}&" RANGE("assigned_on") } } },
+	[FIG_PROBLEMS_FOUND] = {
+		"problems_found", "发现问题", FU_COUNT, "个",
+		YEAR "发现的问题",
+		{ "problems", { RANGE("found_on") } } },
+	[FIG_PROBLEMS_RECTIFIED] = {
+		"problems_rectified", "整改问题", FU_COUNT, "个",
+		YEAR "发现的问题中，整改完成日期在该月底以前的（已整改或已销号）",
+		{ "problems", { RANGE("found_on") "&rectified_on_to={to}" } } },
+	[FIG_PROBLEMS_OVERDUE] = {
+		"problems_overdue", "逾期问题", FU_COUNT, "个",
+		YEAR "发现的问题中，整改期限在该月底以前、到该月底仍未整改完成的",
+		{ "problems", { "rectified_on=&deadline_to={to}&" RANGE("found_on"),
+				"rectified_on_from={next}&deadline_to={to}&" RANGE("found_on") } } },
+	[FIG_SUPERVISION_CHECKS] = {
+		"supervision_checks", "督导检查", FU_COUNT, "次",
+		YEAR "开展的督导检查（全区统计，各单位相同）",
+		{ "supervision_checks", { RANGE("checked_on") } } },
+	[FIG_COORDINATION_MEETINGS] = {
+		"coordination_meetings", "联席会议", FU_COUNT, "次",
+		YEAR "召开的联席会议（全区统计，各单位相同）",
+		{ "meetings", { RANGE("held_on") } } },
 };
 
 const struct figure_key *figure_key_find(const char *key)

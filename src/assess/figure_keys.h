@@ -38,6 +38,15 @@ enum figure_id {
 	FIG_PROSECUTED_PERSONS,
 	FIG_DISPUTES_MEDIATED,
 	FIG_MEDIATION_SUCCESS_RATE,
+	/* the work figures (work_figures.h): the office's work lists */
+	FIG_TASKS_ASSIGNED,
+	FIG_TASKS_DONE,
+	FIG_TASKS_OVERDUE,
+	FIG_PROBLEMS_FOUND,
+	FIG_PROBLEMS_RECTIFIED,
+	FIG_PROBLEMS_OVERDUE,
+	FIG_SUPERVISION_CHECKS,
+	FIG_COORDINATION_MEETINGS,
 	FIG__COUNT
 };
 
@@ -53,12 +62,12 @@ enum figure_unit {
  * is): the figure is the number of records of all its queries together
  * (their totals added: the queries never share a record), or, with `sum`,
  * the sum of that field over them.  In params, {from} stands for January 1
- * of the month's year, {to} for the month's last day and {month} for the
- * month (YYYY-MM).
+ * of the month's year, {to} for the month's last day, {next} for the day
+ * after it and {month} for the month (YYYY-MM).
  */
 struct figure_query {
 	const char *entity;    /* the list (its URL name); NULL: no list returns the records */
-	const char *params[2]; /* "a=b&c=d"; a second query for a second code of an enumeration */
+	const char *params[4]; /* "a=b&c=d"; further queries for further codes of an enumeration */
 	const char *sum;       /* NULL: the records are counted; else the field summed */
 };
 

@@ -15,6 +15,7 @@
 #include "assess/assess.h"
 #include "assess/cells.h"
 #include "assess/figure_keys.h"
+#include "assess/work_figures.h"
 #include "base/date.h"
 #include "base/strbuf.h"
 #include "db/db.h"
@@ -193,6 +194,29 @@ static int figures_tallies(struct db *db, const struct actor *a, const char *thr
 
 static const struct cell_tally zero_tally;
 
+/*
+ * The work figures of each row of a breakdown by township or supervisor
+ * (`rows`: {key, label, figures}), for that township or department.
+ */
+static int breakdown_work(struct db *db, const struct actor *a, const char *through,
+			  const char *by, json_t *rows, struct strbuf *err)
+{
+	size_t i;
+	json_t *row;
+
+	json_array_foreach(rows, i, row) {
+		struct figures_filter f = { NULL, NULL };
+		const char *key = json_string_value(json_object_get(row, "key"));
+		if (!strcmp(by, "township"))
+			f.township = key;
+		else
+			f.supervisor = key;
+		if (work_figures_add(db, a, through, &f, json_object_get(row, "figures"), err))
+			return -1;
+	}
+	return 0;
+}
+
 int figures_compute(struct db *db, const struct actor *a, const char *through,
 		    const struct figures_filter *f, json_t **out, struct model_error *e)
 {
@@ -205,6 +229,11 @@ int figures_compute(struct db *db, const struct actor *a, const char *through,
 		return ret;
 	*out = tally_json(n ? &t[0] : &zero_tally, mi);
 	free(t);
+	if (work_figures_add(db, a, through, f, *out, &e->msg)) {
+		json_decref(*out);
+		*out = NULL;
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
 	return 0;
 }
 
@@ -232,8 +261,11 @@ int figures_breakdown(struct db *db, const struct actor *a, const char *through,
 		char m[8], next[8];
 		int i = 0;
 		for (snprintf(m, sizeof(m), "%.4s-01", through); i <= mi; i++) {
+			json_t *fig = tally_json(n ? &t[0] : &zero_tally, i);
 			json_array_append_new(rows, json_pack("{ss ss so}", "key", m, "label", m,
-							      "figures", tally_json(n ? &t[0] : &zero_tally, i)));
+							      "figures", fig));
+			if (work_figures_add(db, a, m, NULL, fig, &e->msg))
+				goto dberr;
 			month_add(m, 1, next);
 			snprintf(m, sizeof(m), "%s", next);
 		}
@@ -261,7 +293,7 @@ int figures_breakdown(struct db *db, const struct actor *a, const char *through,
 							      db_column_text(st, 1), "figures",
 							      tally_json(kt, mi)));
 		}
-		if (rc < 0)
+		if (rc < 0 || breakdown_work(db, a, through, by, rows, &e->msg))
 			goto dberr;
 	}
 	targets = json_object();

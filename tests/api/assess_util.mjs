@@ -60,10 +60,16 @@ export function provisional(row) {
 }
 
 // The keys of the report figures (DOMAIN.md), the integer counts among them and the percentages.
+// the work figures of DOMAIN.md ("The work figures"): the work lists' counts
+export const WORK_KEYS = [
+  'tasks_assigned', 'tasks_done', 'tasks_overdue', 'problems_found', 'problems_rectified', 'problems_overdue',
+  'supervision_checks', 'coordination_meetings',
+];
 export const COUNT_KEYS = [
   'subjects_total', 'villages_total', 'villages_compliant', 'enterprises_total', 'enterprises_compliant',
   'visit_batches', 'visit_persons', 'online_petitions', 'petition_activities', 'inspections',
   'hazards_found', 'hazards_rectified', 'coerced_persons', 'prosecuted_persons', 'disputes_mediated',
+  ...WORK_KEYS,
 ];
 export const RATE_KEYS = [
   'villages_rate', 'enterprises_rate', 'villages_zero_case_monthly_rate', 'enterprises_zero_case_monthly_rate',

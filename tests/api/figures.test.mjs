@@ -15,7 +15,7 @@ import { DISTRICT_CSV } from './lib.mjs';
 import { districtServer, parseCsv, listAll } from './util.mjs';
 import { EAST, WEST, EAST_VILLAGE, EAST_VILLAGE2, WEST_VILLAGE, EAST_GRID, WEST_GRID, make } from './events_util.mjs';
 import {
-  importRows, figures, assertFigureShape, monthRange, percent, meanPercent, prng, COUNT_KEYS, FIGURE_KEYS,
+  importRows, figures, assertFigureShape, monthRange, percent, meanPercent, prng, COUNT_KEYS, FIGURE_KEYS, WORK_KEYS,
   withDistrict,
 } from './assess_util.mjs';
 
@@ -102,6 +102,8 @@ function model(data) {
       prosecuted_persons: sum(cases, 'prosecuted'),
       disputes_mediated: mediated.length,
       mediation_success_rate: percent(success, mediated.length),
+      // no work lists in this district: the work figures are work_figures.test.mjs's
+      ...Object.fromEntries(WORK_KEYS.map((k) => [k, 0])),
     };
   };
 }
@@ -332,8 +334,10 @@ describe('a generated district', () => {
 
   test('the figures\' table in /meta: every key of /figures, labelled in Chinese, with a unit; each list query returns what its figure counts', async () => {
     const lastDay = (m) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const nextDay = (m) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 1)).toISOString().slice(0, 10);
     const fill = (params, m) => Object.fromEntries(Object.entries(params).map(([k, v]) =>
-      [k, v.replaceAll('{from}', `${m.slice(0, 4)}-01-01`).replaceAll('{to}', lastDay(m)).replaceAll('{month}', m)]));
+      [k, v.replaceAll('{from}', `${m.slice(0, 4)}-01-01`).replaceAll('{to}', lastDay(m))
+        .replaceAll('{next}', nextDay(m)).replaceAll('{month}', m)]));
     for (const user of ['office', 'east', 'edu', 'grid1']) {
       const c = await d.as(user);
       const meta = await c.get('/api/v1/meta');

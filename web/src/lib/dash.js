@@ -14,6 +14,12 @@ export function monthEnd(m) {
   return `${m}-${String(d).padStart(2, '0')}`;
 }
 
+// The day after month m's last day (the first of the next month).
+export function monthNext(m) {
+  const [y, mo] = m.split('-').map(Number);
+  return new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 10);
+}
+
 export function yearStart(m) {
   return m.slice(0, 4) + '-01-01';
 }
@@ -96,7 +102,8 @@ export function figureLink(key, month) {
   if (!f) return null;
   if (f.list && f.list.queries.length) {
     if (!canRead(f.list.entity)) return null;
-    const fill = (v) => v.replaceAll('{from}', yearStart(month)).replaceAll('{to}', monthEnd(month)).replaceAll('{month}', month);
+    const fill = (v) => v.replaceAll('{from}', yearStart(month)).replaceAll('{to}', monthEnd(month))
+      .replaceAll('{next}', monthNext(month)).replaceAll('{month}', month);
     const [first, ...rest] = f.list.queries;
     const query = {};
     for (const [k, v] of Object.entries(first)) if (rest.every((q) => q[k] === v)) query[k] = fill(v);

@@ -1,0 +1,31 @@
+/*
+ * work_figures: the work figures of DOMAIN.md ("The work figures") —
+ * tasks assigned, done and overdue, problems found, rectified and overdue,
+ * supervision checks and coordination meetings — through month M (from
+ * January of M's year to M's last day, by each record's own date), within
+ * the caller's scope as the work lists place their rows (model/scope.h on
+ * the lists' descriptors), returned with the report figures (figures.h).
+ *
+ * Not here: the report figures (figures.c), the keys and labels
+ * (figure_keys.c).
+ */
+#ifndef SANLING_WORK_FIGURES_H
+#define SANLING_WORK_FIGURES_H
+
+#include <jansson.h>
+
+struct db;
+struct actor;
+struct strbuf;
+struct figures_filter;
+
+/*
+ * Set the eight work figures through `through` (YYYY-MM, valid) into
+ * `out`, in the table's order, for actor `a` and optionally one township
+ * or one department (`f`: tasks and problems only; checks and meetings are
+ * district-wide).  0, or -1 with `err`.
+ */
+int work_figures_add(struct db *db, const struct actor *a, const char *through,
+		     const struct figures_filter *f, json_t *out, struct strbuf *err);
+
+#endif
