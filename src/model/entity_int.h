@@ -94,4 +94,22 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	       const struct list_params *p, struct strbuf *from_where, struct sqlp *params,
 	       struct strbuf *order, struct model_error *e);
 
+/* ---- what the descriptors' hooks share (hooks.c) ---- */
+
+/* Field `key` of the record being written (op->rec): its value, set, presence, label. */
+const char *op_get(struct entity_op *op, const char *key);
+void op_set(struct entity_op *op, const char *key, const char *v);
+int op_has(struct entity_op *op, const char *key);
+const char *op_label(struct entity_op *op, const char *key);
+/*
+ * The record of `entity` whose key is `key` into `out` (through the bulk
+ * operation's cache); missing: refused as field `field`'s reference.
+ */
+int op_fetch(struct entity_op *op, const char *entity, const char *key, const char *field,
+	     struct record *out);
+/* Date field `key`, when given, is not after today. */
+int op_not_future(struct entity_op *op, const char *key);
+/* Date field `later`, when given, is not before date field `earlier`. */
+int op_not_before(struct entity_op *op, const char *later, const char *earlier);
+
 #endif

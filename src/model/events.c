@@ -21,64 +21,6 @@
 #define BIZ ROLES_BUSINESS
 #define R(r) ROLE_BIT(ROLE_##r)
 
-/* ---- shared hook helpers ---- */
-
-static const char *get(struct entity_op *op, const char *key)
-{
-	return record_get(op->rec, key);
-}
-
-static void set(struct entity_op *op, const char *key, const char *v)
-{
-	record_set(op->rec, entity_field_index(op->ed, key), v);
-}
-
-static int has(struct entity_op *op, const char *key)
-{
-	return entity_field_index(op->ed, key) >= 0;
-}
-
-static const char *label(struct entity_op *op, const char *key)
-{
-	return entity_field(op->ed, key)->label;
-}
-
-static int fetch(struct entity_op *op, const char *entity, const char *key, const char *field,
-		 struct record *out)
-{
-	int ret = entity_lookup_cached(op->db, op->cache, entity_find(entity), key, out,
-				       &op->error.msg);
-
-	if (ret == MODEL_ENOTFOUND)
-		return ref_missing(&op->error, entity_field(op->ed, field), key);
-	if (ret)
-		return model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
-	return 0;
-}
-
-/* Date field `key`, when given, is not after today. */
-static int not_future(struct entity_op *op, const char *key)
-{
-	char today[DATE_BUFSZ];
-	const char *v = get(op, key);
-
-	date_today_utc(today);
-	if (v && strcmp(v, today) > 0)
-		return model_fail(&op->error, MODEL_EINVAL, key, "%s：不能晚于今天", label(op, key));
-	return 0;
-}
-
-/* Date field `later`, when given, is not before date field `earlier`. */
-static int not_before(struct entity_op *op, const char *later, const char *earlier)
-{
-	const char *a = get(op, later), *b = get(op, earlier);
-
-	if (a && b && strcmp(a, b) < 0)
-		return model_fail(&op->error, MODEL_EINVAL, later, "%s不能早于%s", label(op, later),
-				  label(op, earlier));
-	return 0;
-}
-
 /*
  * Where an event stands.  With a subject: its township (a township given
  * too must agree), grid and district.  Without: the township given, or the
@@ -86,62 +28,62 @@ static int not_before(struct entity_op *op, const char *later, const char *earli
  */
 static int place_event(struct entity_op *op)
 {
-	const char *subject = has(op, "subject") ? get(op, "subject") : NULL;
-	const char *township = has(op, "township") ? get(op, "township") : NULL;
+	const char *subject = op_has(op, "subject") ? op_get(op, "subject") : NULL;
+	const char *township = op_has(op, "township") ? op_get(op, "township") : NULL;
 	struct record s, t;
 	int ret = 0;
 
 	record_init(&s, NULL);
 	record_init(&t, NULL);
 	if (subject) {
-		ret = fetch(op, "subjects", subject, "subject", &s);
+		ret = op_fetch(op, "subjects", subject, "subject", &s);
 		if (ret)
 			goto cleanup;
 		if (township && strcmp(township, record_get(&s, "township"))) {
 			ret = model_fail(&op->error, MODEL_EINVAL, "township",
-					 "%s与创建主体所在乡镇不一致", label(op, "township"));
+					 "%s与创建主体所在乡镇不一致", op_label(op, "township"));
 			goto cleanup;
 		}
-		if (has(op, "township"))
-			set(op, "township", record_get(&s, "township"));
-		if (has(op, "grid") && !get(op, "grid"))
-			set(op, "grid", record_get(&s, "grid"));
-		set(op, "district", record_get(&s, "district"));
+		if (op_has(op, "township"))
+			op_set(op, "township", record_get(&s, "township"));
+		if (op_has(op, "grid") && !op_get(op, "grid"))
+			op_set(op, "grid", record_get(&s, "grid"));
+		op_set(op, "district", record_get(&s, "district"));
 	} else if (township) {
-		ret = fetch(op, "regions", township, "township", &t);
+		ret = op_fetch(op, "regions", township, "township", &t);
 		if (ret)
 			goto cleanup;
-		set(op, "district", record_get(&t, "district"));
-	} else if (has(op, "village") && get(op, "village")) {
-		ret = fetch(op, "regions", get(op, "village"), "village", &t);
+		op_set(op, "district", record_get(&t, "district"));
+	} else if (op_has(op, "village") && op_get(op, "village")) {
+		ret = op_fetch(op, "regions", op_get(op, "village"), "village", &t);
 		if (ret)
 			goto cleanup;
-		set(op, "township", record_get(&t, "township"));
-		set(op, "district", record_get(&t, "district"));
+		op_set(op, "township", record_get(&t, "township"));
+		op_set(op, "district", record_get(&t, "district"));
 	} else if (op->actor->district) {
 		/* district-wide work; a township's own work is its township's */
-		if (has(op, "township"))
-			set(op, "township", (entity_field(op->ed, "township")->flags & FF_DERIVED) ?
+		if (op_has(op, "township"))
+			op_set(op, "township", (entity_field(op->ed, "township")->flags & FF_DERIVED) ?
 					     NULL : op->actor->township);
-		set(op, "district", op->actor->district);
-	} else if (!(entity_field(op->ed, "district")->flags & FF_DERIVED) && get(op, "district")) {
+		op_set(op, "district", op->actor->district);
+	} else if (!(entity_field(op->ed, "district")->flags & FF_DERIVED) && op_get(op, "district")) {
 		/* district-wide work entered by the command line, which names its district */
 	} else if (!(entity_field(op->ed, "district")->flags & FF_DERIVED)) {
 		ret = model_fail(&op->error, MODEL_EINVAL, "district", "须填写所属区县");
 		goto cleanup;
 	} else {
-		ret = model_fail(&op->error, MODEL_EINVAL, has(op, "subject") ? "subject" : "township",
-				 "须填写%s", has(op, "subject") ? "创建主体或所属乡镇" : "所属乡镇");
+		ret = model_fail(&op->error, MODEL_EINVAL, op_has(op, "subject") ? "subject" : "township",
+				 "须填写%s", op_has(op, "subject") ? "创建主体或所属乡镇" : "所属乡镇");
 		goto cleanup;
 	}
 	/* a grid given by hand must lie in the event's township */
-	if (has(op, "grid") && get(op, "grid") && !(entity_field(op->ed, "grid")->flags & FF_DERIVED) &&
-	    get(op, "township")) {
+	if (op_has(op, "grid") && op_get(op, "grid") && !(entity_field(op->ed, "grid")->flags & FF_DERIVED) &&
+	    op_get(op, "township")) {
 		struct record g;
 		record_init(&g, NULL);
-		ret = fetch(op, "regions", get(op, "grid"), "grid", &g);
+		ret = op_fetch(op, "regions", op_get(op, "grid"), "grid", &g);
 		if (!ret && strcmp(record_get(&g, "township") ? record_get(&g, "township") : "",
-				   get(op, "township")))
+				   op_get(op, "township")))
 			ret = model_fail(&op->error, MODEL_EINVAL, "grid", "网格不在该乡镇内");
 		record_release(&g);
 	}
@@ -155,15 +97,15 @@ cleanup:
 static void stamp_on(struct entity_op *op, const char *status, const char *key)
 {
 	char today[DATE_BUFSZ];
-	const char *now = get(op, "status");
+	const char *now = op_get(op, "status");
 	const char *before = op->old ? record_get(op->old, "status") : NULL;
 
-	if (!now || strcmp(now, status) || (before && !strcmp(before, status)) || get(op, key))
+	if (!now || strcmp(now, status) || (before && !strcmp(before, status)) || op_get(op, key))
 		return;
 	if (!op->old)
 		return; /* a historical record arrives with its own dates */
 	date_today_utc(today);
-	set(op, key, today);
+	op_set(op, key, today);
 }
 
 /* ---- petitions ---- */
@@ -235,27 +177,27 @@ void petition_derive(const char *received_on, int64_t persons, int has_previous,
 static int petition_prepare(struct entity_op *op)
 {
 	struct petition_derived d;
-	const char *received = get(op, "received_on");
+	const char *received = op_get(op, "received_on");
 	int ret;
 
-	if ((ret = place_event(op)) || (ret = not_future(op, "received_on")))
+	if ((ret = place_event(op)) || (ret = op_not_future(op, "received_on")))
 		return ret;
-	if (get(op, "previous") && !strcmp(get(op, "previous"), get(op, "no")))
+	if (op_get(op, "previous") && !strcmp(op_get(op, "previous"), op_get(op, "no")))
 		return model_fail(&op->error, MODEL_EINVAL, "previous", "前次信访不能是本件");
 	stamp_on(op, "accepted", "accepted_on");
 	stamp_on(op, "replied", "replied_on");
 	stamp_on(op, "resolved", "resolved_on");
-	if ((ret = not_before(op, "accepted_on", "received_on")) ||
-	    (ret = not_before(op, "replied_on", "received_on")) ||
-	    (ret = not_before(op, "resolved_on", "received_on")) ||
-	    (ret = not_future(op, "accepted_on")) || (ret = not_future(op, "replied_on")) ||
-	    (ret = not_future(op, "resolved_on")))
+	if ((ret = op_not_before(op, "accepted_on", "received_on")) ||
+	    (ret = op_not_before(op, "replied_on", "received_on")) ||
+	    (ret = op_not_before(op, "resolved_on", "received_on")) ||
+	    (ret = op_not_future(op, "accepted_on")) || (ret = op_not_future(op, "replied_on")) ||
+	    (ret = op_not_future(op, "resolved_on")))
 		return ret;
-	petition_derive(received, atoll(get(op, "persons")), get(op, "previous") != NULL, &d);
-	set(op, "collective", d.collective);
-	set(op, "repeat", d.repeat);
-	set(op, "accept_due", d.accept_due);
-	set(op, "reply_due", d.reply_due);
+	petition_derive(received, atoll(op_get(op, "persons")), op_get(op, "previous") != NULL, &d);
+	op_set(op, "collective", d.collective);
+	op_set(op, "repeat", d.repeat);
+	op_set(op, "accept_due", d.accept_due);
+	op_set(op, "reply_due", d.reply_due);
 	return 0;
 }
 
@@ -297,9 +239,9 @@ static int activity_prepare(struct entity_op *op)
 {
 	int ret = place_event(op);
 
-	if (!get(op, "petitions_handled"))
-		set(op, "petitions_handled", "0");
-	return ret ? ret : not_future(op, "held_on");
+	if (!op_get(op, "petitions_handled"))
+		op_set(op, "petitions_handled", "0");
+	return ret ? ret : op_not_future(op, "held_on");
 }
 
 const struct entity_desc activity_desc = {
@@ -329,7 +271,7 @@ static int letter_prepare(struct entity_op *op)
 {
 	int ret = place_event(op);
 
-	return ret ? ret : not_future(op, "sent_on");
+	return ret ? ret : op_not_future(op, "sent_on");
 }
 
 const struct entity_desc letter_desc = {
@@ -362,17 +304,17 @@ static const struct field_desc village_record_fields[] = {
 
 static int village_record_prepare(struct entity_op *op)
 {
-	const char *day = get(op, "held_on") + 8;
+	const char *day = op_get(op, "held_on") + 8;
 	int ret = place_event(op);
 
-	if (ret || (ret = not_future(op, "held_on")))
+	if (ret || (ret = op_not_future(op, "held_on")))
 		return ret;
-	if (!strcmp(get(op, "kind"), "village_day") && strcmp(day, "06") && strcmp(day, "16") &&
+	if (!strcmp(op_get(op, "kind"), "village_day") && strcmp(day, "06") && strcmp(day, "16") &&
 	    strcmp(day, "26"))
 		return model_fail(&op->error, MODEL_EINVAL, "held_on",
 				  "逢六村务日应在每月 6 日、16 日或 26 日");
-	if (get(op, "matters") && get(op, "resolved") &&
-	    atoll(get(op, "resolved")) > atoll(get(op, "matters")))
+	if (op_get(op, "matters") && op_get(op, "resolved") &&
+	    atoll(op_get(op, "resolved")) > atoll(op_get(op, "matters")))
 		return model_fail(&op->error, MODEL_EINVAL, "resolved", "化解事项数不能多于受理事项数");
 	return 0;
 }
@@ -411,10 +353,10 @@ static int inspection_prepare(struct entity_op *op)
 {
 	int ret = place_event(op);
 
-	if (ret || (ret = not_future(op, "inspected_on")))
+	if (ret || (ret = op_not_future(op, "inspected_on")))
 		return ret;
-	if (!get(op, "department") && op->actor->dept)
-		set(op, "department", op->actor->dept);
+	if (!op_get(op, "department") && op->actor->dept)
+		op_set(op, "department", op->actor->dept);
 	return 0;
 }
 
@@ -465,33 +407,33 @@ static int hazard_prepare(struct entity_op *op)
 {
 	int ret = place_event(op);
 
-	if (ret || (ret = not_future(op, "found_on")) || (ret = not_future(op, "rectified_on")) ||
-	    (ret = not_future(op, "verified_on")))
+	if (ret || (ret = op_not_future(op, "found_on")) || (ret = op_not_future(op, "rectified_on")) ||
+	    (ret = op_not_future(op, "verified_on")))
 		return ret;
-	if (get(op, "rectified_on") && strcmp(get(op, "rectified_on"), get(op, "found_on")) < 0)
+	if (op_get(op, "rectified_on") && strcmp(op_get(op, "rectified_on"), op_get(op, "found_on")) < 0)
 		return model_fail(&op->error, MODEL_EINVAL, "rectified_on",
 				  "整改完成日期不能早于发现日期");
-	if ((ret = not_before(op, "deadline", "found_on")))
+	if ((ret = op_not_before(op, "deadline", "found_on")))
 		return ret;
-	if (get(op, "verified_on") && !get(op, "rectified_on"))
+	if (op_get(op, "verified_on") && !op_get(op, "rectified_on"))
 		return model_fail(&op->error, MODEL_EINVAL, "verified_on", "尚未整改，不能验收");
-	if ((ret = not_before(op, "verified_on", "rectified_on")))
+	if ((ret = op_not_before(op, "verified_on", "rectified_on")))
 		return ret;
-	if (get(op, "inspection")) {
+	if (op_get(op, "inspection")) {
 		struct record in;
 		record_init(&in, NULL);
-		ret = fetch(op, "inspections", get(op, "inspection"), "inspection", &in);
-		if (!ret && strcmp(record_get(&in, "subject"), get(op, "subject")))
+		ret = op_fetch(op, "inspections", op_get(op, "inspection"), "inspection", &in);
+		if (!ret && strcmp(record_get(&in, "subject"), op_get(op, "subject")))
 			ret = model_fail(&op->error, MODEL_EINVAL, "inspection",
-					 "检查“%s”检查的不是该主体", get(op, "inspection"));
-		else if (!ret && strcmp(get(op, "found_on"), record_get(&in, "inspected_on")) < 0)
+					 "检查“%s”检查的不是该主体", op_get(op, "inspection"));
+		else if (!ret && strcmp(op_get(op, "found_on"), record_get(&in, "inspected_on")) < 0)
 			ret = model_fail(&op->error, MODEL_EINVAL, "found_on",
 					 "发现日期不能早于检查日期");
 		record_release(&in);
 		if (ret)
 			return ret;
 	}
-	set(op, "state", hazard_state(get(op, "rectified_on"), get(op, "verified_on")));
+	op_set(op, "state", hazard_state(op_get(op, "rectified_on"), op_get(op, "verified_on")));
 	return 0;
 }
 
@@ -550,16 +492,16 @@ const char *accident_class(int64_t deaths, int64_t serious, int64_t loss_fen)
 
 static int accident_prepare(struct entity_op *op)
 {
-	const char *serious = get(op, "serious_injuries");
-	const char *loss = get(op, "direct_loss");
+	const char *serious = op_get(op, "serious_injuries");
+	const char *loss = op_get(op, "direct_loss");
 	int ret = place_event(op);
 
-	if (ret || (ret = not_future(op, "occurred_on")))
+	if (ret || (ret = op_not_future(op, "occurred_on")))
 		return ret;
-	if (serious && atoll(serious) > atoll(get(op, "injuries")))
+	if (serious && atoll(serious) > atoll(op_get(op, "injuries")))
 		return model_fail(&op->error, MODEL_EINVAL, "serious_injuries",
 				  "重伤人数不能多于受伤人数");
-	set(op, "class", accident_class(atoll(get(op, "deaths")), serious ? atoll(serious) : 0,
+	op_set(op, "class", accident_class(atoll(op_get(op, "deaths")), serious ? atoll(serious) : 0,
 					loss ? atoll(loss) : 0));
 	return 0;
 }
@@ -610,14 +552,14 @@ static int case_prepare(struct entity_op *op)
 {
 	int ret = place_event(op);
 
-	if (ret || (ret = not_future(op, "occurred_on")))
+	if (ret || (ret = op_not_future(op, "occurred_on")))
 		return ret;
-	if (!get(op, "major_impact"))
-		set(op, "major_impact", "0");
-	if (!get(op, "coerced"))
-		set(op, "coerced", "0");
-	if (!get(op, "prosecuted"))
-		set(op, "prosecuted", "0");
+	if (!op_get(op, "major_impact"))
+		op_set(op, "major_impact", "0");
+	if (!op_get(op, "coerced"))
+		op_set(op, "coerced", "0");
+	if (!op_get(op, "prosecuted"))
+		op_set(op, "prosecuted", "0");
 	return 0;
 }
 
@@ -679,22 +621,22 @@ static const struct field_desc dispute_fields[] = {
 
 static int dispute_prepare(struct entity_op *op)
 {
-	const char *status = get(op, "status");
+	const char *status = op_get(op, "status");
 	int closed = status && (!strcmp(status, "success") || !strcmp(status, "failed") ||
 				!strcmp(status, "referred"));
 	int ret = place_event(op);
 
-	if (ret || (ret = not_future(op, "found_on")))
+	if (ret || (ret = op_not_future(op, "found_on")))
 		return ret;
 	stamp_on(op, "success", "closed_on");
 	stamp_on(op, "failed", "closed_on");
 	stamp_on(op, "referred", "closed_on");
-	if (closed && !get(op, "closed_on"))
+	if (closed && !op_get(op, "closed_on"))
 		return model_fail(&op->error, MODEL_EINVAL, "closed_on", "办结的纠纷须有办结日期");
-	if (!closed && get(op, "closed_on"))
+	if (!closed && op_get(op, "closed_on"))
 		return model_fail(&op->error, MODEL_EINVAL, "closed_on", "尚未办结的纠纷不应有办结日期");
-	if ((ret = not_before(op, "closed_on", "found_on")) || (ret = not_future(op, "closed_on")) ||
-	    (ret = not_before(op, "deadline", "found_on")))
+	if ((ret = op_not_before(op, "closed_on", "found_on")) || (ret = op_not_future(op, "closed_on")) ||
+	    (ret = op_not_before(op, "deadline", "found_on")))
 		return ret;
 	return 0;
 }

@@ -25,59 +25,6 @@
 /* meetings and checks: the district's business units read them all */
 #define UNITS (OWNERS | R(SYSTEM))
 
-/* ---- shared hook helpers ---- */
-
-static const char *get(struct entity_op *op, const char *key)
-{
-	return record_get(op->rec, key);
-}
-
-static void set(struct entity_op *op, const char *key, const char *v)
-{
-	record_set(op->rec, entity_field_index(op->ed, key), v);
-}
-
-static const char *label(struct entity_op *op, const char *key)
-{
-	return entity_field(op->ed, key)->label;
-}
-
-static int fetch(struct entity_op *op, const char *entity, const char *key, const char *field,
-		 struct record *out)
-{
-	int ret = entity_lookup_cached(op->db, op->cache, entity_find(entity), key, out,
-				       &op->error.msg);
-
-	if (ret == MODEL_ENOTFOUND)
-		return ref_missing(&op->error, entity_field(op->ed, field), key);
-	if (ret)
-		return model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
-	return 0;
-}
-
-/* Date field `key`, when given, is not after today. */
-static int not_future(struct entity_op *op, const char *key)
-{
-	char today[DATE_BUFSZ];
-	const char *v = get(op, key);
-
-	date_today_utc(today);
-	if (v && strcmp(v, today) > 0)
-		return model_fail(&op->error, MODEL_EINVAL, key, "%s：不能晚于今天", label(op, key));
-	return 0;
-}
-
-/* Date field `later`, when given, is not before date field `earlier`. */
-static int not_before(struct entity_op *op, const char *later, const char *earlier)
-{
-	const char *a = get(op, later), *b = get(op, earlier);
-
-	if (a && b && strcmp(a, b) < 0)
-		return model_fail(&op->error, MODEL_EINVAL, later, "%s不能早于%s", label(op, later),
-				  label(op, earlier));
-	return 0;
-}
-
 /* Is `item` one of `list` (words joined by |)? */
 static int in_list(const char *list, const char *item)
 {
@@ -93,7 +40,7 @@ static int in_list(const char *list, const char *item)
 /* Is the status one of `list` (codes joined by |)? */
 static int status_in(struct entity_op *op, const char *list)
 {
-	return in_list(list, get(op, "status"));
+	return in_list(list, op_get(op, "status"));
 }
 
 /*
@@ -106,14 +53,14 @@ static int finished_date(struct entity_op *op, const char *key, const char *fini
 {
 	int ret;
 
-	if (status_in(op, finished) && !get(op, key))
-		return model_fail(&op->error, MODEL_EINVAL, key, "%s：状态为“%s”时必填", label(op, key),
+	if (status_in(op, finished) && !op_get(op, key))
+		return model_fail(&op->error, MODEL_EINVAL, key, "%s：状态为“%s”时必填", op_label(op, key),
 				  enum_label(entity_field(op->ed, "status")->enumeration,
-					     get(op, "status")));
-	if (!status_in(op, finished) && get(op, key))
+					     op_get(op, "status")));
+	if (!status_in(op, finished) && op_get(op, key))
 		return model_fail(&op->error, MODEL_EINVAL, key, "%s：尚未完成，不应填写",
-				  label(op, key));
-	if ((ret = not_before(op, key, from)) || (ret = not_future(op, key)))
+				  op_label(op, key));
+	if ((ret = op_not_before(op, key, from)) || (ret = op_not_future(op, key)))
 		return ret;
 	return 0;
 }
@@ -127,18 +74,18 @@ static int verified_date(struct entity_op *op, const char *finished_key)
 	char today[DATE_BUFSZ];
 	int ret;
 
-	if (status_in(op, "verified") && !get(op, "verified_on") && op->old) {
+	if (status_in(op, "verified") && !op_get(op, "verified_on") && op->old) {
 		date_today_utc(today);
-		set(op, "verified_on", today);
+		op_set(op, "verified_on", today);
 	}
-	if (status_in(op, "verified") && !get(op, "verified_on"))
+	if (status_in(op, "verified") && !op_get(op, "verified_on"))
 		return model_fail(&op->error, MODEL_EINVAL, "verified_on", "%s：已核销的记录必填",
-				  label(op, "verified_on"));
-	if (!status_in(op, "verified") && get(op, "verified_on"))
+				  op_label(op, "verified_on"));
+	if (!status_in(op, "verified") && op_get(op, "verified_on"))
 		return model_fail(&op->error, MODEL_EINVAL, "verified_on", "%s：尚未核销，不应填写",
-				  label(op, "verified_on"));
-	if ((ret = not_before(op, "verified_on", finished_key)) ||
-	    (ret = not_future(op, "verified_on")))
+				  op_label(op, "verified_on"));
+	if ((ret = op_not_before(op, "verified_on", finished_key)) ||
+	    (ret = op_not_future(op, "verified_on")))
 		return ret;
 	return 0;
 }
@@ -151,41 +98,41 @@ static int verified_date(struct entity_op *op, const char *finished_key)
  */
 static int place_work(struct entity_op *op, const char *dept)
 {
-	const char *subject = entity_field(op->ed, "subject") ? get(op, "subject") : NULL;
-	const char *township = entity_field(op->ed, "township") ? get(op, "township") : NULL;
-	const char *unit = dept ? get(op, dept) : NULL;
+	const char *subject = entity_field(op->ed, "subject") ? op_get(op, "subject") : NULL;
+	const char *township = entity_field(op->ed, "township") ? op_get(op, "township") : NULL;
+	const char *unit = dept ? op_get(op, dept) : NULL;
 	char first[65];
 	struct record r;
 	int ret = 0;
 
 	record_init(&r, NULL);
 	if (subject) {
-		ret = fetch(op, "subjects", subject, "subject", &r);
+		ret = op_fetch(op, "subjects", subject, "subject", &r);
 		if (!ret && township && strcmp(township, record_get(&r, "township")))
 			ret = model_fail(&op->error, MODEL_EINVAL, "township",
-					 "%s与创建主体所在乡镇不一致", label(op, "township"));
+					 "%s与创建主体所在乡镇不一致", op_label(op, "township"));
 		if (!ret) {
-			set(op, "township", record_get(&r, "township"));
-			set(op, "district", record_get(&r, "district"));
+			op_set(op, "township", record_get(&r, "township"));
+			op_set(op, "district", record_get(&r, "district"));
 		}
 	} else if (township) {
-		ret = fetch(op, "regions", township, "township", &r);
+		ret = op_fetch(op, "regions", township, "township", &r);
 		if (!ret)
-			set(op, "district", record_get(&r, "district"));
+			op_set(op, "district", record_get(&r, "district"));
 	} else if (unit) {
 		size_t n = strcspn(unit, "|");
 		if (n >= sizeof(first))
 			n = sizeof(first) - 1;
 		memcpy(first, unit, n);
 		first[n] = '\0';
-		ret = fetch(op, "departments", first, dept, &r);
+		ret = op_fetch(op, "departments", first, dept, &r);
 		if (!ret)
-			set(op, "district", record_get(&r, "district"));
+			op_set(op, "district", record_get(&r, "district"));
 	} else if (op->actor->district) {
-		set(op, "district", op->actor->district);
+		op_set(op, "district", op->actor->district);
 	} else {
 		ret = model_fail(&op->error, MODEL_EINVAL, dept ? dept : "district", "须填写%s",
-				 dept ? label(op, dept) : "所属区县");
+				 dept ? op_label(op, dept) : "所属区县");
 	}
 	record_release(&r);
 	return ret;
@@ -210,7 +157,7 @@ static int owner_guard(struct entity_op *op, const char *progress)
 	if (op->actor->role != ROLE_TOWNSHIP && op->ed->scope.owner &&
 	    record_values_differ(record_get(op->old, op->ed->scope.owner), op->actor->dept))
 		return model_fail(&op->error, MODEL_EFORBIDDEN, op->ed->scope.owner,
-				  "由%s报告进展，配合单位只能查看", label(op, op->ed->scope.owner));
+				  "由%s报告进展，配合单位只能查看", op_label(op, op->ed->scope.owner));
 	for (i = 0; i < op->ed->nfields; i++) {
 		const struct field_desc *fd = &op->ed->fields[i];
 		if (in_list(progress, fd->key) || (fd->flags & FF_DERIVED))
@@ -272,18 +219,18 @@ static int came_from(struct entity_op *op, const char *field, const char *entity
 	struct record from;
 	int ret;
 
-	if (!get(op, field))
+	if (!op_get(op, field))
 		return 0;
-	if (!get(op, "source") || strcmp(get(op, "source"), source))
+	if (!op_get(op, "source") || strcmp(op_get(op, "source"), source))
 		return model_fail(&op->error, MODEL_EINVAL, "source", "填写了%s的，%s应为“%s”",
-				  label(op, field), label(op, "source"),
+				  op_label(op, field), op_label(op, "source"),
 				  enum_label(entity_field(op->ed, "source")->enumeration, source));
 	record_init(&from, NULL);
-	ret = fetch(op, entity, get(op, field), field, &from);
-	if (!ret && get(op, date) && record_get(&from, date_key) &&
-	    strcmp(get(op, date), record_get(&from, date_key)) < 0)
+	ret = op_fetch(op, entity, op_get(op, field), field, &from);
+	if (!ret && op_get(op, date) && record_get(&from, date_key) &&
+	    strcmp(op_get(op, date), record_get(&from, date_key)) < 0)
 		ret = model_fail(&op->error, MODEL_EINVAL, date, "%s不能早于%s的日期（%s）",
-				 label(op, date), label(op, field), record_get(&from, date_key));
+				 op_label(op, date), op_label(op, field), record_get(&from, date_key));
 	record_release(&from);
 	return ret;
 }
@@ -292,8 +239,8 @@ static int task_prepare(struct entity_op *op)
 {
 	int ret = place_work(op, "owner");
 
-	if (ret || (ret = not_future(op, "assigned_on")) ||
-	    (ret = not_before(op, "due_on", "assigned_on")) ||
+	if (ret || (ret = op_not_future(op, "assigned_on")) ||
+	    (ret = op_not_before(op, "due_on", "assigned_on")) ||
 	    (ret = came_from(op, "meeting", "meetings", "held_on", "meeting", "assigned_on")) ||
 	    (ret = finished_date(op, "done_on", "done|verified", "assigned_on")))
 		return ret;
@@ -337,7 +284,7 @@ static int check_prepare(struct entity_op *op)
 {
 	int ret = place_work(op, "lead");
 
-	return ret ? ret : not_future(op, "checked_on");
+	return ret ? ret : op_not_future(op, "checked_on");
 }
 
 const struct entity_desc check_desc = {
@@ -394,8 +341,8 @@ static int problem_prepare(struct entity_op *op)
 {
 	int ret = place_work(op, "department");
 
-	if (ret || (ret = not_future(op, "found_on")) ||
-	    (ret = not_before(op, "deadline", "found_on")) ||
+	if (ret || (ret = op_not_future(op, "found_on")) ||
+	    (ret = op_not_before(op, "deadline", "found_on")) ||
 	    (ret = came_from(op, "check", "supervision_checks", "checked_on", "supervision",
 			     "found_on")) ||
 	    (ret = finished_date(op, "rectified_on", "rectified|verified", "found_on")))
@@ -439,12 +386,12 @@ static int meeting_prepare(struct entity_op *op)
 {
 	int ret = place_work(op, "attendees");
 
-	if (ret || (ret = not_future(op, "held_on")))
+	if (ret || (ret = op_not_future(op, "held_on")))
 		return ret;
 	/* the coordination of month M is held in M or after it */
-	if (strncmp(get(op, "month"), get(op, "held_on"), 7) > 0)
+	if (strncmp(op_get(op, "month"), op_get(op, "held_on"), 7) > 0)
 		return model_fail(&op->error, MODEL_EINVAL, "month", "%s不能晚于会议日期所在月份",
-				  label(op, "month"));
+				  op_label(op, "month"));
 	return 0;
 }
 

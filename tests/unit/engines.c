@@ -21,6 +21,8 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/audit.h"
+#include "model/entity.h"
+#include "model/role.h"
 
 #include "engines.h"
 
@@ -189,4 +191,36 @@ int engines_run(const struct CMUnitTest *tests, size_t n)
 		fflush(stdout);
 	}
 	return failed;
+}
+
+void engines_exec(struct db *db, const char *sql)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (db_exec(db, sql, &err) < 0)
+		fail_msg("exec '%s': %s", sql, err.buf);
+	strbuf_release(&err);
+}
+
+void engines_create(struct db *db, const char *entity, json_t *in)
+{
+	struct model_ctx mc;
+	struct model_error e;
+	struct actor sys;
+	json_t *out = NULL;
+	char *text = json_dumps(in, JSON_SORT_KEYS);
+
+	actor_system(&sys);
+	memset(&mc, 0, sizeof(mc));
+	mc.db = db;
+	mc.actor = &sys;
+	mc.keys = engines_keys();
+	model_error_init(&e);
+	if (entity_create(&mc, entity_find(entity), in, &out, &e))
+		fail_msg("create %s %s: %d %s: %s", entity, text, e.code, e.field ? e.field : "-",
+			 e.msg.buf);
+	json_decref(out);
+	json_decref(in);
+	free(text);
+	model_error_release(&e);
 }

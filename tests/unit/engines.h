@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "base/crypto.h"
 
 struct CMUnitTest;
@@ -56,6 +58,11 @@ struct db *engines_open_empty(void);
  * that they are skipped.  The number of failed tests.
  */
 int engines_run(const struct CMUnitTest *tests, size_t n);
+
+/* Run `sql` on `db`, failing the test if it fails. */
+void engines_exec(struct db *db, const char *sql);
+/* entity_create of `in` (consumed) by the system actor (the command line's), failing the test if refused. */
+void engines_create(struct db *db, const char *entity, json_t *in);
 
 #define ENGINES_RUN(tests) engines_run((tests), sizeof(tests) / sizeof((tests)[0]))
 

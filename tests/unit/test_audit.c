@@ -38,14 +38,7 @@
 
 static struct db *g_db;            /* the database of the running test */
 
-static void exec_ok(const char *sql)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	if (db_exec(g_db, sql, &err) < 0)
-		fail_msg("exec '%s': %s", sql, err.buf);
-	strbuf_release(&err);
-}
+#define exec_ok(sql) engines_exec(g_db, (sql))
 
 static int64_t qint(const char *sql)
 {

@@ -44,14 +44,7 @@
 
 static struct db *g_db;            /* the database of the running test */
 
-static void exec_ok(const char *sql)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	if (db_exec(g_db, sql, &err) < 0)
-		fail_msg("exec '%s': %s", sql, err.buf);
-	strbuf_release(&err);
-}
+#define exec_ok(sql) engines_exec(g_db, (sql))
 
 /* The rows of `sql` as text, "a|b|c\n" each, in the order the query gives. */
 static char *rows_text(const char *sql)
@@ -85,29 +78,7 @@ static int64_t qcount(const char *sql)
 	return n;
 }
 
-/* entity_create by the system actor (the command line's), `in` consumed. */
-static void create_ok(const char *ent, json_t *in)
-{
-	struct model_ctx mc;
-	struct model_error e;
-	struct actor sys;
-	json_t *out = NULL;
-	char *text = json_dumps(in, JSON_SORT_KEYS);
-
-	actor_system(&sys);
-	memset(&mc, 0, sizeof(mc));
-	mc.db = g_db;
-	mc.actor = &sys;
-	mc.keys = engines_keys();
-	model_error_init(&e);
-	if (entity_create(&mc, entity_find(ent), in, &out, &e))
-		fail_msg("create %s %s: %d %s: %s", ent, text, e.code, e.field ? e.field : "-",
-			 e.msg.buf);
-	json_decref(out);
-	json_decref(in);
-	free(text);
-	model_error_release(&e);
-}
+#define create_ok(ent, in) engines_create(g_db, (ent), (in))
 
 /* ---- the district, as tables the expectations are computed from ---- */
 

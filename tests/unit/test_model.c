@@ -118,14 +118,7 @@ static const char *json_dumps_tmp(const json_t *j)
 	return keep(json_dumps(j, JSON_SORT_KEYS));
 }
 
-static void exec_ok(const char *sql)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	if (db_exec(g_db, sql, &err) < 0)
-		fail_msg("exec '%s': %s", sql, err.buf);
-	strbuf_release(&err);
-}
+#define exec_ok(sql) engines_exec(g_db, (sql))
 
 /* First column of the first row (NULL for none or SQL NULL); one or no parameter. */
 static const char *QS(const char *sql, const char *param)
