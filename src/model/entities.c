@@ -700,5 +700,8 @@ const struct entity_desc *const entities[] = {
 	&region_desc, &department_desc, &sector_desc, &subject_desc, &user_desc,
 	&petition_desc, &activity_desc, &letter_desc, &village_record_desc,
 	&inspection_desc, &hazard_desc, &accident_desc, &case_desc, &dispute_desc, &standard_desc,
-	&checklist_desc, &task_desc, &check_desc, &problem_desc, &meeting_desc, NULL
+	&checklist_desc, &task_desc, &check_desc, &problem_desc, &meeting_desc,
+	&grid_staff_desc, &patrol_desc, &household_visit_desc, &police_assignment_desc,
+	&police_subsidy_desc, &police_equipment_desc, &informant_desc, &cadre_assignment_desc,
+	&cadre_visit_desc, &campaign_desc, NULL
 };

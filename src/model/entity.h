@@ -148,6 +148,13 @@ struct entity_desc {
 	const char *table;
 	const char *key;   /* business key field */
 	const char *key2;  /* second key field when the key is unique only with it */
+	/*
+	 * Records without a number of their own: the fields (joined by |) whose
+	 * values make the key — `key`, a FF_DERIVED | FF_HIDDEN field set from
+	 * them on create and import (a personal one by its keyed hash), so that
+	 * a re-import of the same natural key updates the row.  NULL: none.
+	 */
+	const char *natural;
 	const struct field_desc *fields;
 	size_t nfields;
 	unsigned flags;

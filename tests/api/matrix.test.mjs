@@ -19,6 +19,8 @@ const ROLE_OF = {
 const BIZ = ['office', 'petition', 'safety', 'police', 'supervisor', 'township', 'grid', 'subject'];
 const LEADS = ['petition', 'safety', 'police'];
 const WORK_UNITS = ['office', ...LEADS, 'supervisor', 'township'];
+const GRASS = ['office', ...LEADS, 'township', 'grid'];
+const POLICE_NET = ['office', ...LEADS, 'township'];
 
 // Who reads and who writes each list (DOMAIN.md, "Who uses it").
 const LISTS = {
@@ -44,10 +46,22 @@ const LISTS = {
   problems: { read: [...WORK_UNITS, 'subject'], write: WORK_UNITS, create: ['office'] },
   supervision_checks: { read: WORK_UNITS, write: ['office'] },
   meetings: { read: WORK_UNITS, write: ['office'] },
+  // the grassroots (issue 15): grids and townships record; the police keeps its network
+  grid_staff: { read: GRASS, write: ['office', 'township'] },
+  patrols: { read: GRASS, write: ['grid', 'township', 'office'] },
+  household_visits: { read: GRASS, write: ['grid', 'township', 'office'] },
+  police_assignments: { read: POLICE_NET, write: ['police', 'office'] },
+  police_subsidies: { read: POLICE_NET, write: ['police', 'office'] },
+  police_equipment: { read: POLICE_NET, write: ['police', 'office'] },
+  informants: { read: POLICE_NET, write: ['police', 'office'] },
+  cadre_assignments: { read: POLICE_NET, write: ['office'] },
+  cadre_visits: { read: POLICE_NET, write: ['office', 'township'] },
+  campaigns: { read: [...GRASS, 'supervisor'], write: ['office'] },
 };
 // Who may reveal a list's personal data (and so look records up by it): its writers.
 const PERSONAL = {
   petitions: 'petitioner_phone', subjects: 'contact_phone', disputes: 'party_a_phone',
+  grid_staff: 'phone', household_visits: 'head', informants: 'phone',
 };
 // The other routes: who is let in.  `null`: every signed-in user.
 const M = '2023-05';

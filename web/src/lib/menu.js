@@ -1,5 +1,5 @@
 // menu.js: the left menu, built from the metadata: every entity the user
-// may read, placed in its group (主体清单 / 三类事件 / 工作清单 / 基础数据 / 系统管理),
+// may read, placed in its group (主体清单 / 三类事件 / 工作清单 / 基层治理 / 基础数据 / 系统管理),
 // plus the pages of the user's role.  An entity the browser has never heard
 // of still appears, under 基础数据 — the menu needs no change for it.
 import { session, isBusiness } from './session.js';
@@ -21,6 +21,16 @@ const PLACE = {
   problems: ['work'],
   supervision_checks: ['work'],
   meetings: ['work'],
+  grid_staff: ['grass'],
+  patrols: ['grass'],
+  household_visits: ['grass'],
+  police_assignments: ['grass'],
+  police_subsidies: ['grass'],
+  police_equipment: ['grass'],
+  informants: ['grass'],
+  cadre_assignments: ['grass'],
+  cadre_visits: ['grass'],
+  campaigns: ['work'],
   regions: ['base'],
   departments: ['base'],
   sector_map: ['base'],
@@ -28,7 +38,7 @@ const PLACE = {
   users: ['system'],
 };
 
-export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', work: 'Tickets', base: 'Files', system: 'Setting' };
+export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', work: 'Tickets', grass: 'Location', base: 'Files', system: 'Setting' };
 
 // [{key, label, icon, path?, children?: [{key,label,path}|{group,label,children}]}]
 export function buildMenu() {
@@ -38,7 +48,7 @@ export function buildMenu() {
     out.push({ key: 'dashboard', label: t('menu.dashboard'), icon: 'DataBoard', path: '/dashboard' });
     out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
   }
-  const groups = { subjects: [], events: {}, work: [], base: [], system: [] };
+  const groups = { subjects: [], events: {}, work: [], grass: [], base: [], system: [] };
   for (const e of session.entities) {
     if (!e.can_read) continue;
     const [g, sub] = PLACE[e.name] || ['base'];
@@ -60,6 +70,7 @@ export function buildMenu() {
     });
   }
   if (groups.work.length) out.push({ key: 'g-work', label: t('menu.work'), icon: GROUP_ICON.work, children: groups.work });
+  if (groups.grass.length) out.push({ key: 'g-grass', label: t('menu.grass'), icon: GROUP_ICON.grass, children: groups.grass });
   if (groups.base.length) out.push({ key: 'g-base', label: t('menu.base'), icon: GROUP_ICON.base, children: groups.base });
   if (groups.system.length) out.push({ key: 'g-system', label: t('menu.system'), icon: GROUP_ICON.system, children: groups.system });
   return out;

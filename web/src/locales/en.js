@@ -20,6 +20,7 @@ export default {
     dashboard: 'Dashboard', months: 'Monthly determination', screen: 'Wall screen', subjects: 'Subjects',
     events: 'Events', petitionGroup: 'Petitions', safetyGroup: 'Safety', caseGroup: 'Cases', disputeGroup: 'Disputes',
     work: 'Work lists',
+    grass: 'Grassroots',
     base: 'Reference data', system: 'Administration', settings: 'Security policy', audit: 'Audit log', other: 'Other',
     collapse: 'Collapse menu', expand: 'Expand menu',
   },

@@ -19,6 +19,7 @@ export default {
     dashboard: '首页驾驶舱', months: '月度认定', screen: '指挥大屏', subjects: '主体清单',
     events: '三类事件', petitionGroup: '信访', safetyGroup: '安全', caseGroup: '案件', disputeGroup: '纠纷',
     work: '工作清单',
+    grass: '基层治理',
     base: '基础数据', system: '系统管理', settings: '安全策略', audit: '审计日志', other: '其他',
     collapse: '收起菜单', expand: '展开菜单',
   },
