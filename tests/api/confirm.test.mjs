@@ -19,7 +19,7 @@ before(async () => {
   d = await districtServer();
   office = await d.as('office');
 });
-after(async () => { if (process.env.CONFIRM_DEBUG) console.log(d?.srv.stderr()); await d?.stop(); });
+after(async () => { await d?.stop(); });
 const as = (u) => d.as(u);
 
 function monthAdd(m, n) {
