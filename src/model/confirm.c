@@ -19,6 +19,8 @@
 #include "db/db.h"
 #include "db/sqlp.h"
 #include "model/audit.h"
+#include "model/entities.h"
+#include "model/entity.h"
 
 enum { C_SUBJECTS, C_ADDED, C_CHANGED, C_CLOSED, C__COUNT };
 static const char *const count_keys[C__COUNT] = { "subjects", "added", "changed", "closed" };
@@ -238,10 +240,24 @@ static int classify(const char *m, const char *from, const char *to, int64_t edi
 static void scan_sql(const char *district, const char *m, const struct unit *u,
 		     struct strbuf *sql, struct sqlp *p)
 {
+	const struct entity_desc *ed = &subject_desc;
+	size_t i;
+
+	/* the edits of m: "update" versions that differ from the version before them
+	 * (a PATCH or an import row that changes nothing writes a version too) */
 	strbuf_addstr(sql,
 		"SELECT t.code, t.name, t.township, t.supervisor, t.active_from, t.active_to, "
-		"(SELECT COUNT(*) FROM subjects_history x WHERE x.id = t.id AND x.month = ? "
-		"AND x.action = 'update') "
+		"(SELECT COUNT(*) FROM subjects_history x JOIN subjects_history y "
+		"ON y.id = x.id AND y.rev = x.rev - 1 WHERE x.id = t.id AND x.month = ? "
+		"AND x.action = 'update' AND (");
+	for (i = 0; i < ed->nfields; i++) {
+		const char *k = ed->fields[i].key, *suffix = "";
+		if (ed->fields[i].flags & FF_PERSONAL)
+			suffix = "_idx"; /* the keyed hash: the ciphertext differs each time */
+		strbuf_addf(sql, "%sx.\"%s%s\" IS DISTINCT FROM y.\"%s%s\"", i ? " OR " : "",
+			    k, suffix, k, suffix);
+	}
+	strbuf_addstr(sql, ")) "
 		"FROM subjects_history t WHERE t.district = ? AND t.active_from <= ? "
 		"AND (t.active_to IS NULL OR t.active_to >= ?) "
 		"AND t.rev = (SELECT MAX(h.rev) FROM subjects_history h WHERE h.id = t.id AND h.month <= ?)");

@@ -16,7 +16,9 @@
  *   closed    left the list in M: active_to = M (on the list during M,
  *             not after it);
  *   changed   on the list during M, neither added nor closed in M, with at
- *             least one other edit (an "update" version) made in M.
+ *             least one other edit made in M: an "update" version written
+ *             in M that differs from the version before it in a field (a
+ *             PATCH or an import row that changes nothing does not count).
  *
  * So subjects(M) = subjects(M-1) + added(M) - closed(M) for a unit whose
  * subjects did not move to or from another unit in M.

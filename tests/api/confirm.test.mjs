@@ -75,6 +75,16 @@ async function edit(code, change) {
   assert.equal(r.status, 200, r.text);
   s.edits.add(M); // an edit takes effect in the month it is made
 }
+// A PATCH that changes nothing: a version is written, but no edit counts.
+async function noop(code, change) {
+  const s = model.get(code);
+  const h = await office.get(`/api/v1/subjects/${s.id}/history`);
+  const r = await office.update(`/api/v1/subjects/${s.id}`, change);
+  assert.equal(r.status, 200, r.text);
+  const h2 = await office.get(`/api/v1/subjects/${s.id}/history`);
+  assert.equal(h2.json.length, h.json.length + 1, "a version was written all the same");
+  assert.equal(h2.json.at(-1).action, "update");
+}
 async function retire(code, month) {
   const s = model.get(code);
   const r = await office.post(`/api/v1/subjects/${s.id}/retire`, { month });
@@ -108,6 +118,8 @@ test('the counts of each unit, this month and last, are those of the writes made
   await retire('CF-4', M);                               // added and closed in the same month
   await retire('V2', P);                                 // closed last month, off the list now
   await edit('CF-5', { address: '西乡大街9号' });          // not on the list before next month
+  await noop('V1', { contact_name: '赵一' });              // the same value: not changed
+  await noop('CF-3', {});                                // nothing at all
   assert.deepEqual([model.get('CF-1').supervisor, model.get('CF-2').supervisor], ['JT', 'SJ'], 'the sector map');
 
   // the model's own sanity: what the test wrote is what it expects to see
