@@ -103,4 +103,9 @@ void api_month_reopen(struct call *c);
 void api_explain(struct call *c);
 void api_warnings(struct call *c);
 
+/* api_confirm.c: the monthly confirmation of the subjects' list */
+void api_confirmations(struct call *c);
+void api_confirm(struct call *c);
+void api_confirmation_subjects(struct call *c);
+
 #endif

@@ -86,6 +86,11 @@ const ROUTES = {
   'PUT /settings': { allow: ['secadmin'] },
   'GET /audit': { allow: ['auditadmin'] },
   'GET /audit/verify': { allow: ['auditadmin'] },
+  // the monthly confirmation of the subjects' list: the office watches, the units confirm their own
+  // (the POST carries a parameter it does not take, so that nothing is confirmed here)
+  'GET /confirmations': { q: `?month=${M}`, allow: ['office', 'supervisor', 'township'] },
+  'POST /confirmations/{month}': { q: '?matrix=1', allow: ['supervisor', 'township'] },
+  'GET /confirmations/{month}/subjects': { q: '?change=added', allow: ['office', 'supervisor', 'township'] },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);
