@@ -59,6 +59,8 @@ export function buildMenu() {
       groups[g].push(item);
     }
   }
+  // 一月一动态: the office follows, supervising departments and townships confirm
+  if (['office', 'supervisor', 'township'].includes(role)) groups.work.push({ key: 'confirmations', label: t('menu.confirmations'), path: '/confirmations' });
   if (role === 'secadmin') groups.system.push({ key: 'settings', label: t('menu.settings'), path: '/settings' });
   if (role === 'auditadmin') groups.system.push({ key: 'audit', label: t('menu.audit'), path: '/audit' });
   if (groups.subjects.length) out.push({ key: 'g-subjects', label: t('menu.subjects'), icon: GROUP_ICON.subjects, children: groups.subjects });

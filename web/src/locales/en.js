@@ -20,7 +20,7 @@ export default {
     dashboard: 'Dashboard', months: 'Monthly determination', screen: 'Wall screen', subjects: 'Subjects',
     events: 'Events', petitionGroup: 'Petitions', safetyGroup: 'Safety', caseGroup: 'Cases', disputeGroup: 'Disputes',
     work: 'Work lists',
-    grass: 'Grassroots',
+    grass: 'Grassroots', confirmations: 'List confirmation',
     base: 'Reference data', system: 'Administration', settings: 'Security policy', audit: 'Audit log', other: 'Other',
     collapse: 'Collapse menu', expand: 'Expand menu',
   },
@@ -69,6 +69,14 @@ export default {
     sectorRank: 'Sectors', trend: 'Monthly trend', warnings: 'Early warnings', overdue: 'Overdue',
     recent: 'Recent events', noWarnings: 'No warnings', score: 'Risk', openScreen: 'Wall screen',
     eventsPanel: 'Events (year to date)', clickHint: 'Click a chart for the list behind it', compliantRate: 'Compliance',
+  },
+  confirm: {
+    title: 'Monthly list confirmation', summary: '{total} units, {un} not confirmed', unit: 'Unit',
+    kinds: { department: 'Supervising department', township: 'Township' },
+    counts: { subjects: 'Subjects', added: 'Added', changed: 'Changed', closed: 'Left' },
+    state: 'Confirmation', confirmed: 'Confirmed', unconfirmed: 'Not confirmed', action: 'Confirm this month',
+    confirmText: 'Confirm that the subjects of {unit} for {m} are checked and current?', done: 'Confirmed',
+    subject: 'Subject', drawerTotal: '{n} in all',
   },
   months: {
     title: 'Monthly determination', state: 'State', published: 'Published', unpublished: 'Not published', certified: 'Confirmed',
