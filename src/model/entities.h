@@ -22,6 +22,8 @@ extern const struct entity_desc petition_desc, activity_desc, letter_desc, villa
 	checklist_desc;
 /* work.c: the office's work lists */
 extern const struct entity_desc task_desc, check_desc, problem_desc, meeting_desc;
+/* duban.c: 督办 and the work calendar */
+extern const struct entity_desc work_calendar_desc, supervision_desc, supervision_feedback_desc;
 
 /*
  * What a petition's hook derives from what was given: whether it is
