@@ -192,28 +192,37 @@ static int calendar_failed(struct entity_op *op)
 
 /*
  * The due date: notice_on + workdays working days; a due date given alone
- * gives the working days.  Kept as stored unless the notice date, the
+ * gives the working days (one on a day off: the next working day).  Kept as stored unless the notice date, the
  * working days or the due date are written.
  */
 static int due_date(struct entity_op *op)
 {
 	const char *notice = op_get(op, "notice_on");
 	char due[DATE_BUFSZ], n[24];
-	int ret, wd;
+	int ret, wd, working;
 
-	if (op->old && !changed(op, "notice_on") && !changed(op, "workdays") && !given(op, "due_on"))
+	int new_due = given(op, "due_on") && changed(op, "due_on");
+	int new_wd = given(op, "workdays") && changed(op, "workdays");
+
+	if (op->old && !changed(op, "notice_on") && !new_due && !new_wd)
 		return 0;
-	if (given(op, "due_on") && !given(op, "workdays")) {
+	if (new_due && !new_wd) {
 		if ((ret = op_not_before(op, "due_on", "notice_on")))
 			return ret;
-		if ((wd = workdays_between(op->db, notice, op_get(op, "due_on"))) < 0)
+		if ((wd = workdays_between(op->db, notice, op_get(op, "due_on"))) < 0 ||
+		    (working = workdays_is_working(op->db, op_get(op, "due_on"))) < 0)
 			return calendar_failed(op);
-		if (wd < 1)
+		/* a due date on a day off: the next working day (as legal time limits do) */
+		wd += !working;
+		if (wd < 1 || !strcmp(notice, op_get(op, "due_on")))
 			return model_fail(&op->error, MODEL_EINVAL, "due_on",
-					  "%s：应在%s之后至少一个工作日", op_label(op, "due_on"),
+					  "%s：应在%s之后", op_label(op, "due_on"),
 					  op_label(op, "notice_on"));
 		snprintf(n, sizeof(n), "%d", wd);
 		op_set(op, "workdays", n);
+		if (workdays_add(op->db, notice, wd, due))
+			return calendar_failed(op);
+		op_set(op, "due_on", due);
 		return 0;
 	}
 	if (!op_get(op, "workdays"))
@@ -221,7 +230,7 @@ static int due_date(struct entity_op *op)
 				  op_label(op, "workdays"), op_label(op, "due_on"));
 	if (workdays_add(op->db, notice, atoi(op_get(op, "workdays")), due))
 		return calendar_failed(op);
-	if (given(op, "due_on") && strcmp(op_get(op, "due_on"), due))
+	if (new_due && strcmp(op_get(op, "due_on"), due))
 		return model_fail(&op->error, MODEL_EINVAL, "due_on",
 				  "%s：与%s不符（%s后 %s 个工作日为 %s）", op_label(op, "due_on"),
 				  op_label(op, "workdays"), op_label(op, "notice_on"),
@@ -239,6 +248,9 @@ static int supervision_prepare(struct entity_op *op)
 		return ret;
 	if ((ret = op_not_future(op, "notice_on")) || (ret = due_date(op)))
 		return ret;
+	/* a closed one keeps the dates it was closed with */
+	if (op->old && !strcmp(record_get(op->old, "status"), "closed"))
+		return 0;
 	if (workdays_add(op->db, op_get(op, "due_on"), settings_get_int(op->db, "duban_red_workdays"),
 			 red))
 		return calendar_failed(op);
@@ -482,6 +494,11 @@ int duban_recompute(struct db *db, const char *day, struct model_error *e)
 	}
 	free(rows);
 	return ret;
+}
+
+int duban_settings_changed(struct db *db, struct model_error *e)
+{
+	return duban_recompute(db, NULL, e);
 }
 
 static int duban_stored(const struct model_ctx *mc, const struct record *r,

@@ -23,4 +23,7 @@ void duban_observe_writes(void);
  */
 int duban_recompute(struct db *db, const char *day, struct model_error *e);
 
+/* Setting duban_red_workdays changed: duban_recompute(db, NULL, e) (settings.c calls it). */
+int duban_settings_changed(struct db *db, struct model_error *e);
+
 #endif

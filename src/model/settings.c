@@ -15,6 +15,7 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/audit.h"
+#include "model/duban.h"
 #include "model/entity.h"
 #include "model/role.h"
 
@@ -24,7 +25,7 @@ const struct setting_desc settings_table[] = {
 	{ "personal_lookups_per_minute", "每人每分钟按个人信息精确查找的次数上限", 1, 60, 6 },
 	/* the work (督办): the office's */
 	{ "duban_red_workdays", "督办事项逾期后转红牌的工作日数（逾期即黄牌）", 1, 60, 5,
-	  ROLE_BIT(ROLE_OFFICE) },
+	  ROLE_BIT(ROLE_OFFICE), duban_settings_changed },
 	{ NULL, NULL, 0, 0, 0 },
 };
 
@@ -169,6 +170,14 @@ int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_
 		if (store_one(db, key, val, &err))
 			goto dberr;
 		strbuf_addf(&detail, "%s%s=%s", detail.len ? " " : "", key, val);
+	}
+	json_object_foreach(in, key, v) {
+		const struct setting_desc *s = setting_find(key);
+
+		if (s->changed && (ret = s->changed(db, e))) {
+			db_rollback(db);
+			goto cleanup;
+		}
 	}
 	if (audit_append(db, a, "settings.update", "settings", "ok", detail.buf, &err) ||
 	    db_commit(db, &err))

@@ -37,6 +37,12 @@ struct setting_desc {
 	 * reads them too); the work keys name the office.
 	 */
 	unsigned editors;
+	/*
+	 * NULL, or what must follow a change of it, in the change's
+	 * transaction (督办: the open supervisions' red_from recounted):
+	 * 0, or a MODEL_E* code with `e` filled.
+	 */
+	int (*changed)(struct db *db, struct model_error *e);
 };
 
 /* Every setting, in the order they are shown; ends with a NULL key. */

@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { districtServer, assertProblem, listAll } from './util.mjs';
-import { EAST, WEST, DISTRICT, unchanged, byNo, addDays, assertStampedToday, auditRows } from './events_util.mjs';
+import { EAST, DISTRICT, CSV_BODY, unchanged, byNo, addDays, assertStampedToday, auditRows } from './events_util.mjs';
 
 let d, office;
 before(async () => {
@@ -154,6 +154,13 @@ test('a problem under supervision: its department and township; a due date given
   assertProblem(await unchanged(office, 'supervisions', () => office.post('/api/v1/supervisions', supervision('DB-3', 'DB-T2', { due_on: '2023-10-10' }))), 422, { field: 'due_on' });
   const ok = await create('office', 'supervisions', supervision('DB-3', 'DB-T2', { due_on: addWorkdays(cal, '2023-09-25', 5) }));
   assert.equal(ok.workdays, 5);
+  // a due date on a day off: the next working day, as legal time limits count
+  await create('office', 'tasks', task('DB-T2B'));
+  const off = await create('office', 'supervisions', supervision('DB-3B', 'DB-T2B', { workdays: undefined, due_on: '2023-10-01' }));
+  assert.equal(isWorking(cal, '2023-10-01'), false);
+  const n = workdaysBetween(cal, '2023-09-25', '2023-10-01') + 1;
+  assert.deepEqual([off.workdays, off.due_on], [n, addWorkdays(cal, '2023-09-25', n)]);
+  assert.equal(off.due_on, '2023-10-07');
   // the office changes the working days: the due date follows
   const up = await office.update(`/api/v1/supervisions/${ok.id}`, { workdays: 8 });
   assert.equal(up.status, 200, up.text);
@@ -246,6 +253,10 @@ test('the office sets the working days to red; an edit of the calendar moves the
   assert.equal(p.status, 200, p.text);
   assert.deepEqual(p.json, { duban_red_workdays: 3 });
   let cal = await calendar();
+  // the open supervisions counted again; a closed one keeps its dates
+  const four = await sup('DB-4');
+  assert.equal(four.red_from, addWorkdays(cal, four.due_on, 3));
+  assert.equal((await sup('DB-1')).red_from, addWorkdays(cal, (await sup('DB-1')).due_on, 5));
   await create('office', 'tasks', task('DB-T8'));
   const s = await create('office', 'supervisions', supervision('DB-8', 'DB-T8', { notice_on: '2023-11-01', workdays: 3 }));
   assert.deepEqual([s.due_on, s.red_from], ['2023-11-06', addWorkdays(cal, '2023-11-06', 3)]);
@@ -272,4 +283,18 @@ test('the office sets the working days to red; an edit of the calendar moves the
   assert.equal(open.due_on, '2023-10-09');
   const restore = await office.put('/api/v1/settings', { duban_red_workdays: 5 });
   assert.equal(restore.status, 200);
+});
+
+test('the export of each list imports back: every row updated, none created, nothing changed', async () => {
+  const strip = (l) => l.map(({ rev, updated_at, ...rest }) => rest).sort((a, b) => a.id - b.id);
+  for (const entity of ['work_calendar', 'supervisions', 'supervision_feedback']) {
+    const before = await listAll(office, `/api/v1/${entity}`);
+    assert.ok(before.length >= 2, entity);
+    const x = await office.get(`/api/v1/${entity}/export?format=csv`);
+    assert.equal(x.status, 200, x.text);
+    const r = await office.post(`/api/v1/${entity}/import?format=csv`, x.text, CSV_BODY);
+    assert.equal(r.status, 200, `${entity}: ${r.text}`);
+    assert.deepEqual([r.json.rows, r.json.created, r.json.updated, r.json.failed], [before.length, 0, before.length, 0], entity);
+    assert.deepEqual(strip(await listAll(office, `/api/v1/${entity}`)), strip(before), `${entity}: every field as it was`);
+  }
 });
