@@ -34,6 +34,7 @@
 #include "io/table.h"
 #include "jobs/jobs.h"
 #include "model/audit.h"
+#include "model/duban.h"
 #include "model/entity.h"
 #include "model/session.h"
 
@@ -63,6 +64,8 @@ static const char usage[] =
 	"  explain SUBJECT --month YYYY-MM      why a subject complies or not that month\n"
 	"  determine --through YYYY-MM          bring the determinations of the year so far up to\n"
 	"                                       date (all districts; figures does it too)\n"
+	"  work cards [--today YYYY-MM-DD]      the card pass of 督办 (yellow, red, 催办), as the\n"
+	"                                       server's scheduler runs it each day\n"
 	"\n"
 	"The database is --db or $SANLING_DB (a file path for SQLite, postgresql://... for\n"
 	"PostgreSQL; default sanling.db).  The key file protecting personal data is --key or\n"
@@ -756,6 +759,30 @@ static int cmd_determine(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/* The work (督办): the daily card pass, by hand or with a given today (tests). */
+static int cmd_work(struct globals *g, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct cards_counts n;
+	char today[DATE_BUFSZ];
+	struct db *db;
+
+	date_today_utc(today);
+	if (argc == 4 && !strcmp(argv[1], "cards") && !strcmp(argv[2], "--today") &&
+	    date_valid(argv[3]))
+		snprintf(today, sizeof(today), "%s", argv[3]);
+	else if (argc != 2 || strcmp(argv[1], "cards"))
+		die("usage: sanling work cards [--today YYYY-MM-DD]");
+	db = open_db_key(g, 0);
+	if (jobs_cards(db, today, &n, &err))
+		die("work cards: %s", err.buf);
+	printf("%s: 黄牌 %lld，红牌 %lld，催办 %lld\n", today, (long long)n.yellow, (long long)n.red,
+	       (long long)n.reminded);
+	strbuf_release(&err);
+	db_close(db);
+	return 0;
+}
+
 static int cmd_export_list(struct globals *g, int argc, char **argv)
 {
 	return cmd_export(g, argc, argv, 0);
@@ -773,7 +800,8 @@ static const struct {
 	{ "init", cmd_init }, { "serve", cmd_serve }, { "user", cmd_user },
 	{ "import", cmd_import }, { "export", cmd_export_list }, { "template", cmd_template },
 	{ "audit", cmd_audit }, { "gen", cmd_gen }, { "figures", cmd_figures },
-	{ "explain", cmd_explain }, { "determine", cmd_determine }, { NULL, NULL },
+	{ "explain", cmd_explain }, { "determine", cmd_determine },
+	{ "work", cmd_work }, { NULL, NULL },
 };
 
 int main(int argc, char **argv)
@@ -786,6 +814,7 @@ int main(int argc, char **argv)
 	/* what writes mean to the determination and to sessions (entity.h) */
 	assess_observe_writes();
 	session_observe_writes();
+	duban_observe_writes();
 	strbuf_init(&g.key_default, 0);
 	g.db_url = getenv("SANLING_DB");
 	g.key_path = getenv("SANLING_KEY");

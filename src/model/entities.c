@@ -703,5 +703,6 @@ const struct entity_desc *const entities[] = {
 	&checklist_desc, &task_desc, &check_desc, &problem_desc, &meeting_desc,
 	&grid_staff_desc, &patrol_desc, &household_visit_desc, &police_assignment_desc,
 	&police_subsidy_desc, &police_equipment_desc, &informant_desc, &cadre_assignment_desc,
-	&cadre_visit_desc, &campaign_desc, NULL
+	&cadre_visit_desc, &campaign_desc,
+	&work_calendar_desc, &supervision_desc, &supervision_feedback_desc, NULL
 };

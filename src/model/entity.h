@@ -120,6 +120,11 @@ enum entity_flags {
 	ENT_ASSESS = 1u << 3,  /* its changes can change the monthly determination */
 	ENT_ACCOUNTS = 1u << 4, /* its changes can end or change sessions (users) */
 	ENT_FIGURES = 1u << 5, /* the report figures count it (ENT_ASSESS ones count anyway) */
+	/*
+	 * the same for every district (the work calendar: the holidays are
+	 * national): no scope columns, every role that may read it reads all
+	 */
+	ENT_NATIONAL = 1u << 9,
 };
 
 struct entity_op;

@@ -57,6 +57,10 @@ const LISTS = {
   cadre_assignments: { read: POLICE_NET, write: ['office'] },
   cadre_visits: { read: POLICE_NET, write: ['office', 'township'] },
   campaigns: { read: [...GRASS, 'supervisor'], write: ['office'] },
+  // 督办: the office supervises; the owner (department or township) answers, the office reviews
+  work_calendar: { read: WORK_UNITS, write: ['office'] },
+  supervisions: { read: WORK_UNITS, write: ['office'] },
+  supervision_feedback: { read: WORK_UNITS, write: WORK_UNITS },
 };
 // Who may reveal a list's personal data (and so look records up by it): its writers.
 const PERSONAL = {
@@ -82,8 +86,9 @@ const ROUTES = {
   'POST /password': { allow: null },
   'POST /users/{id}/password': { allow: ['sysadmin'] },
   'POST /users/{id}/unlock': { allow: ['secadmin'] },
-  'GET /settings': { allow: ['sysadmin', 'secadmin'] },
-  'PUT /settings': { allow: ['secadmin'] },
+  // each role its own keys: the security policy (secadmin; sysadmin reads), the work settings (office)
+  'GET /settings': { allow: ['sysadmin', 'secadmin', 'office'] },
+  'PUT /settings': { allow: ['secadmin', 'office'] },
   'GET /audit': { allow: ['auditadmin'] },
   'GET /audit/verify': { allow: ['auditadmin'] },
   // the monthly confirmation of the subjects' list: the office watches, the units confirm their own

@@ -31,6 +31,9 @@ const PLACE = {
   cadre_assignments: ['grass'],
   cadre_visits: ['grass'],
   campaigns: ['work'],
+  supervisions: ['work'],
+  supervision_feedback: ['work'],
+  work_calendar: ['base'],
   regions: ['base'],
   departments: ['base'],
   sector_map: ['base'],
@@ -62,6 +65,7 @@ export function buildMenu() {
   // 一月一动态: the office follows, supervising departments and townships confirm
   if (['office', 'supervisor', 'township'].includes(role)) groups.work.push({ key: 'confirmations', label: t('menu.confirmations'), path: '/confirmations' });
   if (role === 'secadmin') groups.system.push({ key: 'settings', label: t('menu.settings'), path: '/settings' });
+  if (role === 'office') groups.work.push({ key: 'settings', label: t('menu.workSettings'), path: '/settings' });
   if (role === 'auditadmin') groups.system.push({ key: 'audit', label: t('menu.audit'), path: '/audit' });
   if (groups.subjects.length) out.push({ key: 'g-subjects', label: t('menu.subjects'), icon: GROUP_ICON.subjects, children: groups.subjects });
   const evSubs = ['petitionGroup', 'safetyGroup', 'caseGroup', 'disputeGroup'].filter((s) => groups.events[s]);

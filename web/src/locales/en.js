@@ -17,6 +17,7 @@ export default {
     id: 'Record', rev: 'Revision', noPermission: 'Not allowed', unknownError: 'Failed',
   },
   menu: {
+    workSettings: 'Work settings',
     dashboard: 'Dashboard', months: 'Monthly determination', screen: 'Wall screen', subjects: 'Subjects',
     events: 'Events', petitionGroup: 'Petitions', safetyGroup: 'Safety', caseGroup: 'Cases', disputeGroup: 'Disputes',
     work: 'Work lists',
@@ -104,6 +105,7 @@ export default {
     object: 'Object', outcome: 'Outcome', source: 'Source', detailCol: 'Detail',
   },
   settings: {
+    workTitle: 'Work settings', redWorkdays: 'Working days from yellow to red card', redHint: 'Past the due date: a yellow card and a reminder; this many working days later: red',
     title: 'Security policy', minLength: 'Minimum password length', minClasses: 'Character classes required', classesHint: 'of upper case, lower case, digits, symbols',
     saved: 'Policy saved',
   },

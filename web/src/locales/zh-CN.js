@@ -16,6 +16,7 @@ export default {
     id: '记录号', rev: '版本', noPermission: '无权操作', unknownError: '操作失败',
   },
   menu: {
+    workSettings: '工作设置',
     dashboard: '首页驾驶舱', months: '月度认定', screen: '指挥大屏', subjects: '主体清单',
     events: '三类事件', petitionGroup: '信访', safetyGroup: '安全', caseGroup: '案件', disputeGroup: '纠纷',
     work: '工作清单',
@@ -103,6 +104,7 @@ export default {
     object: '对象', outcome: '结果', source: '来源地址', detailCol: '详情',
   },
   settings: {
+    workTitle: '工作设置', redWorkdays: '督办逾期转红牌的工作日数', redHint: '逾期次日亮黄牌、发催办；再过这么多个工作日亮红牌',
     title: '安全策略', minLength: '密码最小长度', minClasses: '至少包含的字符类别数', classesHint: '大写字母、小写字母、数字、符号四类中至少几类',
     saved: '策略已保存',
   },
