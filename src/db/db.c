@@ -173,6 +173,15 @@ int db_sql_number_placeholders(const char *sql, struct strbuf *out)
 			q = q ? q + 2 : p + strlen(p);
 			strbuf_add(out, p, (size_t)(q - p));
 			p = q;
+		} else if (*p == '?' && p[1] >= '1' && p[1] <= '9') {
+			/* ?NNN, numbered (SQLite's too): the same parameter again */
+			char *end;
+			long k = strtol(p + 1, &end, 10);
+
+			strbuf_addf(out, "$%ld", k);
+			if (k > n)
+				n = (int)k;
+			p = end;
 		} else if (*p == '?') {
 			strbuf_addf(out, "$%d", ++n);
 			p++;

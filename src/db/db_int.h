@@ -114,7 +114,8 @@ void db_cache_clear(struct db *db);
  * Append `sql` to `out` with each `?` placeholder replaced by $1, $2, ... .
  * A `?` inside a single-quoted literal ('it''s?', E'\'?'), a double-quoted
  * identifier or a comment (-- to end of line, slash-star to star-slash) is
- * left alone.  Returns the number of placeholders.
+ * left alone.  A numbered `?N` (as SQLite has it: parameter N again) becomes
+ * $N.  Returns the number of parameters (the highest number).
  */
 int db_sql_number_placeholders(const char *sql, struct strbuf *out);
 

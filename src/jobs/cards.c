@@ -15,22 +15,38 @@
 #include "model/audit.h"
 #include "model/role.h"
 
-/* past due: a yellow card; from red_from on: red; the day after the due date: 催办 */
-static const char *const card_sql[] = {
-	"UPDATE supervisions SET card = 'yellow', yellow_on = ?, updated_at = CAST(? AS BIGINT), "
-	"rev = rev + 1 WHERE status <> 'closed' AND due_on < ? AND card = 'none'",
-	"UPDATE supervisions SET card = 'red', red_on = ?, updated_at = CAST(? AS BIGINT), "
-	"rev = rev + 1 WHERE status <> 'closed' AND red_from <= ? AND card <> 'red'",
-	"UPDATE supervisions SET reminded_on = ?, updated_at = CAST(? AS BIGINT), rev = rev + 1 "
-	"WHERE status <> 'closed' AND due_on < ? AND reminded_on IS NULL",
-};
+/*
+ * past due: a yellow card; from red_from on: red; the day after the due
+ * date: 催办.  One statement for the three rules, so that each row is
+ * written once (each SET reads the row as it was); its counts are read
+ * first by the same rules, in the same transaction.  ?1 is today, ?2 now.
+ */
+#define DUE "due_on < ?1"
+#define YELLOW DUE " AND card = 'none'"
+#define RED "red_from <= ?1 AND card <> 'red'"
+#define REMIND DUE " AND reminded_on IS NULL"
+#define OPEN "status <> 'closed' AND ((" YELLOW ") OR (" RED ") OR (" REMIND "))"
+
+static const char count_sql[] =
+	"SELECT COALESCE(SUM(CASE WHEN " YELLOW " THEN 1 ELSE 0 END), 0), "
+	"COALESCE(SUM(CASE WHEN " RED " THEN 1 ELSE 0 END), 0), "
+	"COALESCE(SUM(CASE WHEN " REMIND " THEN 1 ELSE 0 END), 0) FROM supervisions WHERE " OPEN;
+static const char card_sql[] =
+	"UPDATE supervisions SET "
+	"card = CASE WHEN " RED " THEN 'red' WHEN " YELLOW " THEN 'yellow' ELSE card END, "
+	"yellow_on = CASE WHEN " YELLOW " THEN ?1 ELSE yellow_on END, "
+	"red_on = CASE WHEN " RED " THEN ?1 ELSE red_on END, "
+	"reminded_on = CASE WHEN " REMIND " THEN ?1 ELSE reminded_on END, "
+	"updated_at = CAST(?2 AS BIGINT), rev = rev + 1 WHERE " OPEN;
 
 int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struct strbuf *err)
 {
 	int64_t *count[] = { &out->yellow, &out->red, &out->reminded };
 	char now[24], detail[120];
 	struct actor sys;
+	struct db_stmt *st;
 	size_t i;
+	int rc;
 
 	out->yellow = out->red = out->reminded = 0;
 	if (!today || !date_valid(today)) {
@@ -40,21 +56,23 @@ int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struc
 	snprintf(now, sizeof(now), "%lld", (long long)time_now());
 	if (db_begin(db, err))
 		return -1;
-	for (i = 0; i < sizeof(card_sql) / sizeof(card_sql[0]); i++) {
-		struct db_stmt *st;
-		int rc;
-
-		if (db_prepare(db, card_sql[i], &st, err))
-			goto fail;
-		db_bind_text(st, 1, today);
-		db_bind_text(st, 2, now);
-		db_bind_text(st, 3, today);
-		rc = db_step(st, err);
-		*count[i] = rc < 0 ? 0 : db_changes(st);
-		db_finalize(st);
-		if (rc < 0)
-			goto fail;
-	}
+	if (db_prepare(db, count_sql, &st, err))
+		goto fail;
+	db_bind_text(st, 1, today);
+	rc = db_step(st, err);
+	for (i = 0; rc == DB_ROW && i < 3; i++)
+		*count[i] = db_column_int64(st, (int)i);
+	db_finalize(st);
+	if (rc != DB_ROW)
+		goto fail;
+	if (db_prepare(db, card_sql, &st, err))
+		goto fail;
+	db_bind_text(st, 1, today);
+	db_bind_text(st, 2, now);
+	rc = db_step(st, err);
+	db_finalize(st);
+	if (rc < 0)
+		goto fail;
 	actor_system(&sys);
 	snprintf(detail, sizeof(detail), "today=%s yellow=%lld red=%lld reminded=%lld", today,
 		 (long long)out->yellow, (long long)out->red, (long long)out->reminded);

@@ -1,0 +1,61 @@
+#!/bin/bash
+# bench/cards.sh SANLING TMPDIR [N] [RUNS]: the scheduler's nightly card pass
+# of 督办 (issue 14) against its baseline, on SQLite.
+#
+# N open supervisions (default 100000: half tasks, half problems) are written
+# straight into a fresh database (their dates spread over the 60 days before
+# "today", a third of them already carded), copied RUNS times, and on each
+# copy either `sanling work cards --today T` runs (the whole process: open,
+# the three card rules, the audit row, commit) or the baseline: a bare
+# `UPDATE supervisions SET card = 'yellow', yellow_on = T WHERE status <>
+# 'closed' AND due_on < T` of the same rows by sqlite3 (its own .timer, the
+# process start-up not counted).  Prints a markdown table: the medians in ms
+# and their ratio (target: the pass within 2x the bare UPDATE).
+set -eu
+BIN=$1 T=$2 N=${3:-100000} RUNS=${4:-3}
+TODAY=2026-06-30
+mkdir -p "$T"
+DB=$T/cards.db KEY=$T/cards.key
+rm -f "$DB" "$KEY"
+SANLING_FAST_KDF=1 "$BIN" --db "$DB" --key "$KEY" init >/dev/null
+sqlite3 "$DB" >/dev/null <<EOF
+PRAGMA journal_mode=WAL;
+INSERT INTO regions (code, name, level, parent, district, township, active, created_at, updated_at)
+	VALUES ('990000000000', '基准区', 'district', NULL, '990000000000', NULL, 1, 0, 0);
+INSERT INTO departments (code, name, roles, region, district, created_at, updated_at)
+	VALUES ('BJ', '基准单位', 'supervisor', '990000000000', '990000000000', 0, 0);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
+INSERT INTO supervisions (no, item_kind, item, level, notice_on, workdays, due_on, owner,
+	district, status, card, yellow_on, red_from, reminded_on, created_at, updated_at)
+SELECT printf('DB%07d', i), CASE i % 2 WHEN 0 THEN 'task' ELSE 'problem' END,
+	printf('X%07d', i), 'office', date('$TODAY', printf('-%d days', 60 - i % 30)), 10,
+	date('$TODAY', printf('%+d days', i % 60 - 50)), 'BJ', '990000000000',
+	CASE i % 5 WHEN 0 THEN 'answered' ELSE 'issued' END,
+	CASE WHEN i % 3 = 0 THEN 'yellow' ELSE 'none' END,
+	CASE WHEN i % 3 = 0 THEN date('$TODAY', '-20 days') END,
+	date('$TODAY', printf('%+d days', i % 60 - 43)),
+	CASE WHEN i % 3 = 0 THEN date('$TODAY', '-19 days') END, 0, 0
+FROM n;
+PRAGMA wal_checkpoint(TRUNCATE);
+EOF
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+PASS="" BARE=""
+for r in $(seq "$RUNS"); do
+	cp "$DB" "$T/pass.db"; cp "$DB" "$T/bare.db"
+	t0=$EPOCHREALTIME
+	SANLING_FAST_KDF=1 "$BIN" --db "$T/pass.db" --key "$KEY" work cards --today "$TODAY" >"$T/pass.out"
+	t1=$EPOCHREALTIME
+	PASS="$PASS $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 }')"
+	BARE="$BARE $(sqlite3 "$T/bare.db" <<EOF | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | awk '{ printf "%.1f", $1 * 1000 }'
+PRAGMA synchronous=FULL;
+.timer on
+UPDATE supervisions SET card = 'yellow', yellow_on = '$TODAY' WHERE status <> 'closed' AND due_on < '$TODAY';
+EOF
+)"
+done
+rows=$(sqlite3 "$T/bare.db" "SELECT changes()" >/dev/null; sqlite3 "$T/cards.db" "SELECT COUNT(*) FROM supervisions WHERE status <> 'closed' AND due_on < '$TODAY'")
+p=$(echo $PASS | tr ' ' '\n' | median) b=$(echo $BARE | tr ' ' '\n' | median)
+echo "| 11. card pass, $N open supervisions ($rows past due): \`sanling work cards\` (ms) | $(echo $PASS | sed 's/ / \/ /g') | median $p |"
+echo "| 11. bare UPDATE … WHERE due_on < today, same rows (ms) | $(echo $BARE | sed 's/ / \/ /g') | median $b |"
+echo "| 11. ratio pass / bare (target ≤ 2) | $(awk -v a="$p" -v b="$b" 'BEGIN { printf "%.2f", a / b }') | |"
+echo "the pass: $(cat "$T/pass.out")" >&2
