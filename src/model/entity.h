@@ -120,6 +120,7 @@ enum entity_flags {
 	ENT_ASSESS = 1u << 3,  /* its changes can change the monthly determination */
 	ENT_ACCOUNTS = 1u << 4, /* its changes can end or change sessions (users) */
 	ENT_FIGURES = 1u << 5, /* the report figures count it (ENT_ASSESS ones count anyway) */
+	ENT_ATTACH = 1u << 6,  /* its records take files (附件): /{entity}/{id}/attachments */
 };
 
 struct entity_op;

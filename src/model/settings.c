@@ -21,6 +21,8 @@ const struct setting_desc settings_table[] = {
 	{ "password_min_length", "密码最短长度", 8, 64, 8 },
 	{ "password_min_classes", "密码至少包含的字符类别数（大写、小写、数字、符号）", 1, 4, 3 },
 	{ "personal_lookups_per_minute", "每人每分钟按个人信息精确查找的次数上限", 1, 60, 6 },
+	/* attachments (附件): the largest file one upload may bring; the HTTP server's cap is the max */
+	{ "attachment_max_bytes", "附件大小上限（字节）", 1024, 64 * 1024 * 1024, 10 * 1024 * 1024 },
 	{ NULL, NULL, 0, 0, 0 },
 };
 
