@@ -283,8 +283,10 @@ void openapi_attach_list(json_t *op, const struct entity_desc *ed)
 	(void)ed;
 	oa_put_str(op, "description", "该记录的附件（可查看该记录者）；不在范围内的记录与不存在一样答 404");
 	respond_json(op, "200", "附件列表",
-		     json_pack("{ss s{s{ss so}} s[s]}", "type", "object", "properties", "items",
-			       "type", "array", "items", item_schema(), "required", "items"));
+		     json_pack("{ss s{s{ss so} s{ss ss}} s[ss]}", "type", "object", "properties", "items",
+			       "type", "array", "items", item_schema(), "can_upload", "type", "boolean",
+			       "description", "当前用户能否为该记录上传附件", "required", "items",
+			       "can_upload"));
 }
 
 void openapi_attach_add(json_t *op, const struct entity_desc *ed)

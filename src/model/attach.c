@@ -60,6 +60,8 @@ static json_t *item_json(struct db_stmt *st)
 			 "uploaded_by", db_column_text(st, 5), "uploaded_at", at);
 }
 
+static int can_upload(const struct model_ctx *mc, struct record *r);
+
 #define ITEM_COLUMNS "n, name, content_type, size, sha256, uploaded_by, uploaded_at"
 
 int attach_list(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
@@ -88,7 +90,7 @@ int attach_list(const struct model_ctx *mc, const struct entity_desc *ed, int64_
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		goto out;
 	}
-	*out = json_pack("{so}", "items", items);
+	*out = json_pack("{so sb}", "items", items, "can_upload", can_upload(mc, &r));
 out:
 	db_finalize(st);
 	record_release(&r);
@@ -131,6 +133,20 @@ static int may_attach(const struct model_ctx *mc, struct record *r, struct model
 	if (!scope_check_record(mc->db, mc->actor, r, 0))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
 	return entity_guard(mc, r, r, e);
+}
+
+/* Would an upload by the caller to record `r` be let through (for the browser's button)? */
+static int can_upload(const struct model_ctx *mc, struct record *r)
+{
+	struct model_error e;
+	int ok;
+
+	if (!entity_can_write(r->ed, mc->actor))
+		return 0;
+	model_error_init(&e);
+	ok = !may_attach(mc, r, &e);
+	model_error_release(&e);
+	return ok;
 }
 
 static int store(const struct model_ctx *mc, const struct record *r, const char *name,

@@ -33,7 +33,10 @@ struct attach_file {
 void attach_file_init(struct attach_file *f);
 void attach_file_release(struct attach_file *f);
 
-/* The files of record `id`: {items: [{n, name, content_type, size, sha256, uploaded_by, uploaded_at}]}. */
+/*
+ * The files of record `id`: {items: [{n, name, content_type, size, sha256,
+ * uploaded_by, uploaded_at}], can_upload: whether the caller may add one}.
+ */
 int attach_list(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
 		json_t **out, struct model_error *e);
 

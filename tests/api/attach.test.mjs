@@ -130,6 +130,10 @@ test('who may add a file is who may change the record: the owner and its townshi
   // the co-owner reads but does not add
   assertProblem(await storesNothing(async () => upload(await as('safety'), base, png(2, 3), '配合单位.png')), 403, { field: 'owner' });
   assert.equal((await (await as('safety')).get(base)).json.items.length, 2);
+  // the list says who may add (the browser's upload button)
+  for (const [user, may] of [['office', true], ['edu', true], ['east', true], ['safety', false]]) {
+    assert.equal((await (await as(user)).get(base)).json.can_upload, may, `${user} may upload`);
+  }
   // out of scope: as missing, for reading and for adding
   for (const user of ['west', 'police', 'petition']) {
     const c = await as(user);
