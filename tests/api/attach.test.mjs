@@ -99,6 +99,13 @@ test('real files of every kind: uploaded raw and as a form, listed, downloaded b
   assert.deepEqual([r.status, r.json?.name], [201, '改名.png'], r.text);
   const r2 = await uploadForm(office, base, png(4, 1), 'C:\\fakepath\\原名.png');
   assert.deepEqual([r2.status, r2.json?.name], [201, '原名.png'], r2.text);
+  // larger than a JSON body may be (1 MiB): the server lets uploads of attachments bring more
+  const big = png(8, 8, [9, 9, 9], 3 << 20);
+  for (const form of [false, true]) {
+    const b = form ? await uploadForm(office, base, big, '大图.png') : await upload(office, base, big, '大图.png');
+    assert.deepEqual([b.status, b.json?.size, b.json?.sha256], [201, big.length, sha256(big)], b.text.slice(0, 300));
+    assertDownload(await office.get(`${base}/${b.json.n}`), big, 'image/png', '大图.png');
+  }
   // a number that is not one of the record's
   assertProblem(await office.get(`${base}/99`), 404);
   assertProblem(await office.get(`${base}/abc`), 404);
