@@ -28,6 +28,8 @@ struct strbuf;
  * R_UPLOAD), which the HTTP server lets bring a larger body.
  */
 #define API_UPLOAD_SUFFIX "/import"
+/* The end of the path of an attachment's upload (api_attach.c): a file too. */
+#define API_ATTACH_SUFFIX "/attachments"
 
 struct app {
 	struct db_pool *pool;

@@ -107,5 +107,14 @@ void api_warnings(struct call *c);
 void api_confirmations(struct call *c);
 void api_confirm(struct call *c);
 void api_confirmation_subjects(struct call *c);
+/* api_attach.c: a record's files (ENT_ATTACH entities), and their OpenAPI descriptions */
+int api_attach_record(struct call *c);	/* check: 404 unless ENT_ATTACH, then api_entity_record */
+void api_attach_list(struct call *c);
+void api_attach_add(struct call *c);
+void api_attach_get(struct call *c);
+void openapi_attach_list(json_t *op, const struct entity_desc *ed);
+void openapi_attach_add(json_t *op, const struct entity_desc *ed);
+void openapi_attach_get(json_t *op, const struct entity_desc *ed);
+int attach_shown(const struct entity_desc *ed); /* documented for ENT_ATTACH entities only */
 
 #endif

@@ -192,6 +192,7 @@ static const struct prop entity_meta_props[] = {
 	{ "can_write", "boolean", "当前用户可修改", P_REQ },
 	{ "default_sort", "string", "默认排序", 0 },
 	{ "fields", "[$FieldMeta", "字段", P_REQ },
+	{ "attachments", "boolean", "记录可带附件（/{entity}/{id}/attachments）", P_REQ },
 };
 
 static const struct prop meta_props[] = {

@@ -296,6 +296,18 @@ const struct route api_routes[] = {
 		      "active_from, active_to}], total}",
 	  .response_schema = "object" },
 	FALLBACK("/confirmations/{month}/subjects", api_only_get, 0, 0, NULL),
+	/* ---- a record's files (附件): entities flagged ENT_ATTACH (api_attach.c) ---- */
+	{ .method = "GET", .path = "/{entity}/{id}/attachments", .handle = api_attach_list,
+	  .check = api_attach_record, .op = "attachments", .summary = "附件列表", .errors = E404,
+	  .doc = openapi_attach_list, .shown = attach_shown },
+	{ .method = "POST", .path = "/{entity}/{id}/attachments", .handle = api_attach_add,
+	  .flags = R_WRITER, .check = api_attach_record, .op = "attach", .summary = "上传附件",
+	  .errors = E400 | E404 | E413 | E422, .doc = openapi_attach_add, .shown = attach_shown },
+	FALLBACK("/{entity}/{id}/attachments", api_not_supported, 0, 0, api_attach_record),
+	{ .method = "GET", .path = "/{entity}/{id}/attachments/{n}", .handle = api_attach_get,
+	  .check = api_attach_record, .op = "attachment", .summary = "下载附件", .errors = E404,
+	  .doc = openapi_attach_get, .shown = attach_shown },
+	FALLBACK("/{entity}/{id}/attachments/*", api_only_get, 0, 0, api_attach_record),
 
 	{ .method = NULL },
 };

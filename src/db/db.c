@@ -225,6 +225,11 @@ int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t len)
 	return st->db->ops->bind_text(st, idx, s, len);
 }
 
+int db_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len)
+{
+	return st->db->ops->bind_blob(st, idx, data, len);
+}
+
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
 {
 	return st->db->ops->bind_int64(st, idx, v);
@@ -263,6 +268,11 @@ int db_column_is_null(struct db_stmt *st, int col)
 const char *db_column_text(struct db_stmt *st, int col)
 {
 	return st->db->ops->column_text(st, col);
+}
+
+int db_column_blob(struct db_stmt *st, int col, struct strbuf *out)
+{
+	return st->db->ops->column_blob(st, col, out);
 }
 
 int64_t db_column_int64(struct db_stmt *st, int col)

@@ -70,6 +70,8 @@ int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t len);
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
 int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_null(struct db_stmt *st, int idx);
+/* Bytes (a BLOB on SQLite, bytea on PostgreSQL), copied. */
+int db_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len);
 
 /*
  * Step: DB_ROW when a row is available, DB_DONE at the end, negative on
@@ -90,6 +92,8 @@ int db_column_is_null(struct db_stmt *st, int col);
 const char *db_column_text(struct db_stmt *st, int col);
 int64_t db_column_int64(struct db_stmt *st, int col);
 double db_column_double(struct db_stmt *st, int col);
+/* A BLOB/bytea column's bytes appended to `out`: 0, or -1 when not bytes. */
+int db_column_blob(struct db_stmt *st, int col, struct strbuf *out);
 
 /* Rows changed by the last completed INSERT/UPDATE/DELETE of `st`. */
 int64_t db_changes(struct db_stmt *st);

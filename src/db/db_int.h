@@ -74,6 +74,7 @@ struct db_ops {
 	int (*bind_int64)(struct db_stmt *st, int idx, int64_t v);
 	int (*bind_double)(struct db_stmt *st, int idx, double v);
 	int (*bind_null)(struct db_stmt *st, int idx);
+	int (*bind_blob)(struct db_stmt *st, int idx, const void *data, size_t len);
 	int (*step)(struct db_stmt *st, struct strbuf *err);
 	int (*column_count)(struct db_stmt *st);
 	const char *(*column_name)(struct db_stmt *st, int col);
@@ -81,6 +82,7 @@ struct db_ops {
 	const char *(*column_text)(struct db_stmt *st, int col);
 	int64_t (*column_int64)(struct db_stmt *st, int col);
 	double (*column_double)(struct db_stmt *st, int col);
+	int (*column_blob)(struct db_stmt *st, int col, struct strbuf *out);
 	void (*reset)(struct db_stmt *st);
 	void (*finalize)(struct db_stmt *st);
 	int (*begin)(struct db *db, struct strbuf *err);

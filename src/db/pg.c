@@ -196,6 +196,24 @@ static int pg_bind_double(struct db_stmt *st, int idx, double v)
 	return pg_bind_text(st, idx, buf, strlen(buf));
 }
 
+/* bytea in its hex text form, \\x then two digits a byte */
+static int pg_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = data;
+	char *v = xmalloc(2 * len + 3);
+	size_t i;
+
+	v[0] = '\\';
+	v[1] = 'x';
+	for (i = 0; i < len; i++) {
+		v[2 + 2 * i] = hex[p[i] >> 4];
+		v[3 + 2 * i] = hex[p[i] & 15];
+	}
+	v[2 + 2 * len] = '\0';
+	return set_value(st, idx, v);
+}
+
 static int pg_bind_null(struct db_stmt *st, int idx)
 {
 	return set_value(st, idx, NULL);
@@ -280,6 +298,34 @@ static const char *pg_column_text(struct db_stmt *st, int col)
 	if (!on_row(st, col))
 		return "";
 	return PQgetvalue(st->res, st->row, col);
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* bytea arrives as text in the hex output form (bytea_output = hex, the default) */
+static int pg_column_blob(struct db_stmt *st, int col, struct strbuf *out)
+{
+	const char *s;
+	size_t n, i;
+
+	if (!on_row(st, col) || PQgetisnull(st->res, st->row, col))
+		return -1;
+	s = PQgetvalue(st->res, st->row, col);
+	n = (size_t)PQgetlength(st->res, st->row, col);
+	if (n < 2 || s[0] != '\\' || s[1] != 'x' || n % 2)
+		return -1;
+	strbuf_grow(out, (n - 2) / 2);
+	for (i = 2; i < n; i += 2) {
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		strbuf_addch(out, hi << 4 | lo);
+	}
+	return 0;
 }
 
 static int64_t pg_column_int64(struct db_stmt *st, int col)
@@ -451,6 +497,7 @@ const struct db_ops db_pg_ops = {
 	.bind_int64 = pg_bind_int64,
 	.bind_double = pg_bind_double,
 	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.column_count = pg_column_count,
 	.column_name = pg_column_name,
@@ -458,6 +505,7 @@ const struct db_ops db_pg_ops = {
 	.column_text = pg_column_text,
 	.column_int64 = pg_column_int64,
 	.column_double = pg_column_double,
+	.column_blob = pg_column_blob,
 	.reset = pg_reset,
 	.finalize = pg_finalize,
 	.begin = pg_begin,

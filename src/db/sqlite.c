@@ -301,6 +301,25 @@ static const char *lite_column_text(struct db_stmt *st, int col)
 	return s ? s : "";
 }
 
+static int lite_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len)
+{
+	/* a zero-length blob, not NULL */
+	return lite_bind_rc(sqlite3_bind_blob64(st->lite, idx, len ? data : "", len,
+						SQLITE_TRANSIENT));
+}
+
+static int lite_column_blob(struct db_stmt *st, int col, struct strbuf *out)
+{
+	const void *p = sqlite3_column_blob(st->lite, col);
+	int n = sqlite3_column_bytes(st->lite, col);
+
+	if (sqlite3_column_type(st->lite, col) != SQLITE_BLOB)
+		return -1;
+	if (n > 0)
+		strbuf_add(out, p, (size_t)n);
+	return 0;
+}
+
 static int64_t lite_column_int64(struct db_stmt *st, int col)
 {
 	return sqlite3_column_int64(st->lite, col);
@@ -372,6 +391,7 @@ const struct db_ops db_sqlite_ops = {
 	.bind_int64 = lite_bind_int64,
 	.bind_double = lite_bind_double,
 	.bind_null = lite_bind_null,
+	.bind_blob = lite_bind_blob,
 	.step = lite_step,
 	.column_count = lite_column_count,
 	.column_name = lite_column_name,
@@ -379,6 +399,7 @@ const struct db_ops db_sqlite_ops = {
 	.column_text = lite_column_text,
 	.column_int64 = lite_column_int64,
 	.column_double = lite_column_double,
+	.column_blob = lite_column_blob,
 	.reset = lite_reset,
 	.finalize = lite_finalize,
 	.begin = lite_begin,

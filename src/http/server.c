@@ -302,13 +302,14 @@ static struct request_state *state_new(struct http_server *srv,
 static int is_upload(const struct http_server *srv, const char *path)
 {
 	const char *sfx = srv->cfg.upload_suffix;
-	size_t n, m;
+	size_t n = strlen(path), m;
 
-	if (!sfx || !*sfx)
-		return 0;
-	n = strlen(path);
-	m = strlen(sfx);
-	return n >= m && !strcmp(path + n - m, sfx);
+	for (; sfx && *sfx; sfx += m + (sfx[m] == '|')) {
+		m = strcspn(sfx, "|");
+		if (m && n >= m && !memcmp(path + n - m, sfx, m))
+			return 1;
+	}
+	return 0;
 }
 
 /*

@@ -71,8 +71,9 @@ struct http_config {
 	size_t max_body;
 	/*
 	 * Uploads: a request whose path ends with `upload_suffix` (say
-	 * "/import") may bring up to `max_upload` bytes instead (0 or a NULL
-	 * suffix: no such requests).
+	 * "/import"; several joined by '|': "/import|/attachments") may bring
+	 * up to `max_upload` bytes instead (0 or a NULL suffix: no such
+	 * requests).
 	 */
 	const char *upload_suffix;
 	size_t max_upload;

@@ -125,6 +125,7 @@ enum entity_flags {
 	 * national): no scope columns, every role that may read it reads all
 	 */
 	ENT_NATIONAL = 1u << 9,
+	ENT_ATTACH = 1u << 6,  /* its records take files (附件): /{entity}/{id}/attachments */
 };
 
 struct entity_op;

@@ -36,6 +36,7 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 	if (ed->default_sort)
 		json_object_set_new(o, "default_sort", json_string(ed->default_sort));
 	json_object_set_new(o, "overdue", json_boolean(ed->overdue_sql != NULL));
+	json_object_set_new(o, "attachments", json_boolean(ed->flags & ENT_ATTACH));
 	if (ed->workflow) {
 		const struct transition *t;
 		json_t *tr = json_array();

@@ -440,7 +440,7 @@ static int hazard_prepare(struct entity_op *op)
 const struct entity_desc hazard_desc = {
 	.name = "hazards", .label = "安全隐患", .table = "hazards", .key = "no",
 	.fields = hazard_fields, .nfields = NF(hazard_fields),
-	.flags = ENT_FIGURES,
+	.flags = ENT_FIGURES | ENT_ATTACH,
 	.read_roles = BIZ,
 	.write_roles = SAFETY_WRITERS,
 	.scope = EVENT_SCOPE,

@@ -255,6 +255,7 @@ static int task_guard(struct entity_op *op)
 const struct entity_desc task_desc = {
 	.name = "tasks", .label = "任务清单", .table = "tasks", .key = "no",
 	.fields = task_fields, .nfields = NF(task_fields),
+	.flags = ENT_ATTACH,
 	.read_roles = UNITS,
 	.write_roles = UNITS,
 	.scope = { .district = "district", .township = "township", .owner = "owner",
@@ -358,6 +359,7 @@ static int problem_guard(struct entity_op *op)
 const struct entity_desc problem_desc = {
 	.name = "problems", .label = "问题清单", .table = "problems", .key = "no",
 	.fields = problem_fields, .nfields = NF(problem_fields),
+	.flags = ENT_ATTACH,
 	.read_roles = UNITS | R(SUBJECT),
 	.write_roles = UNITS,
 	.scope = { .district = "district", .township = "township", .subject = "subject",

@@ -185,3 +185,53 @@ test('lookups by a personal field: the list\'s writers only', async () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// ---- attachments (附件): the three routes on real records, every role ----
+// What each role gets from GET …/attachments, POST …/attachments (a PNG) and
+// GET …/attachments/1 of a task (owner JT, co-owner YJ, in 东镇) and of a
+// hazard (of S1, in 东镇): read as the record reads (out of scope: 404),
+// added as the record is changed (a co-owner, or a reader who does not
+// write the list: 403).
+const ATTACH = {
+  tasks: {
+    office: [200, 201, 200], petition: [404, 404, 404], safety: [200, 403, 200], police: [404, 404, 404],
+    supervisor: [200, 201, 200], township: [200, 201, 200], grid: [403, 403, 403], subject: [403, 403, 403],
+    sysadmin: [403, 403, 403], secadmin: [403, 403, 403], auditadmin: [403, 403, 403],
+  },
+  hazards: {
+    office: [200, 201, 200], petition: [200, 403, 200], safety: [200, 201, 200], police: [200, 403, 200],
+    supervisor: [200, 403, 200], township: [200, 403, 200], grid: [404, 403, 404], subject: [200, 403, 200],
+    sysadmin: [403, 403, 403], secadmin: [403, 403, 403], auditadmin: [403, 403, 403],
+  },
+};
+test('attachments: list, upload and download of a record, every role', async () => {
+  const { png } = await import('./attach_files.mjs');
+  const rec = {
+    tasks: (await users.office.post('/api/v1/tasks', { no: 'MX-AT', title: '矩阵附件', source: 'standard', owner: 'JT',
+      co_owners: 'YJ', township: '410000001000', assigned_on: '2023-04-01', due_on: '2023-05-31' })).json,
+    hazards: (await users.safety.post('/api/v1/hazards', { no: 'MX-AH', subject: 'S1', level: 'general', domain: 'fire',
+      found_on: '2023-03-08', deadline: '2023-04-08', description: '矩阵附件' })).json,
+  };
+  const base = {};
+  for (const [list, r] of Object.entries(rec)) {
+    assert.ok(r?.id, `${list} created`);
+    base[list] = `/api/v1/${list}/${r.id}/attachments`;
+    // a file to download for everyone
+    const up = await users.office.post(`${base[list]}?name=first.png`, png(), { raw: true, headers: { 'content-type': 'image/png' } });
+    assert.equal(up.status, 201, up.text);
+  }
+  const wrong = [];
+  let k = 0;
+  for (const [list, want] of Object.entries(ATTACH)) {
+    for (const [user, role] of Object.entries(ROLE_OF)) {
+      const c = users[user];
+      const got = [
+        (await c.get(base[list])).status,
+        (await c.post(`${base[list]}?name=${user}.png`, png(1, 1, [k++, 0, 0]), { raw: true, headers: { 'content-type': 'image/png' } })).status,
+        (await c.get(`${base[list]}/1`)).status,
+      ];
+      if (JSON.stringify(got) !== JSON.stringify(want[role])) wrong.push(`${list} as ${role}: ${got} (expected ${want[role]})`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -119,4 +119,10 @@ export default {
     inspections: 'Inspections', hazards: 'Hazards', accidents: 'Accidents', cases: 'Cases', disputes: 'Disputes',
     standards: 'Standards', users: 'Users',
   },
+  attach: {
+    title: 'Attachments', upload: 'Upload', none: 'No attachments', empty: 'The file is empty',
+    hint: 'JPEG and PNG images, PDF, Word (docx) and Excel (xlsx) files; the type is decided by the content, the size limit is a setting (10 MB by default).',
+    uploaded: 'Uploaded: {name}', historyUpload: 'Attachment uploaded', historyDownload: 'Attachment downloaded',
+    maxSize: 'Attachment size limit', maxSizeHint: 'The largest file one attachment may be (1–64 MB, 10 MB by default)',
+  },
 };

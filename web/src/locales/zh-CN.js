@@ -112,4 +112,10 @@ export default {
     title: '“三零”创建指挥大屏', refresh: '每 60 秒自动刷新', updated: '更新于 {t}', exit: '退出大屏', fullscreen: '全屏',
   },
   password: { title: '修改密码' },
+  attach: {
+    title: '附件', upload: '上传附件', none: '暂无附件', empty: '文件为空',
+    hint: '可上传 JPEG、PNG 图片，PDF、Word（docx）、Excel（xlsx）文件；类型按文件内容判断，大小上限见安全策略（默认 10 MB）。',
+    uploaded: '已上传：{name}', historyUpload: '上传附件', historyDownload: '下载附件',
+    maxSize: '附件大小上限', maxSizeHint: '每个附件文件的最大大小（1–64 MB，默认 10 MB）',
+  },
 };
