@@ -25,6 +25,7 @@ struct call {
 	const char *refused;	/* the detail of a 403 or 404 answer (request memory) */
 	struct route_args args;	/* what the route's pattern took from the path */
 	int64_t id;		/* {id} of an entity's record, once api_entity_record() took it */
+	struct todo_waiter *wait; /* GET /todos/wait to park once the call is done */
 };
 
 /* Reply `body` (reference stolen) as JSON with `status`. */
@@ -102,5 +103,15 @@ void api_month_publish(struct call *c);
 void api_month_reopen(struct call *c);
 void api_explain(struct call *c);
 void api_warnings(struct call *c);
+
+/* api_todos.c: the to-dos and their long poll, with its hub */
+void api_todos(struct call *c);
+void api_todos_wait(struct call *c);
+struct todo_hub;
+struct todo_waiter;
+struct todo_hub *todo_hub_start(struct db_pool *pool, unsigned wait_ms, struct strbuf *err);
+void todo_hub_stop(struct todo_hub *hub);
+/* Park the wait `w` (api_handle(), after the call is done): answered by the hub. */
+void todo_hub_park(struct todo_waiter *w);
 
 #endif
