@@ -72,6 +72,9 @@ const ROUTES = {
   'PUT /settings': { allow: ['secadmin'] },
   'GET /audit': { allow: ['auditadmin'] },
   'GET /audit/verify': { allow: ['auditadmin'] },
+  // to-dos: every signed-in user (the three administrators get an empty list); no since: answered at once
+  'GET /todos': { allow: null },
+  'GET /todos/wait': { allow: null },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);
