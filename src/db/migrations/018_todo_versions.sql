@@ -7,3 +7,13 @@ CREATE TABLE todo_versions (
 	district TEXT PRIMARY KEY,
 	version BIGINT NOT NULL
 );
+
+-- The to-dos' own reads: a department's (or a township's) open work by its
+-- due date, the most urgent first without a sort; the office's work waiting
+-- to be verified by its status.
+CREATE INDEX tasks_owner_due ON tasks(owner, due_on);
+CREATE INDEX tasks_township_due ON tasks(township, due_on);
+CREATE INDEX tasks_district_status ON tasks(district, status);
+CREATE INDEX problems_department_deadline ON problems(department, deadline);
+CREATE INDEX problems_township_deadline ON problems(township, deadline);
+CREATE INDEX problems_district_status ON problems(district, status);
