@@ -124,11 +124,11 @@ PRAGMA wal_checkpoint(TRUNCATE);`);
   const perClient = (rssParked - rssBefore) / CLIENTS;
 
   const met = (ok) => (ok ? 'yes' : '**no**');
-  console.log('| # | what | result | baseline (same run) | ratio | target | met |');
-  console.log('|---|---|---|---|---|---|---|');
-  console.log(`| 10a | \`GET /api/v1/todos\` as a department owning ${N.toLocaleString('en-US')} open tasks and problems (${items} items listed), median of ${REQS} | ${ms(mTodos)} ms | \`GET /api/v1/me\` ${ms(mMe)} ms | ${(mTodos / mMe).toFixed(1)} | < 10 ms | ${met(mTodos < 10)} |`);
-  console.log(`| 10b | ${CLIENTS} long polls parked: server VmRSS before → after | ${(rssBefore / 1024).toFixed(1)} → ${(rssParked / 1024).toFixed(1)} MiB (+${((rssParked - rssBefore) / 1024).toFixed(1)} MiB, ${perClient.toFixed(1)} KiB each) | — | — | < +64 MiB | ${met(rssParked - rssBefore < 65536)} |`);
-  console.log(`| 10c | one write → every one of the ${CLIENTS} clients answered (changed; not: ${bad}) | last ${ms(last - written)} ms after the write's answer (${ms(last - sent)} ms after its request); median ${ms(median(fromWrite))} ms, p95 ${ms(pct(fromWrite, 0.95))} ms | — | — | < 1000 ms | ${met(bad === 0 && last - sent < 1000)} |`);
+  console.log('| figure | value | baseline | ratio | target | met |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(`| 10a. \`GET /api/v1/todos\` as a department owning ${N.toLocaleString('en-US')} open tasks and problems (${items} items listed), median of ${REQS} | ${ms(mTodos)} ms | \`GET /api/v1/me\` ${ms(mMe)} ms | ${(mTodos / mMe).toFixed(1)} | < 10 ms | ${met(mTodos < 10)} |`);
+  console.log(`| 10b. ${CLIENTS} long polls parked: server VmRSS before → after | ${(rssBefore / 1024).toFixed(1)} → ${(rssParked / 1024).toFixed(1)} MiB (+${((rssParked - rssBefore) / 1024).toFixed(1)} MiB, ${perClient.toFixed(1)} KiB each) | — | — | < +64 MiB | ${met(rssParked - rssBefore < 65536)} |`);
+  console.log(`| 10c. one write → every one of the ${CLIENTS} clients answered (changed; not: ${bad}) | last ${ms(last - written)} ms after the write's answer (${ms(last - sent)} ms after its request); median ${ms(median(fromWrite))} ms, p95 ${ms(pct(fromWrite, 0.95))} ms | — | — | < 1000 ms | ${met(bad === 0 && last - sent < 1000)} |`);
   console.log('');
   console.log(`(data: ${N.toLocaleString('en-US')} rows inserted by SQL in ${ms(loadMs)} ms; the server at --threads ${process.env.BENCH_THREADS || 2}; p95 of 10a ${ms(pct(lat.todos, 0.95))} ms)`);
 } finally {

@@ -32,7 +32,7 @@
 #include "db/db.h"
 #include "model/todos.h"
 
-#define HUB_POLL_MS 200
+#define HUB_POLL_MS 100
 #define DEFAULT_WAIT_MS 25000
 
 struct todo_waiter {
