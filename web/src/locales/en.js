@@ -108,4 +108,8 @@ export default {
     inspections: 'Inspections', hazards: 'Hazards', accidents: 'Accidents', cases: 'Cases', disputes: 'Disputes',
     standards: 'Standards', users: 'Users',
   },
+  todos: {
+    title: 'My to-dos', empty: 'Nothing waiting', due: 'due {d}', overdue: 'overdue', open: 'Open', count: '{n} items',
+    offline: 'To-dos cannot be updated now; retrying',
+  },
 };

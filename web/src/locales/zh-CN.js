@@ -101,4 +101,8 @@ export default {
     title: '“三零”创建指挥大屏', refresh: '每 60 秒自动刷新', updated: '更新于 {t}', exit: '退出大屏', fullscreen: '全屏',
   },
   password: { title: '修改密码' },
+  todos: {
+    title: '我的待办', empty: '暂无待办', due: '期限 {d}', overdue: '已逾期', open: '查看', count: '共 {n} 项',
+    offline: '待办暂时无法更新，稍后自动重试',
+  },
 };
