@@ -88,7 +88,9 @@ struct http_server {
 	int wquit;
 	/* the parked requests (http_request_park()), answered at the latest on stop */
 	pthread_mutex_t plock;
+	pthread_cond_t pcond;	/* signalled when a request that was parked ends */
 	struct request_state *parked;
+	unsigned nparked;	/* requests parked and not yet ended */
 	int stopping;
 };
 
@@ -342,6 +344,13 @@ static void bodies_uncharge(struct request_state *st)
 static void state_free(struct request_state *st)
 {
 	struct scratch_chunk *c, *next;
+
+	if (st->parked) {
+		pthread_mutex_lock(&st->srv->plock);
+		st->srv->nparked--;
+		pthread_cond_broadcast(&st->srv->pcond);
+		pthread_mutex_unlock(&st->srv->plock);
+	}
 
 	while (st->deferred) {
 		struct deferred *d = st->deferred;
@@ -866,6 +875,7 @@ int http_request_park(struct http_request *req)
 	}
 	MHD_suspend_connection(req->conn);
 	st->parked = 1;
+	srv->nparked++;
 	st->pnext = srv->parked;
 	st->pprev = &srv->parked;
 	if (srv->parked)
@@ -906,13 +916,24 @@ int http_request_resume(struct http_request *req,
 	return 0;
 }
 
-/* On stop: every request still parked gets the answer its handler left. */
+/*
+ * On stop: every request still parked gets the answer its handler left,
+ * and is given a moment (1 s at most) to be sent before the daemon closes
+ * the connections.
+ */
 static void unpark_all(struct http_server *srv)
 {
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
 	pthread_mutex_lock(&srv->plock);
 	srv->stopping = 1;
 	while (srv->parked)
 		unpark(srv->parked);
+	while (srv->nparked &&
+	       pthread_cond_timedwait(&srv->pcond, &srv->plock, &until) != ETIMEDOUT)
+		;
 	pthread_mutex_unlock(&srv->plock);
 }
 
@@ -1168,6 +1189,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
 
 	srv->cfg = *cfg;
 	pthread_mutex_init(&srv->plock, NULL);
+	pthread_cond_init(&srv->pcond, NULL);
 	srv->handler = handler;
 	srv->ctx = ctx;
 	strbuf_init(&srv->cert, 0);
@@ -1253,6 +1275,7 @@ fail:
 	strbuf_release(&srv->cert);
 	strbuf_release(&srv->key);
 	pthread_mutex_destroy(&srv->plock);
+	pthread_cond_destroy(&srv->pcond);
 	free(srv);
 	return NULL;
 }
@@ -1272,6 +1295,7 @@ void http_server_stop(struct http_server *srv)
 	MHD_stop_daemon(srv->daemon);
 	free_writers(srv);
 	pthread_mutex_destroy(&srv->plock);
+	pthread_cond_destroy(&srv->pcond);
 	http_cached_free(srv->too_large);
 	http_cached_free(srv->busy);
 	strbuf_release(&srv->cert);
