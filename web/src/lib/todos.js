@@ -42,7 +42,11 @@ async function loop(my) {
       todos.offline = false;
       backoff = 1000;
     } catch (e) {
-      if (my !== gen || e.status === 401) return; // stopped, or the session is gone
+      if (my !== gen) return; // stopped
+      if (e.status === 401 || e.status === 403) { // the session is gone, or not usable yet (initial password)
+        controller = null; // startTodos() may start again
+        return;
+      }
       todos.offline = true;
       await sleep(backoff + Math.random() * 500);
       backoff = Math.min(backoff * 2, 60000);
