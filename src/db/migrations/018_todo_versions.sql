@@ -17,3 +17,7 @@ CREATE INDEX tasks_district_status ON tasks(district, status);
 CREATE INDEX problems_department_deadline ON problems(department, deadline);
 CREATE INDEX problems_township_deadline ON problems(township, deadline);
 CREATE INDEX problems_district_status ON problems(district, status);
+-- Petitions and disputes still open (most are closed): their own statuses.
+CREATE INDEX petitions_district_status ON petitions(district, status);
+CREATE INDEX petitions_township_status ON petitions(township, status);
+CREATE INDEX disputes_district_status ON disputes(district, status);
