@@ -280,6 +280,12 @@ static int months_awaiting(const struct todo_ctx *tc, const struct todo_source *
 #define MONTH_VERSION "SELECT COUNT(*) + 2 * COALESCE(SUM(published), 0) + " \
 		      "COALESCE(SUM(published_at), 0) FROM assess_months WHERE district = ?"
 
+/*
+ * The sources.  Adding one: a row here and its collector (for records of an
+ * entity, a struct row_spec handed to collect_rows() is most of it); the
+ * entity named makes its writes move the version, and a state that is not
+ * an entity's needs a fingerprint query of one integer over district ?.
+ */
 static const struct todo_source sources[] = {
 	{ "certification", "待确认认定", NULL, CERT_VERSION, months_awaiting },
 	{ "month_publish", "待发布认定", NULL, MONTH_VERSION, months_awaiting },
