@@ -263,7 +263,7 @@ const struct route api_routes[] = {
 	{ .method = "GET", .path = "/todos/wait", .handle = api_todos_wait,
 	  .op = "todos_wait", .tag = TAG_TODOS, .summary = "等待待办变化（长轮询）",
 	  .description = "since 与本区县当前待办版本不同时立即答复；否则保持连接，直到本区县有可能改变待办的写入"
-			 "（约 0.2 秒内得知）或约 25 秒过去。答复后浏览器在 changed 为 true 时重新获取 GET /todos，"
+			 "（约 0.1 秒内得知）或约 25 秒过去。答复后浏览器在 changed 为 true 时重新获取 GET /todos，"
 			 "再以新的 version 等待",
 	  .errors = E400, .params = todos_wait_params,
 	  .status = "200", .response = "{changed: bool, version}", .response_schema = "object" },
