@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -37,13 +38,14 @@
 #include "model/duban.h"
 #include "model/entity.h"
 #include "model/session.h"
+#include "model/todos.h"
 
 static const char usage[] =
 	"usage: sanling [--db URL] [--key FILE] COMMAND [ARGS]\n"
 	"\n"
 	"  init                          create or migrate the database and the key file\n"
 	"  serve [--port N] [--bind ADDR] [--threads N] [--write-threads N] [--web DIR] [--access-log]\n"
-	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR] [--import-max-rows N]\n"
+	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR] [--import-max-rows N] [--todo-wait S]\n"
 	"                                serve the API and the web application (DIR: the audit\n"
 	"                                chain's daily anchor; N: the most rows of one import,\n"
 	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any)\n"
@@ -154,7 +156,19 @@ struct serve_opts {
 	struct jobs_config jobs;
 	int threads, write_threads;
 	size_t import_max_rows; /* SIZE_MAX: the engine's default */
+	unsigned todo_wait_ms;  /* --todo-wait: how long GET /todos/wait holds (0: 25 s) */
 };
+
+/* Let the process open `want` files (connections) if its hard limit allows. */
+static void raise_nofile(rlim_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
 
 static void serve_options(int argc, char **argv, struct serve_opts *o)
 {
@@ -165,7 +179,8 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ "write-threads", required_argument, NULL, 'W' },
 		{ "anchor-dir", required_argument, NULL, 'A' },
-		{ "import-max-rows", required_argument, NULL, 'I' }, { NULL, 0, NULL, 0 },
+		{ "import-max-rows", required_argument, NULL, 'I' },
+		{ "todo-wait", required_argument, NULL, 'T' }, { NULL, 0, NULL, 0 },
 	};
 	struct http_config *cfg = &o->http;
 	int c, port = 8080, cores;
@@ -194,6 +209,12 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 			if (*end || end == optarg || max_rows < 0 || max_rows > 100000000)
 				die("--import-max-rows: 0 (any) to 100000000");
 			o->import_max_rows = (size_t)max_rows;
+			break;
+		case 'T':
+			max_rows = strtol(optarg, &end, 10);
+			if (*end || end == optarg || max_rows < 1 || max_rows > 300)
+				die("--todo-wait: 1 to 300 seconds");
+			o->todo_wait_ms = (unsigned)max_rows * 1000;
 			break;
 		default: die("%s", usage);
 		}
@@ -232,6 +253,13 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 	cfg->upload_suffix = API_UPLOAD_SUFFIX "|" API_ATTACH_SUFFIX;
 	cfg->max_upload = 64 * 1024 * 1024; /* attachments: the setting attachment_max_bytes below it */
 	cfg->max_bodies = 256 * 1024 * 1024;
+	/*
+	 * Every open browser holds a connection in GET /todos/wait (parked: no
+	 * thread, ~40 KiB): room for a few thousand besides the requests
+	 * (libmicrohttpd's default is 1024, shared out among the epoll threads).
+	 */
+	cfg->max_connections = 8192;
+	raise_nofile(cfg->max_connections + 256);
 }
 
 static int cmd_serve(struct globals *g, int argc, char **argv)
@@ -256,7 +284,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 			      : db_dialect(db) == DB_POSTGRES ? 3000 : 10000;
 	db_close(db);
 	load_keys(g, &app.keys, 1);
-	app.pool = db_pool_open(g->db_url, o.threads + o.write_threads + 2, &err);
+	/* one more for the to-do hub (api_todos.c) */
+	app.pool = db_pool_open(g->db_url, o.threads + o.write_threads + 3, &err);
 	if (!app.pool)
 		die("cannot open the database pool: %s", err.buf);
 	writer = db_open(g->db_url, &err);
@@ -272,6 +301,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	app.writes = group_commit_new(writer, o.write_threads < 64 ? o.write_threads : 64, 500);
 	session_use_writer(app.writes); /* logins and sessions write in turn too */
 	app.static_root = access(o.http.static_root, R_OK) == 0 ? o.http.static_root : NULL;
+	app.todo_wait_ms = o.todo_wait_ms;
 	if (api_init(&app, &err))
 		die("%s", err.buf);
 	http_server_block_signals();
@@ -815,6 +845,7 @@ int main(int argc, char **argv)
 	assess_observe_writes();
 	session_observe_writes();
 	duban_observe_writes();
+	todos_observe_writes();
 	strbuf_init(&g.key_default, 0);
 	g.db_url = getenv("SANLING_DB");
 	g.key_path = getenv("SANLING_KEY");

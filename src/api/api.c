@@ -557,6 +557,9 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	alloc_trouble_clear();
 	if (fault)
 		http_response_header(res, "X-Sanling-Fault-Reached", reached ? "1" : "0");
+	/* a long poll with nothing new yet: the hub answers it (nothing may touch res after) */
+	if (c.wait && res->status == 200 && !fault)
+		todo_hub_park(c.wait);
 }
 
 int api_init(struct app *app, struct strbuf *err)
@@ -583,7 +586,11 @@ int api_init(struct app *app, struct strbuf *err)
 	}
 	app->openapi = http_cached_new(200, "application/json", s, strlen(s), "no-cache", err);
 	free(s);
-	return app->openapi ? 0 : -1;
+	if (!app->openapi)
+		return -1;
+	if (app->pool && !app->todos && !(app->todos = todo_hub_start(app->pool, app->todo_wait_ms, err)))
+		return -1;
+	return 0;
 }
 
 void api_release(struct app *app)
@@ -593,4 +600,6 @@ void api_release(struct app *app)
 	app->health = app->openapi = NULL;
 	ratelimit_free(app->denials);
 	app->denials = NULL;
+	todo_hub_stop(app->todos); /* after the server: no request is parked any more */
+	app->todos = NULL;
 }

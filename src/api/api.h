@@ -43,6 +43,8 @@ struct app {
 	size_t import_max_rows;       /* the most rows of one import (0: any) */
 	struct ratelimit *denials;    /* refusals audited per user and minute (api_denial.c) */
 	int test_faults;              /* SANLING_TEST_FAULTS=1: honour X-Sanling-Fault (tests) */
+	struct todo_hub *todos;       /* the long polls of GET /todos/wait (api_todos.c) */
+	unsigned todo_wait_ms;        /* how long a wait is held (0: 25 s) */
 };
 
 /* Build the cached responses; 0 or -1 with `err`. */

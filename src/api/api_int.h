@@ -25,6 +25,7 @@ struct call {
 	const char *refused;	/* the detail of a 403 or 404 answer (request memory) */
 	struct route_args args;	/* what the route's pattern took from the path */
 	int64_t id;		/* {id} of an entity's record, once api_entity_record() took it */
+	struct todo_waiter *wait; /* GET /todos/wait to park once the call is done */
 };
 
 /* Reply `body` (reference stolen) as JSON with `status`. */
@@ -116,5 +117,14 @@ void openapi_attach_list(json_t *op, const struct entity_desc *ed);
 void openapi_attach_add(json_t *op, const struct entity_desc *ed);
 void openapi_attach_get(json_t *op, const struct entity_desc *ed);
 int attach_shown(const struct entity_desc *ed); /* documented for ENT_ATTACH entities only */
+/* api_todos.c: the to-dos and their long poll, with its hub */
+void api_todos(struct call *c);
+void api_todos_wait(struct call *c);
+struct todo_hub;
+struct todo_waiter;
+struct todo_hub *todo_hub_start(struct db_pool *pool, unsigned wait_ms, struct strbuf *err);
+void todo_hub_stop(struct todo_hub *hub);
+/* Park the wait `w` (api_handle(), after the call is done): answered by the hub. */
+void todo_hub_park(struct todo_waiter *w);
 
 #endif

@@ -89,6 +89,12 @@ static const struct route_param confirmation_subjects_params[] = {
 	{ NULL },
 };
 
+static const struct route_param todos_wait_params[] = {
+	{ "since", "上次得到的待办版本（GET /todos 或上次等待的 version）；不给则立即答复",
+	  "{\"type\": \"integer\", \"minimum\": 0}" },
+	{ NULL },
+};
+
 static int has_retire(const struct entity_desc *ed)
 {
 	return (ed->flags & ENT_RETIRE) != 0;
@@ -308,6 +314,24 @@ const struct route api_routes[] = {
 	  .check = api_attach_record, .op = "attachment", .summary = "下载附件", .errors = E404,
 	  .doc = openapi_attach_get, .shown = attach_shown },
 	FALLBACK("/{entity}/{id}/attachments/*", api_only_get, 0, 0, api_attach_record),
+	/* ---- to-dos (待办) and their long poll: api_todos.c ---- */
+	{ .method = "GET", .path = "/todos", .handle = api_todos,
+	  .op = "todos", .tag = TAG_TODOS, .summary = "我的待办",
+	  .description = "调用者范围内等待其处理的事项：牵头单位待确认的月度认定、创建办待发布的月份、"
+			 "待核销的任务与待销号的问题、本单位 3 日内到期或已逾期的任务与问题、"
+			 "临期或逾期的信访与矛盾纠纷；三员（系统、安全、审计管理员）没有待办（空列表）",
+	  .status = "200",
+	  .response = "{items: [{kind, label, entity, id, title, due, overdue}], total, version}",
+	  .response_schema = "object" },
+	FALLBACK("/todos", api_only_get, 0, 0, NULL),
+	{ .method = "GET", .path = "/todos/wait", .handle = api_todos_wait,
+	  .op = "todos_wait", .tag = TAG_TODOS, .summary = "等待待办变化（长轮询）",
+	  .description = "since 与本区县当前待办版本不同时立即答复；否则保持连接，直到本区县有可能改变待办的写入"
+			 "（约 0.1 秒内得知）或约 25 秒过去。答复后浏览器在 changed 为 true 时重新获取 GET /todos，"
+			 "再以新的 version 等待",
+	  .errors = E400, .params = todos_wait_params,
+	  .status = "200", .response = "{changed: bool, version}", .response_schema = "object" },
+	FALLBACK("/todos/wait", api_only_get, 0, 0, NULL),
 
 	{ .method = NULL },
 };

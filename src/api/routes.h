@@ -137,5 +137,6 @@ int route_per_entity(const struct route *r);
 #define TAG_SETTINGS "安全设置"
 #define TAG_AUDIT "审计"
 #define TAG_ASSESS "月度认定与统计"
+#define TAG_TODOS "待办"
 
 #endif

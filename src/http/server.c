@@ -86,6 +86,12 @@ struct http_server {
 	pthread_cond_t wcond;
 	struct request_state *whead, **wtail;
 	int wquit;
+	/* the parked requests (http_request_park()), answered at the latest on stop */
+	pthread_mutex_t plock;
+	pthread_cond_t pcond;	/* signalled when a request that was parked ends */
+	struct request_state *parked;
+	unsigned nparked;	/* requests parked and not yet ended */
+	int stopping;
 };
 
 struct scratch_chunk {
@@ -114,6 +120,9 @@ struct request_state {
 	uint64_t bytes;
 	unsigned status;
 	struct request_state *wnext; /* in the write threads' queue */
+	/* parked: in srv->parked until resumed (under srv->plock) */
+	struct request_state *pnext, **pprev;
+	unsigned char parked;    /* the handler parked it: send nothing now */
 	unsigned started : 1;
 	unsigned too_large : 1;
 	unsigned busy : 1;       /* the bodies' budget is spent: 503 */
@@ -336,6 +345,13 @@ static void bodies_uncharge(struct request_state *st)
 static void state_free(struct request_state *st)
 {
 	struct scratch_chunk *c, *next;
+
+	if (st->parked) {
+		pthread_mutex_lock(&st->srv->plock);
+		st->srv->nparked--;
+		pthread_cond_broadcast(&st->srv->pcond);
+		pthread_mutex_unlock(&st->srv->plock);
+	}
 
 	while (st->deferred) {
 		struct deferred *d = st->deferred;
@@ -841,7 +857,85 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	    strcmp(method, "OPTIONS") && hand_to_writers(srv, st))
 		return MHD_YES;
 	srv->handler(&st->req, &st->res, srv->ctx);
+	if (st->parked) /* answered later, by http_request_resume() */
+		return MHD_YES;
 	return send_response(st);
+}
+
+/* ---- parked requests (long polling) ---------------------------------- */
+
+int http_request_park(struct http_request *req)
+{
+	struct request_state *st = STATE_OF(req);
+	struct http_server *srv = st->srv;
+
+	pthread_mutex_lock(&srv->plock);
+	if (srv->stopping || st->parked) {
+		pthread_mutex_unlock(&srv->plock);
+		return -1;
+	}
+	MHD_suspend_connection(req->conn);
+	st->parked = 1;
+	srv->nparked++;
+	st->pnext = srv->parked;
+	st->pprev = &srv->parked;
+	if (srv->parked)
+		srv->parked->pprev = &st->pnext;
+	srv->parked = st;
+	pthread_mutex_unlock(&srv->plock);
+	return 0;
+}
+
+/* Unlink parked `st` and let MHD send its response (srv->plock held). */
+static void unpark(struct request_state *st)
+{
+	*st->pprev = st->pnext;
+	if (st->pnext)
+		st->pnext->pprev = st->pprev;
+	st->pnext = NULL;
+	st->pprev = NULL;
+	st->answered = 1;
+	MHD_resume_connection(st->req.conn);
+}
+
+int http_request_resume(struct http_request *req,
+			void (*fill)(struct http_response *res, void *cls),
+			void *cls)
+{
+	struct request_state *st = STATE_OF(req);
+	struct http_server *srv = st->srv;
+
+	pthread_mutex_lock(&srv->plock);
+	if (!st->pprev) { /* not parked, or resumed already */
+		pthread_mutex_unlock(&srv->plock);
+		return -1;
+	}
+	if (fill)
+		fill(&st->res, cls);
+	unpark(st);
+	pthread_mutex_unlock(&srv->plock);
+	return 0;
+}
+
+/*
+ * On stop: every request still parked gets the answer its handler left,
+ * and is given a moment (1 s at most) to be sent before the daemon closes
+ * the connections.
+ */
+static void unpark_all(struct http_server *srv)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	pthread_mutex_lock(&srv->plock);
+	srv->stopping = 1;
+	while (srv->parked)
+		unpark(srv->parked);
+	while (srv->nparked &&
+	       pthread_cond_timedwait(&srv->pcond, &srv->plock, &until) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&srv->plock);
 }
 
 /* ---- accessors -------------------------------------------------------- */
@@ -1095,6 +1189,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	size_t n = 0;
 
 	srv->cfg = *cfg;
+	pthread_mutex_init(&srv->plock, NULL);
+	pthread_cond_init(&srv->pcond, NULL);
 	srv->handler = handler;
 	srv->ctx = ctx;
 	strbuf_init(&srv->cert, 0);
@@ -1128,8 +1224,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	if (srv->cfg.threads > 1)
 		ops[n++] = (struct MHD_OptionItem){
 			MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, NULL };
-	if (srv->cfg.write_threads)
-		flags |= MHD_ALLOW_SUSPEND_RESUME;
+	/* the write threads' requests and the parked ones (long polls) */
+	flags |= MHD_ALLOW_SUSPEND_RESUME;
 	if (srv->cfg.tls) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
 			if (err)
@@ -1179,6 +1275,8 @@ fail:
 	http_cached_free(srv->busy);
 	strbuf_release(&srv->cert);
 	strbuf_release(&srv->key);
+	pthread_mutex_destroy(&srv->plock);
+	pthread_cond_destroy(&srv->pcond);
 	free(srv);
 	return NULL;
 }
@@ -1193,8 +1291,12 @@ void http_server_stop(struct http_server *srv)
 	 * a request that comes meanwhile is answered on its epoll thread
 	 */
 	stop_writers(srv);
+	/* nor with one parked: each is sent what its handler left in it */
+	unpark_all(srv);
 	MHD_stop_daemon(srv->daemon);
 	free_writers(srv);
+	pthread_mutex_destroy(&srv->plock);
+	pthread_cond_destroy(&srv->pcond);
 	http_cached_free(srv->too_large);
 	http_cached_free(srv->busy);
 	strbuf_release(&srv->cert);

@@ -183,6 +183,28 @@ struct http_server *http_server_start(const struct http_config *cfg,
  */
 void http_server_stop(struct http_server *srv);
 
+/*
+ * Long polling: answer a request later without holding a thread.  Called
+ * by the handler (as the last thing it does with `req`), it suspends the
+ * connection: when the handler returns nothing is sent, and no thread
+ * waits for it.  Later, from any thread, http_request_resume() fills the
+ * response with `fill(res, cls)` (NULL: as the handler left it) and lets
+ * the connection send it.  A parked request that nobody resumes is sent,
+ * when the server stops, what its handler left in `res` — so a handler
+ * fills in an answer before it parks.  Once resumed (or after
+ * http_request_park() failed), `req` may be freed at any time: whoever
+ * keeps it must forget it first (http_request_defer() runs on its end).
+ *
+ * http_request_park(): 0, or -1 (the server is stopping, or the request
+ * is parked already): then the handler answers at once.
+ * http_request_resume(): 0, or -1 when the request is no longer parked
+ * (resumed already, or answered by the stop): nothing done.
+ */
+int http_request_park(struct http_request *req);
+int http_request_resume(struct http_request *req,
+			void (*fill)(struct http_response *res, void *cls),
+			void *cls);
+
 /* The port actually bound (useful after asking for port 0). */
 unsigned short http_server_port(const struct http_server *srv);
 

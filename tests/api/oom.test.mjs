@@ -99,3 +99,24 @@ test('after it all the server goes on, the audit chain and the database are whol
   assert.equal(v.status, 0, v.stderr + v.stdout);
   if (BACKEND === 'sqlite') assert.equal(sql(store, 'PRAGMA integrity_check', BACKEND), 'ok');
 });
+
+test('the to-dos out of memory: the same list or 503; a task saved (its version bumped) or not at all', async () => {
+  const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+  const task = (no) => ({ no, title: no, source: 'standard', owner: 'JT', assigned_on: day(-5), due_on: day(1) });
+  assert.equal((await office.post('/api/v1/tasks', task('OOMT-0'))).status, 201);
+  const edu = await srv.client().loginReady('edu');
+  const want = (await edu.get('/api/v1/todos')).json;
+  assert.ok(want.items.some((x) => x.title === 'OOMT-0 OOMT-0'));
+  await faultLoop('todos', (i, headers) => edu.get('/api/v1/todos', { headers }), (r) => {
+    assert.ok([200, 503].includes(r.status), `todos: ${r.status} ${r.text}`);
+    if (r.status === 200) assert.deepEqual(r.json, want);
+  });
+  const answered = new Map();
+  await faultLoop('task save', (i, headers) => office.post('/api/v1/tasks', task(`OOMT-${i}`), { headers }), (r, i) => {
+    assert.ok([201, 503].includes(r.status), `task save: ${r.status} ${r.text}`);
+    answered.set(`OOMT-${i}`, r.status);
+  });
+  const stored = new Set(sql(store, "SELECT no FROM tasks WHERE no LIKE 'OOMT-%'", BACKEND).split('\n').filter(Boolean));
+  for (const [no, status] of answered) assert.equal(stored.has(no), status === 201, `${no} answered ${status}`);
+  assert.notEqual((await edu.get('/api/v1/todos')).json.version, want.version);
+});

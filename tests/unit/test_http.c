@@ -113,6 +113,27 @@ static void echo(struct http_request *req, struct http_response *res)
 
 static int slow_done; /* /t/slow requests answered by the handler */
 
+/* /t/park: the request the handler parked last (NULL once taken) */
+static struct http_request *parked_req;
+
+static struct http_request *take_parked(int wait_ms)
+{
+	struct http_request *r = NULL;
+
+	for (; wait_ms > 0 && !r; wait_ms -= 10) {
+		r = __atomic_exchange_n(&parked_req, NULL, __ATOMIC_SEQ_CST);
+		if (!r)
+			usleep(10 * 1000);
+	}
+	return r;
+}
+
+static void fill_resumed(struct http_response *res, void *cls)
+{
+	strbuf_reset(&res->body);
+	strbuf_addstr(&res->body, cls);
+}
+
 static int count_arg(void *cls, const char *name, const char *value)
 {
 	(*(int *)cls)++;
@@ -153,6 +174,12 @@ static void handler(struct http_request *req, struct http_response *res,
 		__atomic_add_fetch(&slow_done, 1, __ATOMIC_SEQ_CST);
 		res->status = 200;
 		strbuf_addf(&res->body, "slow %s", req->method);
+	} else if (!strcmp(req->path, "/t/park")) {
+		/* what is sent if nobody resumes it before the stop */
+		res->status = 200;
+		strbuf_addstr(&res->body, "left");
+		if (!http_request_park(req))
+			__atomic_store_n(&parked_req, req, __ATOMIC_SEQ_CST);
 	} else if (!strcmp(req->path, "/t/none")) {
 		/* gives nothing: the server must answer 500 */
 	} else {
@@ -1171,6 +1198,53 @@ static void test_write_threads(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * Long polling: a parked request holds no thread (another request on the
+ * same, only, epoll thread is answered meanwhile), is sent what the resumer
+ * fills in, once; one still parked at the stop gets what its handler left.
+ */
+static void test_park(void **state)
+{
+	struct http_config cfg = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	struct http_server *srv;
+	struct client waiting, quick;
+	struct http_request *req;
+	struct reply r;
+	unsigned short port;
+
+	cfg.threads = 1;
+	srv = http_server_start(&cfg, handler, &fx, &err);
+	assert_non_null(srv);
+	port = http_server_port(srv);
+	assert_int_equal(client_open(&waiting, port), 0);
+	assert_int_equal(client_open(&quick, port), 0);
+	client_sendf(&waiting, "GET /t/park HTTP/1.1\r\nHost: x\r\n\r\n");
+	req = take_parked(2000);
+	assert_non_null(req);
+	client_sendf(&quick, "GET /t/echo HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(read_reply(&quick, &r, 0), 0);
+	assert_int_equal(r.status, 200);
+	reply_release(&r);
+	assert_int_equal(http_request_resume(req, fill_resumed, (void *)"resumed"), 0);
+	assert_int_equal(read_reply(&waiting, &r, 0), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, 7);
+	assert_memory_equal(r.body.buf, "resumed", 7);
+	reply_release(&r);
+	/* the same connection parks again; the stop answers it */
+	client_sendf(&waiting, "GET /t/park HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_non_null(take_parked(2000));
+	http_server_stop(srv);
+	assert_int_equal(read_reply(&waiting, &r, 0), 0);
+	assert_int_equal(r.status, 200);
+	assert_memory_equal(r.body.buf, "left", 4);
+	reply_release(&r);
+	client_close(&waiting);
+	client_close(&quick);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1193,6 +1267,7 @@ int main(void)
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_write_threads),
 		cmocka_unit_test(test_upload_limits),
+		cmocka_unit_test(test_park),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, setup, teardown);

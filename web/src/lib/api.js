@@ -66,8 +66,9 @@ export async function request(method, path, opts = {}) {
   }
   let res;
   try {
-    res = await fetch('/api/v1' + path, { method, headers, body, credentials: 'same-origin' });
+    res = await fetch('/api/v1' + path, { method, headers, body, credentials: 'same-origin', signal: opts.signal });
   } catch (e) {
+    if (opts.signal && opts.signal.aborted) throw new ApiError(0, { detail: '已取消', aborted: true });
     throw new ApiError(0, { detail: '无法连接服务器' });
   }
   const ct = res.headers.get('content-type') || '';

@@ -125,4 +125,8 @@ export default {
     uploaded: 'Uploaded: {name}', historyUpload: 'Attachment uploaded', historyDownload: 'Attachment downloaded',
     maxSize: 'Attachment size limit', maxSizeHint: 'The largest file one attachment may be (1–64 MB, 10 MB by default)',
   },
+  todos: {
+    title: 'My to-dos', empty: 'Nothing waiting', due: 'due {d}', overdue: 'overdue', open: 'Open', count: '{n} items',
+    offline: 'To-dos cannot be updated now; retrying',
+  },
 };

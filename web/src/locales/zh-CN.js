@@ -118,4 +118,8 @@ export default {
     uploaded: '已上传：{name}', historyUpload: '上传附件', historyDownload: '下载附件',
     maxSize: '附件大小上限', maxSizeHint: '每个附件文件的最大大小（1–64 MB，默认 10 MB）',
   },
+  todos: {
+    title: '我的待办', empty: '暂无待办', due: '期限 {d}', overdue: '已逾期', open: '查看', count: '共 {n} 项',
+    offline: '待办暂时无法更新，稍后自动重试',
+  },
 };
