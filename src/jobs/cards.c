@@ -31,6 +31,9 @@ static const char count_sql[] =
 	"SELECT COALESCE(SUM(CASE WHEN " YELLOW " THEN 1 ELSE 0 END), 0), "
 	"COALESCE(SUM(CASE WHEN " RED " THEN 1 ELSE 0 END), 0), "
 	"COALESCE(SUM(CASE WHEN " REMIND " THEN 1 ELSE 0 END), 0) FROM supervisions WHERE " OPEN;
+static const char bump_sql[] =
+	"INSERT INTO todo_versions (district, version) SELECT DISTINCT district, 1 FROM supervisions "
+	"WHERE " OPEN " ON CONFLICT (district) DO UPDATE SET version = todo_versions.version + 1";
 static const char card_sql[] =
 	"UPDATE supervisions SET "
 	"card = CASE WHEN " RED " THEN 'red' WHEN " YELLOW " THEN 'yellow' ELSE card END, "
@@ -64,6 +67,14 @@ int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struc
 		*count[i] = db_column_int64(st, (int)i);
 	db_finalize(st);
 	if (rc != DB_ROW)
+		goto fail;
+	/* what the pass changes changes to-dos (督办待反馈, 催办): the districts' versions move */
+	if (db_prepare(db, bump_sql, &st, err))
+		goto fail;
+	db_bind_text(st, 1, today);
+	rc = db_step(st, err);
+	db_finalize(st);
+	if (rc < 0)
 		goto fail;
 	if (db_prepare(db, card_sql, &st, err))
 		goto fail;

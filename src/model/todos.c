@@ -20,7 +20,13 @@
  *    escalated, due within 3 days or overdue;
  *  - those who handle petitions (信访局, the office, a township) and
  *    disputes (the dispute workers): the ones near (3 days) or past their
- *    deadline, by the descriptors' own overdue_sql.
+ *    deadline, by the descriptors' own overdue_sql;
+ *  - 督办: the owning department or township, the supervisions issued or
+ *    sent back that wait on its feedback (overdue past their due date; the
+ *    card pass's 催办 moves the version); the office, the feedback waiting
+ *    for its review;
+ *  - 一月一动态: a supervising department or a township, this month's list
+ *    while it has not confirmed it.
  */
 #include "model/todos.h"
 
@@ -30,6 +36,7 @@
 #include "base/date.h"
 #include "db/db.h"
 #include "db/sqlp.h"
+#include "model/confirm.h"
 #include "model/entities.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
@@ -78,7 +85,7 @@ struct row_spec {
 	const char *cond;      /* SQL over t, without parameters */
 	const char *text;      /* the title's text column (after the key) */
 	const char *due;       /* the due date (SQL over t), NULL: none */
-	int by_deadline;       /* near or past the descriptor's overdue_sql */
+	int by_deadline;       /* only those near or past the descriptor's overdue_sql */
 	int owned;             /* a department sees only what it owns (scope.owner) */
 };
 
@@ -99,7 +106,7 @@ static int collect_rows(const struct todo_ctx *tc, const struct todo_source *src
 		return 0;
 	strbuf_addf(&sql, "SELECT t.id, t.%s, substr(t.%s, 1, 60), %s, ", ed->key, rs->text,
 		    rs->due ? rs->due : "NULL");
-	if (rs->by_deadline) {
+	if (ed->overdue_sql) {
 		strbuf_addf(&sql, "CASE WHEN (%s) THEN 1 ELSE 0 END", ed->overdue_sql);
 		entity_overdue_params(ed, &p, tc->today);
 	} else {
@@ -274,9 +281,53 @@ static int months_awaiting(const struct todo_ctx *tc, const struct todo_source *
 	return rc < 0 ? model_fail(tc->e, MODEL_EDB, NULL, "数据库错误") : 0;
 }
 
+/* 督办: the owner (department or township) answers what is issued or sent back */
+static int supervisions_answer(const struct todo_ctx *tc, const struct todo_source *src,
+			       json_t *items)
+{
+	static const struct row_spec rs = { "t.status IN ('issued', 'returned')", "item",
+					    "t.due_on", 0, 1 };
+
+	if (tc->a->role == ROLE_OFFICE || tc->a->role == ROLE_SYSTEM)
+		return 0;
+	return collect_rows(tc, src, &rs, items);
+}
+
+/* 督办: the office reviews the owners' feedback */
+static int feedback_review(const struct todo_ctx *tc, const struct todo_source *src,
+			   json_t *items)
+{
+	static const struct row_spec rs = { "t.review = 'pending'", "supervision", "t.answered_on",
+					    0, 0 };
+
+	return tc->a->role == ROLE_OFFICE ? collect_rows(tc, src, &rs, items) : 0;
+}
+
+/* 一月一动态: a supervising department or a township, this month's list not yet confirmed */
+static int list_confirmation(const struct todo_ctx *tc, const struct todo_source *src,
+			     json_t *items)
+{
+	char month[MONTH_BUFSZ], title[64];
+	int rc;
+
+	if (tc->a->role != ROLE_SUPERVISOR && tc->a->role != ROLE_TOWNSHIP)
+		return 0;
+	rc = confirm_pending(tc->mc->db, tc->a, NULL, tc->e);
+	if (rc < 0)
+		return rc;
+	if (rc) {
+		memcpy(month, tc->today, 7);
+		month[7] = '\0';
+		snprintf(title, sizeof(title), "%s 主体清单待确认（一月一动态）", month);
+		add_item(items, src, "confirmations", json_string(month), title, NULL, 0);
+	}
+	return 0;
+}
+
 /* certify/publish/reopen are not entity writes: their tables' fingerprints */
 #define CERT_VERSION "SELECT COUNT(*) + COALESCE(SUM(confirmed_at), 0) FROM certifications " \
 		     "WHERE district = ?"
+#define CONFIRM_VERSION "SELECT COUNT(*) FROM list_confirmations WHERE district = ?"
 #define MONTH_VERSION "SELECT COUNT(*) + 2 * COALESCE(SUM(published), 0) + " \
 		      "COALESCE(SUM(published_at), 0) FROM assess_months WHERE district = ?"
 
@@ -295,6 +346,9 @@ static const struct todo_source sources[] = {
 	{ "problem_verify", "问题待销号", &problem_desc, NULL, problems_verify },
 	{ "petition_due", "信访临期", &petition_desc, NULL, petitions_due },
 	{ "dispute_due", "纠纷化解临期", &dispute_desc, NULL, disputes_due },
+	{ "supervision_answer", "督办待反馈", &supervision_desc, NULL, supervisions_answer },
+	{ "feedback_review", "督办反馈待审核", &supervision_feedback_desc, NULL, feedback_review },
+	{ "list_confirmation", "主体清单待确认", NULL, CONFIRM_VERSION, list_confirmation },
 };
 
 #define NSOURCES (sizeof(sources) / sizeof(*sources))

@@ -173,3 +173,39 @@ test('the wait refuses a bad since (400) and a client that is not signed in (401
   assertProblem(await c.get('/api/v1/todos/wait?since=1'), 401);
   assertProblem(await (await as('edu')).post('/api/v1/todos', {}), 405);
 });
+
+test('督办: the owner sees what waits on its feedback, the office the feedback to review; the card pass moves the version', async () => {
+  await create('office', 'tasks', task('TD-S', { due_on: addDays(T, 20) }));
+  const s = await create('office', 'supervisions', { no: 'TD-SUP', item_kind: 'task', item: 'TD-S', level: 'office',
+    notice_on: addDays(T, -10), due_on: addDays(T, -1), requirement: '限期办结' });
+  const edu = await todos('edu');
+  const mine = find(edu, 'supervision_answer', s.id);
+  assert.deepEqual([mine?.entity, mine?.due, mine?.overdue], ['supervisions', s.due_on, s.due_on < T]);
+  assert.equal(find(await todos('safety'), 'supervision_answer', s.id), undefined, 'not its work');
+  assert.equal(find(await todos('office'), 'supervision_answer', s.id), undefined, 'the office does not answer its own');
+  // the card pass (a 催办 the day after the due date) moves the waiting owner's version
+  const w = (await as('edu')).get(`/api/v1/todos/wait?since=${edu.version}`);
+  await new Promise((ok) => setTimeout(ok, 200));
+  const r = d.store.cli(['work', 'cards', '--today', T]);
+  assert.equal(r.status, 0, r.stderr);
+  const wr = await w;
+  assert.deepEqual([wr.status, wr.json.changed], [200, true]);
+  // answered: the office reviews it; the owner's item is gone
+  const f = await create('edu', 'supervision_feedback', { no: 'TD-FB', supervision: 'TD-SUP', answered_on: T, text: '已办结' });
+  assert.equal(find(await todos('edu'), 'supervision_answer', s.id), undefined);
+  const rev = find(await todos('office'), 'feedback_review', f.id);
+  assert.deepEqual([rev?.entity, rev?.due], ['supervision_feedback', T]);
+});
+
+test('一月一动态: a township and a supervising department see this month\'s list to confirm until they confirm it', async () => {
+  const month = T.slice(0, 7);
+  for (const user of ['west', 'edu']) {
+    const item = find(await todos(user), 'list_confirmation', month);
+    assert.deepEqual([item?.entity, item?.overdue], ['confirmations', false], `${user}: ${JSON.stringify(item)}`);
+  }
+  assert.equal(find(await todos('office'), 'list_confirmation', month), undefined, 'the office confirms nothing');
+  const c = await (await as('west')).post(`/api/v1/confirmations/${month}`, {});
+  assert.equal(c.status, 200, c.text);
+  assert.equal(find(await todos('west'), 'list_confirmation', month), undefined);
+  assert.ok(find(await todos('edu'), 'list_confirmation', month), 'the department has still to confirm');
+});
