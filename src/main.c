@@ -33,6 +33,7 @@
 #include "http/server.h"
 #include "io/table.h"
 #include "jobs/jobs.h"
+#include "model/assessment.h"
 #include "model/audit.h"
 #include "model/entity.h"
 #include "model/session.h"
@@ -786,6 +787,7 @@ int main(int argc, char **argv)
 	/* what writes mean to the determination and to sessions (entity.h) */
 	assess_observe_writes();
 	session_observe_writes();
+	assessment_observe_writes(); /* a new district's assessment table */
 	strbuf_init(&g.key_default, 0);
 	g.db_url = getenv("SANLING_DB");
 	g.key_path = getenv("SANLING_KEY");

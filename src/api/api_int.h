@@ -103,4 +103,7 @@ void api_month_reopen(struct call *c);
 void api_explain(struct call *c);
 void api_warnings(struct call *c);
 
+/* api_ranking.c: the monthly ranking of townships and sectors (考评) */
+void api_ranking(struct call *c);
+
 #endif

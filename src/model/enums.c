@@ -80,6 +80,12 @@ E(problem_source, { "supervision", "督导检查" }, { "determination", "认定�
 E(problem_level, { "general", "一般" }, { "major", "重大疑难" });
 E(problem_status, { "open", "待整改" }, { "rectifying", "整改中" }, { "rectified", "已整改" },
   { "verified", "已销号" }, { "escalated", "提请协调" });
+E(assessment_applies, { "township", "乡镇（街道）" }, { "sector", "行业主管部门" },
+  { "both", "乡镇和行业部门" });
+E(assessment_method, { "compliance_rate", "创建达标率" }, { "tasks_on_time", "任务按时完成率" },
+  { "problems_on_time", "问题按时整改率" }, { "cards", "督办黄红牌扣分" },
+  { "list_confirmed", "清单按月确认" }, { "manual", "手工评分" });
+E(assessment_unit, { "township", "乡镇（街道）" }, { "sector", "行业主管部门" });
 
 const struct enum_desc *const all_enums[] = {
 	&enum_region_level, &enum_dept_role, &enum_user_role, &enum_subject_kind,
@@ -90,7 +96,8 @@ const struct enum_desc *const all_enums[] = {
 	&enum_dispute_category, &enum_mediation_kind, &enum_dispute_status,
 	&enum_risk_level, &enum_satisfaction, &enum_village_record_kind, &enum_accident_class,
 	&enum_hazard_state, &enum_task_source, &enum_task_status, &enum_check_kind,
-	&enum_problem_source, &enum_problem_level, &enum_problem_status, NULL
+	&enum_problem_source, &enum_problem_level, &enum_problem_status,
+	&enum_assessment_applies, &enum_assessment_method, &enum_assessment_unit, NULL
 };
 
 const char *enum_lookup(const struct enum_desc *en, const char *s)

@@ -50,6 +50,9 @@ extern const struct enum_desc enum_check_kind;
 extern const struct enum_desc enum_problem_source;
 extern const struct enum_desc enum_problem_level;
 extern const struct enum_desc enum_problem_status;
+extern const struct enum_desc enum_assessment_applies;
+extern const struct enum_desc enum_assessment_method;
+extern const struct enum_desc enum_assessment_unit;
 
 /* Every enumeration, NULL-terminated (for /api/v1/meta). */
 extern const struct enum_desc *const all_enums[];

@@ -44,6 +44,9 @@ const LISTS = {
   problems: { read: [...WORK_UNITS, 'subject'], write: WORK_UNITS, create: ['office'] },
   supervision_checks: { read: WORK_UNITS, write: ['office'] },
   meetings: { read: WORK_UNITS, write: ['office'] },
+  // the ranking's assessment table and manual scores: the units read, the office writes
+  assessment_items: { read: WORK_UNITS, write: ['office'] },
+  assessment_scores: { read: WORK_UNITS, write: ['office'] },
 };
 // Who may reveal a list's personal data (and so look records up by it): its writers.
 const PERSONAL = {
@@ -72,6 +75,7 @@ const ROUTES = {
   'PUT /settings': { allow: ['secadmin'] },
   'GET /audit': { allow: ['auditadmin'] },
   'GET /audit/verify': { allow: ['auditadmin'] },
+  'GET /ranking': { q: `?month=${M}&by=township`, allow: WORK_UNITS },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);
