@@ -20,6 +20,7 @@ const routes = [
       { path: '', name: 'home', component: () => import('./views/Home.vue') },
       { path: 'dashboard', name: 'dashboard', component: () => import('./views/Dashboard.vue'), meta: { business: true } },
       { path: 'months/:month?', name: 'months', component: () => import('./views/Months.vue'), meta: { business: true } },
+      { path: 'ranking', name: 'ranking', component: () => import('./views/Ranking.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'supervisor', 'township'] } },
       { path: 'audit', name: 'audit', component: () => import('./views/Audit.vue'), meta: { roles: ['auditadmin'] } },
       { path: 'settings', name: 'settings', component: () => import('./views/Settings.vue'), meta: { roles: ['secadmin'] } },
       { path: 'password', name: 'password', component: () => import('./views/Password.vue') },
