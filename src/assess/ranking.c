@@ -69,10 +69,10 @@ struct month_ctx {
 	size_t ncells;
 };
 
-static int64_t div_round(int64_t a, int64_t b)
+static int64_t div_round(__int128 a, __int128 b)
 {
 	/* a / b rounded half up, a >= 0, b > 0 */
-	return (int64_t)((2 * (__int128)a + b) / (2 * (__int128)b));
+	return (int64_t)((2 * a + b) / (2 * b));
 }
 
 int64_t ranking_rate_points(int64_t points, int64_t target, int64_t num, int64_t den)
@@ -84,9 +84,9 @@ int64_t ranking_rate_points(int64_t points, int64_t target, int64_t num, int64_t
 	if (target > 0) {
 		if ((__int128)num * 100 >= (__int128)target * den)
 			return points * 10;
-		return div_round(points * 10 * num * 100, target * den);
+		return div_round((__int128)points * 10 * num * 100, (__int128)target * den);
 	}
-	return div_round(points * 10 * num, den);
+	return div_round((__int128)points * 10 * num, den);
 }
 
 /* "95.7%" of num/den. */
