@@ -40,7 +40,7 @@ export function buildMenu() {
     out.push({ key: 'dashboard', label: t('menu.dashboard'), icon: 'DataBoard', path: '/dashboard' });
     out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
     // 考评排名 (红黑榜): the office and the units it ranks, not subjects' or grid accounts
-    if (['office', 'petition', 'safety', 'police', 'supervisor', 'township'].includes(role)) out.push({ key: 'ranking', label: '考评排名', icon: 'Tickets', path: '/ranking' });
+    if (['office', 'petition', 'safety', 'police', 'supervisor', 'township'].includes(role)) out.push({ key: 'ranking', label: t('ranking.menu'), icon: 'Tickets', path: '/ranking' });
   }
   const groups = { subjects: [], events: {}, work: [], base: [], system: [] };
   for (const e of session.entities) {

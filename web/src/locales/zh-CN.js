@@ -101,4 +101,10 @@ export default {
     title: '“三零”创建指挥大屏', refresh: '每 60 秒自动刷新', updated: '更新于 {t}', exit: '退出大屏', fullscreen: '全屏',
   },
   password: { title: '修改密码' },
+  ranking: {
+    menu: '考评排名', title: '考评排名（红黑榜）', township: '乡镇（街道）', sector: '行业主管部门',
+    top: '前三名（红榜）', bottom: '后三名（黑榜）', hint: '点击一行查看各项得分依据；总分相同的名次并列，按名称排列。',
+    rank: '名次', total: '总分', item: '考评项目', points: '得分', basis: '计分依据', records: '记录', open: '查看记录',
+    empty: '本月没有可排名的单位', failed: '加载失败',
+  },
 };
