@@ -68,6 +68,21 @@ static int own_district(struct entity_op *op)
 	return 0;
 }
 
+/* Does the `|`-joined set `set` hold `code`? */
+static int set_has(const char *set, const char *code)
+{
+	size_t n = strlen(code);
+
+	while (set && *set) {
+		const char *bar = strchr(set, '|');
+		size_t len = bar ? (size_t)(bar - set) : strlen(set);
+		if (len == n && !strncmp(set, code, n))
+			return 1;
+		set += len + (bar != NULL);
+	}
+	return 0;
+}
+
 static int is_rate(const char *method)
 {
 	return !strcmp(method, "compliance_rate") || !strcmp(method, "tasks_on_time") ||
@@ -167,25 +182,33 @@ static const struct field_desc score_fields[] = {
 	{ "district", "区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 };
 
-/* The unit a score names: a township of the district, or one of its departments. */
+/*
+ * The unit a score names: a township of the district, or one of its
+ * departments that the ranking by sector ranks (not a township's
+ * government: it is ranked as its township).
+ */
 static int score_unit(struct entity_op *op)
 {
 	const char *params[] = { op_get(op, "unit"), op_get(op, "district") };
-	int township = !strcmp(op_get(op, "unit_kind"), "township");
+	int township = !strcmp(op_get(op, "unit_kind"), "township"), ret = 0;
 	char *v = NULL;
 
 	if (entity_op_query_value(op, township
-				  ? "SELECT code FROM regions WHERE code = ? AND district = ? AND "
+				  ? "SELECT level FROM regions WHERE code = ? AND district = ? AND "
 				    "level = 'township'"
-				  : "SELECT code FROM departments WHERE code = ? AND district = ?",
+				  : "SELECT roles FROM departments WHERE code = ? AND district = ?",
 				  params, 2, &v))
 		return model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
 	if (!v)
 		return model_fail(&op->error, MODEL_EINVAL, "unit", "%s：本区县没有%s“%s”",
 				  op_label(op, "unit"), township ? "乡镇（街道）" : "单位",
 				  op_get(op, "unit"));
+	if (!township && set_has(v, "township") && !set_has(v, "supervisor"))
+		ret = model_fail(&op->error, MODEL_EINVAL, "unit",
+				 "%s：“%s”是乡镇（街道）政府，按乡镇考评（考评对象类别应为乡镇）",
+				 op_label(op, "unit"), op_get(op, "unit"));
 	free(v);
-	return 0;
+	return ret;
 }
 
 /* The item a score is for: a manual item of the district, for this kind of unit; the bounds. */

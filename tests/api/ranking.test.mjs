@@ -250,6 +250,7 @@ test('manual scores: a reason, a manual item, within its points, a unit of the d
   assertProblem(await office.post('/api/v1/assessment_scores', { ...s, item: 'nosuch' }), 422, { field: 'item' });
   assertProblem(await office.post('/api/v1/assessment_scores', { ...s, unit: '410000009000' }), 422, { field: 'unit' });
   assertProblem(await office.post('/api/v1/assessment_scores', { ...s, unit_kind: 'sector' }), 422, { field: 'unit' });
+  assertProblem(await office.post('/api/v1/assessment_scores', { ...s, unit_kind: 'sector', unit: 'DZ' }), 422, { field: 'unit', detail: /乡镇（街道）政府/ });
   assertProblem(await office.post('/api/v1/assessment_scores', { ...s, month: '2999-01' }), 422, { field: 'month' });
   assertProblem(await office.post('/api/v1/assessment_scores', { ...s, unit_kind: 'village' }), 422, { field: 'unit_kind' });
   for (const user of ['east', 'edu', 'petition']) {
