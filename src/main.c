@@ -34,6 +34,7 @@
 #include "http/server.h"
 #include "io/table.h"
 #include "jobs/jobs.h"
+#include "model/assessment.h"
 #include "model/audit.h"
 #include "model/duban.h"
 #include "model/entity.h"
@@ -846,6 +847,7 @@ int main(int argc, char **argv)
 	session_observe_writes();
 	duban_observe_writes();
 	todos_observe_writes();
+	assessment_observe_writes(); /* a new district's assessment table */
 	strbuf_init(&g.key_default, 0);
 	g.db_url = getenv("SANLING_DB");
 	g.key_path = getenv("SANLING_KEY");

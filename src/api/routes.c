@@ -52,6 +52,13 @@ static const struct route_param breakdown_params[] = {
 	{ NULL },
 };
 
+static const struct route_param ranking_params[] = {
+	{ "month", "考评月份 YYYY-MM", "month" },
+	{ "by", "township（乡镇）或 sector（行业部门）",
+	  "{\"type\": \"string\", \"enum\": [\"township\", \"sector\"]}" },
+	{ NULL },
+};
+
 static const struct route_param results_params[] = {
 	{ "township", "乡镇", "string" },
 	{ "kind", "主体类型", "string" },
@@ -332,6 +339,15 @@ const struct route api_routes[] = {
 	  .errors = E400, .params = todos_wait_params,
 	  .status = "200", .response = "{changed: bool, version}", .response_schema = "object" },
 	FALLBACK("/todos/wait", api_only_get, 0, 0, NULL),
+	/* ---- the ranking (考评): assess/ranking.c checks the roles ---- */
+	{ .method = "GET", .path = "/ranking", .handle = api_ranking,
+	  .op = "ranking", .tag = TAG_ASSESS, .summary = "乡镇、行业部门月度考评排名（红黑榜）",
+	  .description = "按本区县考评表（assessment_items）逐项计分：每项给出得分、依据（计数）和可打开的记录列表；"
+			 "总分相同的名次并列，按名称排列",
+	  .errors = E400 | E403 | E409 | E422, .params = ranking_params,
+	  .status = "200",
+	  .response = "{month, by, columns, items: [{rank, unit, unit_name, total, lines: [{item, item_name, points, basis, records}]}]}",
+	  .response_schema = "object" },
 
 	{ .method = NULL },
 };

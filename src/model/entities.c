@@ -704,5 +704,6 @@ const struct entity_desc *const entities[] = {
 	&grid_staff_desc, &patrol_desc, &household_visit_desc, &police_assignment_desc,
 	&police_subsidy_desc, &police_equipment_desc, &informant_desc, &cadre_assignment_desc,
 	&cadre_visit_desc, &campaign_desc,
-	&work_calendar_desc, &supervision_desc, &supervision_feedback_desc, NULL
+	&work_calendar_desc, &supervision_desc, &supervision_feedback_desc,
+	&assessment_item_desc, &assessment_score_desc, NULL
 };

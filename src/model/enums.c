@@ -98,6 +98,12 @@ E(informant_industry, { "agriculture", "农业" }, { "commerce", "商贸" },
   { "transport", "交通运输" }, { "education", "教育" }, { "health", "医疗卫生" },
   { "construction", "建筑" }, { "catering", "餐饮" }, { "logistics", "物流" },
   { "finance", "金融" }, { "other", "其他" });
+E(assessment_applies, { "township", "乡镇（街道）" }, { "sector", "行业主管部门" },
+  { "both", "乡镇和行业部门" });
+E(assessment_method, { "compliance_rate", "创建达标率" }, { "tasks_on_time", "任务按时完成率" },
+  { "problems_on_time", "问题按时整改率" }, { "cards", "督办黄红牌扣分" },
+  { "list_confirmed", "清单按月确认" }, { "manual", "手工评分" });
+E(assessment_unit, { "township", "乡镇（街道）" }, { "sector", "行业主管部门" });
 
 const struct enum_desc *const all_enums[] = {
 	&enum_region_level, &enum_dept_role, &enum_user_role, &enum_subject_kind,
@@ -112,7 +118,8 @@ const struct enum_desc *const all_enums[] = {
 	&enum_grid_staff_role, &enum_patrol_slot, &enum_visit_kind, &enum_police_kind,
 	&enum_informant_industry,
 	&enum_supervision_item_kind, &enum_supervision_level, &enum_supervision_status,
-	&enum_supervision_card, &enum_feedback_review, &enum_calendar_kind, NULL
+	&enum_supervision_card, &enum_feedback_review, &enum_calendar_kind,
+	&enum_assessment_applies, &enum_assessment_method, &enum_assessment_unit, NULL
 };
 
 const char *enum_lookup(const struct enum_desc *en, const char *s)

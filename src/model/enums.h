@@ -62,6 +62,9 @@ extern const struct enum_desc enum_supervision_status;
 extern const struct enum_desc enum_supervision_card;
 extern const struct enum_desc enum_feedback_review;
 extern const struct enum_desc enum_calendar_kind;
+extern const struct enum_desc enum_assessment_applies;
+extern const struct enum_desc enum_assessment_method;
+extern const struct enum_desc enum_assessment_unit;
 
 /* Every enumeration, NULL-terminated (for /api/v1/meta). */
 extern const struct enum_desc *const all_enums[];

@@ -61,6 +61,9 @@ const LISTS = {
   work_calendar: { read: WORK_UNITS, write: ['office'] },
   supervisions: { read: WORK_UNITS, write: ['office'] },
   supervision_feedback: { read: WORK_UNITS, write: WORK_UNITS },
+  // the ranking's assessment table and manual scores: the units read, the office writes
+  assessment_items: { read: WORK_UNITS, write: ['office'] },
+  assessment_scores: { read: WORK_UNITS, write: ['office'] },
 };
 // Who may reveal a list's personal data (and so look records up by it): its writers.
 const PERSONAL = {
@@ -99,6 +102,7 @@ const ROUTES = {
   // to-dos: every signed-in user (the three administrators get an empty list); no since: answered at once
   'GET /todos': { allow: null },
   'GET /todos/wait': { allow: null },
+  'GET /ranking': { q: `?month=${M}&by=township`, allow: WORK_UNITS },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);

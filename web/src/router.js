@@ -21,6 +21,7 @@ const routes = [
       { path: 'dashboard', name: 'dashboard', component: () => import('./views/Dashboard.vue'), meta: { business: true } },
       { path: 'months/:month?', name: 'months', component: () => import('./views/Months.vue'), meta: { business: true } },
       { path: 'confirmations/:month?', name: 'confirmations', component: () => import('./views/Confirmations.vue'), meta: { roles: ['office', 'supervisor', 'township'] } },
+      { path: 'ranking', name: 'ranking', component: () => import('./views/Ranking.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'supervisor', 'township'] } },
       { path: 'audit', name: 'audit', component: () => import('./views/Audit.vue'), meta: { roles: ['auditadmin'] } },
       { path: 'settings', name: 'settings', component: () => import('./views/Settings.vue'), meta: { roles: ['secadmin', 'office'] } },
       { path: 'password', name: 'password', component: () => import('./views/Password.vue') },

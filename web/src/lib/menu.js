@@ -39,6 +39,8 @@ const PLACE = {
   sector_map: ['base'],
   standards: ['base'],
   users: ['system'],
+  assessment_items: ['work'],
+  assessment_scores: ['work'],
 };
 
 export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', work: 'Tickets', grass: 'Location', base: 'Files', system: 'Setting' };
@@ -50,6 +52,8 @@ export function buildMenu() {
   if (isBusiness()) {
     out.push({ key: 'dashboard', label: t('menu.dashboard'), icon: 'DataBoard', path: '/dashboard' });
     out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
+    // 考评排名 (红黑榜): the office and the units it ranks, not subjects' or grid accounts
+    if (['office', 'petition', 'safety', 'police', 'supervisor', 'township'].includes(role)) out.push({ key: 'ranking', label: t('ranking.menu'), icon: 'Tickets', path: '/ranking' });
   }
   const groups = { subjects: [], events: {}, work: [], grass: [], base: [], system: [] };
   for (const e of session.entities) {

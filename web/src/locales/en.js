@@ -129,4 +129,10 @@ export default {
     title: 'My to-dos', empty: 'Nothing waiting', due: 'due {d}', overdue: 'overdue', open: 'Open', count: '{n} items',
     offline: 'To-dos cannot be updated now; retrying',
   },
+  ranking: {
+    menu: 'Ranking', title: 'Ranking of the month', township: 'Townships', sector: 'Sectors',
+    top: 'Top three', bottom: 'Bottom three', hint: 'Click a row for the basis of each item; equal totals share the rank, ordered by name.',
+    rank: 'Rank', total: 'Total', item: 'Item', points: 'Points', basis: 'Basis', records: 'Records', open: 'Open records',
+    empty: 'No unit to rank this month', failed: 'Could not load',
+  },
 };

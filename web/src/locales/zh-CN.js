@@ -122,4 +122,10 @@ export default {
     title: '我的待办', empty: '暂无待办', due: '期限 {d}', overdue: '已逾期', open: '查看', count: '共 {n} 项',
     offline: '待办暂时无法更新，稍后自动重试',
   },
+  ranking: {
+    menu: '考评排名', title: '考评排名（红黑榜）', township: '乡镇（街道）', sector: '行业主管部门',
+    top: '前三名（红榜）', bottom: '后三名（黑榜）', hint: '点击一行查看各项得分依据；总分相同的名次并列，按名称排列。',
+    rank: '名次', total: '总分', item: '考评项目', points: '得分', basis: '计分依据', records: '记录', open: '查看记录',
+    empty: '本月没有可排名的单位', failed: '加载失败',
+  },
 };
