@@ -103,10 +103,10 @@ export default {
   password: { title: '修改密码' },
   // issue 14: 三个清单, the 督办 board, the meeting page
   worklists: {
-    menu: '三个清单', title: '三个清单', month: '{m} 月', clickHint: '点击数字查看对应清单', all: '全部',
+    menu: '三个清单', title: '三个清单', month: '本月 {m}', clickHint: '点击数字查看对应清单', all: '全部',
     onList: '本月在册', onListTotal: '在册主体', moves: '本月变动', added: '本月纳入', left: '本月退出',
     open: '未办结', attention: '逾期与本月完成', doneThisMonth: '本月完成', rectifiedThisMonth: '本月整改完成',
-    meeting: '{m} 月联席会议', noMeeting: '本月尚未召开联席会议', chair: '主持人', checks: '最新督导检查',
+    meeting: '本月联席会议（{m}）', noMeeting: '本月尚未召开联席会议', chair: '主持人', checks: '最新督导检查',
   },
   duban: {
     menu: '督办看板', title: '督办看板', red: '红牌', yellow: '黄牌', normal: '正常', answered: '已反馈待审核',
