@@ -226,6 +226,17 @@ test('督办: a supervised task turns red on the board after the card pass', asy
     await red.click();
     await page.waitForURL(/\/supervisions\/\d+$/);
     assert.equal(await page.locator('[data-test=record-key]').innerText(), 'WL-DB-S1');
+
+    // the feedback waits for the office's review on the board; 通过 closes the item
+    await make(page, 'supervision_feedback', { no: 'WL-DB-F1', supervision: 'WL-DB-S1', answered_on: TODAY, text: '周边摊点已清理完毕' });
+    await page.goto(base + '/duban');
+    const answered = page.locator('[data-test=duban-col-answered] [data-test="duban-card-WL-DB-S1"]');
+    await answered.getByText('周边摊点已清理完毕').waitFor();
+    await shot(page, '45-duban-feedback');
+    await page.locator('[data-test="review-accept-WL-DB-S1"]').click();
+    await page.locator('[data-test="duban-card-WL-DB-S1"]').waitFor({ state: 'detached' });
+    const after = await call(page, 'GET', '/supervisions?no=WL-DB-S1');
+    assert.equal(after.json.items[0].status, 'closed');
   });
 });
 
@@ -260,7 +271,7 @@ test('a problem: rectified by its owner with a photo, then verified (销号) by 
     await page.locator('[data-test=fields] [data-field=status]').getByText('已整改').waitFor();
     await page.locator('[data-test=fields] [data-field=rectified_on]').getByText(TODAY).waitFor();
     assert.equal(await page.locator('[data-test=transition-verified]').count(), 0, 'the owner does not verify');
-    await shot(page, '45-problem-rectified');
+    await shot(page, '46-problem-rectified');
   });
   // the office sees the photo and verifies: 销号
   await withBrowser({}, async (page) => {
@@ -271,6 +282,6 @@ test('a problem: rectified by its owner with a photo, then verified (销号) by 
     await confirmBox(page);
     await page.locator('[data-test=fields] [data-field=status]').getByText('已销号').waitFor();
     await page.locator('[data-test=fields] [data-field=verified_on]').getByText(TODAY).waitFor();
-    await shot(page, '46-problem-verified');
+    await shot(page, '47-problem-verified');
   });
 });
