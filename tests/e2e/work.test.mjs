@@ -150,7 +150,7 @@ test('三个清单: every number opens the list it counts, with the same count',
 });
 
 test('a coordination meeting: its decision becomes a task in one click (交办)', async () => {
-  await withBrowser({}, async (page) => {
+  await withBrowser({ allow: [apiError(409, 'meeting_decisions/\\d+/assign')] }, async (page) => {
     await login(page, base, 'office', { to: '/work' });
     const m = await make(page, 'meetings', {
       no: 'WL-M1', held_on: TODAY, month: MONTH, chair: '李区长', attendees: 'XFJ|YJJ|GAJ|JTJ', decisions: '议定两项',
@@ -158,8 +158,13 @@ test('a coordination meeting: its decision becomes a task in one click (交办)'
     const d1 = await make(page, 'meeting_decisions', { meeting: m.no, seq: 1, text: '东镇中学周边整治', owner: 'JTJ', due_on: day(30) });
     const d2 = await make(page, 'meeting_decisions', { meeting: m.no, seq: 2, text: '城关市场消防通道清理', owner: 'YJJ', due_on: day(30) });
 
+    // a major problem put to the meeting (提请协调) is one of its topics
+    const topic = await make(page, 'problems', problem('WL-MP1', { level: 'major', description: '东镇中学周边占道经营屡禁不止' }));
+    await patch(page, 'problems', topic, { status: 'escalated', meeting: m.no });
+
     await page.goto(base + '/meetings/' + m.id);
     await page.locator('[data-test=record-key]').getByText('WL-M1').waitFor();
+    await page.locator('[data-test=meeting-topics]').getByText('WL-MP1').waitFor();
     // attendees by name, not by code
     await page.locator('[data-test=fields] [data-field=attendees]').getByText('区信访局').waitFor();
     const table = page.locator('[data-test=decisions-table]');
