@@ -269,7 +269,7 @@ test('a problem: rectified by its owner with a photo, then verified (销号) by 
     await page.locator('[data-test=transition-rectified]').click();
     await confirmBox(page);
     // 已整改 needs its date: the page asks for it (today by default)
-    const input = page.locator('[data-test=prompt-input] input');
+    const input = page.locator('input[data-test=prompt-input]');
     await input.waitFor();
     assert.equal(await input.inputValue(), TODAY);
     await page.click('[data-test=prompt-ok]');
