@@ -130,7 +130,10 @@ test('三个清单: every number opens the list it counts, with the same count',
       await page.goto(base + '/work');
       const link = page.locator(`[data-test="${tile}"]`);
       const value = link.locator('[data-test=wl-count]');
-      await page.waitForFunction((sel) => /^\d/.test(document.querySelector(sel).textContent.trim()), `[data-test="${tile}"] [data-test=wl-count]`);
+      await page.waitForFunction((sel) => {
+        const el = document.querySelector(sel);
+        return !!el && /^\d/.test(el.textContent.trim());
+      }, `[data-test="${tile}"] [data-test=wl-count]`);
       const card = Number((await value.innerText()).replace(/,/g, ''));
       if (expectAtLeast[tile]) assert.ok(card >= expectAtLeast[tile], `${tile}: ${card}`);
       if (/overdue$/.test(tile)) assert.match(await value.getAttribute('class'), /\bbad\b/, `${tile} is red`);
