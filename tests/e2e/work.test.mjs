@@ -262,8 +262,10 @@ test('a problem: rectified by its owner with a photo, then verified (销号) by 
   await withBrowser({ allow: [apiError(422, 'problems/')] }, async (page) => {
     await login(page, base, 'education', { to: '/problems/' + id });
     await page.locator('[data-test=record-key]').getByText('WL-RP1').waitFor();
-    await page.locator('input[type=file]').first().setInputFiles({ name: 'rectified.png', mimeType: 'image/png', buffer: PNG });
-    await page.getByText('rectified.png').first().waitFor();
+    // the record's attachments panel (附件): its upload takes the file at once
+    const panel = page.locator('[data-test=attachments]');
+    await panel.locator('input[type=file]').first().setInputFiles({ name: 'rectified.png', mimeType: 'image/png', buffer: PNG });
+    await panel.getByText('rectified.png').first().waitFor();
     const files = await call(page, 'GET', `/problems/${id}/attachments`);
     assert.equal(files.status, 200, files.text);
     assert.equal(files.json.items.length, 1);
@@ -285,7 +287,7 @@ test('a problem: rectified by its owner with a photo, then verified (销号) by 
   await withBrowser({}, async (page) => {
     await login(page, base, 'office', { to: '/problems/' + id });
     await page.locator('[data-test=record-key]').getByText('WL-RP1').waitFor();
-    await page.getByText('rectified.png').first().waitFor();
+    await page.locator('[data-test=attachments]').getByText('rectified.png').first().waitFor();
     await page.locator('[data-test=transition-verified]').click();
     await confirmBox(page);
     await page.locator('[data-test=fields] [data-field=status]').getByText('已销号').waitFor();
