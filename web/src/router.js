@@ -27,6 +27,10 @@ const routes = [
       { path: 'password', name: 'password', component: () => import('./views/Password.vue') },
       { path: '403', name: 'forbidden', component: () => import('./views/Forbidden.vue') },
       { path: '404', name: 'notfound', component: () => import('./views/NotFound.vue') },
+      // issue 14, the office's month: 三个清单, the 督办 board, the meeting page (over the generic detail)
+      { path: 'work', name: 'work', component: () => import('./views/WorkLists.vue'), meta: { business: true } },
+      { path: 'duban', name: 'duban', component: () => import('./views/DubanBoard.vue'), meta: { business: true } },
+      { path: 'meetings/:id', name: 'meeting', component: () => import('./views/Meeting.vue'), meta: { business: true } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityList.vue') },
       { path: ':entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
       { path: ':pathMatch(.*)*', component: () => import('./views/NotFound.vue') },

@@ -79,6 +79,12 @@ export function buildMenu() {
       children: evSubs.map((s) => ({ group: s, label: t('menu.' + s), children: groups.events[s] })),
     });
   }
+  // issue 14: 三个清单 first in 工作清单, then the 督办 board
+  if (isBusiness() && groups.work.length) {
+    const boards = [{ key: 'work-overview', label: t('worklists.menu'), path: '/work' }];
+    if (session.byName.supervisions && session.byName.supervisions.can_read) boards.push({ key: 'duban-board', label: t('duban.menu'), path: '/duban' });
+    groups.work.unshift(...boards);
+  }
   if (groups.work.length) out.push({ key: 'g-work', label: t('menu.work'), icon: GROUP_ICON.work, children: groups.work });
   if (groups.grass.length) out.push({ key: 'g-grass', label: t('menu.grass'), icon: GROUP_ICON.grass, children: groups.grass });
   if (groups.base.length) out.push({ key: 'g-base', label: t('menu.base'), icon: GROUP_ICON.base, children: groups.base });

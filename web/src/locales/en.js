@@ -135,4 +135,22 @@ export default {
     rank: 'Rank', total: 'Total', item: 'Item', points: 'Points', basis: 'Basis', records: 'Records', open: 'Open records',
     empty: 'No unit to rank this month', failed: 'Could not load',
   },
+  // issue 14: the three lists, the supervision board, the meeting page
+  worklists: {
+    menu: 'Three lists', title: 'The three lists', month: '{m}', clickHint: 'click a number to open its list', all: 'All',
+    onList: 'On the list this month', onListTotal: 'Subjects', moves: 'Changes this month', added: 'Added', left: 'Left',
+    open: 'Open', attention: 'Overdue and done this month', doneThisMonth: 'Done this month', rectifiedThisMonth: 'Rectified this month',
+    meeting: 'Coordination meeting, {m}', noMeeting: 'No coordination meeting held this month yet', chair: 'chaired by', checks: 'Latest supervision checks',
+  },
+  duban: {
+    menu: 'Supervision board', title: 'Supervision board', red: 'Red card', yellow: 'Yellow card', normal: 'On time', answered: 'Feedback to review',
+    owner: 'Owner', due: 'Due', overdueDays: '{n} working days overdue', notDue: 'not yet due', empty: 'None',
+    unavailable: 'Supervision is not available yet', pass: 'Accept', return: 'Send back', returnTitle: 'Send the feedback back', returnNote: 'Why it goes back',
+    reviewed: 'Reviewed', feedback: 'Feedback', noFeedback: 'waiting for the feedback', level: 'Level', card: 'Card', today: 'today {d}',
+  },
+  meeting: {
+    topics: 'Topics (problems put to the meeting)', noTopics: 'No problem was put to this meeting', decisions: 'Decisions',
+    noDecisions: 'No decisions recorded for this meeting', seq: 'No.', text: 'Decision', owner: 'Owner', due: 'Due', task: 'Task',
+    assign: 'Assign', assigned: 'Assigned as task {no}', assignConfirm: 'Turn decision {seq} into a task?', notAssigned: 'not assigned',
+  },
 };

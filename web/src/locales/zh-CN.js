@@ -128,4 +128,22 @@ export default {
     rank: '名次', total: '总分', item: '考评项目', points: '得分', basis: '计分依据', records: '记录', open: '查看记录',
     empty: '本月没有可排名的单位', failed: '加载失败',
   },
+  // issue 14: 三个清单, the 督办 board, the meeting page
+  worklists: {
+    menu: '三个清单', title: '三个清单', month: '本月 {m}', clickHint: '点击数字查看对应清单', all: '全部',
+    onList: '本月在册', onListTotal: '在册主体', moves: '本月变动', added: '本月纳入', left: '本月退出',
+    open: '未办结', attention: '逾期与本月完成', doneThisMonth: '本月完成', rectifiedThisMonth: '本月整改完成',
+    meeting: '本月联席会议（{m}）', noMeeting: '本月尚未召开联席会议', chair: '主持人', checks: '最新督导检查',
+  },
+  duban: {
+    menu: '督办看板', title: '督办看板', red: '红牌', yellow: '黄牌', normal: '正常', answered: '已反馈待审核',
+    owner: '责任单位', due: '办理时限', overdueDays: '逾期 {n} 个工作日', notDue: '未到期', empty: '暂无',
+    unavailable: '督办功能尚未启用', pass: '通过', return: '退回', returnTitle: '退回反馈', returnNote: '退回意见',
+    reviewed: '已审核', feedback: '反馈', noFeedback: '等待反馈内容', level: '督办级别', card: '牌', today: '今天 {d}',
+  },
+  meeting: {
+    topics: '议题（提请协调的问题）', noTopics: '没有提请本次会议协调的问题', decisions: '议定事项',
+    noDecisions: '本次会议尚无议定事项', seq: '序号', text: '事项', owner: '牵头单位', due: '完成时限', task: '任务',
+    assign: '交办', assigned: '已交办为任务 {no}', assignConfirm: '将第 {seq} 项议定事项交办为任务？', notAssigned: '未交办',
+  },
 };
