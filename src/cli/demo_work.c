@@ -9,15 +9,20 @@
  * district") and a change to the event generator's random stream cannot
  * move them.  Through 2023-08: 8 meetings, 16 checks; 32 tasks of which 1
  * cancelled, 2 finished late and 3 overdue and unfinished at the month's
- * end; 48 problems of which 2 rectified late and 4 overdue (one of them a
- * major problem put to coordination).
+ * end; 48 problems of which 2 rectified late and 4 overdue (the two major
+ * ones put to coordination).  Four overdue items are under 督办: two red
+ * cards and a yellow one by the demo's today, one answered and waiting for
+ * the office's review.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
 #include "base/strbuf.h"
+#include "db/db.h"
 #include "cli/demo_int.h"
+#include "jobs/jobs.h"
 
 #define TODAY "2023-08-31" /* the demo's today: sample.h's calendar ends here */
 #define MONTHS 8
@@ -238,12 +243,69 @@ static void problems_csv(struct strbuf *csv)
 			}
 }
 
+/*
+ * 督办 of four overdue items: two long past their feedback date (red cards
+ * by the demo's today), one just past it (yellow), one answered and
+ * waiting for the office's review (not yet due).
+ */
+static void supervisions_csv(struct strbuf *csv)
+{
+	strbuf_addstr(csv, "no,item_kind,item,level,notice_on,workdays,requirement\n"
+		      "DB2023-001,problem,WT2023-0006,leader,2023-03-01,15,重大疑难问题，区领导挂牌督办，限期化解\n"
+		      "DB2023-002,task,RW2023-0011,office,2023-05-15,10,逾期未完成，限期办结并书面反馈\n"
+		      "DB2023-003,problem,WT2023-0034,office,2023-08-21,5,逾期未整改，限期整改到位\n"
+		      "DB2023-004,task,RW2023-0023,office,2023-08-24,10,逾期未完成，限期办结并书面反馈\n");
+}
+
+static void feedback_csv(struct strbuf *csv)
+{
+	strbuf_addstr(csv, "no,supervision,answered_on,text\n"
+		      "DB2023-004-1,DB2023-004,2023-08-30,已召开专题会议部署，排查化解矛盾纠纷12起，剩余3起正在调处\n");
+}
+
+static int by_date(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/*
+ * The cards as the scheduler gave them, day by day, by the demo's today:
+ * the card pass on each day that can change one (the day after a due
+ * date, a red card's first day), in order.
+ */
+static int card_days(struct db *db, struct strbuf *err)
+{
+	char days[16][DATE_BUFSZ];
+	struct cards_counts cards;
+	struct db_stmt *st;
+	size_t n = 0, i;
+	int rc;
+
+	if (db_prepare(db, "SELECT due_on, red_from FROM supervisions", &st, err))
+		return -1;
+	while ((rc = db_step(st, err)) == DB_ROW && n + 2 <= sizeof(days) / sizeof(days[0])) {
+		add_days(db_column_text(st, 0), 1, days[n++]);
+		snprintf(days[n++], DATE_BUFSZ, "%s", db_column_text(st, 1));
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	qsort(days, n, sizeof(days[0]), by_date);
+	for (i = 0; i < n; i++) {
+		if (strcmp(days[i], TODAY) > 0 || (i && !strcmp(days[i], days[i - 1])))
+			continue;
+		if (jobs_cards(db, days[i], &cards, err))
+			return -1;
+	}
+	return 0;
+}
+
 int demo_work(struct db *db, const struct crypto_keys *keys, struct strbuf *err)
 {
 	void (*const gen[])(struct strbuf *) = { meetings_csv, checks_csv, tasks_csv,
-						 problems_csv };
+						 problems_csv, supervisions_csv, feedback_csv };
 	static const char *const kinds[] = { "meetings", "supervision_checks", "tasks",
-					     "problems" };
+					     "problems", "supervisions", "supervision_feedback" };
 	struct strbuf csv = STRBUF_INIT;
 	size_t i;
 	int ret = 0;
@@ -254,5 +316,5 @@ int demo_work(struct db *db, const struct crypto_keys *keys, struct strbuf *err)
 		ret = demo_load_as(db, keys, kinds[i], &csv, DISTRICT, err);
 	}
 	strbuf_release(&csv);
-	return ret;
+	return ret ? ret : card_days(db, err);
 }
