@@ -36,6 +36,7 @@
 #include "model/audit.h"
 #include "model/entity.h"
 #include "model/session.h"
+#include "assess/raise.h"
 
 static const char usage[] =
 	"usage: sanling [--db URL] [--key FILE] COMMAND [ARGS]\n"
@@ -63,6 +64,8 @@ static const char usage[] =
 	"  explain SUBJECT --month YYYY-MM      why a subject complies or not that month\n"
 	"  determine --through YYYY-MM          bring the determinations of the year so far up to\n"
 	"                                       date (all districts; figures does it too)\n"
+	"  work raise [--today YYYY-MM-DD]      raise the problems due from published failing\n"
+	"                                       months and overdue major hazards (all districts)\n"
 	"\n"
 	"The database is --db or $SANLING_DB (a file path for SQLite, postgresql://... for\n"
 	"PostgreSQL; default sanling.db).  The key file protecting personal data is --key or\n"
@@ -756,6 +759,35 @@ static int cmd_determine(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * work raise: the problems due from the determination and the overdue
+ * major hazards, of every district, found on --today (default today).
+ */
+static int cmd_work(struct globals *g, int argc, char **argv)
+{
+	struct raise_counts n;
+	struct model_error e;
+	struct actor sys;
+	char today[DATE_BUFSZ];
+	struct db *db;
+
+	date_today_utc(today);
+	if (argc == 4 && !strcmp(argv[1], "raise") && !strcmp(argv[2], "--today") &&
+	    date_valid(argv[3]))
+		snprintf(today, sizeof(today), "%s", argv[3]);
+	else if (argc != 2 || strcmp(argv[1], "raise"))
+		die("usage: sanling work raise [--today YYYY-MM-DD]");
+	db = open_db_key(g, 0);
+	actor_system(&sys);
+	model_error_init(&e);
+	if (assess_raise_problems(db, &sys, today, &n, &e))
+		die("work raise: %s", e.msg.buf);
+	printf("%s: 认定未达标 %d 条，重大隐患逾期 %d 条\n", today, n.determination, n.hazard);
+	model_error_release(&e);
+	db_close(db);
+	return 0;
+}
+
 static int cmd_export_list(struct globals *g, int argc, char **argv)
 {
 	return cmd_export(g, argc, argv, 0);
@@ -773,7 +805,8 @@ static const struct {
 	{ "init", cmd_init }, { "serve", cmd_serve }, { "user", cmd_user },
 	{ "import", cmd_import }, { "export", cmd_export_list }, { "template", cmd_template },
 	{ "audit", cmd_audit }, { "gen", cmd_gen }, { "figures", cmd_figures },
-	{ "explain", cmd_explain }, { "determine", cmd_determine }, { NULL, NULL },
+	{ "explain", cmd_explain }, { "determine", cmd_determine },
+	{ "work", cmd_work }, { NULL, NULL },
 };
 
 int main(int argc, char **argv)

@@ -103,4 +103,8 @@ void api_month_reopen(struct call *c);
 void api_explain(struct call *c);
 void api_warnings(struct call *c);
 
+/* api_work.c: the work lists' actions */
+void api_decision_assign(struct call *c);
+void api_problems_raise(struct call *c);
+
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "assess/assess.h"
+#include "assess/raise.h"
 #include "base/alloc.h"
 #include "base/date.h"
 #include "base/log.h"
@@ -28,6 +29,7 @@ struct jobs {
 	int stop;
 	char closed[8]; /* the last month closed */
 	char anchored[DATE_BUFSZ]; /* the last day anchored */
+	char raised[DATE_BUFSZ]; /* the last day problems were raised */
 	struct jobs_config cfg;
 };
 
@@ -80,6 +82,28 @@ static void anchor_due(struct jobs *j, const char *today)
 		memcpy(j->anchored, today, sizeof(j->anchored));
 }
 
+/* The day's problems raised from the determination and the hazards; without the lock. */
+static void raise_due(struct jobs *j, const char *today)
+{
+	struct raise_counts n;
+	struct model_error e;
+	struct actor sys;
+	struct db *db = db_pool_get(j->pool);
+
+	model_error_init(&e);
+	actor_system(&sys);
+	if (assess_raise_problems(db, &sys, today, &n, &e))
+		log_error("raise problems %s: %s", today, e.msg.buf);
+	else
+		log_info("raise problems %s: %d from the determination, %d from hazards", today,
+			 n.determination, n.hazard);
+	db_rollback(db);
+	db_pool_put(j->pool, db);
+	if (!e.code)
+		memcpy(j->raised, today, sizeof(j->raised));
+	model_error_release(&e);
+}
+
 static void *run(void *arg)
 {
 	struct jobs *j = arg;
@@ -114,6 +138,16 @@ static void *run(void *arg)
 			if (strcmp(j->anchored, today)) {
 				pthread_mutex_unlock(&j->lock);
 				anchor_due(j, today);
+				pthread_mutex_lock(&j->lock);
+			}
+		}
+		{
+			char today[DATE_BUFSZ];
+
+			date_today_utc(today);
+			if (strcmp(j->raised, today)) {
+				pthread_mutex_unlock(&j->lock);
+				raise_due(j, today);
 				pthread_mutex_lock(&j->lock);
 			}
 		}

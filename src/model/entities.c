@@ -700,5 +700,6 @@ const struct entity_desc *const entities[] = {
 	&region_desc, &department_desc, &sector_desc, &subject_desc, &user_desc,
 	&petition_desc, &activity_desc, &letter_desc, &village_record_desc,
 	&inspection_desc, &hazard_desc, &accident_desc, &case_desc, &dispute_desc, &standard_desc,
-	&checklist_desc, &task_desc, &check_desc, &problem_desc, &meeting_desc, NULL
+	&checklist_desc, &task_desc, &check_desc, &problem_desc, &meeting_desc,
+	&decision_desc, &task_update_desc, NULL
 };

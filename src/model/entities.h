@@ -22,6 +22,7 @@ extern const struct entity_desc petition_desc, activity_desc, letter_desc, villa
 	checklist_desc;
 /* work.c: the office's work lists */
 extern const struct entity_desc task_desc, check_desc, problem_desc, meeting_desc;
+extern const struct entity_desc decision_desc, task_update_desc;
 
 /*
  * What a petition's hook derives from what was given: whether it is
