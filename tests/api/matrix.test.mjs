@@ -44,6 +44,9 @@ const LISTS = {
   problems: { read: [...WORK_UNITS, 'subject'], write: WORK_UNITS, create: ['office'] },
   supervision_checks: { read: WORK_UNITS, write: ['office'] },
   meetings: { read: WORK_UNITS, write: ['office'] },
+  meeting_decisions: { read: WORK_UNITS, write: ['office'] },
+  // progress: the task's owner, its township or the office (the guard refuses co-owners)
+  task_updates: { read: WORK_UNITS, write: WORK_UNITS },
 };
 // Who may reveal a list's personal data (and so look records up by it): its writers.
 const PERSONAL = {
@@ -72,6 +75,8 @@ const ROUTES = {
   'PUT /settings': { allow: ['secadmin'] },
   'GET /audit': { allow: ['auditadmin'] },
   'GET /audit/verify': { allow: ['auditadmin'] },
+  'POST /meeting_decisions/{id}/assign': { allow: ['office'] },
+  'POST /problems/raise': { allow: ['office'] },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);
