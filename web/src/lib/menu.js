@@ -26,6 +26,8 @@ const PLACE = {
   sector_map: ['base'],
   standards: ['base'],
   users: ['system'],
+  meeting_decisions: ['work'],
+  task_updates: ['work'],
 };
 
 export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', work: 'Tickets', base: 'Files', system: 'Setting' };
