@@ -225,11 +225,25 @@ test('raise: one problem per subject failing a published month and per overdue m
     assert.deepEqual([r.status, r.json.determination, r.json.hazard], [200, 0, 0]);
     assert.equal((await listAll(office, '/api/v1/problems')).length, n);
 
-    // the command line, on a later day, raises a hazard newly overdue then, and once
+    // the command line raises what came due since: a month published later, a hazard newly
+    // found overdue (on the day it is given), and each once
+    const M2 = '2023-09';
+    importRows(d.store, 'cases', [crimeCase('RC3', 'V1', `${M2}-05`)]);
     importRows(d.store, 'hazards', [hazard('RH5', 'R1', 'major', '2023-08-31')]);
+    for (const [user, dimension] of [['petition', 'petition'], ['safety', 'accident'], ['police', 'case']]) {
+      r = await (await d.as(user)).post(`/api/v1/months/${M2}/certify`, { dimension });
+      assert.equal(r.status, 200, r.text);
+    }
+    r = await office.post(`/api/v1/months/${M2}/publish`, {});
+    assert.equal(r.status, 200, r.text);
+    const failing2 = (await office.get(`/api/v1/months/${M2}/results?fail=1&page_size=500`)).json.items.map((x) => x.subject);
+    assert.deepEqual(failing2, ['V1']);
     let cli = d.store.cli(['work', 'raise', '--today', addDays(today(), -1)]);
     assert.equal(cli.status, 0, cli.stderr);
-    assert.match(cli.stdout, /认定未达标 0 条，重大隐患逾期 1 条/);
+    assert.match(cli.stdout, new RegExp(`认定未达标 ${failing2.length} 条，重大隐患逾期 1 条`));
+    const v1 = (await office.get(`/api/v1/problems?raised_by=determination:${M2}:V1`)).json.items;
+    assert.equal(v1.length, 1);
+    assert.ok(v1[0].description.includes(M2) && v1[0].description.includes('RC3'), v1[0].description);
     cli = d.store.cli(['work', 'raise']);
     assert.match(cli.stdout, /认定未达标 0 条，重大隐患逾期 0 条/);
     const rh5 = await byNo(office, 'problems', (await office.get('/api/v1/problems?raised_by=hazard:RH5')).json.items[0].no);
