@@ -108,4 +108,9 @@ export default {
     inspections: 'Inspections', hazards: 'Hazards', accidents: 'Accidents', cases: 'Cases', disputes: 'Disputes',
     standards: 'Standards', users: 'Users',
   },
+  workActions: {
+    assign: 'Assign', assignConfirm: 'Make a task of this agreed item and assign it?', assigned: 'Assigned as task {no}',
+    report: 'Report progress', reportText: 'Progress (reported today)', reported: 'Progress reported',
+    raise: 'Raise problems', raised: 'Raised: {d} from the determination, {h} from overdue hazards',
+  },
 };

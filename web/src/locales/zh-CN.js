@@ -101,4 +101,9 @@ export default {
     title: '“三零”创建指挥大屏', refresh: '每 60 秒自动刷新', updated: '更新于 {t}', exit: '退出大屏', fullscreen: '全屏',
   },
   password: { title: '修改密码' },
+  workActions: {
+    assign: '交办', assignConfirm: '以此议定事项生成任务并交办？', assigned: '已交办为任务 {no}',
+    report: '报告进展', reportText: '进展情况（报告日期为今天）', reported: '进展已报告',
+    raise: '生成问题', raised: '生成问题：认定未达标 {d} 条，重大隐患逾期 {h} 条',
+  },
 };
