@@ -255,3 +255,36 @@ test('raise: one problem per subject failing a published month and per overdue m
     assert.ok(rows.some((x) => x.detail === `today=${today()} determination=0 hazard=0`));
   });
 });
+
+// ---- 5. import ----
+
+test('agreed items and progress reports import from their templates; a re-import updates, never 交办s', async () => {
+  const { toCsv, parseCsv } = await import('./util.mjs');
+  const { CSV_BODY } = await import('./events_util.mjs');
+  await create(office, 'meetings', meeting('MD-M3'));
+  await create(office, 'tasks', { no: 'MD-T3', title: '导入进展', source: 'other', owner: 'JT', assigned_on: '2023-04-01', due_on: '2023-06-30' });
+  const files = {
+    meeting_decisions: [['no', 'meeting', 'seq', 'text', 'owner', 'co_owners', 'township', 'due_on'],
+      ['MD-M3-01', 'MD-M3', '1', '第一项', 'JT', 'GA|SJ', EAST, '2023-05-31'],
+      ['MD-M3-02', 'MD-M3', '2', '第二项', '', '', '', '']],
+    task_updates: [['no', 'task', 'reported_on', 'text'],
+      ['MD-T3-01', 'MD-T3', '2023-04-05', '导入的进展']],
+  };
+  for (const [entity, file] of Object.entries(files)) {
+    const tpl = await office.get(`/api/v1/${entity}/template?format=csv`);
+    const meta = (await office.get('/api/v1/meta')).json.entities.find((e) => e.name === entity);
+    const byLabel = Object.fromEntries(meta.fields.map((f) => [f.label, f.key]));
+    assert.deepEqual(parseCsv(tpl.text)[0].map((l) => byLabel[l]), file[0], `${entity}: template columns`);
+    for (const [created, updated] of [[file.length - 1, 0], [0, file.length - 1]]) {
+      const r = await office.post(`/api/v1/${entity}/import?format=csv`, toCsv(file), CSV_BODY);
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual([r.json.created, r.json.updated, r.json.failed], [created, updated, 0], entity);
+    }
+  }
+  const items = (await office.get('/api/v1/meeting_decisions?meeting=MD-M3')).json.items;
+  assert.deepEqual(items.map((x) => [x.no, x.seq, x.owner, x.co_owners, x.task]).sort(),
+    [['MD-M3-01', 1, 'JT', 'GA|SJ', null], ['MD-M3-02', 2, null, null, null]]);
+  assert.deepEqual(nos(await office.get('/api/v1/tasks?meeting=MD-M3')), [], 'an import makes no task');
+  const u = await byNo(office, 'task_updates', 'MD-T3-01');
+  assert.deepEqual([u.task, u.owner, u.district], ['MD-T3', 'JT', DISTRICT]);
+});
