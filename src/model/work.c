@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/date.h"
 #include "model/entity_int.h"
 #include "model/entities.h"
@@ -400,11 +401,40 @@ static const struct field_desc meeting_fields[] = {
 	{ "topics", "提请协调的问题", FT_REFSET, FF_NOIMPORT, .ref = "problems" },
 };
 
+/*
+ * The problems put to a meeting: each major (重大疑难) or escalated (提请协调);
+ * its references (within scope) are the machinery's.
+ */
+static int meeting_topics(struct entity_op *op)
+{
+	const char *p = op_get(op, "topics");
+	int ret = 0;
+
+	while (p && *p && !ret) {
+		size_t n = strcspn(p, "|");
+		char *no = xstrndup(p, n);
+		struct record r;
+
+		record_init(&r, NULL);
+		ret = op_fetch(op, "problems", no, "topics", &r);
+		if (!ret && strcmp(record_get(&r, "level"), "major") &&
+		    strcmp(record_get(&r, "status"), "escalated"))
+			ret = model_fail(&op->error, MODEL_EINVAL, "topics",
+					 "%s：问题“%s”既不是重大疑难问题，也未提请协调", op_label(op, "topics"), no);
+		record_release(&r);
+		free(no);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return ret;
+}
+
 static int meeting_prepare(struct entity_op *op)
 {
 	int ret = place_work(op, "attendees");
 
-	if (ret || (ret = op_not_future(op, "held_on")))
+	if (ret || (ret = op_not_future(op, "held_on")) || (ret = meeting_topics(op)))
 		return ret;
 	/* the coordination of month M is held in M or after it */
 	if (strncmp(op_get(op, "month"), op_get(op, "held_on"), 7) > 0)
@@ -485,6 +515,19 @@ static int decision_prepare(struct entity_op *op)
 		op_set(op, "seq", next ? next : "1");
 	}
 	default_no(op, "no", op_get(op, "meeting"), op_get(op, "seq"));
+	/* once assigned, the task carries owner and due date: they change there */
+	if (op->old && record_get(op->old, "task")) {
+		static const char *const fixed[] = { "owner", "co_owners", "township", "due_on" };
+		size_t i;
+
+		for (i = 0; i < NF(fixed); i++)
+			if (record_values_differ(op_get(op, fixed[i]), record_get(op->old, fixed[i]))) {
+				ret = model_fail(&op->error, MODEL_ECONFLICT, fixed[i],
+						 "%s：已交办为任务“%s”，请在任务中修改", op_label(op, fixed[i]),
+						 record_get(op->old, "task"));
+				goto out;
+			}
+	}
 	if (op_get(op, "due_on") && strcmp(op_get(op, "due_on"), record_get(&m, "held_on")) < 0)
 		ret = model_fail(&op->error, MODEL_EINVAL, "due_on", "%s不能早于会议日期（%s）",
 				 op_label(op, "due_on"), record_get(&m, "held_on"));

@@ -89,6 +89,13 @@ test('交办: an agreed item becomes a task of the meeting, linked both ways; tw
   const sameYear = (await listAll(office, '/api/v1/tasks')).filter((x) => x.no.startsWith(`RW${y}-`) && x.no !== r4.json.no);
   assert.equal(r4.json.no, `RW${y}-${String(sameYear.length + 1).padStart(4, '0')}`);
   assert.deepEqual([r4.json.assigned_on, r4.json.title, r4.json.decision], [today(), '第四项', d4.no]);
+  // once assigned, the item's owner and due date change in the task; its text may still be corrected
+  const a1 = (await office.get(`/api/v1/meeting_decisions/${d1.id}`)).json;
+  for (const [field, value] of [['owner', 'SJ'], ['due_on', '2023-07-31'], ['co_owners', ''], ['township', WEST]]) {
+    assertProblem(await unchanged(office, 'meeting_decisions', () => office.update(`/api/v1/meeting_decisions/${d1.id}`, { rev: a1.rev, [field]: value })), 409, { field, detail: new RegExp(t.no) });
+  }
+  const fixed = await office.update(`/api/v1/meeting_decisions/${d1.id}`, { rev: a1.rev, text: text + '。' });
+  assert.deepEqual([fixed.status, fixed.json.task], [200, t.no]);
 
   const rows = await auditRows(await as('auditor'), 'meeting_decisions.assign');
   assert.deepEqual(rows.map((x) => [x.username, x.object, x.detail]).sort(),
@@ -147,6 +154,9 @@ test('a problem escalated names its meeting; a meeting lists its topics', async 
   const um = await office.update(`/api/v1/meetings/${m.id}`, { rev: m.rev, topics: 'MD-P1' });
   assert.deepEqual([um.status, um.json.topics], [200, 'MD-P1']);
   assertProblem(await office.update(`/api/v1/meetings/${m.id}`, { rev: um.json.rev, topics: 'MD-P1|NOPE' }), 422, { field: 'topics' });
+  // a topic is a major problem or one put to coordination
+  await create(office, 'problems', { no: 'MD-P2', found_on: '2023-03-15', source: 'other', department: 'JT', description: '一般问题', level: 'general', deadline: '2023-04-30' });
+  assertProblem(await unchanged(office, 'meetings', () => office.update(`/api/v1/meetings/${m.id}`, { rev: um.json.rev, topics: 'MD-P1|MD-P2' })), 422, { field: 'topics', detail: /MD-P2/ });
 });
 
 // ---- 4. problems raised automatically ----
