@@ -7,8 +7,7 @@
 // confirmation by the three lead departments and publication by the office,
 // an import with a bad row, an XLSX export, a township that cannot open
 // another township's subject by URL, the administrators' pages, the wall
-// screen and a phone; 交办 of a meeting's agreed item and a task's progress
-// report.  Every test fails on a console error it did not
+// screen and a phone.  Every test fails on a console error it did not
 // expect.  Screenshots of each main screen go to tests/out/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
