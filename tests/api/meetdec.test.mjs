@@ -298,3 +298,25 @@ test('agreed items and progress reports import from their templates; a re-import
   const u = await byNo(office, 'task_updates', 'MD-T3-01');
   assert.deepEqual([u.task, u.owner, u.district], ['MD-T3', 'JT', DISTRICT]);
 });
+
+// ---- 6. the scheduler ----
+
+test('the scheduler raises the day\'s problems once at its daily pass', async () => {
+  const { cliImport, toCsv } = await import('./util.mjs');
+  const rows = [['no', 'subject', 'level', 'domain', 'found_on', 'deadline'], ['SH1', 'S1', 'major', 'gas', '2023-05-10', '2023-06-30']];
+  const s = await districtServer((store) => cliImport(store, 'hazards', toCsv(rows)));
+  try {
+    const office = await s.as('office');
+    let items = [];
+    for (let i = 0; i < 100 && !items.length; i++) {
+      items = (await office.get('/api/v1/problems?raised_by=hazard:SH1')).json.items;
+      if (!items.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(items.length, 1, 'raised by the daily pass at start');
+    assert.deepEqual([items[0].source, items[0].subject, items[0].found_on], ['hazard', 'S1', today()]);
+    const r = await office.post('/api/v1/problems/raise', {});
+    assert.deepEqual([r.json.determination, r.json.hazard], [0, 0], 'raised once');
+  } finally {
+    await s.stop();
+  }
+});
