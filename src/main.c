@@ -34,6 +34,7 @@
 #include "io/table.h"
 #include "jobs/jobs.h"
 #include "model/audit.h"
+#include "model/duban.h"
 #include "model/entity.h"
 #include "model/session.h"
 #include "assess/raise.h"
@@ -64,6 +65,8 @@ static const char usage[] =
 	"  explain SUBJECT --month YYYY-MM      why a subject complies or not that month\n"
 	"  determine --through YYYY-MM          bring the determinations of the year so far up to\n"
 	"                                       date (all districts; figures does it too)\n"
+	"  work cards [--today YYYY-MM-DD]      the card pass of 督办 (yellow, red, 催办), as the\n"
+	"                                       server's scheduler runs it each day\n"
 	"  work raise [--today YYYY-MM-DD]      raise the problems due from published failing\n"
 	"                                       months and overdue major hazards (all districts)\n"
 	"\n"
@@ -763,7 +766,7 @@ static int cmd_determine(struct globals *g, int argc, char **argv)
  * work raise: the problems due from the determination and the overdue
  * major hazards, of every district, found on --today (default today).
  */
-static int cmd_work(struct globals *g, int argc, char **argv)
+static int work_raise_cmd(struct globals *g, int argc, char **argv)
 {
 	struct raise_counts n;
 	struct model_error e;
@@ -772,10 +775,9 @@ static int cmd_work(struct globals *g, int argc, char **argv)
 	struct db *db;
 
 	date_today_utc(today);
-	if (argc == 4 && !strcmp(argv[1], "raise") && !strcmp(argv[2], "--today") &&
-	    date_valid(argv[3]))
+	if (argc == 4 && !strcmp(argv[2], "--today") && date_valid(argv[3]))
 		snprintf(today, sizeof(today), "%s", argv[3]);
-	else if (argc != 2 || strcmp(argv[1], "raise"))
+	else if (argc != 2)
 		die("usage: sanling work raise [--today YYYY-MM-DD]");
 	db = open_db_key(g, 0);
 	actor_system(&sys);
@@ -784,6 +786,32 @@ static int cmd_work(struct globals *g, int argc, char **argv)
 		die("work raise: %s", e.msg.buf);
 	printf("%s: 认定未达标 %d 条，重大隐患逾期 %d 条\n", today, n.determination, n.hazard);
 	model_error_release(&e);
+	db_close(db);
+	return 0;
+}
+
+/* The work (督办): the daily card pass, by hand or with a given today (tests). */
+static int cmd_work(struct globals *g, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct cards_counts n;
+	char today[DATE_BUFSZ];
+	struct db *db;
+
+	date_today_utc(today);
+	if (argc >= 2 && !strcmp(argv[1], "raise"))
+		return work_raise_cmd(g, argc, argv);
+	if (argc == 4 && !strcmp(argv[1], "cards") && !strcmp(argv[2], "--today") &&
+	    date_valid(argv[3]))
+		snprintf(today, sizeof(today), "%s", argv[3]);
+	else if (argc != 2 || strcmp(argv[1], "cards"))
+		die("usage: sanling work cards|raise [--today YYYY-MM-DD]");
+	db = open_db_key(g, 0);
+	if (jobs_cards(db, today, &n, &err))
+		die("work cards: %s", err.buf);
+	printf("%s: 黄牌 %lld，红牌 %lld，催办 %lld\n", today, (long long)n.yellow, (long long)n.red,
+	       (long long)n.reminded);
+	strbuf_release(&err);
 	db_close(db);
 	return 0;
 }
@@ -819,6 +847,7 @@ int main(int argc, char **argv)
 	/* what writes mean to the determination and to sessions (entity.h) */
 	assess_observe_writes();
 	session_observe_writes();
+	duban_observe_writes();
 	strbuf_init(&g.key_default, 0);
 	g.db_url = getenv("SANLING_DB");
 	g.key_path = getenv("SANLING_KEY");

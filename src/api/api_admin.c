@@ -87,7 +87,7 @@ void api_settings_get(struct call *c)
 	json_t *out = NULL;
 
 	model_error_init(&e);
-	if (settings_json(c->db, &out, &e))
+	if (settings_json_for(c->db, c->mc.actor, &out, &e))
 		reply_model_error(c, &e);
 	else
 		reply_json(c, 200, out);

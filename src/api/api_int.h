@@ -103,6 +103,10 @@ void api_month_reopen(struct call *c);
 void api_explain(struct call *c);
 void api_warnings(struct call *c);
 
+/* api_confirm.c: the monthly confirmation of the subjects' list */
+void api_confirmations(struct call *c);
+void api_confirm(struct call *c);
+void api_confirmation_subjects(struct call *c);
 /* api_work.c: the work lists' actions */
 void api_decision_assign(struct call *c);
 void api_problems_raise(struct call *c);

@@ -917,7 +917,7 @@ json_t *openapi_document(void)
 		entity_schemas(schemas, ed);
 		entity_paths(paths, ed);
 	}
-	oa_push(tags, json_pack("{ss ss}", "name", TAG_SETTINGS, "description", "安全策略：密码策略、按个人信息查找的次数（安全管理员）"));
+	oa_push(tags, json_pack("{ss ss}", "name", TAG_SETTINGS, "description", "设置：安全策略——密码策略、按个人信息查找的次数（安全管理员）；工作设置——督办转红牌的工作日数（创建办公室）"));
 	oa_push(tags, json_pack("{ss ss}", "name", TAG_AUDIT, "description", "审计日志（审计管理员）"));
 	fixed_paths(paths);
 

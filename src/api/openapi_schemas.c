@@ -127,8 +127,9 @@ static json_t *settings_schema(void)
 	for (n = 0; settings_table[n].key && n < sizeof(props) / sizeof(props[0]); n++)
 		props[n] = (struct prop){ settings_table[n].key, "integer", settings_table[n].label,
 					  P_REQ };
-	s = oa_object_schema("安全策略", props, n);
+	s = oa_object_schema("设置（每个角色只见自己的项）", props, n);
 	oa_put(s, "additionalProperties", json_false());
+	json_object_del(s, "required");
 	for (n = 0; settings_table[n].key && n < sizeof(props) / sizeof(props[0]); n++) {
 		oa_prop_set(s, settings_table[n].key, "minimum", json_integer(settings_table[n].min));
 		oa_prop_set(s, settings_table[n].key, "maximum", json_integer(settings_table[n].max));

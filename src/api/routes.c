@@ -73,6 +73,22 @@ static const struct route_param warnings_params[] = {
 	{ NULL },
 };
 
+static const struct route_param confirmations_params[] = {
+	{ "month", "月份 YYYY-MM（缺省：本月；不能是尚未到来的月份）", "month", P_OPTIONAL },
+	{ NULL },
+};
+
+static const struct route_param confirmation_subjects_params[] = {
+	{ "change", "哪一个数：added 新增、changed 变更、closed 退出、subjects 月末在册",
+	  "{\"type\": \"string\", \"enum\": [\"added\", \"changed\", \"closed\", \"subjects\"]}",
+	  P_REQUIRED },
+	{ "unit", "单位：行业主管单位代码或乡镇区划代码（创建办必填；其他单位缺省为本单位）", "string",
+	  P_OPTIONAL },
+	{ "unit_kind", "department 行业主管单位 或 township 乡镇（缺省：按代码判断）",
+	  "{\"type\": \"string\", \"enum\": [\"department\", \"township\"]}", P_OPTIONAL },
+	{ NULL },
+};
+
 static int has_retire(const struct entity_desc *ed)
 {
 	return (ed->flags & ENT_RETIRE) != 0;
@@ -133,15 +149,17 @@ const struct route api_routes[] = {
 	  .description = "安全管理员：清除该账号在各来源的登录失败计数与等待",
 	  .errors = E404, .status = "204", .response = "已解锁" },
 	{ .method = "GET", .path = "/settings", .handle = api_settings_get,
-	  .roles = ROLE_BIT(ROLE_SECADMIN) | ROLE_BIT(ROLE_SYSADMIN),
-	  .op = "settings_get", .tag = TAG_SETTINGS, .summary = "查看安全策略",
-	  .description = "安全管理员或系统管理员",
+	  .roles = ROLE_BIT(ROLE_SECADMIN) | ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_OFFICE),
+	  .op = "settings_get", .tag = TAG_SETTINGS, .summary = "查看设置",
+	  .description = "各角色只见自己的设置项：安全策略（安全管理员，系统管理员可查看），"
+			 "工作设置如督办转红牌的工作日数（创建办公室）",
 	  .status = "200", .response = "安全策略", .response_schema = "$Settings" },
 	{ .method = "PUT", .path = "/settings", .handle = api_settings_put,
-	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_SECADMIN),
-	  .op = "settings_put", .tag = TAG_SETTINGS, .summary = "修改安全策略",
-	  .description = "安全管理员", .errors = E422, .request = "$SettingsUpdate",
-	  .status = "200", .response = "修改后的安全策略", .response_schema = "$Settings" },
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_SECADMIN) | ROLE_BIT(ROLE_OFFICE),
+	  .op = "settings_put", .tag = TAG_SETTINGS, .summary = "修改设置",
+	  .description = "安全管理员改安全策略，创建办公室改工作设置；改别人的项为 403",
+	  .errors = E422, .request = "$SettingsUpdate",
+	  .status = "200", .response = "修改后调用者的设置", .response_schema = "$Settings" },
 	FALLBACK("/settings", api_not_supported, 0, 0, NULL),
 	{ .method = "GET", .path = "/audit", .handle = api_audit_list,
 	  .roles = ROLE_BIT(ROLE_AUDITADMIN),
@@ -244,6 +262,40 @@ const struct route api_routes[] = {
 	  .op = "import", .summary = "导入", .errors = E400 | E413, .doc = openapi_entity_import },
 	FALLBACK("/{entity}/import", api_only_post, 0, 0, api_entity_access),
 
+	/* ---- the monthly confirmation of the subjects' list (一月一动态) ---- */
+	{ .method = "GET", .path = "/confirmations", .handle = api_confirmations,
+	  .roles = ROLE_BIT(ROLE_OFFICE) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_TOWNSHIP),
+	  .op = "confirmations", .tag = "@subjects", .summary = "主体清单月度确认情况（一月一动态）",
+	  .description = "创建办看本区县每个行业主管单位和乡镇（街道）（已确认与未确认，unconfirmed 为未确认数）；"
+			 "行业主管部门、乡镇（街道）只看本单位。subjects 为月末在册数，added 为当月纳入，"
+			 "closed 为当月退出，changed 为当月在册且非新增、非退出而有修改的主体数（按主体历史现算）；"
+			 "at_confirmation 为确认时的四个数（未确认为 null）",
+	  .errors = E400 | E422, .params = confirmations_params, .status = "200",
+	  .response = "{month, items: [{unit_kind, unit, unit_name, confirmed, confirmed_by, confirmed_at, "
+		      "subjects, added, changed, closed, at_confirmation}], total, unconfirmed}",
+	  .response_schema = "object" },
+	FALLBACK("/confirmations", api_only_get, 0, 0, NULL),
+	{ .method = "POST", .path = "/confirmations/{month}", .handle = api_confirm,
+	  .flags = R_WRITER | R_JSON,
+	  .roles = ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_TOWNSHIP),
+	  .op = "confirmation_confirm", .tag = "@subjects", .summary = "确认本单位本月主体清单",
+	  .description = "行业主管部门确认本单位主管的、乡镇（街道）确认本乡镇的主体清单；请求体为 {}；"
+			 "创建办不代为确认；不能确认尚未到来的月份；同一月份只能确认一次（再次确认为 409）；记入审计",
+	  .errors = E400 | E409 | E422,
+	  .request = "{\"type\": \"object\", \"additionalProperties\": false, \"maxProperties\": 0}", .status = "200",
+	  .response = "本单位的确认情况（同 GET /confirmations 的 items 中的一项）",
+	  .response_schema = "object" },
+	FALLBACK("/confirmations/{month}", api_only_post, 0, 0, NULL),
+	{ .method = "GET", .path = "/confirmations/{month}/subjects",
+	  .handle = api_confirmation_subjects,
+	  .roles = ROLE_BIT(ROLE_OFFICE) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_TOWNSHIP),
+	  .op = "confirmation_subjects", .tag = "@subjects", .summary = "某单位某月新增、变更、退出或在册的主体",
+	  .description = "GET /confirmations 每个数背后的主体，口径相同；创建办可看本区县任一单位，其他单位只看本单位",
+	  .errors = E400 | E422, .params = confirmation_subjects_params, .status = "200",
+	  .response = "{month, unit_kind, unit, unit_name, change, items: [{code, name, township, supervisor, "
+		      "active_from, active_to}], total}",
+	  .response_schema = "object" },
+	FALLBACK("/confirmations/{month}/subjects", api_only_get, 0, 0, NULL),
 	/* ---- the work lists' actions (api_work.c) ---- */
 	{ .method = "POST", .path = "/meeting_decisions/{id}/assign", .handle = api_decision_assign,
 	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_OFFICE),

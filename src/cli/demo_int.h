@@ -177,4 +177,9 @@ int demo_accidents(struct demo *d, const struct fails *f, struct strbuf *err);
 int demo_cases(struct demo *d, const struct fails *f, struct strbuf *err);
 int demo_disputes(struct demo *d, struct strbuf *err);
 
+/* ---- demo_work.c ---- */
+
+/* The office's work of 2023 (meetings, checks, tasks, problems), loaded: 0, or -1 with `err`. */
+int demo_work(struct db *db, const struct crypto_keys *keys, struct strbuf *err);
+
 #endif

@@ -29,6 +29,7 @@ struct jobs {
 	int stop;
 	char closed[8]; /* the last month closed */
 	char anchored[DATE_BUFSZ]; /* the last day anchored */
+	char carded[DATE_BUFSZ]; /* the last day of the card pass (督办) */
 	char raised[DATE_BUFSZ]; /* the last day problems were raised */
 	struct jobs_config cfg;
 };
@@ -80,6 +81,26 @@ static void anchor_due(struct jobs *j, const char *today)
 	strbuf_release(&err);
 	if (rc >= 0)
 		memcpy(j->anchored, today, sizeof(j->anchored));
+}
+
+/* The day's card pass of 督办, if due; called without the lock. */
+static void cards_due(struct jobs *j, const char *today)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db *db = db_pool_get(j->pool);
+	struct cards_counts n;
+	int rc = jobs_cards(db, today, &n, &err);
+
+	if (rc)
+		log_error("cards %s: %s", today, err.buf);
+	else
+		log_info("cards %s: %lld yellow, %lld red, %lld reminded", today,
+			 (long long)n.yellow, (long long)n.red, (long long)n.reminded);
+	db_rollback(db);
+	db_pool_put(j->pool, db);
+	strbuf_release(&err);
+	if (!rc)
+		memcpy(j->carded, today, sizeof(j->carded));
 }
 
 /* The day's problems raised from the determination and the hazards; without the lock. */
@@ -145,6 +166,11 @@ static void *run(void *arg)
 			char today[DATE_BUFSZ];
 
 			date_today_utc(today);
+			if (strcmp(j->carded, today)) {
+				pthread_mutex_unlock(&j->lock);
+				cards_due(j, today);
+				pthread_mutex_lock(&j->lock);
+			}
 			if (strcmp(j->raised, today)) {
 				pthread_mutex_unlock(&j->lock);
 				raise_due(j, today);

@@ -5,11 +5,14 @@
  * it writes the provisional determination of the month just ended for
  * every district, so that the lead departments find it waiting for their
  * confirmation (GET /api/v1/months) on the first day of the new month.
+ * Once a day (and at start) the card pass of 督办 (jobs_cards, cards.c).
  *
  * Not a general cron: jobs are functions listed in jobs.c.
  */
 #ifndef SANLING_JOBS_H
 #define SANLING_JOBS_H
+
+#include <stdint.h>
 
 struct db_pool;
 struct db;
@@ -44,5 +47,19 @@ int jobs_month_close(struct db *db, const char *month, struct strbuf *err);
  * Returns 1 when written, 0 when it was there already, -1 with `err`.
  */
 int jobs_audit_anchor(struct db *db, const char *dir, const char *date, struct strbuf *err);
+
+/*
+ * The card pass of 督办 for `today` (YYYY-MM-DD), run by the scheduler once
+ * a day (and at its start), and by `sanling work cards`: on the open (not
+ * closed) supervisions, set-wise, a yellow card (yellow_on = today) when
+ * the due date has passed and there is none yet; a red card (red_on =
+ * today) from red_from on; the 催办 date (reminded_on = today) once the
+ * due date has passed.  One transaction with one audit row
+ * "supervisions.cards" holding the counts.  0 with `out` filled, or -1.
+ */
+struct cards_counts {
+	int64_t yellow, red, reminded;
+};
+int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struct strbuf *err);
 
 #endif

@@ -701,5 +701,9 @@ const struct entity_desc *const entities[] = {
 	&petition_desc, &activity_desc, &letter_desc, &village_record_desc,
 	&inspection_desc, &hazard_desc, &accident_desc, &case_desc, &dispute_desc, &standard_desc,
 	&checklist_desc, &task_desc, &check_desc, &problem_desc, &meeting_desc,
+	&grid_staff_desc, &patrol_desc, &household_visit_desc, &police_assignment_desc,
+	&police_subsidy_desc, &police_equipment_desc, &informant_desc, &cadre_assignment_desc,
+	&cadre_visit_desc, &campaign_desc,
+	&work_calendar_desc, &supervision_desc, &supervision_feedback_desc,
 	&decision_desc, &task_update_desc, NULL
 };

@@ -22,6 +22,12 @@ extern const struct entity_desc petition_desc, activity_desc, letter_desc, villa
 	checklist_desc;
 /* work.c: the office's work lists */
 extern const struct entity_desc task_desc, check_desc, problem_desc, meeting_desc;
+/* grassroots.c */
+extern const struct entity_desc grid_staff_desc, patrol_desc, household_visit_desc,
+	police_assignment_desc, police_subsidy_desc, police_equipment_desc, informant_desc,
+	cadre_assignment_desc, cadre_visit_desc, campaign_desc;
+/* duban.c: 督办 and the work calendar */
+extern const struct entity_desc work_calendar_desc, supervision_desc, supervision_feedback_desc;
 extern const struct entity_desc decision_desc, task_update_desc;
 
 /*

@@ -120,6 +120,11 @@ enum entity_flags {
 	ENT_ASSESS = 1u << 3,  /* its changes can change the monthly determination */
 	ENT_ACCOUNTS = 1u << 4, /* its changes can end or change sessions (users) */
 	ENT_FIGURES = 1u << 5, /* the report figures count it (ENT_ASSESS ones count anyway) */
+	/*
+	 * the same for every district (the work calendar: the holidays are
+	 * national): no scope columns, every role that may read it reads all
+	 */
+	ENT_NATIONAL = 1u << 9,
 };
 
 struct entity_op;
@@ -148,6 +153,13 @@ struct entity_desc {
 	const char *table;
 	const char *key;   /* business key field */
 	const char *key2;  /* second key field when the key is unique only with it */
+	/*
+	 * Records without a number of their own: the fields (joined by |) whose
+	 * values make the key — `key`, a FF_DERIVED | FF_HIDDEN field set from
+	 * them on create and import (a personal one by its keyed hash), so that
+	 * a re-import of the same natural key updates the row.  NULL: none.
+	 */
+	const char *natural;
 	const struct field_desc *fields;
 	size_t nfields;
 	unsigned flags;

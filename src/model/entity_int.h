@@ -18,6 +18,12 @@ struct sqlp;
 void record_copy(struct record *dst, const struct record *src);
 /* "subjects/12 V1": how the audit names record `r`. */
 void record_object_name(const struct record *r, struct strbuf *out);
+/*
+ * Set the key of `r` from its entity's natural key fields (a personal one
+ * by its keyed hash).  NULL when set or when the entity has none; else the
+ * first natural field that is empty (the key is left as it was).
+ */
+const struct field_desc *record_natural_key(const struct crypto_keys *keys, struct record *r);
 /* ", col" for each stored column of `ed`'s fields, in order (a personal one: _enc, _idx). */
 void entity_stored_columns(const struct entity_desc *ed, struct strbuf *sql);
 /* The INSERT of a new row of `ed` (its id returned on PostgreSQL). */

@@ -316,11 +316,14 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 	if ((ret = row_cells(ed, row, map, ncols, rownum, rep, &r)))
 		goto cleanup;
 	if (!record_get(&r, ed->key)) {
-		const struct field_desc *kf = entity_field(ed, ed->key);
-		row_error(rep, rownum, kf, NULL, "必填");
+		const struct field_desc *kf = record_natural_key(mc->keys, &r);
+		if (!kf && ed->natural)
+			goto keyed;
+		row_error(rep, rownum, kf ? kf : entity_field(ed, ed->key), NULL, "必填");
 		ret = MODEL_EINVAL;
 		goto cleanup;
 	}
+keyed:
 	if (ed->key2 && !record_get(&r, ed->key2) && mc->actor->district)
 		record_set(&r, entity_field_index(ed, ed->key2), mc->actor->district);
 	op_key(ed, &r, &key);

@@ -104,6 +104,23 @@ static int encrypt_personal(const struct crypto_keys *keys, struct record *r,
 static int map_db_error(int rc, const struct entity_desc *ed, struct model_error *e)
 {
 	/* references were checked before: a constraint here is the key */
+	if (rc == DB_ECONSTRAINT && ed->natural) {
+		/* "已有同一网格、姓名、任职日期的记录" */
+		struct strbuf labels = STRBUF_INIT;
+		const char *p;
+		int ret;
+
+		for (p = ed->natural; *p;) {
+			size_t n = strcspn(p, "|");
+			char name[64];
+			snprintf(name, sizeof(name), "%.*s", (int)n, p);
+			strbuf_addf(&labels, "%s%s", labels.len ? "、" : "", entity_field(ed, name)->label);
+			p += n + (p[n] == '|');
+		}
+		ret = model_fail(e, MODEL_ECONFLICT, NULL, "已有同一%s的记录", labels.buf);
+		strbuf_release(&labels);
+		return ret;
+	}
 	if (rc == DB_ECONSTRAINT)
 		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：该编码不能使用，请换一个",
 				  entity_field(ed, ed->key)->label);
@@ -445,6 +462,45 @@ int entity_guard(const struct model_ctx *mc, struct record *r, const struct reco
 	return ret;
 }
 
+/*
+ * A record keyed by its natural fields keeps them: each one given must be
+ * its part of the stored key (a personal one, stored encrypted, compared
+ * by its keyed hash).
+ */
+static int natural_key_unchanged(const struct model_ctx *mc, const struct record *r,
+				 const struct record *old, struct model_error *e)
+{
+	const struct entity_desc *ed = r->ed;
+	const char *was = record_get(old, ed->key), *p;
+	struct strbuf part = STRBUF_INIT;
+	int ret = 0;
+
+	if (!ed->natural || !was)
+		return 0;
+	for (p = ed->natural; *p && !ret;) {
+		size_t n = strcspn(p, "|"), w = strcspn(was, "|");
+		char name[64];
+		int i;
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		p += n + (p[n] == '|');
+		i = entity_field_index(ed, name);
+		if (r->given[i] && r->val[i]) {
+			if (ed->fields[i].flags & FF_PERSONAL)
+				entity_blind_index(mc->keys, r->val[i], &part);
+			else
+				strbuf_addstr(&part, r->val[i]);
+			if (part.len != w || memcmp(part.buf, was, w))
+				ret = model_fail(e, MODEL_EINVAL, ed->fields[i].key,
+						 "%s：创建后不能修改", ed->fields[i].label);
+			strbuf_reset(&part);
+		}
+		was += w + (was[w] == '|');
+	}
+	strbuf_release(&part);
+	return ret;
+}
+
 int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
 		    const char *secret, struct model_error *e)
 {
@@ -457,15 +513,22 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 	ret = record_check_required(r, e);
 	if (ret)
 		return ret;
+	if (!old)
+		record_natural_key(mc->keys, r);
 	if (old) {
 		size_t i;
 		for (i = 0; i < r->ed->nfields; i++) {
 			const struct field_desc *fd = &r->ed->fields[i];
 			if (!(fd->flags & (FF_KEY | FF_IMMUTABLE)) || !r->given[i])
 				continue;
+			if (fd->flags & FF_PERSONAL)
+				continue; /* stored encrypted: a natural key's part, compared below */
 			if (record_values_differ(r->val[i], old->val[i]))
 				return model_fail(e, MODEL_EINVAL, fd->key, "%s：创建后不能修改", fd->label);
 		}
+		ret = natural_key_unchanged(mc, r, old, e);
+		if (ret)
+			return ret;
 	}
 	ret = workflow_check(mc, r, old, e);
 	if (ret)

@@ -80,6 +80,24 @@ E(problem_source, { "supervision", "督导检查" }, { "determination", "认定�
 E(problem_level, { "general", "一般" }, { "major", "重大疑难" });
 E(problem_status, { "open", "待整改" }, { "rectifying", "整改中" }, { "rectified", "已整改" },
   { "verified", "已销号" }, { "escalated", "提请协调" });
+/* 督办 and the work calendar (duban.c) */
+E(supervision_item_kind, { "task", "任务" }, { "problem", "问题" });
+E(supervision_level, { "office", "三零办督办" }, { "leader", "领导督办" });
+E(supervision_status, { "issued", "已下发" }, { "answered", "已反馈" }, { "closed", "已办结" },
+  { "returned", "已退回" });
+E(supervision_card, { "none", "无" }, { "yellow", "黄牌" }, { "red", "红牌" });
+E(feedback_review, { "pending", "待审核" }, { "accepted", "通过" }, { "returned", "退回" });
+E(calendar_kind, { "holiday", "休" }, { "workday", "班" });
+
+E(grid_staff_role, { "leader", "网格长" }, { "member", "网格员" });
+E(patrol_slot, { "am", "上午" }, { "pm", "下午" });
+E(visit_kind, { "routine", "常态走访" }, { "difficulty", "困难帮扶" }, { "dispute", "矛盾排查" },
+  { "safety", "安全宣传" }, { "other", "其他" });
+E(police_kind, { "officer", "民警" }, { "auxiliary", "驻村辅警" });
+E(informant_industry, { "agriculture", "农业" }, { "commerce", "商贸" },
+  { "transport", "交通运输" }, { "education", "教育" }, { "health", "医疗卫生" },
+  { "construction", "建筑" }, { "catering", "餐饮" }, { "logistics", "物流" },
+  { "finance", "金融" }, { "other", "其他" });
 
 const struct enum_desc *const all_enums[] = {
 	&enum_region_level, &enum_dept_role, &enum_user_role, &enum_subject_kind,
@@ -90,7 +108,11 @@ const struct enum_desc *const all_enums[] = {
 	&enum_dispute_category, &enum_mediation_kind, &enum_dispute_status,
 	&enum_risk_level, &enum_satisfaction, &enum_village_record_kind, &enum_accident_class,
 	&enum_hazard_state, &enum_task_source, &enum_task_status, &enum_check_kind,
-	&enum_problem_source, &enum_problem_level, &enum_problem_status, NULL
+	&enum_problem_source, &enum_problem_level, &enum_problem_status,
+	&enum_grid_staff_role, &enum_patrol_slot, &enum_visit_kind, &enum_police_kind,
+	&enum_informant_industry,
+	&enum_supervision_item_kind, &enum_supervision_level, &enum_supervision_status,
+	&enum_supervision_card, &enum_feedback_review, &enum_calendar_kind, NULL
 };
 
 const char *enum_lookup(const struct enum_desc *en, const char *s)

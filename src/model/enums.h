@@ -50,6 +50,18 @@ extern const struct enum_desc enum_check_kind;
 extern const struct enum_desc enum_problem_source;
 extern const struct enum_desc enum_problem_level;
 extern const struct enum_desc enum_problem_status;
+extern const struct enum_desc enum_grid_staff_role;
+extern const struct enum_desc enum_patrol_slot;
+extern const struct enum_desc enum_visit_kind;
+extern const struct enum_desc enum_police_kind;
+extern const struct enum_desc enum_informant_industry;
+/* 督办 and the work calendar (duban.c) */
+extern const struct enum_desc enum_supervision_item_kind;
+extern const struct enum_desc enum_supervision_level;
+extern const struct enum_desc enum_supervision_status;
+extern const struct enum_desc enum_supervision_card;
+extern const struct enum_desc enum_feedback_review;
+extern const struct enum_desc enum_calendar_kind;
 
 /* Every enumeration, NULL-terminated (for /api/v1/meta). */
 extern const struct enum_desc *const all_enums[];

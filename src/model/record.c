@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,45 @@ void record_copy(struct record *dst, const struct record *src)
 int record_values_differ(const char *a, const char *b)
 {
 	return (a == NULL) != (b == NULL) || (a && strcmp(a, b));
+}
+
+const struct field_desc *record_natural_key(const struct crypto_keys *keys, struct record *r)
+{
+	const struct entity_desc *ed = r->ed;
+	struct strbuf key = STRBUF_INIT, idx = STRBUF_INIT;
+	const struct field_desc *missing = NULL;
+	const char *p;
+
+	if (!ed->natural)
+		return NULL;
+	for (p = ed->natural; *p && !missing;) {
+		size_t n = strcspn(p, "|");
+		char name[64];
+		const struct field_desc *fd;
+		const char *v;
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		p += n + (p[n] == '|');
+		fd = entity_field(ed, name);
+		v = record_get(r, name);
+		if (!v) {
+			missing = fd;
+			break;
+		}
+		if (key.len)
+			strbuf_addch(&key, '|');
+		if (fd->flags & FF_PERSONAL) {
+			entity_blind_index(keys, v, &idx); /* never the plain value */
+			strbuf_addstr(&key, idx.buf);
+		} else {
+			strbuf_addstr(&key, v);
+		}
+	}
+	if (!missing)
+		record_set(r, entity_field_index(ed, ed->key), key.buf);
+	strbuf_release(&key);
+	strbuf_release(&idx);
+	return missing;
 }
 
 /* "subjects/12 V1": how the audit names record `r`. */

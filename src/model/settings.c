@@ -15,14 +15,32 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/audit.h"
+#include "model/duban.h"
 #include "model/entity.h"
+#include "model/role.h"
 
 const struct setting_desc settings_table[] = {
 	{ "password_min_length", "密码最短长度", 8, 64, 8 },
 	{ "password_min_classes", "密码至少包含的字符类别数（大写、小写、数字、符号）", 1, 4, 3 },
 	{ "personal_lookups_per_minute", "每人每分钟按个人信息精确查找的次数上限", 1, 60, 6 },
+	/* the work (督办): the office's */
+	{ "duban_red_workdays", "督办事项逾期后转红牌的工作日数（逾期即黄牌）", 1, 60, 5,
+	  ROLE_BIT(ROLE_OFFICE), duban_settings_changed },
 	{ NULL, NULL, 0, 0, 0 },
 };
+
+int setting_can_edit(const struct setting_desc *s, int role)
+{
+	unsigned who = s->editors ? s->editors : ROLE_BIT(ROLE_SECADMIN);
+
+	return role == ROLE_SYSTEM || (role > ROLE_NONE && role < ROLE__COUNT &&
+				       (who & ROLE_BIT(role)));
+}
+
+int setting_can_read(const struct setting_desc *s, int role)
+{
+	return setting_can_edit(s, role) || (!s->editors && role == ROLE_SYSADMIN);
+}
 
 #define SQL_GET "SELECT value FROM settings WHERE key = ?"
 #define SQL_DELETE "DELETE FROM settings WHERE key = ?"
@@ -78,8 +96,23 @@ int settings_json(struct db *db, json_t **out, struct model_error *e)
 	return 0;
 }
 
-/* Every key known and every value an integer in its range, before anything is written. */
-static int check_all(json_t *in, struct model_error *e)
+int settings_json_for(struct db *db, const struct actor *a, json_t **out, struct model_error *e)
+{
+	const struct setting_desc *s;
+	json_t *o = json_object();
+
+	for (s = settings_table; s->key; s++)
+		if (setting_can_read(s, a->role))
+			json_object_set_new(o, s->key, json_integer(stored_or_default(db, s)));
+	*out = o;
+	return 0;
+}
+
+/*
+ * Every key known, the actor's to change, and every value an integer in its
+ * range, before anything is written.
+ */
+static int check_all(const struct actor *a, json_t *in, struct model_error *e)
 {
 	const struct setting_desc *s;
 	const char *key;
@@ -88,6 +121,9 @@ static int check_all(json_t *in, struct model_error *e)
 	json_object_foreach(in, key, v) {
 		if (!(s = setting_find(key)))
 			return model_fail(e, MODEL_EBADREQ, key, "未知的设置项");
+		if (!setting_can_edit(s, a->role))
+			return model_fail(e, MODEL_EFORBIDDEN, s->key, "%s：您的角色不能修改这一设置",
+					  s->label);
 		if (!json_is_integer(v) || json_integer_value(v) < s->min ||
 		    json_integer_value(v) > s->max)
 			return model_fail(e, MODEL_EINVAL, s->key, "%s：应为 %d 到 %d 之间的整数",
@@ -123,7 +159,7 @@ int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_
 	json_t *v;
 	int ret;
 
-	if ((ret = check_all(in, e)))
+	if ((ret = check_all(a, in, e)))
 		return ret;
 	if (db_begin(db, &err))
 		goto dberr;
@@ -134,6 +170,14 @@ int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_
 		if (store_one(db, key, val, &err))
 			goto dberr;
 		strbuf_addf(&detail, "%s%s=%s", detail.len ? " " : "", key, val);
+	}
+	json_object_foreach(in, key, v) {
+		const struct setting_desc *s = setting_find(key);
+
+		if (s->changed && (ret = s->changed(db, e))) {
+			db_rollback(db);
+			goto cleanup;
+		}
 	}
 	if (audit_append(db, a, "settings.update", "settings", "ok", detail.buf, &err) ||
 	    db_commit(db, &err))

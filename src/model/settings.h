@@ -9,8 +9,11 @@
  * shows and changes them through settings_json() and settings_put(), and
  * the OpenAPI document describes them from settings_table[].
  *
- * Not here: who may read or change them (the API's route table: the
- * security administrator changes, the system administrator reads too).
+ * Who reads and changes each key is the table's (`editors`): the security
+ * administrator the security keys (the system administrator reads them
+ * too), the office the work keys (督办: how many working days after the due
+ * date a red card falls).  The API lets those roles in and each sees and
+ * changes its own keys only.
  */
 #ifndef SANLING_SETTINGS_H
 #define SANLING_SETTINGS_H
@@ -28,6 +31,18 @@ struct setting_desc {
 	const char *label;	/* Chinese, for messages and the OpenAPI document */
 	int min, max;		/* the range settings_put() accepts */
 	int def;		/* when never set */
+	/*
+	 * Who changes it (ROLE_BIT()s) and reads it: 0 for the security keys
+	 * (the security administrator changes them, the system administrator
+	 * reads them too); the work keys name the office.
+	 */
+	unsigned editors;
+	/*
+	 * NULL, or what must follow a change of it, in the change's
+	 * transaction (督办: the open supervisions' red_from recounted):
+	 * 0, or a MODEL_E* code with `e` filled.
+	 */
+	int (*changed)(struct db *db, struct model_error *e);
 };
 
 /* Every setting, in the order they are shown; ends with a NULL key. */
@@ -52,6 +67,15 @@ void settings_password_policy(struct db *db, int *min_len, int *min_classes);
  */
 int settings_json(struct db *db, json_t **out, struct model_error *e);
 
+/* May role `role` read / change setting `s`? */
+int setting_can_read(const struct setting_desc *s, int role);
+int setting_can_edit(const struct setting_desc *s, int role);
+
+/*
+ * The settings actor `a` may read, as settings_json() does for all.
+ */
+int settings_json_for(struct db *db, const struct actor *a, json_t **out, struct model_error *e);
+
 /*
  * Change the settings given in the JSON object `in` ({key: integer}), in
  * one transaction with one audit row "settings.update" naming each key and
@@ -59,7 +83,8 @@ int settings_json(struct db *db, json_t **out, struct model_error *e);
  * that is not an integer within its range MODEL_EINVAL (the key as the
  * field: e->field points into `in` or the table, so keep `in` until the
  * error has been reported), a database error MODEL_EDB.  Returns 0 or the
- * MODEL_E* code with `e` filled.  The caller checks the actor's role.
+ * MODEL_E* code with `e` filled.  A key the actor may not change is
+ * MODEL_EFORBIDDEN (the key as the field).
  */
 int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_error *e);
 

@@ -159,6 +159,50 @@ test('the raw lists agree with the figures and spread as the demo promises', () 
   }
 });
 
+// The office's year (src/cli/demo_work.c): the work figures through each month
+// of 2023, counted here from the exported lists by DOMAIN.md's rules, and the
+// plan's promises — a meeting every month with the tasks of its decisions,
+// two checks a month with three problems each, a few late and overdue.
+test('the demo office\'s year of work: its figures are the lists\' by DOMAIN.md\'s rules', () => {
+  const tasks = exported('tasks');
+  const problems = exported('problems');
+  const meetings = exported('meetings');
+  const checks = exported('supervision_checks');
+  const lastDay = (m) => new Date(Date.UTC(2023, m, 0)).toISOString().slice(0, 10);
+  for (let m = 1; m <= 8; m++) {
+    const M = `2023-${String(m).padStart(2, '0')}`, end = lastDay(m);
+    const inYear = (d) => d >= '2023-01-01' && d <= end;
+    const t = tasks.filter((x) => inYear(x['交办日期']) && x['办理状态'] !== '已撤销');
+    const done = (x, day) => x['完成日期'] && x['完成日期'] <= day;
+    const p = problems.filter((x) => inYear(x['发现日期']));
+    const fixed = (x, day) => x['整改完成日期'] && x['整改完成日期'] <= day;
+    const want = {
+      tasks_assigned: t.length,
+      tasks_done: t.filter((x) => done(x, end)).length,
+      tasks_overdue: t.filter((x) => x['完成时限'] <= end && !done(x, end)).length,
+      problems_found: p.length,
+      problems_rectified: p.filter((x) => fixed(x, end)).length,
+      problems_overdue: p.filter((x) => x['整改期限'] <= end && !fixed(x, end)).length,
+      supervision_checks: checks.filter((x) => inYear(x['督导日期'])).length,
+      coordination_meetings: meetings.filter((x) => inYear(x['会议日期'])).length,
+    };
+    const got = m === 8 ? figures.aug2023 : cliJson(['figures', '--through', M, '--json']);
+    for (const [key, value] of Object.entries(want))
+      assert.equal(got[key], value, `${M} ${key}: got ${got[key]}, want ${value}`);
+  }
+  // the plan: one meeting a month, its three decisions assigned, one task from above
+  assert.equal(meetings.length, 8);
+  assert.equal(checks.length, 16);
+  assert.equal(tasks.filter((x) => x['任务来源'] === '会议决定').length, 24);
+  assert.equal(problems.length, 48);
+  const f = figures.aug2023;
+  assert.deepEqual([f.tasks_assigned, f.tasks_overdue, f.problems_found, f.problems_overdue],
+    [31, 3, 48, 4]);
+  assert.equal(tasks.filter((x) => x['完成日期'] > x['完成时限']).length, 2, 'tasks done late');
+  assert.equal(problems.filter((x) => x['整改完成日期'] > x['整改期限']).length, 2, 'problems rectified late');
+  assert.equal(problems.filter((x) => x['整改状态'] === '提请协调').length, 2, 'major problems put to coordination');
+});
+
 test('a second gen demo refuses and changes nothing', () => {
   const again = store.cli(['gen', 'demo']);
   assert.notEqual(again.status, 0);

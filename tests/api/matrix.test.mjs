@@ -19,6 +19,8 @@ const ROLE_OF = {
 const BIZ = ['office', 'petition', 'safety', 'police', 'supervisor', 'township', 'grid', 'subject'];
 const LEADS = ['petition', 'safety', 'police'];
 const WORK_UNITS = ['office', ...LEADS, 'supervisor', 'township'];
+const GRASS = ['office', ...LEADS, 'township', 'grid'];
+const POLICE_NET = ['office', ...LEADS, 'township'];
 
 // Who reads and who writes each list (DOMAIN.md, "Who uses it").
 const LISTS = {
@@ -44,6 +46,21 @@ const LISTS = {
   problems: { read: [...WORK_UNITS, 'subject'], write: WORK_UNITS, create: ['office'] },
   supervision_checks: { read: WORK_UNITS, write: ['office'] },
   meetings: { read: WORK_UNITS, write: ['office'] },
+  // the grassroots (issue 15): grids and townships record; the police keeps its network
+  grid_staff: { read: GRASS, write: ['office', 'township'] },
+  patrols: { read: GRASS, write: ['grid', 'township', 'office'] },
+  household_visits: { read: GRASS, write: ['grid', 'township', 'office'] },
+  police_assignments: { read: POLICE_NET, write: ['police', 'office'] },
+  police_subsidies: { read: POLICE_NET, write: ['police', 'office'] },
+  police_equipment: { read: POLICE_NET, write: ['police', 'office'] },
+  informants: { read: POLICE_NET, write: ['police', 'office'] },
+  cadre_assignments: { read: POLICE_NET, write: ['office'] },
+  cadre_visits: { read: POLICE_NET, write: ['office', 'township'] },
+  campaigns: { read: [...GRASS, 'supervisor'], write: ['office'] },
+  // 督办: the office supervises; the owner (department or township) answers, the office reviews
+  work_calendar: { read: WORK_UNITS, write: ['office'] },
+  supervisions: { read: WORK_UNITS, write: ['office'] },
+  supervision_feedback: { read: WORK_UNITS, write: WORK_UNITS },
   meeting_decisions: { read: WORK_UNITS, write: ['office'] },
   // progress: the task's owner, its township or the office (the guard refuses co-owners)
   task_updates: { read: WORK_UNITS, write: WORK_UNITS },
@@ -51,6 +68,7 @@ const LISTS = {
 // Who may reveal a list's personal data (and so look records up by it): its writers.
 const PERSONAL = {
   petitions: 'petitioner_phone', subjects: 'contact_phone', disputes: 'party_a_phone',
+  grid_staff: 'phone', household_visits: 'head', informants: 'phone',
 };
 // The other routes: who is let in.  `null`: every signed-in user.
 const M = '2023-05';
@@ -71,10 +89,16 @@ const ROUTES = {
   'POST /password': { allow: null },
   'POST /users/{id}/password': { allow: ['sysadmin'] },
   'POST /users/{id}/unlock': { allow: ['secadmin'] },
-  'GET /settings': { allow: ['sysadmin', 'secadmin'] },
-  'PUT /settings': { allow: ['secadmin'] },
+  // each role its own keys: the security policy (secadmin; sysadmin reads), the work settings (office)
+  'GET /settings': { allow: ['sysadmin', 'secadmin', 'office'] },
+  'PUT /settings': { allow: ['secadmin', 'office'] },
   'GET /audit': { allow: ['auditadmin'] },
   'GET /audit/verify': { allow: ['auditadmin'] },
+  // the monthly confirmation of the subjects' list: the office watches, the units confirm their own
+  // (the POST carries a parameter it does not take, so that nothing is confirmed here)
+  'GET /confirmations': { q: `?month=${M}`, allow: ['office', 'supervisor', 'township'] },
+  'POST /confirmations/{month}': { q: '?matrix=1', allow: ['supervisor', 'township'] },
+  'GET /confirmations/{month}/subjects': { q: '?change=added', allow: ['office', 'supervisor', 'township'] },
   'POST /meeting_decisions/{id}/assign': { allow: ['office'] },
   'POST /problems/raise': { allow: ['office'] },
 };

@@ -1,5 +1,5 @@
 // menu.js: the left menu, built from the metadata: every entity the user
-// may read, placed in its group (主体清单 / 三类事件 / 工作清单 / 基础数据 / 系统管理),
+// may read, placed in its group (主体清单 / 三类事件 / 工作清单 / 基层治理 / 基础数据 / 系统管理),
 // plus the pages of the user's role.  An entity the browser has never heard
 // of still appears, under 基础数据 — the menu needs no change for it.
 import { session, isBusiness } from './session.js';
@@ -21,6 +21,19 @@ const PLACE = {
   problems: ['work'],
   supervision_checks: ['work'],
   meetings: ['work'],
+  grid_staff: ['grass'],
+  patrols: ['grass'],
+  household_visits: ['grass'],
+  police_assignments: ['grass'],
+  police_subsidies: ['grass'],
+  police_equipment: ['grass'],
+  informants: ['grass'],
+  cadre_assignments: ['grass'],
+  cadre_visits: ['grass'],
+  campaigns: ['work'],
+  supervisions: ['work'],
+  supervision_feedback: ['work'],
+  work_calendar: ['base'],
   regions: ['base'],
   departments: ['base'],
   sector_map: ['base'],
@@ -30,7 +43,7 @@ const PLACE = {
   task_updates: ['work'],
 };
 
-export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', work: 'Tickets', base: 'Files', system: 'Setting' };
+export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', work: 'Tickets', grass: 'Location', base: 'Files', system: 'Setting' };
 
 // [{key, label, icon, path?, children?: [{key,label,path}|{group,label,children}]}]
 export function buildMenu() {
@@ -40,7 +53,7 @@ export function buildMenu() {
     out.push({ key: 'dashboard', label: t('menu.dashboard'), icon: 'DataBoard', path: '/dashboard' });
     out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
   }
-  const groups = { subjects: [], events: {}, work: [], base: [], system: [] };
+  const groups = { subjects: [], events: {}, work: [], grass: [], base: [], system: [] };
   for (const e of session.entities) {
     if (!e.can_read) continue;
     const [g, sub] = PLACE[e.name] || ['base'];
@@ -51,7 +64,10 @@ export function buildMenu() {
       groups[g].push(item);
     }
   }
+  // 一月一动态: the office follows, supervising departments and townships confirm
+  if (['office', 'supervisor', 'township'].includes(role)) groups.work.push({ key: 'confirmations', label: t('menu.confirmations'), path: '/confirmations' });
   if (role === 'secadmin') groups.system.push({ key: 'settings', label: t('menu.settings'), path: '/settings' });
+  if (role === 'office') groups.work.push({ key: 'settings', label: t('menu.workSettings'), path: '/settings' });
   if (role === 'auditadmin') groups.system.push({ key: 'audit', label: t('menu.audit'), path: '/audit' });
   if (groups.subjects.length) out.push({ key: 'g-subjects', label: t('menu.subjects'), icon: GROUP_ICON.subjects, children: groups.subjects });
   const evSubs = ['petitionGroup', 'safetyGroup', 'caseGroup', 'disputeGroup'].filter((s) => groups.events[s]);
@@ -62,6 +78,7 @@ export function buildMenu() {
     });
   }
   if (groups.work.length) out.push({ key: 'g-work', label: t('menu.work'), icon: GROUP_ICON.work, children: groups.work });
+  if (groups.grass.length) out.push({ key: 'g-grass', label: t('menu.grass'), icon: GROUP_ICON.grass, children: groups.grass });
   if (groups.base.length) out.push({ key: 'g-base', label: t('menu.base'), icon: GROUP_ICON.base, children: groups.base });
   if (groups.system.length) out.push({ key: 'g-system', label: t('menu.system'), icon: GROUP_ICON.system, children: groups.system });
   return out;

@@ -17,9 +17,11 @@ export default {
     id: 'Record', rev: 'Revision', noPermission: 'Not allowed', unknownError: 'Failed',
   },
   menu: {
+    workSettings: 'Work settings',
     dashboard: 'Dashboard', months: 'Monthly determination', screen: 'Wall screen', subjects: 'Subjects',
     events: 'Events', petitionGroup: 'Petitions', safetyGroup: 'Safety', caseGroup: 'Cases', disputeGroup: 'Disputes',
     work: 'Work lists',
+    grass: 'Grassroots', confirmations: 'List confirmation',
     base: 'Reference data', system: 'Administration', settings: 'Security policy', audit: 'Audit log', other: 'Other',
     collapse: 'Collapse menu', expand: 'Expand menu',
   },
@@ -69,6 +71,14 @@ export default {
     recent: 'Recent events', noWarnings: 'No warnings', score: 'Risk', openScreen: 'Wall screen',
     eventsPanel: 'Events (year to date)', clickHint: 'Click a chart for the list behind it', compliantRate: 'Compliance',
   },
+  confirm: {
+    title: 'Monthly list confirmation', summary: '{total} units, {un} not confirmed', unit: 'Unit',
+    kinds: { department: 'Supervising department', township: 'Township' },
+    counts: { subjects: 'Subjects', added: 'Added', changed: 'Changed', closed: 'Left' },
+    state: 'Confirmation', confirmed: 'Confirmed', unconfirmed: 'Not confirmed', action: 'Confirm this month',
+    confirmText: 'Confirm that the subjects of {unit} for {m} are checked and current?', done: 'Confirmed',
+    subject: 'Subject', drawerTotal: '{n} in all',
+  },
   months: {
     title: 'Monthly determination', state: 'State', published: 'Published', unpublished: 'Not published', certified: 'Confirmed',
     uncertified: 'Awaiting', awaiting: 'Awaiting me', dims: { petition: 'Zero petitions', accident: 'Zero accidents', case: 'Zero cases' },
@@ -95,6 +105,7 @@ export default {
     object: 'Object', outcome: 'Outcome', source: 'Source', detailCol: 'Detail',
   },
   settings: {
+    workTitle: 'Work settings', redWorkdays: 'Working days from yellow to red card', redHint: 'Past the due date: a yellow card and a reminder; this many working days later: red',
     title: 'Security policy', minLength: 'Minimum password length', minClasses: 'Character classes required', classesHint: 'of upper case, lower case, digits, symbols',
     saved: 'Policy saved',
   },

@@ -16,9 +16,11 @@ export default {
     id: '记录号', rev: '版本', noPermission: '无权操作', unknownError: '操作失败',
   },
   menu: {
+    workSettings: '工作设置',
     dashboard: '首页驾驶舱', months: '月度认定', screen: '指挥大屏', subjects: '主体清单',
     events: '三类事件', petitionGroup: '信访', safetyGroup: '安全', caseGroup: '案件', disputeGroup: '纠纷',
     work: '工作清单',
+    grass: '基层治理', confirmations: '一月一动态',
     base: '基础数据', system: '系统管理', settings: '安全策略', audit: '审计日志', other: '其他',
     collapse: '收起菜单', expand: '展开菜单',
   },
@@ -68,6 +70,14 @@ export default {
     recent: '最新事件', noWarnings: '暂无预警', score: '风险分', openScreen: '大屏模式',
     eventsPanel: '三类事件（截至月底）', clickHint: '点击图表可查看明细', compliantRate: '达标率',
   },
+  confirm: {
+    title: '一月一动态：主体清单确认', summary: '共 {total} 个单位，未确认 {un} 个', unit: '单位',
+    kinds: { department: '行业主管部门', township: '乡镇（街道）' },
+    counts: { subjects: '主体数', added: '本月新增', changed: '本月变更', closed: '本月退出' },
+    state: '确认情况', confirmed: '已确认', unconfirmed: '未确认', action: '确认本月清单',
+    confirmText: '确认{unit} {m} 月的创建主体清单已排查、准确无误？', done: '已确认',
+    subject: '创建主体', drawerTotal: '共 {n} 个',
+  },
   months: {
     title: '月度认定', state: '认定状态', published: '已发布', unpublished: '未发布', certified: '已确认',
     uncertified: '待确认', awaiting: '待我确认', dims: { petition: '零上访', accident: '零事故', case: '零案件' },
@@ -94,6 +104,7 @@ export default {
     object: '对象', outcome: '结果', source: '来源地址', detailCol: '详情',
   },
   settings: {
+    workTitle: '工作设置', redWorkdays: '督办逾期转红牌的工作日数', redHint: '逾期次日亮黄牌、发催办；再过这么多个工作日亮红牌',
     title: '安全策略', minLength: '密码最小长度', minClasses: '至少包含的字符类别数', classesHint: '大写字母、小写字母、数字、符号四类中至少几类',
     saved: '策略已保存',
   },
