@@ -20,6 +20,9 @@
 #include "db/db.h"
 #include "model/work.h"
 
+/* The most events named for one dimension (then "等 N 件"). */
+#define EVENTS_NAMED 10
+
 static const char *const dim_labels[DIM__COUNT] = { "零上访", "零事故", "零案件" };
 static const char *const dim_events[DIM__COUNT] = { "信访", "事故", "案件" };
 
@@ -47,9 +50,13 @@ static void reason_of(json_t *ex, int d, struct strbuf *out)
 	json_array_foreach(ev, i, o) {
 		if (!json_is_true(json_object_get(o, "counted")))
 			continue;
-		strbuf_addstr(out, n++ ? "、" : dim_events[d]);
-		strbuf_addstr(out, str_of(json_object_get(o, "no")));
+		if (n++ < EVENTS_NAMED) {
+			strbuf_addstr(out, n > 1 ? "、" : dim_events[d]);
+			strbuf_addstr(out, str_of(json_object_get(o, "no")));
+		}
 	}
+	if (n > EVENTS_NAMED)
+		strbuf_addf(out, "等 %zu 件", n);
 	strbuf_addstr(out, n ? "不符合创建标准" : "认定为不达标");
 }
 

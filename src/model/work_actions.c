@@ -23,6 +23,8 @@
 #include "model/entities.h"
 #include "model/entity_int.h"
 
+/* A problem's description at most (problems.description's length), in characters. */
+#define DESCRIPTION_CHARS 2000
 /* The longest title cut from an item's text, in characters. */
 #define TITLE_CHARS 60
 
@@ -104,29 +106,35 @@ static void cut_title(const char *text, struct strbuf *out)
 	strbuf_addf(out, "%.*s", (int)n, text);
 }
 
-/* The optional members of 交办's body: strings, or refused. */
-static int assign_body(json_t *in, const char **assigned_on, const char **no, const char **title,
-		       struct model_error *e)
+/*
+ * The optional members of 交办's body (assigned_on, no, title: the task's
+ * fields, checked as the task's form checks them) into `vals` (in that
+ * order; an empty buffer: not given), or refused.
+ */
+static int assign_body(json_t *in, struct strbuf vals[3], struct model_error *e)
 {
+	static const char *const keys[3] = { "assigned_on", "no", "title" };
 	const char *k;
 	json_t *v;
+	int i, ret;
 
 	json_object_foreach(in, k, v) {
-		const char **to = !strcmp(k, "assigned_on") ? assigned_on : !strcmp(k, "no") ? no :
-				  !strcmp(k, "title") ? title : NULL;
-		if (!to)
+		for (i = 0; i < 3 && strcmp(k, keys[i]); i++)
+			;
+		if (i == 3)
 			return model_fail(e, MODEL_EBADREQ, NULL,
 					  "未知字段“%.*s”：请求体只能有 assigned_on、no、title",
 					  utf8_prefix(k, 64), k);
 		if (json_is_null(v))
 			continue;
-		if (!json_is_string(v) || !json_string_length(v))
-			return model_fail(e, MODEL_EINVAL, k, "%s：应为非空字符串", k);
-		*to = json_string_value(v);
+		if (!json_is_string(v))
+			return model_fail(e, MODEL_EINVAL, k, "%s：应为字符串",
+					  entity_field(&task_desc, k)->label);
+		strbuf_reset(&vals[i]);
+		if ((ret = field_normalize(entity_field(&task_desc, k), json_string_value(v), &vals[i],
+					   e)))
+			return ret;
 	}
-	if (*assigned_on && !date_valid(*assigned_on))
-		return model_fail(e, MODEL_EINVAL, "assigned_on",
-				  "交办日期：应为 YYYY-MM-DD 格式的有效日期");
 	return 0;
 }
 
@@ -136,19 +144,27 @@ int work_assign(const struct model_ctx *mc, int64_t id, json_t *in, json_t **out
 	const char *assigned_on = NULL, *no = NULL, *title = NULL;
 	struct record dec, nd, t, stored;
 	struct strbuf ttl = STRBUF_INIT, detail = STRBUF_INIT, obj = STRBUF_INIT;
+	struct strbuf vals[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
 	char today[DATE_BUFSZ], num[32];
-	int ret;
+	int ret, i;
 
 	record_init(&dec, NULL);
 	record_init(&nd, NULL);
 	record_init(&t, &task_desc);
 	record_init(&stored, NULL);
-	if (mc->actor->role != ROLE_OFFICE && mc->actor->role != ROLE_SYSTEM)
-		return model_fail(e, MODEL_EFORBIDDEN, NULL, "议定事项由创建办公室交办");
-	if (in && (ret = assign_body(in, &assigned_on, &no, &title, e)))
-		return ret;
-	if (db_begin(mc->db, &e->msg))
-		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	if (mc->actor->role != ROLE_OFFICE && mc->actor->role != ROLE_SYSTEM) {
+		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "议定事项由创建办公室交办");
+		goto done;
+	}
+	if (in && (ret = assign_body(in, vals, e)))
+		goto done;
+	assigned_on = vals[0].len ? vals[0].buf : NULL;
+	no = vals[1].len ? vals[1].buf : NULL;
+	title = vals[2].len ? vals[2].buf : NULL;
+	if (db_begin(mc->db, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto done;
+	}
 	if ((ret = load_scoped(mc, &decision_desc, id, &dec, e)))
 		goto rollback;
 	if (record_get(&dec, "task")) {
@@ -222,6 +238,8 @@ done:
 	strbuf_release(&ttl);
 	strbuf_release(&detail);
 	strbuf_release(&obj);
+	for (i = 0; i < 3; i++)
+		strbuf_release(&vals[i]);
 	return ret;
 }
 
@@ -253,7 +271,7 @@ static int raise_one(const struct model_ctx *mc, const char *today, const char *
 {
 	struct record s, p;
 	struct strbuf err = STRBUF_INIT;
-	char no[32];
+	char no[32], *desc = NULL;
 	int ret;
 
 	if ((ret = raised(mc->db, raised_by, e)) != 0)
@@ -277,7 +295,9 @@ static int raise_one(const struct model_ctx *mc, const char *today, const char *
 	set(&p, "source", source);
 	set(&p, "department", record_get(&s, "supervisor"));
 	set(&p, "subject", subject);
-	set(&p, "description", description);
+	/* what a description holds at most (the field's length) */
+	desc = xstrndup(description, (size_t)utf8_prefix(description, DESCRIPTION_CHARS));
+	set(&p, "description", desc);
 	set(&p, "level", "general");
 	set(&p, "deadline", deadline);
 	set(&p, "raised_by", raised_by);
@@ -285,6 +305,7 @@ static int raise_one(const struct model_ctx *mc, const char *today, const char *
 	if (!ret)
 		ret = 1;
 out:
+	free(desc);
 	record_release(&s);
 	record_release(&p);
 	strbuf_release(&err);

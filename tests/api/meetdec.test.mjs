@@ -75,6 +75,17 @@ test('交办: an agreed item becomes a task of the meeting, linked both ways; tw
   // a bad body, a date before the meeting, another role, no such item
   assertProblem(await unchanged(office, 'tasks', () => office.post(`/api/v1/meeting_decisions/${d3.id}/assign`, { assigned_on: '2023-13-01' })), 422, { field: 'assigned_on' });
   assertProblem(await unchanged(office, 'tasks', () => office.post(`/api/v1/meeting_decisions/${d3.id}/assign`, { whatever: 1 })), 400);
+  // the body's number and title are checked as the task's form checks them
+  const d5 = await create(office, 'meeting_decisions', { meeting: 'MD-M1', text: '第五项', owner: 'JT', due_on: '2023-06-30' });
+  assertProblem(await unchanged(office, 'tasks', () => office.post(`/api/v1/meeting_decisions/${d5.id}/assign`, { no: 'RW 2023/1' })), 422, { field: 'no' });
+  assertProblem(await unchanged(office, 'tasks', () => office.post(`/api/v1/meeting_decisions/${d5.id}/assign`, { title: '长'.repeat(201) })), 422, { field: 'title' });
+  assertProblem(await unchanged(office, 'tasks', () => office.post(`/api/v1/meeting_decisions/${d5.id}/assign`, { no: 7 })), 422, { field: 'no' });
+  const r5 = await office.post(`/api/v1/meeting_decisions/${d5.id}/assign`, { no: 'MD-T5', title: '第五项任务', assigned_on: '2023-04-02' });
+  assert.equal(r5.status, 201, r5.text);
+  assert.deepEqual([r5.json.no, r5.json.title, r5.json.assigned_on, r5.json.decision], ['MD-T5', '第五项任务', '2023-04-02', d5.no]);
+  // a number already taken: 409, nothing stored
+  const d6 = await create(office, 'meeting_decisions', { meeting: 'MD-M1', text: '第六项', owner: 'JT', due_on: '2023-06-30' });
+  assertProblem(await unchanged(office, ['tasks', 'meeting_decisions'], () => office.post(`/api/v1/meeting_decisions/${d6.id}/assign`, { no: 'MD-T5', assigned_on: '2023-04-02' })), 409);
   assertProblem(await (await as('edu')).post(`/api/v1/meeting_decisions/${d2.id}/assign`, {}), 403);
   assertProblem(await office.post('/api/v1/meeting_decisions/999999999/assign', {}), 404);
   // decisions' task and tasks' decision are never input
@@ -99,7 +110,8 @@ test('交办: an agreed item becomes a task of the meeting, linked both ways; tw
 
   const rows = await auditRows(await as('auditor'), 'meeting_decisions.assign');
   assert.deepEqual(rows.map((x) => [x.username, x.object, x.detail]).sort(),
-    [['office', `meeting_decisions/${d1.id} ${d1.no}`, `task=${t.no}`], ['office', `meeting_decisions/${d4.id} ${d4.no}`, `task=${r4.json.no}`]].sort());
+    [['office', `meeting_decisions/${d1.id} ${d1.no}`, `task=${t.no}`], ['office', `meeting_decisions/${d4.id} ${d4.no}`, `task=${r4.json.no}`],
+      ['office', `meeting_decisions/${d5.id} ${d5.no}`, 'task=MD-T5']].sort());
 });
 
 // ---- 2. progress ----
