@@ -65,10 +65,10 @@ static int describe(struct db *db, const struct actor *a, const char *month, con
 		    const int *fails, int checklist, struct strbuf *out, struct model_error *e)
 {
 	json_t *ex = NULL;
-	int d, first = 1;
+	int d, first = 1, ret;
 
-	if (assess_explain(db, a, subject, month, &ex, e))
-		return -1;
+	if ((ret = assess_explain(db, a, subject, month, &ex, e)))
+		return ret;
 	strbuf_addf(out, "%s 月度认定未达标：", month);
 	for (d = 0; d < DIM__COUNT; d++) {
 		if (!fails[d])
