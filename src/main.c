@@ -40,6 +40,7 @@
 #include "model/entity.h"
 #include "model/session.h"
 #include "model/todos.h"
+#include "assess/raise.h"
 
 static const char usage[] =
 	"usage: sanling [--db URL] [--key FILE] COMMAND [ARGS]\n"
@@ -69,6 +70,8 @@ static const char usage[] =
 	"                                       date (all districts; figures does it too)\n"
 	"  work cards [--today YYYY-MM-DD]      the card pass of 督办 (yellow, red, 催办), as the\n"
 	"                                       server's scheduler runs it each day\n"
+	"  work raise [--today YYYY-MM-DD]      raise the problems due from published failing\n"
+	"                                       months and overdue major hazards (all districts)\n"
 	"\n"
 	"The database is --db or $SANLING_DB (a file path for SQLite, postgresql://... for\n"
 	"PostgreSQL; default sanling.db).  The key file protecting personal data is --key or\n"
@@ -790,6 +793,34 @@ static int cmd_determine(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * work raise: the problems due from the determination and the overdue
+ * major hazards, of every district, found on --today (default today).
+ */
+static int work_raise_cmd(struct globals *g, int argc, char **argv)
+{
+	struct raise_counts n;
+	struct model_error e;
+	struct actor sys;
+	char today[DATE_BUFSZ];
+	struct db *db;
+
+	date_today_utc(today);
+	if (argc == 4 && !strcmp(argv[2], "--today") && date_valid(argv[3]))
+		snprintf(today, sizeof(today), "%s", argv[3]);
+	else if (argc != 2)
+		die("usage: sanling work raise [--today YYYY-MM-DD]");
+	db = open_db_key(g, 0);
+	actor_system(&sys);
+	model_error_init(&e);
+	if (assess_raise_problems(db, &sys, today, &n, &e))
+		die("work raise: %s", e.msg.buf);
+	printf("%s: 认定未达标 %d 条，重大隐患逾期 %d 条\n", today, n.determination, n.hazard);
+	model_error_release(&e);
+	db_close(db);
+	return 0;
+}
+
 /* The work (督办): the daily card pass, by hand or with a given today (tests). */
 static int cmd_work(struct globals *g, int argc, char **argv)
 {
@@ -799,11 +830,13 @@ static int cmd_work(struct globals *g, int argc, char **argv)
 	struct db *db;
 
 	date_today_utc(today);
+	if (argc >= 2 && !strcmp(argv[1], "raise"))
+		return work_raise_cmd(g, argc, argv);
 	if (argc == 4 && !strcmp(argv[1], "cards") && !strcmp(argv[2], "--today") &&
 	    date_valid(argv[3]))
 		snprintf(today, sizeof(today), "%s", argv[3]);
 	else if (argc != 2 || strcmp(argv[1], "cards"))
-		die("usage: sanling work cards [--today YYYY-MM-DD]");
+		die("usage: sanling work cards|raise [--today YYYY-MM-DD]");
 	db = open_db_key(g, 0);
 	if (jobs_cards(db, today, &n, &err))
 		die("work cards: %s", err.buf);

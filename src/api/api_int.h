@@ -128,5 +128,8 @@ void todo_hub_stop(struct todo_hub *hub);
 void todo_hub_park(struct todo_waiter *w);
 /* api_ranking.c: the monthly ranking of townships and sectors (考评) */
 void api_ranking(struct call *c);
+/* api_work.c: the work lists' actions */
+void api_decision_assign(struct call *c);
+void api_problems_raise(struct call *c);
 
 #endif

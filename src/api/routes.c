@@ -348,6 +348,23 @@ const struct route api_routes[] = {
 	  .status = "200",
 	  .response = "{month, by, columns, items: [{rank, unit, unit_name, total, lines: [{item, item_name, points, basis, records}]}]}",
 	  .response_schema = "object" },
+	/* ---- the work lists' actions (api_work.c) ---- */
+	{ .method = "POST", .path = "/meeting_decisions/{id}/assign", .handle = api_decision_assign,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_OFFICE),
+	  .op = "meeting_decisions_assign", .tag = "@meeting_decisions", .summary = "交办：议定事项生成任务",
+	  .description = "创建办公室：以议定事项生成任务（来源“会议决定”，牵头单位、配合单位、乡镇、完成时限取自事项，"
+			 "任务名称取事项内容的第一句），并把任务编号写回事项；请求体可选 assigned_on（默认今天）、"
+			 "no（默认 RW年份-序号）、title。事项已交办为 409，缺牵头单位或完成时限为 422",
+	  .errors = E400 | E404 | E409 | E422, .request = "{string",
+	  .status = "201", .response = "生成的任务", .response_schema = "object" },
+	{ .method = "POST", .path = "/problems/raise", .handle = api_problems_raise,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_OFFICE),
+	  .op = "problems_raise", .tag = "@problems", .summary = "生成问题：认定未达标与重大隐患逾期",
+	  .description = "创建办公室：本区县已发布月份认定未达标的主体、逾期未整改的重大隐患，各生成一条问题"
+			 "（每个来源只生成一次）；请求体为 {}",
+	  .errors = E400, .request = "{string",
+	  .status = "200", .response = "{today, determination, hazard, total}：本次生成的条数",
+	  .response_schema = "object" },
 
 	{ .method = NULL },
 };

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "assess/assess.h"
+#include "assess/raise.h"
 #include "base/alloc.h"
 #include "base/date.h"
 #include "base/log.h"
@@ -29,6 +30,7 @@ struct jobs {
 	char closed[8]; /* the last month closed */
 	char anchored[DATE_BUFSZ]; /* the last day anchored */
 	char carded[DATE_BUFSZ]; /* the last day of the card pass (督办) */
+	char raised[DATE_BUFSZ]; /* the last day problems were raised */
 	struct jobs_config cfg;
 };
 
@@ -101,6 +103,28 @@ static void cards_due(struct jobs *j, const char *today)
 		memcpy(j->carded, today, sizeof(j->carded));
 }
 
+/* The day's problems raised from the determination and the hazards; without the lock. */
+static void raise_due(struct jobs *j, const char *today)
+{
+	struct raise_counts n;
+	struct model_error e;
+	struct actor sys;
+	struct db *db = db_pool_get(j->pool);
+
+	model_error_init(&e);
+	actor_system(&sys);
+	if (assess_raise_problems(db, &sys, today, &n, &e))
+		log_error("raise problems %s: %s", today, e.msg.buf);
+	else
+		log_info("raise problems %s: %d from the determination, %d from hazards", today,
+			 n.determination, n.hazard);
+	db_rollback(db);
+	db_pool_put(j->pool, db);
+	if (!e.code)
+		memcpy(j->raised, today, sizeof(j->raised));
+	model_error_release(&e);
+}
+
 static void *run(void *arg)
 {
 	struct jobs *j = arg;
@@ -145,6 +169,11 @@ static void *run(void *arg)
 			if (strcmp(j->carded, today)) {
 				pthread_mutex_unlock(&j->lock);
 				cards_due(j, today);
+				pthread_mutex_lock(&j->lock);
+			}
+			if (strcmp(j->raised, today)) {
+				pthread_mutex_unlock(&j->lock);
+				raise_due(j, today);
 				pthread_mutex_lock(&j->lock);
 			}
 		}

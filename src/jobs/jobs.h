@@ -6,6 +6,8 @@
  * every district, so that the lead departments find it waiting for their
  * confirmation (GET /api/v1/months) on the first day of the new month.
  * Once a day (and at start) the card pass of 督办 (jobs_cards, cards.c).
+ * Once a day (and at start) the problems raised from the published months'
+ * failures and the overdue major hazards (assess_raise_problems, raise.c).
  *
  * Not a general cron: jobs are functions listed in jobs.c.
  */

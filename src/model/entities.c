@@ -705,5 +705,6 @@ const struct entity_desc *const entities[] = {
 	&police_subsidy_desc, &police_equipment_desc, &informant_desc, &cadre_assignment_desc,
 	&cadre_visit_desc, &campaign_desc,
 	&work_calendar_desc, &supervision_desc, &supervision_feedback_desc,
-	&assessment_item_desc, &assessment_score_desc, NULL
+	&assessment_item_desc, &assessment_score_desc,
+	&decision_desc, &task_update_desc, NULL
 };

@@ -30,6 +30,7 @@ extern const struct entity_desc grid_staff_desc, patrol_desc, household_visit_de
 extern const struct entity_desc work_calendar_desc, supervision_desc, supervision_feedback_desc;
 /* the assessment table and manual scores of the ranking (assessment.c) */
 extern const struct entity_desc assessment_item_desc, assessment_score_desc;
+extern const struct entity_desc decision_desc, task_update_desc;
 
 /*
  * What a petition's hook derives from what was given: whether it is

@@ -11,8 +11,11 @@
  * co-owners: scope.c), workflows, import and export are the generic
  * machinery's (entity.c).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/date.h"
 #include "model/entity_int.h"
 #include "model/entities.h"
@@ -205,6 +208,9 @@ static const struct field_desc task_fields[] = {
 	{ "done_on", "完成日期", FT_DATE, FF_FILTER | FF_SORT | FF_RANGE },
 	{ "verified_on", "核销日期", FT_DATE, FF_FILTER | FF_RANGE },
 	DISTRICT_FIELD,
+	/* the agreed item it was made from: set by 交办 (work_actions.c), never input */
+	{ "decision", "议定事项", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT,
+	  .ref = "meeting_decisions" },
 };
 
 /*
@@ -336,6 +342,10 @@ static const struct field_desc problem_fields[] = {
 	{ "rectified_on", "整改完成日期", FT_DATE, FF_FILTER | FF_SORT | FF_RANGE },
 	{ "verified_on", "销号日期", FT_DATE, FF_FILTER | FF_RANGE },
 	DISTRICT_FIELD,
+	/* the coordination meeting it was put to (提请协调): named when escalated */
+	{ "meeting", "提请会议", FT_REF, FF_FILTER | FF_NOIMPORT, .ref = "meetings" },
+	/* what raised it automatically (work_actions.c): raised once */
+	{ "raised_by", "自动生成依据", FT_TEXT, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .max = 100 },
 };
 
 static int problem_prepare(struct entity_op *op)
@@ -348,12 +358,19 @@ static int problem_prepare(struct entity_op *op)
 			     "found_on")) ||
 	    (ret = finished_date(op, "rectified_on", "rectified|verified", "found_on")))
 		return ret;
+	/* the meeting is named when the problem is put to it (escalated) */
+	if (op_get(op, "meeting") &&
+	    record_values_differ(op_get(op, "meeting"), op->old ? record_get(op->old, "meeting") : NULL) &&
+	    !status_in(op, "escalated"))
+		return model_fail(&op->error, MODEL_EINVAL, "meeting", "%s：问题提请协调（状态为“%s”）时才能填写",
+				  op_label(op, "meeting"),
+				  enum_label(entity_field(op->ed, "status")->enumeration, "escalated"));
 	return verified_date(op, "rectified_on");
 }
 
 static int problem_guard(struct entity_op *op)
 {
-	return owner_guard(op, "status|rectified_on");
+	return owner_guard(op, "status|rectified_on|meeting");
 }
 
 const struct entity_desc problem_desc = {
@@ -382,13 +399,44 @@ static const struct field_desc meeting_fields[] = {
 	{ "attendees", "参会单位", FT_REFSET, FF_LIST, .ref = "departments" },
 	{ "decisions", "议定事项", FT_TEXT, FF_SEARCH, .max = 4000 },
 	DISTRICT_FIELD,
+	/* the major problems put to it (问题编号, joined by |) */
+	{ "topics", "提请协调的问题", FT_REFSET, FF_NOIMPORT, .ref = "problems" },
 };
+
+/*
+ * The problems put to a meeting: each major (重大疑难) or escalated (提请协调);
+ * its references (within scope) are the machinery's.
+ */
+static int meeting_topics(struct entity_op *op)
+{
+	const char *p = op_get(op, "topics");
+	int ret = 0;
+
+	while (p && *p && !ret) {
+		size_t n = strcspn(p, "|");
+		char *no = xstrndup(p, n);
+		struct record r;
+
+		record_init(&r, NULL);
+		ret = op_fetch(op, "problems", no, "topics", &r);
+		if (!ret && strcmp(record_get(&r, "level"), "major") &&
+		    strcmp(record_get(&r, "status"), "escalated"))
+			ret = model_fail(&op->error, MODEL_EINVAL, "topics",
+					 "%s：问题“%s”既不是重大疑难问题，也未提请协调", op_label(op, "topics"), no);
+		record_release(&r);
+		free(no);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return ret;
+}
 
 static int meeting_prepare(struct entity_op *op)
 {
 	int ret = place_work(op, "attendees");
 
-	if (ret || (ret = op_not_future(op, "held_on")))
+	if (ret || (ret = op_not_future(op, "held_on")) || (ret = meeting_topics(op)))
 		return ret;
 	/* the coordination of month M is held in M or after it */
 	if (strncmp(op_get(op, "month"), op_get(op, "held_on"), 7) > 0)
@@ -406,4 +454,197 @@ const struct entity_desc meeting_desc = {
 	.scope = { .district = "district" },
 	.default_sort = "-held_on",
 	.prepare = meeting_prepare,
+};
+
+/* ---- the meetings' agreed items (议定事项) ---- */
+
+/*
+ * `op`'s key `key`, when not given: `<of>-<n>` with n two digits at least
+ * (a meeting's item: HY2023-05-03; a task's progress report:
+ * RW2023-0007-02).
+ */
+static void default_no(struct entity_op *op, const char *key, const char *of, const char *n)
+{
+	char buf[96];
+
+	if (op_get(op, key))
+		return;
+	snprintf(buf, sizeof(buf), "%s-%02lld", of, strtoll(n, NULL, 10));
+	op_set(op, key, buf);
+}
+
+static const struct field_desc decision_fields[] = {
+	{ "no", "事项编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH, .max = 40 },
+	{ "meeting", "会议编号", FT_REF, FF_REQUIRED | FF_IMMUTABLE | FF_FILTER | FF_SORT | FF_LIST,
+	  .ref = "meetings" },
+	{ "seq", "序号", FT_INT, FF_IMMUTABLE | FF_SORT | FF_LIST, .min = 1, .max = 999 },
+	{ "text", "事项内容", FT_TEXT, FF_REQUIRED | FF_LIST | FF_SEARCH, .max = 2000 },
+	{ "owner", "牵头单位", FT_REF, FF_FILTER | FF_LIST, .ref = "departments" },
+	{ "co_owners", "配合单位", FT_REFSET, FF_LIST, .ref = "departments" },
+	{ "township", "所属乡镇", FT_REF, FF_FILTER | FF_LIST, .ref = "regions",
+	  .ref_level = "township" },
+	{ "due_on", "完成时限", FT_DATE, FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	/* the task made from it by 交办 (work_actions.c), never input */
+	{ "task", "交办任务", FT_REF, FF_DERIVED | FF_FILTER | FF_LIST | FF_NOIMPORT, .ref = "tasks" },
+	DISTRICT_FIELD,
+};
+
+/*
+ * An item stands in its meeting's district; its number in the meeting
+ * (seq) follows the last one when not given, its key (no) is the
+ * meeting's number and seq when not given; its due date is not before the
+ * meeting.
+ */
+static int decision_prepare(struct entity_op *op)
+{
+	const char *params[1];
+	struct record m;
+	char *next = NULL;
+	int ret;
+
+	record_init(&m, NULL);
+	ret = op_fetch(op, "meetings", op_get(op, "meeting"), "meeting", &m);
+	if (ret)
+		goto out;
+	op_set(op, "district", record_get(&m, "district"));
+	if (!op_get(op, "seq")) {
+		params[0] = op_get(op, "meeting");
+		if (entity_op_query_value(op, "SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_decisions "
+					  "WHERE meeting = ?", params, 1, &next)) {
+			ret = model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
+			goto out;
+		}
+		op_set(op, "seq", next ? next : "1");
+	}
+	default_no(op, "no", op_get(op, "meeting"), op_get(op, "seq"));
+	/* once assigned, the task carries owner and due date: they change there */
+	if (op->old && record_get(op->old, "task")) {
+		static const char *const fixed[] = { "owner", "co_owners", "township", "due_on" };
+		size_t i;
+
+		for (i = 0; i < NF(fixed); i++)
+			if (record_values_differ(op_get(op, fixed[i]), record_get(op->old, fixed[i]))) {
+				ret = model_fail(&op->error, MODEL_ECONFLICT, fixed[i],
+						 "%s：已交办为任务“%s”，请在任务中修改", op_label(op, fixed[i]),
+						 record_get(op->old, "task"));
+				goto out;
+			}
+	}
+	if (op_get(op, "due_on") && strcmp(op_get(op, "due_on"), record_get(&m, "held_on")) < 0)
+		ret = model_fail(&op->error, MODEL_EINVAL, "due_on", "%s不能早于会议日期（%s）",
+				 op_label(op, "due_on"), record_get(&m, "held_on"));
+out:
+	free(next);
+	record_release(&m);
+	return ret;
+}
+
+const struct entity_desc decision_desc = {
+	.name = "meeting_decisions", .label = "议定事项", .table = "meeting_decisions", .key = "no",
+	.fields = decision_fields, .nfields = NF(decision_fields),
+	.flags = ENT_REFDATA, /* district-wide, like the meetings */
+	.read_roles = UNITS,
+	.write_roles = R(OFFICE) | R(SYSTEM),
+	.scope = { .district = "district" },
+	.default_sort = "no",
+	.prepare = decision_prepare,
+};
+
+/* ---- the tasks' progress (进展) ---- */
+
+static const struct field_desc task_update_fields[] = {
+	{ "no", "进展编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 48 },
+	{ "task", "任务编号", FT_REF, FF_REQUIRED | FF_IMMUTABLE | FF_FILTER | FF_SORT | FF_LIST,
+	  .ref = "tasks" },
+	{ "reported_on", "报告日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "text", "进展情况", FT_TEXT, FF_REQUIRED | FF_LIST | FF_SEARCH, .max = 4000 },
+	/* the task's, so that a report is read within its task's scope */
+	{ "owner", "牵头单位", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "departments" },
+	{ "co_owners", "配合单位", FT_REFSET, FF_DERIVED | FF_NOIMPORT, .ref = "departments" },
+	{ "township", "所属乡镇", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+	DISTRICT_FIELD,
+};
+
+/*
+ * A report stands where its task stands; it is dated between the task's
+ * assignment and today; a cancelled or verified task takes none.
+ */
+static int task_update_prepare(struct entity_op *op)
+{
+	static const char *const keys[] = { "owner", "co_owners", "township", "district" };
+	const char *params[1], *status;
+	struct record t;
+	char *n = NULL;
+	size_t i;
+	int ret;
+
+	record_init(&t, NULL);
+	ret = op_fetch(op, "tasks", op_get(op, "task"), "task", &t);
+	if (ret)
+		goto out;
+	status = record_get(&t, "status");
+	if (in_list("cancelled|verified", status)) {
+		ret = model_fail(&op->error, MODEL_ECONFLICT, "task", "任务“%s”%s，不能再报告进展",
+				 op_get(op, "task"),
+				 enum_label(entity_field(&task_desc, "status")->enumeration, status));
+		goto out;
+	}
+	for (i = 0; i < NF(keys); i++)
+		op_set(op, keys[i], record_get(&t, keys[i]));
+	if ((ret = op_not_future(op, "reported_on")))
+		goto out;
+	if (strcmp(op_get(op, "reported_on"), record_get(&t, "assigned_on")) < 0) {
+		ret = model_fail(&op->error, MODEL_EINVAL, "reported_on", "%s不能早于任务的交办日期（%s）",
+				 op_label(op, "reported_on"), record_get(&t, "assigned_on"));
+		goto out;
+	}
+	if (!op_get(op, "no")) {
+		params[0] = op_get(op, "task");
+		if (entity_op_query_value(op, "SELECT COUNT(*) + 1 FROM task_updates WHERE task = ?",
+					  params, 1, &n)) {
+			ret = model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
+			goto out;
+		}
+		default_no(op, "no", op_get(op, "task"), n ? n : "1");
+	}
+out:
+	free(n);
+	record_release(&t);
+	return ret;
+}
+
+/*
+ * Who reports: the office, the department that owns the task, or the
+ * township it lies in (the scope says which township); a co-owner reads.
+ */
+static int task_update_guard(struct entity_op *op)
+{
+	const char *task = op_get(op, "task");
+	struct strbuf err = STRBUF_INIT;
+	struct record t;
+	int ret = 0;
+
+	if (op->actor->role == ROLE_OFFICE || op->actor->role == ROLE_SYSTEM ||
+	    op->actor->role == ROLE_TOWNSHIP || !task)
+		return 0;
+	record_init(&t, NULL);
+	if (entity_lookup_cached(op->db, op->cache, &task_desc, task, &t, &err) == 0 &&
+	    record_values_differ(record_get(&t, "owner"), op->actor->dept))
+		ret = model_fail(&op->error, MODEL_EFORBIDDEN, "task",
+				 "进展由任务的牵头单位报告，配合单位只能查看");
+	record_release(&t);
+	strbuf_release(&err);
+	return ret;
+}
+
+const struct entity_desc task_update_desc = {
+	.name = "task_updates", .label = "任务进展", .table = "task_updates", .key = "no",
+	.fields = task_update_fields, .nfields = NF(task_update_fields),
+	.read_roles = UNITS,
+	.write_roles = UNITS,
+	.scope = { .district = "district", .township = "township", .owner = "owner",
+		   .owners = "co_owners" },
+	.default_sort = "-reported_on",
+	.prepare = task_update_prepare,
+	.guard = task_update_guard,
 };

@@ -64,6 +64,9 @@ const LISTS = {
   // the ranking's assessment table and manual scores: the units read, the office writes
   assessment_items: { read: WORK_UNITS, write: ['office'] },
   assessment_scores: { read: WORK_UNITS, write: ['office'] },
+  meeting_decisions: { read: WORK_UNITS, write: ['office'] },
+  // progress: the task's owner, its township or the office (the guard refuses co-owners)
+  task_updates: { read: WORK_UNITS, write: WORK_UNITS },
 };
 // Who may reveal a list's personal data (and so look records up by it): its writers.
 const PERSONAL = {
@@ -103,6 +106,8 @@ const ROUTES = {
   'GET /todos': { allow: null },
   'GET /todos/wait': { allow: null },
   'GET /ranking': { q: `?month=${M}&by=township`, allow: WORK_UNITS },
+  'POST /meeting_decisions/{id}/assign': { allow: ['office'] },
+  'POST /problems/raise': { allow: ['office'] },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);

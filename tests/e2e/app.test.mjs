@@ -430,3 +430,37 @@ test('the figures\' names and lists come from /meta; the pages follow the window
     await page.waitForFunction(() => document.querySelector('.filter-form').classList.contains('el-form--inline'));
   });
 });
+
+test('交办 an agreed item from its page, then report the task\'s progress from the task\'s page', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const files = {
+    meetings: 'no,held_on,month,chair,attendees,decisions\nHY-E2E-1,2023-05-30,2023-05,李区长,YJJ|JTJ,\n',
+    meeting_decisions: 'no,meeting,seq,text,owner,co_owners,township,due_on\nHY-E2E-1-01,HY-E2E-1,1,校园周边交通整治。教体局牵头,JTJ,YJJ,,2099-06-30\n',
+  };
+  for (const [kind, text] of Object.entries(files)) {
+    const f = join(srv.dir, `${kind}.csv`);
+    writeFileSync(f, text);
+    srv.cli(['import', kind, f]);
+  }
+  await withBrowser({}, async (page) => {
+    await login(page, base, 'office', { to: '/meeting_decisions?meeting=HY-E2E-1' });
+    await page.locator('[data-test=entity-table] a.ref-link', { hasText: 'HY-E2E-1-01' }).first().click();
+    await page.waitForURL(/\/meeting_decisions\/\d+$/);
+    await page.click('[data-test=action-assign]');
+    const task = page.locator('[data-field=task]');
+    await task.getByText(/RW\d{4}-\d{4}/).waitFor();
+    assert.equal(await page.locator('[data-test=action-assign]').count(), 0, 'assigned once');
+    const no = (await task.innerText()).match(/RW\d{4}-\d{4}/)[0];
+    await shot(page, '60-meeting-decision');
+
+    await page.goto(`${base}/tasks?decision=HY-E2E-1-01`);
+    await page.locator('[data-test=entity-table] a.ref-link', { hasText: no }).first().click();
+    await page.waitForURL(/\/tasks\/\d+$/);
+    await page.click('[data-test=action-report]');
+    await page.fill('[data-test=prompt-input]', '已召开专题会部署');
+    await page.click('[data-test=prompt-ok]');
+    await page.goto(`${base}/task_updates?task=${no}`);
+    await page.locator('.el-table__row').filter({ hasText: '已召开专题会部署' }).first().waitFor();
+  });
+});

@@ -47,4 +47,34 @@ export const detailActions = {
       },
     },
   ],
+  // 交办: an agreed item made a task (POST /meeting_decisions/{id}/assign), once
+  meeting_decisions: [
+    {
+      key: 'assign',
+      label: () => t('workActions.assign'),
+      roles: ['office'],
+      visible: (rec) => !rec.task,
+      async run({ id, api }) {
+        const task = await api.post(`/meeting_decisions/${id}/assign`, {});
+        ElMessage.success(t('workActions.assigned', { no: task.no }));
+        return true;
+      },
+    },
+  ],
+  // progress (task_updates): the owner, its township or the office reports, dated today
+  tasks: [
+    {
+      key: 'report',
+      label: () => t('workActions.report'),
+      roles: ['office', 'petition', 'safety', 'police', 'supervisor', 'township'],
+      visible: (rec) => !['cancelled', 'verified'].includes(rec.status),
+      async run({ record, api, prompt }) {
+        const text = await prompt(t('workActions.report'), t('workActions.reportText'));
+        if (!text) return false;
+        await api.post('/task_updates', { task: record.no, reported_on: new Date().toISOString().slice(0, 10), text });
+        ElMessage.success(t('workActions.reported'));
+        return false;
+      },
+    },
+  ],
 };

@@ -41,6 +41,8 @@ const PLACE = {
   users: ['system'],
   assessment_items: ['work'],
   assessment_scores: ['work'],
+  meeting_decisions: ['work'],
+  task_updates: ['work'],
 };
 
 export const GROUP_ICON = { subjects: 'OfficeBuilding', events: 'Warning', work: 'Tickets', grass: 'Location', base: 'Files', system: 'Setting' };

@@ -153,4 +153,9 @@ export default {
     noDecisions: 'No decisions recorded for this meeting', seq: 'No.', text: 'Decision', owner: 'Owner', due: 'Due', task: 'Task',
     assign: 'Assign', assigned: 'Assigned as task {no}', assignConfirm: 'Turn decision {seq} into a task?', notAssigned: 'not assigned',
   },
+  workActions: {
+    assign: 'Assign', assignConfirm: 'Make a task of this agreed item and assign it?', assigned: 'Assigned as task {no}',
+    report: 'Report progress', reportText: 'Progress (reported today)', reported: 'Progress reported',
+    raise: 'Raise problems', raised: 'Raised: {d} from the determination, {h} from overdue hazards',
+  },
 };

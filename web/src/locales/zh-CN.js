@@ -146,4 +146,9 @@ export default {
     noDecisions: '本次会议尚无议定事项', seq: '序号', text: '事项', owner: '牵头单位', due: '完成时限', task: '任务',
     assign: '交办', assigned: '已交办为任务 {no}', assignConfirm: '将第 {seq} 项议定事项交办为任务？', notAssigned: '未交办',
   },
+  workActions: {
+    assign: '交办', assignConfirm: '以此议定事项生成任务并交办？', assigned: '已交办为任务 {no}',
+    report: '报告进展', reportText: '进展情况（报告日期为今天）', reported: '进展已报告',
+    raise: '生成问题', raised: '生成问题：认定未达标 {d} 条，重大隐患逾期 {h} 条',
+  },
 };
