@@ -131,16 +131,22 @@ static void test_list(void **state)
 			    .district = "330101" };
 	struct actor sj = jt, admin = { .user_id = 3, .username = "sa", .role = ROLE_SYSADMIN };
 	struct strbuf sb = STRBUF_INIT;
+	char month[MONTH_BUFSZ], confirm[128], want[256];
 
 	sj.dept = "SJ";
 	task("T-NEAR", "JT", 3);
 	task("T-LATE", "JT", -2);
 	task("T-FAR", "JT", 4);
 	task("T-SJ", "SJ", 0);
+	/* a supervising department also has this month's list to confirm (一月一动态) */
+	month_now_utc(month);
+	snprintf(confirm, sizeof(confirm), "list_confirmation:%s 主体清单待确认（一月一动态）;", month);
 	listed(&jt, &sb);
-	assert_string_equal(sb.buf, "task_due:T-LATE T-LATE;task_due:T-NEAR T-NEAR;");
+	snprintf(want, sizeof(want), "task_due:T-LATE T-LATE;task_due:T-NEAR T-NEAR;%s", confirm);
+	assert_string_equal(sb.buf, want);
 	listed(&sj, &sb);
-	assert_string_equal(sb.buf, "task_due:T-SJ T-SJ;");
+	snprintf(want, sizeof(want), "task_due:T-SJ T-SJ;%s", confirm);
+	assert_string_equal(sb.buf, want);
 	listed(&admin, &sb);
 	assert_string_equal(sb.buf, "");
 	strbuf_release(&sb);
