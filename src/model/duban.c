@@ -358,6 +358,7 @@ const struct entity_desc supervision_feedback_desc = {
 	.name = "supervision_feedback", .label = "督办反馈", .table = "supervision_feedback",
 	.key = "no",
 	.fields = feedback_fields, .nfields = NF(feedback_fields),
+	.flags = ENT_ATTACH, /* the owner's evidence */
 	.read_roles = UNITS,
 	.write_roles = UNITS,
 	.scope = { .district = "district", .township = "township", .owner = "owner" },

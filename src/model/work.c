@@ -640,6 +640,7 @@ static int task_update_guard(struct entity_op *op)
 const struct entity_desc task_update_desc = {
 	.name = "task_updates", .label = "任务进展", .table = "task_updates", .key = "no",
 	.fields = task_update_fields, .nfields = NF(task_update_fields),
+	.flags = ENT_ATTACH, /* a report's photos and scans */
 	.read_roles = UNITS,
 	.write_roles = UNITS,
 	.scope = { .district = "district", .township = "township", .owner = "owner",

@@ -233,3 +233,21 @@ test('/meta says which lists take attachments; the OpenAPI document shows the ro
   }
   assert.ok(!paths.some((p) => p.startsWith('/meetings/') || p.startsWith('/petitions/')));
 });
+
+test('a progress report and a 督办 feedback take their evidence: the owner attaches, a co-owner may not', async () => {
+  await create('office', 'tasks', task('AT-P'));
+  const u = await create('edu', 'task_updates', { task: 'AT-P', reported_on: '2023-04-10', text: '已完成排查，附照片' });
+  const photo = png();
+  const up = await upload(await as('edu'), `/api/v1/task_updates/${u.id}/attachments`, photo, '现场照片.png');
+  assert.equal(up.status, 201, up.text);
+  assertDownload(await office.get(`/api/v1/task_updates/${u.id}/attachments/1`), photo, 'image/png', '现场照片.png');
+  assertProblem(await storesNothing(async () => upload(await as('safety'), `/api/v1/task_updates/${u.id}/attachments`, photo, 'x.png')), 403);
+  await create('office', 'supervisions', { no: 'AT-S', item_kind: 'task', item: 'AT-P', level: 'office',
+    notice_on: '2023-04-11', workdays: 5, requirement: '限期反馈' });
+  const f = await create('edu', 'supervision_feedback', { no: 'AT-F', supervision: 'AT-S', answered_on: '2023-04-12', text: '已整改' });
+  const scan = pdf();
+  const fu = await upload(await as('edu'), `/api/v1/supervision_feedback/${f.id}/attachments`, scan, '整改报告.pdf');
+  assert.equal(fu.status, 201, fu.text);
+  const list = await office.get(`/api/v1/supervision_feedback/${f.id}/attachments`);
+  assert.deepEqual(list.json.items.map((x) => [x.name, x.content_type, x.sha256]), [['整改报告.pdf', 'application/pdf', sha256(scan)]]);
+});
