@@ -4,7 +4,8 @@
  * month and the tasks its decisions assigned, a task from above every
  * month, two supervision checks a month and the problems each found.
  *
- * Planned, not drawn: every date and outcome follows from a row's place in
+ * The decisions are agreed items turned into tasks by 交办, as in the
+ * browser.  Planned, not drawn: every date and outcome follows from a row's place in
  * the plan, so the work figures are known (docs/architecture.md, "The demo
  * district") and a change to the event generator's random stream cannot
  * move them.  Through 2023-08: 8 meetings, 16 checks; 32 tasks of which 1
@@ -23,6 +24,8 @@
 #include "db/db.h"
 #include "cli/demo_int.h"
 #include "jobs/jobs.h"
+#include "model/role.h"
+#include "model/work.h"
 
 #define TODAY "2023-08-31" /* the demo's today: sample.h's calendar ends here */
 #define MONTHS 8
@@ -161,9 +164,14 @@ static void outcome(int overdue, int late, int cancelled, const char *start, con
 	}
 }
 
-static void task_row(struct strbuf *csv, int k, const char *title, const char *source,
-		     const char *meeting, const char *owner, const char *co, const char *township,
-		     const char *assigned, int days)
+/*
+ * One task of the plan: its row of the tasks list, and — for a meeting's
+ * decision — its row of the agreed items, which 交办 turns into the task.
+ */
+static void task_row(struct strbuf *csv, struct strbuf *decisions, struct strbuf *done_csv, int k,
+		     const char *title,
+		     const char *source, const char *meeting, int seq, const char *owner,
+		     const char *co, const char *township, const char *assigned, int days)
 {
 	static const char *const st[4] = { "assigned", "in_progress", "done", "verified" };
 	char due[DATE_BUFSZ], done[DATE_BUFSZ], verified[DATE_BUFSZ];
@@ -176,40 +184,96 @@ static void task_row(struct strbuf *csv, int k, const char *title, const char *s
 	demo_cellf(csv, 0, "%s", title);
 	strbuf_addf(csv, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", source, meeting, owner, co, township,
 		    assigned, due, status, done, verified);
+	if (!seq)
+		return;
+	/* an assigned task reaches 已核销 through 已完成: the import goes as the work went */
+	strbuf_addf(done_csv, "RW2023-%04d,", k + 1);
+	demo_cellf(done_csv, 0, "%s", title);
+	strbuf_addf(done_csv, "%s,%s,%s,%s,%s,%s,%s,%s,%s,\n", source, meeting, owner, co, township,
+		    assigned, due, strcmp(status, "verified") ? status : "done", done);
+	strbuf_addf(decisions, "%s-%02d,%s,%d,", meeting, seq, meeting, seq);
+	demo_cellf(decisions, 0, "%s", title);
+	strbuf_addf(decisions, "%s,%s,%s,%s\n", owner, co, township, due);
 }
 
-/* Each meeting's three decisions as tasks, and a task from above each month. */
-static void tasks_csv(struct strbuf *csv)
+/*
+ * Each meeting's three decisions (as agreed items, in `decisions`) and the
+ * tasks they became, and a task from above each month (in `csv`); in
+ * `done_csv`, the decisions' tasks one step short of 已核销.
+ */
+#define TASK_COLUMNS "no,title,source,meeting,owner,co_owners,township,assigned_on,due_on," \
+	"status,done_on,verified_on\n"
+
+static void tasks_csv(struct strbuf *csv, struct strbuf *decisions, struct strbuf *done_csv)
 {
 	int mo, k = 0;
 
-	strbuf_addstr(csv, "no,title,source,meeting,owner,co_owners,township,assigned_on,due_on,"
-			   "status,done_on,verified_on\n");
+	strbuf_addstr(done_csv, TASK_COLUMNS);
+	strbuf_addstr(csv, TASK_COLUMNS);
+	strbuf_addstr(decisions, "no,meeting,seq,text,owner,co_owners,township,due_on\n");
 	for (mo = 0; mo < MONTHS; mo++) {
 		char meeting[16], assigned[DATE_BUFSZ], title[256], fifth[DATE_BUFSZ], town[16];
+		char dept[8];
 		int t = (mo * 3) % NTOWNSHIPS;
 
 		snprintf(meeting, sizeof(meeting), "HY2023-%02d", mo + 1);
 		add_days(meeting_days[mo], 1, assigned);
-		task_row(csv, k, lead_topic[mo % 3], "meeting", meeting, lead_owner[mo % 3], "SLB",
-			 "", assigned, 30);
-		k++;
-		task_row(csv, k, sector_topic[mo % 4], "meeting", meeting, sector_owner[mo % 4],
-			 lead_owner[(mo + 1) % 3], "", assigned, 20);
-		k++;
+		task_row(csv, decisions, done_csv, k++, lead_topic[mo % 3], "meeting", meeting, 1,
+			 lead_owner[mo % 3], "SLB", "", assigned, 30);
+		task_row(csv, decisions, done_csv, k++, sector_topic[mo % 4], "meeting", meeting, 2,
+			 sector_owner[mo % 4], lead_owner[(mo + 1) % 3], "", assigned, 20);
 		snprintf(title, sizeof(title), "%s矛盾纠纷排查化解", demo_township_names[t]);
 		township_code(t, town);
-		{
-			char dept[8];
-			snprintf(dept, sizeof(dept), "XZ%03d", 100 + t);
-			task_row(csv, k, title, "meeting", meeting, dept, "XFJ", town, assigned, 45);
-		}
-		k++;
+		snprintf(dept, sizeof(dept), "XZ%03d", 100 + t);
+		task_row(csv, decisions, done_csv, k++, title, "meeting", meeting, 3, dept, "XFJ", town,
+			 assigned, 45);
 		snprintf(fifth, sizeof(fifth), "2023-%02d-05", mo + 1);
-		task_row(csv, k, "落实市“三零”创建推进会部署", "superior", "", lead_owner[mo % 3],
-			 "", "", fifth, 25);
-		k++;
+		task_row(csv, decisions, done_csv, k++, "落实市“三零”创建推进会部署", "superior", "", 0,
+			 lead_owner[mo % 3], "", "", fifth, 25);
 	}
+}
+
+/*
+ * 交办, as the office does it in the browser: each agreed item becomes its
+ * task, numbered and dated as planned (the next day after the meeting).
+ */
+static int assign_decisions(struct db *db, const struct crypto_keys *keys, struct strbuf *err)
+{
+	struct model_ctx mc = { 0 };
+	struct model_error e;
+	struct db_stmt *st;
+	struct actor sys;
+	int rc, k = 0, ret = 0;
+
+	actor_system(&sys);
+	sys.district = DISTRICT;
+	mc.db = db;
+	mc.actor = &sys;
+	mc.keys = keys;
+	model_error_init(&e);
+	if (db_prepare(db, "SELECT d.id, m.held_on FROM meeting_decisions d JOIN meetings m ON "
+		       "m.no = d.meeting ORDER BY d.meeting, d.seq", &st, err))
+		return -1;
+	while (!ret && (rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_column_int64(st, 0);
+		char assigned[DATE_BUFSZ], no[24];
+		json_t *in, *out = NULL;
+
+		add_days(db_column_text(st, 1), 1, assigned);
+		/* the plan numbers four tasks a month, the fourth from above */
+		snprintf(no, sizeof(no), "RW2023-%04d", k / 3 * 4 + k % 3 + 1);
+		k++;
+		in = json_pack("{ss ss}", "no", no, "assigned_on", assigned);
+		if (work_assign(&mc, id, in, &out, &e)) {
+			strbuf_addf(err, "交办 %s: %s", no, e.msg.buf);
+			ret = -1;
+		}
+		json_decref(in);
+		json_decref(out);
+	}
+	db_finalize(st);
+	model_error_release(&e);
+	return ret || rc < 0 ? -1 : 0;
 }
 
 /* Three problems found by each check. */
@@ -300,21 +364,38 @@ static int card_days(struct db *db, struct strbuf *err)
 	return 0;
 }
 
+/*
+ * The year of work: meetings and checks; the agreed items, each made its
+ * task by 交办; the tasks (those of the items updated with what became of
+ * them, those from above added), the problems, 督办 and its feedback; then
+ * the cards of the days gone by.
+ */
 int demo_work(struct db *db, const struct crypto_keys *keys, struct strbuf *err)
 {
-	void (*const gen[])(struct strbuf *) = { meetings_csv, checks_csv, tasks_csv,
-						 problems_csv, supervisions_csv, feedback_csv };
-	static const char *const kinds[] = { "meetings", "supervision_checks", "tasks",
-					     "problems", "supervisions", "supervision_feedback" };
-	struct strbuf csv = STRBUF_INIT;
+	void (*const gen[])(struct strbuf *) = { meetings_csv, checks_csv, problems_csv,
+						 supervisions_csv, feedback_csv };
+	static const char *const kinds[] = { "meetings", "supervision_checks", "problems",
+					     "supervisions", "supervision_feedback" };
+	struct strbuf csv = STRBUF_INIT, tasks = STRBUF_INIT, decisions = STRBUF_INIT;
+	struct strbuf done = STRBUF_INIT;
 	size_t i;
 	int ret = 0;
 
+	tasks_csv(&tasks, &decisions, &done);
 	for (i = 0; !ret && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		strbuf_reset(&csv);
 		gen[i](&csv);
 		ret = demo_load_as(db, keys, kinds[i], &csv, DISTRICT, err);
+		if (!ret && !strcmp(kinds[i], "supervision_checks"))
+			ret = demo_load_as(db, keys, "meeting_decisions", &decisions, DISTRICT,
+					   err) ||
+			      assign_decisions(db, keys, err) ||
+			      demo_load_as(db, keys, "tasks", &done, DISTRICT, err) ||
+			      demo_load_as(db, keys, "tasks", &tasks, DISTRICT, err);
 	}
 	strbuf_release(&csv);
+	strbuf_release(&tasks);
+	strbuf_release(&decisions);
+	strbuf_release(&done);
 	return ret ? ret : card_days(db, err);
 }

@@ -201,6 +201,18 @@ test('the demo office\'s year of work: its figures are the lists\' by DOMAIN.md\
   assert.equal(tasks.filter((x) => x['完成日期'] > x['完成时限']).length, 2, 'tasks done late');
   assert.equal(problems.filter((x) => x['整改完成日期'] > x['整改期限']).length, 2, 'problems rectified late');
   assert.equal(problems.filter((x) => x['整改状态'] === '提请协调').length, 2, 'major problems put to coordination');
+  // each meeting's decisions are agreed items made tasks by 交办: the link both ways
+  const decisions = exported('meeting_decisions');
+  assert.equal(decisions.length, 24);
+  const byNo = new Map(tasks.map((x) => [x['任务编号'], x]));
+  for (const dcs of decisions) {
+    const t = byNo.get(dcs['交办任务']);
+    assert.ok(t, `decision ${dcs['事项编号']} has its task`);
+    assert.deepEqual([t['会议编号'], t['完成时限'], t['任务来源']], [dcs['会议编号'], dcs['完成时限'], '会议决定']);
+  }
+  // 督办: two red cards and a yellow one by the demo's today, one answered
+  const sups = exported('supervisions');
+  assert.deepEqual(sups.map((x) => x['红黄牌']).sort(), ['无', '红牌', '红牌', '黄牌']);
 });
 
 test('a second gen demo refuses and changes nothing', () => {
