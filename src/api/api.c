@@ -87,6 +87,44 @@ void reply_model_error(struct call *c, const struct model_error *e)
 	reply_problem(c, (unsigned)status, e->msg.buf, e->field);
 }
 
+void reply_result(struct call *c, int ret, const struct model_error *e, json_t *out)
+{
+	if (ret)
+		reply_model_error(c, e);
+	else
+		reply_json(c, 200, out);
+}
+
+struct allowed_params {
+	const char *const *names;
+	const char *bad;
+};
+
+static int allowed_param(void *cls, const char *name, const char *value)
+{
+	struct allowed_params *al = cls;
+	size_t i;
+
+	(void)value;
+	for (i = 0; al->names[i]; i++)
+		if (!strcmp(al->names[i], name))
+			return 0;
+	al->bad = name;
+	return 1;
+}
+
+int refuse_unknown_params(struct call *c, const char *const *names)
+{
+	struct allowed_params al = { names, NULL };
+
+	http_query_each(c->req, allowed_param, &al);
+	if (al.bad) {
+		reply_problem(c, 400, "未知的查询参数", al.bad);
+		return -1;
+	}
+	return 0;
+}
+
 void reply_no_content(struct call *c)
 {
 	c->res->status = 204;

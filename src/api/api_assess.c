@@ -14,44 +14,6 @@
 #include "assess/figures.h"
 #include "assess/warnings.h"
 
-struct allowed {
-	const char *const *names;
-	const char *bad;
-};
-
-static int check_one(void *cls, const char *name, const char *value)
-{
-	struct allowed *al = cls;
-	size_t i;
-
-	for (i = 0; al->names[i]; i++)
-		if (!strcmp(al->names[i], name))
-			return 0;
-	al->bad = name;
-	return 1;
-}
-
-/* Refuse query parameters not in `names` (NULL-terminated). */
-static int only_params(struct call *c, const char *const *names)
-{
-	struct allowed al = { names, NULL };
-
-	http_query_each(c->req, check_one, &al);
-	if (al.bad) {
-		reply_problem(c, 400, "未知的查询参数", al.bad);
-		return -1;
-	}
-	return 0;
-}
-
-static void done(struct call *c, int ret, struct model_error *e, json_t *out)
-{
-	if (ret)
-		reply_model_error(c, e);
-	else
-		reply_json(c, 200, out);
-}
-
 static const char *body_string(json_t *in, const char *key)
 {
 	json_t *v = json_object_get(in, key);
@@ -116,7 +78,7 @@ static void month_act(struct call *c, const char *month, const char *act)
 	}
 	if (!ret)
 		ret = assess_month_json(c->db, c->mc.actor, month, &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 cleanup:
 	json_decref(in);
 	model_error_release(&e);
@@ -166,11 +128,11 @@ void api_figures(struct call *c)
 	json_t *out = NULL;
 	int ret;
 
-	if (only_params(c, names))
+	if (refuse_unknown_params(c, names))
 		return;
 	model_error_init(&e);
 	ret = figures_compute(c->db, c->mc.actor, through, &f, &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	if (!ret)
 		provisional_header(c, through);
 	model_error_release(&e);
@@ -183,12 +145,12 @@ void api_figures_breakdown(struct call *c)
 	json_t *out = NULL;
 	int ret;
 
-	if (only_params(c, names))
+	if (refuse_unknown_params(c, names))
 		return;
 	model_error_init(&e);
 	ret = figures_breakdown(c->db, c->mc.actor, http_query(c->req, "through"),
 				http_query(c->req, "by"), &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }
 
@@ -199,7 +161,7 @@ void api_explain(struct call *c)
 	json_t *out = NULL;
 	int ret;
 
-	if (only_params(c, names))
+	if (refuse_unknown_params(c, names))
 		return;
 	if (!http_query(c->req, "subject")) {
 		reply_problem(c, 400, "缺少 subject", "subject");
@@ -208,7 +170,7 @@ void api_explain(struct call *c)
 	model_error_init(&e);
 	ret = assess_explain(c->db, c->mc.actor, http_query(c->req, "subject"),
 			     http_query(c->req, "month"), &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }
 
@@ -219,11 +181,11 @@ void api_warnings(struct call *c)
 	json_t *out = NULL;
 	int limit, ret;
 
-	if (only_params(c, names) || int_param(c, "limit", 50, 1, 500, &limit))
+	if (refuse_unknown_params(c, names) || int_param(c, "limit", 50, 1, 500, &limit))
 		return;
 	model_error_init(&e);
 	ret = warnings_compute(c->db, c->mc.actor, http_query(c->req, "month"), limit, &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }
 
@@ -235,7 +197,7 @@ void api_months(struct call *c)
 
 	model_error_init(&e);
 	ret = assess_months_json(c->db, c->mc.actor, &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }
 
@@ -247,7 +209,7 @@ void api_month(struct call *c)
 
 	model_error_init(&e);
 	ret = assess_month_json(c->db, c->mc.actor, c->args.month, &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }
 
@@ -258,14 +220,14 @@ void api_month_results(struct call *c)
 	json_t *out = NULL;
 	int page, size, ret;
 
-	if (only_params(c, names) || int_param(c, "page", 1, 1, 1000000, &page) ||
+	if (refuse_unknown_params(c, names) || int_param(c, "page", 1, 1, 1000000, &page) ||
 	    int_param(c, "page_size", 50, 1, 500, &size))
 		return;
 	model_error_init(&e);
 	ret = assess_results_json(c->db, c->mc.actor, c->args.month, http_query(c->req, "township"),
 				  http_query(c->req, "kind"), http_query(c->req, "fail"), page, size,
 				  &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }
 

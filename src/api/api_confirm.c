@@ -9,44 +9,6 @@
 #include "api/api_int.h"
 #include "model/confirm.h"
 
-struct allowed {
-	const char *const *names;
-	const char *bad;
-};
-
-static int check_one(void *cls, const char *name, const char *value)
-{
-	struct allowed *al = cls;
-	size_t i;
-
-	for (i = 0; al->names[i]; i++)
-		if (!strcmp(al->names[i], name))
-			return 0;
-	al->bad = name;
-	return 1;
-}
-
-/* Refuse query parameters not in `names` (NULL-terminated). */
-static int only_params(struct call *c, const char *const *names)
-{
-	struct allowed al = { names, NULL };
-
-	http_query_each(c->req, check_one, &al);
-	if (al.bad) {
-		reply_problem(c, 400, "未知的查询参数", al.bad);
-		return -1;
-	}
-	return 0;
-}
-
-static void done(struct call *c, int ret, struct model_error *e, json_t *out)
-{
-	if (ret)
-		reply_model_error(c, e);
-	else
-		reply_json(c, 200, out);
-}
-
 void api_confirmations(struct call *c)
 {
 	static const char *const names[] = { "month", NULL };
@@ -54,11 +16,11 @@ void api_confirmations(struct call *c)
 	json_t *out = NULL;
 	int ret;
 
-	if (only_params(c, names))
+	if (refuse_unknown_params(c, names))
 		return;
 	model_error_init(&e);
 	ret = confirm_list(c->db, c->mc.actor, http_query(c->req, "month"), &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }
 
@@ -71,7 +33,7 @@ void api_confirm(struct call *c)
 	json_t *v;
 	int ret;
 
-	if (only_params(c, names) || read_json_object(c, &in))
+	if (refuse_unknown_params(c, names) || read_json_object(c, &in))
 		return;
 	json_object_foreach(in, key, v) {
 		reply_problem(c, 400, "未知字段：确认不需要请求体内容，请发送 {}", key);
@@ -81,7 +43,7 @@ void api_confirm(struct call *c)
 	json_decref(in);
 	model_error_init(&e);
 	ret = confirm_unit(c->db, c->mc.actor, c->args.month, &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }
 
@@ -92,12 +54,12 @@ void api_confirmation_subjects(struct call *c)
 	json_t *out = NULL;
 	int ret;
 
-	if (only_params(c, names))
+	if (refuse_unknown_params(c, names))
 		return;
 	model_error_init(&e);
 	ret = confirm_subjects(c->db, c->mc.actor, c->args.month, http_query(c->req, "unit"),
 			       http_query(c->req, "unit_kind"), http_query(c->req, "change"),
 			       &out, &e);
-	done(c, ret, &e, out);
+	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }

@@ -34,6 +34,10 @@ void reply_json(struct call *c, unsigned status, json_t *body);
 void reply_json_text(struct call *c, unsigned status, struct strbuf *body);
 void reply_problem(struct call *c, unsigned status, const char *detail, const char *field);
 void reply_model_error(struct call *c, const struct model_error *e);
+/* A model call's answer: `out` as 200, or the error `e` when `ret` is not 0. */
+void reply_result(struct call *c, int ret, const struct model_error *e, json_t *out);
+/* 400 naming the first query parameter not among `names` (NULL-terminated): -1; else 0. */
+int refuse_unknown_params(struct call *c, const char *const *names);
 void reply_no_content(struct call *c);
 
 /*
