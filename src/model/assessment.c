@@ -68,21 +68,6 @@ static int own_district(struct entity_op *op)
 	return 0;
 }
 
-/* Does the `|`-joined set `set` hold `code`? */
-static int set_has(const char *set, const char *code)
-{
-	size_t n = strlen(code);
-
-	while (set && *set) {
-		const char *bar = strchr(set, '|');
-		size_t len = bar ? (size_t)(bar - set) : strlen(set);
-		if (len == n && !strncmp(set, code, n))
-			return 1;
-		set += len + (bar != NULL);
-	}
-	return 0;
-}
-
 static int is_rate(const char *method)
 {
 	return !strcmp(method, "compliance_rate") || !strcmp(method, "tasks_on_time") ||
@@ -203,7 +188,7 @@ static int score_unit(struct entity_op *op)
 		return model_fail(&op->error, MODEL_EINVAL, "unit", "%s：本区县没有%s“%s”",
 				  op_label(op, "unit"), township ? "乡镇（街道）" : "单位",
 				  op_get(op, "unit"));
-	if (!township && set_has(v, "township") && !set_has(v, "supervisor"))
+	if (!township && in_set(v, "township") && !in_set(v, "supervisor"))
 		ret = model_fail(&op->error, MODEL_EINVAL, "unit",
 				 "%s：“%s”是乡镇（街道）政府，按乡镇考评（考评对象类别应为乡镇）",
 				 op_label(op, "unit"), op_get(op, "unit"));

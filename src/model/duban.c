@@ -127,18 +127,6 @@ static const struct item_kind item_kinds[] = {
 	{ "problem", "problems", "department", "rectified|verified" },
 };
 
-/* Is `item` one of `list` (words joined by |)? */
-static int in_list(const char *list, const char *item)
-{
-	size_t n = item ? strlen(item) : 0;
-	const char *p;
-
-	for (p = list; n && (p = strstr(p, item)); p += n)
-		if ((p == list || p[-1] == '|') && (p[n] == '|' || !p[n]))
-			return 1;
-	return 0;
-}
-
 /*
  * A new supervision's item: it exists, is not finished, is under no open
  * supervision; its owner, township and district become the supervision's.
@@ -156,7 +144,7 @@ static int supervise_item(struct entity_op *op)
 	if ((ret = op_fetch(op, k->entity, op_get(op, "item"), "item", &it)))
 		goto out;
 	status = record_get(&it, "status");
-	if (in_list(k->finished, status)) {
+	if (in_set(k->finished, status)) {
 		ret = model_fail(&op->error, MODEL_EINVAL, "item", "%s：该%s已是“%s”，无须督办",
 				 op_label(op, "item"),
 				 enum_label(&enum_supervision_item_kind, k->code),
@@ -322,7 +310,7 @@ static int feedback_prepare(struct entity_op *op)
 	if ((ret = op_fetch(op, "supervisions", op_get(op, "supervision"), "supervision", &sup)))
 		goto out;
 	status = record_get(&sup, "status");
-	if (!op->old && !in_list("issued|returned", status)) {
+	if (!op->old && !in_set("issued|returned", status)) {
 		ret = model_fail(&op->error, MODEL_EINVAL, "supervision", "%s：督办%s，不能再反馈",
 				 op_label(op, "supervision"),
 				 !strcmp(status, "closed") ? "已办结" : "已有待审核的反馈");

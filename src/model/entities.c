@@ -27,20 +27,6 @@
 
 /* Load the record of entity `name` with key `code` (no scope), or fail on `field`. */
 
-/* Does the `|`-joined set `set` hold `code`? */
-static int enumset_has(const char *set, const char *code)
-{
-	size_t n = strlen(code);
-
-	while (set && *set) {
-		const char *bar = strchr(set, '|');
-		size_t len = bar ? (size_t)(bar - set) : strlen(set);
-		if (len == n && !strncmp(set, code, n))
-			return 1;
-		set += len + (bar != NULL);
-	}
-	return 0;
-}
 static int fetch_ref(struct entity_op *op, const char *name, const char *code,
 		     const char *field, struct record *out)
 {
@@ -360,8 +346,8 @@ static int subject_prepare(struct entity_op *op)
 		if (!ret && strcmp(record_get(&d, "district"), record_get(&t, "district")))
 			ret = model_fail(&op->error, MODEL_EINVAL, "supervisor", "主管单位不属于该区县");
 		/* a township's government supervises its own township's subjects only */
-		if (!ret && enumset_has(record_get(&d, "roles"), "township") &&
-		    !enumset_has(record_get(&d, "roles"), "supervisor") &&
+		if (!ret && in_set(record_get(&d, "roles"), "township") &&
+		    !in_set(record_get(&d, "roles"), "supervisor") &&
 		    (!record_get(&d, "region") || strcmp(record_get(&d, "region"), township)))
 			ret = model_fail(&op->error, MODEL_EINVAL, "supervisor",
 					 "主管单位“%s”是其他乡镇（街道）的政府，不能主管本乡镇的主体",
@@ -529,7 +515,7 @@ static int user_prepare(struct entity_op *op)
 	switch (role) {
 	case ROLE_OFFICE: case ROLE_PETITION: case ROLE_SAFETY: case ROLE_POLICE:
 	case ROLE_SUPERVISOR: case ROLE_TOWNSHIP:
-		if (!enumset_has(record_get(&d, "roles"), role_s)) {
+		if (!in_set(record_get(&d, "roles"), role_s)) {
 			ret = model_fail(&op->error, MODEL_EINVAL, "role",
 					 "单位“%s”没有“%s”职能", dept, role_label(role));
 			goto cleanup;

@@ -117,5 +117,7 @@ int op_fetch(struct entity_op *op, const char *entity, const char *key, const ch
 int op_not_future(struct entity_op *op, const char *key);
 /* Date field `later`, when given, is not before date field `earlier`. */
 int op_not_before(struct entity_op *op, const char *later, const char *earlier);
+/* Is `code` one of the `|`-joined `set` (codes, REFSET and ENUMSET values)? */
+int in_set(const char *set, const char *code);
 
 #endif

@@ -2,7 +2,8 @@
  * hooks.c: what the descriptors' hooks share (events.c, work.c …): a
  * field of the record being written, read or set by key; its label; a
  * referenced record read through the operation's cache, a missing one
- * refused as the reference's own error; the commonest date checks.
+ * refused as the reference's own error; the commonest date checks; whether
+ * a code is one of a |-joined set.
  */
 #include <string.h>
 
@@ -65,3 +66,18 @@ int op_not_before(struct entity_op *op, const char *later, const char *earlier)
 	return 0;
 }
 
+
+int in_set(const char *set, const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+
+	while (n && set && *set) {
+		const char *bar = strchr(set, '|');
+		size_t len = bar ? (size_t)(bar - set) : strlen(set);
+
+		if (len == n && !strncmp(set, code, n))
+			return 1;
+		set += len + (bar != NULL);
+	}
+	return 0;
+}

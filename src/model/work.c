@@ -28,22 +28,10 @@
 /* meetings and checks: the district's business units read them all */
 #define UNITS (OWNERS | R(SYSTEM))
 
-/* Is `item` one of `list` (words joined by |)? */
-static int in_list(const char *list, const char *item)
-{
-	size_t n = item ? strlen(item) : 0;
-	const char *p;
-
-	for (p = list; n && (p = strstr(p, item)); p += n)
-		if ((p == list || p[-1] == '|') && (p[n] == '|' || !p[n]))
-			return 1;
-	return 0;
-}
-
 /* Is the status one of `list` (codes joined by |)? */
 static int status_in(struct entity_op *op, const char *list)
 {
-	return in_list(list, op_get(op, "status"));
+	return in_set(list, op_get(op, "status"));
 }
 
 /*
@@ -163,7 +151,7 @@ static int owner_guard(struct entity_op *op, const char *progress)
 				  "由%s报告进展，配合单位只能查看", op_label(op, op->ed->scope.owner));
 	for (i = 0; i < op->ed->nfields; i++) {
 		const struct field_desc *fd = &op->ed->fields[i];
-		if (in_list(progress, fd->key) || (fd->flags & FF_DERIVED))
+		if (in_set(progress, fd->key) || (fd->flags & FF_DERIVED))
 			continue;
 		if (record_values_differ(op->rec->val[i], op->old->val[i]))
 			return model_fail(&op->error, MODEL_EFORBIDDEN, fd->key,
@@ -583,7 +571,7 @@ static int task_update_prepare(struct entity_op *op)
 	if (ret)
 		goto out;
 	status = record_get(&t, "status");
-	if (in_list("cancelled|verified", status)) {
+	if (in_set("cancelled|verified", status)) {
 		ret = model_fail(&op->error, MODEL_ECONFLICT, "task", "任务“%s”%s，不能再报告进展",
 				 op_get(op, "task"),
 				 enum_label(entity_field(&task_desc, "status")->enumeration, status));
