@@ -332,7 +332,7 @@ static int64_t pg_column_int64(struct db_stmt *st, int col)
 {
 	const char *s = pg_column_text(st, col);
 
-	if (s[0] == 't' && !s[1])
+	if (!strcmp(s, "t"))
 		return 1;
 	return strtoll(s, NULL, 10);
 }
@@ -341,7 +341,7 @@ static double pg_column_double(struct db_stmt *st, int col)
 {
 	const char *s = pg_column_text(st, col);
 
-	if (s[0] == 't' && !s[1])
+	if (!strcmp(s, "t"))
 		return 1;
 	return strtod(s, NULL);
 }

@@ -8,6 +8,7 @@
 #include "jobs/jobs.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "base/date.h"
 #include "base/strbuf.h"
@@ -27,13 +28,15 @@
 #define REMIND DUE " AND reminded_on IS NULL"
 #define OPEN "status <> 'closed' AND ((" YELLOW ") OR (" RED ") OR (" REMIND "))"
 
+/* the counts by district: the districts whose to-dos the pass changes, in the same scan */
 static const char count_sql[] =
-	"SELECT COALESCE(SUM(CASE WHEN " YELLOW " THEN 1 ELSE 0 END), 0), "
+	"SELECT district, COALESCE(SUM(CASE WHEN " YELLOW " THEN 1 ELSE 0 END), 0), "
 	"COALESCE(SUM(CASE WHEN " RED " THEN 1 ELSE 0 END), 0), "
-	"COALESCE(SUM(CASE WHEN " REMIND " THEN 1 ELSE 0 END), 0) FROM supervisions WHERE " OPEN;
+	"COALESCE(SUM(CASE WHEN " REMIND " THEN 1 ELSE 0 END), 0) FROM supervisions WHERE " OPEN
+	" GROUP BY district";
 static const char bump_sql[] =
-	"INSERT INTO todo_versions (district, version) SELECT DISTINCT district, 1 FROM supervisions "
-	"WHERE " OPEN " ON CONFLICT (district) DO UPDATE SET version = todo_versions.version + 1";
+	"INSERT INTO todo_versions (district, version) VALUES (?, 1) "
+	"ON CONFLICT (district) DO UPDATE SET version = todo_versions.version + 1";
 static const char card_sql[] =
 	"UPDATE supervisions SET "
 	"card = CASE WHEN " RED " THEN 'red' WHEN " YELLOW " THEN 'yellow' ELSE card END, "
@@ -47,7 +50,9 @@ int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struc
 	int64_t *count[] = { &out->yellow, &out->red, &out->reminded };
 	char now[24], detail[120];
 	struct actor sys;
+	struct strbuf districts = STRBUF_INIT;
 	struct db_stmt *st;
+	const char *d;
 	size_t i;
 	int rc;
 
@@ -62,20 +67,25 @@ int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struc
 	if (db_prepare(db, count_sql, &st, err))
 		goto fail;
 	db_bind_text(st, 1, today);
-	rc = db_step(st, err);
-	for (i = 0; rc == DB_ROW && i < 3; i++)
-		*count[i] = db_column_int64(st, (int)i);
-	db_finalize(st);
-	if (rc != DB_ROW)
-		goto fail;
-	/* what the pass changes changes to-dos (督办待反馈, 催办): the districts' versions move */
-	if (db_prepare(db, bump_sql, &st, err))
-		goto fail;
-	db_bind_text(st, 1, today);
-	rc = db_step(st, err);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		for (i = 0; i < 3; i++)
+			*count[i] += db_column_int64(st, (int)i + 1);
+		strbuf_addstr(&districts, db_column_text(st, 0));
+		strbuf_addch(&districts, '\0');
+	}
 	db_finalize(st);
 	if (rc < 0)
 		goto fail;
+	/* what the pass changes changes to-dos (督办待反馈, 催办): the districts' versions move */
+	for (d = districts.buf; districts.len && d < districts.buf + districts.len; d += strlen(d) + 1) {
+		if (db_prepare(db, bump_sql, &st, err))
+			goto fail;
+		db_bind_text(st, 1, d);
+		rc = db_step(st, err);
+		db_finalize(st);
+		if (rc < 0)
+			goto fail;
+	}
 	if (db_prepare(db, card_sql, &st, err))
 		goto fail;
 	db_bind_text(st, 1, today);
@@ -90,8 +100,10 @@ int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struc
 	if (audit_append(db, &sys, "supervisions.cards", "supervisions", "ok", detail, err) ||
 	    db_commit(db, err))
 		goto fail;
+	strbuf_release(&districts);
 	return 0;
 fail:
 	db_rollback(db);
+	strbuf_release(&districts);
 	return -1;
 }

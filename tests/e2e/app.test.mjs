@@ -388,7 +388,7 @@ test('the wall screen, English, and a phone', async () => {
     await login(page, base, 'grid', { to: '/disputes' });
     await page.locator('[data-test=entity-table]').waitFor();
     await shot(page, '62-phone-list');
-    await page.locator('.shell-header .icon-btn').click();
+    await page.locator('[data-test=menu-toggle]').click();
     await page.locator('.shell-drawer [data-test=menu-dashboard]').click();
     await page.waitForURL(/\/dashboard/);
     await page.locator('[data-test=fig-villages_rate]').getByText('%').waitFor();

@@ -133,9 +133,19 @@ export async function shot(page, name) {
 
 // Element Plus: choose an option of the select inside form item `field`.
 export async function pickOption(page, field, text, scope = 'body') {
-  await page.locator(`${scope} [data-field="${field}"] .el-select__wrapper`).click();
-  const opt = page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first();
-  await opt.click();
+  const chosen = page.locator(`${scope} [data-field="${field}"] .el-select__selected-item`).filter({ hasText: text }).first();
+  // a click lost to a dropdown still opening or closing on a busy machine is made again
+  for (let attempt = 1; ; attempt++) {
+    await page.locator(`${scope} [data-field="${field}"] .el-select__wrapper`).click();
+    const opt = page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first();
+    await opt.click();
+    try {
+      await chosen.waitFor({ timeout: 3000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
 
 // A remote select: type `query`, then choose the option containing `text`.
