@@ -72,7 +72,7 @@ int attach_list(const struct model_ctx *mc, const struct entity_desc *ed, int64_
 	json_t *items;
 	int ret, rc;
 
-	record_init(&r, ed);
+	record_init(&r, NULL); /* load_scoped() sets it up */
 	if ((ret = attachable(mc, ed, e)) || (ret = load_scoped(mc, ed, id, &r, e)))
 		goto out;
 	if (db_prepare(mc->db, "SELECT " ITEM_COLUMNS " FROM attachments "
@@ -238,7 +238,7 @@ int attach_add(const struct model_ctx *mc, const struct entity_desc *ed, int64_t
 	int64_t max;
 	int ret;
 
-	record_init(&r, ed);
+	record_init(&r, NULL); /* load_scoped() sets it up */
 	/* who first: a role that writes the list, the record as the caller may see and change it */
 	if ((ret = attachable(mc, ed, e)))
 		goto out;
@@ -285,7 +285,7 @@ int attach_get(const struct model_ctx *mc, const struct entity_desc *ed, int64_t
 	struct record r;
 	int ret, rc;
 
-	record_init(&r, ed);
+	record_init(&r, NULL); /* load_scoped() sets it up */
 	if ((ret = attachable(mc, ed, e)) || (ret = load_scoped(mc, ed, id, &r, e)))
 		goto out;
 	if (db_prepare(mc->db, "SELECT a.name, a.sha256, b.data FROM attachments a "
