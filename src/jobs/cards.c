@@ -28,18 +28,21 @@
 #define REMIND DUE " AND reminded_on IS NULL"
 #define OPEN "status <> 'closed' AND ((" YELLOW ") OR (" RED ") OR (" REMIND "))"
 
-/* the counts by district: the districts whose to-dos the pass changes, in the same scan */
+/* the counts, by the same rules, in one scan */
 static const char count_sql[] =
-	"SELECT district, COALESCE(SUM(CASE WHEN " YELLOW " THEN 1 ELSE 0 END), 0), "
+	"SELECT COALESCE(SUM(CASE WHEN " YELLOW " THEN 1 ELSE 0 END), 0), "
 	"COALESCE(SUM(CASE WHEN " RED " THEN 1 ELSE 0 END), 0), "
-	"COALESCE(SUM(CASE WHEN " REMIND " THEN 1 ELSE 0 END), 0) FROM supervisions WHERE " OPEN
-	" GROUP BY district";
-static const char bump_sql[] =
-	"INSERT INTO todo_versions (district, version) VALUES (?, 1) "
-	"ON CONFLICT (district) DO UPDATE SET version = todo_versions.version + 1";
+	"COALESCE(SUM(CASE WHEN " REMIND " THEN 1 ELSE 0 END), 0) FROM supervisions WHERE " OPEN;
+/*
+ * the to-do versions move (every district's: a district has a version
+ * from its first write to a to-do's list, supervisions included; one whose
+ * cards did not change refetches its to-dos once, which is cheaper than
+ * finding the districts that changed)
+ */
+static const char bump_sql[] = "UPDATE todo_versions SET version = version + 1";
 static const char card_sql[] =
 	"UPDATE supervisions SET "
-	"card = CASE WHEN " RED " THEN 'red' WHEN " YELLOW " THEN 'yellow' ELSE card END, "
+	"card = CASE WHEN red_from <= ?1 THEN 'red' WHEN " YELLOW " THEN 'yellow' ELSE card END, "
 	"yellow_on = CASE WHEN " YELLOW " THEN ?1 ELSE yellow_on END, "
 	"red_on = CASE WHEN " RED " THEN ?1 ELSE red_on END, "
 	"reminded_on = CASE WHEN " REMIND " THEN ?1 ELSE reminded_on END, "
@@ -50,9 +53,7 @@ int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struc
 	int64_t *count[] = { &out->yellow, &out->red, &out->reminded };
 	char now[24], detail[120];
 	struct actor sys;
-	struct strbuf districts = STRBUF_INIT;
 	struct db_stmt *st;
-	const char *d;
 	size_t i;
 	int rc;
 
@@ -67,20 +68,16 @@ int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struc
 	if (db_prepare(db, count_sql, &st, err))
 		goto fail;
 	db_bind_text(st, 1, today);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		for (i = 0; i < 3; i++)
-			*count[i] += db_column_int64(st, (int)i + 1);
-		strbuf_addstr(&districts, db_column_text(st, 0));
-		strbuf_addch(&districts, '\0');
-	}
+	rc = db_step(st, err);
+	for (i = 0; rc == DB_ROW && i < 3; i++)
+		*count[i] = db_column_int64(st, (int)i);
 	db_finalize(st);
-	if (rc < 0)
+	if (rc != DB_ROW)
 		goto fail;
-	/* what the pass changes changes to-dos (督办待反馈, 催办): the districts' versions move */
-	for (d = districts.buf; districts.len && d < districts.buf + districts.len; d += strlen(d) + 1) {
-		if (db_prepare(db, bump_sql, &st, err))
-			goto fail;
-		db_bind_text(st, 1, d);
+	/* what the pass changes changes to-dos (督办待反馈, 催办) */
+	if ((out->yellow || out->red || out->reminded) && db_prepare(db, bump_sql, &st, err))
+		goto fail;
+	if (out->yellow || out->red || out->reminded) {
 		rc = db_step(st, err);
 		db_finalize(st);
 		if (rc < 0)
@@ -100,10 +97,8 @@ int jobs_cards(struct db *db, const char *today, struct cards_counts *out, struc
 	if (audit_append(db, &sys, "supervisions.cards", "supervisions", "ok", detail, err) ||
 	    db_commit(db, err))
 		goto fail;
-	strbuf_release(&districts);
 	return 0;
 fail:
 	db_rollback(db);
-	strbuf_release(&districts);
 	return -1;
 }
