@@ -134,5 +134,5 @@ int work_figures_add(struct db *db, const struct actor *a, const char *through,
 	json_object_set_new(out, figure_keys[FIG_SUPERVISION_CHECKS].key, json_integer(checks));
 	json_object_set_new(out, figure_keys[FIG_COORDINATION_MEETINGS].key,
 			    json_integer(meetings));
-	return 0;
+	return grass_figures_add(db, a, through, f, out, err);
 }

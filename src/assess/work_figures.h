@@ -28,4 +28,12 @@ struct figures_filter;
 int work_figures_add(struct db *db, const struct actor *a, const char *through,
 		     const struct figures_filter *f, json_t *out, struct strbuf *err);
 
+/*
+ * Set the seven grassroots figures (grass_figures.c) the same way: by
+ * township (`f`), null for one sector and where the caller may not read
+ * the list.  Called by work_figures_add(), after the eight.
+ */
+int grass_figures_add(struct db *db, const struct actor *a, const char *through,
+		      const struct figures_filter *f, json_t *out, struct strbuf *err);
+
 #endif

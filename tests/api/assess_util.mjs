@@ -75,14 +75,21 @@ export const RATE_KEYS = [
   'villages_rate', 'enterprises_rate', 'villages_zero_case_monthly_rate', 'enterprises_zero_case_monthly_rate',
   'mediation_success_rate',
 ];
-export const FIGURE_KEYS = [...COUNT_KEYS, ...RATE_KEYS];
+// the grassroots' (DOMAIN.md "The work figures"): null where the caller reads no such list
+export const GRASS_COUNT_KEYS = ['patrols', 'household_visits'];
+export const GRASS_RATE_KEYS = ['patrol_compliance_rate', 'village_police_rate', 'informant_network_rate', 'cadre_village_rate'];
+export const GRASS_KEYS = [...GRASS_COUNT_KEYS, ...GRASS_RATE_KEYS, 'police_subsidy_paid'];
+export const FIGURE_KEYS = [...COUNT_KEYS, ...RATE_KEYS, ...GRASS_KEYS];
 
 // Assert `fig` has exactly the figure keys, integer counts and numeric or null rates.
 export function assertFigureShape(fig, what = 'figures') {
   assert.ok(fig && typeof fig === 'object', `${what}: an object`);
   assert.deepEqual(Object.keys(fig).sort(), [...FIGURE_KEYS].sort(), `${what}: exactly the keys of DOMAIN.md`);
   for (const k of COUNT_KEYS) assert.ok(Number.isInteger(fig[k]) && fig[k] >= 0, `${what}.${k} is a count: ${fig[k]}`);
-  for (const k of RATE_KEYS) {
+  for (const k of GRASS_COUNT_KEYS) assert.ok(fig[k] === null || (Number.isInteger(fig[k]) && fig[k] >= 0), `${what}.${k} is a count or null: ${fig[k]}`);
+  assert.ok(fig.police_subsidy_paid === null || (typeof fig.police_subsidy_paid === 'number' && fig.police_subsidy_paid >= 0),
+    `${what}.police_subsidy_paid is an amount or null: ${fig.police_subsidy_paid}`);
+  for (const k of [...RATE_KEYS, ...GRASS_RATE_KEYS]) {
     assert.ok(fig[k] === null || (typeof fig[k] === 'number' && fig[k] >= 0 && fig[k] <= 100),
       `${what}.${k} is a percentage or null: ${fig[k]}`);
     if (fig[k] !== null) assert.equal(Math.round(fig[k] * 10), fig[k] * 10, `${what}.${k} has one decimal: ${fig[k]}`);
