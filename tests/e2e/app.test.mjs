@@ -12,9 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  startServer, browse, closeBrowser, login, shot, pickOption, pickRef, typeDate, confirmBox, unzip, lastMonth,
-} from './lib.mjs';
+import { startServer, closeBrowser, login, shot, pickOption, pickRef, typeDate, confirmBox, unzip, lastMonth, withBrowser, apiError } from './lib.mjs';
 
 const M = lastMonth();
 const SUBJECT = { code: 'AE2E01', name: 'E2E测试机械厂' };
@@ -36,26 +34,11 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-// Run `fn(page, b)` in a fresh browser; fail on unexpected console errors.
-let failures = 0;
-async function withBrowser(opts, fn) {
-  const b = await browse(base, opts);
-  try {
-    await fn(b.page, b);
-    assert.deepEqual(b.errors, [], 'console errors');
-  } catch (e) {
-    await shot(b.page, 'FAILED-' + ++failures).catch(() => {});
-    if (b.errors.length) e.message += '\nconsole errors:\n' + b.errors.join('\n');
-    throw e;
-  } finally {
-    await b.close();
-  }
-}
+const inBrowser = (opts, fn) => withBrowser(base, opts, fn, 'app');
 
-const apiError = (status, path) => new RegExp(`status of ${status}\\b.*@ .*/api/v1/${path}`);
 
 test('login: wrong password, login delay, forced password change, logout', async () => {
-  await withBrowser({ allow: [apiError(401, 'login'), apiError(429, 'login')] }, async (page) => {
+  await inBrowser({ allow: [apiError(401, 'login'), apiError(429, 'login')] }, async (page) => {
     await page.goto(base + '/dashboard');
     await page.waitForURL(/\/login/);
     await shot(page, '01-login');
@@ -104,7 +87,7 @@ test('login: wrong password, login delay, forced password change, logout', async
 });
 
 test('create a subject through the form, with the server message on the right field', async () => {
-  await withBrowser({ allow: [apiError(422, 'subjects')] }, async (page) => {
+  await inBrowser({ allow: [apiError(422, 'subjects')] }, async (page) => {
     await login(page, base, 'office', { to: '/subjects' });
     await page.locator('[data-test=entity-table] .el-table__row').first().waitFor();
     await shot(page, '10-subjects-list');
@@ -133,7 +116,7 @@ test('create a subject through the form, with the server message on the right fi
 });
 
 test('register a petition, move it through its workflow; the determination and the dashboard follow', async () => {
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'petition', { to: `/dashboard?month=${M}` });
     const fig = page.locator('[data-test=ev-visit_batches] .mini-value');
     await page.waitForFunction(() => {
@@ -198,7 +181,7 @@ test('register a petition, move it through its workflow; the determination and t
 });
 
 test('a list names its references, asking for a page\'s subjects in one request', async () => {
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'petition', { to: '/dashboard' });
     const asked = [];
     page.on('request', (r) => {
@@ -222,7 +205,7 @@ test('a list names its references, asking for a page\'s subjects in one request'
 
 test('the leads confirm and override, the office publishes', async () => {
   // the petition bureau overrides one result with a reason, then confirms
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'petition', { to: `/months/${M}?fail=1` });
     const row = page.locator('[data-test=results] .el-table__row').filter({ hasText: SUBJECT.name }).first();
     await row.waitFor();
@@ -238,7 +221,7 @@ test('the leads confirm and override, the office publishes', async () => {
     assert.match(await row2.locator('[data-test=overall]').innerText(), /达标/);
   });
   for (const [user, dim] of [['petition', 'petition'], ['safety', 'accident'], ['police', 'case']]) {
-    await withBrowser({}, async (page) => {
+    await inBrowser({}, async (page) => {
       await login(page, base, user, { to: `/months/${M}` });
       await page.locator('[data-test=certify]').click();
       await confirmBox(page);
@@ -246,7 +229,7 @@ test('the leads confirm and override, the office publishes', async () => {
       assert.equal(await page.locator('[data-test=publish]').count(), 0, 'a lead does not publish');
     });
   }
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: `/months/${M}` });
     assert.equal(await page.locator('[data-test=certify]').count(), 0, 'the office confirms no dimension');
     assert.equal(await page.locator('[data-test=override-btn]').count(), 0, 'the office overrides nothing');
@@ -259,7 +242,7 @@ test('the leads confirm and override, the office publishes', async () => {
 });
 
 test('the override shows in the table and the explanation', async () => {
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: `/months/${M}?explain=${SUBJECT.code}` });
     const ex = page.locator('[data-test=explain-petition]');
     await ex.getByText('已调整').waitFor();
@@ -268,7 +251,7 @@ test('the override shows in the table and the explanation', async () => {
 });
 
 test('import a CSV with a bad row and see the row error; keep the good rows', async () => {
-  await withBrowser({ allow: [apiError(422, 'subjects/import')] }, async (page) => {
+  await inBrowser({ allow: [apiError(422, 'subjects/import')] }, async (page) => {
     await login(page, base, 'office', { to: '/subjects' });
     await page.click('[data-test=import]');
     // M is published by now (the test before): new subjects join the list from this month
@@ -291,7 +274,7 @@ test('import a CSV with a bad row and see the row error; keep the good rows', as
 });
 
 test('export the list as XLSX: a real workbook with the filtered rows', async () => {
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: '/subjects?kind=village' });
     const first = page.locator('[data-test=entity-table] .el-table__row').first();
     await first.waitFor();
@@ -312,7 +295,7 @@ test('export the list as XLSX: a real workbook with the filtered rows', async ()
 });
 
 test('a township cannot open another township\'s subject by URL', async () => {
-  await withBrowser({ allow: [apiError(404, 'subjects/1$')] }, async (page) => {
+  await inBrowser({ allow: [apiError(404, 'subjects/1$')] }, async (page) => {
     await login(page, base, 'bailou', { to: '/subjects?q=' + SUBJECT.code });
     const own = page.locator('[data-test=entity-table] .el-table__row').first();
     await own.getByText(SUBJECT.code).waitFor();
@@ -326,7 +309,7 @@ test('a township cannot open another township\'s subject by URL', async () => {
 });
 
 test('administrators: accounts, unlock, policy, audit log; no business pages', async () => {
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'sysadmin');
     assert.match(page.url(), /\/users/);
     await shot(page, '50-users');
@@ -334,7 +317,7 @@ test('administrators: accounts, unlock, policy, audit log; no business pages', a
     await page.locator('[data-test=forbidden]').waitFor();
     await shot(page, '51-forbidden');
   });
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     // locks are the security administrator's (三员分立)
     await login(page, base, 'secadmin', { to: '/settings' });
     await page.goto(base + '/users?q=locky');
@@ -347,7 +330,7 @@ test('administrators: accounts, unlock, policy, audit log; no business pages', a
     await page.getByText('策略已保存').waitFor();
     await shot(page, '52-settings');
   });
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'auditadmin', { to: '/audit' });
     await page.locator('[data-test=audit-table] .el-table__row').first().waitFor();
     await page.click('[data-test=verify]');
@@ -355,7 +338,7 @@ test('administrators: accounts, unlock, policy, audit log; no business pages', a
     await shot(page, '53-audit');
   });
   // the unlocked account logs in again
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await page.goto(base + '/login');
     await page.fill('input[name=username]', 'locky');
     await page.fill('input[name=password]', INIT_PW);
@@ -365,7 +348,7 @@ test('administrators: accounts, unlock, policy, audit log; no business pages', a
 });
 
 test('the wall screen, English, and a phone', async () => {
-  await withBrowser({ width: 1920, height: 1080 }, async (page) => {
+  await inBrowser({ width: 1920, height: 1080 }, async (page) => {
     await login(page, base, 'office', { to: '/screen' });
     await page.waitForFunction(() => {
       const el = document.querySelector('[data-test="scr-visit_batches"]');
@@ -374,7 +357,7 @@ test('the wall screen, English, and a phone', async () => {
     await page.waitForTimeout(600);
     await shot(page, '60-screen');
   });
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office');
     await page.click('[data-test=lang-switch]');
     await page.locator('[data-test=menu-dashboard]').getByText('Dashboard').waitFor();
@@ -384,7 +367,7 @@ test('the wall screen, English, and a phone', async () => {
     await page.click('[data-test=lang-switch]');
     await page.locator('[data-test=menu-dashboard]').getByText('首页驾驶舱').waitFor();
   });
-  await withBrowser({ width: 390, height: 844 }, async (page) => {
+  await inBrowser({ width: 390, height: 844 }, async (page) => {
     await login(page, base, 'grid', { to: '/disputes' });
     await page.locator('[data-test=entity-table]').waitFor();
     await shot(page, '62-phone-list');
@@ -397,7 +380,7 @@ test('the wall screen, English, and a phone', async () => {
 });
 
 test('the figures\' names and lists come from /meta; the pages follow the window\'s width', async () => {
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: `/dashboard?month=${M}` });
     const meta = await page.evaluate(() => fetch('/api/v1/meta').then((r) => r.json()));
     const row = (k) => meta.figures.find((x) => x.key === k);
@@ -418,7 +401,7 @@ test('the figures\' names and lists come from /meta; the pages follow the window
     assert.equal(q.get('received_on_from'), `${M.slice(0, 4)}-01-01`);
     await page.locator('[data-test=entity-table]').waitFor();
   });
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     // the audit log's filters: inline on a wide window, stacked on a narrow one, as the window changes
     await login(page, base, 'auditadmin', { to: '/audit' });
     const inline = () => page.locator('.filter-form').evaluate((el) => el.classList.contains('el-form--inline'));
@@ -443,7 +426,7 @@ test('交办 an agreed item from its page, then report the task\'s progress from
     writeFileSync(f, text);
     srv.cli(['import', kind, f]);
   }
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: '/meeting_decisions?meeting=HY-E2E-1' });
     await page.locator('[data-test=entity-table] a.ref-link', { hasText: 'HY-E2E-1-01' }).first().click();
     await page.waitForURL(/\/meeting_decisions\/\d+$/);

@@ -5,7 +5,7 @@
 // many units have not.  Fails on any console error it did not expect.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, browse, login, shot, closeBrowser } from './lib.mjs';
+import { startServer, login, shot, closeBrowser, withBrowser } from './lib.mjs';
 
 let srv, base;
 before(async () => {
@@ -17,23 +17,11 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function withBrowser(fn) {
-  const b = await browse(base);
-  try {
-    await fn(b.page);
-    assert.deepEqual(b.errors, [], 'console errors');
-  } catch (e) {
-    await shot(b.page, 'FAILED-confirm').catch(() => {});
-    if (b.errors.length) e.message += '\nconsole errors:\n' + b.errors.join('\n');
-    throw e;
-  } finally {
-    await b.close();
-  }
-}
+const inBrowser = (fn) => withBrowser(base, {}, fn, 'confirm');
 
 test('a township confirms its month\'s list; its counts open their subjects; the office sees who has not confirmed', async () => {
   let units;
-  await withBrowser(async (page) => {
+  await inBrowser(async (page) => {
     await login(page, base, 'chengguan', { to: '/confirmations' });
     const table = page.locator('[data-test=confirm-table]');
     await table.getByText('城关回族镇').first().waitFor();
@@ -54,7 +42,7 @@ test('a township confirms its month\'s list; its counts open their subjects; the
     await table.getByText('已确认').waitFor();
     assert.equal(await page.locator('[data-test=confirm-button]:visible').count(), 0, 'nothing left to confirm');
   });
-  await withBrowser(async (page) => {
+  await inBrowser(async (page) => {
     await login(page, base, 'office', { to: '/confirmations' });
     const summary = page.locator('[data-test=confirm-summary]');
     await summary.waitFor();

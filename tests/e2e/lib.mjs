@@ -4,6 +4,7 @@
 // playwright-core (from web/node_modules) with a fresh profile per browser,
 // a watch on the console that fails a test on any error it did not expect,
 // and small helpers for Element Plus's widgets.  No mocks.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -219,3 +220,24 @@ export function lastMonth() {
   d.setUTCMonth(d.getUTCMonth() - 1);
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
+
+// Run `fn(page, b)` in a fresh browser on `base` (browse()'s `opts`); fail
+// on a console error it did not expect; on a failure, a screenshot named
+// FAILED-`tag`-N and the console errors in the message.
+let failures = 0;
+export async function withBrowser(base, opts, fn, tag) {
+  const b = await browse(base, opts);
+  try {
+    await fn(b.page, b);
+    assert.deepEqual(b.errors, [], 'console errors');
+  } catch (e) {
+    await shot(b.page, `FAILED-${tag}-${++failures}`).catch(() => {});
+    if (b.errors.length) e.message += '\nconsole errors:\n' + b.errors.join('\n');
+    throw e;
+  } finally {
+    await b.close();
+  }
+}
+
+// A console line of an HTTP error answer of the API (for browse()'s `allow`).
+export const apiError = (status, path) => new RegExp(`status of ${status}\\b.*@ .*/api/v1/${path}`);

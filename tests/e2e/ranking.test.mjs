@@ -7,7 +7,7 @@
 // console error it did not expect.  Screenshots go to tests/out/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, browse, closeBrowser, login, shot, lastMonth } from './lib.mjs';
+import { startServer, closeBrowser, login, shot, lastMonth, withBrowser } from './lib.mjs';
 
 let M = lastMonth();
 let srv, base;
@@ -22,19 +22,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function withBrowser(opts, fn) {
-  const b = await browse(base, opts);
-  try {
-    await fn(b.page, b);
-    assert.deepEqual(b.errors, [], 'console errors');
-  } catch (e) {
-    await shot(b.page, 'FAILED-ranking').catch(() => {});
-    if (b.errors.length) e.message += '\nconsole errors:\n' + b.errors.join('\n');
-    throw e;
-  } finally {
-    await b.close();
-  }
-}
+const inBrowser = (opts, fn) => withBrowser(base, opts, fn, 'ranking');
 
 // The kinds whose tables other slices build: switched off where those tables are absent.
 async function itemsReady(page) {
@@ -54,7 +42,7 @@ async function itemsReady(page) {
 }
 
 test('the office: ranks, colours, a row opened into its lines, a line\'s records; the sectors', async () => {
-  await withBrowser(PROBE, async (page) => {
+  await inBrowser(PROBE, async (page) => {
     await login(page, base, 'office');
     await itemsReady(page);
     // the month the demo's events reach, where the ranking has something to rank
@@ -92,7 +80,7 @@ test('the office: ranks, colours, a row opened into its lines, a line\'s records
 test('a township sees the whole ranking; a grid account does not', async () => {
   const town = 'bailou', grid = 'grid'; // the demo's accounts
   if (town) {
-    await withBrowser({}, async (page) => {
+    await inBrowser({}, async (page) => {
       await login(page, base, town, { to: `/ranking?month=${M}&by=township` });
       const rows = page.locator('[data-test=ranking-table] tr.el-table__row');
       await rows.first().waitFor();
@@ -100,7 +88,7 @@ test('a township sees the whole ranking; a grid account does not', async () => {
     });
   }
   if (grid) {
-    await withBrowser({}, async (page) => {
+    await inBrowser({}, async (page) => {
       await login(page, base, grid, { to: '/ranking' });
       await page.waitForURL((u) => u.pathname === '/403');
     });

@@ -10,7 +10,7 @@
 // not expect.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, browse, closeBrowser, login, shot, confirmBox } from './lib.mjs';
+import { startServer, closeBrowser, login, shot, confirmBox, withBrowser, apiError } from './lib.mjs';
 
 let srv;
 let base;
@@ -25,22 +25,8 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-let failures = 0;
-async function withBrowser(opts, fn) {
-  const b = await browse(base, opts);
-  try {
-    await fn(b.page, b);
-    assert.deepEqual(b.errors, [], 'console errors');
-  } catch (e) {
-    await shot(b.page, 'FAILED-work-' + ++failures).catch(() => {});
-    if (b.errors.length) e.message += '\nconsole errors:\n' + b.errors.join('\n');
-    throw e;
-  } finally {
-    await b.close();
-  }
-}
+const inBrowser = (opts, fn) => withBrowser(base, opts, fn, 'work');
 
-const apiError = (status, path) => new RegExp(`status of ${status}\\b.*@ .*/api/v1/${path}`);
 
 // The server's day (UTC) and days around it.
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -96,7 +82,7 @@ async function listTotal(page, entity) {
 }
 
 test('三个清单: every number opens the list it counts, with the same count', async () => {
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: '/work' });
     // the month's work, some of each kind the cards count
     await make(page, 'tasks', task('WL-T1'));
@@ -153,7 +139,7 @@ test('三个清单: every number opens the list it counts, with the same count',
 });
 
 test('a coordination meeting: its decision becomes a task in one click (交办)', async () => {
-  await withBrowser({ allow: [apiError(409, 'meeting_decisions/\\d+/assign')] }, async (page) => {
+  await inBrowser({ allow: [apiError(409, 'meeting_decisions/\\d+/assign')] }, async (page) => {
     await login(page, base, 'office', { to: '/work' });
     const m = await make(page, 'meetings', {
       no: 'WL-M1', held_on: TODAY, month: MONTH, chair: '李区长', attendees: 'XFJ|YJJ|GAJ|JTJ', decisions: '议定两项',
@@ -207,7 +193,7 @@ test('a coordination meeting: its decision becomes a task in one click (交办)'
 });
 
 test('督办: a supervised task turns red on the board after the card pass', async () => {
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: '/work' });
     const t = await make(page, 'tasks', task('WL-DB1', { assigned_on: day(-60), due_on: day(-40), title: '东镇中学周边整治督办' }));
     // noticed long ago with one working day: due, and past the red line, weeks ago
@@ -254,12 +240,12 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 test('a problem: rectified by its owner with a photo, then verified (销号) by the office', async () => {
   let id;
   // the office registers the problem
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: '/work' });
     id = (await make(page, 'problems', problem('WL-RP1', { description: '东镇中学门口占道经营' }))).id;
   });
   // its owner department (教体局) reports the rectification, with a photo
-  await withBrowser({ allow: [apiError(422, 'problems/')] }, async (page) => {
+  await inBrowser({ allow: [apiError(422, 'problems/')] }, async (page) => {
     await login(page, base, 'education', { to: '/problems/' + id });
     await page.locator('[data-test=record-key]').getByText('WL-RP1').waitFor();
     // the record's attachments panel (附件): its upload takes the file at once
@@ -284,7 +270,7 @@ test('a problem: rectified by its owner with a photo, then verified (销号) by 
     await shot(page, '46-problem-rectified');
   });
   // the office sees the photo and verifies: 销号
-  await withBrowser({}, async (page) => {
+  await inBrowser({}, async (page) => {
     await login(page, base, 'office', { to: '/problems/' + id });
     await page.locator('[data-test=record-key]').getByText('WL-RP1').waitFor();
     await page.locator('[data-test=attachments]').getByText('rectified.png').first().waitFor();
