@@ -52,6 +52,7 @@ static const char usage[] =
 	"                                chain's daily anchor; N: the most rows of one import,\n"
 	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any)\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
+	"           [--village CODE]   (role grid: a grid worker's grid, or an auxiliary's village)\n"
 	"                                add an account; the password is read from standard input\n"
 	"  user passwd NAME              set a password (from standard input), to be changed at login\n"
 	"  user unlock NAME              clear an account's failed logins (administrators too)\n"
@@ -366,7 +367,8 @@ static int cmd_user(struct globals *g, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "role", required_argument, NULL, 'r' }, { "dept", required_argument, NULL, 'd' },
 		{ "grid", required_argument, NULL, 'g' }, { "subject", required_argument, NULL, 's' },
-		{ "name", required_argument, NULL, 'n' }, { NULL, 0, NULL, 0 },
+		{ "name", required_argument, NULL, 'n' }, { "village", required_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct crypto_keys keys = CRYPTO_KEYS_INIT;
 	struct model_error e;
@@ -428,7 +430,8 @@ static int cmd_user(struct globals *g, int argc, char **argv)
 	optind = 3;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		const char *key = c == 'r' ? "role" : c == 'd' ? "department" : c == 'g' ? "grid" :
-				  c == 's' ? "subject" : c == 'n' ? "display_name" : NULL;
+				  c == 's' ? "subject" : c == 'n' ? "display_name" :
+				  c == 'v' ? "village" : NULL;
 		if (!key)
 			die("%s", usage);
 		json_object_set_new(in, key, json_string(optarg));

@@ -227,11 +227,11 @@ static void set_session_cookies(struct call *c, const char *token, const char *c
 
 static json_t *me_json(const struct actor *a)
 {
-	return json_pack("{ss ss ss* ss* ss* ss* ss* sb}",
+	return json_pack("{ss ss ss* ss* ss* ss* ss* sb ss*}",
 			 "username", a->username, "role", role_code(a->role),
 			 "role_label", role_label(a->role), "department", a->dept,
 			 "district", a->district, "township", a->township, "grid", a->grid,
-			 "must_change", a->must_change);
+			 "must_change", a->must_change, "village", a->village);
 }
 
 /* 429 with Retry-After: the source must wait until `retry_at` (epoch ms). */

@@ -93,6 +93,7 @@ static const struct prop me_props[] = {
 	{ "grid", "string", "网格", P_NULL },
 	{ "subject", "string", "创建主体", P_NULL },
 	{ "must_change", "boolean", "须修改密码", P_REQ },
+	{ "village", "string", "驻村（社区）：驻村辅警账号的村，其网格为空", P_NULL },
 	{ "csrf_token", "string", "CSRF 令牌", 0 },
 };
 

@@ -86,7 +86,11 @@ static int patrol_days(struct db *db, const struct actor *a, const struct figure
 		strbuf_addstr(&sql, " AND t.township = ?");
 		sqlp_text(&p, a->township ? a->township : "");
 	}
-	if (a->role == ROLE_GRID) {
+	if (a->role == ROLE_GRID && a->village) {
+		/* a village auxiliary officer (驻村辅警): the grids of its village */
+		strbuf_addstr(&sql, " AND t.parent = ?");
+		sqlp_text(&p, a->village);
+	} else if (a->role == ROLE_GRID) {
 		strbuf_addstr(&sql, " AND t.code = ?");
 		sqlp_text(&p, a->grid ? a->grid : "");
 	}

@@ -387,6 +387,8 @@ static const struct field_desc user_fields[] = {
 	{ "role", "角色", FT_ENUM, FF_FILTER | FF_SORT | FF_LIST, .enumeration = &enum_user_role },
 	{ "department", "所属单位", FT_REF, FF_FILTER | FF_LIST, .ref = "departments" },
 	{ "grid", "网格", FT_REF, FF_FILTER, .ref = "regions", .ref_level = "grid" },
+	/* a grid-role account naming a village instead of a grid: a 驻村辅警 (scope.c) */
+	{ "village", "驻村（社区）", FT_REF, FF_FILTER, .ref = "regions", .ref_level = "village" },
 	{ "subject", "创建主体", FT_REF, FF_FILTER, .ref = "subjects" },
 	{ "district", "区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "township", "乡镇", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
@@ -407,7 +409,8 @@ static const struct field_desc user_fields[] = {
  */
 static int user_guard(struct entity_op *op)
 {
-	static const char *const grants[] = { "role", "department", "grid", "subject" };
+	static const char *const grants[] = { "role", "department", "grid", "subject",
+					      "village" };
 	const struct record *old = op->old;
 	enum role actor = op->actor->role;
 	int grant = 0, other = 0;
@@ -452,6 +455,7 @@ static int user_prepare(struct entity_op *op)
 	enum role role = role_parse(role_s);
 	const char *dept = record_get(op->rec, "department");
 	const char *grid = record_get(op->rec, "grid");
+	const char *village = record_get(op->rec, "village");
 	const char *subject = record_get(op->rec, "subject");
 	int admin = (ROLE_BIT(role) & ROLES_ADMIN) != 0;
 	struct record d, r;
@@ -524,11 +528,18 @@ static int user_prepare(struct entity_op *op)
 			set_field(op, "township", record_get(&d, "region"));
 		break;
 	case ROLE_GRID:
-		if (!grid) {
-			ret = model_fail(&op->error, MODEL_EINVAL, "grid", "网格员账号必须指定网格");
+		/* a grid worker names its grid; a village auxiliary officer its village */
+		if (!grid && !village) {
+			ret = model_fail(&op->error, MODEL_EINVAL, "grid",
+					 "网格员账号必须指定网格（驻村辅警指定驻村）");
 			goto cleanup;
 		}
-		ret = fetch_ref(op, "regions", grid, "grid", &r);
+		if (grid && village) {
+			ret = model_fail(&op->error, MODEL_EINVAL, "village",
+					 "网格员账号只能指定网格或驻村（社区）之一");
+			goto cleanup;
+		}
+		ret = fetch_ref(op, "regions", grid ? grid : village, grid ? "grid" : "village", &r);
 		if (ret)
 			goto cleanup;
 		set_field(op, "township", record_get(&r, "township"));

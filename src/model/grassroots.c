@@ -243,6 +243,9 @@ static int visit_prepare(struct entity_op *op)
 {
 	int ret = place_by_region(op, "grid");
 
+	/* another grid's (or village's) visit is refused as such, as a patrol is */
+	if (!ret && !scope_check_record(op->db, op->actor, op->rec, 0))
+		return model_fail(&op->error, MODEL_EFORBIDDEN, "grid", "该网格不在您的管辖范围内");
 	return ret ? ret : op_not_future(op, "visited_on");
 }
 

@@ -44,7 +44,7 @@ enum role role_parse(const char *s);
 /*
  * Who acts.  Strings are owned by whoever filled the struct (the session
  * cache or the CLI) and outlive the request.  `district`, `township`,
- * `grid`, `subject`, `dept` are codes or NULL.
+ * `grid`, `village`, `subject`, `dept` are codes or NULL.
  */
 struct actor {
 	int64_t user_id;
@@ -54,6 +54,7 @@ struct actor {
 	const char *district;
 	const char *township;
 	const char *grid;
+	const char *village; /* role grid: a 驻村辅警's village (then `grid` is NULL) */
 	const char *subject;
 	const char *source; /* client address, or "cli" */
 	int must_change;    /* password must be changed before anything else */

@@ -5,7 +5,9 @@
  * subject: as an SQL predicate for lists (scope_where) and as a check of
  * one record for writes (scope_check_record).  Work owned by departments
  * (the scope's owner and owners columns) is reached by the department that
- * owns or co-owns it.
+ * owns or co-owns it.  An account of role `grid` naming a village instead of
+ * a grid is a village auxiliary officer (驻村辅警): it reaches the rows of
+ * every grid under its village.
  */
 #include "model/scope.h"
 
@@ -131,6 +133,13 @@ static int scope_rows(const struct entity_desc *ed, const struct entity_scope *s
 		val = refdata ? a->district : a->township;
 		break;
 	case ROLE_GRID:
+		if (!refdata && a->village && s->grid) {
+			/* a village auxiliary officer (驻村辅警): every grid under its village */
+			strbuf_addf(sql, " AND %s.%s IN (SELECT code FROM regions WHERE parent = ? AND "
+				    "level = 'grid')", t, s->grid);
+			sqlp_text(p, a->village);
+			return 0;
+		}
 		col = refdata ? s->district : s->grid;
 		val = refdata ? a->district : a->grid;
 		break;
@@ -179,6 +188,21 @@ int entity_can_write(const struct entity_desc *ed, const struct actor *a)
 int entity_can_reveal(const struct entity_desc *ed, const struct actor *a)
 {
 	return entity_can_write(ed, a);
+}
+
+/* Is `grid` a grid of village `village` (a 驻村辅警's reach)? */
+static int grid_in_village(struct db *db, const char *grid, const char *village)
+{
+	const char *params[2] = { grid, village };
+	char *v = NULL;
+	int ok;
+
+	if (!grid)
+		return 0;
+	ok = !db_query_value(db, "SELECT 1 FROM regions WHERE code = ? AND parent = ? AND "
+			     "level = 'grid'", params, 2, &v, NULL) && v;
+	free(v);
+	return ok;
 }
 
 /*
@@ -239,6 +263,8 @@ int scope_check_record(struct db *db, const struct actor *a, const struct record
 		}
 		break;
 	case ROLE_GRID:
+		if (!(r->ed->flags & ENT_REFDATA) && a->village && s->grid)
+			return grid_in_village(db, record_get(r, s->grid), a->village);
 		col = (r->ed->flags & ENT_REFDATA) ? s->district : s->grid;
 		want = (r->ed->flags & ENT_REFDATA) ? a->district : a->grid;
 		break;
