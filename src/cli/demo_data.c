@@ -352,8 +352,8 @@ static int gen_subjects(struct db *db, const struct crypto_keys *keys,
 	return ret;
 }
 
-/* demo accounts: username, role, department, grid, subject, display name */
-static const char *const demo_users[][6] = {
+/* demo accounts: username, role, department, grid, subject, display name (, village) */
+static const char *const demo_users[][7] = {
 	{ "office", "office", "SLB", NULL, NULL, "区三零办" },
 	{ "petition", "petition", "XFJ", NULL, NULL, "区信访局" },
 	{ "safety", "safety", "YJJ", NULL, NULL, "区应急管理局" },
@@ -366,6 +366,8 @@ static const char *const demo_users[][6] = {
 	{ "sysadmin", "sysadmin", NULL, NULL, NULL, "系统管理员" },
 	{ "secadmin", "secadmin", NULL, NULL, NULL, "安全管理员" },
 	{ "auditadmin", "auditadmin", NULL, NULL, NULL, "审计管理员" },
+	/* 驻村辅警 of the grid account's village: its two grids (demo_grass.c) */
+	{ "fujing", "grid", "GAJ", NULL, NULL, "驻村辅警", "411603101001" },
 };
 
 #define DEMO_PASSWORD "Demo-Pass-2023"
@@ -395,6 +397,8 @@ static int gen_users(struct db *db, const struct crypto_keys *keys, int demo_pw,
 			json_object_set_new(in, "grid", json_string(demo_users[i][3]));
 		if (demo_users[i][4])
 			json_object_set_new(in, "subject", json_string(demo_users[i][4]));
+		if (demo_users[i][6])
+			json_object_set_new(in, "village", json_string(demo_users[i][6]));
 		if (demo_pw) {
 			strbuf_addstr(&pw, DEMO_PASSWORD);
 		} else {
@@ -409,7 +413,8 @@ static int gen_users(struct db *db, const struct crypto_keys *keys, int demo_pw,
 			strbuf_release(&pw);
 			break;
 		}
-		fprintf(out, "%-12s %-12s %s\n", demo_users[i][0], demo_users[i][1], pw.buf);
+		fprintf(out, "%-12s %-12s %s%s\n", demo_users[i][0], demo_users[i][1], pw.buf,
+			demo_users[i][6] ? "   （驻村辅警：其村的全部网格）" : "");
 		strbuf_release(&pw);
 	}
 	model_error_release(&e);
@@ -447,6 +452,7 @@ int demo_data_load(struct db *db, const struct crypto_keys *keys, int demo_passw
 	if (gen_places(db, keys, villages, err) || gen_departments(db, keys, err) ||
 	    gen_subjects(db, keys, villages, subj, err) ||
 	    demo_events(db, keys, villages, subj, &events, err) || demo_work(db, keys, err) ||
+	    demo_grass(db, keys, villages, err) ||
 	    gen_users(db, keys, demo_passwords, out, err))
 		goto cleanup;
 	{

@@ -3,7 +3,8 @@
  * nobody else uses — demo_data.c (places, departments, subjects, accounts,
  * loading through the importer), demo_events.c (the calendar, the plan of
  * failures, petitions and petition work) and demo_safety.c (inspections,
- * hazards, accidents, cases, disputes).
+ * hazards, accidents, cases, disputes); demo_work.c and demo_grass.c (the
+ * office's year and the grassroots') are planned without the stream.
  */
 /*
  * The demo was planned on one stream of draws (sample.h) in the order in
@@ -181,5 +182,15 @@ int demo_disputes(struct demo *d, struct strbuf *err);
 
 /* The office's work of 2023 (meetings, checks, tasks, problems), loaded: 0, or -1 with `err`. */
 int demo_work(struct db *db, const struct crypto_keys *keys, struct strbuf *err);
+
+/* ---- demo_grass.c ---- */
+
+/*
+ * The grassroots of 2023 (grids and staff, patrols, household visits, the
+ * police network and its ledger, informants, cadres, campaigns), loaded:
+ * 0, or -1 with `err`.
+ */
+int demo_grass(struct db *db, const struct crypto_keys *keys, const struct place *villages,
+	       struct strbuf *err);
 
 #endif
