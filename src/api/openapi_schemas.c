@@ -207,8 +207,8 @@ static const struct prop meta_props[] = {
 /* A row of the figures' table in /meta (figure_keys_json()). */
 static const struct prop figure_list_props[] = {
 	{ "entity", "string", "列表（实体名）", P_REQ },
-	{ "queries", "[{string", "查询参数：{from} 为当年 1 月 1 日，{to} 为该月最后一天，{next} 为其次日，{month} 为该月；"
-	  "各查询的记录合计即该数字", P_REQ },
+	{ "queries", "[{string", "查询参数：{from} 为当年 1 月 1 日，{to} 为该月最后一天，{next} 为其次日，{month} 为该月，"
+	  "{january} 为当年 1 月（YYYY-MM）；各查询的记录合计即该数字", P_REQ },
 	{ "sum", "string", "求和的字段；null 为记录数", P_REQ | P_NULL },
 };
 

@@ -139,6 +139,11 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 		"patrols", "网格巡查", FU_COUNT, "次",
 		YEAR "的网格巡查（一日双巡）",
 		{ "patrols", { RANGE("patrolled_on") } } },
+	/*
+	 * The grassroots' shares have no list: their numerators (grid-days with
+	 * both slots, villages with an auxiliary or a cadre on the day, officers
+	 * whose network complies) are not records any list filter returns.
+	 */
 	[FIG_PATROL_COMPLIANCE_RATE] = {
 		"patrol_compliance_rate", "一日双巡落实率", FU_PERCENT, NULL,
 		"当年 1 月 1 日至该月底（或今天，取早者）每个网格每一天中，上午、下午都有巡查的网格日所占百分比" },
@@ -151,7 +156,9 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 		"该月底在清单上的村（社区）中，该月最后一天有驻村辅警在岗的百分比" },
 	[FIG_POLICE_SUBSIDY_PAID] = {
 		"police_subsidy_paid", "驻村补贴已发放", FU_YUAN, NULL,
-		YEAR "各月的驻村补贴中，该月底以前已发放的金额" },
+		YEAR "各月的驻村补贴中，该月底以前已发放的金额",
+		{ "police_subsidies", { "month_from={january}&month_to={month}&paid_on_to={to}" },
+		  "amount" } },
 	[FIG_INFORMANT_NETWORK_RATE] = {
 		"informant_network_rate", "信息员网络达标率", FU_PERCENT, NULL,
 		"该月最后一天在岗的民警中，有 5 名以上在册信息员且分属 5 个以上行业的百分比" },

@@ -71,7 +71,8 @@ enum figure_unit {
  * (their totals added: the queries never share a record), or, with `sum`,
  * the sum of that field over them.  In params, {from} stands for January 1
  * of the month's year, {to} for the month's last day, {next} for the day
- * after it and {month} for the month (YYYY-MM).
+ * after it and {month} for the month (YYYY-MM); {january} for January of
+ * the month's year (YYYY-MM), for lists of months.
  */
 struct figure_query {
 	const char *entity;    /* the list (its URL name); NULL: no list returns the records */

@@ -232,3 +232,41 @@ test('the plan: the police network, its ledger, informants, cadres and campaigns
   assert.equal(lists.campaigns.length, 2);
   assert.ok(lists.campaigns.every((c) => /六防六促/.test(c['行动名称'])));
 });
+
+// Every figure opens its list (src/assess/figure_keys.c): the grassroots'
+// counts and the subsidies paid are the totals (or the sum) of their list
+// queries in /meta, with the month's dates filled in; the shares have none.
+test('the grassroots\' figures with a list: its queries return what the figure counts', async () => {
+  const next = (m) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 1)).toISOString().slice(0, 10);
+  const fill = (q, m) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v.replaceAll('{from}', `${m.slice(0, 4)}-01-01`)
+    .replaceAll('{to}', lastDay(m)).replaceAll('{next}', next(m)).replaceAll('{month}', m)
+    .replaceAll('{january}', `${m.slice(0, 4)}-01`)]));
+  const office = await as('office');
+  const table = (await office.get('/api/v1/meta')).json.figures;
+  const row = (k) => table.find((x) => x.key === k);
+  assert.deepEqual(['patrols', 'household_visits', 'police_subsidy_paid'].map((k) => !!row(k).list), [true, true, true]);
+  assert.equal(row('police_subsidy_paid').list.sum, 'amount');
+  for (const m of ['2023-01', '2023-04', '2023-08']) {
+    const f = await figures('office', m);
+    for (const key of ['patrols', 'household_visits', 'police_subsidy_paid']) {
+      const { entity, queries, sum } = row(key).list;
+      let value = 0;
+      for (const q of queries) {
+        const path = `/api/v1/${entity}?${new URLSearchParams(fill(q, m))}`;
+        if (!sum) {
+          const r = await office.get(`${path}&page_size=1`);
+          assert.equal(r.status, 200, `${key}: ${r.text}`);
+          value += r.json.total;
+          continue;
+        }
+        for (let page = 1; ; page++) {
+          const r = await office.get(`${path}&page_size=500&page=${page}`);
+          assert.equal(r.status, 200, `${key}: ${r.text}`);
+          for (const x of r.json.items) value += fen(x[sum]);
+          if (r.json.items.length < 500) break;
+        }
+      }
+      assert.equal(sum ? value / 100 : value, f[key], `through ${m}: ${key} from ${JSON.stringify(row(key).list)}`);
+    }
+  }
+});

@@ -341,7 +341,7 @@ describe('a generated district', () => {
     const nextDay = (m) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 1)).toISOString().slice(0, 10);
     const fill = (params, m) => Object.fromEntries(Object.entries(params).map(([k, v]) =>
       [k, v.replaceAll('{from}', `${m.slice(0, 4)}-01-01`).replaceAll('{to}', lastDay(m))
-        .replaceAll('{next}', nextDay(m)).replaceAll('{month}', m)]));
+        .replaceAll('{next}', nextDay(m)).replaceAll('{month}', m).replaceAll('{january}', `${m.slice(0, 4)}-01`)]));
     for (const user of ['office', 'east', 'edu', 'grid1']) {
       const c = await d.as(user);
       const meta = await c.get('/api/v1/meta');

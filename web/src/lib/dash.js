@@ -103,7 +103,8 @@ export function figureLink(key, month) {
   if (f.list && f.list.queries.length) {
     if (!canRead(f.list.entity)) return null;
     const fill = (v) => v.replaceAll('{from}', yearStart(month)).replaceAll('{to}', monthEnd(month))
-      .replaceAll('{next}', monthNext(month)).replaceAll('{month}', month);
+      .replaceAll('{next}', monthNext(month)).replaceAll('{month}', month)
+      .replaceAll('{january}', month.slice(0, 4) + '-01');
     const [first, ...rest] = f.list.queries;
     const query = {};
     for (const [k, v] of Object.entries(first)) if (rest.every((q) => q[k] === v)) query[k] = fill(v);
