@@ -270,8 +270,8 @@ static int visits(struct grass *g, struct strbuf *err)
 		for (m = 0; m < MONTHS; m++) {
 			for (j = 0; j < n; j++) {
 				int kind = (i + m + j) % 5, day = 1 + (i * 3 + m * 5 + j * 9) % 28;
-				char date[DATE_BUFSZ];
-				snprintf(date, sizeof(date), "2023-%02d-%02d", m + 1, day);
+				char date[24];
+				snprintf(date, sizeof(date), "2023-%02d-%02d", (m + 1) % 100, day % 100);
 				strbuf_reset(&s);
 				if (a->pilot < 0)
 					name_of(600 + 2 * i, &s); /* its leader */
@@ -389,8 +389,8 @@ static int ledger(struct grass *g, struct strbuf *err)
 		if (!from)
 			continue;
 		for (m = 1; m <= MONTHS; m++) {
-			char first[DATE_BUFSZ];
-			snprintf(first, sizeof(first), "2023-%02d-01", m);
+			char first[24];
+			snprintf(first, sizeof(first), "2023-%02d-01", m % 100);
 			/* in post some day of the month: came before its end, left after its start */
 			if (strncmp(from, first, 7) > 0)
 				continue;
