@@ -2,7 +2,7 @@
 // "a grid worker sees and writes only in its grid, an auxiliary officer its
 // village").  An account of role `grid` that names a village instead of a
 // grid reaches the records of every grid under that village — patrols,
-// household visits, grid staff, disputes, subjects — and nothing of the
+// household visits, grid staff, disputes, hazards, subjects — and nothing of the
 // neighbouring village; it writes a patrol in any grid of its village and is
 // refused, naming the field, for a grid of another; its lists' totals and its
 // figures count its village's rows only.  A grid worker still sees its own
@@ -87,7 +87,7 @@ test('the auxiliary writes a patrol in a grid of its village; another village\'s
   assert.equal((await aux.get(`/api/v1/patrols/${mine.id}`)).json.grid, EAST_GRID2);
 });
 
-test('visits, grid staff, disputes and subjects: the village\'s rows only, in lists and totals', async () => {
+test('visits, grid staff, disputes, hazards and subjects: the village\'s rows only, in lists and totals', async () => {
   await create('aux1', 'household_visits', { no: 'AV-1', grid: EAST_GRID, visitor: '刘辅警', visited_on: '2023-05-05',
     address: '东一村2组', kind: 'safety' });
   await create('office', 'household_visits', { no: 'AV-2', grid: NEIGH_GRID, visitor: '王网格', visited_on: '2023-05-05',
@@ -96,11 +96,14 @@ test('visits, grid staff, disputes and subjects: the village\'s rows only, in li
     `${EAST_GRID2},赵网格员,member,,2023-01-01,\n${NEIGH_GRID},钱网格长,leader,,2023-01-01,\n`);
   await create('east', 'disputes', make.disputes('AD-1', { subject: 'V1' }));
   await create('east', 'disputes', make.disputes('AD-2', { subject: 'V2' }));
+  await create('safety', 'hazards', make.hazards('AH-1', { subject: 'V1' }));
+  await create('safety', 'hazards', make.hazards('AH-2', { subject: 'V2' }));
   const aux = await d.as('aux1');
   assert.deepEqual(nos(await listAll(aux, '/api/v1/household_visits')), ['AV-1']);
   assert.deepEqual((await listAll(aux, '/api/v1/grid_staff')).map((x) => x.name).sort(), ['张网格长', '赵网格员']);
   assert.deepEqual(nos(await listAll(aux, '/api/v1/disputes')), ['AD-1']);
   assert.equal((await aux.get('/api/v1/disputes?page_size=1')).json.total, 1);
+  assert.deepEqual(nos(await listAll(aux, '/api/v1/hazards')), ['AH-1']);
   assert.deepEqual((await listAll(aux, '/api/v1/subjects')).map((x) => x.code), ['V1']);
   // the police network stays with the police, the office, the leads and the townships
   assert.equal((await aux.get('/api/v1/police_assignments')).status, 403);
