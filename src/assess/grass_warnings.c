@@ -35,7 +35,8 @@ static uint32_t day_bits(const char *from, const char *to, const char *first, co
 		from = first;
 	if (!to || strcmp(to, asof) > 0)
 		to = asof;
-	if (strcmp(from, to) > 0 || date_parse(from, NULL, NULL, &a) || date_parse(to, NULL, NULL, &b))
+	if (strcmp(from, to) > 0 || date_parse(from, NULL, NULL, &a) ||
+	    date_parse(to, NULL, NULL, &b))
 		return 0;
 	for (d = a; d <= b; d++)
 		bits |= 1u << (d - 1);
@@ -131,8 +132,8 @@ static int month_grids(struct db *db, const struct actor *a, struct days_ctx *c,
 	int ret;
 
 	strbuf_addstr(&sql, "SELECT g.code, g.parent, s.\"from\", s.\"to\" FROM regions g "
-		      "JOIN grid_staff s ON s.grid = g.code WHERE g.level = 'grid' AND g.active = 1 "
-		      "AND s.\"from\" <= ? AND (s.\"to\" IS NULL OR s.\"to\" >= ?)");
+		      "JOIN grid_staff s ON s.grid = g.code WHERE g.level = 'grid' AND "
+		      "g.active = 1 AND s.\"from\" <= ? AND (s.\"to\" IS NULL OR s.\"to\" >= ?)");
 	sqlp_text(&p, c->asof);
 	sqlp_text(&p, c->first);
 	grid_scope(a, &sql, &p);
@@ -205,13 +206,14 @@ int grass_villages(struct db *db, const struct actor *a, const char *month, cons
 	memcpy(first + 7, "-01", 4);
 	dc.first = first;
 	/* a district that has not entered its village police at all is not warned of it */
-	strbuf_addstr(&sql, "SELECT s.code, s.name, s.township, s.kind, s.village, CASE WHEN EXISTS "
-		      "(SELECT 1 FROM police_assignments x WHERE x.village = s.village AND "
+	strbuf_addstr(&sql, "SELECT s.code, s.name, s.township, s.kind, s.village, "
+		      "CASE WHEN EXISTS (SELECT 1 FROM police_assignments x WHERE "
+		      "x.village = s.village AND "
 		      "x.kind = 'auxiliary' AND x.\"from\" <= ? AND (x.\"to\" IS NULL OR "
 		      "x.\"to\" >= ?)) OR NOT EXISTS (SELECT 1 FROM police_assignments y WHERE "
 		      "y.district = s.district AND y.kind = 'auxiliary') THEN 1 ELSE 0 END "
-		      "FROM subjects s WHERE s.kind IN "
-		      "('village', 'community') AND s.village IS NOT NULL AND s.active_from <= ? AND "
+		      "FROM subjects s WHERE s.kind IN ('village', 'community') AND "
+		      "s.village IS NOT NULL AND s.active_from <= ? AND "
 		      "(s.active_to IS NULL OR s.active_to >= ?)");
 	sqlp_text(&p, asof);
 	sqlp_text(&p, asof);
@@ -300,7 +302,8 @@ int grass_networks_short(struct db *db, const struct actor *a, const char *asof,
 	arr = json_array();
 	strbuf_addstr(&sql, "SELECT t.police_no, MAX(t.officer), MAX(t.township), MAX(tw.name), "
 		      "(SELECT COUNT(*) FROM informants i WHERE " INFORMANT_ACTIVE "), "
-		      "(SELECT COUNT(DISTINCT i.industry) FROM informants i WHERE " INFORMANT_ACTIVE ") "
+		      "(SELECT COUNT(DISTINCT i.industry) FROM informants i WHERE "
+		      INFORMANT_ACTIVE ") "
 		      "FROM police_assignments t LEFT JOIN regions tw ON tw.code = t.township "
 		      "WHERE t.kind = 'officer' AND t.\"from\" <= ? AND (t.\"to\" IS NULL OR "
 		      "t.\"to\" >= ?)");

@@ -72,13 +72,14 @@ static int day_grids(const struct model_ctx *mc, const char *day, json_t *items,
 	struct db_stmt *st = NULL;
 	int rc;
 
-	strbuf_addstr(&sql, "SELECT g.code, g.name, CASE WHEN pv.level = 'village' THEN pv.code END, "
+	strbuf_addstr(&sql, "SELECT g.code, g.name, "
+		      "CASE WHEN pv.level = 'village' THEN pv.code END, "
 		      "CASE WHEN pv.level = 'village' THEN pv.name END, g.township, tw.name "
 		      "FROM regions g LEFT JOIN regions pv ON pv.code = g.parent "
 		      "LEFT JOIN regions tw ON tw.code = g.township "
-		      "WHERE g.level = 'grid' AND g.active = 1 AND EXISTS (SELECT 1 FROM grid_staff s "
-		      "WHERE s.grid = g.code AND s.\"from\" <= ? AND (s.\"to\" IS NULL OR "
-		      "s.\"to\" >= ?))");
+		      "WHERE g.level = 'grid' AND g.active = 1 AND EXISTS (SELECT 1 "
+		      "FROM grid_staff s WHERE s.grid = g.code AND s.\"from\" <= ? AND "
+		      "(s.\"to\" IS NULL OR s.\"to\" >= ?))");
 	sqlp_text(&p, day);
 	sqlp_text(&p, day);
 	grid_scope(mc->actor, &sql, &p);
