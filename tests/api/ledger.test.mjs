@@ -264,3 +264,26 @@ test('the command line generates a month of every district and pays it', async (
     assert.notEqual(d.store.cli(args).status, 0, args.join(' '));
   }
 });
+
+test('the scheduler generates the current month\'s ledger when the server starts, once', async () => {
+  const s = await districtServer((store) => cliImport(store, 'police_assignments',
+    `officer,police_no,kind,township,village,from,to\n定时辅警,S001,auxiliary,,${WEST_VILLAGE},2024-01-01,\n`, 'sched'));
+  try {
+    const police = await s.as('police');
+    const now = new Date().toISOString().slice(0, 7);
+    let rows = [];
+    for (let i = 0; i < 50 && !rows.length; i++) {
+      rows = await ledgerRows(police, now);
+      if (!rows.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(rows.map((x) => [x.village, x.officer, x.amount, x.paid_on]), [[WEST_VILLAGE, 'S001', 500, null]]);
+    // a second pass (the command line, as the system) keeps it
+    const r = s.store.cli(['work', 'subsidies', '--month', now]);
+    assert.match(r.stdout, /新生成 0 条，已有 1 条/);
+    const audit = await (await s.as('auditor')).get('/api/v1/audit?action=police_subsidies.generate');
+    // the scheduler's pass that made the row; the system's pass that made nothing leaves none
+    assert.equal(audit.json.items.length, 1, JSON.stringify(audit.json.items));
+  } finally {
+    await s.stop();
+  }
+});
