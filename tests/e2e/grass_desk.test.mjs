@@ -75,6 +75,7 @@ test('the police: generate the month\'s ledger, mark it paid, download the finan
     const row = page.locator('[data-test=ledger-table] tr.el-table__row').filter({ hasText: 'E2E-F1' });
     await row.waitFor();
     assert.match(await row.innerText(), /500\.00/);
+    assert.match(await row.innerText(), /白辅警/, 'the officer by name');
     assert.match(await row.innerText(), /未发放/);
     await page.click('[data-test=ledger-pay]');
     const input = page.locator('.el-message-box input');

@@ -163,7 +163,7 @@ export default {
     grid: 'Grid', am: 'Morning', pm: 'Afternoon', notPatrolled: 'Not patrolled', missingAm: '{n} grids without a morning patrol',
     missingPm: '{n} grids without an afternoon patrol', gridsWithStaff: '{n} grids with staff on the day', noGrids: 'No grid has staff on the day',
     ledgerMenu: 'Village police subsidies', ledgerTitle: 'Village police subsidy ledger', generate: "Generate the month's ledger", pay: 'Mark paid',
-    export: 'Finance sheet', no: 'No.', policeNo: 'Police no.', amount: 'Amount (yuan)', paidOn: 'Paid on', unpaid: 'Unpaid',
+    export: 'Finance sheet', no: 'No.', officer: 'Name', policeNo: 'Police no.', amount: 'Amount (yuan)', paidOn: 'Paid on', unpaid: 'Unpaid',
     summary: '{n} rows, {unpaid} unpaid, total {sum} yuan', emptyLedger: 'No ledger for this month yet: generate it',
     generated: '{n} rows generated, {kept} kept as they were', payPrompt: 'Mark the {n} unpaid rows of the month paid on:',
     dateFormat: 'A date as YYYY-MM-DD', paid: '{n} rows paid, total {sum} yuan',

@@ -156,7 +156,7 @@ export default {
     grid: '网格', am: '上午', pm: '下午', notPatrolled: '未巡查', missingAm: '上午未巡查 {n} 个网格',
     missingPm: '下午未巡查 {n} 个网格', gridsWithStaff: '当天有在岗网格员的网格共 {n} 个', noGrids: '当天没有在岗网格员的网格',
     ledgerMenu: '驻村补贴台账', ledgerTitle: '驻村补贴台账', generate: '生成本月台账', pay: '标记已发放',
-    export: '导出财务表', no: '序号', policeNo: '警号', amount: '补贴金额（元）', paidOn: '发放日期', unpaid: '未发放',
+    export: '导出财务表', no: '序号', officer: '姓名', policeNo: '警号', amount: '补贴金额（元）', paidOn: '发放日期', unpaid: '未发放',
     summary: '共 {n} 条，未发放 {unpaid} 条，合计 {sum} 元', emptyLedger: '本月尚无台账，可点击“生成本月台账”',
     generated: '新生成 {n} 条，已有 {kept} 条保持不变', payPrompt: '将本月 {n} 条未发放的补贴标记为已发放，发放日期：',
     dateFormat: '日期应为 YYYY-MM-DD', paid: '已发放 {n} 条，合计 {sum} 元',
