@@ -38,6 +38,7 @@
 #include "model/audit.h"
 #include "model/duban.h"
 #include "model/entity.h"
+#include "model/grass_desk.h"
 #include "model/session.h"
 #include "model/todos.h"
 #include "assess/raise.h"
@@ -73,6 +74,8 @@ static const char usage[] =
 	"                                       server's scheduler runs it each day\n"
 	"  work raise [--today YYYY-MM-DD]      raise the problems due from published failing\n"
 	"                                       months and overdue major hazards (all districts)\n"
+	"  work subsidies --month YYYY-MM [--pay YYYY-MM-DD]   generate the month's subsidy ledger\n"
+	"                                       (all districts), and mark its unpaid rows paid\n"
 	"\n"
 	"The database is --db or $SANLING_DB (a file path for SQLite, postgresql://... for\n"
 	"PostgreSQL; default sanling.db).  The key file protecting personal data is --key or\n"
@@ -824,6 +827,56 @@ static int work_raise_cmd(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * work subsidies: the month's subsidy ledger of every district generated
+ * (kept rows stay), and with --pay its unpaid rows marked paid on DATE.
+ */
+static int work_subsidies_cmd(struct globals *g, int argc, char **argv)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	const char *month = NULL, *pay = NULL;
+	struct model_ctx mc = { 0 };
+	struct model_error e;
+	struct actor sys;
+	json_t *out = NULL;
+	int i;
+
+	for (i = 2; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--month"))
+			month = argv[i + 1];
+		else if (!strcmp(argv[i], "--pay"))
+			pay = argv[i + 1];
+		else
+			break;
+	}
+	if (i != argc || !month)
+		die("usage: sanling work subsidies --month YYYY-MM [--pay YYYY-MM-DD]");
+	mc.db = open_db_key(g, 0);
+	load_keys(g, &keys, 0);
+	mc.keys = &keys;
+	actor_system(&sys);
+	mc.actor = &sys;
+	model_error_init(&e);
+	if (ledger_generate(&mc, month, &out, &e))
+		die("work subsidies: %s", e.msg.buf);
+	printf("%s: 新生成 %zu 条，已有 %lld 条\n", month,
+	       json_array_size(json_object_get(out, "created")),
+	       (long long)json_integer_value(json_object_get(out, "kept")));
+	json_decref(out);
+	if (pay) {
+		if (ledger_pay(&mc, month, pay, NULL, 0, &out, &e))
+			die("work subsidies --pay: %s", e.msg.buf);
+		printf("%s: %lld 条于 %s 发放，合计 %.2f 元\n", month,
+		       (long long)json_integer_value(json_object_get(out, "paid")), pay,
+		       json_real_value(json_object_get(out, "amount")));
+		json_decref(out);
+	}
+	model_error_release(&e);
+	crypto_keys_release(&keys);
+	db_close(mc.db);
+	return 0;
+}
+
 /* The work (督办): the daily card pass, by hand or with a given today (tests). */
 static int cmd_work(struct globals *g, int argc, char **argv)
 {
@@ -836,11 +889,13 @@ static int cmd_work(struct globals *g, int argc, char **argv)
 	date_today_utc(today);
 	if (argc >= 2 && !strcmp(argv[1], "raise"))
 		return work_raise_cmd(g, argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "subsidies"))
+		return work_subsidies_cmd(g, argc, argv);
 	if (argc == 4 && !strcmp(argv[1], "cards") && !strcmp(argv[2], "--today") &&
 	    date_valid(argv[3]))
 		snprintf(today, sizeof(today), "%s", argv[3]);
 	else if (argc != 2 || strcmp(argv[1], "cards"))
-		die("usage: sanling work cards|raise [--today YYYY-MM-DD]");
+		die("usage: sanling work cards|raise [--today YYYY-MM-DD] | subsidies --month YYYY-MM");
 	db = open_db_key(g, 0);
 	t0 = time_now_ms();
 	if (jobs_cards(db, today, &n, &err))

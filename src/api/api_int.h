@@ -135,5 +135,10 @@ void api_ranking(struct call *c);
 /* api_work.c: the work lists' actions */
 void api_decision_assign(struct call *c);
 void api_problems_raise(struct call *c);
+/* the grassroots at the desk (api_grass.c) */
+void api_subsidies_generate(struct call *c);
+void api_subsidies_pay(struct call *c);
+void api_subsidies_ledger(struct call *c);
+void api_patrols_today(struct call *c);
 
 #endif

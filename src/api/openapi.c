@@ -718,6 +718,13 @@ void openapi_entity_template(json_t *op, const struct entity_desc *ed)
 	oa_put(json_object_get(op, "responses"), "200", file_response("导入模板"));
 }
 
+/* A sheet of the grassroots' own (the finance office's ledger): a file. */
+void openapi_sheet(json_t *op, const struct entity_desc *ed)
+{
+	(void)ed;
+	oa_put(json_object_get(op, "responses"), "200", file_response("XLSX 或 CSV 文件"));
+}
+
 void openapi_entity_import(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "请求体为文件本身。表头为字段名或中文名；键已存在的行更新该记录，否则新建。"

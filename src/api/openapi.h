@@ -45,6 +45,7 @@ void openapi_entity_retire(json_t *op, const struct entity_desc *ed);
 void openapi_entity_history(json_t *op, const struct entity_desc *ed);
 void openapi_entity_reveal(json_t *op, const struct entity_desc *ed);
 void openapi_entity_export(json_t *op, const struct entity_desc *ed);
+void openapi_sheet(json_t *op, const struct entity_desc *ed);
 void openapi_entity_template(json_t *op, const struct entity_desc *ed);
 void openapi_entity_import(json_t *op, const struct entity_desc *ed);
 

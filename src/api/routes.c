@@ -102,6 +102,17 @@ static const struct route_param todos_wait_params[] = {
 	{ NULL },
 };
 
+static const struct route_param ledger_params[] = {
+	{ "month", "月份 YYYY-MM", "month", P_REQUIRED },
+	{ "format", "xlsx（缺省）或 csv", "{\"type\": \"string\", \"enum\": [\"xlsx\", \"csv\"]}" },
+	{ NULL },
+};
+
+static const struct route_param patrols_today_params[] = {
+	{ "date", "日期 YYYY-MM-DD（缺省：今天）", "date", P_OPTIONAL },
+	{ NULL },
+};
+
 static int has_retire(const struct entity_desc *ed)
 {
 	return (ed->flags & ENT_RETIRE) != 0;
@@ -365,6 +376,46 @@ const struct route api_routes[] = {
 	  .errors = E400, .request = "{string",
 	  .status = "200", .response = "{today, determination, hazard, total}：本次生成的条数",
 	  .response_schema = "object" },
+	/* ---- the grassroots at the desk (api_grass.c): the model checks the roles ---- */
+	{ .method = "POST", .path = "/police_subsidies/generate", .handle = api_subsidies_generate,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_POLICE) | ROLE_BIT(ROLE_OFFICE),
+	  .op = "police_subsidies_generate", .tag = "@police_subsidies", .summary = "生成驻村补贴月度台账",
+	  .description = "公安、创建办公室：为该月任一天在岗的驻村辅警（范围内）每村每人生成一条未发放的补贴，"
+			 "金额取设置 police_subsidy_yuan（默认 500 元）；已有的保留不变（村、警号、月份）。"
+			 "请求体 {month: YYYY-MM}，不能是尚未到来的月份（本月可以）",
+	  .errors = E400 | E422, .request = "{\"type\": \"object\", \"required\": [\"month\"], "
+					    "\"properties\": {\"month\": {\"type\": \"string\"}}}",
+	  .status = "200", .response = "{month, amount, created: [生成的台账记录], kept: 已有条数, total}",
+	  .response_schema = "object" },
+	FALLBACK("/police_subsidies/generate", api_only_post, 0, 0, NULL),
+	{ .method = "POST", .path = "/police_subsidies/pay", .handle = api_subsidies_pay,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_POLICE) | ROLE_BIT(ROLE_OFFICE),
+	  .op = "police_subsidies_pay", .tag = "@police_subsidies", .summary = "标记驻村补贴已发放",
+	  .description = "把该月（范围内、可只限 villages 所列村）未发放的补贴记为在 paid_on 发放，逐条按版本号修改，"
+			 "一个事务；发放日期不能晚于今天、不能早于补贴月份。请求体 {month, paid_on, villages?: [村代码]}",
+	  .errors = E400 | E409 | E422,
+	  .request = "{\"type\": \"object\", \"required\": [\"month\", \"paid_on\"], \"properties\": "
+		     "{\"month\": {\"type\": \"string\"}, \"paid_on\": {\"type\": \"string\"}, "
+		     "\"villages\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}}",
+	  .status = "200", .response = "{month, paid_on, paid: 本次发放条数, amount: 金额（元）}",
+	  .response_schema = "object" },
+	FALLBACK("/police_subsidies/pay", api_only_post, 0, 0, NULL),
+	{ .method = "GET", .path = "/police_subsidies/ledger", .handle = api_subsidies_ledger,
+	  .op = "police_subsidies_ledger", .tag = "@police_subsidies", .summary = "驻村补贴发放表（财务用）",
+	  .description = "该月范围内的台账：序号、乡镇、村（社区）、姓名、警号、月份、补贴金额（元）、发放日期、签收，"
+			 "末行合计；名称而非代码",
+	  .errors = E400 | E422, .params = ledger_params, .doc = openapi_sheet },
+	FALLBACK("/police_subsidies/ledger", api_only_get, 0, 0, NULL),
+	{ .method = "GET", .path = "/patrols/today", .handle = api_patrols_today,
+	  .op = "patrols_today", .tag = "@patrols", .summary = "今日巡查：各网格上午、下午是否已巡查",
+	  .description = "范围内当天有在岗网格员的网格（网格员只看本网格），各网格上午、下午的巡查人，"
+			 "以及上午、下午尚未巡查的网格数；date 缺省为今天（北京时间），不能晚于今天",
+	  .errors = E400 | E422, .params = patrols_today_params,
+	  .status = "200",
+	  .response = "{date, items: [{grid, grid_name, village, village_name, township, township_name, am, pm, "
+		      "am_done, pm_done}], total, missing_am, missing_pm}",
+	  .response_schema = "object" },
+	FALLBACK("/patrols/today", api_only_get, 0, 0, NULL),
 
 	{ .method = NULL },
 };

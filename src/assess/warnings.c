@@ -2,7 +2,9 @@
  * warnings.c: early warning (see warnings.h).  One set-wise query counts,
  * per subject on the list, each kind of risk; the score and the ranking
  * are a weighted sum of those counts.  The weights say how close each risk
- * is to failing the month.
+ * is to failing the month.  The grassroots' reasons of the village and
+ * community subjects, and the officers whose 1+5+N network is short, come
+ * from grass_warnings.c.
  */
 #include "assess/warnings.h"
 
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assess/grass_warnings.h"
 #include "base/alloc.h"
 #include "base/date.h"
 #include "base/strbuf.h"
@@ -27,7 +30,16 @@ static const struct {
 	{ "rising_petitions", "信访件数比上月上升", 2 },
 	{ "overdue_dispute", "矛盾纠纷逾期未化解", 3 },
 	{ "overdue_major_hazard", "重大隐患逾期未整改", 5 },
+	/*
+	 * the grassroots (village and community subjects, grassroots.c): each
+	 * grid-day of the month so far without both patrols weighs 1 (a week of
+	 * one grid's missed patrols weighs as much as a collective petition and
+	 * a repeat one); a village without its auxiliary officer on the day, 3
+	 */
+	{ "grid_missing_patrols", "网格巡查缺失", 1 },
+	{ "no_village_police", "无驻村辅警", 3 },
 };
+enum { RISK_GRID_DAYS = 5, RISK_NO_POLICE = 6 };
 #define NRISKS (sizeof(risks) / sizeof(risks[0]))
 
 /* Overdue as of a day (its three parameters): found by then, past the deadline, still open. */
@@ -139,6 +151,44 @@ static json_t *warnings_json(const struct warning *w, size_t n, int limit, const
 			 (json_int_t)n);
 }
 
+/*
+ * The grassroots' reasons of the village and community subjects, added to
+ * their warnings (a subject without one yet gets its own); those left at
+ * a score of 0 dropped.
+ */
+static int add_grass(struct db *db, const struct actor *a, const char *month, const char *asof,
+		     struct warning **w, size_t *n, struct model_error *e)
+{
+	struct grass_village *v = NULL;
+	size_t nv = 0, i, j, k;
+	int ret = grass_villages(db, a, month, asof, &v, &nv, e);
+
+	for (i = 0; !ret && i < nv; i++) {
+		struct warning *x = NULL;
+
+		if (!v[i].grid_days && !v[i].no_police)
+			continue;
+		for (j = 0; j < *n && !x; j++)
+			if (!strcmp((*w)[j].subject, v[i].subject))
+				x = &(*w)[j];
+		if (!x) {
+			*w = xrealloc(*w, (*n + 1) * sizeof(**w));
+			x = &(*w)[(*n)++];
+			memset(x, 0, sizeof(*x));
+			x->subject = xstrdup(v[i].subject);
+			x->name = xstrdup(v[i].name);
+			x->township = xstrdup(v[i].township);
+			x->kind = xstrdup(v[i].kind);
+		}
+		x->count[RISK_GRID_DAYS] = v[i].grid_days;
+		x->count[RISK_NO_POLICE] = v[i].no_police;
+		for (x->score = 0, k = 0; k < NRISKS; k++)
+			x->score += x->count[k] * risks[k].weight;
+	}
+	grass_villages_free(v, nv);
+	return ret;
+}
+
 int warnings_compute(struct db *db, const struct actor *a, const char *month, int limit,
 		     json_t **out, struct model_error *e)
 {
@@ -149,6 +199,7 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 	size_t n = 0, i, k;
 	char cur[8], today[DATE_BUFSZ];
 	char asof[DATE_BUFSZ];
+	json_t *short_nets = NULL;
 	int y, m;
 	int rc, ret = 0;
 
@@ -178,7 +229,8 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 	}
 	sqlp_bind(&p, st, 1);
 	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
-		int64_t c[NRISKS], cur_n = db_column_int64(st, 6), prev_n = db_column_int64(st, 7);
+		int64_t c[NRISKS] = { 0 }, cur_n = db_column_int64(st, 6),
+			prev_n = db_column_int64(st, 7);
 		int64_t score = 0;
 
 		c[0] = db_column_int64(st, 4);
@@ -203,9 +255,14 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		goto cleanup;
 	}
+	if ((ret = add_grass(db, a, month, asof, &w, &n, e)) ||
+	    (ret = grass_networks_short(db, a, asof, &short_nets, e)))
+		goto cleanup;
 	if (n)
 		qsort(w, n, sizeof(*w), by_score);
 	*out = warnings_json(w, n, limit, month, asof);
+	json_object_set_new(*out, "informant_networks_short", short_nets);
+	short_nets = NULL;
 cleanup:
 	if (st)
 		db_finalize(st);
@@ -216,6 +273,7 @@ cleanup:
 		free(w[i].kind);
 	}
 	free(w);
+	json_decref(short_nets);
 	sqlp_release(&p);
 	strbuf_release(&sql);
 	return ret;

@@ -6,7 +6,11 @@
  * past their deadline.  Within the caller's scope.  Not a determination:
  * nothing here decides a result.  What is overdue is judged as it stood on
  * the month's last day (today, for the month under way): found by then, past
- * its deadline, and not closed (rectified) by then.
+ * its deadline, and not closed (rectified) by then.  On village and
+ * community subjects, the grassroots' reasons: grid-days of the month so far
+ * without both patrols (grid_missing_patrols) and no auxiliary officer on
+ * the day (no_village_police); and, beside the subjects, the officers whose
+ * 1+5+N network is short (informant_networks_short).
  */
 #ifndef SANLING_WARNINGS_H
 #define SANLING_WARNINGS_H
@@ -21,7 +25,9 @@ struct model_error;
  * The warnings of `month` (YYYY-MM; NULL = the current month), at most
  * `limit` (negative: all), highest score first: { "month", "as_of" (the day overdue is
  * judged on), "items": [{subject, name,
- * township, kind, score, reasons: [{code, label, count}]}], "total" }.
+ * township, kind, score, reasons: [{code, label, count}]}], "total",
+ * "informant_networks_short": [{police_no, officer, township, township_name,
+ * informants, industries}] or null }.
  */
 int warnings_compute(struct db *db, const struct actor *a, const char *month, int limit,
 		     json_t **out, struct model_error *e);

@@ -19,6 +19,7 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "model/audit.h"
+#include "model/grass_desk.h"
 #include "model/role.h"
 
 struct jobs {
@@ -31,6 +32,7 @@ struct jobs {
 	char anchored[DATE_BUFSZ]; /* the last day anchored */
 	char carded[DATE_BUFSZ]; /* the last day of the card pass (督办) */
 	char raised[DATE_BUFSZ]; /* the last day problems were raised */
+	char ledgered[DATE_BUFSZ]; /* the last day the month's subsidy ledger was generated */
 	struct jobs_config cfg;
 };
 
@@ -125,6 +127,33 @@ static void raise_due(struct jobs *j, const char *today)
 	model_error_release(&e);
 }
 
+/* The current month's subsidy ledger generated (idempotent: kept rows stay); without the lock. */
+static void ledger_due(struct jobs *j, const char *today)
+{
+	struct model_ctx mc = { 0 };
+	struct model_error e;
+	struct actor sys;
+	char month[MONTH_BUFSZ];
+	json_t *out = NULL;
+
+	model_error_init(&e);
+	actor_system(&sys);
+	month_now_utc(month);
+	mc.db = db_pool_get(j->pool);
+	mc.actor = &sys;
+	if (ledger_generate(&mc, month, &out, &e))
+		log_error("subsidy ledger %s: %s", month, e.msg.buf);
+	else if (json_array_size(json_object_get(out, "created")))
+		log_info("subsidy ledger %s: %zu rows generated", month,
+			 json_array_size(json_object_get(out, "created")));
+	json_decref(out);
+	db_rollback(mc.db);
+	db_pool_put(j->pool, mc.db);
+	if (!e.code)
+		memcpy(j->ledgered, today, sizeof(j->ledgered));
+	model_error_release(&e);
+}
+
 static void *run(void *arg)
 {
 	struct jobs *j = arg;
@@ -174,6 +203,11 @@ static void *run(void *arg)
 			if (strcmp(j->raised, today)) {
 				pthread_mutex_unlock(&j->lock);
 				raise_due(j, today);
+				pthread_mutex_lock(&j->lock);
+			}
+			if (strcmp(j->ledgered, today)) {
+				pthread_mutex_unlock(&j->lock);
+				ledger_due(j, today);
 				pthread_mutex_lock(&j->lock);
 			}
 		}

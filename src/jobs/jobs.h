@@ -8,6 +8,8 @@
  * Once a day (and at start) the card pass of 督办 (jobs_cards, cards.c).
  * Once a day (and at start) the problems raised from the published months'
  * failures and the overdue major hazards (assess_raise_problems, raise.c).
+ * Once a day (and at start) the current month's subsidy ledger of the
+ * village police (ledger_generate, model/ledger.c; rows there are kept).
  *
  * Not a general cron: jobs are functions listed in jobs.c.
  */

@@ -70,6 +70,12 @@ enum field_flags {
 	 * counted field changed (a counted date places only itself).
 	 */
 	FF_COUNTED = 1u << 12,
+	/*
+	 * A reference whose ?key= filter must name a record within the
+	 * caller's reach, like a value written (a campaign of another district
+	 * is refused, not an empty list)
+	 */
+	FF_FILTER_REF = 1u << 13,
 };
 
 enum field_mask {

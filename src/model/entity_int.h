@@ -46,6 +46,9 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 int record_from_json(struct record *r, json_t *in, int create, int64_t *rev,
 		     struct model_error *e);
 int record_check_required(const struct record *r, struct model_error *e);
+/* Reference `key` of field `fd` exists, at its level, within the actor's scope. */
+int field_check_ref(const struct model_ctx *mc, const struct field_desc *fd, const char *key,
+		    struct model_error *e);
 /* Every reference of `r` exists, at its level, within the actor's scope. */
 int record_check_refs(const struct model_ctx *mc, const struct record *r, struct model_error *e);
 

@@ -158,6 +158,8 @@ static int field_filters(const struct model_ctx *mc, const struct entity_desc *e
 						goto cleanup;
 				} else {
 					ret = field_normalize(fd, v, &norm, e);
+					if (!ret && (fd->flags & FF_FILTER_REF))
+						ret = field_check_ref(mc, fd, norm.buf, e);
 					if (ret)
 						goto cleanup;
 					strbuf_addf(fw, " AND t.\"%s\" = ?", fd->key);

@@ -347,6 +347,9 @@ static const struct field_desc inspection_fields[] = {
 	  .ref = "regions" },
 	{ "grid", "网格", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+	/* the 六防六促 campaign (专项行动) it belongs to, of the district */
+	{ "campaign", "所属专项行动", FT_REF, FF_FILTER | FF_FILTER_REF | FF_NOIMPORT,
+	  .ref = "campaigns" },
 };
 
 static int inspection_prepare(struct entity_op *op)

@@ -384,6 +384,12 @@ static int check_one_ref(const struct model_ctx *mc, const struct field_desc *fd
 	return ok ? 0 : ref_missing(e, fd, key);
 }
 
+int field_check_ref(const struct model_ctx *mc, const struct field_desc *fd, const char *key,
+		    struct model_error *e)
+{
+	return check_one_ref(mc, fd, key, e);
+}
+
 int record_check_refs(const struct model_ctx *mc, const struct record *r,
 			     struct model_error *e)
 {

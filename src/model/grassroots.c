@@ -25,6 +25,7 @@
 #include "model/entities.h"
 #include "model/enums.h"
 #include "model/scope.h"
+#include "model/settings.h"
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 #define R(r) ROLE_BIT(ROLE_##r)
@@ -325,9 +326,6 @@ static const struct field_desc subsidy_fields[] = {
 	PLACE_FIELDS,
 };
 
-/* the default subsidy of a village officer a month, in fen (DOMAIN.md: 500 yuan) */
-#define SUBSIDY_DEFAULT_FEN "50000"
-
 static int subsidy_prepare(struct entity_op *op)
 {
 	const char *month = op_get(op, "month");
@@ -349,8 +347,14 @@ static int subsidy_prepare(struct entity_op *op)
 	op_set(op, "district", district);
 	free(township);
 	free(district);
-	if (!op_get(op, "amount"))
-		op_set(op, "amount", SUBSIDY_DEFAULT_FEN);
+	if (!op_get(op, "amount")) {
+		/* the office's setting (DOMAIN.md: 500 yuan by default), in fen */
+		char fen[32];
+
+		snprintf(fen, sizeof(fen), "%lld",
+			 (long long)settings_get_int(op->db, "police_subsidy_yuan") * 100);
+		op_set(op, "amount", fen);
+	}
 	if ((ret = op_not_future(op, "paid_on")))
 		return ret;
 	if (op_get(op, "paid_on") && strcmp(op_get(op, "paid_on"), first) < 0)

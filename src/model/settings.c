@@ -26,6 +26,8 @@ const struct setting_desc settings_table[] = {
 	/* the work (督办): the office's */
 	{ "duban_red_workdays", "督办事项逾期后转红牌的工作日数（逾期即黄牌）", 1, 60, 5,
 	  ROLE_BIT(ROLE_OFFICE), duban_settings_changed },
+	/* the grassroots (驻村补贴): the default a month of a village's auxiliary officer, in yuan */
+	{ "police_subsidy_yuan", "驻村辅警补贴（元/村/月）", 1, 100000, 500, ROLE_BIT(ROLE_OFFICE) },
 	/* attachments (附件): the largest file one upload may bring; the HTTP server's cap is the max */
 	{ "attachment_max_bytes", "附件大小上限（字节）", 1024, 64 * 1024 * 1024, 10 * 1024 * 1024 },
 	{ NULL, NULL, 0, 0, 0 },

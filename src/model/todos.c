@@ -26,7 +26,9 @@
  *    card pass's 催办 moves the version); the office, the feedback waiting
  *    for its review;
  *  - 一月一动态: a supervising department or a township, this month's list
- *    while it has not confirmed it.
+ *    while it has not confirmed it;
+ *  - 一日双巡: a township and the office, the grids not yet patrolled this
+ *    morning (after noon) and this afternoon (after 18:00), local time.
  */
 #include "model/todos.h"
 
@@ -39,6 +41,7 @@
 #include "model/confirm.h"
 #include "model/entities.h"
 #include "model/entity_int.h"
+#include "model/grass_desk.h"
 #include "model/lookup_cache.h"
 #include "model/scope.h"
 
@@ -324,6 +327,42 @@ static int list_confirmation(const struct todo_ctx *tc, const struct todo_source
 	return 0;
 }
 
+/*
+ * 一日双巡: the township (its grids) and the office (the district's), after
+ * noon the grids with staff today and no morning patrol, after 18:00 those
+ * with no afternoon one (local time, grass_local_now()) — one item a slot,
+ * with the count, opening today's patrols.
+ */
+#define NOON_MINUTES (12 * 60)
+#define EVENING_MINUTES (18 * 60)
+
+static int patrols_missing_today(const struct todo_ctx *tc, const struct todo_source *src,
+				 json_t *items)
+{
+	char day[DATE_BUFSZ], id[DATE_BUFSZ + 4], title[96];
+	int64_t am, pm;
+	int minutes, rc;
+
+	if (tc->a->role != ROLE_TOWNSHIP && tc->a->role != ROLE_OFFICE)
+		return 0;
+	grass_local_now(day, &minutes);
+	if (minutes < NOON_MINUTES)
+		return 0;
+	if ((rc = patrols_missing(tc->mc, day, &am, &pm, tc->e)))
+		return rc;
+	if (am) {
+		snprintf(id, sizeof(id), "%s:am", day);
+		snprintf(title, sizeof(title), "%s 上午有 %lld 个网格未巡查", day, (long long)am);
+		add_item(items, src, "patrols_today", json_string(id), title, day, 1);
+	}
+	if (pm && minutes >= EVENING_MINUTES) {
+		snprintf(id, sizeof(id), "%s:pm", day);
+		snprintf(title, sizeof(title), "%s 下午有 %lld 个网格未巡查", day, (long long)pm);
+		add_item(items, src, "patrols_today", json_string(id), title, day, 1);
+	}
+	return 0;
+}
+
 /* certify/publish/reopen are not entity writes: their tables' fingerprints */
 #define CERT_VERSION "SELECT COUNT(*) + COALESCE(SUM(confirmed_at), 0) FROM certifications " \
 		     "WHERE district = ?"
@@ -349,6 +388,7 @@ static const struct todo_source sources[] = {
 	{ "supervision_answer", "督办待反馈", &supervision_desc, NULL, supervisions_answer },
 	{ "feedback_review", "督办反馈待审核", &supervision_feedback_desc, NULL, feedback_review },
 	{ "list_confirmation", "主体清单待确认", NULL, CONFIRM_VERSION, list_confirmation },
+	{ "patrol_missing", "网格巡查缺失", &patrol_desc, NULL, patrols_missing_today },
 };
 
 #define NSOURCES (sizeof(sources) / sizeof(*sources))
@@ -413,6 +453,16 @@ int todos_version(struct db *db, const char *district, int64_t *version, struct 
 
 	date_today_utc(today);
 	h = fnv(h, today, strlen(today));
+	{
+		/* the patrols' to-do turns at local noon and evening */
+		char day[DATE_BUFSZ];
+		int minutes, turn;
+
+		grass_local_now(day, &minutes);
+		turn = minutes >= EVENING_MINUTES ? 2 : minutes >= NOON_MINUTES;
+		h = fnv(h, day, strlen(day));
+		h = fnv(h, &turn, sizeof(turn));
+	}
 	if (district) {
 		strbuf_addstr(&sql, "SELECT COALESCE((SELECT version FROM todo_versions WHERE "
 			      "district = ?), 0)");

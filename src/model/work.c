@@ -199,6 +199,9 @@ static const struct field_desc task_fields[] = {
 	/* the agreed item it was made from: set by 交办 (work_actions.c), never input */
 	{ "decision", "议定事项", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT,
 	  .ref = "meeting_decisions" },
+	/* the 六防六促 campaign (专项行动) it belongs to, of the district */
+	{ "campaign", "所属专项行动", FT_REF, FF_FILTER | FF_FILTER_REF | FF_NOIMPORT,
+	  .ref = "campaigns" },
 };
 
 /*
@@ -334,6 +337,9 @@ static const struct field_desc problem_fields[] = {
 	{ "meeting", "提请会议", FT_REF, FF_FILTER | FF_NOIMPORT, .ref = "meetings" },
 	/* what raised it automatically (work_actions.c): raised once */
 	{ "raised_by", "自动生成依据", FT_TEXT, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .max = 100 },
+	/* the 六防六促 campaign (专项行动) it belongs to, of the district */
+	{ "campaign", "所属专项行动", FT_REF, FF_FILTER | FF_FILTER_REF | FF_NOIMPORT,
+	  .ref = "campaigns" },
 };
 
 static int problem_prepare(struct entity_op *op)

@@ -108,6 +108,11 @@ const ROUTES = {
   'GET /ranking': { q: `?month=${M}&by=township`, allow: WORK_UNITS },
   'POST /meeting_decisions/{id}/assign': { allow: ['office'] },
   'POST /problems/raise': { allow: ['office'] },
+  // the grassroots at the desk (issue 15): the ledger's keepers generate and pay; its readers get the sheet
+  'POST /police_subsidies/generate': { allow: ['police', 'office'] },
+  'POST /police_subsidies/pay': { allow: ['police', 'office'] },
+  'GET /police_subsidies/ledger': { q: `?month=${M}&format=csv`, allow: POLICE_NET },
+  'GET /patrols/today': { allow: GRASS },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);

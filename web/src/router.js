@@ -31,6 +31,9 @@ const routes = [
       { path: 'work', name: 'work', component: () => import('./views/WorkLists.vue'), meta: { business: true } },
       { path: 'duban', name: 'duban', component: () => import('./views/DubanBoard.vue'), meta: { business: true } },
       { path: 'meetings/:id', name: 'meeting', component: () => import('./views/Meeting.vue'), meta: { business: true } },
+      // the grassroots at the desk (issue 15): today's patrols, the subsidy ledger
+      { path: 'patrols_today', name: 'patrols_today', component: () => import('./views/PatrolsToday.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'township', 'grid'] } },
+      { path: 'police_ledger', name: 'police_ledger', component: () => import('./views/PoliceLedger.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'township'] } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityList.vue') },
       { path: ':entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
       { path: ':pathMatch(.*)*', component: () => import('./views/NotFound.vue') },

@@ -81,6 +81,7 @@ export function refreshTodos() {
 // The page of a to-do's record.
 export function todoLink(item) {
   if (item.entity === 'months') return `/months/${item.id}`;
+  if (item.entity === 'patrols_today') return `/patrols_today?date=${String(item.id).slice(0, 10)}`;
   return `/${item.entity}/${item.id}`;
 }
 

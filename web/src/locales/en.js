@@ -158,4 +158,15 @@ export default {
     report: 'Report progress', reportText: 'Progress (reported today)', reported: 'Progress reported',
     raise: 'Raise problems', raised: 'Raised: {d} from the determination, {h} from overdue hazards',
   },
+  grassDesk: {
+    patrolsMenu: "Today's patrols", patrolsTitle: "Today's patrols (twice a day)", township: 'Township', village: 'Village',
+    grid: 'Grid', am: 'Morning', pm: 'Afternoon', notPatrolled: 'Not patrolled', missingAm: '{n} grids without a morning patrol',
+    missingPm: '{n} grids without an afternoon patrol', gridsWithStaff: '{n} grids with staff on the day', noGrids: 'No grid has staff on the day',
+    ledgerMenu: 'Village police subsidies', ledgerTitle: 'Village police subsidy ledger', generate: "Generate the month's ledger", pay: 'Mark paid',
+    export: 'Finance sheet', no: 'No.', officer: 'Name', policeNo: 'Police no.', amount: 'Amount (yuan)', paidOn: 'Paid on', unpaid: 'Unpaid',
+    summary: '{n} rows, {unpaid} unpaid, total {sum} yuan', emptyLedger: 'No ledger for this month yet: generate it',
+    generated: '{n} rows generated, {kept} kept as they were', payPrompt: 'Mark the {n} unpaid rows of the month paid on:',
+    dateFormat: 'A date as YYYY-MM-DD', paid: '{n} rows paid, total {sum} yuan',
+    subsidySetting: 'Village police subsidy (yuan a village a month)', subsidyHint: 'The amount of each row the monthly ledger generates',
+  },
 };

@@ -151,4 +151,15 @@ export default {
     report: '报告进展', reportText: '进展情况（报告日期为今天）', reported: '进展已报告',
     raise: '生成问题', raised: '生成问题：认定未达标 {d} 条，重大隐患逾期 {h} 条',
   },
+  grassDesk: {
+    patrolsMenu: '今日巡查', patrolsTitle: '今日巡查（一日双巡）', township: '乡镇（街道）', village: '村（社区）',
+    grid: '网格', am: '上午', pm: '下午', notPatrolled: '未巡查', missingAm: '上午未巡查 {n} 个网格',
+    missingPm: '下午未巡查 {n} 个网格', gridsWithStaff: '当天有在岗网格员的网格共 {n} 个', noGrids: '当天没有在岗网格员的网格',
+    ledgerMenu: '驻村补贴台账', ledgerTitle: '驻村补贴台账', generate: '生成本月台账', pay: '标记已发放',
+    export: '导出财务表', no: '序号', officer: '姓名', policeNo: '警号', amount: '补贴金额（元）', paidOn: '发放日期', unpaid: '未发放',
+    summary: '共 {n} 条，未发放 {unpaid} 条，合计 {sum} 元', emptyLedger: '本月尚无台账，可点击“生成本月台账”',
+    generated: '新生成 {n} 条，已有 {kept} 条保持不变', payPrompt: '将本月 {n} 条未发放的补贴标记为已发放，发放日期：',
+    dateFormat: '日期应为 YYYY-MM-DD', paid: '已发放 {n} 条，合计 {sum} 元',
+    subsidySetting: '驻村辅警补贴（元/村/月）', subsidyHint: '生成月度台账时每村每名驻村辅警的补贴金额',
+  },
 };
