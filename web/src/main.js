@@ -13,3 +13,13 @@ const app = createApp(App);
 app.use(i18n);
 app.use(router);
 app.mount('#app');
+
+// issue 15: the outbox sends what a phone kept offline once a session is there
+import('./lib/outbox.js');
+// the service worker keeps the application's shell for a phone without a
+// network; only the built application has one (the dev server's modules change)
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => { /* the application works without it */ });
+  });
+}

@@ -31,6 +31,8 @@ const routes = [
       { path: 'work', name: 'work', component: () => import('./views/WorkLists.vue'), meta: { business: true } },
       { path: 'duban', name: 'duban', component: () => import('./views/DubanBoard.vue'), meta: { business: true } },
       { path: 'meetings/:id', name: 'meeting', component: () => import('./views/Meeting.vue'), meta: { business: true } },
+      // issue 15: the grid worker's page on a phone (patrols, visits, disputes, hazards; offline)
+      { path: 'grid', name: 'grid', component: () => import('./views/GridHome.vue'), meta: { roles: ['grid'] } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityList.vue') },
       { path: ':entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
       { path: ':pathMatch(.*)*', component: () => import('./views/NotFound.vue') },
@@ -80,5 +82,6 @@ export function homeFor() {
     if (session.me.role === 'auditadmin') return '/audit';
     return '/users';
   }
+  if (session.me.role === 'grid') return '/grid';
   return '/dashboard';
 }

@@ -73,6 +73,8 @@ export function buildMenu() {
   if (role === 'secadmin') groups.system.push({ key: 'settings', label: t('menu.settings'), path: '/settings' });
   if (role === 'office') groups.work.push({ key: 'settings', label: t('menu.workSettings'), path: '/settings' });
   if (role === 'auditadmin') groups.system.push({ key: 'audit', label: t('menu.audit'), path: '/audit' });
+  // issue 15: the grid worker's page (patrols, visits, disputes, hazards on the phone)
+  if (role === 'grid') out.unshift({ key: 'grid', label: t('grid.menu'), icon: 'Location', path: '/grid' });
   if (groups.subjects.length) out.push({ key: 'g-subjects', label: t('menu.subjects'), icon: GROUP_ICON.subjects, children: groups.subjects });
   const evSubs = ['petitionGroup', 'safetyGroup', 'caseGroup', 'disputeGroup'].filter((s) => groups.events[s]);
   if (evSubs.length) {
