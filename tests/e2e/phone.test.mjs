@@ -17,7 +17,8 @@ import { districtServer } from '../api/util.mjs';
 import { PASSWORD, NEW_PASSWORD } from '../api/lib.mjs';
 import { withBrowser, login, shot, closeBrowser, WEB, ROOT } from './lib.mjs';
 
-const GRID = '41000000100101';
+const GRID = '41000000100101';  // 东一网格: grid1's
+const GRID2 = '41000000200101'; // 西一网格: grid2's (its slots its own)
 const PHONE = { width: 390, height: 844, touch: true };
 const OUT = process.env.SANLING_TAPS_OUT || join(ROOT, 'tests', 'out', 'phone-burden.json');
 // what chromium logs while the network is away (the page's own requests, refused)
@@ -37,6 +38,7 @@ function counter(page) {
     typed: 0,
     async tap(sel) { c.taps++; await page.tap(sel); },
     async type(sel, text) { c.typed++; await page.fill(sel, text); },
+    async choose(sel, value) { c.taps++; await page.selectOption(sel, value); },
     async photo(sel, file) { c.taps++; await page.setInputFiles(sel, file); }, // the camera button
   };
   return c;
@@ -85,7 +87,7 @@ async function offlineReady(page) {
 
 test('the grid worker on a phone: the burden counted, offline with a photo, sent once', async () => {
   d = await districtServer((store) => {
-    const r = store.cli(['user', 'add', 'grid2', '--role', 'grid', '--dept', 'DZ', '--grid', GRID], PASSWORD + '\n');
+    const r = store.cli(['user', 'add', 'grid2', '--role', 'grid', '--dept', 'XZ', '--grid', GRID2], PASSWORD + '\n');
     if (r.status !== 0) throw new Error('user add grid2: ' + r.stderr);
   }, ['--web', WEB]);
   const g1 = await d.as('grid1');
@@ -175,6 +177,38 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
     burden.dispute = { taps: c.taps, typed: c.typed };
     assert.ok(c.typed <= 5, JSON.stringify(burden.dispute));
     assert.equal((await list(g1, `disputes?grid=${GRID}`)).length, 2);
+
+    // a hazard on its own: the subject chosen from the grid's, its field by a tap
+    c = counter(page);
+    await c.tap('[data-test=hazard-start]');
+    await page.waitForSelector('[data-test=issue-subject] option[value=V1]', { state: 'attached' });
+    await c.choose('[data-test=issue-subject]', 'V1');
+    await c.tap('[data-test=issue-domain-fire]');
+    await c.type('[data-test=issue-description]', '村委会仓库灭火器过期');
+    await fits(page, 'the hazard sheet');
+    await bigTargets(page, '[data-test=sheet]');
+    await shot(page, 'phone-hazard');
+    await c.tap('[data-test=sheet-submit]');
+    await waitSent(page);
+    burden.hazard = { taps: c.taps, typed: c.typed };
+    assert.ok(c.typed <= 5, JSON.stringify(burden.hazard));
+    const hazards = await list(g1, `hazards?grid=${GRID}`);
+    assert.deepEqual(hazards.map((h) => [h.subject, h.level, h.domain, h.found_on]), [['V1', 'general', 'fire', today]]);
+
+    // a second patrol of the same slot: the server refuses it, the phone keeps it with the
+    // server's message until the worker discards it
+    await page.tap('[data-test=patrol-start]');
+    await page.tap(`[data-test=patrol-slot-${clock}]`);
+    await page.tap('[data-test=sheet-submit]');
+    await page.waitForSelector('[data-test=outbox-error]');
+    assert.match(await page.locator('[data-test=outbox-error]').innerText(), /grid1当天(上午|下午)已有巡查记录/);
+    assert.equal(await page.locator('[data-test=outbox-count]').innerText(), '1 条待发送');
+    await fits(page, 'a refused item');
+    await bigTargets(page, '[data-test=outbox-list]');
+    await shot(page, 'phone-refused');
+    await page.tap('[data-test=outbox-discard]');
+    await page.waitForSelector('[data-test=outbox-list]', { state: 'detached' });
+    assert.equal((await list(g1, `patrols?patroller=grid1`)).length, 2);
   }, 'phone-online');
 
   await withBrowser(d.srv.url, { ...PHONE, allow: OFFLINE }, async (page) => {
@@ -213,7 +247,8 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
     await shot(page, 'phone-offline');
 
     // the page comes back without a network, from the service worker, with what waits
-    await page.reload();
+    const resp = await page.reload();
+    assert.ok(resp && resp.fromServiceWorker(), 'offline, the page came from the service worker');
     await page.waitForSelector('[data-test=outbox-count]');
     assert.equal(await page.locator('[data-test=outbox-count]').innerText(), '1 条待发送');
     assert.equal((await list(g2, `patrols?patroller=grid2`)).length, 0, 'nothing reached the server offline');
@@ -228,7 +263,7 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
   }, 'phone-offline');
 
   const mine = await list(g2, `patrols?patroller=grid2`);
-  assert.deepEqual(mine.map((p) => [p.grid, p.slot, p.patrolled_on]), [[GRID, clock, today]], 'stored exactly once');
+  assert.deepEqual(mine.map((p) => [p.grid, p.slot, p.patrolled_on]), [[GRID2, clock, today]], 'stored exactly once');
   const att = await g2.get(`/api/v1/patrols/${mine[0].id}/attachments`);
   assert.equal(att.status, 200, att.text);
   assert.equal(att.json.items.length, 1);

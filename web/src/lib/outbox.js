@@ -15,7 +15,7 @@ import { session } from './session.js';
 const DB_NAME = 'sanling-outbox';
 const STORE = 'items';
 export const BATCH_ITEMS = 50;        // the server's limit per request
-export const BATCH_BYTES = 700 * 1024; // under the server's 1 MiB body limit
+export const BATCH_BYTES = 2 * 1024 * 1024; // well under the server's 16 MiB; small for a poor network
 
 export const outbox = reactive({
   items: [],         // the current user's items, oldest first (photos without their data)
@@ -99,6 +99,15 @@ export async function add({ entity, record, found = [], photos = [], summary = '
   await refresh();
   send();
   return item.key;
+}
+
+// One item as kept, with its photos' data (to correct a refused one), or null.
+export async function get(key) {
+  const it = await tx('readonly', (s, done) => {
+    const req = s.get(key);
+    req.onsuccess = () => done(req.result || null);
+  });
+  return it && it.user === me() ? it : null;
 }
 
 // Drop an item (a refused one the user gives up).

@@ -173,7 +173,7 @@ export default {
     deadline: 'Rectify by', description: 'Description', deadlineEarly: 'The deadline cannot be before the day it was found',
     submit: 'Submit', close: 'Close', required: 'Please fill in "{f}"',
     saved: 'Saved, sending', savedOffline: 'Saved on this phone; it will be sent when the network returns', stored: '{n} sent',
-    refused: 'Not accepted', retry: 'Send again', discard: 'Discard',
+    refused: 'Not accepted', edit: 'Correct', retry: 'Send again', discard: 'Discard',
     photoFailed: 'The photo could not be processed: {e}', keepFailed: 'Could not keep it on this phone: {e}',
     noGrid: 'Your account has no grid; ask the system administrator.',
   },

@@ -166,7 +166,7 @@ export default {
     deadline: '整改期限', description: '隐患描述', deadlineEarly: '整改期限不能早于发现日期',
     submit: '提交', close: '关闭', required: '请填写“{f}”',
     saved: '已保存，正在发送', savedOffline: '已保存在手机上，联网后自动发送', stored: '已发送 {n} 条',
-    refused: '未被接受', retry: '重新发送', discard: '放弃',
+    refused: '未被接受', edit: '修改', retry: '重新发送', discard: '放弃',
     photoFailed: '照片处理失败：{e}', keepFailed: '无法保存在手机上：{e}',
     noGrid: '您的账号未绑定网格，请联系系统管理员。',
   },
