@@ -161,7 +161,7 @@ export default {
   // issue 15: the grid worker's page on a phone
   grid: {
     menu: 'My grid', today: 'Today {d}', offlineShort: 'Offline', offline: 'No network: records are kept on this phone and sent when the network returns.',
-    waiting: '{n} waiting to send', allSent: 'All sent', waitingList: 'Waiting to send', sendNow: 'Send now', sending: 'Sending…',
+    waiting: '{n} waiting to send', nRefused: '{n} to correct', allSent: 'All sent', waitingList: 'Waiting to send', sendNow: 'Send now', sending: 'Sending…',
     state: { done: 'Patrolled', queued: 'Waiting to send', missing: 'Not patrolled' },
     patrol: 'Record a patrol', visit: 'Household visit', dispute: 'Dispute', hazard: 'Hazard', todayPatrols: "Today's patrols",
     slot: 'Slot', notes: 'Notes (optional)', photo: 'Take a photo', photoBusy: 'Processing…', removePhoto: 'Remove the photo',

@@ -154,7 +154,7 @@ export default {
   // issue 15: the grid worker's page on a phone
   grid: {
     menu: '网格工作', today: '今天 {d}', offlineShort: '离线', offline: '当前没有网络：记录先保存在手机上，联网后自动发送。',
-    waiting: '{n} 条待发送', allSent: '已全部发送', waitingList: '待发送', sendNow: '立即发送', sending: '发送中…',
+    waiting: '{n} 条待发送', nRefused: '{n} 条需处理', allSent: '已全部发送', waitingList: '待发送', sendNow: '立即发送', sending: '发送中…',
     state: { done: '已巡查', queued: '待发送', missing: '未巡查' },
     patrol: '记录巡查', visit: '入户走访', dispute: '矛盾纠纷', hazard: '安全隐患', todayPatrols: '今日巡查',
     slot: '时段', notes: '巡查情况（可不填）', photo: '拍照', photoBusy: '处理中…', removePhoto: '删除照片',
