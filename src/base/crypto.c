@@ -413,6 +413,20 @@ void mac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data, size_t
 	strbuf_addhex(out, h, sizeof(h));
 }
 
+int base64_decode(const char *in, size_t len, struct strbuf *out)
+{
+	size_t max = len / 4 * 3 + 3, n = 0;
+
+	crypto_init();
+	strbuf_grow(out, max + 1);
+	if (sodium_base642bin((unsigned char *)out->buf + out->len, max, in, len, " \t\r\n", &n,
+			      NULL, sodium_base64_VARIANT_ORIGINAL))
+		return -1;
+	out->len += n;
+	out->buf[out->len] = '\0';
+	return 0;
+}
+
 void sha256_hex(const void *data, size_t len, struct strbuf *out)
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

@@ -63,6 +63,7 @@ export default {
     action: 'Action', outcome: 'Outcome', created: 'Created', updated: 'Changed', retiredAct: 'Retired', stale: 'Somebody changed the record; reloaded',
     resetPassword: 'Reset password', unlock: 'Unlock', newPassword: 'Initial password', resetHint: 'The user must change it at the next login.',
     unlocked: 'Unlocked', passwordReset: 'Password reset',
+    related: 'Related records',
   },
   dash: {
     title: 'Dashboard', through: 'Through {m}', month: 'Month', latest: 'Latest', compliant: 'compliant',

@@ -62,6 +62,7 @@ export default {
     action: '操作', outcome: '结果', created: '新建', updated: '修改', retiredAct: '退出', stale: '记录已被他人修改，已重新加载',
     resetPassword: '重置密码', unlock: '解锁', newPassword: '初始密码', resetHint: '用户下次登录时须修改此密码。',
     unlocked: '已解锁', passwordReset: '密码已重置',
+    related: '关联记录',
   },
   dash: {
     title: '首页驾驶舱', through: '截至 {m} 月底', month: '统计月份', latest: '最新', compliant: '达标',
