@@ -187,6 +187,24 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
     assert.ok(c.typed <= 5, JSON.stringify(burden.dispute));
     assert.equal((await list(g1, `disputes?grid=${GRID}`)).length, 2);
 
+    // a dispute with a wrong phone number: refused with the server's message, corrected in
+    // its form, sent again
+    await page.tap('[data-test=dispute-start]');
+    await page.tap('[data-test=issue-category-labour]');
+    await page.fill('[data-test=issue-party_a_phone]', '12345');
+    await page.tap('[data-test=sheet-submit]');
+    await page.waitForSelector('[data-test=outbox-error]');
+    assert.match(await page.locator('[data-test=outbox-error]').innerText(), /电话号码格式不正确/);
+    await page.tap('[data-test=outbox-edit]');
+    assert.match(await page.locator('[data-test=form-error]').innerText(), /电话号码格式不正确/);
+    assert.equal(await page.inputValue('[data-test=issue-party_a_phone]'), '12345');
+    await page.fill('[data-test=issue-party_a_phone]', '13800138002');
+    await page.tap('[data-test=sheet-submit]');
+    await waitSent(page);
+    assert.equal(await page.locator('[data-test=outbox-list]').count(), 0);
+    const labour = await list(g1, `disputes?grid=${GRID}&category=labour`);
+    assert.equal(labour.length, 1);
+
     // a hazard on its own: the subject chosen from the grid's, its field by a tap
     c = counter(page);
     await c.tap('[data-test=hazard-start]');
