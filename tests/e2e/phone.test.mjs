@@ -244,6 +244,15 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
     await page.waitForURL((u) => u.pathname === '/grid');
     await page.waitForSelector('[data-test=grid-home]');
     await offlineReady(page);
+    // installable to the home screen, as chromium judges it (manifest, icons, service worker)
+    const cdp = await page.context().newCDPSession(page);
+    const inst = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(inst.installabilityErrors, [], JSON.stringify(inst));
+    const man = await cdp.send('Page.getAppManifest');
+    assert.deepEqual(man.errors, []);
+    const m = JSON.parse(man.data);
+    assert.deepEqual([m.name, m.start_url, m.display], ['三零创建', '/grid', 'standalone']);
+    await cdp.detach();
     // a camera's photo, larger than the page sends
     const jpeg = Buffer.from(await page.evaluate(() => {
       const cv = document.createElement('canvas');
