@@ -237,6 +237,17 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
     await page.tap('[data-test=outbox-discard]');
     await page.waitForSelector('[data-test=outbox-list]', { state: 'detached' });
     assert.equal((await list(g1, `patrols?patroller=grid1`)).length, 2);
+
+    // in English the labels are longer: still no horizontal scroll
+    await page.tap('[data-test=lang-switch]');
+    await page.waitForSelector('[data-test=patrol-start]:has-text("Record a patrol")');
+    await fits(page, 'the grid page in English');
+    await bigTargets(page, '[data-test=grid-home]');
+    await page.tap('[data-test=visit-start]');
+    await fits(page, 'the visit sheet in English');
+    await shot(page, 'phone-visit-en');
+    await page.tap('[data-test=sheet-close]');
+    await page.tap('[data-test=lang-switch]');
   }, 'phone-online');
 
   await withBrowser(d.srv.url, { ...PHONE, allow: OFFLINE }, async (page) => {
