@@ -210,6 +210,20 @@ test('POST /sync: a patrol with a dispute and a hazard found — both linked to 
   assert.deepEqual({ ...counts(), audit: 0 }, { ...before, audit: 0 }, 'nothing stored');
 });
 
+test('POST /sync: a household visit with a problem found — raised by the grid worker, linked to the visit, open for the office', async () => {
+  const r = await sync('grid1', [{ key: key('visit'), entity: 'household_visits',
+    record: { grid: EAST_GRID, visitor: '张网格', visited_on: '2023-07-08', address: '东一村5号', kind: 'difficulty', head: '王大明' },
+    found: [{ entity: 'problems', record: { source: 'grid', description: '危房未改造', level: 'general', deadline: '2023-08-08' } }] }]);
+  const it = r.json.items[0];
+  assert.deepEqual([it.status, it.entity, it.found.length], [201, 'household_visits', 1], r.text);
+  assert.match(it.no, /^ZF2023-\d{6}$/);
+  const pb = (await office.get(`/api/v1/problems/${it.found[0].id}`)).json;
+  assert.deepEqual([pb.visit, pb.patrol, pb.grid, pb.township, pb.found_on, pb.status, pb.no],
+    [it.no, null, EAST_GRID, EAST, '2023-07-08', 'open', it.found[0].no]);
+  // the grid worker sees it; the office's review is the office's
+  assert.deepEqual((await listAll(await as('grid1'), `/api/v1/problems?visit=${it.no}`)).map((x) => x.id), [pb.id]);
+});
+
 test('POST /sync: a patrol with photos — attached once, even when sent again', async () => {
   const photo = png(4, 4, [10, 120, 30]);
   const items = [{ key: key('photo'), entity: 'patrols', record: patrol(), photos: [
