@@ -99,8 +99,11 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
   const g1 = await d.as('grid1');
   const g2 = await d.as('grid2');
   const today = localDate();
-  const clock = new Date().getHours() < 12 ? 'am' : 'pm';
-  const other = clock === 'am' ? 'pm' : 'am';
+  // the slot by the clock (before noon 上午); the page's choice is read from the sheet, so
+  // that a walk across noon follows the page
+  const byClock = () => (new Date().getHours() < 12 ? 'am' : 'pm');
+  let clock = byClock(), other;
+  const preset = async (page) => (await page.getAttribute('[data-test^=patrol-slot-].on', 'data-test')).slice('patrol-slot-'.length);
   const burden = {};
   const list = async (client, path) => {
     const r = await client.get('/api/v1/' + path);
@@ -111,14 +114,17 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
   await withBrowser(d.srv.url, { ...PHONE }, async (page) => {
     await login(page, d.srv.url, 'grid1', { password: NEW_PASSWORD });
     await page.waitForURL((u) => u.pathname === '/grid');
-    await page.waitForSelector(`[data-test=slot-${clock}][data-state=missing]`);
+    await page.waitForSelector('[data-test=slot-am][data-state=missing]');
     await fits(page, 'the grid page');
     await bigTargets(page, '[data-test=grid-home]');
     await shot(page, 'phone-grid');
 
     // a patrol: the slot by the clock, nothing typed
     let c = counter(page);
+    clock = byClock();
     await c.tap('[data-test=patrol-start]');
+    assert.equal(await preset(page), clock, 'the slot by the clock');
+    other = clock === 'am' ? 'pm' : 'am';
     await fits(page, 'the patrol sheet');
     await bigTargets(page, '[data-test=sheet]');
     await shot(page, 'phone-patrol');
@@ -284,6 +290,7 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
     await page.waitForSelector('[data-test=offline]');
     const c = counter(page);
     await c.tap('[data-test=patrol-start]');
+    clock = await preset(page);
     await c.photo('[data-test=photo-input]', { name: 'camera.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await page.waitForSelector('[data-test=photo-thumb] img');
     await c.tap('[data-test=sheet-submit]');
