@@ -48,10 +48,15 @@ function counter(page) {
   return c;
 }
 
-// The page fits a 390 px screen: nothing wider than the viewport.
+// The page fits a 390 px screen: nothing wider than the viewport, nothing past its edges.
 async function fits(page, what) {
   const w = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   assert.ok(w[0] <= w[1], `${what}: the page is ${w[0]} px wide on a ${w[1]} px screen`);
+  // nor cut off inside the sheet (which scrolls only up and down)
+  const out = await page.evaluate(() => [...document.querySelectorAll('.grid-home *, .gh-sheet *')]
+    .filter((el) => { const r = el.getBoundingClientRect(); return r.width && (r.left < -0.5 || r.right > window.innerWidth + 0.5); })
+    .map((el) => el.dataset.test || el.className || el.tagName));
+  assert.deepEqual(out, [], `${what}: beyond the screen's edge`);
 }
 
 // Every visible button and field inside `scope` is at least 44 px high and wide.
