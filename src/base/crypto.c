@@ -442,7 +442,8 @@ int base64_decode(const char *in, size_t len, struct strbuf *out)
 			int a = val[c], b = val[(unsigned char)in[i + 1]];
 			int d = val[(unsigned char)in[i + 2]], e = val[(unsigned char)in[i + 3]];
 			if ((a | b | d | e) >= 0) {
-				unsigned q = (unsigned)a << 18 | (unsigned)b << 12 | (unsigned)d << 6 | (unsigned)e;
+				unsigned q = (unsigned)a << 18 | (unsigned)b << 12 |
+					     (unsigned)d << 6 | (unsigned)e;
 				*p++ = (unsigned char)(q >> 16);
 				*p++ = (unsigned char)(q >> 8);
 				*p++ = (unsigned char)q;
@@ -466,8 +467,8 @@ int base64_decode(const char *in, size_t len, struct strbuf *out)
 		}
 	}
 	/* the last quantum: 2 characters (4 bits left, "=="), 3 (2 bits, "="), padding optional */
-	if ((bits == 0 && pad) || (bits == 4 && pad && pad != 2) || (bits == 2 && pad && pad != 1) ||
-	    bits == 6 || (acc & ((1u << bits) - 1)))
+	if ((bits == 0 && pad) || (bits == 4 && pad && pad != 2) ||
+	    (bits == 2 && pad && pad != 1) || bits == 6 || (acc & ((1u << bits) - 1)))
 		goto bad;
 	out->len = (size_t)((char *)p - out->buf);
 	out->buf[out->len] = '\0';
