@@ -18,9 +18,12 @@
 //   e. and with a phone camera's photo each, resized (110 KiB, 50
 //      different ones: ~7.5 MB of base64 in the one request).
 // Every answer is checked (201s, the numbers given), and the rows are
-// counted after.  Prints a Markdown table on stdout (bench/run appends it
+// counted after.  The server's CPU time for the batches of a is taken too
+// (/proc/PID/stat), a figure that the machine's other load does not inflate.
+// Prints a Markdown table on stdout (bench/run appends it
 // to RESULTS.md).  Client and server share the machine's cores.
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { freshDb, loadDistrict, startServer } from '../tests/api/lib.mjs';
 import { png } from '../tests/api/attach_files.mjs';
 
@@ -69,6 +72,12 @@ function post(url, path, client, body, type = 'application/json') {
   });
 }
 
+// The server's CPU time so far (user + system), in ms (/proc: clock ticks of 10 ms).
+const cpuMs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+
 async function timed(fn) {
   const t = performance.now();
   await fn();
@@ -93,17 +102,21 @@ try {
   await sync(Buffer.from(JSON.stringify({ items: batch('warm', records('warm', true)) })), 201);
 
   const t = { sync: [], replay: [], single: [], bare: [], big: [] };
-  let bigSize = 0;
+  let bigSize = 0, cpu = 0, cpuBig = 0;
   const text = (items) => Buffer.from(JSON.stringify({ items }));
   for (let run = 0; run < RUNS; run++) {
     const items = text(batch(`s${run}`, records(`s${run}`, true)));
     const bare = text(batch(`b${run}`, records(`b${run}`, false)));
+    const c0 = cpuMs(srv.proc.pid);
     t.sync.push(await timed(() => sync(items, 201)));
+    cpu += cpuMs(srv.proc.pid) - c0;
     t.replay.push(await timed(() => sync(items, 200)));
     t.bare.push(await timed(() => sync(bare, 201)));
     const big = text(batch(`p${run}`, records(`p${run}`, true), bigPhotos(run)));
     bigSize = big.length;
+    const c1 = cpuMs(srv.proc.pid);
     t.big.push(await timed(() => sync(big, 201)));
+    cpuBig += cpuMs(srv.proc.pid) - c1;
     // the baseline: one request per record and per photo
     const recs = records(`c${run}`, true);
     t.single.push(await timed(async () => {
@@ -134,6 +147,8 @@ try {
   console.log(`| 13b. the same batch sent again (every item replayed, nothing stored) | ${ms(median(t.replay))} ms | — | — | — | — |`);
   console.log(`| 13c. 50 patrols alone (no photo, nothing found), one batch | ${ms(median(t.bare))} ms | — | — | — | — |`);
   console.log(`| 13d. the batch of 13a with a phone's resized photo each (50 different, 110 KiB; ${(bigSize / 1048576).toFixed(1)} MiB) | ${ms(median(t.big))} ms | — | — | — | — |`);
+  console.log('');
+  console.log(`(the server's CPU time for a batch of 13a, user + system, mean of ${RUNS}: ${ms(cpu / RUNS)} ms (13d: ${ms(cpuBig / RUNS)} ms) — what a batch costs whatever else the machine runs; load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
   console.log('');
   console.log(`(runs: sync ${t.sync.map(ms).join(' / ')} ms; separate requests ${t.single.map(ms).join(' / ')} ms; the server at --threads ${process.env.BENCH_THREADS || 2}, SQLite; one client, requests one after the other)`);
 } finally {

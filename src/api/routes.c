@@ -378,7 +378,8 @@ const struct route api_routes[] = {
 			 "每项按其清单自己的写入角色与范围检查。请求体最大 16 MiB（50 项各带一张约 150 KB 的照片）；"
 			 "更大的队列请分批发送",
 	  .errors = E400 | E403 | E413, .request = api_sync_request_schema,
-	  .status = "200", .response = "每一项的结果，顺序同请求", .response_schema = api_sync_response_schema },
+	  .status = "200", .response = "每一项的结果，顺序同请求",
+	  .response_schema = api_sync_response_schema },
 	FALLBACK("/sync", api_only_post, 0, 0, NULL),
 
 	{ .method = NULL },

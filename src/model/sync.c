@@ -161,7 +161,8 @@ static void read_item(struct item *it, json_t *j)
 	json_object_foreach(j, entity, f)
 		if (strcmp(entity, "key") && strcmp(entity, "entity") && strcmp(entity, "record") &&
 		    strcmp(entity, "found") && strcmp(entity, "photos")) {
-			item_refused(it, MODEL_EBADREQ, NULL, "未知字段：每一项只有 key、entity、record、found、photos");
+			item_refused(it, MODEL_EBADREQ, NULL,
+				     "未知字段：每一项只有 key、entity、record、found、photos");
 			return;
 		}
 	found = json_object_get(j, "found");
@@ -287,11 +288,14 @@ static int apply_records(struct batch *b, struct item *it, json_t *res, struct s
 	json_object_set_new(res, "id", json_integer(r.id));
 	json_object_set_new(res, "no", json_string(record_get(&r, it->ed->key)));
 	json_array_foreach(it->found, i, f) {
-		const struct entity_desc *fed = entity_find(json_string_value(json_object_get(f, "entity")));
+		const char *fname = json_string_value(json_object_get(f, "entity"));
+		const struct entity_desc *fed = entity_find(fname);
 
-		ret = create(b, fed, json_object_get(f, "record"), link, record_get(&r, it->ed->key), &fr, e);
+		ret = create(b, fed, json_object_get(f, "record"), link, record_get(&r, it->ed->key),
+			     &fr, e);
 		if (ret) {
-			strbuf_addf(field, "found[%zu]%s%s", i, e->field ? "." : "", e->field ? e->field : "");
+			strbuf_addf(field, "found[%zu]%s%s", i, e->field ? "." : "",
+				    e->field ? e->field : "");
 			refusal_in(e, "发现的%s（第 %zu 条）：", fed->label, i + 1);
 			record_release(&fr);
 			goto out;
