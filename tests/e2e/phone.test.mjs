@@ -81,7 +81,7 @@ async function waitSent(page) {
 
 // The service worker controls the page and holds the session's metadata.
 async function offlineReady(page) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const ok = await page.evaluate(async () => {
       if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return false;
       for (const k of await caches.keys()) {
@@ -324,7 +324,8 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
     });
     await page.context().setOffline(false);
     await page.waitForFunction(() => !document.querySelector('[data-test=offline]'));
-    while (!answers.length) await page.waitForTimeout(100);
+    for (let i = 0; i < 300 && !answers.length; i++) await page.waitForTimeout(100);
+    assert.equal(answers.length, 1, 'the outbox sent when the network returned');
     assert.equal(answers[0].items[0].status, 201, JSON.stringify(answers[0]));
     await page.waitForSelector('[data-test=outbox-send]:not([disabled])');
     assert.equal(await page.locator('[data-test=outbox-count]').innerText(), '1 条待发送');
