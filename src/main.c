@@ -258,7 +258,7 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 	 * imports bring files.  All the bodies held at once: a few imports'.
 	 */
 	cfg->max_body = 1024 * 1024;
-	cfg->upload_suffix = API_UPLOAD_SUFFIX "|" API_ATTACH_SUFFIX;
+	cfg->upload_suffix = API_UPLOAD_SUFFIX "|" API_ATTACH_SUFFIX "|" API_SYNC_SUFFIX;
 	cfg->max_upload = 64 * 1024 * 1024; /* attachments: the setting attachment_max_bytes below it */
 	cfg->max_bodies = 256 * 1024 * 1024;
 	/*

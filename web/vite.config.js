@@ -12,6 +12,42 @@ import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+
+// The pages a grid worker's phone opens offline (issue 15): the service
+// worker (public/sw.js) keeps these chunks with their imports and styles.
+const OFFLINE_ENTRIES = ['index.html', 'src/layouts/Shell.vue', 'src/views/Home.vue', 'src/views/Login.vue',
+  'src/views/GridHome.vue', 'src/views/Forbidden.vue', 'src/views/NotFound.vue'];
+
+// Write the list of what to keep offline, and a version that changes with
+// it, into the build's sw.js (a new version replaces the old cache).
+function precacheServiceWorker(outDir) {
+  const swPath = join(outDir, 'sw.js');
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8'));
+  } catch (e) {
+    return;
+  }
+  const files = new Set();
+  const seen = new Set();
+  const visit = (key) => {
+    const chunk = manifest[key];
+    if (!chunk || seen.has(key)) return;
+    seen.add(key);
+    files.add('/' + chunk.file);
+    for (const c of chunk.css || []) files.add('/' + c);
+    for (const a of chunk.assets || []) files.add('/' + a);
+    for (const i of chunk.imports || []) visit(i);
+  };
+  OFFLINE_ENTRIES.forEach(visit);
+  const list = [...files].filter((f) => f !== '/index.html').sort();
+  const version = createHash('sha256').update(list.join('\n') + readFileSync(join(outDir, 'index.html'))).digest('hex').slice(0, 12);
+  const sw = readFileSync(swPath, 'utf8')
+    .replace("const VERSION = 'dev';", `const VERSION = '${version}';`)
+    .replace('const PRECACHE = [];', `const PRECACHE = ${JSON.stringify(list)};`);
+  writeFileSync(swPath, sw);
+}
 
 // `sanling serve` sends NAME.gz in place of NAME to a browser that accepts
 // gzip: write those siblings next to the build's text files.
@@ -22,6 +58,7 @@ function gzipSiblings() {
     apply: 'build',
     configResolved(c) { outDir = c.build.outDir; },
     closeBundle() {
+      precacheServiceWorker(outDir);
       const walk = (dir) => {
         for (const name of readdirSync(dir)) {
           const p = join(dir, name);

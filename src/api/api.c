@@ -133,12 +133,17 @@ void reply_no_content(struct call *c)
 
 int read_json_object(struct call *c, json_t **out)
 {
+	return read_json_limit(c, c->app->max_json, out);
+}
+
+int read_json_limit(struct call *c, size_t max, json_t **out)
+{
 	const char *ct = http_header(c->req, "Content-Type");
 	json_error_t jerr;
 	json_t *j;
 
 	*out = NULL;
-	if (c->req->body_len > c->app->max_json) {
+	if (c->req->body_len > max) {
 		reply_problem(c, 413, "请求体过大", NULL);
 		return -1;
 	}

@@ -30,6 +30,13 @@ struct strbuf;
 #define API_UPLOAD_SUFFIX "/import"
 /* The end of the path of an attachment's upload (api_attach.c): a file too. */
 #define API_ATTACH_SUFFIX "/attachments"
+/*
+ * The phone's outbox (POST /sync, api_sync.c): a batch of up to 50 records
+ * with their photos, each resized on the phone (~150 KB as base64): up to
+ * API_SYNC_MAX_BODY bytes.
+ */
+#define API_SYNC_SUFFIX "/sync"
+#define API_SYNC_MAX_BODY ((size_t)16 * 1024 * 1024)
 
 struct app {
 	struct db_pool *pool;

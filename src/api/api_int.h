@@ -45,6 +45,8 @@ void reply_no_content(struct call *c);
  * 415) is already made and -1 returned.
  */
 int read_json_object(struct call *c, json_t **out);
+/* The same with a body of at most `max` bytes (a larger one: 413). */
+int read_json_limit(struct call *c, size_t max, json_t **out);
 
 /* Query parameters as list parameters for the model, less `skip` (NULL: none). */
 void call_list_params(struct call *c, struct list_params *p, const char *skip);
@@ -121,6 +123,10 @@ void openapi_attach_list(json_t *op, const struct entity_desc *ed);
 void openapi_attach_add(json_t *op, const struct entity_desc *ed);
 void openapi_attach_get(json_t *op, const struct entity_desc *ed);
 int attach_shown(const struct entity_desc *ed); /* documented for ENT_ATTACH entities only */
+/* api_sync.c: the phone's outbox, POST /sync, and its OpenAPI schemas (JSON text) */
+void api_sync(struct call *c);
+extern const char api_sync_request_schema[];
+extern const char api_sync_response_schema[];
 /* api_todos.c: the to-dos and their long poll, with its hub */
 void api_todos(struct call *c);
 void api_todos_wait(struct call *c);

@@ -416,6 +416,22 @@ const struct route api_routes[] = {
 		      "am_done, pm_done}], total, missing_am, missing_pm}",
 	  .response_schema = "object" },
 	FALLBACK("/patrols/today", api_only_get, 0, 0, NULL),
+	/* ---- the phone's outbox (api_sync.c): each item by its list's own rule ---- */
+	{ .method = "POST", .path = "/sync", .handle = api_sync, .flags = R_ALONE | R_JSON,
+	  .roles = ROLE_BIT(ROLE_GRID) | ROLE_BIT(ROLE_TOWNSHIP) | ROLE_BIT(ROLE_OFFICE) |
+		   ROLE_BIT(ROLE_PETITION) | ROLE_BIT(ROLE_SAFETY) | ROLE_BIT(ROLE_SYSTEM),
+	  .op = "sync", .tag = "@patrols", .summary = "提交离线记录（手机待发送队列）",
+	  .description = "手机离线时录入的巡查、入户走访、矛盾纠纷、隐患，联网后一次提交（最多 50 项）。"
+			 "每项各自一个事务：记录（未填编号由服务器生成）、在巡查或走访中发现的矛盾纠纷、隐患、问题"
+			 "（各自关联到本条巡查或走访，地点取自其网格，发现日期缺省为巡查或走访日期）、照片（本条记录的附件）、"
+			 "审计。key 为手机生成的幂等键：同一用户已提交过的 key 不再保存，返回当时的结果（replayed: true，"
+			 "status 200）；未能保存的项什么也不留（包括 key），改正后可再次提交，不影响其他项。"
+			 "每项按其清单自己的写入角色与范围检查。请求体最大 16 MiB（50 项各带一张约 150 KB 的照片）；"
+			 "更大的队列请分批发送",
+	  .errors = E400 | E403 | E413, .request = api_sync_request_schema,
+	  .status = "200", .response = "每一项的结果，顺序同请求",
+	  .response_schema = api_sync_response_schema },
+	FALLBACK("/sync", api_only_post, 0, 0, NULL),
 
 	{ .method = NULL },
 };

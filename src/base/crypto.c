@@ -413,6 +413,72 @@ void mac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data, size_t
 	strbuf_addhex(out, h, sizeof(h));
 }
 
+/*
+ * A table decoder: files (photos) are no secrets, and libsodium's decoder,
+ * made to take constant time, was a sixth of a photo batch's cost.
+ */
+int base64_decode(const char *in, size_t len, struct strbuf *out)
+{
+	static signed char val[256];
+	static int ready;
+	const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t start = out->len, i, pad = 0;
+	unsigned acc = 0;
+	int bits = 0, k;
+	unsigned char *p;
+
+	if (!ready) { /* idempotent: racing threads write the same values */
+		memset(val, -1, sizeof(val));
+		for (k = 0; k < 64; k++)
+			val[(unsigned char)abc[k]] = (signed char)k;
+		ready = 1;
+	}
+	strbuf_grow(out, len / 4 * 3 + 3);
+	p = (unsigned char *)out->buf + out->len;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+		/* four plain characters at a quantum's start: three bytes at once */
+		if (!bits && i + 4 <= len) {
+			int a = val[c], b = val[(unsigned char)in[i + 1]];
+			int d = val[(unsigned char)in[i + 2]], e = val[(unsigned char)in[i + 3]];
+			if ((a | b | d | e) >= 0) {
+				unsigned q = (unsigned)a << 18 | (unsigned)b << 12 |
+					     (unsigned)d << 6 | (unsigned)e;
+				*p++ = (unsigned char)(q >> 16);
+				*p++ = (unsigned char)(q >> 8);
+				*p++ = (unsigned char)q;
+				i += 3;
+				continue;
+			}
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad || val[c] < 0)
+			goto bad; /* a character, or data after the padding */
+		acc = (acc << 6) | (unsigned)val[c];
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			*p++ = (unsigned char)(acc >> bits);
+		}
+	}
+	/* the last quantum: 2 characters (4 bits left, "=="), 3 (2 bits, "="), padding optional */
+	if ((bits == 0 && pad) || (bits == 4 && pad && pad != 2) ||
+	    (bits == 2 && pad && pad != 1) || bits == 6 || (acc & ((1u << bits) - 1)))
+		goto bad;
+	out->len = (size_t)((char *)p - out->buf);
+	out->buf[out->len] = '\0';
+	return 0;
+bad:
+	out->len = start;
+	out->buf[start] = '\0';
+	return -1;
+}
+
 void sha256_hex(const void *data, size_t len, struct strbuf *out)
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

@@ -145,6 +145,14 @@ int crypto_audit_key(const struct crypto_keys *k, unsigned char out[CRYPTO_KEY_B
 void mac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data, size_t len,
 	     struct strbuf *out);
 
+/*
+ * Decode the `len` bytes of standard base64 at `in` (RFC 4648; the padding
+ * may be left out; blanks and line breaks ignored) and append the bytes to
+ * `out`.  Returns 0, or -1 (nothing appended) when `in` is not such text.
+ * Not in constant time: for files, not secrets.
+ */
+int base64_decode(const char *in, size_t len, struct strbuf *out);
+
 /* Append the SHA-256 of the `len` bytes at `data` as 64 hex characters. */
 void sha256_hex(const void *data, size_t len, struct strbuf *out);
 

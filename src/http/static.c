@@ -38,6 +38,7 @@ static const struct mime mimes[] = {
 	{ "png", "image/png", 0 },
 	{ "ico", "image/x-icon", 1 },
 	{ "woff2", "font/woff2", 0 },
+	{ "webmanifest", "application/manifest+json", 1 },
 };
 
 static const struct mime *mime_of(const char *name)

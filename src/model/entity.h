@@ -167,6 +167,17 @@ struct entity_desc {
 	 * a re-import of the same natural key updates the row.  NULL: none.
 	 */
 	const char *natural;
+	/*
+	 * Records the server numbers when they come without one (a patrol
+	 * entered on a phone): the prefix ("XC"); the key is then
+	 * <prefix><year>-<6 digits>, the next of the year from the table
+	 * record_numbers, skipping a number already taken by hand, given in
+	 * the write's transaction (entity_number()).  The year is that of
+	 * date field `number_date` (NULL or empty: today's).  A number given
+	 * is kept.  NULL: the key must be given.
+	 */
+	const char *number_prefix;
+	const char *number_date;
 	const struct field_desc *fields;
 	size_t nfields;
 	unsigned flags;

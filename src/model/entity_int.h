@@ -66,6 +66,14 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 		    const char *secret, struct model_error *e);
 int entity_store(const struct model_ctx *mc, struct record *r, const struct record *old,
 		 const char *action, const char *month, struct model_error *e);
+/* Number new record `r` when its entity numbers records and it has none (entity.h). */
+int entity_number(const struct model_ctx *mc, struct record *r, struct model_error *e);
+/*
+ * Create new record `r` (from record_from_json()) in the caller's
+ * transaction: write roles, validation, number, store and audit row, as
+ * POST /{entity} does.
+ */
+int entity_create_record(const struct model_ctx *mc, struct record *r, struct model_error *e);
 int entity_audit_trail(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
 		       json_t **out, struct model_error *e);
 
@@ -120,6 +128,12 @@ int op_fetch(struct entity_op *op, const char *entity, const char *key, const ch
 int op_not_future(struct entity_op *op, const char *key);
 /* Date field `later`, when given, is not before date field `earlier`. */
 int op_not_before(struct entity_op *op, const char *later, const char *earlier);
+/*
+ * A record found on a patrol or a visit (fields `patrol`, `visit`): placed
+ * (grid, village, township, district) and dated (`date_key`, when empty)
+ * by it; without either, `date_key` is required (hooks.c).
+ */
+int op_found_on(struct entity_op *op, const char *date_key);
 /* Is `code` one of the `|`-joined `set` (codes, REFSET and ENUMSET values)? */
 int in_set(const char *set, const char *code);
 

@@ -288,7 +288,7 @@ static void plan_add(const struct model_ctx *mc, struct import_plan *pl, const c
 	if (pl->keys) {
 		snprintf(idx, sizeof(idx), "%zu", pl->n);
 		lookup_cache_put_value(pl->keys, key, idx);
-		if (!ed->key2)
+		if (!ed->key2 && record_get(&op->r, ed->key))
 			lookup_cache_put_record(mc->cache, ed, record_get(&op->r, ed->key), &op->r);
 	}
 	pl->n++;
@@ -307,7 +307,7 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 	struct model_error e;
 	const char *staged;
 	long prev = -1;
-	int have_old = 0, ret, rc;
+	int have_old = 0, numbered = 0, ret, rc;
 	size_t i;
 
 	record_init(&r, ed);
@@ -319,6 +319,11 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 		const struct field_desc *kf = record_natural_key(mc->keys, &r);
 		if (!kf && ed->natural)
 			goto keyed;
+		if (ed->number_prefix) {
+			/* a new record the store numbers (entity_number()): no earlier row is it */
+			numbered = 1;
+			goto keyed;
+		}
 		row_error(rep, rownum, kf ? kf : entity_field(ed, ed->key), NULL, "必填");
 		ret = MODEL_EINVAL;
 		goto cleanup;
@@ -327,7 +332,10 @@ keyed:
 	if (ed->key2 && !record_get(&r, ed->key2) && mc->actor->district)
 		record_set(&r, entity_field_index(ed, ed->key2), mc->actor->district);
 	op_key(ed, &r, &key);
-	if (pl->keys && lookup_cache_value(pl->keys, key.buf, &staged) && staged) {
+	if (numbered) {
+		strbuf_addf(&key, "\x1frow %zu", rownum);
+		rc = MODEL_ENOTFOUND;
+	} else if (pl->keys && lookup_cache_value(pl->keys, key.buf, &staged) && staged) {
 		/* an earlier row of this file: this one updates its result */
 		prev = strtol(staged, NULL, 10);
 		record_copy_into(&old, &pl->ops[prev].r);

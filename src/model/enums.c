@@ -76,7 +76,8 @@ E(task_status, { "assigned", "已交办" }, { "in_progress", "推进中" }, { "d
 E(check_kind, { "routine", "常规督导" }, { "special", "专项督导" }, { "joint", "联合督导" },
   { "unannounced", "暗访" });
 E(problem_source, { "supervision", "督导检查" }, { "determination", "认定未达标" },
-  { "hazard", "重大隐患逾期" }, { "petition", "信访" }, { "other", "其他" });
+  { "hazard", "重大隐患逾期" }, { "petition", "信访" }, { "other", "其他" },
+  { "grid", "网格巡查走访" });
 E(problem_level, { "general", "一般" }, { "major", "重大疑难" });
 E(problem_status, { "open", "待整改" }, { "rectifying", "整改中" }, { "rectified", "已整改" },
   { "verified", "已销号" }, { "escalated", "提请协调" });

@@ -93,6 +93,11 @@ cleanup:
 	return ret;
 }
 
+/* What a patrol or a household visit found names it (hooks.c, op_found_on()). */
+#define FOUND_ON_FIELDS \
+	{ "patrol", "发现于巡查", FT_REF, FF_FILTER, .ref = "patrols" }, \
+	{ "visit", "发现于走访", FT_REF, FF_FILTER, .ref = "household_visits" }
+
 /* The status moved to `status` now: stamp date field `key` with today if empty. */
 static void stamp_on(struct entity_op *op, const char *status, const char *key)
 {
@@ -381,14 +386,15 @@ const struct entity_desc inspection_desc = {
 /* ---- hazards (隐患) ---- */
 
 static const struct field_desc hazard_fields[] = {
-	{ "no", "隐患编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
+	{ "no", "隐患编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
 	{ "inspection", "检查编号", FT_REF, FF_FILTER, .ref = "inspections" },
 	{ "subject", "所属主体", FT_REF, FF_REQUIRED | FF_FILTER | FF_LIST | FF_COUNTED, .ref = "subjects" },
 	{ "level", "隐患等级", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
 	  .enumeration = &enum_hazard_level },
 	{ "domain", "领域", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
 	  .enumeration = &enum_safety_domain },
-	{ "found_on", "发现日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE | FF_COUNTED },
+	/* required: without a patrol or a visit, which date it (op_found_on()) */
+	{ "found_on", "发现日期", FT_DATE, FF_FILTER | FF_SORT | FF_LIST | FF_RANGE | FF_COUNTED },
 	{ "deadline", "整改期限", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
 	{ "rectified_on", "整改完成日期", FT_DATE, FF_FILTER | FF_LIST | FF_RANGE | FF_COUNTED },
 	{ "verified_on", "验收日期", FT_DATE, FF_FILTER | FF_RANGE },
@@ -399,6 +405,7 @@ static const struct field_desc hazard_fields[] = {
 	{ "township", "所属乡镇", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "grid", "网格", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+	FOUND_ON_FIELDS,
 };
 
 const char *hazard_state(const char *rectified_on, const char *verified_on)
@@ -408,8 +415,10 @@ const char *hazard_state(const char *rectified_on, const char *verified_on)
 
 static int hazard_prepare(struct entity_op *op)
 {
-	int ret = place_event(op);
+	int ret = op_found_on(op, "found_on");
 
+	if (!ret)
+		ret = place_event(op);
 	if (ret || (ret = op_not_future(op, "found_on")) || (ret = op_not_future(op, "rectified_on")) ||
 	    (ret = op_not_future(op, "verified_on")))
 		return ret;
@@ -442,10 +451,12 @@ static int hazard_prepare(struct entity_op *op)
 
 const struct entity_desc hazard_desc = {
 	.name = "hazards", .label = "安全隐患", .table = "hazards", .key = "no",
+	.number_prefix = "YH", .number_date = "found_on",
 	.fields = hazard_fields, .nfields = NF(hazard_fields),
 	.flags = ENT_FIGURES | ENT_ATTACH,
 	.read_roles = BIZ,
-	.write_roles = SAFETY_WRITERS,
+	/* and the grid worker, in its grid: the hazards its patrols find */
+	.write_roles = SAFETY_WRITERS | R(GRID),
 	.scope = EVENT_SCOPE,
 	.default_sort = "-found_on",
 	.overdue_sql = "t.rectified_on IS NULL AND t.deadline < ?",
@@ -593,8 +604,9 @@ static const struct transition dispute_transitions[] = {
 static const struct workflow dispute_workflow = { "status", "registered", dispute_transitions };
 
 static const struct field_desc dispute_fields[] = {
-	{ "no", "纠纷编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
-	{ "found_on", "发现日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "no", "纠纷编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
+	/* required: without a patrol or a visit, which date it (op_found_on()) */
+	{ "found_on", "发现日期", FT_DATE, FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
 	{ "source", "来源", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
 	  .enumeration = &enum_dispute_source },
 	{ "category", "纠纷类别", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
@@ -620,6 +632,7 @@ static const struct field_desc dispute_fields[] = {
 	  .check = is_phone, .check_msg = "电话号码格式不正确", .mask = MASK_PHONE },
 	{ "summary", "纠纷概况", FT_TEXT, FF_SEARCH, .max = 2000 },
 	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+	FOUND_ON_FIELDS,
 };
 
 static int dispute_prepare(struct entity_op *op)
@@ -627,8 +640,10 @@ static int dispute_prepare(struct entity_op *op)
 	const char *status = op_get(op, "status");
 	int closed = status && (!strcmp(status, "success") || !strcmp(status, "failed") ||
 				!strcmp(status, "referred"));
-	int ret = place_event(op);
+	int ret = op_found_on(op, "found_on");
 
+	if (!ret)
+		ret = place_event(op);
 	if (ret || (ret = op_not_future(op, "found_on")))
 		return ret;
 	stamp_on(op, "success", "closed_on");
@@ -646,6 +661,7 @@ static int dispute_prepare(struct entity_op *op)
 
 const struct entity_desc dispute_desc = {
 	.name = "disputes", .label = "矛盾纠纷", .table = "disputes", .key = "no",
+	.number_prefix = "JF", .number_date = "found_on",
 	.fields = dispute_fields, .nfields = NF(dispute_fields),
 	.flags = ENT_FIGURES,
 	.read_roles = BIZ,

@@ -164,8 +164,7 @@ const struct entity_desc grid_staff_desc = {
 /* ---- patrols (一日双巡) ---- */
 
 static const struct field_desc patrol_fields[] = {
-	{ "no", "巡查编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
-	  .max = 40 },
+	{ "no", "巡查编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH, .max = 40 },
 	{ "grid", "网格", FT_REF, FF_REQUIRED | FF_FILTER | FF_LIST, .ref = "regions",
 	  .ref_level = "grid" },
 	{ "patroller", "巡查人", FT_TEXT, FF_REQUIRED | FF_FILTER | FF_LIST | FF_SEARCH, .max = 50 },
@@ -184,10 +183,11 @@ static const struct field_desc patrol_fields[] = {
 
 static int patrol_prepare(struct entity_op *op)
 {
+	/* a new patrol may have no number yet (the store gives it) */
 	const char *sql = "SELECT no FROM patrols WHERE patroller = ? AND patrolled_on = ? AND "
-			  "slot = ? AND no <> ?";
+			  "slot = ? AND (CAST(? AS TEXT) IS NULL OR no <> ?)";
 	const char *params[] = { op_get(op, "patroller"), op_get(op, "patrolled_on"),
-				 op_get(op, "slot"), op_get(op, "no") };
+				 op_get(op, "slot"), op_get(op, "no"), op_get(op, "no") };
 	char *other = NULL;
 	int ret = place_by_region(op, "grid");
 
@@ -213,7 +213,9 @@ static int patrol_prepare(struct entity_op *op)
 
 const struct entity_desc patrol_desc = {
 	.name = "patrols", .label = "网格巡查", .table = "patrols", .key = "no",
+	.number_prefix = "XC", .number_date = "patrolled_on",
 	.fields = patrol_fields, .nfields = NF(patrol_fields),
+	.flags = ENT_ATTACH, /* the photos taken on the patrol */
 	.read_roles = READERS,
 	.write_roles = R(GRID) | R(TOWNSHIP) | R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township", .grid = "grid" },
@@ -224,8 +226,7 @@ const struct entity_desc patrol_desc = {
 /* ---- household visits (入户走访) ---- */
 
 static const struct field_desc visit_fields[] = {
-	{ "no", "走访编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
-	  .max = 40 },
+	{ "no", "走访编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH, .max = 40 },
 	{ "grid", "网格", FT_REF, FF_REQUIRED | FF_FILTER | FF_LIST, .ref = "regions",
 	  .ref_level = "grid" },
 	{ "visitor", "走访人", FT_TEXT, FF_REQUIRED | FF_FILTER | FF_LIST | FF_SEARCH, .max = 50 },
@@ -252,7 +253,9 @@ static int visit_prepare(struct entity_op *op)
 
 const struct entity_desc household_visit_desc = {
 	.name = "household_visits", .label = "入户走访", .table = "household_visits", .key = "no",
+	.number_prefix = "ZF", .number_date = "visited_on",
 	.fields = visit_fields, .nfields = NF(visit_fields),
+	.flags = ENT_ATTACH,
 	.read_roles = READERS,
 	.write_roles = R(GRID) | R(TOWNSHIP) | R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township", .grid = "grid" },

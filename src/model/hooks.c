@@ -2,8 +2,9 @@
  * hooks.c: what the descriptors' hooks share (events.c, work.c …): a
  * field of the record being written, read or set by key; its label; a
  * referenced record read through the operation's cache, a missing one
- * refused as the reference's own error; the commonest date checks; whether
- * a code is one of a |-joined set.
+ * refused as the reference's own error; the commonest date checks; a
+ * record found on a patrol or a visit placed and dated by it; whether a
+ * code is one of a |-joined set.
  */
 #include <string.h>
 
@@ -66,6 +67,53 @@ int op_not_before(struct entity_op *op, const char *later, const char *earlier)
 	return 0;
 }
 
+/*
+ * A record found on a patrol or a household visit (its fields `patrol` and
+ * `visit`, one at most): on creation, or when the link changes, it is
+ * placed where it was found — each of grid, village, township and district
+ * that the record has takes the patrol's (visit's) value when empty or
+ * derived; one given that differs is refused — and an empty `date_key`
+ * takes the patrol's (visit's) day.  Without either link the date must be
+ * given.  Call it first in the hook: the hook's own placing then checks
+ * the rest (a subject in another township).
+ */
+int op_found_on(struct entity_op *op, const char *date_key)
+{
+	static const char *const place[] = { "grid", "village", "township", "district" };
+	const char *patrol = op_get(op, "patrol"), *visit = op_get(op, "visit");
+	const char *field = patrol ? "patrol" : "visit", *link = patrol ? patrol : visit;
+	struct record r;
+	size_t i;
+	int ret;
+
+	if (patrol && visit)
+		return model_fail(&op->error, MODEL_EINVAL, "visit", "%s与%s只能填一个",
+				  op_label(op, "patrol"), op_label(op, "visit"));
+	if (!link || (op->old && !record_values_differ(link, record_get(op->old, field)))) {
+		if (!op_get(op, date_key))
+			return model_fail(&op->error, MODEL_EINVAL, date_key, "%s：必填",
+					  op_label(op, date_key));
+		return 0;
+	}
+	record_init(&r, NULL);
+	ret = op_fetch(op, patrol ? "patrols" : "household_visits", link, field, &r);
+	for (i = 0; !ret && i < sizeof(place) / sizeof(place[0]); i++) {
+		const char *want = record_get(&r, place[i]), *have;
+
+		if (!op_has(op, place[i]) || !want)
+			continue;
+		have = op_get(op, place[i]);
+		if (!have || (entity_field(op->ed, place[i])->flags & FF_DERIVED))
+			op_set(op, place[i], want);
+		else if (strcmp(have, want))
+			ret = model_fail(&op->error, MODEL_EINVAL, place[i], "%s与%s“%s”不一致",
+					 op_label(op, place[i]), op_label(op, field), link);
+	}
+	if (!ret && !op_get(op, date_key))
+		op_set(op, date_key, record_get(&r, patrol ? "patrolled_on" : "visited_on"));
+	record_release(&r);
+	return ret;
+}
 
 int in_set(const char *set, const char *code)
 {

@@ -314,9 +314,9 @@ static const struct transition problem_transitions[] = {
 static const struct workflow problem_workflow = { "status", "open", problem_transitions };
 
 static const struct field_desc problem_fields[] = {
-	{ "no", "问题编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
-	  .max = 32 },
-	{ "found_on", "发现日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
+	{ "no", "问题编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH, .max = 32 },
+	/* required: without a patrol or a visit, which date it (op_found_on()) */
+	{ "found_on", "发现日期", FT_DATE, FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
 	{ "source", "问题来源", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
 	  .enumeration = &enum_problem_source },
 	{ "check", "督导编号", FT_REF, FF_FILTER, .ref = "supervision_checks" },
@@ -340,12 +340,21 @@ static const struct field_desc problem_fields[] = {
 	/* the 六防六促 campaign (专项行动) it belongs to, of the district */
 	{ "campaign", "所属专项行动", FT_REF, FF_FILTER | FF_FILTER_REF | FF_NOIMPORT,
 	  .ref = "campaigns" },
+	/*
+	 * found on a patrol or a household visit (hooks.c, op_found_on()): the
+	 * grid it lies in; not columns of DOMAIN's problem template
+	 */
+	{ "patrol", "发现于巡查", FT_REF, FF_FILTER | FF_NOIMPORT, .ref = "patrols" },
+	{ "visit", "发现于走访", FT_REF, FF_FILTER | FF_NOIMPORT, .ref = "household_visits" },
+	{ "grid", "网格", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 };
 
 static int problem_prepare(struct entity_op *op)
 {
-	int ret = place_work(op, "department");
+	int ret = op_found_on(op, "found_on");
 
+	if (!ret)
+		ret = place_work(op, "department");
 	if (ret || (ret = op_not_future(op, "found_on")) ||
 	    (ret = op_not_before(op, "deadline", "found_on")) ||
 	    (ret = came_from(op, "check", "supervision_checks", "checked_on", "supervision",
@@ -362,19 +371,36 @@ static int problem_prepare(struct entity_op *op)
 	return verified_date(op, "rectified_on");
 }
 
+/*
+ * The office registers problems; a problem found on a patrol or a
+ * household visit is also raised by whoever records those (the grid
+ * worker, the township) from the same form.  The grid worker changes
+ * nothing after: the responsible unit reports, the office verifies.
+ */
 static int problem_guard(struct entity_op *op)
 {
+	int found = op_get(op, "patrol") || op_get(op, "visit");
+
+	if (!op->old && found &&
+	    (op->actor->role == ROLE_GRID || op->actor->role == ROLE_TOWNSHIP))
+		return 0;
+	if (op->actor->role == ROLE_GRID)
+		return model_fail(&op->error, MODEL_EFORBIDDEN, op->old ? NULL : "patrol",
+				  op->old ? "网格员只在巡查、走访中登记问题，整改进展由责任单位报告"
+					  : "网格员只能登记巡查或走访中发现的问题（须填写发现于巡查或发现于走访）");
 	return owner_guard(op, "status|rectified_on|meeting");
 }
 
 const struct entity_desc problem_desc = {
 	.name = "problems", .label = "问题清单", .table = "problems", .key = "no",
+	.number_prefix = "WT", .number_date = "found_on",
 	.fields = problem_fields, .nfields = NF(problem_fields),
 	.flags = ENT_ATTACH,
-	.read_roles = UNITS | R(SUBJECT),
-	.write_roles = UNITS,
+	/* and the grid worker: those found in its grid (problem_guard) */
+	.read_roles = UNITS | R(SUBJECT) | R(GRID),
+	.write_roles = UNITS | R(GRID),
 	.scope = { .district = "district", .township = "township", .subject = "subject",
-		   .owner = "department" },
+		   .owner = "department", .grid = "grid" },
 	.default_sort = "-found_on",
 	.workflow = &problem_workflow,
 	.overdue_sql = "t.status IN ('open', 'rectifying', 'escalated') AND t.deadline < ?",

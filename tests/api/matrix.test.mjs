@@ -29,7 +29,8 @@ const LISTS = {
   request_letters: { read: ['office', ...LEADS], write: ['petition', 'office'] },
   village_records: { read: BIZ, write: ['township', 'petition', 'office'] },
   inspections: { read: BIZ, write: ['safety', 'office'] },
-  hazards: { read: BIZ, write: ['safety', 'office'] },
+  // and the grid worker: the hazards its patrols find, in its grid (issue 15)
+  hazards: { read: BIZ, write: ['safety', 'office', 'grid'] },
   accidents: { read: BIZ, write: ['safety', 'office'] },
   cases: { read: BIZ, write: ['police'] },
   disputes: { read: BIZ, write: ['township', 'grid', 'petition', 'office'] },
@@ -43,7 +44,8 @@ const LISTS = {
   checklists: { read: BIZ, write: ['supervisor', 'township', 'office'] },
   // the work lists: the office registers; owners (departments, townships) report progress
   tasks: { read: WORK_UNITS, write: WORK_UNITS, create: ['office'] },
-  problems: { read: [...WORK_UNITS, 'subject'], write: WORK_UNITS, create: ['office'] },
+  // the grid worker raises those found on its patrols and visits (a body without one: 403)
+  problems: { read: [...WORK_UNITS, 'subject', 'grid'], write: [...WORK_UNITS, 'grid'], create: ['office'] },
   supervision_checks: { read: WORK_UNITS, write: ['office'] },
   meetings: { read: WORK_UNITS, write: ['office'] },
   // the grassroots (issue 15): grids and townships record; the police keeps its network
@@ -113,6 +115,8 @@ const ROUTES = {
   'POST /police_subsidies/pay': { allow: ['police', 'office'] },
   'GET /police_subsidies/ledger': { q: `?month=${M}&format=csv`, allow: POLICE_NET },
   'GET /patrols/today': { allow: GRASS },
+  // the phone's outbox (issue 15): who writes patrols, visits, disputes or hazards; each item by its list's rule
+  'POST /sync': { allow: ['grid', 'township', 'office', 'petition', 'safety'] },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /openapi.json', 'POST /login', 'POST /logout']);
@@ -217,7 +221,7 @@ const ATTACH = {
   },
   hazards: {
     office: [200, 201, 200], petition: [200, 403, 200], safety: [200, 201, 200], police: [200, 403, 200],
-    supervisor: [200, 403, 200], township: [200, 403, 200], grid: [404, 403, 404], subject: [200, 403, 200],
+    supervisor: [200, 403, 200], township: [200, 403, 200], grid: [404, 404, 404], subject: [200, 403, 200],
     sysadmin: [403, 403, 403], secadmin: [403, 403, 403], auditadmin: [403, 403, 403],
   },
 };

@@ -61,10 +61,12 @@ export async function startServer() {
   };
 }
 
-// One chromium per test run, with a fresh profile (--user-data-dir).
-let shared = null;
-async function browser() {
-  if (shared) return shared;
+// One chromium per test run, with a fresh profile (--user-data-dir); a
+// phone (`touch`: a touch screen, the mobile viewport rules) is a second one.
+const shared = {};
+async function browser(touch = false) {
+  const kind = touch ? 'phone' : 'desktop';
+  if (shared[kind]) return shared[kind];
   const profile = mkdtempSync(join(tmpdir(), 'sanling-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -72,27 +74,29 @@ async function browser() {
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
     acceptDownloads: true,
+    ...(touch ? { hasTouch: true, isMobile: true } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  shared = { ctx, profile };
-  return shared;
+  shared[kind] = { ctx, profile };
+  return shared[kind];
 }
 
 export async function closeBrowser() {
-  if (!shared) return;
-  await shared.ctx.close();
-  rmSync(shared.profile, { recursive: true, force: true });
-  shared = null;
+  for (const kind of Object.keys(shared)) {
+    await shared[kind].ctx.close();
+    rmSync(shared[kind].profile, { recursive: true, force: true });
+    delete shared[kind];
+  }
 }
 
 // A fresh page with no session (cookies and storage cleared).  `allow`
 // lists the console errors a test expects (Chromium logs every HTTP error
 // answer, e.g. the 404 of an out-of-scope record, as "Failed to load
 // resource … status of 404" with the URL); anything else logged as an
-// error, or thrown, fails the test.
-export async function browse(base, { width = 1366, height = 768, allow = [] } = {}) {
-  const { ctx } = await browser();
+// error, or thrown, fails the test.  `touch`: on the phone's browser.
+export async function browse(base, { width = 1366, height = 768, allow = [], touch = false } = {}) {
+  const { ctx } = await browser(touch);
   await ctx.clearCookies();
   for (const p of ctx.pages()) await p.close();
   const page = await ctx.newPage();

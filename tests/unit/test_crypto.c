@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "base/crypto.h"
 #include "base/strbuf.h"
@@ -413,6 +414,50 @@ static void test_sha256_and_tokens(void **state)
 	strbuf_release(&b);
 }
 
+/* base64_decode: RFC 4648's vectors, optional padding, blanks, refusals, a round trip */
+static void test_base64_decode(void **state)
+{
+	static const char *const vec[][2] = {
+		{ "", "" }, { "Zg==", "f" }, { "Zm8=", "fo" }, { "Zm9v", "foo" },
+		{ "Zm9vYg==", "foob" }, { "Zm9vYmE=", "fooba" }, { "Zm9vYmFy", "foobar" },
+		{ "Zm9vYg", "foob" }, { "Zm9v\r\nYmFy", "foobar" }, { " Zg = = ", "f" },
+	};
+	static const char *const bad[] = { "Z", "Zg=", "Zm9vY", "Zm9v=", "Zg==Zg==", "Zh==",
+					   "Zm9*", "Zg===", "Zm-v", "Zm_v", "Zm9v=Zm9v" };
+	struct strbuf out = STRBUF_INIT, enc = STRBUF_INIT;
+	unsigned char bytes[1000];
+	size_t i;
+
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		strbuf_reset(&out);
+		assert_int_equal(base64_decode(vec[i][0], strlen(vec[i][0]), &out), 0);
+		assert_int_equal(out.len, strlen(vec[i][1]));
+		assert_memory_equal(out.buf, vec[i][1], out.len);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&out);
+		strbuf_addstr(&out, "kept");
+		assert_int_equal(base64_decode(bad[i], strlen(bad[i]), &out), -1);
+		assert_string_equal(out.buf, "kept"); /* nothing appended */
+	}
+	/* every byte value, every length mod 3, against libsodium's encoder */
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (unsigned char)(i * 7 + 3);
+	for (i = 997; i <= 1000; i++) {
+		size_t n = sodium_base64_ENCODED_LEN(i, sodium_base64_VARIANT_ORIGINAL);
+
+		strbuf_reset(&enc);
+		strbuf_grow(&enc, n);
+		sodium_bin2base64(enc.buf, n, bytes, i, sodium_base64_VARIANT_ORIGINAL);
+		strbuf_reset(&out);
+		assert_int_equal(base64_decode(enc.buf, strlen(enc.buf), &out), 0);
+		assert_int_equal(out.len, i);
+		assert_memory_equal(out.buf, bytes, i);
+	}
+	strbuf_release(&out);
+	strbuf_release(&enc);
+}
+
 static void test_consttime_equal(void **state)
 {
 	assert_true(consttime_equal("abc", "abc"));
@@ -578,6 +623,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_sha256_and_tokens),
 		cmocka_unit_test(test_consttime_equal),
+		cmocka_unit_test(test_base64_decode),
 		cmocka_unit_test(test_password_fast),
 		cmocka_unit_test(test_password_interactive),
 		cmocka_unit_test(test_password_policy),

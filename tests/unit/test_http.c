@@ -221,6 +221,7 @@ static int setup(void **state)
 	write_file(fx.root, ".env", "TOPSECRET\n");
 	write_file(fx.root, "style.css", "p{color:red}\n");
 	write_file(fx.root, "favicon.png", "PNGDATA");
+	write_file(fx.root, "manifest.webmanifest", "{\"name\":\"x\"}\n");
 	write_file(path, "app.js", "console.log('plain')\n");
 	write_file(path, "app.js.gz", "GZIPPED-BYTES");
 	snprintf(path, sizeof(path), "%s/escape.txt", fx.root);
@@ -1022,6 +1023,11 @@ static void test_static_files(void **state)
 	assert_string_equal(reply_header(&r, "Content-Type"),
 			    "text/css; charset=utf-8");
 	assert_string_equal(reply_header(&r, "Cache-Control"), "no-cache");
+	reply_release(&r);
+	/* the web app manifest (installing to a phone's home screen) */
+	fetch(&r, "GET", "/manifest.webmanifest", NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(reply_header(&r, "Content-Type"), "application/manifest+json");
 	reply_release(&r);
 
 	/* hashed assets: immutable; the .gz sibling when gzip is accepted */

@@ -34,6 +34,8 @@ const routes = [
       // the grassroots at the desk (issue 15): today's patrols, the subsidy ledger
       { path: 'patrols_today', name: 'patrols_today', component: () => import('./views/PatrolsToday.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'township', 'grid'] } },
       { path: 'police_ledger', name: 'police_ledger', component: () => import('./views/PoliceLedger.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'township'] } },
+      // issue 15: the grid worker's page on a phone (patrols, visits, disputes, hazards; offline)
+      { path: 'grid', name: 'grid', component: () => import('./views/GridHome.vue'), meta: { roles: ['grid'] } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityList.vue') },
       { path: ':entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
       { path: ':pathMatch(.*)*', component: () => import('./views/NotFound.vue') },
@@ -83,5 +85,6 @@ export function homeFor() {
     if (session.me.role === 'auditadmin') return '/audit';
     return '/users';
   }
+  if (session.me.role === 'grid') return '/grid';
   return '/dashboard';
 }

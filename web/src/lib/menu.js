@@ -76,6 +76,8 @@ export function buildMenu() {
   if (session.byName.patrols && session.byName.patrols.can_read) groups.grass.push({ key: 'patrols_today', label: t('grassDesk.patrolsMenu'), path: '/patrols_today' });
   if (session.byName.police_subsidies && session.byName.police_subsidies.can_read) groups.grass.push({ key: 'police_ledger', label: t('grassDesk.ledgerMenu'), path: '/police_ledger' });
   if (role === 'auditadmin') groups.system.push({ key: 'audit', label: t('menu.audit'), path: '/audit' });
+  // issue 15: the grid worker's page (patrols, visits, disputes, hazards on the phone)
+  if (role === 'grid') out.unshift({ key: 'grid', label: t('grid.menu'), icon: 'Location', path: '/grid' });
   if (groups.subjects.length) out.push({ key: 'g-subjects', label: t('menu.subjects'), icon: GROUP_ICON.subjects, children: groups.subjects });
   const evSubs = ['petitionGroup', 'safetyGroup', 'caseGroup', 'disputeGroup'].filter((s) => groups.events[s]);
   if (evSubs.length) {

@@ -63,6 +63,7 @@ export default {
     action: 'Action', outcome: 'Outcome', created: 'Created', updated: 'Changed', retiredAct: 'Retired', stale: 'Somebody changed the record; reloaded',
     resetPassword: 'Reset password', unlock: 'Unlock', newPassword: 'Initial password', resetHint: 'The user must change it at the next login.',
     unlocked: 'Unlocked', passwordReset: 'Password reset',
+    related: 'Related records',
   },
   dash: {
     title: 'Dashboard', through: 'Through {m}', month: 'Month', latest: 'Latest', compliant: 'compliant',
@@ -168,5 +169,24 @@ export default {
     generated: '{n} rows generated, {kept} kept as they were', payPrompt: 'Mark the {n} unpaid rows of the month paid on:',
     dateFormat: 'A date as YYYY-MM-DD', paid: '{n} rows paid, total {sum} yuan',
     subsidySetting: 'Village police subsidy (yuan a village a month)', subsidyHint: 'The amount of each row the monthly ledger generates',
+  },
+  // issue 15: the grid worker's page on a phone
+  grid: {
+    menu: 'My grid', today: 'Today {d}', offlineShort: 'Offline', offline: 'No network: records are kept on this phone and sent when the network returns.',
+    waiting: '{n} waiting to send', nRefused: '{n} to correct', allSent: 'All sent', waitingList: 'Waiting to send', sendNow: 'Send now', sending: 'Sending…',
+    state: { done: 'Patrolled', queued: 'Waiting to send', missing: 'Not patrolled' },
+    patrol: 'Record a patrol', visit: 'Household visit', dispute: 'Dispute', hazard: 'Hazard', todayPatrols: "Today's patrols",
+    slot: 'Slot', notes: 'Notes (optional)', photo: 'Take a photo', photoBusy: 'Processing…', removePhoto: 'Remove the photo',
+    nPhotos: '{n} photo(s)', nFound: '{n} issue(s) found', found: 'Found on the way', foundTitle: '{what} found',
+    addDispute: '+ Dispute', addHazard: '+ Hazard', removeFound: 'Remove',
+    kind: 'Kind of visit', address: 'Address', head: 'Head of household', needs: 'Needs found', followUp: 'Follow-up',
+    category: 'Category', summary: 'What happened', partyA: 'Party name', partyAPhone: 'Party phone', partyB: 'Other party', risk: 'Risk',
+    subject: 'Subject', chooseSubject: 'Choose a subject', noSubjects: 'No subjects yet (loaded for your grid when online)', level: 'Level', domain: 'Field',
+    deadline: 'Rectify by', description: 'Description', deadlineEarly: 'The deadline cannot be before the day it was found',
+    submit: 'Submit', close: 'Close', required: 'Please fill in "{f}"',
+    saved: 'Saved, sending', savedOffline: 'Saved on this phone; it will be sent when the network returns', stored: '{n} sent',
+    refused: 'Not accepted', edit: 'Correct', retry: 'Send again', discard: 'Discard',
+    photoFailed: 'The photo could not be processed: {e}', keepFailed: 'Could not keep it on this phone: {e}',
+    noGrid: 'Your account has no grid; ask the system administrator.',
   },
 };

@@ -62,6 +62,7 @@ export default {
     action: '操作', outcome: '结果', created: '新建', updated: '修改', retiredAct: '退出', stale: '记录已被他人修改，已重新加载',
     resetPassword: '重置密码', unlock: '解锁', newPassword: '初始密码', resetHint: '用户下次登录时须修改此密码。',
     unlocked: '已解锁', passwordReset: '密码已重置',
+    related: '关联记录',
   },
   dash: {
     title: '首页驾驶舱', through: '截至 {m} 月底', month: '统计月份', latest: '最新', compliant: '达标',
@@ -161,5 +162,24 @@ export default {
     generated: '新生成 {n} 条，已有 {kept} 条保持不变', payPrompt: '将本月 {n} 条未发放的补贴标记为已发放，发放日期：',
     dateFormat: '日期应为 YYYY-MM-DD', paid: '已发放 {n} 条，合计 {sum} 元',
     subsidySetting: '驻村辅警补贴（元/村/月）', subsidyHint: '生成月度台账时每村每名驻村辅警的补贴金额',
+  },
+  // issue 15: the grid worker's page on a phone
+  grid: {
+    menu: '网格工作', today: '今天 {d}', offlineShort: '离线', offline: '当前没有网络：记录先保存在手机上，联网后自动发送。',
+    waiting: '{n} 条待发送', nRefused: '{n} 条需处理', allSent: '已全部发送', waitingList: '待发送', sendNow: '立即发送', sending: '发送中…',
+    state: { done: '已巡查', queued: '待发送', missing: '未巡查' },
+    patrol: '记录巡查', visit: '入户走访', dispute: '矛盾纠纷', hazard: '安全隐患', todayPatrols: '今日巡查',
+    slot: '时段', notes: '巡查情况（可不填）', photo: '拍照', photoBusy: '处理中…', removePhoto: '删除照片',
+    nPhotos: '{n} 张照片', nFound: '发现问题 {n} 条', found: '发现问题', foundTitle: '发现的{what}',
+    addDispute: '+ 矛盾纠纷', addHazard: '+ 安全隐患', removeFound: '移除',
+    kind: '走访类型', address: '住户地址', head: '户主姓名', needs: '发现的诉求', followUp: '跟进情况',
+    category: '纠纷类别', summary: '纠纷概况', partyA: '当事人姓名', partyAPhone: '当事人电话', partyB: '对方当事人', risk: '风险等级',
+    subject: '所属主体', chooseSubject: '请选择主体', noSubjects: '暂无主体（联网后加载本网格的主体）', level: '隐患等级', domain: '领域',
+    deadline: '整改期限', description: '隐患描述', deadlineEarly: '整改期限不能早于发现日期',
+    submit: '提交', close: '关闭', required: '请填写“{f}”',
+    saved: '已保存，正在发送', savedOffline: '已保存在手机上，联网后自动发送', stored: '已发送 {n} 条',
+    refused: '未被接受', edit: '修改', retry: '重新发送', discard: '放弃',
+    photoFailed: '照片处理失败：{e}', keepFailed: '无法保存在手机上：{e}',
+    noGrid: '您的账号未绑定网格，请联系系统管理员。',
   },
 };
