@@ -663,7 +663,7 @@ const struct entity_desc dispute_desc = {
 	.name = "disputes", .label = "矛盾纠纷", .table = "disputes", .key = "no",
 	.number_prefix = "JF", .number_date = "found_on",
 	.fields = dispute_fields, .nfields = NF(dispute_fields),
-	.flags = ENT_FIGURES,
+	.flags = ENT_FIGURES | ENT_ATTACH, /* the photo taken where it was found */
 	.read_roles = BIZ,
 	.write_roles = DW | R(SYSTEM),
 	.scope = EVENT_SCOPE,

@@ -241,6 +241,11 @@ test('POST /sync: a patrol with photos — attached once, even when sent again',
   assert.deepEqual([again.json.items[0].status, again.json.items[0].replayed, again.json.items[0].attachments], [200, true, 2]);
   assert.deepEqual({ ...counts(), audit: 0 }, { ...before, audit: 0 });
   assert.equal(count('attachments', `entity = 'patrols' AND record = ${it.id}`), 2);
+  // a dispute entered alone takes its photo too
+  const dsp = await sync('grid1', [{ key: key('photo-dispute'), entity: 'disputes',
+    record: { found_on: '2023-06-05', source: 'grid', category: 'land', subject: 'V1' }, photos: [{ name: 'd.png', data: photo.toString('base64') }] }]);
+  assert.deepEqual([dsp.json.items[0].status, dsp.json.items[0].attachments], [201, 1], dsp.text);
+  assert.equal(count('attachments', `entity = 'disputes' AND record = ${dsp.json.items[0].id}`), 1);
   // a photo that is no image or not base64: the item refused, naming the photo
   const b0 = counts();
   const bad = await sync('grid1', [
