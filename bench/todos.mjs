@@ -114,7 +114,7 @@ PRAGMA wal_checkpoint(TRUNCATE);`);
   const rssParked = rssKiB(srv.proc.pid);
   const sent = performance.now();
   const w = await office.post('/api/v1/tasks', { no: 'BT-WRITE', title: '基准写入', source: 'standard', owner: 'JT',
-    assigned_on: new Date().toISOString().slice(0, 10), due_on: new Date().toISOString().slice(0, 10) });
+    assigned_on: new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10), due_on: new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10) });
   const written = performance.now();
   if (w.status !== 201) throw new Error('write: ' + w.text);
   const answers = await Promise.all(waits);

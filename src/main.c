@@ -811,7 +811,7 @@ static int work_raise_cmd(struct globals *g, int argc, char **argv)
 	char today[DATE_BUFSZ];
 	struct db *db;
 
-	date_today_utc(today);
+	date_today(today);
 	if (argc == 4 && !strcmp(argv[2], "--today") && date_valid(argv[3]))
 		snprintf(today, sizeof(today), "%s", argv[3]);
 	else if (argc != 2)
@@ -886,7 +886,7 @@ static int cmd_work(struct globals *g, int argc, char **argv)
 	struct db *db;
 	int64_t t0;
 
-	date_today_utc(today);
+	date_today(today);
 	if (argc >= 2 && !strcmp(argv[1], "raise"))
 		return work_raise_cmd(g, argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "subsidies"))

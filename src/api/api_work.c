@@ -64,7 +64,7 @@ void api_problems_raise(struct call *c)
 		return;
 	}
 	model_error_init(&e);
-	date_today_utc(today);
+	date_today(today);
 	if (assess_raise_problems(c->db, c->mc.actor, today, &n, &e))
 		reply_model_error(c, &e);
 	else

@@ -169,7 +169,7 @@ static int figures_check(const struct actor *a, const char *through, int *mi,
 
 	if (!through || !month_valid(through))
 		return model_fail(e, MODEL_EINVAL, "through", "through：月份格式应为 YYYY-MM");
-	month_now_utc(now);
+	month_now(now);
 	if (strcmp(through, now) > 0)
 		return model_fail(e, MODEL_EINVAL, "through", "through：不能是尚未到来的月份");
 	if (!entity_can_read(&subject_desc, a))

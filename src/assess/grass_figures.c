@@ -145,7 +145,7 @@ int grass_figures_add(struct db *db, const struct actor *a, const char *through,
 	snprintf(first, sizeof(first), "%04d-01", y % 10000);
 	snprintf(to, sizeof(to), "%04d-%02d-%02d", y % 10000, m % 100,
 		 date_days_in_month(y, m) % 100);
-	date_today_utc(end);
+	date_today(end);
 	if (strcmp(to, end) < 0)
 		snprintf(end, sizeof(end), "%s", to);
 	days = strcmp(end, from) < 0 ? 0 : date_days(end) - date_days(from) + 1;

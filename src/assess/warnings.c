@@ -207,10 +207,10 @@ int warnings_compute(struct db *db, const struct actor *a, const char *month, in
 		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
 	if (!entity_can_read(&subject_desc, a))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看预警");
-	month_now_utc(cur);
+	month_now(cur);
 	if (!month)
 		month = cur;
-	date_today_utc(today);
+	date_today(today);
 	/*
 	 * what is overdue is judged as it stood at the month's last day (today,
 	 * for the month under way): found by then, past its deadline, and not

@@ -243,19 +243,29 @@ int time_iso_utc(int64_t epoch, char out[TIME_ISO_BUFSZ])
 	return 0;
 }
 
-void date_today_utc(char out[DATE_BUFSZ])
+/* China's civil time: UTC+8 the year round (no daylight saving) */
+#define CHINA_OFFSET_SECONDS (8 * 3600)
+
+void date_now_china(char day[DATE_BUFSZ], int *minutes)
 {
-	int64_t now = time_now();
+	int64_t now = time_now() + CHINA_OFFSET_SECONDS;
 	int64_t days = now / SECS_PER_DAY - (now % SECS_PER_DAY < 0);
 
-	date_from_days(days, out);
+	date_from_days(days, day);
+	if (minutes)
+		*minutes = (int)((now - days * SECS_PER_DAY) / 60);
 }
 
-void month_now_utc(char out[MONTH_BUFSZ])
+void date_today(char out[DATE_BUFSZ])
+{
+	date_now_china(out, NULL);
+}
+
+void month_now(char out[MONTH_BUFSZ])
 {
 	char today[DATE_BUFSZ];
 
-	date_today_utc(today);
+	date_today(today);
 	month_of_date(today, out);
 }
 
@@ -263,7 +273,7 @@ int month_is_future(const char *month)
 {
 	char now[MONTH_BUFSZ];
 
-	month_now_utc(now);
+	month_now(now);
 	return strcmp(month, now) > 0;
 }
 

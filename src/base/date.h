@@ -62,11 +62,19 @@ int64_t time_now(void);
 /* The same in milliseconds (delays of a second need it). */
 int64_t time_now_ms(void);
 
-/* Today's date in UTC into `out` ("2026-11-29"). */
-void date_today_utc(char out[DATE_BUFSZ]);
+/*
+ * Today's date in China (UTC+8, whatever the server's time zone) into `out`
+ * ("2026-11-29"): the day every rule means — a date not in the future, a
+ * deadline passed, the current month — is the district's, and a patrol
+ * recorded at 07:00 in Beijing is today's there, not yesterday's in UTC.
+ */
+void date_today(char out[DATE_BUFSZ]);
 
-/* The current month in UTC into `out` ("2026-11"). */
-void month_now_utc(char out[MONTH_BUFSZ]);
+/* The same and, when `minutes` is not NULL, the minutes since China's midnight. */
+void date_now_china(char day[DATE_BUFSZ], int *minutes);
+
+/* The current month in China into `out` ("2026-11"). */
+void month_now(char out[MONTH_BUFSZ]);
 
 /* Is `month` (YYYY-MM) after the current month (UTC)? */
 int month_is_future(const char *month);

@@ -138,7 +138,7 @@ static void ledger_due(struct jobs *j, const char *today)
 
 	model_error_init(&e);
 	actor_system(&sys);
-	month_now_utc(month);
+	month_now(month);
 	mc.db = db_pool_get(j->pool);
 	mc.actor = &sys;
 	if (ledger_generate(&mc, month, &out, &e))
@@ -163,7 +163,7 @@ static void *run(void *arg)
 		char now[8], prev[8];
 		struct timespec until;
 
-		month_now_utc(now);
+		month_now(now);
 		month_add(now, -1, prev);
 		if (strcmp(j->closed, prev)) {
 			struct strbuf err = STRBUF_INIT;
@@ -184,7 +184,7 @@ static void *run(void *arg)
 		if (j->cfg.anchor_dir) {
 			char today[DATE_BUFSZ];
 
-			date_today_utc(today);
+			date_today(today);
 			if (strcmp(j->anchored, today)) {
 				pthread_mutex_unlock(&j->lock);
 				anchor_due(j, today);
@@ -194,7 +194,7 @@ static void *run(void *arg)
 		{
 			char today[DATE_BUFSZ];
 
-			date_today_utc(today);
+			date_today(today);
 			if (strcmp(j->carded, today)) {
 				pthread_mutex_unlock(&j->lock);
 				cards_due(j, today);

@@ -410,7 +410,7 @@ int confirm_list(struct db *db, const struct actor *a, const char *month, json_t
 	int ret;
 
 	if (!month) {
-		month_now_utc(now);
+		month_now(now);
 		month = now;
 	}
 	if ((ret = check_month(month, e)))
@@ -622,7 +622,7 @@ int confirm_pending(struct db *db, const struct actor *a, const char *month,
 	if (!e)
 		model_error_init(&local);
 	if (!month) {
-		month_now_utc(now);
+		month_now(now);
 		month = now;
 	}
 	ret = own_unit(db, a, &u, err);

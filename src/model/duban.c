@@ -334,7 +334,7 @@ static int feedback_prepare(struct entity_op *op)
 	if (!strcmp(review, "pending")) {
 		op_set(op, "reviewed_on", NULL);
 	} else if (op->old && changed(op, "review")) {
-		date_today_utc(today);
+		date_today(today);
 		op_set(op, "reviewed_on", today);
 	}
 out:

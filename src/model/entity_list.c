@@ -311,7 +311,7 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 			ret = model_fail(e, MODEL_EBADREQ, "overdue", "overdue：应为 1 或 0");
 			goto cleanup;
 		}
-		date_today_utc(today);
+		date_today(today);
 		strbuf_addf(fw, " AND %s(%s)", strcmp(ov, "1") ? "NOT " : "", ed->overdue_sql);
 		entity_overdue_params(ed, params, today);
 	}

@@ -192,7 +192,7 @@ int entity_history_created(const struct model_ctx *mc, const struct entity_desc 
 	int n = 0, ret = 0;
 
 	entity_stored_columns(ed, &cols);
-	month_now_utc(month);
+	month_now(month);
 	strbuf_addf(&sql, "INSERT INTO %s_history (id, rev, month, action, changed_at, changed_by%s) "
 		    "SELECT t.id, t.rev, %s%s, 'create', t.created_at, ?%s FROM %s t WHERE %s "
 		    "AND NOT EXISTS (SELECT 1 FROM %s_history h WHERE h.id = t.id)",
@@ -323,7 +323,7 @@ static int write_version(const struct model_ctx *mc, const struct record *r,
 	size_t i;
 
 	if (!month) {
-		month_now_utc(cur);
+		month_now(cur);
 		month = (!old && ed->month_from) ? record_get(r, ed->month_from) : cur;
 	}
 	for (i = 0; old && i < ed->nfields; i++) {
@@ -429,7 +429,7 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
 	if (!ed->number_prefix || r->val[k])
 		return 0;
 	if (!date || strlen(date) < 4) {
-		date_today_utc(today);
+		date_today(today);
 		date = today;
 	}
 	snprintf(year, sizeof(year), "%.4s", date);
@@ -854,7 +854,7 @@ int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", ed->label);
 	if (month && !month_valid(month))
 		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
-	month_now_utc(cur);
+	month_now(cur);
 	if (!month)
 		month = cur;
 	if (db_begin(mc->db, &e->msg))

@@ -109,7 +109,7 @@ static void stamp_on(struct entity_op *op, const char *status, const char *key)
 		return;
 	if (!op->old)
 		return; /* a historical record arrives with its own dates */
-	date_today_utc(today);
+	date_today(today);
 	op_set(op, key, today);
 }
 

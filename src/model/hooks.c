@@ -50,7 +50,7 @@ int op_not_future(struct entity_op *op, const char *key)
 	char today[DATE_BUFSZ];
 	const char *v = op_get(op, key);
 
-	date_today_utc(today);
+	date_today(today);
 	if (v && strcmp(v, today) > 0)
 		return model_fail(&op->error, MODEL_EINVAL, key, "%s：不能晚于今天", op_label(op, key));
 	return 0;

@@ -261,7 +261,7 @@ static int paid_on_check(const char *month, const char *paid_on, struct model_er
 
 	if (!paid_on || !date_valid(paid_on))
 		return model_fail(e, MODEL_EINVAL, "paid_on", "发放日期应为 YYYY-MM-DD 格式的有效日期");
-	date_today_utc(today);
+	date_today(today);
 	if (strcmp(paid_on, today) > 0)
 		return model_fail(e, MODEL_EINVAL, "paid_on", "发放日期不能晚于今天");
 	month_days(month, first, last);

@@ -18,13 +18,9 @@
 #include "model/entities.h"
 #include "model/scope.h"
 
-/* China's wall clock: UTC+8, no daylight saving. */
-#define LOCAL_OFFSET_SECONDS (8 * 3600)
-
 void grass_local_now(char day[DATE_BUFSZ], int *minutes)
 {
 	const char *clock = getenv("SANLING_TEST_CLOCK");
-	int64_t now = time_now() + LOCAL_OFFSET_SECONDS, secs;
 
 	if (clock && strlen(clock) == 16 && clock[10] == 'T') {
 		memcpy(day, clock, 10);
@@ -34,11 +30,7 @@ void grass_local_now(char day[DATE_BUFSZ], int *minutes)
 			return;
 		}
 	}
-	date_from_days(now / 86400 - (now % 86400 < 0), day);
-	secs = now % 86400;
-	if (secs < 0)
-		secs += 86400;
-	*minutes = (int)(secs / 60);
+	date_now_china(day, minutes);
 }
 
 /* Limit regions `g` (level grid) to those the actor's patrols may lie in. */

@@ -285,7 +285,7 @@ void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, str
 
 	if (!ed->overdue_sql)
 		return;
-	date_today_utc(today);
+	date_today(today);
 	strbuf_addf(sql, ", CASE WHEN (%s) THEN 1 ELSE 0 END", ed->overdue_sql);
 	entity_overdue_params(ed, p, today);
 }

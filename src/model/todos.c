@@ -403,7 +403,7 @@ int todos_list(const struct model_ctx *mc, json_t **out, struct model_error *e)
 	int64_t version;
 	size_t i;
 
-	date_today_utc(tc.today);
+	date_today(tc.today);
 	date_add_days(tc.today, TODO_NEAR_DAYS + 1, tc.near);
 	/* the version first: a write after it shows as a change at the next wait */
 	if (todos_version(mc->db, mc->actor->district, &version, &err)) {
@@ -451,7 +451,7 @@ int todos_version(struct db *db, const char *district, int64_t *version, struct 
 	size_t i, n = 1;
 	int rc = 0;
 
-	date_today_utc(today);
+	date_today(today);
 	h = fnv(h, today, strlen(today));
 	{
 		/* the patrols' to-do turns at local noon and evening */

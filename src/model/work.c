@@ -66,7 +66,7 @@ static int verified_date(struct entity_op *op, const char *finished_key)
 	int ret;
 
 	if (status_in(op, "verified") && !op_get(op, "verified_on") && op->old) {
-		date_today_utc(today);
+		date_today(today);
 		op_set(op, "verified_on", today);
 	}
 	if (status_in(op, "verified") && !op_get(op, "verified_on"))

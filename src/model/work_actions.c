@@ -180,7 +180,7 @@ int work_assign(const struct model_ctx *mc, int64_t id, json_t *in, json_t **out
 		ret = model_fail(e, MODEL_EINVAL, "due_on", "议定事项未填写完成时限，不能交办");
 		goto rollback;
 	}
-	date_today_utc(today);
+	date_today(today);
 	if (!assigned_on)
 		assigned_on = today;
 	if (!no) {

@@ -119,7 +119,7 @@ export function monthRange(from, to) {
   return out;
 }
 // The current month in UTC, and the next one (a month that has not come yet).
-export function thisMonth() { return new Date().toISOString().slice(0, 7); }
+export function thisMonth() { return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7); }
 export function nextMonth() { return addMonths(thisMonth(), 1); }
 
 // ---- exact percentages ----

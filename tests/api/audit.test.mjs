@@ -234,7 +234,7 @@ test('serve --anchor-dir writes the day\'s anchor, which the chain reaches', asy
   await srv.stop();
   clients.clear();
   srv = await startServer({ store, args: ['--anchor-dir', dir] });
-  const name = `audit-anchor-${new Date().toISOString().slice(0, 10)}.json`;
+  const name = `audit-anchor-${new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)}.json`;
   for (let i = 0; i < 50 && !readdirSync(dir).includes(name); i++)
     await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(readdirSync(dir), [name]);

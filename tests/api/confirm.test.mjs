@@ -27,7 +27,7 @@ function monthAdd(m, n) {
   const t = y * 12 + (mo - 1) + n;
   return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
 }
-const M = new Date().toISOString().slice(0, 7);
+const M = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
 const P = monthAdd(M, -1);
 const NEXT = monthAdd(M, 1);
 

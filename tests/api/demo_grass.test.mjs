@@ -80,7 +80,7 @@ function inScope(scope, { township, village, grid }) {
 // The grassroots figures through month `m` as DOMAIN.md defines them, from the exported lists.
 function expected(m, scope) {
   const from = `${m.slice(0, 4)}-01-01`, to = lastDay(m);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   const end = to < today ? to : today;
   const grids = lists.regions.filter((g) => g['层级'] === '网格' && g['在用'] === '是' &&
     inScope(scope, { township: g['所属乡镇'], village: g['上级区划'], grid: g['区划代码'] }));

@@ -20,7 +20,7 @@ export const EVENT_LISTS = ['petitions', 'petition_activities', 'request_letters
   'inspections', 'hazards', 'accidents', 'cases', 'disputes'];
 
 // Today and date arithmetic in UTC, as the server reckons.
-export function today() { return new Date().toISOString().slice(0, 10); }
+export function today() { return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); }
 export function addDays(date, n) {
   const t = new Date(date + 'T00:00:00Z');
   t.setUTCDate(t.getUTCDate() + n);

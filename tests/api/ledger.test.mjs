@@ -132,7 +132,7 @@ test('generating refuses a bad or future month and the roles that do not keep th
   }
   assert.equal(await snapshot(police), before, 'nothing stored');
   // the current month is allowed
-  const now = new Date().toISOString().slice(0, 7);
+  const now = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
   const cur = await police.post('/api/v1/police_subsidies/generate', { month: now });
   assert.equal(cur.status, 200, cur.text);
   assert.deepEqual(cur.json.created.map((x) => `${x.village}|${x.officer}`).sort(), pairs(now).map((p) => `${p.village}|${p.officer}`));
@@ -270,7 +270,7 @@ test('the scheduler generates the current month\'s ledger when the server starts
     `officer,police_no,kind,township,village,from,to\n定时辅警,S001,auxiliary,,${WEST_VILLAGE},2024-01-01,\n`, 'sched'));
   try {
     const police = await s.as('police');
-    const now = new Date().toISOString().slice(0, 7);
+    const now = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
     let rows = [];
     for (let i = 0; i < 50 && !rows.length; i++) {
       rows = await ledgerRows(police, now);

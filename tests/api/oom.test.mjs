@@ -101,7 +101,7 @@ test('after it all the server goes on, the audit chain and the database are whol
 });
 
 test('the to-dos out of memory: the same list or 503; a task saved (its version bumped) or not at all', async () => {
-  const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+  const day = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400000).toISOString().slice(0, 10);
   const task = (no) => ({ no, title: no, source: 'standard', owner: 'JT', assigned_on: day(-5), due_on: day(1) });
   assert.equal((await office.post('/api/v1/tasks', task('OOMT-0'))).status, 201);
   const edu = await srv.client().loginReady('edu');

@@ -73,6 +73,7 @@ async function browser(touch = false) {
     headless: true,
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai', // the users' clock, as the server's day is China's
     acceptDownloads: true,
     ...(touch ? { hasTouch: true, isMobile: true } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -219,7 +220,7 @@ export function unzip(buf) {
 // The month before the current one (events dated there are in the past, and
 // the month has ended, so it can be confirmed and published).
 export function lastMonth() {
-  const d = new Date();
+  const d = new Date(Date.now() + 8 * 3600e3); // the server's month is China's
   d.setUTCDate(1);
   d.setUTCMonth(d.getUTCMonth() - 1);
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;

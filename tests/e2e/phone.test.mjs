@@ -31,8 +31,10 @@ const OFFLINE = [/ERR_INTERNET_DISCONNECTED/, /Failed to fetch/, /ERR_FAILED/, /
 let d;
 after(async () => { await closeBrowser(); await d?.stop(); });
 
-function localDate(t = new Date()) {
-  return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
+// the phone's day: in China (its browser runs in Asia/Shanghai, lib.mjs), as the server's is
+const chinaNow = () => new Date(Date.now() + 8 * 3600e3);
+function localDate(t = chinaNow()) {
+  return t.toISOString().slice(0, 10);
 }
 
 // Taps and typed fields, counted as the test makes them.
@@ -106,7 +108,7 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
   const today = localDate();
   // the slot by the clock (before noon 上午); the page's choice is read from the sheet, so
   // that a walk across noon follows the page
-  const byClock = () => (new Date().getHours() < 12 ? 'am' : 'pm');
+  const byClock = () => (chinaNow().getUTCHours() < 12 ? 'am' : 'pm');
   let clock = byClock(), other;
   const preset = async (page) => (await page.getAttribute('[data-test^=patrol-slot-].on', 'data-test')).slice('patrol-slot-'.length);
   const burden = {};

@@ -31,7 +31,7 @@ async function itemsReady(page) {
     const items = (await (await fetch('/api/v1/assessment_items?page_size=100')).json()).items;
     for (const it of items) {
       if (!['cards', 'list_confirmed'].includes(it.method)) continue;
-      const probe = await fetch(`/api/v1/ranking?month=${new Date().toISOString().slice(0, 7)}&by=township`);
+      const probe = await fetch(`/api/v1/ranking?month=${new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)}&by=township`);
       if (probe.status !== 409) return;
       await fetch(`/api/v1/assessment_items/${it.id}`, {
         method: 'PATCH', headers: { 'content-type': 'application/json', 'X-CSRF-Token': csrf },

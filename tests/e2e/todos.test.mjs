@@ -44,7 +44,7 @@ test('the bell counts the to-dos, follows a write made elsewhere, and opens a re
   const shown = (n) => (n > 99 ? '99+' : String(n));
   if (before.total) await page.waitForFunction((want) => document.querySelector('[data-test=todo-count] sup')?.textContent.trim() === want, shown(before.total));
   // a task done by its owner: the office's to verify — the badge follows without a reload
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   const t = await call('POST', '/tasks', { no: 'E2E-TODO-1', title: '端到端待办任务', source: 'standard', owner: 'XFJ',
     assigned_on: today, due_on: today });
   assert.equal(t.status, 201, JSON.stringify(t.json));

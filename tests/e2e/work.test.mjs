@@ -29,7 +29,7 @@ const inBrowser = (opts, fn) => withBrowser(base, opts, fn, 'work');
 
 
 // The server's day (UTC) and days around it.
-const TODAY = new Date().toISOString().slice(0, 10);
+const TODAY = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 const MONTH = TODAY.slice(0, 7);
 function day(n) {
   const d = new Date(TODAY + 'T00:00:00Z');

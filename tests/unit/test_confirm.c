@@ -146,7 +146,7 @@ static void test_pending(void **state)
 	struct actor office = mk_actor(ROLE_OFFICE, NULL, NULL), grid = mk_actor(ROLE_GRID, NULL, T1);
 	char now[MONTH_BUFSZ];
 
-	month_now_utc(now);
+	month_now(now);
 	assert_int_equal(pending(&town, MONTH), 1);
 	assert_int_equal(pending(&edu, MONTH), 1);
 	assert_int_equal(pending(&town, NULL), 1);
@@ -174,7 +174,7 @@ static void test_refusals(void **state)
 	struct actor notsup = mk_actor(ROLE_SUPERVISOR, "QB", NULL), petition = mk_actor(ROLE_PETITION, "XF", NULL);
 	char next[MONTH_BUFSZ], now[MONTH_BUFSZ];
 
-	month_now_utc(now);
+	month_now(now);
 	month_add(now, 1, next);
 	assert_int_equal(confirm(&office, MONTH), MODEL_EFORBIDDEN);
 	assert_int_equal(confirm(&petition, MONTH), MODEL_EFORBIDDEN);

@@ -1,9 +1,10 @@
 /*
  * test_date: unit tests of src/base/date.c: strict ISO dates and months,
  * leap years, day arithmetic over the whole supported range, and the
- * refusals at its edges.  Not a test of time zones (date.c has none).
+ * refusals at its edges; today is China's day whatever the time zone says.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -236,19 +237,27 @@ static void test_time_iso_utc(void **state)
 static void test_now(void **state)
 {
 	char today[DATE_BUFSZ], month[MONTH_BUFSZ], before[DATE_BUFSZ],
-	     after[DATE_BUFSZ];
+	     after[DATE_BUFSZ], day[DATE_BUFSZ];
 	time_t t0, t1;
+	int minutes;
 	struct tm tm;
 	int64_t now;
 
+	/* China's day: UTC shifted by eight hours, whatever TZ says */
+	setenv("TZ", "America/Los_Angeles", 1);
+	tzset();
 	t0 = time(NULL);
+	t0 += 8 * 3600;
 	gmtime_r(&t0, &tm);
 	strftime(before, sizeof(before), "%Y-%m-%d", &tm);
-	date_today_utc(today);
-	month_now_utc(month);
+	t0 -= 8 * 3600;
+	date_today(today);
+	month_now(month);
+	date_now_china(day, &minutes);
 	now = time_now();
-	t1 = time(NULL);
+	t1 = time(NULL) + 8 * 3600;
 	gmtime_r(&t1, &tm);
+	t1 -= 8 * 3600;
 	strftime(after, sizeof(after), "%Y-%m-%d", &tm);
 
 	assert_true(now >= (int64_t)t0 && now <= (int64_t)t1);
@@ -256,6 +265,8 @@ static void test_now(void **state)
 	assert_true(!strcmp(today, before) || !strcmp(today, after));
 	assert_true(month_valid(month));
 	assert_true(!strncmp(month, before, 7) || !strncmp(month, after, 7));
+	assert_true(!strcmp(day, before) || !strcmp(day, after));
+	assert_true(minutes >= 0 && minutes < 24 * 60);
 }
 
 int main(void)

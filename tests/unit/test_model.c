@@ -1633,7 +1633,7 @@ static void test_history(void **state)
 	int64_t id;
 
 	model_error_init(&e);
-	month_now_utc(cur);
+	month_now(cur);
 	id = create_ok(&office, "subjects",
 		       "{\"code\":\"H1\",\"name\":\"旧名\",\"kind\":\"enterprise\",\"category\":\"factory\","
 		       "\"township\":\"330101001\",\"contact_phone\":\"13700137000\","
@@ -2564,7 +2564,7 @@ static void test_import_order(void **state)
 
 	actor_system(&sys);
 	model_error_init(&e);
-	month_now_utc(cur);
+	month_now(cur);
 	import_report_init(&rep);
 	{
 		static const char csv[] = "区划代码,名称,层级,上级区划\r\n"
@@ -2669,7 +2669,7 @@ static void test_import_export_roundtrip(void **state)
 	/* the history month of an update by import is the current month */
 	{
 		char cur[8];
-		month_now_utc(cur);
+		month_now(cur);
 		assert_str(QS("SELECT month FROM subjects_history WHERE code = 'S1' AND rev = 2", NULL),
 			   cur);
 	}

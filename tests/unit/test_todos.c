@@ -44,7 +44,7 @@ static void task(const char *no, const char *owner, int due_in_days)
 {
 	char today[DATE_BUFSZ], due[DATE_BUFSZ], assigned[DATE_BUFSZ];
 
-	date_today_utc(today);
+	date_today(today);
 	date_add_days(today, due_in_days, due);
 	date_add_days(today, -10, assigned);
 	engines_create(g_db, "tasks", json_pack("{ss ss ss ss ss ss}", "no", no, "title", no,
@@ -139,7 +139,7 @@ static void test_list(void **state)
 	task("T-FAR", "JT", 4);
 	task("T-SJ", "SJ", 0);
 	/* a supervising department also has this month's list to confirm (一月一动态) */
-	month_now_utc(month);
+	month_now(month);
 	snprintf(confirm, sizeof(confirm), "list_confirmation:%s 主体清单待确认（一月一动态）;", month);
 	listed(&jt, &sb);
 	snprintf(want, sizeof(want), "task_due:T-LATE T-LATE;task_due:T-NEAR T-NEAR;%s", confirm);

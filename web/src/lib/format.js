@@ -89,9 +89,14 @@ export function figureValue(key, v) {
   }
 }
 
+// Today and this month as the server means them: China's (UTC+8), whatever
+// the zone of the computer the page runs on.
+export function chinaToday() {
+  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+}
+
 export function currentMonth() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+  return chinaToday().slice(0, 7);
 }
 
 export function previousMonth(m) {
