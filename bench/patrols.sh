@@ -26,6 +26,11 @@
 #      row stepped).  The rate sanling gives is checked against the one the
 #      baseline's groups give.  Target <= 2x.
 #
+# 12b′. With PATROL_PG (a PostgreSQL server's URL, e.g. of scripts/pgtmp.sh):
+#      the same on a database made there for the run (PATROL_PG_DISTRICTS,
+#      default DISTRICTS), against psql running the same GROUP BY (its
+#      whole process).
+#
 # Prints the table rows ("| 12a. ..." and "| 12b. ...") on stdout, the
 # details on stderr; removes its databases and the CSV at the end.  The
 # full size of issue 15 is DISTRICTS=100 (about 42.5 million patrols, some
@@ -87,7 +92,7 @@ for r in $(seq "$RUNS"); do
 done
 sr=$(echo $SANR | tr ' ' '\n' | median) br=$(echo $BR | tr ' ' '\n' | median)
 echo "| 12a. \`sanling import patrols\`, $ROWS rows ($IMPORT_DISTRICTS district(s) × 600 grids × 365 days × 2, less 3 % missed) | $(printf "%'d" "$sr") rows/s | bare_insert --table patrols $(printf "%'d" "$br") rows/s | $(awk -v a="$sr" -v b="$br" 'BEGIN { printf "%.2f", a / b }') | ≥ 0.3 | $(awk -v a="$sr" -v b="$br" 'BEGIN { print (a / b >= 0.3 ? "yes" : "**NO**") }') |"
-echo "| 12a. details: import seconds / rows/s / peak RSS KiB | $(slash $SAN) / $(slash $SANR) / $(slash $SANK) | bare_insert seconds / rows/s: $(slash $BS) / $(slash $BR) | | | |"
+echo "| 12a. details: import seconds; rows/s; peak RSS KiB | $(slash $SAN); $(slash $SANR); $(slash $SANK) | bare_insert seconds; rows/s: $(slash $BS); $(slash $BR) | | | |"
 rm -f "$T"/imp.db* "$T/imp.key" "$T/imp.csv"
 
 # ---- 12b. the grid-day rate of the province ----
@@ -105,6 +110,7 @@ log "province: $DISTRICTS districts, $PATROLS patrols, $SIZE MB, generated in $G
 ms "$BIN" --db "$T/prov.db" --key "$T/prov.key" figures --through 2025-12 --json
 log "first figures --through 2025-12 (cells made): $MS ms"
 "$GROUPBY" --patrols "$T/prov.db" 2025-01-01 2025-12-31 >/dev/null
+log "the baseline's plan: $(sqlite3 "$T/prov.db" "EXPLAIN QUERY PLAN SELECT grid, patrolled_on, COUNT(DISTINCT slot) FROM patrols WHERE patrolled_on BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY grid, patrolled_on" | tr '\n' ' ')"
 FIG="" GB="" GBQ=""
 for r in $(seq "$RUNS"); do
 	ms "$BIN" --db "$T/prov.db" --key "$T/prov.key" figures --through 2025-12 --json
@@ -124,5 +130,44 @@ want=$(awk -v c="$complete" -v g="$grids" 'BEGIN { printf "%.1f", int(c * 1000 /
 	{ echo "the rate: sanling $rate of $counted patrols; the baseline's groups give $want of $PATROLS" >&2; exit 1; }
 f=$(echo $FIG | tr ' ' '\n' | median) g=$(echo $GB | tr ' ' '\n' | median)
 echo "| 12b. \`sanling figures --through 2025-12\` (whole process, every figure), province of $DISTRICTS districts: $PATROLS patrols, $grids grids, rate $rate % | $f ms | bare GROUP BY grid, patrolled_on (whole process) $g ms | $(awk -v a="$f" -v b="$g" 'BEGIN { printf "%.2f", a / b }') | ≤ 2 | $(awk -v a="$f" -v b="$g" 'BEGIN { print (a / b <= 2 ? "yes" : "**NO**") }') |"
-echo "| 12b. details: figures ms / bare process ms / bare query alone ms | $(slash $FIG) / $(slash $GB) / $(slash $GBQ) | generated in $GEN_SECS s, $SIZE MB | | | |"
+echo "| 12b. details: figures ms; bare process ms; bare query alone ms | $(slash $FIG); $(slash $GB); $(slash $GBQ) | generated in $GEN_SECS s, $SIZE MB | | | |"
 rm -f "$T"/prov.db* "$T/prov.key"
+
+# ---- 12b′. the same on PostgreSQL (PATROL_PG: a server's URL; PATROL_PG_DISTRICTS) ----
+
+if [ -n "${PATROL_PG:-}" ]; then
+	PGD=${PATROL_PG_DISTRICTS:-$DISTRICTS}
+	PSQL=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n | tail -n 1)/psql
+	[ -x "$PSQL" ] || PSQL=psql
+	name=patrols_$$
+	"$PSQL" "$PATROL_PG" -X -qAt -c "CREATE DATABASE $name" >/dev/null
+	PGDB=$(echo "$PATROL_PG" | sed "s|/[^/?]*\(?.*\)\{0,1\}$|/$name\1|")
+	trap 'rm -f "$T"/imp*.db* "$T"/bare*.db* "$T"/imp.csv "$T"/prov.db*; "$PSQL" "$PATROL_PG" -X -qAt -c "DROP DATABASE IF EXISTS '"$name"' WITH (FORCE)" >/dev/null 2>&1' EXIT
+	"$BIN" --db "$PGDB" --key "$T/pg.key" init >/dev/null
+	timed "$T/pggen.log" "$BIN" --db "$PGDB" --key "$T/pg.key" gen scale --counties "$PGD" --seed 1 \
+		--patrols 2025
+	PG_GEN=$SECS
+	PG_PATROLS=$(awk '$1 == "patrols" { print $2 }' "$T/pggen.log")
+	"$PSQL" "$PGDB" -X -qAt -c "VACUUM ANALYZE patrols" >/dev/null
+	"$BIN" --db "$PGDB" --key "$T/pg.key" determine --through 2025-12 >/dev/null
+	ms "$BIN" --db "$PGDB" --key "$T/pg.key" figures --through 2025-12 --json
+	log "PostgreSQL: $PGD districts, $PG_PATROLS patrols generated in $PG_GEN s; first figures $MS ms"
+	PGQ="SELECT COUNT(*), SUM(CASE WHEN n = 2 THEN 1 ELSE 0 END) FROM (SELECT grid, patrolled_on, COUNT(DISTINCT slot) n FROM patrols WHERE patrolled_on BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY grid, patrolled_on) x"
+	"$PSQL" "$PGDB" -X -qAt -c "$PGQ" >/dev/null
+	PFIG="" PGB=""
+	for r in $(seq "$RUNS"); do
+		ms "$BIN" --db "$PGDB" --key "$T/pg.key" figures --through 2025-12 --json
+		PFIG="$PFIG $MS"
+		cp "$T/ms.out" "$T/pgfig.json"
+		ms "$PSQL" "$PGDB" -X -qAt -c "$PGQ"
+		PGB="$PGB $MS"
+		log "PostgreSQL rate run $r: figures $(echo $PFIG | awk '{print $NF}') ms, bare GROUP BY (psql) $MS ms"
+	done
+	rate=$(grep -o '"patrol_compliance_rate":[0-9.]*' "$T/pgfig.json" | cut -d: -f2)
+	complete=$(cut -d'|' -f2 "$T/ms.out")
+	want=$(awk -v c="$complete" -v g="$((PGD * 600))" 'BEGIN { printf "%.1f", int(c * 1000 / (g * 365) + 0.5) / 10 }')
+	[ "$rate" = "$want" ] || { echo "PostgreSQL: the rate $rate, the baseline's groups give $want" >&2; exit 1; }
+	f=$(echo $PFIG | tr ' ' '\n' | median) g=$(echo $PGB | tr ' ' '\n' | median)
+	echo "| 12b′. the same on PostgreSQL, $PGD districts: $PG_PATROLS patrols, rate $rate % | $f ms | bare GROUP BY grid, patrolled_on (psql, whole process) $g ms | $(awk -v a="$f" -v b="$g" 'BEGIN { printf "%.2f", a / b }') | ≤ 2 | $(awk -v a="$f" -v b="$g" 'BEGIN { print (a / b <= 2 ? "yes" : "**NO**") }') |"
+	echo "| 12b′. details: figures ms; bare (psql) ms | $(slash $PFIG); $(slash $PGB) | generated in $PG_GEN s (COPY) | | | |"
+fi

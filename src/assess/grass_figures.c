@@ -57,8 +57,10 @@ static int grass_aggregate(struct db *db, const struct entity_desc *ed, const ch
 /*
  * Grid-days from..end of the patrols in scope with patrols in both slots;
  * `inactive`: only those of grids no longer active (regions.active = 0).
- * Grouped in the order of patrols_grid_date_slot, the grouping reads that
- * index alone (migration 023).
+ * Grouped in the order of patrols_place_day (district, township, grid,
+ * day, slot: migration 023), the grouping reads that index alone, and only
+ * the caller's part of it; a grid's township and district are its own, so
+ * the groups are the grid-days.
  */
 static int compliant_days(struct db *db, const struct actor *a, const struct figures_filter *f,
 			  const char *from, const char *end, int inactive, int64_t *n,
@@ -76,7 +78,7 @@ static int compliant_days(struct db *db, const struct actor *a, const struct fig
 		strbuf_addstr(&sql, " AND t.grid IN (SELECT g.code FROM regions g "
 			      "WHERE g.active <> 1)");
 	grass_scope(&patrol_desc, a, f, &sql, &p);
-	strbuf_addstr(&sql, " GROUP BY t.grid, t.patrolled_on "
+	strbuf_addstr(&sql, " GROUP BY t.district, t.township, t.grid, t.patrolled_on "
 		      "HAVING COUNT(DISTINCT t.slot) = 2) x");
 	ret = sqlp_aggregate(db, sql.buf, &p, n, 1, err);
 	sqlp_release(&p);

@@ -784,6 +784,9 @@ int bench_data_load_opts(struct db *db, int counties, uint64_t seed,
 	if (opt->patrol_year)
 		strbuf_addf(&detail, " patrols=%d grids=%d misses=%d%s", opt->patrol_year,
 			    opt->grids, opt->miss_permille, opt->patrol_csv ? " (csv)" : "");
+	/* a page cache of 256 MiB while loading (SQLite): the indexes of a province outgrow 2 MiB */
+	if (db_dialect(db) == DB_SQLITE)
+		db_exec(db, "PRAGMA cache_size = -262144", NULL);
 	for (i = 0; i < counties; i++)
 		if (gen_district(g, i, counties, i ? NULL : detail.buf, err))
 			goto cleanup;
