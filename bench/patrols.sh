@@ -66,34 +66,36 @@ ms() {
 	MS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
 }
 
-# ---- 12a. import ----
+# ---- 12a. import (IMPORT_DISTRICTS 0: not run) ----
 
-rm -f "$T"/imp.db*
-"$BIN" --db "$T/imp.db" --key "$T/imp.key" init >/dev/null
-"$BIN" --db "$T/imp.db" --key "$T/imp.key" gen scale --counties "$IMPORT_DISTRICTS" --seed 1 \
-	--patrols 2025 --patrols-csv "$T/imp.csv" >"$T/impgen.log"
-ROWS=$(($(wc -l <"$T/imp.csv") - 1))
-log "import: $IMPORT_DISTRICTS district(s), $ROWS patrols in $(du -m "$T/imp.csv" | cut -f1) MB of CSV"
-SAN="" SANR="" SANK="" BR="" BS=""
-for r in $(seq "$RUNS"); do
-	cp "$T/imp.db" "$T/imprun.db"
-	timed "$T/import.out" "$BIN" --db "$T/imprun.db" --key "$T/imp.key" import patrols "$T/imp.csv"
-	grep -q "^$ROWS rows: $ROWS created" "$T/import.out" ||
-		{ cat "$T/import.out" >&2; echo "import: not every row created" >&2; exit 1; }
-	SAN="$SAN $SECS"; SANK="$SANK $KIB"
-	SANR="$SANR $(awk -v n="$ROWS" -v s="$SECS" 'BEGIN { printf "%.0f", n / s }')"
-	rm -f "$T"/imprun.db*
-	cp "$T/imp.db" "$T/bare.db"
-	timed "$T/bare.out" "$BARE" --table patrols "$T/bare.db" "$T/imp.csv"
-	BS="$BS $SECS"
-	BR="$BR $(awk -v n="$ROWS" -v s="$SECS" 'BEGIN { printf "%.0f", n / s }')"
-	rm -f "$T"/bare.db*
-	log "import run $r: sanling $(echo $SAN | awk '{print $NF}') s, bare $SECS s ($(cat "$T/bare.out"))"
-done
-sr=$(echo $SANR | tr ' ' '\n' | median) br=$(echo $BR | tr ' ' '\n' | median)
-echo "| 12a. \`sanling import patrols\`, $ROWS rows ($IMPORT_DISTRICTS district(s) × 600 grids × 365 days × 2, less 3 % missed) | $(printf "%'d" "$sr") rows/s | bare_insert --table patrols $(printf "%'d" "$br") rows/s | $(awk -v a="$sr" -v b="$br" 'BEGIN { printf "%.2f", a / b }') | ≥ 0.3 | $(awk -v a="$sr" -v b="$br" 'BEGIN { print (a / b >= 0.3 ? "yes" : "**NO**") }') |"
-echo "| 12a. details: import seconds; rows/s; peak RSS KiB | $(slash $SAN); $(slash $SANR); $(slash $SANK) | bare_insert seconds; rows/s: $(slash $BS); $(slash $BR) | | | |"
-rm -f "$T"/imp.db* "$T/imp.key" "$T/imp.csv"
+if [ "$IMPORT_DISTRICTS" -gt 0 ]; then
+	rm -f "$T"/imp.db*
+	"$BIN" --db "$T/imp.db" --key "$T/imp.key" init >/dev/null
+	"$BIN" --db "$T/imp.db" --key "$T/imp.key" gen scale --counties "$IMPORT_DISTRICTS" --seed 1 \
+		--patrols 2025 --patrols-csv "$T/imp.csv" >"$T/impgen.log"
+	ROWS=$(($(wc -l <"$T/imp.csv") - 1))
+	log "import: $IMPORT_DISTRICTS district(s), $ROWS patrols in $(du -m "$T/imp.csv" | cut -f1) MB of CSV"
+	SAN="" SANR="" SANK="" BR="" BS=""
+	for r in $(seq "$RUNS"); do
+		cp "$T/imp.db" "$T/imprun.db"
+		timed "$T/import.out" "$BIN" --db "$T/imprun.db" --key "$T/imp.key" import patrols "$T/imp.csv"
+		grep -q "^$ROWS rows: $ROWS created" "$T/import.out" ||
+			{ cat "$T/import.out" >&2; echo "import: not every row created" >&2; exit 1; }
+		SAN="$SAN $SECS"; SANK="$SANK $KIB"
+		SANR="$SANR $(awk -v n="$ROWS" -v s="$SECS" 'BEGIN { printf "%.0f", n / s }')"
+		rm -f "$T"/imprun.db*
+		cp "$T/imp.db" "$T/bare.db"
+		timed "$T/bare.out" "$BARE" --table patrols "$T/bare.db" "$T/imp.csv"
+		BS="$BS $SECS"
+		BR="$BR $(awk -v n="$ROWS" -v s="$SECS" 'BEGIN { printf "%.0f", n / s }')"
+		rm -f "$T"/bare.db*
+		log "import run $r: sanling $(echo $SAN | awk '{print $NF}') s, bare $SECS s ($(cat "$T/bare.out"))"
+	done
+	sr=$(echo $SANR | tr ' ' '\n' | median) br=$(echo $BR | tr ' ' '\n' | median)
+	echo "| 12a. \`sanling import patrols\`, $ROWS rows ($IMPORT_DISTRICTS district(s) × 600 grids × 365 days × 2, less 3 % missed) | $(printf "%'d" "$sr") rows/s | bare_insert --table patrols $(printf "%'d" "$br") rows/s | $(awk -v a="$sr" -v b="$br" 'BEGIN { printf "%.2f", a / b }') | ≥ 0.3 | $(awk -v a="$sr" -v b="$br" 'BEGIN { print (a / b >= 0.3 ? "yes" : "**NO**") }') |"
+	echo "| 12a. details: import seconds; rows/s; peak RSS KiB | $(slash $SAN); $(slash $SANR); $(slash $SANK) | bare_insert seconds; rows/s: $(slash $BS); $(slash $BR) | | | |"
+	rm -f "$T"/imp.db* "$T/imp.key" "$T/imp.csv"
+fi
 
 # ---- 12b. the grid-day rate of the province ----
 

@@ -23,6 +23,7 @@
 #include "assess/figures_int.h"
 #include "base/date.h"
 #include "base/strbuf.h"
+#include "db/db.h"
 #include "db/sqlp.h"
 #include "model/entities.h"
 #include "model/scope.h"
@@ -55,12 +56,17 @@ static int grass_aggregate(struct db *db, const struct entity_desc *ed, const ch
 }
 
 /*
- * Grid-days from..end of the patrols in scope with patrols in both slots;
- * `inactive`: only those of grids no longer active (regions.active = 0).
- * Grouped in the order of patrols_place_day (district, township, grid,
- * day, slot: migration 023), the grouping reads that index alone, and only
- * the caller's part of it; a grid's township and district are its own, so
- * the groups are the grid-days.
+ * Grid-days from..end of the patrols in scope with patrols in both slots
+ * (a slot is `am` or `pm`).  Of every grid, grouped in the order of
+ * patrols_place_day (district, township, grid, day, slot: migration 023)
+ * so that the grouping reads that index alone, and only the caller's part
+ * of it; a grid's township and district are its own, so the groups are the
+ * grid-days.  Both slots: COUNT(DISTINCT) on SQLite, which counts the
+ * index's ordered slots without a sort; the least am and the greatest pm
+ * on PostgreSQL, where COUNT(DISTINCT) sorts every group.  `inactive`: only
+ * those of the grids no longer active (regions.active = 0), from the
+ * regions (few; CROSS JOIN keeps them first on SQLite) through
+ * patrols_grid_date_slot.
  */
 static int compliant_days(struct db *db, const struct actor *a, const struct figures_filter *f,
 			  const char *from, const char *end, int inactive, int64_t *n,
@@ -70,16 +76,19 @@ static int compliant_days(struct db *db, const struct actor *a, const struct fig
 	struct sqlp p = SQLP_INIT;
 	int ret;
 
-	strbuf_addstr(&sql, "SELECT COUNT(*) FROM (SELECT t.grid, t.patrolled_on FROM patrols t "
-		      "WHERE t.patrolled_on >= ? AND t.patrolled_on <= ?");
+	if (inactive)
+		strbuf_addstr(&sql, "SELECT COUNT(*) FROM (SELECT t.grid FROM regions g "
+			      "CROSS JOIN patrols t WHERE g.active <> 1 AND t.grid = g.code AND ");
+	else
+		strbuf_addstr(&sql, "SELECT COUNT(*) FROM (SELECT t.grid FROM patrols t WHERE ");
+	strbuf_addstr(&sql, "t.patrolled_on >= ? AND t.patrolled_on <= ?");
 	sqlp_text(&p, from);
 	sqlp_text(&p, end);
-	if (inactive)
-		strbuf_addstr(&sql, " AND t.grid IN (SELECT g.code FROM regions g "
-			      "WHERE g.active <> 1)");
 	grass_scope(&patrol_desc, a, f, &sql, &p);
-	strbuf_addstr(&sql, " GROUP BY t.district, t.township, t.grid, t.patrolled_on "
-		      "HAVING COUNT(DISTINCT t.slot) = 2) x");
+	strbuf_addstr(&sql, inactive ? " GROUP BY t.grid, t.patrolled_on" :
+				       " GROUP BY t.district, t.township, t.grid, t.patrolled_on");
+	strbuf_addstr(&sql, db_dialect(db) == DB_SQLITE ? " HAVING COUNT(DISTINCT t.slot) = 2) x" :
+			    " HAVING MIN(t.slot) = 'am' AND MAX(t.slot) = 'pm') x");
 	ret = sqlp_aggregate(db, sql.buf, &p, n, 1, err);
 	sqlp_release(&p);
 	strbuf_release(&sql);
