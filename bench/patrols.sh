@@ -97,48 +97,51 @@ if [ "$IMPORT_DISTRICTS" -gt 0 ]; then
 	rm -f "$T"/imp.db* "$T/imp.key" "$T/imp.csv"
 fi
 
-# ---- 12b. the grid-day rate of the province ----
+# ---- 12b. the grid-day rate of the province (DISTRICTS 0: not run on SQLite) ----
 
-rm -f "$T"/prov.db*
-"$BIN" --db "$T/prov.db" --key "$T/prov.key" init >/dev/null
-timed "$T/provgen.log" "$BIN" --db "$T/prov.db" --key "$T/prov.key" gen scale \
-	--counties "$DISTRICTS" --seed 1 --patrols 2025
-GEN_SECS=$SECS
-PATROLS=$(awk '$1 == "patrols" { print $2 }' "$T/provgen.log")
-SIZE=$(du -m "$T/prov.db" | cut -f1)
-log "province: $DISTRICTS districts, $PATROLS patrols, $SIZE MB, generated in $GEN_SECS s"
-# the determinations and cells of 2025 once (what any first read does), not counted
-"$BIN" --db "$T/prov.db" --key "$T/prov.key" determine --through 2025-12 >/dev/null
-ms "$BIN" --db "$T/prov.db" --key "$T/prov.key" figures --through 2025-12 --json
-log "first figures --through 2025-12 (cells made): $MS ms"
-"$GROUPBY" --patrols "$T/prov.db" 2025-01-01 2025-12-31 >/dev/null
-log "the baseline's plan: $(sqlite3 "$T/prov.db" "EXPLAIN QUERY PLAN SELECT grid, patrolled_on, COUNT(DISTINCT slot) FROM patrols WHERE patrolled_on BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY grid, patrolled_on" | tr '\n' ' ')"
-FIG="" GB="" GBQ=""
-for r in $(seq "$RUNS"); do
+if [ "$DISTRICTS" -gt 0 ]; then
+	rm -f "$T"/prov.db*
+	"$BIN" --db "$T/prov.db" --key "$T/prov.key" init >/dev/null
+	timed "$T/provgen.log" "$BIN" --db "$T/prov.db" --key "$T/prov.key" gen scale \
+		--counties "$DISTRICTS" --seed 1 --patrols 2025
+	GEN_SECS=$SECS
+	PATROLS=$(awk '$1 == "patrols" { print $2 }' "$T/provgen.log")
+	SIZE=$(du -m "$T/prov.db" | cut -f1)
+	log "province: $DISTRICTS districts, $PATROLS patrols, $SIZE MB, generated in $GEN_SECS s"
+	# the determinations and cells of 2025 once (what any first read does), not counted
+	"$BIN" --db "$T/prov.db" --key "$T/prov.key" determine --through 2025-12 >/dev/null
 	ms "$BIN" --db "$T/prov.db" --key "$T/prov.key" figures --through 2025-12 --json
-	FIG="$FIG $MS"
-	cp "$T/ms.out" "$T/fig.json"
-	ms "$GROUPBY" --patrols "$T/prov.db" 2025-01-01 2025-12-31
-	GB="$GB $MS"
-	GBQ="$GBQ $(awk '$1 == "total" { print $2 }' "$T/ms.out")"
-	log "rate run $r: figures $(echo $FIG | awk '{print $NF}') ms, bare GROUP BY $MS ms (its query $(echo $GBQ | awk '{print $NF}') ms)"
-done
-rate=$(grep -o '"patrol_compliance_rate":[0-9.]*' "$T/fig.json" | cut -d: -f2)
-counted=$(grep -o '"patrols":[0-9]*' "$T/fig.json" | cut -d: -f2)
-complete=$(awk '$1 == "patrols" { print $4 }' "$T/ms.out")
-grids=$((DISTRICTS * 600))
-want=$(awk -v c="$complete" -v g="$grids" 'BEGIN { printf "%.1f", int(c * 1000 / (g * 365) + 0.5) / 10 }')
-[ "$rate" = "$want" ] && [ "$counted" = "$PATROLS" ] ||
-	{ echo "the rate: sanling $rate of $counted patrols; the baseline's groups give $want of $PATROLS" >&2; exit 1; }
-f=$(echo $FIG | tr ' ' '\n' | median) g=$(echo $GB | tr ' ' '\n' | median)
-echo "| 12b. \`sanling figures --through 2025-12\` (whole process, every figure), province of $DISTRICTS districts: $PATROLS patrols, $grids grids, rate $rate % | $f ms | bare GROUP BY grid, patrolled_on (whole process) $g ms | $(awk -v a="$f" -v b="$g" 'BEGIN { printf "%.2f", a / b }') | ≤ 2 | $(awk -v a="$f" -v b="$g" 'BEGIN { print (a / b <= 2 ? "yes" : "**NO**") }') |"
-echo "| 12b. details: figures ms; bare process ms; bare query alone ms | $(slash $FIG); $(slash $GB); $(slash $GBQ) | generated in $GEN_SECS s, $SIZE MB | | | |"
-rm -f "$T"/prov.db* "$T/prov.key"
+	log "first figures --through 2025-12 (cells made): $MS ms"
+	"$GROUPBY" --patrols "$T/prov.db" 2025-01-01 2025-12-31 >/dev/null
+	log "the baseline's plan: $(sqlite3 "$T/prov.db" "EXPLAIN QUERY PLAN SELECT grid, patrolled_on, COUNT(DISTINCT slot) FROM patrols WHERE patrolled_on BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY grid, patrolled_on" | tr '\n' ' ')"
+	FIG="" GB="" GBQ=""
+	for r in $(seq "$RUNS"); do
+		ms "$BIN" --db "$T/prov.db" --key "$T/prov.key" figures --through 2025-12 --json
+		FIG="$FIG $MS"
+		cp "$T/ms.out" "$T/fig.json"
+		ms "$GROUPBY" --patrols "$T/prov.db" 2025-01-01 2025-12-31
+		GB="$GB $MS"
+		GBQ="$GBQ $(awk '$1 == "total" { print $2 }' "$T/ms.out")"
+		log "rate run $r: figures $(echo $FIG | awk '{print $NF}') ms, bare GROUP BY $MS ms (its query $(echo $GBQ | awk '{print $NF}') ms)"
+	done
+	rate=$(grep -o '"patrol_compliance_rate":[0-9.]*' "$T/fig.json" | cut -d: -f2)
+	counted=$(grep -o '"patrols":[0-9]*' "$T/fig.json" | cut -d: -f2)
+	complete=$(awk '$1 == "patrols" { print $4 }' "$T/ms.out")
+	grids=$((DISTRICTS * 600))
+	want=$(awk -v c="$complete" -v g="$grids" 'BEGIN { printf "%.1f", int(c * 1000 / (g * 365) + 0.5) / 10 }')
+	[ "$rate" = "$want" ] && [ "$counted" = "$PATROLS" ] ||
+		{ echo "the rate: sanling $rate of $counted patrols; the baseline's groups give $want of $PATROLS" >&2; exit 1; }
+	f=$(echo $FIG | tr ' ' '\n' | median) g=$(echo $GB | tr ' ' '\n' | median)
+	echo "| 12b. \`sanling figures --through 2025-12\` (whole process, every figure), province of $DISTRICTS districts: $PATROLS patrols, $grids grids, rate $rate % | $f ms | bare GROUP BY grid, patrolled_on (whole process) $g ms | $(awk -v a="$f" -v b="$g" 'BEGIN { printf "%.2f", a / b }') | ≤ 2 | $(awk -v a="$f" -v b="$g" 'BEGIN { print (a / b <= 2 ? "yes" : "**NO**") }') |"
+	echo "| 12b. details: figures ms; bare process ms; bare query alone ms | $(slash $FIG); $(slash $GB); $(slash $GBQ) | generated in $GEN_SECS s, $SIZE MB | | | |"
+	rm -f "$T"/prov.db* "$T/prov.key"
+fi
 
 # ---- 12b′. the same on PostgreSQL (PATROL_PG: a server's URL; PATROL_PG_DISTRICTS) ----
 
 if [ -n "${PATROL_PG:-}" ]; then
 	PGD=${PATROL_PG_DISTRICTS:-$DISTRICTS}
+	[ "$PGD" -gt 0 ] || { echo "PATROL_PG_DISTRICTS: none" >&2; exit 2; }
 	PSQL=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n | tail -n 1)/psql
 	[ -x "$PSQL" ] || PSQL=psql
 	name=patrols_$$
