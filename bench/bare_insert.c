@@ -5,9 +5,9 @@
  * What the engine does at best; `sanling import` and `POST` are measured
  * against it.
  *
- *   bare_insert [--no-fk] [--table subjects|petitions] DB FILE.csv
- *       every row of FILE.csv (the subjects template, or the petitions
- *       template) in one transaction; prints "N rows in S s: R rows/s"
+ *   bare_insert [--no-fk] [--table subjects|petitions|patrols] DB FILE.csv
+ *       every row of FILE.csv (the subjects template, or the petitions or
+ *       patrols template) in one transaction; prints "N rows in S s: R rows/s"
  *   bare_insert --per-row SECONDS DB
  *       generated petitions, one row per transaction (BEGIN IMMEDIATE;
  *       INSERT; COMMIT) for SECONDS seconds, one connection; prints
@@ -41,6 +41,11 @@ static const struct table tables[] = {
 	  "INSERT INTO petitions (no, received_on, channel, persons, level, subject, township, "
 	  "category, summary, status, resolved_on, district, created_at, updated_at, rev) "
 	  "VALUES (?,?,?,?,?,?,?,?,?,?,?,'411603000000',0,0,1)" },
+	/* the patrols template; the district (required) from the grid's code */
+	{ "patrols", 8,
+	  "INSERT INTO patrols (no, grid, patroller, patrolled_on, slot, started_at, ended_at, "
+	  "notes, district, created_at, updated_at, rev) "
+	  "VALUES (?,?,?,?,?,?,?,?,substr(?2,1,6)||'000000',0,0,1)" },
 };
 
 static double now(void)
@@ -169,7 +174,7 @@ static int per_row(sqlite3 *db, double seconds)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bare_insert [--no-fk] [--table subjects|petitions] DB FILE.csv\n"
+	fprintf(stderr, "usage: bare_insert [--no-fk] [--table subjects|petitions|patrols] DB FILE.csv\n"
 			"       bare_insert --per-row SECONDS DB\n");
 	return 2;
 }
@@ -188,6 +193,8 @@ int main(int argc, char **argv)
 			i++;
 			if (!strcmp(argv[i], "petitions"))
 				t = &tables[1];
+			else if (!strcmp(argv[i], "patrols"))
+				t = &tables[2];
 			else if (strcmp(argv[i], "subjects"))
 				return usage();
 		} else if (!strcmp(argv[i], "--per-row") && i + 1 < argc) {

@@ -66,6 +66,8 @@ static const char usage[] =
 	"  audit anchor [-o FILE]        write the chain's current head, signed, to FILE (or print it)\n"
 	"  gen demo [--demo-passwords]   load the demo district\n"
 	"  gen scale --counties N [--seed S]   N districts of generated data (benchmarks)\n"
+	"            [--patrols YEAR [--grids G] [--misses PERMILLE] [--patrols-csv FILE]]\n"
+	"                                       and their grids' patrols of YEAR (or as a CSV)\n"
 	"  figures --through YYYY-MM [--json]   the report figures (all districts)\n"
 	"  explain SUBJECT --month YYYY-MM      why a subject complies or not that month\n"
 	"  determine --through YYYY-MM          bring the determinations of the year so far up to\n"
@@ -645,19 +647,36 @@ static int cmd_gen(struct globals *g, int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "scale")) {
 		long counties = 0;
 		unsigned long long seed = 1;
+		struct bench_options opt = { .grids = 600, .miss_permille = 30 };
+		const char *csv = NULL;
 		for (i = 2; i < argc; i++) {
 			if (!strcmp(argv[i], "--counties") && i + 1 < argc)
 				counties = atol(argv[++i]);
 			else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 				seed = strtoull(argv[++i], NULL, 10);
+			else if (!strcmp(argv[i], "--patrols") && i + 1 < argc)
+				opt.patrol_year = atoi(argv[++i]);
+			else if (!strcmp(argv[i], "--grids") && i + 1 < argc)
+				opt.grids = atoi(argv[++i]);
+			else if (!strcmp(argv[i], "--misses") && i + 1 < argc)
+				opt.miss_permille = atoi(argv[++i]);
+			else if (!strcmp(argv[i], "--patrols-csv") && i + 1 < argc)
+				csv = argv[++i];
 			else
-				die("usage: sanling gen scale --counties N [--seed S]");
+				die("usage: sanling gen scale --counties N [--seed S] [--patrols YEAR "
+				    "[--grids G] [--misses PERMILLE] [--patrols-csv FILE]]");
 		}
 		if (counties < 1 || counties > 5000)
 			die("gen scale: --counties must be 1..5000");
+		if (csv && !opt.patrol_year)
+			die("gen scale: --patrols-csv needs --patrols YEAR");
+		if (csv && !(opt.patrol_csv = fopen(csv, "w")))
+			die("gen scale: %s: %s", csv, strerror(errno));
 		db = open_db(g);
-		if (bench_data_load(db, (int)counties, seed, stdout, &err))
+		if (bench_data_load_opts(db, (int)counties, seed, &opt, stdout, &err))
 			die("gen scale: %s", err.buf);
+		if (opt.patrol_csv && fclose(opt.patrol_csv))
+			die("gen scale: %s: %s", csv, strerror(errno));
 		db_close(db);
 		return 0;
 	}

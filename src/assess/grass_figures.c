@@ -23,6 +23,7 @@
 #include "assess/figures_int.h"
 #include "base/date.h"
 #include "base/strbuf.h"
+#include "db/db.h"
 #include "db/sqlp.h"
 #include "model/entities.h"
 #include "model/scope.h"
@@ -54,28 +55,64 @@ static int grass_aggregate(struct db *db, const struct entity_desc *ed, const ch
 	return ret;
 }
 
-/* Grid-days with patrols in both slots from..end, and every active grid in scope. */
+/*
+ * Grid-days from..end of the patrols in scope with patrols in both slots
+ * (a slot is `am` or `pm`).  Of every grid, grouped in the order of
+ * patrols_place_day (district, township, grid, day, slot: migration 023)
+ * so that the grouping reads that index alone, and only the caller's part
+ * of it; a grid's township and district are its own, so the groups are the
+ * grid-days.  Both slots: COUNT(DISTINCT) on SQLite, which counts the
+ * index's ordered slots without a sort; the least am and the greatest pm
+ * on PostgreSQL, where COUNT(DISTINCT) sorts every group.  `inactive`: only
+ * those of the grids no longer active (regions.active = 0), from the
+ * regions (few; CROSS JOIN keeps them first on SQLite) through
+ * patrols_grid_date_slot.
+ */
+static int compliant_days(struct db *db, const struct actor *a, const struct figures_filter *f,
+			  const char *from, const char *end, int inactive, int64_t *n,
+			  struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	int ret;
+
+	if (inactive)
+		strbuf_addstr(&sql, "SELECT COUNT(*) FROM (SELECT t.grid FROM regions g "
+			      "CROSS JOIN patrols t WHERE g.active <> 1 AND t.grid = g.code AND ");
+	else
+		strbuf_addstr(&sql, "SELECT COUNT(*) FROM (SELECT t.grid FROM patrols t WHERE ");
+	strbuf_addstr(&sql, "t.patrolled_on >= ? AND t.patrolled_on <= ?");
+	sqlp_text(&p, from);
+	sqlp_text(&p, end);
+	grass_scope(&patrol_desc, a, f, &sql, &p);
+	strbuf_addstr(&sql, inactive ? " GROUP BY t.grid, t.patrolled_on" :
+				       " GROUP BY t.district, t.township, t.grid, t.patrolled_on");
+	strbuf_addstr(&sql, db_dialect(db) == DB_SQLITE ? " HAVING COUNT(DISTINCT t.slot) = 2) x" :
+			    " HAVING MIN(t.slot) = 'am' AND MAX(t.slot) = 'pm') x");
+	ret = sqlp_aggregate(db, sql.buf, &p, n, 1, err);
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/*
+ * Grid-days with patrols in both slots from..end, of active grids, and
+ * every active grid in scope.  The grid-days of every grid, less those of
+ * the few grids closed since: no lookup of a grid for each patrol.
+ */
 static int patrol_days(struct db *db, const struct actor *a, const struct figures_filter *f,
 		       const char *from, const char *end, int64_t *compliant, int64_t *grids,
 		       struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
+	int64_t closed = 0;
 	int ret;
 
-	strbuf_addstr(&sql, "SELECT COUNT(*) FROM (SELECT t.grid, t.patrolled_on FROM patrols t "
-		      "JOIN regions g ON g.code = t.grid AND g.active = 1 "
-		      "WHERE t.patrolled_on >= ? AND t.patrolled_on <= ?");
-	sqlp_text(&p, from);
-	sqlp_text(&p, end);
-	grass_scope(&patrol_desc, a, f, &sql, &p);
-	strbuf_addstr(&sql, " GROUP BY t.grid, t.patrolled_on "
-		      "HAVING COUNT(DISTINCT t.slot) = 2) x");
-	ret = sqlp_aggregate(db, sql.buf, &p, compliant, 1, err);
-	sqlp_release(&p);
-	strbuf_reset(&sql);
-	if (ret)
-		goto out;
+	if (compliant_days(db, a, f, from, end, 0, compliant, err) ||
+	    compliant_days(db, a, f, from, end, 1, &closed, err))
+		return -1;
+	*compliant -= closed;
 	/* the grids: regions of level grid, placed as the patrols are (district, township, grid) */
 	strbuf_addstr(&sql, "SELECT COUNT(*) FROM regions t WHERE t.level = 'grid' AND t.active = 1");
 	if (a->district) {
@@ -100,7 +137,6 @@ static int patrol_days(struct db *db, const struct actor *a, const struct figure
 	}
 	ret = sqlp_aggregate(db, sql.buf, &p, grids, 1, err);
 	sqlp_release(&p);
-out:
 	strbuf_release(&sql);
 	return ret;
 }

@@ -150,6 +150,7 @@ static const struct {
 	{ "cases", &case_desc, 1 },
 	{ "disputes", &dispute_desc, 1 },
 	{ "stale marks", NULL, 0 },
+	{ "patrols", &patrol_desc, 0 },
 };
 
 /* ---- one row's values ---- */
@@ -427,6 +428,8 @@ static int load_places(struct gen *g, struct strbuf *err)
 		if (bench_load_row(g, err))
 			goto fail;
 	}
+	if (g->opt->patrol_year && bench_load_grids(g, err))
+		goto fail;
 	return bench_load_end(g, err);
 fail:
 	bench_load_end(g, NULL);
@@ -652,7 +655,8 @@ static int gen_district(struct gen *g, int i, int total, const char *audit_detai
 	if (load_places(g, err) || load_departments(g, err) || load_subjects(g, err) ||
 	    load_history(g, err) || bench_load_petitions(g, err) || bench_load_activities(g, err) ||
 	    bench_load_inspections(g, err) || bench_load_accidents(g, err) ||
-	    bench_load_cases(g, err) || bench_load_disputes(g, err) || mark_stale(g, err))
+	    bench_load_cases(g, err) || bench_load_disputes(g, err) || mark_stale(g, err) ||
+	    (g->opt->patrol_year && bench_load_patrols(g, err)))
 		goto cleanup;
 	if (db_commit(g->db, err))
 		goto cleanup;
@@ -711,6 +715,8 @@ static void print_totals(struct gen *g, double secs)
 
 	fprintf(g->out, "\n%-20s %12s %10s %12s\n", "table", "rows", "seconds", "rows/s");
 	for (t = 0; t < T__COUNT; t++) {
+		if (t == T_PATROLS && !g->opt->patrol_year)
+			continue;
 		all += g->rows[t];
 		if (tables[t].event) {
 			ev += g->rows[t];
@@ -727,6 +733,14 @@ static void print_totals(struct gen *g, double secs)
 
 int bench_data_load(struct db *db, int counties, uint64_t seed, FILE *out, struct strbuf *err)
 {
+	static const struct bench_options none;
+
+	return bench_data_load_opts(db, counties, seed, &none, out, err);
+}
+
+int bench_data_load_opts(struct db *db, int counties, uint64_t seed,
+			 const struct bench_options *opt, FILE *out, struct strbuf *err)
+{
 	struct gen *g;
 	struct strbuf detail = STRBUF_INIT;
 	struct timespec t0;
@@ -736,11 +750,19 @@ int bench_data_load(struct db *db, int counties, uint64_t seed, FILE *out, struc
 		strbuf_addstr(err, "the number of counties must be 1 to 9998");
 		return -1;
 	}
+	if (opt->patrol_year && (opt->patrol_year < 2000 || opt->patrol_year > 9999 ||
+				 opt->grids < NVILL || opt->grids > NVILL * 99 ||
+				 opt->miss_permille < 0 || opt->miss_permille > 1000)) {
+		strbuf_addf(err, "patrols: the year must be 2000 to 9999, the grids %d to %d, the "
+			    "misses 0 to 1000 per mille", NVILL, NVILL * 99);
+		return -1;
+	}
 	g = xcalloc(1, sizeof(*g));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	g->db = db;
 	g->out = out;
 	g->seed = seed;
+	g->opt = opt;
 	actor_system(&g->sys);
 	/* created_at and updated_at: a moment of 2023-09-01 (UTC) chosen by the seed */
 	snprintf(g->epoch, sizeof(g->epoch), "%" PRId64,
@@ -751,8 +773,20 @@ int bench_data_load(struct db *db, int counties, uint64_t seed, FILE *out, struc
 			goto cleanup;
 	if (check_absent(g, counties, err))
 		goto cleanup;
+	if (opt->patrol_csv &&
+	    fputs("no,grid,patroller,patrolled_on,slot,started_at,ended_at,notes\n",
+		  opt->patrol_csv) < 0) {
+		strbuf_addstr(err, "patrols: cannot write the CSV file");
+		goto cleanup;
+	}
 	strbuf_addf(&detail, "counties=%d seed=%" PRIu64 " districts=41%04d000000..41%04d000000",
 		    counties, seed, county_of(0), county_of(counties - 1));
+	if (opt->patrol_year)
+		strbuf_addf(&detail, " patrols=%d grids=%d misses=%d%s", opt->patrol_year,
+			    opt->grids, opt->miss_permille, opt->patrol_csv ? " (csv)" : "");
+	/* a page cache of 256 MiB while loading (SQLite): the indexes of a province outgrow 2 MiB */
+	if (db_dialect(db) == DB_SQLITE)
+		db_exec(db, "PRAGMA cache_size = -262144", NULL);
 	for (i = 0; i < counties; i++)
 		if (gen_district(g, i, counties, i ? NULL : detail.buf, err))
 			goto cleanup;

@@ -52,4 +52,25 @@ struct strbuf;
 int bench_data_load(struct db *db, int counties, uint64_t seed, FILE *out,
 		    struct strbuf *err);
 
+/*
+ * The grassroots' patrols besides (`gen scale --patrols YEAR`): each
+ * district gets `grids` grids (its 475 villages' own and the rest as second
+ * grids under its villages; at least 475) and two patrols a day for each
+ * of them through every day of `patrol_year` (the morning one by the grid's
+ * leader, the afternoon one by a member), each slot missed with a chance of
+ * `miss_permille` per mille.  With `patrol_csv` the patrols are not loaded
+ * but written there as the patrols import template (header line included),
+ * the same rows, for `sanling import patrols`.  The rest of each district
+ * is the same as without patrols (the patrols draw from a stream of their
+ * own).
+ */
+struct bench_options {
+	int patrol_year; /* 0: no patrols, no extra grids */
+	int grids;
+	int miss_permille;
+	FILE *patrol_csv;
+};
+int bench_data_load_opts(struct db *db, int counties, uint64_t seed,
+			 const struct bench_options *opt, FILE *out, struct strbuf *err);
+
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "base/date.h"
+#include "cli/bench_data.h"
 #include "cli/sample.h"
 #include "model/role.h"
 #include "model/stored.h"
@@ -47,7 +48,7 @@ enum cat {
 enum table {
 	T_REGIONS, T_DEPARTMENTS, T_SECTOR_MAP, T_SUBJECTS, T_HISTORY, T_PETITIONS, T_ACTIVITIES,
 	T_LETTERS, T_VILLAGE_RECORDS, T_INSPECTIONS, T_HAZARDS, T_ACCIDENTS, T_CASES, T_DISPUTES,
-	T_STALE, T__COUNT
+	T_STALE, T_PATROLS, T__COUNT
 };
 
 #define ROW_BUFSZ 4096
@@ -104,6 +105,7 @@ struct gen {
 	struct db *db;
 	FILE *out;
 	uint64_t seed;
+	const struct bench_options *opt;
 	char epoch[24]; /* created_at and updated_at of every row */
 	struct actor sys;
 
@@ -222,5 +224,18 @@ int bench_load_inspections(struct gen *g, struct strbuf *err);
 int bench_load_accidents(struct gen *g, struct strbuf *err);
 int bench_load_cases(struct gen *g, struct strbuf *err);
 int bench_load_disputes(struct gen *g, struct strbuf *err);
+
+/* ---- bench_patrols.c ---- */
+
+/* The code of grid `k` of the district (0 .. opt->grids - 1; < NVILL: the villages' own). */
+const char *bench_grid_code(struct gen *g, int k, char *buf, size_t size);
+/* The district's grids beyond its villages' own (opt->grids - NVILL), as regions. */
+int bench_load_grids(struct gen *g, struct strbuf *err);
+/*
+ * A year of patrols of every grid of the district (opt->patrol_year), into
+ * the patrols table or, with opt->patrol_csv, as rows of the patrols
+ * template into that file.  0, or -1 with `err`.
+ */
+int bench_load_patrols(struct gen *g, struct strbuf *err);
 
 #endif

@@ -21,6 +21,7 @@
 #include "base/alloc.h"
 #include "base/date.h"
 #include "base/validate.h"
+#include "db/db.h"
 #include "model/entity_int.h"
 #include "model/entities.h"
 #include "model/enums.h"
@@ -199,8 +200,13 @@ static int patrol_prepare(struct entity_op *op)
 	if (op_get(op, "started_at") && op_get(op, "ended_at") &&
 	    strcmp(op_get(op, "ended_at"), op_get(op, "started_at")) < 0)
 		return model_fail(&op->error, MODEL_EINVAL, "ended_at", "结束时间不能早于开始时间");
-	/* one patrol of a person in a slot: the second is a mistake or a copy */
-	if (entity_op_query_value(op, sql, params, NF(params), &other))
+	/*
+	 * one patrol of a person in a slot: the second is a mistake or a copy.
+	 * Asked of the database each time, not through the import's cache: the
+	 * question names this row's own number (never asked twice), and a
+	 * remembered answer would miss a patrol the same import stored since.
+	 */
+	if (db_query_value(op->db, sql, params, NF(params), &other, &op->error.msg))
 		return model_fail(&op->error, MODEL_EDB, NULL, "数据库错误");
 	if (other) {
 		ret = model_fail(&op->error, MODEL_ECONFLICT, "slot",

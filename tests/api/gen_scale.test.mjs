@@ -302,3 +302,70 @@ test('determining every district at once applies each district\'s own standards'
   assert.equal(stored.size, expected.size);
   for (const [key, v] of expected) assert.deepEqual(stored.get(key), v, key);
 });
+
+// `gen scale --patrols YEAR`: each district's grids (--grids, its villages'
+// own and more under them) and a year of 一日双巡, the morning by one
+// person, the afternoon by another, --misses per mille of the slots left
+// out; the rate `figures` gives is the one counted here from the rows.
+// --patrols-csv writes the same patrols as the import template instead:
+// imported, they are the rows the bulk path loaded; the rest of the
+// district is as without patrols.
+test('gen scale --patrols: the grids and a year of patrols, loaded or written for the importer', { skip: BACKEND !== 'sqlite' && 'run in the sqlite pass' }, () => {
+  const GRIDS = 480, MISSES = 100;
+  const e = freshDb(), f = freshDb();
+  try {
+    const args = ['gen', 'scale', '--counties', '1', '--seed', SEED, '--patrols', '2025', '--grids', String(GRIDS), '--misses', String(MISSES)];
+    const r = e.cli(args);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^patrols +\d+ /m);
+    assert.equal(count(e.db, "SELECT COUNT(*) FROM regions WHERE level = 'grid' AND district = '410001000000' AND active = 1"), GRIDS);
+    assert.equal(count(e.db, "SELECT COUNT(*) FROM regions g JOIN regions v ON v.code = g.parent WHERE g.level = 'grid' AND v.level = 'village'"), GRIDS);
+    // the rate from the rows: grid-days with both slots of GRIDS × 365
+    const rows = sql(e.db, 'SELECT grid, patrolled_on, slot, patroller, started_at, ended_at FROM patrols').trim().split('\n').map((l) => l.split('|'));
+    const days = new Map(), people = new Map();
+    for (const [grid, day, slot, who, start, end] of rows) {
+      assert.ok(day >= '2025-01-01' && day <= '2025-12-31', day);
+      assert.ok(start < end && (slot === 'am' ? start < '12:00' : start >= '12:00'), `${slot} ${start}-${end}`);
+      const k = `${grid}|${day}`;
+      days.set(k, (days.get(k) || 0) + 1);
+      people.set(`${grid}|${slot}`, new Set([...(people.get(`${grid}|${slot}`) || []), who]));
+    }
+    const slots = GRIDS * 365 * 2;
+    assert.ok(rows.length > slots * 0.88 && rows.length < slots * 0.92, `${rows.length} of ${slots} slots patrolled`);
+    assert.ok([...people.values()].every((s) => s.size === 1), 'one person a slot of a grid');
+    assert.equal(people.size, GRIDS * 2);
+    const complete = [...days.values()].filter((n) => n === 2).length;
+    const fig = figures(e.cli, '2025-12');
+    assert.equal(fig.patrols, rows.length);
+    assert.equal(fig.patrol_compliance_rate, Math.round((complete * 1000) / (GRIDS * 365)) / 10);
+    // the same as a CSV of the template, imported: the same rows
+    const csv = join(f.dir, 'patrols.csv');
+    const w = f.cli([...args, '--patrols-csv', csv]);
+    assert.equal(w.status, 0, w.stderr);
+    assert.equal(count(f.db, 'SELECT COUNT(*) FROM patrols'), 0);
+    assert.equal(readFileSync(csv, 'utf8').split('\n')[0], 'no,grid,patroller,patrolled_on,slot,started_at,ended_at,notes');
+    const imp = f.cli(['import', 'patrols', csv]);
+    assert.equal(imp.status, 0, imp.stderr);
+    assert.match(imp.stdout, new RegExp(`^${rows.length} rows: ${rows.length} created`));
+    const list = 'no, grid, patroller, patrolled_on, slot, started_at, ended_at, notes, village, township, district';
+    for (const table of ['patrols', 'regions', 'subjects', 'petitions']) {
+      const cols = table === 'patrols' ? list : sql(f.db, `SELECT name FROM pragma_table_info('${table}')`).trim().split('\n').filter((c) => !['id', 'created_at', 'updated_at', 'rev'].includes(c)).join(', ');
+      const diff = sql(f.db, `ATTACH '${e.db}' AS gen; SELECT COUNT(*) FROM (SELECT ${cols} FROM gen.${table} EXCEPT SELECT ${cols} FROM main.${table}); SELECT COUNT(*) FROM (SELECT ${cols} FROM main.${table} EXCEPT SELECT ${cols} FROM gen.${table});`);
+      assert.equal(diff.trim(), '0\n0', `${table}: loaded and imported differ`);
+    }
+    // the district without patrols is the same but for the grids and patrols
+    const g = freshDb();
+    try {
+      gen(g, SEED, 1);
+      const d = sql(g.db, `ATTACH '${e.db}' AS gen; SELECT COUNT(*) FROM (SELECT code, name, level, parent FROM gen.regions EXCEPT SELECT code, name, level, parent FROM main.regions); SELECT COUNT(*) FROM (SELECT code, name, level FROM main.regions EXCEPT SELECT code, name, level FROM gen.regions); SELECT COUNT(*) FROM (SELECT no, received_on, subject, summary FROM gen.petitions EXCEPT SELECT no, received_on, subject, summary FROM main.petitions);`);
+      assert.equal(d.trim(), `${GRIDS - 475}\n0\n0`);
+    } finally {
+      g.cleanup();
+    }
+    const bad = f.cli(['gen', 'scale', '--counties', '1', '--patrols', '2025', '--grids', '10']);
+    assert.notEqual(bad.status, 0);
+  } finally {
+    e.cleanup();
+    f.cleanup();
+  }
+});

@@ -37,14 +37,15 @@ function expected(m, scope) {
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   const end = to < today ? to : today;
   const inScope = (x) => (!scope.township || x.township === scope.township) && (!scope.grid || x.grid === scope.grid);
-  const grids = GRIDS.filter((g) => inScope({ township: g.township, grid: g.code }));
+  const grids = GRIDS.filter((g) => !g.closed && inScope({ township: g.township, grid: g.code }));
   const ps = patrols.filter((p) => inScope(p) && p.patrolled_on >= from && p.patrolled_on <= to);
   const slots = new Map();
   for (const p of ps.filter((x) => x.patrolled_on <= end)) {
     const k = `${p.grid}|${p.patrolled_on}`;
     slots.set(k, new Set([...(slots.get(k) || []), p.slot]));
   }
-  const compliant = [...slots.values()].filter((s) => s.size === 2).length;
+  // the grid-days of the grids in use (a closed grid's patrols still count as patrols)
+  const compliant = [...slots.entries()].filter(([k, s]) => s.size === 2 && grids.some((g) => k.startsWith(`${g.code}|`))).length;
   const villages = VILLAGES.filter(inScope);
   const covered = (list) => villages.filter((v) => list.some((a) => a.village === v.village && active(a, to))).length;
   const inPost = [...new Set(officers.filter((o) => inScope(o) && active(o, to)).map((o) => o.police_no))];
@@ -150,4 +151,35 @@ test('the command line counts every district, the same numbers', () => {
   const r = d.store.cli(['figures', '--through', '2023-02', '--json']);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(pick(JSON.parse(r.stdout)), expected('2023-02', {}));
+});
+
+test('a grid closed since counts in neither part of the rate; its patrols still count', async () => {
+  const office = await as('office');
+  const code = `${EAST_VILLAGE}09`;
+  const r = await office.post('/api/v1/regions', { code, name: '第九网格', level: 'grid', parent: EAST_VILLAGE });
+  assert.equal(r.status, 201, r.text);
+  GRIDS.push({ code, township: EAST });
+  // compliant on two days of January, in the slots of two people
+  for (const [no, day, slot, who] of [['GF-91', '2023-01-10', 'am', '王九'], ['GF-92', '2023-01-10', 'pm', '王九'],
+    ['GF-93', '2023-01-11', 'am', '王九'], ['GF-94', '2023-01-11', 'pm', '钱九']]) {
+    await create('office', 'patrols', { no, grid: code, patroller: who, patrolled_on: day, slot });
+    patrols.push({ grid: code, township: EAST, patrolled_on: day, slot });
+  }
+  const open = (await office.get('/api/v1/figures?through=2023-01')).json;
+  assert.deepEqual(pick(open), expected('2023-01', {}));
+  assert.equal(open.patrol_compliance_rate, 5.4, '5 compliant grid-days of 3 × 31');
+  const rr = await office.post(`/api/v1/regions/${r.json.id}/retire`, {});
+  assert.equal(rr.status, 200, rr.text);
+  GRIDS.at(-1).closed = true;
+  for (const m of ['2023-01', '2023-02']) {
+    const closed = (await office.get(`/api/v1/figures?through=${m}`)).json;
+    assert.deepEqual(pick(closed), expected(m, {}), `through ${m}, the grid closed`);
+    const east = (await (await as('east')).get(`/api/v1/figures?through=${m}`)).json;
+    assert.deepEqual(pick(east), expected(m, { township: EAST }), `east through ${m}, the grid closed`);
+  }
+  assert.equal(expected('2023-01', {}).patrol_compliance_rate, 4.8, 'back to 3 of 2 × 31');
+  assert.equal(expected('2023-01', {}).patrols, 11);
+  const c = d.store.cli(['figures', '--through', '2023-01', '--json']);
+  assert.equal(c.status, 0, c.stderr);
+  assert.deepEqual(pick(JSON.parse(c.stdout)), expected('2023-01', {}));
 });
