@@ -58,23 +58,6 @@ static struct grid_days *grid_of(struct grid_days **g, size_t *n, const char *co
 	return &(*g)[(*n)++];
 }
 
-/* Limit regions `g` (level grid) to the actor's district, township, grid. */
-static void grid_scope(const struct actor *a, struct strbuf *sql, struct sqlp *p)
-{
-	if (a->district) {
-		strbuf_addstr(sql, " AND g.district = ?");
-		sqlp_text(p, a->district);
-	}
-	if (a->role == ROLE_TOWNSHIP || a->role == ROLE_GRID) {
-		strbuf_addstr(sql, " AND g.township = ?");
-		sqlp_text(p, a->township ? a->township : "");
-	}
-	if (a->role == ROLE_GRID) {
-		strbuf_addstr(sql, " AND g.code = ?");
-		sqlp_text(p, a->grid ? a->grid : "");
-	}
-}
-
 /* Run `sql` (params `p`, released) row by row: `row(st, arg)` for each. */
 static int each_row(struct db *db, const char *sql, struct sqlp *p,
 		    void (*row)(struct db_stmt *st, void *arg), void *arg, struct model_error *e)
@@ -136,7 +119,7 @@ static int month_grids(struct db *db, const struct actor *a, struct days_ctx *c,
 		      "g.active = 1 AND s.\"from\" <= ? AND (s.\"to\" IS NULL OR s.\"to\" >= ?)");
 	sqlp_text(&p, c->asof);
 	sqlp_text(&p, c->first);
-	grid_scope(a, &sql, &p);
+	scope_where_columns(&grid_region_scope, a, "g", &sql, &p);
 	strbuf_addstr(&sql, " ORDER BY g.code");
 	ret = each_row(db, sql.buf, &p, staff_row, c, e);
 	strbuf_reset(&sql);
@@ -147,7 +130,7 @@ static int month_grids(struct db *db, const struct actor *a, struct days_ctx *c,
 		      "g.code = t.grid WHERE t.patrolled_on >= ? AND t.patrolled_on <= ?");
 	sqlp_text(&p, c->first);
 	sqlp_text(&p, c->asof);
-	grid_scope(a, &sql, &p);
+	scope_where_columns(&grid_region_scope, a, "g", &sql, &p);
 	strbuf_addstr(&sql, " GROUP BY t.grid, t.patrolled_on HAVING COUNT(DISTINCT t.slot) = 2");
 	ret = each_row(db, sql.buf, &p, complete_row, c, e);
 out:

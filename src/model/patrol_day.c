@@ -33,23 +33,6 @@ void grass_local_now(char day[DATE_BUFSZ], int *minutes)
 	date_now_china(day, minutes);
 }
 
-/* Limit regions `g` (level grid) to those the actor's patrols may lie in. */
-static void grid_scope(const struct actor *a, struct strbuf *sql, struct sqlp *p)
-{
-	if (a->district) {
-		strbuf_addstr(sql, " AND g.district = ?");
-		sqlp_text(p, a->district);
-	}
-	if (a->role == ROLE_TOWNSHIP || a->role == ROLE_GRID) {
-		strbuf_addstr(sql, " AND g.township = ?");
-		sqlp_text(p, a->township ? a->township : "");
-	}
-	if (a->role == ROLE_GRID) {
-		strbuf_addstr(sql, " AND g.code = ?");
-		sqlp_text(p, a->grid ? a->grid : "");
-	}
-}
-
 static json_t *text_or_null(struct db_stmt *st, int col)
 {
 	return db_column_is_null(st, col) ? json_null() : json_string(db_column_text(st, col));
@@ -74,7 +57,7 @@ static int day_grids(const struct model_ctx *mc, const char *day, json_t *items,
 		      "(s.\"to\" IS NULL OR s.\"to\" >= ?))");
 	sqlp_text(&p, day);
 	sqlp_text(&p, day);
-	grid_scope(mc->actor, &sql, &p);
+	scope_where_columns(&grid_region_scope, mc->actor, "g", &sql, &p);
 	strbuf_addstr(&sql, " ORDER BY g.township, g.code");
 	rc = db_prepare(mc->db, sql.buf, &st, &e->msg);
 	strbuf_release(&sql);

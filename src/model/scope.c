@@ -167,6 +167,10 @@ int scope_where(const struct entity_desc *ed, const struct actor *a, const char 
 	return scope_rows(ed, &ed->scope, (ed->flags & ENT_REFDATA) != 0, a, t, sql, p);
 }
 
+const struct entity_scope grid_region_scope = {
+	.district = "district", .township = "township", .grid = "code",
+};
+
 int scope_where_columns(const struct entity_scope *s, const struct actor *a, const char *t,
 			struct strbuf *sql, struct sqlp *p)
 {

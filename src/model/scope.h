@@ -27,6 +27,13 @@ int scope_where_columns(const struct entity_scope *s, const struct actor *a, con
 			struct strbuf *sql, struct sqlp *p);
 
 /*
+ * The scope columns of the regions of level grid as places of the grassroots'
+ * records: a grid worker reaches its grid, a village auxiliary officer the
+ * grids under its village, a township its own (for scope_where_columns()).
+ */
+extern const struct entity_scope grid_region_scope;
+
+/*
  * Is record `r` inside the actor's scope (by its scope columns)?  With
  * `for_ref`, `r` is named by a write: a township may then only name
  * reference data of its own township where the data has a township column.

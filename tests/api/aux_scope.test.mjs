@@ -143,3 +143,17 @@ test('granting: a grid and a village together, or a village that is not one, are
   assert.equal(ok.status, 200, ok.text);
   assert.deepEqual([ok.json.village, ok.json.township], [EAST_VILLAGE2, EAST]);
 });
+
+test('today\'s patrols: the auxiliary sees the grids of its village with staff, each slot as the patrols stored say', async () => {
+  for (const [grid, name] of [[EAST_GRID, '赵网格'], [EAST_GRID2, '钱网格'], [NEIGH_GRID, '孙网格']])
+    await create('office', 'grid_staff', { grid, name, role: 'member', from: '2023-01-01' });
+  const day = '2023-05-04';
+  const patrols = (await listAll(office, `/api/v1/patrols?patrolled_on_from=${day}&patrolled_on_to=${day}`))
+    .filter((x) => x.grid === EAST_GRID || x.grid === EAST_GRID2);
+  const done = (grid, slot) => patrols.some((x) => x.grid === grid && x.slot === slot);
+  const r = await (await d.as('aux1')).get(`/api/v1/patrols/today?date=${day}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((x) => [x.grid, x.am_done, x.pm_done]),
+    [EAST_GRID, EAST_GRID2].sort().map((g) => [g, done(g, 'am'), done(g, 'pm')]));
+  assert.equal(r.json.missing_pm, [EAST_GRID, EAST_GRID2].filter((g) => !done(g, 'pm')).length);
+});
