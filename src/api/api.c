@@ -125,6 +125,45 @@ int refuse_unknown_params(struct call *c, const char *const *names)
 	return 0;
 }
 
+void reply_filename(struct call *c, const char *ascii, const char *name)
+{
+	struct strbuf v = STRBUF_INIT;
+	const char *p;
+
+	strbuf_addstr(&v, "attachment; filename=\"");
+	for (p = ascii ? ascii : name; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		strbuf_addch(&v, ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? ch : '_');
+	}
+	strbuf_addstr(&v, "\"; filename*=UTF-8''");
+	for (p = name; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    ch == '.' || ch == '-' || ch == '_')
+			strbuf_addch(&v, ch);
+		else
+			strbuf_addf(&v, "%%%02X", ch);
+	}
+	http_response_header(c->res, "Content-Disposition", v.buf);
+	strbuf_release(&v);
+}
+
+int query_table_format(struct call *c, enum table_format *fmt)
+{
+	const char *f = http_query(c->req, "format");
+
+	if (!f || !strcmp(f, "xlsx")) {
+		*fmt = TABLE_XLSX;
+		return 0;
+	}
+	if (!strcmp(f, "csv")) {
+		*fmt = TABLE_CSV;
+		return 0;
+	}
+	reply_problem(c, 400, "format 应为 csv 或 xlsx", "format");
+	return -1;
+}
+
 void reply_no_content(struct call *c)
 {
 	c->res->status = 204;

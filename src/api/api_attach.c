@@ -185,29 +185,6 @@ out:
 	model_error_release(&e);
 }
 
-/* Content-Disposition: an ASCII stand-in, and the name itself in UTF-8 (RFC 6266 / 5987). */
-static void disposition(struct call *c, const char *name)
-{
-	struct strbuf v = STRBUF_INIT;
-	const char *p;
-
-	strbuf_addstr(&v, "attachment; filename=\"");
-	for (p = name; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		strbuf_addch(&v, ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? ch : '_');
-	}
-	strbuf_addstr(&v, "\"; filename*=UTF-8''");
-	for (p = name; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '.' || ch == '-' || ch == '_')
-			strbuf_addch(&v, ch);
-		else
-			strbuf_addf(&v, "%%%02X", ch);
-	}
-	http_response_header(c->res, "Content-Disposition", v.buf);
-	strbuf_release(&v);
-}
 
 void api_attach_get(struct call *c)
 {
@@ -237,7 +214,7 @@ void api_attach_get(struct call *c)
 		strbuf_init(&f.data, 0);
 		c->res->status = 200;
 		c->res->content_type = f.content_type;
-		disposition(c, f.name.buf);
+		reply_filename(c, NULL, f.name.buf);
 		/* X-Content-Type-Options: nosniff is the server's, on every answer (server.c) */
 	}
 	attach_file_release(&f);

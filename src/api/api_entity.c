@@ -39,42 +39,16 @@ static void finish(struct call *c, int ret, const struct model_error *e, unsigne
 		reply_json(c, status, out);
 }
 
-static int file_format(struct call *c, enum table_format *fmt)
-{
-	const char *f = http_query(c->req, "format");
-
-	if (!f || !strcmp(f, "xlsx")) {
-		*fmt = TABLE_XLSX;
-		return 0;
-	}
-	if (!strcmp(f, "csv")) {
-		*fmt = TABLE_CSV;
-		return 0;
-	}
-	reply_problem(c, 400, "format 应为 csv 或 xlsx", "format");
-	return -1;
-}
-
 /* Content-Disposition with the Chinese file name (RFC 6266 / 5987). */
 static void attachment(struct call *c, const struct entity_desc *ed, const char *suffix,
 		       enum table_format fmt)
 {
-	struct strbuf v = STRBUF_INIT, name = STRBUF_INIT;
-	size_t i;
+	struct strbuf ascii = STRBUF_INIT, name = STRBUF_INIT;
 
 	strbuf_addf(&name, "%s%s.%s", ed->label, suffix, table_format_ext(fmt));
-	strbuf_addf(&v, "attachment; filename=\"%s%s.%s\"; filename*=UTF-8''", ed->name,
-		    suffix[0] ? "-template" : "", table_format_ext(fmt));
-	for (i = 0; i < name.len; i++) {
-		unsigned char ch = (unsigned char)name.buf[i];
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '.' || ch == '-' || ch == '_')
-			strbuf_addch(&v, ch);
-		else
-			strbuf_addf(&v, "%%%02X", ch);
-	}
-	http_response_header(c->res, "Content-Disposition", v.buf);
-	strbuf_release(&v);
+	strbuf_addf(&ascii, "%s%s.%s", ed->name, suffix[0] ? "-template" : "", table_format_ext(fmt));
+	reply_filename(c, ascii.buf, name.buf);
+	strbuf_release(&ascii);
 	strbuf_release(&name);
 }
 
@@ -88,7 +62,7 @@ static void handle_export(struct call *c, const struct entity_desc *ed, int temp
 	int ret;
 
 	model_error_init(&e);
-	if (file_format(c, &fmt))
+	if (query_table_format(c, &fmt))
 		return;
 	if (!entity_can_read(ed, c->mc.actor)) {
 		reply_problem(c, 403, "无权导出", NULL);
@@ -133,7 +107,7 @@ static void handle_import(struct call *c, const struct entity_desc *ed)
 
 	model_error_init(&e);
 	import_report_init(&rep);
-	if (file_format(c, &fmt))
+	if (query_table_format(c, &fmt))
 		goto cleanup;
 	if (kg && strcmp(kg, "0") && strcmp(kg, "1")) {
 		reply_problem(c, 400, "keep_good 应为 0 或 1", "keep_good");

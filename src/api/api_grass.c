@@ -104,29 +104,19 @@ out:
 /* Content-Disposition of the sheet of `month`: 驻村补贴发放表-<month>.<ext> (RFC 5987). */
 static void sheet_name(struct call *c, const char *month, enum table_format fmt)
 {
-	struct strbuf v = STRBUF_INIT, name = STRBUF_INIT;
-	size_t i;
+	struct strbuf ascii = STRBUF_INIT, name = STRBUF_INIT;
 
 	strbuf_addf(&name, "驻村补贴发放表-%.7s.%s", month, table_format_ext(fmt));
-	strbuf_addf(&v, "attachment; filename=\"police-subsidies-%.7s.%s\"; filename*=UTF-8''",
-		    month, table_format_ext(fmt));
-	for (i = 0; i < name.len; i++) {
-		unsigned char ch = (unsigned char)name.buf[i];
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '.' || ch == '-' || ch == '_')
-			strbuf_addch(&v, ch);
-		else
-			strbuf_addf(&v, "%%%02X", ch);
-	}
-	http_response_header(c->res, "Content-Disposition", v.buf);
-	strbuf_release(&v);
+	strbuf_addf(&ascii, "police-subsidies-%.7s.%s", month, table_format_ext(fmt));
+	reply_filename(c, ascii.buf, name.buf);
+	strbuf_release(&ascii);
 	strbuf_release(&name);
 }
 
 void api_subsidies_ledger(struct call *c)
 {
 	static const char *const names[] = { "month", "format", NULL };
-	const char *f = http_query(c->req, "format"), *month = http_query(c->req, "month");
+	const char *month = http_query(c->req, "month");
 	struct table_writer *w = NULL;
 	enum table_format fmt = TABLE_XLSX;
 	struct model_error e;
@@ -134,12 +124,8 @@ void api_subsidies_ledger(struct call *c)
 
 	if (refuse_unknown_params(c, names))
 		return;
-	if (f && !strcmp(f, "csv")) {
-		fmt = TABLE_CSV;
-	} else if (f && strcmp(f, "xlsx")) {
-		reply_problem(c, 400, "format 应为 csv 或 xlsx", "format");
+	if (query_table_format(c, &fmt))
 		return;
-	}
 	model_error_init(&e);
 	if (table_writer_open_mem(fmt, "驻村补贴发放表", &w, &e.msg)) {
 		reply_problem(c, 500, "服务器内部错误", NULL);

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/routes.h"
 #include "http/server.h"
+#include "io/table.h"
 #include "model/entity.h"
 #include "model/session.h"
 
@@ -39,6 +40,14 @@ void reply_result(struct call *c, int ret, const struct model_error *e, json_t *
 /* 400 naming the first query parameter not among `names` (NULL-terminated): -1; else 0. */
 int refuse_unknown_params(struct call *c, const char *const *names);
 void reply_no_content(struct call *c);
+/*
+ * Content-Disposition: attachment, the file named `name` (UTF-8, RFC 5987's
+ * filename*) and `ascii` for clients without it (NULL: `name` with every
+ * byte outside printable ASCII as '_').
+ */
+void reply_filename(struct call *c, const char *ascii, const char *name);
+/* ?format= xlsx (the default) or csv into *fmt; else 400 naming `format`: -1. */
+int query_table_format(struct call *c, enum table_format *fmt);
 
 /*
  * Parse the body as one JSON object.  On failure the reply (400, 413,
