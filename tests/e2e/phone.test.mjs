@@ -17,7 +17,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { districtServer } from '../api/util.mjs';
+import { districtServer, cliImport } from '../api/util.mjs';
+import { EAST_VILLAGE } from '../api/events_util.mjs';
 import { PASSWORD, NEW_PASSWORD } from '../api/lib.mjs';
 import { withBrowser, login, shot, closeBrowser, WEB, ROOT } from './lib.mjs';
 
@@ -356,6 +357,43 @@ test('the grid worker on a phone: the burden counted, offline with a photo, sent
 
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify({ date: today, viewport: '390x844', tasks: burden }, null, 2) + '\n');
+});
+
+// A village auxiliary officer (驻村辅警: an account naming its village, not a
+// grid) picks the grid it works in among its village's — one tap, remembered
+// on the phone — and then records a patrol there as a grid worker does.
+test('the village auxiliary officer on a phone: a grid of the village picked, then a patrol in two taps', async () => {
+  const GRID_B = '41000000100102'; // a second grid of 东一村
+  const d2 = await districtServer((store) => {
+    cliImport(store, 'regions', `code,name,level,parent\n${GRID_B},东一二网格,grid,${EAST_VILLAGE}\n`);
+    const r = store.cli(['user', 'add', 'aux1', '--role', 'grid', '--dept', 'GA', '--village', EAST_VILLAGE,
+      '--name', '东一村驻村辅警'], PASSWORD + '\n');
+    if (r.status !== 0) throw new Error('user add aux1: ' + r.stderr);
+  }, ['--web', WEB]);
+  try {
+    const aux = await d2.as('aux1');
+    let c;
+    await withBrowser(d2.srv.url, { ...PHONE }, async (page) => {
+      await login(page, d2.srv.url, 'aux1', { password: NEW_PASSWORD });
+      await page.waitForSelector('[data-test=village-grids] [data-test^=pick-grid-]');
+      const grids = await page.locator('[data-test^=pick-grid-]')
+        .evaluateAll((els) => els.map((e) => e.dataset.test.slice('pick-grid-'.length)).sort());
+      assert.deepEqual(grids, [GRID, GRID_B].sort(), 'the grids of its village, no other');
+      c = counter(page);
+      await c.tap(`[data-test=pick-grid-${GRID_B}]`);
+      await c.tap('[data-test=patrol-start]');
+      await c.tap('[data-test=sheet-submit]');
+      await waitSent(page);
+      await fits(page, 'the auxiliary officer\'s page');
+      await bigTargets(page, '[data-test=village-grids]');
+    }, 'phone-aux');
+    assert.ok(c.taps <= 3 && c.typed === 0, JSON.stringify(c));
+    const r = await aux.get('/api/v1/patrols?patroller=aux1');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.items.map((p) => [p.grid, p.village]), [[GRID_B, EAST_VILLAGE]]);
+  } finally {
+    await d2.stop();
+  }
 });
 
 // A JPEG's width and height from its frame header.

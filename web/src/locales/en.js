@@ -187,6 +187,7 @@ export default {
     saved: 'Saved, sending', savedOffline: 'Saved on this phone; it will be sent when the network returns', stored: '{n} sent',
     refused: 'Not accepted', edit: 'Correct', retry: 'Send again', discard: 'Discard',
     photoFailed: 'The photo could not be processed: {e}', keepFailed: 'Could not keep it on this phone: {e}',
+    chooseGrid: 'Grids of the village', pickGrid: 'Choose the grid you are working in first.',
     noGrid: 'Your account has no grid; ask the system administrator.',
   },
 };

@@ -180,6 +180,7 @@ export default {
     saved: '已保存，正在发送', savedOffline: '已保存在手机上，联网后自动发送', stored: '已发送 {n} 条',
     refused: '未被接受', edit: '修改', retry: '重新发送', discard: '放弃',
     photoFailed: '照片处理失败：{e}', keepFailed: '无法保存在手机上：{e}',
+    chooseGrid: '本村网格', pickGrid: '请先选择要巡查的网格。',
     noGrid: '您的账号未绑定网格，请联系系统管理员。',
   },
 };
