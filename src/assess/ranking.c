@@ -337,7 +337,7 @@ static int kind_confirmed(struct month_ctx *m, const struct item *it, const stru
 			  struct line *l, struct strbuf *err)
 {
 	const char *params[] = { m->month, m->township ? "township" : "department", u->code };
-	char due[24], next[MONTH_BUFSZ], at[TIME_ISO_BUFSZ];
+	char due[24], next[MONTH_BUFSZ], day[DATE_BUFSZ];
 	int64_t deadline, when;
 	char *v = NULL;
 
@@ -347,8 +347,8 @@ static int kind_confirmed(struct month_ctx *m, const struct item *it, const stru
 	} else {
 		snprintf(due, sizeof(due), "%s", m->last);
 	}
-	/* the end of the due day, UTC */
-	deadline = (date_days(due) + 1) * 86400 - 1;
+	/* the end of the due day, in China */
+	deadline = date_end_china(due);
 	if (db_query_value(m->db, "SELECT CAST(confirmed_at AS TEXT) FROM list_confirmations WHERE "
 			   "month = ? AND unit_kind = ? AND unit = ?", params, 3, &v, err))
 		return -1;
@@ -359,9 +359,9 @@ static int kind_confirmed(struct month_ctx *m, const struct item *it, const stru
 	}
 	when = strtoll(v, NULL, 10);
 	free(v);
-	time_iso_utc(when, at);
+	date_of_time_china(when, day);
 	l->points = when <= deadline ? it->points * 10 : 0;
-	strbuf_addf(&l->basis, "%d月清单于 %.10s 确认（期限 %s），%s", m->mi + 1, at, due,
+	strbuf_addf(&l->basis, "%d月清单于 %s 确认（期限 %s），%s", m->mi + 1, day, due,
 		    when <= deadline ? "按时" : "逾期，不得分");
 	return 0;
 }

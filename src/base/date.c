@@ -246,14 +246,25 @@ int time_iso_utc(int64_t epoch, char out[TIME_ISO_BUFSZ])
 /* China's civil time: UTC+8 the year round (no daylight saving) */
 #define CHINA_OFFSET_SECONDS (8 * 3600)
 
+void date_of_time_china(int64_t t, char out[DATE_BUFSZ])
+{
+	int64_t local = t + CHINA_OFFSET_SECONDS;
+
+	date_from_days(local / SECS_PER_DAY - (local % SECS_PER_DAY < 0), out);
+}
+
+int64_t date_end_china(const char *date)
+{
+	return (date_days(date) + 1) * SECS_PER_DAY - CHINA_OFFSET_SECONDS - 1;
+}
+
 void date_now_china(char day[DATE_BUFSZ], int *minutes)
 {
-	int64_t now = time_now() + CHINA_OFFSET_SECONDS;
-	int64_t days = now / SECS_PER_DAY - (now % SECS_PER_DAY < 0);
+	int64_t now = time_now(), local = now + CHINA_OFFSET_SECONDS;
 
-	date_from_days(days, day);
+	date_of_time_china(now, day);
 	if (minutes)
-		*minutes = (int)((now - days * SECS_PER_DAY) / 60);
+		*minutes = (int)((local % SECS_PER_DAY + SECS_PER_DAY) % SECS_PER_DAY / 60);
 }
 
 void date_today(char out[DATE_BUFSZ])

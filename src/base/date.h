@@ -73,6 +73,12 @@ void date_today(char out[DATE_BUFSZ]);
 /* The same and, when `minutes` is not NULL, the minutes since China's midnight. */
 void date_now_china(char day[DATE_BUFSZ], int *minutes);
 
+/* The day in China of time `t` (seconds since the epoch). */
+void date_of_time_china(int64_t t, char out[DATE_BUFSZ]);
+
+/* The last second of valid date `date` in China, in seconds since the epoch. */
+int64_t date_end_china(const char *date);
+
 /* The current month in China into `out` ("2026-11"). */
 void month_now(char out[MONTH_BUFSZ]);
 

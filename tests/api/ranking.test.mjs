@@ -310,7 +310,7 @@ test('cards and list confirmation: points from the cards given in M and the conf
       ${r ? `'${r}'` : 'NULL'}, '2023-04-20', '2023-06-30', 0, 0, 1)`, BACKEND);
   }
   const at = (iso) => Math.floor(Date.parse(iso) / 1000);
-  for (const [kind, unit, when] of [['township', EAST, '2023-06-05T23:59:59Z'], ['township', WEST, '2023-06-06T00:00:00Z'],
+  for (const [kind, unit, when] of [['township', EAST, '2023-06-05T23:59:59+08:00'], ['township', WEST, '2023-06-06T00:00:00+08:00'],
     ['department', 'JT', '2023-05-20T08:00:00Z'], ['department', 'SJ', '2023-04-30T08:00:00Z']]) {
     const month = unit === 'SJ' ? '2023-04' : M; // SJ confirmed April's list, not May's
     sql(d.store, `INSERT INTO list_confirmations (district, month, unit_kind, unit, confirmed_by_id, confirmed_by,
@@ -328,7 +328,7 @@ test('cards and list confirmation: points from the cards given in M and the conf
     sector: { JT: { confirm: 100, cards: -50 }, SJ: { confirm: 0, cards: -100 } },
   };
   // 东镇: D1, D8 yellow in May = −2; 西乡: yellows D2, D5–D7 and reds D2, D4–D7 in May = −19, capped at −10;
-  // JT: yellows D1, D2, red D2 = −5; SJ: yellows D5–D7, reds D4–D7 = −15, capped.  Confirmed by the end of June 5 (UTC).
+  // JT: yellows D1, D2, red D2 = −5; SJ: yellows D5–D7, reds D4–D7 = −15, capped.  Confirmed by the end of June 5 (China's day: 15:59:59 UTC).
   for (const [by, before] of [['township', beforeT], ['sector', beforeS]]) {
     const r = await ranking(`month=${M}&by=${by}`);
     assert.equal(r.status, 200, r.text);

@@ -269,6 +269,31 @@ static void test_now(void **state)
 	assert_true(minutes >= 0 && minutes < 24 * 60);
 }
 
+/* A day in China ends at 16:00 UTC: both sides of that second, and across a year's end. */
+static void test_china_day(void **state)
+{
+	struct tm tm = { .tm_year = 2023 - 1900, .tm_mon = 5, .tm_mday = 5, .tm_hour = 15,
+			 .tm_min = 59, .tm_sec = 59 };
+	time_t last = timegm(&tm);
+	char day[DATE_BUFSZ];
+
+	(void)state;
+	assert_int_equal(date_end_china("2023-06-05"), (int64_t)last);
+	date_of_time_china(last, day);
+	assert_string_equal(day, "2023-06-05");
+	date_of_time_china(last + 1, day);
+	assert_string_equal(day, "2023-06-06");
+	date_of_time_china(last - 86400 + 1, day); /* 2023-06-05 00:00:00 in China */
+	assert_string_equal(day, "2023-06-05");
+	date_of_time_china(last - 86400, day);
+	assert_string_equal(day, "2023-06-04");
+	tm = (struct tm){ .tm_year = 2023 - 1900, .tm_mon = 11, .tm_mday = 31, .tm_hour = 16 };
+	date_of_time_china(timegm(&tm), day);
+	assert_string_equal(day, "2024-01-01");
+	date_of_time_china(-1, day); /* before the epoch: 1970-01-01 07:59:59 in China */
+	assert_string_equal(day, "1970-01-01");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_month_of_date_and_add),
 		cmocka_unit_test(test_time_iso_utc),
 		cmocka_unit_test(test_now),
+		cmocka_unit_test(test_china_day),
 	};
 
 	return cmocka_run_group_tests_name("date", tests, NULL, NULL);
