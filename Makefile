@@ -7,7 +7,7 @@
 #   make DEBUG=1                      no optimisation
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo
 OPT := -O2
 ifdef DEBUG
 OPT := -O0
@@ -34,8 +34,12 @@ MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 # (src/base/pwcheck.c): two from Debian packages (john-data, cracklib-runtime;
 # scripts/deps.sh installs them) and the project's own
 WORDLISTS := /usr/share/john/password.lst /usr/share/dict/cracklib-small src/base/passwords.txt
-GEN_SRCS := $(BUILD)/gen/migrations.c $(BUILD)/gen/wordlists.c
-OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/wordlists.o
+# the template files of the DOCX writer (src/doc/docx.c), named by their
+# path inside the document
+DOC_TEMPLATES := $(shell find src/doc/templates -type f | sort)
+GEN_SRCS := $(BUILD)/gen/migrations.c $(BUILD)/gen/wordlists.c $(BUILD)/gen/doc_templates.c
+OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/wordlists.o \
+	$(BUILD)/obj/gen/doc_templates.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # what the unit tests share (tests/unit/engines.c: a fresh database on either
@@ -74,6 +78,10 @@ $(BUILD)/gen/wordlists.c: $(WORDLISTS) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh wordlists $(WORDLISTS) > $@.tmp && mv $@.tmp $@
 
+$(BUILD)/gen/doc_templates.c: $(DOC_TEMPLATES) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh -C src/doc/templates doc_templates $(DOC_TEMPLATES) > $@.tmp && mv $@.tmp $@
+
 /usr/share/john/password.lst /usr/share/dict/cracklib-small:
 	@echo "$@ is missing: make deps installs it (john-data, cracklib-runtime)" >&2; exit 1
 
@@ -111,7 +119,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ)/%)
 FUZZ_OBJS := $(LIB_SRCS:%.c=$(FUZZ)/obj/%.o) $(FUZZ)/obj/gen/migrations.o \
-	$(FUZZ)/obj/gen/wordlists.o
+	$(FUZZ)/obj/gen/wordlists.o $(FUZZ)/obj/gen/doc_templates.o
 
 fuzz: $(FUZZ_BINS)
 
@@ -130,6 +138,10 @@ $(FUZZ)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 $(FUZZ)/gen/wordlists.c: $(WORDLISTS) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh wordlists $(WORDLISTS) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ)/gen/doc_templates.c: $(DOC_TEMPLATES) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh -C src/doc/templates doc_templates $(DOC_TEMPLATES) > $@.tmp && mv $@.tmp $@
 
 $(FUZZ)/libsanling.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^

@@ -1,6 +1,7 @@
 /*
  * embed: files compiled into the program by scripts/embed.sh (the SQL
- * migrations, the lists of common passwords).  Each table ends with an entry whose name is NULL.
+ * migrations, the lists of common passwords, the DOCX templates: named by
+ * their path in the document).  Each table ends with an entry whose name is NULL.
  */
 #ifndef SANLING_EMBED_H
 #define SANLING_EMBED_H
@@ -12,5 +13,6 @@ struct embedded_file {
 
 extern const struct embedded_file migrations[];
 extern const struct embedded_file wordlists[];
+extern const struct embedded_file doc_templates[];
 
 #endif
