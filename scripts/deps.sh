@@ -8,10 +8,15 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # john-data and cracklib-runtime: their lists of common passwords and words
-# are compiled into the program (Makefile WORDLISTS, src/base/pwcheck.c)
+# are compiled into the program (Makefile WORDLISTS, src/base/pwcheck.c).
+# The month's documents (src/doc/): cairo and pango draw the PDF in the CJK
+# fonts of fonts-noto-cjk; the tests open the DOCX and XLSX with headless
+# LibreOffice and read the PDF with poppler-utils (pdftotext, pdftoppm, pdffonts).
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
-libcmocka-dev postgresql sqlite3 john-data cracklib-runtime clang libclang-rt-dev"
+libcmocka-dev postgresql sqlite3 john-data cracklib-runtime clang libclang-rt-dev
+libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils libreoffice-writer-nogui
+libreoffice-calc-nogui"
 
 missing=""
 for p in $PKGS; do
