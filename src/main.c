@@ -42,6 +42,7 @@
 #include "model/session.h"
 #include "model/todos.h"
 #include "assess/raise.h"
+#include "report/report.h"
 
 static const char usage[] =
 	"usage: sanling [--db URL] [--key FILE] COMMAND [ARGS]\n"
@@ -74,6 +75,9 @@ static const char usage[] =
 	"                                       date (all districts; figures does it too)\n"
 	"  work cards [--today YYYY-MM-DD]      the card pass of 督办 (yellow, red, 催办), as the\n"
 	"                                       server's scheduler runs it each day\n"
+	"  report monthly|bulletin --month YYYY-MM --format docx|pdf|xlsx -o FILE\n"
+	"  report minutes --meeting NO | notice --item NO  --format F -o FILE\n"
+	"                                       the month's documents ([--district CODE])\n"
 	"  work raise [--today YYYY-MM-DD]      raise the problems due from published failing\n"
 	"                                       months and overdue major hazards (all districts)\n"
 	"  work subsidies --month YYYY-MM [--pay YYYY-MM-DD]   generate the month's subsidy ledger\n"
@@ -896,6 +900,78 @@ static int work_subsidies_cmd(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The month's documents: `report KIND --month M --format F -o FILE`, as the
+ * office of the district (--district, or the only one there is).
+ */
+static int cmd_report(struct globals *g, int argc, char **argv)
+{
+	struct report_request r = { 0 };
+	struct strbuf data = STRBUF_INIT;
+	struct report_file f = { .data = &data };
+	struct model_error e;
+	struct actor a;
+	const char *out = NULL, *district = NULL;
+	char *only = NULL;
+	struct db *db;
+	FILE *fp;
+	int i;
+
+	if (argc < 2)
+		die("usage: sanling report monthly|bulletin|minutes|notice [--month YYYY-MM] "
+		    "[--meeting NO] [--item NO] --format docx|pdf|xlsx -o FILE [--district CODE] "
+		    "[--version N]");
+	r.kind = argv[1];
+	for (i = 2; i < argc; i++) {
+		if (i + 1 >= argc)
+			die("report: %s needs a value", argv[i]);
+		if (!strcmp(argv[i], "--month"))
+			r.month = argv[++i];
+		else if (!strcmp(argv[i], "--meeting"))
+			r.meeting = argv[++i];
+		else if (!strcmp(argv[i], "--item"))
+			r.item = argv[++i];
+		else if (!strcmp(argv[i], "--format"))
+			r.format = argv[++i];
+		else if (!strcmp(argv[i], "-o"))
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--district"))
+			district = argv[++i];
+		else if (!strcmp(argv[i], "--version"))
+			r.version = strtoll(argv[++i], NULL, 10);
+		else
+			die("report: unknown option %s", argv[i]);
+	}
+	if (!out || !r.format)
+		die("report: --format docx|pdf|xlsx and -o FILE are required");
+	if ((!strcmp(r.kind, "monthly") || !strcmp(r.kind, "bulletin")) && !r.month)
+		die("report: %s needs --month YYYY-MM", r.kind);
+	db = open_db_key(g, 0);
+	if (!district) {
+		if (db_query_value(db, "SELECT CASE WHEN COUNT(*) = 1 THEN MIN(code) END FROM regions "
+				   "WHERE level = 'district'", NULL, 0, &only, NULL) || !only)
+			die("report: name the district with --district CODE");
+		district = only;
+	}
+	actor_system(&a);
+	a.role = ROLE_OFFICE;
+	a.district = district;
+	model_error_init(&e);
+	if (report_file(db, &a, &r, &f, &e))
+		die("report: %s", e.msg.buf);
+	fp = fopen(out, "wb");
+	if (!fp || fwrite(data.buf, 1, data.len, fp) != data.len || fclose(fp))
+		die("report: cannot write %s: %s", out, strerror(errno));
+	fprintf(stderr, "%s: %s（%zu 字节%s）\n", out, f.filename, data.len,
+		f.archived ? "，已归档版本" : "");
+	report_file_release(&f);
+	strbuf_release(&data);
+	model_error_release(&e);
+	free(only);
+	db_close(db);
+	return 0;
+}
+
 /* The work (督办): the daily card pass, by hand or with a given today (tests). */
 static int cmd_work(struct globals *g, int argc, char **argv)
 {
@@ -945,7 +1021,7 @@ static const struct {
 	{ "import", cmd_import }, { "export", cmd_export_list }, { "template", cmd_template },
 	{ "audit", cmd_audit }, { "gen", cmd_gen }, { "figures", cmd_figures },
 	{ "explain", cmd_explain }, { "determine", cmd_determine },
-	{ "work", cmd_work }, { NULL, NULL },
+	{ "work", cmd_work }, { "report", cmd_report }, { NULL, NULL },
 };
 
 int main(int argc, char **argv)
@@ -961,6 +1037,7 @@ int main(int argc, char **argv)
 	duban_observe_writes();
 	todos_observe_writes();
 	assessment_observe_writes(); /* a new district's assessment table */
+	report_observe_publication(); /* a published month's documents archived */
 	strbuf_init(&g.key_default, 0);
 	g.db_url = getenv("SANLING_DB");
 	g.key_path = getenv("SANLING_KEY");

@@ -145,6 +145,10 @@ struct todo_hub *todo_hub_start(struct db_pool *pool, unsigned wait_ms, struct s
 void todo_hub_stop(struct todo_hub *hub);
 /* Park the wait `w` (api_handle(), after the call is done): answered by the hub. */
 void todo_hub_park(struct todo_waiter *w);
+/* api_report.c: the month's documents */
+void api_reports(struct call *c);
+void api_report_file(struct call *c);
+void openapi_report_file(json_t *op, const struct entity_desc *ed);
 /* api_ranking.c: the monthly ranking of townships and sectors (考评) */
 void api_ranking(struct call *c);
 /* api_work.c: the work lists' actions */

@@ -59,6 +59,31 @@ static const struct route_param ranking_params[] = {
 	{ NULL },
 };
 
+static const struct route_param reports_params[] = {
+	{ "month", "月份 YYYY-MM", "month" },
+	{ NULL },
+};
+
+#define REPORT_FORMAT { "format", "docx、pdf（默认）或 xlsx", \
+	"{\"type\": \"string\", \"enum\": [\"docx\", \"pdf\", \"xlsx\"]}" }
+#define REPORT_VERSION { "version", "归档版本（已发布月份的全区报告、通报；默认为当前发布的版本）", \
+	"{\"type\": \"integer\", \"minimum\": 1}" }
+
+static const struct route_param report_month_params[] = {
+	{ "month", "月份 YYYY-MM", "month" }, REPORT_FORMAT, REPORT_VERSION,
+	{ NULL },
+};
+
+static const struct route_param report_minutes_params[] = {
+	{ "meeting", "联席会议编号", "string" }, REPORT_FORMAT,
+	{ NULL },
+};
+
+static const struct route_param report_notice_params[] = {
+	{ "item", "督办编号", "string" }, REPORT_FORMAT,
+	{ NULL },
+};
+
 static const struct route_param results_params[] = {
 	{ "township", "乡镇", "string" },
 	{ "kind", "主体类型", "string" },
@@ -359,6 +384,33 @@ const struct route api_routes[] = {
 	  .status = "200",
 	  .response = "{month, by, columns, items: [{rank, unit, unit_name, total, lines: [{item, item_name, points, basis, records}]}]}",
 	  .response_schema = "object" },
+	/* ---- the month's documents (api_report.c): report/ checks the roles ---- */
+	{ .method = "GET", .path = "/reports", .handle = api_reports,
+	  .op = "reports", .tag = TAG_ASSESS, .summary = "某月可生成的报告及其归档版本",
+	  .description = "创建办和牵头单位看得到全区报告、通报在发布时归档的各版本（格式、SHA-256、审计链头序号）",
+	  .errors = E400 | E403 | E422, .params = reports_params,
+	  .status = "200",
+	  .response = "{month, published, kinds: [{kind, label}], archive: [{kind, format, version, sha256, size, filename, created_at, created_by, audit_seq, current}]}",
+	  .response_schema = "object" },
+	{ .method = "GET", .path = "/reports/monthly", .handle = api_report_file,
+	  .op = "report_monthly", .tag = TAG_ASSESS, .summary = "月度工作报告（DOCX、PDF、XLSX）",
+	  .description = "按调用者范围写成：乡镇得到本乡镇的报告。已发布月份的全区报告按发布时归档的原文件提供",
+	  .errors = E400 | E403 | E404 | E422, .params = report_month_params,
+	  .doc = openapi_report_file },
+	{ .method = "GET", .path = "/reports/bulletin", .handle = api_report_file,
+	  .op = "report_bulletin", .tag = TAG_ASSESS, .summary = "月度通报（红黑榜）",
+	  .description = "乡镇、行业考评排名与红黑榜、未达标主体、逾期与督办事项、未确认清单的单位；"
+			 "已发布月份的全区通报按归档原文件提供",
+	  .errors = E400 | E403 | E404 | E422, .params = report_month_params,
+	  .doc = openapi_report_file },
+	{ .method = "GET", .path = "/reports/minutes", .handle = api_report_file,
+	  .op = "report_minutes", .tag = TAG_ASSESS, .summary = "联席会议纪要",
+	  .errors = E400 | E403 | E404 | E422, .params = report_minutes_params,
+	  .doc = openapi_report_file },
+	{ .method = "GET", .path = "/reports/notice", .handle = api_report_file,
+	  .op = "report_notice", .tag = TAG_ASSESS, .summary = "督办通知单",
+	  .errors = E400 | E403 | E404 | E422, .params = report_notice_params,
+	  .doc = openapi_report_file },
 	/* ---- the work lists' actions (api_work.c) ---- */
 	{ .method = "POST", .path = "/meeting_decisions/{id}/assign", .handle = api_decision_assign,
 	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_OFFICE),

@@ -216,21 +216,6 @@ int64_t assess_counter(struct db *db, const char *table, const char *district,
 	return n;
 }
 
-int exec_params(struct db *db, const char *sql, const char *const *p, int n,
-		       struct strbuf *err)
-{
-	struct db_stmt *st;
-	int i, rc;
-
-	if (db_prepare(db, sql, &st, err))
-		return -1;
-	for (i = 0; i < n; i++)
-		db_bind_text(st, i + 1, p[i]);
-	rc = db_step(st, err);
-	db_finalize(st);
-	return rc < 0 ? -1 : 0;
-}
-
 int assess_version_bump(struct db *db, const char *table, const char *district,
 			struct strbuf *err)
 {
@@ -239,7 +224,7 @@ int assess_version_bump(struct db *db, const char *table, const char *district,
 
 	strbuf_addf(&sql, "INSERT INTO %s (district, version) VALUES (?, 1) ON CONFLICT (district) "
 		    "DO UPDATE SET version = %s.version + 1", table, table);
-	rc = exec_params(db, sql.buf, (const char *[]){ district }, 1, err);
+	rc = db_exec_params(db, sql.buf, (const char *[]){ district }, 1, err);
 	strbuf_release(&sql);
 	return rc;
 }
@@ -376,10 +361,10 @@ static int apply_overrides(struct db *db, const char *district, const char *mont
 			    "o.dimension = ?) WHERE district = ? AND month = ? AND subject IN (SELECT "
 			    "o.subject FROM overrides o WHERE o.month = determinations.month AND "
 			    "o.dimension = ?)", dimension_codes[d]);
-		if (exec_params(db, sql.buf, p3, 4, err))
+		if (db_exec_params(db, sql.buf, p3, 4, err))
 			goto cleanup;
 	}
-	if (exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
+	if (db_exec_params(db, "UPDATE determinations SET fail = CASE WHEN petition_final + "
 			"accident_final + case_final + checklist_fail > 0 THEN 1 ELSE 0 END WHERE "
 			"district = ? AND month = ?", p2, 2, err))
 		goto cleanup;
@@ -561,7 +546,7 @@ int assess_begin_district(struct db *db, int lock, const char *district, struct 
 		return -1;
 	snprintf(key, sizeof(key), "%d", lock);
 	if (db_dialect(db) == DB_POSTGRES &&
-	    exec_params(db, "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(CAST(? AS TEXT)))",
+	    db_exec_params(db, "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(CAST(? AS TEXT)))",
 			p, 2, err)) {
 		db_rollback(db);
 		return -1;

@@ -105,6 +105,15 @@ int assess_reopen(struct db *db, const struct actor *a, const char *month, const
 		  struct model_error *e);
 
 /*
+ * What else happens when a month is published (the documents' archive,
+ * report/report.h): `fn` is called with the publishing actor after the
+ * publication has committed, outside its transaction; what it fails to do
+ * does not undo the publication.  One part; at start-up.
+ */
+typedef void (*assess_publish_fn)(struct db *db, const struct actor *a, const char *month);
+void assess_on_publish(assess_publish_fn fn);
+
+/*
  * The months of the actor's district that have a determination, newest
  * first (at most 36): { "items": [{month, published, certified: {petition,
  * accident, case}, awaiting_me}], "latest_event_month" } — awaiting_me when

@@ -37,7 +37,6 @@ void veto_sql(struct strbuf *sql, int d, const int *lit);
  */
 void rules_with(struct strbuf *sql, const struct assess_rules *rules, size_t n);
 /* Run `sql` with `n` text parameters `p`: 0, or -1 with `err`. */
-int exec_params(struct db *db, const char *sql, const char *const *p, int n, struct strbuf *err);
 /*
  * Move the counter of `district` in `table` (assess_versions: what the
  * determination reads; figure_versions: what only the figures count) on.

@@ -168,7 +168,7 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 				  month);
 	}
 	free(found);
-	if (exec_params(db, "DELETE FROM overrides WHERE month = ? AND subject = ? AND dimension = ?",
+	if (db_exec_params(db, "DELETE FROM overrides WHERE month = ? AND subject = ? AND dimension = ?",
 			(const char *[]){ month, subject, dimension_codes[d] }, 3, &e->msg) ||
 	    db_prepare(db, "INSERT INTO overrides (district, month, subject, dimension, result, "
 		       "reason, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, &e->msg)) {
@@ -196,6 +196,13 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 	strbuf_release(&obj);
 	strbuf_release(&detail);
 	return ret;
+}
+
+static assess_publish_fn publish_fn;
+
+void assess_on_publish(assess_publish_fn fn)
+{
+	publish_fn = fn;
 }
 
 int assess_publish(struct db *db, const struct actor *a, const char *month, struct model_error *e)
@@ -226,7 +233,7 @@ int assess_publish(struct db *db, const struct actor *a, const char *month, stru
 	{
 		char now[24];
 		snprintf(now, sizeof(now), "%" PRId64, time_now());
-		ret = exec_params(db, "UPDATE assess_months SET published = 1, published_at = "
+		ret = db_exec_params(db, "UPDATE assess_months SET published = 1, published_at = "
 				  "CAST(? AS BIGINT), published_by = ? WHERE district = ? AND month = ?",
 				  (const char *[]){ now, a->username ? a->username : "-", a->district,
 						    month }, 4, &e->msg);
@@ -238,6 +245,8 @@ int assess_publish(struct db *db, const struct actor *a, const char *month, stru
 	strbuf_addf(&obj, "months/%s", month);
 	ret = finish_act(db, a, "assess.publish", obj.buf, "", e);
 	strbuf_release(&obj);
+	if (!ret && publish_fn)
+		publish_fn(db, a, month);
 	return ret;
 }
 
@@ -257,10 +266,10 @@ int assess_reopen(struct db *db, const struct actor *a, const char *month, const
 		return ret;
 	/* reopened: the month follows the data again from its next read, and
 	 * the lead departments confirm it again before it is published again */
-	if (exec_params(db, "UPDATE assess_months SET published = 0, computed_version = -1 "
+	if (db_exec_params(db, "UPDATE assess_months SET published = 0, computed_version = -1 "
 			"WHERE district = ? AND month = ?", (const char *[]){ a->district, month }, 2,
 			&e->msg) ||
-	    exec_params(db, "DELETE FROM certifications WHERE district = ? AND month = ?",
+	    db_exec_params(db, "DELETE FROM certifications WHERE district = ? AND month = ?",
 			(const char *[]){ a->district, month }, 2, &e->msg)) {
 		db_rollback(db);
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");

@@ -60,16 +60,15 @@ static void reason_of(json_t *ex, int d, struct strbuf *out)
 	strbuf_addstr(out, n ? "不符合创建标准" : "认定为不达标");
 }
 
-/* The problem's description: the month, and each failed dimension with its reason. */
-static int describe(struct db *db, const struct actor *a, const char *month, const char *subject,
-		    const int *fails, int checklist, struct strbuf *out, struct model_error *e)
+int assess_failure_reasons(struct db *db, const struct actor *a, const char *month,
+			   const char *subject, const int *fails, struct strbuf *out,
+			   struct model_error *e)
 {
 	json_t *ex = NULL;
 	int d, first = 1, ret;
 
 	if ((ret = assess_explain(db, a, subject, month, &ex, e)))
 		return ret;
-	strbuf_addf(out, "%s 月度认定未达标：", month);
 	for (d = 0; d < DIM__COUNT; d++) {
 		if (!fails[d])
 			continue;
@@ -78,10 +77,19 @@ static int describe(struct db *db, const struct actor *a, const char *month, con
 		strbuf_addstr(out, "）");
 		first = 0;
 	}
-	if (checklist)
+	/* no dimension failed: the checklist did (assess.h, assess_rules.checklist) */
+	if (first || json_is_true(json_object_get(ex, "checklist_fail")))
 		strbuf_addf(out, "%s创建标准检查表（得分未达合格分）", first ? "" : "；");
 	json_decref(ex);
 	return 0;
+}
+
+/* The problem's description: the month, and each failed dimension with its reason. */
+static int describe(struct db *db, const struct actor *a, const char *month, const char *subject,
+		    const int *fails, struct strbuf *out, struct model_error *e)
+{
+	strbuf_addf(out, "%s 月度认定未达标：", month);
+	return assess_failure_reasons(db, a, month, subject, fails, out, e);
 }
 
 struct failed {
@@ -142,7 +150,7 @@ int assess_raise_problems(struct db *db, const struct actor *a, const char *toda
 	}
 	for (i = 0; i < n && !ret; i++) {
 		strbuf_addf(&keys[i], "determination:%s:%s", f[i].month, f[i].subject);
-		ret = describe(db, a, f[i].month, f[i].subject, f[i].fails, f[i].checklist, &texts[i], e);
+		ret = describe(db, a, f[i].month, f[i].subject, f[i].fails, &texts[i], e);
 		items[i].raised_by = keys[i].buf;
 		items[i].subject = f[i].subject;
 		items[i].description = texts[i].buf;

@@ -21,4 +21,14 @@
 int assess_raise_problems(struct db *db, const struct actor *a, const char *today,
 			  struct raise_counts *counts, struct model_error *e);
 
+/*
+ * Why `subject` failed `month`, for the dimensions set in `fails`
+ * (DIM__COUNT flags), appended to `out`: 零上访（信访XF2023-0012不符合创建标准）
+ * … — the events that vetoed it (explain), or the lead department's reason
+ * when it changed the result; the checklist when it failed that.
+ */
+int assess_failure_reasons(struct db *db, const struct actor *a, const char *month,
+			   const char *subject, const int *fails, struct strbuf *out,
+			   struct model_error *e);
+
 #endif

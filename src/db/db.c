@@ -409,6 +409,21 @@ int db_sync(struct db *db, struct strbuf *err)
 	return db->ops->sync ? db->ops->sync(db, err) : 0;
 }
 
+int db_exec_params(struct db *db, const char *sql, const char *const *params, int n,
+		   struct strbuf *err)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	for (i = 0; i < n; i++)
+		db_bind_text(st, i + 1, params[i]);
+	rc = db_step(st, err);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int db_query_value(struct db *db, const char *sql, const char *const *params,
 		   int nparams, char **out, struct strbuf *err)
 {

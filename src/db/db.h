@@ -156,6 +156,10 @@ int db_sync(struct db *db, struct strbuf *err);
 int db_query_value(struct db *db, const char *sql, const char *const *params,
 		   int nparams, char **out, struct strbuf *err);
 
+/* Convenience: run `sql` with `n` text parameters for its effect.  0 or -1 with `err`. */
+int db_exec_params(struct db *db, const char *sql, const char *const *params, int n,
+		   struct strbuf *err);
+
 /* Apply all migrations not yet applied (table schema_migrations). */
 int db_migrate(struct db *db, struct strbuf *err);
 

@@ -108,6 +108,12 @@ const ROUTES = {
   'GET /todos': { allow: null },
   'GET /todos/wait': { allow: null },
   'GET /ranking': { q: `?month=${M}&by=township`, allow: WORK_UNITS },
+  // the month's documents (issue 16): the units that read the ranking, each its own scope's
+  'GET /reports': { q: `?month=${M}`, allow: WORK_UNITS },
+  'GET /reports/monthly': { q: `?month=${M}&format=xlsx`, allow: WORK_UNITS },
+  'GET /reports/bulletin': { q: `?month=${M}&format=xlsx`, allow: WORK_UNITS },
+  'GET /reports/minutes': { q: '?meeting=NOPE', allow: WORK_UNITS },
+  'GET /reports/notice': { q: '?item=NOPE', allow: WORK_UNITS },
   'POST /meeting_decisions/{id}/assign': { allow: ['office'] },
   'POST /problems/raise': { allow: ['office'] },
   // the grassroots at the desk (issue 15): the ledger's keepers generate and pay; its readers get the sheet

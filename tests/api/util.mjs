@@ -135,9 +135,9 @@ function colIndex(ref) {
   return n - 1;
 }
 
-// Read the first worksheet of an XLSX file (Buffer) into rows of strings,
-// through unzip(1).  Asserts it is a real zip with a workbook.
-export function readXlsx(buf) {
+// Read worksheet `n` (from 1: the first) of an XLSX file (Buffer) into rows
+// of strings, through unzip(1).  Asserts it is a real zip with a workbook.
+export function readXlsx(buf, n = 1) {
   assert.equal(buf.subarray(0, 2).toString('latin1'), 'PK', 'an XLSX file is a zip archive');
   const dir = mkdtempSync(join(tmpdir(), 'sanling-xlsx-'));
   try {
@@ -147,7 +147,7 @@ export function readXlsx(buf) {
     assert.equal(list.status, 0, 'unzip can list it: ' + list.stderr);
     const names = list.stdout.split('\n').filter(Boolean);
     for (const n of ['[Content_Types].xml', 'xl/workbook.xml']) assert.ok(names.includes(n), `${n} in the archive`);
-    const sheetName = names.filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort()[0];
+    const sheetName = names.find((x) => x === `xl/worksheets/sheet${n}.xml`);
     assert.ok(sheetName, 'a worksheet in the archive');
     const shared = [];
     if (names.includes('xl/sharedStrings.xml')) {

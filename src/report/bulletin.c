@@ -1,0 +1,206 @@
+/*
+ * bulletin.c: the monthly bulletin (通报, 一月一通报): the month's ranking
+ * of townships and sectors on the district's assessment table with the
+ * 红黑榜 (the first and the last three), the subjects that failed, the
+ * overdue tasks and problems, the supervisions open at the month's end
+ * with their cards, and the units that have not confirmed their list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess/ranking.h"
+#include "base/strbuf.h"
+#include "doc/doc.h"
+#include "model/confirm.h"
+#include "model/entity.h"
+#include "model/enums.h"
+#include "model/errors.h"
+#include "report/report.h"
+#include "report/report_int.h"
+
+/* How many units the red and the black list name. */
+#define LIST_LEN 3
+
+/* A ranking's total (points, one decimal at most) as text. */
+static void points_text(json_t *v, struct strbuf *s)
+{
+	if (json_is_integer(v))
+		strbuf_addf(s, "%lld", (long long)json_integer_value(v));
+	else
+		strbuf_addf(s, "%.1f", json_number_value(v));
+}
+
+/* The names of ranking items [from, to) joined by 、 */
+static void names(json_t *items, size_t from, size_t to, struct strbuf *s)
+{
+	for (size_t i = from; i < to; i++)
+		strbuf_addf(s, "%s%s", i > from ? "、" : "",
+			    report_str(json_array_get(items, i), "unit_name"));
+}
+
+static int ranking_part(struct report_ctx *c, struct doc *d, const char *by, const char *heading,
+			const char *unit_label, struct model_error *e)
+{
+	static const char *head[] = { "名次", NULL, "得分" };
+	json_t *rk = NULL, *items, *it;
+	struct doc_table *t;
+	struct strbuf s = STRBUF_INIT;
+	size_t i, n;
+	int ret;
+
+	if ((ret = ranking_compute(c->db, c->a, c->month, by, &rk, e)))
+		return ret;
+	items = json_object_get(rk, "items");
+	n = json_array_size(items);
+	doc_add(d, DOC_HEADING1, "%s", heading);
+	if (!n) {
+		doc_add(d, DOC_PARA, "本月没有参加考评的%s。", unit_label);
+		json_decref(rk);
+		return 0;
+	}
+	head[1] = unit_label;
+	strbuf_addf(&s, "%d年%d月%s考评排名", c->year, c->mon, unit_label);
+	t = doc_table(d, s.buf, !strcmp(by, "township") ? "乡镇排名" : "行业排名", 3, head);
+	json_array_foreach(items, i, it) {
+		size_t r = doc_row(t);
+
+		strbuf_reset(&s);
+		doc_cell_int(t, r, 0, (int64_t)json_integer_value(json_object_get(it, "rank")));
+		doc_cell_text(t, r, 1, report_str(it, "unit_name"));
+		points_text(json_object_get(it, "total"), &s);
+		doc_cell_text(t, r, 2, s.buf);
+	}
+	strbuf_reset(&s);
+	if (n > LIST_LEN) {
+		/* a unit is on one list only: with fewer than twice LIST_LEN, the black list is shorter */
+		size_t black = n - LIST_LEN < LIST_LEN ? n - LIST_LEN : LIST_LEN;
+		names(items, 0, LIST_LEN, &s);
+		doc_add(d, DOC_PARA, "红榜（前%d名）：%s。", LIST_LEN, s.buf);
+		strbuf_reset(&s);
+		names(items, n - black, n, &s);
+		doc_add(d, DOC_PARA, "黑榜（后%zu名）：%s。", black, s.buf);
+	} else {
+		names(items, 0, n, &s);
+		doc_add(d, DOC_PARA, "参加考评的%s仅%zu个（%s），本月不设红黑榜。", unit_label, n, s.buf);
+	}
+	strbuf_release(&s);
+	json_decref(rk);
+	return 0;
+}
+
+/* The supervisions issued by the month's end and not closed by it, with their cards. */
+static int supervisions_part(struct report_ctx *c, struct doc *d, struct model_error *e)
+{
+	static const char *const head[] = { "督办编号", "督办事项", "责任单位", "反馈期限", "状态",
+					     "红黄牌" };
+	json_t *items = json_array(), *it;
+	struct strbuf s = STRBUF_INIT;
+	struct doc_table *t;
+	size_t i;
+	int ret;
+
+	if ((ret = report_list(c, "supervisions", "closed_on=&notice_on_to={to}", items, e)) ||
+	    (ret = report_list(c, "supervisions", "closed_on_from={next}&notice_on_to={to}", items, e)))
+		goto out;
+	if (!json_array_size(items)) {
+		doc_add(d, DOC_PARA, "截至%d月底，没有正在督办的事项。", c->mon);
+		goto out;
+	}
+	t = doc_table(d, "正在督办的事项", "督办事项", 6, head);
+	json_array_foreach(items, i, it) {
+		size_t r = doc_row(t);
+		const char *v;
+
+		doc_cell_text(t, r, 0, report_str(it, "no"));
+		strbuf_reset(&s);
+		v = enum_label(&enum_supervision_item_kind, report_str(it, "item_kind"));
+		strbuf_addf(&s, "%s%s", v ? v : "", report_str(it, "item"));
+		doc_cell_text(t, r, 1, s.buf);
+		strbuf_reset(&s);
+		report_dept_name(c->db, report_str(it, "owner"), &s);
+		doc_cell_text(t, r, 2, s.buf);
+		strbuf_reset(&s);
+		report_add_date(&s, report_str(it, "due_on"));
+		doc_cell_text(t, r, 3, s.buf);
+		v = enum_label(&enum_supervision_status, report_str(it, "status"));
+		doc_cell_text(t, r, 4, v ? v : report_str(it, "status"));
+		v = enum_label(&enum_supervision_card, report_str(it, "card"));
+		doc_cell_text(t, r, 5, v ? v : "无");
+	}
+out:
+	json_decref(items);
+	strbuf_release(&s);
+	return ret;
+}
+
+/* The units that have not confirmed their list of the month (the office sees every unit). */
+static int unconfirmed_part(struct report_ctx *c, struct doc *d, struct model_error *e)
+{
+	json_t *cf = NULL, *it;
+	struct strbuf s = STRBUF_INIT;
+	size_t i, n = 0;
+	int ret = confirm_list(c->db, c->a, c->month, &cf, e);
+
+	if (ret == MODEL_EFORBIDDEN) {
+		/* a lead department confirms no list and sees no one's: the part is the office's */
+		e->code = 0;
+		e->field = NULL;
+		strbuf_reset(&e->msg);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	json_array_foreach(json_object_get(cf, "items"), i, it) {
+		if (json_is_true(json_object_get(it, "confirmed")))
+			continue;
+		strbuf_addf(&s, "%s%s", n++ ? "、" : "", report_str(it, "unit_name"));
+	}
+	if (n)
+		doc_add(d, DOC_PARA, "截至目前，尚未确认%d月创建主体清单的单位有%zu个：%s。请抓紧核对确认。",
+			c->mon, n, s.buf);
+	else
+		doc_add(d, DOC_PARA, "各单位均已确认%d月创建主体清单。", c->mon);
+	json_decref(cf);
+	strbuf_release(&s);
+	return 0;
+}
+
+int report_bulletin(struct report_ctx *c, struct doc **out, struct model_error *e)
+{
+	struct strbuf s = STRBUF_INIT;
+	struct doc *d;
+	int ret;
+
+	strbuf_addf(&s, "关于%d年%d月“三零”创建工作情况的通报", c->year, c->mon);
+	d = doc_new(s.buf);
+	strbuf_reset(&s);
+	strbuf_addf(&s, "%s%d年%d月“三零”创建工作通报", c->unit.buf, c->year, c->mon);
+	doc_set_meta(d, s.buf, c->district.buf, NULL);
+	doc_add(d, DOC_SUBTITLE, "第%d期", c->mon);
+	doc_add(d, DOC_PARA, "各乡镇（街道）、区直有关单位：");
+	doc_add(d, DOC_PARA, "现将%d年%d月%s“三零”创建工作情况通报如下。", c->year, c->mon,
+		c->unit.buf);
+	if ((ret = ranking_part(c, d, "township", "一、乡镇（街道）考评排名", "乡镇（街道）", e)) ||
+	    (ret = ranking_part(c, d, "sector", "二、行业主管部门考评排名", "行业主管部门", e)))
+		goto fail;
+	doc_add(d, DOC_HEADING1, "三、未达标创建主体");
+	if ((ret = report_failed_table(c, d, e)))
+		goto fail;
+	doc_add(d, DOC_HEADING1, "四、逾期和督办事项");
+	if ((ret = report_overdue_tables(c, d, e)) || (ret = supervisions_part(c, d, e)))
+		goto fail;
+	doc_add(d, DOC_HEADING1, "五、创建主体清单确认情况");
+	if ((ret = unconfirmed_part(c, d, e)))
+		goto fail;
+	doc_add(d, DOC_PARA, "希望进入红榜的单位再接再厉，发挥示范作用；列入黑榜和有未达标主体、逾期事项的单位"
+			     "要认真分析原因，逐项整改到位，并于下月5日前将整改情况报区“三零”创建办公室。");
+	report_sign(c, d);
+	strbuf_release(&s);
+	*out = d;
+	return 0;
+fail:
+	strbuf_release(&s);
+	doc_free(d);
+	return ret;
+}
