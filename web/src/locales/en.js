@@ -136,6 +136,17 @@ export default {
     rank: 'Rank', total: 'Total', item: 'Item', points: 'Points', basis: 'Basis', records: 'Records', open: 'Open records',
     empty: 'No unit to rank this month', failed: 'Could not load',
   },
+  // issue 16: the month's documents
+  reports: {
+    menu: 'Reports', title: 'Monthly documents', published: 'Published: the archived originals are served',
+    unpublished: 'Not published: written from the current data; the determinations are provisional',
+    kind: { monthly: 'Monthly report', bulletin: 'Bulletin', minutes: 'Meeting minutes', notice: 'Supervision notice' },
+    meeting: 'Meeting', pickMeeting: 'Choose a meeting', noMeetings: 'No meeting was held this month', notice: 'Supervision', pickNotice: 'Choose a supervision',
+    noNotices: 'No supervision yet', loading: 'Writing the preview…', failed: 'Could not write the document', offline: 'Cannot reach the server', open: 'Open in a new window',
+    archivedVersion: 'archived version {v}', generatedNow: 'written from the current data', download: 'Download', downloadFailed: 'Download failed: {e}',
+    docKind: 'Document', archive: 'Archived versions', archiveEmpty: 'Nothing archived for this month yet (the month is archived when it is published)', format: 'Format', version: 'Version', current: 'Current',
+    createdAt: 'Archived at', createdBy: 'Archived by', copy: 'Copy the SHA-256', copied: 'SHA-256 copied',
+  },
   // issue 14: the three lists, the supervision board, the meeting page
   worklists: {
     menu: 'Three lists', title: 'The three lists', month: '{m}', clickHint: 'click a number to open its list', all: 'All',

@@ -129,6 +129,16 @@ export default {
     rank: '名次', total: '总分', item: '考评项目', points: '得分', basis: '计分依据', records: '记录', open: '查看记录',
     empty: '本月没有可排名的单位', failed: '加载失败',
   },
+  // issue 16: the month's documents
+  reports: {
+    menu: '报告', title: '月度报告', published: '已发布，提供归档原件', unpublished: '未发布：按当前数据生成，认定结果为初步结果',
+    kind: { monthly: '月度工作报告', bulletin: '通报', minutes: '会议纪要', notice: '督办通知单' },
+    meeting: '会议', pickMeeting: '请选择会议', noMeetings: '本月没有召开会议', notice: '督办事项', pickNotice: '请选择督办事项',
+    noNotices: '暂无督办事项', loading: '正在生成预览…', failed: '生成失败', offline: '无法连接服务器', open: '在新窗口打开',
+    archivedVersion: '归档版本 {v}', generatedNow: '按当前数据生成', download: '下载', downloadFailed: '下载失败：{e}',
+    docKind: '报告类型', archive: '归档版本', archiveEmpty: '本月尚无归档文件（月份发布后自动归档）', format: '格式', version: '版本', current: '当前',
+    createdAt: '归档时间', createdBy: '归档人', copy: '复制 SHA-256', copied: '已复制 SHA-256',
+  },
   // issue 14: 三个清单, the 督办 board, the meeting page
   worklists: {
     menu: '三个清单', title: '三个清单', month: '本月 {m}', clickHint: '点击数字查看对应清单', all: '全部',
