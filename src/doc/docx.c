@@ -491,7 +491,7 @@ static int chart_drawn(const struct doc_block *b)
 /* The chart's height (twips): its title and axis, and a line per bar. */
 static int chart_height(const struct doc_chart *c)
 {
-	long h = 1600 + 300 * (long)c->n;
+	long h = 1500 + 330 * (long)c->n;
 
 	return (int)(h > TEXT_H - 1200 ? TEXT_H - 1200 : h);
 }
@@ -620,10 +620,9 @@ static void chart_font(struct xw *w, const char *el, int sz, int bold)
 	end(w);
 }
 
-/* <c:tx> or <c:txPr>: a text's body; with `s`, rich text saying it. */
+/* A text's body (of <c:rich> or <c:txPr>): with `s`, saying it. */
 static void chart_text(struct xw *w, const char *s, int sz, int bold)
 {
-	start(w, "c:rich");
 	empty(w, "a:bodyPr", NULL, NULL);
 	empty(w, "a:lstStyle", NULL, NULL);
 	start(w, "a:p");
@@ -639,14 +638,15 @@ static void chart_text(struct xw *w, const char *s, int sz, int bold)
 		end(w);
 	}
 	end(w);
-	end(w);
 }
 
 static void chart_title(struct xw *w, const char *s, int sz)
 {
 	start(w, "c:title");
 	start(w, "c:tx");
+	start(w, "c:rich");
 	chart_text(w, s, sz, 1);
+	end(w);
 	end(w);
 	val(w, "c:overlay", 0);
 	end(w);
@@ -740,12 +740,13 @@ static void chart_axes(struct xw *w, const struct doc_chart *c)
 	empty(w, "c:majorTickMark", "val", "none");
 	empty(w, "c:minorTickMark", "val", "none");
 	empty(w, "c:tickLblPos", "val", "nextTo");
-	chart_txpr(w, 1000);
+	chart_txpr(w, 900);
 	val(w, "c:crossAx", 1002);
 	empty(w, "c:crosses", "val", "autoZero");
 	val(w, "c:auto", 1);
 	empty(w, "c:lblAlgn", "val", "ctr");
 	val(w, "c:lblOffset", 100);
+	val(w, "c:tickLblSkip", 1);
 	end(w);
 
 	start(w, "c:valAx");
@@ -807,6 +808,11 @@ static int add_chart(struct docx *x, const struct doc_chart *c, int k)
 	end(&w);
 	val(&w, "c:plotVisOnly", 1);
 	empty(&w, "c:dispBlanksAs", "val", "gap");
+	end(&w);
+	start(&w, "c:spPr");
+	start(&w, "a:ln");
+	empty(&w, "a:noFill", NULL, NULL);
+	end(&w);
 	end(&w);
 	chart_txpr(&w, 1000);
 	snprintf(name, sizeof(name), "word/charts/chart%d.xml", k);

@@ -121,7 +121,8 @@ static struct doc *sample_doc(void)
 	doc_add(d, DOC_HEADING1, "二、下一步工作");
 	doc_add(d, DOC_PARA, "持续推进创建工作。");
 	doc_add(d, DOC_SIGNATURE, "淮阳区文明办\n2026年9月1日");
-	doc_add(d, DOC_NOTE, "本报告由系统根据审计数据生成。");
+	/* a control character XML cannot carry: left out */
+	doc_add(d, DOC_NOTE, "本报告由系统根据审计数据生成。%c", 1);
 	return d;
 }
 
@@ -263,6 +264,8 @@ static void test_parts(void **state)
 	expect_xpath(doc, "count(//w:tr[last()]/w:tc[w:p/w:r/w:rPr/w:b])", "4");
 	expect_xpath(doc, "count(//w:tr[w:tc[1]='白楼镇']//w:b)", "0");
 	expect_xpath(doc, "count(//w:p[w:pPr/w:pStyle/@w:val='Signature'])", "2");
+	expect_xpath(doc, "string(//w:p[w:pPr/w:pStyle/@w:val='Note'])",
+		     "本报告由系统根据审计数据生成。");
 	expect_xpath(doc, "name(//w:drawing/*/*/*[local-name()='graphicData']/*)", "c:chart");
 	xmlFreeDoc(doc);
 
