@@ -199,7 +199,7 @@ static const char *template_data(const char *name)
 	return NULL;
 }
 
-/* A new child of the template's root element with two attributes. */
+/* A new child of the template's root element with two or three attributes. */
 static void listing_add(xmlNodePtr root, const char *el, const char *k1, const char *v1,
 			const char *k2, const char *v2, const char *k3, const char *v3)
 {
@@ -659,7 +659,46 @@ static void chart_txpr(struct xw *w, int sz)
 	end(w);
 }
 
-/* The bars: labels and values (percent, one decimal) as literal caches. */
+/* A point of a literal cache: <c:pt idx="i"><c:v>s</c:v></c:pt>. */
+static void chart_point(struct xw *w, size_t i, const char *s)
+{
+	start(w, "c:pt");
+	attrf(w, "idx", "%zu", i);
+	start(w, "c:v");
+	text(w, s);
+	end(w);
+	end(w);
+}
+
+/* The bars' names and values (percent, one decimal) as literal caches. */
+static void chart_data(struct xw *w, const struct doc_chart *c)
+{
+	start(w, "c:cat");
+	start(w, "c:strLit");
+	val(w, "c:ptCount", (long long)c->n);
+	for (size_t i = 0; i < c->n; i++)
+		chart_point(w, i, c->labels[i]);
+	end(w);
+	end(w);
+	start(w, "c:val");
+	start(w, "c:numLit");
+	start(w, "c:formatCode");
+	text(w, "0.0");
+	end(w);
+	val(w, "c:ptCount", (long long)c->n);
+	for (size_t i = 0; i < c->n; i++) {
+		int64_t v = c->values[i], a = v < 0 ? -v : v;
+		char num[32];
+
+		snprintf(num, sizeof(num), "%s%lld.%lld", v < 0 ? "-" : "", (long long)(a / 10),
+			 (long long)(a % 10));
+		chart_point(w, i, num);
+	}
+	end(w);
+	end(w);
+}
+
+/* The one series: blue bars, each labelled with its value. */
 static void chart_series(struct xw *w, const struct doc_chart *c)
 {
 	start(w, "c:ser");
@@ -690,40 +729,7 @@ static void chart_series(struct xw *w, const struct doc_chart *c)
 	val(w, "c:showPercent", 0);
 	val(w, "c:showBubbleSize", 0);
 	end(w);
-	start(w, "c:cat");
-	start(w, "c:strLit");
-	val(w, "c:ptCount", (long long)c->n);
-	for (size_t i = 0; i < c->n; i++) {
-		start(w, "c:pt");
-		attrf(w, "idx", "%zu", i);
-		start(w, "c:v");
-		text(w, c->labels[i]);
-		end(w);
-		end(w);
-	}
-	end(w);
-	end(w);
-	start(w, "c:val");
-	start(w, "c:numLit");
-	start(w, "c:formatCode");
-	text(w, "0.0");
-	end(w);
-	val(w, "c:ptCount", (long long)c->n);
-	for (size_t i = 0; i < c->n; i++) {
-		int64_t v = c->values[i], a = v < 0 ? -v : v;
-		char num[32];
-
-		snprintf(num, sizeof(num), "%s%lld.%lld", v < 0 ? "-" : "", (long long)(a / 10),
-			 (long long)(a % 10));
-		start(w, "c:pt");
-		attrf(w, "idx", "%zu", i);
-		start(w, "c:v");
-		text(w, num);
-		end(w);
-		end(w);
-	}
-	end(w);
-	end(w);
+	chart_data(w, c);
 	end(w);
 }
 

@@ -422,7 +422,8 @@ static void test_libreoffice(void **state)
 
 	save_docx(d, "sample.docx");
 	save_docx(e, "empty.docx");
-	strbuf_addstr(&cmd, "command -v soffice pdfinfo pdftotext >/dev/null");
+	strbuf_addstr(&cmd, "for p in soffice pdfinfo pdftotext; do command -v $p >/dev/null || "
+		    "{ echo \"$p is not installed\"; exit 1; }; done");
 	run(cmd.buf, &sb);
 	strbuf_reset(&cmd);
 	strbuf_addf(&cmd,
@@ -459,9 +460,10 @@ static void test_libreoffice(void **state)
 	squeeze(&sb);
 	expect_contains(&sb, SENTENCE, "sample.pdf");
 	expect_contains(&sb, "示范片区47540785.7%", "sample.pdf");
-	/* the chart's bars are labelled by the towns, its title drawn */
+	/* the chart is drawn with its title; the footer numbers the pages */
 	expect_contains(&sb, "图1各乡镇（街道）达标率", "sample.pdf");
 	expect_contains(&sb, "—1—", "sample.pdf");
+	expect_contains(&sb, "—2—", "sample.pdf");
 
 	strbuf_reset(&sb);
 	strbuf_reset(&cmd);
