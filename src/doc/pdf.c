@@ -202,7 +202,7 @@ static double layout_min_w(PangoLayout *l)
 	return w;
 }
 
-/* The widest `w` (≥ min) may be when all columns are at most `cap` wide. */
+/* The table's width with no column wider than `cap` (nor narrower than its minimum). */
 static double capped_sum(int nc, const double *want, const double *min, double cap)
 {
 	double sum = 0;
@@ -387,10 +387,12 @@ static void table_draw(struct pdf *p, const struct doc_table *t)
 /* A percentage in tenths as text: 857 → "85.7%", 850 → "85%" when `trim`. */
 static void percent(char *buf, size_t n, int64_t v, int trim)
 {
-	if (trim && v % 10 == 0)
-		snprintf(buf, n, "%lld%%", (long long)(v / 10));
+	long long a = v < 0 ? -(long long)v : (long long)v;
+
+	if (trim && a % 10 == 0)
+		snprintf(buf, n, "%s%lld%%", v < 0 ? "-" : "", a / 10);
 	else
-		snprintf(buf, n, "%lld.%lld%%", (long long)(v / 10), (long long)(v % 10));
+		snprintf(buf, n, "%s%lld.%lld%%", v < 0 ? "-" : "", a / 10, a % 10);
 }
 
 struct chart_lay {
