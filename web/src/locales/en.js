@@ -143,6 +143,7 @@ export default {
     kind: { monthly: 'Monthly report', bulletin: 'Bulletin', minutes: 'Meeting minutes', notice: 'Supervision notice' },
     meeting: 'Meeting', pickMeeting: 'Choose a meeting', noMeetings: 'No meeting was held this month', notice: 'Supervision', pickNotice: 'Choose a supervision',
     noNotices: 'No supervision yet', loading: 'Writing the preview…', failed: 'Could not write the document', offline: 'Cannot reach the server', open: 'Open in a new window',
+    blocked: 'The browser does not allow the preview inside the page: use “Open in a new window”',
     archivedVersion: 'archived version {v}', generatedNow: 'written from the current data', download: 'Download', downloadFailed: 'Download failed: {e}',
     docKind: 'Document', archive: 'Archived versions', archiveEmpty: 'Nothing archived for this month yet (the month is archived when it is published)', format: 'Format', version: 'Version', current: 'Current',
     createdAt: 'Archived at', createdBy: 'Archived by', copy: 'Copy the SHA-256', copied: 'SHA-256 copied',

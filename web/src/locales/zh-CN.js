@@ -135,6 +135,7 @@ export default {
     kind: { monthly: '月度工作报告', bulletin: '通报', minutes: '会议纪要', notice: '督办通知单' },
     meeting: '会议', pickMeeting: '请选择会议', noMeetings: '本月没有召开会议', notice: '督办事项', pickNotice: '请选择督办事项',
     noNotices: '暂无督办事项', loading: '正在生成预览…', failed: '生成失败', offline: '无法连接服务器', open: '在新窗口打开',
+    blocked: '浏览器不允许在页面内预览，请点击“在新窗口打开”查看',
     archivedVersion: '归档版本 {v}', generatedNow: '按当前数据生成', download: '下载', downloadFailed: '下载失败：{e}',
     docKind: '报告类型', archive: '归档版本', archiveEmpty: '本月尚无归档文件（月份发布后自动归档）', format: '格式', version: '版本', current: '当前',
     createdAt: '归档时间', createdBy: '归档人', copy: '复制 SHA-256', copied: '已复制 SHA-256',
