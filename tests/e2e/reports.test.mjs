@@ -8,14 +8,15 @@
 // month, whose page then says so and lists the archived versions with their
 // SHA-256 (a version downloaded is the same bytes); a township previews its
 // own report (its name in the file name) without the archive; on a 390 px
-// phone the page does not scroll sideways.  Fails on any console error it
+// phone the page does not scroll sideways; a refused document shows the
+// server's reason.  Fails on any console error it
 // did not expect (a preview refused by the page's security policy, too).
 // Screenshots go to tests/out/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { startServer, closeBrowser, login, shot, withBrowser, unzip, typeDate } from './lib.mjs';
+import { startServer, closeBrowser, login, shot, withBrowser, unzip, typeDate, apiError } from './lib.mjs';
 
 let srv, base;
 const M = '2023-08'; // the demo's last month of events: unpublished throughout
@@ -69,7 +70,8 @@ async function previewed(page, res) {
   assert.equal(res.status(), 200, await res.text().catch(() => ''));
   assert.equal(res.headers()['content-type'], 'application/pdf');
   const frame = page.locator('iframe[data-test=reports-preview]');
-  await frame.waitFor();
+  await frame.or(page.locator('[data-test=reports-blocked]')).waitFor();
+  assert.ok(await frame.count(), 'the page\'s security policy refused the preview\'s frame (it needs frame-src blob:)');
   const src = await frame.getAttribute('src');
   assert.match(src, /^blob:/);
   const shown = page.bodies.get(res.url());
@@ -88,8 +90,8 @@ async function choose(page, sel, text) {
   await page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first().click();
 }
 
-test('the office: the latest month by default, a month picked, the PDF previewed, the DOCX downloaded; minutes and a 督办通知单', async () => {
-  await inBrowser({ width: 1440, height: 900 }, async (page) => {
+test('the office: the latest month by default, a month picked, the PDF previewed, the DOCX downloaded; minutes and a 督办通知单; a refusal', async () => {
+  await inBrowser({ width: 1440, height: 900, allow: [apiError(422, 'reports/monthly')] }, async (page) => {
     await keepBodies(page);
     await login(page, base, 'office');
     await page.locator('.el-menu-item', { hasText: /^\s*报告\s*$/ }).first().click();
@@ -138,6 +140,15 @@ test('the office: the latest month by default, a month picked, the PDF previewed
     assert.match(label, /^DB2023-003 · WT2023-0034 · /);
     assert.match(label, / · 区应急管理局$/, 'the owner by name, not its code');
     assert.match(page.url(), /kind=notice&item=DB2023-003/);
+
+    // a failure says the server's reason, and nothing is previewed
+    const refused = fileAnswer(page, 'monthly', { month: '2099-01' });
+    await page.goto(`${base}/reports?month=2099-01&kind=monthly`);
+    assert.equal((await refused).status(), 422);
+    const error = page.locator('[data-test=reports-error]');
+    await error.waitFor();
+    assert.match(await error.innerText(), /生成失败[\s\S]*2099-01 尚未到来，没有报告/);
+    assert.equal(await page.locator('iframe[data-test=reports-preview]').count(), 0);
   });
 });
 
