@@ -200,6 +200,14 @@ test('a published month: its status, the archived versions with their SHA-256, a
     assert.equal(dl.suggestedFilename(), row.filename);
     assert.match(dl.suggestedFilename(), /^淮阳区2023年7月.*通报\.xlsx$/);
     assert.equal(sha(readFileSync(await dl.path())), row.sha256);
+
+    // another month picked: its own status and (empty) archive
+    const other = fileAnswer(page, 'monthly', { month: M });
+    await typeDate(page, 'month', M);
+    assert.equal((await other).headers()['x-sanling-archived-version'], undefined, 'written now');
+    await page.locator('[data-test=reports-status]', { hasText: '未发布' }).waitFor();
+    await page.locator('[data-test=reports-archive]', { hasText: '本月尚无归档文件' }).waitFor();
+    assert.equal(await rows.count(), 0);
   });
 });
 
