@@ -222,7 +222,7 @@ static int township_table(struct report_ctx *c, struct doc *d, struct model_erro
 	size_t i, r;
 	int ret;
 
-	if ((ret = figures_breakdown(c->db, c->a, c->month, "township", &bd, e)))
+	if ((ret = figures_breakdown_opt(c->db, c->a, c->month, "township", FIGURES_NO_WORK, &bd, e)))
 		return ret;
 	tv = target_of(bd, "villages");
 	doc_add(d, DOC_HEADING1, "六、各乡镇（街道）和各行业创建情况");
@@ -284,7 +284,7 @@ static int sector_table(struct report_ctx *c, struct doc *d, struct model_error 
 	size_t i;
 	int ret;
 
-	if ((ret = figures_breakdown(c->db, c->a, c->month, "supervisor", &bd, e)))
+	if ((ret = figures_breakdown_opt(c->db, c->a, c->month, "supervisor", FIGURES_NO_WORK, &bd, e)))
 		return ret;
 	tv = target_of(bd, "villages");
 	te = target_of(bd, "enterprises");

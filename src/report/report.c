@@ -121,7 +121,8 @@ int report_ctx_init(struct report_ctx *c, struct db *db, const struct actor *a,
 		return ret;
 	if (c->mon > 1) {
 		month_add(month, -1, prev);
-		if ((ret = figures_compute(db, a, prev, NULL, &c->prev, e)))
+		/* only its shares are compared */
+		if ((ret = figures_compute_opt(db, a, prev, NULL, FIGURES_NO_WORK, &c->prev, e)))
 			return ret;
 	}
 	if (db_query_value(db, "SELECT published FROM assess_months WHERE district = ? AND month = ?",
