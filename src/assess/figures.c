@@ -220,6 +220,13 @@ static int breakdown_work(struct db *db, const struct actor *a, const char *thro
 int figures_compute(struct db *db, const struct actor *a, const char *through,
 		    const struct figures_filter *f, json_t **out, struct model_error *e)
 {
+	return figures_compute_opt(db, a, through, f, 0, out, e);
+}
+
+int figures_compute_opt(struct db *db, const struct actor *a, const char *through,
+			const struct figures_filter *f, unsigned flags, json_t **out,
+			struct model_error *e)
+{
 	struct cell_tally *t;
 	size_t n;
 	int mi, ret;
@@ -229,7 +236,7 @@ int figures_compute(struct db *db, const struct actor *a, const char *through,
 		return ret;
 	*out = tally_json(n ? &t[0] : &zero_tally, mi);
 	free(t);
-	if (work_figures_add(db, a, through, f, *out, &e->msg)) {
+	if (!(flags & FIGURES_NO_WORK) && work_figures_add(db, a, through, f, *out, &e->msg)) {
 		json_decref(*out);
 		*out = NULL;
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
@@ -239,6 +246,12 @@ int figures_compute(struct db *db, const struct actor *a, const char *through,
 
 int figures_breakdown(struct db *db, const struct actor *a, const char *through, const char *by,
 		      json_t **out, struct model_error *e)
+{
+	return figures_breakdown_opt(db, a, through, by, 0, out, e);
+}
+
+int figures_breakdown_opt(struct db *db, const struct actor *a, const char *through,
+			  const char *by, unsigned flags, json_t **out, struct model_error *e)
 {
 	struct db_stmt *st = NULL;
 	struct strbuf sql = STRBUF_INIT;
@@ -264,7 +277,7 @@ int figures_breakdown(struct db *db, const struct actor *a, const char *through,
 			json_t *fig = tally_json(n ? &t[0] : &zero_tally, i);
 			json_array_append_new(rows, json_pack("{ss ss so}", "key", m, "label", m,
 							      "figures", fig));
-			if (work_figures_add(db, a, m, NULL, fig, &e->msg))
+			if (!(flags & FIGURES_NO_WORK) && work_figures_add(db, a, m, NULL, fig, &e->msg))
 				goto dberr;
 			month_add(m, 1, next);
 			snprintf(m, sizeof(m), "%s", next);
@@ -293,7 +306,8 @@ int figures_breakdown(struct db *db, const struct actor *a, const char *through,
 							      db_column_text(st, 1), "figures",
 							      tally_json(kt, mi)));
 		}
-		if (rc < 0 || breakdown_work(db, a, through, by, rows, &e->msg))
+		if (rc < 0 || (!(flags & FIGURES_NO_WORK) &&
+				breakdown_work(db, a, through, by, rows, &e->msg)))
 			goto dberr;
 	}
 	targets = json_object();

@@ -42,6 +42,18 @@ int figures_compute(struct db *db, const struct actor *a, const char *through,
 int figures_breakdown(struct db *db, const struct actor *a, const char *through, const char *by,
 		      json_t **out, struct model_error *e);
 
+/*
+ * The same, leaving out what `flags` says: FIGURES_NO_WORK, the work and
+ * grassroots figures (work_figures.h) — the report figures only, for a
+ * reader that needs no more (the documents' tables).
+ */
+enum { FIGURES_NO_WORK = 1 };
+int figures_compute_opt(struct db *db, const struct actor *a, const char *through,
+			const struct figures_filter *f, unsigned flags, json_t **out,
+			struct model_error *e);
+int figures_breakdown_opt(struct db *db, const struct actor *a, const char *through,
+			  const char *by, unsigned flags, json_t **out, struct model_error *e);
+
 /* Percent of num/den, rounded half away from zero, in tenths (857 = 85.7 %). */
 int64_t percent_tenths(int64_t num, int64_t den);
 

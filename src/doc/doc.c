@@ -65,15 +65,21 @@ void doc_free(struct doc *d)
 	free(d);
 }
 
+/* `*slot` set to a copy of `v` (which may be the current value). */
+static void set_copy(char **slot, const char *v)
+{
+	char *c = v ? xstrdup(v) : NULL;
+
+	free(*slot);
+	*slot = c;
+}
+
 void doc_set_meta(struct doc *d, const char *file_title, const char *author,
 		  const char *description)
 {
-	free(d->file_title);
-	free(d->author);
-	free(d->description);
-	d->file_title = file_title ? xstrdup(file_title) : NULL;
-	d->author = author ? xstrdup(author) : NULL;
-	d->description = description ? xstrdup(description) : NULL;
+	set_copy(&d->file_title, file_title);
+	set_copy(&d->author, author);
+	set_copy(&d->description, description);
 }
 
 static struct doc_block *block_add(struct doc *d, enum doc_block_kind kind)

@@ -54,8 +54,9 @@
 #define TEXT_W (PAGE_W - MARGIN_LEFT - MARGIN_RIGHT)
 #define TEXT_H (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM)
 #define EMU_PER_TWIP 635
-/* The footer's relationship in the template word/_rels/document.xml.rels. */
+/* The footers' relationships in the template word/_rels/document.xml.rels: odd and even pages. */
 #define FOOTER_RID "rId4"
+#define FOOTER_EVEN_RID "rId5"
 
 /* ---- an XML part through libxml2's text writer ---- */
 
@@ -543,6 +544,10 @@ static void section(struct xw *w)
 	start(w, "w:footerReference");
 	attr(w, "w:type", "default");
 	attr(w, "r:id", FOOTER_RID);
+	end(w);
+	start(w, "w:footerReference");
+	attr(w, "w:type", "even");
+	attr(w, "r:id", FOOTER_EVEN_RID);
 	end(w);
 	start(w, "w:pgSz");
 	attrf(w, "w:w", "%d", PAGE_W);

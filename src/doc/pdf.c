@@ -125,7 +125,9 @@ static void page_end(struct pdf *p)
 	/* two spaces: one is too narrow for a text extractor to see a word's end */
 	snprintf(num, sizeof(num), "—  %d  —", p->page);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
-	text_at(p, &st_pageno, num, LEFT, BOTTOM + 7 * MM, TEXT_W, PANGO_ALIGN_CENTER);
+	/* GB/T 9704: an odd page's number on the right, an even page's on the left, a character in */
+	text_at(p, &st_pageno, num, LEFT + 14, BOTTOM + 7 * MM, TEXT_W - 28,
+		p->page % 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
 	cairo_show_page(p->cr);
 }
 

@@ -206,16 +206,10 @@ int report_minutes(struct db *db, const struct actor *a, const char *meeting, st
 		c.district.buf, c.year, c.mon, who.len ? who.buf : "各成员单位",
 		"参加会议");
 	doc_add(d, DOC_HEADING1, "一、会议通报");
-	doc_add(d, DOC_PARA,
-		"截至%d月底，%s创建主体%lld个，其中村（社区）%lld个、符合创建标准的%lld个，企事业单位"
-		"%lld个、符合创建标准的%lld个；今年以来交办任务%lld项、逾期%lld项，发现问题%lld个、"
-		"逾期未整改%lld个。", c.mon, c.unit.buf,
-		(long long)report_int(c.fig, "subjects_total"),
-		(long long)report_int(c.fig, "villages_total"),
-		(long long)report_int(c.fig, "villages_compliant"),
-		(long long)report_int(c.fig, "enterprises_total"),
-		(long long)report_int(c.fig, "enterprises_compliant"),
-		(long long)report_int(c.fig, "tasks_assigned"),
+	strbuf_reset(&s);
+	report_opening(&c, &s);
+	doc_add(d, DOC_PARA, "%s今年以来交办任务%lld项、逾期未完成%lld项，发现问题%lld个、逾期未整改%lld个。",
+		s.buf, (long long)report_int(c.fig, "tasks_assigned"),
 		(long long)report_int(c.fig, "tasks_overdue"),
 		(long long)report_int(c.fig, "problems_found"),
 		(long long)report_int(c.fig, "problems_overdue"));

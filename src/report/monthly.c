@@ -41,31 +41,11 @@ static void change_since(struct report_ctx *c, const char *key, struct strbuf *s
 	strbuf_addstr(s, "个百分点");
 }
 
-/* "村（社区）475个，符合创建标准的407个，占比85.7%" */
-static void kind_clause(struct report_ctx *c, const char *label, const char *total,
-			const char *compliant, const char *rate, struct strbuf *s)
-{
-	int has;
-	int64_t t = report_tenths(c->fig, rate, &has);
-
-	strbuf_addf(s, "%s%lld个", label, (long long)report_int(c->fig, total));
-	if (!has)
-		return;
-	strbuf_addf(s, "，符合创建标准的%lld个，占比", (long long)report_int(c->fig, compliant));
-	report_add_percent(s, t);
-}
-
 static void opening(struct report_ctx *c, struct doc *d)
 {
 	struct strbuf s = STRBUF_INIT;
 
-	strbuf_addf(&s, "截至%d月底，%s创建主体%lld个，其中，", c->mon, c->unit.buf,
-		    (long long)report_int(c->fig, "subjects_total"));
-	kind_clause(c, "村（社区）", "villages_total", "villages_compliant", "villages_rate", &s);
-	strbuf_addstr(&s, "；");
-	kind_clause(c, "企事业单位", "enterprises_total", "enterprises_compliant",
-		    "enterprises_rate", &s);
-	strbuf_addstr(&s, "。");
+	report_opening(c, &s);
 	doc_add(d, DOC_PARA, "%s", s.buf);
 	strbuf_reset(&s);
 	{
@@ -232,9 +212,9 @@ static const char *against(int64_t num, int64_t den, int64_t target)
 
 static int township_table(struct report_ctx *c, struct doc *d, struct model_error *e)
 {
-	static const char *const head[] = { "乡镇（街道）", "创建主体", "村（社区）", "达标村（社区）",
-					     "村（社区）达标率", "企事业单位", "达标企事业单位",
-					     "企事业单位达标率", "对照目标" };
+	/* the village and enterprise columns in pairs: total, complying, rate */
+	static const char *const head[] = { "乡镇（街道）", "创建主体", "村（社区）", "达标",
+					     "达标率", "企事业单位", "达标", "达标率" };
 	json_t *bd = NULL, *row;
 	struct doc_table *t;
 	struct strbuf below = STRBUF_INIT;
@@ -242,11 +222,11 @@ static int township_table(struct report_ctx *c, struct doc *d, struct model_erro
 	size_t i, r;
 	int ret;
 
-	if ((ret = figures_breakdown(c->db, c->a, c->month, "township", &bd, e)))
+	if ((ret = figures_breakdown_opt(c->db, c->a, c->month, "township", FIGURES_NO_WORK, &bd, e)))
 		return ret;
 	tv = target_of(bd, "villages");
 	doc_add(d, DOC_HEADING1, "六、各乡镇（街道）和各行业创建情况");
-	t = doc_table(d, "各乡镇（街道）创建主体达标情况", "乡镇", 9, head);
+	t = doc_table(d, "各乡镇（街道）创建主体达标情况", "乡镇", 8, head);
 	json_array_foreach(json_object_get(bd, "rows"), i, row) {
 		json_t *f = json_object_get(row, "figures");
 		int64_t v[6] = { report_int(f, "subjects_total"), report_int(f, "villages_total"),
@@ -262,7 +242,6 @@ static int township_table(struct report_ctx *c, struct doc *d, struct model_erro
 		doc_cell_int(t, r, 5, v[3]);
 		doc_cell_int(t, r, 6, v[4]);
 		rate_cell(t, r, 7, v[4], v[3]);
-		doc_cell_text(t, r, 8, against(v[2], v[1], tv));
 		for (int k = 0; k < 5; k++)
 			sum[k] += v[k];
 		if (v[1] > 0 && tv >= 0 && percent_tenths(v[2], v[1]) < tv) {
@@ -281,7 +260,6 @@ static int township_table(struct report_ctx *c, struct doc *d, struct model_erro
 	doc_cell_int(t, r, 5, sum[3]);
 	doc_cell_int(t, r, 6, sum[4]);
 	rate_cell(t, r, 7, sum[4], sum[3]);
-	doc_cell_text(t, r, 8, against(sum[2], sum[1], tv));
 	doc_chart(d, "各乡镇（街道）村（社区）达标率", "达标率（%）", tv, t, 0, 4);
 	if (tv < 0)
 		;
@@ -306,7 +284,7 @@ static int sector_table(struct report_ctx *c, struct doc *d, struct model_error 
 	size_t i;
 	int ret;
 
-	if ((ret = figures_breakdown(c->db, c->a, c->month, "supervisor", &bd, e)))
+	if ((ret = figures_breakdown_opt(c->db, c->a, c->month, "supervisor", FIGURES_NO_WORK, &bd, e)))
 		return ret;
 	tv = target_of(bd, "villages");
 	te = target_of(bd, "enterprises");

@@ -121,7 +121,8 @@ int report_ctx_init(struct report_ctx *c, struct db *db, const struct actor *a,
 		return ret;
 	if (c->mon > 1) {
 		month_add(month, -1, prev);
-		if ((ret = figures_compute(db, a, prev, NULL, &c->prev, e)))
+		/* only its shares are compared */
+		if ((ret = figures_compute_opt(db, a, prev, NULL, FIGURES_NO_WORK, &c->prev, e)))
 			return ret;
 	}
 	if (db_query_value(db, "SELECT published FROM assess_months WHERE district = ? AND month = ?",
@@ -364,6 +365,31 @@ int report_overdue_tables(struct report_ctx *c, struct doc *d, struct model_erro
 	if (!tasks && !problems)
 		doc_add(d, DOC_PARA, "截至%d月底，没有逾期未完成的任务和逾期未整改的问题。", c->mon);
 	return 0;
+}
+
+/* "村（社区）475个，符合创建标准的407个，占比85.7%" */
+static void kind_clause(struct report_ctx *c, const char *label, const char *total,
+			const char *compliant, const char *rate, struct strbuf *s)
+{
+	int has;
+	int64_t t = report_tenths(c->fig, rate, &has);
+
+	strbuf_addf(s, "%s%lld个", label, (long long)report_int(c->fig, total));
+	if (!has)
+		return;
+	strbuf_addf(s, "，符合创建标准的%lld个，占比", (long long)report_int(c->fig, compliant));
+	report_add_percent(s, t);
+}
+
+void report_opening(struct report_ctx *c, struct strbuf *s)
+{
+	strbuf_addf(s, "截至%d月底，%s创建主体%lld个，其中，", c->mon, c->unit.buf,
+		    (long long)report_int(c->fig, "subjects_total"));
+	kind_clause(c, "村（社区）", "villages_total", "villages_compliant", "villages_rate", s);
+	strbuf_addstr(s, "；");
+	kind_clause(c, "企事业单位", "enterprises_total", "enterprises_compliant",
+		    "enterprises_rate", s);
+	strbuf_addstr(s, "。");
 }
 
 void report_sign(struct report_ctx *c, struct doc *d)

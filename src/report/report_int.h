@@ -79,6 +79,9 @@ void report_dept_name(struct db *db, const char *code, struct strbuf *out);
 int report_failed_table(struct report_ctx *c, struct doc *d, struct model_error *e);
 int report_overdue_tables(struct report_ctx *c, struct doc *d, struct model_error *e);
 
+/* The opening sentence of the month's figures (the source's): 截至8月底，淮阳区创建主体… */
+void report_opening(struct report_ctx *c, struct strbuf *s);
+
 /* The closing of the office's documents: issuer and date; a note of how it was made. */
 void report_sign(struct report_ctx *c, struct doc *d);
 

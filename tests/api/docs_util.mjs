@@ -50,7 +50,7 @@ export function pdfRead(buf) {
   return withDir((dir) => {
     const f = join(dir, 'doc.pdf');
     writeFileSync(f, buf);
-    const t = run('pdftotext', ['-enc', 'UTF-8', f, '-']);
+    const t = run('pdftotext', ['-layout', '-enc', 'UTF-8', f, '-']);
     assert.equal(t.status, 0, 'pdftotext reads it: ' + t.stderr);
     const i = run('pdfinfo', [f]);
     assert.equal(i.status, 0, 'pdfinfo reads it: ' + i.stderr);
