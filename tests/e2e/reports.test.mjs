@@ -248,6 +248,7 @@ test('on a 390 px phone: stacked, no sideways scrolling', async () => {
       const { sw, iw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
       assert.ok(sw <= iw, `${month}: the page is ${sw} px wide in a ${iw} px window`);
       for (const f of ['docx', 'pdf', 'xlsx']) assert.ok(await page.locator(`[data-test=download-${f}]`).isVisible(), f);
+      assert.equal(await page.locator('[data-test=reports-kinds] .el-tabs__nav-wrap.is-scrollable').count(), 0, 'the four kinds on one line');
       await shot(page, `reports-phone-${month}`);
     }
   });
