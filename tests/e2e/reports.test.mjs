@@ -20,7 +20,7 @@ import { startServer, closeBrowser, login, shot, withBrowser, unzip, typeDate, a
 
 let srv, base;
 const M = '2023-08'; // the demo's last month of events: unpublished throughout
-const P = '2023-07'; // published by the test (the archive)
+const P = '2023-07'; // published by the second test (the archive); the tests after it rely on that
 
 before(async () => {
   srv = await startServer();
