@@ -36,8 +36,7 @@ static void change_since(struct report_ctx *c, const char *key, struct strbuf *s
 		return;
 	}
 	strbuf_addstr(s, now > then ? "提高" : "下降");
-	report_add_percent(s, now > then ? now - then : then - now);
-	strbuf_setlen(s, s->len - 1); /* the "%": 个百分点 */
+	report_add_tenths(s, now > then ? now - then : then - now);
 	strbuf_addstr(s, "个百分点");
 }
 
@@ -210,6 +209,21 @@ static const char *against(int64_t num, int64_t den, int64_t target)
 	return percent_tenths(num, den) >= target ? "达到目标" : "低于目标";
 }
 
+/* A row of the townships' table: name; subjects; villages, complying, rate; enterprises, complying, rate. */
+static void township_row(struct doc_table *t, const char *name, const int64_t v[5])
+{
+	size_t r = doc_row(t);
+
+	doc_cell_text(t, r, 0, name);
+	doc_cell_int(t, r, 1, v[0]);
+	doc_cell_int(t, r, 2, v[1]);
+	doc_cell_int(t, r, 3, v[2]);
+	rate_cell(t, r, 4, v[2], v[1]);
+	doc_cell_int(t, r, 5, v[3]);
+	doc_cell_int(t, r, 6, v[4]);
+	rate_cell(t, r, 7, v[4], v[3]);
+}
+
 static int township_table(struct report_ctx *c, struct doc *d, struct model_error *e)
 {
 	/* the village and enterprise columns in pairs: total, complying, rate */
@@ -218,8 +232,8 @@ static int township_table(struct report_ctx *c, struct doc *d, struct model_erro
 	json_t *bd = NULL, *row;
 	struct doc_table *t;
 	struct strbuf below = STRBUF_INIT;
-	int64_t tv, nbelow = 0, sum[6] = { 0 };
-	size_t i, r;
+	int64_t tv, nbelow = 0, sum[5] = { 0 };
+	size_t i;
 	int ret;
 
 	if ((ret = figures_breakdown_opt(c->db, c->a, c->month, "township", FIGURES_NO_WORK, &bd, e)))
@@ -229,44 +243,26 @@ static int township_table(struct report_ctx *c, struct doc *d, struct model_erro
 	t = doc_table(d, "各乡镇（街道）创建主体达标情况", "乡镇", 8, head);
 	json_array_foreach(json_object_get(bd, "rows"), i, row) {
 		json_t *f = json_object_get(row, "figures");
-		int64_t v[6] = { report_int(f, "subjects_total"), report_int(f, "villages_total"),
+		const char *name = json_string_value(json_object_get(row, "label"));
+		int64_t v[5] = { report_int(f, "subjects_total"), report_int(f, "villages_total"),
 				 report_int(f, "villages_compliant"), report_int(f, "enterprises_total"),
-				 report_int(f, "enterprises_compliant"), 0 };
+				 report_int(f, "enterprises_compliant") };
 
-		r = doc_row(t);
-		doc_cell_text(t, r, 0, json_string_value(json_object_get(row, "label")));
-		doc_cell_int(t, r, 1, v[0]);
-		doc_cell_int(t, r, 2, v[1]);
-		doc_cell_int(t, r, 3, v[2]);
-		rate_cell(t, r, 4, v[2], v[1]);
-		doc_cell_int(t, r, 5, v[3]);
-		doc_cell_int(t, r, 6, v[4]);
-		rate_cell(t, r, 7, v[4], v[3]);
+		township_row(t, name, v);
 		for (int k = 0; k < 5; k++)
 			sum[k] += v[k];
 		if (v[1] > 0 && tv >= 0 && percent_tenths(v[2], v[1]) < tv) {
-			strbuf_addf(&below, "%s%s", nbelow ? "、" : "",
-				    json_string_value(json_object_get(row, "label")));
+			strbuf_addf(&below, "%s%s", nbelow ? "、" : "", name);
 			nbelow++;
 		}
 	}
-	r = doc_row(t);
+	township_row(t, "合计", sum);
 	t->total_row = 1;
-	doc_cell_text(t, r, 0, "合计");
-	doc_cell_int(t, r, 1, sum[0]);
-	doc_cell_int(t, r, 2, sum[1]);
-	doc_cell_int(t, r, 3, sum[2]);
-	rate_cell(t, r, 4, sum[2], sum[1]);
-	doc_cell_int(t, r, 5, sum[3]);
-	doc_cell_int(t, r, 6, sum[4]);
-	rate_cell(t, r, 7, sum[4], sum[3]);
 	doc_chart(d, "各乡镇（街道）村（社区）达标率", "达标率（%）", tv, t, 0, 4);
-	if (tv < 0)
-		;
-	else if (nbelow)
+	if (tv >= 0 && nbelow)
 		doc_add(d, DOC_PARA, "村（社区）达标率低于目标（%lld%%）的乡镇（街道）有%lld个：%s。",
 			(long long)(tv / 10), (long long)nbelow, below.buf);
-	else if (sum[1])
+	else if (tv >= 0 && sum[1])
 		doc_add(d, DOC_PARA, "各乡镇（街道）村（社区）达标率均达到目标（%lld%%）。",
 			(long long)(tv / 10));
 	strbuf_release(&below);

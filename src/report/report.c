@@ -51,12 +51,18 @@ int64_t report_tenths(json_t *fig, const char *key, int *has)
 	return *has ? (int64_t)llround(json_number_value(v) * 10.0) : 0;
 }
 
-void report_add_percent(struct strbuf *out, int64_t tenths)
+void report_add_tenths(struct strbuf *out, int64_t tenths)
 {
 	int64_t a = tenths < 0 ? -tenths : tenths;
 
-	strbuf_addf(out, "%s%lld.%lld%%", tenths < 0 ? "-" : "", (long long)(a / 10),
+	strbuf_addf(out, "%s%lld.%lld", tenths < 0 ? "-" : "", (long long)(a / 10),
 		    (long long)(a % 10));
+}
+
+void report_add_percent(struct strbuf *out, int64_t tenths)
+{
+	report_add_tenths(out, tenths);
+	strbuf_addch(out, '%');
 }
 
 void report_add_date(struct strbuf *out, const char *date)

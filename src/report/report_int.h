@@ -50,8 +50,9 @@ int report_notice(struct db *db, const struct actor *a, const char *item, struct
 /* A figure as an integer (0 when null), and a percentage in tenths (*has 0 when null). */
 int64_t report_int(json_t *fig, const char *key);
 int64_t report_tenths(json_t *fig, const char *key, int *has);
-/* "85.7%" of tenths into `out`. */
+/* "85.7%" of tenths into `out`; report_add_tenths() without the sign: "85.7". */
 void report_add_percent(struct strbuf *out, int64_t tenths);
+void report_add_tenths(struct strbuf *out, int64_t tenths);
 /* A date YYYY-MM-DD as 2023年8月21日. */
 void report_add_date(struct strbuf *out, const char *date);
 
