@@ -2,7 +2,7 @@
  * docs_fixture.c: what the unit tests of the document writers share (see
  * docs_fixture.h): the temporary directory, commands and LibreOffice run
  * in it, and the XML parts of a zip archive read with libzip and libxml2.
- * No sample document: each test builds its own.
+ * No sample document (each test builds its own), only the townships' names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +25,12 @@
 #include "base/strbuf.h"
 
 #include "docs_fixture.h"
+
+const char *const fixture_towns[FIXTURE_NTOWNS] = {
+	"城关回族镇", "白楼镇", "朱集乡", "豆门乡", "冯塘乡", "刘振屯乡", "王店乡",
+	"大连乡", "葛店乡", "黄集乡", "齐老乡", "郑集乡", "曹河乡", "四通镇",
+	"临蔡镇", "安岭镇", "新站镇", "鲁台镇", "许湾乡", "东关街道",
+};
 
 static char g_dir[4096];
 

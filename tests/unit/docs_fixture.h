@@ -3,9 +3,11 @@
  * test_pdf, test_xlsx_doc) share -- a temporary directory for the files they
  * write, a shell command's output, LibreOffice run headless on a private
  * profile, the XML parts of a zip archive (DOCX, XLSX) and XPath over them
- * -- and the report's opening sentence their sample documents quote.
- * test_table uses the temporary directory too.  Each sample document stays
- * in its own test: they differ on purpose (columns, townships, rows).
+ * -- and what their sample documents have in common: the report's opening
+ * sentence and the district's twenty townships.  test_table uses the
+ * temporary directory too.  Each sample document stays in its own test:
+ * they differ on purpose (columns, figures, rows; test_xlsx_doc's district
+ * is another).
  *
  * Linked into every build/tests/test_* (Makefile); not a test of its own.
  * A failure here fails the running test (cmocka), with what went wrong.
@@ -25,6 +27,13 @@ struct strbuf;
 /* The opening sentence of the report the samples are modelled on. */
 #define FIXTURE_OPENING "截至8月底，淮阳区创建主体2201个，其中，村（社区）475个，" \
 	"符合创建标准的407个，占比85.7%；企事业单位1726个，符合创建标准的1693个，占比98.1%。"
+
+/*
+ * The twenty townships of the samples' district (淮阳区), in the order of
+ * their rows; FIXTURE_NTOWNS of them.  The last is the 街道.
+ */
+#define FIXTURE_NTOWNS 20
+extern const char *const fixture_towns[FIXTURE_NTOWNS];
 
 /*
  * Make the directory $TMPDIR/test_NAME-XXXXXX (/tmp without TMPDIR): a
