@@ -84,8 +84,10 @@ char *fixture_write(doc_writer writer, const struct doc *d, const char *name,
 
 	if (writer(d, &out, &err))
 		fail_msg("writing %s: %s", name, err.buf);
-	if (out.len <= min_len || out.len < strlen(magic) || memcmp(out.buf, magic, strlen(magic)))
-		fail_msg("%s: %zu bytes, not a file that begins with \"%s\"", name, out.len, magic);
+	if (out.len <= min_len)
+		fail_msg("%s: %zu bytes, expected more than %zu", name, out.len, min_len);
+	if (out.len < strlen(magic) || memcmp(out.buf, magic, strlen(magic)))
+		fail_msg("%s does not begin with \"%s\"", name, magic);
 	path = fixture_save(name, out.buf, out.len);
 	strbuf_release(&out);
 	strbuf_release(&err);
@@ -111,15 +113,16 @@ char *fixture_run(const char *fmt, ...)
 		strbuf_add(&out, buf, n);
 	status = pclose(fp);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status))
-		fail_msg("%s: status %d (is the tool installed?)\n%s", cmd.buf, status, out.buf);
+		fail_msg("%s: exit status %d (is the tool installed?)\n%s", cmd.buf,
+			 status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1, out.buf);
 	strbuf_release(&cmd);
 	return strbuf_detach(&out, NULL);
 }
 
 void fixture_soffice(const char *to, const char *files)
 {
-	free(fixture_run("cd '%s' && command -v soffice >/dev/null "
-			 "|| { echo 'soffice is not installed'; exit 1; } && "
+	free(fixture_run("cd '%s' || exit 1; command -v soffice >/dev/null "
+			 "|| { echo 'soffice is not installed'; exit 1; }; "
 			 "soffice -env:UserInstallation=file://%s/profile --headless "
 			 "--convert-to '%s' --outdir . %s 2>&1",
 			 g_dir, g_dir, to, files));
