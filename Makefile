@@ -43,8 +43,10 @@ OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # what the unit tests share (tests/unit/engines.c: a fresh database on either
-# engine), linked into each; not a test of its own (tests/run runs test_*)
-UNIT_FIXTURE := $(BUILD)/obj/tests/unit/engines.o
+# engine; tests/unit/docs_fixture.c: a temporary directory, commands and
+# LibreOffice run in it, the XML parts of a zip archive), linked into each;
+# not tests of their own (tests/run runs test_*)
+UNIT_FIXTURE := $(BUILD)/obj/tests/unit/engines.o $(BUILD)/obj/tests/unit/docs_fixture.o
 
 all: $(BUILD)/sanling $(UNIT_BINS) web
 

@@ -129,7 +129,7 @@ int report_archive_month(struct db *db, const struct actor *a, const char *month
 {
 	struct archived f[NKINDS * NFORMATS];
 	struct audit_anchor head;
-	struct strbuf note = STRBUF_INIT;
+	struct strbuf note = STRBUF_INIT, err = STRBUF_INIT;
 	char *have = NULL;
 	size_t n = 0, i;
 	int64_t pub;
@@ -157,8 +157,11 @@ int report_archive_month(struct db *db, const struct actor *a, const char *month
 		return 0; /* this publication is archived */
 	}
 	free(have);
-	if (audit_anchor_take(db, &head, &e->msg))
-		return model_fail(e, MODEL_EDB, NULL, "审计链头无法读取：%s", e->msg.buf);
+	if (audit_anchor_take(db, &head, &err)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "审计链头无法读取：%s", err.buf);
+		strbuf_release(&err);
+		return ret;
+	}
 	strbuf_addf(&note, "归档时审计链头：第%lld条，%.16s…，%s。", (long long)head.seq, head.hash,
 		    head.at);
 	for (k = 0; k < NKINDS && !ret; k++) {
@@ -178,9 +181,9 @@ int report_archive_month(struct db *db, const struct actor *a, const char *month
 			strbuf_init(&x->sha, 0);
 			strbuf_init(&x->name, 0);
 			strbuf_addf(&x->name, "%s.%s", d->file_title, formats[j]);
-			if (doc_writer_for(formats[j])(d, &x->data, &e->msg)) {
+			if (doc_writer_for(formats[j])(d, &x->data, &err)) {
 				ret = model_fail(e, MODEL_EDB, NULL, "报告写成 %s 失败：%s", formats[j],
-						 e->msg.buf);
+						 err.buf);
 				break;
 			}
 			sha256_hex(x->data.buf, x->data.len, &x->sha);
@@ -195,6 +198,7 @@ int report_archive_month(struct db *db, const struct actor *a, const char *month
 		strbuf_release(&f[i].name);
 	}
 	strbuf_release(&note);
+	strbuf_release(&err);
 	return ret;
 }
 
@@ -238,7 +242,7 @@ int report_file(struct db *db, const struct actor *a, const struct report_reques
 		struct report_file *f, struct model_error *e)
 {
 	doc_writer w = doc_writer_for(r->format);
-	struct strbuf sha = STRBUF_INIT;
+	struct strbuf tmp = STRBUF_INIT;
 	struct doc *d = NULL;
 	int ret, found;
 	int64_t pub = 0;
@@ -250,6 +254,9 @@ int report_file(struct db *db, const struct actor *a, const struct report_reques
 	if (!w)
 		return model_fail(e, MODEL_EBADREQ, "format", "format 应为 docx、pdf 或 xlsx");
 	f->content_type = doc_content_type(r->format);
+	/* the archive is the district's copy: a township or a sector reads its own documents */
+	if (r->version > 0 && !district_wide(a))
+		return model_fail(e, MODEL_EFORBIDDEN, "version", "归档版本只供创建办和牵头单位查看");
 	if (r->kind && (!strcmp(r->kind, "monthly") || !strcmp(r->kind, "bulletin")) &&
 	    district_wide(a) && r->month && month_valid(r->month)) {
 		pub = published_at(db, a->district, r->month, &e->msg);
@@ -273,15 +280,17 @@ int report_file(struct db *db, const struct actor *a, const struct report_reques
 	}
 	if ((ret = report_build(db, a, r, &d, e)))
 		return ret;
-	if (w(d, f->data, &e->msg)) {
+	if (w(d, f->data, &tmp)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "报告写成 %s 失败：%s", r->format, tmp.buf);
+		strbuf_release(&tmp);
 		doc_free(d);
-		return model_fail(e, MODEL_EDB, NULL, "报告写成 %s 失败：%s", r->format, e->msg.buf);
+		return ret;
 	}
-	sha256_hex(f->data->buf, f->data->len, &sha);
-	snprintf(f->sha256, sizeof(f->sha256), "%s", sha.buf);
-	strbuf_reset(&sha);
-	strbuf_addf(&sha, "%s.%s", d->file_title ? d->file_title : d->title, r->format);
-	f->filename = strbuf_detach(&sha, NULL);
+	sha256_hex(f->data->buf, f->data->len, &tmp);
+	snprintf(f->sha256, sizeof(f->sha256), "%s", tmp.buf);
+	strbuf_reset(&tmp);
+	strbuf_addf(&tmp, "%s.%s", d->file_title ? d->file_title : d->title, r->format);
+	f->filename = strbuf_detach(&tmp, NULL);
 	doc_free(d);
 	return 0;
 }

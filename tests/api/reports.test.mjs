@@ -175,6 +175,7 @@ test('refusals: a bad or future month, a bad format, an unknown parameter or ver
   assertProblem(await get('office', '/api/v1/reports/monthly?month=2023-05&pages=2'), 400);
   assertProblem(await get('office', '/api/v1/reports/monthly?month=2023-05&version=0'), 400, { field: 'version' });
   assertProblem(await get('office', '/api/v1/reports/monthly?month=2023-05&version=7'), 404, { field: 'version' });
+  assertProblem(await get('east', '/api/v1/reports/monthly?month=2023-05&version=1'), 403, { field: 'version' });
   assertProblem(await get('office', '/api/v1/reports/minutes'), 400, { field: 'meeting' });
   assertProblem(await get('office', '/api/v1/reports/minutes?meeting=NOPE'), 404);
   assertProblem(await get('office', '/api/v1/reports/notice?item=NOPE'), 404);
@@ -244,6 +245,7 @@ test('publication archives the report and bulletin unchanged, with their SHA-256
   assert.equal(east.headers.get('x-sanling-archived-version'), null);
   assert.ok(squeeze(pdfRead(east.buf).text).includes(EAST_MAY));
   assert.deepEqual((await get('east', `/api/v1/reports?month=${M}`)).json.archive, [], 'the district\'s archive is the office\'s and the leads\'');
+  assertProblem(await get('east', `/api/v1/reports/monthly?month=${M}&version=1&format=pdf`), 403, { field: 'version' });
 
   // reopened: written live again; republished: version 2 beside version 1
   const re = await (await d.as('office')).post(`/api/v1/months/${M}/reopen`, { reason: '补录一起信访事项' });

@@ -6,7 +6,8 @@
  * text, page by page), pdfinfo (the page size, the count, the title),
  * pdffonts (the fonts embedded) and pdftoppm (page 1 drawn, not blank).
  * The tools must be installed: a missing one fails the test.  Not a
- * benchmark, nor a check of the layout's looks.
+ * benchmark, nor a check of the layout's looks.  The directory and the
+ * commands are docs_fixture.h's.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,106 +16,32 @@
 #include <cmocka.h>
 
 #include <ctype.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <cairo.h>
 
 #include "base/strbuf.h"
 #include "doc/doc.h"
 
-#define OPENING "截至8月底，淮阳区创建主体2201个，其中，村（社区）475个，符合创建标准的407个，" \
-		"占比85.7%；企事业单位1726个，符合创建标准的1693个，占比98.1%。"
-
-static char tmpdir[4096];
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
+#include "docs_fixture.h"
 
 static int setup(void **state)
 {
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_pdf-XXXXXX", base && *base ? base : "/tmp");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return fixture_setup("pdf");
 }
 
 static int teardown(void **state)
 {
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A path in the temporary directory (a fresh string each call). */
-static char *tpath(const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "%s/%s", tmpdir, name);
-	return strbuf_detach(&sb, NULL);
-}
-
-/* Run `cmd` (printf-style); its standard output, which it must end with status 0. */
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
-	va_list ap;
-	FILE *fp;
-	char buf[4096];
-	size_t n;
-	int status;
-
-	va_start(ap, fmt);
-	strbuf_vaddf(&cmd, fmt, ap);
-	va_end(ap);
-	fp = popen(cmd.buf, "r");
-	if (!fp)
-		fail_msg("cannot run %s", cmd.buf);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(&out, buf, n);
-	status = pclose(fp);
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status))
-		fail_msg("%s: status %d (is poppler-utils installed?)", cmd.buf, status);
-	strbuf_release(&cmd);
-	return strbuf_detach(&out, NULL);
+	return fixture_teardown();
 }
 
 /* Write `d` as PDF into the temporary directory as `name`; its path. */
 static char *write_pdf(const struct doc *d, const char *name)
 {
-	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	char *path = tpath(name);
-	FILE *fp;
-
-	if (doc_write_pdf(d, &out, &err))
-		fail_msg("doc_write_pdf: %s", err.buf);
-	assert_true(out.len > 1000);
-	assert_memory_equal(out.buf, "%PDF-", 5);
-	fp = fopen(path, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(out.buf, 1, out.len, fp), out.len);
-	assert_int_equal(fclose(fp), 0);
-	strbuf_release(&out);
-	strbuf_release(&err);
-	return path;
-}
-
-/* `s` without any whitespace (pdftotext breaks and pads lines). */
-static char *strip(const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			strbuf_addch(&sb, *s);
-	return strbuf_detach(&sb, NULL);
+	return fixture_write(doc_write_pdf, d, name, "%PDF-", 1000);
 }
 
 /* `s` with each run of whitespace as one space. */
@@ -131,20 +58,23 @@ static char *squeeze(const char *s)
 	return strbuf_detach(&sb, NULL);
 }
 
-static void expect_in(const char *hay, const char *needle)
+/* pdftotext's text of `path` (with the options `opts`), whitespace removed. */
+static char *flat_text(const char *path, const char *opts)
 {
-	if (!strstr(hay, needle))
-		fail_msg("\"%s\" not in the text:\n%s", needle, hay);
+	char *raw = fixture_run("pdftotext %s '%s' -", opts, path);
+	char *s = fixture_strip(raw);
+
+	free(raw);
+	return s;
 }
 
 /* The text of page `page` (from 1), whitespace removed. */
 static char *page_text(const char *path, int page)
 {
-	char *raw = run("pdftotext -layout -f %d -l %d '%s' -", page, page, path);
-	char *s = strip(raw);
+	char opts[64];
 
-	free(raw);
-	return s;
+	snprintf(opts, sizeof(opts), "-layout -f %d -l %d", page, page);
+	return flat_text(path, opts);
 }
 
 static int info_int(const char *info, const char *key)
@@ -156,13 +86,6 @@ static int info_int(const char *info, const char *key)
 	return atoi(p + strlen(key));
 }
 
-static const char *const townships[] = {
-	"城关镇", "白楼镇", "朱集乡", "葛店乡", "豆门乡", "冯塘乡", "刘振屯乡",
-	"王店乡", "大连乡", "临蔡镇", "安岭镇", "新站镇", "鲁台镇", "四通镇",
-	"曹河乡", "许湾乡", "黄集乡", "齐老乡", "郑集乡", "东城街道",
-};
-#define NTOWN (sizeof(townships) / sizeof(*townships))
-
 /* The township table: 20 rows, a long remark, empty shares, a total row. */
 static struct doc_table *township_table(struct doc *d)
 {
@@ -171,12 +94,12 @@ static struct doc_table *township_table(struct doc *d)
 	struct doc_table *t = doc_table(d, "表1　各乡镇（街道）文明创建情况", "各乡镇", 8, header);
 	int64_t sum[6] = { 0 };
 
-	for (size_t i = 0; i < NTOWN; i++) {
+	for (size_t i = 0; i < FIXTURE_NTOWNS; i++) {
 		size_t r = doc_row(t);
 		int64_t n = 20 + (int64_t)i * 3, ok = n - (int64_t)(i % 7) * 2;
 		int64_t u = i == 5 ? 0 : 60 + (int64_t)i * 5, uok = u ? u - (int64_t)(i % 3) : 0;
 
-		doc_cell_text(t, r, 0, townships[i]);
+		doc_cell_text(t, r, 0, fixture_towns[i]);
 		doc_cell_int(t, r, 1, n);
 		doc_cell_int(t, r, 2, ok);
 		doc_cell_percent(t, r, 3, ok * 1000 / n, 1);
@@ -215,7 +138,7 @@ static struct doc *sample(void)
 	doc_add(d, DOC_SUBTITLE, "第%d期", 8);
 	doc_add(d, DOC_SUBTITLE, "淮阳区精神文明建设委员会办公室　　2026年9月2日");
 	doc_add(d, DOC_HEADING1, "一、总体情况");
-	doc_add(d, DOC_PARA, "%s", OPENING);
+	doc_add(d, DOC_PARA, "%s", FIXTURE_OPENING);
 	for (int i = 0; i < 6; i++)
 		doc_add(d, DOC_PARA,
 			"第%d项：各乡镇（街道）按照区文明委的统一部署，对照创建标准逐项自查，"
@@ -232,68 +155,75 @@ static struct doc *sample(void)
 	return d;
 }
 
-static void test_sample_text(void **state)
+/* The sample written as PDF into the temporary directory as `name`; its path. */
+static char *sample_pdf(const char *name)
 {
 	struct doc *d = sample();
-	char *path = write_pdf(d, "sample.pdf");
-	char *raw = run("pdftotext -layout '%s' -", path);
-	char *flat = strip(raw), *spaced = squeeze(raw), *opening = strip(OPENING);
+	char *path = write_pdf(d, name);
 
-	expect_in(flat, opening);
-	expect_in(flat, "淮阳区2026年8月文明单位创建工作情况通报");
-	expect_in(flat, "刘振屯乡");
-	expect_in(flat, "85.7%");
-	expect_in(flat, "目标85%");
-	expect_in(flat, "淮阳区文明办");
-	expect_in(spaced, "— 1 —");
-	expect_in(spaced, "— 2 —");
+	doc_free(d);
+	return path;
+}
+
+static void test_sample_text(void **state)
+{
+	static const char *const in_text[] = {
+		"淮阳区2026年8月文明单位创建工作情况通报", "刘振屯乡", "85.7%", "目标85%",
+		"淮阳区文明办",
+	};
+	char *path = sample_pdf("sample.pdf");
+	char *raw = fixture_run("pdftotext -layout '%s' -", path);
+	char *flat = fixture_strip(raw), *spaced = squeeze(raw);
+	char *opening = fixture_strip(FIXTURE_OPENING);
+
+	fixture_expect_in(flat, opening);
+	for (size_t i = 0; i < FIXTURE_NELEM(in_text); i++)
+		fixture_expect_in(flat, in_text[i]);
+	fixture_expect_in(spaced, "— 1 —");
+	fixture_expect_in(spaced, "— 2 —");
 	free(raw);
 	free(flat);
 	free(spaced);
 	free(opening);
 	free(path);
-	doc_free(d);
 }
 
 /* The table crosses a page: the header is repeated, the total row comes after the break. */
 static void test_sample_table_pages(void **state)
 {
-	struct doc *d = sample();
-	char *path = write_pdf(d, "table.pdf");
-	char *info = run("pdfinfo '%s'", path);
+	char *path = sample_pdf("table.pdf");
+	char *info = fixture_run("pdfinfo '%s'", path);
 	int pages = info_int(info, "Pages:"), first = 0, total = 0;
 
 	for (int pg = 1; pg <= pages; pg++) {
 		char *s = page_text(path, pg);
 
-		if (!first && strstr(s, "城关镇"))
+		if (!first && strstr(s, fixture_towns[0]))
 			first = pg;
 		if (strstr(s, "合计"))
 			total = pg;
 		if (first && pg >= first && (!total || pg <= total))
-			expect_in(s, "备注"); /* the header, repeated */
+			fixture_expect_in(s, "备注"); /* the header, repeated */
 		free(s);
 	}
 	assert_true(first > 0);
 	assert_true(total > first);
 	free(info);
 	free(path);
-	doc_free(d);
 }
 
 static void test_sample_info_fonts(void **state)
 {
-	struct doc *d = sample();
-	char *path = write_pdf(d, "info.pdf");
-	char *info = run("pdfinfo '%s'", path), *fonts = run("pdffonts '%s'", path);
+	char *path = sample_pdf("info.pdf");
+	char *info = fixture_run("pdfinfo '%s'", path), *fonts = fixture_run("pdffonts '%s'", path);
 	int serif = 0, sans = 0;
 	char *line, *save = NULL;
 
 	if (!strstr(info, "595.28 x 841.89 pts") && !strstr(info, "595 x 842 pts"))
 		fail_msg("not A4:\n%s", info);
 	assert_true(info_int(info, "Pages:") >= 2);
-	expect_in(info, "淮阳区文明创建月报（2026年8月）");
-	expect_in(info, "淮阳区文明办");
+	fixture_expect_in(info, "淮阳区文明创建月报（2026年8月）");
+	fixture_expect_in(info, "淮阳区文明办");
 	for (line = strtok_r(fonts, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[16];
 		int n = 0;
@@ -313,15 +243,14 @@ static void test_sample_info_fonts(void **state)
 	free(info);
 	free(fonts);
 	free(path);
-	doc_free(d);
 }
 
 /* Page 1 drawn at 40 dpi has ink on it. */
 static void test_sample_renders(void **state)
 {
-	struct doc *d = sample();
-	char *path = write_pdf(d, "render.pdf"), *prefix = tpath("page1"), *png = tpath("page1.png");
-	char *out = run("pdftoppm -f 1 -l 1 -png -r 40 -singlefile '%s' '%s'", path, prefix);
+	char *path = sample_pdf("render.pdf"), *prefix = fixture_path("page1");
+	char *png = fixture_path("page1.png");
+	char *out = fixture_run("pdftoppm -f 1 -l 1 -png -r 40 -singlefile '%s' '%s'", path, prefix);
 	cairo_surface_t *img = cairo_image_surface_create_from_png(png);
 	int w, h, stride, ink = 0;
 	unsigned char *px;
@@ -342,22 +271,19 @@ static void test_sample_renders(void **state)
 	free(png);
 	free(prefix);
 	free(path);
-	doc_free(d);
 }
 
 static void test_empty_document(void **state)
 {
 	struct doc *d = doc_new("只有标题的文档");
 	char *path = write_pdf(d, "empty.pdf");
-	char *info = run("pdfinfo '%s'", path), *raw = run("pdftotext '%s' -", path);
-	char *flat = strip(raw);
+	char *info = fixture_run("pdfinfo '%s'", path), *flat = flat_text(path, "");
 
 	assert_int_equal(info_int(info, "Pages:"), 1);
-	expect_in(info, "只有标题的文档"); /* the title stands for the file's title */
-	expect_in(flat, "只有标题的文档");
-	expect_in(flat, "—1—");
+	fixture_expect_in(info, "只有标题的文档"); /* the title stands for the file's title */
+	fixture_expect_in(flat, "只有标题的文档");
+	fixture_expect_in(flat, "—1—");
 	free(info);
-	free(raw);
 	free(flat);
 	free(path);
 	doc_free(d);
@@ -372,7 +298,7 @@ static void test_edge_tables(void **state)
 	struct doc_table *t = doc_table(d, "长表", "长", 2, header);
 	struct strbuf lng = STRBUF_INIT;
 	size_t r;
-	char *path, *raw, *flat, *info;
+	char *path, *flat, *info;
 
 	for (int i = 0; i < 400; i++)
 		strbuf_addstr(&lng, "很长的说明文字");
@@ -384,17 +310,15 @@ static void test_edge_tables(void **state)
 	doc_cell_text(t, r, 1, "短");
 	doc_chart(d, "无数据", "达标率（%）", -1, empty, 0, 1);
 	path = write_pdf(d, "edge.pdf");
-	raw = run("pdftotext '%s' -", path);
-	flat = strip(raw);
-	info = run("pdfinfo '%s'", path);
-	expect_in(flat, "空表");
-	expect_in(flat, "乙单位");
-	expect_in(flat, "很长的说明文字");
-	expect_in(flat, "无数据");
+	flat = flat_text(path, "");
+	info = fixture_run("pdfinfo '%s'", path);
+	fixture_expect_in(flat, "空表");
+	fixture_expect_in(flat, "乙单位");
+	fixture_expect_in(flat, "很长的说明文字");
+	fixture_expect_in(flat, "无数据");
 	assert_null(strstr(flat, "目标")); /* no target line */
 	assert_in_range(info_int(info, "Pages:"), 1, 4);
 	strbuf_release(&lng);
-	free(raw);
 	free(flat);
 	free(info);
 	free(path);
@@ -433,21 +357,14 @@ static void test_threads(void **state)
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(pthread_join(th[i], NULL), 0);
 	for (int i = 0; i < 4; i++) {
-		char name[32], *path, *raw, *flat;
-		FILE *fp;
+		char name[32], *path, *flat;
 
 		assert_int_equal(jobs[i].rc, 0);
 		snprintf(name, sizeof(name), "thread%d.pdf", i);
-		path = tpath(name);
-		fp = fopen(path, "wb");
-		assert_non_null(fp);
-		assert_int_equal(fwrite(jobs[i].out.buf, 1, jobs[i].out.len, fp), jobs[i].out.len);
-		assert_int_equal(fclose(fp), 0);
-		raw = run("pdftotext '%s' -", path);
-		flat = strip(raw);
-		expect_in(flat, "刘振屯乡");
-		expect_in(flat, "85.7%");
-		free(raw);
+		path = fixture_save(name, jobs[i].out.buf, jobs[i].out.len);
+		flat = flat_text(path, "");
+		fixture_expect_in(flat, "刘振屯乡");
+		fixture_expect_in(flat, "85.7%");
 		free(flat);
 		free(path);
 		strbuf_release(&jobs[i].out);

@@ -1,11 +1,12 @@
 /*
  * test_table: unit tests of src/io/table (CSV and XLSX reading and writing).
  *
- * Every test writes real files into a fresh temporary directory and reads
- * them back through the public interface: CSV in UTF-8 with and without a
- * BOM, GB18030 made by iconv, broken quoting and encodings; XLSX made by
- * libxlsxwriter (shared strings, dates, gaps) and by hand with libzip
- * (fallbacks, escapes, malformed XML, a zip bomb).  Not a benchmark.
+ * Every test writes real files into a fresh temporary directory (the one
+ * of docs_fixture.h) and reads them back through the public interface: CSV
+ * in UTF-8 with and without a BOM, GB18030 made by iconv, broken quoting and
+ * encodings; XLSX made by libxlsxwriter (shared strings, dates, gaps) and by
+ * hand with libzip (fallbacks, escapes, malformed XML, a zip bomb).  Not a
+ * benchmark.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +28,11 @@
 #include "base/strbuf.h"
 #include "io/table.h"
 
-static char tmpdir[4096];
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	return remove(path);
-}
+#include "docs_fixture.h"
 
 static int setup(void **state)
 {
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_table-XXXXXX",
-		 base && *base ? base : "/tmp");
-	if (!mkdtemp(tmpdir))
+	if (fixture_setup("table"))
 		return -1;
 	table_global_init();
 	return 0;
@@ -50,27 +40,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A path in the temporary directory (a fresh string each call). */
-static char *tpath(const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "%s/%s", tmpdir, name);
-	return strbuf_detach(&sb, NULL);
-}
-
-static char *write_file(const char *name, const void *data, size_t len)
-{
-	char *path = tpath(name);
-	FILE *fp = fopen(path, "wb");
-
-	assert_non_null(fp);
-	assert_int_equal(fwrite(data, 1, len, fp), len);
-	assert_int_equal(fclose(fp), 0);
-	return path;
+	return fixture_teardown();
 }
 
 static struct table_reader *open_ok(const char *path)
@@ -154,7 +124,7 @@ static void assert_contains(const char *hay, const char *needle)
 static char *read_csv_error(const char *name, const char *data, size_t len,
 			    size_t rownum)
 {
-	char *path = write_file(name, data, len);
+	char *path = fixture_save(name, data, len);
 	struct table_reader *r = open_ok(path);
 	char *msg = expect_error(r, rownum);
 
@@ -168,7 +138,7 @@ static char *read_csv_error(const char *name, const char *data, size_t len,
 static void test_csv_plain_lf(void **state)
 {
 	const char data[] = "a,b,c\n1,2,3\n";
-	char *path = write_file("plain.csv", data, sizeof(data) - 1);
+	char *path = fixture_save("plain.csv", data, sizeof(data) - 1);
 	struct table_reader *r = open_ok(path);
 
 	assert_int_equal(table_reader_rownum(r), 0);
@@ -182,7 +152,7 @@ static void test_csv_plain_lf(void **state)
 static void test_csv_bom_crlf_chinese(void **state)
 {
 	const char data[] = "\xEF\xBB\xBF" "名字,年龄\r\n张三,30\r\n李四,\r\n";
-	char *path = write_file("bom.CSV", data, sizeof(data) - 1);
+	char *path = fixture_save("bom.CSV", data, sizeof(data) - 1);
 	struct table_reader *r = open_ok(path);
 
 	expect_row(r, 1, 2, "名字", "年龄");
@@ -200,7 +170,7 @@ static void test_csv_quotes_and_newlines(void **state)
 		"x, y ,\" z \"\r\n"
 		"\"multi\r\nline\",2\n"
 		"last,row";
-	char *path = write_file("quotes.csv", data, sizeof(data) - 1);
+	char *path = fixture_save("quotes.csv", data, sizeof(data) - 1);
 	struct table_reader *r = open_ok(path);
 
 	expect_row(r, 1, 3, "a,b", "he said \"hi\"", "line1\nline2");
@@ -217,7 +187,7 @@ static void test_csv_quotes_and_newlines(void **state)
 static void test_csv_empty_rows_counted(void **state)
 {
 	const char data[] = "h1,h2\r\n\r\n,,\r\na,b,,\r\n\nlast\n\n\r\n\n";
-	char *path = write_file("empty.csv", data, sizeof(data) - 1);
+	char *path = fixture_save("empty.csv", data, sizeof(data) - 1);
 	struct table_reader *r = open_ok(path);
 
 	expect_row(r, 1, 2, "h1", "h2");
@@ -231,7 +201,7 @@ static void test_csv_empty_rows_counted(void **state)
 
 static void test_csv_empty_file(void **state)
 {
-	char *path = write_file("nothing.csv", "", 0);
+	char *path = fixture_save("nothing.csv", "", 0);
 	struct table_reader *r = open_ok(path);
 
 	expect_end(r);
@@ -284,7 +254,7 @@ static void test_csv_gb18030(void **state)
 	assert_true(len != strlen(text));
 	assert_true(memcmp(gb, text, 4) != 0);
 	(void)bad;
-	path = write_file("gb.csv", gb, len);
+	path = fixture_save("gb.csv", gb, len);
 	r = open_ok(path);
 	expect_row(r, 1, 2, "姓名", "地址");
 	expect_row(r, 2, 2, "李四", "北京市,朝阳区");
@@ -316,7 +286,7 @@ static void test_csv_gb18030_large(void **state)
 	for (i = 0; i < 20000; i++)
 		strbuf_addf(&text, "%zu,中文名字%zu\n", i, i);
 	gb = to_gb18030(text.buf, &len);
-	path = write_file("gb_large.csv", gb, len);
+	path = fixture_save("gb_large.csv", gb, len);
 	r = open_ok(path);
 	expect_row(r, 1, 2, "id", "name");
 	while ((ret = table_reader_next(r, &row, &err)) == 1) {
@@ -451,7 +421,7 @@ static void test_csv_utf16_refused(void **state)
 
 static void test_csv_write_injection(void **state)
 {
-	char *path = tpath("out.csv");
+	char *path = fixture_path("out.csv");
 	struct table_writer *w = NULL;
 	struct strbuf err = STRBUF_INIT, got = STRBUF_INIT;
 	const char *head[] = { "名称", "值" };
@@ -509,7 +479,7 @@ static void test_unknown_extension(void **state)
 	struct table_reader *r = (struct table_reader *)1;
 	struct table_writer *w = (struct table_writer *)1;
 	struct strbuf err = STRBUF_INIT;
-	char *path = write_file("data.txt", "a,b\n", 4);
+	char *path = fixture_save("data.txt", "a,b\n", 4);
 	enum table_format fmt;
 
 	assert_true(table_reader_open(path, &r, &err) < 0);
@@ -536,7 +506,7 @@ static void test_missing_file(void **state)
 {
 	struct table_reader *r = NULL;
 	struct strbuf err = STRBUF_INIT;
-	char *p1 = tpath("absent.csv"), *p2 = tpath("absent.xlsx");
+	char *p1 = fixture_path("absent.csv"), *p2 = fixture_path("absent.xlsx");
 
 	assert_true(table_reader_open(p1, &r, &err) < 0);
 	assert_contains(err.buf, "absent.csv: cannot open");
@@ -545,7 +515,7 @@ static void test_missing_file(void **state)
 	assert_contains(err.buf, "absent.xlsx: cannot open");
 	strbuf_reset(&err);
 	free(p1);
-	p1 = tpath("dir.csv");
+	p1 = fixture_path("dir.csv");
 	assert_int_equal(mkdir(p1, 0700), 0);
 	assert_true(table_reader_open(p1, &r, &err) < 0);
 	assert_contains(err.buf, "dir.csv: not a regular file");
@@ -578,7 +548,7 @@ static char *zip_member(const char *path, const char *member)
 
 static void test_xlsx_roundtrip(void **state)
 {
-	char *path = tpath("round.xlsx");
+	char *path = fixture_path("round.xlsx");
 	struct table_writer *w = NULL;
 	struct strbuf err = STRBUF_INIT;
 	const char *head[] = { "姓名", "年龄", "备注", "金额", "身份证号" };
@@ -663,7 +633,7 @@ static void test_xlsx_write_errors(void **state)
 {
 	struct table_writer *w = NULL;
 	struct strbuf err = STRBUF_INIT, big = STRBUF_INIT;
-	char *path = tpath("bad.xlsx");
+	char *path = fixture_path("bad.xlsx");
 	const char *cells[1];
 	size_t i;
 	struct stat st;
@@ -699,7 +669,7 @@ static void test_xlsx_write_errors(void **state)
  * row, a skipped row, dates and times, booleans, float noise. */
 static void test_xlsx_libxlsxwriter_file(void **state)
 {
-	char *path = tpath("made.xlsx");
+	char *path = fixture_path("made.xlsx");
 	lxw_workbook *wb = workbook_new(path);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "数据");
 	lxw_worksheet *ws2 = workbook_add_worksheet(wb, "Other");
@@ -761,7 +731,7 @@ static void test_xlsx_libxlsxwriter_file(void **state)
 static char *make_zip(const char *name, size_t n, const char *const *names,
 		      const char *const *texts)
 {
-	char *path = tpath(name);
+	char *path = fixture_path(name);
 	int code = 0;
 	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code);
 	size_t i;
@@ -941,7 +911,7 @@ static void test_xlsx_not_a_workbook(void **state)
 	size_t i;
 
 	/* plain text named .xlsx */
-	path = write_file("text.xlsx", "a,b\n1,2\n", 8);
+	path = fixture_save("text.xlsx", "a,b\n1,2\n", 8);
 	assert_true(table_reader_open(path, &r, &err) < 0);
 	assert_null(r);
 	assert_contains(err.buf, "text.xlsx: not an XLSX workbook (not a zip archive)");
@@ -949,7 +919,7 @@ static void test_xlsx_not_a_workbook(void **state)
 	strbuf_reset(&err);
 
 	/* an OLE file (old .xls, or an encrypted .xlsx) */
-	path = write_file("ole.xlsx", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", 12);
+	path = fixture_save("ole.xlsx", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", 12);
 	assert_true(table_reader_open(path, &r, &err) < 0);
 	assert_contains(err.buf, "password");
 	free(path);
@@ -1091,7 +1061,7 @@ static void put_le32(char *p, uint32_t v)
 static void test_xlsx_zip_bomb(void **state)
 {
 	char *unit = malloc(8 * 1024 * 1024 + 5);
-	char *path = tpath("bomb.xlsx");
+	char *path = fixture_path("bomb.xlsx");
 	struct bomb b = { "<styleSheet>", NULL, TABLE_INFLATE_MAX + 4096, 0,
 			  12, 8 * 1024 * 1024 + 4 };
 	int code = 0;
@@ -1140,7 +1110,7 @@ static void test_xlsx_zip_bomb(void **state)
 
 static void test_xlsx_too_many_entries(void **state)
 {
-	char *path = tpath("many.xlsx");
+	char *path = fixture_path("many.xlsx");
 	int code = 0;
 	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code);
 	struct table_reader *r = NULL;
