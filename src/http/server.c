@@ -54,7 +54,7 @@ static const char *const security_headers[][2] = {
 	{ "Referrer-Policy", "no-referrer" },
 	{ "Content-Security-Policy",
 	  "default-src 'self'; img-src 'self' data:; "
-	  "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'" },
+	  "style-src 'self' 'unsafe-inline'; frame-src blob:; frame-ancestors 'none'" },
 };
 static const char hsts_value[] = "max-age=31536000; includeSubDomains";
 
