@@ -115,6 +115,37 @@ test('create a subject through the form, with the server message on the right fi
   });
 });
 
+test('a new form opens clean: required fields turn red on blur and on save, not before anything is typed', async () => {
+  await inBrowser({}, async (page) => {
+    await login(page, base, 'office', { to: '/tasks' });
+    await page.locator('[data-test=entity-table] .el-table__row').first().waitFor();
+    await page.click('[data-test=create]');
+    const dlg = '.entity-form-dialog';
+    const required = page.locator(`${dlg} .el-form-item.is-required`);
+    await required.first().waitFor();
+    await page.waitForTimeout(300); // what init() set has been seen by the inputs
+    const n = await required.count();
+    assert.ok(n >= 4, `the task's required fields are marked (${n})`);
+    assert.equal(await page.locator(`${dlg} .el-form-item.is-error`).count(), 0, 'nothing red before anything is typed');
+    // blur: the field left empty says so, and only it
+    await page.locator(`${dlg} [data-field=title] input`).focus();
+    await page.locator(`${dlg} [data-field=no] input`).focus();
+    const titleErr = page.locator(`${dlg} [data-field=title] .el-form-item__error`);
+    await titleErr.waitFor();
+    assert.equal((await titleErr.innerText()).trim(), '必填');
+    assert.equal(await page.locator(`${dlg} .el-form-item.is-error`).count(), 1);
+    // save: every required field left empty says 必填, in Chinese
+    await page.click('[data-test=form-save]');
+    await page.waitForFunction(([sel, want]) => document.querySelectorAll(sel).length === want,
+      [`${dlg} .el-form-item.is-error`, n]);
+    for (const t of await page.locator(`${dlg} .el-form-item__error`).allInnerTexts()) assert.equal(t.trim(), '必填');
+    // typed: its mark goes
+    await page.locator(`${dlg} [data-field=title] input`).fill('排查学校周边隐患');
+    await page.locator(`${dlg} [data-field=no] input`).focus();
+    await page.waitForFunction((sel) => !document.querySelector(sel), `${dlg} [data-field=title].is-error`);
+  });
+});
+
 test('register a petition, move it through its workflow; the determination and the dashboard follow', async () => {
   await inBrowser({}, async (page) => {
     await login(page, base, 'petition', { to: `/dashboard?month=${M}` });
