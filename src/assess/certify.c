@@ -233,7 +233,7 @@ int assess_publish(struct db *db, const struct actor *a, const char *month, stru
 	{
 		char now[24];
 		snprintf(now, sizeof(now), "%" PRId64, time_now());
-		ret = db_exec_params(db, "UPDATE assess_months SET published = 1, published_at = "
+		ret = db_exec_params(db, "UPDATE assess_months SET published = 1, publication = publication + 1, published_at = "
 				  "CAST(? AS BIGINT), published_by = ? WHERE district = ? AND month = ?",
 				  (const char *[]){ now, a->username ? a->username : "-", a->district,
 						    month }, 4, &e->msg);

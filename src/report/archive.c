@@ -45,14 +45,14 @@ static int district_wide(const struct actor *a)
 			       a->role == ROLE_SYSTEM);
 }
 
-/* The time the month was published (0: it is not), or -1 on a database error. */
-static int64_t published_at(struct db *db, const char *district, const char *month,
-			    struct strbuf *err)
+/* The month's publication now (1, 2, …; 0: it is not published), or -1 on a database error. */
+static int64_t publication(struct db *db, const char *district, const char *month,
+			   struct strbuf *err)
 {
 	char *v = NULL;
 	int64_t t;
 
-	if (db_query_value(db, "SELECT published_at FROM assess_months WHERE district = ? AND "
+	if (db_query_value(db, "SELECT publication FROM assess_months WHERE district = ? AND "
 			   "month = ? AND published = 1", (const char *[]){ district, month }, 2,
 			   &v, err))
 		return -1;
@@ -101,14 +101,16 @@ static int archive_store(struct db *db, const struct actor *a, const char *month
 		snprintf(pubs, sizeof(pubs), "%lld", (long long)pub);
 		snprintf(size, sizeof(size), "%zu", f[i].data.len);
 		if (db_exec_params(db, "INSERT INTO report_archive (district, month, kind, format, "
-				   "version, published_at, sha256, size, filename, audit_seq, audit_hash, "
-				   "created_at, created_by) VALUES (?, ?, ?, ?, CAST(? AS INTEGER), "
-				   "CAST(? AS BIGINT), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT), ?, "
-				   "CAST(? AS BIGINT), ?)",
+				   "version, publication, published_at, sha256, size, filename, audit_seq, "
+				   "audit_hash, created_at, created_by) SELECT ?, ?, ?, ?, CAST(? AS INTEGER), "
+				   "CAST(? AS INTEGER), m.published_at, ?, CAST(? AS BIGINT), ?, "
+				   "CAST(? AS BIGINT), ?, CAST(? AS BIGINT), ? FROM assess_months m WHERE "
+				   "m.district = ? AND m.month = ?",
 				   (const char *[]){ a->district, month, f[i].kind, f[i].format, version,
 						     pubs, f[i].sha.buf, size, f[i].name.buf, seq,
-						     head->hash, when, a->username ? a->username : "-" },
-				   13, err))
+						     head->hash, when, a->username ? a->username : "-",
+						     a->district, month },
+				   15, err))
 			goto fail;
 		snprintf(object, sizeof(object), "reports/%s/%s.%s", month, f[i].kind, f[i].format);
 		snprintf(detail, sizeof(detail), "版本%s sha256=%s", version, f[i].sha.buf);
@@ -139,7 +141,7 @@ int report_archive_month(struct db *db, const struct actor *a, const char *month
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "只有创建办和牵头单位可以归档全区报告");
 	if (!month || !month_valid(month))
 		return model_fail(e, MODEL_EINVAL, "month", "month：月份格式应为 YYYY-MM");
-	pub = published_at(db, a->district, month, &e->msg);
+	pub = publication(db, a->district, month, &e->msg);
 	if (pub < 0)
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	if (!pub)
@@ -148,7 +150,7 @@ int report_archive_month(struct db *db, const struct actor *a, const char *month
 		char pubs[24];
 		snprintf(pubs, sizeof(pubs), "%lld", (long long)pub);
 		if (db_query_value(db, "SELECT COUNT(*) FROM report_archive WHERE district = ? AND "
-				   "month = ? AND published_at = CAST(? AS BIGINT)",
+				   "month = ? AND publication = CAST(? AS INTEGER)",
 				   (const char *[]){ a->district, month, pubs }, 3, &have, &e->msg))
 			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}
@@ -215,7 +217,7 @@ static int archived_file(struct db *db, const struct actor *a, const struct repo
 			 "a.kind = ? AND a.format = ? AND a.version = ?"
 		       : "SELECT b.data, a.filename, a.sha256, a.version FROM report_archive a JOIN "
 			 "blobs b ON b.sha256 = a.sha256 WHERE a.district = ? AND a.month = ? AND "
-			 "a.kind = ? AND a.format = ? AND a.published_at = ? ORDER BY a.version DESC",
+			 "a.kind = ? AND a.format = ? AND a.publication = ? ORDER BY a.version DESC",
 		       &st, err))
 		return -1;
 	db_bind_text(st, 1, a->district);
@@ -259,7 +261,7 @@ int report_file(struct db *db, const struct actor *a, const struct report_reques
 		return model_fail(e, MODEL_EFORBIDDEN, "version", "归档版本只供创建办和牵头单位查看");
 	if (r->kind && (!strcmp(r->kind, "monthly") || !strcmp(r->kind, "bulletin")) &&
 	    district_wide(a) && r->month && month_valid(r->month)) {
-		pub = published_at(db, a->district, r->month, &e->msg);
+		pub = publication(db, a->district, r->month, &e->msg);
 		if (pub < 0)
 			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}
@@ -324,12 +326,12 @@ int report_list_json(struct db *db, const struct actor *a, const char *month, js
 	for (i = 0; i < sizeof(kind_labels) / sizeof(kind_labels[0]); i++)
 		json_array_append_new(kinds, json_pack("{ss ss}", "kind", kind_labels[i][0], "label",
 						       kind_labels[i][1]));
-	pub = a->district ? published_at(db, a->district, month, &e->msg) : 0;
+	pub = a->district ? publication(db, a->district, month, &e->msg) : 0;
 	if (pub < 0)
 		goto dberr;
 	if (district_wide(a)) {
 		if (db_prepare(db, "SELECT kind, format, version, sha256, size, filename, created_at, "
-			       "created_by, audit_seq, published_at FROM report_archive WHERE district = ? "
+			       "created_by, audit_seq, publication FROM report_archive WHERE district = ? "
 			       "AND month = ? ORDER BY version DESC, kind, format", &st, &e->msg))
 			goto dberr;
 		db_bind_text(st, 1, a->district);

@@ -39,6 +39,26 @@ static void names(json_t *items, size_t from, size_t to, struct strbuf *s)
 			    report_str(json_array_get(items, i), "unit_name"));
 }
 
+static int64_t rank_of(json_t *items, size_t i)
+{
+	return (int64_t)json_integer_value(json_object_get(json_array_get(items, i), "rank"));
+}
+
+/* "红榜（前3名）：A、B、C。" — with the ties that share its last place: "（前3名，含并列共5个）" */
+static void list_para(struct doc *d, const char *list, const char *end, json_t *items,
+		      size_t from, size_t to)
+{
+	struct strbuf s = STRBUF_INIT;
+
+	names(items, from, to, &s);
+	if (to - from > LIST_LEN)
+		doc_add(d, DOC_PARA, "%s（%s%d名，含并列共%zu个）：%s。", list, end, LIST_LEN,
+			to - from, s.buf);
+	else
+		doc_add(d, DOC_PARA, "%s（%s%d名）：%s。", list, end, LIST_LEN, s.buf);
+	strbuf_release(&s);
+}
+
 static int ranking_part(struct report_ctx *c, struct doc *d, const char *by, const char *heading,
 			const char *unit_label, struct model_error *e)
 {
@@ -73,13 +93,20 @@ static int ranking_part(struct report_ctx *c, struct doc *d, const char *by, con
 	}
 	strbuf_reset(&s);
 	if (n > LIST_LEN) {
-		/* a unit is on one list only: with fewer than twice LIST_LEN, the black list is shorter */
-		size_t black = n - LIST_LEN < LIST_LEN ? n - LIST_LEN : LIST_LEN;
-		names(items, 0, LIST_LEN, &s);
-		doc_add(d, DOC_PARA, "红榜（前%d名）：%s。", LIST_LEN, s.buf);
-		strbuf_reset(&s);
-		names(items, n - black, n, &s);
-		doc_add(d, DOC_PARA, "黑榜（后%zu名）：%s。", black, s.buf);
+		size_t red = 0, black = n - LIST_LEN;
+
+		/* units tied on a list's last place are all on it; a unit is on one list only */
+		while (red < n && rank_of(items, red) <= LIST_LEN)
+			red++;
+		while (black > 0 && rank_of(items, black - 1) == rank_of(items, black))
+			black--;
+		if (black < red)
+			black = red;
+		list_para(d, "红榜", "前", items, 0, red);
+		if (black < n)
+			list_para(d, "黑榜", "后", items, black, n);
+		else
+			doc_add(d, DOC_PARA, "其余%s得分并列，本月不设黑榜。", unit_label);
 	} else {
 		names(items, 0, n, &s);
 		doc_add(d, DOC_PARA, "参加考评的%s仅%zu个（%s），本月不设红黑榜。", unit_label, n, s.buf);

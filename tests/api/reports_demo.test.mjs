@@ -49,9 +49,27 @@ test('the demo district\'s August report opens with the source document\'s sente
   for (const s of ['共接待来访群众1093批10396人次', '下访约访246场次', '网上受理投诉783件', '检查企业11385家次',
     '排查安全隐患4642处，已全部完成整改', '采取刑事强制措施1330人，移送起诉1059人'])
     assert.ok(docx.includes(s), `the report says: ${s}`);
-  const bulletin = squeeze(pdfRead(files.bulletin).text);
-  for (const s of ['关于2023年8月“三零”创建工作情况的通报', '红榜（前3名）：', '黑榜（后3名）：'])
-    assert.ok(bulletin.includes(s), `the bulletin says: ${s}`);
+});
+
+test('the bulletin\'s 红黑榜 name the first and the last three townships of the ranking, ties included', async () => {
+  const office = srv.client();
+  assert.equal((await office.login('office', DEMO_PASSWORD)).status, 200);
+  const r = await office.get('/api/v1/ranking?month=2023-08&by=township');
+  assert.equal(r.status, 200, r.text);
+  const items = r.json.items; // ranked: ties share a rank
+  const red = items.filter((x) => x.rank <= 3);
+  const lastRank = items[items.length - 3].rank;
+  const black = items.filter((x) => x.rank >= lastRank && !red.includes(x));
+  const text = squeeze(pdfRead(files.bulletin).text);
+  assert.ok(text.includes('关于2023年8月“三零”创建工作情况的通报'));
+  const para = (list) => text.slice(text.indexOf(list), text.indexOf('。', text.indexOf(list)));
+  const redPara = para('红榜（前3名'), blackPara = para('黑榜（后3名');
+  assert.ok(redPara && blackPara, 'both lists said');
+  assert.equal(redPara.includes(`含并列共${red.length}个`), red.length > 3, redPara);
+  for (const x of red) assert.ok(redPara.includes(x.unit_name), `red list: ${x.unit_name}`);
+  for (const x of black) assert.ok(blackPara.includes(x.unit_name), `black list: ${x.unit_name}`);
+  for (const x of items.filter((y) => !red.includes(y) && !black.includes(y)))
+    assert.ok(!redPara.includes(x.unit_name) && !blackPara.includes(x.unit_name), `on no list: ${x.unit_name}`);
 });
 
 test('the townships\' table holds each township\'s figures of the same month, as GET /figures gives them', async () => {
