@@ -94,7 +94,7 @@ static int describe(struct db *db, const struct actor *a, const char *month, con
 
 struct failed {
 	char *month, *subject;
-	int fails[DIM__COUNT], checklist;
+	int fails[DIM__COUNT];
 };
 
 int assess_raise_problems(struct db *db, const struct actor *a, const char *today,
@@ -110,7 +110,7 @@ int assess_raise_problems(struct db *db, const struct actor *a, const char *toda
 	int rc, d, ret = 0;
 
 	strbuf_addstr(&sql, "SELECT d.month, d.subject, d.petition_final, d.accident_final, "
-			    "d.case_final, d.checklist_fail FROM determinations d JOIN assess_months m "
+			    "d.case_final FROM determinations d JOIN assess_months m "
 			    "ON m.district = d.district AND m.month = d.month WHERE m.published = 1 "
 			    "AND d.fail = 1");
 	if (a->district)
@@ -132,7 +132,6 @@ int assess_raise_problems(struct db *db, const struct actor *a, const char *toda
 		f[n].subject = xstrdup(db_column_text(st, 1));
 		for (d = 0; d < DIM__COUNT; d++)
 			f[n].fails[d] = db_column_int64(st, 2 + d) != 0;
-		f[n].checklist = db_column_int64(st, 5) != 0;
 		n++;
 	}
 	db_finalize(st);

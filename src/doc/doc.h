@@ -112,7 +112,7 @@ struct doc_table *doc_table(struct doc *d, const char *caption, const char *shee
 size_t doc_row(struct doc_table *t);
 void doc_cell_text(struct doc_table *t, size_t row, int col, const char *text);
 void doc_cell_int(struct doc_table *t, size_t row, int col, int64_t v);
-/* A percentage in tenths; `den` 0 makes it empty ("—"). */
+/* A percentage in tenths; without a value (`has_value` 0: a share of an empty set) the cell is empty ("—"). */
 void doc_cell_percent(struct doc_table *t, size_t row, int col, int64_t tenths, int has_value);
 const struct doc_cell *doc_cell_at(const struct doc_table *t, size_t row, int col);
 
@@ -125,7 +125,7 @@ struct doc_chart *doc_chart(struct doc *d, const char *caption, const char *valu
 			    int64_t target, const struct doc_table *t, int label_col,
 			    int value_col);
 
-/* How many tables the document has before block `i` (the XLSX's sheet index). */
+/* Table `t`'s index among the document's tables (its XLSX sheet), -1 when not in it. */
 int doc_table_index(const struct doc *d, const struct doc_table *t);
 
 /*

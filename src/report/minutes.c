@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "doc/doc.h"
@@ -52,7 +53,7 @@ static void dept_names(struct db *db, const char *codes, struct strbuf *s)
 {
 	while (codes && *codes) {
 		size_t n = strcspn(codes, "|");
-		char *code = strndup(codes, n);
+		char *code = xstrndup(codes, n);
 
 		if (s->len)
 			strbuf_addstr(s, "、");
@@ -114,7 +115,7 @@ static int topics(struct report_ctx *c, struct doc *d, const char *list, struct 
 
 	while (list && *list && !ret) {
 		size_t len = strcspn(list, "|");
-		char *no = strndup(list, len);
+		char *no = xstrndup(list, len);
 		json_t *p = NULL;
 
 		ret = fetch(c->db, c->a, "problems", no, "问题", &p, e);
@@ -201,10 +202,9 @@ int report_minutes(struct db *db, const struct actor *a, const char *meeting, st
 	doc_add(d, DOC_SUBTITLE, "第%lld期", (long long)issue_no(db, m));
 	doc_add(d, DOC_SUBTITLE, "%s“三零”创建工作领导小组办公室　　%s", c.district.buf, s.buf);
 	dept_names(db, report_str(m, "attendees"), &who);
-	doc_add(d, DOC_PARA, "%s，%s主持召开%s“三零”创建工作联席会议，研究%d年%d月创建工作。%s%s。",
+	doc_add(d, DOC_PARA, "%s，%s主持召开%s“三零”创建工作联席会议，研究%d年%d月创建工作。%s参加会议。",
 		s.buf, *report_str(m, "chair") ? report_str(m, "chair") : "区“三零”创建办公室",
-		c.district.buf, c.year, c.mon, who.len ? who.buf : "各成员单位",
-		"参加会议");
+		c.district.buf, c.year, c.mon, who.len ? who.buf : "各成员单位");
 	doc_add(d, DOC_HEADING1, "一、会议通报");
 	strbuf_reset(&s);
 	report_opening(&c, &s);
