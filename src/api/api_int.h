@@ -97,6 +97,7 @@ void api_entity_reveal(struct call *c);
 void api_entity_export(struct call *c);
 void api_entity_template(struct call *c);
 void api_entity_import(struct call *c);
+void api_entity_bulk(struct call *c);
 
 /* api_admin.c: the three administrators' */
 void api_user_password(struct call *c);

@@ -543,7 +543,7 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 	for (i = 0; i < ed->nfields; i++) {
 		const struct field_desc *fd = &ed->fields[i];
 
-		if (fd->flags & FF_SEARCH)
+		if (entity_search_kind(ed, fd) != SEARCH_NONE)
 			strbuf_addf(&search, "%s%s", search.len ? "、" : "", fd->label);
 		if (fd->flags & FF_SORT) {
 			oa_push(sorts, json_string(fd->key));
@@ -575,7 +575,7 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 		}
 	}
 	if (search.len) {
-		strbuf_setf(&sb, "在%s中查找子串", search.buf);
+		strbuf_setf(&sb, "在%s中查找子串（代码项按名称，引用按所指记录的名称）", search.buf);
 		add_param(op, query_param("q", sb.buf, json_pack("{ss}", "type", "string")));
 	}
 	if (json_array_size(sorts)) {

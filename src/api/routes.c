@@ -143,6 +143,11 @@ static int has_retire(const struct entity_desc *ed)
 	return (ed->flags & ENT_RETIRE) != 0;
 }
 
+static int has_bulk(const struct entity_desc *ed)
+{
+	return ed->bulk != NULL;
+}
+
 static int has_personal(const struct entity_desc *ed)
 {
 	size_t i;
@@ -310,6 +315,19 @@ const struct route api_routes[] = {
 	  .flags = R_ALONE | R_UPLOAD, .check = api_entity_access,
 	  .op = "import", .summary = "导入", .errors = E400 | E413, .doc = openapi_entity_import },
 	FALLBACK("/{entity}/import", api_only_post, 0, 0, api_entity_access),
+	/* the bulk actions of the list (api_bulk.c): the model checks role and scope per record */
+	{ .method = "POST", .path = "/{entity}/bulk", .handle = api_entity_bulk,
+	  .flags = R_WRITER | R_JSON, .check = api_entity_access, .op = "bulk", .summary = "批量办理",
+	  .description = "对选中的记录办理同一操作（受理、交办、销号等，见 /meta 的 bulk）：每条记录与单条修改"
+			 "走同一路径（角色、管辖范围、状态流转、审计），在一个事务中全部办理或全部不办理；"
+			 "有记录不能办理时，errors 逐条列出 {id, no, field, message}",
+	  .errors = E400 | E403 | E404 | E409 | E422,
+	  .request = "{\"type\": \"object\", \"required\": [\"action\", \"ids\"], \"properties\": "
+		     "{\"action\": {\"type\": \"string\"}, \"ids\": {\"type\": \"array\", "
+		     "\"items\": {\"type\": \"integer\"}}}}",
+	  .status = "200", .response = "{action, count, items: [{id, no, rev}]}",
+	  .response_schema = "object", .shown = has_bulk },
+	FALLBACK("/{entity}/bulk", api_only_post, 0, 0, api_entity_access),
 
 	/* ---- the monthly confirmation of the subjects' list (一月一动态) ---- */
 	{ .method = "GET", .path = "/confirmations", .handle = api_confirmations,

@@ -154,6 +154,24 @@ struct workflow {
 	const struct transition *transitions;
 };
 
+/*
+ * An action offices take on many records at once (POST /{entity}/bulk):
+ * each record must stand in one of `from` (codes joined by |, NULL: any)
+ * of field `state`; the action sets the fields of `set` ("key=value"
+ * joined by |; the value @today: today's date) and those of `ask`, which
+ * the request gives (keys joined by |, each required), and is an update
+ * of each record like PATCH.  `roles`: the ROLE_BIT()s that may take it
+ * (beyond the entity's writers and the workflow's own check).
+ */
+struct bulk_action {
+	const char *name;  /* "accept" */
+	const char *label; /* 受理 */
+	const char *state, *from;
+	const char *set;
+	const char *ask;
+	unsigned roles;
+};
+
 struct entity_desc {
 	const char *name;  /* URL and CLI name, plural: "subjects" */
 	const char *label; /* 创建主体 */
@@ -193,6 +211,7 @@ struct entity_desc {
 	/* a secret given on create beside the fields ("password" of users) */
 	const char *secret_input;
 	const struct workflow *workflow; /* NULL: no status workflow */
+	const struct bulk_action *bulk;  /* its bulk actions, ending with { NULL }; NULL: none */
 	/*
 	 * When a record is overdue: an SQL predicate on alias `t` with one `?`,
 	 * today's date (YYYY-MM-DD).  Output as "overdue"; ?overdue=1|0 filters.
@@ -343,6 +362,24 @@ int entity_update(const struct model_ctx *mc, const struct entity_desc *ed,
 int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
 		  int64_t id, const char *month, json_t **out, struct model_error *e);
 
+/*
+ * Bulk action `action` (one of the descriptor's `bulk`) on the records
+ * `ids` (1..BULK_MAX, each once), with the action's fields from `in`
+ * (an object of the `ask` keys), in one transaction: each record updated
+ * as entity_update() does (guard, workflow, hooks, scope, history, audit
+ * row), or none.  When any record is refused, MODEL_E* of the first with
+ * a message naming them, and `*errors` (if not NULL) receives
+ * [{id, no, field, message}] for each (no: NULL for a record out of
+ * scope).  `*out`: {action, count, items: [{id, no, rev}]} (no: the key).
+ */
+#define BULK_MAX 500
+int entity_bulk(const struct model_ctx *mc, const struct entity_desc *ed, const char *action,
+		const int64_t *ids, size_t n, json_t *in, json_t **out, json_t **errors,
+		struct model_error *e);
+/* May the actor take bulk action `ba` of `ed` (its role and the entity's write roles)? */
+int entity_bulk_allowed(const struct entity_desc *ed, const struct bulk_action *ba,
+			const struct actor *a);
+
 /* One record within scope, as JSON (masked). */
 int entity_get(const struct model_ctx *mc, const struct entity_desc *ed,
 	       int64_t id, json_t **out, struct model_error *e);
@@ -369,12 +406,23 @@ struct list_params {
  * List within scope: { "items": [...], "total": N, "page": P,
  * "page_size": S }.  Parameters: every FF_FILTER field (exact; personal
  * fields by keyed hash), key_from/key_to for FF_RANGE fields, q (substring
- * of FF_SEARCH fields), sort (key or -key of a FF_SORT field), page (from
+ * of FF_SEARCH fields and the number, or of the labels of the listed
+ * enumerations and the names of the listed references; never personal
+ * data), sort (key or -key of a FF_SORT field), page (from
  * 1), page_size (1..500, default 20), as_of (YYYY-MM, ENT_HISTORY only: the
  * list as it stood that month).  Anything else is MODEL_EBADREQ.
  */
 int entity_list(const struct model_ctx *mc, const struct entity_desc *ed,
 		const struct list_params *p, json_t **out, struct model_error *e);
+
+/*
+ * How `?q=` searches field `fd` of `ed`: a substring of its text (the
+ * FF_SEARCH fields and the number), of its enumeration's labels or of the
+ * referenced record's name (the enumerations and references the list
+ * shows), or not at all (personal data never).
+ */
+enum search_kind { SEARCH_NONE, SEARCH_TEXT, SEARCH_LABEL, SEARCH_NAME };
+enum search_kind entity_search_kind(const struct entity_desc *ed, const struct field_desc *fd);
 
 /*
  * Reveal personal field `field` of record `id` to the caller, who gives a

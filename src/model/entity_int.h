@@ -74,6 +74,13 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
  * POST /{entity} does.
  */
 int entity_create_record(const struct model_ctx *mc, struct record *r, struct model_error *e);
+/*
+ * Update stored record `old` to `r` (its given fields; the others are
+ * taken from `old`) in the caller's transaction: validated, stored and
+ * audited as PATCH /{entity}/{id} does.
+ */
+int entity_update_record(const struct model_ctx *mc, struct record *r, const struct record *old,
+			 struct model_error *e);
 int entity_audit_trail(const struct model_ctx *mc, const struct entity_desc *ed, int64_t id,
 		       json_t **out, struct model_error *e);
 

@@ -212,6 +212,107 @@ static int list_order(const struct entity_desc *ed, const char *sort, struct str
 }
 
 /*
+ * `t.key IN (the codes of enumeration `en` whose label holds `q`)`, or
+ * nothing when no label does: the match is made here, on the labels in
+ * the program, so the query compares codes, which its indexes hold.
+ */
+static int enum_term(const struct field_desc *fd, const char *q, const char *or,
+		     struct strbuf *fw, struct sqlp *params)
+{
+	const struct enum_item *it;
+	int n = 0;
+
+	for (it = fd->enumeration->items; it->code; it++) {
+		if (!strstr(it->label, q))
+			continue;
+		strbuf_addf(fw, n ? ", ?" : "%st.\"%s\" IN (?", or, fd->key);
+		sqlp_text(params, it->code);
+		n++;
+	}
+	if (n)
+		strbuf_addch(fw, ')');
+	return n > 0;
+}
+
+/*
+ * `t.key IN (the keys of the referenced records whose name holds `q`)`:
+ * a subject's, a region's, a department's name (SEARCH_NAME fields).
+ */
+static int ref_term(const struct field_desc *fd, const char *like, const char *or,
+		    struct strbuf *fw, struct sqlp *params)
+{
+	const struct entity_desc *rd = entity_find(fd->ref);
+
+	strbuf_addf(fw, "%st.\"%s\" IN (SELECT r.\"%s\" FROM %s r WHERE r.name LIKE ? ESCAPE '\\')",
+		    or, fd->key, rd->key, rd->table);
+	sqlp_text(params, like);
+	return 1;
+}
+
+/* How ?q= searches a field (entity.h). */
+enum search_kind entity_search_kind(const struct entity_desc *ed, const struct field_desc *fd)
+{
+	const struct entity_desc *rd;
+	const struct field_desc *name;
+
+	if (fd->flags & (FF_PERSONAL | FF_HIDDEN))
+		return SEARCH_NONE;
+	if ((fd->flags & FF_SEARCH) ||
+	    (!strcmp(fd->key, ed->key) && (fd->type == FT_CODE || fd->type == FT_TEXT)))
+		return SEARCH_TEXT;
+	if (!(fd->flags & FF_LIST))
+		return SEARCH_NONE;
+	if (fd->type == FT_ENUM)
+		return SEARCH_LABEL;
+	if (fd->type != FT_REF || !(rd = entity_find(fd->ref)) || !(name = entity_field(rd, "name")) ||
+	    (name->flags & (FF_PERSONAL | FF_HIDDEN)))
+		return SEARCH_NONE;
+	return SEARCH_NAME;
+}
+
+/*
+ * The terms of `?q=`, in one query: a substring of the FF_SEARCH texts and
+ * of the record's number; an enumeration shown in the list whose label
+ * holds it; a reference shown in the list whose record's name holds it.
+ * Personal fields never: they are stored encrypted, and a substring search
+ * would reveal them (personal_filter_check is the way to find by them).
+ */
+static void search_terms(const struct entity_desc *ed, const char *q, struct strbuf *fw,
+			 struct sqlp *params)
+{
+	struct strbuf like = STRBUF_INIT;
+	size_t i;
+	int any = 0;
+
+	add_like(&like, q);
+	strbuf_addstr(fw, " AND (");
+	for (i = 0; i < ed->nfields; i++) {
+		const struct field_desc *fd = &ed->fields[i];
+		const char *or = any ? " OR " : "";
+
+		switch (entity_search_kind(ed, fd)) {
+		case SEARCH_TEXT:
+			strbuf_addf(fw, "%st.\"%s\" LIKE ? ESCAPE '\\'", or, fd->key);
+			sqlp_text(params, like.buf);
+			any = 1;
+			break;
+		case SEARCH_LABEL:
+			any |= enum_term(fd, q, or, fw, params);
+			break;
+		case SEARCH_NAME:
+			any |= ref_term(fd, like.buf, or, fw, params);
+			break;
+		case SEARCH_NONE:
+			break;
+		}
+	}
+	if (!any)
+		strbuf_addstr(fw, "1 = 0");
+	strbuf_addch(fw, ')');
+	strbuf_release(&like);
+}
+
+/*
  * The personal fields given as filters with a value (not the empty "has
  * none" filter), comma-separated in `fields`: allowed, with a reason,
  * within the rate, and audited — or refused.  The command line on the
@@ -269,12 +370,10 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	       struct strbuf *order, struct model_error *e)
 {
 	struct param_check pc = { ed, NULL };
-	struct strbuf tmp = STRBUF_INIT;
 	const char *as_of = p ? p->get(p->ctx, "as_of") : NULL;
 	const char *q = p ? p->get(p->ctx, "q") : NULL;
 	const char *sort = p ? p->get(p->ctx, "sort") : NULL;
-	size_t i;
-	int ret = 0, any_search = 0;
+	int ret = 0;
 
 	if (p && p->each)
 		p->each(p->ctx, check_param, &pc);
@@ -315,22 +414,8 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 		strbuf_addf(fw, " AND %s(%s)", strcmp(ov, "1") ? "NOT " : "", ed->overdue_sql);
 		entity_overdue_params(ed, params, today);
 	}
-	if (q && *q) {
-		strbuf_reset(&tmp);
-		add_like(&tmp, q);
-		strbuf_addstr(fw, " AND (");
-		for (i = 0; i < ed->nfields; i++) {
-			if (!(ed->fields[i].flags & FF_SEARCH))
-				continue;
-			strbuf_addf(fw, "%st.%s LIKE ? ESCAPE '\\'", any_search ? " OR " : "",
-				    ed->fields[i].key);
-			sqlp_text(params, tmp.buf);
-			any_search = 1;
-		}
-		if (!any_search)
-			strbuf_addstr(fw, "1 = 1");
-		strbuf_addch(fw, ')');
-	}
+	if (q && *q)
+		search_terms(ed, q, fw, params);
 
 	ret = list_order(ed, sort, order, e);
 	if (ret)
@@ -338,7 +423,6 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	/* last, so that a malformed query is refused before it counts or is audited */
 	ret = personal_filter_check(mc, ed, p, e);
 cleanup:
-	strbuf_release(&tmp);
 	return ret;
 }
 

@@ -20,6 +20,36 @@ const char *field_type_name(enum field_type t)
 	return type_names[t];
 }
 
+/* A `|`-joined list as a JSON array of strings (NULL: empty). */
+static json_t *split(const char *list)
+{
+	json_t *arr = json_array();
+	size_t n;
+
+	for (; list && *list; list += n + (list[n] == '|')) {
+		n = strcspn(list, "|");
+		json_array_append_new(arr, json_stringn(list, n));
+	}
+	return arr;
+}
+
+/* The bulk actions the actor may take: [{name, label, state, from, ask}] (none: absent). */
+static void meta_bulk(const struct entity_desc *ed, const struct actor *a, json_t *o)
+{
+	const struct bulk_action *ba;
+	json_t *arr = json_array();
+
+	for (ba = ed->bulk; a && ba && ba->name; ba++)
+		if (entity_bulk_allowed(ed, ba, a))
+			json_array_append_new(arr, json_pack("{ss ss ss? so so}", "name", ba->name,
+				"label", ba->label, "state", ba->state, "from", split(ba->from),
+				"ask", split(ba->ask)));
+	if (json_array_size(arr))
+		json_object_set_new(o, "bulk", arr);
+	else
+		json_decref(arr);
+}
+
 json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 {
 	json_t *o = json_object(), *fields = json_array();
@@ -52,6 +82,7 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 		json_object_set_new(o, "workflow", json_pack("{ss ss so}", "field", ed->workflow->field,
 			"initial", ed->workflow->initial, "transitions", tr));
 	}
+	meta_bulk(ed, a, o);
 	for (i = 0; i < ed->nfields; i++) {
 		const struct field_desc *fd = &ed->fields[i];
 		json_t *f;
@@ -73,6 +104,8 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 			      "import", !(fd->flags & (FF_DERIVED | FF_NOIMPORT)));
 		if (fd->flags & FF_COUNTED)
 			json_object_set_new(f, "counted", json_true());
+		if (entity_search_kind(ed, fd) != SEARCH_NONE)
+			json_object_set_new(f, "searched", json_true());
 		if (fd->enumeration)
 			json_object_set_new(f, "enum", json_string(fd->enumeration->name));
 		if (fd->ref)

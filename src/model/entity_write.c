@@ -685,6 +685,32 @@ out:
 	return ret;
 }
 
+int entity_update_record(const struct model_ctx *mc, struct record *r, const struct record *old,
+			 struct model_error *e)
+{
+	struct strbuf detail = STRBUF_INIT, obj = STRBUF_INIT, action = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->ed->nfields; i++)
+		if (!r->given[i])
+			record_set(r, (int)i, old->val[i]);
+	if ((ret = entity_validate(mc, r, old, NULL, e)))
+		goto out;
+	changed_fields(r, old, &detail);
+	if ((ret = entity_store(mc, r, old, "update", NULL, e)))
+		goto out;
+	record_object_name(r, &obj);
+	strbuf_addf(&action, "%s.update", r->ed->name);
+	if (audit_append(mc->db, mc->actor, action.buf, obj.buf, "ok", detail.buf, &e->msg))
+		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
+out:
+	strbuf_release(&detail);
+	strbuf_release(&obj);
+	strbuf_release(&action);
+	return ret;
+}
+
 /* One create or update, as a transaction of its own (see write_common). */
 struct write {
 	struct model_ctx mc;	/* the write's: its db is the connection it runs on */
@@ -705,7 +731,6 @@ static int write_txn(struct db *db, void *arg)
 	const struct model_ctx *mc = &w->mc;
 	struct model_error *e = w->e;
 	struct strbuf action = STRBUF_INIT;
-	size_t i;
 	int ret;
 
 	w->mc.db = db;
@@ -720,22 +745,24 @@ static int write_txn(struct db *db, void *arg)
 					 "，当前 %" PRId64 "），请刷新后重试", w->rev, w->old.rev);
 			goto rollback;
 		}
-		for (i = 0; i < w->ed->nfields; i++)
-			if (!w->r.given[i])
-				record_set(&w->r, (int)i, w->old.val[i]);
-	}
-	ret = entity_validate(mc, &w->r, w->id ? &w->old : NULL, w->secret, e);
-	if (ret || (!w->id && (ret = entity_number(mc, &w->r, e))))
-		goto rollback;
-	changed_fields(&w->r, w->id ? &w->old : NULL, &w->detail);
-	ret = entity_store(mc, &w->r, w->id ? &w->old : NULL, w->id ? "update" : "create", NULL, e);
-	if (ret)
-		goto rollback;
-	record_object_name(&w->r, &w->obj);
-	strbuf_addf(&action, "%s.%s", w->ed->name, w->id ? "update" : "create");
-	if (audit_append(db, mc->actor, action.buf, w->obj.buf, "ok", w->detail.buf, &e->msg)) {
-		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
-		goto rollback;
+		ret = entity_update_record(mc, &w->r, &w->old, e);
+		if (ret)
+			goto rollback;
+	} else {
+		ret = entity_validate(mc, &w->r, NULL, w->secret, e);
+		if (ret || (ret = entity_number(mc, &w->r, e)))
+			goto rollback;
+		changed_fields(&w->r, NULL, &w->detail);
+		ret = entity_store(mc, &w->r, NULL, "create", NULL, e);
+		if (ret)
+			goto rollback;
+		record_object_name(&w->r, &w->obj);
+		strbuf_addf(&action, "%s.create", w->ed->name);
+		if (audit_append(db, mc->actor, action.buf, w->obj.buf, "ok", w->detail.buf,
+				 &e->msg)) {
+			ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
+			goto rollback;
+		}
 	}
 	if (w->answer) {
 		/* the answer, read where its pages are at hand; not found: it left the scope */

@@ -129,6 +129,14 @@ static const struct transition petition_transitions[] = {
 };
 static const struct workflow petition_workflow = { "status", "registered", petition_transitions };
 
+static const struct bulk_action petition_bulk[] = {
+	{ "accept", "受理", "status", "registered", "status=accepted", NULL,
+	  R(PETITION) | R(OFFICE) },
+	{ "assign", "交办", "status", "accepted", "status=assigned", "handling_dept",
+	  R(PETITION) | R(OFFICE) },
+	{ NULL },
+};
+
 static int is_phone(const char *s) { return phone_valid(s); }
 static int is_idcard(const char *s) { return idcard_valid(s); }
 
@@ -216,6 +224,7 @@ const struct entity_desc petition_desc = {
 		   .subject = "subject" },
 	.default_sort = "-received_on",
 	.workflow = &petition_workflow,
+	.bulk = petition_bulk,
 	/* not accepted within 15 days, or not answered within 60 */
 	.overdue_sql = "(t.status = 'registered' AND t.accept_due < ?) OR "
 		       "(t.status IN ('registered', 'accepted', 'assigned', 'handling') AND "
@@ -408,6 +417,12 @@ static const struct field_desc hazard_fields[] = {
 	FOUND_ON_FIELDS,
 };
 
+/* 验收销号 of the hazards rectified: verified today */
+static const struct bulk_action hazard_bulk[] = {
+	{ "verify", "验收销号", "state", "rectified", "verified_on=@today", NULL, SAFETY_WRITERS },
+	{ NULL },
+};
+
 const char *hazard_state(const char *rectified_on, const char *verified_on)
 {
 	return verified_on ? "verified" : rectified_on ? "rectified" : "open";
@@ -460,6 +475,7 @@ const struct entity_desc hazard_desc = {
 	.scope = EVENT_SCOPE,
 	.default_sort = "-found_on",
 	.overdue_sql = "t.rectified_on IS NULL AND t.deadline < ?",
+	.bulk = hazard_bulk,
 	.prepare = hazard_prepare,
 };
 

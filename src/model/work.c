@@ -178,6 +178,13 @@ static const struct transition task_transitions[] = {
 };
 static const struct workflow task_workflow = { "status", "assigned", task_transitions };
 
+/* 交办 to another lead unit before work starts; 核销 of the tasks done */
+static const struct bulk_action task_bulk[] = {
+	{ "assign", "交办", "status", "assigned", NULL, "owner", R(OFFICE) },
+	{ "verify", "核销", "status", "done", "status=verified", NULL, R(OFFICE) },
+	{ NULL },
+};
+
 static const struct field_desc task_fields[] = {
 	{ "no", "任务编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
 	  .max = 32 },
@@ -259,6 +266,7 @@ const struct entity_desc task_desc = {
 		   .owners = "co_owners" },
 	.default_sort = "-assigned_on",
 	.workflow = &task_workflow,
+	.bulk = task_bulk,
 	.overdue_sql = "t.status IN ('assigned', 'in_progress') AND t.due_on < ?",
 	.prepare = task_prepare,
 	.guard = task_guard,
@@ -312,6 +320,13 @@ static const struct transition problem_transitions[] = {
 	{ NULL, NULL, 0 },
 };
 static const struct workflow problem_workflow = { "status", "open", problem_transitions };
+
+/* 交办 to the responsible unit of the problems still open; 销号 of those rectified */
+static const struct bulk_action problem_bulk[] = {
+	{ "assign", "交办", "status", "open", NULL, "department", R(OFFICE) },
+	{ "verify", "销号", "status", "rectified", "status=verified", NULL, R(OFFICE) },
+	{ NULL },
+};
 
 static const struct field_desc problem_fields[] = {
 	{ "no", "问题编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH, .max = 32 },
@@ -403,6 +418,7 @@ const struct entity_desc problem_desc = {
 		   .owner = "department", .grid = "grid" },
 	.default_sort = "-found_on",
 	.workflow = &problem_workflow,
+	.bulk = problem_bulk,
 	.overdue_sql = "t.status IN ('open', 'rectifying', 'escalated') AND t.deadline < ?",
 	.prepare = problem_prepare,
 	.guard = problem_guard,
