@@ -67,6 +67,15 @@ void api_entity_bulk(struct call *c)
 	int64_t *ids = NULL;
 	size_t n = 0;
 
+	if (!entity_can_write(c->args.ed, c->mc.actor)) {
+		/* a role that may not write the list learns no more than that */
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "无权批量办理%s", c->args.ed->label);
+		reply_problem(c, 403, msg.buf, NULL);
+		strbuf_release(&msg);
+		return;
+	}
 	if (read_json_object(c, &in))
 		return;
 	action = json_object_get(in, "action");

@@ -9,6 +9,8 @@ import { i18n } from './lib/i18n.js';
 import { hasSessionCookie } from './lib/api.js';
 import 'element-plus/theme-chalk/base.css';
 import './styles/main.css';
+// issue 17: a printed page's title and date
+import './lib/print.js';
 
 const app = createApp(App);
 app.use(i18n);

@@ -202,4 +202,9 @@ export default {
     chooseGrid: 'Grids of the village', pickGrid: 'Choose the grid you are working in first.',
     noGrid: 'Your account has no grid; ask the system administrator.',
   },
+  tables: {
+    more: 'More', selected: '{n} selected', clearSelection: 'Clear selection', bulkBar: 'Bulk actions',
+    fillAsked: 'Please fill in {fields}', bulkDone: '{action}: {n} records done', bulkRefused: '{action} not done: these records do not qualify, nothing was changed',
+    choose: 'Choose {no}', printedOn: 'Printed on {date}',
+  },
 };

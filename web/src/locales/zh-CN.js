@@ -194,4 +194,9 @@ export default {
     chooseGrid: '本村网格', pickGrid: '请先选择要巡查的网格。',
     noGrid: '您的账号未绑定网格，请联系系统管理员。',
   },
+  tables: {
+    more: '更多', selected: '已选 {n} 条', clearSelection: '取消选择', bulkBar: '批量操作',
+    fillAsked: '请填写{fields}', bulkDone: '已{action} {n} 条', bulkRefused: '未能{action}：以下记录不符合条件，全部未办理',
+    choose: '选择 {no}', printedOn: '打印日期 {date}',
+  },
 };
