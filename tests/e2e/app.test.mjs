@@ -400,7 +400,7 @@ test('the wall screen, English, and a phone', async () => {
   });
   await inBrowser({ width: 390, height: 844 }, async (page) => {
     await login(page, base, 'grid', { to: '/disputes' });
-    await page.locator('[data-test=entity-table]').waitFor();
+    await page.locator('[data-test=entity-cards]').waitFor(); // a phone's list is cards (issue 17)
     await shot(page, '62-phone-list');
     await page.locator('[data-test=menu-toggle]').click();
     await page.locator('.shell-drawer [data-test=menu-dashboard]').click();
