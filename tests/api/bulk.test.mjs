@@ -147,3 +147,53 @@ test('a personal field is never found by the keyword search', async () => {
     assert.equal(r.json.total, 0, `${q} not found`);
   }
 });
+
+test('problems: 交办 to a unit and 销号 of those rectified; the office only', async () => {
+  const ids = [];
+  for (let i = 1; i <= 3; i++) {
+    const r = await office.post('/api/v1/problems', { no: `WT-BK-${i}`, found_on: '2023-03-01', source: 'other',
+      department: 'SJ', description: `问题${i}`, level: 'general', deadline: '2023-04-01' });
+    assert.equal(r.status, 201, r.text);
+    ids.push(r.json.id);
+  }
+  const get = async (id) => (await office.get(`/api/v1/problems/${id}`)).json;
+  // 交办 the first two to 教体局 (JT)
+  const a = await office.post('/api/v1/problems/bulk', { action: 'assign', ids: ids.slice(0, 2), department: 'JT' });
+  assert.equal(a.status, 200, a.text);
+  assert.deepEqual([(await get(ids[0])).department, (await get(ids[1])).department, (await get(ids[2])).department],
+    ['JT', 'JT', 'SJ']);
+  // the unit reports the first rectified; 销号 of the first and the third (still open) is refused whole
+  const edu = await d.as('edu');
+  const p0 = await get(ids[0]);
+  const rep = await edu.patch(`/api/v1/problems/${ids[0]}`, { status: 'rectified', rectified_on: '2023-03-20', rev: p0.rev });
+  assert.equal(rep.status, 200, rep.text);
+  const refused = assertProblem(await office.post('/api/v1/problems/bulk', { action: 'verify', ids: [ids[0], ids[2]] }), 409);
+  assert.deepEqual(refused.errors.map((x) => x.no), ['WT-BK-3']);
+  assert.equal((await get(ids[0])).status, 'rectified', 'nothing verified');
+  // the unit may not 销号 its own
+  assertProblem(await edu.post('/api/v1/problems/bulk', { action: 'verify', ids: [ids[0]] }), 403);
+  const v = await office.post('/api/v1/problems/bulk', { action: 'verify', ids: [ids[0]] });
+  assert.equal(v.status, 200, v.text);
+  const done = await get(ids[0]);
+  assert.equal(done.status, 'verified');
+  assert.ok(done.verified_on, 'the 销号 date stamped as a single 销号 stamps it');
+});
+
+test('hazards: 验收销号 of the rectified ones, verified today', async () => {
+  const mk = async (no, over) => {
+    const r = await safety.post('/api/v1/hazards', make.hazards(no, over));
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  const done = await mk('YH-BK-1', { rectified_on: '2023-03-10' });
+  const open = await mk('YH-BK-2', {});
+  const r = assertProblem(await safety.post('/api/v1/hazards/bulk', { action: 'verify', ids: [done, open] }), 409);
+  assert.equal(r.errors[0].no, 'YH-BK-2');
+  assert.match(r.errors[0].message, /整改状态/);
+  assert.equal((await safety.get(`/api/v1/hazards/${done}`)).json.state, 'rectified', 'nothing verified');
+  const ok = await safety.post('/api/v1/hazards/bulk', { action: 'verify', ids: [done] });
+  assert.equal(ok.status, 200, ok.text);
+  const h = (await safety.get(`/api/v1/hazards/${done}`)).json;
+  assert.equal(h.state, 'verified');
+  assert.ok(h.verified_on);
+});

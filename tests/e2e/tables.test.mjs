@@ -32,7 +32,7 @@ async function headerShown(page, text) {
   }, text);
 }
 
-test('1440 px: status, risk and 逾期 headers are on the screen, not under 操作; 列设置 does not overlap; printing shows the content only', async () => {
+test('1440 px: status, risk and 逾期 headers are on the screen, not under 操作; 列设置 does not overlap; printing shows the content only; two rows chosen and 受理 in bulk are accepted', async () => {
   await withBrowser(base, WIDE, async (page) => {
     await login(page, base, 'office', { to: '/petitions' });
     const cases = [['/petitions', ['办理状态', '逾期']], ['/tasks', ['办理状态', '逾期']],
@@ -83,12 +83,9 @@ test('1440 px: status, risk and 逾期 headers are on the screen, not under 操�
     const w = await page.evaluate(() => [document.querySelector('[data-test=entity-table]').getBoundingClientRect().width, window.innerWidth]);
     assert.ok(w[0] >= w[1] * 0.9, `the table full width (${w})`);
     await page.emulateMedia({ media: 'screen' });
-  }, 'wide');
-});
 
-test('bulk: two registered petitions chosen and 受理 together are accepted', async () => {
-  await withBrowser(base, WIDE, async (page) => {
-    await login(page, base, 'office', { to: '/petitions?status=registered' });
+    // bulk: two registered petitions chosen and 受理 together are accepted
+    await page.goto(base + '/petitions?status=registered');
     const rows = page.locator('[data-test=entity-table] .el-table__body .el-table__row');
     await rows.first().waitFor();
     const total = await rows.count();
@@ -98,6 +95,8 @@ test('bulk: two registered petitions chosen and 受理 together are accepted', a
       nos.push((await rows.nth(i).locator('.col-no').innerText()).trim());
       await rows.nth(i).locator('.el-checkbox').click();
     }
+    const registered = () => page.evaluate(async () => (await (await fetch('/api/v1/petitions?status=registered&page_size=1')).json()).total);
+    const before = await registered();
     await page.locator('[data-test=bulk-bar]').waitFor();
     assert.match(await page.locator('[data-test=bulk-bar]').innerText(), /已选 2 条/);
     await page.click('[data-test=bulk-accept]');
@@ -107,10 +106,11 @@ test('bulk: two registered petitions chosen and 受理 together are accepted', a
       assert.equal(r.items.length, 1);
       assert.equal(r.items[0].status, 'accepted', `${no} accepted`);
     }
+    assert.equal(await registered(), before - 2, 'exactly two left the registered ones');
     // the list of registered ones no longer holds them
     await page.waitForFunction((gone) => ![...document.querySelectorAll('[data-test=entity-table] .col-no')]
       .some((c) => gone.includes(c.textContent.trim())), nos);
-  }, 'bulk');
+  }, 'wide');
 });
 
 test('390 px: cards, not a table; import and export in the 更多 menu', async () => {
@@ -119,7 +119,8 @@ test('390 px: cards, not a table; import and export in the 更多 menu', async (
     await page.locator('[data-test=entity-card]').first().waitFor();
     assert.equal(await page.locator('[data-test=entity-table]').count(), 0, 'no table');
     const card = page.locator('[data-test=entity-card]').first();
-    assert.match(await card.innerText(), /XF|\d{4}/, 'the card names the record');
+    assert.match((await card.locator('.ec-no').innerText()).trim(), /^XF\d{4}-\d+$/, 'the card names the record by its number');
+    assert.match(await card.innerText(), /登记日期 \d{4}-\d{2}-\d{2}/, 'and its date');
     assert.ok(await card.locator('.el-tag').count() >= 1, 'the status as a tag');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `no horizontal scroll (${width})`);

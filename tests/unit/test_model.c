@@ -864,6 +864,48 @@ static void check_no_stray_columns(const struct entity_desc *ed, const char *tab
 	strbuf_release(&err);
 }
 
+/* Each `|`-joined item of `list` (up to `=` in "key=value" items) is a field of `ed`. */
+static void check_keys(const struct entity_desc *ed, const char *list, const char *what)
+{
+	const char *p;
+	size_t n;
+
+	for (p = list; p && *p; p += n + (p[n] == '|')) {
+		char key[64];
+
+		n = strcspn(p, "|");
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(p, "|="), p);
+		if (!entity_field(ed, key))
+			fail_msg("entity %s: %s names no field %s", ed->name, what, key);
+	}
+}
+
+/* A bulk action names fields of its entity, and codes of its state's enumeration. */
+static void check_bulk(const struct entity_desc *ed)
+{
+	const struct bulk_action *ba;
+
+	for (ba = ed->bulk; ba && ba->name; ba++) {
+		const struct field_desc *st = ba->state ? entity_field(ed, ba->state) : NULL;
+		const char *p;
+		size_t n;
+
+		assert_non_null(ba->label);
+		assert_true(!ba->state || st);
+		check_keys(ed, ba->set, ba->name);
+		check_keys(ed, ba->ask, ba->name);
+		for (p = ba->from; p && *p; p += n + (p[n] == '|')) {
+			char code[64];
+
+			n = strcspn(p, "|");
+			snprintf(code, sizeof(code), "%.*s", (int)n, p);
+			if (!st->enumeration || !enum_lookup(st->enumeration, code))
+				fail_msg("entity %s: bulk %s starts from %s, no code of %s", ed->name,
+					 ba->name, code, st->key);
+		}
+	}
+}
+
 static void test_descriptors_schema(void **state)
 {
 	size_t i, k;
@@ -882,6 +924,7 @@ static void test_descriptors_schema(void **state)
 			if (fd->type == FT_ENUM || fd->type == FT_ENUMSET)
 				assert_non_null(fd->enumeration);
 		}
+		check_bulk(ed);
 		check_columns_prepare(ed, ed->table, 0);
 		check_no_stray_columns(ed, ed->table, 0);
 		if (ed->flags & ENT_HISTORY) {
@@ -1794,14 +1837,15 @@ static void test_list_params(void **state)
 	l = list_ok(&office, "subjects", "q=\\");
 	expect_codes(l, "P3");
 	json_decref(l);
+	/* by name or address, or by the name of the township (P1, P2 lie in 清波街道) */
 	l = list_ok(&office, "subjects", "q=清波");
-	expect_codes(l, "S1,S3,S5");
+	expect_codes(l, "P1,P2,S1,S3,S5");
 	json_decref(l);
 	l = list_ok(&office, "subjects", "q=S");
 	expect_codes(l, "S1,S2,S3,S4,S5");
 	json_decref(l);
 	l = list_ok(&office, "subjects", "q=清波&kind=enterprise");
-	expect_codes(l, "S5");
+	expect_codes(l, "P1,P2,S5");
 	json_decref(l);
 	l = list_ok(&office, "subjects", "q=");
 	assert_int_equal(json_integer_value(json_object_get(l, "total")), 8);
