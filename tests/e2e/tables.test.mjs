@@ -63,6 +63,7 @@ test('1440 px: status, risk and 逾期 headers are on the screen, not under 操�
     const boxes = await page.locator('[data-test=col-chooser] .el-checkbox').evaluateAll((els) =>
       els.map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent.trim()]; }));
     assert.ok(boxes.length >= 10, 'every field offered');
+    await shot(page, 'tables-columns');
     const overlap = (a, b) => a[0] < b[2] - 1 && b[0] < a[2] - 1 && a[1] < b[3] - 1 && b[1] < a[3] - 1;
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
