@@ -103,13 +103,26 @@ test('a township lands on its own page: its month, its year, its overdue, each n
   });
 });
 
-test('a township\'s new dispute has its township filled in, locked, and no field red', async () => {
+test('a new record: a township\'s township, a supervisor\'s department filled in and locked, no field red', async () => {
   await inBrowser({ width: 1440, height: 900 }, async (page) => {
     await login(page, base, 'bailou', { to: '/disputes' });
     await page.click('[data-test=create]');
     const item = page.locator('.entity-form [data-field=township]');
     await item.locator('.el-select__selected-item').filter({ hasText: '白楼镇' }).first().waitFor();
     assert.equal(await item.locator('.el-select__wrapper.is-disabled').count(), 1, 'not editable');
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('.entity-form .el-form-item.is-error').count(), 0, 'nothing red on opening');
+  });
+  // a supervisor department's new subject: its department, and the township left to choose
+  const dept = (await get('education', '/me')).department;
+  const name = (await get('office', `/departments?code=${dept}&page_size=1`)).items[0].name;
+  await inBrowser({ width: 1440, height: 900 }, async (page) => {
+    await login(page, base, 'education', { to: '/subjects' });
+    await page.click('[data-test=create]');
+    const sup = page.locator('.entity-form [data-field=supervisor]');
+    await sup.locator('.el-select__selected-item').filter({ hasText: name }).first().waitFor();
+    assert.equal(await sup.locator('.el-select__wrapper.is-disabled').count(), 1, 'not editable');
+    assert.equal(await page.locator('.entity-form [data-field=township] .el-select__wrapper.is-disabled').count(), 0, 'the township is the user\'s to choose');
     await page.waitForTimeout(300);
     assert.equal(await page.locator('.entity-form .el-form-item.is-error').count(), 0, 'nothing red on opening');
   });
