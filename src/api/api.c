@@ -271,11 +271,12 @@ static void set_session_cookies(struct call *c, const char *token, const char *c
 
 static json_t *me_json(const struct actor *a)
 {
-	return json_pack("{ss ss ss* ss* ss* ss* ss* sb ss*}",
+	return json_pack("{ss ss ss* ss* ss* ss* ss* sb ss* ss*}",
 			 "username", a->username, "role", role_code(a->role),
 			 "role_label", role_label(a->role), "department", a->dept,
 			 "district", a->district, "township", a->township, "grid", a->grid,
-			 "must_change", a->must_change, "village", a->village);
+			 "must_change", a->must_change, "village", a->village,
+			 "subject", a->subject);
 }
 
 /* 429 with Retry-After: the source must wait until `retry_at` (epoch ms). */

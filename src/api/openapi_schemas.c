@@ -194,6 +194,7 @@ static const struct prop entity_meta_props[] = {
 	{ "default_sort", "string", "默认排序", 0 },
 	{ "fields", "[$FieldMeta", "字段", P_REQ },
 	{ "attachments", "boolean", "记录可带附件（/{entity}/{id}/attachments）", P_REQ },
+	{ "scope", "{string", "定位范围的字段：district、township、supervisor、grid、subject 各为哪一字段（有则列出）", P_REQ },
 };
 
 static const struct prop meta_props[] = {

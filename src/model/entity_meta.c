@@ -50,6 +50,27 @@ static void meta_bulk(const struct entity_desc *ed, const struct actor *a, json_
 		json_decref(arr);
 }
 
+/*
+ * The columns that place a record in a scope ({"township": "township", ...},
+ * those it has): a form fills them from the user's own place.
+ */
+static json_t *scope_meta(const struct entity_scope *s)
+{
+	json_t *o = json_object();
+
+	if (s->district)
+		json_object_set_new(o, "district", json_string(s->district));
+	if (s->township)
+		json_object_set_new(o, "township", json_string(s->township));
+	if (s->supervisor)
+		json_object_set_new(o, "supervisor", json_string(s->supervisor));
+	if (s->grid)
+		json_object_set_new(o, "grid", json_string(s->grid));
+	if (s->subject)
+		json_object_set_new(o, "subject", json_string(s->subject));
+	return o;
+}
+
 json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 {
 	json_t *o = json_object(), *fields = json_array();
@@ -67,6 +88,7 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 		json_object_set_new(o, "default_sort", json_string(ed->default_sort));
 	json_object_set_new(o, "overdue", json_boolean(ed->overdue_sql != NULL));
 	json_object_set_new(o, "attachments", json_boolean(ed->flags & ENT_ATTACH));
+	json_object_set_new(o, "scope", scope_meta(&ed->scope));
 	if (ed->workflow) {
 		const struct transition *t;
 		json_t *tr = json_array();

@@ -79,6 +79,15 @@ router.beforeEach(async (to) => {
   return true;
 });
 
+// The role's own landing page at "/" (Home.vue): 'unit' (a township office,
+// a supervisor department), 'subject' (a subject's account), or null.
+export function ownHome() {
+  const role = session.me && session.me.role;
+  if (role === 'township' || role === 'supervisor') return 'unit';
+  if (role === 'subject') return 'subject';
+  return null;
+}
+
 // Where a role starts.
 export function homeFor() {
   if (!session.me) return '/login';
@@ -88,5 +97,6 @@ export function homeFor() {
     return '/users';
   }
   if (session.me.role === 'grid') return '/grid';
+  if (ownHome()) return '/';
   return '/dashboard';
 }

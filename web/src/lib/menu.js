@@ -52,6 +52,8 @@ export function buildMenu() {
   const out = [];
   const role = session.me && session.me.role;
   if (isBusiness()) {
+    // a township, a supervisor department, a subject: their own page first (Home.vue)
+    if (['township', 'supervisor', 'subject'].includes(role)) out.push({ key: 'home', label: t('homes.menu'), icon: 'House', path: '/' });
     out.push({ key: 'dashboard', label: t('menu.dashboard'), icon: 'DataBoard', path: '/dashboard' });
     out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
     // 考评排名 (红黑榜): the office and the units it ranks, not subjects' or grid accounts

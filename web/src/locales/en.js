@@ -207,4 +207,16 @@ export default {
     fillAsked: 'Please fill in {fields}', bulkDone: '{action}: {n} records done', bulkRefused: '{action} not done: these records do not qualify, nothing was changed',
     choose: 'Choose {no}', printedOn: 'Printed on {date}',
   },
+  homes: {
+    menu: 'My home', through: 'Through the end of {m}', monthPass: 'Subjects complying this month', monthFail: 'Subjects failing this month',
+    yearOf: '{what} complying this year', yearRate: 'Rate {r} (January to this month)', overdueOf: 'Overdue: {what}', asOfToday: 'As of today',
+    failing: 'Subjects failing in {m}', all: 'All {n}', noneFailing: 'No subject fails this month',
+    todos: 'My to-dos', nItems: '{n} in all', noTodos: 'Nothing to do',
+    warnings: 'Warnings for {m}', noWarnings: 'No warnings this month',
+    standing: 'Month by month in {y}', monthUnit: '', offList: 'Not on the list', yearEvents: '{what} this year',
+    gridPass: 'Subjects of the grid complying in {m}', gridFail: 'Subjects of the grid failing in {m}',
+    gridTodos: 'To-dos and overdue',
+    wfTaken: 'Steps taken', wfNext: 'Next:', wfOr: 'or', wfEnd: 'Closed: no further step',
+    wfInferred: 'No status change is recorded for this record (an import, say): the steps are inferred from its status',
+  },
 };

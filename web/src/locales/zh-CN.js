@@ -199,4 +199,16 @@ export default {
     fillAsked: '请填写{fields}', bulkDone: '已{action} {n} 条', bulkRefused: '未能{action}：以下记录不符合条件，全部未办理',
     choose: '选择 {no}', printedOn: '打印日期 {date}',
   },
+  homes: {
+    menu: '我的首页', through: '截至 {m} 月底', monthPass: '本月达标主体', monthFail: '本月不达标主体',
+    yearOf: '本年{what}达标', yearRate: '达标率 {r}（1 月至本月）', overdueOf: '逾期{what}', asOfToday: '截至今日',
+    failing: '{m} 月不达标的主体', all: '全部 {n} 个', noneFailing: '本月没有不达标的主体',
+    todos: '我的待办', nItems: '共 {n} 项', noTodos: '没有待办事项',
+    warnings: '{m} 月预警', noWarnings: '本月没有预警',
+    standing: '{y} 年逐月认定', monthUnit: '月', offList: '不在清单上', yearEvents: '本年{what}',
+    gridPass: '{m} 月本网格达标主体', gridFail: '{m} 月本网格不达标主体',
+    gridTodos: '待办与逾期',
+    wfTaken: '已走过的环节', wfNext: '下一步：', wfOr: '或', wfEnd: '已办结，没有后续环节',
+    wfInferred: '此记录没有状态变更的记录（如导入），所走环节按当前状态推定',
+  },
 };
