@@ -78,8 +78,8 @@ E(village_record_kind, "村务记录类型", { "village_day", "逢六村务日" 
 E(accident_class, "事故等级", { "general", "一般事故" }, { "larger", "较大事故" }, { "major", "重大事故" },
   { "especially_major", "特别重大事故" });
 E(hazard_state, "隐患整改状态", { "open", "未整改" }, { "rectified", "已整改" }, { "verified", "已验收" });
-O(task_source, "任务来源", { "meeting", "会议决定", 1 }, { "standard", "创建标准" }, { "superior", "上级交办" },
-  { "supervision", "督导发现" }, { "campaign", "专项行动" }, { "other", "其他" });
+O(task_source, "任务来源", { "meeting", "会议决定", 1 }, { "standard", "创建标准" },
+  { "superior", "上级交办" }, { "supervision", "督导发现" }, { "campaign", "专项行动" }, { "other", "其他" });
 E(task_status, "任务状态", { "assigned", "已交办" }, { "in_progress", "推进中" }, { "done", "已完成" },
   { "verified", "已核销" }, { "cancelled", "已撤销" });
 O(check_kind, "督导方式", { "routine", "常规督导" }, { "special", "专项督导" }, { "joint", "联合督导" },
@@ -110,8 +110,8 @@ O(informant_industry, "信息员行业", { "agriculture", "农业" }, { "commerc
   { "finance", "金融" }, { "other", "其他" });
 E(assessment_applies, "考评适用对象", { "township", "乡镇（街道）" }, { "sector", "行业主管部门" },
   { "both", "乡镇和行业部门" });
-E(assessment_method, "考评计分方法", { "compliance_rate", "创建达标率" }, { "tasks_on_time", "任务按时完成率" },
-  { "problems_on_time", "问题按时整改率" }, { "cards", "督办黄红牌扣分" },
+E(assessment_method, "考评计分方法", { "compliance_rate", "创建达标率" },
+  { "tasks_on_time", "任务按时完成率" }, { "problems_on_time", "问题按时整改率" }, { "cards", "督办黄红牌扣分" },
   { "list_confirmed", "清单按月确认" }, { "manual", "手工评分" });
 E(assessment_unit, "考评对象类型", { "township", "乡镇（街道）" }, { "sector", "行业主管部门" });
 
