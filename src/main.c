@@ -36,6 +36,7 @@
 #include "jobs/jobs.h"
 #include "model/assessment.h"
 #include "model/audit.h"
+#include "model/dict.h"
 #include "model/duban.h"
 #include "model/entity.h"
 #include "model/grass_desk.h"
@@ -144,6 +145,8 @@ static struct db *open_db_key(const struct globals *g, int create_key)
 		    err.buf);
 	if (audit_migrate(db, &err))
 		die("migration failed: %s", err.buf);
+	if (dict_load(db, &err))
+		die("cannot read the dictionary: %s", err.buf);
 	return db;
 }
 

@@ -25,6 +25,7 @@
 #include "base/validate.h"
 #include "db/db.h"
 #include "http/static.h"
+#include "model/dict.h"
 #include "model/enums.h"
 
 #define SESSION_COOKIE "sanling_session"
@@ -393,7 +394,7 @@ void api_meta(struct call *c)
 	for (r = ROLE_OFFICE; r < ROLE_SYSTEM; r++)
 		json_array_append_new(roles, json_pack("{ss ss}", "code", role_code((enum role)r),
 						       "label", role_label((enum role)r)));
-	reply_json(c, 200, json_pack("{so so so so so}", "entities", ents, "enums", enums_meta(),
+	reply_json(c, 200, json_pack("{so so so so so}", "entities", ents, "enums", dict_meta(),
 				     "roles", roles, "me", me_json(&c->sess.actor),
 				     "figures", figure_keys_json()));
 }

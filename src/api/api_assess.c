@@ -1,7 +1,8 @@
 /*
  * api_assess.c: the endpoints of the monthly determination and the report
  * figures: /figures, /figures/breakdown, /months/{M} (state, results,
- * certify, overrides, publish, reopen), /explain, /warnings.  Thin: the
+ * certify, overrides, publish, reopen), /explain, /warnings, and a
+ * subject's months of a year (/subjects/{id}/months).  Thin: the
  * work, and who may do it, is in src/assess/; which handler answers which
  * path is the route table's (routes.c).
  */
@@ -10,9 +11,11 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "base/date.h"
 #include "assess/assess.h"
 #include "assess/figures.h"
 #include "assess/warnings.h"
+#include "model/entities.h"
 
 static const char *body_string(json_t *in, const char *key)
 {
@@ -171,6 +174,36 @@ void api_explain(struct call *c)
 	ret = assess_explain(c->db, c->mc.actor, http_query(c->req, "subject"),
 			     http_query(c->req, "month"), &out, &e);
 	reply_result(c, ret, &e, out);
+	model_error_release(&e);
+}
+
+void api_subject_months(struct call *c)
+{
+	static const char *const names[] = { "year", NULL };
+	const char *year = http_query(c->req, "year");
+	struct model_error e;
+	json_t *rec = NULL, *out = NULL;
+	char now[MONTH_BUFSZ], *end;
+	long long id;
+	int ret;
+
+	if (refuse_unknown_params(c, names))
+		return;
+	id = strtoll(c->args.id, &end, 10);
+	if (*end || id <= 0 || *c->args.id == '0' || strlen(c->args.id) > 18) {
+		reply_problem(c, 404, "创建主体不存在", NULL);
+		return;
+	}
+	month_now(now);
+	now[4] = 0;
+	model_error_init(&e);
+	ret = entity_get(&c->mc, &subject_desc, id, &rec, &e);
+	if (!ret)
+		ret = assess_subject_months(c->db, c->mc.actor,
+					    json_string_value(json_object_get(rec, "code")),
+					    year ? year : now, &out, &e);
+	reply_result(c, ret, &e, out);
+	json_decref(rec);
 	model_error_release(&e);
 }
 

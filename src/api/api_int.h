@@ -107,6 +107,11 @@ void api_settings_put(struct call *c);
 void api_audit_list(struct call *c);
 void api_audit_verify(struct call *c);
 
+/* api_dict.c: the office's dictionary (字典管理) */
+void api_dict_list(struct call *c);
+void api_dict_put(struct call *c);
+void api_dict_add(struct call *c);
+
 /* api_assess.c: the monthly determination and the figures */
 void api_figures(struct call *c);
 void api_figures_breakdown(struct call *c);
@@ -118,6 +123,7 @@ void api_month_overrides(struct call *c);
 void api_month_publish(struct call *c);
 void api_month_reopen(struct call *c);
 void api_explain(struct call *c);
+void api_subject_months(struct call *c);
 void api_warnings(struct call *c);
 
 /* api_confirm.c: the monthly confirmation of the subjects' list */

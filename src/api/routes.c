@@ -38,6 +38,11 @@ static const struct route_param audit_params[] = {
 	{ NULL },
 };
 
+static const struct route_param subject_months_params[] = {
+	{ "year", "年份 YYYY（默认今年）", "{\"type\": \"string\", \"pattern\": \"^[0-9]{4}$\"}" },
+	{ NULL },
+};
+
 static const struct route_param figures_params[] = {
 	{ "through", "截至月份 YYYY-MM（含）", "month" },
 	{ "township", "只看一个乡镇", "string" },
@@ -215,6 +220,29 @@ const struct route api_routes[] = {
 	  .errors = E422, .request = "$SettingsUpdate",
 	  .status = "200", .response = "修改后调用者的设置", .response_schema = "$Settings" },
 	FALLBACK("/settings", api_not_supported, 0, 0, NULL),
+	{ .method = "GET", .path = "/dict", .handle = api_dict_list,
+	  .roles = ROLE_BIT(ROLE_OFFICE),
+	  .op = "dict_list", .tag = TAG_SETTINGS, .summary = "字典管理：字典类型与字典数据",
+	  .description = "创建办公室。各枚举为一个字典类型（open：可新增数据项），每项有键值、标签、"
+			 "顺序、是否启用、是否系统内置（locked：不能停用）；其他角色从 /meta 读取",
+	  .status = "200", .response = "{items: [{name, label, open, items: [{code, label, sort, "
+				       "enabled, locked, added}]}]}", .response_schema = "object" },
+	{ .method = "PUT", .path = "/dict", .handle = api_dict_put,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_OFFICE),
+	  .op = "dict_put", .tag = TAG_SETTINGS, .summary = "修改字典数据项",
+	  .description = "请求体 {enum, code, label?, sort?, enabled?}：改标签（不能为空、不能与同类重复）、"
+			 "顺序（0–9999）、启用或停用（系统内置项不能停用）；键值不能修改（new_code 被拒绝）。"
+			 "停用的项不能用于新记录，已有记录保留",
+	  .errors = E400 | E404 | E409 | E422, .request = "object",
+	  .status = "200", .response = "修改后的字典", .response_schema = "object" },
+	{ .method = "POST", .path = "/dict", .handle = api_dict_add,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_OFFICE),
+	  .op = "dict_add", .tag = TAG_SETTINGS, .summary = "新增字典数据项",
+	  .description = "请求体 {enum, code, label, sort?}：只能加到开放的字典类型；键值为小写字母开头的"
+			 "小写字母、数字、下划线，不能与已有的重复",
+	  .errors = E400 | E404 | E409 | E422, .request = "object",
+	  .status = "200", .response = "修改后的字典", .response_schema = "object" },
+	FALLBACK("/dict", api_not_supported, 0, 0, NULL),
 	{ .method = "GET", .path = "/audit", .handle = api_audit_list,
 	  .roles = ROLE_BIT(ROLE_AUDITADMIN),
 	  .op = "audit_list", .tag = TAG_AUDIT, .summary = "审计日志", .description = "审计管理员",
@@ -262,6 +290,14 @@ const struct route api_routes[] = {
 	  .op = "explain", .tag = TAG_ASSESS, .summary = "说明某主体某月的认定结果",
 	  .errors = E400 | E404 | E422, .params = explain_params,
 	  .status = "200", .response = "{result, standard, events, overrides}",
+	  .response_schema = "object" },
+	{ .method = "GET", .path = "/subjects/{id}/months", .handle = api_subject_months,
+	  .op = "subject_months", .tag = TAG_ASSESS, .summary = "某主体一年各月的认定结果",
+	  .description = "year（YYYY，默认今年）1 月至 12 月或本月；各月是否在清单上、是否达标、"
+			 "哪一维度不达标，及本年累计；与 /months/{month}/results 同一认定，在调用者范围内",
+	  .errors = E400 | E404 | E422, .params = subject_months_params,
+	  .status = "200", .response = "{subject, name, year, months: [{month, on_list, complies, "
+				       "fails}], year_to_date: {months, complied, failed}}",
 	  .response_schema = "object" },
 	{ .method = "GET", .path = "/warnings", .handle = api_warnings,
 	  .op = "warnings", .tag = TAG_ASSESS, .summary = "预警：本月有风险的主体",

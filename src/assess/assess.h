@@ -146,6 +146,16 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 		   json_t **out, struct model_error *e);
 
 /*
+ * Subject `subject`'s months of `year` (YYYY) so far, within the actor's
+ * scope: {subject, name, year, months: [{month, on_list, complies, fails:
+ * {petition, accident, case}}], year_to_date: {months, complied, failed}}
+ * (months on the list; one not on it neither complies nor fails).  The
+ * same determinations as GET /months/{month}/results.
+ */
+int assess_subject_months(struct db *db, const struct actor *a, const char *subject,
+			  const char *year, json_t **out, struct model_error *e);
+
+/*
  * The months `from`..`to` of the actor's district(s) that are not published
  * (their figures use provisional results), comma-separated into `out`.
  */

@@ -489,3 +489,99 @@ int assess_provisional_months(struct db *db, const struct actor *a, const char *
 	}
 	return ret;
 }
+
+/* The months of `year` there are results for: January to December or to this month. */
+static int year_months(const char *year, char first[MONTH_BUFSZ], char last[MONTH_BUFSZ],
+		       struct model_error *e)
+{
+	char now[MONTH_BUFSZ];
+
+	if (!year || strlen(year) != 4 || strspn(year, "0123456789") != 4 || *year == '0')
+		return model_fail(e, MODEL_EINVAL, "year", "年份格式应为 YYYY");
+	snprintf(first, MONTH_BUFSZ, "%s-01", year);
+	month_now(now);
+	if (strcmp(first, now) > 0)
+		return model_fail(e, MODEL_EINVAL, "year", "%s 年尚未到来，没有认定结果", year);
+	snprintf(last, MONTH_BUFSZ, "%.4s-12", year);
+	if (strcmp(last, now) > 0)
+		memcpy(last, now, MONTH_BUFSZ);
+	return 0;
+}
+
+/* Each month's row of `subject` from..to, those with none complied; on the list or not. */
+static int months_rows(struct db *db, const struct record *s, const char *from, const char *to,
+		       json_t *months, struct strbuf *err)
+{
+	const char *active_from = record_get(s, "active_from"), *active_to = record_get(s, "active_to");
+	char m[MONTH_BUFSZ];
+	struct db_stmt *st;
+	int rc, d;
+
+	for (memcpy(m, from, MONTH_BUFSZ); strcmp(m, to) <= 0; month_add(m, 1, m)) {
+		int on = strcmp(active_from, m) <= 0 && (!active_to || strcmp(active_to, m) >= 0);
+		json_array_append_new(months, json_pack("{ss sb sb s{sb sb sb}}", "month", m,
+			"on_list", on, "complies", on, "fails", "petition", 0, "accident", 0,
+			"case", 0));
+	}
+	if (db_prepare(db, "SELECT month, fail, petition_final, accident_final, case_final "
+		       "FROM determinations WHERE subject = ? AND month >= ? AND month <= ?",
+		       &st, err))
+		return -1;
+	db_bind_text(st, 1, record_get(s, "code"));
+	db_bind_text(st, 2, from);
+	db_bind_text(st, 3, to);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int y, mon;
+		json_t *row;
+
+		month_parse(db_column_text(st, 0), &y, &mon);
+		row = json_array_get(months, (size_t)mon - 1);
+		if (!row || !json_is_true(json_object_get(row, "on_list")))
+			continue;
+		json_object_set_new(row, "complies", json_boolean(!db_column_int64(st, 1)));
+		for (d = 0; d < DIM__COUNT; d++)
+			json_object_set_new(json_object_get(row, "fails"), dimension_codes[d],
+					    json_boolean(db_column_int64(st, 2 + d)));
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int assess_subject_months(struct db *db, const struct actor *a, const char *subject,
+			  const char *year, json_t **out, struct model_error *e)
+{
+	char from[MONTH_BUFSZ], to[MONTH_BUFSZ];
+	json_t *months, *m;
+	struct record s;
+	int rc, on = 0, failed = 0, ret;
+	size_t i;
+
+	if ((ret = year_months(year, from, to, e)))
+		return ret;
+	if (!entity_can_read(&subject_desc, a))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
+	record_init(&s, NULL);
+	rc = entity_lookup(db, &subject_desc, subject, &s, &e->msg);
+	if (rc || !scope_check_record(db, a, &s, 0)) {
+		record_release(&s);
+		return rc == MODEL_EDB ? model_fail(e, MODEL_EDB, NULL, "数据库错误")
+				       : model_fail(e, MODEL_ENOTFOUND, NULL, "创建主体不存在");
+	}
+	months = json_array();
+	if (assess_refresh(db, record_get(&s, "district"), from, to, &e->msg) ||
+	    months_rows(db, &s, from, to, months, &e->msg)) {
+		json_decref(months);
+		record_release(&s);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	json_array_foreach(months, i, m) {
+		on += json_is_true(json_object_get(m, "on_list"));
+		failed += json_is_true(json_object_get(m, "on_list")) &&
+			  !json_is_true(json_object_get(m, "complies"));
+	}
+	*out = json_pack("{ss ss ss so s{si si si}}", "subject", subject,
+			 "name", record_get(&s, "name"), "year", year, "months", months,
+			 "year_to_date", "months", on, "complied", on - failed, "failed", failed);
+	record_release(&s);
+	return 0;
+}

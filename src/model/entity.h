@@ -507,8 +507,6 @@ int entity_template(const struct entity_desc *ed, struct table_writer *w,
 
 /* The descriptor of `ed` as JSON, for /api/v1/meta and the browser. */
 json_t *entity_meta(const struct entity_desc *ed, const struct actor *a);
-/* Every enumeration: { name: [{code, label}] }. */
-json_t *enums_meta(void);
 /* "text", "int", ... as in the metadata. */
 const char *field_type_name(enum field_type t);
 

@@ -143,19 +143,3 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 	json_object_set_new(o, "fields", fields);
 	return o;
 }
-
-json_t *enums_meta(void)
-{
-	json_t *o = json_object();
-	size_t i;
-
-	for (i = 0; all_enums[i]; i++) {
-		const struct enum_item *it;
-		json_t *arr = json_array();
-		for (it = all_enums[i]->items; it->code; it++)
-			json_array_append_new(arr, json_pack("{ss ss}", "code", it->code,
-							     "label", it->label));
-		json_object_set_new(o, all_enums[i]->name, arr);
-	}
-	return o;
-}

@@ -26,6 +26,8 @@
 #include "db/db.h"
 #include "db/group_commit.h"
 #include "model/audit.h"
+#include "model/dict.h"
+#include "model/enums.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
 #include "model/scope.h"
@@ -554,6 +556,51 @@ static int natural_key_unchanged(const struct model_ctx *mc, const struct record
 	return ret;
 }
 
+/* Is `code` one of the "a|b" items of `set`? */
+static int set_has(const char *set, const char *code)
+{
+	size_t n = strlen(code);
+
+	for (; *set; set += strcspn(set, "|"), set += *set == '|')
+		if (!strncmp(set, code, n) && (set[n] == '|' || !set[n]))
+			return 1;
+	return 0;
+}
+
+/*
+ * A disabled dictionary item is refused where a write sets it: on a new
+ * record, or a changed value; an old record keeps the one it has.
+ */
+static int enums_enabled(const struct record *r, const struct record *old,
+			 struct model_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < r->ed->nfields; i++) {
+		const struct field_desc *fd = &r->ed->fields[i];
+		const char *v = r->val[i], *p;
+
+		if ((fd->type != FT_ENUM && fd->type != FT_ENUMSET) || !r->given[i] || !v ||
+		    (old && !record_values_differ(v, old->val[i])))
+			continue;
+		for (p = v; *p;) {
+			size_t n = fd->type == FT_ENUMSET ? strcspn(p, "|") : strlen(p);
+			char *code = xstrndup(p, n);
+			int bad = !dict_enabled(fd->enumeration, code) &&
+				  !(old && old->val[i] && set_has(old->val[i], code));
+
+			if (bad)
+				model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”已停用，不能再选用",
+					   fd->label, enum_label(fd->enumeration, code));
+			free(code);
+			if (bad)
+				return MODEL_EINVAL;
+			p += n + (p[n] == '|');
+		}
+	}
+	return 0;
+}
+
 int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
 		    const char *secret, struct model_error *e)
 {
@@ -564,6 +611,9 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 	if (ret)
 		return ret;
 	ret = record_check_required(r, e);
+	if (ret)
+		return ret;
+	ret = enums_enabled(r, old, e);
 	if (ret)
 		return ret;
 	if (!old)

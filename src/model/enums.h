@@ -1,7 +1,9 @@
 /*
  * enums: the enumerations of DOMAIN.md, codes and Chinese labels.  The codes
  * are the API's and the templates' values; the labels are shown in the
- * browser and accepted on import: the tables, and the two lookups.
+ * browser and accepted on import.  These tables are the shipped items; the
+ * office's dictionary (dict.h) lays its labels, order, disabled items and
+ * added items over them, and the two lookups here read through it.
  */
 #ifndef SANLING_ENUMS_H
 #define SANLING_ENUMS_H
@@ -9,15 +11,23 @@
 struct enum_item {
 	const char *code;
 	const char *label;
+	int fixed;		/* an item of an open enumeration the code names */
 };
 
 struct enum_desc {
 	const char *name;             /* "subject_kind" */
+	const char *label;            /* 字典名称: "主体类型" */
+	int open;                     /* the office may add items and disable unfixed ones */
 	const struct enum_item *items; /* ends with { NULL, NULL } */
 };
 
-/* Enumeration code for `s` given as a code or a label; NULL if neither. */
+/*
+ * Enumeration code for `s` given as a code or a label (the current one, or
+ * the shipped one a renamed item had); NULL if neither.  A disabled item is
+ * still found: old records keep it (dict_check_enabled() refuses new uses).
+ */
 const char *enum_lookup(const struct enum_desc *en, const char *s);
+/* The current label of `code` (`code` itself when unknown). */
 const char *enum_label(const struct enum_desc *en, const char *code);
 
 extern const struct enum_desc enum_region_level;

@@ -89,6 +89,8 @@ const ROUTES = {
   'POST /months/{month}/reopen': { allow: ['office'] },
   'GET /explain': { q: `?subject=V1&month=${M}`, allow: BIZ },
   'GET /warnings': { allow: BIZ },
+  // a subject's months of a year: whoever reads the subjects
+  'GET /subjects/{id}/months': { q: '?year=2023', allow: LISTS.subjects.read },
   'GET /me': { allow: null },
   'GET /meta': { allow: null },
   'POST /password': { allow: null },
@@ -97,6 +99,10 @@ const ROUTES = {
   // each role its own keys: the security policy (secadmin; sysadmin reads), the work settings (office)
   'GET /settings': { allow: ['sysadmin', 'secadmin', 'office'] },
   'PUT /settings': { allow: ['secadmin', 'office'] },
+  // the dictionary (字典管理): the office; everyone reads it through /meta
+  'GET /dict': { allow: ['office'] },
+  'PUT /dict': { allow: ['office'] },
+  'POST /dict': { allow: ['office'] },
   'GET /audit': { allow: ['auditadmin'] },
   'GET /audit/verify': { allow: ['auditadmin'] },
   // the monthly confirmation of the subjects' list: the office watches, the units confirm their own

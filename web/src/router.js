@@ -38,6 +38,10 @@ const routes = [
       { path: 'police_ledger', name: 'police_ledger', component: () => import('./views/PoliceLedger.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'township'] } },
       // issue 15: the grid worker's page on a phone (patrols, visits, disputes, hazards; offline)
       { path: 'grid', name: 'grid', component: () => import('./views/GridHome.vue'), meta: { roles: ['grid'] } },
+      // issue 17: the regions and departments as trees; the dictionary (字典管理)
+      { path: 'regions', name: 'regions', component: () => import('./views/TreeList.vue'), meta: { entity: 'regions' } },
+      { path: 'departments', name: 'departments', component: () => import('./views/TreeList.vue'), meta: { entity: 'departments' } },
+      { path: 'dict', name: 'dict', component: () => import('./views/Dictionary.vue'), meta: { roles: ['office'] } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityList.vue') },
       { path: ':entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
       { path: ':pathMatch(.*)*', component: () => import('./views/NotFound.vue') },

@@ -34,8 +34,9 @@ export function enumLabel(enumName, code) {
   return (m && m[code]) || code;
 }
 
+// The items a form or filter offers: the enabled ones (字典管理 may disable an item; old records keep it).
 export function enumOptions(enumName) {
-  return (session.enums[enumName] || []).map((it) => ({ value: it.code, label: lang.value === 'en' ? humanize(it.code) : it.label }));
+  return (session.enums[enumName] || []).filter((it) => !it.disabled).map((it) => ({ value: it.code, label: lang.value === 'en' ? humanize(it.code) : it.label }));
 }
 
 export function boolLabel(v) {

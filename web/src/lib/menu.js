@@ -76,6 +76,8 @@ export function buildMenu() {
   if (['office', 'supervisor', 'township'].includes(role)) groups.work.push({ key: 'confirmations', label: t('menu.confirmations'), path: '/confirmations' });
   if (role === 'secadmin') groups.system.push({ key: 'settings', label: t('menu.settings'), path: '/settings' });
   if (role === 'office') groups.work.push({ key: 'settings', label: t('menu.workSettings'), path: '/settings' });
+  // issue 17: 字典管理, the office's
+  if (role === 'office') groups.base.push({ key: 'dict', label: t('subjectPage.dict.menu'), path: '/dict' });
   // the grassroots at the desk (issue 15): today's patrols; the subsidy ledger
   if (session.byName.patrols && session.byName.patrols.can_read) groups.grass.push({ key: 'patrols_today', label: t('grassDesk.patrolsMenu'), path: '/patrols_today' });
   if (session.byName.police_subsidies && session.byName.police_subsidies.can_read) groups.grass.push({ key: 'police_ledger', label: t('grassDesk.ledgerMenu'), path: '/police_ledger' });

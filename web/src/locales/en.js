@@ -219,4 +219,24 @@ export default {
     wfTaken: 'Steps taken', wfNext: 'Next:', wfOr: 'or', wfEnd: 'Closed: no further step',
     wfInferred: 'No status change is recorded for this record (an import, say): the steps are inferred from its status',
   },
+  // issue 17: a subject's page, the regions and departments as trees, the dictionary
+  subjectPage: {
+    compliance: 'Month by month', year: 'Year', yearOption: '{y}', monthShort: 'M{m}',
+    state: { pass: 'Pass', fail: 'Fail', off: 'Not listed' },
+    notListed: 'Not on the list of subjects that month', passAll: 'All three dimensions pass (click for the explanation)',
+    failBy: 'Failed: {dims} (click for the explanation)',
+    ytdPass: 'Passing so far this year', ytdFail: 'Failed in some months this year',
+    ytd: '{months} months on the list this year: {complied} passed, {failed} failed',
+    events: 'Related events', noLists: 'No related lists you may read', all: 'All {n} records',
+    tree: { hint: 'Open a row with its arrow to see the levels below', more: 'Showing {n} of {total}; narrow the search' },
+    dict: {
+      menu: 'Dictionary', title: 'Dictionary', sub: 'The enumerations and their items; an edit shows at once in every form, filter and export',
+      types: 'Dictionary types', typeSearch: 'Find by name or type', typeName: 'Name', typeCode: 'Type', kind: 'Kind',
+      open: 'Open', closed: 'Built-in', items: 'Items', pick: 'Choose a dictionary type on the left',
+      closedHint: 'Built-in: the program and the determination rules use these items; labels and order may change, items may not be added or disabled.',
+      code: 'Code', label: 'Label', sort: 'Order', status: 'Status', builtin: 'Built-in',
+      enabled: 'On', disabled: 'Off', toggle: 'Enable or disable “{label}”',
+      addTitle: 'New item', editTitle: 'Edit item',
+    },
+  },
 };

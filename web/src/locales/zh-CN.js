@@ -211,4 +211,24 @@ export default {
     wfTaken: '已走过的环节', wfNext: '下一步：', wfOr: '或', wfEnd: '已办结，没有后续环节',
     wfInferred: '此记录没有状态变更的记录（如导入），所走环节按当前状态推定',
   },
+  // issue 17: a subject's page, the regions and departments as trees, the dictionary
+  subjectPage: {
+    compliance: '逐月认定', year: '年份', yearOption: '{y} 年', monthShort: '{m}月',
+    state: { pass: '达标', fail: '不达标', off: '未列入' },
+    notListed: '该月不在创建主体清单上', passAll: '三个维度均达标（点击查看认定说明）',
+    failBy: '{dims}未达标（点击查看认定说明）',
+    ytdPass: '本年至今达标', ytdFail: '本年至今有不达标月份',
+    ytd: '本年在清单上 {months} 个月：达标 {complied} 个月，不达标 {failed} 个月',
+    events: '相关事件', noLists: '没有可查看的相关清单', all: '查看全部 {n} 条',
+    tree: { hint: '点击行首箭头展开下级', more: '显示前 {n} 条，共 {total} 条；请缩小查询范围' },
+    dict: {
+      menu: '字典管理', title: '字典管理', sub: '枚举的字典类型与字典数据；修改后各处表单、筛选、导出即用新标签',
+      types: '字典类型', typeSearch: '按名称或类型查找', typeName: '字典名称', typeCode: '字典类型', kind: '类别',
+      open: '开放', closed: '内置', items: '字典数据', pick: '请在左侧选择字典类型',
+      closedHint: '内置字典：数据项由程序和认定规则使用，可改标签和顺序，不能新增或停用。',
+      code: '字典键值', label: '字典标签', sort: '显示顺序', status: '状态', builtin: '系统内置',
+      enabled: '正常', disabled: '停用', toggle: '启用或停用“{label}”',
+      addTitle: '新增字典数据', editTitle: '修改字典数据',
+    },
+  },
 };
