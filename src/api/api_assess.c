@@ -215,12 +215,13 @@ void api_month(struct call *c)
 
 void api_month_results(struct call *c)
 {
-	static const char *const names[] = { "span", "township", "supervisor", "kind", "group", "fail",
-					     "page", "page_size", NULL };
+	static const char *const names[] = { "span", "township", "supervisor", "kind", "group",
+					     "dimension", "fail", "page", "page_size", NULL };
 	struct results_filter f = {
 		http_query(c->req, "span"), http_query(c->req, "township"),
 		http_query(c->req, "supervisor"), http_query(c->req, "kind"),
-		http_query(c->req, "group"), http_query(c->req, "fail"),
+		http_query(c->req, "group"), http_query(c->req, "dimension"),
+		http_query(c->req, "fail"),
 	};
 	struct model_error e;
 	json_t *out = NULL;

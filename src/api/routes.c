@@ -92,6 +92,8 @@ static const struct route_param results_params[] = {
 	{ "kind", "主体类型", "string" },
 	{ "group", "village：村（社区），enterprise：企事业单位（与统计数字的分组相同）",
 	  "{\"type\": \"string\", \"enum\": [\"village\", \"enterprise\"]}" },
+	{ "dimension", "只看该维度不达标的（本年累计：有月份该维度不达标的）",
+	  "{\"type\": \"string\", \"enum\": [\"petition\", \"accident\", \"case\"]}" },
 	{ "fail", "1 只看不达标，0 只看达标", "{\"type\": \"string\", \"enum\": [\"0\", \"1\"]}" },
 	{ .schema = "@page" },
 	{ "page_size", "每页条数", PAGE_SIZE_50 },

@@ -145,6 +145,7 @@ struct results_filter {
 	const char *supervisor; /* their supervising department (the sectors of the ranking) */
 	const char *kind;       /* a subject kind: village, community, enterprise, institution */
 	const char *group;      /* as the figures group kinds: village (村（社区）), enterprise (企事业单位) */
+	const char *dimension;  /* petition, accident, case: failing that dimension (the month's, or any month's) */
 	const char *fail;       /* "1": failing only, "0": complying only */
 };
 

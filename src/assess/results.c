@@ -153,6 +153,28 @@ static void results_from(const struct actor *a, const char *month, const char *j
 	if (f->group)
 		strbuf_addf(sql, " AND s.kind %sIN ('village', 'community')",
 			    strcmp(f->group, "village") ? "NOT " : "");
+	/* the dimension: a code of dimension_codes (results_check), written into the SQL */
+	if (f->dimension && !year) {
+		strbuf_addf(sql, " AND COALESCE(d.%s_final, 0) = 1", f->dimension);
+	} else if (f->dimension) {
+		strbuf_addf(sql, " AND EXISTS (SELECT 1 FROM determinations g WHERE g.subject = s.code "
+			    "AND g.district = ? AND g.month >= ? AND g.month <= ? AND g.%s_final = 1)",
+			    f->dimension);
+		sqlp_text(p, a->district);
+		sqlp_text(p, jan);
+		sqlp_text(p, month);
+	}
+}
+
+/* The dimension's index in dimension_codes, or -1. */
+static int dimension_index(const char *code)
+{
+	int d;
+
+	for (d = 0; d < DIM__COUNT; d++)
+		if (!strcmp(code, dimension_codes[d]))
+			return d;
+	return -1;
 }
 
 static int results_check(const struct actor *a, const char *month, const struct results_filter *f,
@@ -172,6 +194,9 @@ static int results_check(const struct actor *a, const char *month, const struct 
 	if (f->group && strcmp(f->group, "village") && strcmp(f->group, "enterprise"))
 		return model_fail(e, MODEL_EBADREQ, "group",
 				  "group 应为 village（村（社区））或 enterprise（企事业单位）");
+	if (f->dimension && dimension_index(f->dimension) < 0)
+		return model_fail(e, MODEL_EBADREQ, "dimension",
+				  "dimension 应为 petition（零上访）、accident（零事故）或 case（零案件）");
 	if (f->fail && strcmp(f->fail, "0") && strcmp(f->fail, "1"))
 		return model_fail(e, MODEL_EBADREQ, "fail", "fail 应为 0 或 1");
 	return 0;

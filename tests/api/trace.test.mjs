@@ -14,7 +14,8 @@
 // - each /meta figure's `results` query returns as many subjects as the
 //   figure counts; each row of the rankings (the breakdowns the dashboard
 //   draws, the 考评排名's compliance lines) opens a list of its size.
-// Refusals: bad span, group, fail, kind, month, unknown parameter.
+// Each dimension's failing count of the month page opens its list (dimension=).
+// Refusals: bad span, group, dimension, fail, kind, month, unknown parameter.
 // Runs on SQLite and PostgreSQL alike.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,6 +101,12 @@ for (const user of ROLES) {
     const monthFail = await get(user, `/api/v1/months/${M}/results?fail=1&page_size=1`);
     assert.equal(state.counts.failing, monthFail.total, 'the month page\'s 不达标 F');
     assert.equal(state.counts.failing, x.onList.filter((s) => (x.failedIn.get(s.code) || []).includes(M)).length);
+    // each dimension's failing of the month: its list
+    for (const d of ['petition', 'accident', 'case']) {
+      const r = await all(user, `/api/v1/months/${M}/results?dimension=${d}`);
+      assert.equal(r.total, state.counts[d + '_failing'], `${d}: the month page's 不达标`);
+      assert.ok(r.items.every((i) => i[d].fail && !i.complies), `${d}: each failed it`);
+    }
     // the month's list as the month page shows it
     const month = await get(user, `/api/v1/months/${M}/results?page_size=1`);
     assert.deepEqual([month.span, month.total, month.counts.subjects, month.counts.failing],
@@ -125,6 +132,11 @@ for (const user of ROLES) {
       const c = await get(user, `/api/v1/months/${M}/results?span=year&group=${group}&fail=0&page_size=1`);
       assert.equal(c.total, F[ok], `${group}: compliant`);
       assert.deepEqual(c.counts, { subjects: F[tot], compliant: F[ok], failing: F[tot] - F[ok] });
+    }
+    for (const d of ['petition', 'accident', 'case']) {
+      const r = await all(user, `/api/v1/months/${M}/results?span=year&dimension=${d}`);
+      const want = year.items.filter((i) => i.failed_months.some((f) => f[d])).map((i) => i.subject).sort();
+      assert.deepEqual(r.items.map((i) => i.subject).sort(), want, `${d}: failed it in some month`);
     }
     const whole = await all(user, `/api/v1/months/${M}/results?span=year`);
     assert.deepEqual(whole.items.map((i) => i.subject).sort(), [...x.codes].sort(), 'the year list is the month\'s list');
@@ -200,6 +212,7 @@ test('the results refuse what they do not understand, with the field and a Chine
   assertProblem(await c.get(`${base}?span=week`), 400, { field: 'span', detail: /span 应为 month（本月）或 year（本年累计）/ });
   assertProblem(await c.get(`${base}?span=year&group=town`), 400, { field: 'group', detail: /group 应为 village/ });
   assertProblem(await c.get(`${base}?span=year&fail=2`), 400, { field: 'fail' });
+  assertProblem(await c.get(`${base}?dimension=petition_final`), 400, { field: 'dimension', detail: /dimension 应为 petition（零上访）/ });
   assertProblem(await c.get(`${base}?span=year&kind=farm`), 422, { field: 'kind', detail: '主体类型不正确' });
   assertProblem(await c.get(`${base}?span=year&sector=JTJ`), 400);
   assertProblem(await c.get(`/api/v1/months/2999-01/results?span=year`), 422, { field: 'month' });

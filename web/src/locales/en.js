@@ -203,6 +203,7 @@ export default {
     noGrid: 'Your account has no grid; ask the system administrator.',
   },
   trace: {
+    monthSubjects: '{n} subjects this month', monthFailing: '{f} failing', dimension: 'Dimension',
     spanMonth: 'This month', spanYear: 'Year to date', span: 'Period',
     group: 'Group', groups: { village: 'Villages (communities)', enterprise: 'Enterprises and institutions' }, supervisor: 'Supervising department (sector)',
     yearResult: 'Year to date', failedMonths: 'Months failed and why',
