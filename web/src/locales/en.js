@@ -203,6 +203,7 @@ export default {
     noGrid: 'Your account has no grid; ask the system administrator.',
   },
   trace: {
+    overdueToday: 'As of today', overdueNow: 'Overdue as of today, not as of the end of {m} (by the current status)',
     monthSubjects: '{n} subjects this month', monthFailing: '{f} failing', dimension: 'Dimension',
     spanMonth: 'This month', spanYear: 'Year to date', span: 'Period',
     group: 'Group', groups: { village: 'Villages (communities)', enterprise: 'Enterprises and institutions' }, supervisor: 'Supervising department (sector)',

@@ -195,6 +195,7 @@ export default {
     noGrid: '您的账号未绑定网格，请联系系统管理员。',
   },
   trace: {
+    overdueToday: '截至今天', overdueNow: '截至今天的逾期，不是截至 {m} 月底的（按当前办理状态）',
     monthSubjects: '本月 {n} 个主体', monthFailing: '不达标 {f} 个', dimension: '维度',
     spanMonth: '本月', spanYear: '本年累计', span: '统计口径',
     group: '分组', groups: { village: '村（社区）', enterprise: '企事业单位' }, supervisor: '主管部门（行业）',
