@@ -114,16 +114,16 @@ int assess_results_json(struct db *db, const struct actor *a, const char *month,
 /*
  * " FROM … WHERE …" of the subjects on the list at the end of `month`
  * within the actor's scope, filtered by `f` but its `fail`; each with its
- * determination of the month (d), or of the year (x: its failed months
- * January..month, none when it complied every month).
+ * determination of the month (d), or of the year (x: a row when it failed
+ * a month of January..month, none when it complied every month).
  */
 static void results_from(const struct actor *a, const char *month, const char *jan, int year,
 			 const struct results_filter *f, struct strbuf *sql, struct sqlp *p)
 {
 	if (year) {
-		strbuf_addstr(sql, " FROM subjects s LEFT JOIN (SELECT f.subject, COUNT(*) AS failed "
-				   "FROM determinations f WHERE f.district = ? AND f.fail = 1 AND "
-				   "f.month >= ? AND f.month <= ? GROUP BY f.subject) x ON x.subject = s.code");
+		strbuf_addstr(sql, " FROM subjects s LEFT JOIN (SELECT f.subject FROM determinations f "
+				   "WHERE f.district = ? AND f.fail = 1 AND f.month >= ? AND f.month <= ? "
+				   "GROUP BY f.subject) x ON x.subject = s.code");
 		sqlp_text(p, a->district);
 		sqlp_text(p, jan);
 		sqlp_text(p, month);
