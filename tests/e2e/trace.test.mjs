@@ -6,7 +6,7 @@
 // ranking (a target of a usable size, said what the ranking is sorted by)
 // and lands on that township's year-to-date list with the count the row
 // showed; a township's account sees its own totals on the month page and
-// the dashboard, never the district's.  The expected numbers come from the
+// the dashboard (on a phone too), never the district's.  The expected numbers come from the
 // API's other lists and the command line, not from the page under test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,7 +96,15 @@ test('a township\'s account sees its own totals on the month page and the dashbo
     assert.equal(digits(await page.locator('.el-pagination__total').innerText()), own.total);
     assert.doesNotMatch(await page.locator('main, .page').first().innerText(), new RegExp(`\\b${district.subjects_total}\\b`));
     await shot(page, 'trace-township-month');
+    // on a phone: the dashboard's own total, and its township's row a target to tap
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/dashboard?month=${M}`);
     await page.locator('[data-test=fig-subjects_total]').getByText(String(own.total)).waitFor();
+    const name = page.locator('[data-test=chart-town] [data-test=rank-name]');
+    assert.equal(await name.count(), 1, 'the township ranks itself only');
+    await name.scrollIntoViewIfNeeded();
+    const box = await name.boundingBox();
+    assert.ok(box.height >= 24 && box.x + box.width <= 390, `a target on the screen: ${JSON.stringify(box)}`);
+    await shot(page, 'trace-township-phone');
   });
 });
