@@ -248,7 +248,14 @@ void api_month(struct call *c)
 
 void api_month_results(struct call *c)
 {
-	static const char *const names[] = { "township", "kind", "fail", "page", "page_size", NULL };
+	static const char *const names[] = { "span", "township", "supervisor", "kind", "group",
+					     "dimension", "fail", "page", "page_size", NULL };
+	struct results_filter f = {
+		http_query(c->req, "span"), http_query(c->req, "township"),
+		http_query(c->req, "supervisor"), http_query(c->req, "kind"),
+		http_query(c->req, "group"), http_query(c->req, "dimension"),
+		http_query(c->req, "fail"),
+	};
 	struct model_error e;
 	json_t *out = NULL;
 	int page, size, ret;
@@ -257,9 +264,7 @@ void api_month_results(struct call *c)
 	    int_param(c, "page_size", 50, 1, 500, &size))
 		return;
 	model_error_init(&e);
-	ret = assess_results_json(c->db, c->mc.actor, c->args.month, http_query(c->req, "township"),
-				  http_query(c->req, "kind"), http_query(c->req, "fail"), page, size,
-				  &out, &e);
+	ret = assess_results_query(c->db, c->mc.actor, c->args.month, &f, page, size, &out, &e);
 	reply_result(c, ret, &e, out);
 	model_error_release(&e);
 }

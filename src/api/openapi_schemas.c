@@ -222,6 +222,8 @@ static const struct prop figure_meta_props[] = {
 	{ "list", "$FigureList", "所统计记录的列表查询（比率为分子）；无则 null", P_REQ | P_NULL },
 	{ "share_of", "string", "比率的分母（键）", P_REQ | P_NULL },
 	{ "determination", "string", "来自月度认定的数字：主体类型", P_REQ | P_NULL },
+	{ "results", "{string", "所统计主体的认定结果查询（GET /months/{month}/results 的参数；比率为分母，"
+	  "分子在其 counts 中）；无则 null", P_REQ | P_NULL },
 };
 
 static const struct prop health_props[] = {

@@ -90,8 +90,15 @@ static const struct route_param report_notice_params[] = {
 };
 
 static const struct route_param results_params[] = {
+	{ "span", "month（默认）：该月认定结果；year：本年累计（1 月至该月每月都达标才算达标，"
+	  "不达标的列出未达标的月份及原因）", "{\"type\": \"string\", \"enum\": [\"month\", \"year\"]}" },
 	{ "township", "乡镇", "string" },
+	{ "supervisor", "主管部门（行业）", "string" },
 	{ "kind", "主体类型", "string" },
+	{ "group", "village：村（社区），enterprise：企事业单位（与统计数字的分组相同）",
+	  "{\"type\": \"string\", \"enum\": [\"village\", \"enterprise\"]}" },
+	{ "dimension", "只看该维度不达标的（本年累计：有月份该维度不达标的）",
+	  "{\"type\": \"string\", \"enum\": [\"petition\", \"accident\", \"case\"]}" },
 	{ "fail", "1 只看不达标，0 只看达标", "{\"type\": \"string\", \"enum\": [\"0\", \"1\"]}" },
 	{ .schema = "@page" },
 	{ "page_size", "每页条数", PAGE_SIZE_50 },
@@ -278,7 +285,9 @@ const struct route api_routes[] = {
 	{ .method = "GET", .path = "/months/{month}/results", .handle = api_month_results,
 	  .op = "month_results", .tag = TAG_ASSESS, .summary = "某月各主体认定结果（范围内）",
 	  .errors = E400 | E422, .params = results_params,
-	  .status = "200", .response = "{month, published, certified, items, total, page, page_size}",
+	  .status = "200", .response = "{month, span, from, published, certified, counts: {subjects, "
+	  "compliant, failing}, items (span=year: {subject, name, kind, township, supervisor, complies, "
+	  "failed_months?: [{month, petition, accident, case, reason}]}), total, page, page_size}",
 	  .response_schema = "object" },
 	MONTH_ACT(certify, "牵头单位确认本维度认定结果（dimension: petition|accident|case）",
 		  "{\"dimension\"}"),

@@ -132,10 +132,38 @@ int assess_month_json(struct db *db, const struct actor *a, const char *month, j
  * The month's results within the actor's scope: one row per subject with
  * provisional and final results per dimension and overall, and whether
  * each is certified; filters township, kind, fail (1/0), page/page_size.
+ * assess_results_query() with only those filters.
  */
 int assess_results_json(struct db *db, const struct actor *a, const char *month,
 			const char *township, const char *kind, const char *fail, int page,
 			int page_size, json_t **out, struct model_error *e);
+
+/* Which subjects a list of results holds, and over which months (NULL: any). */
+struct results_filter {
+	const char *span;       /* "month" (default): the month's results; "year": year to date */
+	const char *township;   /* the subjects' township */
+	const char *supervisor; /* their supervising department (the sectors of the ranking) */
+	const char *kind;       /* a subject kind: village, community, enterprise, institution */
+	const char *group;      /* as the figures group kinds: village (村（社区）), enterprise (企事业单位) */
+	const char *dimension;  /* petition, accident, case: failing that dimension (the month's, or any month's) */
+	const char *fail;       /* "1": failing only, "0": complying only */
+};
+
+/*
+ * The results of `month` within the actor's scope: the subjects on the
+ * list at the end of the month, filtered by `f`, one page, with `counts`
+ * {subjects, compliant, failing} over the filters but `fail`.  Span
+ * "month": each subject's results of the month (assess_results_json()).
+ * Span "year" (DOMAIN.md, 年度累计): whether the subject complied every
+ * month from January through `month` — the subjects the figures'
+ * villages_compliant/enterprises_compliant count, the failing ones their
+ * total less those — and the months it failed, each with its dimensions
+ * and the reason (assess_failure_reasons(): the events, or the lead's
+ * override).  Failing subjects first.
+ */
+int assess_results_query(struct db *db, const struct actor *a, const char *month,
+			 const struct results_filter *f, int page, int page_size, json_t **out,
+			 struct model_error *e);
 
 /*
  * Explain: for subject `subject` and `month`, the result, the rule version,

@@ -2,9 +2,9 @@
  * figure_keys.c: the one table of the figures' keys (see figure_keys.h).
  * The labels are the source report's words; where it says 行政村 for
  * what is counted over villages and communities alike (行政村月均零发案),
- * DOMAIN.md decides and the label says 村（社区）.  What a row's `counts`
- * and `list` say is what figures.c and cells.c compute: the API tests run
- * each list query and hold its total to the figure.
+ * DOMAIN.md decides and the label says 村（社区）.  What a row's `counts`,
+ * `list` and `results` say is what figures.c and cells.c compute: the API
+ * tests run each list query and hold its total to the figure.
  *
  * Not here: the arithmetic (figures.c) or the SQL (cells.c).
  */
@@ -21,31 +21,35 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 	[FIG_SUBJECTS_TOTAL] = {
 		"subjects_total", "创建主体", FU_COUNT, "个",
 		"该月底在清单上的创建主体（村、社区、企业、事业单位）",
-		{ "subjects", { "as_of={month}" } } },
+		{ "subjects", { "as_of={month}" } }, .results = "span=year" },
 	[FIG_VILLAGES_TOTAL] = {
 		"villages_total", "村（社区）", FU_COUNT, "个",
 		"该月底在清单上、类型为行政村或社区的创建主体",
-		{ "subjects", { "as_of={month}&kind=village", "as_of={month}&kind=community" } } },
+		{ "subjects", { "as_of={month}&kind=village", "as_of={month}&kind=community" } },
+		.results = "span=year&group=village" },
 	[FIG_VILLAGES_COMPLIANT] = {
 		"villages_compliant", "村（社区）符合创建标准", FU_COUNT, "个",
 		"该月底在清单上的村（社区）中，当年 1 月至该月在清单上的每个月都认定达标的",
-		.determination = "village" },
+		.determination = "village", .results = "span=year&group=village&fail=0" },
 	[FIG_VILLAGES_RATE] = {
 		"villages_rate", "村（社区）达标率", FU_PERCENT, NULL,
 		"符合创建标准的村（社区）占该月底村（社区）的百分比",
-		.share_of = "villages_total", .determination = "village" },
+		.share_of = "villages_total", .determination = "village",
+		.results = "span=year&group=village" },
 	[FIG_ENTERPRISES_TOTAL] = {
 		"enterprises_total", "企事业单位", FU_COUNT, "个",
 		"该月底在清单上、类型为企业或事业单位的创建主体",
-		{ "subjects", { "as_of={month}&kind=enterprise", "as_of={month}&kind=institution" } } },
+		{ "subjects", { "as_of={month}&kind=enterprise", "as_of={month}&kind=institution" } },
+		.results = "span=year&group=enterprise" },
 	[FIG_ENTERPRISES_COMPLIANT] = {
 		"enterprises_compliant", "企事业单位符合创建标准", FU_COUNT, "个",
 		"该月底在清单上的企事业单位中，当年 1 月至该月在清单上的每个月都认定达标的",
-		.determination = "enterprise" },
+		.determination = "enterprise", .results = "span=year&group=enterprise&fail=0" },
 	[FIG_ENTERPRISES_RATE] = {
 		"enterprises_rate", "企事业单位达标率", FU_PERCENT, NULL,
 		"符合创建标准的企事业单位占该月底企事业单位的百分比",
-		.share_of = "enterprises_total", .determination = "enterprise" },
+		.share_of = "enterprises_total", .determination = "enterprise",
+		.results = "span=year&group=enterprise" },
 	[FIG_VILLAGES_ZERO_CASE_MONTHLY_RATE] = {
 		"villages_zero_case_monthly_rate", "村（社区）月均零发案率", FU_PERCENT, NULL,
 		"当年 1 月至该月，各月在清单上的村（社区）中当月没有案件致其认定不达标的所占百分比的平均",
@@ -236,11 +240,12 @@ json_t *figure_keys_json(void)
 
 	for (i = 0; i < FIG__COUNT; i++) {
 		const struct figure_key *fk = &figure_keys[i];
-		json_array_append_new(arr, json_pack("{ss ss ss so ss so so so}", "key", fk->key,
+		json_array_append_new(arr, json_pack("{ss ss ss so ss so so so so}", "key", fk->key,
 			"label", fk->label, "unit", figure_unit_code(fk->unit),
 			"measure", string_or_null(fk->measure), "counts", fk->counts,
 			"list", list_json(&fk->list), "share_of", string_or_null(fk->share_of),
-			"determination", string_or_null(fk->determination)));
+			"determination", string_or_null(fk->determination),
+			"results", fk->results ? query_object(fk->results) : json_null()));
 	}
 	return arr;
 }

@@ -94,6 +94,13 @@ struct figure_key {
 	 * it (village, enterprise); no list query returns those subjects.
 	 */
 	const char *determination;
+	/*
+	 * The subjects a figure of the list or of the determination counts, as
+	 * a query of GET /months/{month}/results ("span=year&group=village&
+	 * fail=0"): its total is the figure (a share: its denominator, with the
+	 * numerator in the answer's counts); NULL: none.
+	 */
+	const char *results;
 };
 
 extern const struct figure_key figure_keys[FIG__COUNT];
@@ -107,7 +114,8 @@ const char *figure_unit_code(enum figure_unit u);
 /*
  * The table as JSON, for /api/v1/meta: an array of {key, label, unit,
  * measure, counts, list: {entity, queries: [{param: value}], sum} | null,
- * share_of, determination}, in the table's order.  Caller owns it.
+ * share_of, determination, results: {param: value} | null}, in the table's
+ * order.  Caller owns it.
  */
 json_t *figure_keys_json(void);
 

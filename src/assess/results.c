@@ -1,6 +1,7 @@
 /*
  * results.c: the determination as read (see assess.h): a month's state and
- * counts, its results by subject, the explanation of one subject's result
+ * counts, its results by subject (of the month, or of the year to date
+ * with each failed month's reasons), the explanation of one subject's result
  * event by event (from the same veto predicates as the computation:
  * assess_int.h), the months there are, and which are provisional.  All
  * within the actor's scope.
@@ -25,6 +26,7 @@
 #include "model/enums.h"
 
 #include "assess/assess_int.h"
+#include "assess/raise.h"
 
 int assess_month_json(struct db *db, const struct actor *a, const char *month, json_t **out,
 		      struct model_error *e)
@@ -100,99 +102,276 @@ int assess_results_json(struct db *db, const struct actor *a, const char *month,
 			const char *township, const char *kind, const char *fail, int page,
 			int page_size, json_t **out, struct model_error *e)
 {
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	struct sqlp p = SQLP_INIT;
-	struct db_stmt *st = NULL;
-	json_t *items = NULL, *cert;
-	struct assess_rules rules[NKINDS];
-	int64_t total = 0, computed;
-	int rc, d, pub, ret = 0;
-	size_t k;
+	struct results_filter f = { .township = township, .kind = kind, .fail = fail };
 
+	return assess_results_query(db, a, month, &f, page, page_size, out, e);
+}
+
+/* Whether a subject failed: the month's determination, or any month of the year through it. */
+#define MONTH_FAILED "COALESCE(d.fail, 0)"
+#define YEAR_FAILED "CASE WHEN x.subject IS NULL THEN 0 ELSE 1 END"
+
+/*
+ * " FROM … WHERE …" of the subjects on the list at the end of `month`
+ * within the actor's scope, filtered by `f` but its `fail`; each with its
+ * determination of the month (d), or of the year (x: a row when it failed
+ * a month of January..month, none when it complied every month).
+ */
+static void results_from(const struct actor *a, const char *month, const char *jan, int year,
+			 const struct results_filter *f, struct strbuf *sql, struct sqlp *p)
+{
+	if (year) {
+		strbuf_addstr(sql, " FROM subjects s LEFT JOIN (SELECT f.subject FROM determinations f "
+				   "WHERE f.district = ? AND f.fail = 1 AND f.month >= ? AND f.month <= ? "
+				   "GROUP BY f.subject) x ON x.subject = s.code");
+		sqlp_text(p, a->district);
+		sqlp_text(p, jan);
+		sqlp_text(p, month);
+	} else {
+		strbuf_addstr(sql, " FROM subjects s LEFT JOIN determinations d ON d.month = ? AND "
+				   "d.subject = s.code");
+		sqlp_text(p, month);
+	}
+	strbuf_addstr(sql, " WHERE s.district = ? AND " ON_LIST);
+	sqlp_text(p, a->district);
+	sqlp_text(p, month);
+	sqlp_text(p, month);
+	scope_where(&subject_desc, a, "s", sql, p);
+	if (f->township) {
+		strbuf_addstr(sql, " AND s.township = ?");
+		sqlp_text(p, f->township);
+	}
+	if (f->supervisor) {
+		strbuf_addstr(sql, " AND s.supervisor = ?");
+		sqlp_text(p, f->supervisor);
+	}
+	if (f->kind) {
+		strbuf_addstr(sql, " AND s.kind = ?");
+		sqlp_text(p, enum_lookup(&enum_subject_kind, f->kind));
+	}
+	/* the figures' grouping (cells.c): villages and communities, and the rest */
+	if (f->group)
+		strbuf_addf(sql, " AND s.kind %sIN ('village', 'community')",
+			    strcmp(f->group, "village") ? "NOT " : "");
+	/* the dimension: a code of dimension_codes (results_check), written into the SQL */
+	if (f->dimension && !year) {
+		strbuf_addf(sql, " AND COALESCE(d.%s_final, 0) = 1", f->dimension);
+	} else if (f->dimension) {
+		strbuf_addf(sql, " AND EXISTS (SELECT 1 FROM determinations g WHERE g.subject = s.code "
+			    "AND g.district = ? AND g.month >= ? AND g.month <= ? AND g.%s_final = 1)",
+			    f->dimension);
+		sqlp_text(p, a->district);
+		sqlp_text(p, jan);
+		sqlp_text(p, month);
+	}
+}
+
+/* The dimension's index in dimension_codes, or -1. */
+static int dimension_index(const char *code)
+{
+	int d;
+
+	for (d = 0; d < DIM__COUNT; d++)
+		if (!strcmp(code, dimension_codes[d]))
+			return d;
+	return -1;
+}
+
+static int results_check(const struct actor *a, const char *month, const struct results_filter *f,
+			 struct model_error *e)
+{
 	if (!month || !month_valid(month))
 		return model_fail(e, MODEL_EINVAL, "month", "月份格式应为 YYYY-MM");
 	if (month_is_future(month))
 		return model_fail(e, MODEL_EINVAL, "month", "%s 尚未到来，没有认定结果", month);
 	if (!entity_can_read(&subject_desc, a) || !a->district)
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看");
-	if (kind && !enum_lookup(&enum_subject_kind, kind))
+	if (f->span && strcmp(f->span, "month") && strcmp(f->span, "year"))
+		return model_fail(e, MODEL_EBADREQ, "span",
+				  "span 应为 month（本月）或 year（本年累计）");
+	if (f->kind && !enum_lookup(&enum_subject_kind, f->kind))
 		return model_fail(e, MODEL_EINVAL, "kind", "主体类型不正确");
-	if (fail && strcmp(fail, "0") && strcmp(fail, "1"))
+	if (f->group && strcmp(f->group, "village") && strcmp(f->group, "enterprise"))
+		return model_fail(e, MODEL_EBADREQ, "group",
+				  "group 应为 village（村（社区））或 enterprise（企事业单位）");
+	if (f->dimension && dimension_index(f->dimension) < 0)
+		return model_fail(e, MODEL_EBADREQ, "dimension",
+				  "dimension 应为 petition（零上访）、accident（零事故）或 case（零案件）");
+	if (f->fail && strcmp(f->fail, "0") && strcmp(f->fail, "1"))
 		return model_fail(e, MODEL_EBADREQ, "fail", "fail 应为 0 或 1");
-	if (assess_refresh(db, a->district, month, month, &e->msg))
-		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
-	pub = month_state(db, a->district, month, &computed, &e->msg);
-	cert = json_object();
+	return 0;
+}
+
+/* Whether each dimension is certified in the month: {petition: bool, …}. */
+static json_t *certified_json(struct db *db, const char *district, const char *month)
+{
+	json_t *cert = json_object();
+	int d;
+
 	for (d = 0; d < DIM__COUNT; d++) {
-		const char *cp[] = { a->district, month, dimension_codes[d] };
+		const char *cp[] = { district, month, dimension_codes[d] };
 		char *v = NULL;
 		db_query_value(db, "SELECT confirmed_by FROM certifications WHERE district = ? AND "
 			       "month = ? AND dimension = ?", cp, 3, &v, NULL);
 		json_object_set_new(cert, dimension_codes[d], json_boolean(v != NULL));
 		free(v);
 	}
-	/* the subjects on the list, each with its row or none: it complied */
+	return cert;
+}
+
+/* One row of the month's results (the columns of month_rows()). */
+static json_t *month_row(struct db_stmt *st, const struct assess_rules *rules)
+{
+	const char *standard = "default";
+	json_t *row;
+	size_t k;
+	int d;
+
 	for (k = 0; k < NKINDS; k++)
+		if (!strcmp(db_column_text(st, 2), subject_kinds[k]))
+			standard = rules[k].code;
+	row = json_pack("{ss ss ss ss ss* ss sb}", "subject", db_column_text(st, 0),
+			"name", db_column_text(st, 1), "kind", db_column_text(st, 2),
+			"township", db_column_text(st, 3),
+			"supervisor", db_column_is_null(st, 4) ? NULL : db_column_text(st, 4),
+			"standard", standard, "complies", db_column_int64(st, 11) == 0);
+	for (d = 0; d < DIM__COUNT; d++) {
+		int prov = db_column_int64(st, 5 + d) != 0, fin = db_column_int64(st, 8 + d) != 0;
+		json_object_set_new(row, dimension_codes[d], json_pack("{sb sb sb}",
+			"provisional_fail", prov, "fail", fin, "overridden", prov != fin));
+	}
+	return row;
+}
+
+/* One row of the year's results: the subject and whether it complied every month. */
+static json_t *year_row(struct db_stmt *st)
+{
+	return json_pack("{ss ss ss ss ss* sb}", "subject", db_column_text(st, 0),
+			 "name", db_column_text(st, 1), "kind", db_column_text(st, 2),
+			 "township", db_column_text(st, 3),
+			 "supervisor", db_column_is_null(st, 4) ? NULL : db_column_text(st, 4),
+			 "complies", db_column_int64(st, 5) == 0);
+}
+
+/*
+ * The months jan..month that `row`'s subject failed, into its member
+ * failed_months: [{month, petition, accident, case, reason}].
+ */
+static int failed_months(struct db *db, const struct actor *a, const char *jan,
+			 const char *month, json_t *row, struct model_error *e)
+{
+	const char *subject = json_string_value(json_object_get(row, "subject"));
+	struct db_stmt *st;
+	json_t *arr = json_array(), *m;
+	size_t i;
+	int rc, d;
+
+	json_object_set_new(row, "failed_months", arr);
+	if (db_prepare(db, "SELECT month, petition_final, accident_final, case_final FROM "
+		       "determinations WHERE district = ? AND subject = ? AND fail = 1 AND "
+		       "month >= ? AND month <= ? ORDER BY month", &st, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	db_bind_text(st, 1, a->district);
+	db_bind_text(st, 2, subject);
+	db_bind_text(st, 3, jan);
+	db_bind_text(st, 4, month);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		m = json_pack("{ss}", "month", db_column_text(st, 0));
+		for (d = 0; d < DIM__COUNT; d++)
+			json_object_set_new(m, dimension_codes[d],
+					    json_boolean(db_column_int64(st, 1 + d) != 0));
+		json_array_append_new(arr, m);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	/* the reasons, once the statement is done: each explains anew */
+	json_array_foreach(arr, i, m) {
+		struct strbuf why = STRBUF_INIT;
+		int fails[DIM__COUNT], ret;
+		for (d = 0; d < DIM__COUNT; d++)
+			fails[d] = json_is_true(json_object_get(m, dimension_codes[d]));
+		ret = assess_failure_reasons(db, a, json_string_value(json_object_get(m, "month")),
+					     subject, fails, &why, e);
+		if (!ret)
+			json_object_set_new(m, "reason", json_string(why.buf));
+		strbuf_release(&why);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int assess_results_query(struct db *db, const struct actor *a, const char *month,
+			 const struct results_filter *f, int page, int page_size, json_t **out,
+			 struct model_error *e)
+{
+	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	json_t *items = NULL, *row;
+	struct assess_rules rules[NKINDS];
+	int64_t counts[2] = { 0, 0 }, total, computed; /* the subjects, those failing */
+	const char *failed;
+	char jan[8];
+	int rc, pub, year, ret;
+	size_t k;
+
+	if ((ret = results_check(a, month, f, e)))
+		return ret;
+	year = f->span && !strcmp(f->span, "year");
+	failed = year ? YEAR_FAILED : MONTH_FAILED;
+	snprintf(jan, sizeof(jan), "%.4s-01", month);
+	if (assess_refresh(db, a->district, year ? jan : month, month, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	pub = month_state(db, a->district, month, &computed, &e->msg);
+	for (k = 0; k < NKINDS && !year; k++)
 		if (assess_rules_for(db, a->district, subject_kinds[k], month, &rules[k], &e->msg))
 			goto dberr;
-	strbuf_addstr(&where, " FROM subjects s LEFT JOIN determinations d ON d.month = ? AND "
-			      "d.subject = s.code WHERE s.district = ? AND " ON_LIST);
-	sqlp_text(&p, month);
-	sqlp_text(&p, a->district);
-	sqlp_text(&p, month);
-	sqlp_text(&p, month);
-	scope_where(&subject_desc, a, "s", &where, &p);
-	if (township) {
-		strbuf_addstr(&where, " AND s.township = ?");
-		sqlp_text(&p, township);
-	}
-	if (kind) {
-		strbuf_addstr(&where, " AND s.kind = ?");
-		sqlp_text(&p, enum_lookup(&enum_subject_kind, kind));
-	}
-	if (fail) {
-		strbuf_addstr(&where, " AND COALESCE(d.fail, 0) = ?");
-		sqlp_int(&p, atoi(fail));
-	}
-	strbuf_addf(&sql, "SELECT COUNT(*)%s", where.buf);
-	if (sqlp_aggregate(db, sql.buf, &p, &total, 1, &e->msg))
+	results_from(a, month, jan, year, f, &where, &p);
+	strbuf_addf(&sql, "SELECT COUNT(*), COALESCE(SUM(%s), 0)%s", failed, where.buf);
+	if (sqlp_aggregate(db, sql.buf, &p, counts, 2, &e->msg))
 		goto dberr;
+	total = !f->fail ? counts[0] : !strcmp(f->fail, "1") ? counts[1] : counts[0] - counts[1];
+	if (f->fail) {
+		strbuf_addf(&where, " AND %s = ?", failed);
+		sqlp_int(&p, atoi(f->fail));
+	}
 	strbuf_reset(&sql);
-	strbuf_addf(&sql, "SELECT s.code, s.name, s.kind, s.township, s.supervisor, "
-		    "COALESCE(d.petition_fail, 0), COALESCE(d.accident_fail, 0), "
-		    "COALESCE(d.case_fail, 0), COALESCE(d.petition_final, 0), "
-		    "COALESCE(d.accident_final, 0), COALESCE(d.case_final, 0), COALESCE(d.fail, 0)%s "
-		    "ORDER BY COALESCE(d.fail, 0) DESC, s.code LIMIT ? OFFSET ?", where.buf);
+	if (year)
+		strbuf_addf(&sql, "SELECT s.code, s.name, s.kind, s.township, s.supervisor, %s%s",
+			    failed, where.buf);
+	else
+		strbuf_addf(&sql, "SELECT s.code, s.name, s.kind, s.township, s.supervisor, "
+			    "COALESCE(d.petition_fail, 0), COALESCE(d.accident_fail, 0), "
+			    "COALESCE(d.case_fail, 0), COALESCE(d.petition_final, 0), "
+			    "COALESCE(d.accident_final, 0), COALESCE(d.case_final, 0), %s%s",
+			    failed, where.buf);
+	strbuf_addf(&sql, " ORDER BY %s DESC, s.code LIMIT ? OFFSET ?", failed);
 	if (db_prepare(db, sql.buf, &st, &e->msg))
 		goto dberr;
 	sqlp_bind(&p, st, 1);
 	db_bind_int64(st, (int)p.n + 1, page_size);
 	db_bind_int64(st, (int)p.n + 2, (int64_t)(page - 1) * page_size);
 	items = json_array();
-	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
-		const char *standard = "default";
-		json_t *row;
-		for (k = 0; k < NKINDS; k++)
-			if (!strcmp(db_column_text(st, 2), subject_kinds[k]))
-				standard = rules[k].code;
-		row = json_pack("{ss ss ss ss ss* ss sb}", "subject", db_column_text(st, 0),
-				"name", db_column_text(st, 1), "kind", db_column_text(st, 2),
-				"township", db_column_text(st, 3),
-				"supervisor", db_column_is_null(st, 4) ? NULL : db_column_text(st, 4),
-				"standard", standard, "complies", db_column_int64(st, 11) == 0);
-		for (d = 0; d < DIM__COUNT; d++) {
-			int prov = db_column_int64(st, 5 + d) != 0, fin = db_column_int64(st, 8 + d) != 0;
-			json_object_set_new(row, dimension_codes[d], json_pack("{sb sb sb}",
-				"provisional_fail", prov, "fail", fin, "overridden", prov != fin));
-		}
-		json_array_append_new(items, row);
-	}
+	while ((rc = db_step(st, &e->msg)) == DB_ROW)
+		json_array_append_new(items, year ? year_row(st) : month_row(st, rules));
+	db_finalize(st);
+	st = NULL;
 	if (rc < 0)
 		goto dberr;
-	*out = json_pack("{ss sb so so sI si si}", "month", month, "published", pub > 0,
-			 "certified", cert, "items", items, "total", (json_int_t)total, "page", page,
+	json_array_foreach(items, k, row)
+		if (year && !json_is_true(json_object_get(row, "complies")) &&
+		    (ret = failed_months(db, a, jan, month, row, e)))
+			goto cleanup;
+	*out = json_pack("{ss ss ss sb so s{sI sI sI} so sI si si}", "month", month,
+			 "span", year ? "year" : "month", "from", year ? jan : month,
+			 "published", pub > 0, "certified", certified_json(db, a->district, month),
+			 "counts", "subjects", (json_int_t)counts[0], "compliant",
+			 (json_int_t)(counts[0] - counts[1]), "failing", (json_int_t)counts[1],
+			 "items", items, "total", (json_int_t)total, "page", page,
 			 "page_size", page_size);
-	cert = items = NULL;
+	items = NULL;
 	goto cleanup;
 dberr:
 	ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
@@ -200,7 +379,6 @@ cleanup:
 	if (st)
 		db_finalize(st);
 	json_decref(items);
-	json_decref(cert);
 	sqlp_release(&p);
 	strbuf_release(&where);
 	strbuf_release(&sql);

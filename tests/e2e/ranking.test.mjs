@@ -66,8 +66,11 @@ test('the office: ranks, colours, a row opened into its lines, a line\'s records
     assert.match(text, /达标 \d+\/\d+ = [\d.]+%|无创建主体/);
     assert.match(text, /任务按时完成/);
     await shot(page, 'ranking-lines');
+    // the compliance line opens the township's year to date: the subjects it counts
+    const basis = text.match(/达标 (\d+)\/(\d+)/);
     await lines.locator('a', { hasText: '查看记录' }).first().click();
-    await page.waitForURL((u) => u.pathname === '/subjects' && u.searchParams.has('township'));
+    await page.waitForURL((u) => u.pathname === `/months/${M}` && u.searchParams.get('span') === 'year' && u.searchParams.has('township'));
+    if (basis) await page.locator('[data-test=results-counts]').getByText(`主体 ${basis[2]} 个`).waitFor();
     await page.goto(`${base}/ranking?month=${M}&by=township`);
     await page.locator('[data-test=ranking-by] >> text=行业主管部门').click();
     await page.waitForURL((u) => u.searchParams.get('by') === 'sector');

@@ -93,13 +93,16 @@ export function targetsOf(d) {
 
 const canRead = (e) => !!(session.byName[e] && session.byName[e].can_read);
 
-// The list behind a figure key (a router location), or null: the list query
-// of /meta's figures table (its parameters with the month's dates; of several
-// queries, the parameters they share: every record counted is on the page),
-// else the month's determination of the figure's kind of subjects.
+// The list behind a figure key (a router location), or null: the subjects it
+// counts (/meta's `results`: the month page's year-to-date or monthly list,
+// whose total is the figure), else the list query of /meta's figures table
+// (its parameters with the month's dates; of several queries, the parameters
+// they share: every record counted is on the page), else the month's
+// determination of the figure's group of subjects.
 export function figureLink(key, month) {
   const f = session.figureByKey[key];
   if (!f) return null;
+  if (f.results) return canRead('subjects') ? { path: '/months/' + month, query: { ...f.results } } : null;
   if (f.list && f.list.queries.length) {
     if (!canRead(f.list.entity)) return null;
     const fill = (v) => v.replaceAll('{from}', yearStart(month)).replaceAll('{to}', monthEnd(month))
@@ -110,8 +113,16 @@ export function figureLink(key, month) {
     for (const [k, v] of Object.entries(first)) if (rest.every((q) => q[k] === v)) query[k] = fill(v);
     return { path: '/' + f.list.entity, query };
   }
-  if (f.determination) return { path: '/months/' + month, query: { kind: f.determination } };
+  if (f.determination) return { path: '/months/' + month, query: { group: f.determination } };
   return null;
+}
+
+// The year-to-date list of a unit of a ranking: the subjects of a township,
+// or those a sector's department supervises (`extra`: more filters, such as
+// group=enterprise where the sectors are ranked by their enterprises).
+export function unitLink(by, key, month, extra = {}) {
+  const unit = by === 'township' ? { township: key } : { supervisor: key };
+  return { path: '/months/' + month, query: { span: 'year', ...unit, ...extra } };
 }
 
 // A breakdown row's compliance over both kinds (for ranking).

@@ -239,4 +239,17 @@ export default {
       addTitle: 'New item', editTitle: 'Edit item',
     },
   },
+  trace: {
+    overdueToday: 'As of today', overdueNow: 'Overdue as of today, not as of the end of {m} (by the current status)',
+    monthSubjects: '{n} subjects this month', monthFailing: '{f} failing', dimension: 'Dimension',
+    spanMonth: 'This month', spanYear: 'Year to date', span: 'Period',
+    group: 'Group', groups: { village: 'Villages (communities)', enterprise: 'Enterprises and institutions' }, supervisor: 'Supervising department (sector)',
+    yearResult: 'Year to date', failedMonths: 'Months failed and why',
+    countsMonth: '{n} subjects on the list at the end of {m}: {c} complied this month, {f} failed',
+    countsYear: '{n} subjects on the list at the end of {m}: {c} complied in every month from {from} to {m}, {f} failed in some month',
+    onListNote: 'Only the subjects on the list at the end of the month (not those added later or retired), as the dashboard and the reports count them.',
+    sortedBy: 'Sorted by the combined compliance rate (villages and enterprises together, year to date)', sectorSortedBy: 'Sorted by the enterprises\' compliance rate (year to date)',
+    combinedRate: 'Combined rate', rank: 'Rank', unit: 'Unit', compliantOf: '{c} of {n} comply',
+    openUnit: 'Year-to-date compliance of {name}',
+  },
 };

@@ -231,4 +231,17 @@ export default {
       addTitle: '新增字典数据', editTitle: '修改字典数据',
     },
   },
+  trace: {
+    overdueToday: '截至今天', overdueNow: '截至今天的逾期，不是截至 {m} 月底的（按当前办理状态）',
+    monthSubjects: '本月 {n} 个主体', monthFailing: '不达标 {f} 个', dimension: '维度',
+    spanMonth: '本月', spanYear: '本年累计', span: '统计口径',
+    group: '分组', groups: { village: '村（社区）', enterprise: '企事业单位' }, supervisor: '主管部门（行业）',
+    yearResult: '本年累计', failedMonths: '未达标月份及原因',
+    countsMonth: '{m} 月底在清单上的主体 {n} 个：本月达标 {c} 个，不达标 {f} 个',
+    countsYear: '{m} 月底在清单上的主体 {n} 个：本年（{from} 至 {m}）每月都达标的 {c} 个，有月份不达标的 {f} 个',
+    onListNote: '只含该月底在清单上的主体（不含尚未列入或已退出清单的），与首页、报告的数字相同。',
+    sortedBy: '按综合达标率排序（村（社区）与企事业单位合计，本年累计）', sectorSortedBy: '按企事业单位达标率排序（本年累计）',
+    combinedRate: '综合达标率', rank: '名次', unit: '单位', compliantOf: '达标 {c} / {n}',
+    openUnit: '查看{name}本年累计达标情况',
+  },
 };
