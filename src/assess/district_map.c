@@ -21,7 +21,7 @@
 #include "base/strbuf.h"
 #include "db/db.h"
 #include "db/sqlp.h"
-#include "geo/voronoi.h"
+#include "base/voronoi.h"
 #include "model/entities.h"
 #include "model/errors.h"
 #include "model/role.h"

@@ -2,7 +2,7 @@
  * district_map: the map of a district's townships for the wall screen and
  * a subject's page, drawn with no base map (no tile server is reachable
  * from a government intranet): each township's outline is the part of the
- * district nearest to its subjects (geo/voronoi.h: the union of the Voronoi
+ * district nearest to its subjects (base/voronoi.h: the union of the Voronoi
  * cells of its subjects' points, inside the convex hull of all the
  * district's points widened by 1 km), with its year-to-date rates, and the
  * subjects' points.  Subjects without coordinates are counted, not drawn;

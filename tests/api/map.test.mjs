@@ -133,8 +133,8 @@ test('the office\'s map has every township of the district, each a valid closed 
     'the two months differ somewhere, so the rates are the month\'s');
 });
 
-test('a township user gets its own township only; a supervisor the townships of its subjects', async () => {
-  for (const user of ['chengguan', 'bailou', 'education', 'school']) {
+test('a township user gets its own township only; a supervisor, a subject, a grid worker the townships of their subjects', async () => {
+  for (const user of ['chengguan', 'bailou', 'education', 'school', 'grid']) {
     const c = await as(user);
     const subjects = await listAll(c, '/api/v1/subjects');
     assert.ok(subjects.length > 0, `${user} has subjects`);

@@ -9,7 +9,7 @@
  * group, chained end to end into rings.  Quadratic at worst, about n·√n
  * for points spread over a district: a few milliseconds for 2,000.
  */
-#include "geo/voronoi.h"
+#include "base/voronoi.h"
 
 #include <math.h>
 #include <stdlib.h>
