@@ -58,8 +58,9 @@ async function clipped(page, selector) {
 }
 const ITEMS = '[data-test=scr-town], .scr-tile, .scr-warn-list li, .scr-panel';
 
+// Open /screen with `query` (null: the screen already open) and wait for its figures.
 async function open(page, query = '') {
-  await page.goto(base + '/screen' + query);
+  if (query !== null) await page.goto(base + '/screen' + query);
   await page.waitForFunction(() => /\d/.test(document.querySelector('[data-test=scr-subjects_total]')?.textContent || ''));
   if (!bd) {
     const month = await page.evaluate(async () => (await (await fetch('/api/v1/months')).json()).latest_event_month);
@@ -71,7 +72,7 @@ async function open(page, query = '') {
 
 test('at 1920×1080 one rotation shows every township, clips nothing, and maps one area per township', async () => {
   await inBrowser({ width: 1920, height: 1080 }, async (page) => {
-    const { bd } = await open(page, '?rotate=300');
+    await open(page, null); // the login landed on /screen?rotate=300
     await page.locator('[data-test=scr-tab-townships]').waitFor();
     const seen = new Set();
     const views = [];
@@ -158,9 +159,12 @@ test('the controls have labels and work from the keyboard; the rotation turns by
 
 test('a township on the map and a figure open their lists', async () => {
   await inBrowser({ width: 1920, height: 1080 }, async (page) => {
-    await open(page, '?rotate=300');
+    // the screen of the test before, paused
+    await open(page, null);
+    if (await page.locator('[data-test=scr-pause]').getAttribute('aria-pressed') !== 'true') await page.click('[data-test=scr-pause]');
     await page.locator('[data-test=scr-tab-map]').click();
     const code = bd.rows[0].key;
+    await page.locator(`[data-test=district-map] path[data-township="${code}"]`).waitFor({ timeout: 60000 }); // GET /map, on a loaded machine
     await page.locator(`[data-test=district-map] path[data-township="${code}"]`).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.searchParams.get('township') === code);
