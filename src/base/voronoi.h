@@ -31,7 +31,8 @@ struct vring {
 /*
  * The rings of every group's area, into `*rings` (`*nrings` of them; free
  * with vrings_free()).  Sites at the same place count once, in the group of
- * the first of them.  Rings shorter than `margin` / 1e6 are not drawn.
+ * the first of them.  Ends within `margin` / 1e6 of each other are one
+ * vertex; a chain of edges that does not close is not drawn.
  */
 void voronoi_areas(const struct vsite *s, size_t n, double margin, struct vring **rings,
 		   size_t *nrings);
