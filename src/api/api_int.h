@@ -158,6 +158,9 @@ void api_report_file(struct call *c);
 void openapi_report_file(json_t *op, const struct entity_desc *ed);
 /* api_ranking.c: the monthly ranking of townships and sectors (考评) */
 void api_ranking(struct call *c);
+
+/* api_map.c: the map of the townships, drawn from the subjects' coordinates */
+void api_map(struct call *c);
 /* api_work.c: the work lists' actions */
 void api_decision_assign(struct call *c);
 void api_problems_raise(struct call *c);

@@ -64,6 +64,11 @@ static const struct route_param ranking_params[] = {
 	{ NULL },
 };
 
+static const struct route_param map_params[] = {
+	{ "month", "截至月份 YYYY-MM（含）", "month" },
+	{ NULL },
+};
+
 static const struct route_param reports_params[] = {
 	{ "month", "月份 YYYY-MM", "month" },
 	{ NULL },
@@ -446,6 +451,15 @@ const struct route api_routes[] = {
 	  .errors = E400 | E403 | E409 | E422, .params = ranking_params,
 	  .status = "200",
 	  .response = "{month, by, columns, items: [{rank, unit, unit_name, total, lines: [{item, item_name, points, basis, records}]}]}",
+	  .response_schema = "object" },
+	/* ---- the map of the townships (api_map.c): assess/ checks the roles ---- */
+	{ .method = "GET", .path = "/map", .handle = api_map,
+	  .op = "district_map", .tag = TAG_ASSESS, .summary = "乡镇分布图（离线：由主体坐标绘制乡镇轮廓）",
+	  .description = "调用者范围内的各乡镇：轮廓为距本乡镇主体最近的区域（各主体泰森多边形之并，"
+			 "裁切于全区主体凸包外扩 1 公里），附年初至该月底的达标率；及范围内有坐标的主体",
+	  .errors = E400 | E403 | E422, .params = map_params,
+	  .status = "200",
+	  .response = "{month, targets, map: GeoJSON FeatureCollection, subjects: [{code, name, kind, township, lat, lon}], unplaced}",
 	  .response_schema = "object" },
 	/* ---- the month's documents (api_report.c): report/ checks the roles ---- */
 	{ .method = "GET", .path = "/reports", .handle = api_reports,

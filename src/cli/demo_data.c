@@ -450,7 +450,7 @@ int demo_data_load(struct db *db, const struct crypto_keys *keys, int demo_passw
 		goto cleanup;
 	}
 	if (gen_places(db, keys, villages, err) || gen_departments(db, keys, err) ||
-	    gen_subjects(db, keys, villages, subj, err) ||
+	    gen_subjects(db, keys, villages, subj, err) || demo_places(db, villages, subj, err) ||
 	    demo_events(db, keys, villages, subj, &events, err) || demo_work(db, keys, err) ||
 	    demo_grass(db, keys, villages, err) ||
 	    gen_users(db, keys, demo_passwords, out, err))

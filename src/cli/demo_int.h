@@ -183,6 +183,15 @@ int demo_disputes(struct demo *d, struct strbuf *err);
 /* The office's work of 2023 (meetings, checks, tasks, problems), loaded: 0, or -1 with `err`. */
 int demo_work(struct db *db, const struct crypto_keys *keys, struct strbuf *err);
 
+/* ---- demo_places.c ---- */
+
+/*
+ * The subjects' coordinates (lat, lon), from their codes alone: 0, or -1
+ * with `err`.
+ */
+int demo_places(struct db *db, const struct place *villages, const struct subj *subj,
+		struct strbuf *err);
+
 /* ---- demo_grass.c ---- */
 
 /*

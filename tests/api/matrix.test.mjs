@@ -80,6 +80,7 @@ const M = '2023-05';
 const ROUTES = {
   'GET /figures': { q: `?through=${M}`, allow: BIZ },
   'GET /figures/breakdown': { q: `?through=${M}&by=township`, allow: BIZ },
+  'GET /map': { q: `?month=${M}`, allow: BIZ },
   'GET /months': { allow: BIZ },
   'GET /months/{month}': { allow: BIZ },
   'GET /months/{month}/results': { allow: BIZ },

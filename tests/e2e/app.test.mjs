@@ -384,7 +384,7 @@ test('the wall screen, English, and a phone', async () => {
   await inBrowser({ width: 1920, height: 1080 }, async (page) => {
     await login(page, base, 'office', { to: '/screen' });
     await page.waitForFunction(() => {
-      const el = document.querySelector('[data-test="scr-visit_batches"]');
+      const el = document.querySelector('[data-test="scr-subjects_total"]');
       return el && /\d/.test(el.textContent);
     });
     await page.waitForTimeout(600);

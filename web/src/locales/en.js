@@ -113,6 +113,18 @@ export default {
   screen: {
     title: 'Zero-Three Command Centre', refresh: 'refreshes every 60 s', updated: 'updated {t}', exit: 'Exit', fullscreen: 'Full screen',
   },
+  wall: {
+    prev: 'Previous view', next: 'Next view', pause: 'Pause', resume: 'Resume', enterFull: 'Full screen', exitFull: 'Exit full screen',
+    views: 'Screen views', paused: 'Paused', every: 'Next view every {s} s', overview: 'Overview', townships: 'Townships', events: 'Events',
+    warnings: 'Warnings', sortedBy: 'sorted by the combined rate (villages and enterprises together)', rows: 'ranks {a}–{b} of {n}',
+    rank: 'Rank', township: 'Township', combined: 'Combined rate', eventTrend: 'Events by month', warnCount: 'the {n} highest risk scores of {total}',
+    keys: '← → switch · Space pause · F full screen',
+    map: {
+      title: 'Township map', caption: 'coloured by the rate so far this year; click a township for its list', colourBy: 'Colour by', legend: 'Legend',
+      failed: 'The map could not be loaded', empty: 'No subject has coordinates: no map to draw', target: 'target {v}%', noData: 'No data',
+      noPlace: 'This subject has no coordinates', unplaced: '{n} more subjects have no coordinates and are not on the map',
+    },
+  },
   password: { title: 'Change password' },
   entities: {
     regions: 'Regions', departments: 'Departments', sector_map: 'Sector map', subjects: 'Subjects', petitions: 'Petitions',

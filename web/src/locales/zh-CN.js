@@ -112,6 +112,18 @@ export default {
   screen: {
     title: '“三零”创建指挥大屏', refresh: '每 60 秒自动刷新', updated: '更新于 {t}', exit: '退出大屏', fullscreen: '全屏',
   },
+  wall: {
+    prev: '上一屏', next: '下一屏', pause: '暂停轮播', resume: '继续轮播', enterFull: '全屏', exitFull: '退出全屏',
+    views: '大屏视图', paused: '已暂停', every: '每 {s} 秒切换', overview: '总览', townships: '乡镇排名', events: '三类事件',
+    warnings: '风险预警', sortedBy: '按综合达标率（村（社区）与企事业单位合计）排序', rows: '第 {a}–{b} 名，共 {n} 个',
+    rank: '名次', township: '乡镇（街道）', combined: '综合达标率', eventTrend: '各月事件数', warnCount: '风险分最高的 {n} 个，共 {total} 个',
+    keys: '← → 切换 · 空格 暂停 · F 全屏',
+    map: {
+      title: '乡镇地图', caption: '按年初至今达标率着色，点击乡镇查看明细', colourBy: '着色依据', legend: '图例',
+      failed: '地图加载失败', empty: '暂无带坐标的主体，无法绘制地图', target: '目标 {v}%', noData: '无数据',
+      noPlace: '该主体暂无坐标', unplaced: '另有 {n} 个主体暂无坐标，未在图上标出',
+    },
+  },
   password: { title: '修改密码' },
   attach: {
     title: '附件', upload: '上传附件', none: '暂无附件', empty: '文件为空',
