@@ -57,6 +57,9 @@ test('a subject\'s page, the regions tree and the dictionary', async () => {
     results[M] = !row ? 'off' : row.complies ? 'pass' : 'fail';
   }
   assert.ok(Object.values(results).includes('fail'), 'V1 fails some month (the page has something to show)');
+  // V1's place (the other subjects have none): its page shows it on the township map
+  const placed = await office.update(`/api/v1/subjects/${v1.id}`, { lat: 33.73, lon: 114.88 });
+  assert.equal(placed.status, 200);
   const villages = (await listAll(office, `/api/v1/regions?parent=${EAST}`)).map((r) => r.name).sort();
   assert.ok(villages.length >= 2);
 
@@ -85,7 +88,8 @@ test('a subject\'s page, the regions tree and the dictionary', async () => {
     assert.match(await page.locator('[data-test=subject-ytd]').innerText(), new RegExp(`${on} 个月.*达标 ${on - failed} 个月.*不达标 ${failed} 个月`));
     const firstFail = Object.keys(results).find((m) => results[m] === 'fail');
     assert.match(await page.locator(`[data-test="month-${firstFail}"]`).getAttribute('aria-label'), /未达标/);
-    assert.equal(await page.locator('[data-test=subject-map]').count(), 1, 'the map\'s place is there');
+    await page.waitForSelector('[data-test=subject-map] [data-test=dmap-highlight]');
+    assert.equal(await page.locator('[data-test=subject-map] .dmap-area').count(), 1, 'its township, the one with a place');
     await page.locator(`[data-test="month-${firstFail}"]`).click();
     await page.waitForSelector('[data-test=explain-overall]');
     assert.equal((await page.locator('[data-test=explain-overall]').innerText()).trim(), '不达标');

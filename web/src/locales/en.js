@@ -233,6 +233,7 @@ export default {
   },
   // issue 17: a subject's page, the regions and departments as trees, the dictionary
   subjectPage: {
+    map: 'Its place on the township map',
     compliance: 'Month by month', year: 'Year', yearOption: '{y}', monthShort: 'M{m}',
     state: { pass: 'Pass', fail: 'Fail', off: 'Not listed' },
     notListed: 'Not on the list of subjects that month', passAll: 'All three dimensions pass (click for the explanation)',

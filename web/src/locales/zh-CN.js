@@ -225,6 +225,7 @@ export default {
   },
   // issue 17: a subject's page, the regions and departments as trees, the dictionary
   subjectPage: {
+    map: '在乡镇地图上的位置',
     compliance: '逐月认定', year: '年份', yearOption: '{y} 年', monthShort: '{m}月',
     state: { pass: '达标', fail: '不达标', off: '未列入' },
     notListed: '该月不在创建主体清单上', passAll: '三个维度均达标（点击查看认定说明）',
