@@ -120,11 +120,15 @@ static int normalize_set(const struct field_desc *fd, const char *in, struct str
 /*
  * Normalise and validate one value given as text (import cell, or a JSON
  * value already turned into text).  `in` is trimmed of nothing: callers
- * trim.  On success `out` holds the stored form.  Errors name the field.
+ * trim.  On success `out` holds the stored form (dates and months in ISO
+ * form, whichever of date_from_text()'s spellings came).  Errors name the
+ * field and quote the value (a personal one excepted).
  */
 int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *out,
 		    struct model_error *e)
 {
+	int personal = (fd->flags & FF_PERSONAL) != 0; /* its value is never quoted back */
+
 	strbuf_reset(out);
 	if (!utf8_valid(in, strlen(in)))
 		return model_fail(e, MODEL_EINVAL, fd->key, "%s：不是有效的 UTF-8 文本", fd->label);
@@ -132,8 +136,9 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 	case FT_TEXT: {
 		int64_t max = fd->max ? fd->max : 200;
 		if ((int64_t)utf8_length(in) > max)
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：长度不能超过 %" PRId64 " 个字符",
-					  fd->label, max);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：%s%.*s%s长度超过 %" PRId64 " 个字符",
+					  fd->label, personal ? "" : "“", personal ? 0 : utf8_prefix(in, 20),
+					  in, personal ? "" : "…”", max);
 		if (!text_controls_ok(in))
 			return model_fail(e, MODEL_EINVAL, fd->key,
 					  "%s：含有不允许的控制字符或文字方向控制符", fd->label);
@@ -145,18 +150,20 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		int64_t max = fd->type == FT_CODE && fd->max ? fd->max : 64;
 		if ((int64_t)strlen(in) > max || !code_chars_ok(in))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：“%s”不是有效的编码（字母、数字、- _ .，不超过 %" PRId64 " 位）",
-					  fd->label, fd->type == FT_REF ? "…" : "…", max);
+					  "%s：“%.*s”不是有效的编码（字母、数字、- _ .，不超过 %" PRId64 " 位）",
+					  fd->label, utf8_prefix(in, 80), in, max);
 		strbuf_addstr(out, in);
 		break;
 	}
 	case FT_INT: {
 		int64_t v;
 		if (parse_int(in, &v))
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为整数", fd->label);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”不是整数", fd->label,
+					  utf8_prefix(in, 40), in);
 		if ((fd->min || fd->max) && (v < fd->min || v > fd->max))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：应在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, fd->min, fd->max);
+					  "%s：“%s”不在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, in, fd->min,
+					  fd->max);
 		strbuf_addf(out, "%" PRId64, v);
 		break;
 	}
@@ -166,10 +173,12 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		errno = 0;
 		v = strtod(in, &end);
 		if (!*in || *end || errno || !isfinite(v))
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为数字", fd->label);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”不是数字", fd->label,
+					  utf8_prefix(in, 40), in);
 		if ((fd->min || fd->max) && (v < (double)fd->min || v > (double)fd->max))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：应在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, fd->min, fd->max);
+					  "%s：“%s”不在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, in, fd->min,
+					  fd->max);
 		strbuf_addf(out, "%.15g", v);
 		break;
 	}
@@ -179,24 +188,31 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		else if (!strcmp(in, "0") || !strcmp(in, "false") || !strcmp(in, "否"))
 			strbuf_addch(out, '0');
 		else
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为 1/0 或 是/否", fd->label);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”应为 是/否（或 1/0）",
+					  fd->label, utf8_prefix(in, 40), in);
 		break;
-	case FT_DATE:
-		if (!date_valid(in))
+	case FT_DATE: {
+		char day[DATE_BUFSZ];
+		if (date_from_text(in, day))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：“%s”不是有效日期（YYYY-MM-DD）", fd->label, in);
-		strbuf_addstr(out, in);
+					  "%s：“%s”不是有效日期（如 2023-08-21、2023/8/21、2023年8月21日）",
+					  fd->label, in);
+		strbuf_addstr(out, day);
 		break;
-	case FT_MONTH:
-		if (!month_valid(in))
+	}
+	case FT_MONTH: {
+		char month[MONTH_BUFSZ];
+		if (month_from_text(in, month))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：“%s”不是有效月份（YYYY-MM）", fd->label, in);
-		strbuf_addstr(out, in);
+					  "%s：“%s”不是有效月份（如 2023-08、2023/8、2023年8月）", fd->label, in);
+		strbuf_addstr(out, month);
 		break;
+	}
 	case FT_ENUM: {
 		const char *code = enum_lookup(fd->enumeration, in);
 		if (!code)
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不是可选值", fd->label, in);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”不是可选值", fd->label,
+					  utf8_prefix(in, 40), in);
 		strbuf_addstr(out, code);
 		break;
 	}
@@ -210,12 +226,12 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 	case FT_MONEY: {
 		int64_t fen;
 		if (parse_money(in, &fen))
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为金额（元，最多两位小数）",
-					  fd->label);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”不是金额（元，最多两位小数）",
+					  fd->label, utf8_prefix(in, 40), in);
 		if ((fd->min || fd->max) && (fen < fd->min * 100 || fen > fd->max * 100))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：应在 %" PRId64 " 到 %" PRId64 " 元之间", fd->label, fd->min,
-					  fd->max);
+					  "%s：“%s”不在 %" PRId64 " 到 %" PRId64 " 元之间", fd->label, in,
+					  fd->min, fd->max);
 		strbuf_addf(out, "%" PRId64, fen);
 		break;
 	}
@@ -228,8 +244,9 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		strbuf_release(&canon);
 	}
 	if (fd->check && !fd->check(out->buf))
-		return model_fail(e, MODEL_EINVAL, fd->key, "%s：%s", fd->label,
-				  fd->check_msg ? fd->check_msg : "格式不正确");
+		return model_fail(e, MODEL_EINVAL, fd->key, "%s：%s%.*s%s%s", fd->label,
+				  personal ? "" : "“", personal ? 0 : utf8_prefix(in, 40), in,
+				  personal ? "" : "”", fd->check_msg ? fd->check_msg : "格式不正确");
 	return 0;
 }
 
