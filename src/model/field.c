@@ -1,7 +1,8 @@
 /*
  * field.c: values as the descriptors want them: one field's text normalised
  * and checked (field_normalize: JSON bodies and imported cells alike), a
- * record read from a JSON body, its required fields and its references.
+ * record read from a JSON body, its required fields and its references,
+ * and a reference given by its name (an import's cell) to its code.
  */
 #include "model/entity.h"
 
@@ -16,6 +17,7 @@
 #include "base/date.h"
 #include "base/validate.h"
 #include "db/db.h"
+#include "db/sqlp.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
 #include "model/scope.h"
@@ -432,6 +434,137 @@ int record_check_refs(const struct model_ctx *mc, const struct record *r,
 			if (*p)
 				p++;
 		}
+	}
+	return ret;
+}
+
+/* ---- references by name (imports) ---- */
+
+const struct entity_desc *field_named_ref(const struct field_desc *fd)
+{
+	const struct entity_desc *red;
+	int k;
+
+	if (fd->type != FT_REF && fd->type != FT_REFSET)
+		return NULL;
+	red = entity_find(fd->ref);
+	k = red ? entity_field_index(red, "name") : -1;
+	return k >= 0 && !(red->fields[k].flags & (FF_PERSONAL | FF_HIDDEN)) ? red : NULL;
+}
+
+int field_ref_name(const struct model_ctx *mc, struct lookup_cache *cache,
+		   const struct field_desc *fd, const char *code, struct strbuf *out)
+{
+	const struct entity_desc *red = field_named_ref(fd);
+	struct record ref;
+	int rc;
+
+	strbuf_reset(out);
+	if (!red)
+		return -1;
+	record_init(&ref, NULL);
+	rc = entity_lookup_cached(mc->db, cache, red, code, &ref, NULL);
+	if (!rc && record_get(&ref, "name"))
+		strbuf_addstr(out, record_get(&ref, "name"));
+	record_release(&ref);
+	return rc == MODEL_EDB ? -1 : 0;
+}
+
+/*
+ * The code of the record of `fd`'s (named) entity called `name` within the
+ * writer's scope and at the field's level.  Not unique: an error saying
+ * how many there are.
+ */
+static int code_by_name(const struct model_ctx *mc, const struct field_desc *fd,
+			const struct entity_desc *red, const char *name, struct strbuf *code,
+			struct model_error *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	int rc, n = 0, ret = 0;
+
+	strbuf_addf(&sql, "SELECT t.\"%s\" FROM %s t WHERE t.name = ?", red->key, red->table);
+	sqlp_text(&p, name);
+	if (fd->ref_level && red->level) {
+		strbuf_addf(&sql, " AND t.\"%s\" = ?", red->level);
+		sqlp_text(&p, fd->ref_level);
+	}
+	if (!(ROLE_BIT(mc->actor->role) & ROLES_ADMIN) &&
+	    scope_where(red, mc->actor, "t", &sql, &p))
+		goto answer; /* the writer reaches none */
+	strbuf_addf(&sql, " ORDER BY t.\"%s\"", red->key);
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	sqlp_bind(&p, st, 1);
+	while ((rc = db_step(st, NULL)) == DB_ROW)
+		if (n++ == 0)
+			strbuf_addstr(code, db_column_text(st, 0));
+	if (rc < 0) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+answer:
+	if (!n)
+		ret = ref_missing(e, fd, name);
+	else if (n > 1)
+		ret = model_fail(e, MODEL_EINVAL, fd->key, "%s：有 %d 个名为“%s”的%s，请填编码",
+				 fd->label, n, name, red->label);
+cleanup:
+	if (st)
+		db_finalize(st);
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* One item: a code that exists as given, else a name. */
+static int one_by_name(const struct model_ctx *mc, const struct field_desc *fd,
+		       const struct entity_desc *red, const char *text, struct strbuf *out,
+		       struct model_error *e)
+{
+	struct record ref;
+	int rc = MODEL_ENOTFOUND;
+
+	if (strlen(text) <= 64 && code_chars_ok(text)) {
+		record_init(&ref, NULL);
+		rc = entity_lookup_cached(mc->db, mc->cache, red, text, &ref, NULL);
+		record_release(&ref);
+	}
+	if (rc == MODEL_EDB)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	if (!rc) {
+		strbuf_addstr(out, text);
+		return 0;
+	}
+	return code_by_name(mc, fd, red, text, out, e);
+}
+
+int field_ref_by_name(const struct model_ctx *mc, const struct field_desc *fd, const char *text,
+		      struct strbuf *code, struct model_error *e)
+{
+	const struct entity_desc *red = field_named_ref(fd);
+	const char *p = text;
+	int ret = 0;
+
+	strbuf_reset(code);
+	if (!red)
+		return field_normalize(fd, text, code, e);
+	if (fd->type == FT_REF)
+		return one_by_name(mc, fd, red, text, code, e);
+	while (*p && !ret) {
+		size_t n = strcspn(p, "|");
+		char *item = xstrndup(p, n);
+
+		if (code->len)
+			strbuf_addch(code, '|');
+		ret = one_by_name(mc, fd, red, item, code, e);
+		free(item);
+		p += n;
+		if (*p)
+			p++;
 	}
 	return ret;
 }
