@@ -28,6 +28,7 @@
 #include "model/audit.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
+#include "model/numbers.h"
 #include "model/scope.h"
 #include "model/settings.h"
 
@@ -410,9 +411,14 @@ cleanup:
 
 /*
  * The number of new record `r` of an entity that numbers its records
- * (`number_prefix`), when it came without one: the next of its year from
- * record_numbers, in the write's transaction (a refused write gives it
- * back), skipping numbers already taken (given by hand or by an import).
+ * (`number_prefix`), when it came without one: by its list's pattern
+ * (numbers.h), the next of its year from record_numbers (of every year, key
+ * 0, when the pattern has no year), in the write's transaction (a refused
+ * write gives it back), skipping numbers already taken (given by hand or by
+ * an import, or made by an earlier pattern).  The counter's row is bumped
+ * by one statement that takes its lock (INSERT .. ON CONFLICT DO UPDATE ..
+ * RETURNING), so that two writers never get the same number, on
+ * PostgreSQL too; the key's unique index is the last word.
  */
 int entity_number(const struct model_ctx *mc, struct record *r, struct model_error *e)
 {
@@ -422,8 +428,8 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
 		"RETURNING last";
 	const struct entity_desc *ed = r->ed;
 	const char *date = ed->number_date ? record_get(r, ed->number_date) : NULL;
-	struct strbuf taken = STRBUF_INIT;
-	char today[DATE_BUFSZ], year[8], no[48];
+	struct strbuf taken = STRBUF_INIT, pattern = STRBUF_INIT, no = STRBUF_INIT;
+	char today[DATE_BUFSZ], year[8];
 	int ret = 0, k = entity_field_index(ed, ed->key);
 
 	if (!ed->number_prefix || r->val[k])
@@ -432,10 +438,14 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
 		date_today(today);
 		date = today;
 	}
-	snprintf(year, sizeof(year), "%.4s", date);
+	if (number_pattern(mc->db, ed, &pattern)) {
+		strbuf_release(&pattern);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	snprintf(year, sizeof(year), "%.4s", number_pattern_has_year(pattern.buf) ? date : "0");
 	strbuf_addf(&taken, "SELECT 1 FROM %s WHERE \"%s\" = ?", ed->table, ed->key);
 	for (;;) {
-		const char *bp[] = { ed->name, year }, *tp[] = { no };
+		const char *bp[] = { ed->name, year }, *tp[] = { NULL };
 		char *last = NULL, *hit = NULL;
 
 		if (db_query_value(mc->db, bump, bp, 2, &last, &e->msg) || !last) {
@@ -443,19 +453,22 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 			break;
 		}
-		snprintf(no, sizeof(no), "%s%s-%06lld", ed->number_prefix, year, atoll(last));
+		number_format(pattern.buf, date, atoll(last), &no);
 		free(last);
+		tp[0] = no.buf;
 		if (db_query_value(mc->db, taken.buf, tp, 1, &hit, &e->msg)) {
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 			break;
 		}
 		if (!hit) {
-			record_set(r, k, no);
+			record_set(r, k, no.buf);
 			break;
 		}
 		free(hit); /* taken by hand: the next */
 	}
 	strbuf_release(&taken);
+	strbuf_release(&pattern);
+	strbuf_release(&no);
 	return ret;
 }
 
