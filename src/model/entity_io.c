@@ -467,7 +467,10 @@ keyed:
 		goto cleanup;
 	}
 	if (rc == 0 && prev < 0 && !visible_to(mc, ed, old.id)) {
-		row_error(rep, rownum, entity_field(ed, ed->key), NULL, "该编码不能使用，请换一个");
+		strbuf_reset(&e.msg);
+		strbuf_addf(&e.msg, "%s：“%s”不能使用，请换一个", entity_field(ed, ed->key)->label,
+			    record_get(&r, ed->key));
+		row_error(rep, rownum, entity_field(ed, ed->key), NULL, e.msg.buf);
 		ret = MODEL_EINVAL;
 		goto cleanup;
 	}

@@ -102,8 +102,10 @@ static int encrypt_personal(const struct crypto_keys *keys, struct record *r,
 	return ret;
 }
 
-static int map_db_error(int rc, const struct entity_desc *ed, struct model_error *e)
+static int map_db_error(int rc, const struct record *r, struct model_error *e)
 {
+	const struct entity_desc *ed = r->ed;
+
 	/* references were checked before: a constraint here is the key */
 	if (rc == DB_ECONSTRAINT && ed->natural) {
 		/* "已有同一网格、姓名、任职日期的记录" */
@@ -122,9 +124,10 @@ static int map_db_error(int rc, const struct entity_desc *ed, struct model_error
 		strbuf_release(&labels);
 		return ret;
 	}
-	if (rc == DB_ECONSTRAINT)
-		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：该编码不能使用，请换一个",
-				  entity_field(ed, ed->key)->label);
+	if (rc == DB_ECONSTRAINT) /* the writer's own value, quoted: it tells nothing new */
+		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：“%s”不能使用，请换一个",
+				  entity_field(ed, ed->key)->label,
+				  record_get(r, ed->key) ? record_get(r, ed->key) : "");
 	return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 }
 
@@ -170,7 +173,7 @@ static int write_history(struct db *db, const struct actor *a, const struct reco
 	}
 	rc = db_step(st, &e->msg);
 	if (rc < 0)
-		ret = map_db_error(rc, ed, e);
+		ret = map_db_error(rc, r, e);
 cleanup:
 	if (st)
 		db_finalize(st);
@@ -297,7 +300,7 @@ static int write_row(const struct model_ctx *mc, struct record *r, const struct 
 	}
 	rc = db_step(st, &e->msg);
 	if (rc < 0) {
-		ret = map_db_error(rc, ed, e);
+		ret = map_db_error(rc, r, e);
 	} else if (!old) {
 		r->id = db_dialect(mc->db) == DB_POSTGRES ? (rc == DB_ROW ? db_column_int64(st, 0) : 0)
 							    : db_last_insert_id(mc->db);

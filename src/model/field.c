@@ -482,7 +482,7 @@ static int code_by_name(const struct model_ctx *mc, const struct field_desc *fd,
 	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
 	struct db_stmt *st = NULL;
-	int rc, n = 0, ret = 0;
+	int rc, n = 0, ret = 0, bad = 0;
 
 	strbuf_addf(&sql, "SELECT t.\"%s\" FROM %s t WHERE t.name = ?", red->key, red->table);
 	sqlp_text(&p, name);
@@ -499,10 +499,16 @@ static int code_by_name(const struct model_ctx *mc, const struct field_desc *fd,
 		goto cleanup;
 	}
 	sqlp_bind(&p, st, 1);
-	while ((rc = db_step(st, NULL)) == DB_ROW)
-		if (n++ == 0)
-			strbuf_addstr(code, db_column_text(st, 0));
-	if (rc < 0) {
+	while ((rc = db_step(st, NULL)) == DB_ROW) {
+		/* one the writer may name (a township: its own township's villages) */
+		const char *k = db_column_text(st, 0);
+
+		if ((bad = check_one_ref(mc, fd, k, e)) == MODEL_EDB)
+			break;
+		if (!bad && n++ == 0)
+			strbuf_addstr(code, k);
+	}
+	if (rc < 0 || bad == MODEL_EDB) {
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		goto cleanup;
 	}

@@ -148,22 +148,20 @@ int number_patterns_check(json_t *in, struct model_error *e)
 	int ret = 0;
 
 	if (!json_is_object(in))
-		return model_fail(e, MODEL_EINVAL, "number_patterns", "编号规则：应为 {列表: 规则} 对象");
+		return model_fail(e, MODEL_EINVAL, NUMBER_PATTERNS, "编号规则：应为 {列表: 规则} 对象");
 	json_object_foreach(in, name, v) {
 		const struct entity_desc *ed = entity_find(name);
-		struct strbuf field = STRBUF_INIT;
 
-		strbuf_addf(&field, "number_patterns.%s", name);
 		if (!ed || !ed->number_prefix)
-			ret = model_fail(e, MODEL_EBADREQ, field.buf, "编号规则：“%s”不是自动编号的列表",
-					 name);
+			ret = model_fail(e, MODEL_EBADREQ, NUMBER_PATTERNS,
+					 "编号规则：“%s”不是自动编号的列表", name);
 		else if (!json_is_null(v) && !json_is_string(v))
-			ret = model_fail(e, MODEL_EINVAL, field.buf, "%s编号规则：应为文字", ed->label);
+			ret = model_fail(e, MODEL_EINVAL, NUMBER_PATTERNS, "%s编号规则：应为文字",
+					 ed->label);
 		else if (json_is_string(v) && *json_string_value(v) &&
 			 number_pattern_check(ed, json_string_value(v), &why))
-			ret = model_fail(e, MODEL_EINVAL, field.buf, "%s编号规则“%s”：%s", ed->label,
-					 json_string_value(v), why.buf);
-		strbuf_release(&field);
+			ret = model_fail(e, MODEL_EINVAL, NUMBER_PATTERNS, "%s编号规则“%s”：%s",
+					 ed->label, json_string_value(v), why.buf);
 		if (ret)
 			break;
 	}

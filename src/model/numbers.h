@@ -50,7 +50,7 @@ json_t *number_patterns_json(struct db *db);
 /*
  * Check a PUT's "number_patterns" ({list: pattern, or "" / null: the
  * default}) before anything is written: 0, or MODEL_EINVAL/EBADREQ in `e`
- * (its field "number_patterns.<list>").
+ * (its field "number_patterns", the list named in the message).
  */
 int number_patterns_check(json_t *in, struct model_error *e);
 
