@@ -204,7 +204,7 @@ export default {
   },
   names: {
     patterns: 'Numbering patterns', patternsHint: "A new record without a number is numbered by this pattern: {'{'}YYYY{'}'} is the year of the record's date, {'{'}NNNNNN{'}'} the sequence of that year (as many digits as N), anything else as written; leave empty for the default. A number given is kept.",
-    example: 'Next number, for example: {no}',
+    example: 'e.g. {no}',
     importHint: 'Townships, departments and subjects may be given by name (where unique within your scope) or by code; dates as 2023-08-21, 2023/8/21, 2023年8月21日 or Excel dates; an empty number is assigned automatically.',
   },
 };
