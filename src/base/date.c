@@ -231,14 +231,39 @@ static int excel_serial(const char *s, int64_t *days)
 	return 0;
 }
 
+/* "H:MM" or "H:MM:SS" (hours 0 to 23): the time of a date-time cell. */
+static int time_of_day(const char *s)
+{
+	int h, mi, sec = 0;
+
+	if (take_digits(&s, 2, &h) || h > 23 || *s++ != ':' || take_digits(&s, 2, &mi) || mi > 59)
+		return -1;
+	if (*s == ':') {
+		s++;
+		if (take_digits(&s, 2, &sec) || sec > 59)
+			return -1;
+	}
+	return *s ? -1 : 0;
+}
+
 int date_from_text(const char *s, char out[DATE_BUFSZ])
 {
+	const char *space = s ? strchr(s, ' ') : NULL;
 	int y, m, d;
 	int64_t days;
 
 	out[0] = '\0';
 	if (!s)
 		return -1;
+	if (space) { /* a date and time (an .xlsx date-time cell): the day */
+		char day[32];
+
+		if ((size_t)(space - s) >= sizeof(day) || time_of_day(space + 1))
+			return -1;
+		memcpy(day, s, (size_t)(space - s));
+		day[space - s] = '\0';
+		return date_from_text(day, out);
+	}
 	if (all_digits(s, 8)) {
 		y = parse_digits(s, 4);
 		m = parse_digits(s + 4, 2);
