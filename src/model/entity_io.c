@@ -298,7 +298,7 @@ static int ref_names(const struct model_ctx *mc, struct lookup_cache *cache,
 		char *item = xstrndup(p, n);
 
 		ret = field_ref_name(mc, cache, fd, item, &one);
-		if (out->len || p != codes)
+		if (p != codes)
 			strbuf_addch(out, '|');
 		strbuf_addstr(out, one.len ? one.buf : item); /* none: the code as it is */
 		free(item);
