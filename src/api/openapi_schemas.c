@@ -14,6 +14,7 @@
 #include "assess/figure_keys.h"
 #include "base/strbuf.h"
 #include "model/enums.h"
+#include "model/numbers.h"
 #include "model/settings.h"
 
 /* The problem answers, each with the bit of routes.h that names it (0: every operation). */
@@ -135,6 +136,11 @@ static json_t *settings_schema(void)
 		oa_prop_set(s, settings_table[n].key, "minimum", json_integer(settings_table[n].min));
 		oa_prop_set(s, settings_table[n].key, "maximum", json_integer(settings_table[n].max));
 	}
+	/* the office's numbering patterns (model/numbers.h) */
+	json_object_set_new(json_object_get(s, "properties"), NUMBER_PATTERNS,
+		oa_must(json_pack("{ss ss s{ss}}", "type", "object",
+			"description", "编号规则（办公室）：{列表: 规则}，如 XF{YYYY}-{NNNNNN}；空或 null 恢复默认",
+			"additionalProperties", "type", "string")));
 	return s;
 }
 
@@ -181,6 +187,7 @@ static const struct prop field_meta_props[] = {
 	{ "ref_level", "string", "引用记录的层级", 0 },
 	{ "min", "integer", "最小值", 0 },
 	{ "max", "integer", "最大值或最大长度", 0 },
+	{ "hint", "string", "填写提示（自动编号的编号字段：“留空自动编号”）", 0 },
 };
 
 static const struct prop entity_meta_props[] = {

@@ -142,6 +142,165 @@ int month_valid(const char *s)
 	return month_parse(s, NULL, NULL) == 0;
 }
 
+/*
+ * Read 1 to `max` ASCII digits at *s into *v, moving *s past them;
+ * -1 when there is none or more than `max`.
+ */
+static int take_digits(const char **s, int max, int *v)
+{
+	int n = 0;
+
+	*v = 0;
+	while (**s >= '0' && **s <= '9') {
+		if (++n > max)
+			return -1;
+		*v = *v * 10 + (**s - '0');
+		(*s)++;
+	}
+	return n ? 0 : -1;
+}
+
+/* Take `lit` at *s (moving past it): 0, or -1 when *s does not start with it. */
+static int take_literal(const char **s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*s, lit, n))
+		return -1;
+	*s += n;
+	return 0;
+}
+
+/*
+ * "Y<sep>M[<sep>D]" with sep one of - / . (the same twice), or "Y年M月[D日]"
+ * (日 may be left off): the parts into y, m, d (d 0 when `day` is 0, which
+ * reads a month).  0, or -1 when `s` is not that shape.
+ */
+static int split_spelled(const char *s, int day, int *y, int *m, int *d)
+{
+	int cjk = 0;
+	char sep = 0;
+
+	*d = 0;
+	if (take_digits(&s, 4, y) || *y < MIN_YEAR)
+		return -1;
+	if (*s == '-' || *s == '/' || *s == '.')
+		sep = *s++;
+	else if (!take_literal(&s, "年"))
+		cjk = 1;
+	else
+		return -1;
+	if (take_digits(&s, 2, m))
+		return -1;
+	if (cjk && take_literal(&s, "月"))
+		return -1;
+	if (!day)
+		return *s ? -1 : 0;
+	if (!cjk && *s++ != sep)
+		return -1;
+	if (take_digits(&s, 2, d))
+		return -1;
+	if (cjk)
+		take_literal(&s, "日");
+	return *s ? -1 : 0;
+}
+
+/* All of `s` ASCII digits, `n` of them? */
+static int all_digits(const char *s, size_t n)
+{
+	return strlen(s) == n && strspn(s, "0123456789") == n;
+}
+
+/*
+ * An Excel serial day number (with any fraction: the time of day) to days
+ * since 1970.  Five digits only (1927-05-18 to 2173-10-14): a shorter number
+ * is more likely a year or a slip than a day.
+ */
+static int excel_serial(const char *s, int64_t *days)
+{
+	size_t n = strspn(s, "0123456789");
+	int64_t v = 0;
+	size_t i;
+
+	if (n != 5 || (s[n] && (s[n] != '.' || strspn(s + n + 1, "0123456789") !=
+						     strlen(s + n + 1))))
+		return -1;
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	*days = v - 25569; /* serial 25569 is 1970-01-01 */
+	return 0;
+}
+
+/* "H:MM" or "H:MM:SS" (hours 0 to 23): the time of a date-time cell. */
+static int time_of_day(const char *s)
+{
+	int h, mi, sec = 0;
+
+	if (take_digits(&s, 2, &h) || h > 23 || *s++ != ':' || take_digits(&s, 2, &mi) || mi > 59)
+		return -1;
+	if (*s == ':') {
+		s++;
+		if (take_digits(&s, 2, &sec) || sec > 59)
+			return -1;
+	}
+	return *s ? -1 : 0;
+}
+
+int date_from_text(const char *s, char out[DATE_BUFSZ])
+{
+	const char *space = s ? strchr(s, ' ') : NULL;
+	int y, m, d;
+	int64_t days;
+
+	out[0] = '\0';
+	if (!s)
+		return -1;
+	if (space) { /* a date and time (an .xlsx date-time cell): the day */
+		char day[32];
+
+		if ((size_t)(space - s) >= sizeof(day) || time_of_day(space + 1))
+			return -1;
+		memcpy(day, s, (size_t)(space - s));
+		day[space - s] = '\0';
+		return date_from_text(day, out);
+	}
+	if (all_digits(s, 8)) {
+		y = parse_digits(s, 4);
+		m = parse_digits(s + 4, 2);
+		d = parse_digits(s + 6, 2);
+	} else if (split_spelled(s, 1, &y, &m, &d)) {
+		if (excel_serial(s, &days))
+			return -1;
+		return date_from_days(days, out);
+	}
+	if (y < MIN_YEAR || m < 1 || m > 12 || d < 1 || d > date_days_in_month(y, m))
+		return -1;
+	format_date(out, y, m, d);
+	return 0;
+}
+
+int month_from_text(const char *s, char out[MONTH_BUFSZ])
+{
+	char day[DATE_BUFSZ];
+	int y, m, d;
+
+	out[0] = '\0';
+	if (!s)
+		return -1;
+	if (all_digits(s, 6)) {
+		y = parse_digits(s, 4);
+		m = parse_digits(s + 4, 2);
+	} else if (split_spelled(s, 0, &y, &m, &d)) {
+		if (date_from_text(s, day))
+			return -1;
+		return month_of_date(day, out);
+	}
+	if (y < MIN_YEAR || m < 1 || m > 12)
+		return -1;
+	format_month(out, y, m);
+	return 0;
+}
+
 int64_t time_now(void)
 {
 	return (int64_t)time(NULL);

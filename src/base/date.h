@@ -56,6 +56,25 @@ int date_parse(const char *s, int *y, int *m, int *d);
  */
 int month_parse(const char *s, int *y, int *m);
 
+/*
+ * A date as people and spreadsheets write it, into "YYYY-MM-DD": 2023-08-21,
+ * 2023/8/21, 2023.8.21 (one separator throughout), 2023年8月21日, 20230821,
+ * and Excel's serial day numbers of the 1900 system (45159, also "45159.5":
+ * the day of a date and time; five digits, 1927 to 2173); any of them may
+ * be followed by " H:MM" or " H:MM:SS" (an .xlsx date-time cell), the time
+ * dropped.  Returns 0, or -1 (out empty)
+ * for anything else or a day that never was (2023/2/30).  No surrounding
+ * space: callers trim.
+ */
+int date_from_text(const char *s, char out[DATE_BUFSZ]);
+
+/*
+ * A month likewise, into "YYYY-MM": 2023-08, 2023/8, 2023.8, 2023年8月,
+ * 202308, or any spelling of a day of it date_from_text() reads (an Excel
+ * cell formatted as a month holds a day).  0, or -1 (out empty).
+ */
+int month_from_text(const char *s, char out[MONTH_BUFSZ]);
+
 /* Current time in seconds since the epoch (1970-01-01T00:00:00Z). */
 int64_t time_now(void);
 

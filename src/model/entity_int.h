@@ -51,6 +51,23 @@ int field_check_ref(const struct model_ctx *mc, const struct field_desc *fd, con
 		    struct model_error *e);
 /* Every reference of `r` exists, at its level, within the actor's scope. */
 int record_check_refs(const struct model_ctx *mc, const struct record *r, struct model_error *e);
+/*
+ * The entity a reference (or set) field names when its records have names
+ * (regions, departments, subjects): what exports show and imports read by
+ * name; NULL for a reference by number only.
+ */
+const struct entity_desc *field_named_ref(const struct field_desc *fd);
+/* The name of the record `code` of named reference `fd` into `out` ("" when none); -1 on error. */
+int field_ref_name(const struct model_ctx *mc, struct lookup_cache *cache,
+		   const struct field_desc *fd, const char *code, struct strbuf *out);
+/*
+ * An import's cell of named reference `fd` (a set: items joined by |) to
+ * the code(s): each item a code that exists as given, else the one record
+ * of that name within the writer's scope and at the field's level.  None,
+ * or more than one: an error quoting the name.  Other fields: field_normalize().
+ */
+int field_ref_by_name(const struct model_ctx *mc, const struct field_desc *fd, const char *text,
+		      struct strbuf *code, struct model_error *e);
 
 /* ---- personal data (personal.c) and output (record_json.c) ---- */
 

@@ -2,7 +2,12 @@
  * entity_io.c: import and export of any entity's list through the table
  * layer (CSV or XLSX), by the same descriptors.  Headers are keys or
  * Chinese labels; enumerations codes or labels; a bad row is reported with
- * its row number, column and reason.  Not here: file formats (io/table.c).
+ * its row number, column and reason, quoting the value.  A reference to a
+ * record with a name (a township, a department, a subject) is exported as
+ * two columns, the name under the field's label and the code under the
+ * label + "编码", so that a person reads it and the file re-imports; an
+ * import reads either or both (the code wins; the two must agree).  Not
+ * here: file formats (io/table.c).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -57,9 +62,36 @@ static int is_masked(const char *s)
 	return strchr(s, '*') != NULL;
 }
 
-/* Map header cells to field indexes (-1: a read-only column, ignored). */
-static int map_header(const struct entity_desc *ed, const struct table_row *hdr, int *map,
-		      struct import_report *rep)
+#define CODE_SUFFIX "编码" /* the header of a named reference's code column: label + this */
+
+/*
+ * The columns of an import's file: each one's field (-1: a read-only
+ * column, ignored) and whether it is a named reference's code column.
+ */
+struct columns {
+	int *map;
+	unsigned char *code;
+	size_t n;
+};
+
+/* The named reference field whose code column header `name` is ("所属乡镇编码"), or -1. */
+static int code_column(const struct entity_desc *ed, const char *name)
+{
+	size_t n = strlen(name), sl = strlen(CODE_SUFFIX);
+	char *base;
+	int k;
+
+	if (n <= sl || strcmp(name + n - sl, CODE_SUFFIX))
+		return -1;
+	base = xstrndup(name, n - sl);
+	k = entity_field_index_any(ed, base);
+	free(base);
+	return k >= 0 && field_named_ref(&ed->fields[k]) ? k : -1;
+}
+
+/* Map header cells to columns (a field's, or its code column's). */
+static int map_header(const struct entity_desc *ed, const struct table_row *hdr,
+		      struct columns *cols, struct import_report *rep)
 {
 	unsigned char *seen = xcalloc(ed->nfields, 1);
 	size_t c, i;
@@ -67,28 +99,31 @@ static int map_header(const struct entity_desc *ed, const struct table_row *hdr,
 
 	for (c = 0; c < hdr->ncells; c++) {
 		const char *name = hdr->cells[c];
-		int k;
+		int k, code = 0;
 
-		map[c] = -1;
+		cols->map[c] = -1;
 		while (*name == ' ')
 			name++;
 		if (!*name)
 			continue;
 		k = entity_field_index_any(ed, name);
+		if (k < 0 && (k = code_column(ed, name)) >= 0)
+			code = 1;
 		if (k < 0) {
 			row_error(rep, 1, NULL, name, "未知列");
 			bad = 1;
 			continue;
 		}
-		if (seen[k]) {
-			row_error(rep, 1, &ed->fields[k], NULL, "列重复");
+		if (seen[k] & (1 << code)) {
+			row_error(rep, 1, NULL, name, "列重复");
 			bad = 1;
 			continue;
 		}
-		seen[k] = 1;
+		seen[k] |= 1 << code;
 		if (!importable(&ed->fields[k]))
 			continue; /* an export's read-only column: ignored */
-		map[c] = k;
+		cols->map[c] = k;
+		cols->code[c] = (unsigned char)code;
 	}
 	for (i = 0; i < ed->nfields; i++)
 		if ((ed->fields[i].flags & FF_REQUIRED) && importable(&ed->fields[i]) && !seen[i]) {
@@ -194,12 +229,15 @@ static void op_key(const struct entity_desc *ed, const struct record *r, struct 
 }
 
 /*
- * The cells of `row` into `r` (columns mapped to fields by `map`), each
+ * The cells of `row` into `r` (columns mapped to fields by `cols`), each
  * normalised; a masked personal value (from an export) is marked given 2:
- * keep the stored one.  Returns 0, or MODEL_EINVAL with each bad cell reported.
+ * keep the stored one.  A named reference's cell in its name column goes
+ * to `names` as it is, for resolve_names().  Returns 0, or MODEL_EINVAL
+ * with each bad cell reported.
  */
-static int row_cells(const struct entity_desc *ed, const struct table_row *row, const int *map,
-		     size_t ncols, size_t rownum, struct import_report *rep, struct record *r)
+static int row_cells(const struct entity_desc *ed, const struct table_row *row,
+		     const struct columns *cols, size_t rownum, struct import_report *rep,
+		     struct record *r, struct record *names)
 {
 	struct strbuf cell = STRBUF_INIT, norm = STRBUF_INIT;
 	struct model_error e;
@@ -207,9 +245,9 @@ static int row_cells(const struct entity_desc *ed, const struct table_row *row, 
 	int ret = 0;
 
 	model_error_init(&e);
-	for (c = 0; c < ncols && c < row->ncells; c++) {
+	for (c = 0; c < cols->n && c < row->ncells; c++) {
 		const struct field_desc *fd;
-		int k = map[c];
+		int k = cols->map[c];
 
 		if (k < 0)
 			continue;
@@ -229,6 +267,10 @@ static int row_cells(const struct entity_desc *ed, const struct table_row *row, 
 			r->given[k] = 2; /* masked in an export: keep the stored value */
 			continue;
 		}
+		if (!cols->code[c] && field_named_ref(fd)) {
+			record_set(names, k, cell.buf);
+			continue;
+		}
 		if (field_normalize(fd, cell.buf, &norm, &e)) {
 			row_error(rep, rownum, fd, NULL, e.msg.buf);
 			ret = MODEL_EINVAL;
@@ -239,6 +281,78 @@ static int row_cells(const struct entity_desc *ed, const struct table_row *row, 
 	model_error_release(&e);
 	strbuf_release(&cell);
 	strbuf_release(&norm);
+	return ret;
+}
+
+/* The names of the records `codes` (joined by |) of named reference `fd`; 0, or -1. */
+static int ref_names(const struct model_ctx *mc, struct lookup_cache *cache,
+		     const struct field_desc *fd, const char *codes, struct strbuf *out)
+{
+	struct strbuf one = STRBUF_INIT;
+	const char *p = codes;
+	int ret = 0;
+
+	strbuf_reset(out);
+	while (*p && !ret) {
+		size_t n = strcspn(p, "|");
+		char *item = xstrndup(p, n);
+
+		ret = field_ref_name(mc, cache, fd, item, &one);
+		if (p != codes)
+			strbuf_addch(out, '|');
+		strbuf_addstr(out, one.len ? one.buf : item); /* none: the code as it is */
+		free(item);
+		p += n;
+		if (*p)
+			p++;
+	}
+	strbuf_release(&one);
+	return ret;
+}
+
+/*
+ * The named references of `r` given by name (in `names`, by row_cells()):
+ * to their codes; given by code as well, the code stands and the name must
+ * be the code's.  Returns 0, MODEL_EINVAL (each bad one reported) or MODEL_EDB.
+ */
+static int resolve_names(const struct model_ctx *mc, struct record *r, const struct record *names,
+			 size_t rownum, struct import_report *rep)
+{
+	const struct entity_desc *ed = r->ed;
+	struct strbuf code = STRBUF_INIT, had = STRBUF_INIT;
+	struct model_error e;
+	size_t k;
+	int ret = 0;
+
+	model_error_init(&e);
+	for (k = 0; k < ed->nfields && ret != MODEL_EDB; k++) {
+		const struct field_desc *fd = &ed->fields[k];
+		const char *name = names->val[k], *given = r->val[k];
+
+		if (!name)
+			continue;
+		if (given) {
+			if (strcmp(name, given) && ref_names(mc, mc->cache, fd, given, &had)) {
+				ret = MODEL_EDB;
+			} else if (strcmp(name, given) && strcmp(name, had.buf)) {
+				strbuf_reset(&code);
+				strbuf_addf(&code, "%s：“%s”与编码“%s”%s%s%s不符", fd->label, name,
+					    given, had.len ? "（" : "", had.buf, had.len ? "）" : "");
+				row_error(rep, rownum, fd, NULL, code.buf);
+				ret = MODEL_EINVAL;
+			}
+			continue;
+		}
+		if (field_ref_by_name(mc, fd, name, &code, &e)) {
+			row_error(rep, rownum, fd, NULL, e.code == MODEL_EDB ? "数据库错误" : e.msg.buf);
+			ret = e.code == MODEL_EDB ? MODEL_EDB : MODEL_EINVAL;
+			continue;
+		}
+		record_set(r, (int)k, code.buf);
+	}
+	model_error_release(&e);
+	strbuf_release(&code);
+	strbuf_release(&had);
 	return ret;
 }
 
@@ -299,10 +413,10 @@ static void plan_add(const struct model_ctx *mc, struct import_plan *pl, const c
  * MODEL_EINVAL (the row is bad: reported) or MODEL_EDB.
  */
 static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
-		      const struct table_row *row, const int *map, size_t ncols, size_t rownum,
+		      const struct table_row *row, const struct columns *cols, size_t rownum,
 		      struct import_report *rep, struct import_plan *pl)
 {
-	struct record r, old;
+	struct record r, old, names;
 	struct strbuf key = STRBUF_INIT;
 	struct model_error e;
 	const char *staged;
@@ -312,8 +426,11 @@ static int import_row(const struct model_ctx *mc, const struct entity_desc *ed,
 
 	record_init(&r, ed);
 	record_init(&old, NULL);
+	record_init(&names, ed);
 	model_error_init(&e);
-	if ((ret = row_cells(ed, row, map, ncols, rownum, rep, &r)))
+	ret = row_cells(ed, row, cols, rownum, rep, &r, &names);
+	rc = resolve_names(mc, &r, &names, rownum, rep);
+	if (ret || (ret = rc))
 		goto cleanup;
 	if (!record_get(&r, ed->key)) {
 		const struct field_desc *kf = record_natural_key(mc->keys, &r);
@@ -350,7 +467,10 @@ keyed:
 		goto cleanup;
 	}
 	if (rc == 0 && prev < 0 && !visible_to(mc, ed, old.id)) {
-		row_error(rep, rownum, entity_field(ed, ed->key), NULL, "该编码不能使用，请换一个");
+		strbuf_reset(&e.msg);
+		strbuf_addf(&e.msg, "%s：“%s”不能使用，请换一个", entity_field(ed, ed->key)->label,
+			    record_get(&r, ed->key));
+		row_error(rep, rownum, entity_field(ed, ed->key), NULL, e.msg.buf);
 		ret = MODEL_EINVAL;
 		goto cleanup;
 	}
@@ -379,6 +499,7 @@ keyed:
 cleanup:
 	record_release(&r);
 	record_release(&old);
+	record_release(&names);
 	model_error_release(&e);
 	strbuf_release(&key);
 	return ret;
@@ -590,8 +711,8 @@ static int stream_row(struct import_plan *pl, struct import_run *run, int *stori
 }
 
 /* Read, check and (streaming) store the data rows of `rd`; what entity_import() returns. */
-static int import_rows(struct model_ctx *mc, struct table_reader *rd, const int *map,
-		       size_t ncols, struct import_plan *pl, struct import_run *run)
+static int import_rows(struct model_ctx *mc, struct table_reader *rd, const struct columns *cols,
+		       struct import_plan *pl, struct import_run *run)
 {
 	struct import_report *rep = pl->rep;
 	struct model_error *e = pl->e;
@@ -632,7 +753,7 @@ static int import_rows(struct model_ctx *mc, struct table_reader *rd, const int 
 			break;
 		}
 		rep->rows++;
-		rc = import_row(mc, pl->ed, &row, map, ncols, rownum, rep, pl);
+		rc = import_row(mc, pl->ed, &row, cols, rownum, rep, pl);
 		if (rc == MODEL_EDB) {
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 			break;
@@ -660,8 +781,7 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 	struct import_run run;
 	struct table_row row;
 	struct strbuf err = STRBUF_INIT;
-	int *map = NULL;
-	size_t ncols = 0;
+	struct columns cols = { NULL, NULL, 0 };
 	int rc, ret = 0, reading = 0, streaming = !mc_in->writes;
 
 	ctx.cache = NULL;
@@ -674,9 +794,10 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 				 rc < 0 ? err.buf : "文件为空：缺少表头行");
 		goto cleanup;
 	}
-	ncols = row.ncells;
-	map = xcalloc(ncols ? ncols : 1, sizeof(*map));
-	if (map_header(ed, &row, map, rep)) {
+	cols.n = row.ncells;
+	cols.map = xcalloc(cols.n ? cols.n : 1, sizeof(*cols.map));
+	cols.code = xcalloc(cols.n ? cols.n : 1, 1);
+	if (map_header(ed, &row, &cols, rep)) {
 		rep->failed = 1;
 		ret = model_fail(e, MODEL_EINVAL, NULL, "表头有误，未导入任何数据");
 		goto cleanup;
@@ -693,7 +814,7 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		lookup_cache_free(ctx.cache);
 		ret = run_begin(mc->db, &pl, &run, table_reader_size(rd) > 256 * 1024);
 		ctx.cache = run.ctx.cache;
-		ret = ret ? ret : import_rows(mc, rd, map, ncols, &pl, &run);
+		ret = ret ? ret : import_rows(mc, rd, &cols, &pl, &run);
 		ret = run_finish(mc->db, &pl, &run, ret);
 		ctx.cache = NULL;
 		goto done;
@@ -707,7 +828,7 @@ int entity_import(const struct model_ctx *mc_in, const struct entity_desc *ed,
 		reading = 1;
 	}
 	pl.keys = lookup_cache_new();
-	ret = import_rows(mc, rd, map, ncols, &pl, NULL);
+	ret = import_rows(mc, rd, &cols, &pl, NULL);
 	if (ret)
 		goto cleanup;
 	/* step 2: store, in one transaction of its own, on the writer alone */
@@ -738,7 +859,8 @@ cleanup:
 		db_rollback(mc->db);
 	plan_release(&pl);
 	lookup_cache_free(ctx.cache);
-	free(map);
+	free(cols.map);
+	free(cols.code);
 	strbuf_release(&err);
 	return ret;
 }
@@ -750,16 +872,34 @@ static int exported(const struct field_desc *fd)
 	return !(fd->flags & FF_HIDDEN);
 }
 
+/* The header `fd`'s code column has (a named reference's), into `out`. */
+static void code_header(const struct field_desc *fd, struct strbuf *out)
+{
+	strbuf_reset(out);
+	strbuf_addf(out, "%s%s", fd->label, CODE_SUFFIX);
+}
+
 int entity_template(const struct entity_desc *ed, struct table_writer *w, struct strbuf *err)
 {
-	const char **cells = xcalloc(ed->nfields, sizeof(*cells));
+	const char **cells = xcalloc(2 * ed->nfields, sizeof(*cells));
+	struct strbuf *hdr = xcalloc(ed->nfields, sizeof(*hdr));
 	size_t i, n = 0;
 	int ret;
 
-	for (i = 0; i < ed->nfields; i++)
-		if (importable(&ed->fields[i]))
-			cells[n++] = ed->fields[i].label;
+	for (i = 0; i < ed->nfields; i++) {
+		strbuf_init(&hdr[i], 0);
+		if (!importable(&ed->fields[i]))
+			continue;
+		cells[n++] = ed->fields[i].label;
+		if (field_named_ref(&ed->fields[i])) {
+			code_header(&ed->fields[i], &hdr[i]);
+			cells[n++] = hdr[i].buf;
+		}
+	}
 	ret = table_writer_row(w, cells, n, err);
+	for (i = 0; i < ed->nfields; i++)
+		strbuf_release(&hdr[i]);
+	free(hdr);
 	free(cells);
 	return ret;
 }
@@ -770,9 +910,10 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 {
 	struct strbuf fw = STRBUF_INIT, order = STRBUF_INIT, sql = STRBUF_INIT;
 	struct strbuf plain = STRBUF_INIT, detail = STRBUF_INIT, action = STRBUF_INIT;
-	struct strbuf *out = NULL;
+	struct strbuf *out = NULL, *names = NULL;
 	struct sqlp params = SQLP_INIT;
 	struct db_stmt *st = NULL;
+	struct lookup_cache *cache = lookup_cache_new(); /* the names of references */
 	struct record r;
 	const char **cells = NULL;
 	size_t i, n;
@@ -781,9 +922,12 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 	*rows = 0;
 	record_init(&r, ed);
 	out = xcalloc(ed->nfields, sizeof(*out));
-	cells = xcalloc(ed->nfields, sizeof(*cells));
-	for (i = 0; i < ed->nfields; i++)
+	names = xcalloc(ed->nfields, sizeof(*names));
+	cells = xcalloc(2 * ed->nfields, sizeof(*cells));
+	for (i = 0; i < ed->nfields; i++) {
 		strbuf_init(&out[i], 0);
+		strbuf_init(&names[i], 0);
+	}
 	if (!entity_can_read(ed, mc->actor)) {
 		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "无权导出%s", ed->label);
 		goto cleanup;
@@ -798,6 +942,10 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 		    ed->fields[i].type == FT_MONEY)
 			table_writer_set_numeric(w, n, 1);
 		cells[n++] = ed->fields[i].label;
+		if (field_named_ref(&ed->fields[i])) {
+			code_header(&ed->fields[i], &names[i]);
+			cells[n++] = names[i].buf;
+		}
 	}
 	if (table_writer_row(w, cells, n, &e->msg)) {
 		ret = model_fail(e, MODEL_EDB, NULL, "写文件失败：%s", e->msg.buf);
@@ -849,6 +997,12 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 			} else if (v) {
 				strbuf_addstr(&out[i], v);
 			}
+			if (field_named_ref(fd)) {
+				/* the name(s) to read, then the code(s) to re-import */
+				if (v && ref_names(mc, cache, fd, v, &names[i]))
+					goto dberr;
+				cells[n++] = v ? names[i].buf : "";
+			}
 			cells[n++] = out[i].buf;
 		}
 		if (table_writer_row(w, cells, n, &e->msg)) {
@@ -872,10 +1026,14 @@ dberr:
 cleanup:
 	if (st)
 		db_finalize(st);
-	for (i = 0; i < ed->nfields; i++)
+	for (i = 0; i < ed->nfields; i++) {
 		strbuf_release(&out[i]);
+		strbuf_release(&names[i]);
+	}
 	free(out);
+	free(names);
 	free(cells);
+	lookup_cache_free(cache);
 	record_release(&r);
 	sqlp_release(&params);
 	strbuf_release(&fw);

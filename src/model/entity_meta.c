@@ -138,6 +138,9 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 			json_object_set_new(f, "min", json_integer(fd->min));
 			json_object_set_new(f, "max", json_integer(fd->max));
 		}
+		/* a number the server gives when none is: optional, and the form says so */
+		if (ed->number_prefix && !strcmp(fd->key, ed->key))
+			json_object_set_new(f, "hint", json_string("留空自动编号"));
 		json_array_append_new(fields, f);
 	}
 	json_object_set_new(o, "fields", fields);

@@ -30,6 +30,7 @@
 #include "model/enums.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
+#include "model/numbers.h"
 #include "model/scope.h"
 #include "model/settings.h"
 
@@ -103,8 +104,10 @@ static int encrypt_personal(const struct crypto_keys *keys, struct record *r,
 	return ret;
 }
 
-static int map_db_error(int rc, const struct entity_desc *ed, struct model_error *e)
+static int map_db_error(int rc, const struct record *r, struct model_error *e)
 {
+	const struct entity_desc *ed = r->ed;
+
 	/* references were checked before: a constraint here is the key */
 	if (rc == DB_ECONSTRAINT && ed->natural) {
 		/* "已有同一网格、姓名、任职日期的记录" */
@@ -123,9 +126,10 @@ static int map_db_error(int rc, const struct entity_desc *ed, struct model_error
 		strbuf_release(&labels);
 		return ret;
 	}
-	if (rc == DB_ECONSTRAINT)
-		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：该编码不能使用，请换一个",
-				  entity_field(ed, ed->key)->label);
+	if (rc == DB_ECONSTRAINT) /* the writer's own value, quoted: it tells nothing new */
+		return model_fail(e, MODEL_ECONFLICT, ed->key, "%s：“%s”不能使用，请换一个",
+				  entity_field(ed, ed->key)->label,
+				  record_get(r, ed->key) ? record_get(r, ed->key) : "");
 	return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 }
 
@@ -171,7 +175,7 @@ static int write_history(struct db *db, const struct actor *a, const struct reco
 	}
 	rc = db_step(st, &e->msg);
 	if (rc < 0)
-		ret = map_db_error(rc, ed, e);
+		ret = map_db_error(rc, r, e);
 cleanup:
 	if (st)
 		db_finalize(st);
@@ -298,7 +302,7 @@ static int write_row(const struct model_ctx *mc, struct record *r, const struct 
 	}
 	rc = db_step(st, &e->msg);
 	if (rc < 0) {
-		ret = map_db_error(rc, ed, e);
+		ret = map_db_error(rc, r, e);
 	} else if (!old) {
 		r->id = db_dialect(mc->db) == DB_POSTGRES ? (rc == DB_ROW ? db_column_int64(st, 0) : 0)
 							    : db_last_insert_id(mc->db);
@@ -412,9 +416,14 @@ cleanup:
 
 /*
  * The number of new record `r` of an entity that numbers its records
- * (`number_prefix`), when it came without one: the next of its year from
- * record_numbers, in the write's transaction (a refused write gives it
- * back), skipping numbers already taken (given by hand or by an import).
+ * (`number_prefix`), when it came without one: by its list's pattern
+ * (numbers.h), the next of its year from record_numbers (of every year, key
+ * 0, when the pattern has no year), in the write's transaction (a refused
+ * write gives it back), skipping numbers already taken (given by hand or by
+ * an import, or made by an earlier pattern).  The counter's row is bumped
+ * by one statement that takes its lock (INSERT .. ON CONFLICT DO UPDATE ..
+ * RETURNING), so that two writers never get the same number, on
+ * PostgreSQL too; the key's unique index is the last word.
  */
 int entity_number(const struct model_ctx *mc, struct record *r, struct model_error *e)
 {
@@ -424,8 +433,8 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
 		"RETURNING last";
 	const struct entity_desc *ed = r->ed;
 	const char *date = ed->number_date ? record_get(r, ed->number_date) : NULL;
-	struct strbuf taken = STRBUF_INIT;
-	char today[DATE_BUFSZ], year[8], no[48];
+	struct strbuf taken = STRBUF_INIT, pattern = STRBUF_INIT, no = STRBUF_INIT;
+	char today[DATE_BUFSZ], year[8];
 	int ret = 0, k = entity_field_index(ed, ed->key);
 
 	if (!ed->number_prefix || r->val[k])
@@ -434,10 +443,14 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
 		date_today(today);
 		date = today;
 	}
-	snprintf(year, sizeof(year), "%.4s", date);
+	if (number_pattern(mc->db, ed, &pattern)) {
+		strbuf_release(&pattern);
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	}
+	snprintf(year, sizeof(year), "%.4s", number_pattern_has_year(pattern.buf) ? date : "0");
 	strbuf_addf(&taken, "SELECT 1 FROM %s WHERE \"%s\" = ?", ed->table, ed->key);
 	for (;;) {
-		const char *bp[] = { ed->name, year }, *tp[] = { no };
+		const char *bp[] = { ed->name, year }, *tp[] = { NULL };
 		char *last = NULL, *hit = NULL;
 
 		if (db_query_value(mc->db, bump, bp, 2, &last, &e->msg) || !last) {
@@ -445,19 +458,22 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 			break;
 		}
-		snprintf(no, sizeof(no), "%s%s-%06lld", ed->number_prefix, year, atoll(last));
+		number_format(pattern.buf, date, atoll(last), &no);
 		free(last);
+		tp[0] = no.buf;
 		if (db_query_value(mc->db, taken.buf, tp, 1, &hit, &e->msg)) {
 			ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 			break;
 		}
 		if (!hit) {
-			record_set(r, k, no);
+			record_set(r, k, no.buf);
 			break;
 		}
 		free(hit); /* taken by hand: the next */
 	}
 	strbuf_release(&taken);
+	strbuf_release(&pattern);
+	strbuf_release(&no);
 	return ret;
 }
 

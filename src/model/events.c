@@ -141,7 +141,7 @@ static int is_phone(const char *s) { return phone_valid(s); }
 static int is_idcard(const char *s) { return idcard_valid(s); }
 
 static const struct field_desc petition_fields[] = {
-	{ "no", "信访编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	{ "no", "信访编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
 	  .max = 32 },
 	{ "received_on", "登记日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE | FF_COUNTED },
 	{ "channel", "信访形式", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST | FF_COUNTED,
@@ -195,7 +195,8 @@ static int petition_prepare(struct entity_op *op)
 
 	if ((ret = place_event(op)) || (ret = op_not_future(op, "received_on")))
 		return ret;
-	if (op_get(op, "previous") && !strcmp(op_get(op, "previous"), op_get(op, "no")))
+	if (op_get(op, "previous") && op_get(op, "no") &&
+	    !strcmp(op_get(op, "previous"), op_get(op, "no")))
 		return model_fail(&op->error, MODEL_EINVAL, "previous", "前次信访不能是本件");
 	stamp_on(op, "accepted", "accepted_on");
 	stamp_on(op, "replied", "replied_on");
@@ -216,6 +217,7 @@ static int petition_prepare(struct entity_op *op)
 
 const struct entity_desc petition_desc = {
 	.name = "petitions", .label = "信访事项", .table = "petitions", .key = "no",
+	.number_prefix = "XF", .number_date = "received_on",
 	.fields = petition_fields, .nfields = NF(petition_fields),
 	.flags = ENT_ASSESS,
 	.read_roles = BIZ,
@@ -235,7 +237,7 @@ const struct entity_desc petition_desc = {
 /* ---- petition work: 四访两送 ---- */
 
 static const struct field_desc activity_fields[] = {
-	{ "no", "活动编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	{ "no", "活动编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
 	  .max = 32 },
 	{ "held_on", "日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE | FF_COUNTED },
 	{ "kind", "活动形式", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
@@ -261,6 +263,7 @@ static int activity_prepare(struct entity_op *op)
 const struct entity_desc activity_desc = {
 	.name = "petition_activities", .label = "四访两送", .table = "petition_activities",
 	.key = "no",
+	.number_prefix = "SF", .number_date = "held_on",
 	.fields = activity_fields, .nfields = NF(activity_fields),
 	.flags = ENT_FIGURES,
 	.read_roles = BIZ,
@@ -273,7 +276,7 @@ const struct entity_desc activity_desc = {
 /* ---- request letters: 约访下访提请函 ---- */
 
 static const struct field_desc letter_fields[] = {
-	{ "no", "提请函编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
+	{ "no", "提请函编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
 	{ "sent_on", "发送日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
 	{ "leader", "区级领导", FT_TEXT, FF_REQUIRED | FF_LIST | FF_SEARCH, .max = 50 },
 	{ "petitions", "所附信访事项", FT_REFSET, FF_LIST, .ref = "petitions" },
@@ -291,6 +294,7 @@ static int letter_prepare(struct entity_op *op)
 const struct entity_desc letter_desc = {
 	.name = "request_letters", .label = "约访下访提请函", .table = "request_letters",
 	.key = "no",
+	.number_prefix = "TQ", .number_date = "sent_on",
 	.fields = letter_fields, .nfields = NF(letter_fields),
 	.read_roles = R(OFFICE) | ROLES_LEAD | R(SYSTEM),
 	.write_roles = R(PETITION) | R(OFFICE) | R(SYSTEM),
@@ -302,7 +306,7 @@ const struct entity_desc letter_desc = {
 /* ---- village days (逢六村务日) and 调处室 records ---- */
 
 static const struct field_desc village_record_fields[] = {
-	{ "no", "记录编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
+	{ "no", "记录编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
 	{ "held_on", "日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
 	{ "kind", "类型", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
 	  .enumeration = &enum_village_record_kind },
@@ -336,6 +340,7 @@ static int village_record_prepare(struct entity_op *op)
 const struct entity_desc village_record_desc = {
 	.name = "village_records", .label = "村务日与调处室", .table = "village_records",
 	.key = "no",
+	.number_prefix = "CW", .number_date = "held_on",
 	.fields = village_record_fields, .nfields = NF(village_record_fields),
 	.read_roles = BIZ,
 	/* a village matter: the township and the lead departments keep it */
@@ -348,7 +353,7 @@ const struct entity_desc village_record_desc = {
 /* ---- inspections (检查, 家次) ---- */
 
 static const struct field_desc inspection_fields[] = {
-	{ "no", "检查编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
+	{ "no", "检查编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
 	{ "inspected_on", "检查日期", FT_DATE,
 	  FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE | FF_COUNTED },
 	{ "subject", "被检查主体", FT_REF, FF_REQUIRED | FF_FILTER | FF_LIST | FF_COUNTED, .ref = "subjects" },
@@ -383,6 +388,7 @@ static int inspection_prepare(struct entity_op *op)
 
 const struct entity_desc inspection_desc = {
 	.name = "inspections", .label = "安全检查", .table = "inspections", .key = "no",
+	.number_prefix = "JC", .number_date = "inspected_on",
 	.fields = inspection_fields, .nfields = NF(inspection_fields),
 	.flags = ENT_FIGURES,
 	.read_roles = BIZ,
@@ -482,7 +488,7 @@ const struct entity_desc hazard_desc = {
 /* ---- accidents (事故) ---- */
 
 static const struct field_desc accident_fields[] = {
-	{ "no", "事故编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
+	{ "no", "事故编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
 	{ "occurred_on", "发生日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE | FF_COUNTED },
 	{ "subject", "所属主体", FT_REF, FF_FILTER | FF_LIST | FF_COUNTED, .ref = "subjects" },
 	{ "domain", "领域", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
@@ -538,6 +544,7 @@ static int accident_prepare(struct entity_op *op)
 
 const struct entity_desc accident_desc = {
 	.name = "accidents", .label = "事故", .table = "accidents", .key = "no",
+	.number_prefix = "SG", .number_date = "occurred_on",
 	.fields = accident_fields, .nfields = NF(accident_fields),
 	.flags = ENT_ASSESS,
 	.read_roles = BIZ,
@@ -560,7 +567,7 @@ static const struct transition case_transitions[] = {
 static const struct workflow case_workflow = { "status", "filed", case_transitions };
 
 static const struct field_desc case_fields[] = {
-	{ "no", "案件编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
+	{ "no", "案件编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 32 },
 	{ "kind", "案件类型", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST | FF_COUNTED,
 	  .enumeration = &enum_case_kind },
 	{ "major_impact", "有重大影响", FT_BOOL, FF_FILTER | FF_LIST | FF_COUNTED },
@@ -595,6 +602,7 @@ static int case_prepare(struct entity_op *op)
 
 const struct entity_desc case_desc = {
 	.name = "cases", .label = "案件", .table = "cases", .key = "no",
+	.number_prefix = "AJ", .number_date = "occurred_on",
 	.fields = case_fields, .nfields = NF(case_fields),
 	.flags = ENT_ASSESS,
 	.read_roles = BIZ,

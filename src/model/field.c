@@ -1,7 +1,8 @@
 /*
  * field.c: values as the descriptors want them: one field's text normalised
  * and checked (field_normalize: JSON bodies and imported cells alike), a
- * record read from a JSON body, its required fields and its references.
+ * record read from a JSON body, its required fields and its references,
+ * and a reference given by its name (an import's cell) to its code.
  */
 #include "model/entity.h"
 
@@ -16,6 +17,7 @@
 #include "base/date.h"
 #include "base/validate.h"
 #include "db/db.h"
+#include "db/sqlp.h"
 #include "model/entity_int.h"
 #include "model/lookup_cache.h"
 #include "model/scope.h"
@@ -120,11 +122,15 @@ static int normalize_set(const struct field_desc *fd, const char *in, struct str
 /*
  * Normalise and validate one value given as text (import cell, or a JSON
  * value already turned into text).  `in` is trimmed of nothing: callers
- * trim.  On success `out` holds the stored form.  Errors name the field.
+ * trim.  On success `out` holds the stored form (dates and months in ISO
+ * form, whichever of date_from_text()'s spellings came).  Errors name the
+ * field and quote the value (a personal one excepted).
  */
 int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *out,
 		    struct model_error *e)
 {
+	int personal = (fd->flags & FF_PERSONAL) != 0; /* its value is never quoted back */
+
 	strbuf_reset(out);
 	if (!utf8_valid(in, strlen(in)))
 		return model_fail(e, MODEL_EINVAL, fd->key, "%s：不是有效的 UTF-8 文本", fd->label);
@@ -132,8 +138,9 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 	case FT_TEXT: {
 		int64_t max = fd->max ? fd->max : 200;
 		if ((int64_t)utf8_length(in) > max)
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：长度不能超过 %" PRId64 " 个字符",
-					  fd->label, max);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：%s%.*s%s长度超过 %" PRId64 " 个字符",
+					  fd->label, personal ? "" : "“", personal ? 0 : utf8_prefix(in, 20),
+					  in, personal ? "" : "…”", max);
 		if (!text_controls_ok(in))
 			return model_fail(e, MODEL_EINVAL, fd->key,
 					  "%s：含有不允许的控制字符或文字方向控制符", fd->label);
@@ -145,18 +152,20 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		int64_t max = fd->type == FT_CODE && fd->max ? fd->max : 64;
 		if ((int64_t)strlen(in) > max || !code_chars_ok(in))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：“%s”不是有效的编码（字母、数字、- _ .，不超过 %" PRId64 " 位）",
-					  fd->label, fd->type == FT_REF ? "…" : "…", max);
+					  "%s：“%.*s”不是有效的编码（字母、数字、- _ .，不超过 %" PRId64 " 位）",
+					  fd->label, utf8_prefix(in, 80), in, max);
 		strbuf_addstr(out, in);
 		break;
 	}
 	case FT_INT: {
 		int64_t v;
 		if (parse_int(in, &v))
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为整数", fd->label);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”不是整数", fd->label,
+					  utf8_prefix(in, 40), in);
 		if ((fd->min || fd->max) && (v < fd->min || v > fd->max))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：应在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, fd->min, fd->max);
+					  "%s：“%s”不在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, in, fd->min,
+					  fd->max);
 		strbuf_addf(out, "%" PRId64, v);
 		break;
 	}
@@ -166,10 +175,12 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		errno = 0;
 		v = strtod(in, &end);
 		if (!*in || *end || errno || !isfinite(v))
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为数字", fd->label);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”不是数字", fd->label,
+					  utf8_prefix(in, 40), in);
 		if ((fd->min || fd->max) && (v < (double)fd->min || v > (double)fd->max))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：应在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, fd->min, fd->max);
+					  "%s：“%s”不在 %" PRId64 " 到 %" PRId64 " 之间", fd->label, in, fd->min,
+					  fd->max);
 		strbuf_addf(out, "%.15g", v);
 		break;
 	}
@@ -179,24 +190,31 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		else if (!strcmp(in, "0") || !strcmp(in, "false") || !strcmp(in, "否"))
 			strbuf_addch(out, '0');
 		else
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为 1/0 或 是/否", fd->label);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”应为 是/否（或 1/0）",
+					  fd->label, utf8_prefix(in, 40), in);
 		break;
-	case FT_DATE:
-		if (!date_valid(in))
+	case FT_DATE: {
+		char day[DATE_BUFSZ];
+		if (date_from_text(in, day))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：“%s”不是有效日期（YYYY-MM-DD）", fd->label, in);
-		strbuf_addstr(out, in);
+					  "%s：“%s”不是有效日期（如 2023-08-21、2023/8/21、2023年8月21日）",
+					  fd->label, in);
+		strbuf_addstr(out, day);
 		break;
-	case FT_MONTH:
-		if (!month_valid(in))
+	}
+	case FT_MONTH: {
+		char month[MONTH_BUFSZ];
+		if (month_from_text(in, month))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：“%s”不是有效月份（YYYY-MM）", fd->label, in);
-		strbuf_addstr(out, in);
+					  "%s：“%s”不是有效月份（如 2023-08、2023/8、2023年8月）", fd->label, in);
+		strbuf_addstr(out, month);
 		break;
+	}
 	case FT_ENUM: {
 		const char *code = enum_lookup(fd->enumeration, in);
 		if (!code)
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%s”不是可选值", fd->label, in);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”不是可选值", fd->label,
+					  utf8_prefix(in, 40), in);
 		strbuf_addstr(out, code);
 		break;
 	}
@@ -210,12 +228,12 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 	case FT_MONEY: {
 		int64_t fen;
 		if (parse_money(in, &fen))
-			return model_fail(e, MODEL_EINVAL, fd->key, "%s：应为金额（元，最多两位小数）",
-					  fd->label);
+			return model_fail(e, MODEL_EINVAL, fd->key, "%s：“%.*s”不是金额（元，最多两位小数）",
+					  fd->label, utf8_prefix(in, 40), in);
 		if ((fd->min || fd->max) && (fen < fd->min * 100 || fen > fd->max * 100))
 			return model_fail(e, MODEL_EINVAL, fd->key,
-					  "%s：应在 %" PRId64 " 到 %" PRId64 " 元之间", fd->label, fd->min,
-					  fd->max);
+					  "%s：“%s”不在 %" PRId64 " 到 %" PRId64 " 元之间", fd->label, in,
+					  fd->min, fd->max);
 		strbuf_addf(out, "%" PRId64, fen);
 		break;
 	}
@@ -228,8 +246,9 @@ int field_normalize(const struct field_desc *fd, const char *in, struct strbuf *
 		strbuf_release(&canon);
 	}
 	if (fd->check && !fd->check(out->buf))
-		return model_fail(e, MODEL_EINVAL, fd->key, "%s：%s", fd->label,
-				  fd->check_msg ? fd->check_msg : "格式不正确");
+		return model_fail(e, MODEL_EINVAL, fd->key, "%s：%s%.*s%s%s", fd->label,
+				  personal ? "" : "“", personal ? 0 : utf8_prefix(in, 40), in,
+				  personal ? "" : "”", fd->check_msg ? fd->check_msg : "格式不正确");
 	return 0;
 }
 
@@ -415,6 +434,143 @@ int record_check_refs(const struct model_ctx *mc, const struct record *r,
 			if (*p)
 				p++;
 		}
+	}
+	return ret;
+}
+
+/* ---- references by name (imports) ---- */
+
+const struct entity_desc *field_named_ref(const struct field_desc *fd)
+{
+	const struct entity_desc *red;
+	int k;
+
+	if (fd->type != FT_REF && fd->type != FT_REFSET)
+		return NULL;
+	red = entity_find(fd->ref);
+	k = red ? entity_field_index(red, "name") : -1;
+	return k >= 0 && !(red->fields[k].flags & (FF_PERSONAL | FF_HIDDEN)) ? red : NULL;
+}
+
+int field_ref_name(const struct model_ctx *mc, struct lookup_cache *cache,
+		   const struct field_desc *fd, const char *code, struct strbuf *out)
+{
+	const struct entity_desc *red = field_named_ref(fd);
+	struct record ref;
+	int rc;
+
+	strbuf_reset(out);
+	if (!red)
+		return -1;
+	record_init(&ref, NULL);
+	rc = entity_lookup_cached(mc->db, cache, red, code, &ref, NULL);
+	if (!rc && record_get(&ref, "name"))
+		strbuf_addstr(out, record_get(&ref, "name"));
+	record_release(&ref);
+	return rc == MODEL_EDB ? -1 : 0;
+}
+
+/*
+ * The code of the record of `fd`'s (named) entity called `name` within the
+ * writer's scope and at the field's level.  Not unique: an error saying
+ * how many there are.
+ */
+static int code_by_name(const struct model_ctx *mc, const struct field_desc *fd,
+			const struct entity_desc *red, const char *name, struct strbuf *code,
+			struct model_error *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	int rc, n = 0, ret = 0, bad = 0;
+
+	strbuf_addf(&sql, "SELECT t.\"%s\" FROM %s t WHERE t.name = ?", red->key, red->table);
+	sqlp_text(&p, name);
+	if (fd->ref_level && red->level) {
+		strbuf_addf(&sql, " AND t.\"%s\" = ?", red->level);
+		sqlp_text(&p, fd->ref_level);
+	}
+	if (!(ROLE_BIT(mc->actor->role) & ROLES_ADMIN) &&
+	    scope_where(red, mc->actor, "t", &sql, &p))
+		goto answer; /* the writer reaches none */
+	strbuf_addf(&sql, " ORDER BY t.\"%s\"", red->key);
+	if (db_prepare(mc->db, sql.buf, &st, &e->msg)) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+	sqlp_bind(&p, st, 1);
+	while ((rc = db_step(st, NULL)) == DB_ROW) {
+		/* one the writer may name (a township: its own township's villages) */
+		const char *k = db_column_text(st, 0);
+
+		if ((bad = check_one_ref(mc, fd, k, e)) == MODEL_EDB)
+			break;
+		if (!bad && n++ == 0)
+			strbuf_addstr(code, k);
+	}
+	if (rc < 0 || bad == MODEL_EDB) {
+		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
+		goto cleanup;
+	}
+answer:
+	if (!n)
+		ret = ref_missing(e, fd, name);
+	else if (n > 1)
+		ret = model_fail(e, MODEL_EINVAL, fd->key, "%s：有 %d 个名为“%s”的%s，请填编码",
+				 fd->label, n, name, red->label);
+cleanup:
+	if (st)
+		db_finalize(st);
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* One item: a code that exists as given, else a name. */
+static int one_by_name(const struct model_ctx *mc, const struct field_desc *fd,
+		       const struct entity_desc *red, const char *text, struct strbuf *out,
+		       struct model_error *e)
+{
+	struct record ref;
+	int rc = MODEL_ENOTFOUND;
+
+	if (strlen(text) <= 64 && code_chars_ok(text)) {
+		record_init(&ref, NULL);
+		rc = entity_lookup_cached(mc->db, mc->cache, red, text, &ref, NULL);
+		record_release(&ref);
+	}
+	if (rc == MODEL_EDB)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	if (!rc) {
+		strbuf_addstr(out, text);
+		return 0;
+	}
+	return code_by_name(mc, fd, red, text, out, e);
+}
+
+int field_ref_by_name(const struct model_ctx *mc, const struct field_desc *fd, const char *text,
+		      struct strbuf *code, struct model_error *e)
+{
+	const struct entity_desc *red = field_named_ref(fd);
+	const char *p = text;
+	int ret = 0;
+
+	strbuf_reset(code);
+	if (!red)
+		return field_normalize(fd, text, code, e);
+	if (fd->type == FT_REF)
+		return one_by_name(mc, fd, red, text, code, e);
+	while (*p && !ret) {
+		size_t n = strcspn(p, "|");
+		char *item = xstrndup(p, n);
+
+		if (code->len)
+			strbuf_addch(code, '|');
+		ret = one_by_name(mc, fd, red, item, code, e);
+		free(item);
+		p += n;
+		if (*p)
+			p++;
 	}
 	return ret;
 }

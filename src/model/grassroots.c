@@ -501,7 +501,7 @@ const struct entity_desc cadre_assignment_desc = {
 };
 
 static const struct field_desc cadre_visit_fields[] = {
-	{ "no", "走访编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 40 },
+	{ "no", "走访编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 40 },
 	{ "cadre", "包村干部", FT_TEXT, FF_REQUIRED | FF_FILTER | FF_LIST | FF_SEARCH, .max = 50 },
 	{ "village", "村（社区）", FT_REF, FF_REQUIRED | FF_FILTER | FF_LIST, .ref = "regions",
 	  .ref_level = "village" },
@@ -519,6 +519,7 @@ static int cadre_visit_prepare(struct entity_op *op)
 
 const struct entity_desc cadre_visit_desc = {
 	.name = "cadre_visits", .label = "包村走访", .table = "cadre_visits", .key = "no",
+	.number_prefix = "BC", .number_date = "visited_on",
 	.fields = cadre_visit_fields, .nfields = NF(cadre_visit_fields),
 	.read_roles = POLICE_READERS,
 	.write_roles = R(OFFICE) | R(TOWNSHIP) | R(SYSTEM),
@@ -530,7 +531,7 @@ const struct entity_desc cadre_visit_desc = {
 /* ---- 六防六促 campaigns (专项行动) ---- */
 
 static const struct field_desc campaign_fields[] = {
-	{ "no", "行动编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST, .max = 40 },
+	{ "no", "行动编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST, .max = 40 },
 	{ "name", "行动名称", FT_TEXT, FF_REQUIRED | FF_LIST | FF_SEARCH, .max = 200 },
 	{ "kind", "行动类别", FT_TEXT, FF_FILTER | FF_LIST, .max = 50 },
 	{ "from", "开始日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
@@ -548,6 +549,7 @@ static int campaign_prepare(struct entity_op *op)
 
 const struct entity_desc campaign_desc = {
 	.name = "campaigns", .label = "专项行动", .table = "campaigns", .key = "no",
+	.number_prefix = "ZX", .number_date = "from",
 	.fields = campaign_fields, .nfields = NF(campaign_fields),
 	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
 	.read_roles = READERS | R(SUPERVISOR),

@@ -17,6 +17,7 @@
 #include "model/audit.h"
 #include "model/duban.h"
 #include "model/entity.h"
+#include "model/numbers.h"
 #include "model/role.h"
 
 const struct setting_desc settings_table[] = {
@@ -100,6 +101,12 @@ int settings_json(struct db *db, json_t **out, struct model_error *e)
 	return 0;
 }
 
+/* The numbering patterns (numbers.h) are the office's, as its work keys are. */
+static int patterns_editor(int role)
+{
+	return role == ROLE_OFFICE || role == ROLE_SYSTEM;
+}
+
 int settings_json_for(struct db *db, const struct actor *a, json_t **out, struct model_error *e)
 {
 	const struct setting_desc *s;
@@ -108,6 +115,8 @@ int settings_json_for(struct db *db, const struct actor *a, json_t **out, struct
 	for (s = settings_table; s->key; s++)
 		if (setting_can_read(s, a->role))
 			json_object_set_new(o, s->key, json_integer(stored_or_default(db, s)));
+	if (patterns_editor(a->role))
+		json_object_set_new(o, NUMBER_PATTERNS, number_patterns_json(db));
 	*out = o;
 	return 0;
 }
@@ -123,6 +132,13 @@ static int check_all(const struct actor *a, json_t *in, struct model_error *e)
 	json_t *v;
 
 	json_object_foreach(in, key, v) {
+		if (!strcmp(key, NUMBER_PATTERNS)) {
+			if (!patterns_editor(a->role))
+				return model_fail(e, MODEL_EFORBIDDEN, key, "编号规则：您的角色不能修改");
+			if (number_patterns_check(v, e))
+				return e->code;
+			continue;
+		}
 		if (!(s = setting_find(key)))
 			return model_fail(e, MODEL_EBADREQ, key, "未知的设置项");
 		if (!setting_can_edit(s, a->role))
@@ -156,6 +172,39 @@ static int store_one(struct db *db, const char *key, const char *val, struct str
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * A PUT's numbering patterns (checked): each stored, or its row deleted
+ * for the default ("" or null); the audit detail names the changed ones.
+ */
+static int store_patterns(struct db *db, json_t *in, struct strbuf *detail, struct strbuf *err)
+{
+	struct strbuf key = STRBUF_INIT, now = STRBUF_INIT;
+	const char *name;
+	json_t *v;
+	int ret = 0;
+
+	json_object_foreach(in, name, v) {
+		const struct entity_desc *ed = entity_find(name);
+		const char *want = json_is_string(v) ? json_string_value(v) : "";
+		const char *params[1];
+
+		if (number_pattern(db, ed, &now))
+			ret = -1;
+		if (ret || !strcmp(now.buf, want))
+			continue; /* unchanged (the form sends every list's) */
+		number_pattern_key(ed, &key);
+		params[0] = key.buf;
+		if (*want)
+			ret = store_one(db, key.buf, want, err);
+		else
+			ret = db_exec_params(db, SQL_DELETE, params, 1, err);
+		strbuf_addf(detail, "%s%s=%s", detail->len ? " " : "", key.buf, *want ? want : "默认");
+	}
+	strbuf_release(&key);
+	strbuf_release(&now);
+	return ret;
+}
+
 int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_error *e)
 {
 	struct strbuf err = STRBUF_INIT, detail = STRBUF_INIT;
@@ -170,6 +219,11 @@ int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_
 	json_object_foreach(in, key, v) {
 		char val[32];
 
+		if (!strcmp(key, NUMBER_PATTERNS)) {
+			if (store_patterns(db, v, &detail, &err))
+				goto dberr;
+			continue;
+		}
 		snprintf(val, sizeof(val), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		if (store_one(db, key, val, &err))
 			goto dberr;
@@ -178,7 +232,7 @@ int settings_put(struct db *db, const struct actor *a, json_t *in, struct model_
 	json_object_foreach(in, key, v) {
 		const struct setting_desc *s = setting_find(key);
 
-		if (s->changed && (ret = s->changed(db, e))) {
+		if (s && s->changed && (ret = s->changed(db, e))) {
 			db_rollback(db);
 			goto cleanup;
 		}

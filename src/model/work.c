@@ -275,7 +275,7 @@ const struct entity_desc task_desc = {
 /* ---- supervision checks (督导检查) ---- */
 
 static const struct field_desc check_fields[] = {
-	{ "no", "督导编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	{ "no", "督导编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
 	  .max = 32 },
 	{ "checked_on", "督导日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
 	{ "kind", "督导类型", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
@@ -296,6 +296,7 @@ static int check_prepare(struct entity_op *op)
 const struct entity_desc check_desc = {
 	.name = "supervision_checks", .label = "督导检查", .table = "supervision_checks",
 	.key = "no",
+	.number_prefix = "DD", .number_date = "checked_on",
 	.fields = check_fields, .nfields = NF(check_fields),
 	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
 	.read_roles = UNITS,
@@ -427,7 +428,7 @@ const struct entity_desc problem_desc = {
 /* ---- coordination meetings (联席会议, 一月一协调) ---- */
 
 static const struct field_desc meeting_fields[] = {
-	{ "no", "会议编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	{ "no", "会议编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
 	  .max = 32 },
 	{ "held_on", "会议日期", FT_DATE, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
 	{ "month", "所属月份", FT_MONTH, FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_RANGE },
@@ -483,6 +484,7 @@ static int meeting_prepare(struct entity_op *op)
 
 const struct entity_desc meeting_desc = {
 	.name = "meetings", .label = "联席会议", .table = "meetings", .key = "no",
+	.number_prefix = "HY", .number_date = "held_on",
 	.fields = meeting_fields, .nfields = NF(meeting_fields),
 	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
 	.read_roles = UNITS,

@@ -147,7 +147,7 @@ test('the raw lists agree with the figures and spread as the demo promises', () 
   ];
   for (const [rows, dateCol, subjectCol] of lists) {
     for (const row of rows) {
-      const day = row[dateCol], code = row[subjectCol];
+      const day = row[dateCol], code = row[`${subjectCol}编码`]; // the name is in row[subjectCol]
       assert.ok(day >= '2022-01-01' && day <= '2023-08-31', `${dateCol} ${day}`);
       if (!code) continue;
       const s = subjects.get(code);

@@ -329,7 +329,7 @@ test('persons 0 or -1, negative deaths, injuries and amounts: 422 on the field',
 test('a date that does not exist, or in the future: 422 on the date field', async () => {
   await refused('petition', 'petitions', make.petitions('T3-D1', { received_on: '2024-02-30' }), 'received_on', /2024-02-30/);
   await refused('petition', 'petitions', make.petitions('T3-D2', { received_on: '2023-13-01' }), 'received_on');
-  await refused('petition', 'petitions', make.petitions('T3-D3', { received_on: '2023-2-1' }), 'received_on');
+  await refused('petition', 'petitions', make.petitions('T3-D3', { received_on: '01/02/2023' }), 'received_on');
   await refused('petition', 'petitions', make.petitions('T3-D4', { received_on: addDays(today(), 2) }), 'received_on');
   await refused('safety', 'accidents', make.accidents('T3-D5', { occurred_on: '2023-02-29' }), 'occurred_on');
   await refused('police', 'cases', make.cases('T3-D6', { occurred_on: addDays(today(), 3) }), 'occurred_on');

@@ -13,16 +13,19 @@ import {
   EAST, WEST, EAST_GRID, XLSX_MIME, CSV_BODY, XLSX_BODY, EVENT_LISTS, TEMPLATE_KEYS, make, WRITER,
   metaFields, unchanged, byNo, auditRows,
 } from './events_util.mjs';
+import { ioHeader, namesOf, namedEntities } from './names_util.mjs';
 
 const PID = '11010519491231002X', PHONE = '13800138000', NAME = '张三丰';
 
-let d, office, auditor, fields;
+let d, office, auditor, fields, names, named;
 const ids = {};
 before(async () => {
   d = await districtServer();
   office = await d.as('office');
   auditor = await d.as('auditor');
   fields = await metaFields(office);
+  named = namedEntities((await office.get('/api/v1/meta')).json);
+  names = await namesOf(office, listAll, named, ['regions', 'departments', 'subjects', 'campaigns']);
   // one record of each list, made over the API by its writer
   const seed = {
     petitions: make.petitions('IO-P1', { persons: 6, level: 'county', petitioner_name: NAME, petitioner_id: PID, petitioner_phone: PHONE }),
@@ -65,9 +68,10 @@ test('the import template of each of the seven lists has its DOMAIN columns, by 
     for (const l of header) assert.match(l, /[\u4e00-\u9fff]/, `${entity}: ${l} is a Chinese label`);
     // DOMAIN's columns, in DOMAIN's order (other importable columns may follow)
     assert.deepEqual(header.filter((l) => want.includes(l)), want, `${entity}: the DOMAIN columns in order`);
-    assert.deepEqual(header.slice(0, want.length), want, `${entity}: the template starts with them`);
-    // nothing derived: every column can be imported
-    const importable = fields[entity].filter((f) => f.import).map((f) => f.label);
+    const plain = header.filter((l) => !(l.endsWith('编码') && header.includes(l.slice(0, -2))));
+    assert.deepEqual(plain.slice(0, want.length), want, `${entity}: the template starts with them`);
+    // nothing derived: every column can be imported; a named reference's code beside its name
+    const importable = ioHeader(fields[entity].filter((f) => f.import), named);
     assert.deepEqual(header, importable, `${entity}: exactly the importable columns`);
     for (const f of fields[entity].filter((x) => x.readonly)) assert.ok(!header.includes(f.label), `${entity}: no ${f.label}`);
     const x = await pet.get(`/api/v1/${entity}/template?format=xlsx`);
@@ -85,16 +89,16 @@ test('the import template of each of the seven lists has its DOMAIN columns, by 
 // What one exported row must hold, by column label.
 const EXPECT = {
   petitions: { no: 'IO-P1', cells: { 信访形式: '来访', 最高到达层级: '县级', 人数: '6', 问题类别: '土地征收', 办理状态: '登记',
-    集体访: '是', 重复信访: '否', 所属乡镇: EAST, 信访人姓名: '张**', 信访人身份证号: '**************002X', 信访人电话: '138****8000' } },
+    集体访: '是', 重复信访: '否', 所属乡镇编码: EAST, 信访人姓名: '张**', 信访人身份证号: '**************002X', 信访人电话: '138****8000' } },
   petition_activities: { no: 'IO-A1', cells: { 活动形式: '开门接访', 带队领导: '李区长', 处理信访事项数: '3' } },
   request_letters: { no: 'IO-L1', cells: { 所附信访事项: 'IO-P1', 区级领导: '王副区长' } },
-  village_records: { no: 'IO-V1', cells: { 类型: '逢六村务日', 所属乡镇: EAST, 参加人数: '20' } },
-  inspections: { no: 'IO-I1', cells: { 领域: '消防', 被检查主体: 'S1', 检查单位: 'YJ' } },
+  village_records: { no: 'IO-V1', cells: { 类型: '逢六村务日', 所属乡镇编码: EAST, 参加人数: '20' } },
+  inspections: { no: 'IO-I1', cells: { 领域: '消防', 被检查主体编码: 'S1', 检查单位编码: 'YJ' } },
   hazards: { no: 'IO-H1', cells: { 隐患等级: '一般隐患', 整改状态: '未整改', 检查编号: 'IO-I1', 领域: '消防' } },
-  accidents: { no: 'IO-AC1', cells: { 领域: '城镇燃气', 事故等级: '一般事故', 生产安全事故: '是', '直接经济损失（元）': '1234.56', 所属乡镇: WEST } },
+  accidents: { no: 'IO-AC1', cells: { 领域: '城镇燃气', 事故等级: '一般事故', 生产安全事故: '是', '直接经济损失（元）': '1234.56', 所属乡镇编码: WEST } },
   cases: { no: 'IO-C1', cells: { 案件类型: '刑事案件', 案件类别: '盗抢骗', 办理状态: '立案', 有重大影响: '否' } },
   disputes: { no: 'IO-D1', cells: { 来源: '网格排查', 纠纷类别: '婚姻家庭邻里', 调解方式: '人民调解', 调解状态: '登记', '涉及金额（元）': '2000.50',
-    申请方姓名: '李**', 申请方电话: '139****5678', 网格: EAST_GRID } },
+    申请方姓名: '李**', 申请方电话: '139****5678', 网格编码: EAST_GRID } },
 };
 
 test('each of the nine lists exports as CSV and XLSX: Chinese headers, enumeration labels, personal data masked', async () => {
@@ -108,7 +112,7 @@ test('each of the nine lists exports as CSV and XLSX: Chinese headers, enumerati
     assert.match(csv.headers.get('content-disposition'), /^attachment;.*\.csv/);
     const rows = parseCsv(csv.text);
     const header = rows[0];
-    assert.deepEqual(header, fields[entity].map((f) => f.label), `${entity}: one column per field, by its label`);
+    assert.deepEqual(header, ioHeader(fields[entity], named), `${entity}: one column per field, by its label (a named reference's code beside)`);
     assert.equal(rows.length, all.length + 1, `${entity}: a row per record`);
     const noCol = header.indexOf(labelOf(entity, 'no'));
     assert.deepEqual(rows.slice(1).map((r) => r[noCol]).sort(), all.map((x) => x.no).sort());
@@ -118,6 +122,12 @@ test('each of the nine lists exports as CSV and XLSX: Chinese headers, enumerati
     for (const [label, v] of Object.entries(cells)) {
       assert.ok(header.includes(label), `${entity}: column ${label}`);
       assert.equal(row[header.indexOf(label)], v, `${entity} ${no}: ${label}`);
+    }
+    // every named reference: the name of the record its code column names
+    for (const f of fields[entity].filter((x) => names[x.ref])) {
+      const code = row[header.indexOf(`${f.label}编码`)];
+      assert.equal(row[header.indexOf(f.label)], code ? code.split('|').map((k) => names[f.ref].get(k)).join('|') : '',
+        `${entity} ${no}: ${f.label} by name`);
     }
     for (const p of [PID, PHONE, NAME, '13912345678', '李四光']) assert.ok(!csv.text.includes(p), `${entity}: ${p} not in the file`);
     const x = await c.get(`/api/v1/${entity}/export?format=xlsx`);
@@ -314,7 +324,7 @@ test('command line: `sanling export cases out.xlsx` writes a real workbook of ev
   assert.equal(list.status, 0, list.stderr);
   assert.ok(list.stdout.split('\n').includes('xl/worksheets/sheet1.xml'), 'a zip with xl/worksheets/sheet1.xml');
   const rows = readXlsx(buf);
-  assert.deepEqual(rows[0], fields.cases.map((f) => f.label));
+  assert.deepEqual(rows[0], ioHeader(fields.cases, named));
   const all = await listAll(office, '/api/v1/cases');
   assert.deepEqual(rows.slice(1).map((x) => x[0]).sort(), all.map((x) => x.no).sort());
   const c1 = rows.find((x) => x[0] === 'IO-C1');

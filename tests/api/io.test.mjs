@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND, freshDb, loadDistrict, snapshot } from './lib.mjs';
 import { districtServer, assertProblem, codes, listAll, parseCsv, toCsv, readXlsx, gb18030, sql, makeZip } from './util.mjs';
+import { ioHeader, namedEntities } from './names_util.mjs';
 
 const EAST = '410000001000', WEST = '410000002000', EAST_VILLAGE = '410000001001';
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -16,12 +17,14 @@ const CSV = { headers: { 'content-type': 'text/csv' }, raw: true };
 const XLSX = { headers: { 'content-type': XLSX_MIME }, raw: true };
 const HDR = ['主体编码', '主体名称', '主体类型', '主体类别', '所属乡镇', '所在村/社区', '联系电话', '统一社会信用代码', '纳入月份'];
 
-let d, office, importLabels;
+let d, office, importLabels, templateHeader;
 before(async () => {
   d = await districtServer();
   office = await d.as('office');
   const meta = await office.get('/api/v1/meta');
-  importLabels = meta.json.entities.find((e) => e.name === 'subjects').fields.filter((f) => f.import).map((f) => f.label);
+  const importable = meta.json.entities.find((e) => e.name === 'subjects').fields.filter((f) => f.import);
+  importLabels = importable.map((f) => f.label);
+  templateHeader = ioHeader(importable, namedEntities(meta.json));
 });
 after(async () => { await d?.stop(); });
 
@@ -52,12 +55,13 @@ test('the import template, as CSV and as XLSX, is the header row of Chinese labe
   assert.equal(c.status, 200, c.text);
   assert.match(c.headers.get('content-type'), /^text\/csv/);
   assert.match(c.headers.get('content-disposition'), /^attachment;/);
-  assert.deepEqual(parseCsv(c.text), [importLabels]);
+  assert.deepEqual(parseCsv(c.text), [templateHeader]);
+  assert.ok(templateHeader.includes('所属乡镇编码'), 'a named reference has its code column');
   const x = await office.get('/api/v1/subjects/template?format=xlsx');
   assert.equal(x.status, 200);
   assert.equal(x.headers.get('content-type'), XLSX_MIME);
   assert.match(x.headers.get('content-disposition'), /\.xlsx/);
-  assert.deepEqual(readXlsx(x.buf), [importLabels]);
+  assert.deepEqual(readXlsx(x.buf), [templateHeader]);
   assertProblem(await office.get('/api/v1/subjects/template?format=pdf'), 400, { field: 'format' });
 });
 

@@ -296,7 +296,9 @@ test('agreed items and progress reports import from their templates; a re-import
     const tpl = await office.get(`/api/v1/${entity}/template?format=csv`);
     const meta = (await office.get('/api/v1/meta')).json.entities.find((e) => e.name === entity);
     const byLabel = Object.fromEntries(meta.fields.map((f) => [f.label, f.key]));
-    assert.deepEqual(parseCsv(tpl.text)[0].map((l) => byLabel[l]), file[0], `${entity}: template columns`);
+    // (a named reference's code column, label + 编码, beside its own: names.test.mjs)
+    const own = parseCsv(tpl.text)[0].filter((l) => !(l.endsWith('编码') && byLabel[l.slice(0, -2)]));
+    assert.deepEqual(own.map((l) => byLabel[l]), file[0], `${entity}: template columns`);
     for (const [created, updated] of [[file.length - 1, 0], [0, file.length - 1]]) {
       const r = await office.post(`/api/v1/${entity}/import?format=csv`, toCsv(file), CSV_BODY);
       assert.equal(r.status, 200, r.text);

@@ -294,6 +294,76 @@ static void test_china_day(void **state)
 	assert_string_equal(day, "1970-01-01");
 }
 
+/* The spellings people and spreadsheets use, each to its ISO day. */
+static void test_date_from_text_spellings(void **state)
+{
+	static const char *const ok[][2] = {
+		{ "2023-08-21", "2023-08-21" }, { "2023/8/21", "2023-08-21" },
+		{ "2023/08/21", "2023-08-21" }, { "2023.8.21", "2023-08-21" },
+		{ "2023-8-1", "2023-08-01" }, { "2023年8月21日", "2023-08-21" },
+		{ "2023年08月21", "2023-08-21" }, { "20230821", "2023-08-21" },
+		{ "2024/2/29", "2024-02-29" },
+		/* Excel's serial days: 25569 is 1970-01-01, 45159 2023-08-21 */
+		{ "25569", "1970-01-01" }, { "45159", "2023-08-21" }, { "45159.75", "2023-08-21" },
+		{ "45292", "2024-01-01" },
+		/* a date-time cell: the day */
+		{ "2023-08-21 10:30:00", "2023-08-21" }, { "2023/8/21 9:05", "2023-08-21" },
+	};
+	char out[DATE_BUFSZ];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(date_from_text(ok[i][0], out), 0);
+		assert_string_equal(out, ok[i][1]);
+	}
+}
+
+static void test_date_from_text_refuses(void **state)
+{
+	static const char *const bad[] = {
+		"2023/2/30", "2023-13-01", "2023-00-10", "2023/8-21", "2023.8/21", "2023年8月32日",
+		"20230230", "2023", "2023-08", "45159x", "4515", "451590", "2023/8/21 ", " 2023/8/21",
+		"2023//21", "2023/123/1", "二〇二三年八月", "", "0000-01-01", "1900/2/29",
+		"2023-08-21 24:00", "2023-08-21 10:60", "2023-08-21 10:30:00 ", "2023-02-30 10:00",
+		"2023-08-21 ", "2023-08-21 abc",
+	};
+	char out[DATE_BUFSZ];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		out[0] = 'x';
+		assert_int_equal(date_from_text(bad[i], out), -1);
+		assert_string_equal(out, "");
+	}
+	assert_int_equal(date_from_text(NULL, out), -1);
+}
+
+static void test_month_from_text(void **state)
+{
+	static const char *const ok[][2] = {
+		{ "2023-08", "2023-08" }, { "2023/8", "2023-08" }, { "2023.8", "2023-08" },
+		{ "2023年8月", "2023-08" }, { "2023年12月", "2023-12" }, { "202308", "2023-08" },
+		{ "2023/8/21", "2023-08" }, { "45159", "2023-08" },
+	};
+	static const char *const bad[] = {
+		"2023/13", "2023-0", "2023年8", "202313", "2023", "2023/8/32", "8/2023", "",
+	};
+	char out[MONTH_BUFSZ];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(month_from_text(ok[i][0], out), 0);
+		assert_string_equal(out, ok[i][1]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(month_from_text(bad[i], out), -1);
+		assert_string_equal(out, "");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +379,9 @@ int main(void)
 		cmocka_unit_test(test_time_iso_utc),
 		cmocka_unit_test(test_now),
 		cmocka_unit_test(test_china_day),
+		cmocka_unit_test(test_date_from_text_spellings),
+		cmocka_unit_test(test_date_from_text_refuses),
+		cmocka_unit_test(test_month_from_text),
 	};
 
 	return cmocka_run_group_tests_name("date", tests, NULL, NULL);

@@ -2723,9 +2723,11 @@ static void test_import_export_roundtrip(void **state)
 
 static void test_template(void **state)
 {
+	/* a reference to a named record (region, department): its name, then its code */
 	static const char *const want[] = {
-		"主体编码", "主体名称", "主体类型", "主体类别", "所属乡镇", "所在村/社区", "所属网格",
-		"主管单位", "地址", "联系人", "联系电话", "统一社会信用代码", "纳入月份", "退出月份",
+		"主体编码", "主体名称", "主体类型", "主体类别", "所属乡镇", "所属乡镇编码",
+		"所在村/社区", "所在村/社区编码", "所属网格", "所属网格编码", "主管单位", "主管单位编码",
+		"地址", "联系人", "联系电话", "统一社会信用代码", "纳入月份", "退出月份",
 	};
 	struct table_writer *w = NULL;
 	struct table_reader *rd = NULL;
@@ -2760,7 +2762,7 @@ static void test_export_xlsx(void **state)
 	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, codes = STRBUF_INIT;
 	struct model_error e;
 	int64_t naudit = qcount("SELECT COUNT(*) FROM audit");
-	int c_code = -1, c_kind = -1, c_cat = -1, c_phone = -1, c_name = -1;
+	int c_code = -1, c_kind = -1, c_cat = -1, c_phone = -1, c_name = -1, c_town = -1;
 	size_t rows = 0, i, n = 0, nlabels = 0;
 	int rc;
 
@@ -2782,12 +2784,22 @@ static void test_export_xlsx(void **state)
 	if (table_reader_open(path.buf, &rd, &err))
 		fail_msg("reading the export back: %s", err.buf);
 	assert_int_equal(table_reader_next(rd, &row, &err), 1);
-	/* the header: every shown field's label, in order */
+	/* the header: every shown field's label, in order; a named reference's code after it */
 	for (i = 0; i < ed->nfields; i++) {
 		if (ed->fields[i].flags & FF_HIDDEN)
 			continue;
 		assert_true(nlabels < row.ncells);
 		assert_str(row.cells[nlabels], ed->fields[i].label);
+		if (!strcmp(ed->fields[i].key, "township"))
+			c_town = (int)nlabels;
+		if (ed->fields[i].type == FT_REF) {
+			struct strbuf h = STRBUF_INIT;
+			strbuf_addf(&h, "%s编码", ed->fields[i].label);
+			nlabels++;
+			assert_true(nlabels < row.ncells);
+			assert_str(row.cells[nlabels], h.buf);
+			strbuf_release(&h);
+		}
 		if (!strcmp(ed->fields[i].key, "code"))
 			c_code = (int)nlabels;
 		if (!strcmp(ed->fields[i].key, "name"))
@@ -2801,7 +2813,8 @@ static void test_export_xlsx(void **state)
 		nlabels++;
 	}
 	assert_int_equal(row.ncells, nlabels);
-	assert_true(c_code >= 0 && c_kind >= 0 && c_cat >= 0 && c_phone >= 0 && c_name >= 0);
+	assert_true(c_code >= 0 && c_kind >= 0 && c_cat >= 0 && c_phone >= 0 && c_name >= 0 &&
+		    c_town >= 0);
 	while ((rc = table_reader_next(rd, &row, &err)) == 1) {
 		const char *code = row.cells[c_code];
 		n++;
@@ -2809,6 +2822,11 @@ static void test_export_xlsx(void **state)
 			strbuf_addch(&codes, ',');
 		strbuf_addstr(&codes, code);
 		assert_true((size_t)c_phone >= row.ncells || !strstr(row.cells[c_phone], "13800138000"));
+		/* the township by its name, its code beside */
+		assert_str(row.cells[c_town + 1], QS("SELECT township FROM subjects WHERE code = ?", code));
+		assert_str(row.cells[c_town],
+			   QS("SELECT r.name FROM subjects s JOIN regions r ON r.code = s.township "
+			      "WHERE s.code = ?", code));
 		if (!strcmp(code, "S1")) {
 			assert_str(row.cells[c_name], "清波小学");
 			assert_str(row.cells[c_kind], "事业单位");

@@ -265,4 +265,9 @@ export default {
     combinedRate: 'Combined rate', rank: 'Rank', unit: 'Unit', compliantOf: '{c} of {n} comply',
     openUnit: 'Year-to-date compliance of {name}',
   },
+  names: {
+    patterns: 'Numbering patterns', patternsHint: "A new record without a number is numbered by this pattern: {'{'}YYYY{'}'} is the year of the record's date, {'{'}NNNNNN{'}'} the sequence of that year (as many digits as N), anything else as written; leave empty for the default. A number given is kept.",
+    example: 'e.g. {no}',
+    importHint: 'Townships, departments and subjects may be given by name (where unique within your scope) or by code; dates as 2023-08-21, 2023/8/21, 2023年8月21日 or Excel dates; an empty number is assigned automatically.',
+  },
 };

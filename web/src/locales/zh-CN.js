@@ -257,4 +257,9 @@ export default {
     combinedRate: '综合达标率', rank: '名次', unit: '单位', compliantOf: '达标 {c} / {n}',
     openUnit: '查看{name}本年累计达标情况',
   },
+  names: {
+    patterns: '编号规则', patternsHint: "新记录未填编号时按此规则自动编号：{'{'}YYYY{'}'} 为记录日期的年份，{'{'}NNNNNN{'}'} 为当年序号（N 的个数为位数），其余照写；留空恢复默认。已填的编号保留不变。",
+    example: '例：{no}',
+    importHint: '乡镇、单位、主体等可填名称（范围内唯一时）或编码；日期可写 2023-08-21、2023/8/21、2023年8月21日 或 Excel 日期；编号留空则自动编号。',
+  },
 };
