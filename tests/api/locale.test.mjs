@@ -1,6 +1,7 @@
 // locale.test.mjs: the English locale is whole.  Every key of the browser's
 // Chinese chrome (web/src/locales/zh-CN.js) has an English text in en.js
-// with the same placeholders, and every name the server's /api/v1/meta
+// with the same placeholders, every key the code asks for exists (none is
+// shown as its key), and every name the server's /api/v1/meta
 // gives in Chinese — the lists and their fields (`names`, and each role's
 // `entities`), the enumerations' values, the figures, the roles — has an
 // English name in web/src/locales/labels-en.js; and that table names
@@ -10,6 +11,8 @@
 // translated.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { districtServer } from './util.mjs';
 import zh from '../../web/src/locales/zh-CN.js';
 import en from '../../web/src/locales/en.js';
@@ -55,6 +58,29 @@ test('every key of zh-CN.js has an English text in en.js, with the same placehol
   }
   assert.deepEqual(bad, []);
   assert.equal(e.get('top.language'), '中文');
+});
+
+// Every key the browser's code asks for by name (t('a.b')) is in the locales:
+// a missing one would be shown as its key.
+test('every key the browser asks for exists', () => {
+  const z = leaves(zh);
+  const src = new URL('../../web/src/', import.meta.url).pathname;
+  const files = [];
+  (function walk(d) {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) { if (f !== 'locales') walk(p); } else if (/\.(vue|js)$/.test(f)) files.push(p);
+    }
+  })(src);
+  let asked = 0;
+  const missing = [];
+  for (const f of files)
+    for (const m of readFileSync(f, 'utf8').matchAll(/\bt\(\s*['"`]([a-zA-Z0-9_.]+)['"`]\s*[,)]/g)) {
+      asked++;
+      if (!z.has(m[1])) missing.push(`${f.slice(src.length)}: ${m[1]}`);
+    }
+  assert.ok(asked > 300, `${asked} keys asked for`);
+  assert.deepEqual(missing, []);
 });
 
 test('every list, field, enumeration value, figure and role of /meta has an English name', () => {
