@@ -155,6 +155,9 @@ test('the audit log names actions, outcomes, objects and fields in Chinese, and 
     assert.equal(cells[7], names.petitions.fields.summary);
     const login1 = rows.find((r) => r.action === 'login' && r.outcome === 'ok');
     assert.equal(bySeq.get(login1.seq)[3], '登录');
+    const cli = rows.find((r) => r.source === 'cli' && bySeq.has(r.seq));
+    assert.ok(cli, 'a row from the command line (the demo\'s) on the page');
+    assert.equal(bySeq.get(cli.seq)[6], '命令行');
     // nothing in the action and outcome columns reads as a code
     for (const c of table) {
       assert.doesNotMatch(c[3], /^[a-z_.]+$/, `action ${c[3]} shown as a code`);

@@ -1,7 +1,7 @@
 // labels.js: the names a person reads for the codes the server's audit log
 // and explanations carry — an audit action ("disputes.create" → 新建 矛盾纠纷),
-// its outcome ("ok" → 成功, "403" → 拒绝（403）), its object (a list's name
-// for its code) and its detail (field keys → field labels, "rows=3" → 行数=3),
+// its outcome ("ok" → 成功, "403" → 拒绝（403）), its source ("cli" → 命令行),
+// its object (a list's name for its code) and its detail (field keys → field labels, "rows=3" → 行数=3),
 // and the standard in force (the built-in "default" → 默认标准).  Words from
 // the locales' `labels` section, list and field names from lib/format.js.
 // It names; it does not fetch.
@@ -51,6 +51,11 @@ export function auditOutcome(o) {
 }
 
 export const outcomeOk = (o) => o === 'ok';
+
+// Where a row came from: an address, or the command line.
+export function auditSource(s) {
+  return s === 'cli' ? t('labels.cli') : String(s || '');
+}
 
 // The object of a row: "<list>/<id> <key>" or a list's code with the list's
 // name; a refused request ("POST /api/v1/…") as it is.

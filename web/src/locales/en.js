@@ -197,7 +197,7 @@ export default {
   },
   // issue 17: names, not codes (lib/labels.js, lib/format.js) and accessibility
   labels: {
-    defaultStandard: 'Default standard (built in)', skip: 'Skip to main content', main: 'Main content', pageSize: 'Rows per page',
+    defaultStandard: 'Default standard (built in)', skip: 'Skip to main content', main: 'Main content', pageSize: 'Rows per page', cli: 'Command line',
     actionHint: 'Choose or type an action', anyAction: 'All actions',
     verb: {
       create: 'Create {list}', update: 'Change {list}', retire: 'Retire {list}', import: 'Import {list}', export: 'Export {list}',

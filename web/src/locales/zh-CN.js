@@ -196,7 +196,7 @@ export default {
   },
   // issue 17: names, not codes (lib/labels.js, lib/format.js) and accessibility
   labels: {
-    defaultStandard: '默认标准（系统内置）', skip: '跳到主要内容', main: '主要内容', pageSize: '每页条数',
+    defaultStandard: '默认标准（系统内置）', skip: '跳到主要内容', main: '主要内容', pageSize: '每页条数', cli: '命令行',
     actionHint: '选择或输入操作', anyAction: '全部操作',
     verb: {
       create: '新建 {list}', update: '修改 {list}', retire: '退出清单 {list}', import: '导入 {list}', export: '导出 {list}',
