@@ -1,13 +1,14 @@
 // labels.js: the names a person reads for the codes the server's audit log
 // and explanations carry — an audit action ("disputes.create" → 新建 矛盾纠纷),
-// its outcome ("ok" → 成功, "403" → 拒绝（403）), its source ("cli" → 命令行),
-// its object (a list's name for its code) and its detail (field keys → field labels, "rows=3" → 行数=3),
-// and the standard in force (the built-in "default" → 默认标准).  Words from
-// the locales' `labels` section, list and field names from lib/format.js.
+// its outcome ("ok" → 成功, "403" → 拒绝（403）), its source ("cli" →
+// 命令行), its object (a list's name for its code) and its detail (field
+// keys → the fields' names, "rows=3" → 行数=3), and the standard in force
+// (the built-in "default" → 默认标准).  Words from the locales' `labels`
+// section, list and field names from /meta's `names` (every list's, for the
+// audit administrator too) or, in English, locales/labels-en.js.
 // It names; it does not fetch.
 import { session } from './session.js';
-import { t, i18n } from './i18n.js';
-import { lang } from './i18n.js';
+import { t, i18n, lang } from './i18n.js';
 import { entityLabel, englishField, humanize } from './format.js';
 
 // The verbs of "<list>.<verb>" actions (src/model: entity_write, entity_io, …).
@@ -85,20 +86,23 @@ export function listFieldName(list, key) {
 const fieldName = (list, key) => (list ? listFieldName(list, key) : key);
 
 // The detail of a row: a created or changed record's field keys as their
-// labels; "key=value" pairs with the key named (labels.detail.*), a field
-// key among the values (reveal's field=…) by its label.
+// names; "key=value" pairs with the key named (labels.detail.*), the field
+// keys among the values (reveal's field=…, a lookup's filter=…) by their
+// names; the free text after "reason=" (always last) as it was written.
 export function auditDetail(row) {
   const s = String(row.detail || '');
   if (!s) return '';
-  const desc = rowList(row);
-  if (/^[a-z_]+(,[a-z_]+)*$/.test(s) && desc) return s.split(',').map((k) => fieldName(desc, k)).join('、');
-  if (!/^[a-z_]+=/.test(s) && !/^[a-z]+ [a-z_]+=/.test(s)) return s;
-  return s.replace(/(^|[\s,])([a-z_]+)=((?:[^\s,]|,(?![a-z_]+=))*)/g, (all, sep, k, v) => {
-    const kk = 'labels.detail.' + k;
-    const name = has(kk) ? t(kk) : k;
-    const val = (k === 'field' || k === 'filter') && desc ? v.split(',').map((x) => fieldName(desc, x)).join('、') : v;
+  const list = rowList(row);
+  if (/^[a-z_]+(,[a-z_]+)*$/.test(s) && list) return s.split(',').map((k) => fieldName(list, k)).join('、');
+  if (!/^([a-z]+ )?[a-z_]+=/.test(s)) return s;
+  const r = s.search(/(^|\s)reason=/);
+  const head = r < 0 ? s : s.slice(0, r);
+  const pairs = head.replace(/(^|[\s,])([a-z_]+)=((?:[^\s,]|,(?![a-z_]+=))*)/g, (_, sep, k, v) => {
+    const name = has('labels.detail.' + k) ? t('labels.detail.' + k) : k;
+    const val = (k === 'field' || k === 'filter') && list ? v.split(',').map((x) => fieldName(list, x)).join('、') : v;
     return `${sep}${name}=${val}`;
-  }).replace(/^(generate|pay) /, (all, w) => t('labels.detail.' + w) + ' ');
+  }).replace(/^(generate|pay) /, (_, w) => t('labels.detail.' + w) + ' ');
+  return r < 0 ? pairs : pairs + (pairs ? ' ' : '') + t('labels.detail.reason') + '=' + s.slice(r).replace(/^\s?reason=/, '');
 }
 
 // The name of a standard as explain gives it: the built-in default by name,
