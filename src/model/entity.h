@@ -466,6 +466,7 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a);
  * audit administrator who reads no list.  Names only, no permissions.
  */
 json_t *entity_names(void);
+
 /* Every enumeration: { name: [{code, label}] }. */
 json_t *enums_meta(void);
 /* "text", "int", ... as in the metadata. */
