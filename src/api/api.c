@@ -394,9 +394,9 @@ void api_meta(struct call *c)
 	for (r = ROLE_OFFICE; r < ROLE_SYSTEM; r++)
 		json_array_append_new(roles, json_pack("{ss ss}", "code", role_code((enum role)r),
 						       "label", role_label((enum role)r)));
-	reply_json(c, 200, json_pack("{so so so so so}", "entities", ents, "enums", dict_meta(),
+	reply_json(c, 200, json_pack("{so so so so so so}", "entities", ents, "enums", dict_meta(),
 				     "roles", roles, "me", me_json(&c->sess.actor),
-				     "figures", figure_keys_json()));
+				     "figures", figure_keys_json(), "names", entity_names()));
 }
 
 void api_logout(struct call *c)

@@ -210,6 +210,13 @@ static const struct prop meta_props[] = {
 	{ "roles", "[$EnumItem", "角色", P_REQ },
 	{ "me", "$Me", "当前用户", P_REQ },
 	{ "figures", "[$FigureMeta", "报告数字的键、中文名、单位与口径", P_REQ },
+	{ "names", "{$ListNames", "全部列表及其字段的中文名（按列表名），供审计日志等显示名称", P_REQ },
+};
+
+/* A list's names in /meta's `names` (entity_names()). */
+static const struct prop list_names_props[] = {
+	{ "label", "string", "列表名称", P_REQ },
+	{ "fields", "{string", "字段键 → 字段名称", P_REQ },
 };
 
 /* A row of the figures' table in /meta (figure_keys_json()). */
@@ -260,6 +267,7 @@ static void fixed_schemas(json_t *schemas)
 	oa_put_str(s, "description", desc.buf);
 	oa_put(schemas, "Role", s);
 	oa_put(schemas, "Me", OBJECT("当前用户", me_props));
+	oa_put(schemas, "ListNames", OBJECT("列表及字段名称", list_names_props));
 
 	s = OBJECT("登录", login_props);
 	oa_put(s, "additionalProperties", json_false());

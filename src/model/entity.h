@@ -507,6 +507,13 @@ int entity_template(const struct entity_desc *ed, struct table_writer *w,
 
 /* The descriptor of `ed` as JSON, for /api/v1/meta and the browser. */
 json_t *entity_meta(const struct entity_desc *ed, const struct actor *a);
+
+/*
+ * The names of every list and of its fields, whoever asks ({name: {label,
+ * fields: {key: label}}}): what the audit log's codes stand for, for the
+ * audit administrator who reads no list.  Names only, no permissions.
+ */
+json_t *entity_names(void);
 /* "text", "int", ... as in the metadata. */
 const char *field_type_name(enum field_type t);
 

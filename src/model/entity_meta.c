@@ -71,6 +71,25 @@ static json_t *scope_meta(const struct entity_scope *s)
 	return o;
 }
 
+json_t *entity_names(void)
+{
+	json_t *o = json_object();
+	size_t i, k;
+
+	for (i = 0; entities[i]; i++) {
+		const struct entity_desc *ed = entities[i];
+		json_t *fields = json_object();
+
+		for (k = 0; k < ed->nfields; k++)
+			if (!(ed->fields[k].flags & FF_HIDDEN))
+				json_object_set_new(fields, ed->fields[k].key,
+						    json_string(ed->fields[k].label));
+		json_object_set_new(o, ed->name, json_pack("{ss so}", "label", ed->label,
+							   "fields", fields));
+	}
+	return o;
+}
+
 json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 {
 	json_t *o = json_object(), *fields = json_array();

@@ -1,10 +1,11 @@
 // format.js: how values of the metadata's field types read in the browser:
-// enumeration labels, booleans, money, the report figures by their unit,
-// and the English fallbacks (a field's, an enumeration's or a figure's key
-// or code, humanised) when the language is English.
+// enumeration labels, booleans, money, the report figures by their unit;
+// in English the names of lists, fields, enumeration values and figures
+// come from locales/labels-en.js (the server's are Chinese).
 // It formats; it does not fetch (references are lib/refs.js).
 import { session } from './session.js';
-import { lang, t, i18n } from './i18n.js';
+import { lang, t } from './i18n.js';
+import EN from '../locales/labels-en.js';
 
 export function humanize(key) {
   if (!key) return '';
@@ -15,28 +16,57 @@ export function humanize(key) {
 export function entityLabel(descOrName) {
   const d = typeof descOrName === 'string' ? session.byName[descOrName] : descOrName;
   const name = typeof descOrName === 'string' ? descOrName : d && d.name;
-  if (lang.value === 'en') {
-    const k = 'entities.' + name;
-    return i18n.global.te(k, 'en') ? t(k) : humanize(name);
+  if (lang.value === 'en') return EN.entities[name] || humanize(name);
+  return (d && d.label) || (session.names[name] && session.names[name].label) || name;
+}
+
+// The list a field descriptor belongs to (its English name may be the list's own).
+let owners = new WeakMap();
+let ownersOf = null;
+function fieldOwner(f) {
+  if (ownersOf !== session.entities) {
+    owners = new WeakMap();
+    for (const e of session.entities) for (const x of e.fields) owners.set(x, e.name);
+    ownersOf = session.entities;
   }
-  return (d && d.label) || name;
+  return owners.get(f);
+}
+
+// The English name of field `key` of list `entity` (null: the table lacks it).
+export function englishField(entity, key) {
+  return EN.entityFields[entity + '.' + key] || EN.fields[key] || null;
 }
 
 export function fieldLabel(f) {
   if (!f) return '';
-  return lang.value === 'en' ? humanize(f.key) : f.label;
+  if (lang.value !== 'en') return f.label;
+  return englishField(fieldOwner(f), f.key) || humanize(f.key);
 }
 
 export function enumLabel(enumName, code) {
   if (code === null || code === undefined || code === '') return '';
-  if (lang.value === 'en') return humanize(code);
+  if (lang.value === 'en') return (EN.enums[enumName] && EN.enums[enumName][code]) || humanize(code);
   const m = session.enumMap[enumName];
   return (m && m[code]) || code;
 }
 
 // The items a form or filter offers: the enabled ones (字典管理 may disable an item; old records keep it).
 export function enumOptions(enumName) {
-  return (session.enums[enumName] || []).filter((it) => !it.disabled).map((it) => ({ value: it.code, label: lang.value === 'en' ? humanize(it.code) : it.label }));
+  return (session.enums[enumName] || []).filter((it) => !it.disabled).map((it) => ({ value: it.code, label: lang.value === 'en' ? enumLabel(enumName, it.code) : it.label }));
+}
+
+// A role's name (the user_role enumeration; the server's label in Chinese).
+export function roleLabel(code, label) {
+  return lang.value === 'en' ? enumLabel('user_role', code) : label || enumLabel('user_role', code);
+}
+
+// The text of a record's key as a person reads it: an enumeration key (the
+// sector map's category) by its label, any other key as it is.
+export function keyText(desc, rec) {
+  if (!desc || !rec) return '';
+  const f = desc.fields.find((x) => x.key === desc.key);
+  const v = rec[desc.key];
+  return f && (f.type === 'enum' || f.type === 'enumset') ? plainValue(f, v) : v;
 }
 
 export function boolLabel(v) {
@@ -76,8 +106,8 @@ export function num(v) {
 // A report figure's name (its Chinese label from /meta's figures table).
 export function figureLabel(key) {
   const f = session.figureByKey[key];
-  if (lang.value === 'en' || !f) return humanize(key);
-  return f.label;
+  if (lang.value === 'en') return EN.figures[key] || humanize(key);
+  return f ? f.label : humanize(key);
 }
 
 // A report figure's value as its unit reads: a percentage, yuan or a count.

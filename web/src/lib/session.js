@@ -16,6 +16,7 @@ export const session = reactive({
   roles: [],
   figures: [],       // the figures' table: [{key, label, unit, measure, counts, list, share_of, determination}]
   figureByKey: {},
+  names: {},         // every list's name and its fields' names: {list: {label, fields: {key: label}}}
 });
 
 export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditadmin'];
@@ -50,6 +51,7 @@ export function applyMeta(meta) {
   session.roles = meta.roles || [];
   session.figures = meta.figures || [];
   session.figureByKey = Object.fromEntries(session.figures.map((f) => [f.key, f]));
+  session.names = meta.names || {};
   session.ready = true;
 }
 

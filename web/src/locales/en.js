@@ -1,7 +1,6 @@
 // en.js: the English words of the application's own chrome, key for key
-// with zh-CN.js.  Entity, field and enumeration labels come from the server
-// in Chinese; in English the browser shows entity names from `entities`
-// below and humanises field keys and enumeration codes (see lib/format.js).
+// with zh-CN.js.  The names of lists, fields, enumeration values and
+// figures, which the server gives in Chinese, are in labels-en.js.
 export default {
   app: { name: 'Sanling — Zero-Three Creation', short: 'Sanling', district: 'Zero petitions · accidents · cases' },
   common: {
@@ -126,12 +125,6 @@ export default {
     },
   },
   password: { title: 'Change password' },
-  entities: {
-    regions: 'Regions', departments: 'Departments', sector_map: 'Sector map', subjects: 'Subjects', petitions: 'Petitions',
-    petition_activities: 'Petition work', request_letters: 'Request letters', village_records: 'Village days',
-    inspections: 'Inspections', hazards: 'Hazards', accidents: 'Accidents', cases: 'Cases', disputes: 'Disputes',
-    standards: 'Standards', users: 'Users',
-  },
   attach: {
     title: 'Attachments', upload: 'Upload', none: 'No attachments', empty: 'The file is empty',
     hint: 'JPEG and PNG images, PDF, Word (docx) and Excel (xlsx) files; the type is decided by the content, the size limit is a setting (10 MB by default).',
@@ -269,5 +262,33 @@ export default {
     patterns: 'Numbering patterns', patternsHint: "A new record without a number is numbered by this pattern: {'{'}YYYY{'}'} is the year of the record's date, {'{'}NNNNNN{'}'} the sequence of that year (as many digits as N), anything else as written; leave empty for the default. A number given is kept.",
     example: 'e.g. {no}',
     importHint: 'Townships, departments and subjects may be given by name (where unique within your scope) or by code; dates as 2023-08-21, 2023/8/21, 2023年8月21日 or Excel dates; an empty number is assigned automatically.',
+  },
+  // issue 17: names, not codes (lib/labels.js, lib/format.js) and accessibility
+  labels: {
+    defaultStandard: 'Default standard (built in)', skip: 'Skip to main content', main: 'Main content', pageSize: 'Rows per page', cli: 'Command line',
+    actionHint: 'Choose or type an action', anyAction: 'All actions',
+    verb: {
+      create: 'Create {list}', update: 'Change {list}', retire: 'Retire {list}', import: 'Import {list}', export: 'Export {list}',
+      reveal_filter: 'Search {list} by personal data', attach: 'Upload to {list}', attachment: 'Download from {list}',
+    },
+    action: {
+      login: 'Log in', logout: 'Log out', reveal: 'Reveal personal data', denied: 'Access refused', denied_dropped: 'Access refused (over the limit, counted only)',
+      password_change: 'Change password', password_reset: 'Reset password', user_unlock: 'Unlock user', settings_update: 'Change settings',
+      police_subsidies_generate: 'Generate the subsidy ledger', police_subsidies_pay: 'Pay subsidies', meeting_decisions_assign: 'Assign a decision',
+      problems_raise: 'Raise problems', supervisions_status: 'Supervision status', supervisions_cards: 'Supervision cards',
+      confirmations_confirm: 'Confirm the list', report_archive: 'Archive a report', assess_certify: 'Confirm results',
+      assess_override: 'Override a result', assess_publish: 'Publish results', assess_reopen: 'Reopen a month',
+      audit_keyed: 'Audit chain keyed', users_demo: 'Demo accounts', gen_scale: 'Generate scale data',
+    },
+    outcome: {
+      ok: 'Success', failed: 'Failed', failed_delayed: 'Failed (delayed)', delayed: 'Delayed (too many attempts)', broken: 'Chain broken',
+      dropped: 'Counted only', refused: 'Refused ({status})',
+    },
+    detail: {
+      rows: 'rows', created: 'created', updated: 'updated', failed: 'failed', kept: 'kept', field: 'field', filter: 'fields searched',
+      reason: 'reason', month: 'month', n: 'no.', name: 'file', type: 'type', size: 'size', sha256: 'SHA-256',
+      result: 'result', decision: 'decision', task: 'task', today: 'date', determination: 'failed determinations', hazard: 'overdue hazards',
+      paid_on: 'paid on', subjects: 'subjects', added: 'added', changed: 'changed', closed: 'left', generate: 'generate', pay: 'pay',
+    },
   },
 };

@@ -262,4 +262,32 @@ export default {
     example: '例：{no}',
     importHint: '乡镇、单位、主体等可填名称（范围内唯一时）或编码；日期可写 2023-08-21、2023/8/21、2023年8月21日 或 Excel 日期；编号留空则自动编号。',
   },
+  // issue 17: names, not codes (lib/labels.js, lib/format.js) and accessibility
+  labels: {
+    defaultStandard: '默认标准（系统内置）', skip: '跳到主要内容', main: '主要内容', pageSize: '每页条数', cli: '命令行',
+    actionHint: '选择或输入操作', anyAction: '全部操作',
+    verb: {
+      create: '新建 {list}', update: '修改 {list}', retire: '退出清单 {list}', import: '导入 {list}', export: '导出 {list}',
+      reveal_filter: '按个人信息查询 {list}', attach: '上传附件 {list}', attachment: '下载附件 {list}',
+    },
+    action: {
+      login: '登录', logout: '退出登录', reveal: '查看个人信息', denied: '拒绝访问', denied_dropped: '拒绝访问（超出记录上限，仅计数）',
+      password_change: '修改密码', password_reset: '重置密码', user_unlock: '解锁用户', settings_update: '修改设置',
+      police_subsidies_generate: '生成驻村补贴台账', police_subsidies_pay: '发放驻村补贴', meeting_decisions_assign: '议定事项交办',
+      problems_raise: '自动生成问题', supervisions_status: '督办状态变更', supervisions_cards: '督办亮牌',
+      confirmations_confirm: '确认主体清单', report_archive: '报告归档', assess_certify: '确认认定结果',
+      assess_override: '调整认定结果', assess_publish: '发布认定结果', assess_reopen: '重新开启月份',
+      audit_keyed: '审计链启用密钥', users_demo: '演示账号', gen_scale: '生成规模测试数据',
+    },
+    outcome: {
+      ok: '成功', failed: '失败', failed_delayed: '失败（已延迟）', delayed: '延迟（尝试过多）', broken: '审计链断裂',
+      dropped: '未逐条记录', refused: '拒绝（{status}）',
+    },
+    detail: {
+      rows: '行数', created: '新增', updated: '更新', failed: '失败', kept: '保持', field: '字段', filter: '查询字段',
+      reason: '理由', month: '月份', n: '序号', name: '文件名', type: '类型', size: '大小', sha256: 'SHA-256',
+      result: '结果', decision: '议定事项', task: '任务', today: '日期', determination: '认定未达标', hazard: '重大隐患逾期',
+      paid_on: '发放日期', subjects: '主体数', added: '新增', changed: '变更', closed: '退出', generate: '生成', pay: '发放',
+    },
+  },
 };
