@@ -218,7 +218,7 @@ export default {
     failing: 'Subjects failing in {m}', all: 'All {n}', noneFailing: 'No subject fails this month',
     todos: 'My to-dos', nItems: '{n} in all', noTodos: 'Nothing to do',
     warnings: 'Warnings for {m}', noWarnings: 'No warnings this month',
-    standing: 'Month by month in {y}', monthUnit: '', offList: 'Not on the list', yearEvents: '{what} this year',
+    standing: 'Month by month in {y}', offList: 'Not on the list', yearEvents: '{what} this year',
     gridPass: 'Subjects of the grid complying in {m}', gridFail: 'Subjects of the grid failing in {m}',
     gridTodos: 'To-dos and overdue',
     wfTaken: 'Steps taken', wfNext: 'Next:', wfOr: 'or', wfEnd: 'Closed: no further step',
@@ -259,9 +259,10 @@ export default {
     openUnit: 'Year-to-date compliance of {name}',
   },
   names: {
+    autoNumber: 'Leave empty to number it automatically',
     patterns: 'Numbering patterns', patternsHint: "A new record without a number is numbered by this pattern: {'{'}YYYY{'}'} is the year of the record's date, {'{'}NNNNNN{'}'} the sequence of that year (as many digits as N), anything else as written; leave empty for the default. A number given is kept.",
     example: 'e.g. {no}',
-    importHint: 'Townships, departments and subjects may be given by name (where unique within your scope) or by code; dates as 2023-08-21, 2023/8/21, 2023年8月21日 or Excel dates; an empty number is assigned automatically.',
+    importHint: 'Townships, departments and subjects may be given by name (where unique within your scope) or by code; dates as 2023-08-21, 2023/8/21, 2023.8.21, written out in Chinese, or Excel dates; an empty number is assigned automatically.',
   },
   // issue 17: names, not codes (lib/labels.js, lib/format.js) and accessibility
   labels: {

@@ -217,7 +217,7 @@ export default {
     failing: '{m} 月不达标的主体', all: '全部 {n} 个', noneFailing: '本月没有不达标的主体',
     todos: '我的待办', nItems: '共 {n} 项', noTodos: '没有待办事项',
     warnings: '{m} 月预警', noWarnings: '本月没有预警',
-    standing: '{y} 年逐月认定', monthUnit: '月', offList: '不在清单上', yearEvents: '本年{what}',
+    standing: '{y} 年逐月认定', offList: '不在清单上', yearEvents: '本年{what}',
     gridPass: '{m} 月本网格达标主体', gridFail: '{m} 月本网格不达标主体',
     gridTodos: '待办与逾期',
     wfTaken: '已走过的环节', wfNext: '下一步：', wfOr: '或', wfEnd: '已办结，没有后续环节',
@@ -258,6 +258,7 @@ export default {
     openUnit: '查看{name}本年累计达标情况',
   },
   names: {
+    autoNumber: '留空自动编号',
     patterns: '编号规则', patternsHint: "新记录未填编号时按此规则自动编号：{'{'}YYYY{'}'} 为记录日期的年份，{'{'}NNNNNN{'}'} 为当年序号（N 的个数为位数），其余照写；留空恢复默认。已填的编号保留不变。",
     example: '例：{no}',
     importHint: '乡镇、单位、主体等可填名称（范围内唯一时）或编码；日期可写 2023-08-21、2023/8/21、2023年8月21日 或 Excel 日期；编号留空则自动编号。',
