@@ -37,6 +37,8 @@ WORDLISTS := /usr/share/john/password.lst /usr/share/dict/cracklib-small src/bas
 # the template files of the DOCX writer (src/doc/docx.c), named by their
 # path inside the document
 DOC_TEMPLATES := $(shell find src/doc/templates -type f | sort)
+# the version: debian/changelog's latest entry
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 GEN_SRCS := $(BUILD)/gen/migrations.c $(BUILD)/gen/wordlists.c $(BUILD)/gen/doc_templates.c
 OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/wordlists.o \
 	$(BUILD)/obj/gen/doc_templates.o
@@ -71,6 +73,13 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/version.h $(FUZZ)/gen/version.h: debian/changelog
+	@mkdir -p $(dir $@)
+	printf '#define SANLING_VERSION "%s"\n' '$(VERSION)' > $@.tmp && mv $@.tmp $@
+# before their first compilation (then -MMD's files say it)
+$(BUILD)/obj/src/main.o $(BUILD)/obj/src/api/api.o: $(BUILD)/gen/version.h
+$(FUZZ)/obj/src/api/api.o: $(FUZZ)/gen/version.h
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)
