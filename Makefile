@@ -1,6 +1,9 @@
 # Sanling build.  `make` builds build/sanling; `make check` runs every test;
 # `make demo` loads and serves the demo district.  See README.md.
 #
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the program, the web application
+#                                     (PREFIX/share/sanling/web) and the manual page
+#   make deb                          the Debian package build/sanling_VERSION_ARCH.deb
 #   make SANITIZE=address,undefined   build with sanitizers (into build-san/)
 #   make check SANITIZE=address,undefined   every test on that build
 #   make fuzz                         the libFuzzer targets (into build-fuzz/)
@@ -58,7 +61,15 @@ WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html 
 	web/vite.config.js web/package.json web/package-lock.json
 web: web/dist/index.html
 web/dist/index.html: $(WEB_SRCS)
+	@test -x web/node_modules/.bin/vite || { echo "web/node_modules is missing: run make deps" >&2; exit 1; }
 	cd web && npm run build --silent
+
+# the libraries, checked once before anything is compiled: one line, not a
+# page of compiler errors, when they are missing
+$(BUILD)/.deps-ok:
+	@pkg-config --exists $(PKGS) || { echo "missing libraries ($$(for p in $(PKGS); do \
+		pkg-config --exists $$p || printf '%s ' $$p; done)): run make deps" >&2; exit 1; }
+	@mkdir -p $(dir $@) && touch $@
 
 $(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -66,7 +77,7 @@ $(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a
 $(BUILD)/libsanling.a: $(OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -161,8 +172,27 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixture.c tests/fuzz/fixture.h $(
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fixture.c \
 		$(FUZZ)/libsanling.a $(LDLIBS)
 
+# The manual page, from the program's own table of commands.
+$(BUILD)/sanling.1: $(BUILD)/sanling scripts/manpage.sh debian/changelog
+	sh scripts/manpage.sh $(BUILD)/sanling > $@.tmp && mv $@.tmp $@
+
+PREFIX ?= /usr/local
+install: $(BUILD)/sanling $(BUILD)/sanling.1 web
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sanling \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BUILD)/sanling $(DESTDIR)$(PREFIX)/bin/sanling
+	rm -rf $(DESTDIR)$(PREFIX)/share/sanling/web
+	cp -R web/dist $(DESTDIR)$(PREFIX)/share/sanling/web
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/sanling/web
+	gzip -9n < $(BUILD)/sanling.1 > $(DESTDIR)$(PREFIX)/share/man/man1/sanling.1.gz
+
+# The Debian package, laid out by `make install` and debian/'s files, built
+# by dpkg-deb (scripts/deb.sh).
+deb: $(BUILD)/sanling $(BUILD)/sanling.1 web
+	sh scripts/deb.sh $(BUILD) $(VERSION)
+
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo clean fuzz web
+.PHONY: all deps check demo clean fuzz web install deb
 -include $(shell find $(BUILD)/obj $(BUILD)/tests $(FUZZ)/obj -name '*.d' 2>/dev/null)
