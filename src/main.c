@@ -55,7 +55,7 @@ static const char usage[] =
 	"  init                          create or migrate the database and the key file\n"
 	"  serve [--port N] [--bind ADDR] [--threads N] [--write-threads N] [--web DIR] [--access-log]\n"
 	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR] [--import-max-rows N] [--todo-wait S]\n"
-	"        [--min-free-disk MIB] [--log-file FILE]\n"
+	"        [--min-free-disk MIB] [--log-file FILE] [--log-format text|json]\n"
 	"                                serve the API and the web application (DIR: the audit\n"
 	"                                chain's daily anchor; N: the most rows of one import,\n"
 	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any;\n"
@@ -211,8 +211,16 @@ static const struct option serve_long_opts[] = {
 	{ "import-max-rows", required_argument, NULL, 'I' },
 	{ "todo-wait", required_argument, NULL, 'T' },
 	{ "min-free-disk", required_argument, NULL, 'M' },
-	{ "log-file", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 },
+	{ "log-file", required_argument, NULL, 'L' },
+	{ "log-format", required_argument, NULL, 'F' }, { NULL, 0, NULL, 0 },
 };
+
+/* The access log: a line of the log (text or JSON, log.h) per request. */
+static void access_line(void *cls, const char *method, const char *path, unsigned status,
+			uint64_t bytes, uint64_t usec)
+{
+	log_request(method, path, status, (unsigned long long)bytes, (unsigned long long)usec);
+}
 
 /* A number in [lo, hi] given to `opt`, or die. */
 static long long number_arg(const char *opt, const char *v, long long lo, long long hi)
@@ -285,6 +293,7 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 {
 	const struct option *opts = serve_long_opts;
 	struct http_config *cfg = &o->http;
+	enum log_format format;
 	int c, port = 8080, cores;
 	long max_rows;
 	char *end;
@@ -295,7 +304,7 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 	o->min_free_mib = 256;
 	cfg->bind_addr = "127.0.0.1";
 	/* always there, so that a reload can turn it on */
-	cfg->access_log = http_access_log_stderr;
+	cfg->access_log = access_line;
 	cfg->access_log_off = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -308,6 +317,11 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 		case 'a': cfg->access_log_off = 0; break;
 		case 'M': o->min_free_mib = number_arg("min-free-disk", optarg, 0, 1LL << 40); break;
 		case 'L': o->log_file = optarg; break;
+		case 'F':
+			if (log_format_parse(optarg, &format))
+				die("--log-format: \"%s\" is neither text nor json", optarg);
+			log_set_format(format);
+			break;
 		case 'c': cfg->tls_cert_pem_path = optarg; break;
 		case 'k': cfg->tls_key_pem_path = optarg; break;
 		case 'A': o->jobs.anchor_dir = optarg; break;

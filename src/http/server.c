@@ -162,28 +162,6 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 		srv->cfg.error_log(srv->cfg.error_log_cls, msg);
 }
 
-void http_access_log_stderr(void *cls, const char *method, const char *path,
-			    unsigned status, uint64_t bytes, uint64_t usec)
-{
-	struct strbuf line = STRBUF_INIT;
-	const char *p;
-
-	strbuf_addstr(&line, method);
-	strbuf_addch(&line, ' ');
-	/* the raw path may hold any byte but space: keep the log one line */
-	for (p = path; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(&line, "\\x%02x", c);
-		else
-			strbuf_addch(&line, c);
-	}
-	strbuf_addf(&line, " %u %lluB %lluus\n", status,
-		    (unsigned long long)bytes, (unsigned long long)usec);
-	fputs(line.buf, stderr);
-	strbuf_release(&line);
-}
 
 /* ---- per-request scratch ---------------------------------------------- */
 

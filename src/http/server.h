@@ -355,12 +355,4 @@ int http_cached_header(struct http_cached *c, const char *name,
 		       const char *value);
 void http_cached_free(struct http_cached *c);
 
-/*
- * A ready access logger writing one line to stderr:
- *	GET /api/x 200 1234B 517us
- * `cls` is unused.
- */
-void http_access_log_stderr(void *cls, const char *method, const char *path,
-			    unsigned status, uint64_t bytes, uint64_t usec);
-
 #endif

@@ -208,3 +208,31 @@ test('SIGTERM: an import in flight is finished and committed, then the process e
   assert.match(srv.stderr(), /stopped in \d+ ms: every write committed/);
   s.cleanup();
 });
+
+test('--log-format json: every line of the log is a JSON object; a request is logged without its query', async () => {
+  const s = freshDb();
+  const srv = await serve(['--db', s.db, '--key', s.key], ['--port', '0', '--threads', '2', '--log-format', 'json', '--access-log']);
+  try {
+    await new Client(srv.url).get('/api/v1/health?who=13800138000');
+    await until(() => /"msg":"request"/.test(srv.stderr()), 'the request line');
+  } finally {
+    srv.proc.kill('SIGTERM');
+    await srv.exited;
+  }
+  const lines = srv.stderr().trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(lines.length >= 3);
+  for (const l of lines) {
+    assert.match(l.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(['debug', 'info', 'warn', 'error'].includes(l.level));
+    assert.equal(typeof l.msg, 'string');
+  }
+  const req = lines.find((l) => l.msg === 'request');
+  assert.deepEqual([req.method, req.path, req.status], ['GET', '/api/v1/health', 200]);
+  assert.ok(Number.isInteger(req.bytes) && req.bytes > 0 && Number.isInteger(req.usec));
+  assert.ok(lines.some((l) => /^stopped in \d+ ms/.test(l.msg)));
+  assert.doesNotMatch(srv.stderr(), /13800138000/);
+  const bad = run(['--db', s.db, '--key', s.key, 'serve', '--log-format', 'xml']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--log-format: "xml" is neither text nor json/);
+  s.cleanup();
+});
