@@ -10,7 +10,7 @@
 #   make DEBUG=1                      no optimisation
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo libzstd
 OPT := -O2
 ifdef DEBUG
 OPT := -O0
@@ -89,8 +89,8 @@ $(BUILD)/gen/version.h $(FUZZ)/gen/version.h: debian/changelog
 	@mkdir -p $(dir $@)
 	printf '#define SANLING_VERSION "%s"\n' '$(VERSION)' > $@.tmp && mv $@.tmp $@
 # before their first compilation (then -MMD's files say it)
-$(BUILD)/obj/src/main.o $(BUILD)/obj/src/api/api.o: $(BUILD)/gen/version.h
-$(FUZZ)/obj/src/api/api.o: $(FUZZ)/gen/version.h
+$(BUILD)/obj/src/main.o $(BUILD)/obj/src/api/api.o $(BUILD)/obj/src/ops/backup.o: $(BUILD)/gen/version.h
+$(FUZZ)/obj/src/api/api.o $(FUZZ)/obj/src/ops/backup.o: $(FUZZ)/gen/version.h
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)

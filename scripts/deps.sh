@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
 libcmocka-dev postgresql sqlite3 john-data cracklib-runtime clang libclang-rt-dev
-libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils libreoffice-writer-nogui
+libcairo2-dev libpango1.0-dev libzstd-dev fonts-noto-cjk poppler-utils libreoffice-writer-nogui
 libreoffice-calc-nogui dpkg-dev groff-base systemd"
 
 missing=""

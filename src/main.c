@@ -45,6 +45,7 @@
 #include "model/session.h"
 #include "model/todos.h"
 #include "assess/raise.h"
+#include "ops/backup.h"
 #include "report/report.h"
 #include "version.h"
 
@@ -89,6 +90,9 @@ static const char usage[] =
 	"                                       months and overdue major hazards (all districts)\n"
 	"  work subsidies --month YYYY-MM [--pay YYYY-MM-DD]   generate the month's subsidy ledger\n"
 	"                                       (all districts), and mark its unpaid rows paid\n"
+	"  backup -o FILE                a consistent copy of the database while it runs (zstd-\n"
+	"                                compressed tar with a manifest; never the key file)\n"
+	"  restore FILE                  a backup into an empty database, checked and verified\n"
 	"\n"
 	"The database is --db or $SANLING_DB (a file path for SQLite, postgresql://... for\n"
 	"PostgreSQL; default sanling.db).  The key file protecting personal data is --key or\n"
@@ -1220,6 +1224,70 @@ static int cmd_template(struct globals *g, int argc, char **argv)
 	return cmd_export(g, argc, argv, 1);
 }
 
+/* The keys for the audit chain, not created: backup and restore read them. */
+static void use_existing_keys(const struct globals *g)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+
+	load_keys(g, &keys, 0);
+	audit_use_keys(&keys);
+	crypto_keys_release(&keys);
+}
+
+/* Rows of every table of a manifest. */
+static long long manifest_rows(json_t *m)
+{
+	const char *name;
+	long long n = 0;
+	json_t *v;
+
+	json_object_foreach(json_object_get(m, "tables"), name, v)
+		n += json_integer_value(v);
+	return n;
+}
+
+static int cmd_backup(struct globals *g, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	json_t *m;
+
+	if (argc != 3 || strcmp(argv[1], "-o"))
+		die("usage: sanling backup -o FILE");
+	if (!is_pg(g->db_url) && access(g->db_url, R_OK))
+		die("backup: %s: %s", g->db_url, strerror(errno));
+	use_existing_keys(g);
+	if (backup_make(g->db_url, argv[2], &m, &err))
+		die("backup: %s", err.buf);
+	printf("backup %s: %zu tables, %lld rows, audit head %" JSON_INTEGER_FORMAT
+	       ", SHA-256 %s\n", argv[2], json_object_size(json_object_get(m, "tables")),
+	       manifest_rows(m), json_integer_value(json_object_get(json_object_get(m, "audit_head"), "seq")),
+	       json_string_value(json_object_get(m, "sha256")));
+	printf("the key file %s is not in the backup: back it up separately (without it the "
+	       "backup's personal data cannot be read)\n", g->key_path);
+	json_decref(m);
+	strbuf_release(&err);
+	return 0;
+}
+
+static int cmd_restore(struct globals *g, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	json_t *m;
+
+	if (argc != 2)
+		die("usage: sanling restore FILE   (into the empty database --db, with its key --key)");
+	use_existing_keys(g);
+	if (backup_restore(argv[1], g->db_url, &m, &err))
+		die("restore: %s; nothing was restored", err.buf);
+	printf("restored %s (made %s by sanling %s, schema %s): %zu tables, %lld rows, the audit "
+	       "chain verified\n", argv[1], json_string_value(json_object_get(m, "time")),
+	       json_string_value(json_object_get(m, "program")), json_string_value(json_object_get(m, "schema")),
+	       json_object_size(json_object_get(m, "tables")), manifest_rows(m));
+	json_decref(m);
+	strbuf_release(&err);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct globals *g, int argc, char **argv);
@@ -1228,7 +1296,8 @@ static const struct {
 	{ "import", cmd_import }, { "export", cmd_export_list }, { "template", cmd_template },
 	{ "audit", cmd_audit }, { "gen", cmd_gen }, { "figures", cmd_figures },
 	{ "explain", cmd_explain }, { "determine", cmd_determine },
-	{ "work", cmd_work }, { "report", cmd_report }, { NULL, NULL },
+	{ "work", cmd_work }, { "report", cmd_report }, { "backup", cmd_backup },
+	{ "restore", cmd_restore }, { NULL, NULL },
 };
 
 /*
@@ -1324,6 +1393,8 @@ int main(int argc, char **argv)
 		die("libsodium failed to initialise");
 	table_global_init();
 	signal(SIGPIPE, SIG_IGN);
+	/* a file grown past its limit is a write error (EFBIG) to report, not a kill */
+	signal(SIGXFSZ, SIG_IGN);
 	cmd = argv[i];
 	argc -= i;
 	argv += i;
