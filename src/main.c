@@ -4,6 +4,7 @@
  * the server already holds the database.  This file parses arguments and
  * prints; the work is done in the modules it calls.  die() lives here only.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -57,10 +58,13 @@ static const char usage[] =
 	"  serve [--port N] [--bind ADDR] [--threads N] [--write-threads N] [--web DIR] [--access-log]\n"
 	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR] [--import-max-rows N] [--todo-wait S]\n"
 	"        [--min-free-disk MIB] [--log-file FILE] [--log-format text|json]\n"
+	"        [--backup-dir DIR [--backup-keep N] [--backup-at HH:MM]]\n"
 	"                                serve the API and the web application (DIR: the audit\n"
 	"                                chain's daily anchor; N: the most rows of one import,\n"
 	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any;\n"
-	"                                MIB: the free disk below which it is not ready, 256)\n"
+	"                                MIB: the free disk below which it is not ready, 256;\n"
+	"                                a backup each night into DIR from HH:MM China time,\n"
+	"                                02:30, the newest N kept, 7)\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
 	"           [--village CODE]   (role grid: a grid worker's grid, or an auxiliary's village)\n"
 	"                                add an account; the password is read from standard input\n"
@@ -216,7 +220,10 @@ static const struct option serve_long_opts[] = {
 	{ "todo-wait", required_argument, NULL, 'T' },
 	{ "min-free-disk", required_argument, NULL, 'M' },
 	{ "log-file", required_argument, NULL, 'L' },
-	{ "log-format", required_argument, NULL, 'F' }, { NULL, 0, NULL, 0 },
+	{ "log-format", required_argument, NULL, 'F' },
+	{ "backup-dir", required_argument, NULL, 'B' },
+	{ "backup-keep", required_argument, NULL, 'K' },
+	{ "backup-at", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
 };
 
 /* The access log: a line of the log (text or JSON, log.h) per request. */
@@ -306,6 +313,8 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 	o->write_threads = 32;
 	o->import_max_rows = SIZE_MAX;
 	o->min_free_mib = 256;
+	o->jobs.backup_keep = 7;
+	o->jobs.backup_minute = 2 * 60 + 30;
 	cfg->bind_addr = "127.0.0.1";
 	/* always there, so that a reload can turn it on */
 	cfg->access_log = access_line;
@@ -321,6 +330,15 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 		case 'a': cfg->access_log_off = 0; break;
 		case 'M': o->min_free_mib = number_arg("min-free-disk", optarg, 0, 1LL << 40); break;
 		case 'L': o->log_file = optarg; break;
+		case 'B': o->jobs.backup_dir = optarg; break;
+		case 'K': o->jobs.backup_keep = (int)number_arg("backup-keep", optarg, 1, 10000); break;
+		case 'H':
+			if (strlen(optarg) != 5 || optarg[2] != ':' || !isdigit((unsigned char)optarg[0]) ||
+			    !isdigit((unsigned char)optarg[1]) || !isdigit((unsigned char)optarg[3]) ||
+			    !isdigit((unsigned char)optarg[4]) || atoi(optarg) > 23 || atoi(optarg + 3) > 59)
+				die("--backup-at: \"%s\" is not a time HH:MM", optarg);
+			o->jobs.backup_minute = atoi(optarg) * 60 + atoi(optarg + 3);
+			break;
 		case 'F':
 			if (log_format_parse(optarg, &format))
 				die("--log-format: \"%s\" is neither text nor json", optarg);
@@ -350,6 +368,8 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 		die("--tls-cert and --tls-key go together");
 	if (o->jobs.anchor_dir && access(o->jobs.anchor_dir, W_OK))
 		die("--anchor-dir %s: %s", o->jobs.anchor_dir, strerror(errno));
+	if (o->jobs.backup_dir && access(o->jobs.backup_dir, W_OK))
+		die("--backup-dir %s: %s", o->jobs.backup_dir, strerror(errno));
 	cfg->tls = cfg->tls_cert_pem_path != NULL;
 	strbuf_init(&o->web_default, 0);
 	if (!cfg->static_root)
@@ -517,6 +537,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		die("%s", err.buf);
 	http_server_block_signals();
 	o.jobs.every_minute = api_denials_flush;
+	o.jobs.db_url = g->db_url;
 	o.jobs.arg = &app;
 	jobs = jobs_start(app.pool, &o.jobs, &err);
 	if (!jobs)

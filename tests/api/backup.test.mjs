@@ -194,3 +194,35 @@ test('refusals: each says why and leaves nothing behind', () => {
   }
   assert.deepEqual(leftovers(), []);
 });
+
+test('the nightly backup: written once a day into its folder, the newest N kept', async () => {
+  const s = freshDb();
+  loadDistrict(s);
+  const dir = join(s.dir, 'nightly');
+  spawnSync('mkdir', [dir]);
+  const old = ['2020-01-01', '2020-01-02', '2020-01-03'].map((d) => `sanling-${d}.tar.zst`);
+  for (const f of old) writeFileSync(join(dir, f), 'an old backup');
+  writeFileSync(join(dir, 'notes.txt'), 'not a backup: never removed');
+  const night = await startServer({ store: s, args: ['--backup-dir', dir, '--backup-keep', '2', '--backup-at', '00:00'] });
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  try {
+    for (let i = 0; i < 600 && !/backup: .*written/.test(night.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(night.stderr(), new RegExp(`backup: .*sanling-${today}\\.tar\\.zst written`));
+  } finally {
+    await night.proc.kill('SIGTERM');
+    await new Promise((r) => night.proc.once('exit', r));
+  }
+  assert.deepEqual(readdirSync(dir).sort(), ['notes.txt', 'sanling-2020-01-03.tar.zst', `sanling-${today}.tar.zst`]);
+  const t = emptyTarget('nightly.db');
+  try {
+    const r = cli(t.db, s.key, ['restore', join(dir, `sanling-${today}.tar.zst`)]);
+    assert.equal(r.status, 0, r.stderr);
+  } finally {
+    t.drop();
+    s.cleanup();
+  }
+  // a time that is not one
+  const bad = cli(store.db, store.key, ['serve', '--backup-dir', dir, '--backup-at', '25:00']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--backup-at: "25:00" is not a time HH:MM/);
+});
