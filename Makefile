@@ -1,13 +1,16 @@
 # Sanling build.  `make` builds build/sanling; `make check` runs every test;
 # `make demo` loads and serves the demo district.  See README.md.
 #
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the program, the web application
+#                                     (PREFIX/share/sanling/web) and the manual page
+#   make deb                          the Debian package build/sanling_VERSION_ARCH.deb
 #   make SANITIZE=address,undefined   build with sanitizers (into build-san/)
 #   make check SANITIZE=address,undefined   every test on that build
 #   make fuzz                         the libFuzzer targets (into build-fuzz/)
 #   make DEBUG=1                      no optimisation
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo libzstd
 OPT := -O2
 ifdef DEBUG
 OPT := -O0
@@ -37,6 +40,8 @@ WORDLISTS := /usr/share/john/password.lst /usr/share/dict/cracklib-small src/bas
 # the template files of the DOCX writer (src/doc/docx.c), named by their
 # path inside the document
 DOC_TEMPLATES := $(shell find src/doc/templates -type f | sort)
+# the version: debian/changelog's latest entry
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 GEN_SRCS := $(BUILD)/gen/migrations.c $(BUILD)/gen/wordlists.c $(BUILD)/gen/doc_templates.c
 OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/wordlists.o \
 	$(BUILD)/obj/gen/doc_templates.o
@@ -56,7 +61,15 @@ WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html 
 	web/vite.config.js web/package.json web/package-lock.json
 web: web/dist/index.html
 web/dist/index.html: $(WEB_SRCS)
+	@test -x web/node_modules/.bin/vite || { echo "web/node_modules is missing: run make deps" >&2; exit 1; }
 	cd web && npm run build --silent
+
+# the libraries, checked once before anything is compiled: one line, not a
+# page of compiler errors, when they are missing
+$(BUILD)/.deps-ok:
+	@pkg-config --exists $(PKGS) || { echo "missing libraries ($$(for p in $(PKGS); do \
+		pkg-config --exists $$p || printf '%s ' $$p; done)): run make deps" >&2; exit 1; }
+	@mkdir -p $(dir $@) && touch $@
 
 $(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -64,13 +77,20 @@ $(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a
 $(BUILD)/libsanling.a: $(OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/version.h $(FUZZ)/gen/version.h: debian/changelog
+	@mkdir -p $(dir $@)
+	printf '#define SANLING_VERSION "%s"\n' '$(VERSION)' > $@.tmp && mv $@.tmp $@
+# before their first compilation (then -MMD's files say it)
+$(BUILD)/obj/src/main.o $(BUILD)/obj/src/api/api.o $(BUILD)/obj/src/ops/backup.o: $(BUILD)/gen/version.h
+$(FUZZ)/obj/src/api/api.o $(FUZZ)/obj/src/ops/backup.o: $(FUZZ)/gen/version.h
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)
@@ -152,8 +172,27 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixture.c tests/fuzz/fixture.h $(
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fixture.c \
 		$(FUZZ)/libsanling.a $(LDLIBS)
 
+# The manual page, from the program's own table of commands.
+$(BUILD)/sanling.1: $(BUILD)/sanling scripts/manpage.sh debian/changelog
+	sh scripts/manpage.sh $(BUILD)/sanling > $@.tmp && mv $@.tmp $@
+
+PREFIX ?= /usr/local
+install: $(BUILD)/sanling $(BUILD)/sanling.1 web
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sanling \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BUILD)/sanling $(DESTDIR)$(PREFIX)/bin/sanling
+	rm -rf $(DESTDIR)$(PREFIX)/share/sanling/web
+	cp -R web/dist $(DESTDIR)$(PREFIX)/share/sanling/web
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/sanling/web
+	gzip -9n < $(BUILD)/sanling.1 > $(DESTDIR)$(PREFIX)/share/man/man1/sanling.1.gz
+
+# The Debian package, laid out by `make install` and debian/'s files, built
+# by dpkg-deb (scripts/deb.sh).
+deb: $(BUILD)/sanling $(BUILD)/sanling.1 web
+	sh scripts/deb.sh $(BUILD) $(VERSION)
+
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo clean fuzz web
+.PHONY: all deps check demo clean fuzz web install deb
 -include $(shell find $(BUILD)/obj $(BUILD)/tests $(FUZZ)/obj -name '*.d' 2>/dev/null)

@@ -4,7 +4,9 @@
  * the server already holds the database.  This file parses arguments and
  * prints; the work is done in the modules it calls.  die() lives here only.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -26,7 +28,9 @@
 #include "assess/figures.h"
 #include "base/crypto.h"
 #include "base/date.h"
+#include "base/conf.h"
 #include "base/log.h"
+#include "base/notify.h"
 #include "base/strbuf.h"
 #include "cli/demo_data.h"
 #include "cli/bench_data.h"
@@ -43,17 +47,25 @@
 #include "model/session.h"
 #include "model/todos.h"
 #include "assess/raise.h"
+#include "ops/backup.h"
 #include "report/report.h"
+#include "version.h"
 
 static const char usage[] =
-	"usage: sanling [--db URL] [--key FILE] COMMAND [ARGS]\n"
+	"usage: sanling [--config FILE] [--db URL] [--key FILE] COMMAND [ARGS]\n"
+	"       sanling --version | --help\n"
 	"\n"
 	"  init                          create or migrate the database and the key file\n"
 	"  serve [--port N] [--bind ADDR] [--threads N] [--write-threads N] [--web DIR] [--access-log]\n"
 	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR] [--import-max-rows N] [--todo-wait S]\n"
+	"        [--min-free-disk MIB] [--log-file FILE] [--log-format text|json]\n"
+	"        [--backup-dir DIR [--backup-keep N] [--backup-at HH:MM]]\n"
 	"                                serve the API and the web application (DIR: the audit\n"
 	"                                chain's daily anchor; N: the most rows of one import,\n"
-	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any)\n"
+	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any;\n"
+	"                                MIB: the free disk below which it is not ready, 256;\n"
+	"                                a backup each night into DIR from HH:MM China time,\n"
+	"                                02:30, the newest N kept, 7)\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
 	"           [--village CODE]   (role grid: a grid worker's grid, or an auxiliary's village)\n"
 	"                                add an account; the password is read from standard input\n"
@@ -83,10 +95,18 @@ static const char usage[] =
 	"                                       months and overdue major hazards (all districts)\n"
 	"  work subsidies --month YYYY-MM [--pay YYYY-MM-DD]   generate the month's subsidy ledger\n"
 	"                                       (all districts), and mark its unpaid rows paid\n"
+	"  backup -o FILE                a consistent copy of the database while it runs (zstd-\n"
+	"                                compressed tar with a manifest; never the key file)\n"
+	"  restore FILE                  a backup into an empty database, checked and verified\n"
 	"\n"
 	"The database is --db or $SANLING_DB (a file path for SQLite, postgresql://... for\n"
 	"PostgreSQL; default sanling.db).  The key file protecting personal data is --key or\n"
-	"$SANLING_KEY (default: the SQLite file's path + \".key\", else sanling.key).\n";
+	"$SANLING_KEY (default: the SQLite file's path + \".key\", else sanling.key).\n"
+	"The configuration file (--config or $SANLING_CONFIG; the package's is\n"
+	"/etc/sanling/sanling.conf) holds lines \"name = value\": db, key and serve's options\n"
+	"by their long names (access-log = yes); the command line and the environment override it.\n"
+	"A running server rereads it on SIGHUP (access-log and log-file change at once) and stops\n"
+	"gracefully on SIGTERM, finishing the requests in flight.\n";
 
 static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 static void die(const char *fmt, ...)
@@ -110,6 +130,7 @@ struct globals {
 	const char *db_url;
 	const char *key_path;
 	struct strbuf key_default;
+	struct conf conf;	/* the configuration file, if any (empty otherwise) */
 };
 
 static int is_pg(const char *url)
@@ -174,6 +195,9 @@ struct serve_opts {
 	int threads, write_threads;
 	size_t import_max_rows; /* SIZE_MAX: the engine's default */
 	unsigned todo_wait_ms;  /* --todo-wait: how long GET /todos/wait holds (0: 25 s) */
+	long long min_free_mib; /* --min-free-disk */
+	const char *log_file;   /* --log-file: standard error goes there (reopened on SIGHUP) */
+	struct strbuf web_default;
 };
 
 /* Let the process open `want` files (connections) if its hard limit allows. */
@@ -187,19 +211,103 @@ static void raise_nofile(rlim_t want)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
+/* serve's options; the configuration file's settings by the same names */
+static const struct option serve_long_opts[] = {
+	{ "port", required_argument, NULL, 'p' }, { "bind", required_argument, NULL, 'b' },
+	{ "threads", required_argument, NULL, 't' }, { "web", required_argument, NULL, 'w' },
+	{ "access-log", no_argument, NULL, 'a' }, { "tls-cert", required_argument, NULL, 'c' },
+	{ "tls-key", required_argument, NULL, 'k' },
+	{ "write-threads", required_argument, NULL, 'W' },
+	{ "anchor-dir", required_argument, NULL, 'A' },
+	{ "import-max-rows", required_argument, NULL, 'I' },
+	{ "todo-wait", required_argument, NULL, 'T' },
+	{ "min-free-disk", required_argument, NULL, 'M' },
+	{ "log-file", required_argument, NULL, 'L' },
+	{ "log-format", required_argument, NULL, 'F' },
+	{ "backup-dir", required_argument, NULL, 'B' },
+	{ "backup-keep", required_argument, NULL, 'K' },
+	{ "backup-at", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
+};
+
+/* The access log: a line of the log (text or JSON, log.h) per request. */
+static void access_line(void *cls, const char *method, const char *path, unsigned status,
+			uint64_t bytes, uint64_t usec)
+{
+	log_request(method, path, status, (unsigned long long)bytes, (unsigned long long)usec);
+}
+
+/* A number in [lo, hi] given to `opt`, or die. */
+static long long number_arg(const char *opt, const char *v, long long lo, long long hi)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || *end || end == v || n < lo || n > hi)
+		die("--%s: \"%s\" is not a number from %lld to %lld", opt, v, lo, hi);
+	return n;
+}
+
+/* "yes"/"no" (and their usual spellings): 1, 0, or -1 for anything else. */
+static int parse_yes_no(const char *v)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") || !strcmp(v, "1"))
+		return 1;
+	if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcasecmp(v, "off") || !strcmp(v, "0"))
+		return 0;
+	return -1;
+}
+
+/* The names the configuration file may set: db, key and serve's options. */
+static const char *const *conf_names(void)
+{
+	static const char *names[sizeof(serve_long_opts) / sizeof(serve_long_opts[0]) + 2];
+	size_t i;
+
+	if (!names[0]) {
+		names[0] = "db";
+		names[1] = "key";
+		for (i = 0; serve_long_opts[i].name; i++)
+			names[i + 2] = serve_long_opts[i].name;
+	}
+	return names;
+}
+
+/*
+ * The web application when --web does not say: next to the program as
+ * built (build/sanling → web/dist) or as installed (bin/sanling →
+ * share/sanling/web), whatever the working folder.
+ */
+static const char *default_web(struct strbuf *sb)
+{
+	static const char *const rel[] = { "/../web/dist", "/../share/sanling/web" };
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+	size_t i;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		strbuf_reset(sb);
+		strbuf_addf(sb, "%s%s", exe, rel[i]);
+		if (!access(sb->buf, R_OK))
+			return sb->buf;
+	}
+	return NULL;
+}
+
 static void serve_options(int argc, char **argv, struct serve_opts *o)
 {
-	static const struct option opts[] = {
-		{ "port", required_argument, NULL, 'p' }, { "bind", required_argument, NULL, 'b' },
-		{ "threads", required_argument, NULL, 't' }, { "web", required_argument, NULL, 'w' },
-		{ "access-log", no_argument, NULL, 'a' }, { "tls-cert", required_argument, NULL, 'c' },
-		{ "tls-key", required_argument, NULL, 'k' },
-		{ "write-threads", required_argument, NULL, 'W' },
-		{ "anchor-dir", required_argument, NULL, 'A' },
-		{ "import-max-rows", required_argument, NULL, 'I' },
-		{ "todo-wait", required_argument, NULL, 'T' }, { NULL, 0, NULL, 0 },
-	};
+	const struct option *opts = serve_long_opts;
 	struct http_config *cfg = &o->http;
+	enum log_format format;
 	int c, port = 8080, cores;
 	long max_rows;
 	char *end;
@@ -207,17 +315,38 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->write_threads = 32;
 	o->import_max_rows = SIZE_MAX;
+	o->min_free_mib = 256;
+	o->jobs.backup_keep = 7;
+	o->jobs.backup_minute = 2 * 60 + 30;
 	cfg->bind_addr = "127.0.0.1";
-	cfg->static_root = "web/dist";
+	/* always there, so that a reload can turn it on */
+	cfg->access_log = access_line;
+	cfg->access_log_off = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': port = atoi(optarg); break;
+		case 'p': port = (int)number_arg("port", optarg, 0, 65535); break;
 		case 'b': cfg->bind_addr = optarg; break;
-		case 't': o->threads = atoi(optarg); break;
-		case 'W': o->write_threads = atoi(optarg); break;
+		case 't': o->threads = (int)number_arg("threads", optarg, 0, 1024); break;
+		case 'W': o->write_threads = (int)number_arg("write-threads", optarg, 1, 1024); break;
 		case 'w': cfg->static_root = optarg; break;
-		case 'a': cfg->access_log = http_access_log_stderr; break;
+		case 'a': cfg->access_log_off = 0; break;
+		case 'M': o->min_free_mib = number_arg("min-free-disk", optarg, 0, 1LL << 40); break;
+		case 'L': o->log_file = optarg; break;
+		case 'B': o->jobs.backup_dir = optarg; break;
+		case 'K': o->jobs.backup_keep = (int)number_arg("backup-keep", optarg, 1, 10000); break;
+		case 'H':
+			if (strlen(optarg) != 5 || optarg[2] != ':' || !isdigit((unsigned char)optarg[0]) ||
+			    !isdigit((unsigned char)optarg[1]) || !isdigit((unsigned char)optarg[3]) ||
+			    !isdigit((unsigned char)optarg[4]) || atoi(optarg) > 23 || atoi(optarg + 3) > 59)
+				die("--backup-at: \"%s\" is not a time HH:MM", optarg);
+			o->jobs.backup_minute = atoi(optarg) * 60 + atoi(optarg + 3);
+			break;
+		case 'F':
+			if (log_format_parse(optarg, &format))
+				die("--log-format: \"%s\" is neither text nor json", optarg);
+			log_set_format(format);
+			break;
 		case 'c': cfg->tls_cert_pem_path = optarg; break;
 		case 'k': cfg->tls_key_pem_path = optarg; break;
 		case 'A': o->jobs.anchor_dir = optarg; break;
@@ -236,15 +365,18 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 		default: die("%s", usage);
 		}
 	}
-	if (port < 0 || port > 65535)
-		die("bad port %d", port);
+	if (optind < argc)
+		die("serve: unexpected argument \"%s\"\n\n%s", argv[optind], usage);
 	if (!cfg->tls_cert_pem_path != !cfg->tls_key_pem_path)
 		die("--tls-cert and --tls-key go together");
 	if (o->jobs.anchor_dir && access(o->jobs.anchor_dir, W_OK))
 		die("--anchor-dir %s: %s", o->jobs.anchor_dir, strerror(errno));
-	if (o->write_threads < 1 || o->write_threads > 1024)
-		die("--write-threads: 1 to 1024");
+	if (o->jobs.backup_dir && access(o->jobs.backup_dir, W_OK))
+		die("--backup-dir %s: %s", o->jobs.backup_dir, strerror(errno));
 	cfg->tls = cfg->tls_cert_pem_path != NULL;
+	strbuf_init(&o->web_default, 0);
+	if (!cfg->static_root)
+		cfg->static_root = default_web(&o->web_default);
 	/*
 	 * The epoll threads answer reads; a slow one (an export) holds up the
 	 * other connections of its thread, so there are more threads than
@@ -279,16 +411,95 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 	raise_nofile(cfg->max_connections + 256);
 }
 
+/* The folder of an SQLite database file `path` (in `sb`). */
+static const char *sqlite_folder(const char *path, struct strbuf *sb)
+{
+	const char *slash = strrchr(path, '/');
+
+	strbuf_reset(sb);
+	if (!slash)
+		strbuf_addstr(sb, ".");
+	else if (slash == path)
+		strbuf_addstr(sb, "/");
+	else
+		strbuf_add(sb, path, (size_t)(slash - path));
+	return sb->buf;
+}
+
+/* Standard error (and so the log) to the end of `path`: die at start, warn on a reload. */
+static void open_log_file(const char *path, int at_start)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+
+	if (fd < 0) {
+		if (at_start)
+			die("--log-file %s: %s", path, strerror(errno));
+		log_error("reload: log file %s: %s (logging on where it was)", path, strerror(errno));
+		return;
+	}
+	dup2(fd, 2);
+	close(fd);
+}
+
+/*
+ * SIGHUP: reread the configuration file.  The access log and the log file
+ * change at once; another setting that changed is named as waiting for a
+ * restart.  A file that no longer reads changes nothing.
+ */
+static void serve_reload(struct globals *g, struct http_server *srv)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct conf now;
+	const char *v;
+	int log_on;
+	size_t i;
+
+	notify_reloading();
+	if (!g->conf.path) {
+		log_info("reload: no configuration file (--config): nothing to reread");
+	} else if (conf_load(&now, g->conf.path, conf_names(), &err)) {
+		log_error("reload: %s: the settings stay as they were", err.buf);
+	} else if ((log_on = (v = conf_get(&now, "access-log")) ? parse_yes_no(v) : 0) < 0) {
+		log_error("reload: %s: access-log: \"%s\" is neither yes nor no: the settings stay "
+			  "as they were", now.path, v);
+		conf_release(&now);
+	} else {
+		http_server_set_access_log(srv, log_on);
+		v = conf_get(&now, "log-file");
+		if (v)
+			open_log_file(v, 0);
+		for (i = 0; i < now.n; i++) {
+			const char *was = conf_get(&g->conf, now.items[i].name);
+
+			if (strcmp(now.items[i].name, "access-log") && strcmp(now.items[i].name, "log-file") &&
+			    (!was || strcmp(was, now.items[i].value)))
+				log_warn("reload: %s changed: it takes effect at the next start",
+					 now.items[i].name);
+		}
+		log_info("reload: %s reread (access log %s)", now.path, log_on ? "on" : "off");
+		conf_release(&g->conf);
+		g->conf = now;
+	}
+	strbuf_release(&err);
+	notify_service_manager("READY=1");
+}
+
 static int cmd_serve(struct globals *g, int argc, char **argv)
 {
 	struct serve_opts o;
 	struct app app;
 	struct strbuf err = STRBUF_INIT;
+	struct strbuf data_dir = STRBUF_INIT;
 	struct http_server *srv;
 	struct jobs *jobs;
 	struct db *db, *writer;
+	unsigned left;
+	int64_t t0;
+	int sig;
 
 	serve_options(argc, argv, &o);
+	if (o.log_file)
+		open_log_file(o.log_file, 1);
 	memset(&app, 0, sizeof(app));
 	app.tls = o.http.tls;
 	db = open_db(g); /* migrate once before the pool opens */
@@ -317,12 +528,19 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	 */
 	app.writes = group_commit_new(writer, o.write_threads < 64 ? o.write_threads : 64, 500);
 	session_use_writer(app.writes); /* logins and sessions write in turn too */
-	app.static_root = access(o.http.static_root, R_OK) == 0 ? o.http.static_root : NULL;
+	app.static_root = o.http.static_root && !access(o.http.static_root, R_OK) ? o.http.static_root
+										: NULL;
+	if (!app.static_root)
+		log_warn("no web application at %s (--web DIR): serving the API only",
+			 o.http.static_root ? o.http.static_root : "the program's side");
+	app.min_free_bytes = (uint64_t)o.min_free_mib << 20;
+	app.data_dir = is_pg(g->db_url) ? NULL : sqlite_folder(g->db_url, &data_dir);
 	app.todo_wait_ms = o.todo_wait_ms;
 	if (api_init(&app, &err))
 		die("%s", err.buf);
 	http_server_block_signals();
 	o.jobs.every_minute = api_denials_flush;
+	o.jobs.db_url = g->db_url;
 	o.jobs.arg = &app;
 	jobs = jobs_start(app.pool, &o.jobs, &err);
 	if (!jobs)
@@ -333,7 +551,17 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	printf("sanling: listening on %s://%s:%u/\n", o.http.tls ? "https" : "http",
 	       o.http.bind_addr, http_server_port(srv));
 	fflush(stdout);
-	http_server_wait_signal();
+	strbuf_addf(&err, "READY=1\nSTATUS=listening on port %u", http_server_port(srv));
+	notify_service_manager(err.buf);
+	while ((sig = http_server_wait_signal()) == SIGHUP)
+		serve_reload(g, srv);
+	notify_service_manager("STOPPING=1");
+	log_info("%s: stopping: no new connections; finishing %u request(s) in flight",
+		 sig > 0 ? strsignal(sig) : "signal", http_server_inflight(srv));
+	t0 = time_now_ms();
+	left = http_server_drain(srv, 30000);
+	if (left)
+		log_warn("stopping: %u request(s) still unfinished after 30 s are cut off", left);
 	http_server_stop(srv);
 	jobs_stop(jobs);
 	api_denials_flush_all(&app);
@@ -343,6 +571,10 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	db_close(writer);
 	db_pool_close(app.pool);
 	crypto_keys_release(&app.keys);
+	log_info("stopped in %lld ms: every write committed", (long long)(time_now_ms() - t0));
+	strbuf_release(&err);
+	strbuf_release(&data_dir);
+	strbuf_release(&o.web_default);
 	return 0;
 }
 
@@ -1016,6 +1248,70 @@ static int cmd_template(struct globals *g, int argc, char **argv)
 	return cmd_export(g, argc, argv, 1);
 }
 
+/* The keys for the audit chain, not created: backup and restore read them. */
+static void use_existing_keys(const struct globals *g)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+
+	load_keys(g, &keys, 0);
+	audit_use_keys(&keys);
+	crypto_keys_release(&keys);
+}
+
+/* Rows of every table of a manifest. */
+static long long manifest_rows(json_t *m)
+{
+	const char *name;
+	long long n = 0;
+	json_t *v;
+
+	json_object_foreach(json_object_get(m, "tables"), name, v)
+		n += json_integer_value(v);
+	return n;
+}
+
+static int cmd_backup(struct globals *g, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	json_t *m;
+
+	if (argc != 3 || strcmp(argv[1], "-o"))
+		die("usage: sanling backup -o FILE");
+	if (!is_pg(g->db_url) && access(g->db_url, R_OK))
+		die("backup: %s: %s", g->db_url, strerror(errno));
+	use_existing_keys(g);
+	if (backup_make(g->db_url, argv[2], &m, &err))
+		die("backup: %s", err.buf);
+	printf("backup %s: %zu tables, %lld rows, audit head %" JSON_INTEGER_FORMAT
+	       ", SHA-256 %s\n", argv[2], json_object_size(json_object_get(m, "tables")),
+	       manifest_rows(m), json_integer_value(json_object_get(json_object_get(m, "audit_head"), "seq")),
+	       json_string_value(json_object_get(m, "sha256")));
+	printf("the key file %s is not in the backup: back it up separately (without it the "
+	       "backup's personal data cannot be read)\n", g->key_path);
+	json_decref(m);
+	strbuf_release(&err);
+	return 0;
+}
+
+static int cmd_restore(struct globals *g, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	json_t *m;
+
+	if (argc != 2)
+		die("usage: sanling restore FILE   (into the empty database --db, with its key --key)");
+	use_existing_keys(g);
+	if (backup_restore(argv[1], g->db_url, &m, &err))
+		die("restore: %s; nothing was restored", err.buf);
+	printf("restored %s (made %s by sanling %s, schema %s): %zu tables, %lld rows, the audit "
+	       "chain verified\n", argv[1], json_string_value(json_object_get(m, "time")),
+	       json_string_value(json_object_get(m, "program")), json_string_value(json_object_get(m, "schema")),
+	       json_object_size(json_object_get(m, "tables")), manifest_rows(m));
+	json_decref(m);
+	strbuf_release(&err);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct globals *g, int argc, char **argv);
@@ -1024,14 +1320,54 @@ static const struct {
 	{ "import", cmd_import }, { "export", cmd_export_list }, { "template", cmd_template },
 	{ "audit", cmd_audit }, { "gen", cmd_gen }, { "figures", cmd_figures },
 	{ "explain", cmd_explain }, { "determine", cmd_determine },
-	{ "work", cmd_work }, { "report", cmd_report }, { NULL, NULL },
+	{ "work", cmd_work }, { "report", cmd_report }, { "backup", cmd_backup },
+	{ "restore", cmd_restore }, { NULL, NULL },
 };
+
+/*
+ * serve's arguments with the configuration file's settings first, as
+ * "--name=value", so that those of the command line, coming after, win.
+ */
+static char **serve_argv(const struct conf *c, int *argc, char **argv, int *nmade)
+{
+	char **out = xcalloc((size_t)*argc + c->n + 1, sizeof(*out));
+	int n = 0, i;
+	size_t k;
+
+	out[n++] = argv[0];
+	for (k = 0; k < c->n; k++) {
+		const char *name = c->items[k].name, *v = c->items[k].value;
+		struct strbuf sb = STRBUF_INIT;
+		int on;
+
+		if (!strcmp(name, "db") || !strcmp(name, "key"))
+			continue;
+		if (!strcmp(name, "access-log")) {
+			on = parse_yes_no(v);
+			if (on < 0)
+				die("%s:%d: access-log: \"%s\" is neither yes nor no", c->path,
+				    c->items[k].line, v);
+			if (on)
+				out[n++] = xstrdup("--access-log");
+			continue;
+		}
+		strbuf_addf(&sb, "--%s=%s", name, v);
+		out[n++] = strbuf_detach(&sb, NULL);
+	}
+	*nmade = n - 1;	/* out[1 .. n-1] are made here */
+	for (i = 1; i < *argc; i++)
+		out[n++] = argv[i];
+	*argc = n;
+	return out;
+}
 
 int main(int argc, char **argv)
 {
 	struct globals g = { 0 };
-	const char *cmd;
-	int i;
+	struct strbuf err = STRBUF_INIT;
+	const char *cmd, *config = getenv("SANLING_CONFIG");
+	char **made = NULL;
+	int i, nmade = 0;
 
 	alloc_init();
 	/* what writes mean to the determination and to sessions (entity.h) */
@@ -1049,14 +1385,25 @@ int main(int argc, char **argv)
 			g.db_url = argv[++i];
 		else if (!strcmp(argv[i], "--key") && i + 1 < argc)
 			g.key_path = argv[++i];
+		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			config = argv[++i];
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("sanling %s (schema %s)\n", SANLING_VERSION, db_schema_version(NULL));
 			return 0;
 		} else
 			break;
 	}
 	if (i >= argc)
 		die("%s", usage);
+	if (config && *config && conf_load(&g.conf, config, conf_names(), &err))
+		die("configuration: %s", err.buf);
+	if ((!g.db_url || !*g.db_url) && conf_get(&g.conf, "db"))
+		g.db_url = conf_get(&g.conf, "db");
+	if ((!g.key_path || !*g.key_path) && conf_get(&g.conf, "key"))
+		g.key_path = conf_get(&g.conf, "key");
 	if (!g.db_url || !*g.db_url)
 		g.db_url = "sanling.db";
 	if (!g.key_path || !*g.key_path) {
@@ -1070,13 +1417,22 @@ int main(int argc, char **argv)
 		die("libsodium failed to initialise");
 	table_global_init();
 	signal(SIGPIPE, SIG_IGN);
+	/* a file grown past its limit is a write error (EFBIG) to report, not a kill */
+	signal(SIGXFSZ, SIG_IGN);
 	cmd = argv[i];
 	argc -= i;
 	argv += i;
+	if (!strcmp(cmd, "serve") && g.conf.n)
+		argv = made = serve_argv(&g.conf, &argc, argv, &nmade);
 	for (i = 0; commands[i].name; i++) {
 		if (!strcmp(cmd, commands[i].name)) {
 			int ret = commands[i].fn(&g, argc, argv);
+
+			while (nmade)
+				free(made[nmade--]);
+			free(made);
 			strbuf_release(&g.key_default);
+			conf_release(&g.conf);
 			return ret;
 		}
 	}

@@ -9,10 +9,14 @@
  */
 #include "api/api.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/statvfs.h>
 
 #include "api/api_int.h"
 #include "base/alloc.h"
@@ -27,6 +31,7 @@
 #include "http/static.h"
 #include "model/dict.h"
 #include "model/enums.h"
+#include "version.h"
 
 #define SESSION_COOKIE "sanling_session"
 #define CSRF_COOKIE "sanling_csrf"
@@ -646,9 +651,60 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 		todo_hub_park(c.wait);
 }
 
+/*
+ * GET /api/v1/health/ready: whether this server can do its work — the
+ * database answers, its schema is this program's, the disk of an SQLite
+ * database has room (app->min_free_bytes) — 200 or 503, each check named.
+ */
+void api_health_ready(struct call *c)
+{
+	struct strbuf err = STRBUF_INIT;
+	const char *want = db_schema_version(NULL);
+	json_t *checks = json_object();
+	char *have = NULL;
+	int ready = 1;
+
+	if (db_query_value(c->db, "SELECT MAX(name) FROM schema_migrations", NULL, 0, &have,
+			   &err) < 0) {
+		json_object_set_new(checks, "database", json_string(err.buf));
+		ready = 0;
+	} else {
+		json_object_set_new(checks, "database", json_string("ok"));
+		if (!have || strncmp(have, want, strlen(want)) || !isdigit((unsigned char)*want)) {
+			json_object_set_new(checks, "migrations",
+					    json_sprintf("schema %.3s, this program's %s", have ? have : "none", want));
+			ready = 0;
+		} else
+			json_object_set_new(checks, "migrations", json_string("ok"));
+	}
+	if (c->app->data_dir) {
+		struct statvfs fs;
+
+		if (statvfs(c->app->data_dir, &fs)) {
+			json_object_set_new(checks, "disk", json_sprintf("%s: %s", c->app->data_dir,
+									 strerror(errno)));
+			ready = 0;
+		} else {
+			uint64_t avail = (uint64_t)fs.f_bavail * fs.f_frsize;
+
+			json_object_set_new(checks, "disk_free_mib", json_integer((json_int_t)(avail >> 20)));
+			ready &= avail >= c->app->min_free_bytes;
+			json_object_set_new(checks, "disk", json_string(avail >= c->app->min_free_bytes ? "ok"
+									: "below the minimum free space"));
+		}
+	}
+	free(have);
+	strbuf_release(&err);
+	reply_json(c, ready ? 200 : 503,
+		   json_pack("{s:s, s:s, s:s, s:o}", "status", ready ? "ready" : "not_ready",
+			     "version", SANLING_VERSION, "schema", want, "checks", checks));
+	http_response_header(c->res, "Cache-Control", "no-store");
+}
+
 int api_init(struct app *app, struct strbuf *err)
 {
-	static const char health[] = "{\"status\":\"ok\"}";
+	char health[128];
+	int hlen;
 	json_t *doc;
 	char *s;
 
@@ -657,8 +713,9 @@ int api_init(struct app *app, struct strbuf *err)
 	app->test_faults = getenv("SANLING_TEST_FAULTS") && !strcmp(getenv("SANLING_TEST_FAULTS"), "1");
 	if (!app->denials)
 		app->denials = api_denials_new();
-	app->health = http_cached_new(200, "application/json", health, sizeof(health) - 1,
-				      "no-store", err);
+	hlen = snprintf(health, sizeof(health), "{\"status\":\"ok\",\"version\":\"%s\",\"schema\":\"%s\"}",
+			SANLING_VERSION, db_schema_version(NULL));
+	app->health = http_cached_new(200, "application/json", health, (size_t)hlen, "no-store", err);
 	if (!app->health)
 		return -1;
 	doc = openapi_document();

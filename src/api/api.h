@@ -12,6 +12,7 @@
 #define SANLING_API_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/crypto.h"
 
@@ -52,6 +53,8 @@ struct app {
 	int test_faults;              /* SANLING_TEST_FAULTS=1: honour X-Sanling-Fault (tests) */
 	struct todo_hub *todos;       /* the long polls of GET /todos/wait (api_todos.c) */
 	unsigned todo_wait_ms;        /* how long a wait is held (0: 25 s) */
+	const char *data_dir;         /* the SQLite database's folder (NULL: PostgreSQL) */
+	uint64_t min_free_bytes;      /* ready only with this much free there */
 };
 
 /* Build the cached responses; 0 or -1 with `err`. */

@@ -73,6 +73,7 @@ struct ratelimit *api_denials_new(void);
  */
 /* api.c: the session, the system, and the fallbacks' answers */
 void api_health(struct call *c);
+void api_health_ready(struct call *c);
 void api_openapi(struct call *c);
 void api_login(struct call *c);
 void api_logout(struct call *c);

@@ -242,6 +242,8 @@ static const struct prop figure_meta_props[] = {
 
 static const struct prop health_props[] = {
 	{ "status", "string", "状态", P_REQ },
+	{ "version", "string", "程序版本", P_REQ },
+	{ "schema", "string", "程序的数据库结构版本（最后一个迁移的编号）", P_REQ },
 };
 
 static void fixed_schemas(json_t *schemas)

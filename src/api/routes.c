@@ -179,7 +179,12 @@ const struct route api_routes[] = {
 	/* ---- the session and the system ---- */
 	{ .method = "GET", .path = "/health", .handle = api_health, .flags = R_PUBLIC,
 	  .op = "health", .tag = TAG_SYSTEM, .summary = "健康检查",
-	  .status = "200", .response = "服务正常", .response_schema = "$Health" },
+	  .status = "200", .response = "服务正常（存活）：程序与数据库结构的版本", .response_schema = "$Health" },
+	{ .method = "GET", .path = "/health/ready", .handle = api_health_ready, .flags = R_PUBLIC,
+	  .op = "health_ready", .tag = TAG_SYSTEM, .summary = "就绪检查",
+	  .description = "数据库可达、数据库结构为本程序的版本、SQLite 数据库所在磁盘的剩余空间不低于下限"
+			 "（serve --min-free-disk）：200；否则 503，checks 中写明哪一项不满足",
+	  .status = "200", .response = "可以工作（不能时 503，同样的结构）", .response_schema = "object" },
 	{ .method = "GET", .path = "/openapi.json", .handle = api_openapi, .flags = R_PUBLIC,
 	  .op = "openapi", .tag = TAG_SYSTEM, .summary = "本 API 的 OpenAPI 文档",
 	  .status = "200", .response = "OpenAPI 3.1 文档", .response_schema = "object" },

@@ -16,6 +16,7 @@
 #include "base/strbuf.h"
 
 static atomic_int min_level = LOG_LEVEL_INFO;
+static atomic_int format = LOG_FORMAT_TEXT;
 static _Atomic(FILE *) log_stream;
 
 static const char *const level_name[] = {
@@ -66,35 +67,123 @@ static void add_timestamp(struct strbuf *sb)
 		    tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
 }
 
+void log_set_format(enum log_format f)
+{
+	atomic_store(&format, f);
+}
+
+int log_format_parse(const char *s, enum log_format *f)
+{
+	if (!strcmp(s, "text"))
+		*f = LOG_FORMAT_TEXT;
+	else if (!strcmp(s, "json"))
+		*f = LOG_FORMAT_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+/* `s` with control characters as \xNN (text: a line stays one entry). */
+static void add_text(struct strbuf *line, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(line, "\\x%02x", c);
+		else
+			strbuf_addch(line, c);
+	}
+}
+
+/* `s` as a JSON string, quotes included (bytes ≥ 0x80 pass: UTF-8). */
+static void add_json(struct strbuf *line, const char *s, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(line, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			strbuf_addf(line, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(line, "\\u%04x", c);
+		else
+			strbuf_addch(line, c);
+	}
+	strbuf_addch(line, '"');
+}
+
+/* The line's beginning: its time and level, and "msg" in JSON. */
+static void line_start(struct strbuf *line, enum log_level level, const char *msg, size_t n)
+{
+	static const char *const json_level[] = { "debug", "info", "warn", "error" };
+
+	if (atomic_load(&format) == LOG_FORMAT_JSON) {
+		strbuf_addstr(line, "{\"time\":\"");
+		add_timestamp(line);
+		strbuf_addf(line, "\",\"level\":\"%s\",\"msg\":", json_level[level]);
+		add_json(line, msg, n);
+	} else {
+		add_timestamp(line);
+		strbuf_addch(line, ' ');
+		strbuf_addstr(line, level_name[level]);
+		strbuf_addch(line, ' ');
+		add_text(line, msg, n);
+	}
+}
+
+static void line_write(struct strbuf *line)
+{
+	FILE *fp = atomic_load(&log_stream);
+
+	strbuf_addstr(line, atomic_load(&format) == LOG_FORMAT_JSON ? "}\n" : "\n");
+	if (!fp)
+		fp = stderr;
+	fwrite(line->buf, 1, line->len, fp);
+	fflush(fp);
+}
+
 static void log_write(enum log_level level, const char *fmt, va_list ap)
 {
 	struct strbuf msg = STRBUF_INIT, line = STRBUF_INIT;
-	FILE *fp;
-	size_t i;
 	int saved = errno;
 
 	if ((int)level < atomic_load(&min_level))
 		return;
 	strbuf_vaddf(&msg, fmt, ap);
-	add_timestamp(&line);
-	strbuf_addch(&line, ' ');
-	strbuf_addstr(&line, level_name[level]);
-	strbuf_addch(&line, ' ');
-	for (i = 0; i < msg.len; i++) {
-		unsigned char c = (unsigned char)msg.buf[i];
-
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(&line, "\\x%02x", c);
-		else
-			strbuf_addch(&line, c);
-	}
-	strbuf_addch(&line, '\n');
-	fp = atomic_load(&log_stream);
-	if (!fp)
-		fp = stderr;
-	fwrite(line.buf, 1, line.len, fp);
-	fflush(fp);
+	line_start(&line, level, msg.buf, msg.len);
+	line_write(&line);
 	strbuf_release(&msg);
+	strbuf_release(&line);
+	errno = saved;
+}
+
+void log_request(const char *method, const char *path, unsigned status,
+		 unsigned long long bytes, unsigned long long usec)
+{
+	struct strbuf line = STRBUF_INIT;
+	int saved = errno;
+
+	if (LOG_LEVEL_INFO < atomic_load(&min_level))
+		return;
+	if (atomic_load(&format) == LOG_FORMAT_JSON) {
+		line_start(&line, LOG_LEVEL_INFO, "request", 7);
+		strbuf_addstr(&line, ",\"method\":");
+		add_json(&line, method, strlen(method));
+		strbuf_addstr(&line, ",\"path\":");
+		add_json(&line, path, strlen(path));
+		strbuf_addf(&line, ",\"status\":%u,\"bytes\":%llu,\"usec\":%llu", status, bytes, usec);
+	} else {
+		line_start(&line, LOG_LEVEL_INFO, method, strlen(method));
+		strbuf_addch(&line, ' ');
+		add_text(&line, path, strlen(path));
+		strbuf_addf(&line, " %u %lluB %lluus", status, bytes, usec);
+	}
+	line_write(&line);
 	strbuf_release(&line);
 	errno = saved;
 }

@@ -3,6 +3,11 @@
  *
  *     2026-11-29T10:00:00.123Z WARN  backup: disk 91% full
  *
+ * or, with log_set_format(LOG_FORMAT_JSON), one JSON object a line for
+ * journald and log collectors:
+ *
+ *     {"time":"2026-11-29T10:00:00.123Z","level":"warn","msg":"backup: disk 91% full"}
+ *
  * Each line is written with a single call on the stream, so lines from
  * different threads never interleave; control characters in the message
  * (a newline smuggled in through a request, say) are written as "\xNN" so a
@@ -31,6 +36,22 @@ enum log_level {
  * call at any time from any thread.
  */
 void log_set_level(enum log_level level);
+
+enum log_format { LOG_FORMAT_TEXT, LOG_FORMAT_JSON };
+
+/* Text lines (the default) or JSON lines; any time, from any thread. */
+void log_set_format(enum log_format format);
+/* "text" or "json" into `*format`: 0, or -1 if `s` is neither. */
+int log_format_parse(const char *s, enum log_format *format);
+
+/*
+ * One request done, at level info: "GET /path 200 1234B 517us" in text,
+ * {"time","level":"info","msg":"request","method","path","status","bytes",
+ * "usec"} in JSON.  `path` is the path without its query (which may carry
+ * a search for a person).
+ */
+void log_request(const char *method, const char *path, unsigned status,
+		 unsigned long long bytes, unsigned long long usec);
 
 /* The level in force. */
 enum log_level log_get_level(void);

@@ -160,8 +160,16 @@ int db_query_value(struct db *db, const char *sql, const char *const *params,
 int db_exec_params(struct db *db, const char *sql, const char *const *params, int n,
 		   struct strbuf *err);
 
-/* Apply all migrations not yet applied (table schema_migrations). */
+/*
+ * Apply all migrations not yet applied (table schema_migrations).  A
+ * database with a migration this program does not know (made by a newer
+ * one) is refused before anything is applied.
+ */
 int db_migrate(struct db *db, struct strbuf *err);
+
+/* The schema version of `files` (NULL: the built-in migrations): "025". */
+struct embedded_file;
+const char *db_schema_version(const struct embedded_file *files);
 
 /*
  * What db_migrate() does, over the given table of files instead of the

@@ -9,10 +9,13 @@
  * this layer knows nothing of what it does.
  *
  * It never rolls a migration back and never edits one: a migration once
- * shipped is history, and a fix is a new file.
+ * shipped is history, and a fix is a new file.  A database that has a
+ * migration this program does not know was made by a newer program: it is
+ * refused whole, before anything is applied.
  */
 #include "db/db_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -116,6 +119,50 @@ cleanup:
 	return rc;
 }
 
+static int known(const struct embedded_file *files, const char *name)
+{
+	for (; files->name; files++)
+		if (!strcmp(files->name, name))
+			return 1;
+	return 0;
+}
+
+/* Refuse a database with a migration that is not among `files`. */
+static int check_not_newer(struct db *db, const struct embedded_file *files,
+			   struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT name FROM schema_migrations ORDER BY name", &st, err);
+
+	while (rc >= 0 && (rc = db_step(st, err)) == DB_ROW) {
+		const char *name = db_column_text(st, 0);
+
+		if (name && !known(files, name)) {
+			if (err)
+				strbuf_addf(err, "the database was made by a newer sanling: it has "
+					    "migration %s, this program knows up to schema %s; "
+					    "upgrade the program", name, db_schema_version(files));
+			rc = DB_ERROR;
+		}
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+const char *db_schema_version(const struct embedded_file *files)
+{
+	static char v[8];
+	const struct embedded_file *last = NULL;
+
+	if (!files)
+		files = migrations;
+	for (; files->name; files++)
+		last = files;
+	snprintf(v, sizeof(v), "%.*s", last ? (int)strspn(last->name, "0123456789") : 0,
+		 last ? last->name : "");
+	return v;
+}
+
 int db_migrate_hooked(struct db *db, const struct embedded_file *files,
 		      const struct db_migration_hook *hooks, struct strbuf *err)
 {
@@ -143,6 +190,9 @@ int db_migrate_hooked(struct db *db, const struct embedded_file *files,
 
 	if (!files)
 		files = migrations;
+	rc = check_not_newer(db, files, err);
+	if (rc < 0)
+		goto cleanup;
 	for (; files->name; files++) {
 		strbuf_reset(&why);
 		rc = apply_one(db, files, hooks, &why);

@@ -92,6 +92,8 @@ struct http_server {
 	struct request_state *parked;
 	unsigned nparked;	/* requests parked and not yet ended */
 	int stopping;
+	atomic_uint inflight;	/* requests begun and not yet ended */
+	atomic_int log_on;	/* cfg.access_log is called (http_server_set_access_log()) */
 };
 
 struct scratch_chunk {
@@ -160,28 +162,6 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 		srv->cfg.error_log(srv->cfg.error_log_cls, msg);
 }
 
-void http_access_log_stderr(void *cls, const char *method, const char *path,
-			    unsigned status, uint64_t bytes, uint64_t usec)
-{
-	struct strbuf line = STRBUF_INIT;
-	const char *p;
-
-	strbuf_addstr(&line, method);
-	strbuf_addch(&line, ' ');
-	/* the raw path may hold any byte but space: keep the log one line */
-	for (p = path; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(&line, "\\x%02x", c);
-		else
-			strbuf_addch(&line, c);
-	}
-	strbuf_addf(&line, " %u %lluB %lluus\n", status,
-		    (unsigned long long)bytes, (unsigned long long)usec);
-	fputs(line.buf, stderr);
-	strbuf_release(&line);
-}
 
 /* ---- per-request scratch ---------------------------------------------- */
 
@@ -304,6 +284,7 @@ static struct request_state *state_new(struct http_server *srv,
 	client_ip(st, conn);
 	if (srv->cfg.access_log)
 		clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	atomic_fetch_add(&srv->inflight, 1);
 	return st;
 }
 
@@ -366,6 +347,7 @@ static void state_free(struct request_state *st)
 	http_response_release(&st->res);
 	strbuf_release(&st->body);
 	bodies_uncharge(st);
+	atomic_fetch_sub(&st->srv->inflight, 1);
 	free(st);
 }
 
@@ -383,7 +365,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	if (!st)
 		return;
 	*con_cls = NULL;
-	if (srv->cfg.access_log) {
+	if (srv->cfg.access_log && atomic_load(&srv->log_on)) {
 		struct timespec t1;
 		uint64_t usec;
 
@@ -1226,6 +1208,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 			MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, NULL };
 	/* the write threads' requests and the parked ones (long polls) */
 	flags |= MHD_ALLOW_SUSPEND_RESUME;
+	/* http_server_drain() stops listening while the connections go on */
+	flags |= MHD_USE_ITC;
 	if (srv->cfg.tls) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
 			if (err)
@@ -1252,6 +1236,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
 		goto fail;
 	srv->starter = pthread_self();
 	srv->start_err = err;
+	atomic_store(&srv->log_on, srv->cfg.access_log != NULL && !srv->cfg.access_log_off);
 	srv->daemon = MHD_start_daemon(flags, srv->cfg.port, NULL, NULL,
 				       on_request, srv, MHD_OPTION_ARRAY, ops,
 				       MHD_OPTION_END);
@@ -1279,6 +1264,32 @@ fail:
 	pthread_cond_destroy(&srv->pcond);
 	free(srv);
 	return NULL;
+}
+
+unsigned http_server_drain(struct http_server *srv, unsigned wait_ms)
+{
+	unsigned waited = 0;
+
+	MHD_quiesce_daemon(srv->daemon);
+	/* the long polls are answered now: they would hold on for their 25 s */
+	unpark_all(srv);
+	while (atomic_load(&srv->inflight) && waited < wait_ms) {
+		struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
+
+		nanosleep(&ten_ms, NULL);
+		waited += 10;
+	}
+	return atomic_load(&srv->inflight);
+}
+
+unsigned http_server_inflight(struct http_server *srv)
+{
+	return atomic_load(&srv->inflight);
+}
+
+void http_server_set_access_log(struct http_server *srv, int on)
+{
+	atomic_store(&srv->log_on, on && srv->cfg.access_log);
 }
 
 void http_server_stop(struct http_server *srv)
@@ -1317,6 +1328,7 @@ static void stop_signals(sigset_t *set)
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
 }
 
 int http_server_block_signals(void)

@@ -95,9 +95,14 @@ struct http_config {
 	/* MHD's own error messages; NULL keeps MHD silent. */
 	http_log_fn error_log;
 	void *error_log_cls;
-	/* One line per request; NULL (the default) logs nothing. */
+	/*
+	 * One line per request; NULL (the default) logs nothing.  With
+	 * access_log_off it starts silent, to be turned on by
+	 * http_server_set_access_log().
+	 */
 	http_access_log_fn access_log;
 	void *access_log_cls;
+	int access_log_off;
 };
 
 /*
@@ -184,6 +189,17 @@ struct http_server *http_server_start(const struct http_config *cfg,
 void http_server_stop(struct http_server *srv);
 
 /*
+ * Before http_server_stop(), for a graceful stop: stop listening (the open
+ * connections go on), answer the parked requests, and wait up to `wait_ms`
+ * for the requests in flight to end.  Returns how many are still in flight.
+ */
+unsigned http_server_drain(struct http_server *srv, unsigned wait_ms);
+/* The requests begun and not yet ended. */
+unsigned http_server_inflight(struct http_server *srv);
+/* Turn the access log (cfg.access_log) on or off while serving. */
+void http_server_set_access_log(struct http_server *srv, int on);
+
+/*
  * Long polling: answer a request later without holding a thread.  Called
  * by the handler (as the last thing it does with `req`), it suspends the
  * connection: when the handler returns nothing is sent, and no thread
@@ -213,10 +229,10 @@ unsigned short http_server_port(const struct http_server *srv);
  *
  *	http_server_block_signals();       // before ANY thread is started
  *	srv = http_server_start(...);
- *	sig = http_server_wait_signal();   // SIGINT or SIGTERM
+ *	sig = http_server_wait_signal();   // SIGINT, SIGTERM or SIGHUP
  *	http_server_stop(srv);
  *
- * http_server_block_signals() blocks SIGINT and SIGTERM in the calling
+ * http_server_block_signals() blocks SIGINT, SIGTERM and SIGHUP in the calling
  * thread, so that every thread started afterwards (MHD's workers, the job
  * scheduler) inherits the mask and the signal is left for
  * http_server_wait_signal(), which waits for one of them and returns its
@@ -338,13 +354,5 @@ struct http_cached *http_cached_new(unsigned status, const char *content_type,
 int http_cached_header(struct http_cached *c, const char *name,
 		       const char *value);
 void http_cached_free(struct http_cached *c);
-
-/*
- * A ready access logger writing one line to stderr:
- *	GET /api/x 200 1234B 517us
- * `cls` is unused.
- */
-void http_access_log_stderr(void *cls, const char *method, const char *path,
-			    unsigned status, uint64_t bytes, uint64_t usec);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "jobs/jobs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "model/audit.h"
 #include "model/grass_desk.h"
 #include "model/role.h"
+#include "ops/backup.h"
 
 struct jobs {
 	struct db_pool *pool;
@@ -33,6 +35,7 @@ struct jobs {
 	char carded[DATE_BUFSZ]; /* the last day of the card pass (督办) */
 	char raised[DATE_BUFSZ]; /* the last day problems were raised */
 	char ledgered[DATE_BUFSZ]; /* the last day the month's subsidy ledger was generated */
+	char backed_up[DATE_BUFSZ]; /* the last day of the nightly backup */
 	struct jobs_config cfg;
 };
 
@@ -65,6 +68,83 @@ int jobs_audit_anchor(struct db *db, const char *dir, const char *date, struct s
 cleanup:
 	strbuf_release(&path);
 	return ret;
+}
+
+static int is_backup_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n == 26 && !strncmp(name, "sanling-", 8) && !strcmp(name + 18, ".tar.zst");
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Remove the oldest backups of `dir` (by the date in their names) until `keep` remain. */
+static void prune_backups(const char *dir, int keep)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (is_backup_name(e->d_name)) {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(e->d_name);
+		}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++) {
+		if (i + (size_t)keep < n) {
+			struct strbuf path = STRBUF_INIT;
+
+			strbuf_addf(&path, "%s/%s", dir, names[i]);
+			if (unlink(path.buf))
+				log_error("backup: removing %s: %s", path.buf, strerror(errno));
+			else
+				log_info("backup: %s removed (%d kept)", path.buf, keep);
+			strbuf_release(&path);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+int jobs_backup(const char *url, const char *dir, int keep, const char *date, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	json_t *m = NULL;
+	int ret = 0;
+
+	strbuf_addf(&path, "%s/sanling-%s.tar.zst", dir, date);
+	if (access(path.buf, F_OK)) {
+		ret = backup_make(url, path.buf, &m, err) ? -1 : 1;
+		json_decref(m);
+	}
+	if (ret >= 0)
+		prune_backups(dir, keep);
+	strbuf_release(&path);
+	return ret;
+}
+
+/* The night's backup, if due; called without the lock. */
+static void backup_due(struct jobs *j, const char *today)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = jobs_backup(j->cfg.db_url, j->cfg.backup_dir, j->cfg.backup_keep, today, &err);
+
+	if (rc < 0)
+		log_error("backup %s: %s", today, err.buf);
+	else if (rc > 0)
+		log_info("backup: %s/sanling-%s.tar.zst written", j->cfg.backup_dir, today);
+	strbuf_release(&err);
+	/* a failure waits for the next night (not every minute): the log says it */
+	memcpy(j->backed_up, today, sizeof(j->backed_up));
 }
 
 /* The day's anchor, if due; called without the lock. */
@@ -208,6 +288,17 @@ static void *run(void *arg)
 			if (strcmp(j->ledgered, today)) {
 				pthread_mutex_unlock(&j->lock);
 				ledger_due(j, today);
+				pthread_mutex_lock(&j->lock);
+			}
+		}
+		if (j->cfg.backup_dir) {
+			char today[DATE_BUFSZ];
+			int minute;
+
+			date_now_china(today, &minute);
+			if (minute >= j->cfg.backup_minute && strcmp(j->backed_up, today)) {
+				pthread_mutex_unlock(&j->lock);
+				backup_due(j, today);
 				pthread_mutex_lock(&j->lock);
 			}
 		}

@@ -10,6 +10,8 @@
  * failures and the overdue major hazards (assess_raise_problems, raise.c).
  * Once a day (and at start) the current month's subsidy ledger of the
  * village police (ledger_generate, model/ledger.c; rows there are kept).
+ * Once a day, from its time on (China time), when asked: the nightly backup
+ * (ops/backup.h) into a folder that keeps the newest N of them.
  *
  * Not a general cron: jobs are functions listed in jobs.c.
  */
@@ -26,6 +28,10 @@ struct jobs;
 
 struct jobs_config {
 	const char *anchor_dir;		/* the daily audit anchors; NULL: none */
+	const char *backup_dir;		/* the nightly backups; NULL: none */
+	const char *db_url;		/* the database they copy */
+	int backup_keep;		/* how many of them stay (the newest) */
+	int backup_minute;		/* from when in the day (minutes after 00:00, China time) */
 	void (*every_minute)(void *arg);	/* NULL: none */
 	void *arg;
 };
@@ -51,6 +57,13 @@ int jobs_month_close(struct db *db, const char *month, struct strbuf *err);
  * Returns 1 when written, 0 when it was there already, -1 with `err`.
  */
 int jobs_audit_anchor(struct db *db, const char *dir, const char *date, struct strbuf *err);
+
+/*
+ * The backup of `date` (YYYY-MM-DD) into `dir`/sanling-`date`.tar.zst
+ * unless there, then the oldest of that folder's backups removed until
+ * `keep` remain.  Returns 1 when written, 0 when it was there, -1 with `err`.
+ */
+int jobs_backup(const char *url, const char *dir, int keep, const char *date, struct strbuf *err);
 
 /*
  * The card pass of 督办 for `today` (YYYY-MM-DD), run by the scheduler once

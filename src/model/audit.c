@@ -430,14 +430,19 @@ cleanup:
 	return ret;
 }
 
-int audit_migrate(struct db *db, struct strbuf *err)
+int audit_migrate_files(struct db *db, const struct embedded_file *files, struct strbuf *err)
 {
 	static const struct db_migration_hook hooks[] = {
 		{ "011_audit_keyed.sql", switch_over, NULL },
 		{ NULL, NULL, NULL },
 	};
 
-	return db_migrate_hooked(db, NULL, hooks, err);
+	return db_migrate_hooked(db, files, hooks, err);
+}
+
+int audit_migrate(struct db *db, struct strbuf *err)
+{
+	return audit_migrate_files(db, NULL, err);
 }
 
 /* ---- anchors ---- */

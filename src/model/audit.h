@@ -51,6 +51,9 @@ void audit_use_keys(const struct crypto_keys *k);
  * Returns 0 or negative with `err`.
  */
 int audit_migrate(struct db *db, struct strbuf *err);
+/* The same over the first migrations only (`files`, NULL-terminated): an older schema, for tests. */
+struct embedded_file;
+int audit_migrate_files(struct db *db, const struct embedded_file *files, struct strbuf *err);
 
 /*
  * Append one row.  When the connection is inside a transaction the row

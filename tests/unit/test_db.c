@@ -822,6 +822,16 @@ static void test_migrations(void **state)
 	assert_int_equal(db_migrate_files(db, mig_good, &err), 0);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM schema_migrations"), 3);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM tdb_m1"), 2);
+	assert_string_equal(db_schema_version(mig_good), "003");
+
+	/* A program that knows less (a database made by a newer one): refused, nothing done. */
+	assert_true(db_migrate_files(db, mig_v1, &err) < 0);
+	assert_non_null(strstr(err.buf, "newer sanling"));
+	assert_non_null(strstr(err.buf, "003_good.sql"));
+	assert_non_null(strstr(err.buf, "schema 002"));
+	assert_false(db_in_transaction(db));
+	strbuf_reset(&err);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM schema_migrations"), 3);
 	/* An empty table of files creates schema_migrations only. */
 	db_close(db);
 	fresh_url(url, sizeof(url));
