@@ -8,7 +8,7 @@
  * changed (codes never change at all; an added item cannot be removed, only
  * disabled).
  *
- * The changes are rows of `dict_items` (migration 027), read once when the
+ * The changes are rows of `dict_items` (migration 026), read once when the
  * database is opened (dict_load()) and kept in memory for the process,
  * which every lookup reads under a lock; a change is written with its audit
  * row in one transaction and then applied to the memory.  A second process
