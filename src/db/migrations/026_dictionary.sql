@@ -1,4 +1,4 @@
--- 027_dictionary: the office's dictionary (字典管理, src/model/dict.c).
+-- 026_dictionary: the office's dictionary (字典管理, src/model/dict.c).
 --
 -- The enumerations ship in the program (src/model/enums.c); a row here is
 -- the office's version of one item: its label, its order, whether it is
