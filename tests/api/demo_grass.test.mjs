@@ -29,13 +29,16 @@ let store, srv, gen;
 const lists = {};
 const clients = new Map();
 
-// An exported list as objects keyed by its Chinese column labels.
+// An exported list as objects keyed by its Chinese column labels.  A
+// reference's column holds its name and the column "<label>编码" beside it
+// its code: this test reads the code under the label (names repeat: 第一网格).
 function exported(kind) {
   const file = join(store.dir, `${kind}.csv`);
   const r = store.cli(['export', kind, file]);
   assert.equal(r.status, 0, `export ${kind}: ${r.stderr}`);
   const [head, ...rows] = parseCsv(readFileSync(file, 'utf8')).filter((row) => row.length > 1);
-  return rows.map((row) => Object.fromEntries(head.map((h, i) => [h, row[i]])));
+  const code = (h) => head.indexOf(h + '编码');
+  return rows.map((row) => Object.fromEntries(head.map((h, i) => [h, code(h) >= 0 ? row[code(h)] : row[i]])));
 }
 
 async function as(user) {
