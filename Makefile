@@ -85,12 +85,11 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/version.h $(FUZZ)/gen/version.h: debian/changelog
+$(BUILD)/gen/version.h: debian/changelog
 	@mkdir -p $(dir $@)
 	printf '#define SANLING_VERSION "%s"\n' '$(VERSION)' > $@.tmp && mv $@.tmp $@
 # before their first compilation (then -MMD's files say it)
 $(BUILD)/obj/src/main.o $(BUILD)/obj/src/api/api.o $(BUILD)/obj/src/ops/backup.o: $(BUILD)/gen/version.h
-$(FUZZ)/obj/src/api/api.o $(FUZZ)/obj/src/ops/backup.o: $(FUZZ)/gen/version.h
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)
@@ -144,6 +143,12 @@ FUZZ_OBJS := $(LIB_SRCS:%.c=$(FUZZ)/obj/%.o) $(FUZZ)/obj/gen/migrations.o \
 	$(FUZZ)/obj/gen/wordlists.o $(FUZZ)/obj/gen/doc_templates.o
 
 fuzz: $(FUZZ_BINS)
+
+$(FUZZ)/gen/version.h: debian/changelog
+	@mkdir -p $(dir $@)
+	printf '#define SANLING_VERSION "%s"\n' '$(VERSION)' > $@.tmp && mv $@.tmp $@
+# before their first compilation, as in the build above
+$(FUZZ)/obj/src/api/api.o $(FUZZ)/obj/src/ops/backup.o: $(FUZZ)/gen/version.h
 
 $(FUZZ)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -99,6 +99,9 @@ test('office: no serious axe violation from the login page to the month page; th
     // the create form: every input named by its field
     await page.click('[data-test=create]');
     await page.waitForSelector('.entity-form-dialog .el-form-item');
+    // the dialog has faded in (mid-animation its colours are blended with the mask's)
+    await page.waitForFunction(() => !document.querySelector('.dialog-fade-enter-active, .el-overlay-fade-enter-active'));
+    await page.waitForFunction(() => Number(getComputedStyle(document.querySelector('.entity-form-dialog').closest('.el-overlay')).opacity) === 1);
     await axe(page, 'the new petition form');
     await page.keyboard.press('Escape');
     await page.waitForSelector('.entity-form-dialog', { state: 'hidden' });
@@ -173,7 +176,8 @@ test('the audit log names actions, outcomes, objects and fields in Chinese, and 
 test('a list on a 390 px phone, and a list in English, pass axe', async () => {
   await withBrowser(srv.url, { width: 390, height: 844, touch: true }, async (page) => {
     await login(page, srv.url, 'office', { to: '/petitions' });
-    await page.waitForSelector('.entity-table .el-table__row, .el-table__row');
+    // a phone shows the records as cards
+    await page.waitForSelector('[data-test=entity-card]');
     await axe(page, 'petitions on a phone');
   }, 'a11y-phone');
   const desc = meta.entities.find((e) => e.name === 'petitions');
