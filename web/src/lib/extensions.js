@@ -4,6 +4,7 @@
 // "password"), reset (POST /users/{id}/password) and unlocked (POST
 // /users/{id}/unlock).  Everything else about users is the generic page.
 import { t } from './i18n.js';
+import { chinaToday } from './format.js';
 
 export const createExtras = {
   users: [{ key: 'password', label: '初始密码', type: 'password', required: true, max: 128 }],
@@ -61,7 +62,8 @@ export const detailActions = {
       },
     },
   ],
-  // progress (task_updates): the owner, its township or the office reports, dated today
+  // progress (task_updates): the owner, its township or the office reports, dated today (China's
+  // date, the server's: the browser's UTC date is the day before from 00:00 to 08:00)
   tasks: [
     {
       key: 'report',
@@ -71,7 +73,7 @@ export const detailActions = {
       async run({ record, api, prompt }) {
         const text = await prompt(t('workActions.report'), t('workActions.reportText'));
         if (!text) return false;
-        await api.post('/task_updates', { task: record.no, reported_on: new Date().toISOString().slice(0, 10), text });
+        await api.post('/task_updates', { task: record.no, reported_on: chinaToday(), text });
         ElMessage.success(t('workActions.reported'));
         return false;
       },
