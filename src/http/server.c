@@ -119,6 +119,7 @@ struct request_state {
 	struct scratch_chunk *chunks;
 	struct deferred *deferred;
 	struct timespec t0;
+	int logged;         /* the access log was on when it arrived */
 	uint64_t bytes;
 	unsigned status;
 	struct request_state *wnext; /* in the write threads' queue */
@@ -282,7 +283,8 @@ static struct request_state *state_new(struct http_server *srv,
 	http_response_init(&st->res);
 	strbuf_init(&st->body, 0);
 	client_ip(st, conn);
-	if (srv->cfg.access_log)
+	st->logged = srv->cfg.access_log && atomic_load(&srv->log_on);
+	if (st->logged)
 		clock_gettime(CLOCK_MONOTONIC, &st->t0);
 	atomic_fetch_add(&srv->inflight, 1);
 	return st;
@@ -365,7 +367,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	if (!st)
 		return;
 	*con_cls = NULL;
-	if (srv->cfg.access_log && atomic_load(&srv->log_on)) {
+	if (st->logged) {
 		struct timespec t1;
 		uint64_t usec;
 
