@@ -553,7 +553,8 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 		if (fd->flags & FF_FILTER) {
 			strbuf_setf(&sb, "%s等于此值（给空值则查未填写的）%s", fd->label,
 				    (fd->flags & FF_PERSONAL) ? "；按原文精确匹配" :
-				    (fd->flags & FF_KEY) && fd->type == FT_CODE ?
+				    ((fd->flags & FF_KEY) && fd->type == FT_CODE) ||
+				    fd->type == FT_ENUM ?
 				    "；逗号分隔的多个编码则为其中任一（最多 100 个）" : "");
 			add_param(op, query_param(fd->key, sb.buf, json_pack("{ss}", "type", "string")));
 		}
@@ -585,6 +586,14 @@ static void list_params(json_t *op, const struct entity_desc *ed, int paging)
 					  json_pack("{ss sO}", "type", "string", "enum", sorts)));
 	}
 	json_decref(sorts);
+	if (ed->overdue_sql)
+		add_param(op, query_param("overdue", "1：今天逾期的；0：今天未逾期的",
+					  json_pack("{ss s[ss]}", "type", "string", "enum", "1", "0")));
+	if (ed->overdue_on_sql)
+		add_param(op, query_param("overdue_on",
+			"截至该日结束时逾期的：期限在该日或以前、该日结束时仍未办结，"
+			"按记录自己的日期判断（与 overdue=0 同用则为未逾期的）",
+			type_schema("date", 0)));
 	if (ed->flags & ENT_HISTORY)
 		add_param(op, oa_ref("parameters", "as_of", ""));
 	if (paging) {

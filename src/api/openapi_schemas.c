@@ -196,6 +196,8 @@ static const struct prop entity_meta_props[] = {
 	{ "key", "string", "业务键字段", P_REQ },
 	{ "history", "boolean", "保留历史版本", P_REQ },
 	{ "retire", "boolean", "可停用/退出", P_REQ },
+	{ "overdue", "boolean", "记录有期限：列表可按 overdue=1|0 查今天逾期的", P_REQ },
+	{ "overdue_on", "boolean", "列表可按 overdue_on=日期 查该日结束时逾期的", P_REQ },
 	{ "can_read", "boolean", "当前用户可查看", P_REQ },
 	{ "can_write", "boolean", "当前用户可修改", P_REQ },
 	{ "default_sort", "string", "默认排序", 0 },
@@ -222,8 +224,8 @@ static const struct prop list_names_props[] = {
 /* A row of the figures' table in /meta (figure_keys_json()). */
 static const struct prop figure_list_props[] = {
 	{ "entity", "string", "列表（实体名）", P_REQ },
-	{ "queries", "[{string", "查询参数：{from} 为当年 1 月 1 日，{to} 为该月最后一天，{next} 为其次日，{month} 为该月，"
-	  "{january} 为当年 1 月（YYYY-MM）；各查询的记录合计即该数字", P_REQ },
+	{ "query", "{string", "查询参数：{from} 为当年 1 月 1 日，{to} 为该月最后一天，{next} 为其次日，{month} 为该月，"
+	  "{january} 为当年 1 月（YYYY-MM）；查得的记录（数或 sum 字段之和）即该数字", P_REQ },
 	{ "sum", "string", "求和的字段；null 为记录数", P_REQ | P_NULL },
 };
 

@@ -21,11 +21,11 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 	[FIG_SUBJECTS_TOTAL] = {
 		"subjects_total", "创建主体", FU_COUNT, "个",
 		"该月底在清单上的创建主体（村、社区、企业、事业单位）",
-		{ "subjects", { "as_of={month}" } }, .results = "span=year" },
+		{ "subjects", "as_of={month}" }, .results = "span=year" },
 	[FIG_VILLAGES_TOTAL] = {
 		"villages_total", "村（社区）", FU_COUNT, "个",
 		"该月底在清单上、类型为行政村或社区的创建主体",
-		{ "subjects", { "as_of={month}&kind=village", "as_of={month}&kind=community" } },
+		{ "subjects", "as_of={month}&kind=village,community" },
 		.results = "span=year&group=village" },
 	[FIG_VILLAGES_COMPLIANT] = {
 		"villages_compliant", "村（社区）符合创建标准", FU_COUNT, "个",
@@ -39,7 +39,7 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 	[FIG_ENTERPRISES_TOTAL] = {
 		"enterprises_total", "企事业单位", FU_COUNT, "个",
 		"该月底在清单上、类型为企业或事业单位的创建主体",
-		{ "subjects", { "as_of={month}&kind=enterprise", "as_of={month}&kind=institution" } },
+		{ "subjects", "as_of={month}&kind=enterprise,institution" },
 		.results = "span=year&group=enterprise" },
 	[FIG_ENTERPRISES_COMPLIANT] = {
 		"enterprises_compliant", "企事业单位符合创建标准", FU_COUNT, "个",
@@ -61,88 +61,84 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 	[FIG_VISIT_BATCHES] = {
 		"visit_batches", "接待来访", FU_COUNT, "批",
 		YEAR "登记、信访形式为来访的信访事项",
-		{ "petitions", { "channel=visit&" RANGE("received_on") } } },
+		{ "petitions", "channel=visit&" RANGE("received_on") } },
 	[FIG_VISIT_PERSONS] = {
 		"visit_persons", "接待来访人次", FU_COUNT, "人次",
 		YEAR "登记、信访形式为来访的信访事项的人数之和",
-		{ "petitions", { "channel=visit&" RANGE("received_on") }, "persons" } },
+		{ "petitions", "channel=visit&" RANGE("received_on"), "persons" } },
 	[FIG_ONLINE_PETITIONS] = {
 		"online_petitions", "网上受理投诉", FU_COUNT, "件",
 		YEAR "登记、信访形式为网上的信访事项",
-		{ "petitions", { "channel=online&" RANGE("received_on") } } },
+		{ "petitions", "channel=online&" RANGE("received_on") } },
 	[FIG_PETITION_ACTIVITIES] = {
 		"petition_activities", "下访约访", FU_COUNT, "场次",
 		YEAR "开展的四访两送活动",
-		{ "petition_activities", { RANGE("held_on") } } },
+		{ "petition_activities", RANGE("held_on") } },
 	[FIG_INSPECTIONS] = {
 		"inspections", "检查企业", FU_COUNT, "家次",
 		YEAR "的安全检查（每次检查一个主体）",
-		{ "inspections", { RANGE("inspected_on") } } },
+		{ "inspections", RANGE("inspected_on") } },
 	[FIG_HAZARDS_FOUND] = {
 		"hazards_found", "排查安全隐患", FU_COUNT, "处",
 		YEAR "发现的安全隐患",
-		{ "hazards", { RANGE("found_on") } } },
+		{ "hazards", RANGE("found_on") } },
 	[FIG_HAZARDS_RECTIFIED] = {
 		"hazards_rectified", "已整改隐患", FU_COUNT, "处",
 		YEAR "发现的安全隐患中，到该月底已整改完成的",
-		{ "hazards", { RANGE("found_on") "&rectified_on_to={to}" } } },
+		{ "hazards", RANGE("found_on") "&rectified_on_to={to}" } },
 	[FIG_COERCED_PERSONS] = {
 		"coerced_persons", "采取刑事强制措施", FU_COUNT, "人",
 		YEAR "发生的案件中采取刑事强制措施的人数之和",
-		{ "cases", { RANGE("occurred_on") }, "coerced" } },
+		{ "cases", RANGE("occurred_on"), "coerced" } },
 	[FIG_PROSECUTED_PERSONS] = {
 		"prosecuted_persons", "移送起诉", FU_COUNT, "人",
 		YEAR "发生的案件中移送起诉的人数之和",
-		{ "cases", { RANGE("occurred_on") }, "prosecuted" } },
+		{ "cases", RANGE("occurred_on"), "prosecuted" } },
 	[FIG_DISPUTES_MEDIATED] = {
 		"disputes_mediated", "调解案件", FU_COUNT, "件",
 		YEAR "办结、调解成功或调解失败的矛盾纠纷",
-		{ "disputes", { "status=success&" RANGE("closed_on"), "status=failed&" RANGE("closed_on") } } },
+		{ "disputes", "status=success,failed&" RANGE("closed_on") } },
 	[FIG_MEDIATION_SUCCESS_RATE] = {
 		"mediation_success_rate", "调解成功率", FU_PERCENT, NULL,
 		YEAR "办结的调解案件中调解成功的所占百分比",
-		{ "disputes", { "status=success&" RANGE("closed_on") } }, .share_of = "disputes_mediated" },
+		{ "disputes", "status=success&" RANGE("closed_on") }, .share_of = "disputes_mediated" },
 	/* the work figures: dates decide, not statuses; cancelled tasks count in none */
 	[FIG_TASKS_ASSIGNED] = {
 		"tasks_assigned", "交办任务", FU_COUNT, "项",
 		YEAR "交办的任务（已撤销的不计）",
-		{ "tasks", { "status=assigned&" RANGE("assigned_on"), "status=in_progress&" RANGE("assigned_on"),
-			     "status=done&" RANGE("assigned_on"), "status=verified&" RANGE("assigned_on") } } },
+		{ "tasks", "status=assigned,in_progress,done,verified&" RANGE("assigned_on") } },
 	[FIG_TASKS_DONE] = {
 		"tasks_done", "完成任务", FU_COUNT, "项",
 		YEAR "交办的任务中，完成日期在该月底以前的（已完成或已核销）",
-		{ "tasks", { RANGE("assigned_on") "&done_on_to={to}" } } },
+		{ "tasks", RANGE("assigned_on") "&done_on_to={to}" } },
 	[FIG_TASKS_OVERDUE] = {
 		"tasks_overdue", "逾期任务", FU_COUNT, "项",
 		YEAR "交办的任务中，完成时限在该月底以前、到该月底仍未完成的（已撤销的不计）",
-		{ "tasks", { "status=assigned&due_on_to={to}&" RANGE("assigned_on"),
-			     "status=in_progress&due_on_to={to}&" RANGE("assigned_on"),
-			     "done_on_from={next}&due_on_to={to}&" RANGE("assigned_on") } } },
+		{ "tasks", "overdue=1&overdue_on={to}&" RANGE("assigned_on") } },
 	[FIG_PROBLEMS_FOUND] = {
 		"problems_found", "发现问题", FU_COUNT, "个",
 		YEAR "发现的问题",
-		{ "problems", { RANGE("found_on") } } },
+		{ "problems", RANGE("found_on") } },
 	[FIG_PROBLEMS_RECTIFIED] = {
 		"problems_rectified", "整改问题", FU_COUNT, "个",
 		YEAR "发现的问题中，整改完成日期在该月底以前的（已整改或已销号）",
-		{ "problems", { RANGE("found_on") "&rectified_on_to={to}" } } },
+		{ "problems", RANGE("found_on") "&rectified_on_to={to}" } },
 	[FIG_PROBLEMS_OVERDUE] = {
 		"problems_overdue", "逾期问题", FU_COUNT, "个",
 		YEAR "发现的问题中，整改期限在该月底以前、到该月底仍未整改完成的",
-		{ "problems", { "rectified_on=&deadline_to={to}&" RANGE("found_on"),
-				"rectified_on_from={next}&deadline_to={to}&" RANGE("found_on") } } },
+		{ "problems", "overdue=1&overdue_on={to}&" RANGE("found_on") } },
 	[FIG_SUPERVISION_CHECKS] = {
 		"supervision_checks", "督导检查", FU_COUNT, "次",
 		YEAR "开展的督导检查（全区统计，各单位相同）",
-		{ "supervision_checks", { RANGE("checked_on") } } },
+		{ "supervision_checks", RANGE("checked_on") } },
 	[FIG_COORDINATION_MEETINGS] = {
 		"coordination_meetings", "联席会议", FU_COUNT, "次",
 		YEAR "召开的联席会议（全区统计，各单位相同）",
-		{ "meetings", { RANGE("held_on") } } },
+		{ "meetings", RANGE("held_on") } },
 	[FIG_PATROLS] = {
 		"patrols", "网格巡查", FU_COUNT, "次",
 		YEAR "的网格巡查（一日双巡）",
-		{ "patrols", { RANGE("patrolled_on") } } },
+		{ "patrols", RANGE("patrolled_on") } },
 	/*
 	 * The grassroots' shares have no list: their numerators (grid-days with
 	 * both slots, villages with an auxiliary or a cadre on the day, officers
@@ -154,14 +150,14 @@ const struct figure_key figure_keys[FIG__COUNT] = {
 	[FIG_HOUSEHOLD_VISITS] = {
 		"household_visits", "入户走访", FU_COUNT, "次",
 		YEAR "的入户走访",
-		{ "household_visits", { RANGE("visited_on") } } },
+		{ "household_visits", RANGE("visited_on") } },
 	[FIG_VILLAGE_POLICE_RATE] = {
 		"village_police_rate", "一村一警覆盖率", FU_PERCENT, NULL,
 		"该月底在清单上的村（社区）中，该月最后一天有驻村辅警在岗的百分比" },
 	[FIG_POLICE_SUBSIDY_PAID] = {
 		"police_subsidy_paid", "驻村补贴已发放", FU_YUAN, NULL,
 		YEAR "各月的驻村补贴中，该月底以前已发放的金额",
-		{ "police_subsidies", { "month_from={january}&month_to={month}&paid_on_to={to}" },
+		{ "police_subsidies", "month_from={january}&month_to={month}&paid_on_to={to}",
 		  "amount" } },
 	[FIG_INFORMANT_NETWORK_RATE] = {
 		"informant_network_rate", "信息员网络达标率", FU_PERCENT, NULL,
@@ -221,16 +217,10 @@ static json_t *query_object(const char *params)
 
 static json_t *list_json(const struct figure_query *q)
 {
-	json_t *queries;
-	size_t i;
-
 	if (!q->entity)
 		return json_null();
-	queries = json_array();
-	for (i = 0; i < sizeof(q->params) / sizeof(q->params[0]) && q->params[i]; i++)
-		json_array_append_new(queries, query_object(q->params[i]));
-	return json_pack("{ss so so}", "entity", q->entity, "queries", queries, "sum",
-			 string_or_null(q->sum));
+	return json_pack("{ss so so}", "entity", q->entity, "query", query_object(q->params),
+			 "sum", string_or_null(q->sum));
 }
 
 json_t *figure_keys_json(void)

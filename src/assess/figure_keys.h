@@ -76,7 +76,7 @@ enum figure_unit {
  */
 struct figure_query {
 	const char *entity;    /* the list (its URL name); NULL: no list returns the records */
-	const char *params[4]; /* "a=b&c=d"; further queries for further codes of an enumeration */
+	const char *params;    /* "a=b&c=d", with {from} {to} {next} {month} {january} */
 	const char *sum;       /* NULL: the records are counted; else the field summed */
 };
 

@@ -254,6 +254,7 @@ const struct entity_desc supervision_desc = {
 	.scope = { .district = "district", .township = "township", .owner = "owner" },
 	.default_sort = "-notice_on",
 	.overdue_sql = "t.status <> 'closed' AND t.due_on < ?",
+	.overdue_on_sql = "t.due_on <= ? AND (t.closed_on IS NULL OR t.closed_on > ?)",
 	.prepare = supervision_prepare,
 };
 

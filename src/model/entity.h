@@ -218,6 +218,14 @@ struct entity_desc {
 	 */
 	const char *overdue_sql;
 	/*
+	 * When it was overdue at the end of a past day (every `?` is that day):
+	 * its due date on or before the day and not finished on or before it,
+	 * by the record's own dates, not its status now (DOMAIN: "overdue at the
+	 * end of M").  For today's date it holds of what overdue_sql holds of
+	 * tomorrow.  ?overdue_on=DAY filters by it.
+	 */
+	const char *overdue_on_sql;
+	/*
 	 * Called on create and update after each field is valid on its own:
 	 * derive FF_DERIVED fields, check fields against each other and
 	 * against the actor's scope.  Returns 0 or a negative MODEL_E* with the

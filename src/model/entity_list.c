@@ -54,6 +54,8 @@ static int param_known(const struct entity_desc *ed, const char *name)
 		return 1;
 	if (!strcmp(name, "overdue"))
 		return ed->overdue_sql != NULL;
+	if (!strcmp(name, "overdue_on"))
+		return ed->overdue_on_sql != NULL;
 	for (i = 0; i < ed->nfields; i++) {
 		const struct field_desc *fd = &ed->fields[i];
 		n = strlen(fd->key);
@@ -88,9 +90,10 @@ static void add_like(struct strbuf *out, const char *q)
 #define KEY_LIST_MAX 100
 
 /*
- * `?code=A,B,C` on a key of codes (which never hold a comma): any of them,
- * at most KEY_LIST_MAX — the browser asks for the names of a page's
- * references in one request.
+ * `?code=A,B,C` on a key of codes or an enumeration (whose codes never hold
+ * a comma): any of them, at most KEY_LIST_MAX — the browser asks for the
+ * names of a page's references in one request, and a figure counts several
+ * statuses or kinds in one list.
  */
 static int key_list(const struct field_desc *fd, const char *v, struct strbuf *fw,
 		    struct sqlp *params, struct model_error *e)
@@ -152,7 +155,8 @@ static int field_filters(const struct model_ctx *mc, const struct entity_desc *e
 					entity_blind_index(mc->keys, v, &norm);
 					strbuf_addf(fw, " AND t.%s_idx = ?", fd->key);
 					sqlp_text(params, norm.buf);
-				} else if ((fd->flags & FF_KEY) && fd->type == FT_CODE && strchr(v, ',')) {
+				} else if ((((fd->flags & FF_KEY) && fd->type == FT_CODE) ||
+					    fd->type == FT_ENUM) && strchr(v, ',')) {
 					ret = key_list(fd, v, fw, params, e);
 					if (ret)
 						goto cleanup;
@@ -188,6 +192,36 @@ cleanup:
 	strbuf_release(&norm);
 	strbuf_release(&tmp);
 	return ret;
+}
+
+/*
+ * ?overdue=1|0: overdue today, by overdue_sql; with ?overdue_on=DAY (alone
+ * it means overdue=1): overdue at the end of that day, by overdue_on_sql, the
+ * records' own dates (a day still to come: due by then and not finished
+ * now, as the figures of the month under way count).  CASE keeps a record
+ * whose due date is empty on the side of the not overdue.
+ */
+static int overdue_filter(const struct entity_desc *ed, const struct list_params *p,
+			  struct strbuf *fw, struct sqlp *params, struct model_error *e)
+{
+	const char *ov = p && ed->overdue_sql ? p->get(p->ctx, "overdue") : NULL;
+	const char *on = p && ed->overdue_on_sql ? p->get(p->ctx, "overdue_on") : NULL;
+	const char *sql = on ? ed->overdue_on_sql : ed->overdue_sql, *q;
+	char today[DATE_BUFSZ];
+
+	if (!ov && !on)
+		return 0;
+	if (ov && strcmp(ov, "1") && strcmp(ov, "0"))
+		return model_fail(e, MODEL_EBADREQ, "overdue", "overdue：应为 1 或 0");
+	date_today(today);
+	if (on && !date_valid(on))
+		return model_fail(e, MODEL_EBADREQ, "overdue_on",
+				  "overdue_on：“%.*s”不是日期（YYYY-MM-DD）", utf8_prefix(on, 32), on);
+	strbuf_addf(fw, " AND CASE WHEN (%s) THEN 1 ELSE 0 END = %d", sql,
+		    !ov || !strcmp(ov, "1"));
+	for (q = sql; (q = strchr(q, '?')); q++)
+		sqlp_text(params, on ? on : today);
+	return 0;
 }
 
 /* ORDER BY `sort` (a FF_SORT field or id, "-" first: descending; NULL: the default). */
@@ -403,17 +437,9 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	ret = field_filters(mc, ed, p, fw, params, e);
 	if (ret)
 		goto cleanup;
-	if (ed->overdue_sql && p && p->get(p->ctx, "overdue")) {
-		const char *ov = p->get(p->ctx, "overdue");
-		char today[DATE_BUFSZ];
-		if (strcmp(ov, "1") && strcmp(ov, "0")) {
-			ret = model_fail(e, MODEL_EBADREQ, "overdue", "overdue：应为 1 或 0");
-			goto cleanup;
-		}
-		date_today(today);
-		strbuf_addf(fw, " AND %s(%s)", strcmp(ov, "1") ? "NOT " : "", ed->overdue_sql);
-		entity_overdue_params(ed, params, today);
-	}
+	ret = overdue_filter(ed, p, fw, params, e);
+	if (ret)
+		goto cleanup;
 	if (q && *q)
 		search_terms(ed, q, fw, params);
 

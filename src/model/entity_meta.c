@@ -106,6 +106,7 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 	if (ed->default_sort)
 		json_object_set_new(o, "default_sort", json_string(ed->default_sort));
 	json_object_set_new(o, "overdue", json_boolean(ed->overdue_sql != NULL));
+	json_object_set_new(o, "overdue_on", json_boolean(ed->overdue_on_sql != NULL));
 	json_object_set_new(o, "attachments", json_boolean(ed->flags & ENT_ATTACH));
 	json_object_set_new(o, "scope", scope_meta(&ed->scope));
 	if (ed->workflow) {

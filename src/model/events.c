@@ -231,6 +231,12 @@ const struct entity_desc petition_desc = {
 	.overdue_sql = "(t.status = 'registered' AND t.accept_due < ?) OR "
 		       "(t.status IN ('registered', 'accepted', 'assigned', 'handling') AND "
 		       "t.reply_due < ?)",
+	/* accepted (replied or resolved) after the day, or still waiting now */
+	.overdue_on_sql = "(t.accept_due <= ? AND (t.accepted_on > ? OR "
+			  "(t.accepted_on IS NULL AND t.status = 'registered'))) OR "
+			  "(t.reply_due <= ? AND (COALESCE(t.replied_on, t.resolved_on) > ? OR "
+			  "(t.replied_on IS NULL AND t.resolved_on IS NULL AND "
+			  "t.status IN ('registered', 'accepted', 'assigned', 'handling'))))",
 	.prepare = petition_prepare,
 };
 
@@ -481,6 +487,7 @@ const struct entity_desc hazard_desc = {
 	.scope = EVENT_SCOPE,
 	.default_sort = "-found_on",
 	.overdue_sql = "t.rectified_on IS NULL AND t.deadline < ?",
+	.overdue_on_sql = "t.deadline <= ? AND (t.rectified_on IS NULL OR t.rectified_on > ?)",
 	.bulk = hazard_bulk,
 	.prepare = hazard_prepare,
 };
@@ -696,6 +703,8 @@ const struct entity_desc dispute_desc = {
 	/* no deadline, never overdue: NOT (... AND NULL < ?) would drop it from ?overdue=0 */
 	.overdue_sql = "t.status IN ('registered', 'mediating') AND t.deadline IS NOT NULL AND "
 		       "t.deadline < ?",
+	/* a closed dispute has its closed_on (dispute_prepare) */
+	.overdue_on_sql = "t.deadline <= ? AND (t.closed_on IS NULL OR t.closed_on > ?)",
 	.prepare = dispute_prepare,
 };
 

@@ -268,6 +268,9 @@ const struct entity_desc task_desc = {
 	.workflow = &task_workflow,
 	.bulk = task_bulk,
 	.overdue_sql = "t.status IN ('assigned', 'in_progress') AND t.due_on < ?",
+	/* as the figure tasks_overdue counts: a done task has its done_on (task_prepare) */
+	.overdue_on_sql = "t.due_on <= ? AND t.status <> 'cancelled' AND "
+			  "(t.done_on IS NULL OR t.done_on > ?)",
 	.prepare = task_prepare,
 	.guard = task_guard,
 };
@@ -421,6 +424,8 @@ const struct entity_desc problem_desc = {
 	.workflow = &problem_workflow,
 	.bulk = problem_bulk,
 	.overdue_sql = "t.status IN ('open', 'rectifying', 'escalated') AND t.deadline < ?",
+	/* as the figure problems_overdue counts */
+	.overdue_on_sql = "t.deadline <= ? AND (t.rectified_on IS NULL OR t.rectified_on > ?)",
 	.prepare = problem_prepare,
 	.guard = problem_guard,
 };

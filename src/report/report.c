@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "assess/assess.h"
-#include "assess/figure_keys.h"
 #include "assess/figures.h"
 #include "assess/raise.h"
 #include "base/alloc.h"
@@ -299,18 +298,6 @@ int report_list(struct report_ctx *c, const char *entity, const char *query, jso
 	return ret;
 }
 
-/* The records figure `fig` counts, within scope, into `items`: each of its list queries. */
-static int figure_records(struct report_ctx *c, enum figure_id fig, json_t *items,
-			  struct model_error *e)
-{
-	const struct figure_query *fq = &figure_keys[fig].list;
-	int ret = 0;
-
-	for (int i = 0; i < 4 && fq->params[i] && !ret; i++)
-		ret = report_list(c, fq->entity, fq->params[i], items, e);
-	return ret;
-}
-
 const char *report_str(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -318,9 +305,12 @@ const char *report_str(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* A work list's overdue records as a table: number, text, owner, due date, status. */
-static int overdue_table(struct report_ctx *c, struct doc *d, enum figure_id fig,
-			 const char *caption, const char *sheet, const char *text_key,
+/*
+ * A work list's records overdue at the end of the month, whatever the year
+ * they were assigned (found) in (DOMAIN.md: the documents' lists), as a
+ * table: number, text, owner, due date, status.
+ */
+static int overdue_table(struct report_ctx *c, struct doc *d, const char *caption, const char *sheet, const char *text_key,
 			 const char *owner_key, const char *due_key, const char *entity,
 			 int *count, struct model_error *e)
 {
@@ -330,7 +320,7 @@ static int overdue_table(struct report_ctx *c, struct doc *d, enum figure_id fig
 	struct strbuf s = STRBUF_INIT;
 	struct doc_table *t;
 	size_t i;
-	int ret = figure_records(c, fig, items, e), si;
+	int ret = report_list(c, entity, "overdue=1&overdue_on={to}", items, e), si;
 
 	*count = (int)json_array_size(items);
 	if (ret || !*count)
@@ -363,10 +353,10 @@ int report_overdue_tables(struct report_ctx *c, struct doc *d, struct model_erro
 {
 	int tasks = 0, problems = 0, ret;
 
-	if ((ret = overdue_table(c, d, FIG_TASKS_OVERDUE, "逾期未完成的任务", "逾期任务", "title",
-				 "owner", "due_on", "tasks", &tasks, e)) ||
-	    (ret = overdue_table(c, d, FIG_PROBLEMS_OVERDUE, "逾期未整改的问题", "逾期问题",
-				 "description", "department", "deadline", "problems", &problems, e)))
+	if ((ret = overdue_table(c, d, "逾期未完成的任务", "逾期任务", "title", "owner", "due_on",
+				 "tasks", &tasks, e)) ||
+	    (ret = overdue_table(c, d, "逾期未整改的问题", "逾期问题", "description", "department",
+				 "deadline", "problems", &problems, e)))
 		return ret;
 	if (!tasks && !problems)
 		doc_add(d, DOC_PARA, "截至%d月底，没有逾期未完成的任务和逾期未整改的问题。", c->mon);

@@ -367,7 +367,7 @@ describe('a generated district', () => {
         for (const r of table) {
           if (!r.list || !(r.key in f) || !readable(r.list.entity)) continue;
           let value = 0;
-          for (const q of r.list.queries) {
+          { const q = r.list.query;
             const path = `/api/v1/${r.list.entity}?${new URLSearchParams(fill(q, m))}`;
             if (r.list.sum) {
               for (const x of await listAll(c, path)) value += Number(x[r.list.sum]);

@@ -52,6 +52,9 @@ before(async () => {
   await create('police', 'cases', make.cases('XS-R1', { occurred_on: '2023-05-12', subject: 'R1' }));
   await create('office', 'tasks', { no: 'RT-1', title: '排查学校周边安全隐患', source: 'standard', owner: 'JT',
     assigned_on: '2023-05-02', due_on: '2023-05-20' });
+  // assigned the year before, due in May: not one of the year's tasks, but overdue at May's end all the same
+  await create('office', 'tasks', { no: 'RT-0', title: '整治去年排查出的积水点', source: 'standard', owner: 'JT',
+    assigned_on: '2022-12-01', due_on: '2023-05-15' });
   await create('office', 'problems', { no: 'RP-1', found_on: '2023-05-03', source: 'supervision', department: 'SJ',
     subject: 'R1', description: '饭店燃气管道老化', level: 'general', deadline: '2023-05-25' });
   await create('office', 'supervisions', { no: 'DB-R1', item_kind: 'task', item: 'RT-1', level: 'office',
@@ -90,7 +93,8 @@ test('the monthly report as PDF: the opening sentence, the change since April, t
   for (const row of TOWNSHIPS)
     assert.ok(text.includes(row.join('')), `the townships' row ${row[0]} in ${text.slice(text.indexOf('乡镇（街道）创建'), text.indexOf('乡镇（街道）创建') + 300)}`);
   for (const s of FAILED_PDF) assert.ok(text.includes(s), `failed: ${s}`);
-  for (const s of ['RT-1', '排查学校周边安全隐患', '教体局', '2023年5月20日', 'RP-1', '饭店燃气管道老化', '市场监管局'])
+  for (const s of ['RT-1', '排查学校周边安全隐患', '教体局', '2023年5月20日', 'RP-1', '饭店燃气管道老化', '市场监管局',
+    'RT-0', '整治去年排查出的积水点', '2023年5月15日'])
     assert.ok(text.includes(s), `overdue work: ${s}`);
   assert.ok(text.includes('该月认定结果尚未发布'), 'it says its results are provisional');
   assert.match(pdf.info['Page size'], /^595(\.\d+)? x 841\.89|^595(\.\d+)? x 842/, 'A4');

@@ -430,7 +430,7 @@ test('the figures\' names and lists come from /meta; the pages follow the window
     await page.click('[data-test=ev-visit_batches]');
     await page.waitForURL(/\/petitions\?/);
     const q = new URL(page.url()).searchParams;
-    assert.equal(q.get('channel'), row('visit_batches').list.queries[0].channel);
+    assert.equal(q.get('channel'), row('visit_batches').list.query.channel);
     assert.equal(q.get('received_on_from'), `${M.slice(0, 4)}-01-01`);
     await page.locator('[data-test=entity-table]').waitFor();
   });

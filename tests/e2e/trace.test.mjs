@@ -108,3 +108,38 @@ test('a township\'s account sees its own totals on the month page and the dashbo
     await shot(page, 'trace-township-phone');
   });
 });
+
+// A past month's dashboard counts the overdue as of the month's last day
+// (GET /{entity}?overdue_on=, by the records' own dates): the tile opens the
+// list of exactly those, its date in the filter.  The mediated disputes (two
+// statuses) open one list whose total is the tile's.
+test('the dashboard of a past month: its overdue as of the month\'s end, and a figure of two statuses, each its list', async () => {
+  await inBrowser({}, async (page) => {
+    await login(page, base, 'office', { to: '/dashboard' });
+    M = M || (await apiGet(page, '/months')).latest_event_month;
+    const [y, mo] = M.split('-').map(Number);
+    const end = `${M}-${String(new Date(Date.UTC(y, mo, 0)).getUTCDate()).padStart(2, '0')}`;
+    await page.goto(`${base}/dashboard?month=${M}`);
+    await page.locator('[data-test=overdue-asof]').getByText(`截至 ${end}`).waitFor();
+    const want = (await apiGet(page, `/tasks?overdue_on=${end}&page_size=1`)).total;
+    const now = (await apiGet(page, '/tasks?overdue=1&page_size=1')).total;
+    assert.notEqual(want, now, 'the demo\'s tasks overdue at the month\'s end differ from today\'s');
+    const tile = page.locator('[data-test=overdue-tasks]');
+    await tile.locator('[data-test=overdue-count]').getByText(String(want)).waitFor();
+    await tile.click();
+    await page.waitForURL((u) => u.pathname === '/tasks' && u.searchParams.get('overdue_on') === end);
+    await page.locator('.el-pagination__total').getByText(String(want)).waitFor();
+    assert.equal(await page.locator('[data-test=filter-overdue-on] input').inputValue(), end);
+
+    const F = await apiGet(page, `/figures?through=${M}`);
+    await page.goto(`${base}/dashboard?month=${M}`);
+    await page.locator('[data-test=ev-disputes_mediated]').getByText(String(F.disputes_mediated)).waitFor();
+    await page.locator('[data-test=ev-disputes_mediated]').click();
+    await page.waitForURL((u) => u.pathname === '/disputes' && u.searchParams.get('status') === 'success,failed');
+    await page.locator('.el-pagination__total').getByText(String(F.disputes_mediated)).waitFor();
+    // the status filter shows both, by name
+    const tags = await page.locator('[data-test=filter-status] .el-tag').allInnerTexts();
+    assert.ok(tags.some((x) => /调解成功/.test(x)), tags.join('|'));
+    await shot(page, 'trace-overdue-month-end');
+  });
+});

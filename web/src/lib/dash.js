@@ -96,25 +96,29 @@ const canRead = (e) => !!(session.byName[e] && session.byName[e].can_read);
 // The list behind a figure key (a router location), or null: the subjects it
 // counts (/meta's `results`: the month page's year-to-date or monthly list,
 // whose total is the figure), else the list query of /meta's figures table
-// (its parameters with the month's dates; of several queries, the parameters
-// they share: every record counted is on the page), else the month's
-// determination of the figure's group of subjects.
+// with the month's dates (its total, or the sum of its `sum` field, is the
+// figure), else the month's determination of the figure's group of subjects.
 export function figureLink(key, month) {
   const f = session.figureByKey[key];
   if (!f) return null;
   if (f.results) return canRead('subjects') ? { path: '/months/' + month, query: { ...f.results } } : null;
-  if (f.list && f.list.queries.length) {
+  if (f.list) {
     if (!canRead(f.list.entity)) return null;
     const fill = (v) => v.replaceAll('{from}', yearStart(month)).replaceAll('{to}', monthEnd(month))
       .replaceAll('{next}', monthNext(month)).replaceAll('{month}', month)
       .replaceAll('{january}', month.slice(0, 4) + '-01');
-    const [first, ...rest] = f.list.queries;
-    const query = {};
-    for (const [k, v] of Object.entries(first)) if (rest.every((q) => q[k] === v)) query[k] = fill(v);
+    const query = Object.fromEntries(Object.entries(f.list.query).map(([k, v]) => [k, fill(v)]));
     return { path: '/' + f.list.entity, query };
   }
   if (f.determination) return { path: '/months/' + month, query: { group: f.determination } };
   return null;
+}
+
+// The query of the overdue records of a page about `month`: as of today for
+// the month under way, else as of the month's last day (by the records' own
+// dates, GET /{entity}?overdue_on=).
+export function overdueQuery(month) {
+  return month < currentMonth() ? { overdue: '1', overdue_on: monthEnd(month) } : { overdue: '1' };
 }
 
 // The year-to-date list of a unit of a ranking: the subjects of a township,

@@ -48,7 +48,7 @@ export default {
     keepGood: 'Keep the good rows (otherwise nothing is imported when a row is wrong)', startImport: 'Import',
     report: 'Result: {rows} rows, {created} created, {updated} updated, {failed} failed',
     reportNone: 'Nothing imported: some rows are wrong', row: 'Row', column: 'Column', message: 'Reason',
-    noFile: 'Choose a file first', asOf: 'As of month', asOfHint: 'The list as it stood in a month', lookupReason: 'Reason for the lookup', lookupReasonHint: 'A lookup by personal data is audited',
+    noFile: 'Choose a file first', overdueOn: 'Overdue as of', overdueOnHint: 'Overdue at the end of a day (by the records\' dates)', asOf: 'As of month', asOfHint: 'The list as it stood in a month', lookupReason: 'Reason for the lookup', lookupReasonHint: 'A lookup by personal data is audited',
     resetColumns: 'Defaults',
   },
   detail: {
@@ -246,7 +246,7 @@ export default {
     },
   },
   trace: {
-    overdueToday: 'As of today', overdueNow: 'Overdue as of today, not as of the end of {m} (by the current status)',
+    overdueToday: 'As of today', overdueMonthEnd: 'As of {d}, the month\'s last day',
     monthSubjects: '{n} subjects this month', monthFailing: '{f} failing', dimension: 'Dimension',
     spanMonth: 'This month', spanYear: 'Year to date', span: 'Period',
     group: 'Group', groups: { village: 'Villages (communities)', enterprise: 'Enterprises and institutions' }, supervisor: 'Supervising department (sector)',

@@ -48,7 +48,7 @@ export default {
     keepGood: '保留正确的行（否则有任何错误行时整批不导入）', startImport: '开始导入',
     report: '导入结果：共 {rows} 行，新增 {created}，更新 {updated}，失败 {failed}',
     reportNone: '导入未执行：有错误行，全部未导入', row: '行号', column: '列', message: '错误原因',
-    noFile: '请先选择文件', asOf: '历史月份', asOfHint: '查看某月的清单原貌', lookupReason: '查询原因', lookupReasonHint: '按个人信息查询将记入审计日志',
+    noFile: '请先选择文件', overdueOn: '逾期截至', overdueOnHint: '该日结束时逾期的（按记录的日期）', asOf: '历史月份', asOfHint: '查看某月的清单原貌', lookupReason: '查询原因', lookupReasonHint: '按个人信息查询将记入审计日志',
     resetColumns: '恢复默认',
   },
   detail: {
@@ -245,7 +245,7 @@ export default {
     },
   },
   trace: {
-    overdueToday: '截至今天', overdueNow: '截至今天的逾期，不是截至 {m} 月底的（按当前办理状态）',
+    overdueToday: '截至今天', overdueMonthEnd: '截至 {d}（该月最后一天）',
     monthSubjects: '本月 {n} 个主体', monthFailing: '不达标 {f} 个', dimension: '维度',
     spanMonth: '本月', spanYear: '本年累计', span: '统计口径',
     group: '分组', groups: { village: '村（社区）', enterprise: '企事业单位' }, supervisor: '主管部门（行业）',
