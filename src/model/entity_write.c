@@ -723,25 +723,20 @@ static int workflow_check(const struct model_ctx *mc, struct record *r, const st
 }
 
 /*
- * Create new record `r` (filled by record_from_json() or a hook) as the
- * actor, inside the caller's transaction: validated, numbered, stored and
- * audited exactly as POST /{entity} does.  For actions that create several
- * records at once (the phone's outbox, sync.c).
+ * Store validated `r` (`old`: its stored version, NULL for a new record) and
+ * audit it as "<entity>.<verb>" with the fields that changed.
  */
-int entity_create_record(const struct model_ctx *mc, struct record *r, struct model_error *e)
+static int store_audited(const struct model_ctx *mc, struct record *r, const struct record *old,
+			 const char *verb, struct model_error *e)
 {
 	struct strbuf detail = STRBUF_INIT, obj = STRBUF_INIT, action = STRBUF_INIT;
 	int ret;
 
-	if (!entity_can_write(r->ed, mc->actor))
-		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", r->ed->label);
-	if ((ret = entity_validate(mc, r, NULL, NULL, e)) || (ret = entity_number(mc, r, e)))
-		goto out;
-	changed_fields(r, NULL, &detail);
-	if ((ret = entity_store(mc, r, NULL, "create", NULL, e)))
+	changed_fields(r, old, &detail);
+	if ((ret = entity_store(mc, r, old, verb, NULL, e)))
 		goto out;
 	record_object_name(r, &obj);
-	strbuf_addf(&action, "%s.create", r->ed->name);
+	strbuf_addf(&action, "%s.%s", r->ed->name, verb);
 	if (audit_append(mc->db, mc->actor, action.buf, obj.buf, "ok", detail.buf, &e->msg))
 		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
 out:
@@ -751,10 +746,32 @@ out:
 	return ret;
 }
 
+/*
+ * Create new record `r` (filled by record_from_json() or a hook) as the
+ * actor, inside the caller's transaction: validated, numbered, stored and
+ * audited exactly as POST /{entity} does.  For actions that create several
+ * records at once (the phone's outbox, sync.c).
+ */
+static int create_record(const struct model_ctx *mc, struct record *r, const char *secret,
+			 struct model_error *e)
+{
+	int ret;
+
+	if ((ret = entity_validate(mc, r, NULL, secret, e)) || (ret = entity_number(mc, r, e)))
+		return ret;
+	return store_audited(mc, r, NULL, "create", e);
+}
+
+int entity_create_record(const struct model_ctx *mc, struct record *r, struct model_error *e)
+{
+	if (!entity_can_write(r->ed, mc->actor))
+		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权修改%s", r->ed->label);
+	return create_record(mc, r, NULL, e);
+}
+
 int entity_update_record(const struct model_ctx *mc, struct record *r, const struct record *old,
 			 struct model_error *e)
 {
-	struct strbuf detail = STRBUF_INIT, obj = STRBUF_INIT, action = STRBUF_INIT;
 	size_t i;
 	int ret;
 
@@ -762,19 +779,8 @@ int entity_update_record(const struct model_ctx *mc, struct record *r, const str
 		if (!r->given[i])
 			record_set(r, (int)i, old->val[i]);
 	if ((ret = entity_validate(mc, r, old, NULL, e)))
-		goto out;
-	changed_fields(r, old, &detail);
-	if ((ret = entity_store(mc, r, old, "update", NULL, e)))
-		goto out;
-	record_object_name(r, &obj);
-	strbuf_addf(&action, "%s.update", r->ed->name);
-	if (audit_append(mc->db, mc->actor, action.buf, obj.buf, "ok", detail.buf, &e->msg))
-		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
-out:
-	strbuf_release(&detail);
-	strbuf_release(&obj);
-	strbuf_release(&action);
-	return ret;
+		return ret;
+	return store_audited(mc, r, old, "update", e);
 }
 
 /* One create or update, as a transaction of its own (see write_common). */
@@ -784,7 +790,6 @@ struct write {
 	int64_t id, rev;
 	const char *secret;
 	struct record r, old;
-	struct strbuf detail, obj;
 	struct model_error *e;
 	int answer;		/* read the stored record back into `stored` */
 	int in_scope;		/* it is still in the caller's scope */
@@ -796,7 +801,6 @@ static int write_txn(struct db *db, void *arg)
 	struct write *w = arg;
 	const struct model_ctx *mc = &w->mc;
 	struct model_error *e = w->e;
-	struct strbuf action = STRBUF_INIT;
 	int ret;
 
 	w->mc.db = db;
@@ -815,20 +819,9 @@ static int write_txn(struct db *db, void *arg)
 		if (ret)
 			goto rollback;
 	} else {
-		ret = entity_validate(mc, &w->r, NULL, w->secret, e);
-		if (ret || (ret = entity_number(mc, &w->r, e)))
-			goto rollback;
-		changed_fields(&w->r, NULL, &w->detail);
-		ret = entity_store(mc, &w->r, NULL, "create", NULL, e);
+		ret = create_record(mc, &w->r, w->secret, e);
 		if (ret)
 			goto rollback;
-		record_object_name(&w->r, &w->obj);
-		strbuf_addf(&action, "%s.create", w->ed->name);
-		if (audit_append(db, mc->actor, action.buf, w->obj.buf, "ok", w->detail.buf,
-				 &e->msg)) {
-			ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
-			goto rollback;
-		}
 	}
 	if (w->answer) {
 		/* the answer, read where its pages are at hand; not found: it left the scope */
@@ -847,11 +840,9 @@ static int write_txn(struct db *db, void *arg)
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		goto rollback;
 	}
-	strbuf_release(&action);
 	return 0;
 rollback:
 	db_rollback(db);
-	strbuf_release(&action);
 	return ret;
 }
 
@@ -865,7 +856,7 @@ static int write_common(const struct model_ctx *rmc, const struct entity_desc *e
 			json_t *in, const char *secret, json_t **out, struct model_error *e)
 {
 	struct write w = { .mc = *rmc, .ed = ed, .id = id, .rev = -1, .secret = secret, .e = e,
-			   .detail = STRBUF_INIT, .obj = STRBUF_INIT, .answer = out != NULL };
+			   .answer = out != NULL };
 	int ret;
 
 	w.mc.writes = NULL; /* the transaction runs on the writer already */
@@ -906,8 +897,6 @@ out:
 	record_release(&w.r);
 	record_release(&w.old);
 	record_release(&w.stored);
-	strbuf_release(&w.detail);
-	strbuf_release(&w.obj);
 	return ret;
 }
 
