@@ -94,7 +94,7 @@ const struct entity_desc work_calendar_desc = {
 /* ---- supervisions (督办) ---- */
 
 static const struct field_desc supervision_fields[] = {
-	{ "no", "督办编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	{ "no", "督办编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
 	  .max = 32 },
 	{ "item_kind", "督办事项类别", FT_ENUM, FF_REQUIRED | FF_IMMUTABLE | FF_FILTER | FF_LIST,
 	  .enumeration = &enum_supervision_item_kind },
@@ -248,6 +248,7 @@ static int supervision_prepare(struct entity_op *op)
 
 const struct entity_desc supervision_desc = {
 	.name = "supervisions", .label = "督办", .table = "supervisions", .key = "no",
+	.number_prefix = "DB", .number_date = "notice_on",
 	.fields = supervision_fields, .nfields = NF(supervision_fields),
 	.read_roles = UNITS,
 	.write_roles = R(OFFICE) | R(SYSTEM),

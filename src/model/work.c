@@ -186,7 +186,7 @@ static const struct bulk_action task_bulk[] = {
 };
 
 static const struct field_desc task_fields[] = {
-	{ "no", "任务编号", FT_CODE, FF_KEY | FF_REQUIRED | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
+	{ "no", "任务编号", FT_CODE, FF_KEY | FF_FILTER | FF_SORT | FF_LIST | FF_SEARCH,
 	  .max = 32 },
 	{ "title", "任务名称", FT_TEXT, FF_REQUIRED | FF_LIST | FF_SEARCH, .max = 200 },
 	{ "source", "任务来源", FT_ENUM, FF_REQUIRED | FF_FILTER | FF_LIST,
@@ -258,6 +258,7 @@ static int task_guard(struct entity_op *op)
 
 const struct entity_desc task_desc = {
 	.name = "tasks", .label = "任务清单", .table = "tasks", .key = "no",
+	.number_prefix = "RW", .number_date = "assigned_on",
 	.fields = task_fields, .nfields = NF(task_fields),
 	.flags = ENT_ATTACH,
 	.read_roles = UNITS,

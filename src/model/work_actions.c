@@ -28,34 +28,6 @@
 /* The longest title cut from an item's text, in characters. */
 #define TITLE_CHARS 60
 
-/*
- * The next number of `table` for year `year` (4 digits): `<prefix><year>-`
- * and four digits, one more than the greatest of that shape stored.
- */
-static int next_number(struct db *db, const char *table, const char *prefix, const char *year,
-		       char *out, size_t size, struct model_error *e)
-{
-	struct strbuf sql = STRBUF_INIT, like = STRBUF_INIT;
-	const char *params[1];
-	char *last = NULL;
-	long n = 0;
-	int ret = 0;
-
-	strbuf_addf(&like, "%s%.4s-____", prefix, year);
-	strbuf_addf(&sql, "SELECT MAX(no) FROM %s WHERE no LIKE ?", table);
-	params[0] = like.buf;
-	if (db_query_value(db, sql.buf, params, 1, &last, &e->msg))
-		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
-	else if (last)
-		n = strtol(last + strlen(prefix) + 5, NULL, 10);
-	if (!ret)
-		snprintf(out, size, "%s%.4s-%04ld", prefix, year, n + 1);
-	free(last);
-	strbuf_release(&sql);
-	strbuf_release(&like);
-	return ret;
-}
-
 /* Validate and store new record `r` as the actor, with its audit row. */
 static int create_one(const struct model_ctx *mc, struct record *r, const char *detail,
 		      struct model_error *e)
@@ -145,7 +117,7 @@ int work_assign(const struct model_ctx *mc, int64_t id, json_t *in, json_t **out
 	struct record dec, nd, t, stored;
 	struct strbuf ttl = STRBUF_INIT, detail = STRBUF_INIT, obj = STRBUF_INIT;
 	struct strbuf vals[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
-	char today[DATE_BUFSZ], num[32];
+	char today[DATE_BUFSZ];
 	int ret, i;
 
 	record_init(&dec, NULL);
@@ -183,11 +155,6 @@ int work_assign(const struct model_ctx *mc, int64_t id, json_t *in, json_t **out
 	date_today(today);
 	if (!assigned_on)
 		assigned_on = today;
-	if (!no) {
-		if ((ret = next_number(mc->db, "tasks", "RW", assigned_on, num, sizeof(num), e)))
-			goto rollback;
-		no = num;
-	}
 	if (!title) {
 		cut_title(record_get(&dec, "text"), &ttl);
 		title = ttl.buf;
@@ -271,7 +238,7 @@ static int raise_one(const struct model_ctx *mc, const char *today, const char *
 {
 	struct record s, p;
 	struct strbuf err = STRBUF_INIT;
-	char no[32], *desc = NULL;
+	char *desc = NULL;
 	int ret;
 
 	if ((ret = raised(mc->db, raised_by, e)) != 0)
@@ -288,9 +255,6 @@ static int raise_one(const struct model_ctx *mc, const char *today, const char *
 		ret = model_fail(e, MODEL_EDB, NULL, "数据库错误");
 		goto out;
 	}
-	if ((ret = next_number(mc->db, "problems", "WT", today, no, sizeof(no), e)))
-		goto out;
-	set(&p, "no", no);
 	set(&p, "found_on", today);
 	set(&p, "source", source);
 	set(&p, "department", record_get(&s, "supervisor"));

@@ -51,7 +51,7 @@ test('交办: an agreed item becomes a task of the meeting, linked both ways; tw
   assert.equal(r.status, 201, r.text);
   const t = r.json;
   const year = '2023';
-  assert.match(t.no, new RegExp(`^RW${year}-\\d{4}$`));
+  assert.match(t.no, new RegExp(`^RW${year}-\\d{6}$`));
   assert.deepEqual(
     [t.title, t.source, t.meeting, t.decision, t.owner, t.co_owners, t.township, t.assigned_on, t.due_on, t.status, t.district],
     [text.split('。')[0], 'meeting', 'MD-M1', d1.no, d1.owner, d1.co_owners, d1.township, '2023-04-01', d1.due_on, 'assigned', DISTRICT]);
@@ -98,8 +98,17 @@ test('交办: an agreed item becomes a task of the meeting, linked both ways; tw
   assert.equal(r4.status, 201, r4.text);
   const y = today().slice(0, 4);
   const sameYear = (await listAll(office, '/api/v1/tasks')).filter((x) => x.no.startsWith(`RW${y}-`) && x.no !== r4.json.no);
-  assert.equal(r4.json.no, `RW${y}-${String(sameYear.length + 1).padStart(4, '0')}`);
+  assert.equal(r4.json.no, `RW${y}-${String(sameYear.length + 1).padStart(6, '0')}`);
   assert.deepEqual([r4.json.assigned_on, r4.json.title, r4.json.decision], [today(), '第四项', d4.no]);
+  // the office's numbering pattern of the tasks numbers 交办's tasks as it numbers those saved without a number
+  const put = await office.put('/api/v1/settings', { number_patterns: { tasks: 'JB{YYYY}{NNNN}' } });
+  assert.equal(put.status, 200, put.text);
+  const r6 = await office.post(`/api/v1/meeting_decisions/${d6.id}/assign`, { assigned_on: '2023-04-03' });
+  assert.equal(r6.status, 201, r6.text);
+  assert.equal(r6.json.no, 'JB20230002', 'the year\'s sequence goes on from the first task (RW2023-000001)');
+  const plain = await office.post('/api/v1/tasks', { title: '手工登记的任务', source: 'standard', owner: 'JT', assigned_on: '2023-05-01', due_on: '2023-06-01' });
+  assert.equal(plain.status, 201, plain.text);
+  assert.equal(plain.json.no, 'JB20230003');
   // once assigned, the item's owner and due date change in the task; its text may still be corrected
   const a1 = (await office.get(`/api/v1/meeting_decisions/${d1.id}`)).json;
   for (const [field, value] of [['owner', 'SJ'], ['due_on', '2023-07-31'], ['co_owners', ''], ['township', WEST]]) {
@@ -111,7 +120,7 @@ test('交办: an agreed item becomes a task of the meeting, linked both ways; tw
   const rows = await auditRows(await as('auditor'), 'meeting_decisions.assign');
   assert.deepEqual(rows.map((x) => [x.username, x.object, x.detail]).sort(),
     [['office', `meeting_decisions/${d1.id} ${d1.no}`, `task=${t.no}`], ['office', `meeting_decisions/${d4.id} ${d4.no}`, `task=${r4.json.no}`],
-      ['office', `meeting_decisions/${d5.id} ${d5.no}`, 'task=MD-T5']].sort());
+      ['office', `meeting_decisions/${d5.id} ${d5.no}`, 'task=MD-T5'], ['office', `meeting_decisions/${d6.id} ${d6.no}`, 'task=JB20230002']].sort());
 });
 
 // ---- 2. progress ----
@@ -226,7 +235,7 @@ test('raise: one problem per subject failing a published month and per overdue m
       const s = subjects[p.subject];
       assert.deepEqual([p.township, p.department, p.level, p.status, p.found_on, p.deadline, p.district],
         [s.township, s.supervisor, 'general', 'open', today(), addDays(today(), 30), DISTRICT]);
-      assert.match(p.no, new RegExp(`^WT${today().slice(0, 4)}-\\d{4}$`));
+      assert.match(p.no, new RegExp(`^WT${today().slice(0, 4)}-\\d{6}$`));
       assert.ok(p.description.includes(M) && p.description.includes('零案件') && p.description.includes('RC1'), p.description);
       assert.ok(!p.description.includes('零上访') && !p.description.includes('零事故'), p.description);
     }

@@ -465,9 +465,9 @@ test('交办 an agreed item from its page, then report the task\'s progress from
     await page.waitForURL(/\/meeting_decisions\/\d+$/);
     await page.click('[data-test=action-assign]');
     const task = page.locator('[data-field=task]');
-    await task.getByText(/RW\d{4}-\d{4}/).waitFor();
+    await task.getByText(/RW\d{4}-\d{6}/).waitFor();
     assert.equal(await page.locator('[data-test=action-assign]').count(), 0, 'assigned once');
-    const no = (await task.innerText()).match(/RW\d{4}-\d{4}/)[0];
+    const no = (await task.innerText()).match(/RW\d{4}-\d{6}/)[0];
     await shot(page, '60-meeting-decision');
 
     await page.goto(`${base}/tasks?decision=HY-E2E-1-01`);
