@@ -2,8 +2,9 @@
 // on the demo district.  axe-core (web/node_modules/axe-core) runs on the
 // login page, the office's home, dashboard, a list and its create form, a
 // record, the month page with a subject's explanation open, the audit
-// administrator's log, the list on a 390 px phone, and the list in
-// English; none may have a serious or critical violation of WCAG
+// administrator's log, the list on a 390 px phone, the grid worker's own
+// page on a phone, the wall screen (each of its rotating views), and the
+// list in English; none may have a serious or critical violation of WCAG
 // 2.1 A/AA (contrast, names of buttons, links and form fields, ARIA).  The
 // skip link is the first thing the keyboard reaches and moves the focus to
 // the page, as opening a page from the menu does.  Names: the audit log
@@ -199,4 +200,25 @@ test('a list on a 390 px phone, and a list in English, pass axe', async () => {
     assert.ok(cells.length > 0);
     assert.deepEqual(cells.filter((c) => zh.has(c)), [], 'enumeration values in English');
   }, 'a11y-en');
+});
+
+test('the grid worker\'s page on a 390 px phone, and the wall screen\'s views, pass axe', async () => {
+  await withBrowser(srv.url, { width: 390, height: 844, touch: true }, async (page) => {
+    await login(page, srv.url, 'grid');
+    await page.waitForURL(/\/grid$/);
+    await page.locator('[data-test=home-overdue-disputes]').waitFor();
+    await axe(page, 'the grid worker\'s page');
+  }, 'a11y-grid');
+  await withBrowser(srv.url, { width: 1920, height: 1080 }, async (page) => {
+    await login(page, srv.url, 'office', { to: '/dashboard' });
+    await page.goto(`${srv.url}/screen?month=${MONTH}`);
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-test=scr-subjects_total]')?.textContent || ''));
+    const tabs = await page.$$eval('[data-test^=scr-tab-]', (els) => els.map((e) => e.dataset.test));
+    assert.ok(tabs.length >= 2, `the screen's views: ${tabs.join(' ')}`);
+    for (const tab of tabs) {
+      await page.click(`[data-test=${tab}]`);
+      await page.waitForTimeout(300); // its view faded in
+      await axe(page, `the wall screen, ${tab}`);
+    }
+  }, 'a11y-screen');
 });
