@@ -23,6 +23,47 @@ static int is_pg_url(const char *url)
 	return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
 }
 
+static int hex_digit(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int db_url_password(const char *url, struct strbuf *safe, struct strbuf *password)
+{
+	const char *auth = strstr(url, "://"), *end, *at = NULL, *colon, *p;
+
+	strbuf_reset(safe);
+	strbuf_reset(password);
+	if (!is_pg_url(url) || !auth)
+		goto whole;
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	for (p = auth; p < end; p++) /* the last @ of the authority ends the user's part */
+		if (*p == '@')
+			at = p;
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon)
+		goto whole;
+	for (p = colon + 1; p < at; p++) {
+		int hi = *p == '%' && p + 2 < at ? hex_digit(p[1]) : -1;
+		int lo = hi >= 0 ? hex_digit(p[2]) : -1;
+
+		if (lo >= 0) {
+			strbuf_addch(password, (char)(hi * 16 + lo));
+			p += 2;
+		} else {
+			strbuf_addch(password, *p);
+		}
+	}
+	strbuf_add(safe, url, (size_t)(colon - url));
+	strbuf_addstr(safe, at);
+	return 1;
+whole:
+	strbuf_addstr(safe, url);
+	return 0;
+}
+
 struct db *db_open(const char *url, struct strbuf *err)
 {
 	struct db *db;

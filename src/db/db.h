@@ -49,6 +49,15 @@ enum db_result {
  * Returns NULL on failure with the reason in `err`.
  */
 struct db *db_open(const char *url, struct strbuf *err);
+
+/*
+ * A PostgreSQL URL's password taken out, for a tool run as a child (whose
+ * arguments anyone on the machine may read in /proc): `safe` is `url`
+ * without it, `password` the password percent-decoded, for PGPASSWORD in
+ * the child's environment.  Returns 1 when there was one, else 0 (`safe`
+ * then `url`).  A password given as a query parameter is left in place.
+ */
+int db_url_password(const char *url, struct strbuf *safe, struct strbuf *password);
 void db_close(struct db *db);
 enum db_dialect db_dialect(const struct db *db);
 

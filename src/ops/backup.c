@@ -38,11 +38,8 @@ static const char *member_of(int pg)
 	return pg ? "sanling.pgdump" : "sanling.db";
 }
 
-/*
- * Run `argv` (a PostgreSQL tool), its output discarded and the end of its
- * standard error kept for the message: 0, or -1 with `err`.
- */
-static int run_tool(char *const argv[], struct strbuf *err)
+/* Run `argv` with PGPASSWORD `password` (NULL: none) in its environment. */
+static int run_child(char *const argv[], const char *password, struct strbuf *err)
 {
 	char buf[4096];
 	int fds[2], status;
@@ -65,6 +62,8 @@ static int run_tool(char *const argv[], struct strbuf *err)
 		dup2(null, 1);
 		dup2(fds[1], 2);
 		signal(SIGPIPE, SIG_DFL);
+		if (password)
+			setenv("PGPASSWORD", password, 1);
 		execvp(argv[0], argv);
 		fprintf(stderr, "%s: %s", argv[0], strerror(errno));
 		_exit(127);
@@ -80,6 +79,33 @@ static int run_tool(char *const argv[], struct strbuf *err)
 		return 0;
 	strbuf_addf(err, "%s failed: %s", argv[0], kept ? strtok(buf, "\n") : "no message");
 	return -1;
+}
+
+/*
+ * Run `argv` (a PostgreSQL tool) on database `url`, given as its last
+ * argument `--dbname=` without the password, which goes in the child's
+ * environment (PGPASSWORD), out of sight of ps; its output discarded and
+ * the end of its standard error kept for the message: 0, or -1 with `err`.
+ */
+static int run_tool(char *argv[], const char *url, struct strbuf *err)
+{
+	struct strbuf safe = STRBUF_INIT, password = STRBUF_INIT, db_arg = STRBUF_INIT;
+	int has_password = db_url_password(url, &safe, &password), rc;
+	size_t n;
+
+	strbuf_addf(&db_arg, "--dbname=%s", safe.buf);
+	for (n = 0; argv[n]; n++)
+		;
+	argv[n] = db_arg.buf;
+	rc = run_child(argv, has_password ? password.buf : NULL, err);
+	argv[n] = NULL;
+	strbuf_release(&safe);
+	strbuf_release(&db_arg);
+	/* the password, wiped before its memory goes back */
+	if (password.len)
+		memset(password.buf, 0, password.len);
+	strbuf_release(&password);
+	return rc;
 }
 
 /* The tables of the database, by name. */
@@ -178,7 +204,7 @@ static json_t *snapshot_sqlite(const char *url, const char *tmp, struct strbuf *
  */
 static json_t *snapshot_pg(const char *url, const char *tmp, struct strbuf *err)
 {
-	struct strbuf snap_arg = STRBUF_INIT, file_arg = STRBUF_INIT, db_arg = STRBUF_INIT;
+	struct strbuf snap_arg = STRBUF_INIT, file_arg = STRBUF_INIT;
 	struct db *db = db_open(url, err);
 	json_t *m = NULL;
 	char *snap = NULL;
@@ -195,11 +221,9 @@ static json_t *snapshot_pg(const char *url, const char *tmp, struct strbuf *err)
 
 		strbuf_addf(&snap_arg, "--snapshot=%s", snap);
 		strbuf_addf(&file_arg, "--file=%s", tmp);
-		strbuf_addf(&db_arg, "--dbname=%s", url);
 		argv[5] = snap_arg.buf;
 		argv[6] = file_arg.buf;
-		argv[7] = db_arg.buf;
-		if (run_tool(argv, err)) {
+		if (run_tool(argv, url, err)) {
 			json_decref(m);
 			m = NULL;
 		}
@@ -210,7 +234,6 @@ done:
 	free(snap);
 	strbuf_release(&snap_arg);
 	strbuf_release(&file_arg);
-	strbuf_release(&db_arg);
 	return m;
 }
 
@@ -434,16 +457,12 @@ static int restore_sqlite(const char *url, const char *tmp, json_t *m, struct st
 
 static int restore_pg(const char *url, const char *tmp, json_t *m, struct strbuf *err)
 {
-	struct strbuf db_arg = STRBUF_INIT;
 	char *argv[] = { "pg_restore", "--single-transaction", "--exit-on-error", "--no-owner",
-			 "--no-privileges", NULL, (char *)tmp, NULL };
+			 "--no-privileges", (char *)tmp, NULL, NULL };
 	struct db *db;
 	int rc;
 
-	strbuf_addf(&db_arg, "--dbname=%s", url);
-	argv[5] = db_arg.buf;
-	rc = run_tool(argv, err);
-	strbuf_release(&db_arg);
+	rc = run_tool(argv, url, err);
 	if (rc)
 		return -1;
 	db = db_open(url, err);

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, BACKEND, freshDb, loadDistrict, startServer } from './lib.mjs';
 import { sql } from './util.mjs';
@@ -225,4 +225,39 @@ test('the nightly backup: written once a day into its folder, the newest N kept'
   const bad = cli(store.db, store.key, ['serve', '--backup-dir', dir, '--backup-at', '25:00']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--backup-at: "25:00" is not a time HH:MM/);
+});
+
+// pg_dump and pg_restore are given the database without its password (the
+// arguments of a process are anyone's to read in /proc); it goes in their
+// environment.  Tools on PATH that note their arguments and PGPASSWORD,
+// then run the real ones, say what they were given.
+test('PostgreSQL: the password of the database URL is in the tools\' environment, not their arguments', { skip: BACKEND !== 'postgresql' && 'PostgreSQL only' }, () => {
+  const shims = join(store.dir, 'shims');
+  const log = join(store.dir, 'shims.log');
+  mkdirSync(shims, { recursive: true });
+  for (const tool of ['pg_dump', 'pg_restore']) {
+    const real = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+    assert.ok(real, tool);
+    writeFileSync(join(shims, tool), `#!/bin/sh\nprintf '%s\\n' "${tool} $*" "PGPASSWORD=$PGPASSWORD" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  }
+  const withPassword = (url) => { const u = new URL(url); u.password = 'Se@cret:pw'; return u.toString(); };
+  const out = join(store.dir, 'password.sanling-backup');
+  const t = emptyTarget('password.db');
+  try {
+    const shell = `PATH='${shims}':"$PATH"`;
+    const b = cli(withPassword(store.db), store.key, ['backup', '-o', out], shell);
+    assert.equal(b.status, 0, b.stderr);
+    const r = cli(withPassword(t.db), store.key, ['restore', out], shell);
+    assert.equal(r.status, 0, r.stderr);
+  } finally {
+    t.drop();
+  }
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  assert.deepEqual(lines.filter((l) => l.startsWith('PGPASSWORD=')), ['PGPASSWORD=Se@cret:pw', 'PGPASSWORD=Se@cret:pw']);
+  const calls = lines.filter((l) => /^pg_(dump|restore) /.test(l));
+  assert.equal(calls.length, 2);
+  for (const c of calls) {
+    assert.ok(!c.includes('Se@cret') && !c.includes('Se%40cret') && !c.includes('cret:pw') && !c.includes('cret%3Apw'), c);
+    assert.match(c, /--dbname=postgres(ql)?:\/\/[^:@/]+@/, c);
+  }
 });

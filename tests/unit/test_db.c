@@ -227,6 +227,38 @@ static void test_copy_escape(void **state)
 	strbuf_release(&sb);
 }
 
+/* A URL's password out of a tool's arguments: each shape, decoded; none left behind. */
+static void test_url_password(void **state)
+{
+	static const struct {
+		const char *url, *safe, *password;
+	} cases[] = {
+		{ "postgresql://sl:s3cret@db.local:5432/sanling", "postgresql://sl@db.local:5432/sanling", "s3cret" },
+		{ "postgres://sl:p%40ss%3Aw%2Fd@127.0.0.1/x?sslmode=require",
+		  "postgres://sl@127.0.0.1/x?sslmode=require", "p@ss:w/d" },
+		{ "postgresql://sl:a@b@host/db", "postgresql://sl@host/db", "a@b" },
+		{ "postgresql://sl:@host/db", "postgresql://sl@host/db", "" },
+		{ "postgresql://sl@host/db", "postgresql://sl@host/db", NULL },
+		{ "postgresql://host/db?user=x&password=y", "postgresql://host/db?user=x&password=y", NULL },
+		{ "postgresql:///db?host=/tmp/x", "postgresql:///db?host=/tmp/x", NULL },
+		{ "/var/lib/sanling/sanling.db", "/var/lib/sanling/sanling.db", NULL },
+		{ "postgresql://sl:%zz@h/d", "postgresql://sl@h/d", "%zz" },
+	};
+	struct strbuf safe = STRBUF_INIT, pw = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int has = db_url_password(cases[i].url, &safe, &pw);
+
+		assert_int_equal(has, cases[i].password != NULL);
+		assert_string_equal(safe.buf, cases[i].safe);
+		assert_string_equal(pw.buf, cases[i].password ? cases[i].password : "");
+	}
+	strbuf_release(&safe);
+	strbuf_release(&pw);
+}
+
 static void test_open_errors(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -1130,6 +1162,7 @@ int main(void)
 		cmocka_unit_test(test_dialectize),
 		cmocka_unit_test(test_placeholder_numbering),
 		cmocka_unit_test(test_copy_escape),
+		cmocka_unit_test(test_url_password),
 		cmocka_unit_test(test_open_errors),
 	};
 	const struct CMUnitTest engine[] = {
