@@ -663,6 +663,7 @@ struct db_pool {
 	int opening;		/* being opened */
 	int nidle;
 	time_t failed_at;	/* the last failure to open one; 0 none */
+	uint64_t waits;		/* gets that found none idle and none to open */
 	struct db **all;
 	struct db **idle;
 };
@@ -726,8 +727,11 @@ struct db *db_pool_get(struct db_pool *pool)
 	struct db *db = NULL;
 
 	pthread_mutex_lock(&pool->lock);
-	while (!pool->nidle && !(db = pool_grow(pool)))
-		pthread_cond_wait(&pool->cond, &pool->lock);
+	if (!pool->nidle && !(db = pool_grow(pool))) {
+		pool->waits++;
+		while (!pool->nidle && !(db = pool_grow(pool)))
+			pthread_cond_wait(&pool->cond, &pool->lock);
+	}
 	if (!db)
 		db = pool->idle[--pool->nidle];
 	pthread_mutex_unlock(&pool->lock);
@@ -745,6 +749,16 @@ void db_pool_put(struct db_pool *pool, struct db *db)
 	assert(pool->nidle < pool->size);
 	pool->idle[pool->nidle++] = db;
 	pthread_cond_signal(&pool->cond);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out)
+{
+	pthread_mutex_lock(&pool->lock);
+	out->open = pool->size;
+	out->idle = pool->nidle;
+	out->max = pool->max;
+	out->waits = pool->waits;
 	pthread_mutex_unlock(&pool->lock);
 }
 

@@ -253,4 +253,15 @@ struct db *db_pool_get(struct db_pool *pool);
 void db_pool_put(struct db_pool *pool, struct db *db);
 void db_pool_close(struct db_pool *pool);
 
+/*
+ * The pool's use now: connections open, idle (open and not handed out), the
+ * most it opens, and how many db_pool_get() calls found none idle and had to
+ * wait since it opened.
+ */
+struct db_pool_stats {
+	int open, idle, max;
+	uint64_t waits;
+};
+void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out);
+
 #endif
