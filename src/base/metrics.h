@@ -71,8 +71,8 @@ struct metrics_family {
 };
 
 /*
- * Keep metrics from now on: called once, before any family is registered
- * (a family registered before is not kept).
+ * Keep metrics from now on: called once, before the families are
+ * registered (registering one before does nothing).
  */
 void metrics_enable(void);
 int metrics_enabled(void);
