@@ -54,13 +54,14 @@ static const char *const job_names[NJOBS] = {
 
 static void job_labels(size_t i, struct strbuf *out)
 {
-	metrics_label(out, "job", job_names[i / 2]);
+	/* not "job": Prometheus's own label of the scrape target */
+	metrics_label(out, "task", job_names[i / 2]);
 	metrics_label(out, "result", i % 2 ? "error" : "ok");
 }
 
 static void job_label(size_t i, struct strbuf *out)
 {
-	metrics_label(out, "job", job_names[i]);
+	metrics_label(out, "task", job_names[i]);
 }
 
 /* milliseconds: 10 ms to 1 h */
@@ -68,13 +69,13 @@ static const uint64_t job_bounds[] = { 10, 50, 100, 500, 1000, 5000, 10000, 3000
 				       300000, 1800000, 3600000 };
 
 static struct metrics_family job_runs = {
-	.name = "sanling_job_runs_total",
-	.help = "Runs of the scheduler's jobs, by job and result.",
+	.name = "sanling_scheduler_task_runs_total",
+	.help = "Runs of the scheduler's tasks (its jobs), by task and result.",
 	.type = METRICS_COUNTER, .nseries = 2 * NJOBS, .labels = job_labels,
 };
 static struct metrics_family job_seconds = {
-	.name = "sanling_job_duration_seconds",
-	.help = "How long a run of a scheduler's job took.",
+	.name = "sanling_scheduler_task_duration_seconds",
+	.help = "How long a run of a scheduler's task took.",
 	.type = METRICS_HISTOGRAM, .nseries = NJOBS, .labels = job_label,
 	.bounds = job_bounds, .nbounds = sizeof(job_bounds) / sizeof(job_bounds[0]), .unit = 1e-3,
 };

@@ -168,7 +168,7 @@ before(async () => {
       '--backup-dir', backups, '--anchor-dir', anchors, '--backup-at', '00:00'],
   });
   assert.match(srv.metricsUrl, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
-  await until(async () => val((await scrape()).fams, 'sanling_job_runs_total', { job: 'backup', result: 'ok' }) === 1, 'the start-up jobs');
+  await until(async () => val((await scrape()).fams, 'sanling_scheduler_task_runs_total', { task: 'backup', result: 'ok' }) === 1, 'the start-up jobs');
 });
 after(async () => { await srv?.stop(); store?.cleanup(); });
 
@@ -181,13 +181,16 @@ test('the exposition parses: every family with HELP and TYPE, the fixed ones all
     sanling_group_commit_sync_seconds: 'histogram', sanling_db_pool_connections: 'gauge',
     sanling_db_pool_max_connections: 'gauge', sanling_db_pool_waits_total: 'counter',
     sanling_sessions_active: 'gauge', sanling_login_failures_total: 'counter', sanling_import_rows_total: 'counter',
-    sanling_job_runs_total: 'counter', sanling_job_duration_seconds: 'histogram',
+    sanling_scheduler_task_runs_total: 'counter', sanling_scheduler_task_duration_seconds: 'histogram',
     sanling_backup_newest_age_seconds: 'gauge', sanling_audit_anchor_newest_age_seconds: 'gauge',
   })) {
     assert.ok(fams.has(name), name);
     assert.equal(fams.get(name).type, type, name);
     assert.ok(fams.get(name).help.length > 10, `${name} says what it is`);
   }
+  // "job" and "instance" are the labels Prometheus gives the target: never one of ours
+  for (const f of fams.values())
+    for (const s of f.samples) assert.ok(!('job' in s.labels) && !('instance' in s.labels), s.name);
   const version = readFileSync(new URL('../../debian/changelog', import.meta.url), 'utf8').match(/^sanling \(([^)]+)\)/)[1];
   assert.equal(fams.get('sanling_build_info').samples[0].labels.version, version);
   const started = val(fams, 'sanling_start_time_seconds');
@@ -338,13 +341,13 @@ test('import rows: created and failed by list, a refused import all failed', asy
 test('the scheduler\'s jobs at start, and the age of the newest backup and anchor', async () => {
   const { fams } = await scrape();
   for (const job of ['month_close', 'audit_anchor', 'cards', 'raise_problems', 'subsidy_ledger', 'backup'])
-    assert.equal(val(fams, 'sanling_job_runs_total', { job, result: 'ok' }), 1, job);
+    assert.equal(val(fams, 'sanling_scheduler_task_runs_total', { task: job, result: 'ok' }), 1, job);
   for (const job of ['month_close', 'audit_anchor', 'cards', 'raise_problems', 'subsidy_ledger', 'backup', 'every_minute']) {
-    const runs = val(fams, 'sanling_job_runs_total', { job, result: 'ok' }) + val(fams, 'sanling_job_runs_total', { job, result: 'error' });
-    assert.equal(val(fams, 'sanling_job_duration_seconds_count', { job }), runs, job);
-    assert.equal(val(fams, 'sanling_job_duration_seconds_bucket', { job, le: '+Inf' }), runs, job);
+    const runs = val(fams, 'sanling_scheduler_task_runs_total', { task: job, result: 'ok' }) + val(fams, 'sanling_scheduler_task_runs_total', { task: job, result: 'error' });
+    assert.equal(val(fams, 'sanling_scheduler_task_duration_seconds_count', { task: job }), runs, job);
+    assert.equal(val(fams, 'sanling_scheduler_task_duration_seconds_bucket', { task: job, le: '+Inf' }), runs, job);
   }
-  assert.ok(val(fams, 'sanling_job_runs_total', { job: 'every_minute', result: 'ok' }) >= 1);
+  assert.ok(val(fams, 'sanling_scheduler_task_runs_total', { task: 'every_minute', result: 'ok' }) >= 1);
   // what the folders hold: one backup, one anchor, written since this test started the server
   assert.equal(readdirSync(backups).filter((f) => /^sanling-\d{4}-\d\d-\d\d\.tar\.zst$/.test(f)).length, 1);
   assert.equal(readdirSync(anchors).filter((f) => /^audit-anchor-.*\.json$/.test(f)).length, 1);
@@ -415,7 +418,7 @@ test('the Grafana dashboard parses and every metric it queries is served', async
   for (const n of used) assert.ok(names.has(n), `${n} (queried by the dashboard) is served`);
   for (const want of ['sanling_http_request_duration_seconds_bucket', 'sanling_http_requests_total',
     'sanling_group_commit_batch_size_bucket', 'sanling_sessions_active', 'sanling_login_failures_total',
-    'sanling_job_runs_total', 'sanling_backup_newest_age_seconds', 'sanling_audit_anchor_newest_age_seconds'])
+    'sanling_scheduler_task_runs_total', 'sanling_backup_newest_age_seconds', 'sanling_audit_anchor_newest_age_seconds'])
     assert.ok(used.has(want), `the dashboard shows ${want}`);
   assert.ok(exprs.some((e) => /histogram_quantile\(0\.99,/.test(e)) && exprs.some((e) => /histogram_quantile\(0\.5,/.test(e)));
   assert.ok(scrapes > 0);
