@@ -226,21 +226,16 @@ static uint64_t total(const struct metrics_family *f, const _Atomic uint64_t *ce
 	return v;
 }
 
+/* A histogram's series whose `buckets` (not cumulative, +Inf last) and `sum` were read. */
 static void render_histogram(struct strbuf *out, const struct metrics_family *f,
-			     const _Atomic uint64_t *cells, size_t i, const char *labels,
-			     uint64_t *buckets)
+			     const uint64_t *buckets, uint64_t sum, const char *labels)
 {
 	double unit = f->unit > 0 ? f->unit : 1;
 	struct strbuf le = STRBUF_INIT;
 	uint64_t count = 0;
 	size_t b;
 
-	/* read once: the buckets shown are the count's, cumulative */
-	for (b = 0; b <= f->nbounds; b++)
-		count += buckets[b] = total(f, cells, i, b);
-	if (!count && (f->flags & METRICS_SPARSE))
-		return;
-	for (b = 0, count = 0; b <= f->nbounds; b++) {
+	for (b = 0; b <= f->nbounds; b++) {
 		count += buckets[b];
 		strbuf_reset(&le);
 		strbuf_addstr(&le, "le=\"");
@@ -252,7 +247,7 @@ static void render_histogram(struct strbuf *out, const struct metrics_family *f,
 		sample_u64(out, f->name, "_bucket", labels, le.buf, count);
 	}
 	add_name(out, f->name, "_sum", labels, NULL);
-	add_number(out, (double)total(f, cells, i, f->nbounds + 1) * unit);
+	add_number(out, (double)sum * unit);
 	strbuf_addch(out, '\n');
 	sample_u64(out, f->name, "_count", labels, NULL, count);
 	strbuf_release(&le);
@@ -261,26 +256,29 @@ static void render_histogram(struct strbuf *out, const struct metrics_family *f,
 static void render_family(struct strbuf *out, const struct metrics_family *f)
 {
 	const _Atomic uint64_t *cells = atomic_load_explicit(&f->cells, memory_order_acquire);
+	int hist = f->type == METRICS_HISTOGRAM;
 	struct strbuf labels = STRBUF_INIT;
-	uint64_t *buckets = f->type == METRICS_HISTOGRAM ? xcalloc(f->nbounds + 1, sizeof(*buckets))
-							 : NULL;
-	size_t i;
+	uint64_t *v = xcalloc(f->width, sizeof(*v)), n;
+	size_t i, k;
 
-	metrics_head(out, f->name, f->help, f->type == METRICS_HISTOGRAM ? "histogram" : "counter");
+	metrics_head(out, f->name, f->help, hist ? "histogram" : "counter");
 	for (i = 0; i < nseries(f); i++) {
+		/* read once (the buckets shown are the count's); a sparse zero costs no label */
+		for (k = 0, n = 0; k < f->width; k++)
+			v[k] = total(f, cells, i, k);
+		for (k = 0; k < (hist ? f->nbounds + 1 : 1); k++)
+			n += v[k];
+		if (!n && (f->flags & METRICS_SPARSE))
+			continue;
 		strbuf_reset(&labels);
 		if (f->labels)
 			f->labels(i, &labels);
-		if (f->type == METRICS_HISTOGRAM) {
-			render_histogram(out, f, cells, i, labels.buf, buckets);
-		} else {
-			uint64_t v = total(f, cells, i, 0);
-
-			if (v || !(f->flags & METRICS_SPARSE))
-				sample_u64(out, f->name, "", labels.buf, NULL, v);
-		}
+		if (hist)
+			render_histogram(out, f, v, v[f->nbounds + 1], labels.buf);
+		else
+			sample_u64(out, f->name, "", labels.buf, NULL, v[0]);
 	}
-	free(buckets);
+	free(v);
 	strbuf_release(&labels);
 }
 
