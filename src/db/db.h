@@ -148,6 +148,16 @@ int db_defer_sync(struct db *db, struct strbuf *err);
 int db_sync(struct db *db, struct strbuf *err);
 
 /*
+ * SQLite only: the database as `db` reads it — in its read transaction
+ * (db_begin_read()) when one is open, so that what it read and the copy are
+ * of one instant — copied page by page into the new file `path` (SQLite's
+ * online backup API, as `sqlite3 .backup`; writers go on meanwhile).  The
+ * copy is not synced: it is for reading once (a backup's snapshot).  0, or
+ * -1 with `err` (and `path` removed); -1 on PostgreSQL.
+ */
+int db_copy_into(struct db *db, const char *path, struct strbuf *err);
+
+/*
  * Convenience: run `sql` with text parameters (NULL = SQL NULL) and return
  * the first column of the first row as a newly allocated string in `*out`
  * (NULL when no row or when the value is SQL NULL); the caller frees it.
