@@ -97,6 +97,18 @@ suite() {
 	BACKUP_LIST=$B BASE_LIST=$S RESTORE_LIST=$R ROWS=$rows BSIZE=$bsize CSIZE=$csize
 }
 
+# report 18a PRIME WHAT BASELINE TARGET BULK LOAD: the rows of 18a/18b (or
+# 18a′/18b′ with PRIME ′) from suite()'s figures and the generation's.
+report() {
+	local p=$2 rr gr r
+	echo "| 18a$p. \`sanling backup\` of a province of $3 ($DB_MB MB, $(fmt "$ROWS") rows; the archive $BSIZE MB) | $(s2 "$BACKUP_MS") s | $4 $(s2 "$BASE_MS") s ($CSIZE MB) | $(ratio "$BASE_MS" "$BACKUP_MS") | ≥ 0.5 | $(atleast "$(ratio "$BASE_MS" "$BACKUP_MS")" 0.5) |"
+	rr=$(awk -v n="$GEN_ROWS" -v ms="$RESTORE_MS" 'BEGIN { printf "%.0f", n / ms * 1000 }')
+	gr=$(awk -v n="$GEN_ROWS" -v ms="$GEN_MS" 'BEGIN { printf "%.0f", n / ms * 1000 }')
+	r=$(ratio "$rr" "$gr")
+	echo "| 18b$p. \`sanling restore\` of that backup into $5 | $(fmt "$rr") rows/s ($(s2 "$RESTORE_MS") s) | $6: \`gen scale\` $(fmt "$gr") rows/s ($(s2 "$GEN_MS") s, 1 run) | $r | ≥ 0.5 | $(atleast "$r" 0.5) |"
+	echo "| 18a$p, 18b$p. details (s, each run): backup; baseline; restore | $(slash $(for v in $BACKUP_LIST; do s2 "$v"; done)); $(slash $(for v in $BASE_LIST; do s2 "$v"; done)); $(slash $(for v in $RESTORE_LIST; do s2 "$v"; done)) | load $7 | | | |"
+}
+
 # ---- 18a, 18b: SQLite ----
 
 if [ "$COUNTIES" -gt 0 ]; then
@@ -110,11 +122,8 @@ if [ "$COUNTIES" -gt 0 ]; then
 	newdb() { rm -f "$T"/r.db*; NEWDB=$T/r.db; }
 	suite 18a sqlite "$T/prov.db" "$T/prov.db.key" sqlite3 "$T/prov.db" ".backup $T/copy.db"
 	LOAD_A=$(loadavg)
-	echo "| 18a. \`sanling backup\` of a province of $COUNTIES districts on SQLite ($DB_MB MB, $(fmt "$ROWS") rows; the archive $BSIZE MB) | $(s2 "$BACKUP_MS") s | \`sqlite3 .backup\` $(s2 "$BASE_MS") s ($CSIZE MB) | $(ratio "$BASE_MS" "$BACKUP_MS") | ≥ 0.5 | $(atleast "$(ratio "$BASE_MS" "$BACKUP_MS")" 0.5) |"
-	rr=$(awk -v n="$GEN_ROWS" -v ms="$RESTORE_MS" 'BEGIN { printf "%.0f", n / ms * 1000 }')
-	gr=$(awk -v n="$GEN_ROWS" -v ms="$GEN_MS" 'BEGIN { printf "%.0f", n / ms * 1000 }')
-	echo "| 18b. \`sanling restore\` of that backup into a new SQLite database (checked, the audit chain verified) | $(fmt "$rr") rows/s ($(s2 "$RESTORE_MS") s) | the bulk path: \`gen scale\` $(fmt "$gr") rows/s ($(s2 "$GEN_MS") s, 1 run) | $(ratio "$rr" "$gr") | ≥ 0.5 | $(atleast "$(ratio "$rr" "$gr")" 0.5) |"
-	echo "| 18a, 18b. details, SQLite (s, each run): backup; \`sqlite3 .backup\`; restore | $(slash $(for v in $BACKUP_LIST; do s2 "$v"; done)); $(slash $(for v in $BASE_LIST; do s2 "$v"; done)); $(slash $(for v in $RESTORE_LIST; do s2 "$v"; done)) | load $LOAD_A | | | |"
+	report 18a "" "$COUNTIES districts on SQLite" "\`sqlite3 .backup\`" \
+		"a new SQLite database (checked, the audit chain verified)" "the bulk path" "$LOAD_A"
 	rm -f "$T"/prov.db* "$T"/r.db* "$T"/copy.db "$T"/b.tar.zst
 fi
 
@@ -139,11 +148,8 @@ if [ "$PG_COUNTIES" -gt 0 ]; then
 	}
 	suite "18a'" pg "$PGURL" "$T/pg.key" pg_dump --format=custom --file="$T/dump.pgc" "$PGURL"
 	LOAD_P=$(loadavg)
-	echo "| 18a′. \`sanling backup\` of a province of $PG_COUNTIES districts on PostgreSQL ($DB_MB MB, $(fmt "$ROWS") rows; the archive $BSIZE MB) | $(s2 "$BACKUP_MS") s | \`pg_dump --format=custom\` $(s2 "$BASE_MS") s ($CSIZE MB) | $(ratio "$BASE_MS" "$BACKUP_MS") | ≥ 0.5 | $(atleast "$(ratio "$BASE_MS" "$BACKUP_MS")" 0.5) |"
-	rr=$(awk -v n="$GEN_ROWS" -v ms="$RESTORE_MS" 'BEGIN { printf "%.0f", n / ms * 1000 }')
-	gr=$(awk -v n="$GEN_ROWS" -v ms="$GEN_MS" 'BEGIN { printf "%.0f", n / ms * 1000 }')
-	echo "| 18b′. \`sanling restore\` of that backup into a new PostgreSQL database | $(fmt "$rr") rows/s ($(s2 "$RESTORE_MS") s) | the bulk path (COPY): \`gen scale\` $(fmt "$gr") rows/s ($(s2 "$GEN_MS") s, 1 run) | $(ratio "$rr" "$gr") | ≥ 0.5 | $(atleast "$(ratio "$rr" "$gr")" 0.5) |"
-	echo "| 18a′, 18b′. details, PostgreSQL (s, each run): backup; \`pg_dump\`; restore | $(slash $(for v in $BACKUP_LIST; do s2 "$v"; done)); $(slash $(for v in $BASE_LIST; do s2 "$v"; done)); $(slash $(for v in $RESTORE_LIST; do s2 "$v"; done)) | load $LOAD_P | | | |"
+	report 18a "′" "$PG_COUNTIES districts on PostgreSQL" "\`pg_dump --format=custom\`" \
+		"a new PostgreSQL database" "the bulk path (COPY)" "$LOAD_P"
 	sh "$ROOT/scripts/pgtmp.sh" stop "$PGDIR" >/dev/null 2>&1 || :
 	rm -rf "$PGDIR"
 	PGDIR=""
