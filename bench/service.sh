@@ -60,7 +60,7 @@ trap cleanup EXIT
 slash() { echo $* | sed 's/ / \/ /g'; }
 s2() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }
 # secs MS...: "1.00 / 2.00 / ..." (seconds)
-secs() { echo "$@" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.2f", i > 1 ? " / " : "", $i / 1000 }'; }
+secs() { echo "$@" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? " / " : ""), $i / 1000 }'; }
 atleast() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "yes" : "**NO**") }'; }
 # wall OUT CMD...: CMD, its output in OUT; sets MS (wall, EPOCHREALTIME)
 wall() {
