@@ -10,7 +10,7 @@
 #   make DEBUG=1                      no optimisation
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo libzstd
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo libzstd libcrypto
 OPT := -O2
 ifdef DEBUG
 OPT := -O0

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 # `make deb` needs dpkg-dev (dpkg-shlibdeps); its test reads the manual page
 # with groff and the unit with systemd-analyze (systemd).
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libpq-dev libsodium-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
+libpq-dev libsodium-dev libssl-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
 libcmocka-dev postgresql sqlite3 john-data cracklib-runtime clang libclang-rt-dev
 libcairo2-dev libpango1.0-dev libzstd-dev fonts-noto-cjk poppler-utils libreoffice-writer-nogui
 libreoffice-calc-nogui dpkg-dev groff-base systemd"

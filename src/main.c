@@ -4,6 +4,7 @@
  * the server already holds the database.  This file parses arguments and
  * prints; the work is done in the modules it calls.  die() lives here only.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 #include "base/date.h"
 #include "base/conf.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/notify.h"
 #include "base/strbuf.h"
 #include "cli/demo_data.h"
@@ -59,13 +61,14 @@ static const char usage[] =
 	"  serve [--port N] [--bind ADDR] [--threads N] [--write-threads N] [--web DIR] [--access-log]\n"
 	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR] [--import-max-rows N] [--todo-wait S]\n"
 	"        [--min-free-disk MIB] [--log-file FILE] [--log-format text|json]\n"
-	"        [--backup-dir DIR [--backup-keep N] [--backup-at HH:MM]]\n"
+	"        [--backup-dir DIR [--backup-keep N] [--backup-at HH:MM]] [--metrics-listen ADDR:PORT]\n"
 	"                                serve the API and the web application (DIR: the audit\n"
 	"                                chain's daily anchor; N: the most rows of one import,\n"
 	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any;\n"
 	"                                MIB: the free disk below which it is not ready, 256;\n"
 	"                                a backup each night into DIR from HH:MM China time,\n"
-	"                                02:30, the newest N kept, 7)\n"
+	"                                02:30, the newest N kept, 7; GET /metrics for Prometheus\n"
+	"                                on a listener of its own, 127.0.0.1:9464 say, no login)\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
 	"           [--village CODE]   (role grid: a grid worker's grid, or an auxiliary's village)\n"
 	"                                add an account; the password is read from standard input\n"
@@ -198,6 +201,10 @@ struct serve_opts {
 	long long min_free_mib; /* --min-free-disk */
 	const char *log_file;   /* --log-file: standard error goes there (reopened on SIGHUP) */
 	struct strbuf web_default;
+	/* --metrics-listen: where GET /metrics is served (metrics kept only then) */
+	int metrics;
+	char metrics_addr[INET6_ADDRSTRLEN];
+	unsigned short metrics_port;
 };
 
 /* Let the process open `want` files (connections) if its hard limit allows. */
@@ -226,7 +233,8 @@ static const struct option serve_long_opts[] = {
 	{ "log-format", required_argument, NULL, 'F' },
 	{ "backup-dir", required_argument, NULL, 'B' },
 	{ "backup-keep", required_argument, NULL, 'K' },
-	{ "backup-at", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
+	{ "backup-at", required_argument, NULL, 'H' },
+	{ "metrics-listen", required_argument, NULL, 'X' }, { NULL, 0, NULL, 0 },
 };
 
 /* The access log: a line of the log (text or JSON, log.h) per request. */
@@ -247,6 +255,41 @@ static long long number_arg(const char *opt, const char *v, long long lo, long l
 	if (errno || *end || end == v || n < lo || n > hi)
 		die("--%s: \"%s\" is not a number from %lld to %lld", opt, v, lo, hi);
 	return n;
+}
+
+/*
+ * "ADDR:PORT" (a numeric IPv4 address, or an IPv6 one in brackets, and a
+ * port; 0 picks a free one) into `addr` and `*port`: 0, or -1.
+ */
+static int parse_listen(const char *v, char addr[INET6_ADDRSTRLEN], unsigned short *port)
+{
+	const char *colon = strrchr(v, ':'), *a = v;
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t n;
+	char *end;
+	long p;
+
+	if (!colon || !colon[1])
+		return -1;
+	n = (size_t)(colon - v);
+	if (*v == '[') {
+		if (n < 2 || v[n - 1] != ']')
+			return -1;
+		a = v + 1;
+		n -= 2;
+	}
+	if (!n || n >= INET6_ADDRSTRLEN)
+		return -1;
+	memcpy(addr, a, n);
+	addr[n] = '\0';
+	if (inet_pton(*v == '[' ? AF_INET6 : AF_INET, addr, bin) != 1)
+		return -1;
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (errno || *end || !isdigit((unsigned char)colon[1]) || p < 0 || p > 65535)
+		return -1;
+	*port = (unsigned short)p;
+	return 0;
 }
 
 /* "yes"/"no" (and their usual spellings): 1, 0, or -1 for anything else. */
@@ -346,6 +389,12 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 			if (log_format_parse(optarg, &format))
 				die("--log-format: \"%s\" is neither text nor json", optarg);
 			log_set_format(format);
+			break;
+		case 'X':
+			if (parse_listen(optarg, o->metrics_addr, &o->metrics_port))
+				die("--metrics-listen: \"%s\" is not a host:port (a numeric address and a "
+				    "port: 127.0.0.1:9464, [::1]:9464)", optarg);
+			o->metrics = 1;
 			break;
 		case 'c': cfg->tls_cert_pem_path = optarg; break;
 		case 'k': cfg->tls_key_pem_path = optarg; break;
@@ -490,7 +539,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	struct app app;
 	struct strbuf err = STRBUF_INIT;
 	struct strbuf data_dir = STRBUF_INIT;
-	struct http_server *srv;
+	struct http_server *srv, *msrv = NULL;
 	struct jobs *jobs;
 	struct db *db, *writer;
 	unsigned left;
@@ -500,6 +549,9 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	serve_options(argc, argv, &o);
 	if (o.log_file)
 		open_log_file(o.log_file, 1);
+	/* before the parts that count register their metrics */
+	if (o.metrics)
+		metrics_enable();
 	memset(&app, 0, sizeof(app));
 	app.tls = o.http.tls;
 	db = open_db(g); /* migrate once before the pool opens */
@@ -545,9 +597,26 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	jobs = jobs_start(app.pool, &o.jobs, &err);
 	if (!jobs)
 		die("%s", err.buf);
+	if (o.metrics) {
+		o.http.request_done = api_request_done;
+		o.http.request_done_cls = &app;
+	}
 	srv = http_server_start(&o.http, api_handle, &app, &err);
 	if (!srv)
 		die("cannot start the server: %s", err.buf);
+	app.server = srv;
+	if (o.metrics) {
+		/* its own daemon: a scrape never waits behind the API's connections */
+		struct http_config mc = { .bind_addr = o.metrics_addr, .port = o.metrics_port,
+					  .threads = 1, .max_connections = 64, .max_body = 4096 };
+		int v6 = strchr(o.metrics_addr, ':') != NULL;
+
+		msrv = http_server_start(&mc, api_metrics_serve, &app, &err);
+		if (!msrv)
+			die("cannot start the metrics listener (--metrics-listen): %s", err.buf);
+		printf("sanling: metrics on http://%s%s%s:%u/metrics\n", v6 ? "[" : "", o.metrics_addr,
+		       v6 ? "]" : "", http_server_port(msrv));
+	}
 	printf("sanling: listening on %s://%s:%u/\n", o.http.tls ? "https" : "http",
 	       o.http.bind_addr, http_server_port(srv));
 	fflush(stdout);
@@ -562,6 +631,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	left = http_server_drain(srv, 30000);
 	if (left)
 		log_warn("stopping: %u request(s) still unfinished after 30 s are cut off", left);
+	http_server_stop(msrv); /* it reads the server, the pool and the jobs */
 	http_server_stop(srv);
 	jobs_stop(jobs);
 	api_denials_flush_all(&app);
@@ -571,6 +641,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	db_close(writer);
 	db_pool_close(app.pool);
 	crypto_keys_release(&app.keys);
+	metrics_release();
 	log_info("stopped in %lld ms: every write committed", (long long)(time_now_ms() - t0));
 	strbuf_release(&err);
 	strbuf_release(&data_dir);

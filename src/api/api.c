@@ -339,8 +339,10 @@ void api_login(struct call *c)
 		}
 		session_release(&s);
 	} else if (r == LOGIN_DELAYED) {
+		api_metrics_login_failed(1);
 		reply_delayed(c, retry_at, "登录失败");
 	} else if (r == LOGIN_BAD) {
+		api_metrics_login_failed(0);
 		reply_problem(c, 401, "用户名或密码错误", NULL);
 	} else if (r == LOGIN_BUSY) {
 		log_error("login: %s", err.buf);
@@ -539,6 +541,8 @@ static void route(struct call *c, const char **seg, int nseg)
 		return;
 	}
 	r = route_find(seg + 2, nseg - 2, m, &c->args);
+	if (r)
+		c->req->tag = api_route_tag(r, c->args.ed);
 	if (route_is_write(m) && (!csrf || !*csrf)) {
 		reply_problem(c, 403, "缺少 CSRF 令牌（X-CSRF-Token 请求头）", NULL);
 		return;
@@ -597,11 +601,13 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 
 	if (req->path_len == 14 && !memcmp(req->path, "/api/v1/health", 14) &&
 	    !strcmp(req->method, "GET")) {
+		req->tag = api_health_tag();
 		res->cached = app->health;
 		res->status = 200;
 		return;
 	}
 	if (req->path_len < 5 || memcmp(req->path, "/api/", 5)) {
+		req->tag = api_static_tag();
 		if (app->static_root) {
 			http_static_serve(req, res, app->static_root);
 		} else {
@@ -731,6 +737,8 @@ int api_init(struct app *app, struct strbuf *err)
 		return -1;
 	if (app->pool && !app->todos && !(app->todos = todo_hub_start(app->pool, app->todo_wait_ms, err)))
 		return -1;
+	if (app->pool)
+		api_metrics_init(app);
 	return 0;
 }
 
@@ -743,4 +751,5 @@ void api_release(struct app *app)
 	app->denials = NULL;
 	todo_hub_stop(app->todos); /* after the server: no request is parked any more */
 	app->todos = NULL;
+	api_metrics_release(app);
 }

@@ -19,6 +19,7 @@
 struct db_pool;
 struct group_commit;
 struct http_cached;
+struct http_server;
 struct http_request;
 struct http_response;
 struct ratelimit;
@@ -55,6 +56,8 @@ struct app {
 	unsigned todo_wait_ms;        /* how long a wait is held (0: 25 s) */
 	const char *data_dir;         /* the SQLite database's folder (NULL: PostgreSQL) */
 	uint64_t min_free_bytes;      /* ready only with this much free there */
+	struct http_server *server;   /* the API's server once it listens (its requests in flight) */
+	int64_t started;              /* when (Unix time), for the metrics */
 };
 
 /* Build the cached responses; 0 or -1 with `err`. */
@@ -72,5 +75,15 @@ void api_denials_flush_all(struct app *app);
 
 /* The request handler given to http_server_start(); `ctx` is the app. */
 void api_handle(struct http_request *req, struct http_response *res, void *ctx);
+
+/*
+ * Metrics (api_metrics.c), when metrics_enable() was called before
+ * api_init(): api_request_done() is the API server's request_done (`app`
+ * the app: every request counted by its route and status, its latency);
+ * api_metrics_serve() the handler of the metrics listener (`ctx` the app):
+ * GET /metrics in Prometheus's text format, 404 for any other path.
+ */
+void api_request_done(void *app, unsigned tag, unsigned status, uint64_t usec);
+void api_metrics_serve(struct http_request *req, struct http_response *res, void *ctx);
 
 #endif

@@ -127,6 +127,9 @@ static void handle_import(struct call *c, const struct entity_desc *ed)
 		goto cleanup;
 	}
 	ret = entity_import(&c->mc, ed, rd, kg && !strcmp(kg, "1"), &rep, &e);
+	/* refused whole: none of its rows was kept */
+	api_metrics_imported(ed, ret ? 0 : rep.created, ret ? 0 : rep.updated,
+			     ret ? rep.rows : rep.failed);
 	if (ret && ret != MODEL_EINVAL) {
 		reply_model_error(c, &e);
 		goto cleanup;

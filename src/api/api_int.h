@@ -68,6 +68,21 @@ void api_denial_audit(struct call *c, const char **seg, int nseg);
 struct ratelimit *api_denials_new(void);
 
 /*
+ * Metrics (api_metrics.c): the slots of the route table, made when metrics
+ * are kept (else every tag is 0, "none"); the tag of a request by its route
+ * (`ed` the {entity} it named), of a web file, of the health check's short
+ * cut; the events counted where they happen.
+ */
+void api_metrics_init(struct app *app);
+void api_metrics_release(struct app *app);
+unsigned api_route_tag(const struct route *r, const struct entity_desc *ed);
+unsigned api_static_tag(void);
+unsigned api_health_tag(void);
+void api_metrics_login_failed(int delayed);
+void api_metrics_imported(const struct entity_desc *ed, size_t created, size_t updated,
+			  size_t failed);
+
+/*
  * The handlers of the route table (routes.c), by file.  Each answers its
  * request; the route's role rule and check have been applied before.
  */

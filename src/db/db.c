@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "base/alloc.h"
@@ -450,6 +451,46 @@ int db_sync(struct db *db, struct strbuf *err)
 	return db->ops->sync ? db->ops->sync(db, err) : 0;
 }
 
+int db_copy_into(struct db *db, const char *path, struct strbuf *err)
+{
+	sqlite3_backup *b;
+	sqlite3 *dst = NULL;
+	int rc;
+
+	if (db->dialect != DB_SQLITE) {
+		if (err)
+			strbuf_addstr(err, "a page copy is SQLite's only");
+		return -1;
+	}
+	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* a new file read once: no journal, no sync */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", NULL, NULL,
+				  NULL);
+	if (rc == SQLITE_OK) {
+		/* it reads in the source's read transaction when one is open */
+		b = sqlite3_backup_init(dst, "main", db->lite, "main");
+		if (!b) {
+			rc = sqlite3_errcode(dst);
+		} else {
+			rc = sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		}
+	}
+	if (rc != SQLITE_OK && err)
+		strbuf_addf(err, "copying the database into %s: %s", path,
+			    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+	if (sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_OK) {
+		rc = SQLITE_ERROR;
+		if (err)
+			strbuf_addf(err, "closing %s", path);
+	}
+	if (rc != SQLITE_OK)
+		unlink(path);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 int db_exec_params(struct db *db, const char *sql, const char *const *params, int n,
 		   struct strbuf *err)
 {
@@ -704,6 +745,7 @@ struct db_pool {
 	int opening;		/* being opened */
 	int nidle;
 	time_t failed_at;	/* the last failure to open one; 0 none */
+	uint64_t waits;		/* gets that found none idle and none to open */
 	struct db **all;
 	struct db **idle;
 };
@@ -767,8 +809,11 @@ struct db *db_pool_get(struct db_pool *pool)
 	struct db *db = NULL;
 
 	pthread_mutex_lock(&pool->lock);
-	while (!pool->nidle && !(db = pool_grow(pool)))
-		pthread_cond_wait(&pool->cond, &pool->lock);
+	if (!pool->nidle && !(db = pool_grow(pool))) {
+		pool->waits++;
+		while (!pool->nidle && !(db = pool_grow(pool)))
+			pthread_cond_wait(&pool->cond, &pool->lock);
+	}
 	if (!db)
 		db = pool->idle[--pool->nidle];
 	pthread_mutex_unlock(&pool->lock);
@@ -786,6 +831,16 @@ void db_pool_put(struct db_pool *pool, struct db *db)
 	assert(pool->nidle < pool->size);
 	pool->idle[pool->nidle++] = db;
 	pthread_cond_signal(&pool->cond);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out)
+{
+	pthread_mutex_lock(&pool->lock);
+	out->open = pool->size;
+	out->idle = pool->nidle;
+	out->max = pool->max;
+	out->waits = pool->waits;
 	pthread_mutex_unlock(&pool->lock);
 }
 

@@ -157,6 +157,16 @@ int db_defer_sync(struct db *db, struct strbuf *err);
 int db_sync(struct db *db, struct strbuf *err);
 
 /*
+ * SQLite only: the database as `db` reads it — in its read transaction
+ * (db_begin_read()) when one is open, so that what it read and the copy are
+ * of one instant — copied page by page into the new file `path` (SQLite's
+ * online backup API, as `sqlite3 .backup`; writers go on meanwhile).  The
+ * copy is not synced: it is for reading once (a backup's snapshot).  0, or
+ * -1 with `err` (and `path` removed); -1 on PostgreSQL.
+ */
+int db_copy_into(struct db *db, const char *path, struct strbuf *err);
+
+/*
  * Convenience: run `sql` with text parameters (NULL = SQL NULL) and return
  * the first column of the first row as a newly allocated string in `*out`
  * (NULL when no row or when the value is SQL NULL); the caller frees it.
@@ -261,5 +271,16 @@ struct db_pool *db_pool_open(const char *url, int size, struct strbuf *err);
 struct db *db_pool_get(struct db_pool *pool);
 void db_pool_put(struct db_pool *pool, struct db *db);
 void db_pool_close(struct db_pool *pool);
+
+/*
+ * The pool's use now: connections open, idle (open and not handed out), the
+ * most it opens, and how many db_pool_get() calls found none idle and had to
+ * wait since it opened.
+ */
+struct db_pool_stats {
+	int open, idle, max;
+	uint64_t waits;
+};
+void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out);
 
 #endif

@@ -19,6 +19,12 @@
  * Every thread that waits for its batch to be durable is a `struct waiter`
  * on its own stack, in a list, with its own condition variable: it is told
  * its outcome directly and woken alone.
+ *
+ * Metrics (base/metrics.h, kept when the server serves them): the size of
+ * each batch committed, how long each write waited (for the connection, and
+ * after its work for durability), how long each sync took.  Every write of
+ * a batch waits once, so the waits counted equal the writes the batches
+ * committed.
  */
 #include "db/group_commit.h"
 
@@ -27,6 +33,7 @@
 #include <time.h>
 
 #include "base/alloc.h"
+#include "base/metrics.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 
@@ -37,9 +44,49 @@ struct waiter {
 	struct waiter *next_waiting; /* the list of work done, not yet durable */
 	struct group_job *job;       /* NULL: a request that entered */
 	uint64_t batch;
+	uint64_t work_us;            /* its job's work took (by whichever thread ran it) */
 	int state;
 	pthread_cond_t wake;
 };
+
+static const uint64_t size_bounds[] = { 1, 2, 4, 8, 16, 32, 64 };
+/* microseconds: 0.1 ms to 10 s */
+static const uint64_t time_bounds[] = { 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,
+					100000, 250000, 500000, 1000000, 2500000, 10000000 };
+#define NBOUNDS(b) (sizeof(b) / sizeof((b)[0]))
+
+static struct metrics_family batch_sizes = {
+	.name = "sanling_group_commit_batch_size",
+	.help = "Writes committed together by one batch (one transaction, one sync) of the group commit.",
+	.type = METRICS_HISTOGRAM, .bounds = size_bounds, .nbounds = NBOUNDS(size_bounds),
+};
+static struct metrics_family waits = {
+	.name = "sanling_group_commit_wait_seconds",
+	.help = "How long a write waited in the group commit: for the writer connection, then after "
+		"its work for its batch to be durable (its own work not counted).",
+	.type = METRICS_HISTOGRAM, .bounds = time_bounds, .nbounds = NBOUNDS(time_bounds),
+	.unit = 1e-6,
+};
+static struct metrics_family syncs = {
+	.name = "sanling_group_commit_sync_seconds",
+	.help = "How long a sync of the writer took (it makes every batch committed before it durable).",
+	.type = METRICS_HISTOGRAM, .bounds = time_bounds, .nbounds = NBOUNDS(time_bounds),
+	.unit = 1e-6,
+};
+
+/*
+ * group_commit_enter() to _leave(), on one thread (a thread holds the
+ * connection once at a time): how long it waited for the connection.
+ */
+static _Thread_local uint64_t entered_wait_us;
+
+static uint64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
+}
 
 struct group_commit {
 	struct db *db;
@@ -75,6 +122,9 @@ struct group_commit *group_commit_new(struct db *db, int max_batch, long linger_
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
 	pthread_cond_init(&g->arrived, &a);
 	pthread_condattr_destroy(&a);
+	metrics_register(&batch_sizes);
+	metrics_register(&waits);
+	metrics_register(&syncs);
 	return g;
 }
 
@@ -177,6 +227,7 @@ static void commit(struct group_commit *g, struct strbuf *err)
 	uint64_t batch = g->batch;
 	int ok;
 
+	metrics_observe(&batch_sizes, 0, (uint64_t)g->in_batch);
 	pthread_mutex_unlock(&g->lock);
 	ok = db_commit(g->db, err) == 0;
 	if (!ok)
@@ -200,13 +251,15 @@ static int wait_durable(struct group_commit *g, struct waiter *me, struct strbuf
 {
 	while (me->state == DONE_WORK) {
 		if (g->committed >= me->batch && !g->syncing) {
-			uint64_t upto = g->committed;
+			uint64_t upto = g->committed, t0;
 			struct waiter *w;
 			int ok;
 
 			g->syncing = 1;
 			pthread_mutex_unlock(&g->lock);
+			t0 = now_us();
 			ok = db_sync(g->db, err) == 0;
+			metrics_observe(&syncs, 0, now_us() - t0);
 			pthread_mutex_lock(&g->lock);
 			g->syncing = 0;
 			settle(g, upto, 0, ok ? DURABLE : FAILED);
@@ -225,6 +278,7 @@ static int wait_durable(struct group_commit *g, struct waiter *me, struct strbuf
 struct db *group_commit_enter(struct group_commit *g, uint64_t *batch, struct strbuf *err)
 {
 	struct db *db = NULL;
+	uint64_t t0 = now_us();
 
 	pthread_mutex_lock(&g->lock);
 	g->entering++;
@@ -240,12 +294,14 @@ struct db *group_commit_enter(struct group_commit *g, uint64_t *batch, struct st
 		db = g->db;
 	}
 	pthread_mutex_unlock(&g->lock);
+	entered_wait_us = now_us() - t0;
 	return db;
 }
 
 int group_commit_leave(struct group_commit *g, uint64_t batch, struct strbuf *err)
 {
 	struct waiter me = { 0 };
+	uint64_t t0 = now_us();
 	int ret;
 
 	pthread_cond_init(&me.wake, NULL);
@@ -262,6 +318,7 @@ int group_commit_leave(struct group_commit *g, uint64_t batch, struct strbuf *er
 	ret = wait_durable(g, &me, err);
 	pthread_mutex_unlock(&g->lock);
 	pthread_cond_destroy(&me.wake);
+	metrics_observe(&waits, 0, entered_wait_us + now_us() - t0);
 	(void)batch;
 	return ret;
 }
@@ -282,9 +339,13 @@ static void run_queue(struct group_commit *g, struct strbuf *err)
 				g->queue_tail = &g->queue;
 			g->in_batch++;
 			add_waiting(g, w);
+			uint64_t t0;
+
 			w->job->batch = g->batch;
 			pthread_mutex_unlock(&g->lock);
+			t0 = now_us();
 			w->job->rc = w->job->work(g->db, w->job->arg);
+			w->work_us = now_us() - t0;
 			pthread_mutex_lock(&g->lock);
 		}
 		if (g->in_batch < g->max_batch && !g->entering) {
@@ -305,6 +366,7 @@ static void run_queue(struct group_commit *g, struct strbuf *err)
 int group_commit_run(struct group_commit *g, struct group_job *job, struct strbuf *err)
 {
 	struct waiter me = { .job = job, .state = QUEUED };
+	uint64_t t0 = now_us();
 	int ret;
 
 	pthread_cond_init(&me.wake, NULL);
@@ -336,6 +398,8 @@ int group_commit_run(struct group_commit *g, struct group_job *job, struct strbu
 	ret = me.state == FAILED ? -1 : wait_durable(g, &me, err);
 	pthread_mutex_unlock(&g->lock);
 	pthread_cond_destroy(&me.wake);
+	if (me.batch) /* it was in a batch */
+		metrics_observe(&waits, 0, now_us() - t0 - me.work_us);
 	return ret;
 }
 
@@ -343,6 +407,7 @@ int group_commit_run_alone(struct group_commit *g, struct group_job *job, struct
 {
 	struct waiter me = { .job = job };
 	struct waiter *w;
+	uint64_t t0 = now_us(), t1;
 	int ret, ok = 1;
 
 	pthread_cond_init(&me.wake, NULL);
@@ -357,6 +422,7 @@ int group_commit_run_alone(struct group_commit *g, struct group_job *job, struct
 		/* the batch of those before: commit it now, as its last holder would */
 		uint64_t before = g->batch;
 
+		metrics_observe(&batch_sizes, 0, (uint64_t)g->in_batch);
 		pthread_mutex_unlock(&g->lock);
 		ok = db_commit(g->db, err) == 0;
 		if (!ok)
@@ -379,10 +445,13 @@ int group_commit_run_alone(struct group_commit *g, struct group_job *job, struct
 	g->in_batch = 1;
 	add_waiting(g, &me);
 	job->batch = g->batch;
+	metrics_observe(&batch_sizes, 0, 1);
 	pthread_mutex_unlock(&g->lock);
+	t1 = now_us();
 	job->rc = job->work(g->db, job->arg);
 	if (db_in_transaction(g->db)) /* a job must close what it opened */
 		db_rollback(g->db);
+	me.work_us = now_us() - t1;
 	pthread_mutex_lock(&g->lock);
 	g->committed = me.batch;
 	g->busy = 0;
@@ -390,5 +459,6 @@ int group_commit_run_alone(struct group_commit *g, struct group_job *job, struct
 	ret = wait_durable(g, &me, err);
 	pthread_mutex_unlock(&g->lock);
 	pthread_cond_destroy(&me.wake);
+	metrics_observe(&waits, 0, now_us() - t0 - me.work_us);
 	return ret;
 }

@@ -120,6 +120,7 @@ struct request_state {
 	struct deferred *deferred;
 	struct timespec t0;
 	int logged;         /* the access log was on when it arrived */
+	int done;           /* cfg.request_done was called for it */
 	uint64_t bytes;
 	unsigned status;
 	struct request_state *wnext; /* in the write threads' queue */
@@ -284,7 +285,7 @@ static struct request_state *state_new(struct http_server *srv,
 	strbuf_init(&st->body, 0);
 	client_ip(st, conn);
 	st->logged = srv->cfg.access_log && atomic_load(&srv->log_on);
-	if (st->logged)
+	if (st->logged || srv->cfg.request_done)
 		clock_gettime(CLOCK_MONOTONIC, &st->t0);
 	atomic_fetch_add(&srv->inflight, 1);
 	return st;
@@ -353,6 +354,26 @@ static void state_free(struct request_state *st)
 	free(st);
 }
 
+static uint64_t usec_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000 +
+	       (uint64_t)((t1.tv_nsec - t0->tv_nsec) / 1000);
+}
+
+/* cfg.request_done, once for `st`. */
+static void request_done(struct request_state *st, unsigned status)
+{
+	const struct http_config *cfg = &st->srv->cfg;
+
+	if (!cfg->request_done || st->done)
+		return;
+	st->done = 1;
+	cfg->request_done(cfg->request_done_cls, st->req.tag, status, usec_since(&st->t0));
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	return state_new(cls, conn, uri);
@@ -367,17 +388,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	if (!st)
 		return;
 	*con_cls = NULL;
-	if (st->logged) {
-		struct timespec t1;
-		uint64_t usec;
-
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		usec = (uint64_t)(t1.tv_sec - st->t0.tv_sec) * 1000000 +
-		       (uint64_t)((t1.tv_nsec - st->t0.tv_nsec) / 1000);
+	request_done(st, 0); /* never answered */
+	if (st->logged)
 		srv->cfg.access_log(srv->cfg.access_log_cls,
 				    st->req.method ? st->req.method : "-",
-				    st->path, st->status, st->bytes, usec);
-	}
+				    st->path, st->status, st->bytes, usec_since(&st->t0));
 	state_free(st);
 }
 
@@ -599,6 +614,7 @@ static enum MHD_Result queue_cached(struct request_state *st,
 {
 	st->status = c->status;
 	st->bytes = c->len;
+	request_done(st, c->status);
 	return MHD_queue_response(st->req.conn, c->status,
 				  st->req.tls ? c->hsts : c->plain);
 }
@@ -648,6 +664,7 @@ static enum MHD_Result send_response(struct request_state *st)
 		p = value + strlen(value) + 1;
 	}
 	st->status = res->status;
+	request_done(st, res->status);
 	ret = MHD_queue_response(st->req.conn, res->status, r);
 	MHD_destroy_response(r);
 	return ret;

@@ -103,6 +103,17 @@ struct http_config {
 	http_access_log_fn access_log;
 	void *access_log_cls;
 	int access_log_off;
+	/*
+	 * Once per request, from the thread that answers it, just before the
+	 * answer is queued (so before the client can have it): the request's
+	 * `tag` (http_request.tag, set by the handler), the status, and the
+	 * microseconds since the request line came; a request never answered
+	 * (the connection died) is given status 0 when it ends.  NULL: not
+	 * called, and no clock read for it.  Must be quick: it is on every
+	 * request's path.
+	 */
+	void (*request_done)(void *cls, unsigned tag, unsigned status, uint64_t usec);
+	void *request_done_cls;
 };
 
 /*
@@ -130,6 +141,8 @@ struct http_request {
 	const struct http_config *config;
 	/* Free for the application (router) to use; never touched here. */
 	void *app;
+	/* The application's label of the request for cfg.request_done (0 until set). */
+	unsigned tag;
 
 	/* private */
 	struct MHD_Connection *conn;

@@ -13,6 +13,11 @@
  * Once a day, from its time on (China time), when asked: the nightly backup
  * (ops/backup.h) into a folder that keeps the newest N of them.
  *
+ * Metrics (base/metrics.h, when enabled before jobs_start()): each job's
+ * runs by result and their durations; the age of the newest backup in the
+ * backup folder and of the newest anchor in the anchor folder, read from
+ * the folders at each scrape.
+ *
  * Not a general cron: jobs are functions listed in jobs.c.
  */
 #ifndef SANLING_JOBS_H

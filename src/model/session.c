@@ -133,6 +133,24 @@ static const char *dummy_hash(void)
 	return __atomic_load_n(&dummy, __ATOMIC_ACQUIRE);
 }
 
+int session_count_active(struct db *db, int64_t *n, struct strbuf *err)
+{
+	int64_t now = time_now();
+	struct db_stmt *st;
+	int rc;
+
+	if (db_prepare(db, "SELECT COUNT(*) FROM sessions WHERE last_seen >= ? AND created_at >= ?",
+		       &st, err))
+		return -1;
+	db_bind_int64(st, 1, now - session_idle_seconds());
+	db_bind_int64(st, 2, now - session_max_seconds());
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		*n = db_column_int64(st, 0);
+	db_finalize(st);
+	return rc == DB_ROW ? 0 : -1;
+}
+
 /* Run `sql` with integer parameters (there are `n` of them). */
 static int exec_ints(struct db *db, const char *sql, int n, const int64_t *v, struct strbuf *err)
 {

@@ -155,6 +155,14 @@ void session_cache_forget_all(void);
  */
 void session_observe_writes(void);
 
+/*
+ * The sessions not ended (by the database's times: the last request within
+ * the idle time, begun within the longest time) in `*n`: 0, or -1 with
+ * `err`.  For the metrics; a session's last-seen time is written at most
+ * every 30 s, so one within 30 s of its idle end may be left out.
+ */
+int session_count_active(struct db *db, int64_t *n, struct strbuf *err);
+
 /* Idle and absolute session lifetimes in seconds in force. */
 int64_t session_idle_seconds(void);
 int64_t session_max_seconds(void);

@@ -2,8 +2,8 @@
  * backup: a consistent online copy of the database, and its restore.
  *
  * The file is a tar stream compressed with Zstandard (tarzst.h): the
- * database — SQLite: a snapshot taken by `VACUUM INTO` while the server
- * runs; PostgreSQL: `pg_dump --format=custom` of an exported snapshot —
+ * database — SQLite: its pages copied by the online backup API in a read
+ * transaction while the server runs (db_copy_into()); PostgreSQL: `pg_dump --format=custom` of an exported snapshot —
  * then manifest.json: the format, the program's version and schema, the
  * engine, the time, the rows of every table at the snapshot, the SHA-256
  * of the database member and the audit chain's head.  Never the key file:

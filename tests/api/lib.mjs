@@ -53,18 +53,19 @@ export async function startServer({ env = {}, store, args = [] } = {}) {
     { env: { ...process.env, SANLING_FAST_KDF: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
-  const url = await new Promise((resolve, reject) => {
+  // the metrics listener (--metrics-listen) is announced before "listening on"
+  const [url, metricsUrl] = await new Promise((resolve, reject) => {
     let out = '';
     const t = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 15000);
     proc.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^/\s]+)\//);
-      if (m) { clearTimeout(t); resolve(m[1]); }
+      if (m) { clearTimeout(t); resolve([m[1], out.match(/metrics on (http:\/\/\S+)/)?.[1]]); }
     });
     proc.on('exit', (code) => { clearTimeout(t); reject(new Error(`server exited ${code}: ${stderr}`)); });
   });
   return {
-    ...s, url, proc,
+    ...s, url, metricsUrl, proc,
     stderr: () => stderr,
     async stop() {
       proc.kill('SIGTERM');

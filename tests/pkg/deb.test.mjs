@@ -53,7 +53,8 @@ test('dpkg installs it into a root; the installed program runs there', async () 
   dpkg('-i', DEB);
   assert.match(sh('dpkg', [`--root=${root}`, '-s', 'sanling']), /Status: install ok installed/);
   for (const f of ['usr/bin/sanling', 'usr/share/sanling/web/index.html', 'etc/sanling/sanling.conf',
-    'lib/systemd/system/sanling.service', 'usr/share/man/man1/sanling.1.gz', 'usr/share/doc/sanling/copyright'])
+    'lib/systemd/system/sanling.service', 'usr/share/man/man1/sanling.1.gz', 'usr/share/doc/sanling/copyright',
+    'usr/share/doc/sanling/grafana-sanling.json'])
     assert.ok(existsSync(join(root, f)), f);
   assert.equal(statSync(join(root, 'var/lib/sanling')).mode & 0o777, 0o750);
   const bin = join(root, 'usr/bin/sanling');
