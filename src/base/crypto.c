@@ -188,6 +188,14 @@ int crypto_keys_load(struct crypto_keys *k, const char *path, int create,
 			path);
 		goto cleanup;
 	}
+	/* another user could put a key of theirs in its place; root may own it */
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		add_err(err, "key file %s belongs to another user (uid %u); "
+			"it must be this program's user's (uid %u) or root's: "
+			"chown %u %s", path, (unsigned)st.st_uid, (unsigned)geteuid(),
+			(unsigned)geteuid(), path);
+		goto cleanup;
+	}
 	if (st.st_size > KEYFILE_MAX || strbuf_read_fd(&content, fd)) {
 		add_err(err, "cannot read key file %s: %s", path,
 			st.st_size > KEYFILE_MAX ? "too large" :

@@ -184,6 +184,14 @@ static void test_keyfile_refusals(void **state)
 	assert_int_equal(crypto_keys_load(&f->keys, f->path.buf, 1, &f->err),
 			 -1);
 
+	/* another user's (root may give it away; else this part cannot be made) */
+	if (geteuid() == 0) {
+		write_file(f->path.buf, FIXED_HEX "\n", 0600);
+		assert_int_equal(chown(f->path.buf, 54321, (gid_t)-1), 0);
+		expect_refusal(f, "belongs to another user (uid 54321)");
+		assert_int_equal(chown(f->path.buf, 0, (gid_t)-1), 0);
+	}
+
 	/* malformed content */
 	write_file(f->path.buf, "", 0600);
 	expect_refusal(f, "malformed");
