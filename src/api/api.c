@@ -640,9 +640,11 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	 * The request met a shortage of memory.  Its answer is whole (the
 	 * reserve paid for it) but what it wrote after the shortage was not
 	 * kept (db_commit): 503, unless its work was committed before it — a
-	 * save that is done is not answered as undone.
+	 * save that is done is not answered as undone.  A failure is 503
+	 * whatever was committed before: that may have been the session's
+	 * last-seen time (session_lookup), not the work that failed.
 	 */
-	if (alloc_trouble() && !alloc_committed()) {
+	if (alloc_trouble() && (!alloc_committed() || res->status >= 500)) {
 		if (!fault)
 			log_error("%s %s: out of memory, answered 503", req->method, req->path);
 		strbuf_reset(&res->hdrs); /* no file name, no cookie of what was not done */

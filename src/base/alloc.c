@@ -1,8 +1,9 @@
 /*
  * alloc.c: allocations that never return NULL, a reserve for the shortage,
- * and the test fault (see alloc.h).  Per-thread state is thread-local; the
- * reserve is one block shared by the process, released at most once until
- * a request ends and sets it aside again.
+ * and the test fault (see alloc.h).  What is kept for a request is in the
+ * account in use by the thread (its own, thread-local, unless it works for
+ * another); the reserve is one block shared by the process, released at
+ * most once until a request ends and sets it aside again.
  */
 #include "base/alloc.h"
 
@@ -12,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static _Thread_local int trouble, committed;
-static _Thread_local long fault_at;  /* the allocation that fails on purpose; 0: none */
-static _Thread_local long fault_count;
+static _Thread_local struct alloc_account own_account;
+static _Thread_local struct alloc_account *in_use; /* NULL: own_account */
 
 static pthread_mutex_t reserve_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *reserve;
@@ -38,20 +38,35 @@ static void reserve_set_aside(void)
 	pthread_mutex_unlock(&reserve_lock);
 }
 
+struct alloc_account *alloc_account(void)
+{
+	return in_use ? in_use : &own_account;
+}
+
+struct alloc_account *alloc_account_use(struct alloc_account *a)
+{
+	struct alloc_account *before = in_use;
+
+	in_use = a;
+	return before;
+}
+
 /* Is this allocation the one that fails on purpose? */
 static int faulted(void)
 {
-	if (!fault_at)
+	struct alloc_account *a = alloc_account();
+
+	if (!a->fault_at)
 		return 0;
-	if (++fault_count != fault_at)
+	if (++a->fault_count != a->fault_at)
 		return 0;
 	return 1;
 }
 
-/* The shortage: mark the thread, spend the reserve; the caller tries again. */
+/* The shortage: mark the account, spend the reserve; the caller tries again. */
 static void shortage(void)
 {
-	trouble = 1;
+	alloc_account()->trouble = 1;
 	reserve_release();
 }
 
@@ -132,31 +147,34 @@ void alloc_init(void)
 
 int alloc_trouble(void)
 {
-	return trouble;
+	return alloc_account()->trouble;
 }
 
 void alloc_trouble_clear(void)
 {
-	if (trouble)
+	struct alloc_account *a = alloc_account();
+
+	if (a->trouble)
 		reserve_set_aside();
-	trouble = committed = 0;
+	a->trouble = a->committed = 0;
 }
 
 void alloc_note_commit(void)
 {
-	committed = 1;
+	alloc_account()->committed = 1;
 }
 
 int alloc_committed(void)
 {
-	return committed;
+	return alloc_account()->committed;
 }
 
 long alloc_fault_arm(long n)
 {
-	long made = fault_count;
+	struct alloc_account *a = alloc_account();
+	long made = a->fault_count;
 
-	fault_at = n;
-	fault_count = 0;
+	a->fault_at = n;
+	a->fault_count = 0;
 	return made;
 }

@@ -395,21 +395,28 @@ int db_begin_read(struct db *db, struct strbuf *err)
 
 int db_commit(struct db *db, struct strbuf *err)
 {
+	/* the work's own commit: the outer one, or the first savepoint in a batch */
+	int own = db->depth == (db->batch ? 2 : 1);
 	int ret;
 
-	if (db->depth > 1) {
-		db->depth--;
-		return savepoint(db, "RELEASE SAVEPOINT", db->depth, err);
-	}
-	/* work that met a shortage of memory is not kept (base/alloc.h): the caller rolls back */
+	/*
+	 * Work that met a shortage of memory is not kept (base/alloc.h), not
+	 * even as a savepoint of a batch another thread will commit: the
+	 * caller rolls back.
+	 */
 	if (alloc_trouble()) {
 		if (err)
 			strbuf_addstr(err, "out of memory: the transaction was not committed");
 		return -1;
 	}
-	ret = db->ops->commit(db, err);
-	db->depth = db->ops->in_transaction(db) ? 1 : 0;
-	if (!ret)
+	if (db->depth > 1) {
+		db->depth--;
+		ret = savepoint(db, "RELEASE SAVEPOINT", db->depth, err);
+	} else {
+		ret = db->ops->commit(db, err);
+		db->depth = db->ops->in_transaction(db) ? 1 : 0;
+	}
+	if (!ret && own)
 		alloc_note_commit();
 	return ret;
 }

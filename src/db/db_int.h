@@ -46,6 +46,7 @@ struct db {
 	int ncached;
 	unsigned next_name;
 	int depth;		/* open transactions: 1 the outer one, more are savepoints */
+	int batch;		/* the outer one is a batch of the group commit's (group_commit.c) */
 	int log_fd;		/* SQLite after db_defer_sync(): the WAL, for db_sync(); else -1 */
 };
 

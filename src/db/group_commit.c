@@ -25,6 +25,15 @@
  * after its work for durability), how long each sync took.  Every write of
  * a batch waits once, so the waits counted equal the writes the batches
  * committed.
+ *
+ * Memory (base/alloc.h): a job runs on its request's account, whichever
+ * thread runs it, so that a shortage met in it is its request's: its
+ * savepoint is not released (db_commit), it alone is undone, its request
+ * answers 503.  The batch's own statements (BEGIN, COMMIT, the sync) run
+ * on an account of their own: the shortage of the request whose thread
+ * happens to run them does not refuse the others' work, and they are no
+ * allocation of that request's (a test's fault walks the same path
+ * whoever commits).
  */
 #include "db/group_commit.h"
 
@@ -36,6 +45,7 @@
 #include "base/metrics.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "db/db_int.h"
 
 enum { QUEUED = 1, DONE_WORK, DURABLE, FAILED };
 
@@ -43,6 +53,7 @@ struct waiter {
 	struct waiter *next_queued;  /* the queue of jobs not yet run */
 	struct waiter *next_waiting; /* the list of work done, not yet durable */
 	struct group_job *job;       /* NULL: a request that entered */
+	struct alloc_account *account; /* the job's request's (base/alloc.h) */
 	uint64_t batch;
 	uint64_t work_us;            /* its job's work took (by whichever thread ran it) */
 	int state;
@@ -138,12 +149,50 @@ void group_commit_free(struct group_commit *g)
 	free(g);
 }
 
+/*
+ * The batch's own statements: on an account of the batch's (see above),
+ * the reserve set aside again if they spent it.
+ */
+static int batch_do(int (*op)(struct db *, struct strbuf *), struct db *db, struct strbuf *err)
+{
+	struct alloc_account mine = { 0 };
+	struct alloc_account *before = alloc_account_use(&mine);
+	int ret = op(db, err);
+
+	alloc_trouble_clear();
+	alloc_account_use(before);
+	return ret;
+}
+
+/* Commit the batch, or roll it back when that fails; 0 or -1. */
+static int commit_or_undo(struct db *db, struct strbuf *err)
+{
+	int ret = db_commit(db, err);
+
+	if (ret)
+		db_rollback(db);
+	db->batch = 0;
+	return ret;
+}
+
+/*
+ * A job, or a request that entered, must close what it opened: a savepoint
+ * left open (a refused commit not rolled back) is undone, not kept with
+ * the batch.
+ */
+static void close_work(struct db *db)
+{
+	while (db->depth > 1)
+		db_rollback(db);
+}
+
 /* Under the lock, by the thread taking the connection: join or open the batch. */
 static int join_batch(struct group_commit *g, struct strbuf *err)
 {
 	if (!g->open) {
-		if (db_begin(g->db, err))
+		if (batch_do(db_begin, g->db, err))
 			return -1;
+		g->db->batch = 1;
 		g->open = 1;
 		g->in_batch = 0;
 		g->batch++;
@@ -229,9 +278,7 @@ static void commit(struct group_commit *g, struct strbuf *err)
 
 	metrics_observe(&batch_sizes, 0, (uint64_t)g->in_batch);
 	pthread_mutex_unlock(&g->lock);
-	ok = db_commit(g->db, err) == 0;
-	if (!ok)
-		db_rollback(g->db);
+	ok = batch_do(commit_or_undo, g->db, err) == 0;
 	pthread_mutex_lock(&g->lock);
 	g->open = 0;
 	g->busy = 0;
@@ -258,7 +305,7 @@ static int wait_durable(struct group_commit *g, struct waiter *me, struct strbuf
 			g->syncing = 1;
 			pthread_mutex_unlock(&g->lock);
 			t0 = now_us();
-			ok = db_sync(g->db, err) == 0;
+			ok = batch_do(db_sync, g->db, err) == 0;
 			metrics_observe(&syncs, 0, now_us() - t0);
 			pthread_mutex_lock(&g->lock);
 			g->syncing = 0;
@@ -304,6 +351,7 @@ int group_commit_leave(struct group_commit *g, uint64_t batch, struct strbuf *er
 	uint64_t t0 = now_us();
 	int ret;
 
+	close_work(g->db);
 	pthread_cond_init(&me.wake, NULL);
 	pthread_mutex_lock(&g->lock);
 	add_waiting(g, &me);
@@ -344,8 +392,14 @@ static void run_queue(struct group_commit *g, struct strbuf *err)
 			w->job->batch = g->batch;
 			pthread_mutex_unlock(&g->lock);
 			t0 = now_us();
-			w->job->rc = w->job->work(g->db, w->job->arg);
+			{
+				struct alloc_account *before = alloc_account_use(w->account);
+
+				w->job->rc = w->job->work(g->db, w->job->arg);
+				alloc_account_use(before);
+			}
 			w->work_us = now_us() - t0;
+			close_work(g->db);
 			pthread_mutex_lock(&g->lock);
 		}
 		if (g->in_batch < g->max_batch && !g->entering) {
@@ -365,7 +419,7 @@ static void run_queue(struct group_commit *g, struct strbuf *err)
 
 int group_commit_run(struct group_commit *g, struct group_job *job, struct strbuf *err)
 {
-	struct waiter me = { .job = job, .state = QUEUED };
+	struct waiter me = { .job = job, .state = QUEUED, .account = alloc_account() };
 	uint64_t t0 = now_us();
 	int ret;
 
@@ -424,9 +478,7 @@ int group_commit_run_alone(struct group_commit *g, struct group_job *job, struct
 
 		metrics_observe(&batch_sizes, 0, (uint64_t)g->in_batch);
 		pthread_mutex_unlock(&g->lock);
-		ok = db_commit(g->db, err) == 0;
-		if (!ok)
-			db_rollback(g->db);
+		ok = batch_do(commit_or_undo, g->db, err) == 0;
 		pthread_mutex_lock(&g->lock);
 		g->open = 0;
 		g->committed = before;

@@ -117,8 +117,10 @@ static int archive_store(struct db *db, const struct actor *a, const char *month
 		if (audit_append(db, a, "report.archive", object, "ok", detail, err))
 			goto fail;
 	}
+	if (db_commit(db, err))
+		goto fail;
 	free(v);
-	return db_commit(db, err);
+	return 0;
 fail:
 	free(v);
 	db_finalize(st);

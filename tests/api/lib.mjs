@@ -4,51 +4,132 @@
 // command line, a small district to work in, and an HTTP client that keeps
 // the session cookie and the CSRF token.  No mocks: everything here talks
 // to the real program.
+//
+// When $SANLING_TEST_TEMPLATES names a folder (tests/run sets one per run),
+// the district and the demo are each made once per run, program and engine
+// by the same commands, and every test that loads one gets its own copy (of
+// the SQLite file, or a PostgreSQL database made from the template, and of
+// the key file, which the copies share): the same data, its own to write,
+// in a fraction of the time the commands take, under the sanitizers most.
+// A fresh database (freshDb) is always made by `sanling init`, its key its
+// own.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export const BIN = process.env.SANLING_BIN || new URL('../../build/sanling', import.meta.url).pathname;
 export const BACKEND = process.env.SANLING_TEST_BACKEND || 'sqlite';
 export const PASSWORD = 'Init-Pass-9';
 export const NEW_PASSWORD = 'Changed-Pass-7';
 
+function psql(sql) {
+  const r = spawnSync('psql', [process.env.SANLING_TEST_PG, '-qAt', ...sql.flatMap((c) => ['-c', c])], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('psql: ' + r.stderr);
+}
+
 function pgCreateDatabase() {
   const base = process.env.SANLING_TEST_PG;
   if (!base) throw new Error('SANLING_TEST_PG is not set');
   const name = 't_' + randomBytes(6).toString('hex');
-  const r = spawnSync('psql', [base, '-qAtc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error('psql: ' + r.stderr);
+  psql([`CREATE DATABASE ${name}`]);
   const u = new URL(base);
   u.pathname = '/' + name;
   return { url: u.toString(), drop: () => spawnSync('psql', [base, '-qAtc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]) };
 }
 
-// A fresh database and key file: { db, key, dir, cleanup, cli(args, input) }.
-export function freshDb() {
-  const dir = mkdtempSync(join(tmpdir(), 'sanling-api-'));
+const dbName = (url) => new URL(url).pathname.slice(1);
+
+// A store in `dir`: a new database and key file made by `sanling init`.
+function newStore(dir) {
   let db, drop = () => {};
+  const key = join(dir, 'test.key');
   if (BACKEND === 'postgresql') {
     ({ url: db, drop } = pgCreateDatabase());
   } else {
     db = join(dir, 'test.db');
   }
-  const key = join(dir, 'test.key');
   const env = { ...process.env, SANLING_FAST_KDF: '1' };
-  const cli = (args, input) => {
-    const r = spawnSync(BIN, ['--db', db, '--key', key, ...args], { input: input ?? '', encoding: 'utf8', env });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const store = {
+    db, key, dir, pristine: true,
+    cli(args, input) {
+      store.pristine = false;
+      const r = spawnSync(BIN, ['--db', db, '--key', key, ...args], { input: input ?? '', encoding: 'utf8', env });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    cleanup: () => { drop(); rmSync(dir, { recursive: true, force: true }); },
   };
-  const init = cli(['init']);
+  const init = store.cli(['init']);
   if (init.status !== 0) throw new Error('sanling init: ' + init.stderr);
-  return { db, key, dir, cli, cleanup: () => { drop(); rmSync(dir, { recursive: true, force: true }); } };
+  store.pristine = true;
+  return store;
+}
+
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+// The template `kind` of this run, program and engine: { db, key }, made by
+// `make(store)` on a fresh store by the first test process that asks (the
+// others wait for it).
+function template(kind, make) {
+  const root = process.env.SANLING_TEST_TEMPLATES;
+  const id = createHash('sha256').update([root, BIN, BACKEND, process.env.SANLING_TEST_PG || ''].join('\n'))
+    .digest('hex').slice(0, 12);
+  const dir = join(root, `${kind}-${BACKEND}-${id}`);
+  const ready = join(dir, 'ready.json');
+  mkdirSync(root, { recursive: true });
+  for (let waited = 0; !existsSync(ready); waited += 100) {
+    try {
+      mkdirSync(dir + '.lock');
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      if (waited > 600000) throw new Error(`template ${kind}: ${dir}.lock is still there after 10 minutes`);
+      sleep(100);
+      continue;
+    }
+    try {
+      if (existsSync(ready)) break;
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      const s = newStore(dir);
+      make(s);
+      writeFileSync(ready, JSON.stringify({ db: s.db, key: s.key }));
+    } finally {
+      rmdirSync(dir + '.lock');
+    }
+  }
+  return JSON.parse(readFileSync(ready, 'utf8'));
+}
+
+// A fresh database and key file: { db, key, dir, cleanup, cli(args, input) }.
+export function freshDb() {
+  return newStore(mkdtempSync(join(tmpdir(), 'sanling-api-')));
+}
+
+// Store `s`, fresh from freshDb() (no command run on it since), made a copy
+// of template `kind` (made by `make(store)`); false when there are no
+// templates, or `s` is not fresh: then the caller runs `make(s)` itself.
+function fromTemplate(s, kind, make) {
+  if (!s.pristine || !process.env.SANLING_TEST_TEMPLATES) return false;
+  const t = template(kind, make);
+  copyFileSync(t.key, s.key);
+  if (BACKEND === 'postgresql') {
+    const name = dbName(s.db);
+    psql([`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, `CREATE DATABASE ${name} TEMPLATE ${dbName(t.db)}`]);
+  } else {
+    for (const ext of ['', '-wal', '-shm']) {
+      rmSync(s.db + ext, { force: true });
+      if (existsSync(t.db + ext)) copyFileSync(t.db + ext, s.db + ext);
+    }
+  }
+  s.pristine = false;
+  return true;
 }
 
 // Start `sanling serve` on a fresh (or given) database; `args`: more options of serve.
 export async function startServer({ env = {}, store, args = [] } = {}) {
   const s = store || freshDb();
+  s.pristine = false;
   const proc = spawn(BIN, ['--db', s.db, '--key', s.key, 'serve', '--port', '0', '--threads', '2', '--web', join(s.dir, 'no-web'), ...args],
     { env: { ...process.env, SANLING_FAST_KDF: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -172,6 +253,20 @@ R1,西乡饭店,enterprise,restaurant,410000002000,410000002001,,,西乡大街1�
 
 // Load the district, then one user per role (password PASSWORD, to change).
 export function loadDistrict(s) {
+  if (!fromTemplate(s, 'district', makeDistrict)) makeDistrict(s);
+}
+
+// The demo district (`sanling gen demo --demo-passwords`) into a fresh store.
+export function loadDemo(s) {
+  if (!fromTemplate(s, 'demo', makeDemo)) makeDemo(s);
+}
+
+function makeDemo(s) {
+  const gen = s.cli(['gen', 'demo', '--demo-passwords']);
+  if (gen.status !== 0) throw new Error('gen demo: ' + gen.stderr);
+}
+
+function makeDistrict(s) {
   for (const kind of ['regions', 'departments', 'sector_map', 'subjects']) {
     const f = join(s.dir, kind + '.csv');
     writeFileSync(f, DISTRICT_CSV[kind]);

@@ -11,7 +11,7 @@
 // moves its township's outline (the cache is not stale).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDb, startServer } from './lib.mjs';
+import { freshDb, loadDemo, startServer } from './lib.mjs';
 import { listAll, assertProblem } from './util.mjs';
 
 const PASSWORD = 'Demo-Pass-2023';
@@ -70,8 +70,7 @@ function assertValidGeometry(g, name) {
 
 before(async () => {
   store = freshDb();
-  const gen = store.cli(['gen', 'demo', '--demo-passwords']);
-  if (gen.status !== 0) throw new Error('gen demo: ' + gen.stderr);
+  loadDemo(store);
   srv = await startServer({ store });
 });
 after(async () => { await srv?.stop(); store?.cleanup(); });

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshDb, startServer } from './lib.mjs';
+import { freshDb, loadDemo, startServer } from './lib.mjs';
 import { readXlsx } from './util.mjs';
 import { libreOffice, pdfRead, pdfInk, squeeze } from './docs_util.mjs';
 
@@ -29,8 +29,7 @@ function report(kind, format, extra = []) {
 
 before(async () => {
   store = freshDb();
-  const gen = store.cli(['gen', 'demo', '--demo-passwords']);
-  if (gen.status !== 0) throw new Error('gen demo: ' + gen.stderr);
+  loadDemo(store);
   for (const f of ['pdf', 'docx', 'xlsx']) files[f] = report('monthly', f, ['--month', '2023-08']);
   files.bulletin = report('bulletin', 'pdf', ['--month', '2023-08']);
   srv = await startServer({ store });

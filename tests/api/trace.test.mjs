@@ -19,7 +19,7 @@
 // Runs on SQLite and PostgreSQL alike.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDb, startServer } from './lib.mjs';
+import { freshDb, loadDemo, startServer } from './lib.mjs';
 import { assertProblem } from './util.mjs';
 
 const DEMO_PASSWORD = 'Demo-Pass-2023';
@@ -31,8 +31,7 @@ const clients = {};
 
 before(async () => {
   store = freshDb();
-  const gen = store.cli(['gen', 'demo', '--demo-passwords']);
-  if (gen.status !== 0) throw new Error('gen demo: ' + gen.stderr);
+  loadDemo(store);
   srv = await startServer({ store });
   for (const u of ROLES) {
     clients[u] = srv.client();

@@ -1,4 +1,5 @@
-// lib.mjs: what the browser tests share: a fresh demo database and a real
+// lib.mjs: what the browser tests share: a fresh demo database (a copy of
+// the run's one when tests/run made templates: ../api/lib.mjs) and a real
 // `sanling serve` on a free loopback port serving the web build (web/dist),
 // the command line against that database, Debian's chromium driven by
 // playwright-core (from web/node_modules) with a fresh profile per browser,
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
+import { freshDb, loadDemo } from '../api/lib.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.SANLING_BIN || join(ROOT, 'build', 'sanling');
@@ -25,17 +27,15 @@ const { chromium } = await import(join(ROOT, 'web', 'node_modules', 'playwright-
 export async function startServer() {
   if (!existsSync(join(WEB, 'index.html'))) throw new Error(`no web build in ${WEB}: run "npm run build --prefix web"`);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const dir = mkdtempSync(join(tmpdir(), 'sanling-e2e-'));
-  const db = join(dir, 'e2e.db');
-  const key = join(dir, 'e2e.key');
+  const store = freshDb();
+  const { db, key, dir } = store;
   const env = { ...process.env, SANLING_FAST_KDF: '1' };
   const cli = (args, input) => {
     const r = spawnSync(BIN, ['--db', db, '--key', key, ...args], { input: input ?? '', encoding: 'utf8', env });
     if (r.status !== 0) throw new Error(`sanling ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
-  cli(['init']);
-  cli(['gen', 'demo', '--demo-passwords']);
+  loadDemo(store);
   const proc = spawn(BIN, ['--db', db, '--key', key, 'serve', '--port', '0', '--threads', '2', '--web', WEB],
     { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -56,7 +56,7 @@ export async function startServer() {
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
-      rmSync(dir, { recursive: true, force: true });
+      store.cleanup();
     },
   };
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "db/group_commit.h"
+#include "base/alloc.h"
 #include "base/strbuf.h"
 #include "db/db.h"
 
@@ -263,6 +264,9 @@ struct job_arg {
 	int work_ms;     /* inside its work */
 	int refused;     /* undoes its insert and returns -1 */
 	const char *fk;  /* also inserts a child of this (deferred) parent */
+	int shortage;    /* its request's first allocation in its work fails (the test fault) */
+	int trouble;     /* its request's thread was in trouble after it (base/alloc.h) */
+	long made;       /* allocations counted to its request */
 	pthread_t ran_on;
 	struct group_job job;
 	int ret;         /* of group_commit_run */
@@ -288,11 +292,13 @@ static int job_work(struct db *db, void *arg)
 	}
 	if (a->work_ms)
 		usleep((useconds_t)a->work_ms * 1000);
-	if (a->refused) {
+	if (a->shortage)
+		free(xmalloc(16));
+	if (a->refused || db_commit(db, NULL)) {
 		db_rollback(db);
 		return -1;
 	}
-	return db_commit(db, NULL);
+	return 0;
 }
 
 static void *run_job(void *arg)
@@ -302,7 +308,13 @@ static void *run_job(void *arg)
 
 	usleep((useconds_t)a->delay_ms * 1000);
 	a->job = (struct group_job){ .work = job_work, .arg = a };
+	alloc_trouble_clear();
+	if (a->shortage)
+		alloc_fault_arm(1);
 	a->ret = group_commit_run(a->g, &a->job, &err);
+	a->made = alloc_fault_arm(0);
+	a->trouble = alloc_trouble();
+	alloc_trouble_clear();
 	strbuf_release(&err);
 	return NULL;
 }
@@ -348,6 +360,89 @@ static void test_jobs(void **state)
 	assert_non_null(db);
 	assert_int_equal(count(db, NULL), 3);
 	assert_int_equal(count(db, "k = 'q2'"), 0);
+	db_close(db);
+	strbuf_release(&err);
+}
+
+/*
+ * A job counts to its request, whichever thread runs it (base/alloc.h): the
+ * shortage met in a queued job run by the thread of the job before is its
+ * request's — that job alone is undone (its savepoint refused), its request
+ * is in trouble, not the runner's — and the batch keeps the others.
+ */
+static void test_job_shortage(void **state)
+{
+	struct db *db = open_fresh();
+	struct group_commit *g;
+	struct strbuf err = STRBUF_INIT;
+	struct job_arg a[3] = { { .k = "slow", .work_ms = 300 },
+				{ .k = "short", .delay_ms = 30, .shortage = 1 },
+				{ .k = "q3", .delay_ms = 60 } };
+	int i;
+
+	assert_int_equal(db_defer_sync(db, &err), 0);
+	g = group_commit_new(db, 16, 0);
+	run_jobs(g, a, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(a[i].ret, 0);
+		assert_true(a[i].job.batch == a[0].job.batch);
+		assert_true(pthread_equal(a[i].ran_on, a[0].thread));
+		assert_int_equal(a[i].trouble, a[i].shortage);
+		assert_int_equal(a[i].job.rc, a[i].shortage ? -1 : 0);
+	}
+	assert_true(a[1].made >= 1);
+	group_commit_free(g);
+	db_close(db);
+	db = db_open(url, &err);
+	assert_non_null(db);
+	assert_int_equal(count(db, NULL), 2);
+	assert_int_equal(count(db, "k = 'short'"), 0);
+	db_close(db);
+	strbuf_release(&err);
+}
+
+/*
+ * A request in trouble that holds the connection and is the batch's last
+ * commits the others' work in it (the batch's commit is nobody's request);
+ * its own work, refused at its savepoint, is not in it.
+ */
+static void test_batch_commit_not_refused(void **state)
+{
+	struct db *db = open_fresh();
+	struct group_commit *g = group_commit_new(db, 16, 0);
+	struct strbuf err = STRBUF_INIT;
+	struct alloc_account other = { 0 }, mine = { 0 };
+	struct alloc_account *before;
+	struct db *w;
+	uint64_t batch;
+
+	w = group_commit_enter(g, &batch, &err);
+	assert_non_null(w);
+	/* another request's work, kept at its savepoint */
+	before = alloc_account_use(&other);
+	assert_int_equal(db_begin(w, &err), 0);
+	insert(w, "theirs", 1);
+	assert_int_equal(db_commit(w, &err), 0);
+	assert_true(alloc_committed());
+	/* this one's, which meets a shortage: refused, undone */
+	alloc_account_use(&mine);
+	alloc_fault_arm(1);
+	assert_int_equal(db_begin(w, &err), 0);
+	insert(w, "mine", 1);
+	free(xmalloc(16));
+	assert_true(alloc_trouble());
+	assert_int_not_equal(db_commit(w, &err), 0);
+	assert_false(alloc_committed());
+	db_rollback(w);
+	strbuf_reset(&err);
+	assert_int_equal(group_commit_leave(g, batch, &err), 0);
+	alloc_account_use(before);
+	assert_int_equal(mine.trouble, 1);
+	assert_int_equal(other.trouble, 0);
+	group_commit_free(g);
+	assert_false(db_in_transaction(db));
+	assert_int_equal(count(db, NULL), 1);
+	assert_int_equal(count(db, "k = 'theirs'"), 1);
 	db_close(db);
 	strbuf_release(&err);
 }
@@ -532,6 +627,8 @@ int main(void)
 		cmocka_unit_test(test_group_commit),
 		cmocka_unit_test(test_linger),
 		cmocka_unit_test(test_jobs),
+		cmocka_unit_test(test_job_shortage),
+		cmocka_unit_test(test_batch_commit_not_refused),
 		cmocka_unit_test(test_commit_fails),
 		cmocka_unit_test(test_alone),
 		cmocka_unit_test(test_mixed),
