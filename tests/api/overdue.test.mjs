@@ -17,7 +17,7 @@
 // code.  Runs on SQLite and PostgreSQL alike.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDb, startServer } from './lib.mjs';
+import { freshDb, loadDemo, startServer } from './lib.mjs';
 import { assertProblem } from './util.mjs';
 
 const DEMO_PASSWORD = 'Demo-Pass-2023';
@@ -27,8 +27,7 @@ const clients = {};
 
 before(async () => {
   store = freshDb();
-  const gen = store.cli(['gen', 'demo', '--demo-passwords']);
-  if (gen.status !== 0) throw new Error('gen demo: ' + gen.stderr);
+  loadDemo(store);
   srv = await startServer({ store });
   for (const u of USERS) {
     clients[u] = srv.client();
