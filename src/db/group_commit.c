@@ -186,6 +186,16 @@ static void close_work(struct db *db)
 		db_rollback(db);
 }
 
+/* Run `w`'s job on its request's account (see above); close what it left open. */
+static void run_work(struct db *db, struct waiter *w)
+{
+	struct alloc_account *before = alloc_account_use(w->account);
+
+	w->job->rc = w->job->work(db, w->job->arg);
+	alloc_account_use(before);
+	close_work(db);
+}
+
 /* Under the lock, by the thread taking the connection: join or open the batch. */
 static int join_batch(struct group_commit *g, struct strbuf *err)
 {
@@ -392,14 +402,8 @@ static void run_queue(struct group_commit *g, struct strbuf *err)
 			w->job->batch = g->batch;
 			pthread_mutex_unlock(&g->lock);
 			t0 = now_us();
-			{
-				struct alloc_account *before = alloc_account_use(w->account);
-
-				w->job->rc = w->job->work(g->db, w->job->arg);
-				alloc_account_use(before);
-			}
+			run_work(g->db, w);
 			w->work_us = now_us() - t0;
-			close_work(g->db);
 			pthread_mutex_lock(&g->lock);
 		}
 		if (g->in_batch < g->max_batch && !g->entering) {
