@@ -32,8 +32,8 @@ void entity_columns(const struct entity_desc *ed, const char *alias, struct strb
 void entity_row(struct db_stmt *st, struct record *r, int first);
 /* Append the overdue flag column (and its parameter, today) when the entity has one. */
 void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, struct sqlp *p);
-/* Today's date once for every `?` of the entity's overdue predicate. */
-void entity_overdue_params(const struct entity_desc *ed, struct sqlp *p, const char *today);
+/* `day` once for every `?` of overdue predicate `sql` (overdue_sql, overdue_on_sql). */
+void entity_overdue_params(const char *sql, struct sqlp *p, const char *day);
 
 /* ---- values (field.c) ---- */
 

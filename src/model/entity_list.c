@@ -206,7 +206,7 @@ static int overdue_filter(const struct entity_desc *ed, const struct list_params
 {
 	const char *ov = p && ed->overdue_sql ? p->get(p->ctx, "overdue") : NULL;
 	const char *on = p && ed->overdue_on_sql ? p->get(p->ctx, "overdue_on") : NULL;
-	const char *sql = on ? ed->overdue_on_sql : ed->overdue_sql, *q;
+	const char *sql = on ? ed->overdue_on_sql : ed->overdue_sql;
 	char today[DATE_BUFSZ];
 
 	if (!ov && !on)
@@ -219,8 +219,7 @@ static int overdue_filter(const struct entity_desc *ed, const struct list_params
 				  "overdue_on：“%.*s”不是日期（YYYY-MM-DD）", utf8_prefix(on, 32), on);
 	strbuf_addf(fw, " AND CASE WHEN (%s) THEN 1 ELSE 0 END = %d", sql,
 		    !ov || !strcmp(ov, "1"));
-	for (q = sql; (q = strchr(q, '?')); q++)
-		sqlp_text(params, on ? on : today);
+	entity_overdue_params(sql, params, on ? on : today);
 	return 0;
 }
 

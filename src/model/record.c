@@ -287,15 +287,15 @@ void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, str
 		return;
 	date_today(today);
 	strbuf_addf(sql, ", CASE WHEN (%s) THEN 1 ELSE 0 END", ed->overdue_sql);
-	entity_overdue_params(ed, p, today);
+	entity_overdue_params(ed->overdue_sql, p, today);
 }
 
-void entity_overdue_params(const struct entity_desc *ed, struct sqlp *p, const char *today)
+void entity_overdue_params(const char *sql, struct sqlp *p, const char *day)
 {
 	const char *q;
 
-	for (q = ed->overdue_sql; (q = strchr(q, '?')); q++)
-		sqlp_text(p, today);
+	for (q = sql; (q = strchr(q, '?')); q++)
+		sqlp_text(p, day);
 }
 
 /* Read a row selected with entity_columns() (+ entity_overdue_column()) into `r`. */

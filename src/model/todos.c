@@ -111,14 +111,14 @@ static int collect_rows(const struct todo_ctx *tc, const struct todo_source *src
 		    rs->due ? rs->due : "NULL");
 	if (ed->overdue_sql) {
 		strbuf_addf(&sql, "CASE WHEN (%s) THEN 1 ELSE 0 END", ed->overdue_sql);
-		entity_overdue_params(ed, &p, tc->today);
+		entity_overdue_params(ed->overdue_sql, &p, tc->today);
 	} else {
 		strbuf_addstr(&sql, "0");
 	}
 	strbuf_addf(&sql, " FROM %s t WHERE (%s)", ed->table, rs->cond ? rs->cond : "1 = 1");
 	if (rs->by_deadline) {
 		strbuf_addf(&sql, " AND (%s)", ed->overdue_sql);
-		entity_overdue_params(ed, &p, tc->near);
+		entity_overdue_params(ed->overdue_sql, &p, tc->near);
 	}
 	if (scope_where(ed, tc->a, "t", &sql, &p) < 0)
 		goto done;

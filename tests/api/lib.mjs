@@ -257,6 +257,24 @@ export function loadDistrict(s) {
 }
 
 // The demo district (`sanling gen demo --demo-passwords`) into a fresh store.
+// The demo's accounts' password (`gen demo --demo-passwords`).
+export const DEMO_PASSWORD = 'Demo-Pass-2023';
+
+// A server on a copy of the demo district, each of `users` logged in:
+// { store, srv, clients: {user: Client}, stop() }.
+export async function demoServer(users) {
+  const store = freshDb();
+  loadDemo(store);
+  const srv = await startServer({ store });
+  const clients = {};
+  for (const u of users) {
+    clients[u] = srv.client();
+    const r = await clients[u].login(u, DEMO_PASSWORD);
+    if (r.status !== 200) throw new Error(`login ${u}: ${r.text}`);
+  }
+  return { store, srv, clients, stop: async () => { await srv.stop(); store.cleanup(); } };
+}
+
 export function loadDemo(s) {
   if (!fromTemplate(s, 'demo', makeDemo)) makeDemo(s);
 }

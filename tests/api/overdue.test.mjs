@@ -17,25 +17,17 @@
 // code.  Runs on SQLite and PostgreSQL alike.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDb, loadDemo, startServer } from './lib.mjs';
+import { demoServer } from './lib.mjs';
 import { assertProblem } from './util.mjs';
 
-const DEMO_PASSWORD = 'Demo-Pass-2023';
 const USERS = ['office', 'chengguan', 'education'];
-let store, srv;
-const clients = {};
+let demo, clients;
 
 before(async () => {
-  store = freshDb();
-  loadDemo(store);
-  srv = await startServer({ store });
-  for (const u of USERS) {
-    clients[u] = srv.client();
-    const r = await clients[u].login(u, DEMO_PASSWORD);
-    assert.equal(r.status, 200, `${u}: ${r.text}`);
-  }
+  demo = await demoServer(USERS);
+  ({ clients } = demo);
 });
-after(async () => { await srv?.stop(); store?.cleanup(); });
+after(async () => { await demo?.stop(); });
 
 async function get(user, path) {
   const r = await clients[user].get(path);

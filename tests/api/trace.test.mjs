@@ -19,29 +19,21 @@
 // Runs on SQLite and PostgreSQL alike.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDb, loadDemo, startServer } from './lib.mjs';
+import { demoServer } from './lib.mjs';
 import { assertProblem } from './util.mjs';
 
-const DEMO_PASSWORD = 'Demo-Pass-2023';
 const ROLES = ['office', 'petition', 'safety', 'police', 'education', 'chengguan', 'bailou', 'grid',
   'fujing', 'school'];
 const VILLAGE_KINDS = new Set(['village', 'community']);
-let store, srv, M;
-const clients = {};
+let demo, clients, M;
 
 before(async () => {
-  store = freshDb();
-  loadDemo(store);
-  srv = await startServer({ store });
-  for (const u of ROLES) {
-    clients[u] = srv.client();
-    const r = await clients[u].login(u, DEMO_PASSWORD);
-    assert.equal(r.status, 200, `${u}: ${r.text}`);
-  }
+  demo = await demoServer(ROLES);
+  ({ clients } = demo);
   M = (await get('office', '/api/v1/months')).latest_event_month;
   assert.match(M, /^\d{4}-\d\d$/);
 });
-after(async () => { await srv?.stop(); store?.cleanup(); });
+after(async () => { await demo?.stop(); });
 
 async function get(user, path) {
   const r = await clients[user].get(path);
