@@ -456,6 +456,13 @@ struct write_observer {
 	/* before the row is written: 0, or a refusal (MODEL_E*) in `e` */
 	int (*check)(const struct model_ctx *mc, const struct record *r,
 		     const struct record *old, struct model_error *e);
+	/*
+	 * once every check passed, just before the row is written, in the
+	 * write's transaction (what must be read of the row as it was):
+	 * 0, or MODEL_EDB in `e`
+	 */
+	int (*storing)(const struct model_ctx *mc, const struct record *r,
+		       const struct record *old, struct model_error *e);
 	/* once it is written, in the same transaction: 0, or MODEL_EDB in `e` */
 	int (*stored)(const struct model_ctx *mc, const struct record *r,
 		      const struct record *old, struct model_error *e);
