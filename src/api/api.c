@@ -504,10 +504,11 @@ static int run_on_replica(struct call *c, const struct route *r)
 	} else {
 		/* a read that writes is no news; a failure of another kind is */
 		if (!strcmp(rd.why, "error"))
-			log_warn("%s %s: read again on the primary: %s", c->req->method, c->req->path, why.buf);
+			log_warn("%s %s: read again on the primary: %s", c->req->method,
+				 c->req->path, why.buf);
 		else
-			log_debug("%s %s: read again on the primary (%s: %s)", c->req->method, c->req->path,
-				  rd.why, why.buf);
+			log_debug("%s %s: read again on the primary (%s: %s)", c->req->method,
+				  c->req->path, rd.why, why.buf);
 		http_response_release(c->res);
 		c->refused = NULL;
 		c->wait = NULL;
