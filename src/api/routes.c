@@ -260,12 +260,12 @@ const struct route api_routes[] = {
 	  .errors = E400 | E404 | E409 | E422, .request = "object",
 	  .status = "200", .response = "修改后的字典", .response_schema = "object" },
 	FALLBACK("/dict", api_not_supported, 0, 0, NULL),
-	{ .method = "GET", .path = "/audit", .handle = api_audit_list,
+	{ .method = "GET", .path = "/audit", .handle = api_audit_list, .flags = R_PRIMARY,
 	  .roles = ROLE_BIT(ROLE_AUDITADMIN),
 	  .op = "audit_list", .tag = TAG_AUDIT, .summary = "审计日志", .description = "审计管理员",
 	  .errors = E400 | E422, .params = audit_params,
 	  .status = "200", .response = "一页审计日志，新的在前", .response_schema = "$AuditPage" },
-	{ .method = "GET", .path = "/audit/verify", .handle = api_audit_verify,
+	{ .method = "GET", .path = "/audit/verify", .handle = api_audit_verify, .flags = R_PRIMARY,
 	  .roles = ROLE_BIT(ROLE_AUDITADMIN),
 	  .op = "audit_verify", .tag = TAG_AUDIT, .summary = "校验审计链",
 	  .description = "审计管理员：逐行校验审计链（以密钥文件派生的密钥计算 MAC）与链头，"
@@ -430,8 +430,12 @@ const struct route api_routes[] = {
 	  .check = api_attach_record, .op = "attachment", .summary = "下载附件", .errors = E404,
 	  .doc = openapi_attach_get, .shown = attach_shown },
 	FALLBACK("/{entity}/{id}/attachments/*", api_only_get, 0, 0, api_attach_record),
-	/* ---- to-dos (待办) and their long poll: api_todos.c ---- */
-	{ .method = "GET", .path = "/todos", .handle = api_todos,
+	/*
+	 * ---- to-dos (待办) and their long poll: api_todos.c ----
+	 * on the primary, which the hub watches: a version read on a replica
+	 * that lags would answer every wait at once
+	 */
+	{ .method = "GET", .path = "/todos", .handle = api_todos, .flags = R_PRIMARY,
 	  .op = "todos", .tag = TAG_TODOS, .summary = "我的待办",
 	  .description = "调用者范围内等待其处理的事项：牵头单位待确认的月度认定、创建办待发布的月份、"
 			 "待核销的任务与待销号的问题、本单位 3 日内到期或已逾期的任务与问题、"
@@ -440,7 +444,7 @@ const struct route api_routes[] = {
 	  .response = "{items: [{kind, label, entity, id, title, due, overdue}], total, version}",
 	  .response_schema = "object" },
 	FALLBACK("/todos", api_only_get, 0, 0, NULL),
-	{ .method = "GET", .path = "/todos/wait", .handle = api_todos_wait,
+	{ .method = "GET", .path = "/todos/wait", .handle = api_todos_wait, .flags = R_PRIMARY,
 	  .op = "todos_wait", .tag = TAG_TODOS, .summary = "等待待办变化（长轮询）",
 	  .description = "since 与本区县当前待办版本不同时立即答复；否则保持连接，直到本区县有可能改变待办的写入"
 			 "（约 0.1 秒内得知）或约 25 秒过去。答复后浏览器在 changed 为 true 时重新获取 GET /todos，"

@@ -32,6 +32,11 @@
 
 /* ---- loading ---- */
 
+struct db *model_audit_db(const struct model_ctx *mc)
+{
+	return mc->primary ? mc->primary : mc->db;
+}
+
 int entity_lookup_key2(struct db *db, const struct entity_desc *ed, const char *key,
 		      const char *key2, struct record *out, struct strbuf *err)
 {

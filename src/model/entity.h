@@ -332,6 +332,13 @@ struct model_ctx {
 	 */
 	struct group_commit *writes;
 	/*
+	 * set by the server when `db` is a read replica (serve --db-read): the
+	 * primary, for the audit row a read leaves (an export, an attachment
+	 * fetched, a search by personal data: model_audit_db()); NULL: `db` is
+	 * the primary
+	 */
+	struct db *primary;
+	/*
 	 * set by the server: the most rows one import may bring (0: any).  An
 	 * import is one transaction on the writer, which nobody else can use
 	 * meanwhile: the cap keeps that wait short (`serve --import-max-rows`).
@@ -344,6 +351,9 @@ struct model_ctx {
 	int64_t bulk_first_id;      /* records of ids above it were created by this bulk
 				       operation (0: any may have been) */
 };
+
+/* Where a read writes its audit row: the primary (model_ctx.primary), else `db`. */
+struct db *model_audit_db(const struct model_ctx *mc);
 
 /*
  * Create from a JSON object.  Unknown fields, wrong JSON types, derived
