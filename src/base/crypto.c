@@ -411,6 +411,91 @@ int crypto_audit_key(const struct crypto_keys *k, unsigned char out[CRYPTO_KEY_B
 	return crypto_kdf_derive_from_key(out, CRYPTO_KEY_BYTES, 1, ctx, k->aead) ? -1 : 0;
 }
 
+/* The seed of `district`'s signing pair (crypto.h): 0, or -1 with `seed` zeroed. */
+static int exchange_seed(const struct crypto_keys *k, const char *district,
+			 unsigned char seed[crypto_sign_SEEDBYTES])
+{
+	static const char ctx[crypto_kdf_CONTEXTBYTES] = { 'S', 'L', 'e', 'x', 'c', 'h', 'g', '1' };
+	unsigned char sub[CRYPTO_KEY_BYTES];
+	int rc;
+
+	memset(seed, 0, crypto_sign_SEEDBYTES);
+	if (!k || !k->loaded || !district || crypto_init())
+		return -1;
+	if (crypto_kdf_derive_from_key(sub, sizeof(sub), 1, ctx, k->aead))
+		return -1;
+	rc = crypto_generichash(seed, crypto_sign_SEEDBYTES, (const unsigned char *)district,
+				strlen(district), sub, sizeof(sub));
+	sodium_memzero(sub, sizeof(sub));
+	return rc ? -1 : 0;
+}
+
+/* The pair of `district` into pk and sk: 0, or -1 (sk zeroed). */
+static int exchange_pair(const struct crypto_keys *k, const char *district,
+			 unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+			 unsigned char sk[crypto_sign_SECRETKEYBYTES])
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+	int rc = -1;
+
+	if (!exchange_seed(k, district, seed))
+		rc = crypto_sign_seed_keypair(pk, sk, seed) ? -1 : 0;
+	sodium_memzero(seed, sizeof(seed));
+	if (rc)
+		sodium_memzero(sk, crypto_sign_SECRETKEYBYTES);
+	return rc;
+}
+
+int crypto_exchange_public(const struct crypto_keys *k, const char *district,
+			   struct strbuf *out)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+
+	if (exchange_pair(k, district, pk, sk))
+		return -1;
+	sodium_memzero(sk, sizeof(sk));
+	strbuf_addhex(out, pk, sizeof(pk));
+	return 0;
+}
+
+int crypto_exchange_sign(const struct crypto_keys *k, const char *district, const void *msg,
+			 size_t len, struct strbuf *out)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	unsigned char sig[crypto_sign_BYTES];
+	int rc;
+
+	if (exchange_pair(k, district, pk, sk))
+		return -1;
+	rc = crypto_sign_detached(sig, NULL, msg, len, sk);
+	sodium_memzero(sk, sizeof(sk));
+	if (rc)
+		return -1;
+	strbuf_addhex(out, sig, sizeof(sig));
+	return 0;
+}
+
+/* `n` bytes from exactly 2n hex characters `hex`: 0, or -1. */
+static int hex_exact(const char *hex, unsigned char *bin, size_t n)
+{
+	size_t got = 0;
+	const char *end;
+
+	if (!hex || strlen(hex) != 2 * n)
+		return -1;
+	return sodium_hex2bin(bin, n, hex, 2 * n, NULL, &got, &end) || got != n || *end ? -1 : 0;
+}
+
+int crypto_sign_check(const char *public_hex, const void *msg, size_t len, const char *sig_hex)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
+
+	if (crypto_init() || hex_exact(public_hex, pk, sizeof(pk)) ||
+	    hex_exact(sig_hex, sig, sizeof(sig)))
+		return -1;
+	return crypto_sign_verify_detached(sig, msg, len, pk) == 0;
+}
+
 void mac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data, size_t len,
 	     struct strbuf *out)
 {

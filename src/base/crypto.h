@@ -7,7 +7,9 @@
  *  - passwords: argon2id hashes and a strength policy;
  *  - tokens and digests: random hex tokens, SHA-256, constant-time compare;
  *  - the audit chain's MAC: a subkey derived from the key file, and
- *    HMAC-SHA-512-256 under it.
+ *    HMAC-SHA-512-256 under it;
+ *  - the districts' signatures of what they report upward: Ed25519 pairs
+ *    derived from the key file, one per district.
  *
  * The keys live in a key file outside the database, so that a copied
  * database (or backup) alone reveals no personal data.  This file is
@@ -137,6 +139,33 @@ void random_token(struct strbuf *out, size_t nbytes);
  * keys are not loaded.
  */
 int crypto_audit_key(const struct crypto_keys *k, unsigned char out[CRYPTO_KEY_BYTES]);
+
+/*
+ * The Ed25519 key pair a district signs what it reports upward with
+ * (`sanling exchange`): derived from the key file, so that no further
+ * secret exists — crypto_kdf of the first key (subkey 1, context
+ * "SLexchg1"), keyed BLAKE2b of the district's code under it as the seed,
+ * crypto_sign_seed_keypair.  Each district of a deployment has its own
+ * pair; the public key tells nothing of the key file.
+ *
+ * crypto_exchange_public() appends the public key (64 hex characters);
+ * crypto_exchange_sign() the detached signature of the `len` bytes at
+ * `msg` (128 hex characters).  Both return 0, or -1 (nothing appended)
+ * when the keys are not loaded.
+ */
+#define CRYPTO_SIGN_PUBLIC_HEX 64
+#define CRYPTO_SIGNATURE_HEX 128
+int crypto_exchange_public(const struct crypto_keys *k, const char *district,
+			   struct strbuf *out);
+int crypto_exchange_sign(const struct crypto_keys *k, const char *district, const void *msg,
+			 size_t len, struct strbuf *out);
+
+/*
+ * Does the signature `sig_hex` (128 hex characters) of the `len` bytes at
+ * `msg` verify under the Ed25519 public key `public_hex` (64)?  1 yes, 0
+ * no, -1 when either is not such hex text.
+ */
+int crypto_sign_check(const char *public_hex, const void *msg, size_t len, const char *sig_hex);
 
 /*
  * Append HMAC-SHA-512-256 of the `len` bytes at `data` under the 32-byte

@@ -390,6 +390,52 @@ static void test_blind_index(void **state)
 	strbuf_release(&b);
 }
 
+/*
+ * The districts' signing pairs: the public key and a signature against
+ * values computed independently (Python: hashlib's BLAKE2b with salt and
+ * personalisation for crypto_kdf, keyed BLAKE2b of the code for the seed,
+ * the cryptography package's Ed25519); a signature verifies under its own
+ * district's key only, and not over other bytes; malformed hex is -1.
+ */
+static void test_exchange_signing(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf pk = STRBUF_INIT, sig = STRBUF_INIT, other = STRBUF_INIT;
+	struct crypto_keys none = CRYPTO_KEYS_INIT;
+	static const char pk_411603[] =
+		"e992eeafa3d575c9ab634f157adba0b6d17a020811792be277fb3c7bb9345683";
+	static const char pk_other[] =
+		"5c88e89b586166fea9e74c115c41c8060b93b141cba290fee2d61523fa2c604a";
+
+	load_fixed(f);
+	assert_int_equal(crypto_exchange_public(&f->keys, "411603", &pk), 0);
+	assert_string_equal(pk.buf, pk_411603);
+	assert_int_equal(crypto_exchange_public(&f->keys, "410000000000", &other), 0);
+	assert_string_equal(other.buf, pk_other);
+	assert_int_equal(crypto_exchange_sign(&f->keys, "411603", "payload", 7, &sig), 0);
+	assert_int_equal(sig.len, CRYPTO_SIGNATURE_HEX);
+	assert_string_equal(sig.buf, "6223183166bf02775b479876689f0d4ebbf2e87b3c59e56168419587176cee65"
+				     "f3005193fb1a8af986ab1a7ace306ad1f60c7b66ef2b4d3e02e54b7931815405");
+	assert_int_equal(crypto_sign_check(pk.buf, "payload", 7, sig.buf), 1);
+	assert_int_equal(crypto_sign_check(pk.buf, "payloaD", 7, sig.buf), 0);
+	assert_int_equal(crypto_sign_check(pk.buf, "payload", 6, sig.buf), 0);
+	assert_int_equal(crypto_sign_check(other.buf, "payload", 7, sig.buf), 0);
+	sig.buf[0] = sig.buf[0] == '6' ? '7' : '6';
+	assert_int_equal(crypto_sign_check(pk.buf, "payload", 7, sig.buf), 0);
+	assert_int_equal(crypto_sign_check(pk.buf, "payload", 7, "00"), -1);
+	assert_int_equal(crypto_sign_check("zz", "payload", 7, sig.buf), -1);
+	pk.buf[0] = 'g';
+	assert_int_equal(crypto_sign_check(pk.buf, "payload", 7, sig.buf), -1);
+	/* no keys, no pair */
+	strbuf_reset(&other);
+	assert_int_equal(crypto_exchange_public(&none, "411603", &other), -1);
+	assert_int_equal(crypto_exchange_sign(&none, "411603", "x", 1, &other), -1);
+	assert_int_equal(other.len, 0);
+	strbuf_release(&pk);
+	strbuf_release(&sig);
+	strbuf_release(&other);
+}
+
 static void test_sha256_and_tokens(void **state)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -628,6 +674,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decrypt_refusals, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_blind_index, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exchange_signing, setup,
 						teardown),
 		cmocka_unit_test(test_sha256_and_tokens),
 		cmocka_unit_test(test_consttime_equal),
