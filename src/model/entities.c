@@ -56,11 +56,64 @@ static const struct field_desc region_fields[] = {
 	{ "name", "名称", FT_TEXT, FF_REQUIRED | FF_SORT | FF_LIST | FF_SEARCH, .max = 100 },
 	{ "level", "层级", FT_ENUM, FF_REQUIRED | FF_IMMUTABLE | FF_FILTER | FF_SORT | FF_LIST,
 	  .enumeration = &enum_region_level },
-	{ "parent", "上级区划", FT_REF, FF_IMMUTABLE | FF_FILTER | FF_LIST, .ref = "regions" },
+	/* immutable but for a district's first parent (region_reparent()) */
+	{ "parent", "上级区划", FT_REF, FF_FILTER | FF_LIST, .ref = "regions" },
 	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "township", "所属乡镇", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "active", "在用", FT_BOOL, FF_DERIVED | FF_FILTER | FF_LIST | FF_NOIMPORT },
 };
+
+/*
+ * Above the districts: a province has no parent, a city's is a province
+ * or none, a district's a city, a province or none.  Only the system
+ * makes them (the command line: `sanling import regions`, `sanling
+ * exchange trust`).  `above` is the parent's level, NULL when none.
+ */
+static int region_above(struct entity_op *op, const char *level, const char *above)
+{
+	if (!strcmp(level, "province") && above)
+		return model_fail(&op->error, MODEL_EINVAL, "parent", "省不应有上级区划");
+	if (above && strcmp(above, "province") && (strcmp(level, "district") || strcmp(above, "city")))
+		return model_fail(&op->error, MODEL_EINVAL, "parent", "%s的上级区划应为%s",
+				  enum_label(&enum_region_level, level),
+				  strcmp(level, "district") ? "省" : "地市或省");
+	if (op->actor->role != ROLE_SYSTEM)
+		return model_fail(&op->error, MODEL_EFORBIDDEN, "level", "只有系统初始化可以新建%s",
+				  enum_label(&enum_region_level, level));
+	return 0;
+}
+
+/* The level of region `code` into *level (a copy): 0, or a model error on `field`. */
+static int region_level_of(struct entity_op *op, const char *code, char level[16])
+{
+	struct record p;
+	int ret = fetch_ref(op, "regions", code, "parent", &p);
+
+	if (!ret)
+		snprintf(level, 16, "%s", record_get(&p, "level"));
+	record_release(&p);
+	return ret;
+}
+
+/*
+ * A district's parent may be given once after it was made, by the system,
+ * when it had none (a district that existed before its city was entered);
+ * otherwise level and parent never change.
+ */
+static int region_reparent(struct entity_op *op, const char *level, const char *parent)
+{
+	const char *was = record_get(op->old, "parent");
+	char above[16];
+	int ret;
+
+	if (!record_values_differ(was, parent))
+		return 0;
+	if (was || !parent || strcmp(level, "district") || op->actor->role != ROLE_SYSTEM)
+		return model_fail(&op->error, MODEL_EINVAL, "parent", "上级区划：创建后不能修改"
+				  "（尚无上级的区县可由系统指定一次）");
+	ret = region_level_of(op, parent, above);
+	return ret ? ret : region_above(op, level, above);
+}
 
 static int region_prepare(struct entity_op *op)
 {
@@ -69,21 +122,21 @@ static int region_prepare(struct entity_op *op)
 	static const char *const parent_level[][2] = {
 		{ "township", "district" }, { "village", "township" }, { "grid", "village" },
 	};
+	char above[16];
 	struct record p;
 	size_t i;
 	int ret;
 
 	if (op->old)
-		return 0; /* level and parent are immutable */
+		return region_reparent(op, level, parent); /* the level is immutable */
 	set_field(op, "active", "1");
-	if (!strcmp(level, "district")) {
-		const char *code = record_get(op->rec, "code");
-		if (parent)
-			return model_fail(&op->error, MODEL_EINVAL, "parent", "区县不应有上级区划");
-		if (op->actor->role != ROLE_SYSTEM)
-			return model_fail(&op->error, MODEL_EFORBIDDEN, "level",
-					  "只有系统初始化可以新建区县");
-		set_field(op, "district", code);
+	if (!strcmp(level, "district") || !strcmp(level, "city") || !strcmp(level, "province")) {
+		ret = parent ? region_level_of(op, parent, above) : 0;
+		if (ret || (ret = region_above(op, level, parent ? above : NULL)))
+			return ret;
+		/* a district is its own; nothing above it lies in one */
+		if (!strcmp(level, "district"))
+			set_field(op, "district", record_get(op->rec, "code"));
 		return 0;
 	}
 	if (!parent)

@@ -21,7 +21,7 @@
 #define O(name, label, ...) ENUM_DEF(name, label, 1, __VA_ARGS__)
 
 E(region_level, "区划层级", { "district", "区县" }, { "township", "乡镇/街道" },
-  { "village", "村/社区" }, { "grid", "网格" });
+  { "village", "村/社区" }, { "grid", "网格" }, { "city", "地市" }, { "province", "省" });
 E(dept_role, "部门职能", { "office", "创建办公室" }, { "petition", "信访牵头" },
   { "safety", "应急牵头" }, { "police", "公安牵头" },
   { "supervisor", "行业主管" }, { "township", "乡镇" });
