@@ -780,6 +780,9 @@ int assess_refresh(struct db *db, const char *district, const char *from, const 
 	}
 	if (!stale)
 		return 0;
+	/* an external district's months are its packages' (never computed: always "stale") */
+	if ((pub = assess_is_external(db, district, err)))
+		return pub < 0 ? -1 : 0;
 	if (assess_begin_district(db, 73011, district, err))
 		return -1;
 	in_tx = 1;
@@ -834,6 +837,9 @@ char **assess_districts(struct db *db, const struct actor *a, enum assess_which 
 	}
 	/* what assess_refresh and cells_refresh find stale, for every district at once */
 	if (which != DISTRICTS_ALL) {
+		/* never an external district's: its packages say what it is */
+		strbuf_addstr(&sql, " AND NOT EXISTS (SELECT 1 FROM exchange_districts x WHERE "
+				    "x.district = r.code)");
 		strbuf_addf(&sql, " AND ((SELECT COUNT(*) FROM assess_months m WHERE m.district = r.code "
 			    "AND m.month >= ? AND m.month <= ? AND (m.published = 1 OR "
 			    "m.computed_version = COALESCE(av.version, 0))) < %d", months);

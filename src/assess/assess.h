@@ -207,6 +207,28 @@ int assess_refresh_all(struct db *db, const struct actor *a, const char *from, c
 		       struct strbuf *err);
 
 /*
+ * External districts: those that run a deployment of their own and report
+ * to this one (a city's, a province's) by signed packages (`sanling
+ * exchange`, migration 029).  Their data is not here, so their
+ * determinations and figure cells are never computed here —
+ * assess_districts() leaves them out of what is stale, assess_refresh()
+ * and cells_refresh() do nothing for them — and the writes keep nothing of
+ * them (their months are at version -1).  assess_is_external(): 1, 0, or
+ * -1 with `err`.
+ *
+ * assess_external_store(): what a package of `month` (its `publication`,
+ * published at `published_at`, seconds) says, in the caller's
+ * transaction: months January..`month` published but those listed in the
+ * array `provisional`, `month` itself with its publication, and the
+ * package's cells (cells_import(), checked by cells_parse() first) —
+ * which the figures of whoever covers the district then sum in.  0 or -1.
+ */
+int assess_is_external(struct db *db, const char *district, struct strbuf *err);
+int assess_external_store(struct db *db, const char *district, const char *month,
+			  int64_t publication, int64_t published_at, const json_t *provisional,
+			  const json_t *cells, struct strbuf *err);
+
+/*
  * Register the determination's write observer (freshness.c): a published
  * month's locks checked before every write, and the district's versions
  * bumped after.  Every program that writes records calls it at start-up.

@@ -310,6 +310,10 @@ int cells_refresh(struct db *db, const char *district, const char *jan, const ch
 		return -1;
 	if (fresh == months)
 		return 0; /* a read that finds everything fresh writes nothing */
+	/* an external district's cells are its packages' (never computed: always "stale") */
+	if ((ret = assess_is_external(db, district, err)))
+		return ret < 0 ? -1 : 0;
+	ret = -1;
 	if (assess_begin_district(db, 73012, district, err))
 		return -1;
 	in_tx = 1;
@@ -576,5 +580,186 @@ cleanup:
 	sqlp_release(&probe_p);
 	strbuf_release(&sql);
 	strbuf_release(&probe);
+	return ret;
+}
+
+/* ---- the cells of a district that reports from its own deployment ---- */
+
+int cells_export(struct db *db, const char *district, const char *through, json_t **out,
+		 struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct db_stmt *st = NULL;
+	json_t *rows = json_array();
+	char jan[8];
+	int k, rc;
+
+	snprintf(jan, sizeof(jan), "%.4s-01", through);
+	strbuf_addstr(&sql, "SELECT month, until_month");
+	add_columns(&sql, "%s%.0s");
+	strbuf_addf(&sql, " FROM figure_cells WHERE district = ? AND level = %d AND month >= ? AND "
+		    "month <= ? AND (until_month = '' OR until_month <= ?) ORDER BY month, until_month",
+		    LEVEL_TOWNSHIPS | LEVEL_DEPARTMENTS);
+	rc = db_prepare(db, sql.buf, &st, err);
+	strbuf_release(&sql);
+	if (rc) {
+		json_decref(rows);
+		return -1;
+	}
+	db_bind_text(st, 1, district);
+	db_bind_text(st, 2, jan);
+	db_bind_text(st, 3, through);
+	db_bind_text(st, 4, through);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		json_t *row = json_pack("{ss ss}", "month", db_column_text(st, 0), "until_month",
+					db_column_text(st, 1));
+		for (k = 0; k < CM__COUNT; k++)
+			json_object_set_new(row, measure_codes[k], json_integer(db_column_int64(st, 2 + k)));
+		json_array_append_new(rows, row);
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		json_decref(rows);
+		return -1;
+	}
+	*out = rows;
+	return 0;
+}
+
+/* The measure `key` names: its index, or -1. */
+static int measure_index(const char *key)
+{
+	int k;
+
+	for (k = 0; k < CM__COUNT; k++)
+		if (!strcmp(key, measure_codes[k]))
+			return k;
+	return -1;
+}
+
+/* Row `i` of a package (cells_parse()): checked, and added to `t`. */
+static int parse_row(const json_t *row, size_t i, const char *through, struct cell_tally *t,
+		     struct strbuf *why)
+{
+	const char *month = json_string_value(json_object_get(row, "month"));
+	const char *until = json_string_value(json_object_get(row, "until_month"));
+	int64_t v[CM__COUNT];
+	const char *key;
+	json_t *value;
+	int k, n = 0, mi, ui;
+
+	if (!json_is_object(row) || !month || !until) {
+		strbuf_addf(why, "cells[%zu]: not an object with month and until_month", i);
+		return -1;
+	}
+	if (!month_valid(month) || strncmp(month, through, 4) || strcmp(month, through) > 0 ||
+	    (*until && (!month_valid(until) || strcmp(until, month) < 0 ||
+			strcmp(until, through) > 0))) {
+		strbuf_addf(why, "cells[%zu]: month %s, until_month %s outside January..%s", i,
+			    month, until, through);
+		return -1;
+	}
+	json_object_foreach((json_t *)row, key, value) {
+		if (!strcmp(key, "month") || !strcmp(key, "until_month"))
+			continue;
+		k = measure_index(key);
+		if (k < 0 || !json_is_integer(value) || json_integer_value(value) < 0) {
+			strbuf_addf(why, "cells[%zu].%s: %s", i, key,
+				    k < 0 ? "no such measure" : "not a count");
+			return -1;
+		}
+		v[k] = json_integer_value(value);
+		n++;
+	}
+	if (n != CM__COUNT) {
+		strbuf_addf(why, "cells[%zu]: %d of the %d measures", i, n, CM__COUNT);
+		return -1;
+	}
+	/* as cells_read() sums them */
+	mi = atoi(month + 5) - 1;
+	if (*until) {
+		ui = atoi(until + 5) - 1;
+		t->rectified[mi][ui] += v[CM_HAZARDS_RECTIFIED];
+		return 0;
+	}
+	for (k = 0; k < CM__COUNT; k++)
+		t->n[mi][k] += v[k];
+	return 0;
+}
+
+int cells_parse(const json_t *rows, const char *through, struct cell_tally *t,
+		struct strbuf *why)
+{
+	size_t i, j;
+	json_t *row;
+
+	memset(t, 0, sizeof(*t));
+	if (!json_is_array(rows) || !month_valid(through)) {
+		strbuf_addstr(why, "cells: not an array");
+		return -1;
+	}
+	json_array_foreach(rows, i, row) {
+		if (parse_row(row, i, through, t, why))
+			return -1;
+		/* one row a cell */
+		for (j = 0; j < i; j++) {
+			const json_t *o = json_array_get(rows, j);
+			if (json_equal(json_object_get(o, "month"), json_object_get(row, "month")) &&
+			    json_equal(json_object_get(o, "until_month"),
+				       json_object_get(row, "until_month"))) {
+				strbuf_addf(why, "cells[%zu]: the cell of cells[%zu] again", i, j);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int cells_import(struct db *db, const char *district, const char *through, const json_t *rows,
+		 struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct db_stmt *st = NULL;
+	char jan[8];
+	size_t i;
+	json_t *row;
+	int k, ret = -1;
+
+	snprintf(jan, sizeof(jan), "%.4s-01", through);
+	/* what a later package told of hazards rectified after `through` stays */
+	sqlp_text(&p, district);
+	sqlp_text(&p, jan);
+	sqlp_text(&p, through);
+	sqlp_text(&p, through);
+	if (sqlp_run(db, "DELETE FROM figure_cells WHERE district = ? AND month >= ? AND month <= ? "
+		     "AND (until_month = '' OR until_month <= ?)", &p, err))
+		goto cleanup;
+	strbuf_addstr(&sql, "INSERT INTO figure_cells (district, month, township, supervisor, "
+			    "until_month, level");
+	add_columns(&sql, "%s%.0s");
+	strbuf_addf(&sql, ") VALUES (?, ?, '" ALL "', '" ALL "', ?, %d",
+		    LEVEL_TOWNSHIPS | LEVEL_DEPARTMENTS);
+	add_columns(&sql, "?%.0s%.0s");
+	strbuf_addch(&sql, ')');
+	if (db_prepare(db, sql.buf, &st, err))
+		goto cleanup;
+	json_array_foreach(rows, i, row) {
+		db_reset(st);
+		db_bind_text(st, 1, district);
+		db_bind_text(st, 2, json_string_value(json_object_get(row, "month")));
+		db_bind_text(st, 3, json_string_value(json_object_get(row, "until_month")));
+		for (k = 0; k < CM__COUNT; k++)
+			db_bind_int64(st, 4 + k,
+				      json_integer_value(json_object_get(row, measure_codes[k])));
+		if (db_step(st, err) < 0)
+			goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	if (st)
+		db_finalize(st);
+	sqlp_release(&p);
+	strbuf_release(&sql);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #ifndef SANLING_CELLS_H
 #define SANLING_CELLS_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -101,5 +102,28 @@ struct cells_touch {
  */
 int cells_add(struct db *db, const char *district, const struct cells_touch *t, int sign,
 	      struct strbuf *err);
+
+/*
+ * A district that reports from its own deployment (assess.h, external
+ * districts) carries its cells of the whole district (the level that sums
+ * its townships and departments) of January..`through` in its package:
+ * [{month, until_month, <measure>: count…}], the hazards rectified only
+ * up to `through` (until_month '' or <= through) — what was known of the
+ * year at the end of `through`, whenever it is exported.
+ *
+ * cells_export(): those rows of `district` here (fresh first: read the
+ * figures through `through`).  cells_parse(): check such rows (months of
+ * the year up to `through`, every measure a count, one row a cell) and sum
+ * them into `t` as cells_read() would; -1 with the reason in `why`.
+ * cells_import(): make them the cells of `district` for those months, in
+ * the caller's transaction (a later package's hazards rectified after
+ * `through` stay).  0 or -1 with `err`.
+ */
+int cells_export(struct db *db, const char *district, const char *through, json_t **out,
+		 struct strbuf *err);
+int cells_parse(const json_t *rows, const char *through, struct cell_tally *t,
+		struct strbuf *why);
+int cells_import(struct db *db, const char *district, const char *through, const json_t *rows,
+		 struct strbuf *err);
 
 #endif

@@ -161,6 +161,11 @@ static json_t *tally_json(const struct cell_tally *t, int mi)
 	return out;
 }
 
+json_t *figures_of_tally(const struct cell_tally *t, const char *through)
+{
+	return tally_json(t, atoi(through + 5) - 1);
+}
+
 /* Checks common to the figures and their breakdowns; the through month's index in *mi. */
 static int figures_check(const struct actor *a, const char *through, int *mi,
 			 struct model_error *e)

@@ -54,6 +54,14 @@ int figures_compute_opt(struct db *db, const struct actor *a, const char *throug
 int figures_breakdown_opt(struct db *db, const struct actor *a, const char *through,
 			  const char *by, unsigned flags, json_t **out, struct model_error *e);
 
+/*
+ * The report figures (those of the cells, not the work's) of one tally of
+ * cells (cells.h) through `through` (a valid YYYY-MM of the tally's year):
+ * what figures_compute() makes of the cells it reads.  Caller owns it.
+ */
+struct cell_tally;
+json_t *figures_of_tally(const struct cell_tally *t, const char *through);
+
 /* Percent of num/den, rounded half away from zero, in tenths (857 = 85.7 %). */
 int64_t percent_tenths(int64_t num, int64_t den);
 
