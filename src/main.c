@@ -36,6 +36,7 @@
 #include "base/strbuf.h"
 #include "cli/demo_data.h"
 #include "cli/bench_data.h"
+#include "cli/exchange.h"
 #include "db/db.h"
 #include "db/replica.h"
 #include "http/server.h"
@@ -102,6 +103,13 @@ static const char usage[] =
 	"                                       months and overdue major hazards (all districts)\n"
 	"  work subsidies --month YYYY-MM [--pay YYYY-MM-DD]   generate the month's subsidy ledger\n"
 	"                                       (all districts), and mark its unpaid rows paid\n"
+	"  exchange key [--district CODE]       the district's public key, for the city to register\n"
+	"  exchange export --month YYYY-MM -o FILE [--district CODE]\n"
+	"                                       the district's published month, signed, to report upward\n"
+	"  exchange trust DISTRICT PUBLIC_KEY --name NAME [--parent CODE]\n"
+	"                                       register a district that runs its own deployment\n"
+	"  exchange import FILE                 check and store a district's signed month\n"
+	"  exchange list                        the registered districts and their months imported\n"
 	"  backup -o FILE                a consistent copy of the database while it runs (zstd-\n"
 	"                                compressed tar with a manifest; never the key file)\n"
 	"  restore FILE                  a backup into an empty database, checked and verified\n"
@@ -1319,6 +1327,117 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/* `exchange export`: the district's published month, signed, into -o FILE. */
+static int exchange_export_cmd(struct globals *g, int argc, char **argv)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	struct strbuf err = STRBUF_INIT, data = STRBUF_INIT, district = STRBUF_INIT;
+	const char *month = NULL, *out = NULL, *given = NULL;
+	struct db *db;
+	FILE *fp;
+	int i;
+
+	for (i = 2; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--month"))
+			month = argv[i + 1];
+		else if (!strcmp(argv[i], "-o"))
+			out = argv[i + 1];
+		else if (!strcmp(argv[i], "--district"))
+			given = argv[i + 1];
+		else
+			break;
+	}
+	if (i != argc || !month || !out)
+		die("usage: sanling exchange export --month YYYY-MM -o FILE [--district CODE]");
+	db = open_db_key(g, 0);
+	load_keys(g, &keys, 0);
+	if (exchange_district(db, given, &district, &err) ||
+	    exchange_export(db, &keys, district.buf, month, &data, &err))
+		die("exchange export: %s", err.buf);
+	crypto_keys_release(&keys);
+	fp = fopen(out, "wb");
+	if (!fp || fwrite(data.buf, 1, data.len, fp) != data.len || fclose(fp))
+		die("exchange export: cannot write %s: %s", out, strerror(errno));
+	fprintf(stderr, "%s: 区县 %s 的 %s 月（%zu 字节），已签名\n", out, district.buf, month,
+		data.len);
+	strbuf_release(&data);
+	strbuf_release(&district);
+	strbuf_release(&err);
+	db_close(db);
+	return 0;
+}
+
+/* `exchange trust`: a district that runs its own deployment, registered with its key. */
+static int exchange_trust_cmd(struct globals *g, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	const char *name = NULL, *parent = NULL;
+	struct db *db;
+	int i;
+
+	for (i = 4; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--name"))
+			name = argv[i + 1];
+		else if (!strcmp(argv[i], "--parent"))
+			parent = argv[i + 1];
+		else
+			break;
+	}
+	if (argc < 4 || i != argc || !name)
+		die("usage: sanling exchange trust DISTRICT PUBLIC_KEY --name NAME [--parent CODE]");
+	db = open_db_key(g, 0);
+	if (exchange_trust(db, argv[2], argv[3], name, parent, &err))
+		die("exchange trust: %s", err.buf);
+	printf("区县 %s（%s）已登记为外部区县，公钥 %s\n", argv[2], name, argv[3]);
+	strbuf_release(&err);
+	db_close(db);
+	return 0;
+}
+
+/* Upward reporting between deployments (cli/exchange.h). */
+static int cmd_exchange(struct globals *g, int argc, char **argv)
+{
+	struct crypto_keys keys = CRYPTO_KEYS_INIT;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT, district = STRBUF_INIT;
+	struct db *db;
+
+	if (argc >= 2 && !strcmp(argv[1], "export"))
+		return exchange_export_cmd(g, argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "trust"))
+		return exchange_trust_cmd(g, argc, argv);
+	if (argc == 3 && !strcmp(argv[1], "import")) {
+		if (strbuf_read_file(&out, argv[2]))
+			die("exchange import: cannot read %s: %s", argv[2], strerror(errno));
+		db = open_db_key(g, 0);
+		if (exchange_import(db, out.buf, out.len, &district, &err))
+			die("exchange import: %s", err.buf);
+		puts(district.buf);
+	} else if (argc == 2 && !strcmp(argv[1], "list")) {
+		db = open_db_key(g, 0);
+		if (exchange_list(db, &out, &err))
+			die("exchange list: %s", err.buf);
+		fputs(out.buf, stdout);
+	} else if (argc >= 2 && !strcmp(argv[1], "key") &&
+		   (argc == 2 || (argc == 4 && !strcmp(argv[2], "--district")))) {
+		db = open_db_key(g, 0);
+		load_keys(g, &keys, 0);
+		if (exchange_district(db, argc == 4 ? argv[3] : NULL, &district, &err) ||
+		    exchange_key(&keys, district.buf, &out, &err))
+			die("exchange key: %s", err.buf);
+		crypto_keys_release(&keys);
+		puts(out.buf);
+	} else {
+		die("usage: sanling exchange key [--district CODE] | export --month YYYY-MM -o FILE "
+		    "[--district CODE] | trust DISTRICT PUBLIC_KEY --name NAME [--parent CODE] | "
+		    "import FILE | list");
+	}
+	strbuf_release(&out);
+	strbuf_release(&district);
+	strbuf_release(&err);
+	db_close(db);
+	return 0;
+}
+
 /* The work (督办): the daily card pass, by hand or with a given today (tests). */
 static int cmd_work(struct globals *g, int argc, char **argv)
 {
@@ -1432,7 +1551,8 @@ static const struct {
 	{ "import", cmd_import }, { "export", cmd_export_list }, { "template", cmd_template },
 	{ "audit", cmd_audit }, { "gen", cmd_gen }, { "figures", cmd_figures },
 	{ "explain", cmd_explain }, { "determine", cmd_determine },
-	{ "work", cmd_work }, { "report", cmd_report }, { "backup", cmd_backup },
+	{ "work", cmd_work }, { "report", cmd_report }, { "exchange", cmd_exchange },
+	{ "backup", cmd_backup },
 	{ "restore", cmd_restore }, { NULL, NULL },
 };
 
