@@ -13,55 +13,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, BACKEND, freshDb } from './lib.mjs';
+import { contentHash, sqlAt as sql } from './util.mjs';
 
 const COUNTIES = 2;
 const SEED = '7';
 const MAX = 1 << 30; // bytes of a command's output
 
-const isPg = (db) => /^postgres(ql)?:\/\//.test(db);
-
-// Run SQL on the store's database with its engine's command-line client;
-// the output as text (rows one a line, columns separated by '|').
-function sql(db, query) {
-  const r = isPg(db)
-    ? spawnSync('psql', [db, '-X', '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8', maxBuffer: MAX })
-    : spawnSync('sqlite3', [db, query], { encoding: 'utf8', maxBuffer: MAX });
-  if (r.status !== 0) throw new Error(`${query}: ${r.stderr}`);
-  return r.stdout;
-}
-
 const count = (db, query) => Number(sql(db, query).trim());
-
-// Every table's rows, all columns, in the order of all columns: one
-// SHA-256 per table.  The audit log (its row has the time of the run) and
-// the migrations' log (applied_at) are not content.
-const NOT_CONTENT = new Set(['audit', 'audit_head', 'schema_migrations']);
-// What a table holds, without when its rows were written: the rows a
-// migration ships (the work calendar, the assessment table) carry the time
-// the database was made.
-const WHEN_WRITTEN = new Set(['created_at', 'updated_at']);
-function contentHash(db) {
-  const cols = isPg(db)
-    ? sql(db, "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position")
-    : sql(db, "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid");
-  const tables = new Map();
-  for (const line of cols.trim().split('\n')) {
-    const [table, column] = line.split('|');
-    if (NOT_CONTENT.has(table) || WHEN_WRITTEN.has(column)) continue;
-    if (!tables.has(table)) tables.set(table, []);
-    tables.get(table).push(`"${column}"`);
-  }
-  const out = {};
-  for (const [table, list] of tables) {
-    const c = list.join(', ');
-    out[table] = createHash('sha256').update(sql(db, `SELECT ${c} FROM ${table} ORDER BY ${c}`)).digest('hex');
-  }
-  return out;
-}
 
 function gen(store, seed = SEED, counties = COUNTIES) {
   const r = store.cli(['gen', 'scale', '--counties', String(counties), '--seed', seed]);

@@ -5,6 +5,7 @@
 // what the real program produced.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,6 +188,56 @@ export function sql(store, statement, backend) {
     : run('sqlite3', [store.db, statement]);
   if (r.status !== 0) throw new Error(`sql: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+const isPg = (db) => /^postgres(ql)?:\/\//.test(db);
+
+// Run SQL on the database `db` (a SQLite file or a PostgreSQL URL) with its
+// engine's command-line client; the output as text (rows one a line,
+// columns separated by '|').
+export function sqlAt(db, query) {
+  const r = isPg(db)
+    ? spawnSync('psql', [db, '-X', '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync('sqlite3', [db, query], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${query}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// Every table's rows, all columns, in the order of all columns: one
+// SHA-256 per table.  The audit log (its row has the time of the run) and
+// the migrations' log (applied_at) are not content.
+const NOT_CONTENT = new Set(['audit', 'audit_head', 'schema_migrations']);
+// What a table holds, without when its rows were written: the rows a
+// migration ships (the work calendar, the assessment table) carry the time
+// the database was made.
+const WHEN_WRITTEN = new Set(['created_at', 'updated_at']);
+const MARK = '\u0001table ';
+export function contentHash(db) {
+  const cols = isPg(db)
+    ? sqlAt(db, "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position")
+    : sqlAt(db, "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid");
+  const tables = new Map();
+  for (const line of cols.trim().split('\n')) {
+    const [table, column] = line.split('|');
+    if (NOT_CONTENT.has(table) || WHEN_WRITTEN.has(column)) continue;
+    if (!tables.has(table)) tables.set(table, []);
+    tables.get(table).push(`"${column}"`);
+  }
+  // every table in one run of the client, each after a line that names it
+  const queries = [...tables].flatMap(([table, list]) => {
+    const c = list.join(', ');
+    return [`SELECT '${MARK}${table}'`, `SELECT ${c} FROM ${table} ORDER BY ${c}`];
+  });
+  const r = isPg(db)
+    ? spawnSync('psql', [db, '-X', '-qAt', '-v', 'ON_ERROR_STOP=1', ...queries.flatMap((q) => ['-c', q])], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync('sqlite3', [db, queries.join(';\n') + ';'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`contentHash: ${r.stderr}`);
+  const out = {};
+  for (const part of r.stdout.split(MARK).slice(1)) {
+    const nl = part.indexOf('\n');
+    out[part.slice(0, nl)] = createHash('sha256').update(part.slice(nl + 1)).digest('hex');
+  }
+  return out;
 }
 
 // A zip archive (Buffer) of { name: string | Buffer } entries, deflated as
