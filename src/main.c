@@ -1383,12 +1383,12 @@ static int exchange_trust_cmd(struct globals *g, int argc, char **argv)
 		else
 			break;
 	}
-	if (argc < 4 || i != argc || !name)
+	if (argc < 4 || i != argc)
 		die("usage: sanling exchange trust DISTRICT PUBLIC_KEY --name NAME [--parent CODE]");
 	db = open_db_key(g, 0);
 	if (exchange_trust(db, argv[2], argv[3], name, parent, &err))
 		die("exchange trust: %s", err.buf);
-	printf("区县 %s（%s）已登记为外部区县，公钥 %s\n", argv[2], name, argv[3]);
+	printf("外部区县 %s 的公钥已登记：%s\n", argv[2], argv[3]);
 	strbuf_release(&err);
 	db_close(db);
 	return 0;

@@ -312,8 +312,36 @@ static int is_hex(const char *s, size_t n)
 	return s && strlen(s) == n && strspn(s, "0123456789abcdefABCDEF") == n;
 }
 
+/*
+ * A new key for the external `district` (its key file was lost or
+ * replaced): 0, 1 when it is not external, -1 with `err`.  `detail` says
+ * which key replaced which.
+ */
+static int rekey(struct db *db, const char *district, const char *key, struct strbuf *detail,
+		 struct strbuf *err)
+{
+	struct sqlp p = SQLP_INIT;
+	char *was = NULL;
+	int ret;
+
+	if (db_query_value(db, "SELECT public_key FROM exchange_districts WHERE district = ?",
+			   &district, 1, &was, err))
+		return -1;
+	if (!was)
+		return 1;
+	sqlp_text(&p, key);
+	sqlp_int(&p, time_now());
+	sqlp_text(&p, district);
+	ret = sqlp_run(db, "UPDATE exchange_districts SET public_key = ?, registered_at = ? WHERE "
+		       "district = ?", &p, err);
+	sqlp_release(&p);
+	strbuf_addf(detail, "external district %s, public key %s replaced by %s", district, was, key);
+	free(was);
+	return ret;
+}
+
 static int trust(struct db *db, const char *district, const char *public_key, const char *name,
-		 const char *parent, struct strbuf *err)
+		 const char *parent, struct strbuf *detail, struct strbuf *err)
 {
 	struct model_ctx mc = { 0 };
 	struct model_error e;
@@ -328,6 +356,12 @@ static int trust(struct db *db, const char *district, const char *public_key, co
 		strbuf_addstr(err, "公钥应为 64 位十六进制字符（区县执行 sanling exchange key 所得）");
 		return -1;
 	}
+	for (i = 0; i < CRYPTO_SIGN_PUBLIC_HEX; i++)
+		key[i] = (char)(public_key[i] >= 'A' && public_key[i] <= 'F' ? public_key[i] + 32 :
+				public_key[i]);
+	key[i] = '\0';
+	if ((ret = rekey(db, district, key, detail, err)) <= 0)
+		return ret;
 	if (!name || !*name) {
 		strbuf_addstr(err, "缺少 --name：区县的名称");
 		return -1;
@@ -354,10 +388,7 @@ static int trust(struct db *db, const char *district, const char *public_key, co
 	model_error_release(&e);
 	if (ret)
 		return -1;
-	for (i = 0; i < CRYPTO_SIGN_PUBLIC_HEX; i++)
-		key[i] = (char)(public_key[i] >= 'A' && public_key[i] <= 'F' ? public_key[i] + 32 :
-				public_key[i]);
-	key[i] = '\0';
+	strbuf_addf(detail, "external district %s, public key %s", district, key);
 	sqlp_text(&p, district);
 	sqlp_text(&p, key);
 	sqlp_int(&p, time_now());
@@ -378,9 +409,8 @@ int exchange_trust(struct db *db, const char *district, const char *public_key, 
 	snprintf(object, sizeof(object), "exchange/%.40s", district);
 	if (db_begin(db, err))
 		return -1;
-	ret = trust(db, district, public_key, name, parent, &why);
+	ret = trust(db, district, public_key, name, parent, &detail, &why);
 	if (!ret) {
-		strbuf_addf(&detail, "external district %s, public key %s", district, public_key);
 		ret = audit_exchange(db, "exchange.trust", object, "ok", detail.buf, err);
 		if (!ret)
 			ret = db_commit(db, err);

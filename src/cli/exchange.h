@@ -43,7 +43,9 @@ int exchange_export(struct db *db, const struct crypto_keys *k, const char *dist
 /*
  * Register `district` (a new region of level district, named `name`,
  * under `parent` when not NULL) as external, with `public_key` (64 hex
- * characters), audited ("exchange.trust", refusals too).
+ * characters); for a district registered already, replace its key (its
+ * key file was lost: `name` and `parent` are not looked at).  Audited
+ * ("exchange.trust", refusals too).
  */
 int exchange_trust(struct db *db, const char *district, const char *public_key, const char *name,
 		   const char *parent, struct strbuf *err);

@@ -170,6 +170,8 @@ test('the city registers the district and imports its month: its figures of it a
   assert.match(again.stderr, /已存在/);
   const badKey = cli(city, ['exchange', 'trust', T, 'abc', '--name', '测试外部区']);
   assert.match(badKey.stderr, /64 位十六进制/);
+  const noName = cli(city, ['exchange', 'trust', T, keyA.hex]);
+  assert.match(noName.stderr, /缺少 --name/);
 
   const r = cli(city, ['exchange', 'import', pkg1]);
   assert.ok(r.ok, r.stderr);
@@ -194,6 +196,7 @@ test('the city registers the district and imports its month: its figures of it a
     `exchange.trust|ok|external district ${DISTRICT}, public key ${key}`,
     'exchange.trust|refused|refused: 区划 411603000000 已存在（层级 district）：外部区县须是本级新登记的区县',
     'exchange.trust|refused|refused: 公钥应为 64 位十六进制字符（区县执行 sanling exchange key 所得）',
+    'exchange.trust|refused|refused: 缺少 --name：区县的名称',
     `exchange.import|ok|publication 1 sha256 ${sha}`,
   ]);
 
@@ -275,4 +278,13 @@ test('refused, and nothing changed: unknown district, another key, an altered pa
   cityHash = null;
   refused(forT((p) => ({ ...p, publication: 3, exported_at: '2030-01-01T00:00:00Z' })), /已导入第 3 次发布，此包是第 3 次发布/, 'the same publication again');
   refused(forT((p) => ({ ...p, publication: 2 })), /已导入第 3 次发布，此包是第 2 次发布/, 'an older publication');
+  // T's key file lost: its new key registered in place of the old, which signs nothing any more
+  const rk = cli(city, ['exchange', 'trust', T, keyB.hex]);
+  assert.ok(rk.ok, rk.stderr);
+  assert.equal(sqlAt(city.db, "SELECT detail FROM audit WHERE action = 'exchange.trust' ORDER BY seq DESC LIMIT 1").trim(),
+    `external district ${T}, public key ${keyA.hex} replaced by ${keyB.hex}`);
+  cityHash = null;
+  refused(forT((p) => ({ ...p, publication: 4 })), /签名无效/, 'the old key');
+  writeFileSync(ok, forT((p) => ({ ...p, publication: 4 }), keyB));
+  assert.ok(cli(city, ['exchange', 'import', ok]).ok, 'the new key');
 });
