@@ -165,9 +165,9 @@ test('the city registers the district and imports its month: its figures of it a
   const t = cli(city, ['exchange', 'trust', DISTRICT, key, '--name', '淮阳区', '--parent', CITY]);
   assert.ok(t.ok, t.stderr);
   assert.equal(sqlAt(city.db, `SELECT level, parent, name FROM regions WHERE code = '${DISTRICT}'`).trim(), `district|${CITY}|淮阳区`);
-  const again = cli(city, ['exchange', 'trust', DISTRICT, key, '--name', '淮阳区']);
-  assert.notEqual(again.status, 0);
-  assert.match(again.stderr, /已存在/);
+  const taken = cli(city, ['exchange', 'trust', CITY, key, '--name', '周口市']);
+  assert.notEqual(taken.status, 0);
+  assert.match(taken.stderr, /区划 411600000000 已存在/);
   const badKey = cli(city, ['exchange', 'trust', T, 'abc', '--name', '测试外部区']);
   assert.match(badKey.stderr, /64 位十六进制/);
   const noName = cli(city, ['exchange', 'trust', T, keyA.hex]);
@@ -194,7 +194,7 @@ test('the city registers the district and imports its month: its figures of it a
   const audit = sqlAt(city.db, "SELECT action, outcome, detail FROM audit WHERE action LIKE 'exchange.%' ORDER BY seq").trim().split('\n');
   assert.deepEqual(audit, [
     `exchange.trust|ok|external district ${DISTRICT}, public key ${key}`,
-    'exchange.trust|refused|refused: 区划 411603000000 已存在（层级 district）：外部区县须是本级新登记的区县',
+    'exchange.trust|refused|refused: 区划 411600000000 已存在（层级 city）：外部区县须是本级新登记的区县',
     'exchange.trust|refused|refused: 公钥应为 64 位十六进制字符（区县执行 sanling exchange key 所得）',
     'exchange.trust|refused|refused: 缺少 --name：区县的名称',
     `exchange.import|ok|publication 1 sha256 ${sha}`,
