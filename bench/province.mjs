@@ -5,27 +5,27 @@
 //   node bench/province.mjs [COUNTIES] [RATE] [SECONDS]
 //                     (default 100 districts, 200 writes/s, 20 s)
 //
-// `gen scale --counties COUNTIES` (its time recorded), one account of each
-// district's 信访局, a real `sanling serve`, then:
-//   a. warm: the province's figures through 2023-08 — every district, as
-//      the command line reads them (`sanling figures`, a process each time:
-//      there is no account above the districts yet) — RUNS times after a
-//      first, cold read;
-//   b. the same reads, back to back for SECONDS, while new petitions land
-//      over the API at RATE a second, each in a district drawn at random
-//      (a third of them at the county level: vetoes, so determinations and
-//      the list's cells move too); the reads' median and p99, the writes
-//      answered and their median latency.
+// `gen scale --counties COUNTIES` (its time recorded), the districts placed
+// under one province with an office of its own (role region), one account
+// of each district's 信访局, a real `sanling serve`, then, over the API:
+//   a. warm: GET /api/v1/figures?through=2023-08 as the province's office
+//      (every district summed), RUNS times after a first, cold read;
+//   b. the same read, back to back for SECONDS, while new petitions land
+//      at RATE a second, each in a district drawn at random (a third of
+//      them at the county level: vetoes, so determinations and the list's
+//      cells move too); the reads' median and p99, the writes answered and
+//      their median latency.
 // Prints a Markdown table on stdout.  The writers, the reader and the server
 // share the machine's cores.
-import { spawnSync, spawn } from 'node:child_process';
-import { BACKEND, BIN, freshDb, PASSWORD, startServer } from '../tests/api/lib.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BACKEND, freshDb, PASSWORD, startServer } from '../tests/api/lib.mjs';
 import { sql } from '../tests/api/util.mjs';
 
 const COUNTIES = Number(process.argv[2] || 100);
 const RATE = Number(process.argv[3] || 200);
 const SECONDS = Number(process.argv[4] || 20);
-const RUNS = Number(process.env.BENCH_PROVINCE_RUNS || 10);
+const RUNS = Number(process.env.BENCH_PROVINCE_RUNS || 20);
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor((s.length - 1) / 2)]; };
 const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 const ms = (x) => x.toFixed(1);
@@ -37,22 +37,20 @@ let r = store.cli(['gen', 'scale', '--counties', String(COUNTIES)]);
 if (r.status !== 0) throw new Error('gen scale: ' + r.stderr);
 const genSeconds = (performance.now() - t) / 1000;
 
-// the province's figures, as a process: its latency
-const env = { ...process.env, SANLING_FAST_KDF: '1' };
-function figures() {
-  const t0 = performance.now();
-  const f = spawnSync(BIN, ['--db', store.db, '--key', store.key, 'figures', '--through', '2023-08'], { encoding: 'utf8', env });
-  if (f.status !== 0) throw new Error('figures: ' + f.stderr);
-  return performance.now() - t0;
-}
-function figuresAsync() {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const p = spawn(BIN, ['--db', store.db, '--key', store.key, 'figures', '--through', '2023-08'], { env, stdio: 'ignore' });
-    p.on('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`figures exited ${code}`))));
-  });
-}
-
+// the province above the districts, and its office
+const districts = sql(store, "SELECT code, name FROM regions WHERE level = 'district' ORDER BY code", BACKEND)
+  .split('\n').map((l) => l.split('|'));
+const csv = (kind, text) => {
+  const f = join(store.dir, `${kind}.csv`);
+  writeFileSync(f, text);
+  const c = store.cli(['import', kind, f]);
+  if (c.status !== 0) throw new Error(`import ${kind}: ${c.stderr}${c.stdout}`);
+};
+csv('regions', 'code,name,level,parent\n490000000000,基准省,province,\n');
+csv('regions', 'code,name,level,parent\n' + districts.map(([c, nm]) => `${c},${nm},district,490000000000`).join('\n') + '\n');
+csv('departments', '单位代码,单位名称,职能,所在区划\nPROV-SLB,基准省三零办,office,490000000000\n');
+r = store.cli(['user', 'add', 'province', '--role', 'region', '--dept', 'PROV-SLB'], PASSWORD + '\n');
+if (r.status !== 0) throw new Error('user add: ' + r.stderr);
 const depts = sql(store, "SELECT code, district FROM departments WHERE code LIKE '%-XFJ' ORDER BY code", BACKEND)
   .split('\n').map((l) => l.split('|'));
 for (const [code] of depts) {
@@ -65,12 +63,19 @@ for (const line of sql(store, "SELECT district, code, township FROM subjects WHE
   (subjects[d] ||= []).push([code, township]);
 }
 
-const cold = figures();
-const warm = [];
-for (let i = 0; i < RUNS; i++) warm.push(figures());
-
 const srv = await startServer({ store });
 try {
+  const province = srv.client();
+  await province.loginReady('province');
+  const figures = async () => {
+    const t0 = performance.now();
+    const f = await province.get('/api/v1/figures?through=2023-08');
+    if (f.status !== 200) throw new Error('figures: ' + f.text);
+    return performance.now() - t0;
+  };
+  const cold = await figures();
+  const warm = [];
+  for (let i = 0; i < RUNS; i++) warm.push(await figures());
   const clients = [];
   for (const [code, district] of depts) {
     const c = srv.client();
@@ -104,7 +109,7 @@ try {
     }
   }, 5);
   const loaded = [];
-  while (performance.now() - start < SECONDS * 1000) loaded.push(await figuresAsync());
+  while (performance.now() - start < SECONDS * 1000) loaded.push(await figures());
   clearInterval(timer);
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;

@@ -108,4 +108,14 @@ int assess_lock_district(struct db *db, const char *district, struct strbuf *err
 int assess_keep_subject(struct db *db, const char *district, const char *month,
 			const char *subject, int force, struct strbuf *err);
 
+/*
+ * The grid-days of 一日双巡 kept by a write of patrol `r` (from `old`), in the
+ * write's transaction: the grid-day each version lies on counted again, and
+ * patrol_cells moved by the difference (a day joins when both slots are
+ * there, leaves when one goes).  0 or -1.
+ */
+struct record;
+int grass_patrol_keep(struct db *db, const struct record *r, const struct record *old,
+		      struct strbuf *err);
+
 #endif

@@ -458,6 +458,9 @@ static int keep_stored(const struct model_ctx *mc, const struct record *r,
 	const struct entity_desc *ed = r->ed;
 	int rc = 0;
 
+	if (ed == &patrol_desc)
+		return grass_patrol_keep(mc->db, r, old, &e->msg) ?
+		       model_fail(e, MODEL_EDB, NULL, "数据库错误") : 0;
 	if (!(ed->flags & (ENT_ASSESS | ENT_FIGURES)))
 		return 0;
 	if (ed == &subject_desc)
