@@ -5,7 +5,8 @@
 // (events created, moved to another month or subject, changed in what the
 // vetoes read; hazards rectified; disputes closed; subjects created, moved,
 // retyped and retired; standards with and without the checklist; checklist
-// scores; overrides; patrols; an import of many rows at once) go through the API, and
+// scores; overrides; patrols; an import of many rows at once; a month published and
+// reopened) go through the API, and
 // after each batch
 //   - every computed month is still fresh: a read after the writes
 //     recomputes nothing (the months' computed_at stay as they were);
@@ -251,6 +252,17 @@ test(`writes keep the determinations and the figure cells exactly (seed ${SEED})
     ];
     const total = writes.reduce((s, [w]) => s + w, 0);
     for (let b = 0; b < BATCHES; b++) {
+      if (b === 1) {
+        // a month published and reopened: computed again at its next read, then kept by the writes
+        for (const [who, dimension] of [[petition, 'petition'], [safety, 'accident'], [police, 'case']])
+          ok('certify', await who.post('/api/v1/months/2023-03/certify', { dimension }), 200);
+        ok('publish', await office.post('/api/v1/months/2023-03/publish', {}), 200);
+        ok('reopen', await office.post('/api/v1/months/2023-03/reopen', { reason: '补录后重新认定' }), 200);
+        assert.notEqual(fresh(d.store), computed, 'the reopened month is no longer kept');
+        await figures(office);
+        computed = fresh(d.store);
+        assert.equal(computed.split('\n').length, MONTHS.length, 'computed again by the read');
+      }
       for (let i = 0; i < WRITES; i++) {
         let x = rand() * total;
         const w = writes.find(([weight]) => (x -= weight) < 0) || writes[0];
