@@ -627,7 +627,8 @@ static void route(struct call *c, const char **seg, int nseg)
 		reply_problem(c, 404, "没有这个接口", NULL);
 		return;
 	}
-	if (r->roles && !(ROLE_BIT(c->sess.actor.role) & r->roles)) {
+	if ((r->roles && !(ROLE_BIT(c->sess.actor.role) & r->roles)) ||
+	    (c->sess.actor.role == ROLE_REGION && !(r->flags & R_REGION))) {
 		reply_problem(c, 403, "无权执行此操作", NULL);
 		return;
 	}

@@ -820,7 +820,7 @@ char **assess_districts(struct db *db, const struct actor *a, enum assess_which 
 	size_t n = 0;
 	int rc, y1, m1, y2, m2, months;
 
-	if ((a->role != ROLE_SYSTEM && !a->district) ||
+	if ((a->role != ROLE_SYSTEM && a->role != ROLE_REGION && !a->district) ||
 	    (which != DISTRICTS_ALL && (month_parse(from, &y1, &m1) || month_parse(to, &y2, &m2)))) {
 		out = xcalloc(1, sizeof(*out));
 		return out;
@@ -831,7 +831,12 @@ char **assess_districts(struct db *db, const struct actor *a, enum assess_which 
 		strbuf_addstr(&sql, " LEFT JOIN assess_versions av ON av.district = r.code "
 				    "LEFT JOIN figure_versions fv ON fv.district = r.code");
 	strbuf_addstr(&sql, " WHERE r.level = 'district'");
-	if (a->role != ROLE_SYSTEM) {
+	if (a->role == ROLE_REGION) {
+		/* an office above the districts: those under its city or province */
+		strbuf_addstr(&sql, " AND r.code IN (" SCOPE_REGION_DISTRICTS ")");
+		sqlp_text(&p, a->region ? a->region : "");
+		sqlp_text(&p, a->region ? a->region : "");
+	} else if (a->role != ROLE_SYSTEM) {
 		strbuf_addstr(&sql, " AND r.code = ?");
 		sqlp_text(&p, a->district);
 	}

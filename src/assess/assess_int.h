@@ -89,14 +89,33 @@ int assess_subjects_compute(struct db *db, const char *district, const char *mon
 			    const struct subject_sel *sel, struct strbuf *err);
 
 /*
+ * Take the district's locks of the determination and of the cells, which
+ * its reads take to compute them whole (assess_refresh, cells_refresh), in
+ * the caller's transaction: a write keeping them in place and a read
+ * computing them go one after the other.  PostgreSQL only (SQLite has one
+ * writer).  0 or -1.
+ */
+int assess_lock_district(struct db *db, const char *district, struct strbuf *err);
+
+/*
  * The determination of `subject` in `month` of `district`, when the month
  * is kept (assess_kept_months()) and it would change (always, with
  * `force`: an override), in the caller's transaction: the subject's list
  * rows of the year taken out of the figure cells, the month determined
- * again for it, its rows added back.  Holds the district's locks of the
- * determination and the cells on PostgreSQL.  0 or -1.
+ * again for it, its rows added back.  The caller holds the district's locks
+ * (assess_lock_district()).  0 or -1.
  */
 int assess_keep_subject(struct db *db, const char *district, const char *month,
 			const char *subject, int force, struct strbuf *err);
+
+/*
+ * The grid-days of 一日双巡 kept by a write of patrol `r` (from `old`), in the
+ * write's transaction: the grid-day each version lies on counted again, and
+ * patrol_cells moved by the difference (a day joins when both slots are
+ * there, leaves when one goes).  0 or -1.
+ */
+struct record;
+int grass_patrol_keep(struct db *db, const struct record *r, const struct record *old,
+		      struct strbuf *err);
 
 #endif

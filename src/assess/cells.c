@@ -498,7 +498,8 @@ int cells_read(struct db *db, const struct actor *a, const char *through,
 	struct db_stmt *st = NULL;
 	struct cell_tally *arr = NULL;
 	size_t cap = 0;
-	const char *key = !by ? "''" : !strcmp(by, "township") ? "c.township" : "c.supervisor";
+	const char *key = !by ? "''" : !strcmp(by, "township") ? "c.township" :
+			  !strcmp(by, "district") ? "c.district" : "c.supervisor";
 	char jan[8];
 	int rc, ret = -1;
 

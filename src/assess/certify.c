@@ -186,7 +186,8 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 	rc = db_step(st, &e->msg);
 	db_finalize(st);
 	/* the subject's determination of the month and the figures follow the override */
-	if (rc < 0 || assess_keep_subject(db, a->district, month, subject, 1, &e->msg)) {
+	if (rc < 0 || assess_lock_district(db, a->district, &e->msg) ||
+	    assess_keep_subject(db, a->district, month, subject, 1, &e->msg)) {
 		db_rollback(db);
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}

@@ -222,13 +222,7 @@ static void districts_of(const struct record *r, const struct record *old, const
 	}
 }
 
-/*
- * The district's locks of the determination and of the cells, which its
- * reads take to compute them whole (assess_refresh, cells_refresh): a write
- * keeping them in place and a read computing them go one after the other.
- * PostgreSQL only; SQLite has one writer.
- */
-static int lock_district(struct db *db, const char *district, struct strbuf *err)
+int assess_lock_district(struct db *db, const char *district, struct strbuf *err)
 {
 	const char *p[] = { district, district };
 
@@ -300,7 +294,7 @@ static int keep_storing(const struct model_ctx *mc, const struct record *r,
 		return 0;
 	districts_of(r, old, d);
 	for (k = 0; k < 2 && d[k]; k++)
-		if (lock_district(mc->db, d[k], &e->msg))
+		if (assess_lock_district(mc->db, d[k], &e->msg))
 			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	return old ? cells_of_record(mc, old, r, old, -1, e) : 0;
 }
@@ -315,8 +309,6 @@ int assess_keep_subject(struct db *db, const char *district, const char *month,
 	int rc;
 
 	snprintf(year, sizeof(year), "%.4s", month);
-	if (lock_district(db, district, err))
-		return -1;
 	if (force) {
 		rc = assess_kept_months(db, district, month, &kept, err);
 		if (!rc)
@@ -466,6 +458,9 @@ static int keep_stored(const struct model_ctx *mc, const struct record *r,
 	const struct entity_desc *ed = r->ed;
 	int rc = 0;
 
+	if (ed == &patrol_desc)
+		return grass_patrol_keep(mc->db, r, old, &e->msg) ?
+		       model_fail(e, MODEL_EDB, NULL, "数据库错误") : 0;
 	if (!(ed->flags & (ENT_ASSESS | ENT_FIGURES)))
 		return 0;
 	if (ed == &subject_desc)

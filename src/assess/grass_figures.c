@@ -14,6 +14,7 @@
  * of one sector (the grassroots are places, not sectors).
  */
 #include "assess/work_figures.h"
+#include "assess/assess_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,17 +57,10 @@ static int grass_aggregate(struct db *db, const struct entity_desc *ed, const ch
 }
 
 /*
- * Grid-days from..end of the patrols in scope with patrols in both slots
- * (a slot is `am` or `pm`).  Of every grid, grouped in the order of
- * patrols_place_day (district, township, grid, day, slot: migration 023)
- * so that the grouping reads that index alone, and only the caller's part
- * of it; a grid's township and district are its own, so the groups are the
- * grid-days.  Both slots: COUNT(DISTINCT) on SQLite, which counts the
- * index's ordered slots without a sort; the least am and the greatest pm
- * on PostgreSQL, where COUNT(DISTINCT) sorts every group.  `inactive`: only
- * those of the grids no longer active (regions.active = 0), from the
- * regions (few; CROSS JOIN keeps them first on SQLite) through
- * patrols_grid_date_slot.
+ * Grid-days with patrols in both slots in the months of from..end, in the
+ * caller's scope, from the cells the writes keep (patrol_cells; no patrol
+ * is dated after today).  `inactive`: only those of the grids no longer
+ * active (regions.active = 0), few, from the regions.
  */
 static int compliant_days(struct db *db, const struct actor *a, const struct figures_filter *f,
 			  const char *from, const char *end, int inactive, int64_t *n,
@@ -74,25 +68,104 @@ static int compliant_days(struct db *db, const struct actor *a, const struct fig
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
+	char m0[8], m1[8];
 	int ret;
 
+	snprintf(m0, sizeof(m0), "%.7s", from);
+	snprintf(m1, sizeof(m1), "%.7s", end);
 	if (inactive)
-		strbuf_addstr(&sql, "SELECT COUNT(*) FROM (SELECT t.grid FROM regions g "
-			      "CROSS JOIN patrols t WHERE g.active <> 1 AND t.grid = g.code AND ");
+		strbuf_addstr(&sql, "SELECT COALESCE(SUM(t.days), 0) FROM regions g CROSS JOIN "
+			      "patrol_cells t WHERE g.active <> 1 AND t.grid = g.code AND ");
 	else
-		strbuf_addstr(&sql, "SELECT COUNT(*) FROM (SELECT t.grid FROM patrols t WHERE ");
-	strbuf_addstr(&sql, "t.patrolled_on >= ? AND t.patrolled_on <= ?");
-	sqlp_text(&p, from);
-	sqlp_text(&p, end);
+		strbuf_addstr(&sql, "SELECT COALESCE(SUM(t.days), 0) FROM patrol_cells t WHERE ");
+	strbuf_addstr(&sql, "t.month >= ? AND t.month <= ?");
+	sqlp_text(&p, m0);
+	sqlp_text(&p, m1);
 	grass_scope(&patrol_desc, a, f, &sql, &p);
-	strbuf_addstr(&sql, inactive ? " GROUP BY t.grid, t.patrolled_on" :
-				       " GROUP BY t.district, t.township, t.grid, t.patrolled_on");
-	strbuf_addstr(&sql, db_dialect(db) == DB_SQLITE ? " HAVING COUNT(DISTINCT t.slot) = 2) x" :
-			    " HAVING MIN(t.slot) = 'am' AND MAX(t.slot) = 'pm') x");
 	ret = sqlp_aggregate(db, sql.buf, &p, n, 1, err);
 	sqlp_release(&p);
 	strbuf_release(&sql);
 	return ret;
+}
+
+/* ---- the grid-days kept by the writes ---- */
+
+/* A patrol's slot as a bit: am 1, pm 2. */
+static int slot_bit(const char *slot)
+{
+	return !slot ? 0 : !strcmp(slot, "am") ? 1 : !strcmp(slot, "pm") ? 2 : 0;
+}
+
+/* Do patrol versions `a` and `b` fall on the same grid and day? */
+static int same_grid_day(const struct record *a, const struct record *b)
+{
+	return a && b && !record_values_differ(record_get(a, "grid"), record_get(b, "grid")) &&
+	       !record_values_differ(record_get(a, "patrolled_on"), record_get(b, "patrolled_on"));
+}
+
+int grass_patrol_keep(struct db *db, const struct record *r, const struct record *old,
+		      struct strbuf *err)
+{
+	const struct record *v[2] = { old, r };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const char *grid, *day, *params[3];
+		char id[24], month[8], delta[8];
+		int others = 0, before, after;
+		struct db_stmt *st;
+		int rc;
+
+		if (!v[k] || (k == 1 && same_grid_day(old, r)))
+			continue; /* none, or the grid-day of the old version, done */
+		grid = record_get(v[k], "grid");
+		day = record_get(v[k], "patrolled_on");
+		if (!grid || !day || strlen(day) < 7)
+			continue;
+		/* the slots of the grid-day's other patrols, as they are */
+		snprintf(id, sizeof(id), "%lld", (long long)r->id);
+		if (db_prepare(db, "SELECT DISTINCT slot FROM patrols WHERE grid = ? AND "
+			       "patrolled_on = ? AND id <> CAST(? AS BIGINT)", &st, err))
+			return -1;
+		db_bind_text(st, 1, grid);
+		db_bind_text(st, 2, day);
+		db_bind_text(st, 3, id);
+		while ((rc = db_step(st, err)) == DB_ROW)
+			others |= slot_bit(db_column_text(st, 0));
+		db_finalize(st);
+		if (rc < 0)
+			return -1;
+		before = others | (same_grid_day(old, v[k]) ? slot_bit(record_get(old, "slot")) : 0);
+		after = others | (same_grid_day(r, v[k]) ? slot_bit(record_get(r, "slot")) : 0);
+		if ((before == 3) == (after == 3))
+			continue;
+		snprintf(month, sizeof(month), "%.7s", day);
+		snprintf(delta, sizeof(delta), "%d", after == 3 ? 1 : -1);
+		params[0] = record_get(v[k], "district");
+		params[1] = record_get(v[k], "township") ? record_get(v[k], "township") : "";
+		params[2] = grid;
+		if (db_exec_params(db, "INSERT INTO patrol_cells (district, township, grid, month, days) "
+				   "VALUES (?, ?, ?, ?, CAST(? AS BIGINT)) ON CONFLICT (district, "
+				   "township, grid, month) DO UPDATE SET days = patrol_cells.days + "
+				   "excluded.days", (const char *[]){ params[0], params[1], params[2], month,
+				   delta }, 5, err))
+			return -1;
+	}
+	return 0;
+}
+
+int grass_patrol_cells_fill(struct db *db, const char *district, struct strbuf *err)
+{
+	const char *p[] = { district, district };
+
+	return db_exec_params(db, "DELETE FROM patrol_cells WHERE district = ?", p, 1, err) ||
+	       db_exec_params(db, "INSERT INTO patrol_cells (district, township, grid, month, days) "
+			      "SELECT x.district, x.township, x.grid, SUBSTR(x.patrolled_on, 1, 7), "
+			      "COUNT(*) FROM (SELECT district, COALESCE(township, '') AS township, grid, "
+			      "patrolled_on FROM patrols WHERE district = ? GROUP BY district, "
+			      "COALESCE(township, ''), grid, patrolled_on HAVING COUNT(DISTINCT slot) = 2) "
+			      "x GROUP BY x.district, x.township, x.grid, SUBSTR(x.patrolled_on, 1, 7)",
+			      p + 1, 1, err) ? -1 : 0;
 }
 
 /*
@@ -118,6 +191,11 @@ static int patrol_days(struct db *db, const struct actor *a, const struct figure
 	if (a->district) {
 		strbuf_addstr(&sql, " AND t.district = ?");
 		sqlp_text(&p, a->district);
+	} else if (a->role == ROLE_REGION) {
+		/* an office above the districts: the grids of the districts under it */
+		strbuf_addstr(&sql, " AND t.district IN (" SCOPE_REGION_DISTRICTS ")");
+		sqlp_text(&p, a->region ? a->region : "");
+		sqlp_text(&p, a->region ? a->region : "");
 	}
 	if (a->role == ROLE_TOWNSHIP || a->role == ROLE_GRID) {
 		strbuf_addstr(&sql, " AND t.township = ?");

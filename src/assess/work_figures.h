@@ -36,4 +36,11 @@ int work_figures_add(struct db *db, const struct actor *a, const char *through,
 int grass_figures_add(struct db *db, const struct actor *a, const char *through,
 		      const struct figures_filter *f, json_t *out, struct strbuf *err);
 
+/*
+ * The grid-days of 一日双巡 of `district` counted again from its patrols
+ * into patrol_cells (the bulk path, which writes patrols without the write
+ * observers).  0 or -1.
+ */
+int grass_patrol_cells_fill(struct db *db, const char *district, struct strbuf *err);
+
 #endif

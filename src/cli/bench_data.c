@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "assess/assess.h"
+#include "assess/work_figures.h"
 #include "base/alloc.h"
 #include "base/date.h"
 #include "base/strbuf.h"
@@ -656,7 +657,8 @@ static int gen_district(struct gen *g, int i, int total, const char *audit_detai
 	    load_history(g, err) || bench_load_petitions(g, err) || bench_load_activities(g, err) ||
 	    bench_load_inspections(g, err) || bench_load_accidents(g, err) ||
 	    bench_load_cases(g, err) || bench_load_disputes(g, err) || mark_stale(g, err) ||
-	    (g->opt->patrol_year && bench_load_patrols(g, err)))
+	    (g->opt->patrol_year && (bench_load_patrols(g, err) ||
+				     grass_patrol_cells_fill(g->db, g->code, err))))
 		goto cleanup;
 	if (db_commit(g->db, err))
 		goto cleanup;

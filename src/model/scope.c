@@ -147,6 +147,14 @@ static int scope_rows(const struct entity_desc *ed, const struct entity_scope *s
 		col = refdata ? s->district : s->subject;
 		val = refdata ? a->district : a->subject;
 		break;
+	case ROLE_REGION:
+		/* an office above the districts: every district under its city or province */
+		if (!s->district || !a->region)
+			break;
+		strbuf_addf(sql, " AND %s.%s IN (" SCOPE_REGION_DISTRICTS ")", t, s->district);
+		sqlp_text(p, a->region);
+		sqlp_text(p, a->region);
+		return 0;
 	default:
 		break;
 	}
@@ -192,6 +200,21 @@ int entity_can_write(const struct entity_desc *ed, const struct actor *a)
 int entity_can_reveal(const struct entity_desc *ed, const struct actor *a)
 {
 	return entity_can_write(ed, a);
+}
+
+/* Is `district` one of the districts under `region` (a city or province office's reach)? */
+static int district_in_region(struct db *db, const char *district, const char *region)
+{
+	const char *params[3] = { region, region, district };
+	char *v = NULL;
+	int ok;
+
+	if (!region)
+		return 0;
+	ok = !db_query_value(db, "SELECT 1 FROM (" SCOPE_REGION_DISTRICTS ") x WHERE x.code = ?",
+			     params, 3, &v, NULL) && v;
+	free(v);
+	return ok;
 }
 
 /* Is `grid` a grid of village `village` (a 驻村辅警's reach)? */
@@ -276,6 +299,9 @@ int scope_check_record(struct db *db, const struct actor *a, const struct record
 		col = (r->ed->flags & ENT_REFDATA) ? s->district : s->subject;
 		want = (r->ed->flags & ENT_REFDATA) ? a->district : a->subject;
 		break;
+	case ROLE_REGION:
+		return s->district && record_get(r, s->district) &&
+		       district_in_region(db, record_get(r, s->district), a->region);
 	default:
 		break;
 	}

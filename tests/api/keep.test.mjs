@@ -5,7 +5,8 @@
 // (events created, moved to another month or subject, changed in what the
 // vetoes read; hazards rectified; disputes closed; subjects created, moved,
 // retyped and retired; standards with and without the checklist; checklist
-// scores; overrides; an import of many rows at once) go through the API, and
+// scores; overrides; patrols; an import of many rows at once; a month published and
+// reopened) go through the API, and
 // after each batch
 //   - every computed month is still fresh: a read after the writes
 //     recomputes nothing (the months' computed_at stay as they were);
@@ -78,8 +79,8 @@ function diff(a, b) {
 }
 
 test(`writes keep the determinations and the figure cells exactly (seed ${SEED})`, async () => {
-  const d = await demoServer(['office', 'petition', 'safety', 'police', 'chengguan']);
-  const { office, petition, safety, police, chengguan } = d.clients;
+  const d = await demoServer(['office', 'petition', 'safety', 'police', 'chengguan', 'grid']);
+  const { office, petition, safety, police, chengguan, grid } = d.clients;
   const rand = rng(SEED);
   const pick = (a) => a[Math.floor(rand() * a.length)];
   const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -112,7 +113,8 @@ test(`writes keep the determinations and the figure cells exactly (seed ${SEED})
     let computed = fresh(d.store);
     assert.equal(computed.split('\n').length, MONTHS.length, computed);
 
-    const made = { petitions: [], cases: [], accidents: [], hazards: [], disputes: [], subjects: [] };
+    const made = { petitions: [], cases: [], accidents: [], hazards: [], disputes: [], subjects: [], patrols: [] };
+    const myGrid = sql(d.store, "SELECT grid FROM users WHERE username = 'grid'", BACKEND);
     let n = 0;
     const no = (p) => `K${p}${SEED}-${++n}`;
     const writes = [
@@ -229,6 +231,18 @@ test(`writes keep the determinations and the figure cells exactly (seed ${SEED})
           'services', 'satisfaction'].map((h) => [h, int(40, 100)]));
         ok('checklist', await office.post('/api/v1/checklists', { subject: pick(codes), month: pick(MONTHS), ...scores }), 201, 409, 422);
       }],
+      // patrols of the grid worker's grid: a day joins the grid-days with both slots, or leaves them
+      [3, async () => {
+        const r = await grid.post('/api/v1/patrols', { grid: myGrid, patroller: pick(['甲', '乙', '丙']), patrolled_on: day(),
+          slot: pick(['am', 'pm']) });
+        ok('patrol', r, 201, 409, 422); // 409/422: that patroller already patrolled that slot
+        if (r.status === 201) made.patrols.push(r.json.id);
+      }],
+      [2, async () => {
+        if (!made.patrols.length) return;
+        ok('patrol moved', await grid.update(`/api/v1/patrols/${pick(made.patrols)}`,
+          pick([{ slot: pick(['am', 'pm']) }, { patrolled_on: day() }])), 200, 409, 422);
+      }],
       // overrides by the lead of the dimension
       [1, async () => {
         const [who, dimension] = pick([[petition, 'petition'], [safety, 'accident'], [police, 'case']]);
@@ -238,6 +252,17 @@ test(`writes keep the determinations and the figure cells exactly (seed ${SEED})
     ];
     const total = writes.reduce((s, [w]) => s + w, 0);
     for (let b = 0; b < BATCHES; b++) {
+      if (b === 1) {
+        // a month published and reopened: computed again at its next read, then kept by the writes
+        for (const [who, dimension] of [[petition, 'petition'], [safety, 'accident'], [police, 'case']])
+          ok('certify', await who.post('/api/v1/months/2023-03/certify', { dimension }), 200);
+        ok('publish', await office.post('/api/v1/months/2023-03/publish', {}), 200);
+        ok('reopen', await office.post('/api/v1/months/2023-03/reopen', { reason: '补录后重新认定' }), 200);
+        assert.notEqual(fresh(d.store), computed, 'the reopened month is no longer kept');
+        await figures(office);
+        computed = fresh(d.store);
+        assert.equal(computed.split('\n').length, MONTHS.length, 'computed again by the read');
+      }
       for (let i = 0; i < WRITES; i++) {
         let x = rand() * total;
         const w = writes.find(([weight]) => (x -= weight) < 0) || writes[0];
@@ -268,11 +293,19 @@ test(`writes keep the determinations and the figure cells exactly (seed ${SEED})
         `batch ${b}: determinations (seed ${SEED})`);
       assert.deepEqual(diff(kept.cells, again.cells), { only_kept: [], only_recomputed: [] }, `batch ${b}: cells (seed ${SEED})`);
       assert.deepEqual(before, after, `batch ${b}: figures (seed ${SEED})`);
+      // the grid-days the patrols' writes kept, against a count of the patrols themselves
+      const q = (s) => sql(d.store, s, BACKEND).split('\n').filter(Boolean);
+      assert.deepEqual(q('SELECT district, township, grid, month, days FROM patrol_cells WHERE days <> 0 ORDER BY 1, 2, 3, 4'),
+        q("SELECT district, COALESCE(township, ''), grid, SUBSTR(patrolled_on, 1, 7), COUNT(*) FROM (SELECT DISTINCT " +
+          "district, township, grid, patrolled_on FROM patrols p WHERE EXISTS (SELECT 1 FROM patrols a WHERE a.grid = p.grid " +
+          "AND a.patrolled_on = p.patrolled_on AND a.slot = 'am') AND EXISTS (SELECT 1 FROM patrols b WHERE b.grid = p.grid " +
+          "AND b.patrolled_on = p.patrolled_on AND b.slot = 'pm')) x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"),
+        `batch ${b}: the grid-days with both slots (seed ${SEED})`);
       computed = recomputed; // the next batch's start
     }
     console.log('writes', JSON.stringify(counts));
     // the writes were of every kind, and most of them went through
-    for (const k of ['petition', 'petition moved', 'case', 'case moved', 'accident', 'hazard', 'hazard rectified', 'inspection',
+    for (const k of ['patrol', 'patrol moved', 'petition', 'petition moved', 'case', 'case moved', 'accident', 'hazard', 'hazard rectified', 'inspection',
       'dispute', 'dispute closed', 'subject', 'subject moved', 'subject retired', 'checklist', 'override', 'import'])
       assert.ok(counts[k] > 0, `some writes of ${k}: ${JSON.stringify(counts)}`);
   } finally {
