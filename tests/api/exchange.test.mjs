@@ -7,7 +7,8 @@
 // district with that key (`exchange trust`) and imports the package: its
 // figures (`sanling figures`, every district) are then the district's own,
 // as the district's `sanling figures --json` printed them — the report
-// figures, of the package's month and of months before it.  The city
+// figures, of the package's month and of months before it — and so are the
+// city office's over the API (GET /figures, and its row by district).  The city
 // never computes that district from its (absent) events.  Every refusal
 // — unknown district, a key other than the registered one, an altered
 // payload or signature, a malformed file, a month not published, a replay
@@ -24,7 +25,7 @@ import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoServer, freshDb } from './lib.mjs';
+import { demoServer, freshDb, PASSWORD, startServer } from './lib.mjs';
 import { cliImport, contentHash, sqlAt } from './util.mjs';
 import { COUNT_KEYS, RATE_KEYS, WORK_KEYS } from './assess_util.mjs';
 
@@ -40,8 +41,8 @@ const own = {}; // the district's figures through each month, as its `sanling fi
 
 const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 
-function cli(store, args) {
-  const r = store.cli(args);
+function cli(store, args, input) {
+  const r = store.cli(args, input);
   return { ...r, ok: r.status === 0 };
 }
 function figures(store, through) {
@@ -206,6 +207,25 @@ test('the city registers the district and imports its month: its figures of it a
   figures(city, '2023-08');
   figures(city, M);
   assert.deepEqual(contentHash(city.db), before, 'nothing computed for an external district');
+});
+
+test('the city\'s office reads the district in its figures over the API, and by district', async () => {
+  cliImport(city, 'departments', `单位代码,单位名称,职能,所在区划\nCITY-SLB,周口市三零办,office,${CITY}\n`);
+  assert.ok(cli(city, ['user', 'add', 'city', '--role', 'region', '--dept', 'CITY-SLB'], PASSWORD + '\n').ok);
+  const srv = await startServer({ store: city });
+  try {
+    const c = await srv.client().loginReady('city');
+    const r = await c.get(`/api/v1/figures?through=${M}`);
+    assert.equal(r.status, 200, r.text);
+    for (const k of REPORT_KEYS) assert.equal(r.json[k], own[M][k], k);
+    const by = await c.get(`/api/v1/figures/breakdown?through=${M}&by=district`);
+    assert.equal(by.status, 200, by.text);
+    const row = by.json.rows.find((x) => x.key === DISTRICT);
+    assert.ok(row, JSON.stringify(by.json.rows.map((x) => x.key)));
+    for (const k of REPORT_KEYS) assert.equal(row.figures[k], own[M][k], `by district: ${k}`);
+  } finally {
+    await srv.stop();
+  }
 });
 
 test('a month reopened, changed and published again replaces the first package at the city, both in the audit log', async () => {
