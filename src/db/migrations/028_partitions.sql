@@ -71,12 +71,14 @@ BEGIN
 END $$;
 
 -- <table>_keys of the numbers: a new row claims its number before it is
--- stored (a number taken is a unique violation, as the unique index on `no`
--- gave before; before, so that a row naming another of the same statement as
--- its `previous` finds it there: <table>_keys_claim(), one for each table,
--- made below), a statement's deleted rows give theirs back, and a row moving
--- to another district moves its number's (a BEFORE trigger: it fires on a
--- move between partitions too).
+-- stored (<table>_keys_claim(), one for each table, made below; before, so
+-- that a row naming another of the same statement as its `previous` finds it
+-- there).  A number of another district is a unique violation, as the unique
+-- index on `no` gave before; one of the row's own district is left to the
+-- table's unique (no, district) — it is also what a row moving between
+-- partitions meets, its entry moved already by the BEFORE UPDATE trigger
+-- below, which fires first.  A statement's deleted rows give their numbers
+-- back.
 CREATE FUNCTION event_keys_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -149,10 +151,16 @@ BEGIN
 				       t || '_keys');
 			EXECUTE format('INSERT INTO %I (no, district) SELECT no, district FROM %I',
 				       t || '_keys', t);
-			EXECUTE format('CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS '
-				       '$claim$ BEGIN INSERT INTO %I (no, district) VALUES (NEW.no, '
-				       'NEW.district); RETURN NEW; END $claim$', t || '_keys_claim',
-				       t || '_keys');
+			EXECUTE format($f$CREATE FUNCTION %1$I() RETURNS trigger LANGUAGE plpgsql AS $claim$
+BEGIN
+	INSERT INTO %2$I (no, district) VALUES (NEW.no, NEW.district) ON CONFLICT (no) DO NOTHING;
+	IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM %2$I WHERE no = NEW.no
+				     AND district = NEW.district) THEN
+		RAISE EXCEPTION 'the number %% is taken in another district', NEW.no
+			USING ERRCODE = 'unique_violation';
+	END IF;
+	RETURN NEW;
+END $claim$ $f$, t || '_keys_claim', t || '_keys');
 			EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON %I FOR EACH ROW '
 				       'EXECUTE FUNCTION %I()', t || '_keys_claim', t, t || '_keys_claim');
 			EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS '
