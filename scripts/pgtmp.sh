@@ -6,6 +6,11 @@
 #                                   postgresql://postgres@127.0.0.1:PORT/sanling_test
 #   sh scripts/pgtmp.sh stop DIR    stop it (DIR is left for `rm -rf`)
 #   sh scripts/pgtmp.sh url DIR     print the URL of the running cluster
+#   sh scripts/pgtmp.sh replica DIR PRIMARY
+#                                   a streaming replica in DIR of the running
+#                                   cluster in PRIMARY (pg_basebackup -R over
+#                                   loopback, hot standby), started on the
+#                                   next free port; its URL last, as above
 #
 # The cluster listens on 127.0.0.1 only, on the first free port of
 # 54320..54399, with its socket directory inside DIR, trust authentication
@@ -22,13 +27,14 @@
 set -eu
 
 usage() {
-	echo "usage: sh scripts/pgtmp.sh start|stop|url DIR" >&2
+	echo "usage: sh scripts/pgtmp.sh start|stop|url DIR | replica DIR PRIMARY" >&2
 	exit 2
 }
 
-[ $# -eq 2 ] || usage
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = replica ]; } || usage
 cmd=$1
 dir=$2
+primary=${3:-}
 
 if [ -z "${PGBIN:-}" ]; then
 	PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n | tail -n 1)
@@ -60,7 +66,7 @@ else
 	as_owner() { "$@"; }
 fi
 
-case $dir in
+case $dir$primary in
 *[!A-Za-z0-9_./-]*)
 	echo "pgtmp: DIR may hold only letters, digits and _ . / -" >&2
 	exit 2 ;;
@@ -75,7 +81,8 @@ running() {
 	[ -f "$data/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
 
-start() {
+# Make DIR (the cluster's) owned by the cluster's user; $dir and $data absolute.
+own_dir() {
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
 	data=$dir/data
@@ -83,19 +90,10 @@ start() {
 		chown postgres "$dir"
 		chmod 700 "$dir"
 	fi
-	if [ ! -f "$data/PG_VERSION" ]; then
-		as_owner "$PGBIN/initdb" -D "$data" -U postgres --auth=trust \
-			-E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-		as_owner "$PGBIN/initdb" -D "$data" -U postgres --auth=trust \
-			-E UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
-			cat "$dir/initdb.log" >&2
-			exit 1
-		}
-	fi
-	if running; then
-		url
-		return
-	fi
+}
+
+# Start the cluster in $data on the first free port; it is written to $dir/port.
+launch() {
 	port=54320
 	while [ $port -le 54399 ]; do
 		# -w waits until the server accepts connections or gives up.
@@ -119,10 +117,52 @@ start() {
 		exit 1
 	fi
 	as_owner sh -c "echo $port > '$dir/port'"
+}
+
+start() {
+	own_dir
+	if [ ! -f "$data/PG_VERSION" ]; then
+		as_owner "$PGBIN/initdb" -D "$data" -U postgres --auth=trust \
+			-E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+		as_owner "$PGBIN/initdb" -D "$data" -U postgres --auth=trust \
+			-E UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
+			cat "$dir/initdb.log" >&2
+			exit 1
+		}
+	fi
+	if running; then
+		url
+		return
+	fi
+	launch
+	port=$(cat "$dir/port")
 	if ! as_owner "$PGBIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAq \
 		-c "SELECT 1 FROM pg_database WHERE datname = 'sanling_test'" | grep -q 1; then
 		as_owner "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres \
 			-E UTF8 -T template0 sanling_test
+	fi
+	url
+}
+
+# initdb's defaults serve: wal_level replica, 10 WAL senders, and trust for
+# replication connections from loopback.  The copy's fast checkpoint keeps
+# it to a second or two; -R writes standby.signal and primary_conninfo.
+replica() {
+	if [ ! -f "$primary/port" ]; then
+		echo "pgtmp: no running cluster in $primary" >&2
+		exit 1
+	fi
+	pport=$(cat "$primary/port")
+	own_dir
+	if [ ! -f "$data/PG_VERSION" ]; then
+		as_owner "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$pport" -U postgres -D "$data" \
+			-R -X stream -c fast >"$dir/basebackup.log" 2>&1 || {
+			cat "$dir/basebackup.log" >&2
+			exit 1
+		}
+	fi
+	if ! running; then
+		launch
 	fi
 	url
 }
@@ -141,5 +181,6 @@ case $cmd in
 start) start ;;
 stop) stop ;;
 url) running && url || { echo "pgtmp: not running" >&2; exit 1; } ;;
+replica) replica ;;
 *) usage ;;
 esac

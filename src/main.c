@@ -37,6 +37,7 @@
 #include "cli/demo_data.h"
 #include "cli/bench_data.h"
 #include "db/db.h"
+#include "db/replica.h"
 #include "http/server.h"
 #include "io/table.h"
 #include "jobs/jobs.h"
@@ -62,13 +63,16 @@ static const char usage[] =
 	"        [--tls-cert PEM --tls-key PEM] [--anchor-dir DIR] [--import-max-rows N] [--todo-wait S]\n"
 	"        [--min-free-disk MIB] [--log-file FILE] [--log-format text|json]\n"
 	"        [--backup-dir DIR [--backup-keep N] [--backup-at HH:MM]] [--metrics-listen ADDR:PORT]\n"
+	"        [--db-read URL]... [--db-read-wait MS]\n"
 	"                                serve the API and the web application (DIR: the audit\n"
 	"                                chain's daily anchor; N: the most rows of one import,\n"
 	"                                10000 on SQLite and 3000 on PostgreSQL unless given, 0 any;\n"
 	"                                MIB: the free disk below which it is not ready, 256;\n"
 	"                                a backup each night into DIR from HH:MM China time,\n"
 	"                                02:30, the newest N kept, 7; GET /metrics for Prometheus\n"
-	"                                on a listener of its own, 127.0.0.1:9464 say, no login)\n"
+	"                                on a listener of its own, 127.0.0.1:9464 say, no login;\n"
+	"                                reads on PostgreSQL streaming replicas, a session that\n"
+	"                                wrote waiting up to MS (200) for its write to be there)\n"
 	"  user add NAME --role ROLE [--dept CODE] [--grid CODE] [--subject CODE] [--name TEXT]\n"
 	"           [--village CODE]   (role grid: a grid worker's grid, or an auxiliary's village)\n"
 	"                                add an account; the password is read from standard input\n"
@@ -205,6 +209,10 @@ struct serve_opts {
 	int metrics;
 	char metrics_addr[INET6_ADDRSTRLEN];
 	unsigned short metrics_port;
+	/* --db-read: the read replicas' URLs (argv's or the configuration's) */
+	const char **db_read;
+	int ndb_read;
+	unsigned db_read_wait_ms; /* --db-read-wait */
 };
 
 /* Let the process open `want` files (connections) if its hard limit allows. */
@@ -234,8 +242,13 @@ static const struct option serve_long_opts[] = {
 	{ "backup-dir", required_argument, NULL, 'B' },
 	{ "backup-keep", required_argument, NULL, 'K' },
 	{ "backup-at", required_argument, NULL, 'H' },
-	{ "metrics-listen", required_argument, NULL, 'X' }, { NULL, 0, NULL, 0 },
+	{ "metrics-listen", required_argument, NULL, 'X' },
+	{ "db-read", required_argument, NULL, 'R' },
+	{ "db-read-wait", required_argument, NULL, 'D' }, { NULL, 0, NULL, 0 },
 };
+
+/* The settings the configuration file may give more than once (conf.h) */
+static const char *const conf_repeatable[] = { "db-read" CONF_MANY, NULL };
 
 /* The access log: a line of the log (text or JSON, log.h) per request. */
 static void access_line(void *cls, const char *method, const char *path, unsigned status,
@@ -306,13 +319,19 @@ static int parse_yes_no(const char *v)
 static const char *const *conf_names(void)
 {
 	static const char *names[sizeof(serve_long_opts) / sizeof(serve_long_opts[0]) + 2];
-	size_t i;
+	size_t i, k, n;
 
 	if (!names[0]) {
 		names[0] = "db";
 		names[1] = "key";
-		for (i = 0; serve_long_opts[i].name; i++)
+		for (i = 0; serve_long_opts[i].name; i++) {
 			names[i + 2] = serve_long_opts[i].name;
+			n = strlen(names[i + 2]);
+			for (k = 0; conf_repeatable[k]; k++)
+				if (!strncmp(conf_repeatable[k], names[i + 2], n) &&
+				    !strcmp(conf_repeatable[k] + n, CONF_MANY))
+					names[i + 2] = conf_repeatable[k];
+		}
 	}
 	return names;
 }
@@ -357,6 +376,7 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->write_threads = 32;
+	o->db_read_wait_ms = 200;
 	o->import_max_rows = SIZE_MAX;
 	o->min_free_mib = 256;
 	o->jobs.backup_keep = 7;
@@ -404,6 +424,13 @@ static void serve_options(int argc, char **argv, struct serve_opts *o)
 			if (*end || end == optarg || max_rows < 0 || max_rows > 100000000)
 				die("--import-max-rows: 0 (any) to 100000000");
 			o->import_max_rows = (size_t)max_rows;
+			break;
+		case 'R':
+			o->db_read = xrealloc(o->db_read, (size_t)(o->ndb_read + 1) * sizeof(*o->db_read));
+			o->db_read[o->ndb_read++] = optarg;
+			break;
+		case 'D':
+			o->db_read_wait_ms = (unsigned)number_arg("db-read-wait", optarg, 0, 60000);
 			break;
 		case 'T':
 			max_rows = strtol(optarg, &end, 10);
@@ -518,7 +545,12 @@ static void serve_reload(struct globals *g, struct http_server *srv)
 		if (v)
 			open_log_file(v, 0);
 		for (i = 0; i < now.n; i++) {
-			const char *was = conf_get(&g->conf, now.items[i].name);
+			const char *name = now.items[i].name, *was;
+			size_t k, nth = 0;
+
+			for (k = 0; k < i; k++) /* the how-manieth of its name (db-read = …) */
+				nth += !strcmp(now.items[k].name, name);
+			was = conf_get_nth(&g->conf, name, nth);
 
 			if (strcmp(now.items[i].name, "access-log") && strcmp(now.items[i].name, "log-file") &&
 			    (!was || strcmp(was, now.items[i].value)))
@@ -554,6 +586,9 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		metrics_enable();
 	memset(&app, 0, sizeof(app));
 	app.tls = o.http.tls;
+	if (o.ndb_read && !is_pg(g->db_url))
+		die("--db-read: read replicas are PostgreSQL streaming replicas, and the database "
+		    "(--db) is the SQLite file %s", g->db_url);
 	db = open_db(g); /* migrate once before the pool opens */
 	/*
 	 * An import stores its rows in one transaction on the writer: the cap
@@ -562,6 +597,10 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	 */
 	app.import_max_rows = o.import_max_rows != SIZE_MAX ? o.import_max_rows
 			      : db_dialect(db) == DB_POSTGRES ? 3000 : 10000;
+	/* a pool on each for the threads that answer GETs (the write threads take the rest) */
+	if (o.ndb_read && !(app.replicas = db_replicas_open(db, o.db_read, o.ndb_read, o.threads,
+							       o.db_read_wait_ms, &err)))
+		die("--db-read: %s", err.buf);
 	db_close(db);
 	load_keys(g, &app.keys, 1);
 	/* one more for the to-do hub (api_todos.c) */
@@ -640,6 +679,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	group_commit_free(app.writes);
 	db_close(writer);
 	db_pool_close(app.pool);
+	db_replicas_close(app.replicas);
+	free(o.db_read);
 	crypto_keys_release(&app.keys);
 	metrics_release();
 	log_info("stopped in %lld ms: every write committed", (long long)(time_now_ms() - t0));

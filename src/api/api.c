@@ -28,6 +28,7 @@
 #include "base/ratelimit.h"
 #include "base/validate.h"
 #include "db/db.h"
+#include "db/replica.h"
 #include "http/static.h"
 #include "model/dict.h"
 #include "model/enums.h"
@@ -458,6 +459,65 @@ void api_only_post(struct call *c)
 
 /* ---- dispatch ---- */
 
+/* The session's key for the read replicas: the start of its token's hash, which is random. */
+static uint64_t session_key(const struct call *c)
+{
+	char head[17];
+
+	memcpy(head, c->sess.token_hash, 16);
+	head[16] = '\0';
+	return strtoull(head, NULL, 16);
+}
+
+/*
+ * A GET of route `r` on a read replica (serve --db-read): 1 when it was
+ * answered there; 0 when it is for the primary — no replica has replayed
+ * the session's own last write in time, or none is to be had, or the try
+ * met a failure there (a write refused as read-only, the connection lost):
+ * then nothing of the try is left in the answer, its log lines dropped.
+ * Session lookup and touch are done before, the audit of a read after it
+ * (model_audit_db), both on the primary.
+ */
+static int run_on_replica(struct call *c, const struct route *r)
+{
+	struct strbuf held = STRBUF_INIT, why = STRBUF_INIT;
+	struct db *primary = c->db;
+	struct db_read rd;
+	int kept;
+
+	if (!c->app->replicas || strcmp(c->req->method, "GET") ||
+	    (r->flags & (R_PRIMARY | R_WRITER | R_ALONE)))
+		return 0;
+	db_read_begin(c->app->replicas, session_key(c), &rd);
+	if (!rd.db)
+		return 0;
+	c->db = c->mc.db = rd.db;
+	c->mc.primary = primary;
+	log_hold(&held);
+	r->handle(c);
+	log_hold(NULL);
+	c->db = c->mc.db = primary;
+	c->mc.primary = NULL;
+	kept = !db_read_end(c->app->replicas, &rd, &why);
+	if (kept) {
+		log_held(&held);
+	} else {
+		/* a read that writes is no news; a failure of another kind is */
+		if (!strcmp(rd.why, "error"))
+			log_warn("%s %s: read again on the primary: %s", c->req->method,
+				 c->req->path, why.buf);
+		else
+			log_debug("%s %s: read again on the primary (%s: %s)", c->req->method,
+				  c->req->path, rd.why, why.buf);
+		http_response_release(c->res);
+		c->refused = NULL;
+		c->wait = NULL;
+	}
+	strbuf_release(&held);
+	strbuf_release(&why);
+	return kept;
+}
+
 /* Run the handler of route `r` on the connection its flags ask for. */
 static void run(struct call *c, const struct route *r)
 {
@@ -465,6 +525,8 @@ static void run(struct call *c, const struct route *r)
 	struct db *pooled = c->db;
 	uint64_t batch;
 
+	if (run_on_replica(c, r))
+		return;
 	if (!c->app->writes || !(r->flags & (R_ALONE | R_WRITER))) {
 		r->handle(c);
 		return;
@@ -565,7 +627,8 @@ static void route(struct call *c, const char **seg, int nseg)
 		reply_problem(c, 404, "没有这个接口", NULL);
 		return;
 	}
-	if (r->roles && !(ROLE_BIT(c->sess.actor.role) & r->roles)) {
+	if ((r->roles && !(ROLE_BIT(c->sess.actor.role) & r->roles)) ||
+	    (c->sess.actor.role == ROLE_REGION && !(r->flags & R_REGION))) {
 		reply_problem(c, 403, "无权执行此操作", NULL);
 		return;
 	}
@@ -632,6 +695,9 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	c.db = db_pool_get(app->pool);
 	route(&c, seg, nseg);
 	db_rollback(c.db); /* nothing may stay open on a pooled connection */
+	/* what the session wrote is committed: its next reads wait for a replica to have it */
+	if (app->replicas && c.authed && route_is_write(req->method) && res->status < 400)
+		db_replicas_wrote(app->replicas, session_key(&c), c.db);
 	api_denial_audit(&c, seg, nseg);
 	db_pool_put(app->pool, c.db);
 	session_release(&c.sess);

@@ -17,6 +17,7 @@
 #include "base/crypto.h"
 
 struct db_pool;
+struct db_replicas;
 struct group_commit;
 struct http_cached;
 struct http_server;
@@ -49,6 +50,7 @@ struct app {
 	struct http_cached *health;   /* GET /api/v1/health, built once */
 	struct http_cached *openapi;  /* GET /api/v1/openapi.json, built once */
 	struct group_commit *writes;  /* every state-changing request goes through it */
+	struct db_replicas *replicas; /* reads on PostgreSQL replicas (serve --db-read), or NULL */
 	size_t import_max_rows;       /* the most rows of one import (0: any) */
 	struct ratelimit *denials;    /* refusals audited per user and minute (api_denial.c) */
 	int test_faults;              /* SANLING_TEST_FAULTS=1: honour X-Sanling-Fault (tests) */

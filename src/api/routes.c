@@ -52,8 +52,8 @@ static const struct route_param figures_params[] = {
 
 static const struct route_param breakdown_params[] = {
 	{ "through", "截至月份 YYYY-MM（含）", "month" },
-	{ "by", "township、supervisor 或 month",
-	  "{\"type\": \"string\", \"enum\": [\"township\", \"supervisor\", \"month\"]}" },
+	{ "by", "township、supervisor、district（区县，附名次）或 month",
+	  "{\"type\": \"string\", \"enum\": [\"township\", \"supervisor\", \"district\", \"month\"]}" },
 	{ NULL },
 };
 
@@ -195,19 +195,19 @@ const struct route api_routes[] = {
 	  .status = "200", .response = "已登录", .response_schema = "$LoginResult",
 	  .doc = openapi_login_cookie },
 	FALLBACK("/login", api_only_post, R_PUBLIC, 0, NULL),
-	{ .method = "POST", .path = "/logout", .handle = api_logout, .flags = R_BEFORE_CHANGE,
+	{ .method = "POST", .path = "/logout", .handle = api_logout, .flags = R_BEFORE_CHANGE | R_REGION,
 	  .op = "logout", .tag = TAG_SESSION, .summary = "退出",
 	  .status = "204", .response = "已退出，会话 Cookie 已清除" },
-	{ .method = "GET", .path = "/me", .handle = api_me, .flags = R_BEFORE_CHANGE,
+	{ .method = "GET", .path = "/me", .handle = api_me, .flags = R_BEFORE_CHANGE | R_REGION,
 	  .op = "me", .tag = TAG_SESSION, .summary = "当前用户",
 	  .status = "200", .response = "当前用户", .response_schema = "$Me" },
 	{ .method = "POST", .path = "/password", .handle = api_password,
-	  .flags = R_BEFORE_CHANGE | R_JSON,
+	  .flags = R_BEFORE_CHANGE | R_JSON | R_REGION,
 	  .op = "change_password", .tag = TAG_SESSION, .summary = "修改自己的密码",
 	  .description = "新密码须符合密码策略，不能是常用密码、不能含用户名、不能与最近 5 次的密码相同；"
 			 "原密码输错与登录失败一并计数；初始密码须先修改才能做别的事",
 	  .errors = E422 | E429, .request = "$PasswordChange", .status = "204", .response = "已修改" },
-	{ .method = "GET", .path = "/meta", .handle = api_meta,
+	{ .method = "GET", .path = "/meta", .handle = api_meta, .flags = R_REGION,
 	  .op = "meta", .tag = TAG_SYSTEM, .summary = "元数据",
 	  .description = "实体与字段的描述、枚举、角色与当前用户：浏览器据此画表单和表格",
 	  .status = "200", .response = "元数据", .response_schema = "$Meta" },
@@ -260,12 +260,12 @@ const struct route api_routes[] = {
 	  .errors = E400 | E404 | E409 | E422, .request = "object",
 	  .status = "200", .response = "修改后的字典", .response_schema = "object" },
 	FALLBACK("/dict", api_not_supported, 0, 0, NULL),
-	{ .method = "GET", .path = "/audit", .handle = api_audit_list,
+	{ .method = "GET", .path = "/audit", .handle = api_audit_list, .flags = R_PRIMARY,
 	  .roles = ROLE_BIT(ROLE_AUDITADMIN),
 	  .op = "audit_list", .tag = TAG_AUDIT, .summary = "审计日志", .description = "审计管理员",
 	  .errors = E400 | E422, .params = audit_params,
 	  .status = "200", .response = "一页审计日志，新的在前", .response_schema = "$AuditPage" },
-	{ .method = "GET", .path = "/audit/verify", .handle = api_audit_verify,
+	{ .method = "GET", .path = "/audit/verify", .handle = api_audit_verify, .flags = R_PRIMARY,
 	  .roles = ROLE_BIT(ROLE_AUDITADMIN),
 	  .op = "audit_verify", .tag = TAG_AUDIT, .summary = "校验审计链",
 	  .description = "审计管理员：逐行校验审计链（以密钥文件派生的密钥计算 MAC）与链头，"
@@ -275,12 +275,12 @@ const struct route api_routes[] = {
 	FALLBACK("/audit/**", api_no_route, 0, ROLE_BIT(ROLE_AUDITADMIN), NULL),
 
 	/* ---- the monthly determination and the figures: assess/ checks the roles ---- */
-	{ .method = "GET", .path = "/figures", .handle = api_figures,
+	{ .method = "GET", .path = "/figures", .handle = api_figures, .flags = R_REGION,
 	  .op = "figures", .tag = TAG_ASSESS, .summary = "报告数字",
 	  .description = "自当年 1 月至该月底，按事件自身日期，在调用者范围内；各键的中文名、单位与口径见 /meta 的 figures",
 	  .errors = E400 | E422, .params = figures_params, .doc = openapi_figures },
 	{ .method = "GET", .path = "/figures/breakdown", .handle = api_figures_breakdown,
-	  .op = "figures_breakdown", .tag = TAG_ASSESS, .summary = "按乡镇、行业或月份分列的报告数字",
+	  .flags = R_REGION, .op = "figures_breakdown", .tag = TAG_ASSESS, .summary = "按乡镇、行业或月份分列的报告数字",
 	  .errors = E400 | E422, .params = breakdown_params,
 	  .status = "200", .response = "{by, through, targets, rows: [{key, label, figures}]}",
 	  .response_schema = "object" },
@@ -330,14 +330,14 @@ const struct route api_routes[] = {
 	 * api_entity_access: 403 to a role that may neither read nor write it;
 	 * api_entity_record: that, and 404 for an {id} that is no record's.
 	 */
-	{ .method = "GET", .path = "/{entity}", .handle = api_entity_list,
+	{ .method = "GET", .path = "/{entity}", .handle = api_entity_list, .flags = R_REGION,
 	  .check = api_entity_access, .op = "list", .summary = "列表", .errors = E400 | E422,
 	  .doc = openapi_entity_list },
 	{ .method = "POST", .path = "/{entity}", .handle = api_entity_create,
 	  .flags = R_ALONE | R_JSON, .check = api_entity_access,
 	  .op = "create", .summary = "新建", .errors = E409 | E422, .doc = openapi_entity_create },
 	FALLBACK("/{entity}", api_not_supported, 0, 0, api_entity_access),
-	{ .method = "GET", .path = "/{entity}/{id}", .handle = api_entity_get,
+	{ .method = "GET", .path = "/{entity}/{id}", .handle = api_entity_get, .flags = R_REGION,
 	  .check = api_entity_record, .op = "get", .summary = "查看", .errors = E404,
 	  .doc = openapi_entity_get },
 	{ .method = "PATCH", .path = "/{entity}/{id}", .handle = api_entity_update,
@@ -430,8 +430,12 @@ const struct route api_routes[] = {
 	  .check = api_attach_record, .op = "attachment", .summary = "下载附件", .errors = E404,
 	  .doc = openapi_attach_get, .shown = attach_shown },
 	FALLBACK("/{entity}/{id}/attachments/*", api_only_get, 0, 0, api_attach_record),
-	/* ---- to-dos (待办) and their long poll: api_todos.c ---- */
-	{ .method = "GET", .path = "/todos", .handle = api_todos,
+	/*
+	 * ---- to-dos (待办) and their long poll: api_todos.c ----
+	 * on the primary, which the hub watches: a version read on a replica
+	 * that lags would answer every wait at once
+	 */
+	{ .method = "GET", .path = "/todos", .handle = api_todos, .flags = R_PRIMARY,
 	  .op = "todos", .tag = TAG_TODOS, .summary = "我的待办",
 	  .description = "调用者范围内等待其处理的事项：牵头单位待确认的月度认定、创建办待发布的月份、"
 			 "待核销的任务与待销号的问题、本单位 3 日内到期或已逾期的任务与问题、"
@@ -440,7 +444,7 @@ const struct route api_routes[] = {
 	  .response = "{items: [{kind, label, entity, id, title, due, overdue}], total, version}",
 	  .response_schema = "object" },
 	FALLBACK("/todos", api_only_get, 0, 0, NULL),
-	{ .method = "GET", .path = "/todos/wait", .handle = api_todos_wait,
+	{ .method = "GET", .path = "/todos/wait", .handle = api_todos_wait, .flags = R_PRIMARY,
 	  .op = "todos_wait", .tag = TAG_TODOS, .summary = "等待待办变化（长轮询）",
 	  .description = "since 与本区县当前待办版本不同时立即答复；否则保持连接，直到本区县有可能改变待办的写入"
 			 "（约 0.1 秒内得知）或约 25 秒过去。答复后浏览器在 changed 为 true 时重新获取 GET /todos，"

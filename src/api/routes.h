@@ -46,6 +46,11 @@ enum route_flags {
 				     (model_ctx.writes): entity creates, updates and imports */
 	R_JSON = 1 << 4,	  /* takes a JSON body (documented: 400, 413, 415) */
 	R_UPLOAD = 1 << 5,	  /* takes a file: the larger body (API_UPLOAD_SUFFIX) */
+	R_PRIMARY = 1 << 6,	  /* a GET that reads the primary, never a read replica (the
+				     audit; the long poll, whose hub watches the primary) */
+	R_REGION = 1 << 7,	  /* the offices above the districts (role region) may call it:
+				     their session, the lists and records, the figures; no
+				     other route, whatever it would check itself */
 };
 
 /* The problems an operation is documented to answer, beyond those its flags imply. */

@@ -56,6 +56,11 @@ static const char *const rule_columns[] = {
 #define NRULES 7
 #define LOOSE_MAX 5
 
+/* A month of `district` whose determinations are kept: computed at its version, not published. */
+#define KEPT_MONTHS "SELECT m.month FROM assess_months m WHERE m.district = ? AND m.published = 0 " \
+	"AND m.computed_version = COALESCE((SELECT v.version FROM assess_versions v WHERE " \
+	"v.district = m.district), 0)"
+
 static void rule_values(const struct assess_rules *r, int v[NRULES])
 {
 	v[0] = r->petition_rank;
@@ -350,7 +355,7 @@ static int apply_overrides(struct db *db, const char *district, const char *mont
 		     "0, 0 FROM overrides o JOIN subjects s ON s.code = o.subject WHERE o.district = ? "
 		     "AND o.month = ? AND " ON_LIST " AND s.district = o.district AND NOT EXISTS "
 		     "(SELECT 1 FROM determinations x WHERE x.month = o.month AND x.subject = "
-		     "o.subject)", &p, err))
+		     "o.subject AND x.district = o.district)", &p, err))
 		goto cleanup;
 	for (d = 0; d < DIM__COUNT; d++) {
 		const char *p3[] = { dimension_codes[d], district, month, dimension_codes[d] };
@@ -382,8 +387,10 @@ cleanup:
  * (each with the kind of its subject when that is on the list), those that
  * the rules of their subject's district and kind count, and the checklist.
  */
-static void failing_sql(struct strbuf *sql, struct sqlp *p, char *const *d, size_t n,
-			const char *month, const struct assess_rules *rules, const int *loose)
+static void failing_sql(enum db_dialect dialect, struct strbuf *sql, struct sqlp *p,
+			char *const *d, size_t n, const char *month,
+			const struct assess_rules *rules, const int *loose,
+			const struct subject_sel *sel, int insert)
 {
 	char start[16], end[16];
 	size_t k;
@@ -413,16 +420,45 @@ static void failing_sql(struct strbuf *sql, struct sqlp *p, char *const *d, size
 		sqlp_text(p, start);
 		sqlp_text(p, end);
 		veto_sql(sql, dim, loose);
-		strbuf_addf(sql, " AND %s.district IN", ev[1]);
-		param_list(sql, p, d, n);
+		if (sel && sel->code) {
+			/*
+			 * one subject's events, found by subject and date; those of
+			 * other districts meet no rules of theirs below
+			 */
+			strbuf_addf(sql, " AND %s.subject = ?", ev[1]);
+			sqlp_text(p, sel->code);
+			/* PostgreSQL: and of the district, its partition alone (migration 028) */
+			if (dialect == DB_POSTGRES) {
+				strbuf_addf(sql, " AND %s.district = ?", ev[1]);
+				sqlp_text(p, d[0]);
+			}
+		} else {
+			strbuf_addf(sql, " AND %s.district IN", ev[1]);
+			param_list(sql, p, d, n);
+		}
 		strbuf_addch(sql, ')');
 	}
-	strbuf_addstr(sql, " INSERT INTO determinations (district, month, subject, petition_fail, "
-			   "accident_fail, case_fail, checklist_fail, petition_final, accident_final, "
-			   "case_final, fail) SELECT f.district, CAST(? AS TEXT), f.subject, "
-			   "MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), MAX(f.pf), MAX(f.af), "
-			   "MAX(f.cf), 1 FROM (");
-	sqlp_text(p, month);
+	if (insert) {
+		strbuf_addstr(sql, " INSERT INTO determinations (district, month, subject, "
+				   "petition_fail, accident_fail, case_fail, checklist_fail, "
+				   "petition_final, accident_final, case_final, fail) SELECT f.district, "
+				   "CAST(? AS TEXT), f.subject, MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), "
+				   "MAX(f.pf), MAX(f.af), MAX(f.cf), 1 FROM (");
+		sqlp_text(p, month);
+	} else {
+		/* would the one subject's provisional result of a kept month differ from the stored one? */
+		strbuf_addstr(sql, " SELECT CASE WHEN EXISTS (" KEPT_MONTHS " AND m.month = ?) AND "
+				   "COALESCE(MAX(f.pf) + 2 * MAX(f.af) + 4 * MAX(f.cf) + 8 * MAX(f.kf), 0) "
+				   "<> COALESCE((SELECT d.petition_fail + 2 * d.accident_fail + 4 * "
+				   "d.case_fail + 8 * d.checklist_fail FROM determinations d WHERE "
+				   "d.district = ? AND d.month = ? AND d.subject = ?), 0) THEN 1 ELSE 0 END "
+				   "FROM (");
+		sqlp_text(p, d[0]);
+		sqlp_text(p, month);
+		sqlp_text(p, d[0]);
+		sqlp_text(p, month);
+		sqlp_text(p, sel->code);
+	}
 	/* … then those that the rules of their subject's district and kind count */
 	for (dim = 0; dim < DIM__COUNT; dim++) {
 		const char *const *ev = dimension_events[dim];
@@ -431,6 +467,10 @@ static void failing_sql(struct strbuf *sql, struct sqlp *p, char *const *d, size
 			    "%s.district AND r.kind = %s.subject_kind AND ", ev[1], ev[1], dim == DIM_PETITION,
 			    dim == DIM_ACCIDENT, dim == DIM_CASE, dim, ev[1], ev[1], ev[1]);
 		veto_sql(sql, dim, NULL);
+		if (sel && sel->kind) {
+			strbuf_addstr(sql, " AND r.kind = ?");
+			sqlp_text(p, sel->kind);
+		}
 		strbuf_addstr(sql, " UNION ALL ");
 	}
 	/* the checklist, where the standard of the kind turns it on: a score at the pass mark */
@@ -442,7 +482,11 @@ static void failing_sql(struct strbuf *sql, struct sqlp *p, char *const *d, size
 	sqlp_text(p, month);
 	sqlp_text(p, month);
 	param_list(sql, p, d, n);
-	strbuf_addstr(sql, ") f GROUP BY f.district, f.subject");
+	if (sel && (sel->code || sel->kind)) {
+		strbuf_addstr(sql, sel->code ? " AND s.code = ?" : " AND s.kind = ?");
+		sqlp_text(p, sel->code ? sel->code : sel->kind);
+	}
+	strbuf_addstr(sql, insert ? ") f GROUP BY f.district, f.subject" : ") f");
 }
 
 /* The overrides of the month, in those of districts d[0..n) that have some. */
@@ -481,6 +525,50 @@ static int overrides_of(struct db *db, char *const *d, size_t n, const char *mon
 }
 
 /*
+ * The rules in force in `month` for each kind in districts d[0..n)
+ * (rules_of()) and the loosest of them all (`loose`).
+ */
+static int month_rules(struct db *db, char *const *d, size_t n, const char *month,
+		       struct assess_rules *rules, int loose[NRULES], struct strbuf *err)
+{
+	int vals[NRULES], i;
+	size_t k;
+
+	if (rules_of(db, d, n, month, rules, err))
+		return -1;
+	for (k = 0; k < n * NKINDS; k++) {
+		rule_values(&rules[k], vals);
+		for (i = 0; i < NRULES; i++)
+			if (!k || (i < LOOSE_MAX ? vals[i] < loose[i] : vals[i] > loose[i]))
+				loose[i] = vals[i];
+	}
+	return 0;
+}
+
+/*
+ * The figure cells of districts d[0..n) that a new determination of
+ * `month` makes stale: those of the month and of the rest of its year (who
+ * complied every month so far), computed again when next read.
+ */
+static int cells_forget(struct db *db, char *const *d, size_t n, const char *month,
+			struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	char dec[8];
+	int rc;
+
+	snprintf(dec, sizeof(dec), "%.4s-12", month);
+	strbuf_addstr(&sql, "DELETE FROM figure_months WHERE month >= ? AND month <= ? AND district IN");
+	sqlp_text(&p, month);
+	sqlp_text(&p, dec);
+	param_list(&sql, &p, d, n);
+	rc = run_params(db, sql.buf, &p, err);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/*
  * Compute month `month` of districts d[0..n) into determinations, each
  * district at version v[i] (in a transaction that holds their locks): a row
  * for each subject on the list that an event of the month or the checklist
@@ -494,26 +582,20 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
 	struct assess_rules *rules = xcalloc(n * NKINDS, sizeof(*rules));
-	int loose[NRULES], vals[NRULES], i, ret = -1;
-	size_t k, j;
+	int loose[NRULES], ret = -1;
+	size_t j;
 
-	if (rules_of(db, d, n, month, rules, err))
+	if (month_rules(db, d, n, month, rules, loose, err))
 		goto cleanup;
-	/* the loosest of the rules of each district and kind */
-	for (k = 0; k < n * NKINDS; k++) {
-		rule_values(&rules[k], vals);
-		for (i = 0; i < NRULES; i++)
-			if (!k || (i < LOOSE_MAX ? vals[i] < loose[i] : vals[i] > loose[i]))
-				loose[i] = vals[i];
-	}
 	strbuf_addstr(&sql, "DELETE FROM determinations WHERE month = ? AND district IN");
 	sqlp_text(&p, month);
 	param_list(&sql, &p, d, n);
 	if (run_params(db, sql.buf, &p, err))
 		goto cleanup;
 	strbuf_reset(&sql);
-	failing_sql(&sql, &p, d, n, month, rules, loose);
-	if (run_params(db, sql.buf, &p, err) || overrides_of(db, d, n, month, err))
+	failing_sql(db_dialect(db), &sql, &p, d, n, month, rules, loose, NULL, 1);
+	if (run_params(db, sql.buf, &p, err) || overrides_of(db, d, n, month, err) ||
+	    cells_forget(db, d, n, month, err))
 		goto cleanup;
 
 	strbuf_reset(&sql);
@@ -535,6 +617,112 @@ cleanup:
 	sqlp_release(&p);
 	strbuf_release(&sql);
 	return ret;
+}
+
+/* ---- the determination kept in place by the writes ---- */
+
+int assess_kept_months(struct db *db, const char *district, const char *from,
+		       struct month_list *out, struct strbuf *err)
+{
+	const char *p[] = { district, from ? from : "" };
+
+	return month_list_read(db, KEPT_MONTHS " AND m.month >= ? ORDER BY m.month", p, 2, out, err);
+}
+
+int assess_subject_differs(struct db *db, const char *district, const char *month,
+			   const char *subject, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct assess_rules rules[NKINDS];
+	struct subject_sel sel = { .code = subject };
+	struct db_stmt *st = NULL;
+	char *d = (char *)district;
+	int loose[NRULES], rc = -1;
+
+	if (month_rules(db, &d, 1, month, rules, loose, err))
+		goto cleanup;
+	failing_sql(db_dialect(db), &sql, &p, &d, 1, month, rules, loose, &sel, 0);
+	if (prepare_params(db, sql.buf, &p, &st, err))
+		goto cleanup;
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		rc = db_column_int64(st, 0) != 0;
+	else if (rc >= 0)
+		rc = 0;
+cleanup:
+	if (st)
+		db_finalize(st);
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return rc;
+}
+
+int assess_subjects_compute(struct db *db, const char *district, const char *month,
+			    const struct subject_sel *sel, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlp p = SQLP_INIT;
+	struct assess_rules rules[NKINDS];
+	char *d = (char *)district;
+	int loose[NRULES], ret = -1;
+
+	if (month_rules(db, &d, 1, month, rules, loose, err))
+		goto cleanup;
+	strbuf_addstr(&sql, "DELETE FROM determinations WHERE district = ? AND month = ? AND ");
+	sqlp_text(&p, district);
+	sqlp_text(&p, month);
+	if (sel->code) {
+		strbuf_addstr(&sql, "subject = ?");
+		sqlp_text(&p, sel->code);
+	} else {
+		/* the subjects of the kind */
+		strbuf_addstr(&sql, "subject IN (SELECT s.code FROM subjects s WHERE s.kind = ?)");
+		sqlp_text(&p, sel->kind);
+	}
+	if (run_params(db, sql.buf, &p, err))
+		goto cleanup;
+	strbuf_reset(&sql);
+	failing_sql(db_dialect(db), &sql, &p, &d, 1, month, rules, loose, sel, 1);
+	if (run_params(db, sql.buf, &p, err) || overrides_of(db, &d, 1, month, err))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	return ret;
+}
+
+void month_list_add(struct month_list *l, const char *month)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->m = xrealloc(l->m, l->cap * sizeof(*l->m));
+	}
+	snprintf(l->m[l->n++], sizeof(l->m[0]), "%.7s", month);
+}
+
+int month_list_read(struct db *db, const char *sql, const char *const *params, int n,
+		    struct month_list *out, struct strbuf *err)
+{
+	struct db_stmt *st;
+	int rc, i;
+
+	out->n = 0;
+	if (db_prepare(db, sql, &st, err))
+		return -1;
+	for (i = 0; i < n; i++)
+		db_bind_text(st, i + 1, params[i]);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		month_list_add(out, db_column_text(st, 0));
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+void month_list_release(struct month_list *l)
+{
+	free(l->m);
+	memset(l, 0, sizeof(*l));
 }
 
 int assess_begin_district(struct db *db, int lock, const char *district, struct strbuf *err)
@@ -635,7 +823,7 @@ char **assess_districts(struct db *db, const struct actor *a, enum assess_which 
 	size_t n = 0;
 	int rc, y1, m1, y2, m2, months;
 
-	if ((a->role != ROLE_SYSTEM && !a->district) ||
+	if ((a->role != ROLE_SYSTEM && a->role != ROLE_REGION && !a->district) ||
 	    (which != DISTRICTS_ALL && (month_parse(from, &y1, &m1) || month_parse(to, &y2, &m2)))) {
 		out = xcalloc(1, sizeof(*out));
 		return out;
@@ -646,7 +834,12 @@ char **assess_districts(struct db *db, const struct actor *a, enum assess_which 
 		strbuf_addstr(&sql, " LEFT JOIN assess_versions av ON av.district = r.code "
 				    "LEFT JOIN figure_versions fv ON fv.district = r.code");
 	strbuf_addstr(&sql, " WHERE r.level = 'district'");
-	if (a->role != ROLE_SYSTEM) {
+	if (a->role == ROLE_REGION) {
+		/* an office above the districts: those under its city or province */
+		strbuf_addstr(&sql, " AND r.code IN (" SCOPE_REGION_DISTRICTS ")");
+		sqlp_text(&p, a->region ? a->region : "");
+		sqlp_text(&p, a->region ? a->region : "");
+	} else if (a->role != ROLE_SYSTEM) {
 		strbuf_addstr(&sql, " AND r.code = ?");
 		sqlp_text(&p, a->district);
 	}

@@ -48,4 +48,64 @@ int assess_version_bump(struct db *db, const char *table, const char *district,
 int month_state(struct db *db, const char *district, const char *month, int64_t *computed,
 		struct strbuf *err);
 
+/* Which subjects a write changes the determination of: one (code), or every one of a kind. */
+struct subject_sel {
+	const char *code;
+	const char *kind;
+};
+
+/* Months ("YYYY-MM"), in order. */
+struct month_list {
+	char (*m)[8];
+	size_t n, cap;
+};
+void month_list_add(struct month_list *l, const char *month);
+/* The months the first column of `sql` (with the text parameters params[0..n)) gives. */
+int month_list_read(struct db *db, const char *sql, const char *const *params, int n,
+		    struct month_list *out, struct strbuf *err);
+void month_list_release(struct month_list *l);
+
+/*
+ * The months from `from` on of `district` whose determinations the writes
+ * keep in place: computed at the district's version and not published.
+ * The others are computed whole when next read.  0 or -1.
+ */
+int assess_kept_months(struct db *db, const char *district, const char *from,
+		       struct month_list *out, struct strbuf *err);
+
+/*
+ * Is `month` of `district` kept, and would the provisional result of
+ * `subject` in it be different if determined now?  1, 0, or -1.  (Reads
+ * only.)
+ */
+int assess_subject_differs(struct db *db, const char *district, const char *month,
+			   const char *subject, struct strbuf *err);
+
+/*
+ * Determine month `month` of `district` again for the subjects `sel` only,
+ * in the caller's transaction (overrides applied over it).  0 or -1.
+ */
+int assess_subjects_compute(struct db *db, const char *district, const char *month,
+			    const struct subject_sel *sel, struct strbuf *err);
+
+/*
+ * Take the district's locks of the determination and of the cells, which
+ * its reads take to compute them whole (assess_refresh, cells_refresh), in
+ * the caller's transaction: a write keeping them in place and a read
+ * computing them go one after the other.  PostgreSQL only (SQLite has one
+ * writer).  0 or -1.
+ */
+int assess_lock_district(struct db *db, const char *district, struct strbuf *err);
+
+/*
+ * The determination of `subject` in `month` of `district`, when the month
+ * is kept (assess_kept_months()) and it would change (always, with
+ * `force`: an override), in the caller's transaction: the subject's list
+ * rows of the year taken out of the figure cells, the month determined
+ * again for it, its rows added back.  The caller holds the district's locks
+ * (assess_lock_district()).  0 or -1.
+ */
+int assess_keep_subject(struct db *db, const char *district, const char *month,
+			const char *subject, int force, struct strbuf *err);
+
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "assess/assess.h"
+#include "assess/assess_int.h"
 #include "assess/figures.h"
 #include "base/alloc.h"
 #include "base/date.h"
@@ -141,7 +142,7 @@ static void restrict_rows(struct db *db, const struct entity_desc *ed, const cha
 
 static void event_select(struct db *db, const struct event_source *es, const char *from,
 			 const char *to, const char *district, const struct actor *a,
-			 struct strbuf *sql, struct sqlp *p)
+			 const struct cells_touch *only, struct strbuf *sql, struct sqlp *p)
 {
 	const char *sup = entity_field(es->ed, "subject") ? "COALESCE(s.supervisor, '')" : NULL;
 	const char *town = entity_field(es->ed, "township") ? "COALESCE(t.township, '')" : NULL;
@@ -157,6 +158,13 @@ static void event_select(struct db *db, const struct event_source *es, const cha
 	if (es->where)
 		strbuf_addf(sql, " AND %s", es->where);
 	restrict_rows(db, es->ed, "t", district, a, sql, p);
+	if (only && only->ed) {
+		strbuf_addstr(sql, " AND t.id = ?");
+		sqlp_int(p, only->id);
+	} else if (only) {
+		strbuf_addstr(sql, " AND t.subject = ?");
+		sqlp_text(p, only->subject);
+	}
 	/* group by the expressions, not their positions: some are constants */
 	strbuf_addf(sql, " GROUP BY SUBSTR(t.%s, 1, 7)", es->date);
 	if (town)
@@ -168,8 +176,9 @@ static void event_select(struct db *db, const struct event_source *es, const cha
 }
 
 /* The list of each month jan..through, with its determinations. */
-static void list_select(struct db *db, const char *jan, const char *through, const char *district,
-			const struct actor *a, struct strbuf *sql, struct sqlp *p)
+static void list_select(struct db *db, const char *jan, const char *through,
+			const char *district, const struct actor *a, const struct cells_touch *only,
+			struct strbuf *sql, struct sqlp *p)
 {
 	/* the determinations of the actor's district, on PostgreSQL its partition alone */
 	const char *in = district ? district : db_dialect(db) == DB_POSTGRES ? a->district : NULL;
@@ -200,8 +209,16 @@ static void list_select(struct db *db, const char *jan, const char *through, con
 		strbuf_addstr(sql, " AND f.district = ?");
 		sqlp_text(p, in);
 	}
+	if (only && only->subject) {
+		strbuf_addstr(sql, " AND f.subject = ?");
+		sqlp_text(p, only->subject);
+	}
 	strbuf_addstr(sql, " GROUP BY f.subject) x ON x.subject = t.code WHERE 1 = 1");
 	restrict_rows(db, &subject_desc, "t", district, a, sql, p);
+	if (only && (only->subject || only->kind)) {
+		strbuf_addstr(sql, only->subject ? " AND t.code = ?" : " AND t.kind = ?");
+		sqlp_text(p, only->subject ? only->subject : only->kind);
+	}
 	strbuf_addstr(sql, " GROUP BY m.month, t.township, COALESCE(t.supervisor, '')");
 }
 
@@ -219,10 +236,10 @@ static void cells_union(struct db *db, const char *jan, const char *through, con
 	snprintf(from, sizeof(from), "%s-01", jan);
 	snprintf(to, sizeof(to), "%s-31", through);
 	for (i = 0; i < sizeof(event_sources) / sizeof(event_sources[0]); i++) {
-		event_select(db, &event_sources[i], from, to, district, a, sql, p);
+		event_select(db, &event_sources[i], from, to, district, a, NULL, sql, p);
 		strbuf_addstr(sql, " UNION ALL ");
 	}
-	list_select(db, jan, through, district, a, sql, p);
+	list_select(db, jan, through, district, a, NULL, sql, p);
 }
 
 /* How many of months jan..through of `district` have cells of versions av and fv? */
@@ -253,6 +270,9 @@ static int64_t fresh_months(struct db *db, const char *district, const char *jan
  */
 #define LEVEL_TOWNSHIPS 1
 #define LEVEL_DEPARTMENTS 2
+/* the township and department of a row u's cell of level l (cells_add()) */
+#define TOUCH_TOWNSHIP "CASE WHEN l.level IN (1, 3) THEN '" ALL "' ELSE u.township END"
+#define TOUCH_SUPERVISOR "CASE WHEN l.level IN (2, 3) THEN '" ALL "' ELSE u.supervisor END"
 static int rollup(struct db *db, const char *district, const char *jan, const char *through,
 		  struct strbuf *err)
 {
@@ -356,6 +376,107 @@ cleanup:
 	return ret;
 }
 
+/* ---- the cells kept in place by the writes ---- */
+
+/*
+ * The months of `district` (a parameter) whose cells the writes keep:
+ * computed at the district's versions (the others are computed whole when
+ * next read).
+ */
+#define KEPT_CELLS "SELECT f.month FROM figure_months f WHERE f.district = ? AND " \
+	"f.assess_version = COALESCE((SELECT v.version FROM assess_versions v WHERE " \
+	"v.district = f.district), 0) AND f.figure_version = COALESCE((SELECT v.version FROM " \
+	"figure_versions v WHERE v.district = f.district), 0)"
+
+static int kept_months(struct db *db, const char *district, struct month_list *out,
+		       struct strbuf *err)
+{
+	return month_list_read(db, KEPT_CELLS " ORDER BY f.month", &district, 1, out, err);
+}
+
+/*
+ * The rows the sources that `t` names give in the months `kept` of
+ * `district`, as one UNION ALL: the events of one record or subject, and
+ * the list of the months of `t->year` (of every year kept when NULL), of
+ * one subject or kind, with their determinations.  Nothing appended when
+ * none of the sources is named.
+ */
+static void touched_union(struct db *db, const struct cells_touch *t, const char *district,
+			  const struct month_list *kept, struct strbuf *sql, struct sqlp *p)
+{
+	char from[16] = "0000-01-01", to[16] = "9999-12-31", jan[8];
+	size_t i, n = 0;
+
+	if (kept->n) {
+		snprintf(from, sizeof(from), "%s-01", kept->m[0]);
+		snprintf(to, sizeof(to), "%s-31", kept->m[kept->n - 1]);
+	}
+	for (i = 0; (t->ed || t->events) && i < sizeof(event_sources) / sizeof(event_sources[0]); i++) {
+		const struct event_source *es = &event_sources[i];
+		if (t->ed ? es->ed != t->ed : !entity_field(es->ed, "subject"))
+			continue;
+		strbuf_addstr(sql, n++ ? " UNION ALL " : "");
+		event_select(db, es, from, to, district, NULL, t, sql, p);
+	}
+	/* the list of each year kept, January to its last month kept */
+	for (i = 0; t->list && i < kept->n; i++) {
+		if ((i + 1 < kept->n && !strncmp(kept->m[i], kept->m[i + 1], 4)) ||
+		    (t->year && strncmp(kept->m[i], t->year, 4)))
+			continue;
+		snprintf(jan, sizeof(jan), "%.4s-01", kept->m[i]);
+		strbuf_addstr(sql, n++ ? " UNION ALL " : "");
+		list_select(db, jan, kept->m[i], district, NULL, t, sql, p);
+	}
+}
+
+int cells_add(struct db *db, const char *district, const struct cells_touch *t, int sign,
+	      struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT, u = STRBUF_INIT;
+	struct month_list kept = { 0 };
+	struct sqlp p = SQLP_INIT;
+	int k, ret = -1;
+
+	/* the list's rows are of whole years: which, the months kept say (a record's, its own row) */
+	if (t->list && kept_months(db, district, &kept, err))
+		goto cleanup;
+	ret = 0;
+	if (t->list && !kept.n)
+		goto cleanup; /* nothing computed: nothing to keep */
+	sqlp_text(&p, district);
+	touched_union(db, t, district, &kept, &u, &p);
+	if (!u.len)
+		goto cleanup;
+	/*
+	 * the rows' sums, times the sign, added to their cells of each level
+	 * (rollup()'s: per township and department, and over all of either or
+	 * both), in the months kept only
+	 */
+	strbuf_addstr(&sql, "INSERT INTO figure_cells (district, month, township, supervisor, "
+			    "until_month, level");
+	add_columns(&sql, "%s%.0s");
+	strbuf_addstr(&sql, ") SELECT CAST(? AS TEXT), u.month, " TOUCH_TOWNSHIP ", "
+			    TOUCH_SUPERVISOR ", u.until_month, l.level");
+	for (k = 0; k < CM__COUNT; k++)
+		strbuf_addf(&sql, ", %d * SUM(u.%s)", sign, measure_codes[k]);
+	strbuf_addf(&sql, " FROM (%s) u CROSS JOIN (SELECT 0 AS level UNION ALL SELECT 1 UNION ALL "
+		    "SELECT 2 UNION ALL SELECT 3) l WHERE u.month IN (" KEPT_CELLS, u.buf);
+	sqlp_text(&p, district);
+	strbuf_addstr(&sql, ") GROUP BY u.month, " TOUCH_TOWNSHIP ", " TOUCH_SUPERVISOR
+			    ", u.until_month, l.level ON CONFLICT (district, month, township, "
+			    "supervisor, until_month, level) DO UPDATE SET ");
+	for (k = 0; k < CM__COUNT; k++)
+		strbuf_addf(&sql, "%s%s = figure_cells.%s + excluded.%s", k ? ", " : "",
+			    measure_codes[k], measure_codes[k], measure_codes[k]);
+	ret = sqlp_run(db, sql.buf, &p, err);
+cleanup:
+	month_list_release(&kept);
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	strbuf_release(&u);
+	return ret;
+}
+
 /* The tally of `key` in *arr, added when new. */
 static struct cell_tally *tally_for(struct cell_tally **arr, size_t *n, size_t *cap,
 				    const char *key)
@@ -385,7 +506,8 @@ int cells_read(struct db *db, const struct actor *a, const char *through,
 	struct db_stmt *st = NULL;
 	struct cell_tally *arr = NULL;
 	size_t cap = 0;
-	const char *key = !by ? "''" : !strcmp(by, "township") ? "c.township" : "c.supervisor";
+	const char *key = !by ? "''" : !strcmp(by, "township") ? "c.township" :
+			  !strcmp(by, "district") ? "c.district" : "c.supervisor";
 	char jan[8];
 	int rc, ret = -1;
 

@@ -22,6 +22,7 @@ struct db;
 struct strbuf;
 struct actor;
 struct figures_filter;
+struct entity_desc;
 
 enum cell_measure {
 	/* the events, in the month of their date */
@@ -73,5 +74,32 @@ int cells_refresh(struct db *db, const char *district, const char *jan, const ch
 int cells_read(struct db *db, const struct actor *a, const char *through,
 	       const struct figures_filter *f, const char *by, struct cell_tally **out, size_t *n,
 	       struct strbuf *err);
+
+/*
+ * What a write touches of the sources of the cells: one record of an event
+ * source (`ed` and `id`), every event of a subject (`events`), the list —
+ * of one subject or of every subject of a kind — with its determinations
+ * (`list`, of year `year` only, or of every year kept when NULL).
+ */
+struct cells_touch {
+	const struct entity_desc *ed;
+	int64_t id;
+	const char *subject;
+	const char *kind;
+	int events;
+	int list;
+	const char *year;
+};
+
+/*
+ * Add what the sources `t` names count now, times `sign` (1 or -1), to the
+ * cells of `district` that are kept (computed at its versions), in the
+ * caller's transaction: a write calls it with -1 before it changes those
+ * sources and with 1 after, so the cells follow the write by difference.
+ * Months not computed, or computed at other versions, are left to be
+ * computed whole when next read.  0 or -1.
+ */
+int cells_add(struct db *db, const char *district, const struct cells_touch *t, int sign,
+	      struct strbuf *err);
 
 #endif

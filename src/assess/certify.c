@@ -185,8 +185,9 @@ int assess_override(struct db *db, const struct actor *a, const char *month, con
 	db_bind_int64(st, 8, time_now());
 	rc = db_step(st, &e->msg);
 	db_finalize(st);
-	/* the month is recomputed with the override at its next read */
-	if (rc < 0 || assess_mark_stale(db, a->district, &e->msg)) {
+	/* the subject's determination of the month and the figures follow the override */
+	if (rc < 0 || assess_lock_district(db, a->district, &e->msg) ||
+	    assess_keep_subject(db, a->district, month, subject, 1, &e->msg)) {
 		db_rollback(db);
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}

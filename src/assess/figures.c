@@ -194,9 +194,13 @@ static int figures_tallies(struct db *db, const struct actor *a, const char *thr
 
 static const struct cell_tally zero_tally;
 
+/* The regions of level district as rows a scope reaches (by=district): by their own code. */
+static const struct entity_scope district_rows = { .district = "code" };
+
 /*
- * The work figures of each row of a breakdown by township or supervisor
- * (`rows`: {key, label, figures}), for that township or department.
+ * The work figures of each row of a breakdown by district, township or
+ * supervisor (`rows`: {key, label, figures}), for that district (as its
+ * office sees it), township or department.
  */
 static int breakdown_work(struct db *db, const struct actor *a, const char *through,
 			  const char *by, json_t *rows, struct strbuf *err)
@@ -207,6 +211,16 @@ static int breakdown_work(struct db *db, const struct actor *a, const char *thro
 	json_array_foreach(rows, i, row) {
 		struct figures_filter f = { NULL, NULL };
 		const char *key = json_string_value(json_object_get(row, "key"));
+		if (!strcmp(by, "district")) {
+			/* a district's work as its own office sees it: narrower than the caller's scope */
+			struct actor office = *a;
+			office.role = ROLE_OFFICE;
+			office.district = key;
+			office.region = NULL;
+			if (work_figures_add(db, &office, through, NULL, json_object_get(row, "figures"), err))
+				return -1;
+			continue;
+		}
 		if (!strcmp(by, "township"))
 			f.township = key;
 		else
@@ -244,6 +258,35 @@ int figures_compute_opt(struct db *db, const struct actor *a, const char *throug
 	return 0;
 }
 
+/* A row's figure `key` (a percentage) as a number for ranking, -1 when it has none. */
+static double rank_value(json_t *row, const char *key)
+{
+	json_t *v = json_object_get(json_object_get(row, "figures"), key);
+
+	return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+/*
+ * The districts ranked (a city's or a province's ranking of its districts):
+ * each row's `rank`, 1 for the highest 村（社区）达标率, then 企事业单位达标率;
+ * rows equal in both share a rank.
+ */
+static void rank_districts(json_t *rows)
+{
+	size_t i, j;
+	json_t *a, *b;
+
+	json_array_foreach(rows, i, a) {
+		double av = rank_value(a, "villages_rate"), ae = rank_value(a, "enterprises_rate");
+		json_int_t rank = 1;
+		json_array_foreach(rows, j, b) {
+			double bv = rank_value(b, "villages_rate"), be = rank_value(b, "enterprises_rate");
+			rank += bv > av || (bv == av && be > ae);
+		}
+		json_object_set_new(a, "rank", json_integer(rank));
+	}
+}
+
 int figures_breakdown(struct db *db, const struct actor *a, const char *through, const char *by,
 		      json_t **out, struct model_error *e)
 {
@@ -264,8 +307,12 @@ int figures_breakdown_opt(struct db *db, const struct actor *a, const char *thro
 
 	if ((ret = figures_check(a, through, &mi, e)))
 		return ret;
-	if (!by || (strcmp(by, "township") && strcmp(by, "supervisor") && strcmp(by, "month")))
-		return model_fail(e, MODEL_EBADREQ, "by", "by 应为 township、supervisor 或 month");
+	if (!by || (strcmp(by, "township") && strcmp(by, "supervisor") && strcmp(by, "month") &&
+		    strcmp(by, "district")))
+		return model_fail(e, MODEL_EBADREQ, "by", "by 应为 township、supervisor、district 或 month");
+	/* the districts' own cells: a scope finer than a township or department has none */
+	if (!strcmp(by, "district") && (a->role == ROLE_GRID || a->role == ROLE_SUBJECT))
+		return model_fail(e, MODEL_EINVAL, "by", "by=district：网格员、主体账号不能按区县分列");
 	key_by = strcmp(by, "month") ? by : NULL;
 	if ((ret = figures_tallies(db, a, through, NULL, key_by, &t, &n, e)))
 		return ret;
@@ -283,14 +330,20 @@ int figures_breakdown_opt(struct db *db, const struct actor *a, const char *thro
 			snprintf(m, sizeof(m), "%s", next);
 		}
 	} else {
-		/* the townships, or the supervising departments, that the scope reaches */
-		if (!strcmp(by, "township"))
+		/* the districts, townships or supervising departments that the scope reaches */
+		if (!strcmp(by, "district"))
+			strbuf_addstr(&sql, "SELECT r.code, r.name FROM regions r WHERE r.level = "
+					    "'district'");
+		else if (!strcmp(by, "township"))
 			strbuf_addstr(&sql, "SELECT DISTINCT s.township, r.name FROM subjects s JOIN "
 					    "regions r ON r.code = s.township WHERE 1 = 1");
 		else
 			strbuf_addstr(&sql, "SELECT DISTINCT s.supervisor, r.name FROM subjects s JOIN "
 					    "departments r ON r.code = s.supervisor WHERE 1 = 1");
-		scope_where(&subject_desc, a, "s", &sql, &p);
+		if (!strcmp(by, "district"))
+			scope_where_columns(&district_rows, a, "r", &sql, &p);
+		else
+			scope_where(&subject_desc, a, "s", &sql, &p);
 		strbuf_addstr(&sql, " ORDER BY 1");
 		if (db_prepare(db, sql.buf, &st, &e->msg))
 			goto dberr;
@@ -309,6 +362,8 @@ int figures_breakdown_opt(struct db *db, const struct actor *a, const char *thro
 		if (rc < 0 || (!(flags & FIGURES_NO_WORK) &&
 				breakdown_work(db, a, through, by, rows, &e->msg)))
 			goto dberr;
+		if (!strcmp(by, "district"))
+			rank_districts(rows);
 	}
 	targets = json_object();
 	if (a->district) {

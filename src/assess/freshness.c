@@ -6,9 +6,13 @@
  *    (list_locked, events_locked): a write that would change what the
  *    published determination counted is refused until the office reopens
  *    the month;
- *  - after: the district's version is bumped (assess_versions for what the
- *    determination reads, figure_versions for what only the figures count),
- *    so that the months computed before are recomputed when next read.
+ *  - around the row's write: the determinations and the figure cells
+ *    already computed follow it by difference, in the write's transaction
+ *    (keep_storing, keep_stored): what the row counted is taken out of the
+ *    cells before it changes and what it counts is added after, and the
+ *    determination of the subjects and months it touches is computed again
+ *    — only when it changed does the list's part of the cells move too.
+ *    So a read after a write finds its months fresh and recomputes nothing.
  *
  * The write path calls these for every record it stores and knows nothing
  * of them.  Which fields count is the descriptors' (FF_COUNTED, ENT_ASSESS,
@@ -19,10 +23,13 @@
 #include "assess/assess_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "assess/cells.h"
 #include "base/strbuf.h"
 #include "db/db.h"
+#include "model/entities.h"
 #include "model/entity.h"
 #include "model/lookup_cache.h"
 
@@ -30,25 +37,6 @@
 static const char *district_of(const struct record *r)
 {
 	return r && r->ed->scope.district ? record_get(r, r->ed->scope.district) : NULL;
-}
-
-/*
- * A write that can change the monthly determination of `district` bumps its
- * version (assess_versions), so that the months computed before are
- * recomputed when read; one that only the report figures count bumps
- * figure_versions.  In a bulk operation each district is bumped once.
- */
-static int version_bump(const struct model_ctx *mc, const char *table, const char *district)
-{
-	const char *seen;
-
-	if (!district || (mc->cache && lookup_cache_value(mc->cache, district, &seen)))
-		return 0;
-	if (assess_version_bump(mc->db, table, district, NULL))
-		return -1;
-	if (mc->cache)
-		lookup_cache_put_value(mc->cache, district, "1");
-	return 0;
 }
 
 /* The published months of `district`, each followed by ',' (once per bulk operation). */
@@ -215,25 +203,288 @@ static int published_locks(const struct model_ctx *mc, const struct record *r,
 	return ret;
 }
 
-/* The versions of the districts a stored record was and is in. */
-static int bump_versions(const struct model_ctx *mc, const struct record *r,
-			 const struct record *old, struct model_error *e)
+/* ---- keeping the determinations and the cells ---- */
+
+/*
+ * The districts a write of `r` (from `old`) touches, in order of their
+ * codes (the order every transaction takes their locks in); NULL for none.
+ */
+static void districts_of(const struct record *r, const struct record *old, const char *d[2])
+{
+	d[0] = district_of(old);
+	d[1] = district_of(r);
+	if (d[0] && d[1] && !strcmp(d[0], d[1]))
+		d[1] = NULL;
+	if (!d[0] || (d[1] && strcmp(d[1], d[0]) < 0)) {
+		const char *t = d[0];
+		d[0] = d[1];
+		d[1] = t;
+	}
+}
+
+int assess_lock_district(struct db *db, const char *district, struct strbuf *err)
+{
+	const char *p[] = { district, district };
+
+	if (db_dialect(db) != DB_POSTGRES)
+		return 0;
+	return db_exec_params(db, "SELECT pg_advisory_xact_lock(73011, hashtext(CAST(? AS TEXT))), "
+			      "pg_advisory_xact_lock(73012, hashtext(CAST(? AS TEXT)))", p, 2, err);
+}
+
+/* Is `ed` a list of events the cells count (not the subjects, standards or checklists)? */
+static int counted_events(const struct entity_desc *ed)
+{
+	return (ed->flags & (ENT_ASSESS | ENT_FIGURES)) && ed != &subject_desc &&
+	       ed != &standard_desc && ed != &checklist_desc;
+}
+
+/* Do `r` and `old` (subjects) differ in what the list and its determination read? */
+static int list_differs(const struct record *r, const struct record *old, int *moves)
+{
+	static const char *const keys[] = { "district", "township", "kind", "active_from",
+					    "active_to" };
+	size_t i;
+	int differs = 0;
+
+	*moves = !old || record_values_differ(record_get(r, "supervisor"),
+					      record_get(old, "supervisor"));
+	for (i = 0; old && i < sizeof(keys) / sizeof(keys[0]); i++)
+		differs |= record_values_differ(record_get(r, keys[i]), record_get(old, keys[i]));
+	return !old || differs || *moves;
+}
+
+/* What the cells count of `rec` (`old`, or `r` once stored), times `sign`, in each district. */
+static int cells_of_record(const struct model_ctx *mc, const struct record *rec,
+			   const struct record *r, const struct record *old, int sign,
+			   struct model_error *e)
+{
+	const struct entity_desc *ed = rec->ed;
+	const char *d[2];
+	int k, moves = 0;
+	struct cells_touch t = { 0 };
+
+	if (counted_events(ed)) {
+		t.ed = ed;
+		t.id = rec->id;
+	} else if (ed == &subject_desc) {
+		if (!list_differs(r, old, &moves))
+			return 0;
+		t.subject = record_get(rec, ed->key);
+		t.events = moves;
+		t.list = 1;
+	} else {
+		return 0; /* the standards and checklists change the cells through the determination */
+	}
+	districts_of(r, old, d);
+	for (k = 0; k < 2 && d[k]; k++)
+		if (cells_add(mc->db, d[k], &t, sign, &e->msg))
+			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	return 0;
+}
+
+/* Before the row is written: the locks, and what it counted taken out of the cells. */
+static int keep_storing(const struct model_ctx *mc, const struct record *r,
+			const struct record *old, struct model_error *e)
+{
+	const char *d[2];
+	int k;
+
+	if (!(r->ed->flags & (ENT_ASSESS | ENT_FIGURES)))
+		return 0;
+	districts_of(r, old, d);
+	for (k = 0; k < 2 && d[k]; k++)
+		if (assess_lock_district(mc->db, d[k], &e->msg))
+			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	return old ? cells_of_record(mc, old, r, old, -1, e) : 0;
+}
+
+int assess_keep_subject(struct db *db, const char *district, const char *month,
+			const char *subject, int force, struct strbuf *err)
+{
+	struct month_list kept = { 0 };
+	struct subject_sel sel = { .code = subject };
+	char year[5];
+	struct cells_touch t = { .subject = subject, .list = 1, .year = year };
+	int rc;
+
+	snprintf(year, sizeof(year), "%.4s", month);
+	if (force) {
+		rc = assess_kept_months(db, district, month, &kept, err);
+		if (!rc)
+			rc = kept.n && !strcmp(kept.m[0], month);
+		month_list_release(&kept);
+	} else {
+		rc = assess_subject_differs(db, district, month, subject, err);
+	}
+	if (rc <= 0)
+		return rc; /* unchanged, or not kept: computed whole when next read */
+	if (cells_add(db, district, &t, -1, err) ||
+	    assess_subjects_compute(db, district, month, &sel, err) ||
+	    cells_add(db, district, &t, 1, err))
+		return -1;
+	return 0;
+}
+
+/* The month an event or a checklist `rec` counts in for the determination, or NULL. */
+static const char *determined_month(const struct record *rec, char month[8])
+{
+	const char *v = NULL;
+	int dim;
+
+	if (rec->ed == &checklist_desc)
+		v = record_get(rec, "month");
+	for (dim = 0; dim < DIM__COUNT; dim++)
+		if (!strcmp(rec->ed->table, dimension_events[dim][0]))
+			v = record_get(rec, dimension_events[dim][2]);
+	if (!v || strlen(v) < 7)
+		return NULL;
+	snprintf(month, 8, "%.7s", v);
+	return month;
+}
+
+/* The determinations `rec` (an event or checklist, old or new) counts in, kept in place. */
+static int redetermine_record(const struct model_ctx *mc, const struct record *rec,
+			      const struct record *other, struct strbuf *err)
+{
+	const char *d = district_of(rec), *s = rec ? record_get(rec, "subject") : NULL;
+	char m[8], om[8];
+
+	if (!d || !s || !determined_month(rec, m))
+		return 0;
+	/* the other version counting in the same place was done already */
+	if (other && district_of(other) && !strcmp(district_of(other), d) &&
+	    record_get(other, "subject") && !strcmp(record_get(other, "subject"), s) &&
+	    determined_month(other, om) && !strcmp(om, m))
+		return 0;
+	return assess_keep_subject(mc->db, d, m, s, 0, err);
+}
+
+/*
+ * Could anything fail subject `code` of `district` — a determination of it
+ * already, an event, an override, a standard that asks for the checklist?
+ * A new subject with none of them complies every month: nothing to compute.
+ */
+static int may_fail(struct db *db, const char *district, const char *code, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	const char *p[10];
+	/* PostgreSQL: the district's partitions alone (migration 028; what counts is of it) */
+	const char *in = db_dialect(db) == DB_POSTGRES ? " AND district = ?" : "";
+	char *v = NULL;
+	int dim, rc, n = 0;
+
+	strbuf_addf(&sql, "SELECT CASE WHEN EXISTS (SELECT 1 FROM determinations WHERE subject = ?%s) "
+		    "OR EXISTS (SELECT 1 FROM overrides WHERE subject = ?) OR EXISTS (SELECT 1 "
+		    "FROM standards WHERE district = ? AND checklist = 1)", in);
+	p[n++] = code;
+	if (*in)
+		p[n++] = district;
+	p[n++] = code;
+	p[n++] = district;
+	for (dim = 0; dim < DIM__COUNT; dim++) {
+		strbuf_addf(&sql, " OR EXISTS (SELECT 1 FROM %s WHERE subject = ?%s)",
+			    dimension_events[dim][0], in);
+		p[n++] = code;
+		if (*in)
+			p[n++] = district;
+	}
+	strbuf_addstr(&sql, " THEN 1 ELSE 0 END");
+	rc = db_query_value(db, sql.buf, p, n, &v, err);
+	strbuf_release(&sql);
+	rc = rc ? -1 : v && atoi(v);
+	free(v);
+	return rc;
+}
+
+/* Every kept month of `district` determined again for the subjects `sel` from `from` on. */
+static int redetermine_months(struct db *db, const char *district, const char *from,
+			      const struct subject_sel *sel, struct strbuf *err)
+{
+	struct month_list kept = { 0 };
+	size_t i;
+	int rc = assess_kept_months(db, district, from, &kept, err);
+
+	for (i = 0; !rc && i < kept.n; i++)
+		rc = assess_subjects_compute(db, district, kept.m[i], sel, err);
+	month_list_release(&kept);
+	return rc;
+}
+
+/* A subject stored: its determinations in every district it was or is in, where it may fail. */
+static int redetermine_subject(const struct model_ctx *mc, const struct record *r,
+			       const struct record *old, struct strbuf *err)
+{
+	struct subject_sel sel = { .code = record_get(r, r->ed->key) };
+	const char *d[2];
+	int k, rc = 0, moves;
+
+	if (!list_differs(r, old, &moves))
+		return 0;
+	districts_of(r, old, d);
+	for (k = 0; k < 2 && d[k] && !rc; k++) {
+		rc = may_fail(mc->db, d[k], sel.code, err);
+		if (rc > 0)
+			rc = redetermine_months(mc->db, d[k], "", &sel, err);
+	}
+	return rc;
+}
+
+/*
+ * A standard stored: the determination of the subjects of its kind (and of
+ * its old kind) from the month it takes effect on, with their list rows.
+ */
+static int redetermine_standard(const struct model_ctx *mc, const struct record *r,
+				const struct record *old, struct strbuf *err)
+{
+	const char *d = district_of(r), *kinds[2] = { record_get(r, "kind") };
+	const char *from = record_get(r, "effective_from");
+	int k, rc = 0;
+
+	if (old) {
+		kinds[1] = record_get(old, "kind");
+		if (kinds[1] && kinds[0] && !strcmp(kinds[0], kinds[1]))
+			kinds[1] = NULL;
+		if (record_get(old, "effective_from") && (!from ||
+		    strcmp(record_get(old, "effective_from"), from) < 0))
+			from = record_get(old, "effective_from");
+	}
+	for (k = 0; d && k < 2 && !rc; k++) {
+		struct subject_sel sel = { .kind = kinds[k] };
+		struct cells_touch t = { .kind = kinds[k], .list = 1 };
+		if (!kinds[k])
+			continue;
+		rc = cells_add(mc->db, d, &t, -1, err) ||
+		     redetermine_months(mc->db, d, from ? from : "", &sel, err) ||
+		     cells_add(mc->db, d, &t, 1, err) ? -1 : 0;
+	}
+	return rc;
+}
+
+/* Once the row is written: the determinations it changes, and what it counts now added to the cells. */
+static int keep_stored(const struct model_ctx *mc, const struct record *r,
+		       const struct record *old, struct model_error *e)
 {
 	const struct entity_desc *ed = r->ed;
-	const char *table, *now = district_of(r), *was = district_of(old);
-	int ret;
+	int rc = 0;
 
 	if (!(ed->flags & (ENT_ASSESS | ENT_FIGURES)))
 		return 0;
-	table = (ed->flags & ENT_ASSESS) ? "assess_versions" : "figure_versions";
-	ret = version_bump(mc, table, now);
-	if (!ret && was && strcmp(was, now ? now : ""))
-		ret = version_bump(mc, table, was);
-	return ret ? model_fail(e, MODEL_EDB, NULL, "数据库错误") : 0;
+	if (ed == &subject_desc)
+		rc = redetermine_subject(mc, r, old, &e->msg);
+	else if (ed == &standard_desc)
+		rc = redetermine_standard(mc, r, old, &e->msg);
+	else if (ed->flags & ENT_ASSESS)
+		rc = (old && redetermine_record(mc, old, NULL, &e->msg)) ||
+		     redetermine_record(mc, r, old, &e->msg) ? -1 : 0;
+	if (rc)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	return cells_of_record(mc, r, r, old, 1, e);
 }
 
 static const struct write_observer freshness = {
-	.name = "assess", .check = published_locks, .stored = bump_versions,
+	.name = "assess", .check = published_locks, .storing = keep_storing,
+	.stored = keep_stored,
 };
 
 void assess_observe_writes(void)

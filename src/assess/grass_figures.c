@@ -118,6 +118,11 @@ static int patrol_days(struct db *db, const struct actor *a, const struct figure
 	if (a->district) {
 		strbuf_addstr(&sql, " AND t.district = ?");
 		sqlp_text(&p, a->district);
+	} else if (a->role == ROLE_REGION) {
+		/* an office above the districts: the grids of the districts under it */
+		strbuf_addstr(&sql, " AND t.district IN (" SCOPE_REGION_DISTRICTS ")");
+		sqlp_text(&p, a->region ? a->region : "");
+		sqlp_text(&p, a->region ? a->region : "");
 	}
 	if (a->role == ROLE_TOWNSHIP || a->role == ROLE_GRID) {
 		strbuf_addstr(&sql, " AND t.township = ?");

@@ -23,11 +23,17 @@ static char *trim(char *s)
 	return s;
 }
 
+/* 1 for a name of `known`, 2 for one it allows more than once (CONF_MANY); else 0 */
 static int is_known(const char *const *known, const char *name)
 {
-	for (; *known; known++)
+	size_t n = strlen(name);
+
+	for (; *known; known++) {
 		if (!strcmp(*known, name))
 			return 1;
+		if (!strncmp(*known, name, n) && !strcmp(*known + n, CONF_MANY))
+			return 2;
+	}
 	return 0;
 }
 
@@ -36,6 +42,7 @@ static int conf_line(struct conf *c, char *line, int lineno, const char *const *
 		     struct strbuf *err)
 {
 	char *eq, *name, *value;
+	int kind;
 
 	line = trim(line);
 	if (!*line || *line == '#')
@@ -48,7 +55,8 @@ static int conf_line(struct conf *c, char *line, int lineno, const char *const *
 	*eq = '\0';
 	name = trim(line);
 	value = trim(eq + 1);
-	if (!is_known(known, name)) {
+	kind = is_known(known, name);
+	if (!kind) {
 		strbuf_addf(err, "%s:%d: unknown setting \"%s\"", c->path, lineno, name);
 		return -1;
 	}
@@ -56,7 +64,7 @@ static int conf_line(struct conf *c, char *line, int lineno, const char *const *
 		strbuf_addf(err, "%s:%d: \"%s\" has no value", c->path, lineno, name);
 		return -1;
 	}
-	if (conf_get(c, name)) {
+	if (kind == 1 && conf_get(c, name)) {
 		strbuf_addf(err, "%s:%d: \"%s\" is set twice", c->path, lineno, name);
 		return -1;
 	}
@@ -96,14 +104,19 @@ int conf_load(struct conf *c, const char *path, const char *const *known, struct
 	return rc;
 }
 
-const char *conf_get(const struct conf *c, const char *name)
+const char *conf_get_nth(const struct conf *c, const char *name, size_t nth)
 {
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->items[i].name, name))
+		if (!strcmp(c->items[i].name, name) && !nth--)
 			return c->items[i].value;
 	return NULL;
+}
+
+const char *conf_get(const struct conf *c, const char *name)
+{
+	return conf_get_nth(c, name, 0);
 }
 
 void conf_release(struct conf *c)

@@ -136,15 +136,38 @@ static void line_start(struct strbuf *line, enum log_level level, const char *ms
 	}
 }
 
-static void line_write(struct strbuf *line)
+/* log_hold(): where this thread's lines go meanwhile */
+static _Thread_local struct strbuf *held;
+
+void log_hold(struct strbuf *sb)
+{
+	held = sb;
+}
+
+static void write_out(const char *s, size_t n)
 {
 	FILE *fp = atomic_load(&log_stream);
 
-	strbuf_addstr(line, atomic_load(&format) == LOG_FORMAT_JSON ? "}\n" : "\n");
 	if (!fp)
 		fp = stderr;
-	fwrite(line->buf, 1, line->len, fp);
+	fwrite(s, 1, n, fp);
 	fflush(fp);
+}
+
+void log_held(const struct strbuf *sb)
+{
+	if (sb->len)
+		write_out(sb->buf, sb->len);
+}
+
+static void line_write(struct strbuf *line)
+{
+	strbuf_addstr(line, atomic_load(&format) == LOG_FORMAT_JSON ? "}\n" : "\n");
+	if (held) {
+		strbuf_add(held, line->buf, line->len);
+		return;
+	}
+	write_out(line->buf, line->len);
 }
 
 static void log_write(enum log_level level, const char *fmt, va_list ap)

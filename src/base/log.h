@@ -69,6 +69,17 @@ void log_set_stream(FILE *fp);
  */
 int log_level_parse(const char *s, enum log_level *level);
 
+/*
+ * Keep this thread's lines in `sb` instead of writing them (NULL: write
+ * them again), for work that may be thrown away and done again (a read on
+ * a replica done again on the primary, whose first try's errors are not
+ * the answer's): the caller then writes them with log_held(), or drops
+ * them.  Lines kept are whole lines of the format in force.
+ */
+struct strbuf;
+void log_hold(struct strbuf *sb);
+void log_held(const struct strbuf *sb);
+
 /* printf-style messages; the newline is added.  errno is preserved. */
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -19,7 +19,7 @@
 #include "base/alloc.h"
 #include "base/strbuf.h"
 
-static int is_pg_url(const char *url)
+int db_url_is_pg(const char *url)
 {
 	return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
 }
@@ -36,7 +36,7 @@ int db_url_password(const char *url, struct strbuf *safe, struct strbuf *passwor
 
 	strbuf_reset(safe);
 	strbuf_reset(password);
-	if (!is_pg_url(url) || !auth)
+	if (!db_url_is_pg(url) || !auth)
 		goto whole;
 	auth += 3;
 	end = auth + strcspn(auth, "/?#");
@@ -76,7 +76,7 @@ struct db *db_open(const char *url, struct strbuf *err)
 	}
 	db = xcalloc(1, sizeof(*db));
 	db->log_fd = -1;
-	if (is_pg_url(url)) {
+	if (db_url_is_pg(url)) {
 		db->dialect = DB_POSTGRES;
 		db->ops = &db_pg_ops;
 	} else {

@@ -49,6 +49,8 @@ enum db_result {
  * Returns NULL on failure with the reason in `err`.
  */
 struct db *db_open(const char *url, struct strbuf *err);
+/* Whether db_open() takes `url` for PostgreSQL's (else an SQLite file's path). */
+int db_url_is_pg(const char *url);
 
 /*
  * A PostgreSQL URL's password taken out, for a tool run as a child (whose

@@ -48,6 +48,15 @@ struct db {
 	int depth;		/* open transactions: 1 the outer one, more are savepoints */
 	int batch;		/* the outer one is a batch of the group commit's (group_commit.c) */
 	int log_fd;		/* SQLite after db_defer_sync(): the WAL, for db_sync(); else -1 */
+	/*
+	 * PostgreSQL: whether a statement failed since replica.c last cleared
+	 * it, the first one's SQLSTATE ("" when the server gave none: the
+	 * connection is lost) and its message, cut to fit
+	 */
+	int failed;
+	char failed_state[6];
+	char failed_msg[160];
+	int read_only_pid;	/* replica.c: the server process made read-only by default */
 };
 
 struct db_stmt {

@@ -52,19 +52,46 @@ static int map_sqlstate(const char *state)
 	return DB_ERROR;
 }
 
+/*
+ * Keep the first failure since it was cleared (db_int.h), for the read
+ * replicas: the message on one line, cut at a character's start.
+ */
+static void note_failure(struct db *db, const char *state, const char *msg)
+{
+	struct strbuf line = STRBUF_INIT;
+	size_t n;
+
+	if (db->failed)
+		return;
+	db->failed = 1;
+	snprintf(db->failed_state, sizeof(db->failed_state), "%s", state ? state : "");
+	add_line(&line, msg);
+	n = line.len;
+	if (n >= sizeof(db->failed_msg)) {
+		n = sizeof(db->failed_msg) - 1;
+		while (n && ((unsigned char)line.buf[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(db->failed_msg, line.buf, n);
+	db->failed_msg[n] = '\0';
+	strbuf_release(&line);
+}
+
 /* Report a failed `res` (may be NULL: then the connection's message). */
 static int fail(struct db *db, const PGresult *res, struct strbuf *err)
 {
-	const char *msg = NULL;
+	const char *msg = NULL, *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	if (res)
 		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	if (!msg || !*msg)
 		msg = PQerrorMessage(db->pg);
+	if (!msg || !*msg)
+		msg = "unknown PostgreSQL error";
+	note_failure(db, state, msg);
 	if (err)
-		add_line(err, msg && *msg ? msg : "unknown PostgreSQL error");
-	return res ? map_sqlstate(PQresultErrorField(res, PG_DIAG_SQLSTATE)) :
-		DB_ERROR;
+		add_line(err, msg);
+	return res ? map_sqlstate(state) : DB_ERROR;
 }
 
 static int pg_exec(struct db *db, const char *sql, struct strbuf *err)

@@ -318,7 +318,8 @@ int attach_get(const struct model_ctx *mc, const struct entity_desc *ed, int64_t
 	strbuf_addf(&action, "%s.attachment", ed->name);
 	strbuf_addf(&detail, "n=%" PRId64 " name=%.*s sha256=%s", n,
 		    utf8_prefix(out->name.buf, 100), out->name.buf, db_column_text(st, 1));
-	if (audit_append(mc->db, mc->actor, action.buf, obj.buf, "ok", detail.buf, &e->msg))
+	if (audit_append(model_audit_db(mc), mc->actor, action.buf, obj.buf, "ok", detail.buf,
+			 &e->msg))
 		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
 out:
 	db_finalize(st);

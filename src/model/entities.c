@@ -20,7 +20,8 @@
 #include "model/enums.h"
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
-#define BIZ ROLES_BUSINESS
+/* the business roles, and the offices above the districts, which read */
+#define BIZ (ROLES_BUSINESS | ROLE_BIT(ROLE_REGION))
 #define R(r) ROLE_BIT(ROLE_##r)
 
 /* ---- shared hook helpers ---- */
@@ -56,11 +57,39 @@ static const struct field_desc region_fields[] = {
 	{ "name", "名称", FT_TEXT, FF_REQUIRED | FF_SORT | FF_LIST | FF_SEARCH, .max = 100 },
 	{ "level", "层级", FT_ENUM, FF_REQUIRED | FF_IMMUTABLE | FF_FILTER | FF_SORT | FF_LIST,
 	  .enumeration = &enum_region_level },
-	{ "parent", "上级区划", FT_REF, FF_IMMUTABLE | FF_FILTER | FF_LIST, .ref = "regions" },
+	/* immutable but for a district placed under its city once (region_prepare) */
+	{ "parent", "上级区划", FT_REF, FF_FILTER | FF_LIST, .ref = "regions" },
 	{ "district", "所属区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "township", "所属乡镇", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "active", "在用", FT_BOOL, FF_DERIVED | FF_FILTER | FF_LIST | FF_NOIMPORT },
 };
+
+/* Is region `parent` (of the record being written) of level `level`?  0, or the refusal. */
+static int region_parent_is(struct entity_op *op, const char *parent, const char *level)
+{
+	struct record p;
+	int ret = fetch_ref(op, "regions", parent, "parent", &p);
+
+	if (!ret && strcmp(record_get(&p, "level"), level))
+		ret = model_fail(&op->error, MODEL_EINVAL, "parent", "上级区划“%s”的层级应为%s",
+				 parent, enum_label(&enum_region_level, level));
+	record_release(&p);
+	return ret;
+}
+
+/* A district's parent: a city, or a province (a district directly under it). */
+static int above_district(struct entity_op *op, const char *parent)
+{
+	struct record p;
+	int ret = fetch_ref(op, "regions", parent, "parent", &p);
+
+	if (!ret && strcmp(record_get(&p, "level"), "city") &&
+	    strcmp(record_get(&p, "level"), "province"))
+		ret = model_fail(&op->error, MODEL_EINVAL, "parent", "区县的上级区划“%s”应为市或省",
+				 parent);
+	record_release(&p);
+	return ret;
+}
 
 static int region_prepare(struct entity_op *op)
 {
@@ -73,18 +102,30 @@ static int region_prepare(struct entity_op *op)
 	size_t i;
 	int ret;
 
-	if (op->old)
-		return 0; /* level and parent are immutable */
+	if (op->old) {
+		/* level is immutable; so is the parent, but that a district without one may be
+		 * placed under its city or province, once, on the server's command line */
+		const char *was = record_get(op->old, "parent");
+		if (!record_values_differ(was, parent))
+			return 0;
+		if (was || strcmp(level, "district") || op->actor->role != ROLE_SYSTEM)
+			return model_fail(&op->error, MODEL_EINVAL, "parent", "上级区划不能修改");
+		return above_district(op, parent);
+	}
 	set_field(op, "active", "1");
-	if (!strcmp(level, "district")) {
-		const char *code = record_get(op->rec, "code");
-		if (parent)
-			return model_fail(&op->error, MODEL_EINVAL, "parent", "区县不应有上级区划");
+	if (!strcmp(level, "province") || !strcmp(level, "city") || !strcmp(level, "district")) {
+		/* the regions above the townships, made on the server's command line */
 		if (op->actor->role != ROLE_SYSTEM)
 			return model_fail(&op->error, MODEL_EFORBIDDEN, "level",
-					  "只有系统初始化可以新建区县");
-		set_field(op, "district", code);
-		return 0;
+					  "只有系统初始化可以新建区县及以上区划");
+		if (!strcmp(level, "district"))
+			set_field(op, "district", record_get(op->rec, "code"));
+		if (!parent)
+			return 0;
+		if (!strcmp(level, "province"))
+			return model_fail(&op->error, MODEL_EINVAL, "parent", "省不应有上级区划");
+		return !strcmp(level, "city") ? region_parent_is(op, parent, "province")
+					       : above_district(op, parent);
 	}
 	if (!parent)
 		return model_fail(&op->error, MODEL_EINVAL, "parent", "缺少上级区划");
@@ -392,6 +433,8 @@ static const struct field_desc user_fields[] = {
 	{ "subject", "创建主体", FT_REF, FF_FILTER, .ref = "subjects" },
 	{ "district", "区县", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "township", "乡镇", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
+	/* role region: the city or province of its department */
+	{ "region", "上级区划", FT_REF, FF_DERIVED | FF_FILTER | FF_NOIMPORT, .ref = "regions" },
 	{ "must_change", "须修改密码", FT_BOOL, FF_DERIVED | FF_LIST | FF_NOIMPORT },
 	{ "locked_until", "锁定至", FT_INT, FF_DERIVED | FF_NOIMPORT },
 	{ "active", "在用", FT_BOOL, FF_DERIVED | FF_FILTER | FF_LIST | FF_NOIMPORT },
@@ -506,6 +549,7 @@ static int user_prepare(struct entity_op *op)
 	}
 	set_field(op, "district", NULL);
 	set_field(op, "township", NULL);
+	set_field(op, "region", NULL);
 	if (admin || role == ROLE_NONE)
 		goto cleanup; /* admins and accounts without a role reach no business data */
 	if (!dept) {
@@ -526,6 +570,19 @@ static int user_prepare(struct entity_op *op)
 		}
 		if (role == ROLE_TOWNSHIP)
 			set_field(op, "township", record_get(&d, "region"));
+		break;
+	case ROLE_REGION:
+		/* the office of a city or a province: reads the districts under it */
+		ret = fetch_ref(op, "regions", record_get(&d, "region"), "department", &r);
+		if (ret)
+			goto cleanup;
+		if ((strcmp(record_get(&r, "level"), "city") && strcmp(record_get(&r, "level"), "province")) ||
+		    !in_set(record_get(&d, "roles"), "office")) {
+			ret = model_fail(&op->error, MODEL_EINVAL, "department",
+					 "市/省创建办账号的单位应为市或省的创建办公室（单位“%s”不是）", dept);
+			goto cleanup;
+		}
+		set_field(op, "region", record_get(&d, "region"));
 		break;
 	case ROLE_GRID:
 		/* a grid worker names its grid; a village auxiliary officer its village */

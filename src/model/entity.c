@@ -32,6 +32,11 @@
 
 /* ---- loading ---- */
 
+struct db *model_audit_db(const struct model_ctx *mc)
+{
+	return mc->primary ? mc->primary : mc->db;
+}
+
 /*
  * A lookup by key alone names no district; in a table partitioned by
  * district it would probe every partition.  The district comes from the

@@ -338,6 +338,13 @@ struct model_ctx {
 	 */
 	struct group_commit *writes;
 	/*
+	 * set by the server when `db` is a read replica (serve --db-read): the
+	 * primary, for the audit row a read leaves (an export, an attachment
+	 * fetched, a search by personal data: model_audit_db()); NULL: `db` is
+	 * the primary
+	 */
+	struct db *primary;
+	/*
 	 * set by the server: the most rows one import may bring (0: any).  An
 	 * import is one transaction on the writer, which nobody else can use
 	 * meanwhile: the cap keeps that wait short (`serve --import-max-rows`).
@@ -350,6 +357,9 @@ struct model_ctx {
 	int64_t bulk_first_id;      /* records of ids above it were created by this bulk
 				       operation (0: any may have been) */
 };
+
+/* Where a read writes its audit row: the primary (model_ctx.primary), else `db`. */
+struct db *model_audit_db(const struct model_ctx *mc);
 
 /*
  * Create from a JSON object.  Unknown fields, wrong JSON types, derived
@@ -462,6 +472,13 @@ struct write_observer {
 	/* before the row is written: 0, or a refusal (MODEL_E*) in `e` */
 	int (*check)(const struct model_ctx *mc, const struct record *r,
 		     const struct record *old, struct model_error *e);
+	/*
+	 * once every check passed, just before the row is written, in the
+	 * write's transaction (what must be read of the row as it was):
+	 * 0, or MODEL_EDB in `e`
+	 */
+	int (*storing)(const struct model_ctx *mc, const struct record *r,
+		       const struct record *old, struct model_error *e);
 	/* once it is written, in the same transaction: 0, or MODEL_EDB in `e` */
 	int (*stored)(const struct model_ctx *mc, const struct record *r,
 		      const struct record *old, struct model_error *e);

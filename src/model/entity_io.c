@@ -1017,7 +1017,8 @@ int entity_export(const struct model_ctx *mc, const struct entity_desc *ed,
 	st = NULL;
 	strbuf_addf(&detail, "rows=%zu", *rows);
 	strbuf_addf(&action, "%s.export", ed->name);
-	if (audit_append(mc->db, mc->actor, action.buf, ed->name, "ok", detail.buf, &e->msg))
+	if (audit_append(model_audit_db(mc), mc->actor, action.buf, ed->name, "ok", detail.buf,
+			 &e->msg))
 		goto dberr;
 	ret = 0;
 	goto cleanup;

@@ -389,7 +389,7 @@ static int personal_filter_check(const struct model_ctx *mc, const struct entity
 	strbuf_reset(&detail);
 	strbuf_addf(&detail, "filter=%s reason=%.*s", fields.buf, utf8_prefix(reason, 200), reason);
 	strbuf_addf(&action, "%s.reveal_filter", ed->name);
-	if (audit_append(mc->db, mc->actor, action.buf, ed->name, "ok", detail.buf, &e->msg))
+	if (audit_append(model_audit_db(mc), mc->actor, action.buf, ed->name, "ok", detail.buf, &e->msg))
 		ret = model_fail(e, MODEL_EDB, NULL, "审计写入失败");
 cleanup:
 	strbuf_release(&fields);

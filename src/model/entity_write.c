@@ -52,29 +52,24 @@ void model_observe(const struct write_observer *o)
 	observers[nobservers++] = o;
 }
 
-/* Every observer's check of a write of `r` (from `old`): the first refusal. */
-static int observers_check(const struct model_ctx *mc, const struct record *r,
-			   const struct record *old, struct model_error *e)
+/* The hooks of an observer, in the order a write calls them. */
+enum observer_hook { HOOK_CHECK, HOOK_STORING, HOOK_STORED };
+
+/* Every observer's hook `h` of a write of `r` (from `old`): the first refusal or failure. */
+static int observers_run(enum observer_hook h, const struct model_ctx *mc, const struct record *r,
+			 const struct record *old, struct model_error *e)
 {
 	size_t i;
 	int ret;
 
-	for (i = 0; i < nobservers; i++)
-		if (observers[i]->check && (ret = observers[i]->check(mc, r, old, e)))
+	for (i = 0; i < nobservers; i++) {
+		const struct write_observer *o = observers[i];
+		int (*fn)(const struct model_ctx *, const struct record *, const struct record *,
+			  struct model_error *) = h == HOOK_CHECK ? o->check :
+						  h == HOOK_STORING ? o->storing : o->stored;
+		if (fn && (ret = fn(mc, r, old, e)))
 			return ret;
-	return 0;
-}
-
-/* Every observer's work once `r` is stored, in the write's transaction. */
-static int observers_stored(const struct model_ctx *mc, const struct record *r,
-			    const struct record *old, struct model_error *e)
-{
-	size_t i;
-	int ret;
-
-	for (i = 0; i < nobservers; i++)
-		if (observers[i]->stored && (ret = observers[i]->stored(mc, r, old, e)))
-			return ret;
+	}
 	return 0;
 }
 
@@ -382,7 +377,7 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 		strbuf_init(&keep[i], 0);
 	if (!old && (ret = entity_number(mc, r, e)))
 		goto cleanup;
-	if ((ret = observers_check(mc, r, old, e)))
+	if ((ret = observers_run(HOOK_CHECK, mc, r, old, e)))
 		goto cleanup;
 	/* blind indexes from the plain values, before encryption */
 	for (i = 0; i < ed->nfields; i++) {
@@ -403,11 +398,12 @@ int entity_store(const struct model_ctx *mc, struct record *r, const struct reco
 	if (old && mc->bulk && (ed->flags & ENT_HISTORY) && old->id > mc->bulk_first_id &&
 	    (ret = entity_history_created(mc, ed, 0, old->id, e)))
 		goto cleanup;
-	if ((ret = write_row(mc, r, old, bidx, e)))
+	if ((ret = observers_run(HOOK_STORING, mc, r, old, e)) ||
+	    (ret = write_row(mc, r, old, bidx, e)))
 		goto cleanup;
 	if (mc->cache)
 		lookup_cache_forget(mc->cache, ed, record_get(r, ed->key));
-	if ((ret = observers_stored(mc, r, old, e)))
+	if ((ret = observers_run(HOOK_STORED, mc, r, old, e)))
 		goto cleanup;
 	/* a bulk operation writes the history of what it created in one go */
 	if ((ed->flags & ENT_HISTORY) && !(mc->bulk && !old))

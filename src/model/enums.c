@@ -20,8 +20,8 @@
 #define E(name, label, ...) ENUM_DEF(name, label, 0, __VA_ARGS__)
 #define O(name, label, ...) ENUM_DEF(name, label, 1, __VA_ARGS__)
 
-E(region_level, "区划层级", { "district", "区县" }, { "township", "乡镇/街道" },
-  { "village", "村/社区" }, { "grid", "网格" });
+E(region_level, "区划层级", { "province", "省" }, { "city", "市" }, { "district", "区县" },
+  { "township", "乡镇/街道" }, { "village", "村/社区" }, { "grid", "网格" });
 E(dept_role, "部门职能", { "office", "创建办公室" }, { "petition", "信访牵头" },
   { "safety", "应急牵头" }, { "police", "公安牵头" },
   { "supervisor", "行业主管" }, { "township", "乡镇" });
@@ -29,7 +29,7 @@ E(user_role, "用户角色", { "office", "创建办公室" }, { "petition", "信
   { "safety", "应急管理局" }, { "police", "公安局" },
   { "supervisor", "行业主管部门" }, { "township", "乡镇/街道" },
   { "subject", "创建主体" }, { "grid", "网格员" },
-  { "sysadmin", "系统管理员" }, { "secadmin", "安全管理员" },
+  { "region", "市/省创建办" }, { "sysadmin", "系统管理员" }, { "secadmin", "安全管理员" },
   { "auditadmin", "审计管理员" }, { "none", "待授权" });
 E(subject_kind, "主体类型", { "village", "行政村" }, { "community", "社区" },
   { "enterprise", "企业" }, { "institution", "事业单位" });

@@ -18,7 +18,8 @@
 #include "model/enums.h"
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
-#define BIZ ROLES_BUSINESS
+/* the business roles, and the offices above the districts, which read */
+#define BIZ (ROLES_BUSINESS | ROLE_BIT(ROLE_REGION))
 #define R(r) ROLE_BIT(ROLE_##r)
 
 /*

@@ -31,9 +31,9 @@
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 #define R(r) ROLE_BIT(ROLE_##r)
 /* who reads the grassroots' records: the office, the lead departments, townships, grids */
-#define READERS (R(OFFICE) | ROLES_LEAD | R(TOWNSHIP) | R(GRID) | R(SYSTEM))
+#define READERS (R(OFFICE) | ROLES_LEAD | R(TOWNSHIP) | R(GRID) | R(REGION) | R(SYSTEM))
 /* the police network: the office, the lead departments and the townships */
-#define POLICE_READERS (R(OFFICE) | ROLES_LEAD | R(TOWNSHIP) | R(SYSTEM))
+#define POLICE_READERS (R(OFFICE) | ROLES_LEAD | R(TOWNSHIP) | R(REGION) | R(SYSTEM))
 #define POLICE_WRITERS (R(POLICE) | R(OFFICE) | R(SYSTEM))
 
 static int is_phone(const char *s) { return phone_valid(s); }

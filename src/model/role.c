@@ -11,7 +11,8 @@
 static const char *const codes[ROLE__COUNT] = {
 	[ROLE_OFFICE] = "office", [ROLE_PETITION] = "petition", [ROLE_SAFETY] = "safety",
 	[ROLE_POLICE] = "police", [ROLE_SUPERVISOR] = "supervisor", [ROLE_TOWNSHIP] = "township",
-	[ROLE_SUBJECT] = "subject", [ROLE_GRID] = "grid", [ROLE_SYSADMIN] = "sysadmin",
+	[ROLE_SUBJECT] = "subject", [ROLE_GRID] = "grid", [ROLE_REGION] = "region",
+	[ROLE_SYSADMIN] = "sysadmin",
 	[ROLE_SECADMIN] = "secadmin", [ROLE_AUDITADMIN] = "auditadmin",
 };
 

@@ -20,6 +20,7 @@ enum role {
 	ROLE_TOWNSHIP,   /* 乡镇/街道: its own area */
 	ROLE_SUBJECT,    /* a creation subject's own account */
 	ROLE_GRID,       /* 网格员: its own grid */
+	ROLE_REGION,     /* 市/省“三零”办: reads the districts under its city or province */
 	ROLE_SYSADMIN,   /* 系统管理员: accounts */
 	ROLE_SECADMIN,   /* 安全管理员: policy, locks */
 	ROLE_AUDITADMIN, /* 审计管理员: the audit log */
@@ -56,6 +57,7 @@ struct actor {
 	const char *grid;
 	const char *village; /* role grid: a 驻村辅警's village (then `grid` is NULL) */
 	const char *subject;
+	const char *region; /* role region: its city or province (the districts under it) */
 	const char *source; /* client address, or "cli" */
 	int must_change;    /* password must be changed before anything else */
 };

@@ -150,6 +150,14 @@ static int scope_rows(const struct entity_desc *ed, const struct entity_scope *s
 		col = refdata ? s->district : s->subject;
 		val = refdata ? a->district : a->subject;
 		break;
+	case ROLE_REGION:
+		/* an office above the districts: every district under its city or province */
+		if (!s->district || !a->region)
+			break;
+		strbuf_addf(sql, " AND %s.%s IN (" SCOPE_REGION_DISTRICTS ")", t, s->district);
+		sqlp_text(p, a->region);
+		sqlp_text(p, a->region);
+		return 0;
 	default:
 		break;
 	}
@@ -164,10 +172,37 @@ static int scope_rows(const struct entity_desc *ed, const struct entity_scope *s
 }
 
 /*
+ * " AND t.district IN (?, …)": the districts under the region office's city
+ * or province, read now, so that PostgreSQL plans their partitions alone
+ * (it prunes by values, not by a subquery's rows).
+ */
+static int region_districts(struct db *db, const struct entity_desc *ed, const struct actor *a,
+			    const char *t, struct strbuf *sql, struct sqlp *p)
+{
+	struct db_stmt *st = NULL;
+	int rc, n = 0;
+
+	if (db_prepare(db, SCOPE_REGION_DISTRICTS, &st, NULL))
+		return -1;
+	db_bind_text(st, 1, a->region);
+	db_bind_text(st, 2, a->region);
+	strbuf_addf(sql, " AND %s.%s IN (", t, ed->scope.district);
+	while ((rc = db_step(st, NULL)) == DB_ROW) {
+		strbuf_addstr(sql, n++ ? ", ?" : "?");
+		sqlp_text(p, db_column_text(st, 0));
+	}
+	db_finalize(st);
+	if (!n)
+		strbuf_addstr(sql, "NULL");
+	strbuf_addch(sql, ')');
+	return rc < 0 ? -1 : 0;
+}
+
+/*
  * What a township, grid, subject or department reaches lies in its own
- * district: said in so many words, PostgreSQL reads that district's
- * partition alone.  Not on SQLite, whose planner would take the district's
- * index for it instead of the narrower one.
+ * district, and a region office's in the districts under it: said in so many
+ * words, PostgreSQL reads their partitions alone.  Not on SQLite, whose
+ * planner would take the district's index for it instead of the narrower one.
  */
 int scope_where_db(struct db *db, const struct entity_desc *ed, const struct actor *a,
 		   const char *t, struct strbuf *sql, struct sqlp *p)
@@ -178,8 +213,11 @@ int scope_where_db(struct db *db, const struct entity_desc *ed, const struct act
 		return 0;
 	ret = scope_rows(ed, &ed->scope, (ed->flags & ENT_REFDATA) != 0, a, t, sql, p,
 			 &by_district);
-	if (!ret && !by_district && a->district && ed->scope.district && db &&
-	    entity_partitioned(db, ed)) {
+	if (ret || by_district || !ed->scope.district || !db || !entity_partitioned(db, ed))
+		return ret;
+	if (a->role == ROLE_REGION && a->region)
+		return region_districts(db, ed, a, t, sql, p);
+	if (a->district) {
 		strbuf_addf(sql, " AND %s.%s = ?", t, ed->scope.district);
 		sqlp_text(p, a->district);
 	}
@@ -219,6 +257,21 @@ int entity_can_write(const struct entity_desc *ed, const struct actor *a)
 int entity_can_reveal(const struct entity_desc *ed, const struct actor *a)
 {
 	return entity_can_write(ed, a);
+}
+
+/* Is `district` one of the districts under `region` (a city or province office's reach)? */
+static int district_in_region(struct db *db, const char *district, const char *region)
+{
+	const char *params[3] = { region, region, district };
+	char *v = NULL;
+	int ok;
+
+	if (!region)
+		return 0;
+	ok = !db_query_value(db, "SELECT 1 FROM (" SCOPE_REGION_DISTRICTS ") x WHERE x.code = ?",
+			     params, 3, &v, NULL) && v;
+	free(v);
+	return ok;
 }
 
 /* Is `grid` a grid of village `village` (a 驻村辅警's reach)? */
@@ -303,6 +356,9 @@ int scope_check_record(struct db *db, const struct actor *a, const struct record
 		col = (r->ed->flags & ENT_REFDATA) ? s->district : s->subject;
 		want = (r->ed->flags & ENT_REFDATA) ? a->district : a->subject;
 		break;
+	case ROLE_REGION:
+		return s->district && record_get(r, s->district) &&
+		       district_in_region(db, record_get(r, s->district), a->region);
 	default:
 		break;
 	}

@@ -51,4 +51,12 @@ extern const struct entity_scope grid_region_scope;
 int scope_check_record(struct db *db, const struct actor *a, const struct record *r,
 		       int for_ref);
 
+/*
+ * The districts under a city or a province (both parameters: its code):
+ * those whose parent it is, or whose parent's parent (a city's province).
+ * SQL selecting one column, `code`.
+ */
+#define SCOPE_REGION_DISTRICTS "SELECT d.code FROM regions d LEFT JOIN regions c ON c.code = " \
+	"d.parent WHERE d.level = 'district' AND (d.parent = ? OR c.parent = ?)"
+
 #endif

@@ -554,6 +554,7 @@ static void session_copy(struct session *dst, const struct session *src)
 	dst->actor.grid = dst->owned[4] = dup_or_null(src->actor.grid);
 	dst->actor.subject = dst->owned[5] = dup_or_null(src->actor.subject);
 	dst->actor.village = dst->owned[6] = dup_or_null(src->actor.village);
+	dst->actor.region = dst->owned[7] = dup_or_null(src->actor.region);
 	dst->actor.source = NULL;
 }
 
@@ -674,7 +675,7 @@ enum session_state session_lookup(struct db *db, const char *token, const char *
 		return SESSION_OK;
 	if (db_prepare(db, "SELECT s.user_id, s.created_at, s.last_seen, s.csrf_hash, u.username, "
 		       "u.role, u.department, u.district, u.township, u.grid, u.subject, "
-		       "u.must_change, u.village FROM sessions s JOIN users u ON u.id = s.user_id "
+		       "u.must_change, u.village, u.region FROM sessions s JOIN users u ON u.id = s.user_id "
 		       "WHERE s.token_hash = ? AND u.active = 1", &st, err))
 		return SESSION_ERROR;
 	db_bind_text(st, 1, th);
@@ -699,6 +700,7 @@ enum session_state session_lookup(struct db *db, const char *token, const char *
 	out->actor.subject = own(out, 5, st, 10);
 	out->actor.must_change = db_column_int64(st, 11) != 0;
 	out->actor.village = own(out, 6, st, 12);
+	out->actor.region = own(out, 7, st, 13);
 	out->actor.source = source;
 	db_finalize(st);
 	st = NULL;

@@ -27,6 +27,8 @@
 #define OWNERS (R(OFFICE) | ROLES_LEAD | R(SUPERVISOR) | R(TOWNSHIP))
 /* meetings and checks: the district's business units read them all */
 #define UNITS (OWNERS | R(SYSTEM))
+/* who reads the lists: the units, and the offices above the districts */
+#define READERS (UNITS | R(REGION))
 
 /* Is the status one of `list` (codes joined by |)? */
 static int status_in(struct entity_op *op, const char *list)
@@ -261,7 +263,7 @@ const struct entity_desc task_desc = {
 	.number_prefix = "RW", .number_date = "assigned_on",
 	.fields = task_fields, .nfields = NF(task_fields),
 	.flags = ENT_ATTACH,
-	.read_roles = UNITS,
+	.read_roles = READERS,
 	.write_roles = UNITS,
 	.scope = { .district = "district", .township = "township", .owner = "owner",
 		   .owners = "co_owners" },
@@ -303,7 +305,7 @@ const struct entity_desc check_desc = {
 	.number_prefix = "DD", .number_date = "checked_on",
 	.fields = check_fields, .nfields = NF(check_fields),
 	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
-	.read_roles = UNITS,
+	.read_roles = READERS,
 	.write_roles = R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district" },
 	.default_sort = "-checked_on",
@@ -417,7 +419,7 @@ const struct entity_desc problem_desc = {
 	.fields = problem_fields, .nfields = NF(problem_fields),
 	.flags = ENT_ATTACH,
 	/* and the grid worker: those found in its grid (problem_guard) */
-	.read_roles = UNITS | R(SUBJECT) | R(GRID),
+	.read_roles = READERS | R(SUBJECT) | R(GRID),
 	.write_roles = UNITS | R(GRID),
 	.scope = { .district = "district", .township = "township", .subject = "subject",
 		   .owner = "department", .grid = "grid" },
@@ -493,7 +495,7 @@ const struct entity_desc meeting_desc = {
 	.number_prefix = "HY", .number_date = "held_on",
 	.fields = meeting_fields, .nfields = NF(meeting_fields),
 	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
-	.read_roles = UNITS,
+	.read_roles = READERS,
 	.write_roles = R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district" },
 	.default_sort = "-held_on",
@@ -587,7 +589,7 @@ const struct entity_desc decision_desc = {
 	.name = "meeting_decisions", .label = "议定事项", .table = "meeting_decisions", .key = "no",
 	.fields = decision_fields, .nfields = NF(decision_fields),
 	.flags = ENT_REFDATA, /* district-wide, like the meetings */
-	.read_roles = UNITS,
+	.read_roles = READERS,
 	.write_roles = R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district" },
 	.default_sort = "no",
@@ -685,7 +687,7 @@ const struct entity_desc task_update_desc = {
 	.name = "task_updates", .label = "任务进展", .table = "task_updates", .key = "no",
 	.fields = task_update_fields, .nfields = NF(task_update_fields),
 	.flags = ENT_ATTACH, /* a report's photos and scans */
-	.read_roles = UNITS,
+	.read_roles = READERS,
 	.write_roles = UNITS,
 	.scope = { .district = "district", .township = "township", .owner = "owner",
 		   .owners = "co_owners" },

@@ -17,9 +17,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BACKEND, freshDb, loadDistrict, startServer } from './lib.mjs';
+import { BACKEND, PASSWORD, freshDb, loadDistrict, startServer } from './lib.mjs';
 import { assertProblem, cliImport, sql } from './util.mjs';
-import { DISTRICT, EVENT_LISTS, make } from './events_util.mjs';
+import { DISTRICT, EAST, EVENT_LISTS, make } from './events_util.mjs';
 
 const PG = BACKEND === 'postgresql';
 const TABLES = [...EVENT_LISTS, 'determinations'];
@@ -31,7 +31,8 @@ const EXPLAIN = ['session_preload_libraries=auto_explain', 'auto_explain.log_min
   'auto_explain.log_format=json', 'auto_explain.log_analyze=on', 'auto_explain.log_timing=off',
   'auto_explain.log_nested_statements=on'].map((s) => `-c ${s}`).join(' ');
 
-let store, srv, districts, logFile;
+const CITY = '419900000000';
+let store, srv, districts, cityDistrict, logFile;
 const q = (statement) => sql(store, statement, 'postgresql');
 const clients = new Map();
 async function as(user) {
@@ -90,6 +91,25 @@ function touched(plan) {
   return { ran: [...ran], runtime };
 }
 
+// The plans of what `work` runs, each held to touching only the partitions
+// of `own` districts: { plans, seen (partitions run), planned, runtime }.
+async function plansOf(own, work) {
+  const from = statSync(logFile).size;
+  await work();
+  const logged = plans(readFileSync(logFile).subarray(from).toString('utf8'));
+  const mine = new Set(own.flatMap((d) => TABLES.map((tb) => `${tb}_${d}`)));
+  const seen = new Set();
+  let planned = 0, runtime = 0;
+  for (const p of logged) {
+    const { ran, runtime: late } = touched(p);
+    assert.deepEqual(ran.filter((r) => !mine.has(r)), [],
+      `a statement touched partitions of districts other than ${own.join(', ')}:\n${p['Query Text']}`);
+    ran.forEach((r) => seen.add(r));
+    if (ran.length) (late ? runtime++ : planned++);
+  }
+  return { plans: logged, seen, planned, runtime };
+}
+
 const metric = async (name) => {
   const text = await (await fetch(srv.metricsUrl)).text();
   const m = text.match(new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm'));
@@ -107,6 +127,14 @@ if (!PG) {
     const more = [...gen.stdout.matchAll(/^district \d+\/\d+ (\d{12}) /gm)].map((m) => m[1]);
     assert.equal(more.length, 2, gen.stdout);
     districts = [DISTRICT, ...more].sort();
+    // a city over the first generated district, and its office's account (role region)
+    cliImport(store, 'regions', `code,name,level,parent\n${CITY},甲市,city,\n`);
+    const name = q(`SELECT name FROM regions WHERE code = '${more[0]}'`);
+    cliImport(store, 'regions', `code,name,level,parent\n${more[0]},${name},district,${CITY}\n`);
+    cliImport(store, 'departments', `单位代码,单位名称,职能,所在区划\nCITY-SLB,甲市三零办,office,${CITY}\n`);
+    const u = store.cli(['user', 'add', 'city', '--role', 'region', '--dept', 'CITY-SLB'], PASSWORD + '\n');
+    assert.equal(u.status, 0, u.stderr);
+    cityDistrict = more[0];
     const det = store.cli(['determine', '--through', '2023-08']);
     assert.equal(det.status, 0, det.stderr);
     logFile = serverLog();
@@ -138,56 +166,60 @@ if (!PG) {
   });
 
   test('a district\'s lists, results, figures and writes touch its partitions only', async (t) => {
-    const from = statSync(logFile).size;
     const office = await as('office');
-    const reads = [];
-    for (const user of ['office', 'east', 'grid1']) {
-      const c = await as(user);
-      for (const list of EVENT_LISTS) reads.push([user, `/api/v1/${list}?page_size=5`, await c.get(`/api/v1/${list}?page_size=5`)]);
-    }
-    reads.push(['office', 'results', await office.get('/api/v1/months/2023-06/results')]);
-    reads.push(['office', 'year results', await office.get('/api/v1/months/2023-06/results?span=year')]);
-    reads.push(['office', 'figures', await office.get('/api/v1/figures?through=2023-06')]);
-    const v1 = (await office.get('/api/v1/subjects?code=V1')).json.items[0].id;
-    for (const [user, path] of [['office', '/api/v1/figures/breakdown?through=2023-06&by=township'],
-      ['office', '/api/v1/months/2023-06'], ['office', '/api/v1/explain?subject=V1&month=2023-06'],
-      ['office', `/api/v1/subjects/${v1}/months?year=2023`], ['office', '/api/v1/warnings?month=2023-06'],
-      ['office', '/api/v1/map?month=2023-06'], ['east', '/api/v1/figures?through=2023-06'],
-      ['grid1', '/api/v1/figures?through=2023-06'], ['east', '/api/v1/months/2023-06/results']])
-      reads.push([user, path, await (await as(user)).get(path)]);
-    for (const [user, what, r] of reads) assert.ok(r.status === 200 || r.status === 403, `${user} ${what}: ${r.status} ${r.text}`);
-    assert.ok(reads.filter(([, , r]) => r.status === 200).length > 20, 'the lists were read');
-    const petition = await as('petition');
-    const made = await petition.post('/api/v1/petitions', make.petitions('PART-1', { received_on: '2023-06-05' }));
-    assert.equal(made.status, 201, made.text);
-    const changed = await petition.update(`/api/v1/petitions/${made.json.id}`, { persons: 6 });
-    assert.equal(changed.status, 200, changed.text);
-    // an import finds the record by its number alone (its district from petitions_keys)
-    const csv = 'no,received_on,channel,persons,level,subject,category,summary\n' +
-      'PART-1,2023-06-05,visit,7,township,V1,land,改过\n';
-    const imported = await petition.post('/api/v1/petitions/import?format=csv', csv,
-      { headers: { 'content-type': 'text/csv' }, raw: true });
-    assert.equal(imported.status, 200, imported.text);
-    assert.deepEqual([imported.json.created, imported.json.updated], [0, 1]);
-    assert.equal((await office.get('/api/v1/months/2023-06/results')).status, 200);
-
-    const logged = plans(readFileSync(logFile).subarray(from).toString('utf8'));
-    const own = new Set(TABLES.map((tb) => `${tb}_${DISTRICT}`));
-    const seen = new Set();
-    let planned = 0, runtime = 0;
-    for (const p of logged) {
-      const { ran, runtime: late } = touched(p);
-      const others = ran.filter((r) => !own.has(r));
-      assert.deepEqual(others, [], `a statement of district ${DISTRICT}'s requests touched other districts' partitions:\n${p['Query Text']}`);
-      ran.forEach((r) => seen.add(r));
-      if (ran.length) (late ? runtime++ : planned++);
-    }
+    const { plans: logged, seen, planned, runtime } = await plansOf([DISTRICT], async () => {
+      const reads = [];
+      for (const user of ['office', 'east', 'grid1']) {
+        const c = await as(user);
+        for (const list of EVENT_LISTS) reads.push([user, list, await c.get(`/api/v1/${list}?page_size=5`)]);
+      }
+      const v1 = (await office.get('/api/v1/subjects?code=V1')).json.items[0].id;
+      for (const [user, path] of [['office', '/api/v1/months/2023-06/results'],
+        ['office', '/api/v1/months/2023-06/results?span=year'], ['office', '/api/v1/figures?through=2023-06'],
+        ['office', '/api/v1/figures/breakdown?through=2023-06&by=township'],
+        ['office', '/api/v1/months/2023-06'], ['office', '/api/v1/explain?subject=V1&month=2023-06'],
+        ['office', `/api/v1/subjects/${v1}/months?year=2023`], ['office', '/api/v1/warnings?month=2023-06'],
+        ['office', '/api/v1/map?month=2023-06'], ['east', '/api/v1/figures?through=2023-06'],
+        ['grid1', '/api/v1/figures?through=2023-06'], ['east', '/api/v1/months/2023-06/results']])
+        reads.push([user, path, await (await as(user)).get(path)]);
+      for (const [user, what, r] of reads) assert.ok(r.status === 200 || r.status === 403, `${user} ${what}: ${r.status} ${r.text}`);
+      assert.ok(reads.filter(([, , r]) => r.status === 200).length > 20, 'the lists were read');
+      const petition = await as('petition');
+      const made = await petition.post('/api/v1/petitions', make.petitions('PART-1', { received_on: '2023-06-05' }));
+      assert.equal(made.status, 201, made.text);
+      const changed = await petition.update(`/api/v1/petitions/${made.json.id}`, { persons: 6 });
+      assert.equal(changed.status, 200, changed.text);
+      // an import finds the record by its number alone (its district from petitions_keys)
+      const csv = 'no,received_on,channel,persons,level,subject,category,summary\n' +
+        'PART-1,2023-06-05,visit,7,township,V1,land,改过\n';
+      const imported = await petition.post('/api/v1/petitions/import?format=csv', csv,
+        { headers: { 'content-type': 'text/csv' }, raw: true });
+      assert.equal(imported.status, 200, imported.text);
+      assert.deepEqual([imported.json.created, imported.json.updated], [0, 1]);
+      // a new subject on the list since 2023-05 (may it fail a month already determined?)
+      const subject = await office.post('/api/v1/subjects', { code: 'PART-S1', name: '分区饭店', kind: 'enterprise',
+        category: 'restaurant', township: EAST, active_from: '2023-05' });
+      assert.equal(subject.status, 201, subject.text);
+      assert.equal((await office.get('/api/v1/months/2023-06/results')).status, 200);
+    });
     t.diagnostic(`${logged.length} plans; ${planned + runtime} touched partitions (${planned} pruned when planned, ${runtime} when run): ${[...seen].sort().join(', ')}`);
     // the lists and the determination read are among them
     for (const list of EVENT_LISTS) assert.ok(seen.has(`${list}_${DISTRICT}`), `${list} read from its partition`);
     assert.ok(seen.has(`determinations_${DISTRICT}`), 'the determinations read from their partition');
     assert.ok(logged.some((p) => /FROM petitions t\b/.test(p['Query Text'])), 'the list statement was logged');
     assert.ok(runtime > 0, 'the lookup by number is pruned when it runs');
+  });
+
+  test('a city office\'s lists touch the partitions of the districts under it only', async (t) => {
+    const city = await as('city');
+    const { seen, planned } = await plansOf([cityDistrict], async () => {
+      for (const list of EVENT_LISTS) {
+        const r = await city.get(`/api/v1/${list}?page_size=5`);
+        assert.ok(r.status === 200 || r.status === 403, `${list}: ${r.status} ${r.text}`);
+      }
+    });
+    t.diagnostic(`${planned} plans pruned when planned: ${[...seen].sort().join(', ')}`);
+    assert.ok(seen.has(`petitions_${cityDistrict}`) && seen.has(`cases_${cityDistrict}`), 'its district\'s lists were read');
   });
 
   test('a number is unique across districts', async () => {

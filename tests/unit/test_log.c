@@ -1,7 +1,8 @@
 /*
  * test_log: unit tests of src/base/log: the text line and the JSON line of
  * a message that carries a quote, a backslash, a newline, a control
- * character and Chinese; a request's line in both forms; the level filter.
+ * character and Chinese; a request's line in both forms; the level filter;
+ * lines held (log_hold) and then written or dropped.
  * The lines are read back from a real temporary file.
  */
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/strbuf.h"
 
 static FILE *fp;
 
@@ -91,12 +93,57 @@ static void test_level(void **state)
 	log_set_level(LOG_LEVEL_INFO);
 }
 
+static void test_hold(void **state)
+{
+	struct strbuf held = STRBUF_INIT;
+
+	log_set_format(LOG_FORMAT_TEXT);
+	log_hold(&held);
+	log_error("first try");
+	log_warn("second");
+	log_hold(NULL);
+	fflush(fp);
+	assert_int_equal(ftell(fp), 0);	/* nothing written while held */
+	log_info("after");
+	assert_string_equal(written(), " INFO  after\n");
+	log_held(&held);
+	{
+		/* the held lines as they were made, in order, time stamps and all */
+		char buf[256], *first, *second;
+		size_t n;
+
+		fflush(fp);
+		rewind(fp);
+		n = fread(buf, 1, sizeof(buf) - 1, fp);
+		buf[n] = '\0';
+		assert_int_equal(n, held.len);
+		assert_memory_equal(buf, held.buf, n);
+		first = strstr(buf, "Z ERROR first try\n");
+		second = strstr(buf, "Z WARN  second\n");
+		assert_non_null(first);
+		assert_non_null(second);
+		assert_true(first < second);
+		rewind(fp);
+		if (ftruncate(fileno(fp), 0))
+			fail();
+	}
+	strbuf_release(&held);
+	/* dropped: never written */
+	log_hold(&held);
+	log_error("thrown away");
+	log_hold(NULL);
+	strbuf_release(&held);
+	fflush(fp);
+	assert_int_equal(ftell(fp), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_level),
+		cmocka_unit_test(test_hold),
 	};
 
 	return cmocka_run_group_tests_name("log", tests, setup, teardown);

@@ -113,11 +113,11 @@ export default {
     'users.village': 'Village (community)', 'users.subject': 'Subject', 'grid_staff.name': 'Name', 'informants.name': 'Name',
   },
   enums: {
-    region_level: { district: 'District', township: 'Township / subdistrict', village: 'Village / community', grid: 'Grid' },
+    region_level: { province: 'Province', city: 'City', district: 'District', township: 'Township / subdistrict', village: 'Village / community', grid: 'Grid' },
     dept_role: { office: 'Creation office', petition: 'Petition lead', safety: 'Safety lead', police: 'Police lead', supervisor: 'Sector supervisor', township: 'Township' },
     user_role: {
       office: 'Creation office', petition: 'Petition bureau', safety: 'Emergency management bureau', police: 'Public security bureau',
-      supervisor: 'Sector supervising department', township: 'Township / subdistrict', subject: 'Subject', grid: 'Grid worker',
+      supervisor: 'Sector supervising department', township: 'Township / subdistrict', subject: 'Subject', grid: 'Grid worker', region: 'City / province office',
       sysadmin: 'System administrator', secadmin: 'Security administrator', auditadmin: 'Audit administrator', none: 'No role yet',
     },
     subject_kind: { village: 'Administrative village', community: 'Community', enterprise: 'Enterprise', institution: 'Public institution' },

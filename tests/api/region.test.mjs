@@ -1,0 +1,173 @@
+// region.test.mjs: the regions above the districts (issue 19) — a province,
+// two cities under it, three generated districts (`gen scale`): two under
+// the first city, one under the second — and the offices of a city and of
+// the province (role `region`).  Each reads the business data of exactly the
+// districts under it, writes nothing, reaches no route but its session, the
+// lists and records, and the figures; its figures are the sum of its
+// districts' own (each read by that district's office), and its breakdown
+// by district gives each district's figures and their ranking.  Expected
+// values come from the database by plain SQL and from each district
+// office's own reading, never from the region's.  On both engines.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BACKEND, freshDb, PASSWORD, startServer } from './lib.mjs';
+import { sql } from './util.mjs';
+
+const PROVINCE = '410000000000', CITY = '410100000000', OTHER_CITY = '410200000000';
+const D1 = '410001000000', D2 = '410002000000', D3 = '410003000000';
+const THROUGH = '2023-08';
+
+let store, srv;
+const as = {};
+
+function cli(args, input) {
+  const r = store.cli(args, input);
+  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
+  return r;
+}
+function importCsv(kind, text) {
+  const f = join(store.dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
+  writeFileSync(f, text);
+  return store.cli(['import', kind, f]);
+}
+const count = (statement) => Number(sql(store, statement, BACKEND));
+
+before(async () => {
+  store = freshDb();
+  cli(['gen', 'scale', '--counties', '3']);
+  let r = importCsv('regions', `code,name,level,parent
+${PROVINCE},测试省,province,
+${CITY},甲市,city,${PROVINCE}
+${OTHER_CITY},乙市,city,${PROVINCE}
+`);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  // the districts, made without a parent, placed under their cities once
+  const name = (d) => sql(store, `SELECT name FROM regions WHERE code = '${d}'`, BACKEND);
+  r = importCsv('regions', `code,name,level,parent
+${D1},${name(D1)},district,${CITY}
+${D2},${name(D2)},district,${CITY}
+${D3},${name(D3)},district,${OTHER_CITY}
+`);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  r = importCsv('departments', `单位代码,单位名称,职能,所在区划
+CITY-SLB,甲市三零办,office,${CITY}
+PROV-SLB,测试省三零办,office,${PROVINCE}
+`);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const users = [['city', 'region', 'CITY-SLB'], ['province', 'region', 'PROV-SLB'],
+    ['off1', 'office', '0001-SLB'], ['off2', 'office', '0002-SLB'], ['off3', 'office', '0003-SLB']];
+  for (const [u, role, dept] of users) cli(['user', 'add', u, '--role', role, '--dept', dept], PASSWORD + '\n');
+  srv = await startServer({ store });
+  for (const [u] of users) {
+    as[u] = srv.client();
+    await as[u].loginReady(u);
+  }
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+  if (store) store.cleanup();
+});
+
+test('a region account belongs to the office of a city or a province, and a district stays under its first city', () => {
+  const bad = store.cli(['user', 'add', 'wrong', '--role', 'region', '--dept', '0001-SLB'], PASSWORD + '\n');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr + bad.stdout, /市或省的创建办公室/);
+  assert.equal(count("SELECT COUNT(*) FROM users WHERE username = 'wrong'"), 0);
+  const moved = importCsv('regions', `code,name,level,parent\n${D1},改,district,${OTHER_CITY}\n`);
+  assert.notEqual(moved.status, 0);
+  assert.match(moved.stderr + moved.stdout, /上级区划不能修改/);
+  assert.equal(sql(store, `SELECT parent FROM regions WHERE code = '${D1}'`, BACKEND), CITY);
+  const cityAsParent = importCsv('regions', `code,name,level,parent\n410300000000,丙市,city,${CITY}\n`);
+  assert.notEqual(cityAsParent.status, 0);
+  assert.match(cityAsParent.stderr + cityAsParent.stdout, /层级应为省/);
+});
+
+test('a city reads the lists and records of its districts, and only theirs', async () => {
+  for (const [entity, table] of [['subjects', 'subjects'], ['petitions', 'petitions'], ['cases', 'cases'], ['hazards', 'hazards']]) {
+    const want = count(`SELECT COUNT(*) FROM ${table} WHERE district IN ('${D1}', '${D2}')`);
+    const r = await as.city.get(`/api/v1/${entity}?page_size=1`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.total, want, `${entity} of the city`);
+    const all = await as.province.get(`/api/v1/${entity}?page_size=1`);
+    assert.equal(all.json.total, count(`SELECT COUNT(*) FROM ${table}`), `${entity} of the province`);
+  }
+  const outside = sql(store, `SELECT id FROM subjects WHERE district = '${D3}' ORDER BY id LIMIT 1`, BACKEND);
+  const inside = sql(store, `SELECT id FROM subjects WHERE district = '${D1}' ORDER BY id LIMIT 1`, BACKEND);
+  assert.equal((await as.city.get(`/api/v1/subjects/${inside}`)).status, 200);
+  assert.equal((await as.city.get(`/api/v1/subjects/${outside}`)).status, 404, 'a subject of the other city is none of its business');
+  assert.equal((await as.province.get(`/api/v1/subjects/${outside}`)).status, 200);
+});
+
+test('a region account writes nothing and reaches no other route', async () => {
+  const subject = JSON.parse((await as.city.get('/api/v1/subjects?page_size=1')).text).items[0];
+  const before = sql(store, 'SELECT COUNT(*), MAX(rev) FROM petitions', BACKEND) + sql(store, `SELECT rev FROM subjects WHERE id = ${subject.id}`, BACKEND);
+  const writes = [
+    as.city.post('/api/v1/petitions', { no: 'RG-1', received_on: '2023-03-01', channel: 'visit', persons: 1, level: 'township',
+      subject: subject.code, township: subject.township, category: 'other', summary: '越权' }),
+    as.city.patch(`/api/v1/subjects/${subject.id}`, { name: '改名', rev: subject.rev }),
+    as.province.post(`/api/v1/subjects/${subject.id}/retire`, { month: '2023-08' }),
+  ];
+  for (const r of await Promise.all(writes)) assert.equal(r.status, 403, r.text);
+  const after = sql(store, 'SELECT COUNT(*), MAX(rev) FROM petitions', BACKEND) + sql(store, `SELECT rev FROM subjects WHERE id = ${subject.id}`, BACKEND);
+  assert.equal(after, before, 'nothing changed');
+  for (const path of ['/api/v1/months', `/api/v1/months/${THROUGH}/results`, '/api/v1/todos', '/api/v1/ranking?month=2023-08',
+    `/api/v1/reports/monthly?month=${THROUGH}&format=pdf`, '/api/v1/users', '/api/v1/map']) {
+    const r = await as.city.get(path);
+    assert.equal(r.status, 403, `${path}: ${r.text.slice(0, 200)}`);
+  }
+  assert.equal((await as.city.get('/api/v1/me')).status, 200);
+});
+
+// The figures a count of which a region's is the sum of its districts' (units "count" in /meta).
+async function countKeys() {
+  const meta = (await as.off1.get('/api/v1/meta')).json;
+  return meta.figures.filter((f) => f.unit === 'count').map((f) => f.key);
+}
+// A share in tenths of a percent, rounded half away from zero (DOMAIN.md), as a percentage.
+const share = (n, d) => (d ? Math.floor((2000 * n + d) / (2 * d)) / 10 : null);
+
+test('a city\'s figures are the sum of its districts\' own, and its rates their counts\' shares', async () => {
+  const keys = await countKeys();
+  assert.ok(keys.length > 10, keys.join());
+  const own = {};
+  for (const [u, d] of [['off1', D1], ['off2', D2], ['off3', D3]]) {
+    const r = await as[u].get(`/api/v1/figures?through=${THROUGH}`);
+    assert.equal(r.status, 200, r.text);
+    own[d] = r.json;
+  }
+  for (const [who, districts] of [['city', [D1, D2]], ['province', [D1, D2, D3]]]) {
+    const r = await as[who].get(`/api/v1/figures?through=${THROUGH}`);
+    assert.equal(r.status, 200, r.text);
+    for (const k of keys)
+      assert.equal(r.json[k], districts.reduce((s, d) => s + own[d][k], 0), `${who}: ${k}`);
+    assert.ok(r.json.villages_total > 0);
+    assert.equal(r.json.villages_rate, share(r.json.villages_compliant, r.json.villages_total), `${who}: villages_rate`);
+    assert.equal(r.json.enterprises_rate, share(r.json.enterprises_compliant, r.json.enterprises_total), `${who}: enterprises_rate`);
+  }
+});
+
+test('the breakdown by district: each district\'s own figures, and the city\'s ranking of them', async () => {
+  const keys = await countKeys();
+  const r = await as.province.get(`/api/v1/figures/breakdown?through=${THROUGH}&by=district`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.rows.map((x) => x.key), [D1, D2, D3]);
+  for (const [u, row] of [['off1', r.json.rows[0]], ['off2', r.json.rows[1]], ['off3', r.json.rows[2]]]) {
+    const mine = (await as[u].get(`/api/v1/figures?through=${THROUGH}`)).json;
+    for (const k of keys) assert.equal(row.figures[k], mine[k], `${row.key}: ${k}`);
+    assert.equal(row.label, sql(store, `SELECT name FROM regions WHERE code = '${row.key}'`, BACKEND));
+  }
+  // the ranking: by 村（社区）达标率, then 企事业单位达标率, ties sharing a rank
+  const rows = r.json.rows;
+  for (const a of rows) {
+    const better = rows.filter((b) => b.figures.villages_rate > a.figures.villages_rate ||
+      (b.figures.villages_rate === a.figures.villages_rate && b.figures.enterprises_rate > a.figures.enterprises_rate));
+    assert.equal(a.rank, 1 + better.length, `${a.key}'s rank`);
+  }
+  const city = await as.city.get(`/api/v1/figures/breakdown?through=${THROUGH}&by=district`);
+  assert.deepEqual(city.json.rows.map((x) => x.key), [D1, D2], 'a city breaks down its own districts only');
+  const office = await as.off3.get(`/api/v1/figures/breakdown?through=${THROUGH}&by=district`);
+  assert.deepEqual(office.json.rows.map((x) => x.key), [D3], 'a district office: itself');
+});
