@@ -355,7 +355,7 @@ static int apply_overrides(struct db *db, const char *district, const char *mont
 		     "0, 0 FROM overrides o JOIN subjects s ON s.code = o.subject WHERE o.district = ? "
 		     "AND o.month = ? AND " ON_LIST " AND s.district = o.district AND NOT EXISTS "
 		     "(SELECT 1 FROM determinations x WHERE x.month = o.month AND x.subject = "
-		     "o.subject)", &p, err))
+		     "o.subject AND x.district = o.district)", &p, err))
 		goto cleanup;
 	for (d = 0; d < DIM__COUNT; d++) {
 		const char *p3[] = { dimension_codes[d], district, month, dimension_codes[d] };
@@ -387,8 +387,9 @@ cleanup:
  * (each with the kind of its subject when that is on the list), those that
  * the rules of their subject's district and kind count, and the checklist.
  */
-static void failing_sql(struct strbuf *sql, struct sqlp *p, char *const *d, size_t n,
-			const char *month, const struct assess_rules *rules, const int *loose,
+static void failing_sql(enum db_dialect dialect, struct strbuf *sql, struct sqlp *p,
+			char *const *d, size_t n, const char *month,
+			const struct assess_rules *rules, const int *loose,
 			const struct subject_sel *sel, int insert)
 {
 	char start[16], end[16];
@@ -426,6 +427,11 @@ static void failing_sql(struct strbuf *sql, struct sqlp *p, char *const *d, size
 			 */
 			strbuf_addf(sql, " AND %s.subject = ?", ev[1]);
 			sqlp_text(p, sel->code);
+			/* PostgreSQL: and of the district, its partition alone (migration 028) */
+			if (dialect == DB_POSTGRES) {
+				strbuf_addf(sql, " AND %s.district = ?", ev[1]);
+				sqlp_text(p, d[0]);
+			}
 		} else {
 			strbuf_addf(sql, " AND %s.district IN", ev[1]);
 			param_list(sql, p, d, n);
@@ -587,7 +593,7 @@ static int compute_months(struct db *db, char *const *d, const int64_t *v, size_
 	if (run_params(db, sql.buf, &p, err))
 		goto cleanup;
 	strbuf_reset(&sql);
-	failing_sql(&sql, &p, d, n, month, rules, loose, NULL, 1);
+	failing_sql(db_dialect(db), &sql, &p, d, n, month, rules, loose, NULL, 1);
 	if (run_params(db, sql.buf, &p, err) || overrides_of(db, d, n, month, err) ||
 	    cells_forget(db, d, n, month, err))
 		goto cleanup;
@@ -636,7 +642,7 @@ int assess_subject_differs(struct db *db, const char *district, const char *mont
 
 	if (month_rules(db, &d, 1, month, rules, loose, err))
 		goto cleanup;
-	failing_sql(&sql, &p, &d, 1, month, rules, loose, &sel, 0);
+	failing_sql(db_dialect(db), &sql, &p, &d, 1, month, rules, loose, &sel, 0);
 	if (prepare_params(db, sql.buf, &p, &st, err))
 		goto cleanup;
 	rc = db_step(st, err);
@@ -677,7 +683,7 @@ int assess_subjects_compute(struct db *db, const char *district, const char *mon
 	if (run_params(db, sql.buf, &p, err))
 		goto cleanup;
 	strbuf_reset(&sql);
-	failing_sql(&sql, &p, &d, 1, month, rules, loose, sel, 1);
+	failing_sql(db_dialect(db), &sql, &p, &d, 1, month, rules, loose, sel, 1);
 	if (run_params(db, sql.buf, &p, err) || overrides_of(db, &d, 1, month, err))
 		goto cleanup;
 	ret = 0;

@@ -123,21 +123,26 @@ static void add_source_columns(struct strbuf *sql, const struct measure *ms, siz
 	}
 }
 
-/* Rows of alias `t` (of `ed`) of `district`, or within the actor's scope when it is NULL. */
-static void restrict_rows(const struct entity_desc *ed, const char *t, const char *district,
-			  const struct actor *a, struct strbuf *sql, struct sqlp *p)
+/*
+ * Rows of alias `t` (of `ed`) of `district`, or within the actor's scope
+ * when it is NULL (read from `db`: in a table partitioned by district, its
+ * district's partition alone).
+ */
+static void restrict_rows(struct db *db, const struct entity_desc *ed, const char *t,
+			  const char *district, const struct actor *a, struct strbuf *sql,
+			  struct sqlp *p)
 {
 	if (district) {
 		strbuf_addf(sql, " AND %s.district = ?", t);
 		sqlp_text(p, district);
 	} else {
-		scope_where(ed, a, t, sql, p);
+		scope_where_db(db, ed, a, t, sql, p);
 	}
 }
 
-static void event_select(const struct event_source *es, const char *from, const char *to,
-			 const char *district, const struct actor *a, const struct cells_touch *only,
-			 struct strbuf *sql, struct sqlp *p)
+static void event_select(struct db *db, const struct event_source *es, const char *from,
+			 const char *to, const char *district, const struct actor *a,
+			 const struct cells_touch *only, struct strbuf *sql, struct sqlp *p)
 {
 	const char *sup = entity_field(es->ed, "subject") ? "COALESCE(s.supervisor, '')" : NULL;
 	const char *town = entity_field(es->ed, "township") ? "COALESCE(t.township, '')" : NULL;
@@ -152,7 +157,7 @@ static void event_select(const struct event_source *es, const char *from, const 
 	sqlp_text(p, to);
 	if (es->where)
 		strbuf_addf(sql, " AND %s", es->where);
-	restrict_rows(es->ed, "t", district, a, sql, p);
+	restrict_rows(db, es->ed, "t", district, a, sql, p);
 	if (only && only->ed) {
 		strbuf_addstr(sql, " AND t.id = ?");
 		sqlp_int(p, only->id);
@@ -171,10 +176,12 @@ static void event_select(const struct event_source *es, const char *from, const 
 }
 
 /* The list of each month jan..through, with its determinations. */
-static void list_select(const char *jan, const char *through, const char *district,
-			const struct actor *a, const struct cells_touch *only, struct strbuf *sql,
-			struct sqlp *p)
+static void list_select(struct db *db, const char *jan, const char *through,
+			const char *district, const struct actor *a, const struct cells_touch *only,
+			struct strbuf *sql, struct sqlp *p)
 {
+	/* the determinations of the actor's district, on PostgreSQL its partition alone */
+	const char *in = district ? district : db_dialect(db) == DB_POSTGRES ? a->district : NULL;
 	char m[8], next[8];
 
 	strbuf_addstr(sql, "SELECT m.month AS month, t.township AS township, COALESCE(t.supervisor, "
@@ -189,20 +196,25 @@ static void list_select(const char *jan, const char *through, const char *distri
 	}
 	strbuf_addstr(sql, ") m ON t.active_from <= m.month AND (t.active_to IS NULL OR "
 			   "t.active_to >= m.month) LEFT JOIN determinations d ON d.month = m.month AND "
-			   "d.subject = t.code LEFT JOIN (SELECT f.subject, MIN(f.month) AS first_fail "
+			   "d.subject = t.code AND d.district = t.district");
+	if (in) {
+		strbuf_addstr(sql, " AND d.district = ?");
+		sqlp_text(p, in);
+	}
+	strbuf_addstr(sql, " LEFT JOIN (SELECT f.subject, MIN(f.month) AS first_fail "
 			   "FROM determinations f WHERE f.fail = 1 AND f.month >= ? AND f.month <= ?");
 	sqlp_text(p, jan);
 	sqlp_text(p, through);
-	if (district) {
+	if (in) {
 		strbuf_addstr(sql, " AND f.district = ?");
-		sqlp_text(p, district);
+		sqlp_text(p, in);
 	}
 	if (only && only->subject) {
 		strbuf_addstr(sql, " AND f.subject = ?");
 		sqlp_text(p, only->subject);
 	}
 	strbuf_addstr(sql, " GROUP BY f.subject) x ON x.subject = t.code WHERE 1 = 1");
-	restrict_rows(&subject_desc, "t", district, a, sql, p);
+	restrict_rows(db, &subject_desc, "t", district, a, sql, p);
 	if (only && (only->subject || only->kind)) {
 		strbuf_addstr(sql, only->subject ? " AND t.code = ?" : " AND t.kind = ?");
 		sqlp_text(p, only->subject ? only->subject : only->kind);
@@ -215,7 +227,7 @@ static void list_select(const char *jan, const char *through, const char *distri
  * township, supervisor, until_month, measures…): of `district`, or within
  * the actor's scope when it is NULL.
  */
-static void cells_union(const char *jan, const char *through, const char *district,
+static void cells_union(struct db *db, const char *jan, const char *through, const char *district,
 			const struct actor *a, struct strbuf *sql, struct sqlp *p)
 {
 	char from[16], to[16];
@@ -224,10 +236,10 @@ static void cells_union(const char *jan, const char *through, const char *distri
 	snprintf(from, sizeof(from), "%s-01", jan);
 	snprintf(to, sizeof(to), "%s-31", through);
 	for (i = 0; i < sizeof(event_sources) / sizeof(event_sources[0]); i++) {
-		event_select(&event_sources[i], from, to, district, a, NULL, sql, p);
+		event_select(db, &event_sources[i], from, to, district, a, NULL, sql, p);
 		strbuf_addstr(sql, " UNION ALL ");
 	}
-	list_select(jan, through, district, a, NULL, sql, p);
+	list_select(db, jan, through, district, a, NULL, sql, p);
 }
 
 /* How many of months jan..through of `district` have cells of versions av and fv? */
@@ -340,7 +352,7 @@ int cells_refresh(struct db *db, const char *district, const char *jan, const ch
 	add_columns(&sql, "SUM(u.%s)%.0s");
 	strbuf_addstr(&sql, " FROM (");
 	sqlp_text(&p, district);
-	cells_union(jan, through, district, NULL, &sql, &p);
+	cells_union(db, jan, through, district, NULL, &sql, &p);
 	strbuf_addstr(&sql, ") u GROUP BY u.month, u.township, u.supervisor, u.until_month");
 	if (sqlp_run(db, sql.buf, &p, err) || rollup(db, district, jan, through, err))
 		goto cleanup;
@@ -393,7 +405,7 @@ static int kept_months(struct db *db, const char *district, struct month_list *o
  * one subject or kind, with their determinations.  Nothing appended when
  * none of the sources is named.
  */
-static void touched_union(const struct cells_touch *t, const char *district,
+static void touched_union(struct db *db, const struct cells_touch *t, const char *district,
 			  const struct month_list *kept, struct strbuf *sql, struct sqlp *p)
 {
 	char from[16] = "0000-01-01", to[16] = "9999-12-31", jan[8];
@@ -408,7 +420,7 @@ static void touched_union(const struct cells_touch *t, const char *district,
 		if (t->ed ? es->ed != t->ed : !entity_field(es->ed, "subject"))
 			continue;
 		strbuf_addstr(sql, n++ ? " UNION ALL " : "");
-		event_select(es, from, to, district, NULL, t, sql, p);
+		event_select(db, es, from, to, district, NULL, t, sql, p);
 	}
 	/* the list of each year kept, January to its last month kept */
 	for (i = 0; t->list && i < kept->n; i++) {
@@ -417,7 +429,7 @@ static void touched_union(const struct cells_touch *t, const char *district,
 			continue;
 		snprintf(jan, sizeof(jan), "%.4s-01", kept->m[i]);
 		strbuf_addstr(sql, n++ ? " UNION ALL " : "");
-		list_select(jan, kept->m[i], district, NULL, t, sql, p);
+		list_select(db, jan, kept->m[i], district, NULL, t, sql, p);
 	}
 }
 
@@ -436,7 +448,7 @@ int cells_add(struct db *db, const char *district, const struct cells_touch *t, 
 	if (t->list && !kept.n)
 		goto cleanup; /* nothing computed: nothing to keep */
 	sqlp_text(&p, district);
-	touched_union(t, district, &kept, &u, &p);
+	touched_union(db, t, district, &kept, &u, &p);
 	if (!u.len)
 		goto cleanup;
 	/*
@@ -529,7 +541,7 @@ int cells_read(struct db *db, const struct actor *a, const char *through,
 	} else {
 		/* a finer scope: the same cells, computed within it */
 		strbuf_addstr(&sql, "(");
-		cells_union(jan, through, NULL, a, &sql, &p);
+		cells_union(db, jan, through, NULL, a, &sql, &p);
 		strbuf_addstr(&sql, ") c WHERE c.month >= ? AND c.month <= ?");
 		sqlp_text(&p, jan);
 		sqlp_text(&p, through);

@@ -368,19 +368,29 @@ static int redetermine_record(const struct model_ctx *mc, const struct record *r
 static int may_fail(struct db *db, const char *district, const char *code, struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
-	const char *p[6] = { code, code, district };
+	const char *p[10];
+	/* PostgreSQL: the district's partitions alone (migration 028; what counts is of it) */
+	const char *in = db_dialect(db) == DB_POSTGRES ? " AND district = ?" : "";
 	char *v = NULL;
-	int dim, rc;
+	int dim, rc, n = 0;
 
-	strbuf_addstr(&sql, "SELECT CASE WHEN EXISTS (SELECT 1 FROM determinations WHERE subject = ?) "
-			    "OR EXISTS (SELECT 1 FROM overrides WHERE subject = ?) OR EXISTS (SELECT 1 "
-			    "FROM standards WHERE district = ? AND checklist = 1)");
+	strbuf_addf(&sql, "SELECT CASE WHEN EXISTS (SELECT 1 FROM determinations WHERE subject = ?%s) "
+		    "OR EXISTS (SELECT 1 FROM overrides WHERE subject = ?) OR EXISTS (SELECT 1 "
+		    "FROM standards WHERE district = ? AND checklist = 1)", in);
+	p[n++] = code;
+	if (*in)
+		p[n++] = district;
+	p[n++] = code;
+	p[n++] = district;
 	for (dim = 0; dim < DIM__COUNT; dim++) {
-		strbuf_addf(&sql, " OR EXISTS (SELECT 1 FROM %s WHERE subject = ?)", dimension_events[dim][0]);
-		p[3 + dim] = code;
+		strbuf_addf(&sql, " OR EXISTS (SELECT 1 FROM %s WHERE subject = ?%s)",
+			    dimension_events[dim][0], in);
+		p[n++] = code;
+		if (*in)
+			p[n++] = district;
 	}
 	strbuf_addstr(&sql, " THEN 1 ELSE 0 END");
-	rc = db_query_value(db, sql.buf, p, 6, &v, err);
+	rc = db_query_value(db, sql.buf, p, n, &v, err);
 	strbuf_release(&sql);
 	rc = rc ? -1 : v && atoi(v);
 	free(v);

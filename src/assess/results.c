@@ -74,7 +74,8 @@ int assess_month_json(struct db *db, const struct actor *a, const char *month, j
 		strbuf_addstr(&sql, "SELECT COUNT(*), COALESCE(SUM(d.fail), 0), "
 			      "COALESCE(SUM(d.petition_final), 0), COALESCE(SUM(d.accident_final), 0), "
 			      "COALESCE(SUM(d.case_final), 0) FROM subjects s LEFT JOIN determinations d "
-			      "ON d.month = ? AND d.subject = s.code WHERE s.district = ? AND " ON_LIST);
+			      "ON d.month = ? AND d.subject = s.code AND d.district = s.district "
+			      "WHERE s.district = ? AND " ON_LIST);
 		sqlp_text(&p, month);
 		sqlp_text(&p, a->district);
 		sqlp_text(&p, month);
@@ -129,7 +130,7 @@ static void results_from(const struct actor *a, const char *month, const char *j
 		sqlp_text(p, month);
 	} else {
 		strbuf_addstr(sql, " FROM subjects s LEFT JOIN determinations d ON d.month = ? AND "
-				   "d.subject = s.code");
+				   "d.subject = s.code AND d.district = s.district");
 		sqlp_text(p, month);
 	}
 	strbuf_addstr(sql, " WHERE s.district = ? AND " ON_LIST);
@@ -410,6 +411,7 @@ static int explain_events(struct db *db, const char *sql, int on_list, const cha
 		return -1;
 	db_bind_text(st, ++n, district);
 	db_bind_text(st, ++n, subject);
+	db_bind_text(st, ++n, district); /* its events are those of its district, as it is determined */
 	db_bind_text(st, ++n, start);
 	db_bind_text(st, ++n, end);
 	while ((rc = db_step(st, err)) == DB_ROW) {
@@ -430,18 +432,19 @@ static int explain_events(struct db *db, const char *sql, int on_list, const cha
  * list: whether it complies, each dimension provisional and final, the
  * checklist (no row: it complied).
  */
-static int explain_result(struct db *db, const char *month, const char *subject, int on_list,
-			  json_t *o, struct strbuf *err)
+static int explain_result(struct db *db, const char *district, const char *month,
+			  const char *subject, int on_list, json_t *o, struct strbuf *err)
 {
 	struct db_stmt *st;
 	int rc, d, row;
 
 	if (db_prepare(db, "SELECT petition_fail, accident_fail, case_fail, petition_final, "
 		       "accident_final, case_final, fail, checklist_fail FROM determinations WHERE "
-		       "month = ? AND subject = ?", &st, err))
+		       "district = ? AND month = ? AND subject = ?", &st, err))
 		return -1;
-	db_bind_text(st, 1, month);
-	db_bind_text(st, 2, subject);
+	db_bind_text(st, 1, district);
+	db_bind_text(st, 2, month);
+	db_bind_text(st, 3, subject);
 	rc = db_step(st, err);
 	row = rc == DB_ROW;
 	if (rc >= 0 && on_list) {
@@ -534,7 +537,7 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 		const char *from = record_get(&s, "active_from"), *to = record_get(&s, "active_to");
 		on_list = from && strcmp(from, month) <= 0 && (!to || strcmp(month, to) <= 0);
 	}
-	if (explain_result(db, month, subject, on_list, o, &e->msg))
+	if (explain_result(db, district, month, subject, on_list, o, &e->msg))
 		goto dberr;
 	rc = 0;
 	json_object_set_new(o, "on_list", json_boolean(on_list));
@@ -546,8 +549,9 @@ int assess_explain(struct db *db, const struct actor *a, const char *subject, co
 		strbuf_addstr(&q, " SELECT CASE WHEN ");
 		veto_sql(&q, d, NULL);
 		strbuf_addf(&q, " THEN 1 ELSE 0 END, %s FROM %s %s CROSS JOIN r WHERE %s.subject = ? "
-			    "AND %s.%s >= ? AND %s.%s <= ? ORDER BY %s.%s, %s.no", explain_columns[d],
-			    dimension_events[d][0], dimension_events[d][1], dimension_events[d][1],
+			    "AND %s.district = ? AND %s.%s >= ? AND %s.%s <= ? ORDER BY %s.%s, %s.no",
+			    explain_columns[d], dimension_events[d][0], dimension_events[d][1],
+			    dimension_events[d][1], dimension_events[d][1],
 			    dimension_events[d][1], dimension_events[d][2], dimension_events[d][1],
 			    dimension_events[d][2], dimension_events[d][1], dimension_events[d][2],
 			    dimension_events[d][1]);
@@ -702,12 +706,13 @@ static int months_rows(struct db *db, const struct record *s, const char *from, 
 			"case", 0));
 	}
 	if (db_prepare(db, "SELECT month, fail, petition_final, accident_final, case_final "
-		       "FROM determinations WHERE subject = ? AND month >= ? AND month <= ?",
-		       &st, err))
+		       "FROM determinations WHERE district = ? AND subject = ? AND month >= ? AND "
+		       "month <= ?", &st, err))
 		return -1;
-	db_bind_text(st, 1, record_get(s, "code"));
-	db_bind_text(st, 2, from);
-	db_bind_text(st, 3, to);
+	db_bind_text(st, 1, record_get(s, "district"));
+	db_bind_text(st, 2, record_get(s, "code"));
+	db_bind_text(st, 3, from);
+	db_bind_text(st, 4, to);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		int y, mon;
 		json_t *row;

@@ -201,7 +201,8 @@ const char *db_schema_version(const struct embedded_file *files);
  * schema_migrations row, after db_sql_dialectize().  Safe when several
  * processes migrate the same database at once (PostgreSQL: advisory lock
  * 73010; SQLite: BEGIN IMMEDIATE).  A file must not contain BEGIN/COMMIT.
- * On failure the failing file is rolled back, the error names it, and the
+ * A file whose first line is "-- postgresql only" runs on PostgreSQL only;
+ * SQLite records it without running it.  On failure the failing file is rolled back, the error names it, and the
  * files before it stay applied.
  */
 struct embedded_file;

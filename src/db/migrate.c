@@ -8,6 +8,10 @@
  * same transaction right after its SQL: the caller supplies it, so that
  * this layer knows nothing of what it does.
  *
+ * A migration whose first line is PG_ONLY is PostgreSQL's alone (what SQLite
+ * has no counterpart of, such as partitions): on SQLite it is recorded
+ * without being run, so that both engines count the same schema version.
+ *
  * It never rolls a migration back and never edits one: a migration once
  * shipped is history, and a fix is a new file.  A database that has a
  * migration this program does not know was made by a newer program: it is
@@ -25,6 +29,9 @@
 
 /* Every process that migrates a PostgreSQL database takes this lock. */
 #define MIGRATE_LOCK "SELECT pg_advisory_xact_lock(73010)"
+
+/* The first line of a migration that only PostgreSQL runs. */
+#define PG_ONLY "-- postgresql only\n"
 
 static const char create_sql[] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -82,7 +89,8 @@ static int apply_one(struct db *db, const struct embedded_file *f,
 			strbuf_addstr(err, "unknown dialect");
 		goto cleanup;
 	}
-	rc = db_exec(db, sql.buf, err);
+	if (db->dialect == DB_POSTGRES || strncmp(f->data, PG_ONLY, strlen(PG_ONLY)))
+		rc = db_exec(db, sql.buf, err);
 	if (rc < 0)
 		goto cleanup;
 	for (; hooks && hooks->name; hooks++) {

@@ -132,6 +132,12 @@ enum entity_flags {
 	 */
 	ENT_NATIONAL = 1u << 9,
 	ENT_ATTACH = 1u << 6,  /* its records take files (附件): /{entity}/{id}/attachments */
+	/*
+	 * its table is partitioned by district on PostgreSQL (migration 028),
+	 * the uniqueness of its number (key `no`) kept in <table>_keys (no,
+	 * district), where a lookup by number finds the number's partition
+	 */
+	ENT_PARTITIONED = 1u << 7,
 };
 
 struct entity_op;

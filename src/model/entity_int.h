@@ -29,6 +29,8 @@ void entity_stored_columns(const struct entity_desc *ed, struct strbuf *sql);
 /* The INSERT of a new row of `ed` (its id returned on PostgreSQL). */
 void entity_insert_sql(const struct entity_desc *ed, enum db_dialect dialect, struct strbuf *sql);
 void entity_columns(const struct entity_desc *ed, const char *alias, struct strbuf *sql);
+/* Is `ed`'s table partitioned by district in `db` (ENT_PARTITIONED, on PostgreSQL)? */
+int entity_partitioned(struct db *db, const struct entity_desc *ed);
 void entity_row(struct db_stmt *st, struct record *r, int first);
 /* Append the overdue flag column (and its parameter, today) when the entity has one. */
 void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, struct sqlp *p);

@@ -366,7 +366,7 @@ static int visible_to(const struct model_ctx *mc, const struct entity_desc *ed, 
 
 	strbuf_addf(&sql, "SELECT 1 FROM %s t WHERE t.id = ?", ed->table);
 	sqlp_int(&p, id);
-	scope_where(ed, mc->actor, "t", &sql, &p);
+	scope_where_db(mc->db, ed, mc->actor, "t", &sql, &p);
 	if (!db_prepare(mc->db, sql.buf, &st, NULL)) {
 		sqlp_bind(&p, st, 1);
 		visible = db_step(st, NULL) == DB_ROW;

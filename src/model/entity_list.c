@@ -431,7 +431,7 @@ int list_where(const struct model_ctx *mc, const struct entity_desc *ed,
 	} else {
 		strbuf_addf(fw, " FROM %s t WHERE 1 = 1", ed->table);
 	}
-	scope_where(ed, mc->actor, "t", fw, params);
+	scope_where_db(mc->db, ed, mc->actor, "t", fw, params);
 
 	ret = field_filters(mc, ed, p, fw, params, e);
 	if (ret)

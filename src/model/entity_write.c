@@ -237,7 +237,9 @@ static int same_key(const struct field_desc *fd, const char *v, const char *was)
  * The INSERT (old == NULL) or UPDATE of `r`'s row, its values bound from
  * `r` (personal ones already ciphertext) and `bidx` (their keyed hashes).
  * Sets r->id and r->rev.  An UPDATE names the revision it was made from:
- * no row changed means another write came between (MODEL_ECONFLICT).
+ * no row changed means another write came between (MODEL_ECONFLICT); in a
+ * table partitioned by district it names the row's district too, so that
+ * only its partition is searched.
  */
 static int write_row(const struct model_ctx *mc, struct record *r, const struct record *old,
 		     const char *const *bidx, struct model_error *e)
@@ -266,6 +268,8 @@ static int write_row(const struct model_ctx *mc, struct record *r, const struct 
 				strbuf_addf(&sql, ", \"%s\" = ?", fd->key);
 		}
 		strbuf_addstr(&sql, " WHERE id = ? AND rev = ?");
+		if (ed->flags & ENT_PARTITIONED)
+			strbuf_addstr(&sql, " AND district = ?");
 		r->rev = old->rev + 1;
 		r->id = old->id;
 	}
@@ -294,6 +298,8 @@ static int write_row(const struct model_ctx *mc, struct record *r, const struct 
 	if (old) {
 		db_bind_int64(st, ++n, old->id);
 		db_bind_int64(st, ++n, old->rev);
+		if (ed->flags & ENT_PARTITIONED)
+			db_bind_text(st, ++n, record_get(old, "district"));
 	}
 	rc = db_step(st, &e->msg);
 	if (rc < 0) {
@@ -444,7 +450,11 @@ int entity_number(const struct model_ctx *mc, struct record *r, struct model_err
 		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
 	}
 	snprintf(year, sizeof(year), "%.4s", number_pattern_has_year(pattern.buf) ? date : "0");
-	strbuf_addf(&taken, "SELECT 1 FROM %s WHERE \"%s\" = ?", ed->table, ed->key);
+	/* partitioned by district: the number's one row in <table>_keys, not every partition */
+	if (entity_partitioned(mc->db, ed))
+		strbuf_addf(&taken, "SELECT 1 FROM %s_keys WHERE no = ?", ed->table);
+	else
+		strbuf_addf(&taken, "SELECT 1 FROM %s WHERE \"%s\" = ?", ed->table, ed->key);
 	for (;;) {
 		const char *bp[] = { ed->name, year }, *tp[] = { NULL };
 		char *last = NULL, *hit = NULL;

@@ -220,7 +220,7 @@ const struct entity_desc petition_desc = {
 	.name = "petitions", .label = "信访事项", .table = "petitions", .key = "no",
 	.number_prefix = "XF", .number_date = "received_on",
 	.fields = petition_fields, .nfields = NF(petition_fields),
-	.flags = ENT_ASSESS,
+	.flags = ENT_ASSESS | ENT_PARTITIONED,
 	.read_roles = BIZ,
 	.write_roles = R(PETITION) | R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township", .grid = "grid",
@@ -272,7 +272,7 @@ const struct entity_desc activity_desc = {
 	.key = "no",
 	.number_prefix = "SF", .number_date = "held_on",
 	.fields = activity_fields, .nfields = NF(activity_fields),
-	.flags = ENT_FIGURES,
+	.flags = ENT_FIGURES | ENT_PARTITIONED,
 	.read_roles = BIZ,
 	.write_roles = R(PETITION) | R(OFFICE) | R(TOWNSHIP) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township" },
@@ -306,6 +306,7 @@ const struct entity_desc letter_desc = {
 	.read_roles = R(OFFICE) | ROLES_LEAD | R(SYSTEM),
 	.write_roles = R(PETITION) | R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district" },
+	.flags = ENT_PARTITIONED,
 	.default_sort = "-sent_on",
 	.prepare = letter_prepare,
 };
@@ -353,6 +354,7 @@ const struct entity_desc village_record_desc = {
 	/* a village matter: the township and the lead departments keep it */
 	.write_roles = R(TOWNSHIP) | R(PETITION) | R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township" },
+	.flags = ENT_PARTITIONED,
 	.default_sort = "-held_on",
 	.prepare = village_record_prepare,
 };
@@ -397,7 +399,7 @@ const struct entity_desc inspection_desc = {
 	.name = "inspections", .label = "安全检查", .table = "inspections", .key = "no",
 	.number_prefix = "JC", .number_date = "inspected_on",
 	.fields = inspection_fields, .nfields = NF(inspection_fields),
-	.flags = ENT_FIGURES,
+	.flags = ENT_FIGURES | ENT_PARTITIONED,
 	.read_roles = BIZ,
 	.write_roles = SAFETY_WRITERS,
 	.scope = EVENT_SCOPE,
@@ -481,7 +483,7 @@ const struct entity_desc hazard_desc = {
 	.name = "hazards", .label = "安全隐患", .table = "hazards", .key = "no",
 	.number_prefix = "YH", .number_date = "found_on",
 	.fields = hazard_fields, .nfields = NF(hazard_fields),
-	.flags = ENT_FIGURES | ENT_ATTACH,
+	.flags = ENT_FIGURES | ENT_ATTACH | ENT_PARTITIONED,
 	.read_roles = BIZ,
 	/* and the grid worker, in its grid: the hazards its patrols find */
 	.write_roles = SAFETY_WRITERS | R(GRID),
@@ -554,7 +556,7 @@ const struct entity_desc accident_desc = {
 	.name = "accidents", .label = "事故", .table = "accidents", .key = "no",
 	.number_prefix = "SG", .number_date = "occurred_on",
 	.fields = accident_fields, .nfields = NF(accident_fields),
-	.flags = ENT_ASSESS,
+	.flags = ENT_ASSESS | ENT_PARTITIONED,
 	.read_roles = BIZ,
 	.write_roles = SAFETY_WRITERS,
 	.scope = EVENT_SCOPE,
@@ -612,7 +614,7 @@ const struct entity_desc case_desc = {
 	.name = "cases", .label = "案件", .table = "cases", .key = "no",
 	.number_prefix = "AJ", .number_date = "occurred_on",
 	.fields = case_fields, .nfields = NF(case_fields),
-	.flags = ENT_ASSESS,
+	.flags = ENT_ASSESS | ENT_PARTITIONED,
 	.read_roles = BIZ,
 	.write_roles = R(POLICE) | R(SYSTEM),
 	.scope = EVENT_SCOPE,
@@ -695,7 +697,7 @@ const struct entity_desc dispute_desc = {
 	.name = "disputes", .label = "矛盾纠纷", .table = "disputes", .key = "no",
 	.number_prefix = "JF", .number_date = "found_on",
 	.fields = dispute_fields, .nfields = NF(dispute_fields),
-	.flags = ENT_FIGURES | ENT_ATTACH, /* the photo taken where it was found */
+	.flags = ENT_FIGURES | ENT_ATTACH | ENT_PARTITIONED, /* the photo taken where it was found */
 	.read_roles = BIZ,
 	.write_roles = DW | R(SYSTEM),
 	.scope = EVENT_SCOPE,

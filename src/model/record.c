@@ -279,6 +279,11 @@ void entity_columns(const struct entity_desc *ed, const char *alias, struct strb
 	build_columns(ed, alias, sql);
 }
 
+int entity_partitioned(struct db *db, const struct entity_desc *ed)
+{
+	return (ed->flags & ENT_PARTITIONED) && db_dialect(db) == DB_POSTGRES;
+}
+
 void entity_overdue_column(const struct entity_desc *ed, struct strbuf *sql, struct sqlp *p)
 {
 	char today[DATE_BUFSZ];

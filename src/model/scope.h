@@ -9,6 +9,7 @@
 
 #include "model/entity.h"
 
+struct db;
 struct sqlp;
 
 /*
@@ -18,6 +19,15 @@ struct sqlp;
  */
 int scope_where(const struct entity_desc *ed, const struct actor *a, const char *t,
 		struct strbuf *sql, struct sqlp *p);
+
+/*
+ * scope_where() for a statement run on `db` (NULL: any): in a table
+ * partitioned by district there (entity_partitioned()), the actor's district
+ * is named too, whatever column its role reaches rows by, so that only its
+ * partition is read.
+ */
+int scope_where_db(struct db *db, const struct entity_desc *ed, const struct actor *a,
+		   const char *t, struct strbuf *sql, struct sqlp *p);
 
 /*
  * The same for rows that are not an entity's (pre-aggregated figure cells),

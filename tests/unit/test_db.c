@@ -800,6 +800,13 @@ static const struct embedded_file mig_good[] = {
 	{ NULL, NULL }
 };
 
+/* A migration of PostgreSQL alone: SQLite records it and runs only the rest. */
+static const struct embedded_file mig_pg[] = {
+	{ "001_pg.sql", "-- postgresql only\nCREATE TABLE tdb_mpg (x TEXT);\n" },
+	{ "002_both.sql", "CREATE TABLE tdb_mboth (x TEXT);\n" },
+	{ NULL, NULL }
+};
+
 static void test_migrations(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -870,9 +877,20 @@ static void test_migrations(void **state)
 	db = open_url(url);
 	assert_int_equal(db_migrate_files(db, mig_v1 + 2, &err), 0);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM schema_migrations"), 0);
+	/* A PostgreSQL-only file: recorded on both, its table made on PostgreSQL alone. */
+	if (db_migrate_files(db, mig_pg, &err) < 0)
+		fail_msg("migrate: %s", err.buf);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM schema_migrations"), 2);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM tdb_mboth"), 0);
+	assert_int_equal(db_query_value(db, "SELECT COUNT(*) FROM tdb_mpg", NULL, 0, &v, &err),
+			 db_dialect(db) == DB_POSTGRES ? 0 : DB_ERROR);
+	free(v);
+	assert_int_equal(db_migrate_files(db, mig_pg, &err), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM schema_migrations"), 2);
 	strbuf_release(&err);
 	db_close(db);
 }
+
 
 #define MIGRATORS 4
 
