@@ -118,7 +118,13 @@ test('a region account writes nothing and reaches no other route', async () => {
     const r = await as.city.get(path);
     assert.equal(r.status, 403, `${path}: ${r.text.slice(0, 200)}`);
   }
-  assert.equal((await as.city.get('/api/v1/me')).status, 200);
+  const me = await as.city.get('/api/v1/me');
+  assert.equal(me.status, 200);
+  // its city by code and name: the regions it reads are the districts under it, not the city
+  assert.deepEqual([me.json.region, me.json.region_name], [CITY, '甲市']);
+  assert.equal((await as.city.get(`/api/v1/regions?code=${CITY}`)).json.total, 0);
+  const office = (await as.off1.get('/api/v1/me')).json;
+  assert.ok(!('region' in office) && !('region_name' in office), JSON.stringify(office));
 });
 
 // The figures a count of which a region's is the sum of its districts' (units "count" in /meta).
