@@ -4,7 +4,7 @@
 // the command line against that database, Debian's chromium driven by
 // playwright-core (from web/node_modules) with a fresh profile per browser,
 // a watch on the console that fails a test on any error it did not expect,
-// and small helpers for Element Plus's widgets.  No mocks.
+// axe-core's WCAG check, and small helpers for Element Plus's widgets.  No mocks.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
