@@ -276,14 +276,29 @@ static void set_session_cookies(struct call *c, const char *token, const char *c
 	http_response_cookie(c->res, CSRF_COOKIE, csrf, max_age, secure | HTTP_COOKIE_SCRIPT);
 }
 
-static json_t *me_json(const struct actor *a)
+/*
+ * The account as its pages need it.  A city's or province's office also gets
+ * its region's name: the regions it reads are the districts under it, so the
+ * browser could not look the name of its own city up.
+ */
+static json_t *me_json(struct db *db, const struct actor *a)
 {
-	return json_pack("{ss ss ss* ss* ss* ss* ss* sb ss* ss*}",
-			 "username", a->username, "role", role_code(a->role),
-			 "role_label", role_label(a->role), "department", a->dept,
-			 "district", a->district, "township", a->township, "grid", a->grid,
-			 "must_change", a->must_change, "village", a->village,
-			 "subject", a->subject);
+	struct strbuf err = STRBUF_INIT;
+	char *region_name = NULL;
+	json_t *me;
+
+	if (a->region && db_query_value(db, "SELECT name FROM regions WHERE code = ?",
+					(const char *[]){ a->region }, 1, &region_name, &err))
+		region_name = NULL; /* a page without the name still works */
+	me = json_pack("{ss ss ss* ss* ss* ss* ss* sb ss* ss* ss* ss*}",
+		       "username", a->username, "role", role_code(a->role),
+		       "role_label", role_label(a->role), "department", a->dept,
+		       "district", a->district, "township", a->township, "grid", a->grid,
+		       "must_change", a->must_change, "village", a->village,
+		       "subject", a->subject, "region", a->region, "region_name", region_name);
+	free(region_name);
+	strbuf_release(&err);
+	return me;
 }
 
 /* 429 with Retry-After: the source must wait until `retry_at` (epoch ms). */
@@ -332,7 +347,7 @@ void api_login(struct call *c)
 		struct session s;
 		set_session_cookies(c, token.buf, csrf.buf, -1);
 		if (session_lookup(c->db, token.buf, c->req->client_ip, &s, &err) == SESSION_OK) {
-			json_t *me = me_json(&s.actor);
+			json_t *me = me_json(c->db, &s.actor);
 			reply_json(c, 200, json_pack("{ss sb so}", "csrf_token", csrf.buf,
 						     "must_change", must_change, "user", me));
 		} else {
@@ -403,7 +418,7 @@ void api_meta(struct call *c)
 		json_array_append_new(roles, json_pack("{ss ss}", "code", role_code((enum role)r),
 						       "label", role_label((enum role)r)));
 	reply_json(c, 200, json_pack("{so so so so so so}", "entities", ents, "enums", dict_meta(),
-				     "roles", roles, "me", me_json(&c->sess.actor),
+				     "roles", roles, "me", me_json(c->db, &c->sess.actor),
 				     "figures", figure_keys_json(), "names", entity_names()));
 }
 
@@ -421,7 +436,7 @@ void api_logout(struct call *c)
 
 void api_me(struct call *c)
 {
-	reply_json(c, 200, me_json(&c->sess.actor));
+	reply_json(c, 200, me_json(c->db, &c->sess.actor));
 }
 
 /* Answered by api_handle() before a path is split; here for the table's sake. */

@@ -95,6 +95,8 @@ static const struct prop me_props[] = {
 	{ "subject", "string", "创建主体", P_NULL },
 	{ "must_change", "boolean", "须修改密码", P_REQ },
 	{ "village", "string", "驻村（社区）：驻村辅警账号的村，其网格为空", P_NULL },
+	{ "region", "string", "市或省：市/省创建办账号所在的区划", P_NULL },
+	{ "region_name", "string", "该市或省的名称", P_NULL },
 	{ "csrf_token", "string", "CSRF 令牌", 0 },
 };
 

@@ -13,20 +13,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND, freshDb, PASSWORD, startServer } from './lib.mjs';
-import { sql } from './util.mjs';
+import { sql, loadRegions, REGIONS } from './util.mjs';
 
-const PROVINCE = '410000000000', CITY = '410100000000', OTHER_CITY = '410200000000';
-const D1 = '410001000000', D2 = '410002000000', D3 = '410003000000';
+const { CITY, OTHER_CITY, D1, D2, D3 } = REGIONS;
+const users = [['city', 'region', 'CITY-SLB'], ['province', 'region', 'PROV-SLB'],
+  ['off1', 'office', '0001-SLB'], ['off2', 'office', '0002-SLB'], ['off3', 'office', '0003-SLB']];
 const THROUGH = '2023-08';
 
 let store, srv;
 const as = {};
 
-function cli(args, input) {
-  const r = store.cli(args, input);
-  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-  return r;
-}
 function importCsv(kind, text) {
   const f = join(store.dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
   writeFileSync(f, text);
@@ -36,29 +32,7 @@ const count = (statement) => Number(sql(store, statement, BACKEND));
 
 before(async () => {
   store = freshDb();
-  cli(['gen', 'scale', '--counties', '3']);
-  let r = importCsv('regions', `code,name,level,parent
-${PROVINCE},测试省,province,
-${CITY},甲市,city,${PROVINCE}
-${OTHER_CITY},乙市,city,${PROVINCE}
-`);
-  assert.equal(r.status, 0, r.stderr + r.stdout);
-  // the districts, made without a parent, placed under their cities once
-  const name = (d) => sql(store, `SELECT name FROM regions WHERE code = '${d}'`, BACKEND);
-  r = importCsv('regions', `code,name,level,parent
-${D1},${name(D1)},district,${CITY}
-${D2},${name(D2)},district,${CITY}
-${D3},${name(D3)},district,${OTHER_CITY}
-`);
-  assert.equal(r.status, 0, r.stderr + r.stdout);
-  r = importCsv('departments', `单位代码,单位名称,职能,所在区划
-CITY-SLB,甲市三零办,office,${CITY}
-PROV-SLB,测试省三零办,office,${PROVINCE}
-`);
-  assert.equal(r.status, 0, r.stderr + r.stdout);
-  const users = [['city', 'region', 'CITY-SLB'], ['province', 'region', 'PROV-SLB'],
-    ['off1', 'office', '0001-SLB'], ['off2', 'office', '0002-SLB'], ['off3', 'office', '0003-SLB']];
-  for (const [u, role, dept] of users) cli(['user', 'add', u, '--role', role, '--dept', dept], PASSWORD + '\n');
+  loadRegions(store, users, BACKEND);
   srv = await startServer({ store });
   for (const [u] of users) {
     as[u] = srv.client();
@@ -118,7 +92,13 @@ test('a region account writes nothing and reaches no other route', async () => {
     const r = await as.city.get(path);
     assert.equal(r.status, 403, `${path}: ${r.text.slice(0, 200)}`);
   }
-  assert.equal((await as.city.get('/api/v1/me')).status, 200);
+  const me = await as.city.get('/api/v1/me');
+  assert.equal(me.status, 200);
+  // its city by code and name: the regions it reads are the districts under it, not the city
+  assert.deepEqual([me.json.region, me.json.region_name], [CITY, '甲市']);
+  assert.equal((await as.city.get(`/api/v1/regions?code=${CITY}`)).json.total, 0);
+  const office = (await as.off1.get('/api/v1/me')).json;
+  assert.ok(!('region' in office) && !('region_name' in office), JSON.stringify(office));
 });
 
 // The figures a count of which a region's is the sum of its districts' (units "count" in /meta).

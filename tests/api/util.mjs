@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { startServer, loadDistrict, freshDb } from './lib.mjs';
+import { startServer, loadDistrict, freshDb, PASSWORD } from './lib.mjs';
 
 // A fresh database with the district of lib.mjs (and whatever `extra`
 // does to the store before the server starts), a running server, and
@@ -44,6 +44,37 @@ export function cliImport(store, kind, text, name = kind) {
   const r = store.cli(['import', kind, f]);
   if (r.status !== 0) throw new Error(`import ${kind}: ${r.stderr}${r.stdout}`);
   return r;
+}
+
+// A province, two cities under it and three generated districts (`gen
+// scale`): two under the first city, one under the second — the districts
+// made without a parent, placed under their cities once — and the offices
+// of the first city (CITY-SLB) and of the province (PROV-SLB).  `users`:
+// [username, role, department] added with lib.mjs's PASSWORD.
+export const REGIONS = {
+  PROVINCE: '410000000000', CITY: '410100000000', OTHER_CITY: '410200000000',
+  D1: '410001000000', D2: '410002000000', D3: '410003000000',
+};
+export function loadRegions(store, users, backend) {
+  const { PROVINCE, CITY, OTHER_CITY, D1, D2, D3 } = REGIONS;
+  const ok = (r, what) => { if (r.status !== 0) throw new Error(`${what}: ${r.stderr}${r.stdout}`); };
+  ok(store.cli(['gen', 'scale', '--counties', '3']), 'gen scale');
+  cliImport(store, 'regions', `code,name,level,parent
+${PROVINCE},测试省,province,
+${CITY},甲市,city,${PROVINCE}
+${OTHER_CITY},乙市,city,${PROVINCE}
+`);
+  const name = (d) => sql(store, `SELECT name FROM regions WHERE code = '${d}'`, backend);
+  cliImport(store, 'regions', `code,name,level,parent
+${D1},${name(D1)},district,${CITY}
+${D2},${name(D2)},district,${CITY}
+${D3},${name(D3)},district,${OTHER_CITY}
+`);
+  cliImport(store, 'departments', `单位代码,单位名称,职能,所在区划
+CITY-SLB,甲市三零办,office,${CITY}
+PROV-SLB,测试省三零办,office,${PROVINCE}
+`);
+  for (const [u, role, dept] of users) ok(store.cli(['user', 'add', u, '--role', role, '--dept', dept], PASSWORD + '\n'), `user add ${u}`);
 }
 
 // Assert that `r` is an RFC 9457 problem with this status, a non-empty

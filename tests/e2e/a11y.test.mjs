@@ -14,13 +14,10 @@
 // categories; in English a list's headers and enumeration values are English.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, withBrowser, login, closeBrowser, ROOT, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, withBrowser, login, closeBrowser, axe, DEMO_PASSWORD } from './lib.mjs';
 import { Client } from '../api/lib.mjs';
 import EN from '../../web/src/locales/labels-en.js';
 
-const AXE = readFileSync(join(ROOT, 'web', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const MONTH = '2023-08'; // the demo's last month of events
 
 let srv, office, meta;
@@ -32,24 +29,6 @@ before(async () => {
   meta = (await office.get('/api/v1/meta')).json;
 });
 after(async () => { await closeBrowser(); await srv?.stop(); });
-
-// axe on the page as it is now: no serious or critical violation of the
-// WCAG 2.1 A/AA rules, none of them excluded (what axe found in Element
-// Plus's widgets is fixed by props, styles or names: see Shell.vue).  The
-// script goes in through the DevTools protocol (page.evaluate), which the
-// page's Content-Security-Policy does not govern, as a <script> tag would be.
-async function axe(page, what) {
-  // the page settled: no skeleton or loading mask left (a long poll keeps the network busy)
-  await page.waitForFunction(() => !document.querySelector('.el-skeleton, .el-loading-mask'));
-  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
-  const r = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    resultTypes: ['violations'],
-  }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ` + v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' ' + n.html.slice(0, 160) + ' — ' + n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)).join('\n    '));
-  assert.deepEqual(bad, [], `${what}: axe violations`);
-}
 
 // The first thing Tab reaches is the skip link; following it focuses the page.
 async function skipLink(page) {

@@ -2,9 +2,12 @@
 // figures, breakdowns and warnings, the list behind each figure (so a click
 // on a card or a bar opens the records it counts), and the chart options.
 // The figures' names and lists come from /meta (session.figureByKey), none
-// is written here.  It draws nothing itself.
+// is written here.  It draws nothing itself.  An office of a city or a
+// province (isRegion) calls only the figures and the lists: its pages rank
+// its districts (by=district) where a district's rank its townships, and
+// its figures open lists, never the month's determination (/months).
 import { api, qs } from './api.js';
-import { session, onSessionClear } from './session.js';
+import { session, onSessionClear, isRegion } from './session.js';
 import { previousMonth, currentMonth, figureLabel } from './format.js';
 import { t } from './i18n.js';
 
@@ -30,6 +33,7 @@ export function yearStart(m) {
 let latestCache = null;
 onSessionClear(() => { latestCache = null; });
 export async function loadMonths() {
+  if (isRegion()) return []; // the months' determinations are each district's
   try {
     const r = await api.get('/months');
     latestCache = Promise.resolve(r.latest_event_month || null);
@@ -50,12 +54,23 @@ export function defaultMonth(months) {
 }
 
 // The last month with events in the user's district (the server says,
-// GET /months: where the district's report stands), or null.
+// GET /months: where the district's report stands), or null.  For a city or
+// a province, the same from its lists: the newest petition, accident, case
+// or inspection of its districts.
 export function latestEventMonth() {
   if (!latestCache) {
-    latestCache = api.get('/months').then((r) => r.latest_event_month || null, () => null);
+    latestCache = isRegion() ? newestEventMonth()
+      : api.get('/months').then((r) => r.latest_event_month || null, () => null);
   }
   return latestCache;
+}
+
+const EVENT_DATES = { petitions: 'received_on', accidents: 'occurred_on', cases: 'occurred_on', inspections: 'inspected_on' };
+async function newestEventMonth() {
+  const days = await Promise.all(Object.entries(EVENT_DATES).filter(([e]) => canRead(e)).map(([e, day]) =>
+    api.get('/' + e + qs({ sort: '-' + day, page_size: 1 })).then((r) => (r.items && r.items[0] && r.items[0][day]) || '', () => '')));
+  const newest = days.sort().pop();
+  return newest ? newest.slice(0, 7) : null;
 }
 
 // The month a page opens on: the newest month with data, no later than
@@ -76,6 +91,16 @@ export async function loadDashboard(month, onPiece = () => {}) {
     (v) => { onPiece(name, v); return v; },
     (e) => { if (fallback === undefined) throw e; onPiece(name, fallback); return fallback; },
   );
+  if (isRegion()) {
+    // a city's or a province's: its districts ranked; the sectors and the
+    // early warnings are each district's own (and /warnings not its to call)
+    const [figures, district, trend] = await Promise.all([
+      piece('figures', api.get('/figures' + qs({ through: month }))),
+      piece('district', api.get('/figures/breakdown' + qs({ through: month, by: 'district' })), null),
+      piece('trend', api.get('/figures/breakdown' + qs({ through: month, by: 'month' })), null),
+    ]);
+    return { figures, district, trend, warnings: { items: [], total: 0 }, targets: targetsOf({ trend }) };
+  }
   const [figures, town, sector, trend, warnings] = await Promise.all([
     piece('figures', api.get('/figures' + qs({ through: month }))),
     piece('town', api.get('/figures/breakdown' + qs({ through: month, by: 'township' })), null),
@@ -98,20 +123,37 @@ const canRead = (e) => !!(session.byName[e] && session.byName[e].can_read);
 // whose total is the figure), else the list query of /meta's figures table
 // with the month's dates (its total, or the sum of its `sum` field, is the
 // figure), else the month's determination of the figure's group of subjects.
+// A city or a province has no month page (the determinations are its
+// districts'): the list query, else that of the figure's group of subjects
+// (a rate opens the villages or the enterprises it is a share of).
 export function figureLink(key, month) {
   const f = session.figureByKey[key];
   if (!f) return null;
-  if (f.results) return canRead('subjects') ? { path: '/months/' + month, query: { ...f.results } } : null;
-  if (f.list) {
-    if (!canRead(f.list.entity)) return null;
-    const fill = (v) => v.replaceAll('{from}', yearStart(month)).replaceAll('{to}', monthEnd(month))
-      .replaceAll('{next}', monthNext(month)).replaceAll('{month}', month)
-      .replaceAll('{january}', month.slice(0, 4) + '-01');
-    const query = Object.fromEntries(Object.entries(f.list.query).map(([k, v]) => [k, fill(v)]));
-    return { path: '/' + f.list.entity, query };
+  if (isRegion()) {
+    const group = f.list ? f : session.figures.find((g) => g.list && g.results && !g.results.fail && f.determination &&
+      g.results.group === f.determination);
+    return group ? listLink(group.list, month) : null;
   }
+  if (f.results) return canRead('subjects') ? { path: '/months/' + month, query: { ...f.results } } : null;
+  if (f.list) return listLink(f.list, month);
   if (f.determination) return { path: '/months/' + month, query: { group: f.determination } };
   return null;
+}
+
+// A figure's list (/meta: {entity, query}) with the month's dates filled in.
+function listLink(list, month) {
+  if (!canRead(list.entity)) return null;
+  const fill = (v) => v.replaceAll('{from}', yearStart(month)).replaceAll('{to}', monthEnd(month))
+    .replaceAll('{next}', monthNext(month)).replaceAll('{month}', month)
+    .replaceAll('{january}', month.slice(0, 4) + '-01');
+  const query = Object.fromEntries(Object.entries(list.query).map(([k, v]) => [k, fill(v)]));
+  return { path: '/' + list.entity, query };
+}
+
+// The list behind figure `key` of one district (a row of a city's ranking).
+export function districtLink(code, key, month) {
+  const l = figureLink(key, month);
+  return l ? { path: l.path, query: { ...l.query, district: code } } : null;
 }
 
 // The query of the overdue records of a page about `month`: as of today for
@@ -142,6 +184,16 @@ export function rankRows(bd) {
     .map((r) => ({ key: r.key, label: r.label, f: r.figures, rate: overallRate(r.figures) }))
     .filter((r) => r.rate !== null)
     .sort((a, b) => b.rate - a.rate || a.label.localeCompare(b.label, 'zh'));
+}
+
+// A city's or a province's districts in the server's ranking (`rank`: by
+// 村（社区）达标率, then 企事业单位达标率; ties share it): the row's rate is
+// the first of the two.
+export function districtRows(bd) {
+  if (!bd || !bd.rows) return [];
+  return bd.rows
+    .map((r) => ({ key: r.key, label: r.label, f: r.figures, rate: r.figures.villages_rate, place: r.rank }))
+    .sort((a, b) => a.place - b.place || a.label.localeCompare(b.label, 'zh'));
 }
 
 const PALETTE = { red: '#d4380d', blue: '#1f6fd1', green: '#2f9e44', gold: '#d89614', grey: '#8c8c8c' };

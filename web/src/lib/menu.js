@@ -1,8 +1,11 @@
 // menu.js: the left menu, built from the metadata: every entity the user
 // may read, placed in its group (主体清单 / 三类事件 / 工作清单 / 基层治理 / 基础数据 / 系统管理),
 // plus the pages of the user's role.  An entity the browser has never heard
-// of still appears, under 基础数据 — the menu needs no change for it.
-import { session, isBusiness } from './session.js';
+// of still appears, under 基础数据 — the menu needs no change for it.  An
+// office of a city or a province (市/省创建办) gets its dashboard and the
+// lists it reads (with 三个清单, which is lists only), no page that asks the
+// server for more (router.js's `region` pages).
+import { session, isBusiness, isRegion } from './session.js';
 import { entityLabel } from './format.js';
 import { t } from './i18n.js';
 
@@ -55,7 +58,7 @@ export function buildMenu() {
     // a township, a supervisor department, a subject: their own page first (Home.vue)
     if (['township', 'supervisor', 'subject'].includes(role)) out.push({ key: 'home', label: t('homes.menu'), icon: 'House', path: '/' });
     out.push({ key: 'dashboard', label: t('menu.dashboard'), icon: 'DataBoard', path: '/dashboard' });
-    out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
+    if (!isRegion()) out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
     // 考评排名 (红黑榜): the office and the units it ranks, not subjects' or grid accounts
     if (['office', 'petition', 'safety', 'police', 'supervisor', 'township'].includes(role)) out.push({ key: 'ranking', label: t('ranking.menu'), icon: 'Tickets', path: '/ranking' });
     // 报告: the month's documents, for the same readers
@@ -79,8 +82,9 @@ export function buildMenu() {
   // issue 17: 字典管理, the office's
   if (role === 'office') groups.base.push({ key: 'dict', label: t('subjectPage.dict.menu'), path: '/dict' });
   // the grassroots at the desk (issue 15): today's patrols; the subsidy ledger
-  if (session.byName.patrols && session.byName.patrols.can_read) groups.grass.push({ key: 'patrols_today', label: t('grassDesk.patrolsMenu'), path: '/patrols_today' });
-  if (session.byName.police_subsidies && session.byName.police_subsidies.can_read) groups.grass.push({ key: 'police_ledger', label: t('grassDesk.ledgerMenu'), path: '/police_ledger' });
+  // (not a region's: today's patrols and the ledger are a district's own pages)
+  if (!isRegion() && session.byName.patrols && session.byName.patrols.can_read) groups.grass.push({ key: 'patrols_today', label: t('grassDesk.patrolsMenu'), path: '/patrols_today' });
+  if (!isRegion() && session.byName.police_subsidies && session.byName.police_subsidies.can_read) groups.grass.push({ key: 'police_ledger', label: t('grassDesk.ledgerMenu'), path: '/police_ledger' });
   if (role === 'auditadmin') groups.system.push({ key: 'audit', label: t('menu.audit'), path: '/audit' });
   // issue 15: the grid worker's page (patrols, visits, disputes, hazards on the phone)
   if (role === 'grid') out.unshift({ key: 'grid', label: t('grid.menu'), icon: 'Location', path: '/grid' });

@@ -8,7 +8,7 @@ import { api, setCsrf } from './api.js';
 
 export const session = reactive({
   ready: false,      // meta loaded for the current user
-  me: null,          // { username, role, role_label, department, district, township, must_change }
+  me: null,          // { username, role, role_label, department, district, township, region, region_name, must_change }
   entities: [],      // descriptors, in the server's order
   byName: {},
   enums: {},         // name → [{code,label}]
@@ -28,6 +28,12 @@ export function isAdmin() {
 
 export function isBusiness() {
   return !!session.me && !ADMIN_ROLES.includes(session.me.role);
+}
+
+// An office of a city or a province (role region): it reads the lists and the
+// figures of the districts under it and calls nothing else (router.js, menu.js).
+export function isRegion() {
+  return !!session.me && session.me.role === 'region';
 }
 
 // The dimension this user's department certifies (petition, accident, case) or null.

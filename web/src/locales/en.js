@@ -67,6 +67,7 @@ export default {
   dash: {
     title: 'Dashboard', through: 'Through {m}', month: 'Month', latest: 'Latest', compliant: 'compliant',
     target: 'Target', reached: 'On target', below: 'Below target', townRank: 'Townships',
+    districtRank: 'Districts', districtSortedBy: 'Ranked by the villages’ (communities’) compliance rate, then the enterprises’ (year to date)',
     sectorRank: 'Sectors', trend: 'Monthly trend', warnings: 'Early warnings', overdue: 'Overdue',
     recent: 'Recent events', noWarnings: 'No warnings', score: 'Risk', openScreen: 'Wall screen',
     eventsPanel: 'Events (year to date)', clickHint: 'Click a chart for the list behind it', compliantRate: 'Compliance',
@@ -114,9 +115,10 @@ export default {
   },
   wall: {
     prev: 'Previous view', next: 'Next view', pause: 'Pause', resume: 'Resume', enterFull: 'Full screen', exitFull: 'Exit full screen',
-    views: 'Screen views', paused: 'Paused', every: 'Next view every {s} s', overview: 'Overview', townships: 'Townships', events: 'Events',
+    views: 'Screen views', paused: 'Paused', every: 'Next view every {s} s', overview: 'Overview', townships: 'Townships', districts: 'Districts', events: 'Events',
     warnings: 'Warnings', sortedBy: 'sorted by the combined rate (villages and enterprises together)', rows: 'ranks {a}–{b} of {n}',
-    rank: 'Rank', township: 'Township', combined: 'Combined rate', eventTrend: 'Events by month', warnCount: 'the {n} highest risk scores of {total}',
+    rank: 'Rank', township: 'Township', district: 'District', combined: 'Combined rate',
+    districtSortedBy: 'ranked by the villages’ compliance rate, then the enterprises’', eventTrend: 'Events by month', warnCount: 'the {n} highest risk scores of {total}',
     keys: '← → switch · Space pause · F full screen',
     map: {
       title: 'Township map', caption: 'coloured by the rate so far this year; click a township for its list', colourBy: 'Colour by', legend: 'Legend',

@@ -67,6 +67,7 @@ export default {
   dash: {
     title: '首页驾驶舱', through: '截至 {m} 月底', month: '统计月份', latest: '最新', compliant: '达标',
     target: '目标', reached: '已达目标', below: '低于目标', townRank: '乡镇（街道）排名',
+    districtRank: '区县排名', districtSortedBy: '按村（社区）达标率排名，相同时看企事业单位达标率（本年累计）',
     sectorRank: '行业系统排名', trend: '月度趋势', warnings: '风险预警', overdue: '逾期事项',
     recent: '最新事件', noWarnings: '暂无预警', score: '风险分', openScreen: '大屏模式',
     eventsPanel: '三类事件（截至月底）', clickHint: '点击图表可查看明细', compliantRate: '达标率',
@@ -114,9 +115,10 @@ export default {
   },
   wall: {
     prev: '上一屏', next: '下一屏', pause: '暂停轮播', resume: '继续轮播', enterFull: '全屏', exitFull: '退出全屏',
-    views: '大屏视图', paused: '已暂停', every: '每 {s} 秒切换', overview: '总览', townships: '乡镇排名', events: '三类事件',
+    views: '大屏视图', paused: '已暂停', every: '每 {s} 秒切换', overview: '总览', townships: '乡镇排名', districts: '区县排名', events: '三类事件',
     warnings: '风险预警', sortedBy: '按综合达标率（村（社区）与企事业单位合计）排序', rows: '第 {a}–{b} 名，共 {n} 个',
-    rank: '名次', township: '乡镇（街道）', combined: '综合达标率', eventTrend: '各月事件数', warnCount: '风险分最高的 {n} 个，共 {total} 个',
+    rank: '名次', township: '乡镇（街道）', district: '区县', combined: '综合达标率',
+    districtSortedBy: '按村（社区）达标率排名，相同时看企事业单位达标率', eventTrend: '各月事件数', warnCount: '风险分最高的 {n} 个，共 {total} 个',
     keys: '← → 切换 · 空格 暂停 · F 全屏',
     map: {
       title: '乡镇地图', caption: '按年初至今达标率着色，点击乡镇查看明细', colourBy: '着色依据', legend: '图例',
