@@ -221,29 +221,30 @@ static int patrol_days(struct db *db, const struct actor *a, const struct figure
 	return ret;
 }
 
-/* Villages (+ communities) on the list in `month`, and of them those with a row of
- * `table` (an assignment: `cond` on alias x) for their village active on `day`. */
-static int villages_with(struct db *db, const struct actor *a, const struct figures_filter *f,
-			 const char *table, const char *cond, const char *month, const char *day,
-			 int64_t n[2], struct strbuf *err)
-{
-	struct strbuf select = STRBUF_INIT, where = STRBUF_INIT;
-	struct sqlp p = SQLP_INIT;
-	int ret;
+/* One village's assignment of `table` (`cond` on alias x) active on the day (two parameters). */
+#define ASSIGNED(table, cond) "COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM " table " x WHERE " \
+	"x.village = t.village AND " cond " AND x.\"from\" <= ? AND (x.\"to\" IS NULL OR " \
+	"x.\"to\" >= ?)) THEN 1 ELSE 0 END), 0)"
 
-	strbuf_addf(&select, "COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM %s x "
-		    "WHERE x.village = t.village AND %s AND x.\"from\" <= ? AND "
-		    "(x.\"to\" IS NULL OR x.\"to\" >= ?)) THEN 1 ELSE 0 END), 0)", table, cond);
-	sqlp_text(&p, day);
-	sqlp_text(&p, day);
-	strbuf_addstr(&where, "t.kind IN ('village', 'community') AND t.active_from <= ? AND "
-		      "(t.active_to IS NULL OR t.active_to >= ?)");
+/*
+ * Villages (+ communities) on the list in `month`, and of them those with an
+ * auxiliary police officer, and those with a cadre, assigned to their
+ * village on `day`: n[0..2], in one pass over the villages.
+ */
+static int villages_covered(struct db *db, const struct actor *a, const struct figures_filter *f,
+			    const char *month, const char *day, int64_t n[3], struct strbuf *err)
+{
+	struct sqlp p = SQLP_INIT;
+	int k;
+
+	for (k = 0; k < 4; k++)
+		sqlp_text(&p, day);
 	sqlp_text(&p, month);
 	sqlp_text(&p, month);
-	ret = grass_aggregate(db, &subject_desc, select.buf, where.buf, &p, a, f, n, 2, err);
-	strbuf_release(&select);
-	strbuf_release(&where);
-	return ret;
+	return grass_aggregate(db, &subject_desc, "COUNT(*), " ASSIGNED("police_assignments",
+			       "x.kind = 'auxiliary'") ", " ASSIGNED("cadre_assignments", "1 = 1"),
+			       "t.kind IN ('village', 'community') AND t.active_from <= ? AND "
+			       "(t.active_to IS NULL OR t.active_to >= ?)", &p, a, f, n, 3, err);
 }
 
 /* The first day of `through`'s year, its last day, and the last day counted (not after today). */
@@ -263,7 +264,7 @@ static void grass_days(const char *through, char from[16], char to[16], char end
 int grass_tally(struct db *db, const struct actor *a, const char *through,
 		const struct figures_filter *f, struct work_tally *t, struct strbuf *err)
 {
-	int64_t *v = t->v, police[2] = { 0, 0 }, cadres[2] = { 0, 0 }, net[2] = { 0, 0 };
+	int64_t *v = t->v, net[2] = { 0, 0 };
 	char from[16], to[16], end[16], first[16];
 	int sector = f && f->supervisor;
 	struct sqlp p = SQLP_INIT;
@@ -287,15 +288,9 @@ int grass_tally(struct db *db, const struct actor *a, const char *through,
 				    1, err))
 			return -1;
 	}
-	if (CAN(police_assignment_desc)) {
-		if (villages_with(db, a, f, "police_assignments", "x.kind = 'auxiliary'", through, to,
-				  police, err) ||
-		    villages_with(db, a, f, "cadre_assignments", "1 = 1", through, to, cadres, err))
-			return -1;
-		v[WT_VILLAGES] = police[0];
-		v[WT_VILLAGES_POLICE] = police[1];
-		v[WT_VILLAGES_CADRE] = cadres[1];
-	}
+	if (CAN(police_assignment_desc) &&
+	    villages_covered(db, a, f, through, to, &v[WT_VILLAGES], err))
+		return -1;
 	if (CAN(police_subsidy_desc)) {
 		sqlp_text(&p, first);
 		sqlp_text(&p, through);

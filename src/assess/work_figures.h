@@ -20,21 +20,16 @@ struct strbuf;
 struct figures_filter;
 
 /*
- * Set the eight work figures through `through` (YYYY-MM, valid) into
- * `out`, in the table's order, for actor `a` and optionally one township
- * or one department (`f`: tasks and problems only; checks and meetings are
- * district-wide).  0, or -1 with `err`.
+ * Set the eight work figures and the seven grassroots figures
+ * (grass_figures.c) through `through` (YYYY-MM, valid) into `out`, in the
+ * table's order, for actor `a` and optionally one township or one
+ * department (`f`: tasks and problems only; checks and meetings are
+ * district-wide; the grassroots by township, null for one sector and where
+ * `a` may not read the list).  Above the districts, from each district's
+ * kept counts (work_cache.c).  0, or -1 with `err`.
  */
 int work_figures_add(struct db *db, const struct actor *a, const char *through,
 		     const struct figures_filter *f, json_t *out, struct strbuf *err);
-
-/*
- * Set the seven grassroots figures (grass_figures.c) the same way: by
- * township (`f`), null for one sector and where the caller may not read
- * the list.  Called by work_figures_add(), after the eight.
- */
-int grass_figures_add(struct db *db, const struct actor *a, const char *through,
-		      const struct figures_filter *f, json_t *out, struct strbuf *err);
 
 /*
  * The grid-days of 一日双巡 of `district` counted again from its patrols

@@ -55,8 +55,9 @@ test('gen demo loads the district and prints one account per role', () => {
     'school', 'sysadmin', 'secadmin', 'auditadmin'])
     assert.match(first.stdout, new RegExp(`^${user}\\s`, 'm'), `account ${user}`);
   assert.match(first.stdout, /475 villages and communities, 1726 enterprises and institutions/);
-  // a ceiling against a hang, not a benchmark: ~3 s on SQLite, ~30 s on PostgreSQL
-  assert.ok(first.ms < 80000, `gen demo took ${first.ms} ms`);
+  // a ceiling against a hang, not a benchmark: ~3 s on SQLite, ~30 s on PostgreSQL on a quiet
+  // machine, 80 s with four processes on two cores
+  assert.ok(first.ms < 150000, `gen demo took ${first.ms} ms`);
 });
 
 test('the figures through 2023-08 are the seed report\'s', () => {
