@@ -58,9 +58,9 @@ static json_t *grant_json(struct db_stmt *st)
 			 "active", db_column_is_null(st, 9));
 }
 
-/* The grants `sql` (GRANT_SELECT and its conditions) selects with `p`, as an array. */
-static int grant_rows(struct db *db, const char *sql, const struct sqlp *p, json_t **out,
-		      struct model_error *e)
+/* The rows `sql` selects with `p`, each made an object by `row`, as an array. */
+static int json_rows(struct db *db, const char *sql, const struct sqlp *p,
+		     json_t *(*row)(struct db_stmt *), json_t **out, struct model_error *e)
 {
 	struct db_stmt *st = NULL;
 	json_t *items;
@@ -71,7 +71,7 @@ static int grant_rows(struct db *db, const char *sql, const struct sqlp *p, json
 	items = json_array();
 	sqlp_bind(p, st, 1);
 	while ((rc = db_step(st, &e->msg)) == DB_ROW)
-		json_array_append_new(items, grant_json(st));
+		json_array_append_new(items, row(st));
 	db_finalize(st);
 	if (rc < 0) {
 		json_decref(items);
@@ -79,6 +79,13 @@ static int grant_rows(struct db *db, const char *sql, const struct sqlp *p, json
 	}
 	*out = items;
 	return 0;
+}
+
+/* The grants `sql` (GRANT_SELECT and its conditions) selects with `p`, as an array. */
+static int grant_rows(struct db *db, const char *sql, const struct sqlp *p, json_t **out,
+		      struct model_error *e)
+{
+	return json_rows(db, sql, p, grant_json, out, e);
 }
 
 /* Grant `id` as the API shows it, into `*out` (NULL: none). */
@@ -96,6 +103,13 @@ static int grant_by_id(struct db *db, int64_t id, json_t **out, struct model_err
 	return ret;
 }
 
+/* A row of offices_above()'s statement: {code, name, level}. */
+static json_t *office_json(struct db_stmt *st)
+{
+	return json_pack("{ss ss ss}", "code", db_column_text(st, 1), "name", db_column_text(st, 2),
+			 "level", db_column_text(st, 3));
+}
+
 /*
  * The offices a district may grant: its city and its province (the
  * district's parent, and the parent's parent), nearest first, as
@@ -109,26 +123,14 @@ static int offices_above(struct db *db, const char *district, json_t **out, stru
 		"UNION ALL SELECT 2 AS k, r.code, r.name, r.level FROM regions d JOIN regions c ON "
 		"c.code = d.parent JOIN regions r ON r.code = c.parent WHERE d.code = ? AND "
 		"r.level IN ('city', 'province') ORDER BY k";
-	struct db_stmt *st = NULL;
-	json_t *arr;
-	int rc;
+	struct sqlp p = SQLP_INIT;
+	int ret;
 
-	if (db_prepare(db, sql, &st, &e->msg))
-		return db_fail(e);
-	arr = json_array();
-	db_bind_text(st, 1, district);
-	db_bind_text(st, 2, district);
-	while ((rc = db_step(st, &e->msg)) == DB_ROW)
-		json_array_append_new(arr, json_pack("{ss ss ss}", "code", db_column_text(st, 1),
-						     "name", db_column_text(st, 2),
-						     "level", db_column_text(st, 3)));
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(arr);
-		return db_fail(e);
-	}
-	*out = arr;
-	return 0;
+	sqlp_text(&p, district);
+	sqlp_text(&p, district);
+	ret = json_rows(db, sql, &p, office_json, out, e);
+	sqlp_release(&p);
+	return ret;
 }
 
 /* The lists a district may grant, [{name, label}]. */
