@@ -27,6 +27,7 @@
 #include "assess/assess.h"
 #include "assess/figure_keys.h"
 #include "assess/figures.h"
+#include "assess/work_figures.h"
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/conf.h"
@@ -1604,6 +1605,7 @@ int main(int argc, char **argv)
 	alloc_init();
 	/* what writes mean to the determination and to sessions (entity.h) */
 	assess_observe_writes();
+	work_observe_writes();
 	session_observe_writes();
 	duban_observe_writes();
 	todos_observe_writes();

@@ -364,7 +364,7 @@ const struct route api_routes[] = {
 	  .doc = openapi_entity_reveal, .shown = has_personal },
 	FALLBACK("/{entity}/{id}/*", api_no_route, 0, 0, api_entity_record),
 	{ .method = "GET", .path = "/{entity}/export", .handle = api_entity_export,
-	  .check = api_entity_access, .op = "export", .summary = "导出", .errors = E400 | E422,
+	  .check = api_entity_access, .flags = R_REGION, .op = "export", .summary = "导出", .errors = E400 | E422,
 	  .doc = openapi_entity_export },
 	FALLBACK("/{entity}/export", api_only_get, 0, 0, api_entity_access),
 	{ .method = "GET", .path = "/{entity}/template", .handle = api_entity_template,

@@ -236,7 +236,8 @@ int assess_version_bump(struct db *db, const char *table, const char *district,
 
 int assess_mark_stale(struct db *db, const char *district, struct strbuf *err)
 {
-	return assess_version_bump(db, "assess_versions", district, err);
+	return assess_version_bump(db, "assess_versions", district, err) ||
+	       assess_version_bump(db, "work_versions", district, err) ? -1 : 0;
 }
 
 /* " (?, ?, …)" for the `n` codes, pushed as parameters. */

@@ -16,6 +16,7 @@
 #include "assess/cells.h"
 #include "assess/figure_keys.h"
 #include "assess/work_figures.h"
+#include "assess/work_int.h"
 #include "base/date.h"
 #include "base/strbuf.h"
 #include "db/db.h"
@@ -217,13 +218,15 @@ static int breakdown_work(struct db *db, const struct actor *a, const char *thro
 		struct figures_filter f = { NULL, NULL };
 		const char *key = json_string_value(json_object_get(row, "key"));
 		if (!strcmp(by, "district")) {
-			/* a district's work as its own office sees it: narrower than the caller's scope */
+			/* a district's work as its own office sees it (kept: work_cache.c) */
 			struct actor office = *a;
+			struct work_tally t = { { 0 } };
 			office.role = ROLE_OFFICE;
 			office.district = key;
 			office.region = NULL;
-			if (work_figures_add(db, &office, through, NULL, json_object_get(row, "figures"), err))
+			if (work_cache_tally(db, a, key, through, &t, err))
 				return -1;
+			work_tally_json(&office, through, NULL, &t, json_object_get(row, "figures"));
 			continue;
 		}
 		if (!strcmp(by, "township"))

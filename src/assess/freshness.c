@@ -283,12 +283,56 @@ static int cells_of_record(const struct model_ctx *mc, const struct record *rec,
 	return 0;
 }
 
+#define KEPT_ANY "SELECT CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE m.district = ? " \
+	"AND m.computed_version = COALESCE((SELECT v.version FROM assess_versions v WHERE " \
+	"v.district = m.district), 0)) OR EXISTS (SELECT 1 FROM figure_months f WHERE " \
+	"f.district = ? AND f.assess_version = COALESCE((SELECT v.version FROM assess_versions v " \
+	"WHERE v.district = f.district), 0) AND f.figure_version = COALESCE((SELECT v.version " \
+	"FROM figure_versions v WHERE v.district = f.district), 0)) THEN 1 ELSE 0 END"
+
+/*
+ * Does a write of `r` (from `old`) in a bulk operation find nothing kept in
+ * its districts — no determination and no cells computed at their versions?
+ * Then it has nothing to follow: a district loaded before anyone read it
+ * (gen demo, a first import) is computed whole when first read, and its
+ * import writes rows, not cells.  Asked once per district and operation; a
+ * single write lets its own statements find out.  1, 0, or -1 (`e` set).
+ */
+static int keeps_nothing(const struct model_ctx *mc, const struct record *r,
+			 const struct record *old, struct model_error *e)
+{
+	struct strbuf key = STRBUF_INIT;
+	const char *d[2], *v;
+	char *got = NULL;
+	int k, none = mc->cache != NULL;
+
+	districts_of(r, old, d);
+	for (k = 0; k < 2 && d[k] && none; k++) {
+		const char *p[] = { d[k], d[k] };
+		strbuf_reset(&key);
+		strbuf_addf(&key, "kept\x1f%s", d[k]);
+		if (!lookup_cache_value(mc->cache, key.buf, &v)) {
+			if (db_query_value(mc->db, KEPT_ANY, p, 2, &got, &e->msg)) {
+				strbuf_release(&key);
+				return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+			}
+			lookup_cache_put_value(mc->cache, key.buf, got && atoi(got) ? "1" : "0");
+			free(got);
+			got = NULL;
+			lookup_cache_value(mc->cache, key.buf, &v);
+		}
+		none = v && !strcmp(v, "0");
+	}
+	strbuf_release(&key);
+	return none;
+}
+
 /* Before the row is written: the locks, and what it counted taken out of the cells. */
 static int keep_storing(const struct model_ctx *mc, const struct record *r,
 			const struct record *old, struct model_error *e)
 {
 	const char *d[2];
-	int k;
+	int k, none;
 
 	if (!(r->ed->flags & (ENT_ASSESS | ENT_FIGURES)))
 		return 0;
@@ -296,7 +340,9 @@ static int keep_storing(const struct model_ctx *mc, const struct record *r,
 	for (k = 0; k < 2 && d[k]; k++)
 		if (assess_lock_district(mc->db, d[k], &e->msg))
 			return model_fail(e, MODEL_EDB, NULL, "数据库错误");
-	return old ? cells_of_record(mc, old, r, old, -1, e) : 0;
+	if (!old || (none = keeps_nothing(mc, r, old, e)) > 0)
+		return 0;
+	return none < 0 ? -1 : cells_of_record(mc, old, r, old, -1, e);
 }
 
 int assess_keep_subject(struct db *db, const char *district, const char *month,
@@ -473,6 +519,8 @@ static int keep_stored(const struct model_ctx *mc, const struct record *r,
 		       model_fail(e, MODEL_EDB, NULL, "数据库错误") : 0;
 	if (!(ed->flags & (ENT_ASSESS | ENT_FIGURES)))
 		return 0;
+	if ((rc = keeps_nothing(mc, r, old, e)))
+		return rc < 0 ? -1 : 0;
 	if (ed == &subject_desc)
 		rc = redetermine_subject(mc, r, old, &e->msg);
 	else if (ed == &standard_desc)

@@ -14,9 +14,11 @@
  * of one sector (the grassroots are places, not sectors).
  */
 #include "assess/work_figures.h"
+#include "assess/work_int.h"
 #include "assess/assess_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "assess/figure_keys.h"
@@ -244,54 +246,63 @@ static int villages_with(struct db *db, const struct actor *a, const struct figu
 	return ret;
 }
 
-int grass_figures_add(struct db *db, const struct actor *a, const char *through,
-		      const struct figures_filter *f, json_t *out, struct strbuf *err)
+/* The first day of `through`'s year, its last day, and the last day counted (not after today). */
+static void grass_days(const char *through, char from[16], char to[16], char end[16])
 {
-	int64_t patrols = 0, visits = 0, compliant = 0, grids = 0, police[2] = { 0, 0 },
-		cadres[2] = { 0, 0 }, paid = 0, net[2] = { 0, 0 }, days;
-	char from[16], to[16], end[16], first[16];
-	int y, m, sector = f && f->supervisor;
-	struct sqlp p = SQLP_INIT;
+	int y = atoi(through), m = atoi(through + 5);
 
-	if (month_parse(through, &y, &m))
-		return -1;
-	snprintf(from, sizeof(from), "%04d-01-01", y % 10000);
-	snprintf(first, sizeof(first), "%04d-01", y % 10000);
-	snprintf(to, sizeof(to), "%04d-%02d-%02d", y % 10000, m % 100,
-		 date_days_in_month(y, m) % 100);
+	snprintf(from, 16, "%04d-01-01", y % 10000);
+	snprintf(to, 16, "%04d-%02d-%02d", y % 10000, m % 100, date_days_in_month(y, m) % 100);
 	date_today(end);
 	if (strcmp(to, end) < 0)
-		snprintf(end, sizeof(end), "%s", to);
-	days = strcmp(end, from) < 0 ? 0 : date_days(end) - date_days(from) + 1;
+		snprintf(end, 16, "%s", to);
+}
+
 #define CAN(ed) (!sector && entity_can_read(&(ed), a))
+
+int grass_tally(struct db *db, const struct actor *a, const char *through,
+		const struct figures_filter *f, struct work_tally *t, struct strbuf *err)
+{
+	int64_t *v = t->v, police[2] = { 0, 0 }, cadres[2] = { 0, 0 }, net[2] = { 0, 0 };
+	char from[16], to[16], end[16], first[16];
+	int sector = f && f->supervisor;
+	struct sqlp p = SQLP_INIT;
+
+	grass_days(through, from, to, end);
+	snprintf(first, sizeof(first), "%.7s", from);
 	if (CAN(patrol_desc)) {
 		sqlp_text(&p, from);
 		sqlp_text(&p, to);
 		if (grass_aggregate(db, &patrol_desc, "COUNT(*)",
-				    "t.patrolled_on >= ? AND t.patrolled_on <= ?", &p, a, f, &patrols, 1,
-				    err) ||
-		    patrol_days(db, a, f, from, end, &compliant, &grids, err))
+				    "t.patrolled_on >= ? AND t.patrolled_on <= ?", &p, a, f,
+				    &v[WT_PATROLS], 1, err) ||
+		    patrol_days(db, a, f, from, end, &v[WT_PATROL_DAYS], &v[WT_GRIDS], err))
 			return -1;
 	}
 	if (CAN(household_visit_desc)) {
 		sqlp_text(&p, from);
 		sqlp_text(&p, to);
 		if (grass_aggregate(db, &household_visit_desc, "COUNT(*)",
-				    "t.visited_on >= ? AND t.visited_on <= ?", &p, a, f, &visits, 1, err))
+				    "t.visited_on >= ? AND t.visited_on <= ?", &p, a, f, &v[WT_VISITS],
+				    1, err))
 			return -1;
 	}
-	if (CAN(police_assignment_desc) &&
-	    (villages_with(db, a, f, "police_assignments", "x.kind = 'auxiliary'", through, to,
-			   police, err) ||
-	     villages_with(db, a, f, "cadre_assignments", "1 = 1", through, to, cadres, err)))
-		return -1;
+	if (CAN(police_assignment_desc)) {
+		if (villages_with(db, a, f, "police_assignments", "x.kind = 'auxiliary'", through, to,
+				  police, err) ||
+		    villages_with(db, a, f, "cadre_assignments", "1 = 1", through, to, cadres, err))
+			return -1;
+		v[WT_VILLAGES] = police[0];
+		v[WT_VILLAGES_POLICE] = police[1];
+		v[WT_VILLAGES_CADRE] = cadres[1];
+	}
 	if (CAN(police_subsidy_desc)) {
 		sqlp_text(&p, first);
 		sqlp_text(&p, through);
 		sqlp_text(&p, to);
 		if (grass_aggregate(db, &police_subsidy_desc, "COALESCE(SUM(t.amount), 0)",
 				    "t.month >= ? AND t.month <= ? AND t.paid_on IS NOT NULL AND "
-				    "t.paid_on <= ?", &p, a, f, &paid, 1, err))
+				    "t.paid_on <= ?", &p, a, f, &v[WT_SUBSIDY_PAID], 1, err))
 			return -1;
 	}
 	if (CAN(police_assignment_desc)) {
@@ -308,17 +319,34 @@ int grass_figures_add(struct db *db, const struct actor *a, const char *through,
 				    "t.kind = 'officer' AND t.\"from\" <= ? AND (t.\"to\" IS NULL OR "
 				    "t.\"to\" >= ?)", &p, a, f, net, 2, err))
 			return -1;
+		v[WT_OFFICERS] = net[0];
+		v[WT_OFFICERS_NETWORK] = net[1];
 	}
-#define SET(id, v) json_object_set_new(out, figure_keys[id].key, (v))
+	return 0;
+}
+
+void grass_tally_json(const struct actor *a, const char *through, const struct figures_filter *f,
+		      const struct work_tally *t, json_t *out)
+{
+	const int64_t *v = t->v;
+	char from[16], to[16], end[16];
+	int sector = f && f->supervisor;
+	int64_t days;
+
+	grass_days(through, from, to, end);
+	days = strcmp(end, from) < 0 ? 0 : date_days(end) - date_days(from) + 1;
+#define SET(id, x) json_object_set_new(out, figure_keys[id].key, (x))
 #define COUNT(ed, n) (CAN(ed) ? json_integer(n) : json_null())
 #define RATE(ed, num, den) (CAN(ed) ? rate_json(num, den) : json_null())
-	SET(FIG_PATROLS, COUNT(patrol_desc, patrols));
-	SET(FIG_PATROL_COMPLIANCE_RATE, RATE(patrol_desc, compliant, grids * days));
-	SET(FIG_HOUSEHOLD_VISITS, COUNT(household_visit_desc, visits));
-	SET(FIG_VILLAGE_POLICE_RATE, RATE(police_assignment_desc, police[1], police[0]));
-	SET(FIG_POLICE_SUBSIDY_PAID,
-	    CAN(police_subsidy_desc) ? json_real((double)paid / 100.0) : json_null());
-	SET(FIG_INFORMANT_NETWORK_RATE, RATE(police_assignment_desc, net[1], net[0]));
-	SET(FIG_CADRE_VILLAGE_RATE, RATE(police_assignment_desc, cadres[1], cadres[0]));
-	return 0;
+	SET(FIG_PATROLS, COUNT(patrol_desc, v[WT_PATROLS]));
+	SET(FIG_PATROL_COMPLIANCE_RATE, RATE(patrol_desc, v[WT_PATROL_DAYS], v[WT_GRIDS] * days));
+	SET(FIG_HOUSEHOLD_VISITS, COUNT(household_visit_desc, v[WT_VISITS]));
+	SET(FIG_VILLAGE_POLICE_RATE,
+	    RATE(police_assignment_desc, v[WT_VILLAGES_POLICE], v[WT_VILLAGES]));
+	SET(FIG_POLICE_SUBSIDY_PAID, CAN(police_subsidy_desc) ?
+	    json_real((double)v[WT_SUBSIDY_PAID] / 100.0) : json_null());
+	SET(FIG_INFORMANT_NETWORK_RATE,
+	    RATE(police_assignment_desc, v[WT_OFFICERS_NETWORK], v[WT_OFFICERS]));
+	SET(FIG_CADRE_VILLAGE_RATE,
+	    RATE(police_assignment_desc, v[WT_VILLAGES_CADRE], v[WT_VILLAGES]));
 }

@@ -11,8 +11,10 @@
  * the scope of a township or department of that code would be.
  */
 #include "assess/work_figures.h"
+#include "assess/work_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "assess/figure_keys.h"
@@ -106,33 +108,58 @@ static int work_dated(struct db *db, const struct entity_desc *ed, const char *d
 	return ret;
 }
 
-int work_figures_add(struct db *db, const struct actor *a, const char *through,
-		     const struct figures_filter *f, json_t *out, struct strbuf *err)
+int work_tally_live(struct db *db, const struct actor *a, const char *through,
+		    const struct figures_filter *f, struct work_tally *t, struct strbuf *err)
 {
-	int64_t t[3], pr[3], checks, meetings;
+	int64_t *v = t->v;
 	char from[16], to[16]; /* YYYY-MM-DD, with room the compiler can see */
-	int y, m;
+	int y = atoi(through), m = atoi(through + 5);
 
-	if (month_parse(through, &y, &m))
-		return -1;
 	snprintf(from, sizeof(from), "%04d-01-01", y % 10000);
 	snprintf(to, sizeof(to), "%04d-%02d-%02d", y % 10000, m % 100,
 		 date_days_in_month(y, m) % 100);
 	if (work_items(db, &task_desc, "assigned_on", "done_on", "due_on",
-		       "t.status <> 'cancelled'", a, f, from, to, t, err) ||
+		       "t.status <> 'cancelled'", a, f, from, to, &v[WT_TASKS], err) ||
 	    work_items(db, &problem_desc, "found_on", "rectified_on", "deadline", NULL, a, f, from,
-		       to, pr, err) ||
-	    work_dated(db, &check_desc, "checked_on", a, from, to, &checks, err) ||
-	    work_dated(db, &meeting_desc, "held_on", a, from, to, &meetings, err))
+		       to, &v[WT_PROBLEMS], err) ||
+	    work_dated(db, &check_desc, "checked_on", a, from, to, &v[WT_CHECKS], err) ||
+	    work_dated(db, &meeting_desc, "held_on", a, from, to, &v[WT_MEETINGS], err))
 		return -1;
-	json_object_set_new(out, figure_keys[FIG_TASKS_ASSIGNED].key, json_integer(t[0]));
-	json_object_set_new(out, figure_keys[FIG_TASKS_DONE].key, json_integer(t[1]));
-	json_object_set_new(out, figure_keys[FIG_TASKS_OVERDUE].key, json_integer(t[2]));
-	json_object_set_new(out, figure_keys[FIG_PROBLEMS_FOUND].key, json_integer(pr[0]));
-	json_object_set_new(out, figure_keys[FIG_PROBLEMS_RECTIFIED].key, json_integer(pr[1]));
-	json_object_set_new(out, figure_keys[FIG_PROBLEMS_OVERDUE].key, json_integer(pr[2]));
-	json_object_set_new(out, figure_keys[FIG_SUPERVISION_CHECKS].key, json_integer(checks));
-	json_object_set_new(out, figure_keys[FIG_COORDINATION_MEETINGS].key,
-			    json_integer(meetings));
-	return grass_figures_add(db, a, through, f, out, err);
+	return grass_tally(db, a, through, f, t, err);
+}
+
+void work_tally_json(const struct actor *a, const char *through, const struct figures_filter *f,
+		     const struct work_tally *t, json_t *out)
+{
+	static const struct {
+		enum figure_id id;
+		enum work_count n;
+	} counts[] = {
+		{ FIG_TASKS_ASSIGNED, WT_TASKS }, { FIG_TASKS_DONE, WT_TASKS_DONE },
+		{ FIG_TASKS_OVERDUE, WT_TASKS_OVERDUE }, { FIG_PROBLEMS_FOUND, WT_PROBLEMS },
+		{ FIG_PROBLEMS_RECTIFIED, WT_PROBLEMS_RECTIFIED },
+		{ FIG_PROBLEMS_OVERDUE, WT_PROBLEMS_OVERDUE },
+		{ FIG_SUPERVISION_CHECKS, WT_CHECKS }, { FIG_COORDINATION_MEETINGS, WT_MEETINGS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		json_object_set_new(out, figure_keys[counts[i].id].key,
+				    json_integer(t->v[counts[i].n]));
+	grass_tally_json(a, through, f, t, out);
+}
+
+int work_figures_add(struct db *db, const struct actor *a, const char *through,
+		     const struct figures_filter *f, json_t *out, struct strbuf *err)
+{
+	struct work_tally t = { { 0 } };
+	int y, m;
+
+	if (month_parse(through, &y, &m))
+		return -1;
+	if (work_cache_applies(a, f) ? work_cache_tally(db, a, NULL, through, &t, err) :
+	    work_tally_live(db, a, through, f, &t, err))
+		return -1;
+	work_tally_json(a, through, f, &t, out);
+	return 0;
 }

@@ -43,4 +43,11 @@ int grass_figures_add(struct db *db, const struct actor *a, const char *through,
  */
 int grass_patrol_cells_fill(struct db *db, const char *district, struct strbuf *err);
 
+/*
+ * Register the write observer that moves a district's work version on each
+ * write of a list the work or grassroots figures count (work_cache.c).
+ * Start-up code, like assess_observe_writes().
+ */
+void work_observe_writes(void);
+
 #endif

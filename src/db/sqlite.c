@@ -100,6 +100,15 @@ static void configure(void)
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 }
 
+/*
+ * Reads map the database file instead of copying each page out of the
+ * kernel's cache with pread(): a province's figures read tens of thousands
+ * of pages, and the copies were a quarter of their time.  SQLite caps the
+ * size at its compile-time limit (2 GiB in Debian's build); the pages past it
+ * are read as before.  Writes go through the WAL as before.
+ */
+#define LITE_MMAP_SIZE "2147418112"
+
 static int lite_open(struct db *db, const char *path, struct strbuf *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -134,7 +143,8 @@ static int lite_open(struct db *db, const char *path, struct strbuf *err)
 		rc = DB_ERROR;
 		goto cleanup;
 	}
-	rc = lite_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+	rc = lite_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+		       "PRAGMA mmap_size=" LITE_MMAP_SIZE, err);
 cleanup:
 	sqlite3_finalize(st);
 	return rc;

@@ -75,6 +75,17 @@ test('a city reads the lists and records of its districts, and only theirs', asy
   assert.equal((await as.province.get(`/api/v1/subjects/${outside}`)).status, 200);
 });
 
+test('a city exports the lists of its districts, and only theirs', async () => {
+  const r = await as.city.get('/api/v1/subjects/export?format=csv');
+  assert.equal(r.status, 200, r.text.slice(0, 300));
+  const lines = r.text.trim().split('\n');
+  assert.equal(lines.length - 1, count(`SELECT COUNT(*) FROM subjects WHERE district IN ('${D1}', '${D2}')`), 'one row per subject of the city');
+  const d3 = sql(store, `SELECT code FROM subjects WHERE district = '${D3}' ORDER BY code LIMIT 1`, BACKEND);
+  assert.ok(!lines.some((l) => l.startsWith(`${d3},`)), 'no subject of the other city');
+  const audit = count("SELECT COUNT(*) FROM audit WHERE action = 'subjects.export' AND username = 'city'");
+  assert.ok(audit >= 1, 'the export is audited');
+});
+
 test('a region account writes nothing and reaches no other route', async () => {
   const subject = JSON.parse((await as.city.get('/api/v1/subjects?page_size=1')).text).items[0];
   const before = sql(store, 'SELECT COUNT(*), MAX(rev) FROM petitions', BACKEND) + sql(store, `SELECT rev FROM subjects WHERE id = ${subject.id}`, BACKEND);
