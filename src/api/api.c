@@ -32,6 +32,8 @@
 #include "http/static.h"
 #include "model/dict.h"
 #include "model/enums.h"
+#include "model/grants.h"
+#include "model/scope.h"
 #include "version.h"
 
 #define SESSION_COOKIE "sanling_session"
@@ -281,6 +283,12 @@ static void set_session_cookies(struct call *c, const char *token, const char *c
  * its region's name: the regions it reads are the districts under it, so the
  * browser could not look the name of its own city up.
  */
+/* `a`, or an empty array when it is NULL (a list that could not be read). */
+static json_t *or_empty(json_t *a)
+{
+	return a ? a : json_array();
+}
+
 static json_t *me_json(struct db *db, const struct actor *a)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -296,6 +304,9 @@ static json_t *me_json(struct db *db, const struct actor *a)
 		       "district", a->district, "township", a->township, "grid", a->grid,
 		       "must_change", a->must_change, "village", a->village,
 		       "subject", a->subject, "region", a->region, "region_name", region_name);
+	/* what the districts granted it: the lists it may write, and where */
+	if (a->role == ROLE_REGION)
+		json_object_set_new(me, "grants", or_empty(grants_held(db, a)));
 	free(region_name);
 	strbuf_release(&err);
 	return me;
@@ -404,16 +415,37 @@ cleanup:
 	json_decref(in);
 }
 
+/* Does `grants` (grants_held()) name list `name`? */
+static int granted_list(const json_t *grants, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(grants); i++)
+		if (!strcmp(json_string_value(json_object_get(json_array_get(grants, i), "list")),
+			    name))
+			return 1;
+	return 0;
+}
+
 void api_meta(struct call *c)
 {
-	json_t *ents = json_array(), *roles = json_array();
+	json_t *ents = json_array(), *roles = json_array(), *m, *grants = NULL;
+	const struct actor *a = &c->sess.actor;
 	size_t i;
 	int r;
 
-	for (i = 0; entities[i]; i++)
-		if (entity_can_read(entities[i], &c->sess.actor) ||
-		    entity_can_write(entities[i], &c->sess.actor))
-			json_array_append_new(ents, entity_meta(entities[i], &c->sess.actor));
+	if (a->role == ROLE_REGION)
+		grants = or_empty(grants_held(c->db, a));
+	for (i = 0; entities[i]; i++) {
+		if (!entity_can_read(entities[i], a) && !entity_can_write(entities[i], a))
+			continue;
+		m = entity_meta(entities[i], a);
+		/* a region account writes a list where a district granted it (/me says where) */
+		if (grants && !granted_list(grants, entities[i]->name))
+			json_object_set_new(m, "can_write", json_false());
+		json_array_append_new(ents, m);
+	}
+	json_decref(grants);
 	for (r = ROLE_OFFICE; r < ROLE_SYSTEM; r++)
 		json_array_append_new(roles, json_pack("{ss ss}", "code", role_code((enum role)r),
 						       "label", role_label((enum role)r)));
@@ -602,6 +634,33 @@ static int authenticate(struct call *c)
 }
 
 /*
+ * Is a region account (an office above the districts) kept from route `r`
+ * (then answered 403)?  It calls the routes flagged R_REGION, and the
+ * entity writes flagged R_GRANTED of a list a district may grant it: those
+ * reach the handler, and the model writes only where a district did grant
+ * it the list.  An entity write of another list is refused here, saying why.
+ */
+static int region_refused(struct call *c, const struct route *r)
+{
+	struct model_error e;
+
+	if (r->flags & R_REGION)
+		return 0;
+	if (!(r->flags & R_GRANTED) || !c->args.ed) {
+		reply_problem(c, 403, "无权执行此操作", NULL);
+		return 1;
+	}
+	model_error_init(&e);
+	if (!scope_region_writable(c->args.ed, &c->sess.actor, &e)) {
+		model_error_release(&e);
+		return 0;
+	}
+	reply_model_error(c, &e);
+	model_error_release(&e);
+	return 1;
+}
+
+/*
  * A request below /api/v1, by the route table (routes.c): CSRF for every
  * write, the public routes, the session, the initial password, the route's
  * own role rule and check, then its handler.
@@ -642,11 +701,12 @@ static void route(struct call *c, const char **seg, int nseg)
 		reply_problem(c, 404, "没有这个接口", NULL);
 		return;
 	}
-	if ((r->roles && !(ROLE_BIT(c->sess.actor.role) & r->roles)) ||
-	    (c->sess.actor.role == ROLE_REGION && !(r->flags & R_REGION))) {
+	if (r->roles && !(ROLE_BIT(c->sess.actor.role) & r->roles)) {
 		reply_problem(c, 403, "无权执行此操作", NULL);
 		return;
 	}
+	if (c->sess.actor.role == ROLE_REGION && region_refused(c, r))
+		return;
 	if (r->check && r->check(c))
 		return;
 	run(c, r);

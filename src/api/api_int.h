@@ -101,6 +101,8 @@ void api_only_get(struct call *c);	/* 405 只接受 GET */
 void api_only_post(struct call *c);	/* 405 只接受 POST */
 
 /* api_entity.c: /{entity}... */
+/* A record's id as a path gives it (digits, no leading 0, > 0): 0, or -1. */
+int api_parse_id(const char *s, int64_t *id);
 int api_entity_access(struct call *c);	/* check: 403 when the role can neither read nor write */
 int api_entity_record(struct call *c);	/* check: that, then c->id from {id} (else 404) */
 void api_entity_list(struct call *c);
@@ -155,6 +157,10 @@ void openapi_attach_list(json_t *op, const struct entity_desc *ed);
 void openapi_attach_add(json_t *op, const struct entity_desc *ed);
 void openapi_attach_get(json_t *op, const struct entity_desc *ed);
 int attach_shown(const struct entity_desc *ed); /* documented for ENT_ATTACH entities only */
+/* api_grants.c: what a district grants the offices above it (region_grants) */
+void api_grants(struct call *c);
+void api_grant_create(struct call *c);
+void api_grant_revoke(struct call *c);
 /* api_sync.c: the phone's outbox, POST /sync, and its OpenAPI schemas (JSON text) */
 void api_sync(struct call *c);
 extern const char api_sync_request_schema[];

@@ -629,6 +629,9 @@ static void readers(struct strbuf *sb, const struct entity_desc *ed)
 static void writers(struct strbuf *sb, const struct entity_desc *ed)
 {
 	roles_text(sb, "可修改", ed, ed->write_roles);
+	if (ed->flags & ENT_GRANTABLE)
+		strbuf_addstr(sb, "；区县授权后（/grants），其所属市、省的创建办也可按区县创建办的规则"
+			      "新建、修改该区县的记录");
 }
 
 /* Describe `op` with `prefix` (may be "") and the roles of `who` (readers, writers). */
@@ -660,6 +663,9 @@ void openapi_entity_list(json_t *op, const struct entity_desc *ed)
 void openapi_entity_create(json_t *op, const struct entity_desc *ed)
 {
 	describe_roles(op, "", ed, writers);
+	if (ed->flags & ENT_GRANTABLE)
+		add_param(op, query_param("district", "市、省创建办新建时必填：在哪个区县新建（该区县须已授权）",
+					  json_pack("{ss}", "type", "string")));
 	request_json(op, oa_ref("schemas", ed->name, "_create"));
 	respond(op, "201", "已新建", record_or_moved(ed));
 }

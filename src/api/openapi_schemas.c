@@ -97,7 +97,36 @@ static const struct prop me_props[] = {
 	{ "village", "string", "驻村（社区）：驻村辅警账号的村，其网格为空", P_NULL },
 	{ "region", "string", "市或省：市/省创建办账号所在的区划", P_NULL },
 	{ "region_name", "string", "该市或省的名称", P_NULL },
+	{ "grants", "[$Grant", "市、省创建办账号：各区县授予本单位、未撤销的授权（可在哪个区县修改哪个清单）", 0 },
 	{ "csrf_token", "string", "CSRF 令牌", 0 },
+};
+
+/* A grant of a list by a district to the office above it (model/grants.c). */
+static const struct prop grant_props[] = {
+	{ "id", "integer", "编号", P_REQ },
+	{ "district", "string", "授权的区县", P_REQ },
+	{ "district_name", "string", "区县名称", P_REQ },
+	{ "region", "string", "获授权的市或省", P_REQ },
+	{ "region_name", "string", "市或省的名称", P_REQ },
+	{ "list", "string", "清单（实体名）", P_REQ },
+	{ "list_label", "string", "清单名称", P_REQ },
+	{ "granted_by", "string", "授权人", P_REQ },
+	{ "granted_at", "date-time", "授权时间", P_REQ },
+	{ "revoked_by", "string", "撤销人", P_REQ | P_NULL },
+	{ "revoked_at", "date-time", "撤销时间", P_REQ | P_NULL },
+	{ "active", "boolean", "有效（未撤销）", P_REQ },
+};
+
+static const struct prop grant_request_props[] = {
+	{ "region", "string", "本区县所属的市或省（代码）", P_REQ },
+	{ "list", "string", "清单（实体名，见 GET /grants 的 lists）", P_REQ },
+};
+
+static const struct prop grant_list_props[] = {
+	{ "items", "[$Grant", "授权，新的在前", P_REQ },
+	{ "total", "integer", "条数", P_REQ },
+	{ "regions", "[object", "区县创建办：可授权的市、省 {code, name, level}", 0 },
+	{ "lists", "[object", "区县创建办：可授权的清单 {name, label}", 0 },
 };
 
 static const struct prop login_props[] = {
@@ -273,6 +302,11 @@ static void fixed_schemas(json_t *schemas)
 	oa_put_str(s, "description", desc.buf);
 	oa_put(schemas, "Role", s);
 	oa_put(schemas, "Me", OBJECT("当前用户", me_props));
+	oa_put(schemas, "Grant", OBJECT("向上级的授权", grant_props));
+	s = OBJECT("授权", grant_request_props);
+	oa_put(s, "additionalProperties", json_false());
+	oa_put(schemas, "GrantRequest", s);
+	oa_put(schemas, "GrantList", OBJECT("向上级的授权", grant_list_props));
 	oa_put(schemas, "ListNames", OBJECT("列表及字段名称", list_names_props));
 
 	s = OBJECT("登录", login_props);

@@ -38,6 +38,11 @@ static const struct route_param audit_params[] = {
 	{ NULL },
 };
 
+static const struct route_param grants_params[] = {
+	{ "active", "1：只看未撤销的", "{\"type\": \"string\", \"enum\": [\"0\", \"1\"]}" },
+	{ NULL },
+};
+
 static const struct route_param subject_months_params[] = {
 	{ "year", "年份 YYYY（默认今年）", "{\"type\": \"string\", \"pattern\": \"^[0-9]{4}$\"}" },
 	{ NULL },
@@ -334,14 +339,14 @@ const struct route api_routes[] = {
 	  .check = api_entity_access, .op = "list", .summary = "列表", .errors = E400 | E422,
 	  .doc = openapi_entity_list },
 	{ .method = "POST", .path = "/{entity}", .handle = api_entity_create,
-	  .flags = R_ALONE | R_JSON, .check = api_entity_access,
+	  .flags = R_ALONE | R_JSON | R_GRANTED, .check = api_entity_access,
 	  .op = "create", .summary = "新建", .errors = E409 | E422, .doc = openapi_entity_create },
 	FALLBACK("/{entity}", api_not_supported, 0, 0, api_entity_access),
 	{ .method = "GET", .path = "/{entity}/{id}", .handle = api_entity_get, .flags = R_REGION,
 	  .check = api_entity_record, .op = "get", .summary = "查看", .errors = E404,
 	  .doc = openapi_entity_get },
 	{ .method = "PATCH", .path = "/{entity}/{id}", .handle = api_entity_update,
-	  .flags = R_ALONE | R_JSON, .check = api_entity_record,
+	  .flags = R_ALONE | R_JSON | R_GRANTED, .check = api_entity_record,
 	  .op = "update", .summary = "修改", .errors = E404 | E409 | E422 | E428,
 	  .doc = openapi_entity_update },
 	FALLBACK("/{entity}/{id}", api_not_supported, 0, 0, api_entity_record),
@@ -418,6 +423,32 @@ const struct route api_routes[] = {
 		      "active_from, active_to}], total}",
 	  .response_schema = "object" },
 	FALLBACK("/confirmations/{month}/subjects", api_only_get, 0, 0, NULL),
+	/* ---- what a district grants the offices above it (api_grants.c, model/grants.c) ---- */
+	{ .method = "GET", .path = "/grants", .handle = api_grants, .flags = R_REGION,
+	  .roles = ROLE_BIT(ROLE_OFFICE) | ROLE_BIT(ROLE_REGION),
+	  .op = "grants", .tag = TAG_GRANTS, .summary = "向上级授权的清单",
+	  .description = "区县创建办：本区县的授权（含已撤销的），及可授权的市、省（regions）和清单（lists）；"
+			 "市、省创建办：各区县授予本单位的授权。active=1 只看未撤销的",
+	  .errors = E400, .params = grants_params, .status = "200",
+	  .response = "{items: [授权], total, regions?: [{code, name, level}], lists?: [{name, label}]}",
+	  .response_schema = "$GrantList" },
+	{ .method = "POST", .path = "/grants", .handle = api_grant_create,
+	  .flags = R_WRITER | R_JSON, .roles = ROLE_BIT(ROLE_OFFICE),
+	  .op = "grant_create", .tag = TAG_GRANTS, .summary = "授权所属的市或省创建办修改本区县的一个清单",
+	  .description = "区县创建办授权本区县所属的市或省（region）的创建办新建、修改本区县的清单 list "
+			 "（任务清单、问题清单、督导检查、督办、专项行动；含个人信息的清单和创建主体、"
+			 "创建标准、认定不能授权）；记入审计。授权后，市、省创建办按区县创建办的规则修改"
+			 "该区县的记录，新建时以 ?district= 指明区县",
+	  .errors = E409 | E422, .request = "$GrantRequest", .status = "201",
+	  .response = "授权", .response_schema = "$Grant" },
+	FALLBACK("/grants", api_not_supported, 0, 0, NULL),
+	{ .method = "POST", .path = "/grants/{id}/revoke", .handle = api_grant_revoke,
+	  .flags = R_WRITER, .roles = ROLE_BIT(ROLE_OFFICE),
+	  .op = "grant_revoke", .tag = TAG_GRANTS, .summary = "撤销授权",
+	  .description = "区县创建办撤销本区县的一项授权，即时生效；记入审计；已撤销的再撤销为 409",
+	  .errors = E404 | E409, .status = "200", .response = "撤销后的授权",
+	  .response_schema = "$Grant" },
+	FALLBACK("/grants/{id}/revoke", api_only_post, 0, 0, NULL),
 	/* ---- a record's files (附件): entities flagged ENT_ATTACH (api_attach.c) ---- */
 	{ .method = "GET", .path = "/{entity}/{id}/attachments", .handle = api_attach_list,
 	  .check = api_attach_record, .op = "attachments", .summary = "附件列表", .errors = E404,

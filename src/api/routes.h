@@ -51,6 +51,9 @@ enum route_flags {
 	R_REGION = 1 << 7,	  /* the offices above the districts (role region) may call it:
 				     their session, the lists and records, the figures; no
 				     other route, whatever it would check itself */
+	R_GRANTED = 1 << 8,	  /* an entity's write a region account may call for a list
+				     a district may grant it (ENT_GRANTABLE): the model
+				     then writes only where a district did (scope.c) */
 };
 
 /* The problems an operation is documented to answer, beyond those its flags imply. */
@@ -143,5 +146,6 @@ int route_per_entity(const struct route *r);
 #define TAG_AUDIT "审计"
 #define TAG_ASSESS "月度认定与统计"
 #define TAG_TODOS "待办"
+#define TAG_GRANTS "向上级授权"
 
 #endif

@@ -130,7 +130,7 @@ static int clean_name(const char *in, struct strbuf *out, struct model_error *e)
 /* May the caller (a writer of the list) add a file to record `r`: as if it changed the record. */
 static int may_attach(const struct model_ctx *mc, struct record *r, struct model_error *e)
 {
-	if (!scope_check_record(mc->db, mc->actor, r, 0))
+	if (!scope_check_write(mc->db, mc->actor, r))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
 	return entity_guard(mc, r, r, e);
 }

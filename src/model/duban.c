@@ -250,7 +250,8 @@ const struct entity_desc supervision_desc = {
 	.name = "supervisions", .label = "督办", .table = "supervisions", .key = "no",
 	.number_prefix = "DB", .number_date = "notice_on",
 	.fields = supervision_fields, .nfields = NF(supervision_fields),
-	.read_roles = UNITS,
+	.flags = ENT_GRANTABLE, /* a city's or a province's 督办, where a district granted it */
+	.read_roles = UNITS | R(REGION),
 	.write_roles = R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district", .township = "township", .owner = "owner" },
 	.default_sort = "-notice_on",

@@ -138,6 +138,15 @@ enum entity_flags {
 	 * district), where a lookup by number finds the number's partition
 	 */
 	ENT_PARTITIONED = 1u << 7,
+	/*
+	 * a district may grant the offices above it (its city, its province:
+	 * role region) writing it in the district (region_grants, grants.c):
+	 * work an office above a district really does — tasks, problems, its
+	 * checks, 督办, campaigns.  Never a list that holds personal data, nor
+	 * the subjects, standards or anything the determination counts, which
+	 * stay the district's own (a unit test holds the flag to that)
+	 */
+	ENT_GRANTABLE = 1u << 8,
 };
 
 struct entity_op;
@@ -307,11 +316,17 @@ const char *record_get(const struct record *r, const char *key);
 /* ---- access ---- */
 
 int entity_can_read(const struct entity_desc *ed, const struct actor *a);
+/*
+ * May the actor's role write `ed` at all?  An office above the districts
+ * (role region) may write a list flagged ENT_GRANTABLE: where, is the
+ * grants' (scope_granted_actor(), in the write path).
+ */
 int entity_can_write(const struct entity_desc *ed, const struct actor *a);
 /*
  * May the actor see personal data of `ed` in full — reveal a field, or
  * find records by a personal field's value (which reveals it as surely)?
- * The roles that keep the records: those that may write them.
+ * The roles that keep the records: those that may write them — never an
+ * office above the districts, whatever it was granted.
  */
 int entity_can_reveal(const struct entity_desc *ed, const struct actor *a);
 /*

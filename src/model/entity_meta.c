@@ -8,6 +8,7 @@
 
 #include "model/entity_int.h"
 #include "model/enums.h"
+#include "model/scope.h"
 
 static const char *const type_names[] = {
 	[FT_TEXT] = "text", [FT_CODE] = "code", [FT_INT] = "int", [FT_REAL] = "real",
@@ -119,7 +120,8 @@ json_t *entity_meta(const struct entity_desc *ed, const struct actor *a)
 				if (t->roles & ROLE_BIT(r))
 					json_array_append_new(roles, json_string(role_code((enum role)r)));
 			json_array_append_new(tr, json_pack("{ss ss so sb}", "from", t->from, "to", t->to,
-				"roles", roles, "mine", a && (t->roles & ROLE_BIT(a->role)) != 0));
+				"roles", roles, "mine",
+				a && (t->roles & ROLE_BIT(scope_write_role(ed, a))) != 0));
 		}
 		json_object_set_new(o, "workflow", json_pack("{ss ss so}", "field", ed->workflow->field,
 			"initial", ed->workflow->initial, "transitions", tr));

@@ -623,7 +623,8 @@ static int enums_enabled(const struct record *r, const struct record *old,
 	return 0;
 }
 
-int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
+/* entity_validate() as the actor of `mc`, whose role writes `r`'s entity. */
+static int validate(const struct model_ctx *mc, struct record *r, const struct record *old,
 		    const char *secret, struct model_error *e)
 {
 	struct entity_op op;
@@ -678,6 +679,34 @@ int entity_validate(const struct model_ctx *mc, struct record *r, const struct r
 	if (!scope_check_record(mc->db, mc->actor, r, 0))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
 	return 0;
+}
+
+int entity_validate(const struct model_ctx *mc, struct record *r, const struct record *old,
+		    const char *secret, struct model_error *e)
+{
+	const char *col = r->ed->scope.district;
+	struct model_ctx granted;
+	struct actor as;
+	int ret;
+
+	if (mc->actor->role != ROLE_REGION)
+		return validate(mc, r, old, secret, e);
+	/*
+	 * An office above the districts writes as the office of the district
+	 * that granted it the list: the stored record's district (which the
+	 * grant must cover before the change), or the one a creation names.
+	 * The office's scope then holds the new version to that district, so
+	 * no record moves into or out of it.  Every write of a record comes
+	 * here (the API, bulk actions, imports, the work's actions).
+	 */
+	ret = scope_granted_actor(mc->db, mc->actor, r->ed,
+				  old ? (col ? record_get(old, col) : NULL) : mc->actor->district,
+				  &as, e);
+	if (ret)
+		return ret;
+	granted = *mc;
+	granted.actor = &as;
+	return validate(&granted, r, old, secret, e);
 }
 
 /*
@@ -950,7 +979,7 @@ int entity_retire(const struct model_ctx *mc, const struct entity_desc *ed,
 	ret = load_scoped(mc, ed, id, &old, e);
 	if (ret)
 		goto rollback;
-	if (!scope_check_record(mc->db, mc->actor, &old, 0)) {
+	if (!scope_check_write(mc->db, mc->actor, &old)) {
 		ret = model_fail(e, MODEL_EFORBIDDEN, NULL, "该记录不在您的管辖范围内");
 		goto rollback;
 	}

@@ -551,7 +551,8 @@ const struct entity_desc campaign_desc = {
 	.name = "campaigns", .label = "专项行动", .table = "campaigns", .key = "no",
 	.number_prefix = "ZX", .number_date = "from",
 	.fields = campaign_fields, .nfields = NF(campaign_fields),
-	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
+	/* district-wide: every unit of the district reads them; launched from above, where granted */
+	.flags = ENT_REFDATA | ENT_GRANTABLE,
 	.read_roles = READERS | R(SUPERVISOR),
 	.write_roles = R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district" },

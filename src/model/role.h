@@ -20,7 +20,8 @@ enum role {
 	ROLE_TOWNSHIP,   /* 乡镇/街道: its own area */
 	ROLE_SUBJECT,    /* a creation subject's own account */
 	ROLE_GRID,       /* 网格员: its own grid */
-	ROLE_REGION,     /* 市/省“三零”办: reads the districts under its city or province */
+	ROLE_REGION,     /* 市/省“三零”办: reads the districts under its city or province,
+			    writes the lists a district granted it there (grants.h) */
 	ROLE_SYSADMIN,   /* 系统管理员: accounts */
 	ROLE_SECADMIN,   /* 安全管理员: policy, locks */
 	ROLE_AUDITADMIN, /* 审计管理员: the audit log */
@@ -57,7 +58,12 @@ struct actor {
 	const char *grid;
 	const char *village; /* role grid: a 驻村辅警's village (then `grid` is NULL) */
 	const char *subject;
-	const char *region; /* role region: its city or province (the districts under it) */
+	/*
+	 * role region: its city or province (the districts under it); its
+	 * `district` is NULL but for a creation, where it names the district
+	 * that must have granted it the list (scope_granted_actor())
+	 */
+	const char *region;
 	const char *source; /* client address, or "cli" */
 	int must_change;    /* password must be changed before anything else */
 };

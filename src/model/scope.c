@@ -7,7 +7,10 @@
  * (the scope's owner and owners columns) is reached by the department that
  * owns or co-owns it.  An account of role `grid` naming a village instead of
  * a grid is a village auxiliary officer (驻村辅警): it reaches the rows of
- * every grid under its village.
+ * every grid under its village.  An office above the districts (role
+ * region) reads the districts under it and writes only where a district
+ * granted it a list (region_grants, grants.c), then as that district's
+ * office (scope_granted_actor()).
  */
 #include "model/scope.h"
 
@@ -250,13 +253,45 @@ int entity_can_read(const struct entity_desc *ed, const struct actor *a)
 
 int entity_can_write(const struct entity_desc *ed, const struct actor *a)
 {
+	if (a->role == ROLE_REGION) /* where: scope_granted_actor() */
+		return (ed->flags & ENT_GRANTABLE) && ed->scope.district && !a->must_change;
 	return a->role > ROLE_NONE && a->role < ROLE__COUNT &&
 	       (ed->write_roles & ROLE_BIT(a->role)) && !a->must_change;
 }
 
 int entity_can_reveal(const struct entity_desc *ed, const struct actor *a)
 {
-	return entity_can_write(ed, a);
+	/* a grant lets an office above write work lists, never read personal data */
+	return a->role != ROLE_REGION && entity_can_write(ed, a);
+}
+
+enum role scope_write_role(const struct entity_desc *ed, const struct actor *a)
+{
+	return a->role == ROLE_REGION && (ed->flags & ENT_GRANTABLE) ? ROLE_OFFICE : a->role;
+}
+
+int scope_region_writable(const struct entity_desc *ed, const struct actor *a,
+			  struct model_error *e)
+{
+	struct strbuf lists = STRBUF_INIT;
+	int rc;
+
+	if (entity_can_write(ed, a))
+		return 0;
+	scope_grantable_labels(&lists);
+	rc = model_fail(e, MODEL_EFORBIDDEN, NULL, "市、省创建办只能查看%s；区县可以授权上级修改的只有%s",
+			ed->label, lists.buf);
+	strbuf_release(&lists);
+	return rc;
+}
+
+void scope_grantable_labels(struct strbuf *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; entities[i]; i++)
+		if (entities[i]->flags & ENT_GRANTABLE)
+			strbuf_addf(out, "%s%s", n++ ? "、" : "", entities[i]->label);
 }
 
 /* Is `district` one of the districts under `region` (a city or province office's reach)? */
@@ -272,6 +307,70 @@ static int district_in_region(struct db *db, const char *district, const char *r
 			     params, 3, &v, NULL) && v;
 	free(v);
 	return ok;
+}
+
+/*
+ * Has `district` granted region office `a` list `ed`, and not revoked it?
+ * 1, 0, or -1 (the database).  Read in the caller's transaction: a
+ * revocation holds from its commit.
+ */
+static int granted(struct db *db, const struct actor *a, const struct entity_desc *ed,
+		   const char *district)
+{
+	const char *params[3] = { district, a->region, ed->name };
+	char *v = NULL;
+	int ok;
+
+	if (!district || !a->region || !(ed->flags & ENT_GRANTABLE))
+		return 0;
+	if (db_query_value(db, "SELECT 1 FROM region_grants WHERE district = ? AND region = ? "
+			   "AND list = ? AND revoked_at IS NULL", params, 3, &v, NULL))
+		return -1;
+	ok = v != NULL;
+	free(v);
+	return ok;
+}
+
+int scope_granted_actor(struct db *db, const struct actor *a, const struct entity_desc *ed,
+			const char *district, struct actor *as, struct model_error *e)
+{
+	char *name = NULL;
+	int rc;
+
+	if ((rc = scope_region_writable(ed, a, e)))
+		return rc;
+	if (!district)
+		return model_fail(e, MODEL_EINVAL, "district",
+				  "请指明在哪个区县新建%s（district：区县代码）", ed->label);
+	if (!district_in_region(db, district, a->region))
+		return model_fail(e, MODEL_EFORBIDDEN, "district", "区县“%s”不在本单位辖区内",
+				  district);
+	rc = granted(db, a, ed, district);
+	if (rc < 0)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	if (!rc) {
+		if (db_query_value(db, "SELECT name FROM regions WHERE code = ?",
+				   (const char *[]){ district }, 1, &name, NULL))
+			name = NULL;
+		rc = model_fail(e, MODEL_EFORBIDDEN, NULL, "%s未授权本单位修改%s，只能查看",
+				name ? name : district, ed->label);
+		free(name);
+		return rc;
+	}
+	*as = *a;
+	as->role = ROLE_OFFICE;
+	as->district = district;
+	return 0;
+}
+
+int scope_check_write(struct db *db, const struct actor *a, const struct record *r)
+{
+	const char *d;
+
+	if (a->role != ROLE_REGION)
+		return scope_check_record(db, a, r, 0);
+	d = r->ed->scope.district ? record_get(r, r->ed->scope.district) : NULL;
+	return d && district_in_region(db, d, a->region) && granted(db, a, r->ed, d) == 1;
 }
 
 /* Is `grid` a grid of village `village` (a 驻村辅警's reach)? */

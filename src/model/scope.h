@@ -52,6 +52,47 @@ int scope_check_record(struct db *db, const struct actor *a, const struct record
 		       int for_ref);
 
 /*
+ * May the actor write record `r` — a version before or after a write?  For
+ * the district's roles, scope_check_record(); for an office above the
+ * districts (role region), only where the record's district granted it the
+ * list and has not revoked the grant.  Every write path that does not go
+ * through entity_validate() (a retirement, a file attached) asks this.
+ */
+int scope_check_write(struct db *db, const struct actor *a, const struct record *r);
+
+/*
+ * An office above the districts writes a list only in a district that
+ * granted it that list, and there as the district's office: every rule of
+ * the office holds (its guards and workflow, the references it may name,
+ * its scope, which keeps the record in that district).  Into `as`, that
+ * actor for a write of `ed` in `district` by region office `a` (same user
+ * and source, role office, district `district`), when `district` lies under
+ * `a`'s city or province and holds a live grant of `ed` to it: 0; else
+ * MODEL_EFORBIDDEN (MODEL_EINVAL for no district) with the message in `e`.
+ * The grant is read in the caller's transaction.  `as` points into
+ * `district` and `a`.
+ */
+int scope_granted_actor(struct db *db, const struct actor *a, const struct entity_desc *ed,
+			const char *district, struct actor *as, struct model_error *e);
+
+/*
+ * The role whose rules a write of `ed` by `a` follows: for a list a district
+ * may grant the offices above it, a region account's is the office's (for
+ * the browser's description of the workflow); else its own.
+ */
+enum role scope_write_role(const struct entity_desc *ed, const struct actor *a);
+
+/*
+ * May a region account write list `ed` at all (in some district, under a
+ * grant)?  0, or MODEL_EFORBIDDEN saying which lists may be granted.
+ */
+int scope_region_writable(const struct entity_desc *ed, const struct actor *a,
+			  struct model_error *e);
+
+/* The labels of the lists a district may grant, joined by 、 (for messages). */
+void scope_grantable_labels(struct strbuf *out);
+
+/*
  * The districts under a city or a province (both parameters: its code):
  * those whose parent it is, or whose parent's parent (a city's province).
  * SQL selecting one column, `code`.

@@ -262,7 +262,7 @@ const struct entity_desc task_desc = {
 	.name = "tasks", .label = "任务清单", .table = "tasks", .key = "no",
 	.number_prefix = "RW", .number_date = "assigned_on",
 	.fields = task_fields, .nfields = NF(task_fields),
-	.flags = ENT_ATTACH,
+	.flags = ENT_ATTACH | ENT_GRANTABLE, /* 上级交办: a city's tasks, where granted */
 	.read_roles = READERS,
 	.write_roles = UNITS,
 	.scope = { .district = "district", .township = "township", .owner = "owner",
@@ -304,7 +304,8 @@ const struct entity_desc check_desc = {
 	.key = "no",
 	.number_prefix = "DD", .number_date = "checked_on",
 	.fields = check_fields, .nfields = NF(check_fields),
-	.flags = ENT_REFDATA, /* district-wide: every unit of the district reads them */
+	/* district-wide: every unit of the district reads them; a city's checks, where granted */
+	.flags = ENT_REFDATA | ENT_GRANTABLE,
 	.read_roles = READERS,
 	.write_roles = R(OFFICE) | R(SYSTEM),
 	.scope = { .district = "district" },
@@ -417,7 +418,7 @@ const struct entity_desc problem_desc = {
 	.name = "problems", .label = "问题清单", .table = "problems", .key = "no",
 	.number_prefix = "WT", .number_date = "found_on",
 	.fields = problem_fields, .nfields = NF(problem_fields),
-	.flags = ENT_ATTACH,
+	.flags = ENT_ATTACH | ENT_GRANTABLE, /* what a city's check finds, where granted */
 	/* and the grid worker: those found in its grid (problem_guard) */
 	.read_roles = READERS | R(SUBJECT) | R(GRID),
 	.write_roles = UNITS | R(GRID),

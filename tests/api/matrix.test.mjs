@@ -130,6 +130,10 @@ const ROUTES = {
   'GET /patrols/today': { allow: GRASS },
   // the phone's outbox (issue 15): who writes patrols, visits, disputes or hazards; each item by its list's rule
   'POST /sync': { allow: ['grid', 'township', 'office', 'petition', 'safety'] },
+  // what a district grants the offices above it (issue 19): its office (and the region accounts, not here)
+  'GET /grants': { allow: ['office'] },
+  'POST /grants': { allow: ['office'] },
+  'POST /grants/{id}/revoke': { allow: ['office'] },
 };
 // Not in the matrix: the public routes, and logging in and out (their own tests).
 const SKIP = new Set(['GET /health', 'GET /health/ready', 'GET /openapi.json', 'POST /login', 'POST /logout']);

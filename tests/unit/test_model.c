@@ -1144,6 +1144,39 @@ static void test_labels(void **state)
 			    "supervisor|police");
 }
 
+/*
+ * The lists a district may grant the offices above it (ENT_GRANTABLE):
+ * work lists placed in a district, never one with personal data nor one
+ * the determination or the figures count; and the five chosen, no more.
+ */
+static void test_grantable_lists(void **state)
+{
+	static const char *const want[] = { "tasks", "supervision_checks", "problems",
+					    "campaigns", "supervisions" };
+	size_t i, k, n = 0;
+
+	(void)state;
+	for (i = 0; entities[i]; i++) {
+		const struct entity_desc *ed = entities[i];
+		int listed = 0;
+
+		for (k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+			listed |= !strcmp(want[k], ed->name);
+		assert_int_equal(!!(ed->flags & ENT_GRANTABLE), listed);
+		if (!listed)
+			continue;
+		n++;
+		assert_non_null(ed->scope.district);
+		assert_false(ed->flags & (ENT_ASSESS | ENT_FIGURES | ENT_HISTORY | ENT_NATIONAL));
+		for (k = 0; k < ed->nfields; k++)
+			assert_false(ed->fields[k].flags & FF_PERSONAL);
+		/* the office writes it, so a grant gives the region no more than the office has */
+		assert_true(ed->write_roles & ROLE_BIT(ROLE_OFFICE));
+		assert_true(ed->read_roles & ROLE_BIT(ROLE_REGION));
+	}
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+}
+
 /* ---- 4. derived fields ---- */
 
 static void test_derived(void **state)
@@ -2895,6 +2928,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_export_roundtrip, setup_district,
 						teardown_db),
 		cmocka_unit_test(test_template),
+		cmocka_unit_test(test_grantable_lists),
 		cmocka_unit_test_setup_teardown(test_export_xlsx, setup_district, teardown_db),
 		cmocka_unit_test_setup_teardown(test_audit_chain_edit, setup_empty, teardown_db),
 		cmocka_unit_test_setup_teardown(test_audit_chain_delete_last, setup_empty, teardown_db),

@@ -46,6 +46,8 @@ const routes = [
       { path: 'regions', name: 'regions', component: () => import('./views/TreeList.vue'), meta: { entity: 'regions', region: true } },
       { path: 'departments', name: 'departments', component: () => import('./views/TreeList.vue'), meta: { entity: 'departments', region: true } },
       { path: 'dict', name: 'dict', component: () => import('./views/Dictionary.vue'), meta: { roles: ['office'] } },
+      // issue 19: what a district grants the offices above it; what such an office holds
+      { path: 'grants', name: 'grants', component: () => import('./views/Grants.vue'), meta: { roles: ['office', 'region'], region: true } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityList.vue'), meta: { region: true } },
       { path: ':entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue'), meta: { region: true } },
       { path: ':pathMatch(.*)*', component: () => import('./views/NotFound.vue'), meta: { region: true } },

@@ -81,6 +81,9 @@ export function buildMenu() {
   if (role === 'office') groups.work.push({ key: 'settings', label: t('menu.workSettings'), path: '/settings' });
   // issue 17: 字典管理, the office's
   if (role === 'office') groups.base.push({ key: 'dict', label: t('subjectPage.dict.menu'), path: '/dict' });
+  // issue 19: the office grants its city or province lists of its own; such an office sees what it holds
+  if (role === 'office') groups.base.push({ key: 'grants', label: t('grants.menu'), path: '/grants' });
+  if (isRegion()) groups.work.push({ key: 'grants', label: t('grants.heldMenu'), path: '/grants' });
   // the grassroots at the desk (issue 15): today's patrols; the subsidy ledger
   // (not a region's: today's patrols and the ledger are a district's own pages)
   if (!isRegion() && session.byName.patrols && session.byName.patrols.can_read) groups.grass.push({ key: 'patrols_today', label: t('grassDesk.patrolsMenu'), path: '/patrols_today' });
@@ -99,7 +102,8 @@ export function buildMenu() {
   // issue 14: 三个清单 first in 工作清单, then the 督办 board
   if (isBusiness() && groups.work.length) {
     const boards = [{ key: 'work-overview', label: t('worklists.menu'), path: '/work' }];
-    if (session.byName.supervisions && session.byName.supervisions.can_read) boards.push({ key: 'duban-board', label: t('duban.menu'), path: '/duban' });
+    // (not a region's: it reads 督办 in the lists, the board's reviews and cards are a district's)
+    if (!isRegion() && session.byName.supervisions && session.byName.supervisions.can_read) boards.push({ key: 'duban-board', label: t('duban.menu'), path: '/duban' });
     groups.work.unshift(...boards);
   }
   if (groups.work.length) out.push({ key: 'g-work', label: t('menu.work'), icon: GROUP_ICON.work, children: groups.work });

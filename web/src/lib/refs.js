@@ -165,13 +165,16 @@ export async function resolveId(entity, code) {
 }
 
 // Options for a remote select: records of `entity` matching `q`.
-export async function searchRefs(entity, q, level) {
+export async function searchRefs(entity, q, level, district) {
   const d = session.byName[entity];
   if (!d || !d.can_read) return [];
   const hasSearch = d.fields.some((f) => f.search);
   const params = { page_size: 30 };
   if (q && hasSearch) params.q = q;
   if (level && d.fields.some((f) => f.key === 'level' && f.filter)) params.level = level;
+  // one district's records only (a region account writing in a district that granted it a list)
+  const dc = d.scope && d.scope.district;
+  if (district && dc && d.fields.some((f) => f.key === dc && f.filter)) params[dc] = district;
   const r = await api.get('/' + entity + qs(params));
   rememberRecords(entity, r.items);
   const tf = titleField(d);

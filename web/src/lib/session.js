@@ -8,7 +8,7 @@ import { api, setCsrf } from './api.js';
 
 export const session = reactive({
   ready: false,      // meta loaded for the current user
-  me: null,          // { username, role, role_label, department, district, township, region, region_name, must_change }
+  me: null,          // { username, role, role_label, department, district, township, region, region_name, grants, must_change }
   entities: [],      // descriptors, in the server's order
   byName: {},
   enums: {},         // name → [{code,label}]
@@ -34,6 +34,22 @@ export function isBusiness() {
 // figures of the districts under it and calls nothing else (router.js, menu.js).
 export function isRegion() {
   return !!session.me && session.me.role === 'region';
+}
+
+// The grants a region account holds of list `name`: [{district, district_name, list, …}]
+// (/me `grants`: where a district lets it write that list).
+export function grantsOf(name) {
+  return ((session.me && session.me.grants) || []).filter((g) => g.list === name);
+}
+
+// May this user change record `rec` of list `desc`?  A writer of the list; a
+// region account only in a district that granted it the list.  The server
+// decides again; this only keeps buttons off where they would be refused.
+export function canWriteRecord(desc, rec) {
+  if (!desc || !desc.can_write || !rec) return false;
+  if (!isRegion()) return true;
+  const col = desc.scope && desc.scope.district;
+  return !!col && grantsOf(desc.name).some((g) => g.district === rec[col]);
 }
 
 // The dimension this user's department certifies (petition, accident, case) or null.

@@ -156,6 +156,14 @@ export default {
     createdAt: 'Archived at', createdBy: 'Archived by', copy: 'Copy the SHA-256', copied: 'SHA-256 copied',
   },
   // issue 14: the three lists, the supervision board, the meeting page
+  grants: {
+    menu: 'Grants upward', heldMenu: 'Grants held', title: 'Grants to the offices above', heldTitle: 'Grants the districts gave this office',
+    hint: 'Once granted, the office of the city or province may create and change this district\'s records of the list, under the rules of this office; lists with personal data, the subjects, the standards and the determination cannot be granted. Grants and revocations take effect at once and are audited.',
+    heldHint: 'This office reads the districts\' data only; it may create and change the lists below in the district that granted each.',
+    region: 'Office', district: 'District', list: 'List', granted: 'Granted', state: 'State',
+    active: 'In force', revoked: 'Revoked', grant: 'Grant', revoke: 'Revoke', done: 'Granted', revokedDone: 'Grant revoked',
+    revokeText: 'Revoke the grant to {region} of "{list}"? It takes effect at once.', empty: 'No grants',
+  },
   worklists: {
     menu: 'Three lists', title: 'The three lists', month: '{m}', clickHint: 'click a number to open its list', all: 'All',
     onList: 'On the list this month', onListTotal: 'Subjects', moves: 'Changes this month', added: 'Added', left: 'Left',

@@ -155,6 +155,14 @@ export default {
     createdAt: '归档时间', createdBy: '归档人', copy: '复制 SHA-256', copied: '已复制 SHA-256',
   },
   // issue 14: 三个清单, the 督办 board, the meeting page
+  grants: {
+    menu: '向上级授权', heldMenu: '获得的授权', title: '向上级授权', heldTitle: '各区县授予本单位的授权',
+    hint: '授权后，所属市、省的创建办可以按本办的规则新建、修改本区县的该清单；含个人信息的清单和创建主体、创建标准、月度认定不能授权。授权和撤销即时生效，均记入审计。',
+    heldHint: '本单位只能查看各区县的数据；下列清单经该区县授权，可以在该区县新建、修改。',
+    region: '授权单位', district: '所属区县', list: '清单', granted: '授权', state: '状态',
+    active: '有效', revoked: '已撤销', grant: '授权', revoke: '撤销', done: '已授权', revokedDone: '已撤销授权',
+    revokeText: '撤销{region}修改本区县“{list}”的授权？撤销后即时生效。', empty: '暂无授权',
+  },
   worklists: {
     menu: '三个清单', title: '三个清单', month: '本月 {m}', clickHint: '点击数字查看对应清单', all: '全部',
     onList: '本月在册', onListTotal: '在册主体', moves: '本月变动', added: '本月纳入', left: '本月退出',
