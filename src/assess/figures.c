@@ -32,6 +32,13 @@ int64_t percent_tenths(int64_t num, int64_t den)
 	return (int64_t)((2000 * (__int128)num + den) / (2 * (__int128)den));
 }
 
+int figure_values_equal(const json_t *a, const json_t *b)
+{
+	if (json_is_number(a) && json_is_number(b))
+		return json_number_value(a) == json_number_value(b);
+	return json_equal(a, b);
+}
+
 json_t *rate_json(int64_t num, int64_t den)
 {
 	return den ? json_real((double)percent_tenths(num, den) / 10.0) : json_null();

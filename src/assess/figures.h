@@ -65,4 +65,11 @@ json_t *figures_of_tally(const struct cell_tally *t, const char *through);
 /* Percent of num/den, rounded half away from zero, in tenths (857 = 85.7 %). */
 int64_t percent_tenths(int64_t num, int64_t den);
 
+/*
+ * Are figure values `a` and `b` the same — equal numbers (JSON does not tell
+ * 19 from 19.0, and a package read by another program may write either),
+ * or else equal JSON (null, strings)?
+ */
+int figure_values_equal(const json_t *a, const json_t *b);
+
 #endif

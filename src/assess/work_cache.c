@@ -83,17 +83,20 @@ struct stale_district {
 
 /*
  * The districts counted — `district`, or those of a's scope — with the counts
- * kept of each.  Not the external districts (exchange): their lists are not
- * here, so they count nothing, and nothing is computed or kept for them.
+ * kept of each, and whether it is external (exchange): an external
+ * district's counts are its packages' (version -1, work_cache_put_external()),
+ * never counted here, where its lists are not; a month it has not reported
+ * counts nothing of it.
  */
 static void districts_sql(const struct actor *a, const char *district, const char *through,
 			  const char *upto, struct strbuf *sql, struct sqlp *p)
 {
-	strbuf_addstr(sql, "SELECT r.code, COALESCE(v.version, 0), c.tally FROM regions r "
-		      "LEFT JOIN work_versions v ON v.district = r.code LEFT JOIN work_cache c "
-		      "ON c.district = r.code AND c.through = ? AND c.upto = ? AND "
-		      "c.version = COALESCE(v.version, 0) WHERE r.level = 'district' AND NOT EXISTS "
-		      "(SELECT 1 FROM exchange_districts x WHERE x.district = r.code)");
+	strbuf_addstr(sql, "SELECT r.code, COALESCE(v.version, 0), c.tally, CASE WHEN x.district "
+		      "IS NULL THEN 0 ELSE 1 END FROM regions r LEFT JOIN work_versions v ON "
+		      "v.district = r.code LEFT JOIN exchange_districts x ON x.district = r.code "
+		      "LEFT JOIN work_cache c ON c.district = r.code AND c.through = ? AND c.upto = ? "
+		      "AND c.version = CASE WHEN x.district IS NULL THEN COALESCE(v.version, 0) "
+		      "ELSE -1 END WHERE r.level = 'district'");
 	sqlp_text(p, through);
 	sqlp_text(p, upto);
 	if (district) {
@@ -106,6 +109,23 @@ static void districts_sql(const struct actor *a, const char *district, const cha
 	} /* the system: every district */
 }
 
+/* Keep counts `t` of `district` through `through` (up to `upto`) at `version`. */
+static int cache_put(struct db *db, const char *district, const char *through, const char *upto,
+		     const char *version, const struct work_tally *t, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	int i, rc;
+
+	for (i = 0; i < WT__COUNT; i++)
+		strbuf_addf(&text, "%s%" PRId64, i ? "," : "", t->v[i]);
+	rc = db_exec_params(db, "INSERT INTO work_cache (district, through, upto, version, tally) "
+			    "VALUES (?, ?, ?, CAST(? AS BIGINT), ?) ON CONFLICT (district, through, "
+			    "upto) DO UPDATE SET version = excluded.version, tally = excluded.tally",
+			    (const char *[]){ district, through, upto, version, text.buf }, 5, err);
+	strbuf_release(&text);
+	return rc ? -1 : 0;
+}
+
 /* District `s` counted as its office counts it, kept, and added to `t`. */
 static int count_district(struct db *db, const struct actor *a, const struct stale_district *s,
 			  const char *through, const char *upto, struct work_tally *t,
@@ -113,24 +133,47 @@ static int count_district(struct db *db, const struct actor *a, const struct sta
 {
 	struct work_tally one = { { 0 } };
 	struct actor office = *a;
-	struct strbuf text = STRBUF_INIT;
-	int i, rc;
+	int i;
 
 	office.role = ROLE_OFFICE;
 	office.district = s->code;
 	office.region = NULL;
 	if (work_tally_live(db, &office, through, NULL, &one, err))
 		return -1;
-	for (i = 0; i < WT__COUNT; i++) {
-		strbuf_addf(&text, "%s%" PRId64, i ? "," : "", one.v[i]);
+	for (i = 0; i < WT__COUNT; i++)
 		t->v[i] += one.v[i];
+	return cache_put(db, s->code, through, upto, s->version, &one, err);
+}
+
+json_t *work_tally_array(const struct work_tally *t)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < WT__COUNT; i++)
+		json_array_append_new(a, json_integer(t->v[i]));
+	return a;
+}
+
+int work_tally_from_array(const json_t *a, struct work_tally *t)
+{
+	int i;
+
+	if (!json_is_array(a) || json_array_size(a) != WT__COUNT)
+		return -1;
+	for (i = 0; i < WT__COUNT; i++) {
+		const json_t *v = json_array_get(a, i);
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return -1;
+		t->v[i] = json_integer_value(v);
 	}
-	rc = db_exec_params(db, "INSERT INTO work_cache (district, through, upto, version, tally) "
-			    "VALUES (?, ?, ?, CAST(? AS BIGINT), ?) ON CONFLICT (district, through, "
-			    "upto) DO UPDATE SET version = excluded.version, tally = excluded.tally",
-			    (const char *[]){ s->code, through, upto, s->version, text.buf }, 5, err);
-	strbuf_release(&text);
-	return rc ? -1 : 0;
+	return 0;
+}
+
+int work_cache_put_external(struct db *db, const char *district, const char *month,
+			    const struct work_tally *t, struct strbuf *err)
+{
+	return cache_put(db, district, month, month, "-1", t, err);
 }
 
 int work_cache_tally(struct db *db, const struct actor *a, const char *district,
@@ -153,6 +196,8 @@ int work_cache_tally(struct db *db, const struct actor *a, const char *district,
 		const char *kept = db_column_text(st, 2);
 		if (kept && !tally_add_text(t, kept))
 			continue;
+		if (db_column_int64(st, 3))
+			continue; /* external, and not reported through that month */
 		if (n == alloc) {
 			alloc = alloc ? 2 * alloc : 16;
 			stale = xrealloc(stale, alloc * sizeof(*stale));
@@ -179,6 +224,98 @@ int work_cache_tally(struct db *db, const struct actor *a, const char *district,
 	sqlp_release(&p);
 	strbuf_release(&sql);
 	return rc;
+}
+
+/* ---- the counts a district reports upward (exchange) ---- */
+
+/* The office of `district`, as whom its counts are taken. */
+static void office_of(struct actor *a, const char *district)
+{
+	actor_system(a);
+	a->role = ROLE_OFFICE;
+	a->district = district;
+}
+
+int work_counts_export(struct db *db, const char *district, const char *month, json_t **out,
+		       struct strbuf *err)
+{
+	struct actor a;
+	char m[8], next[8];
+
+	office_of(&a, district);
+	*out = json_object();
+	for (snprintf(m, sizeof(m), "%.4s-01", month); strcmp(m, month) <= 0;
+	     snprintf(m, sizeof(m), "%s", next)) {
+		struct work_tally t = { { 0 } };
+		if (work_tally_live(db, &a, m, NULL, &t, err) || month_add(m, 1, next)) {
+			json_decref(*out);
+			*out = NULL;
+			return -1;
+		}
+		json_object_set_new(*out, m, work_tally_array(&t));
+	}
+	return 0;
+}
+
+int work_counts_check(const json_t *work, const char *district, const char *month,
+		      const json_t *figures, struct strbuf *why)
+{
+	struct work_tally t = { { 0 } };
+	struct actor a;
+	const char *m, *key;
+	json_t *v, *mine;
+	char jan[8];
+
+	if (!json_is_object(work)) {
+		strbuf_addstr(why, "work：应为对象");
+		return -1;
+	}
+	snprintf(jan, sizeof(jan), "%.4s-01", month);
+	json_object_foreach((json_t *)work, m, v) {
+		struct work_tally one;
+		if (!month_valid(m) || strcmp(m, jan) < 0 || strcmp(m, month) > 0 ||
+		    work_tally_from_array(v, &one)) {
+			strbuf_addf(why, "work.%s：应为 %s..%s 的月份，各 %d 个非负整数", m, jan, month,
+				    WT__COUNT);
+			return -1;
+		}
+	}
+	/* the work figures of the month must follow from its counts, as the cells' do */
+	if (work_tally_from_array(json_object_get(work, month), &t)) {
+		strbuf_addf(why, "work.%s：缺少该月的数", month);
+		return -1;
+	}
+	office_of(&a, district);
+	mine = json_object();
+	work_tally_json(&a, month, NULL, &t, mine);
+	json_object_foreach(mine, key, v) {
+		if (!figure_values_equal(v, json_object_get(figures, key))) {
+			char *want = json_dumps(v, JSON_ENCODE_ANY), *got = json_dumps(
+				json_object_get(figures, key), JSON_ENCODE_ANY);
+			strbuf_addf(why, "figures.%s does not follow from the work counts (%s, not %s)",
+				    key, want ? want : "?", got ? got : "?");
+			free(want);
+			free(got);
+			json_decref(mine);
+			return -1;
+		}
+	}
+	json_decref(mine);
+	return 0;
+}
+
+int work_counts_import(struct db *db, const char *district, const json_t *work,
+		       struct strbuf *err)
+{
+	const char *m;
+	json_t *v;
+
+	json_object_foreach((json_t *)work, m, v) {
+		struct work_tally t;
+		if (work_tally_from_array(v, &t) || work_cache_put_external(db, district, m, &t, err))
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- the work version, moved by the writes ---- */

@@ -39,6 +39,23 @@ int work_figures_add(struct db *db, const struct actor *a, const char *through,
 int grass_patrol_cells_fill(struct db *db, const char *district, struct strbuf *err);
 
 /*
+ * The work counts a district reports upward with its published month
+ * (exchange): work_counts_export() the counts of `district` through each
+ * month January..`month`, as its office counts them, into `*out` (an object
+ * by month; owned by the caller); work_counts_check() whether a package's
+ * `work` is that shape and the work figures of `month` in `figures` follow
+ * from its counts (0, or -1 with the reason in `why`); work_counts_import()
+ * keeps them for the external `district`, in the caller's transaction, so
+ * that the figures of the offices above it sum them in.  0 or -1 with `err`.
+ */
+int work_counts_export(struct db *db, const char *district, const char *month, json_t **out,
+		       struct strbuf *err);
+int work_counts_check(const json_t *work, const char *district, const char *month,
+		      const json_t *figures, struct strbuf *why);
+int work_counts_import(struct db *db, const char *district, const json_t *work,
+		       struct strbuf *err);
+
+/*
  * Register the write observer that moves a district's work version on each
  * write of a list the work or grassroots figures count (work_cache.c).
  * Start-up code, like assess_observe_writes().

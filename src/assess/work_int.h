@@ -57,6 +57,21 @@ void grass_tally_json(const struct actor *a, const char *through, const struct f
 int work_cache_tally(struct db *db, const struct actor *a, const char *district,
 		     const char *through, struct work_tally *t, struct strbuf *err);
 
+/*
+ * Counts `t` as a JSON array of integers, in the order of enum work_count
+ * (a package's `work`, exchange), and back: 0, or -1 when `a` is not an
+ * array of WT__COUNT counts.
+ */
+json_t *work_tally_array(const struct work_tally *t);
+int work_tally_from_array(const json_t *a, struct work_tally *t);
+
+/*
+ * Keep the counts of external `district` through `month` as its package
+ * says (exchange import), in the caller's transaction: never counted here.
+ */
+int work_cache_put_external(struct db *db, const char *district, const char *month,
+			    const struct work_tally *t, struct strbuf *err);
+
 /* May the counts of `a` with filter `f` be summed from the districts' (work_cache_tally)? */
 int work_cache_applies(const struct actor *a, const struct figures_filter *f);
 

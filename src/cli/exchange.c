@@ -21,6 +21,7 @@
 #include "assess/assess.h"
 #include "assess/cells.h"
 #include "assess/figures.h"
+#include "assess/work_figures.h"
 #include "base/alloc.h"
 #include "base/crypto.h"
 #include "base/date.h"
@@ -155,7 +156,7 @@ static int cells_agree(const json_t *cells, const char *month, const json_t *fig
 	mine = figures_of_tally(t, month);
 	free(t);
 	json_object_foreach(mine, key, v) {
-		if (!json_equal(v, json_object_get(figures, key))) {
+		if (!figure_values_equal(v, json_object_get(figures, key))) {
 			strbuf_addf(why, "figures.%s does not follow from the cells", key);
 			ret = 0;
 			break;
@@ -179,7 +180,8 @@ static int build_payload(struct db *db, const char *district, const char *name,
 	struct model_error e;
 	struct strbuf why = STRBUF_INIT;
 	struct actor a;
-	json_t *figures = NULL, *prov = NULL, *cells = NULL, *results = NULL, *docs = NULL;
+	json_t *figures = NULL, *prov = NULL, *cells = NULL, *results = NULL, *docs = NULL,
+	       *work = NULL;
 	char at[TIME_ISO_BUFSZ], now[TIME_ISO_BUFSZ];
 	int ret = -1, agree;
 
@@ -192,11 +194,14 @@ static int build_payload(struct db *db, const char *district, const char *name,
 	}
 	if (provisional_months(db, &a, month, &prov, err) ||
 	    cells_export(db, district, month, &cells, err) ||
+	    work_counts_export(db, district, month, &work, err) ||
 	    documents(db, district, month, publication, &docs, err) ||
 	    audit_anchor_take(db, &head, err))
 		goto cleanup;
 	/* the cells read now must be the figures computed before (nobody wrote between) */
 	agree = cells_agree(cells, month, figures, &why);
+	if (agree > 0 && work_counts_check(work, district, month, figures, &why))
+		agree = 0;
 	if (agree <= 0) {
 		strbuf_addf(err, "the district's data changed while it was exported (%s): export again",
 			    why.buf);
@@ -204,11 +209,11 @@ static int build_payload(struct db *db, const char *district, const char *name,
 	}
 	time_iso_utc(published_at, at);
 	time_iso_utc(time_now(), now);
-	*payload = json_pack("{ss s{ss ss} ss sI ss ss sO sO sO sO sO s{sI ss sI ss}}",
+	*payload = json_pack("{ss s{ss ss} ss sI ss ss sO sO sO sO sO sO s{sI ss sI ss}}",
 			     "format", EXCHANGE_FORMAT, "district", "code", district, "name", name,
 			     "month", month, "publication", (json_int_t)publication,
 			     "published_at", at, "exported_at", now, "provisional", prov,
-			     "figures", figures, "cells", cells,
+			     "figures", figures, "cells", cells, "work", work,
 			     "subjects", json_object_get(results, "items"), "documents", docs,
 			     "audit_head", "seq", (json_int_t)head.seq, "link", head.hash,
 			     "keyed_from", (json_int_t)head.keyed_from, "at", head.at);
@@ -221,6 +226,7 @@ cleanup:
 	json_decref(cells);
 	json_decref(results);
 	json_decref(docs);
+	json_decref(work);
 	model_error_release(&e);
 	strbuf_release(&why);
 	return ret;
@@ -456,6 +462,7 @@ struct package {
 	const char *district, *month, *published_at_text;
 	int64_t publication, published_at;
 	json_t *provisional, *cells, *figures;
+	json_t *work; /* the work counts by month; NULL in a package without them */
 };
 
 /* The payload's members, checked: 0, or -1 with the reason in `why`. */
@@ -471,6 +478,7 @@ static int package_read(json_t *payload, struct package *pk, struct strbuf *why)
 	pk->provisional = json_object_get(payload, "provisional");
 	pk->cells = json_object_get(payload, "cells");
 	pk->figures = json_object_get(payload, "figures");
+	pk->work = json_object_get(payload, "work");
 	if (!pk->month || !month_valid(pk->month) || month_is_future(pk->month)) {
 		strbuf_addstr(why, "month：不是已过去的月份 YYYY-MM");
 		return -1;
@@ -507,8 +515,12 @@ static int package_read(json_t *payload, struct package *pk, struct strbuf *why)
 		strbuf_addstr(why, "published_at：应为 UTC 时间 YYYY-MM-DDTHH:MM:SSZ");
 		return -1;
 	}
-	/* the cells must say what the figures say: the city then reads the district's own */
-	return cells_agree(pk->cells, pk->month, pk->figures, why) == 1 ? 0 : -1;
+	/* the cells and the work counts must say what the figures say: the city then reads the
+	 * district's own */
+	if (cells_agree(pk->cells, pk->month, pk->figures, why) != 1)
+		return -1;
+	return pk->work && work_counts_check(pk->work, pk->district, pk->month, pk->figures, why) ?
+	       -1 : 0;
 }
 
 /*
@@ -564,7 +576,8 @@ static int store(struct db *db, const struct package *pk, const char *text, cons
 		     "sha256, payload, signature, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, "
 		     "?, ?, ?)", &p, err) ||
 	    assess_external_store(db, pk->district, pk->month, pk->publication, pk->published_at,
-				  pk->provisional, pk->cells, err))
+				  pk->provisional, pk->cells, err) ||
+	    (pk->work && work_counts_import(db, pk->district, pk->work, err)))
 		goto cleanup;
 	snprintf(object, sizeof(object), "exchange/%s/%s", pk->district, pk->month);
 	strbuf_addf(&detail, "publication %lld sha256 %s", (long long)pk->publication, sha);

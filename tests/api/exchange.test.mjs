@@ -27,7 +27,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoServer, freshDb, PASSWORD, startServer } from './lib.mjs';
 import { cliImport, contentHash, sqlAt } from './util.mjs';
-import { COUNT_KEYS, RATE_KEYS, WORK_KEYS } from './assess_util.mjs';
+import { COUNT_KEYS, RATE_KEYS, WORK_KEYS, GRASS_KEYS } from './assess_util.mjs';
 
 const M = '2023-06';
 const DISTRICT = '411603000000';
@@ -35,6 +35,8 @@ const CITY = '411600000000';
 const T = '411699000000'; // the second external district, the test's own keys
 // the report figures: what the cells count (the work's and the grassroots' are the city's own lists)
 const REPORT_KEYS = [...COUNT_KEYS.filter((k) => !WORK_KEYS.includes(k)), ...RATE_KEYS];
+// the work and grassroots figures: from the package's work counts, not its cells
+const WORK_ALL = [...WORK_KEYS, ...GRASS_KEYS];
 
 let d, city, key, pkg1, pkg2;
 const own = {}; // the district's figures through each month, as its `sanling figures --json` printed them
@@ -182,9 +184,12 @@ test('the city registers the district and imports its month: its figures of it a
     const f = figures(city, m);
     for (const k of REPORT_KEYS) assert.equal(f[k], own[m][k], `through ${m}: ${k}`);
   }
-  // the work and grassroots figures are the city's own lists', of which it has none
-  const f = figures(city, M);
-  for (const k of WORK_KEYS) assert.equal(f[k], 0, k);
+  // the work and grassroots figures are the district's, from the package's counts of each month
+  for (const m of Object.keys(own)) {
+    const f = figures(city, m);
+    for (const k of WORK_ALL) assert.equal(f[k], own[m][k], `through ${m}: ${k}`);
+  }
+  assert.ok(own[M].patrols > 0 && own[M].tasks_assigned > 0, 'the district has work to report');
   // after the month nothing is known of the district: its months to come count nothing yet
   assert.equal(figures(city, '2023-07').subjects_total, 0);
 
@@ -217,12 +222,12 @@ test('the city\'s office reads the district in its figures over the API, and by 
     const c = await srv.client().loginReady('city');
     const r = await c.get(`/api/v1/figures?through=${M}`);
     assert.equal(r.status, 200, r.text);
-    for (const k of REPORT_KEYS) assert.equal(r.json[k], own[M][k], k);
+    for (const k of [...REPORT_KEYS, ...WORK_ALL]) assert.equal(r.json[k], own[M][k], k);
     const by = await c.get(`/api/v1/figures/breakdown?through=${M}&by=district`);
     assert.equal(by.status, 200, by.text);
     const row = by.json.rows.find((x) => x.key === DISTRICT);
     assert.ok(row, JSON.stringify(by.json.rows.map((x) => x.key)));
-    for (const k of REPORT_KEYS) assert.equal(row.figures[k], own[M][k], `by district: ${k}`);
+    for (const k of [...REPORT_KEYS, ...WORK_ALL]) assert.equal(row.figures[k], own[M][k], `by district: ${k}`);
   } finally {
     await srv.stop();
   }
@@ -284,6 +289,9 @@ test('refused, and nothing changed: unknown district, another key, an altered pa
   refused(forT((p) => { p.cells.push(p.cells[0]); return p; }), /again/, 'a cell twice');
   refused(forT((p) => { p.cells[0].month = '2023-07'; return p; }), /outside/, 'a cell after the month');
   refused(forT((p) => { p.figures.visit_batches += 1; return p; }), /figures\.visit_batches does not follow from the cells/, 'figures that the cells do not give');
+  refused(forT((p) => { p.work[M][0] += 1; return p; }), /figures\.tasks_assigned does not follow from the work counts/, 'work counts that the figures do not give');
+  refused(forT((p) => { p.work['2023-07'] = p.work[M]; return p; }), /work\.2023-07/, 'work counts after the month');
+  refused(forT((p) => { p.work[M] = [1, 2]; return p; }), /work\.2023-06/, 'work counts that are not the counts');
   refused(forT((p) => ({ ...p, published_at: 'yesterday' })), /published_at/, 'a time that is none');
   // a month the district has not published
   refused(forT((p) => ({ ...p, publication: 0 })), /2023-06 月在区县尚未发布/, 'publication 0');
@@ -294,7 +302,8 @@ test('refused, and nothing changed: unknown district, another key, an altered pa
   // T's valid package is taken, then an older or equal publication of it is not
   const ok = join(city.dir, 't.json');
   writeFileSync(ok, forT((p) => ({ ...p, publication: 3 })));
-  assert.ok(cli(city, ['exchange', 'import', ok]).ok);
+  const tOk = cli(city, ['exchange', 'import', ok]);
+  assert.ok(tOk.ok, tOk.stderr);
   cityHash = null;
   refused(forT((p) => ({ ...p, publication: 3, exported_at: '2030-01-01T00:00:00Z' })), /已导入第 3 次发布，此包是第 3 次发布/, 'the same publication again');
   refused(forT((p) => ({ ...p, publication: 2 })), /已导入第 3 次发布，此包是第 2 次发布/, 'an older publication');
