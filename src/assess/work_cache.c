@@ -183,16 +183,19 @@ int work_cache_tally(struct db *db, const struct actor *a, const char *district,
 	struct sqlp p = SQLP_INIT;
 	struct stale_district *stale = NULL;
 	size_t n = 0, alloc = 0, i;
-	struct db_stmt *st = NULL;
+	struct db_stmt *st;
 	char upto[8];
 	int rc, in_tx = 0;
 
 	counted_upto(through, upto);
 	districts_sql(a, district, through, upto, &sql, &p);
-	rc = db_prepare(db, sql.buf, &st, err) ? -1 : 0;
-	if (!rc)
-		sqlp_bind(&p, st, 1);
-	while (!rc && (rc = db_step(st, err)) == DB_ROW) {
+	if (db_prepare(db, sql.buf, &st, err)) {
+		sqlp_release(&p);
+		strbuf_release(&sql);
+		return -1;
+	}
+	sqlp_bind(&p, st, 1);
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		const char *kept = db_column_text(st, 2);
 		if (kept && !tally_add_text(t, kept))
 			continue;
@@ -206,8 +209,7 @@ int work_cache_tally(struct db *db, const struct actor *a, const char *district,
 		snprintf(stale[n].version, sizeof(stale[n].version), "%s", db_column_text(st, 1));
 		n++;
 	}
-	if (st)
-		db_finalize(st);
+	db_finalize(st);
 	rc = rc < 0 ? -1 : 0;
 	/* the districts whose lists changed since: counted again, in one transaction */
 	if (!rc && n && !(rc = db_begin(db, err) ? -1 : 0))

@@ -121,7 +121,18 @@ async function countKeys() {
 const share = (n, d) => (d ? Math.floor((2000 * n + d) / (2 * d)) / 10 : null);
 
 test('a city\'s figures are the sum of its districts\' own, and its rates their counts\' shares', async () => {
+  // work in every district (the generated ones have none): 1, 2 and 3 patrols, by each office
+  for (const [u, d, n] of [['off1', D1, 1], ['off2', D2, 2], ['off3', D3, 3]]) {
+    const grid = sql(store, `SELECT code FROM regions WHERE level = 'grid' AND district = '${d}' ORDER BY code LIMIT 1`, BACKEND);
+    for (let i = 0; i < n; i++) {
+      const r = await as[u].post('/api/v1/patrols', { no: `RP-${d}-${i}`, grid, patroller: `巡查员${d}`, patrolled_on: `2023-0${i + 1}-05`, slot: 'am' });
+      assert.equal(r.status, 201, r.text);
+    }
+  }
+  assert.equal((await as.city.get(`/api/v1/figures?through=${THROUGH}`)).json.patrols, 3, 'the city: its two districts\' patrols');
+  assert.equal((await as.province.get(`/api/v1/figures?through=${THROUGH}`)).json.patrols, 6, 'the province: all three');
   const keys = await countKeys();
+  assert.ok(keys.includes('patrols'), keys.join());
   assert.ok(keys.length > 10, keys.join());
   const own = {};
   for (const [u, d] of [['off1', D1], ['off2', D2], ['off3', D3]]) {
