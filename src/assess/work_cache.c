@@ -142,14 +142,15 @@ int work_cache_tally(struct db *db, const struct actor *a, const char *district,
 	size_t n = 0, alloc = 0, i;
 	struct db_stmt *st = NULL;
 	char upto[8];
-	int rc, in_tx = 0;
+	int rc, step = DB_DONE, in_tx = 0;
 
 	counted_upto(through, upto);
 	districts_sql(a, district, through, upto, &sql, &p);
 	rc = db_prepare(db, sql.buf, &st, err) ? -1 : 0;
 	if (!rc)
 		sqlp_bind(&p, st, 1);
-	while (!rc && (rc = db_step(st, err)) == DB_ROW) {
+	/* every district's row: a step's DB_ROW is no failure to stop at */
+	while (!rc && (step = db_step(st, err)) == DB_ROW) {
 		const char *kept = db_column_text(st, 2);
 		if (kept && !tally_add_text(t, kept))
 			continue;
@@ -163,7 +164,8 @@ int work_cache_tally(struct db *db, const struct actor *a, const char *district,
 	}
 	if (st)
 		db_finalize(st);
-	rc = rc < 0 ? -1 : 0;
+	if (step < 0)
+		rc = -1;
 	/* the districts whose lists changed since: counted again, in one transaction */
 	if (!rc && n && !(rc = db_begin(db, err) ? -1 : 0))
 		in_tx = 1;
