@@ -5,8 +5,8 @@
  * them in step.
  *
  *  - The office puts a task or a problem under supervision: a supervisions
- *    row, refused for an item that does not exist, one already under an
- *    open supervision, or one finished (a task done, verified or
+ *    row, refused for an item that does not exist (or is out of scope, told
+ *    alike), one already under an open supervision, or one finished (a task done, verified or
  *    cancelled; a problem rectified or verified).  Its owner, township and
  *    district are the item's (scope: like tasks and problems).  The due
  *    date counts working days (workdays.h): notice_on + workdays, or a due
@@ -37,6 +37,7 @@
 #include "model/entity_int.h"
 #include "model/enums.h"
 #include "model/lookup_cache.h"
+#include "model/scope.h"
 #include "model/settings.h"
 #include "model/workdays.h"
 
@@ -143,6 +144,12 @@ static int supervise_item(struct entity_op *op)
 	record_init(&it, NULL);
 	if ((ret = op_fetch(op, k->entity, op_get(op, "item"), "item", &it)))
 		goto out;
+	/* an item out of the writer's scope reads as a missing one: its status,
+	 * or its open supervision's number, would tell what lies elsewhere */
+	if (!scope_check_record(op->db, op->actor, &it, 1)) {
+		ret = ref_missing(&op->error, entity_field(op->ed, "item"), op_get(op, "item"));
+		goto out;
+	}
 	status = record_get(&it, "status");
 	if (in_set(k->finished, status)) {
 		ret = model_fail(&op->error, MODEL_EINVAL, "item", "%s：该%s已是“%s”，无须督办",
