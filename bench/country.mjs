@@ -111,16 +111,17 @@ const national = () => timed(() => {
   const r = cli(['figures', '--through', THROUGH, '--json']);
   if (r.status !== 0) throw new Error('figures: ' + r.stderr);
 });
-const rows = [];
-const row = (what, value, note = '') => rows.push(`| ${what} | ${value} | ${note} |`);
+// each row printed as it is measured (a long run stopped early keeps what it measured)
+console.log('| benchmark | value | note |\n|---|---|---|');
+const row = (what, value, note = '') => console.log(`| ${what} | ${value} | ${note} |`);
 
+row(`country (${state.n} districts): \`gen scale\``, `${state.genSeconds.toFixed(0)} s, ${(state.bytes / 2 ** 30).toFixed(1)} GiB, ~${(state.rows / 1e6).toFixed(0)} M rows`);
 // a. the country from the command line: first (every district's year computed), then warm
 const first = national();
 const warmNational = Array.from({ length: 5 }, national);
 // a command that opens the database and reads next to nothing (the upward packages, none):
 // what every command costs before it reads its figures
 const bare = Array.from({ length: 5 }, () => timed(() => cli(['exchange', 'list'])));
-row(`country (${state.n} districts): \`gen scale\``, `${state.genSeconds.toFixed(0)} s, ${(state.bytes / 2 ** 30).toFixed(1)} GiB, ~${(state.rows / 1e6).toFixed(0)} M rows`);
 row('national figures (`sanling figures`), first read: every district\'s year computed (s)', (first / 1000).toFixed(1));
 row('national figures, warm, median of 5: the command / a command that reads nothing / the difference (ms)', `${ms(median(warmNational))} / ${ms(median(bare))} / ${ms(median(warmNational) - median(bare))}`, 'target < 200 ms');
 
@@ -207,4 +208,3 @@ try {
 } finally {
   await srv.stop();
 }
-console.log('| benchmark | value | note |\n|---|---|---|\n' + rows.join('\n'));
