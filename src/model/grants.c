@@ -228,8 +228,10 @@ static int region_above(const json_t *above, const char *region, struct model_er
 	int ret;
 
 	json_array_foreach(above, i, r) {
-		if (!strcmp(json_string_value(json_object_get(r, "code")), region))
+		if (!strcmp(json_string_value(json_object_get(r, "code")), region)) {
+			strbuf_release(&names);
 			return 0;
+		}
 		strbuf_addf(&names, "%s%s", i ? "、" : "",
 			    json_string_value(json_object_get(r, "name")));
 	}
