@@ -57,9 +57,6 @@ static const char *const rule_columns[] = {
 #define LOOSE_MAX 5
 
 /* A month of `district` whose determinations are kept: computed at its version, not published. */
-#define KEPT_MONTHS "SELECT m.month FROM assess_months m WHERE m.district = ? AND m.published = 0 " \
-	"AND m.computed_version = COALESCE((SELECT v.version FROM assess_versions v WHERE " \
-	"v.district = m.district), 0)"
 
 static void rule_values(const struct assess_rules *r, int v[NRULES])
 {

@@ -118,4 +118,20 @@ struct record;
 int grass_patrol_keep(struct db *db, const struct record *r, const struct record *old,
 		      struct strbuf *err);
 
+/*
+ * The kept months of `district` (a parameter): of its determination
+ * (KEPT_MONTHS: computed at the district's version, not published) and of
+ * its figure cells (KEPT_CELLS: computed at both its versions).  The writes
+ * keep them in place (freshness.c); the others are computed whole when
+ * next read.
+ */
+#define KEPT_MONTHS "SELECT m.month FROM assess_months m WHERE m.district = ? AND m.published = 0 " \
+	"AND m.computed_version = COALESCE((SELECT v.version FROM assess_versions v WHERE " \
+	"v.district = m.district), 0)"
+
+#define KEPT_CELLS "SELECT f.month FROM figure_months f WHERE f.district = ? AND " \
+	"f.assess_version = COALESCE((SELECT v.version FROM assess_versions v WHERE " \
+	"v.district = f.district), 0) AND f.figure_version = COALESCE((SELECT v.version FROM " \
+	"figure_versions v WHERE v.district = f.district), 0)"
+
 #endif

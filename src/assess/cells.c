@@ -382,15 +382,6 @@ cleanup:
 
 /* ---- the cells kept in place by the writes ---- */
 
-/*
- * The months of `district` (a parameter) whose cells the writes keep:
- * computed at the district's versions (the others are computed whole when
- * next read).
- */
-#define KEPT_CELLS "SELECT f.month FROM figure_months f WHERE f.district = ? AND " \
-	"f.assess_version = COALESCE((SELECT v.version FROM assess_versions v WHERE " \
-	"v.district = f.district), 0) AND f.figure_version = COALESCE((SELECT v.version FROM " \
-	"figure_versions v WHERE v.district = f.district), 0)"
 
 static int kept_months(struct db *db, const char *district, struct month_list *out,
 		       struct strbuf *err)

@@ -283,12 +283,8 @@ static int cells_of_record(const struct model_ctx *mc, const struct record *rec,
 	return 0;
 }
 
-#define KEPT_ANY "SELECT CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE m.district = ? " \
-	"AND m.computed_version = COALESCE((SELECT v.version FROM assess_versions v WHERE " \
-	"v.district = m.district), 0)) OR EXISTS (SELECT 1 FROM figure_months f WHERE " \
-	"f.district = ? AND f.assess_version = COALESCE((SELECT v.version FROM assess_versions v " \
-	"WHERE v.district = f.district), 0) AND f.figure_version = COALESCE((SELECT v.version " \
-	"FROM figure_versions v WHERE v.district = f.district), 0)) THEN 1 ELSE 0 END"
+#define KEPT_ANY "SELECT CASE WHEN EXISTS (" KEPT_MONTHS ") OR EXISTS (" KEPT_CELLS ") " \
+	"THEN 1 ELSE 0 END"
 
 /*
  * Does a write of `r` (from `old`) in a bulk operation find nothing kept in

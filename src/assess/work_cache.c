@@ -230,21 +230,13 @@ int work_cache_tally(struct db *db, const struct actor *a, const char *district,
 
 /* ---- the counts a district reports upward (exchange) ---- */
 
-/* The office of `district`, as whom its counts are taken. */
-static void office_of(struct actor *a, const char *district)
-{
-	actor_system(a);
-	a->role = ROLE_OFFICE;
-	a->district = district;
-}
-
 int work_counts_export(struct db *db, const char *district, const char *month, json_t **out,
 		       struct strbuf *err)
 {
 	struct actor a;
 	char m[8], next[8];
 
-	office_of(&a, district);
+	actor_office_of(&a, district);
 	*out = json_object();
 	for (snprintf(m, sizeof(m), "%.4s-01", month); strcmp(m, month) <= 0;
 	     snprintf(m, sizeof(m), "%s", next)) {
@@ -287,7 +279,7 @@ int work_counts_check(const json_t *work, const char *district, const char *mont
 		strbuf_addf(why, "work.%s：缺少该月的数", month);
 		return -1;
 	}
-	office_of(&a, district);
+	actor_office_of(&a, district);
 	mine = json_object();
 	work_tally_json(&a, month, NULL, &t, mine);
 	json_object_foreach(mine, key, v) {

@@ -77,14 +77,6 @@ int exchange_key(const struct crypto_keys *k, const char *district, struct strbu
 	return 0;
 }
 
-/* The office of `district`: whom the figures and results are read as. */
-static void district_actor(struct actor *a, const char *district)
-{
-	actor_system(a);
-	a->role = ROLE_OFFICE;
-	a->district = district;
-}
-
 /* The months January..`month` not published (the figures' provisional ones), as an array. */
 static int provisional_months(struct db *db, const struct actor *a, const char *month,
 			      json_t **out, struct strbuf *err)
@@ -185,7 +177,7 @@ static int build_payload(struct db *db, const char *district, const char *name,
 	char at[TIME_ISO_BUFSZ], now[TIME_ISO_BUFSZ];
 	int ret = -1, agree;
 
-	district_actor(&a, district);
+	actor_office_of(&a, district); /* whom the figures and results are read as */
 	model_error_init(&e);
 	if (figures_compute(db, &a, month, NULL, &figures, &e) ||
 	    assess_results_query(db, &a, month, &rf, 1, 1 << 30, &results, &e)) {

@@ -57,3 +57,10 @@ void actor_system(struct actor *a)
 	a->username = "system";
 	a->source = "cli";
 }
+
+void actor_office_of(struct actor *a, const char *district)
+{
+	actor_system(a);
+	a->role = ROLE_OFFICE;
+	a->district = district;
+}

@@ -70,5 +70,7 @@ struct actor {
 
 /* The actor the command line acts as. */
 void actor_system(struct actor *a);
+/* The command line acting as the office of `district` (what it sees of the district, whole). */
+void actor_office_of(struct actor *a, const char *district);
 
 #endif
