@@ -95,9 +95,13 @@ void scope_grantable_labels(struct strbuf *out);
 /*
  * The districts under a city or a province (both parameters: its code):
  * those whose parent it is, or whose parent's parent (a city's province).
- * SQL selecting one column, `code`.
+ * SQL selecting one column, `code`.  Two branches, each found by the index
+ * of parents: one condition over both tables (d.parent = ? OR c.parent = ?)
+ * read every district of the country and left PostgreSQL's planner unable
+ * to see how few there are.
  */
-#define SCOPE_REGION_DISTRICTS "SELECT d.code FROM regions d LEFT JOIN regions c ON c.code = " \
-	"d.parent WHERE d.level = 'district' AND (d.parent = ? OR c.parent = ?)"
+#define SCOPE_REGION_DISTRICTS "SELECT d.code FROM regions d WHERE d.level = 'district' " \
+	"AND d.parent = ? UNION ALL SELECT d.code FROM regions d JOIN regions c ON c.code = " \
+	"d.parent WHERE d.level = 'district' AND c.parent = ?"
 
 #endif
