@@ -59,14 +59,15 @@ static int grass_aggregate(struct db *db, const struct entity_desc *ed, const ch
 }
 
 /*
- * Grid-days with patrols in both slots in the months of from..end, in the
- * caller's scope, from the cells the writes keep (patrol_cells; no patrol
- * is dated after today).  `inactive`: only those of the grids no longer
- * active (regions.active = 0), few, from the regions.
+ * A sum of `column` of the cells the writes keep (patrol_cells) in the
+ * months of from..end, in the caller's scope (no patrol is dated after
+ * today): "days", the grid-days with patrols in both slots, or "patrols".
+ * `inactive`: only those of the grids no longer active (regions.active = 0),
+ * few, from the regions.
  */
-static int compliant_days(struct db *db, const struct actor *a, const struct figures_filter *f,
-			  const char *from, const char *end, int inactive, int64_t *n,
-			  struct strbuf *err)
+static int patrol_cells_sum(struct db *db, const struct actor *a, const struct figures_filter *f,
+			    const char *column, const char *from, const char *end, int inactive,
+			    int64_t *n, struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
@@ -75,11 +76,12 @@ static int compliant_days(struct db *db, const struct actor *a, const struct fig
 
 	snprintf(m0, sizeof(m0), "%.7s", from);
 	snprintf(m1, sizeof(m1), "%.7s", end);
+	strbuf_addf(&sql, "SELECT COALESCE(SUM(t.%s), 0) FROM ", column);
 	if (inactive)
-		strbuf_addstr(&sql, "SELECT COALESCE(SUM(t.days), 0) FROM regions g CROSS JOIN "
-			      "patrol_cells t WHERE g.active <> 1 AND t.grid = g.code AND ");
+		strbuf_addstr(&sql, "regions g CROSS JOIN patrol_cells t WHERE g.active <> 1 AND "
+			      "t.grid = g.code AND ");
 	else
-		strbuf_addstr(&sql, "SELECT COALESCE(SUM(t.days), 0) FROM patrol_cells t WHERE ");
+		strbuf_addstr(&sql, "patrol_cells t WHERE ");
 	strbuf_addstr(&sql, "t.month >= ? AND t.month <= ?");
 	sqlp_text(&p, m0);
 	sqlp_text(&p, m1);
@@ -105,25 +107,66 @@ static int same_grid_day(const struct record *a, const struct record *b)
 	       !record_values_differ(record_get(a, "patrolled_on"), record_get(b, "patrolled_on"));
 }
 
+/* The cell of patrol `v`: its grid-days moved by `days`, its patrols by `patrols`. */
+static int cell_move(struct db *db, const struct record *v, int days, int patrols,
+		     struct strbuf *err)
+{
+	const char *day = record_get(v, "patrolled_on"), *township = record_get(v, "township");
+	char month[8], d[8], n[8];
+
+	snprintf(month, sizeof(month), "%.7s", day);
+	snprintf(d, sizeof(d), "%d", days);
+	snprintf(n, sizeof(n), "%d", patrols);
+	return db_exec_params(db, "INSERT INTO patrol_cells (district, township, grid, month, days, "
+			      "patrols) VALUES (?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT)) ON "
+			      "CONFLICT (district, township, grid, month) DO UPDATE SET days = "
+			      "patrol_cells.days + excluded.days, patrols = patrol_cells.patrols + "
+			      "excluded.patrols", (const char *[]){ record_get(v, "district"),
+			      township ? township : "", record_get(v, "grid"), month, d, n }, 6, err);
+}
+
+/* Has patrol `v` the grid and the day a cell is kept of? */
+static int has_cell(const struct record *v)
+{
+	const char *day = v ? record_get(v, "patrolled_on") : NULL;
+
+	return day && strlen(day) >= 7 && record_get(v, "grid") && record_get(v, "district");
+}
+
+/* Do patrol versions `a` and `b` count in the same cell? */
+static int same_cell(const struct record *a, const struct record *b)
+{
+	static const char *const keys[] = { "district", "township", "grid" };
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (record_values_differ(record_get(a, keys[i]), record_get(b, keys[i])))
+			return 0;
+	return !strncmp(record_get(a, "patrolled_on"), record_get(b, "patrolled_on"), 7);
+}
+
 int grass_patrol_keep(struct db *db, const struct record *r, const struct record *old,
 		      struct strbuf *err)
 {
 	const struct record *v[2] = { old, r };
 	int k;
 
+	/* the patrol itself: out of its old cell, into its new one */
+	if (!(has_cell(old) && has_cell(r) && same_cell(old, r)) &&
+	    ((has_cell(old) && cell_move(db, old, 0, -1, err)) ||
+	     (has_cell(r) && cell_move(db, r, 0, 1, err))))
+		return -1;
 	for (k = 0; k < 2; k++) {
-		const char *grid, *day, *params[3];
-		char id[24], month[8], delta[8];
+		const char *grid, *day;
+		char id[24];
 		int others = 0, before, after;
 		struct db_stmt *st;
 		int rc;
 
-		if (!v[k] || (k == 1 && same_grid_day(old, r)))
+		if (!v[k] || (k == 1 && same_grid_day(old, r)) || !has_cell(v[k]))
 			continue; /* none, or the grid-day of the old version, done */
 		grid = record_get(v[k], "grid");
 		day = record_get(v[k], "patrolled_on");
-		if (!grid || !day || strlen(day) < 7)
-			continue;
 		/* the slots of the grid-day's other patrols, as they are */
 		snprintf(id, sizeof(id), "%lld", (long long)r->id);
 		if (db_prepare(db, "SELECT DISTINCT slot FROM patrols WHERE grid = ? AND "
@@ -139,18 +182,7 @@ int grass_patrol_keep(struct db *db, const struct record *r, const struct record
 			return -1;
 		before = others | (same_grid_day(old, v[k]) ? slot_bit(record_get(old, "slot")) : 0);
 		after = others | (same_grid_day(r, v[k]) ? slot_bit(record_get(r, "slot")) : 0);
-		if ((before == 3) == (after == 3))
-			continue;
-		snprintf(month, sizeof(month), "%.7s", day);
-		snprintf(delta, sizeof(delta), "%d", after == 3 ? 1 : -1);
-		params[0] = record_get(v[k], "district");
-		params[1] = record_get(v[k], "township") ? record_get(v[k], "township") : "";
-		params[2] = grid;
-		if (db_exec_params(db, "INSERT INTO patrol_cells (district, township, grid, month, days) "
-				   "VALUES (?, ?, ?, ?, CAST(? AS BIGINT)) ON CONFLICT (district, "
-				   "township, grid, month) DO UPDATE SET days = patrol_cells.days + "
-				   "excluded.days", (const char *[]){ params[0], params[1], params[2], month,
-				   delta }, 5, err))
+		if ((before == 3) != (after == 3) && cell_move(db, v[k], after == 3 ? 1 : -1, 0, err))
 			return -1;
 	}
 	return 0;
@@ -167,7 +199,13 @@ int grass_patrol_cells_fill(struct db *db, const char *district, struct strbuf *
 			      "patrolled_on FROM patrols WHERE district = ? GROUP BY district, "
 			      "COALESCE(township, ''), grid, patrolled_on HAVING COUNT(DISTINCT slot) = 2) "
 			      "x GROUP BY x.district, x.township, x.grid, SUBSTR(x.patrolled_on, 1, 7)",
-			      p + 1, 1, err) ? -1 : 0;
+			      p + 1, 1, err) ||
+	       db_exec_params(db, "INSERT INTO patrol_cells (district, township, grid, month, days, "
+			      "patrols) SELECT district, COALESCE(township, ''), grid, "
+			      "SUBSTR(patrolled_on, 1, 7), 0, COUNT(*) FROM patrols WHERE district = ? "
+			      "GROUP BY district, COALESCE(township, ''), grid, SUBSTR(patrolled_on, 1, 7) "
+			      "ON CONFLICT (district, township, grid, month) DO UPDATE SET patrols = "
+			      "excluded.patrols", p + 1, 1, err) ? -1 : 0;
 }
 
 /*
@@ -184,8 +222,8 @@ static int patrol_days(struct db *db, const struct actor *a, const struct figure
 	int64_t closed = 0;
 	int ret;
 
-	if (compliant_days(db, a, f, from, end, 0, compliant, err) ||
-	    compliant_days(db, a, f, from, end, 1, &closed, err))
+	if (patrol_cells_sum(db, a, f, "days", from, end, 0, compliant, err) ||
+	    patrol_cells_sum(db, a, f, "days", from, end, 1, &closed, err))
 		return -1;
 	*compliant -= closed;
 	/* the grids: regions of level grid, placed as the patrols are (district, township, grid) */
@@ -272,11 +310,7 @@ int grass_tally(struct db *db, const struct actor *a, const char *through,
 	grass_days(through, from, to, end);
 	snprintf(first, sizeof(first), "%.7s", from);
 	if (CAN(patrol_desc)) {
-		sqlp_text(&p, from);
-		sqlp_text(&p, to);
-		if (grass_aggregate(db, &patrol_desc, "COUNT(*)",
-				    "t.patrolled_on >= ? AND t.patrolled_on <= ?", &p, a, f,
-				    &v[WT_PATROLS], 1, err) ||
+		if (patrol_cells_sum(db, a, f, "patrols", from, to, 0, &v[WT_PATROLS], err) ||
 		    patrol_days(db, a, f, from, end, &v[WT_PATROL_DAYS], &v[WT_GRIDS], err))
 			return -1;
 	}

@@ -301,6 +301,10 @@ test(`writes keep the determinations and the figure cells exactly (seed ${SEED})
           "AND a.patrolled_on = p.patrolled_on AND a.slot = 'am') AND EXISTS (SELECT 1 FROM patrols b WHERE b.grid = p.grid " +
           "AND b.patrolled_on = p.patrolled_on AND b.slot = 'pm')) x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"),
         `batch ${b}: the grid-days with both slots (seed ${SEED})`);
+      // and the patrols of each cell, against the patrols themselves
+      assert.deepEqual(q('SELECT district, township, grid, month, patrols FROM patrol_cells WHERE patrols <> 0 ORDER BY 1, 2, 3, 4'),
+        q("SELECT district, COALESCE(township, ''), grid, SUBSTR(patrolled_on, 1, 7), COUNT(*) FROM patrols " +
+          'GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4'), `batch ${b}: the patrols of each cell (seed ${SEED})`);
       computed = recomputed; // the next batch's start
     }
     console.log('writes', JSON.stringify(counts));
