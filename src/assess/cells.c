@@ -151,17 +151,21 @@ static void event_select(struct db *db, const struct event_source *es, const cha
 		    "%s AS until_month", es->date, town ? town : "''", sup ? sup : "''",
 		    es->until ? es->until : "''");
 	add_source_columns(sql, es->measures, sizeof(es->measures) / sizeof(es->measures[0]));
-	strbuf_addf(sql, " FROM %s t%s WHERE t.%s >= ? AND t.%s <= ?", es->ed->table,
-		    sup ? " LEFT JOIN subjects s ON s.code = t.subject" : "", es->date, es->date);
-	sqlp_text(p, from);
-	sqlp_text(p, to);
+	strbuf_addf(sql, " FROM %s t%s WHERE ", es->ed->table,
+		    sup ? " LEFT JOIN subjects s ON s.code = t.subject" : "");
+	if (only && only->ed) {
+		/* one record, found by its id (a range of dates would offer the planner another index) */
+		strbuf_addstr(sql, "t.id = ?");
+		sqlp_int(p, only->id);
+	} else {
+		strbuf_addf(sql, "t.%s >= ? AND t.%s <= ?", es->date, es->date);
+		sqlp_text(p, from);
+		sqlp_text(p, to);
+	}
 	if (es->where)
 		strbuf_addf(sql, " AND %s", es->where);
 	restrict_rows(db, es->ed, "t", district, a, sql, p);
-	if (only && only->ed) {
-		strbuf_addstr(sql, " AND t.id = ?");
-		sqlp_int(p, only->id);
-	} else if (only) {
+	if (only && !only->ed) {
 		strbuf_addstr(sql, " AND t.subject = ?");
 		sqlp_text(p, only->subject);
 	}
