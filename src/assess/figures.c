@@ -101,6 +101,16 @@ static int figures_refresh(struct db *db, const struct actor *a, const char *jan
 	char **districts;
 	int i, ret;
 
+	/*
+	 * Is anything stale — a month's determination or its cells?  The usual
+	 * answer is no, and then this one question is the refresh.
+	 */
+	if (!(districts = assess_districts(db, a, DISTRICTS_STALE_CELLS, jan, through, err)))
+		return -1;
+	ret = !districts[0];
+	assess_districts_free(districts);
+	if (ret)
+		return 0;
 	/* the determinations of every district at once, then the cells of each */
 	if (assess_refresh_all(db, a, jan, through, err))
 		return -1;
