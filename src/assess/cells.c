@@ -179,8 +179,12 @@ static void event_select(struct db *db, const struct event_source *es, const cha
 		strbuf_addf(sql, ", %s", es->until);
 }
 
-/* The list of each month jan..through, with its determinations. */
-static void list_select(struct db *db, const char *jan, const char *through,
+/*
+ * The list of each month first..through (`first` NULL: jan..through), with its
+ * determinations; a subject complies in a month when it failed no month since
+ * January `jan`.
+ */
+static void list_select(struct db *db, const char *jan, const char *first, const char *through,
 			const char *district, const struct actor *a, const struct cells_touch *only,
 			struct strbuf *sql, struct sqlp *p)
 {
@@ -188,14 +192,17 @@ static void list_select(struct db *db, const char *jan, const char *through,
 	const char *in = district ? district : db_dialect(db) == DB_POSTGRES ? a->district : NULL;
 	char m[8], next[8];
 
+	if (!first)
+		first = jan;
+
 	strbuf_addstr(sql, "SELECT m.month AS month, t.township AS township, COALESCE(t.supervisor, "
 			   "'') AS supervisor, '' AS until_month");
 	add_source_columns(sql, list_measures, sizeof(list_measures) / sizeof(list_measures[0]));
 	/* the months, valid YYYY-MM by month_valid(), written into the SQL */
 	strbuf_addstr(sql, " FROM subjects t JOIN (");
-	for (snprintf(m, sizeof(m), "%s", jan); strcmp(m, through) <= 0;
+	for (snprintf(m, sizeof(m), "%s", first); strcmp(m, through) <= 0;
 	     snprintf(m, sizeof(m), "%s", next)) {
-		strbuf_addf(sql, "%sSELECT '%s' AS month", strcmp(m, jan) ? " UNION ALL " : "", m);
+		strbuf_addf(sql, "%sSELECT '%s' AS month", strcmp(m, first) ? " UNION ALL " : "", m);
 		month_add(m, 1, next);
 	}
 	strbuf_addstr(sql, ") m ON t.active_from <= m.month AND (t.active_to IS NULL OR "
@@ -243,7 +250,7 @@ static void cells_union(struct db *db, const char *jan, const char *through, con
 		event_select(db, &event_sources[i], from, to, district, a, NULL, sql, p);
 		strbuf_addstr(sql, " UNION ALL ");
 	}
-	list_select(db, jan, through, district, a, NULL, sql, p);
+	list_select(db, jan, NULL, through, district, a, NULL, sql, p);
 }
 
 /* How many of months jan..through of `district` have cells of versions av and fv? */
@@ -404,6 +411,7 @@ static void touched_union(struct db *db, const struct cells_touch *t, const char
 			  const struct month_list *kept, struct strbuf *sql, struct sqlp *p)
 {
 	char from[16] = "0000-01-01", to[16] = "9999-12-31", jan[8];
+	const char *first;
 	size_t i, n = 0;
 
 	if (kept->n) {
@@ -423,8 +431,11 @@ static void touched_union(struct db *db, const struct cells_touch *t, const char
 		    (t->year && strncmp(kept->m[i], t->year, 4)))
 			continue;
 		snprintf(jan, sizeof(jan), "%.4s-01", kept->m[i]);
+		first = t->from && !strncmp(t->from, jan, 4) && strcmp(t->from, jan) > 0 ? t->from : jan;
+		if (strcmp(first, kept->m[i]) > 0)
+			continue; /* the year's months kept end before the touched one */
 		strbuf_addstr(sql, n++ ? " UNION ALL " : "");
-		list_select(db, jan, kept->m[i], district, NULL, t, sql, p);
+		list_select(db, jan, first, kept->m[i], district, NULL, t, sql, p);
 	}
 }
 

@@ -90,6 +90,8 @@ struct cells_touch {
 	int events;
 	int list;
 	const char *year;
+	const char *from;	/* the list's months from this one on (NULL: all): a month's
+				   determination changes its list rows of it and later only */
 };
 
 /*

@@ -347,7 +347,7 @@ int assess_keep_subject(struct db *db, const char *district, const char *month,
 	struct month_list kept = { 0 };
 	struct subject_sel sel = { .code = subject };
 	char year[5];
-	struct cells_touch t = { .subject = subject, .list = 1, .year = year };
+	struct cells_touch t = { .subject = subject, .list = 1, .year = year, .from = month };
 	int rc;
 
 	snprintf(year, sizeof(year), "%.4s", month);
