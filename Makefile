@@ -2,7 +2,8 @@
 # `make demo` loads and serves the demo district.  See README.md.
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=]   the program, the web application
-#                                     (PREFIX/share/sanling/web) and the manual page
+#                                     (PREFIX/share/sanling/web), the PDF's fonts
+#                                     (PREFIX/share/sanling/fonts) and the manual page
 #   make deb                          the Debian package build/sanling_VERSION_ARCH.deb
 #   make SANITIZE=address,undefined   build with sanitizers (into build-san/)
 #   make check SANITIZE=address,undefined   every test on that build
@@ -10,7 +11,8 @@
 #   make DEBUG=1                      no optimisation
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo libzstd libcrypto
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo fontconfig \
+	libzstd libcrypto
 OPT := -O2
 ifdef DEBUG
 OPT := -O0
@@ -53,7 +55,18 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # not tests of their own (tests/run runs test_*)
 UNIT_FIXTURE := $(BUILD)/obj/tests/unit/engines.o $(BUILD)/obj/tests/unit/docs_fixture.o
 
-all: $(BUILD)/sanling $(UNIT_BINS) web
+all: $(BUILD)/sanling $(UNIT_BINS) web fonts
+
+# The PDF's fonts (src/doc/pdf.c): Debian's Noto CJK cut to GB 2312's
+# characters by scripts/fonts.py (python3-fonttools), found beside the
+# program (build/fonts; installed, PREFIX/share/sanling/fonts).
+PYTHON ?= /usr/bin/python3
+FONTS := $(addprefix $(BUILD)/fonts/,SanlingSerifSC-Regular.otf SanlingSerifSC-Bold.otf \
+	SanlingSansSC-Regular.otf)
+fonts: $(FONTS)
+$(BUILD)/fonts/%.otf: scripts/fonts.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) scripts/fonts.py $@
 
 # The browser application (Vue 3 + Element Plus + ECharts, built by Vite into
 # web/dist); its npm packages come from web/package-lock.json (make deps).
@@ -182,10 +195,11 @@ $(BUILD)/sanling.1: $(BUILD)/sanling scripts/manpage.sh debian/changelog
 	sh scripts/manpage.sh $(BUILD)/sanling > $@.tmp && mv $@.tmp $@
 
 PREFIX ?= /usr/local
-install: $(BUILD)/sanling $(BUILD)/sanling.1 web
+install: $(BUILD)/sanling $(BUILD)/sanling.1 web fonts
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sanling \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/sanling/fonts $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/sanling $(DESTDIR)$(PREFIX)/bin/sanling
+	install -m 0644 $(FONTS) $(DESTDIR)$(PREFIX)/share/sanling/fonts/
 	rm -rf $(DESTDIR)$(PREFIX)/share/sanling/web
 	cp -R web/dist $(DESTDIR)$(PREFIX)/share/sanling/web
 	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/sanling/web
@@ -193,11 +207,11 @@ install: $(BUILD)/sanling $(BUILD)/sanling.1 web
 
 # The Debian package, laid out by `make install` and debian/'s files, built
 # by dpkg-deb (scripts/deb.sh).
-deb: $(BUILD)/sanling $(BUILD)/sanling.1 web
+deb: $(BUILD)/sanling $(BUILD)/sanling.1 web fonts
 	sh scripts/deb.sh $(BUILD) $(VERSION)
 
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo clean fuzz web install deb
+.PHONY: all deps check demo clean fuzz web fonts install deb
 -include $(shell find $(BUILD)/obj $(BUILD)/tests $(FUZZ)/obj -name '*.d' 2>/dev/null)

@@ -10,15 +10,16 @@ cd "$(dirname "$0")/.."
 # john-data and cracklib-runtime: their lists of common passwords and words
 # are compiled into the program (Makefile WORDLISTS, src/base/pwcheck.c).
 # The month's documents (src/doc/): cairo and pango draw the PDF in the CJK
-# fonts of fonts-noto-cjk; the tests open the DOCX and XLSX with headless
+# fonts of fonts-noto-cjk, cut to GB 2312 by python3-fonttools at the build
+# (scripts/fonts.py); the tests open the DOCX and XLSX with headless
 # LibreOffice and read the PDF with poppler-utils (pdftotext, pdftoppm, pdffonts).
 # `make deb` needs dpkg-dev (dpkg-shlibdeps); its test reads the manual page
 # with groff and the unit with systemd-analyze (systemd).
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libssl-dev libxlsxwriter-dev libzip-dev libxml2-dev libcsv-dev
 libcmocka-dev postgresql sqlite3 john-data cracklib-runtime clang libclang-rt-dev
-libcairo2-dev libpango1.0-dev libzstd-dev fonts-noto-cjk poppler-utils libreoffice-writer-nogui
-libreoffice-calc-nogui dpkg-dev groff-base systemd"
+libcairo2-dev libpango1.0-dev libfontconfig-dev libzstd-dev fonts-noto-cjk python3-fonttools
+poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui dpkg-dev groff-base systemd"
 
 missing=""
 for p in $PKGS; do

@@ -30,6 +30,7 @@
 #include "assess/work_figures.h"
 #include "base/crypto.h"
 #include "base/date.h"
+#include "base/exepath.h"
 #include "base/conf.h"
 #include "base/log.h"
 #include "base/metrics.h"
@@ -353,25 +354,8 @@ static const char *const *conf_names(void)
 static const char *default_web(struct strbuf *sb)
 {
 	static const char *const rel[] = { "/../web/dist", "/../share/sanling/web" };
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-	size_t i;
 
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-		strbuf_reset(sb);
-		strbuf_addf(sb, "%s%s", exe, rel[i]);
-		if (!access(sb->buf, R_OK))
-			return sb->buf;
-	}
-	return NULL;
+	return exe_relative(rel, sizeof(rel) / sizeof(rel[0]), sb);
 }
 
 static void serve_options(int argc, char **argv, struct serve_opts *o)

@@ -10,7 +10,12 @@
  *
  * The fonts come from pango's font map of the calling thread (pango keeps
  * one per thread, so server threads never share one, and each keeps its
- * fonts loaded between documents).
+ * fonts loaded between documents).  Each family is Sanling's cut of its
+ * Noto CJK face first (scripts/fonts.py: GB 2312's characters, a fraction
+ * of the face, so cairo, which copies a face's whole CFF table to embed a
+ * subset, reads and keeps far less), the whole face after it for a
+ * character the cut lacks; the cuts are found beside the program, and
+ * without them the whole faces draw everything.
  *
  * Not here: the document's content (report/), the other formats (docx.c,
  * xlsx_doc.c), hyphenation, a table of contents, images.
@@ -21,11 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "base/alloc.h"
+#include "base/exepath.h"
 #include "base/strbuf.h"
 
 #define MM (72.0 / 25.4)
@@ -49,14 +58,31 @@ struct style {
 	int bold;
 };
 
-static const struct style st_title = { DOC_FONT_TITLE, 22, 1 };
-static const struct style st_subtitle = { DOC_FONT_BODY, BODY_PT, 0 };
-static const struct style st_heading1 = { DOC_FONT_HEADING1, BODY_PT, 0 };
-static const struct style st_heading2 = { DOC_FONT_HEADING2, BODY_PT, 1 };
-static const struct style st_body = { DOC_FONT_BODY, BODY_PT, 0 };
-static const struct style st_note = { DOC_FONT_BODY, SMALL_PT, 0 };
-static const struct style st_caption = { DOC_FONT_HEADING2, 14, 1 };
-static const struct style st_pageno = { DOC_FONT_BODY, 14, 0 };
+/* the families: the cut of the face (scripts/fonts.py), then the whole face */
+#define PDF_SERIF "Sanling Serif SC, " DOC_FONT_BODY
+#define PDF_SANS "Sanling Sans SC, " DOC_FONT_HEADING1
+
+static const struct style st_title = { PDF_SERIF, 22, 1 };
+static const struct style st_subtitle = { PDF_SERIF, BODY_PT, 0 };
+static const struct style st_heading1 = { PDF_SANS, BODY_PT, 0 };
+static const struct style st_heading2 = { PDF_SERIF, BODY_PT, 1 };
+static const struct style st_body = { PDF_SERIF, BODY_PT, 0 };
+static const struct style st_note = { PDF_SERIF, SMALL_PT, 0 };
+static const struct style st_caption = { PDF_SERIF, 14, 1 };
+static const struct style st_pageno = { PDF_SERIF, 14, 0 };
+
+static pthread_once_t fonts_once = PTHREAD_ONCE_INIT;
+
+/* The cuts of the faces, as built (build/fonts) or installed (share/sanling/fonts), given to fontconfig. */
+static void add_fonts(void)
+{
+	static const char *const rel[] = { "/fonts", "/../fonts", "/../share/sanling/fonts" };
+	struct strbuf dir = STRBUF_INIT;
+
+	if (exe_relative(rel, sizeof(rel) / sizeof(rel[0]), &dir))
+		FcConfigAppFontAddDir(NULL, (const FcChar8 *)dir.buf);
+	strbuf_release(&dir);
+}
 
 /* The writer's state: where the next line goes. */
 struct pdf {
@@ -277,8 +303,8 @@ static PangoLayout *cell_at(struct table_lay *tl, size_t row, int col)
 /* Lay the table out: its cells' layouts, the columns' widths, the rows' heights. */
 static void table_lay(struct pdf *p, const struct doc_table *t, struct table_lay *tl)
 {
-	static const struct style head = { DOC_FONT_BODY, CELL_PT, 1 };
-	static const struct style body = { DOC_FONT_BODY, CELL_PT, 0 };
+	static const struct style head = { PDF_SERIF, CELL_PT, 1 };
+	static const struct style body = { PDF_SERIF, CELL_PT, 0 };
 	int nc = t->ncols;
 	size_t n = (t->nrows + 1) * (size_t)nc;
 	double *want = xcalloc((size_t)nc * 3, sizeof(*want)), *full = want + nc, *min = full + nc;
@@ -411,7 +437,7 @@ static double chart_x(const struct chart_lay *cl, int64_t v)
 static void chart_bars(struct pdf *p, const struct doc_chart *c, const struct chart_lay *cl,
 		       double y0)
 {
-	const struct style label = { DOC_FONT_BODY, cl->label_pt, 0 };
+	const struct style label = { PDF_SERIF, cl->label_pt, 0 };
 	cairo_t *cr = p->cr;
 
 	for (size_t i = 0; i < c->n; i++) {
@@ -437,7 +463,7 @@ static void chart_bars(struct pdf *p, const struct doc_chart *c, const struct ch
 static void chart_values(struct pdf *p, const struct doc_chart *c, const struct chart_lay *cl,
 			 double y0)
 {
-	const struct style value = { DOC_FONT_BODY, MIN(cl->label_pt, SMALL_PT), 0 };
+	const struct style value = { PDF_SERIF, MIN(cl->label_pt, SMALL_PT), 0 };
 	cairo_t *cr = p->cr;
 
 	for (size_t i = 0; i < c->n; i++) {
@@ -461,7 +487,7 @@ static void chart_values(struct pdf *p, const struct doc_chart *c, const struct 
 static void chart_axis(struct pdf *p, const struct doc_chart *c, const struct chart_lay *cl,
 		       double y0, double y1)
 {
-	const struct style tick = { DOC_FONT_BODY, SMALL_PT, 0 };
+	const struct style tick = { PDF_SERIF, SMALL_PT, 0 };
 	cairo_t *cr = p->cr;
 
 	cairo_set_line_width(cr, 0.5);
@@ -491,7 +517,7 @@ static void chart_axis(struct pdf *p, const struct doc_chart *c, const struct ch
 static void chart_target(struct pdf *p, const struct doc_chart *c, const struct chart_lay *cl,
 			 double y0, double y1)
 {
-	const struct style st = { DOC_FONT_BODY, SMALL_PT, 0 };
+	const struct style st = { PDF_SERIF, SMALL_PT, 0 };
 	static const double dash[] = { 4, 3 };
 	cairo_t *cr = p->cr;
 	double x = chart_x(cl, c->target);
@@ -525,7 +551,7 @@ static void chart_draw(struct pdf *p, const struct doc_chart *c)
 	cl.label_pt = cl.pitch >= 24 ? 12 : cl.pitch >= 20 ? SMALL_PT : cl.pitch * 0.5;
 	cl.label_w = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		const struct style st = { DOC_FONT_BODY, cl.label_pt, 0 };
+		const struct style st = { PDF_SERIF, cl.label_pt, 0 };
 		PangoLayout *l = layout_new(p, &st, c->labels[i], 0, PANGO_ALIGN_LEFT);
 
 		cl.label_w = MAX(cl.label_w, layout_w(l));
@@ -641,6 +667,7 @@ int doc_write_pdf(const struct doc *d, struct strbuf *out, struct strbuf *err)
 	set_meta(s, CAIRO_PDF_METADATA_KEYWORDS, d->description);
 	set_meta(s, CAIRO_PDF_METADATA_CREATOR, "Sanling");
 	p.cr = cairo_create(s);
+	pthread_once(&fonts_once, add_fonts);
 	p.pc = pango_font_map_create_context(pango_cairo_font_map_get_default());
 	pango_cairo_update_context(p.cr, p.pc);
 	doc_draw(&p, d);

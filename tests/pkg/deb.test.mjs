@@ -54,7 +54,8 @@ test('dpkg installs it into a root; the installed program runs there', async () 
   assert.match(sh('dpkg', [`--root=${root}`, '-s', 'sanling']), /Status: install ok installed/);
   for (const f of ['usr/bin/sanling', 'usr/share/sanling/web/index.html', 'etc/sanling/sanling.conf',
     'lib/systemd/system/sanling.service', 'usr/share/man/man1/sanling.1.gz', 'usr/share/doc/sanling/copyright',
-    'usr/share/doc/sanling/grafana-sanling.json'])
+    'usr/share/doc/sanling/grafana-sanling.json', 'usr/share/sanling/fonts/SanlingSerifSC-Regular.otf',
+    'usr/share/sanling/fonts/SanlingSerifSC-Bold.otf', 'usr/share/sanling/fonts/SanlingSansSC-Regular.otf'])
     assert.ok(existsSync(join(root, f)), f);
   assert.equal(statSync(join(root, 'var/lib/sanling')).mode & 0o777, 0o750);
   const bin = join(root, 'usr/bin/sanling');

@@ -212,37 +212,78 @@ static void test_sample_table_pages(void **state)
 	free(path);
 }
 
-static void test_sample_info_fonts(void **state)
+/*
+ * pdffonts' faces of `path`, each embedded (else the test fails), counted:
+ * Sanling's cuts (scripts/fonts.py) of the serif and of the sans face, and
+ * the whole Noto CJK faces.
+ */
+struct faces {
+	int serif, sans, whole;
+};
+
+static struct faces embedded_faces(const char *path)
 {
-	char *path = sample_pdf("info.pdf");
-	char *info = fixture_run("pdfinfo '%s'", path), *fonts = fixture_run("pdffonts '%s'", path);
-	int serif = 0, sans = 0;
+	char *fonts = fixture_run("pdffonts '%s'", path);
+	struct faces fc = { 0 };
 	char *line, *save = NULL;
 
-	if (!strstr(info, "595.28 x 841.89 pts") && !strstr(info, "595 x 842 pts"))
-		fail_msg("not A4:\n%s", info);
-	assert_true(info_int(info, "Pages:") >= 2);
-	fixture_expect_in(info, "淮阳区文明创建月报（2026年8月）");
-	fixture_expect_in(info, "淮阳区文明办");
 	for (line = strtok_r(fonts, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[16];
 		int n = 0;
 
 		for (char *tok = strtok(line, " "); tok && n < 16; tok = strtok(NULL, " "))
 			f[n++] = tok;
-		if (n < 6 || !strstr(f[0], "CJK"))
+		if (n < 6 || (!strstr(f[0], "CJK") && !strstr(f[0], "Sanling")))
 			continue;
 		/* name type… encoding emb sub uni object-id generation */
 		if (strcmp(f[n - 5], "yes"))
 			fail_msg("%s not embedded", f[0]);
-		serif += strstr(f[0], "NotoSerifCJK") != NULL;
-		sans += strstr(f[0], "NotoSansCJK") != NULL;
+		fc.serif += strstr(f[0], "SanlingSerifSC") != NULL;
+		fc.sans += strstr(f[0], "SanlingSansSC") != NULL;
+		fc.whole += strstr(f[0], "CJK") != NULL;
 	}
-	assert_true(serif >= 2); /* regular and bold */
-	assert_true(sans >= 1);  /* the 一、 headings */
-	free(info);
 	free(fonts);
+	return fc;
+}
+
+static void test_sample_info_fonts(void **state)
+{
+	char *path = sample_pdf("info.pdf");
+	char *info = fixture_run("pdfinfo '%s'", path);
+	struct faces fc = embedded_faces(path);
+
+	if (!strstr(info, "595.28 x 841.89 pts") && !strstr(info, "595 x 842 pts"))
+		fail_msg("not A4:\n%s", info);
+	assert_true(info_int(info, "Pages:") >= 2);
+	fixture_expect_in(info, "淮阳区文明创建月报（2026年8月）");
+	fixture_expect_in(info, "淮阳区文明办");
+	assert_int_equal(fc.serif, 2); /* regular and bold */
+	assert_int_equal(fc.sans, 1);  /* the 一、 headings */
+	assert_int_equal(fc.whole, 0); /* every character is in the cuts */
+	free(info);
 	free(path);
+}
+
+/*
+ * A character outside GB 2312 (堃, of a name) is drawn from the whole face
+ * the cut lacks it in, and reads back.
+ */
+static void test_rare_character(void **state)
+{
+	struct doc *d = doc_new("生僻字");
+	char *path, *flat;
+	struct faces fc;
+
+	doc_add(d, DOC_PARA, "经办人：张堃，联系人：李明。");
+	path = write_pdf(d, "rare.pdf");
+	flat = flat_text(path, "");
+	fc = embedded_faces(path);
+	fixture_expect_in(flat, "经办人：张堃，联系人：李明。");
+	assert_true(fc.serif >= 1);
+	assert_int_equal(fc.whole, 1);
+	free(flat);
+	free(path);
+	doc_free(d);
 }
 
 /* Page 1 drawn at 40 dpi has ink on it. */
@@ -378,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_sample_text),
 		cmocka_unit_test(test_sample_table_pages),
 		cmocka_unit_test(test_sample_info_fonts),
+		cmocka_unit_test(test_rare_character),
 		cmocka_unit_test(test_sample_renders),
 		cmocka_unit_test(test_empty_document),
 		cmocka_unit_test(test_edge_tables),
