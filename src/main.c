@@ -100,7 +100,8 @@ static const char usage[] =
 	"                                       server's scheduler runs it each day\n"
 	"  report monthly|bulletin --month YYYY-MM --format docx|pdf|xlsx -o FILE\n"
 	"  report minutes --meeting NO | notice --item NO  --format F -o FILE\n"
-	"                                       the month's documents ([--district CODE])\n"
+	"                                       the month's documents ([--district CODE]); a\n"
+	"                                       city's or province's bulletin: --region CODE\n"
 	"  work raise [--today YYYY-MM-DD]      raise the problems due from published failing\n"
 	"                                       months and overdue major hazards (all districts)\n"
 	"  work subsidies --month YYYY-MM [--pay YYYY-MM-DD]   generate the month's subsidy ledger\n"
@@ -1242,7 +1243,8 @@ static int work_subsidies_cmd(struct globals *g, int argc, char **argv)
 
 /*
  * The month's documents: `report KIND --month M --format F -o FILE`, as the
- * office of the district (--district, or the only one there is).
+ * office of the district (--district, or the only one there is), or a
+ * city's or a province's bulletin as its office (--region).
  */
 static int cmd_report(struct globals *g, int argc, char **argv)
 {
@@ -1251,7 +1253,7 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 	struct report_file f = { .data = &data };
 	struct model_error e;
 	struct actor a;
-	const char *out = NULL, *district = NULL;
+	const char *out = NULL, *district = NULL, *region = NULL;
 	char *only = NULL;
 	struct db *db;
 	FILE *fp;
@@ -1259,8 +1261,8 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 
 	if (argc < 2)
 		die("usage: sanling report monthly|bulletin|minutes|notice [--month YYYY-MM] "
-		    "[--meeting NO] [--item NO] --format docx|pdf|xlsx -o FILE [--district CODE] "
-		    "[--version N]");
+		    "[--meeting NO] [--item NO] --format docx|pdf|xlsx -o FILE [--district CODE | "
+		    "--region CODE] [--version N]");
 	r.kind = argv[1];
 	for (i = 2; i < argc; i++) {
 		if (i + 1 >= argc)
@@ -1277,25 +1279,37 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--district"))
 			district = argv[++i];
+		else if (!strcmp(argv[i], "--region"))
+			region = argv[++i];
 		else if (!strcmp(argv[i], "--version"))
 			r.version = strtoll(argv[++i], NULL, 10);
 		else
 			die("report: unknown option %s", argv[i]);
 	}
+	if (district && region)
+		die("report: --district or --region, not both");
 	if (!out || !r.format)
 		die("report: --format docx|pdf|xlsx and -o FILE are required");
 	if ((!strcmp(r.kind, "monthly") || !strcmp(r.kind, "bulletin")) && !r.month)
 		die("report: %s needs --month YYYY-MM", r.kind);
 	db = open_db_key(g, 0);
-	if (!district) {
-		if (db_query_value(db, "SELECT CASE WHEN COUNT(*) = 1 THEN MIN(code) END FROM regions "
-				   "WHERE level = 'district'", NULL, 0, &only, NULL) || !only)
-			die("report: name the district with --district CODE");
-		district = only;
-	}
 	actor_system(&a);
-	a.role = ROLE_OFFICE;
-	a.district = district;
+	if (region) {
+		if (db_query_value(db, "SELECT code FROM regions WHERE code = ? AND level IN ('city', "
+				   "'province')", &region, 1, &only, NULL) || !only)
+			die("report: --region %s: no city or province of that code", region);
+		a.role = ROLE_REGION;
+		a.region = region;
+	} else {
+		if (!district) {
+			if (db_query_value(db, "SELECT CASE WHEN COUNT(*) = 1 THEN MIN(code) END FROM "
+					   "regions WHERE level = 'district'", NULL, 0, &only, NULL) || !only)
+				die("report: name the district with --district CODE");
+			district = only;
+		}
+		a.role = ROLE_OFFICE;
+		a.district = district;
+	}
 	model_error_init(&e);
 	if (report_file(db, &a, &r, &f, &e))
 		die("report: %s", e.msg.buf);

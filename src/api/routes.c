@@ -502,9 +502,10 @@ const struct route api_routes[] = {
 	  .response = "{month, targets, map: GeoJSON FeatureCollection, subjects: [{code, name, kind, township, lat, lon}], unplaced}",
 	  .response_schema = "object" },
 	/* ---- the month's documents (api_report.c): report/ checks the roles ---- */
-	{ .method = "GET", .path = "/reports", .handle = api_reports,
+	{ .method = "GET", .path = "/reports", .handle = api_reports, .flags = R_REGION,
 	  .op = "reports", .tag = TAG_ASSESS, .summary = "某月可生成的报告及其归档版本",
-	  .description = "创建办和牵头单位看得到全区报告、通报在发布时归档的各版本（格式、SHA-256、审计链头序号）",
+	  .description = "创建办和牵头单位看得到全区报告、通报在发布时归档的各版本（格式、SHA-256、审计链头序号）；"
+			 "市、省“三零”办只有本级通报，其各县区均已发布该月时 published 为真",
 	  .errors = E400 | E403 | E422, .params = reports_params,
 	  .status = "200",
 	  .response = "{month, published, kinds: [{kind, label}], archive: [{kind, format, version, sha256, size, filename, created_at, created_by, audit_seq, current}]}",
@@ -514,10 +515,11 @@ const struct route api_routes[] = {
 	  .description = "按调用者范围写成：乡镇得到本乡镇的报告。已发布月份的全区报告按发布时归档的原文件提供",
 	  .errors = E400 | E403 | E404 | E422, .params = report_month_params,
 	  .doc = openapi_report_file },
-	{ .method = "GET", .path = "/reports/bulletin", .handle = api_report_file,
+	{ .method = "GET", .path = "/reports/bulletin", .handle = api_report_file, .flags = R_REGION,
 	  .op = "report_bulletin", .tag = TAG_ASSESS, .summary = "月度通报（红黑榜）",
 	  .description = "乡镇、行业考评排名与红黑榜、未达标主体、逾期与督办事项、未确认清单的单位；"
-			 "已发布月份的全区通报按归档原文件提供",
+			 "已发布月份的全区通报按归档原文件提供。市、省“三零”办得到本级通报：总体情况、"
+			 "各县区按达标率排名与红黑榜、未发布该月认定结果的县区（不归档，按需生成）",
 	  .errors = E400 | E403 | E404 | E422, .params = report_month_params,
 	  .doc = openapi_report_file },
 	{ .method = "GET", .path = "/reports/minutes", .handle = api_report_file,

@@ -326,10 +326,21 @@ int report_list_json(struct db *db, const struct actor *a, const char *month, js
 		return model_fail(e, MODEL_EINVAL, "month", "month：月份格式应为 YYYY-MM");
 	}
 	for (i = 0; i < sizeof(kind_labels) / sizeof(kind_labels[0]); i++)
-		json_array_append_new(kinds, json_pack("{ss ss}", "kind", kind_labels[i][0], "label",
-						       kind_labels[i][1]));
-	pub = a->district ? publication(db, a->district, month, &e->msg) : 0;
-	if (pub < 0)
+		if (a->role != ROLE_REGION || !strcmp(kind_labels[i][0], "bulletin"))
+			json_array_append_new(kinds, json_pack("{ss ss}", "kind", kind_labels[i][0],
+							       "label", kind_labels[i][1]));
+	if (a->role == ROLE_REGION) {
+		/* a city's or a province's: published when every district under it is */
+		struct report_ctx c = { .db = db, .a = a, .month = month };
+		int ret = report_region_month(&c, e);
+		json_decref(c.unpublished);
+		if (ret) {
+			json_decref(kinds);
+			json_decref(arch);
+			return ret;
+		}
+		pub = c.published;
+	} else if ((pub = a->district ? publication(db, a->district, month, &e->msg) : 0) < 0)
 		goto dberr;
 	if (district_wide(a)) {
 		if (db_prepare(db, "SELECT kind, format, version, sha256, size, filename, created_at, "

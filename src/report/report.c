@@ -23,14 +23,49 @@
 #include "model/enums.h"
 #include "model/errors.h"
 #include "model/role.h"
+#include "model/scope.h"
 #include "report/report_int.h"
 
 int report_may_read(const struct actor *a)
 {
+	if (a->role == ROLE_REGION)
+		return a->region != NULL;
 	return a->district && (a->role == ROLE_OFFICE || a->role == ROLE_PETITION ||
 			       a->role == ROLE_SAFETY || a->role == ROLE_POLICE ||
 			       a->role == ROLE_SUPERVISOR || a->role == ROLE_TOWNSHIP ||
 			       a->role == ROLE_SYSTEM);
+}
+
+int report_region_month(struct report_ctx *c, struct model_error *e)
+{
+	struct db_stmt *st = NULL;
+	char *level = NULL;
+	int rc, n = 0;
+
+	if (db_query_value(c->db, "SELECT level FROM regions WHERE code = ?", &c->a->region, 1,
+			   &level, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	c->level_word = level && !strcmp(level, "province") ? "省" : "市";
+	free(level);
+	c->unpublished = json_array();
+	if (db_prepare(c->db, "SELECT d.code, d.name, CASE WHEN EXISTS (SELECT 1 FROM assess_months m "
+			      "WHERE m.district = d.code AND m.month = ? AND m.published = 1) THEN 1 "
+			      "ELSE 0 END FROM regions d WHERE d.code IN (" SCOPE_REGION_DISTRICTS
+			      ") ORDER BY d.code", &st, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	db_bind_text(st, 1, c->month);
+	db_bind_text(st, 2, c->a->region);
+	db_bind_text(st, 3, c->a->region);
+	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
+		n++;
+		if (!db_column_int64(st, 2))
+			json_array_append_new(c->unpublished, json_string(db_column_text(st, 1)));
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	c->published = n > 0 && !json_array_size(c->unpublished);
+	return 0;
 }
 
 int64_t report_int(json_t *fig, const char *key)
@@ -115,6 +150,14 @@ int report_ctx_init(struct report_ctx *c, struct db *db, const struct actor *a,
 	month_parse(month, &c->year, &c->mon);
 	snprintf(c->last_day, sizeof(c->last_day), "%.7s-%02d", month,
 		 date_days_in_month(c->year, c->mon) % 100);
+	if (a->role == ROLE_REGION) {
+		/* a city's or a province's: its figures, its districts' publication */
+		report_region_name(db, a->region, &c->district);
+		strbuf_addbuf(&c->unit, &c->district);
+		if ((ret = figures_compute_opt(db, a, month, NULL, FIGURES_NO_WORK, &c->fig, e)))
+			return ret;
+		return report_region_month(c, e);
+	}
 	report_region_name(db, a->district, &c->district);
 	if (a->role == ROLE_TOWNSHIP)
 		report_region_name(db, a->township, &c->unit);
@@ -144,7 +187,8 @@ void report_ctx_release(struct report_ctx *c)
 	strbuf_release(&c->district);
 	json_decref(c->fig);
 	json_decref(c->prev);
-	c->fig = c->prev = NULL;
+	json_decref(c->unpublished);
+	c->fig = c->prev = c->unpublished = NULL;
 }
 
 /* ---- the failed subjects ---- */
@@ -410,8 +454,13 @@ int report_build(struct db *db, const struct actor *a, const struct report_reque
 	*out = NULL;
 	if (!report_may_read(a))
 		return model_fail(e, MODEL_EFORBIDDEN, NULL, "无权查看报告");
-	if (!r->kind)
+	if (!r->kind || (strcmp(r->kind, "monthly") && strcmp(r->kind, "bulletin") &&
+			 strcmp(r->kind, "minutes") && strcmp(r->kind, "notice")))
 		return model_fail(e, MODEL_EBADREQ, "kind", "报告种类应为 monthly、bulletin、minutes 或 notice");
+	if (a->role == ROLE_REGION && strcmp(r->kind, "bulletin"))
+		return model_fail(e, MODEL_EFORBIDDEN, "kind",
+				  "市、省“三零”办只生成本级通报（各县区排名）；月度工作报告、会议纪要、"
+				  "督办通知单由各县区生成");
 	if (!strcmp(r->kind, "minutes")) {
 		if (!r->meeting || !*r->meeting)
 			return model_fail(e, MODEL_EBADREQ, "meeting", "会议纪要须指明会议编号（meeting）");
@@ -422,12 +471,11 @@ int report_build(struct db *db, const struct actor *a, const struct report_reque
 			return model_fail(e, MODEL_EBADREQ, "item", "督办通知单须指明督办编号（item）");
 		return report_notice(db, a, r->item, out, e);
 	}
-	if (strcmp(r->kind, "monthly") && strcmp(r->kind, "bulletin"))
-		return model_fail(e, MODEL_EBADREQ, "kind", "报告种类应为 monthly、bulletin、minutes 或 notice");
 	ret = report_ctx_init(&c, db, a, r->month, e);
 	if (!ret)
-		ret = !strcmp(r->kind, "monthly") ? report_monthly(&c, out, e)
-						  : report_bulletin(&c, out, e);
+		ret = !strcmp(r->kind, "monthly") ? report_monthly(&c, out, e) :
+		      a->role == ROLE_REGION	  ? report_region_bulletin(&c, out, e) :
+						    report_bulletin(&c, out, e);
 	report_ctx_release(&c);
 	return ret;
 }

@@ -25,14 +25,29 @@ struct report_ctx {
 	int year, mon;
 	char last_day[16];       /* the month's last day */
 	struct strbuf unit;      /* who the document is of: the district, or the township in scope */
-	struct strbuf district;  /* the district's name */
+	struct strbuf district;  /* the district's name (a city's or province's: the region's) */
 	json_t *fig;             /* the figures through the month (figures_compute) */
 	json_t *prev;            /* through the month before, in the same year; NULL in January */
-	int published;           /* the month is published (its results are final) */
+	int published;           /* the month is published (its results are final); a
+				    region's: by every district under it */
+	json_t *unpublished;     /* a region's: the names of its districts that have not
+				    published the month (NULL for a district) */
+	const char *level_word;  /* a region's: "市" or "省" (NULL for a district) */
 };
 
-/* Who reads the documents: the district's office, leads, sectors and townships. */
+/*
+ * Who reads the documents: the district's office, leads, sectors and
+ * townships; a city's or a province's office (role region) its bulletin.
+ */
 int report_may_read(const struct actor *a);
+
+/*
+ * A region's month (c->db, c->a of role region, c->month set): the names
+ * of its districts that have not published it (c->unpublished, by code),
+ * its word (c->level_word: 市, 省), and whether every district published it
+ * (c->published).
+ */
+int report_region_month(struct report_ctx *c, struct model_error *e);
 
 /* Set up `c` for month `month` (checked); reads the figures. */
 int report_ctx_init(struct report_ctx *c, struct db *db, const struct actor *a,
@@ -42,6 +57,8 @@ void report_ctx_release(struct report_ctx *c);
 /* The builders, one per kind: the document into `*out`. */
 int report_monthly(struct report_ctx *c, struct doc **out, struct model_error *e);
 int report_bulletin(struct report_ctx *c, struct doc **out, struct model_error *e);
+/* A city's or a province's bulletin: its districts ranked (bulletin.c). */
+int report_region_bulletin(struct report_ctx *c, struct doc **out, struct model_error *e);
 int report_minutes(struct db *db, const struct actor *a, const char *meeting, struct doc **out,
 		   struct model_error *e);
 int report_notice(struct db *db, const struct actor *a, const char *item, struct doc **out,

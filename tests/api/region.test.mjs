@@ -13,11 +13,14 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND, freshDb, PASSWORD, startServer } from './lib.mjs';
-import { sql, loadRegions, REGIONS } from './util.mjs';
+import { sql, loadRegions, readXlsx, REGIONS } from './util.mjs';
+import { pdfRead, squeeze } from './docs_util.mjs';
 
 const { CITY, OTHER_CITY, D1, D2, D3 } = REGIONS;
 const users = [['city', 'region', 'CITY-SLB'], ['province', 'region', 'PROV-SLB'],
-  ['off1', 'office', '0001-SLB'], ['off2', 'office', '0002-SLB'], ['off3', 'office', '0003-SLB']];
+  ['off1', 'office', '0001-SLB'], ['off2', 'office', '0002-SLB'], ['off3', 'office', '0003-SLB'],
+  // the second district's leads, who certify its month for the bulletins' test
+  ['pet2', 'petition', '0002-XFJ'], ['saf2', 'safety', '0002-YJJ'], ['pol2', 'police', '0002-GAJ']];
 const THROUGH = '2023-08';
 
 let store, srv;
@@ -172,4 +175,84 @@ test('the breakdown by district: each district\'s own figures, and the city\'s r
   assert.deepEqual(city.json.rows.map((x) => x.key), [D1, D2], 'a city breaks down its own districts only');
   const office = await as.off3.get(`/api/v1/figures/breakdown?through=${THROUGH}&by=district`);
   assert.deepEqual(office.json.rows.map((x) => x.key), [D3], 'a district office: itself');
+});
+
+// The opening sentence of a region's figures, from its districts' own (the source's wording).
+function opening(name, month, figs) {
+  const sum = (k) => figs.reduce((s, f) => s + f[k], 0);
+  const clause = (label, total, compliant) => `${label}${sum(total)}个，符合创建标准的${sum(compliant)}个，` +
+    `占比${share(sum(compliant), sum(total)).toFixed(1)}%`;
+  return `截至${Number(month.slice(5))}月底，${name}创建主体${sum('subjects_total')}个，其中，` +
+    `${clause('村（社区）', 'villages_total', 'villages_compliant')}；` +
+    `${clause('企事业单位', 'enterprises_total', 'enterprises_compliant')}。`;
+}
+
+test('a city\'s and a province\'s bulletin: their figures, their districts ranked on their own offices\' figures, the districts that have not published the month', async () => {
+  // the second district publishes the month: its leads certify, its office publishes
+  for (const [u, dimension] of [['pet2', 'petition'], ['saf2', 'accident'], ['pol2', 'case']]) {
+    const r = await as[u].post(`/api/v1/months/${THROUGH}/certify`, { dimension });
+    assert.equal(r.status, 200, r.text);
+  }
+  assert.equal((await as.off2.post(`/api/v1/months/${THROUGH}/publish`, {})).status, 200);
+  const own = {}, name = {};
+  for (const [u, d] of [['off1', D1], ['off2', D2], ['off3', D3]]) {
+    own[d] = (await as[u].get(`/api/v1/figures?through=${THROUGH}`)).json;
+    name[d] = sql(store, `SELECT name FROM regions WHERE code = '${d}'`, BACKEND);
+  }
+  for (const [who, word, regionName, districts] of [['province', '省', '测试省', [D1, D2, D3]], ['city', '市', '甲市', [D1, D2]]]) {
+    const list = await as[who].get(`/api/v1/reports?month=${THROUGH}`);
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json.kinds.map((k) => k.kind), ['bulletin'], `${who}: its bulletin only`);
+    assert.equal(list.json.published, false, `${who}: not every district published`);
+    assert.deepEqual(list.json.archive, []);
+
+    const pdf = await as[who].get(`/api/v1/reports/bulletin?month=${THROUGH}&format=pdf`);
+    assert.equal(pdf.status, 200, pdf.text);
+    const text = squeeze(pdfRead(pdf.buf).text);
+    assert.ok(text.includes(`关于2023年8月全${word}“三零”创建工作情况的通报`), `${who}: the title`);
+    assert.ok(text.includes(opening(regionName, THROUGH, districts.map((d) => own[d]))), `${who}: the opening sentence`);
+    // with three districts or fewer, no 红黑榜
+    assert.ok(text.includes(`参加考评的县（市、区）仅${districts.length}个`), `${who}: no 红黑榜`);
+    const unpublished = districts.filter((d) => d !== D2).map((d) => name[d]);
+    assert.ok(text.includes(`尚未发布8月认定结果的县（市、区）有${unpublished.length}个：${unpublished.join('、')}。`),
+      `${who}: the districts that have not published`);
+    assert.ok(text.includes(`报${word}“三零”创建办公室`) && text.includes(`${regionName}“三零”创建工作领导小组办公室`), `${who}: its own office`);
+    assert.ok(text.includes('该月认定结果尚未发布'), `${who}: provisional`);
+
+    // the ranking, cell by cell: rank by 村（社区）达标率 then 企事业单位达标率 (shares to one decimal), ties equal
+    const xlsx = await as[who].get(`/api/v1/reports/bulletin?month=${THROUGH}&format=xlsx`);
+    assert.equal(xlsx.status, 200);
+    const rows = readXlsx(xlsx.buf, 1).filter((r) => districts.some((d) => r[1] === name[d]));
+    assert.equal(rows.length, districts.length, `${who}: a row for each of its districts`);
+    const rate = (f, k) => share(f[`${k}_compliant`], f[`${k}_total`]);
+    for (const d of districts) {
+      const f = own[d];
+      const rank = 1 + districts.filter((b) => rate(own[b], 'villages') > rate(f, 'villages') ||
+        (rate(own[b], 'villages') === rate(f, 'villages') && rate(own[b], 'enterprises') > rate(f, 'enterprises'))).length;
+      const row = rows.find((r) => r[1] === name[d]);
+      assert.deepEqual([Number(row[0]), row[2], Number(row[3]), row[4], Number(row[5])],
+        [rank, `${f.villages_compliant}/${f.villages_total}`, rate(f, 'villages') / 100,
+          `${f.enterprises_compliant}/${f.enterprises_total}`, rate(f, 'enterprises') / 100], `${who}: ${name[d]}`);
+    }
+    const ranks = rows.map((r) => Number(r[0]));
+    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `${who}: in the order of their ranks`);
+  }
+
+  // refusals: the district's documents, an archived version, a region that is not one
+  const monthly = await as.city.get(`/api/v1/reports/monthly?month=${THROUGH}&format=pdf`);
+  assert.equal(monthly.status, 403);
+  const version = await as.city.get(`/api/v1/reports/bulletin?month=${THROUGH}&format=pdf&version=1`);
+  assert.equal(version.status, 403, version.text);
+  const out = join(store.dir, 'region.pdf');
+  for (const [args, message] of [
+    [['report', 'monthly', '--month', THROUGH, '--region', CITY, '--format', 'pdf', '-o', out], /只生成本级通报/],
+    [['report', 'bulletin', '--month', THROUGH, '--region', D1, '--format', 'pdf', '-o', out], /no city or province/],
+    [['report', 'bulletin', '--month', THROUGH, '--region', CITY, '--district', D1, '--format', 'pdf', '-o', out], /not both/]]) {
+    const r = store.cli(args);
+    assert.notEqual(r.status, 0, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+  const cli = store.cli(['report', 'bulletin', '--month', THROUGH, '--region', CITY, '--format', 'pdf', '-o', out]);
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stderr, /甲市2023年8月“三零”创建工作通报\.pdf/);
 });

@@ -9,7 +9,8 @@
 // figures.  The wall screen ranks the districts, not the townships.  Every
 // page of its menu opens without a single 403 from the server (the
 // responses are watched from login to the end), none is a page it may not
-// use, and no list offers to create, import or act in bulk (a list exports its districts' rows).  axe on
+// use, and no list offers to create, import or act in bulk (a list exports its districts' rows).  Its
+// 报告 page offers its bulletin alone, of its districts' newest month, previewed.  axe on
 // the dashboard and the screen's districts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -148,9 +149,9 @@ test('every page of the menu opens without a 403; no list offers to write', { ti
   await withBrowser(srv.url, { allow: [apiError(403, 'months')] }, async (page) => {
     const w = await loginCity(page);
     const items = await page.locator('.shell-aside li.el-menu-item[data-test^=menu-]').evaluateAll((els) => els.map((e) => e.dataset.test));
-    for (const no of ['months', 'ranking', 'reports', 'confirmations', 'settings', 'dict', 'patrols_today', 'police_ledger', 'duban-board', 'users', 'audit'])
+    for (const no of ['months', 'ranking', 'confirmations', 'settings', 'dict', 'patrols_today', 'police_ledger', 'duban-board', 'users', 'audit'])
       assert.ok(!items.includes('menu-' + no), `no ${no} in the menu: ${items}`);
-    for (const yes of ['dashboard', 'subjects', 'petitions', 'hazards', 'tasks', 'work-overview', 'patrols', 'regions'])
+    for (const yes of ['dashboard', 'subjects', 'petitions', 'hazards', 'tasks', 'work-overview', 'patrols', 'regions', 'reports'])
       assert.ok(items.includes('menu-' + yes), `${yes} in the menu: ${items}`);
     for (const it of items) {
       // the item as the pointer would choose it (its group may be folded)
@@ -182,4 +183,21 @@ test('every page of the menu opens without a 403; no list offers to write', { ti
     assert.equal(await page.evaluate(async () => (await fetch('/api/v1/months')).status), 403);
     assert.match(w.forbidden.join(), /\/api\/v1\/months$/);
   }, 'region-menu');
+});
+
+test('the 报告 page: the city\'s bulletin alone, of its newest month, previewed, provisional', { timeout: 120000 }, async () => {
+  await withBrowser(srv.url, {}, async (page) => {
+    const w = await loginCity(page);
+    await page.goto(`${srv.url}/reports`);
+    const [y, m] = month.split('-').map(Number);
+    const name = `甲市${y}年${m}月“三零”创建工作通报.pdf`;
+    await page.locator('[data-test=reports-filename]', { hasText: name }).waitFor();
+    await page.locator('iframe[data-test=reports-preview]').waitFor();
+    const tabs = await page.locator('[data-test=reports-kinds] .el-tabs__item').allInnerTexts();
+    assert.deepEqual(tabs.map((x) => x.trim()), ['通报'], 'its bulletin alone');
+    assert.equal(await page.locator('[data-test=reports-archive]').count(), 0, 'no archive: a region\'s bulletin is written live');
+    assert.match(await page.locator('[data-test=reports-status]').innerText(), /未发布|初步/);
+    await settled(page, w);
+    assert.deepEqual(w.forbidden, [], 'no 403');
+  }, 'region-reports');
 });

@@ -26,8 +26,8 @@ const routes = [
       { path: 'months/:month?', name: 'months', component: () => import('./views/Months.vue'), meta: { business: true } },
       { path: 'confirmations/:month?', name: 'confirmations', component: () => import('./views/Confirmations.vue'), meta: { roles: ['office', 'supervisor', 'township'] } },
       { path: 'ranking', name: 'ranking', component: () => import('./views/Ranking.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'supervisor', 'township'] } },
-      // issue 16: the month's documents (readers as the ranking's)
-      { path: 'reports', name: 'reports', component: () => import('./views/Reports.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'supervisor', 'township'] } },
+      // issue 16: the month's documents (readers as the ranking's; a region its bulletin)
+      { path: 'reports', name: 'reports', component: () => import('./views/Reports.vue'), meta: { roles: ['office', 'petition', 'safety', 'police', 'supervisor', 'township', 'region'], region: true } },
       { path: 'audit', name: 'audit', component: () => import('./views/Audit.vue'), meta: { roles: ['auditadmin'] } },
       { path: 'settings', name: 'settings', component: () => import('./views/Settings.vue'), meta: { roles: ['secadmin', 'office'] } },
       { path: 'password', name: 'password', component: () => import('./views/Password.vue'), meta: { region: true } },

@@ -61,8 +61,8 @@ export function buildMenu() {
     if (!isRegion()) out.push({ key: 'months', label: t('menu.months'), icon: 'Stamp', path: '/months' });
     // 考评排名 (红黑榜): the office and the units it ranks, not subjects' or grid accounts
     if (['office', 'petition', 'safety', 'police', 'supervisor', 'township'].includes(role)) out.push({ key: 'ranking', label: t('ranking.menu'), icon: 'Tickets', path: '/ranking' });
-    // 报告: the month's documents, for the same readers
-    if (['office', 'petition', 'safety', 'police', 'supervisor', 'township'].includes(role)) out.push({ key: 'reports', label: t('reports.menu'), icon: 'Files', path: '/reports' });
+    // 报告: the month's documents, for the same readers; a city's or a province's office its bulletin
+    if (['office', 'petition', 'safety', 'police', 'supervisor', 'township', 'region'].includes(role)) out.push({ key: 'reports', label: t('reports.menu'), icon: 'Files', path: '/reports' });
   }
   const groups = { subjects: [], events: {}, work: [], grass: [], base: [], system: [] };
   for (const e of session.entities) {

@@ -147,6 +147,7 @@ export default {
   reports: {
     menu: 'Reports', title: 'Monthly documents', published: 'Published: the archived originals are served',
     unpublished: 'Not published: written from the current data; the determinations are provisional',
+    region: { published: 'Every district has published the month; the bulletin is written from the current data', unpublished: 'Some districts have not published the month: their figures are provisional' },
     kind: { monthly: 'Monthly report', bulletin: 'Bulletin', minutes: 'Meeting minutes', notice: 'Supervision notice' },
     meeting: 'Meeting', pickMeeting: 'Choose a meeting', noMeetings: 'No meeting was held this month', notice: 'Supervision', pickNotice: 'Choose a supervision',
     noNotices: 'No supervision yet', loading: 'Writing the preview…', failed: 'Could not write the document', offline: 'Cannot reach the server', open: 'Open in a new window',

@@ -146,6 +146,7 @@ export default {
   // issue 16: the month's documents
   reports: {
     menu: '报告', title: '月度报告', published: '已发布，提供归档原件', unpublished: '未发布：按当前数据生成，认定结果为初步结果',
+    region: { published: '各县（市、区）均已发布该月认定结果；通报按当前数据生成', unpublished: '有县（市、区）尚未发布该月认定结果：其数据为初步结果' },
     kind: { monthly: '月度工作报告', bulletin: '通报', minutes: '会议纪要', notice: '督办通知单' },
     meeting: '会议', pickMeeting: '请选择会议', noMeetings: '本月没有召开会议', notice: '督办事项', pickNotice: '请选择督办事项',
     noNotices: '暂无督办事项', loading: '正在生成预览…', failed: '生成失败', offline: '无法连接服务器', open: '在新窗口打开',
