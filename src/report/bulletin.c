@@ -209,21 +209,34 @@ static int unconfirmed_part(struct report_ctx *c, struct doc *d, struct model_er
 	return 0;
 }
 
-int report_bulletin(struct report_ctx *c, struct doc **out, struct model_error *e)
+/*
+ * A bulletin's head: its title (of `area`: "", or 全市 / 全省), the file's
+ * title and author, its number (the month's), whom it is addressed to and
+ * its first sentence.
+ */
+static struct doc *bulletin_head(struct report_ctx *c, const char *area, const char *addressee)
 {
 	struct strbuf s = STRBUF_INIT;
 	struct doc *d;
-	int ret;
 
-	strbuf_addf(&s, "关于%d年%d月“三零”创建工作情况的通报", c->year, c->mon);
+	strbuf_addf(&s, "关于%d年%d月%s“三零”创建工作情况的通报", c->year, c->mon, area);
 	d = doc_new(s.buf);
 	strbuf_reset(&s);
 	strbuf_addf(&s, "%s%d年%d月“三零”创建工作通报", c->unit.buf, c->year, c->mon);
 	doc_set_meta(d, s.buf, c->district.buf, NULL);
 	doc_add(d, DOC_SUBTITLE, "第%d期", c->mon);
-	doc_add(d, DOC_PARA, "各乡镇（街道）、区直有关单位：");
+	doc_add(d, DOC_PARA, "%s", addressee);
 	doc_add(d, DOC_PARA, "现将%d年%d月%s“三零”创建工作情况通报如下。", c->year, c->mon,
 		c->unit.buf);
+	strbuf_release(&s);
+	return d;
+}
+
+int report_bulletin(struct report_ctx *c, struct doc **out, struct model_error *e)
+{
+	struct doc *d = bulletin_head(c, "", "各乡镇（街道）、区直有关单位：");
+	int ret;
+
 	if ((ret = ranking_part(c, d, "township", "一、乡镇（街道）考评排名", "乡镇（街道）", e)) ||
 	    (ret = ranking_part(c, d, "sector", "二、行业主管部门考评排名", "行业主管部门", e)))
 		goto fail;
@@ -239,11 +252,9 @@ int report_bulletin(struct report_ctx *c, struct doc **out, struct model_error *
 	doc_add(d, DOC_PARA, "希望进入红榜的单位再接再厉，发挥示范作用；列入黑榜和有未达标主体、逾期事项的单位"
 			     "要认真分析原因，逐项整改到位，并于下月5日前将整改情况报区“三零”创建办公室。");
 	report_sign(c, d);
-	strbuf_release(&s);
 	*out = d;
 	return 0;
 fail:
-	strbuf_release(&s);
 	doc_free(d);
 	return ret;
 }
@@ -345,15 +356,8 @@ int report_region_bulletin(struct report_ctx *c, struct doc **out, struct model_
 	struct doc *d;
 	int ret;
 
-	strbuf_addf(&s, "关于%d年%d月全%s“三零”创建工作情况的通报", c->year, c->mon, c->level_word);
-	d = doc_new(s.buf);
-	strbuf_reset(&s);
-	strbuf_addf(&s, "%s%d年%d月“三零”创建工作通报", c->unit.buf, c->year, c->mon);
-	doc_set_meta(d, s.buf, c->district.buf, NULL);
-	doc_add(d, DOC_SUBTITLE, "第%d期", c->mon);
-	doc_add(d, DOC_PARA, "各县（市、区）“三零”创建办公室：");
-	doc_add(d, DOC_PARA, "现将%d年%d月%s“三零”创建工作情况通报如下。", c->year, c->mon,
-		c->unit.buf);
+	strbuf_addf(&s, "全%s", c->level_word);
+	d = bulletin_head(c, s.buf, "各县（市、区）“三零”创建办公室：");
 	doc_add(d, DOC_HEADING1, "一、总体情况");
 	strbuf_reset(&s);
 	report_opening(c, &s);
