@@ -185,7 +185,8 @@ int assess_subject_months(struct db *db, const struct actor *a, const char *subj
 
 /*
  * The months `from`..`to` of the actor's district(s) that are not published
- * (their figures use provisional results), comma-separated into `out`.
+ * (their figures use provisional results), comma-separated into `out`: a
+ * city's or a province's, those some district under it has not published.
  */
 int assess_provisional_months(struct db *db, const struct actor *a, const char *from,
 			      const char *to, struct strbuf *out, struct strbuf *err);

@@ -647,19 +647,25 @@ int assess_provisional_months(struct db *db, const struct actor *a, const char *
 	     snprintf(m, sizeof(m), "%s", next)) {
 		struct sqlp p = SQLP_INIT;
 		int64_t n[2] = { 0, 0 }; /* districts, and those that published m */
-		if (a->role == ROLE_SYSTEM || a->district) {
+		if (a->role == ROLE_SYSTEM || a->district || (a->role == ROLE_REGION && a->region)) {
+			/* the system: every district; a city or a province: those under it */
+			struct strbuf sql = STRBUF_INIT;
+			strbuf_addstr(&sql, "SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM "
+					    "assess_months m WHERE m.district = r.code AND m.month = ? "
+					    "AND m.published = 1) THEN 1 ELSE 0 END) FROM regions r WHERE "
+					    "r.level = 'district'");
 			sqlp_text(&p, m);
-			if (a->role != ROLE_SYSTEM)
+			if (a->role != ROLE_SYSTEM && a->district) {
+				strbuf_addstr(&sql, " AND r.code = ?");
 				sqlp_text(&p, a->district);
-			ret = sqlp_aggregate(db, a->role == ROLE_SYSTEM ?
-				"SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE "
-				"m.district = r.code AND m.month = ? AND m.published = 1) THEN 1 ELSE 0 "
-				"END) FROM regions r WHERE r.level = 'district'" :
-				"SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE "
-				"m.district = r.code AND m.month = ? AND m.published = 1) THEN 1 ELSE 0 "
-				"END) FROM regions r WHERE r.level = 'district' AND r.code = ?",
-				&p, n, 2, err);
+			} else if (a->role == ROLE_REGION) {
+				strbuf_addstr(&sql, " AND r.code IN (" SCOPE_REGION_DISTRICTS ")");
+				sqlp_text(&p, a->region);
+				sqlp_text(&p, a->region);
+			}
+			ret = sqlp_aggregate(db, sql.buf, &p, n, 2, err);
 			sqlp_release(&p);
+			strbuf_release(&sql);
 		}
 		if (!ret && (!n[0] || n[1] < n[0])) {
 			if (out->len)

@@ -19,7 +19,8 @@ import { pdfRead, squeeze } from './docs_util.mjs';
 const { CITY, OTHER_CITY, D1, D2, D3 } = REGIONS;
 const users = [['city', 'region', 'CITY-SLB'], ['province', 'region', 'PROV-SLB'],
   ['off1', 'office', '0001-SLB'], ['off2', 'office', '0002-SLB'], ['off3', 'office', '0003-SLB'],
-  // the second district's leads, who certify its month for the bulletins' test
+  // the leads of the city's districts, who certify their month for the bulletins' test
+  ['pet1', 'petition', '0001-XFJ'], ['saf1', 'safety', '0001-YJJ'], ['pol1', 'police', '0001-GAJ'],
   ['pet2', 'petition', '0002-XFJ'], ['saf2', 'safety', '0002-YJJ'], ['pol2', 'police', '0002-GAJ']];
 const THROUGH = '2023-08';
 
@@ -188,12 +189,20 @@ function opening(name, month, figs) {
 }
 
 test('a city\'s and a province\'s bulletin: their figures, their districts ranked on their own offices\' figures, the districts that have not published the month', async () => {
-  // the second district publishes the month: its leads certify, its office publishes
-  for (const [u, dimension] of [['pet2', 'petition'], ['saf2', 'accident'], ['pol2', 'case']]) {
-    const r = await as[u].post(`/api/v1/months/${THROUGH}/certify`, { dimension });
-    assert.equal(r.status, 200, r.text);
+  const provisional = async (who) => (await as[who].get(`/api/v1/figures?through=${THROUGH}`)).headers.get('x-sanling-provisional-months');
+  assert.match(await provisional('city'), new RegExp(THROUGH), 'nothing published yet');
+  // the city's two districts publish the month (their leads certify, their offices publish); the other city's does not
+  for (const n of [1, 2]) {
+    for (const [u, dimension] of [['pet', 'petition'], ['saf', 'accident'], ['pol', 'case']]) {
+      const r = await as[u + n].post(`/api/v1/months/${THROUGH}/certify`, { dimension });
+      assert.equal(r.status, 200, r.text);
+    }
+    assert.equal((await as['off' + n].post(`/api/v1/months/${THROUGH}/publish`, {})).status, 200);
   }
-  assert.equal((await as.off2.post(`/api/v1/months/${THROUGH}/publish`, {})).status, 200);
+  // the figures say which months are provisional: a city's, those a district under it has not published
+  assert.doesNotMatch(await provisional('city'), new RegExp(THROUGH), 'the city: its districts published the month');
+  assert.match(await provisional('city'), /2023-07/, 'the city: July is not published');
+  assert.match(await provisional('province'), new RegExp(THROUGH), 'the province: one district has not');
   const own = {}, name = {};
   for (const [u, d] of [['off1', D1], ['off2', D2], ['off3', D3]]) {
     own[d] = (await as[u].get(`/api/v1/figures?through=${THROUGH}`)).json;
@@ -203,7 +212,8 @@ test('a city\'s and a province\'s bulletin: their figures, their districts ranke
     const list = await as[who].get(`/api/v1/reports?month=${THROUGH}`);
     assert.equal(list.status, 200, list.text);
     assert.deepEqual(list.json.kinds.map((k) => k.kind), ['bulletin'], `${who}: its bulletin only`);
-    assert.equal(list.json.published, false, `${who}: not every district published`);
+    const unpublished = districts.filter((d) => d === D3).map((d) => name[d]);
+    assert.equal(list.json.published, !unpublished.length, `${who}: published when every district of it is`);
     assert.deepEqual(list.json.archive, []);
 
     const pdf = await as[who].get(`/api/v1/reports/bulletin?month=${THROUGH}&format=pdf`);
@@ -213,11 +223,15 @@ test('a city\'s and a province\'s bulletin: their figures, their districts ranke
     assert.ok(text.includes(opening(regionName, THROUGH, districts.map((d) => own[d]))), `${who}: the opening sentence`);
     // with three districts or fewer, no 红黑榜
     assert.ok(text.includes(`参加考评的县（市、区）仅${districts.length}个`), `${who}: no 红黑榜`);
-    const unpublished = districts.filter((d) => d !== D2).map((d) => name[d]);
-    assert.ok(text.includes(`尚未发布8月认定结果的县（市、区）有${unpublished.length}个：${unpublished.join('、')}。`),
-      `${who}: the districts that have not published`);
+    if (unpublished.length) {
+      assert.ok(text.includes(`尚未发布8月认定结果的县（市、区）有${unpublished.length}个：${unpublished.join('、')}。`),
+        `${who}: the districts that have not published`);
+      assert.ok(text.includes('该月认定结果尚未发布'), `${who}: provisional`);
+    } else {
+      assert.ok(text.includes('各县（市、区）均已发布8月认定结果。'), `${who}: every district published`);
+      assert.ok(text.includes('该月认定结果已发布'), `${who}: final`);
+    }
     assert.ok(text.includes(`报${word}“三零”创建办公室`) && text.includes(`${regionName}“三零”创建工作领导小组办公室`), `${who}: its own office`);
-    assert.ok(text.includes('该月认定结果尚未发布'), `${who}: provisional`);
 
     // the ranking, cell by cell: rank by 村（社区）达标率 then 企事业单位达标率 (shares to one decimal), ties equal
     const xlsx = await as[who].get(`/api/v1/reports/bulletin?month=${THROUGH}&format=xlsx`);
