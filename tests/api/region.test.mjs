@@ -5,7 +5,10 @@
 // districts under it, writes nothing, reaches no route but its session, the
 // lists and records, and the figures; its figures are the sum of its
 // districts' own (each read by that district's office), and its breakdown
-// by district gives each district's figures and their ranking.  Expected
+// by district gives each district's figures and their ranking; its months
+// are provisional while a district under it has not published them; its
+// bulletin (报告) sums and ranks its districts and names the unpublished
+// (the city's two districts publish August through their leads).  Expected
 // values come from the database by plain SQL and from each district
 // office's own reading, never from the region's.  On both engines.
 import test, { after, before } from 'node:test';
