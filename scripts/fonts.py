@@ -59,7 +59,8 @@ def face(collection, family):
         except Exception:
             break
         if family in (names.getDebugName(1), names.getDebugName(16)):
-            return TTFont(path, fontNumber=i)
+            # the face's own dates kept: the same build makes the same file
+            return TTFont(path, fontNumber=i, recalcTimestamp=False)
     sys.exit(f"fonts.py: no face {family} in {NOTO}/{collection} (fonts-noto-cjk)")
 
 
