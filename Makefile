@@ -60,13 +60,19 @@ all: $(BUILD)/sanling $(UNIT_BINS) web fonts
 # The PDF's fonts (src/doc/pdf.c): Debian's Noto CJK cut to GB 2312's
 # characters by scripts/fonts.py (python3-fonttools), found beside the
 # program (build/fonts; installed, PREFIX/share/sanling/fonts).
+# Cut once, in build/; another build (build-san/) copies them beside its program.
 PYTHON ?= /usr/bin/python3
 FONTS := $(addprefix $(BUILD)/fonts/,SanlingSerifSC-Regular.otf SanlingSerifSC-Bold.otf \
 	SanlingSansSC-Regular.otf)
 fonts: $(FONTS)
-$(BUILD)/fonts/%.otf: scripts/fonts.py
+build/fonts/%.otf: scripts/fonts.py
 	@mkdir -p $(dir $@)
 	$(PYTHON) scripts/fonts.py $@
+ifneq ($(BUILD),build)
+$(BUILD)/fonts/%.otf: build/fonts/%.otf
+	@mkdir -p $(dir $@)
+	cp $< $@
+endif
 
 # The browser application (Vue 3 + Element Plus + ECharts, built by Vite into
 # web/dist); its npm packages come from web/package-lock.json (make deps).
