@@ -184,6 +184,17 @@ int assess_subject_months(struct db *db, const struct actor *a, const char *subj
 			  const char *year, json_t **out, struct model_error *e);
 
 /*
+ * The districts `a` covers — every one for the system, its own for a
+ * district's user, those under it for a city's or a province's office —
+ * into *districts, and how many of them published `month` into *published;
+ * with `unpublished` not NULL, the names of the others appended to it, in
+ * their codes' order.
+ */
+int assess_month_publication(struct db *db, const struct actor *a, const char *month,
+			     int64_t *districts, int64_t *published, json_t *unpublished,
+			     struct strbuf *err);
+
+/*
  * The months `from`..`to` of the actor's district(s) that are not published
  * (their figures use provisional results), comma-separated into `out`: a
  * city's or a province's, those some district under it has not published.

@@ -637,6 +637,61 @@ int assess_months_json(struct db *db, const struct actor *a, json_t **out, struc
 	return 0;
 }
 
+int assess_month_publication(struct db *db, const struct actor *a, const char *month,
+			     int64_t *districts, int64_t *published, json_t *unpublished,
+			     struct strbuf *err)
+{
+	struct sqlp p = SQLP_INIT;
+	struct strbuf sql = STRBUF_INIT;
+	const char *pub = "CASE WHEN EXISTS (SELECT 1 FROM assess_months m WHERE m.district = "
+			  "r.code AND m.month = ? AND m.published = 1) THEN 1 ELSE 0 END";
+	int64_t n[2] = { 0, 0 };
+	int ret = 0;
+
+	/* the names of those that have not published, or the two counts alone */
+	if (unpublished)
+		strbuf_addf(&sql, "SELECT r.name, %s FROM regions r", pub);
+	else
+		strbuf_addf(&sql, "SELECT COUNT(*), SUM(%s) FROM regions r", pub);
+	strbuf_addstr(&sql, " WHERE r.level = 'district'");
+	sqlp_text(&p, month);
+	if (a->role == ROLE_REGION && a->region) {
+		strbuf_addstr(&sql, " AND r.code IN (" SCOPE_REGION_DISTRICTS ")");
+		sqlp_text(&p, a->region);
+		sqlp_text(&p, a->region);
+	} else if (a->role == ROLE_REGION || (a->role != ROLE_SYSTEM && !a->district)) {
+		strbuf_addstr(&sql, " AND 1 = 0"); /* no district of its own */
+	} else if (a->role != ROLE_SYSTEM) {
+		strbuf_addstr(&sql, " AND r.code = ?");
+		sqlp_text(&p, a->district);
+	}
+	if (!unpublished) {
+		ret = sqlp_aggregate(db, sql.buf, &p, n, 2, err);
+	} else {
+		struct db_stmt *st = NULL;
+		int rc;
+		strbuf_addstr(&sql, " ORDER BY r.code");
+		if ((ret = db_prepare(db, sql.buf, &st, err)) == 0) {
+			sqlp_bind(&p, st, 1);
+			while ((rc = db_step(st, err)) == DB_ROW) {
+				n[0]++;
+				if (db_column_int64(st, 1))
+					n[1]++;
+				else
+					json_array_append_new(unpublished,
+							      json_string(db_column_text(st, 0)));
+			}
+			db_finalize(st);
+			ret = rc < 0 ? -1 : 0;
+		}
+	}
+	sqlp_release(&p);
+	strbuf_release(&sql);
+	*districts = n[0];
+	*published = n[1];
+	return ret;
+}
+
 int assess_provisional_months(struct db *db, const struct actor *a, const char *from,
 			      const char *to, struct strbuf *out, struct strbuf *err)
 {
@@ -645,29 +700,9 @@ int assess_provisional_months(struct db *db, const struct actor *a, const char *
 
 	for (snprintf(m, sizeof(m), "%s", from); strcmp(m, to) <= 0 && !ret;
 	     snprintf(m, sizeof(m), "%s", next)) {
-		struct sqlp p = SQLP_INIT;
-		int64_t n[2] = { 0, 0 }; /* districts, and those that published m */
-		if (a->role == ROLE_SYSTEM || a->district || (a->role == ROLE_REGION && a->region)) {
-			/* the system: every district; a city or a province: those under it */
-			struct strbuf sql = STRBUF_INIT;
-			strbuf_addstr(&sql, "SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM "
-					    "assess_months m WHERE m.district = r.code AND m.month = ? "
-					    "AND m.published = 1) THEN 1 ELSE 0 END) FROM regions r WHERE "
-					    "r.level = 'district'");
-			sqlp_text(&p, m);
-			if (a->role != ROLE_SYSTEM && a->district) {
-				strbuf_addstr(&sql, " AND r.code = ?");
-				sqlp_text(&p, a->district);
-			} else if (a->role == ROLE_REGION) {
-				strbuf_addstr(&sql, " AND r.code IN (" SCOPE_REGION_DISTRICTS ")");
-				sqlp_text(&p, a->region);
-				sqlp_text(&p, a->region);
-			}
-			ret = sqlp_aggregate(db, sql.buf, &p, n, 2, err);
-			sqlp_release(&p);
-			strbuf_release(&sql);
-		}
-		if (!ret && (!n[0] || n[1] < n[0])) {
+		int64_t n, published;
+		ret = assess_month_publication(db, a, m, &n, &published, NULL, err);
+		if (!ret && (!n || published < n)) {
 			if (out->len)
 				strbuf_addch(out, ',');
 			strbuf_addstr(out, m);

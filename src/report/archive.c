@@ -331,15 +331,10 @@ int report_list_json(struct db *db, const struct actor *a, const char *month, js
 							       "label", kind_labels[i][1]));
 	if (a->role == ROLE_REGION) {
 		/* a city's or a province's: published when every district under it is */
-		struct report_ctx c = { .db = db, .a = a, .month = month };
-		int ret = report_region_month(&c, e);
-		json_decref(c.unpublished);
-		if (ret) {
-			json_decref(kinds);
-			json_decref(arch);
-			return ret;
-		}
-		pub = c.published;
+		int64_t n, published;
+		if (assess_month_publication(db, a, month, &n, &published, NULL, &e->msg))
+			goto dberr;
+		pub = n > 0 && published == n;
 	} else if ((pub = a->district ? publication(db, a->district, month, &e->msg) : 0) < 0)
 		goto dberr;
 	if (district_wide(a)) {

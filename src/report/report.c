@@ -36,38 +36,6 @@ int report_may_read(const struct actor *a)
 			       a->role == ROLE_SYSTEM);
 }
 
-int report_region_month(struct report_ctx *c, struct model_error *e)
-{
-	struct db_stmt *st = NULL;
-	char *level = NULL;
-	int rc, n = 0;
-
-	if (db_query_value(c->db, "SELECT level FROM regions WHERE code = ?", &c->a->region, 1,
-			   &level, &e->msg))
-		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
-	c->level_word = level && !strcmp(level, "province") ? "省" : "市";
-	free(level);
-	c->unpublished = json_array();
-	if (db_prepare(c->db, "SELECT d.code, d.name, CASE WHEN EXISTS (SELECT 1 FROM assess_months m "
-			      "WHERE m.district = d.code AND m.month = ? AND m.published = 1) THEN 1 "
-			      "ELSE 0 END FROM regions d WHERE d.code IN (" SCOPE_REGION_DISTRICTS
-			      ") ORDER BY d.code", &st, &e->msg))
-		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
-	db_bind_text(st, 1, c->month);
-	db_bind_text(st, 2, c->a->region);
-	db_bind_text(st, 3, c->a->region);
-	while ((rc = db_step(st, &e->msg)) == DB_ROW) {
-		n++;
-		if (!db_column_int64(st, 2))
-			json_array_append_new(c->unpublished, json_string(db_column_text(st, 1)));
-	}
-	db_finalize(st);
-	if (rc < 0)
-		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
-	c->published = n > 0 && !json_array_size(c->unpublished);
-	return 0;
-}
-
 int64_t report_int(json_t *fig, const char *key)
 {
 	json_t *v = json_object_get(fig, key);
@@ -130,6 +98,34 @@ void report_dept_name(struct db *db, const char *code, struct strbuf *out)
 	name_of(db, "SELECT name FROM departments WHERE code = ?", code, out);
 }
 
+/* A city's or a province's: its name and level, its figures, its districts' publication. */
+static int region_ctx_init(struct report_ctx *c, struct model_error *e)
+{
+	struct db_stmt *st = NULL;
+	int64_t n, published;
+	int ret;
+
+	if (db_prepare(c->db, "SELECT name, level FROM regions WHERE code = ?", &st, &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	db_bind_text(st, 1, c->a->region);
+	ret = db_step(st, &e->msg);
+	strbuf_addstr(&c->district, ret == DB_ROW ? db_column_text(st, 0) : c->a->region);
+	c->level_word = ret == DB_ROW && !strcmp(db_column_text(st, 1), "province") ? "省" : "市";
+	db_finalize(st);
+	if (ret < 0)
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	strbuf_addbuf(&c->unit, &c->district);
+	if ((ret = figures_compute_opt(c->db, c->a, c->month, NULL, FIGURES_NO_WORK, &c->fig, e)))
+		return ret;
+	/* the districts under it that have not published the month, by name */
+	c->unpublished = json_array();
+	if (assess_month_publication(c->db, c->a, c->month, &n, &published, c->unpublished,
+				     &e->msg))
+		return model_fail(e, MODEL_EDB, NULL, "数据库错误");
+	c->published = n > 0 && published == n;
+	return 0;
+}
+
 int report_ctx_init(struct report_ctx *c, struct db *db, const struct actor *a,
 		    const char *month, struct model_error *e)
 {
@@ -150,14 +146,8 @@ int report_ctx_init(struct report_ctx *c, struct db *db, const struct actor *a,
 	month_parse(month, &c->year, &c->mon);
 	snprintf(c->last_day, sizeof(c->last_day), "%.7s-%02d", month,
 		 date_days_in_month(c->year, c->mon) % 100);
-	if (a->role == ROLE_REGION) {
-		/* a city's or a province's: its figures, its districts' publication */
-		report_region_name(db, a->region, &c->district);
-		strbuf_addbuf(&c->unit, &c->district);
-		if ((ret = figures_compute_opt(db, a, month, NULL, FIGURES_NO_WORK, &c->fig, e)))
-			return ret;
-		return report_region_month(c, e);
-	}
+	if (a->role == ROLE_REGION)
+		return region_ctx_init(c, e);
 	report_region_name(db, a->district, &c->district);
 	if (a->role == ROLE_TOWNSHIP)
 		report_region_name(db, a->township, &c->unit);

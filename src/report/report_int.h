@@ -41,14 +41,6 @@ struct report_ctx {
  */
 int report_may_read(const struct actor *a);
 
-/*
- * A region's month (c->db, c->a of role region, c->month set): the names
- * of its districts that have not published it (c->unpublished, by code),
- * its word (c->level_word: 市, 省), and whether every district published it
- * (c->published).
- */
-int report_region_month(struct report_ctx *c, struct model_error *e);
-
 /* Set up `c` for month `month` (checked); reads the figures. */
 int report_ctx_init(struct report_ctx *c, struct db *db, const struct actor *a,
 		    const char *month, struct model_error *e);
