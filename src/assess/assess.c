@@ -23,6 +23,7 @@
 #include "model/enums.h"
 
 #include "assess/assess_int.h"
+#include "assess/cells.h"
 
 /*
  * The veto predicates, with a %s for each threshold of the rules: written
@@ -444,18 +445,26 @@ static void failing_sql(enum db_dialect dialect, struct strbuf *sql, struct sqlp
 				   "MAX(f.pf), MAX(f.af), MAX(f.cf), 1 FROM (");
 		sqlp_text(p, month);
 	} else {
-		/* would the one subject's provisional result of a kept month differ from the stored one? */
-		strbuf_addstr(sql, " SELECT CASE WHEN EXISTS (" KEPT_MONTHS " AND m.month = ?) AND "
-				   "COALESCE(MAX(f.pf) + 2 * MAX(f.af) + 4 * MAX(f.cf) + 8 * MAX(f.kf), 0) "
-				   "<> COALESCE((SELECT d.petition_fail + 2 * d.accident_fail + 4 * "
-				   "d.case_fail + 8 * d.checklist_fail FROM determinations d WHERE "
-				   "d.district = ? AND d.month = ? AND d.subject = ?), 0) THEN 1 ELSE 0 END "
-				   "FROM (");
+		/*
+		 * the one subject's month: is it kept; its provisional result now
+		 * (bits: petition, accident, case, checklist); its stored row
+		 * (NULL: none) packed as 1 + 2 × those bits + 32 × fail + 64 ×
+		 * case_final; are there overrides in the month
+		 */
+		strbuf_addstr(sql, " SELECT CASE WHEN EXISTS (" KEPT_MONTHS " AND m.month = ?) THEN 1 "
+				   "ELSE 0 END, COALESCE(MAX(f.pf) + 2 * MAX(f.af) + 4 * MAX(f.cf) + 8 * "
+				   "MAX(f.kf), 0), (SELECT 1 + 2 * (d.petition_fail + 2 * d.accident_fail + "
+				   "4 * d.case_fail + 8 * d.checklist_fail) + 32 * d.fail + 64 * d.case_final "
+				   "FROM determinations d WHERE d.district = ? AND d.month = ? AND d.subject = "
+				   "?), CASE WHEN EXISTS (SELECT 1 FROM overrides o WHERE o.district = ? AND "
+				   "o.month = ?) THEN 1 ELSE 0 END FROM (");
 		sqlp_text(p, d[0]);
 		sqlp_text(p, month);
 		sqlp_text(p, d[0]);
 		sqlp_text(p, month);
 		sqlp_text(p, sel->code);
+		sqlp_text(p, d[0]);
+		sqlp_text(p, month);
 	}
 	/* … then those that the rules of their subject's district and kind count */
 	for (dim = 0; dim < DIM__COUNT; dim++) {
@@ -627,8 +636,39 @@ int assess_kept_months(struct db *db, const char *district, const char *from,
 	return month_list_read(db, KEPT_MONTHS " AND m.month >= ? ORDER BY m.month", p, 2, out, err);
 }
 
-int assess_subject_differs(struct db *db, const char *district, const char *month,
-			   const char *subject, struct strbuf *err)
+/* The one subject's row of the month written as determined (`bits`), no override over it. */
+static int write_subject_row(struct db *db, const char *district, const char *month,
+			     const char *subject, int bits, int present, struct strbuf *err)
+{
+	struct sqlp p = SQLP_INIT;
+	const char *sql;
+	int i, ret;
+
+	/* the columns the failing INSERT writes: each fail, its final the same, fail 1 */
+	if (!bits) {
+		sql = "DELETE FROM determinations WHERE district = ? AND month = ? AND subject = ?";
+	} else {
+		sql = present ? "UPDATE determinations SET petition_fail = ?, accident_fail = ?, "
+				"case_fail = ?, checklist_fail = ?, petition_final = ?, accident_final "
+				"= ?, case_final = ?, fail = 1 WHERE district = ? AND month = ? AND "
+				"subject = ?" :
+			"INSERT INTO determinations (petition_fail, accident_fail, case_fail, "
+			"checklist_fail, petition_final, accident_final, case_final, fail, district, "
+			"month, subject) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
+		for (i = 0; i < 7; i++)
+			sqlp_int(&p, bits >> (i % 4) & 1);
+	}
+	sqlp_text(&p, district);
+	sqlp_text(&p, month);
+	sqlp_text(&p, subject);
+	ret = sqlp_run(db, sql, &p, err);
+	sqlp_release(&p);
+	return ret;
+}
+
+int assess_subject_redetermine(struct db *db, const char *district, const char *month,
+			       const char *subject, int force, struct determination_was *was,
+			       struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
@@ -636,18 +676,34 @@ int assess_subject_differs(struct db *db, const char *district, const char *mont
 	struct subject_sel sel = { .code = subject };
 	struct db_stmt *st = NULL;
 	char *d = (char *)district;
-	int loose[NRULES], rc = -1;
+	int loose[NRULES], rc = -1, bits, stored, overrides;
 
 	if (month_rules(db, &d, 1, month, rules, loose, err))
 		goto cleanup;
 	failing_sql(db_dialect(db), &sql, &p, &d, 1, month, rules, loose, &sel, 0);
 	if (prepare_params(db, sql.buf, &p, &st, err))
 		goto cleanup;
-	rc = db_step(st, err);
-	if (rc == DB_ROW)
-		rc = db_column_int64(st, 0) != 0;
-	else if (rc >= 0)
-		rc = 0;
+	if ((rc = db_step(st, err)) != DB_ROW) {
+		rc = rc < 0 ? -1 : 0;
+		goto cleanup;
+	}
+	bits = (int)db_column_int64(st, 1);
+	stored = db_column_is_null(st, 2) ? 0 : (int)db_column_int64(st, 2);
+	overrides = (int)db_column_int64(st, 3);
+	was->present = stored & 1;
+	was->fail = stored >> 5 & 1;
+	was->case_final = stored >> 6 & 1;
+	rc = 0;
+	if (!db_column_int64(st, 0) || (!force && bits == (stored >> 1 & 15)))
+		goto cleanup; /* not kept, or unchanged */
+	db_finalize(st);
+	st = NULL;
+	/* an override may stand over the month's results: the month determined for it again */
+	if (overrides || force)
+		rc = assess_subjects_compute(db, district, month, &sel, err);
+	else
+		rc = write_subject_row(db, district, month, subject, bits, was->present, err);
+	rc = rc ? -1 : 1;
 cleanup:
 	if (st)
 		db_finalize(st);

@@ -74,12 +74,17 @@ int assess_kept_months(struct db *db, const char *district, const char *from,
 		       struct month_list *out, struct strbuf *err);
 
 /*
- * Is `month` of `district` kept, and would the provisional result of
- * `subject` in it be different if determined now?  1, 0, or -1.  (Reads
- * only.)
+ * Determine `subject` in `month` of `district` again, in place, when the
+ * month is kept and its provisional result would change (always, with
+ * `force`: an override): 1 when it was, with its row as it was in *was
+ * (cells.h); 0 when the month is not kept or nothing changed (nothing
+ * written); -1 on error.  In the caller's transaction, with the district's
+ * locks.
  */
-int assess_subject_differs(struct db *db, const char *district, const char *month,
-			   const char *subject, struct strbuf *err);
+struct determination_was;
+int assess_subject_redetermine(struct db *db, const char *district, const char *month,
+			       const char *subject, int force, struct determination_was *was,
+			       struct strbuf *err);
 
 /*
  * Determine month `month` of `district` again for the subjects `sel` only,
@@ -100,10 +105,10 @@ int assess_lock_district(struct db *db, const char *district, struct strbuf *err
 /*
  * The determination of `subject` in `month` of `district`, when the month
  * is kept (assess_kept_months()) and it would change (always, with
- * `force`: an override), in the caller's transaction: the subject's list
- * rows of the year taken out of the figure cells, the month determined
- * again for it, its rows added back.  The caller holds the district's locks
- * (assess_lock_district()).  0 or -1.
+ * `force`: an override), in the caller's transaction: the month determined
+ * again for the subject (assess_subject_redetermine()), then its list rows
+ * in the figure cells moved by the difference.  The caller holds the
+ * district's locks (assess_lock_district()).  0 or -1.
  */
 int assess_keep_subject(struct db *db, const char *district, const char *month,
 			const char *subject, int force, struct strbuf *err);

@@ -180,9 +180,36 @@ static void event_select(struct db *db, const struct event_source *es, const cha
 }
 
 /*
+ * The determinations, or with `was` (of `only`'s subject and month `from`)
+ * as they were before that one row changed: the others as they are.
+ */
+static void add_determinations(const struct cells_touch *only, const char *district,
+			       struct strbuf *sql, struct sqlp *p)
+{
+	const struct determination_was *was = only ? only->was : NULL;
+
+	if (!was) {
+		strbuf_addstr(sql, "determinations");
+		return;
+	}
+	strbuf_addstr(sql, "(SELECT district, month, subject, fail, case_final FROM determinations "
+			   "WHERE NOT (month = ? AND subject = ?) UNION ALL SELECT CAST(? AS TEXT), "
+			   "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER) "
+			   "WHERE CAST(? AS INTEGER) = 1)");
+	sqlp_text(p, only->from);
+	sqlp_text(p, only->subject);
+	sqlp_text(p, district);
+	sqlp_text(p, only->from);
+	sqlp_text(p, only->subject);
+	sqlp_int(p, was->fail);
+	sqlp_int(p, was->case_final);
+	sqlp_int(p, was->present);
+}
+
+/*
  * The list of each month first..through (`first` NULL: jan..through), with its
- * determinations; a subject complies in a month when it failed no month since
- * January `jan`.
+ * determinations (as they were, with `only->was`); a subject complies in a
+ * month when it failed no month since January `jan`.
  */
 static void list_select(struct db *db, const char *jan, const char *first, const char *through,
 			const char *district, const struct actor *a, const struct cells_touch *only,
@@ -206,14 +233,17 @@ static void list_select(struct db *db, const char *jan, const char *first, const
 		month_add(m, 1, next);
 	}
 	strbuf_addstr(sql, ") m ON t.active_from <= m.month AND (t.active_to IS NULL OR "
-			   "t.active_to >= m.month) LEFT JOIN determinations d ON d.month = m.month AND "
-			   "d.subject = t.code AND d.district = t.district");
+			   "t.active_to >= m.month) LEFT JOIN ");
+	add_determinations(only, in, sql, p);
+	strbuf_addstr(sql, " d ON d.month = m.month AND d.subject = t.code AND d.district = "
+			   "t.district");
 	if (in) {
 		strbuf_addstr(sql, " AND d.district = ?");
 		sqlp_text(p, in);
 	}
-	strbuf_addstr(sql, " LEFT JOIN (SELECT f.subject, MIN(f.month) AS first_fail "
-			   "FROM determinations f WHERE f.fail = 1 AND f.month >= ? AND f.month <= ?");
+	strbuf_addstr(sql, " LEFT JOIN (SELECT f.subject, MIN(f.month) AS first_fail FROM ");
+	add_determinations(only, in, sql, p);
+	strbuf_addstr(sql, " f WHERE f.fail = 1 AND f.month >= ? AND f.month <= ?");
 	sqlp_text(p, jan);
 	sqlp_text(p, through);
 	if (in) {
@@ -435,7 +465,21 @@ static void touched_union(struct db *db, const struct cells_touch *t, const char
 		if (strcmp(first, kept->m[i]) > 0)
 			continue; /* the year's months kept end before the touched one */
 		strbuf_addstr(sql, n++ ? " UNION ALL " : "");
-		list_select(db, jan, first, kept->m[i], district, NULL, t, sql, p);
+		if (t->was) {
+			/* the list's rows now, less its rows as they were */
+			struct cells_touch now = *t;
+			now.was = NULL;
+			strbuf_addstr(sql, "SELECT * FROM (");
+			list_select(db, jan, first, kept->m[i], district, NULL, &now, sql, p);
+			strbuf_addstr(sql, ") n UNION ALL SELECT o.month, o.township, o.supervisor, "
+					   "o.until_month");
+			add_columns(sql, "-o.%s AS %s");
+			strbuf_addstr(sql, " FROM (");
+			list_select(db, jan, first, kept->m[i], district, NULL, t, sql, p);
+			strbuf_addstr(sql, ") o");
+		} else {
+			list_select(db, jan, first, kept->m[i], district, NULL, t, sql, p);
+		}
 	}
 }
 
@@ -473,8 +517,11 @@ int cells_add(struct db *db, const char *district, const struct cells_touch *t, 
 		    "SELECT 2 UNION ALL SELECT 3) l WHERE u.month IN (" KEPT_CELLS, u.buf);
 	sqlp_text(&p, district);
 	strbuf_addstr(&sql, ") GROUP BY u.month, " TOUCH_TOWNSHIP ", " TOUCH_SUPERVISOR
-			    ", u.until_month, l.level ON CONFLICT (district, month, township, "
-			    "supervisor, until_month, level) DO UPDATE SET ");
+			    ", u.until_month, l.level");
+	for (k = 0; t->was && k < CM__COUNT; k++) /* a difference: the cells it changes */
+		strbuf_addf(&sql, " %s SUM(u.%s) <> 0", k ? "OR" : "HAVING", measure_codes[k]);
+	strbuf_addstr(&sql, " ON CONFLICT (district, month, township, supervisor, until_month, "
+			    "level) DO UPDATE SET ");
 	for (k = 0; k < CM__COUNT; k++)
 		strbuf_addf(&sql, "%s%s = figure_cells.%s + excluded.%s", k ? ", " : "",
 			    measure_codes[k], measure_codes[k], measure_codes[k]);

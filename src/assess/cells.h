@@ -92,6 +92,13 @@ struct cells_touch {
 	const char *year;
 	const char *from;	/* the list's months from this one on (NULL: all): a month's
 				   determination changes its list rows of it and later only */
+	const struct determination_was *was; /* with `list` of one `subject`: its
+				   determination of month `from` as it was (cells_add()) */
+};
+
+/* One subject's determination of one month as it was: a row (present), fail, case_final. */
+struct determination_was {
+	int present, fail, case_final;
 };
 
 /*
@@ -100,7 +107,10 @@ struct cells_touch {
  * caller's transaction: a write calls it with -1 before it changes those
  * sources and with 1 after, so the cells follow the write by difference.
  * Months not computed, or computed at other versions, are left to be
- * computed whole when next read.  0 or -1.
+ * computed whole when next read.  With `t->was`, called once after a
+ * subject's determination of month `t->from` changed from it (sign 1): the
+ * difference between its list rows now and as they were, in one statement
+ * that writes only the cells that change.  0 or -1.
  */
 int cells_add(struct db *db, const char *district, const struct cells_touch *t, int sign,
 	      struct strbuf *err);

@@ -344,28 +344,15 @@ static int keep_storing(const struct model_ctx *mc, const struct record *r,
 int assess_keep_subject(struct db *db, const char *district, const char *month,
 			const char *subject, int force, struct strbuf *err)
 {
-	struct month_list kept = { 0 };
-	struct subject_sel sel = { .code = subject };
+	struct determination_was was;
 	char year[5];
-	struct cells_touch t = { .subject = subject, .list = 1, .year = year, .from = month };
+	struct cells_touch t = { .subject = subject, .list = 1, .year = year, .from = month,
+				 .was = &was };
 	int rc;
 
 	snprintf(year, sizeof(year), "%.4s", month);
-	if (force) {
-		rc = assess_kept_months(db, district, month, &kept, err);
-		if (!rc)
-			rc = kept.n && !strcmp(kept.m[0], month);
-		month_list_release(&kept);
-	} else {
-		rc = assess_subject_differs(db, district, month, subject, err);
-	}
-	if (rc <= 0)
-		return rc; /* unchanged, or not kept: computed whole when next read */
-	if (cells_add(db, district, &t, -1, err) ||
-	    assess_subjects_compute(db, district, month, &sel, err) ||
-	    cells_add(db, district, &t, 1, err))
-		return -1;
-	return 0;
+	rc = assess_subject_redetermine(db, district, month, subject, force, &was, err);
+	return rc <= 0 ? rc : cells_add(db, district, &t, 1, err);
 }
 
 /* The month an event or a checklist `rec` counts in for the determination, or NULL. */

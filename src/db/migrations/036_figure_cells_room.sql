@@ -1,0 +1,11 @@
+-- postgresql only
+-- 036_figure_cells_room: room in figure_cells' pages for its rows' new
+-- versions (issue 19).  Each write moves its cells by difference (INSERT …
+-- ON CONFLICT DO UPDATE), and a determination that changes moves a
+-- subject's list cells of every month after it, at four levels.  With full
+-- pages each such update is a new row version on another page and an entry
+-- in each of the table's six indexes; with room on the page it is a
+-- heap-only update (HOT), which touches no index, since no indexed column
+-- changes.  Pages written from now on are filled to 70 %; the cells a read
+-- computes again are written so.  SQLite has no such setting.
+ALTER TABLE figure_cells SET (fillfactor = 70);
