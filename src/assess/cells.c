@@ -181,7 +181,8 @@ static void event_select(struct db *db, const struct event_source *es, const cha
 
 /*
  * The determinations, or with `was` (of `only`'s subject and month `from`)
- * as they were before that one row changed: the others as they are.
+ * that subject's in `district` as they were before that one row changed:
+ * the others as they are (the list's rows read no other subject's).
  */
 static void add_determinations(const struct cells_touch *only, const char *district,
 			       struct strbuf *sql, struct sqlp *p)
@@ -193,11 +194,12 @@ static void add_determinations(const struct cells_touch *only, const char *distr
 		return;
 	}
 	strbuf_addstr(sql, "(SELECT district, month, subject, fail, case_final FROM determinations "
-			   "WHERE NOT (month = ? AND subject = ?) UNION ALL SELECT CAST(? AS TEXT), "
-			   "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER) "
-			   "WHERE CAST(? AS INTEGER) = 1)");
-	sqlp_text(p, only->from);
+			   "WHERE subject = ? AND district = ? AND month <> ? UNION ALL SELECT "
+			   "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), "
+			   "CAST(? AS INTEGER) WHERE CAST(? AS INTEGER) = 1)");
 	sqlp_text(p, only->subject);
+	sqlp_text(p, district);
+	sqlp_text(p, only->from);
 	sqlp_text(p, district);
 	sqlp_text(p, only->from);
 	sqlp_text(p, only->subject);
