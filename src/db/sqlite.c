@@ -101,13 +101,15 @@ static void configure(void)
 }
 
 /*
- * Reads map the database file instead of copying each page out of the
- * kernel's cache with pread(): a province's figures read tens of thousands
- * of pages, and the copies were a quarter of their time.  SQLite caps the
- * size at its compile-time limit (2 GiB in Debian's build); the pages past it
- * are read as before.  Writes go through the WAL as before.
+ * Reads copy pages out of the kernel's cache (pread), without a memory map
+ * of the file.  A map was tried (3135e26): under writes it cost far more
+ * than it saved.  The file grows with every checkpoint, each connection
+ * then maps it again, and the page tables torn down and rebuilt (munmap,
+ * page faults) took a province's figures read under 200 writes a second
+ * from 10.5 ms with pread to 29–39 ms (bench/RESULTS.md, issue 19's fourth
+ * part).  The warm read was the same either way.
  */
-#define LITE_MMAP_SIZE "2147418112"
+#define LITE_MMAP_SIZE "0"
 
 static int lite_open(struct db *db, const char *path, struct strbuf *err)
 {
