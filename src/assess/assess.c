@@ -380,6 +380,42 @@ cleanup:
 }
 
 /*
+ * A determined row's columns and the fail each takes (0..3: petition,
+ * accident, case, checklist; -1: the constant 1 of `fail`): each fail, and
+ * its final the same until an override (apply_overrides) says otherwise.
+ * The month's INSERT and a kept subject's row written in place
+ * (write_subject_row) both write them from here.
+ */
+static const struct determined_column {
+	const char *name;
+	int fail;
+} determined[] = {
+	{ "petition_fail", 0 }, { "accident_fail", 1 }, { "case_fail", 2 }, { "checklist_fail", 3 },
+	{ "petition_final", 0 }, { "accident_final", 1 }, { "case_final", 2 }, { "fail", -1 },
+};
+#define NDETERMINED (sizeof(determined) / sizeof(determined[0]))
+
+/*
+ * The determined columns as a list: their names, their values (value[i] the
+ * SQL of fail i), or both as "name = value".
+ */
+static void determined_list(struct strbuf *sql, int names, const char *const *value)
+{
+	size_t i;
+
+	for (i = 0; i < NDETERMINED; i++) {
+		if (i)
+			strbuf_addstr(sql, ", ");
+		if (names)
+			strbuf_addstr(sql, determined[i].name);
+		if (names && value)
+			strbuf_addstr(sql, " = ");
+		if (value)
+			strbuf_addstr(sql, determined[i].fail < 0 ? "1" : value[determined[i].fail]);
+	}
+}
+
+/*
  * The INSERT of the month's failing subjects of districts d[0..n) into
  * determinations, with its parameters: the rules of each district and kind
  * as a table r, the month's events that the loosest rules `loose` can count
@@ -438,11 +474,13 @@ static void failing_sql(enum db_dialect dialect, struct strbuf *sql, struct sqlp
 		strbuf_addch(sql, ')');
 	}
 	if (insert) {
-		strbuf_addstr(sql, " INSERT INTO determinations (district, month, subject, "
-				   "petition_fail, accident_fail, case_fail, checklist_fail, "
-				   "petition_final, accident_final, case_final, fail) SELECT f.district, "
-				   "CAST(? AS TEXT), f.subject, MAX(f.pf), MAX(f.af), MAX(f.cf), MAX(f.kf), "
-				   "MAX(f.pf), MAX(f.af), MAX(f.cf), 1 FROM (");
+		static const char *const max[] = { "MAX(f.pf)", "MAX(f.af)", "MAX(f.cf)", "MAX(f.kf)" };
+
+		strbuf_addstr(sql, " INSERT INTO determinations (district, month, subject, ");
+		determined_list(sql, 1, NULL);
+		strbuf_addstr(sql, ") SELECT f.district, CAST(? AS TEXT), f.subject, ");
+		determined_list(sql, 0, max);
+		strbuf_addstr(sql, " FROM (");
 		sqlp_text(p, month);
 	} else {
 		/*
@@ -640,29 +678,38 @@ int assess_kept_months(struct db *db, const char *district, const char *from,
 static int write_subject_row(struct db *db, const char *district, const char *month,
 			     const char *subject, int bits, int present, struct strbuf *err)
 {
+	static const char *const param[] = { "?", "?", "?", "?" };
+	struct strbuf sql = STRBUF_INIT;
 	struct sqlp p = SQLP_INIT;
-	const char *sql;
-	int i, ret;
+	size_t i;
+	int ret;
 
-	/* the columns the failing INSERT writes: each fail, its final the same, fail 1 */
 	if (!bits) {
-		sql = "DELETE FROM determinations WHERE district = ? AND month = ? AND subject = ?";
+		strbuf_addstr(&sql, "DELETE FROM determinations WHERE ");
 	} else {
-		sql = present ? "UPDATE determinations SET petition_fail = ?, accident_fail = ?, "
-				"case_fail = ?, checklist_fail = ?, petition_final = ?, accident_final "
-				"= ?, case_final = ?, fail = 1 WHERE district = ? AND month = ? AND "
-				"subject = ?" :
-			"INSERT INTO determinations (petition_fail, accident_fail, case_fail, "
-			"checklist_fail, petition_final, accident_final, case_final, fail, district, "
-			"month, subject) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
-		for (i = 0; i < 7; i++)
-			sqlp_int(&p, bits >> (i % 4) & 1);
+		if (present) {
+			strbuf_addstr(&sql, "UPDATE determinations SET ");
+			determined_list(&sql, 1, param);
+			strbuf_addstr(&sql, " WHERE ");
+		} else {
+			strbuf_addstr(&sql, "INSERT INTO determinations (");
+			determined_list(&sql, 1, NULL);
+			strbuf_addstr(&sql, ", district, month, subject) VALUES (");
+			determined_list(&sql, 0, param);
+			strbuf_addstr(&sql, ", ?, ?, ?)");
+		}
+		for (i = 0; i < NDETERMINED; i++)
+			if (determined[i].fail >= 0)
+				sqlp_int(&p, bits >> determined[i].fail & 1);
 	}
+	if (!bits || present)
+		strbuf_addstr(&sql, "district = ? AND month = ? AND subject = ?");
 	sqlp_text(&p, district);
 	sqlp_text(&p, month);
 	sqlp_text(&p, subject);
-	ret = sqlp_run(db, sql, &p, err);
+	ret = sqlp_run(db, sql.buf, &p, err);
 	sqlp_release(&p);
+	strbuf_release(&sql);
 	return ret;
 }
 
