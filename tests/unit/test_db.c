@@ -887,6 +887,21 @@ static void test_migrations(void **state)
 	free(v);
 	assert_int_equal(db_migrate_files(db, mig_pg, &err), 0);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM schema_migrations"), 2);
+	if (db_dialect(db) == DB_POSTGRES) {
+		/*
+		 * Up to date, it takes no migrator's lock (every command opens
+		 * the database so): with another holding it, it does not wait.
+		 */
+		struct db *other = open_url(url);
+
+		assert_int_equal(db_begin(other, &err), 0);
+		assert_int_equal(db_exec(other, "SELECT pg_advisory_xact_lock(73010)", &err), 0);
+		assert_int_equal(db_exec(db, "SET lock_timeout = '2s'", &err), 0);
+		if (db_migrate_files(db, mig_pg, &err) < 0)
+			fail_msg("an up-to-date migrate waited for the lock: %s", err.buf);
+		db_rollback(other);
+		db_close(other);
+	}
 	strbuf_release(&err);
 	db_close(db);
 }
