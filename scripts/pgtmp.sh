@@ -14,8 +14,10 @@
 #
 # The cluster listens on 127.0.0.1 only, on the first free port of
 # 54320..54399, with its socket directory inside DIR, trust authentication
-# for the superuser `postgres`, UTF8, and fsync on.  Not for production: no
-# password, and it trusts every local connection.
+# for the superuser `postgres`, UTF8, and fsync on — or off with PGTMP_FSYNC=off
+# (the test suite's cluster: a commit then waits for no disk, and nothing else
+# changes; benchmarks keep it on).  Not for production: no password, and it
+# trusts every local connection.
 #
 # Run as root, the server runs as the `postgres` system user (created by
 # Debian's postgresql packages), since initdb refuses to run as root: DIR is
@@ -32,6 +34,13 @@ usage() {
 }
 
 [ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = replica ]; } || usage
+case ${PGTMP_FSYNC:-on} in
+on | off) ;;
+*)
+	echo "pgtmp: PGTMP_FSYNC is on or off, not '$PGTMP_FSYNC'" >&2
+	exit 2
+	;;
+esac
 cmd=$1
 dir=$2
 primary=${3:-}
@@ -98,7 +107,7 @@ launch() {
 	while [ $port -le 54399 ]; do
 		# -w waits until the server accepts connections or gives up.
 		if as_owner "$PGBIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-			-o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir' -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=50 -c shared_buffers=32MB" \
+			-o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir' -c fsync=${PGTMP_FSYNC:-on} -c synchronous_commit=on -c full_page_writes=on -c max_connections=50 -c shared_buffers=32MB" \
 			start >/dev/null 2>&1; then
 			break
 		fi
