@@ -1,7 +1,8 @@
 # Sanling build.  `make` builds build/sanling; `make check` runs every test;
 # `make demo` loads and serves the demo district.  See README.md.
 #
-#   make install [PREFIX=/usr/local] [DESTDIR=]   the program, the web application
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the program, its PDF writer
+#                                     (PREFIX/lib/sanling), the web application
 #                                     (PREFIX/share/sanling/web), the PDF's fonts
 #                                     (PREFIX/share/sanling/fonts) and the manual page
 #   make deb                          the Debian package build/sanling_VERSION_ARCH.deb
@@ -11,8 +12,9 @@
 #   make DEBUG=1                      no optimisation
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 cairo pangocairo fontconfig \
-	libzstd libcrypto
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip libxml-2.0 libzstd libcrypto
+# the PDF writer's, linked into its module only (below)
+PDF_PKGS := cairo pangocairo fontconfig
 OPT := -O2
 ifdef DEBUG
 OPT := -O0
@@ -23,8 +25,13 @@ BUILD := build-san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# the PDF writer's module and what the program exports to it (below)
+PDF_MODULE := $(BUILD)/sanling-pdf.so
+PDF_LINK := $(BUILD)/pdf.link
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(PDF_PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PDF_LIBS := $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
 
 CFLAGS ?= $(OPT) -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
@@ -33,7 +40,7 @@ LDLIBS += $(PKG_LIBS) -lcsv -lpthread -lm
 LDFLAGS += $(SANFLAGS)
 
 SRCS := $(shell find src -name '*.c' | sort)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+LIB_SRCS := $(filter-out src/main.c src/doc/pdf.c,$(SRCS))
 MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 # the lists of common passwords and words that new passwords may not be
 # (src/base/pwcheck.c): two from Debian packages (john-data, cracklib-runtime;
@@ -55,7 +62,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # not tests of their own (tests/run runs test_*)
 UNIT_FIXTURE := $(BUILD)/obj/tests/unit/engines.o $(BUILD)/obj/tests/unit/docs_fixture.o
 
-all: $(BUILD)/sanling $(UNIT_BINS) web fonts
+all: $(BUILD)/sanling $(PDF_MODULE) $(UNIT_BINS) web fonts
 
 # The PDF's fonts (src/doc/pdf.c): Debian's Noto CJK cut to GB 2312's
 # characters by scripts/fonts.py (python3-fonttools), found beside the
@@ -86,12 +93,34 @@ web/dist/index.html: $(WEB_SRCS)
 # the libraries, checked once before anything is compiled: one line, not a
 # page of compiler errors, when they are missing
 $(BUILD)/.deps-ok:
-	@pkg-config --exists $(PKGS) || { echo "missing libraries ($$(for p in $(PKGS); do \
+	@pkg-config --exists $(PKGS) $(PDF_PKGS) || { echo "missing libraries ($$(for p in $(PKGS) $(PDF_PKGS); do \
 		pkg-config --exists $$p || printf '%s ' $$p; done)): run make deps" >&2; exit 1; }
 	@mkdir -p $(dir $@) && touch $@
 
-$(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a $(PDF_LINK)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a @$(PDF_LINK) $(LDLIBS)
+
+# The PDF writer (src/doc/pdf.c) is a module of its own, loaded by the first
+# PDF a process writes (src/doc/pdf_load.c): pango, cairo, fontconfig and the
+# 34 libraries under them are then not loaded at every start of every
+# command (they were half of a bare command's time).  It calls back into the
+# program (strbuf, xcalloc, …): PDF_LINK, made from what the module leaves
+# undefined and the library defines, exports those symbols from the program
+# and from each unit test (--dynamic-list) and keeps them in the link (-u).
+$(BUILD)/obj/pic/src/doc/pdf.o: src/doc/pdf.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -c -o $@ $<
+
+$(PDF_MODULE): $(BUILD)/obj/pic/src/doc/pdf.o
+	$(CC) $(LDFLAGS) -shared -o $@ $< $(PDF_LIBS)
+
+$(PDF_LINK): $(BUILD)/obj/pic/src/doc/pdf.o $(BUILD)/libsanling.a
+	nm --defined-only -g --format=just-symbols $(BUILD)/libsanling.a | sort -u > $@.defined
+	nm -u --format=just-symbols $< | sort -u | comm -12 - $@.defined > $@.syms
+	@test -s $@.syms || { echo "$@: the module uses nothing of the program?" >&2; exit 1; }
+	{ echo '{'; sed 's/.*/  &;/' $@.syms; echo '};'; } > $(BUILD)/pdf.dynlist
+	{ echo '-Wl,--dynamic-list=$(BUILD)/pdf.dynlist'; sed 's/.*/-Wl,-u,&/' $@.syms; } > $@.tmp
+	rm -f $@.defined $@.syms && mv $@.tmp $@
 
 $(BUILD)/libsanling.a: $(OBJS)
 	rm -f $@ && ar rcs $@ $^
@@ -110,7 +139,8 @@ $(BUILD)/gen/version.h: debian/changelog
 # before their first compilation (then -MMD's files say it)
 $(BUILD)/obj/src/main.o $(BUILD)/obj/src/api/api.o $(BUILD)/obj/src/ops/backup.o: $(BUILD)/gen/version.h
 
-$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
+# the folder too: a migration taken away (a branch's, a trial's) changes only its mtime
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) src/db/migrations scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
@@ -125,10 +155,13 @@ $(BUILD)/gen/doc_templates.c: $(DOC_TEMPLATES) scripts/embed.sh
 /usr/share/john/password.lst /usr/share/dict/cracklib-small:
 	@echo "$@ is missing: make deps installs it (john-data, cracklib-runtime)" >&2; exit 1
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(BUILD)/libsanling.a
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(BUILD)/libsanling.a $(PDF_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(UNIT_FIXTURE) $(BUILD)/libsanling.a $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $< $(UNIT_FIXTURE) $(BUILD)/libsanling.a @$(PDF_LINK) $(LDFLAGS) $(LDLIBS) \
+		-lcmocka
 
+# test_pdf reads the pages it has rendered with cairo itself
+$(BUILD)/tests/test_pdf: LDLIBS += $(PDF_LIBS)
 # named here, so that make keeps it (not an intermediate file of the rule above)
 $(UNIT_BINS): $(UNIT_FIXTURE)
 
@@ -177,7 +210,7 @@ $(FUZZ)/obj/gen/%.o: $(FUZZ)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(FUZZ)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
+$(FUZZ)/gen/migrations.c: $(MIGRATIONS) src/db/migrations scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
@@ -201,10 +234,11 @@ $(BUILD)/sanling.1: $(BUILD)/sanling scripts/manpage.sh debian/changelog
 	sh scripts/manpage.sh $(BUILD)/sanling > $@.tmp && mv $@.tmp $@
 
 PREFIX ?= /usr/local
-install: $(BUILD)/sanling $(BUILD)/sanling.1 web fonts
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sanling \
+install: $(BUILD)/sanling $(PDF_MODULE) $(BUILD)/sanling.1 web fonts
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/sanling $(DESTDIR)$(PREFIX)/share/sanling \
 		$(DESTDIR)$(PREFIX)/share/sanling/fonts $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/sanling $(DESTDIR)$(PREFIX)/bin/sanling
+	install -m 0644 $(PDF_MODULE) $(DESTDIR)$(PREFIX)/lib/sanling/
 	install -m 0644 $(FONTS) $(DESTDIR)$(PREFIX)/share/sanling/fonts/
 	rm -rf $(DESTDIR)$(PREFIX)/share/sanling/web
 	cp -R web/dist $(DESTDIR)$(PREFIX)/share/sanling/web
@@ -213,7 +247,7 @@ install: $(BUILD)/sanling $(BUILD)/sanling.1 web fonts
 
 # The Debian package, laid out by `make install` and debian/'s files, built
 # by dpkg-deb (scripts/deb.sh).
-deb: $(BUILD)/sanling $(BUILD)/sanling.1 web fonts
+deb: $(BUILD)/sanling $(PDF_MODULE) $(BUILD)/sanling.1 web fonts
 	sh scripts/deb.sh $(BUILD) $(VERSION)
 
 clean:

@@ -15,7 +15,7 @@ out=$build/sanling_${version}_${arch}.deb
 rm -rf "$build/deb"
 mkdir -p "$root/DEBIAN"
 make -s install DESTDIR="$root" PREFIX=/usr BUILD="$build"
-strip --strip-unneeded -R .comment "$root/usr/bin/sanling"
+strip --strip-unneeded -R .comment "$root/usr/bin/sanling" "$root/usr/lib/sanling/sanling-pdf.so"
 install -D -m 0644 debian/sanling.conf "$root/etc/sanling/sanling.conf"
 install -D -m 0644 debian/sanling.service "$root/lib/systemd/system/sanling.service"
 install -d -m 0750 "$root/var/lib/sanling"
@@ -26,8 +26,8 @@ chmod 0644 "$root/usr/share/doc/sanling/changelog.Debian.gz"
 install -m 0755 debian/postinst debian/prerm debian/postrm "$root/DEBIAN/"
 install -m 0644 debian/conffiles "$root/DEBIAN/"
 
-# the libraries the program links, as packages (dpkg-shlibdeps reads debian/control)
-depends=$(dpkg-shlibdeps -O "$root/usr/bin/sanling" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+# the libraries the program and its PDF writer link, as packages (dpkg-shlibdeps reads debian/control)
+depends=$(dpkg-shlibdeps -O "$root/usr/bin/sanling" "$root/usr/lib/sanling/sanling-pdf.so" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb.sh: dpkg-shlibdeps found no libraries" >&2; exit 1; }
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 {

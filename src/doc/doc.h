@@ -6,7 +6,8 @@
  * signature block, a small note — in the register of a 公文 (GB/T 9704).
  * The same document is written as DOCX (docx.c: libzip and libxml2's text
  * writer, from the template files of src/doc/templates/docx, compiled in),
- * as PDF (pdf.c: cairo and pango, the fonts embedded, the chart drawn) and
+ * as PDF (pdf.c: cairo and pango, the fonts embedded, the chart drawn; a
+ * module loaded when first used, below) and
  * as XLSX (xlsx_doc.c: libxlsxwriter, a sheet per table and a native chart).
  *
  * Knows nothing of the domain: what a document says is built by report/.
@@ -135,6 +136,18 @@ int doc_table_index(const struct doc *d, const struct doc_table *t);
 int doc_write_docx(const struct doc *d, struct strbuf *out, struct strbuf *err);
 int doc_write_pdf(const struct doc *d, struct strbuf *out, struct strbuf *err);
 int doc_write_xlsx(const struct doc *d, struct strbuf *out, struct strbuf *err);
+
+/*
+ * The PDF writer (pdf.c) is a module of its own, DOC_PDF_MODULE beside the
+ * program as built (build/) or in PREFIX/lib/sanling/ as installed: pango,
+ * cairo, fontconfig and the thirty-odd libraries under them are loaded by
+ * the first PDF a process writes (pdf_load.c: doc_write_pdf()), not at
+ * every start of every command.  Its one entry point, called by
+ * doc_write_pdf(); without the module doc_write_pdf() fails with a message
+ * that names it.
+ */
+#define DOC_PDF_MODULE "sanling-pdf.so"
+int doc_pdf_module_write(const struct doc *d, struct strbuf *out, struct strbuf *err);
 
 /* The writers by name: "docx", "pdf", "xlsx"; NULL for another. */
 typedef int (*doc_writer)(const struct doc *d, struct strbuf *out, struct strbuf *err);

@@ -17,6 +17,10 @@
  * character the cut lacks; the cuts are found beside the program, and
  * without them the whole faces draw everything.
  *
+ * Built as a module of its own (doc.h: DOC_PDF_MODULE; pdf_load.c loads
+ * it); what it uses of the program (strbuf, xcalloc, exe_relative,
+ * doc_cell_at) the program exports to it (the Makefile's PDF_LINK).
+ *
  * Not here: the document's content (report/), the other formats (docx.c,
  * xlsx_doc.c), hyphenation, a table of contents, images.
  */
@@ -653,7 +657,7 @@ static cairo_status_t sink(void *closure, const unsigned char *data, unsigned in
 	return CAIRO_STATUS_SUCCESS;
 }
 
-int doc_write_pdf(const struct doc *d, struct strbuf *out, struct strbuf *err)
+int doc_pdf_module_write(const struct doc *d, struct strbuf *out, struct strbuf *err)
 {
 	size_t len0 = out->len;
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sink, out, PAGE_W, PAGE_H);

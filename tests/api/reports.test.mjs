@@ -23,9 +23,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { districtServer, assertProblem, readXlsx } from './util.mjs';
+import { BIN } from './lib.mjs';
 import { make, auditRows } from './events_util.mjs';
 import { libreOffice, pdfRead, pdfInk, dispositionName, squeeze, TYPES } from './docs_util.mjs';
 
@@ -192,6 +194,27 @@ test('refusals: a bad or future month, a bad format, an unknown parameter or ver
   assert.notEqual(c.status, 0);
   assert.match(c.stderr, /--month/);
   assert.throws(() => readFileSync(out));
+});
+
+test('without its PDF module (sanling-pdf.so) the program still runs: a PDF is refused, naming the module, and no file is written; a DOCX is written as before', () => {
+  const alone = mkdtempSync(join(d.store.dir, 'bin-'));
+  copyFileSync(BIN, join(alone, 'sanling'));
+  chmodSync(join(alone, 'sanling'), 0o755);
+  const report = (bin, format, out) => spawnSync(bin, ['--db', d.store.db, '--key', d.store.key, 'report', 'monthly',
+    '--month', '2023-05', '--format', format, '-o', out], { encoding: 'utf8', env: { ...process.env, SANLING_FAST_KDF: '1' } });
+  const pdf = join(alone, 'monthly.pdf');
+  const refused = report(join(alone, 'sanling'), 'pdf', pdf);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /sanling-pdf\.so/);
+  assert.ok(!existsSync(pdf), 'no file');
+  const docx = join(alone, 'monthly.docx');
+  const written = report(join(alone, 'sanling'), 'docx', docx);
+  assert.equal(written.status, 0, written.stderr);
+  assert.equal(readFileSync(docx).subarray(0, 2).toString(), 'PK');
+  // the program as built finds the module beside it
+  const built = report(BIN, 'pdf', pdf);
+  assert.equal(built.status, 0, built.stderr);
+  assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
 });
 
 test('publication archives the report and bulletin unchanged, with their SHA-256 in the audit log; a reopened and republished month archives version 2 beside version 1', async () => {

@@ -43,8 +43,8 @@ test('the package says what it is and what it needs', () => {
   assert.equal(field('Package'), 'sanling');
   assert.equal(field('Version'), VERSION);
   assert.equal(field('Architecture'), ARCH);
-  // the libraries the binary links, found by dpkg-shlibdeps, not written by hand
-  for (const lib of ['libmicrohttpd', 'libsqlite3', 'libpq5', 'libsodium', 'libcairo2', 'adduser', 'fonts-noto-cjk'])
+  // the libraries the binary and its PDF writer link, found by dpkg-shlibdeps, not written by hand
+  for (const lib of ['libmicrohttpd', 'libsqlite3', 'libpq5', 'libsodium', 'libcairo2', 'libpango', 'adduser', 'fonts-noto-cjk'])
     assert.match(field('Depends'), new RegExp(lib));
   assert.equal(sh('dpkg-deb', ['-I', DEB, 'conffiles']).trim(), '/etc/sanling/sanling.conf');
 });
@@ -52,7 +52,7 @@ test('the package says what it is and what it needs', () => {
 test('dpkg installs it into a root; the installed program runs there', async () => {
   dpkg('-i', DEB);
   assert.match(sh('dpkg', [`--root=${root}`, '-s', 'sanling']), /Status: install ok installed/);
-  for (const f of ['usr/bin/sanling', 'usr/share/sanling/web/index.html', 'etc/sanling/sanling.conf',
+  for (const f of ['usr/bin/sanling', 'usr/lib/sanling/sanling-pdf.so', 'usr/share/sanling/web/index.html', 'etc/sanling/sanling.conf',
     'lib/systemd/system/sanling.service', 'usr/share/man/man1/sanling.1.gz', 'usr/share/doc/sanling/copyright',
     'usr/share/doc/sanling/grafana-sanling.json', 'usr/share/sanling/fonts/SanlingSerifSC-Regular.otf',
     'usr/share/sanling/fonts/SanlingSerifSC-Bold.otf', 'usr/share/sanling/fonts/SanlingSansSC-Regular.otf'])
@@ -78,6 +78,11 @@ test('dpkg installs it into a root; the installed program runs there', async () 
   sh(bin, ['--config', conf, 'user', 'add', 'admin', '--role', 'sysadmin'], { input: 'Init-Pass-9\n' });
   assert.ok(existsSync(join(root, 'var/lib/sanling/sanling.db')));
   assert.equal(statSync(join(root, 'var/lib/sanling/sanling.key')).mode & 0o777, 0o600);
+  // a PDF from the installed program: its writer loaded from usr/lib/sanling, its fonts from usr/share/sanling
+  sh(bin, ['--config', conf, 'gen', 'demo']);
+  const pdf = join(dir, 'monthly.pdf');
+  sh(bin, ['--config', conf, 'report', 'monthly', '--month', '2023-05', '--format', 'pdf', '-o', pdf]);
+  assert.match(sh('pdftotext', [pdf, '-']), /“三零”创建工作月度报告/);
 
   // serve: the web application from the installed folder (the command line over the file's web =)
   const proc = spawn(bin, ['--config', conf, 'serve', '--web', join(root, 'usr/share/sanling/web')], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
