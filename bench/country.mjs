@@ -18,12 +18,20 @@
 //         c. a district's own figures and its petition list, as its 信访局
 //            and as the office, against the same on a database of that
 //            district alone (the baseline: `gen scale --counties 1` run here);
-//         d. the province's figures while new petitions land in districts all
-//            over the country at RATE a second.
+//         d. the province's figures while new petitions land in districts
+//            all over the country at RATE a second;
+//         e. the national figures while the same writes land (for SECONDS
+//            again): a command every 400 ms, or when the one before ends
+//            (the writers do not wait for it; the province's reads of d are
+//            over), so that the writes are the load, not the command itself.
+//       COUNTRY_POOLER=URL: the same database through a connection pooler
+//       (pgBouncer in session mode, docs/operations.md); the national command
+//       is then timed through it as well.  The cluster's settings that the
+//       national read depends on are printed first.
 // Prints a Markdown table on stdout.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { BACKEND, BIN, freshDb, PASSWORD, startServer } from '../tests/api/lib.mjs';
 import { sql } from '../tests/api/util.mjs';
 
@@ -36,9 +44,10 @@ const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s[Math.mi
 const ms = (x) => x.toFixed(1);
 const psqlValue = (url, q) => spawnSync('psql', [url, '-qAt', '-c', q], { encoding: 'utf8' }).stdout.trim();
 
+const cliEnv = { ...process.env, SANLING_FAST_KDF: '1' };
 function cliOf(store) {
   return (args, input) => spawnSync(BIN, ['--db', store.db, '--key', store.key, ...args],
-    { encoding: 'utf8', input, env: { ...process.env, SANLING_FAST_KDF: '1' }, maxBuffer: 1 << 28 });
+    { encoding: 'utf8', input, env: cliEnv, maxBuffer: 1 << 28 });
 }
 
 function importCsv(store, kind, text) {
@@ -105,19 +114,33 @@ state.writers ||= state.xfj; // a state written before the writers were spread (
 const FROM = process.env.COUNTRY_FROM || 'a';
 const RATE = Number(process.argv[4] || 200);
 const SECONDS = Number(process.argv[5] || 20);
-const RUNS = 15;
+const RUNS = 31;
 const store = { db: state.db, key: state.key, dir: state.dir, cleanup() {} };
 const cli = cliOf(store);
 const THROUGH = '2023-08';
 const timed = (f) => { const t0 = performance.now(); f(); return performance.now() - t0; };
-const national = () => timed(() => {
-  const r = cli(['figures', '--through', THROUGH, '--json']);
+const POOLER = process.env.COUNTRY_POOLER;
+const nationalArgs = (db) => ['--db', db, '--key', store.key, 'figures', '--through', THROUGH, '--json'];
+const national = (db = store.db) => timed(() => {
+  const r = spawnSync(BIN, nationalArgs(db), { encoding: 'utf8', env: cliEnv, maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error('figures: ' + r.stderr);
+});
+// the same, without blocking this process: the writers go on while it runs
+const nationalAsync = (db = store.db) => new Promise((resolve, reject) => {
+  const t0 = performance.now();
+  const p = spawn(BIN, nationalArgs(db), { env: cliEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (d) => { stderr += d; });
+  p.on('error', reject);
+  p.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error('figures: ' + stderr))));
 });
 // each row printed as it is measured (a long run stopped early keeps what it measured)
 console.log('| benchmark | value | note |\n|---|---|---|');
 const row = (what, value, note = '') => console.log(`| ${what} | ${value} | ${note} |`);
 
+const settings = ['server_version', 'shared_buffers', 'huge_pages', 'random_page_cost', 'max_parallel_workers_per_gather']
+  .map((k) => `${k} ${psqlValue(store.db, `SHOW ${k}`)}`).join(', ');
+row('the cluster', settings, POOLER ? 'the national command also through a pooler (COUNTRY_POOLER)' : '');
 row(`country (${state.n} districts): \`gen scale\``, `${state.genSeconds.toFixed(0)} s, ${(state.bytes / 2 ** 30).toFixed(1)} GiB, ~${(state.rows / 1e6).toFixed(0)} M rows`);
 // a. the country from the command line: first (every district's year computed), then warm
 const first = FROM === 'a' ? national() : 0;
@@ -127,6 +150,8 @@ const warmNational = FROM === 'a' ? Array.from({ length: 5 }, national) : [0];
 const bare = Array.from({ length: 5 }, () => timed(() => cli(['exchange', 'list'])));
 if (FROM === 'a') row('national figures (`sanling figures`), first read: every district\'s year computed (s)', (first / 1000).toFixed(1));
 if (FROM === 'a') row('national figures, warm, median of 5: the command / a command that reads nothing / the difference (ms)', `${ms(median(warmNational))} / ${ms(median(bare))} / ${ms(median(warmNational) - median(bare))}`, 'target < 200 ms');
+const warmPooled = POOLER ? Array.from({ length: 6 }, () => national(POOLER)).slice(1) : [];
+if (POOLER) row('national figures, warm, through the pooler, median of 5 (ms)', ms(median(warmPooled)), 'target < 200 ms');
 
 // the server, its region and district accounts
 const srv = await startServer({ store });
@@ -189,25 +214,39 @@ try {
       level: rand() < 1 / 3 ? 'county' : 'township', subject, township, category: 'other', summary: '基准' });
     if (w.status === 201) answered++; else failed++;
   };
-  const pending = new Set();
-  const start = performance.now();
-  let sent = 0;
-  const timer = setInterval(() => {
-    const due = Math.floor(((performance.now() - start) / 1000) * RATE);
-    while (sent < due) { sent++; const p = write().finally(() => pending.delete(p)); pending.add(p); }
-  }, 5);
-  const loaded = [], loadedNational = [];
-  while (performance.now() - start < SECONDS * 1000) {
-    loaded.push(await get(province, figuresPath));
-    if (loaded.length % 10 === 0) loadedNational.push(national());
-  }
-  clearInterval(timer);
-  await Promise.all(pending);
-  const elapsed = (performance.now() - start) / 1000;
+  // `read()` over and over for SECONDS while the writes are offered at RATE;
+  // the writes answered and failed, a second
+  const underWrites = async (read) => {
+    const pending = new Set();
+    const start = performance.now();
+    let sent = 0;
+    answered = failed = 0;
+    const timer = setInterval(() => {
+      const due = Math.floor(((performance.now() - start) / 1000) * RATE);
+      while (sent < due) { sent++; const p = write().finally(() => pending.delete(p)); pending.add(p); }
+    }, 5);
+    while (performance.now() - start < SECONDS * 1000) await read();
+    clearInterval(timer);
+    await Promise.all(pending);
+    const elapsed = (performance.now() - start) / 1000;
+    return `${answered} / ${failed}, ${(answered / elapsed).toFixed(0)}/s`;
+  };
+  const loaded = [], loadedNational = [], loadedPooled = [];
+  const provinceWrites = await underWrites(async () => loaded.push(await get(province, figuresPath)));
   row(`a province's figures under ${RATE} writes/s over the country, median / p99 (ms)`, `${ms(median(loaded))} / ${ms(pct(loaded, 0.99))}`,
     `${(median(loaded) / median(prov)).toFixed(2)}× warm; ${loaded.length} reads`);
-  row('national figures (`sanling figures`) under the same writes, median (ms)', ms(median(loadedNational)), `${loadedNational.length} runs; target < 200 ms`);
-  row('writes answered (201) / failed, per second', `${answered} / ${failed}, ${(answered / elapsed).toFixed(0)}/s`);
+  row('writes answered (201) / failed, per second', provinceWrites);
+  // the national command beside the writers (spawned: they do not wait for it)
+  let i = 0;
+  const nationalWrites = await underWrites(async () => {
+    const pooled = POOLER && i++ % 2 === 1;
+    const t = await nationalAsync(pooled ? POOLER : store.db);
+    (pooled ? loadedPooled : loadedNational).push(t);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 400 - t)));
+  });
+  row(`national figures (\`sanling figures\`) under ${RATE} writes/s, median / p99 (ms)`, `${ms(median(loadedNational))} / ${ms(pct(loadedNational, 0.99))}`, `${loadedNational.length} runs; target < 200 ms`);
+  if (POOLER) row(`national figures under ${RATE} writes/s, through the pooler, median / p99 (ms)`, `${ms(median(loadedPooled))} / ${ms(pct(loadedPooled, 0.99))}`, `${loadedPooled.length} runs; target < 200 ms`);
+  row('writes answered (201) / failed, per second', nationalWrites);
 } finally {
   await srv.stop();
 }
