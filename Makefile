@@ -103,7 +103,7 @@ $(BUILD)/sanling: $(BUILD)/obj/src/main.o $(BUILD)/libsanling.a $(PDF_LINK)
 # The PDF writer (src/doc/pdf.c) is a module of its own, loaded by the first
 # PDF a process writes (src/doc/pdf_load.c): pango, cairo, fontconfig and the
 # 34 libraries under them are then not loaded at every start of every
-# command (they were half of a bare command's time).  It calls back into the
+# command (a quarter of `sanling --version`'s time).  It calls back into the
 # program (strbuf, xcalloc, …): PDF_LINK, made from what the module leaves
 # undefined and the library defines, exports those symbols from the program
 # and from each unit test (--dynamic-list) and keeps them in the link (-u).
