@@ -120,15 +120,15 @@ const cli = cliOf(store);
 const THROUGH = '2023-08';
 const timed = (f) => { const t0 = performance.now(); f(); return performance.now() - t0; };
 const POOLER = process.env.COUNTRY_POOLER;
-const nationalArgs = (db) => ['--db', db, '--key', store.key, 'figures', '--through', THROUGH, '--json'];
 const national = (db = store.db) => timed(() => {
-  const r = spawnSync(BIN, nationalArgs(db), { encoding: 'utf8', env: cliEnv, maxBuffer: 1 << 28 });
+  const r = cliOf({ ...store, db })(['figures', '--through', THROUGH, '--json']);
   if (r.status !== 0) throw new Error('figures: ' + r.stderr);
 });
 // the same, without blocking this process: the writers go on while it runs
 const nationalAsync = (db = store.db) => new Promise((resolve, reject) => {
   const t0 = performance.now();
-  const p = spawn(BIN, nationalArgs(db), { env: cliEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(BIN, ['--db', db, '--key', store.key, 'figures', '--through', THROUGH, '--json'],
+    { env: cliEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   p.stderr.on('data', (d) => { stderr += d; });
   p.on('error', reject);
